@@ -1,0 +1,103 @@
+//! `cargo xtask`: the maintainer's tasks for this workspace.
+//!
+//! - `cargo xtask schemas fetch [--from DIR]`: fill `schemas/upstream/` with the pinned ORCID files.
+//! - `cargo xtask schemas update --rev REV [--from DIR]`: re-pin to another upstream commit.
+//! - `cargo xtask codegen [--check]`: regenerate `crates/orcid-model/src/generated/`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use xtask::{codegen, paths, schemas};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Maintainer tasks for the ORCID workspace")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fetch or re-pin ORCID's schema files.
+    Schemas {
+        #[command(subcommand)]
+        command: SchemasCommand,
+    },
+    /// Generate the model crate's code from the fetched schemas.
+    Codegen {
+        /// Do not write: exit non-zero when a generated file is stale, missing or orphaned.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum SchemasCommand {
+    /// Copy the pinned files into schemas/upstream/, verifying each SHA-256.
+    Fetch {
+        /// A local copy of the upstream repository (default: $ORCID_MODEL_DIR, else download).
+        #[arg(long, value_name = "DIR")]
+        from: Option<PathBuf>,
+    },
+    /// Pin another upstream commit and print which files were added, removed or changed.
+    Update {
+        /// The upstream commit (40 hex digits).
+        #[arg(long, value_name = "REV")]
+        rev: String,
+        /// A local checkout of the upstream repository at REV (default: $ORCID_MODEL_DIR, else download).
+        #[arg(long, value_name = "DIR")]
+        from: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Schemas { command: SchemasCommand::Fetch { from } } => {
+            let lock = schemas::Lock::load(&paths::lock_file())?;
+            let source = schemas::Source::choose(from);
+            let n = schemas::fetch(&lock, &source, &paths::upstream_dir())?;
+            println!("fetched {n} files at {} into {}", lock.commit, paths::upstream_dir().display());
+        }
+        Command::Schemas { command: SchemasCommand::Update { rev, from } } => {
+            let lock_path = paths::lock_file();
+            let old = if lock_path.exists() {
+                schemas::Lock::load(&lock_path)?
+            } else {
+                schemas::Lock { commit: String::new(), files: Default::default() }
+            };
+            let (new, changes) = schemas::update(&old, &schemas::Source::choose(from), &rev)?;
+            std::fs::write(&lock_path, new.render())?;
+            for (label, list) in [("added", &changes.added), ("removed", &changes.removed), ("changed", &changes.changed)] {
+                for path in list {
+                    println!("{label:8} {path}");
+                }
+            }
+            println!(
+                "pinned {rev}: {} files ({} added, {} removed, {} changed); now run `cargo xtask schemas fetch` and `cargo xtask codegen`",
+                new.files.len(),
+                changes.added.len(),
+                changes.removed.len(),
+                changes.changed.len()
+            );
+        }
+        Command::Codegen { check } => {
+            let outcome = codegen::run(&paths::upstream_dir(), &paths::generated_dir(), check)?;
+            print!("{outcome}");
+            if check && !outcome.is_clean() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
