@@ -1,0 +1,394 @@
+//! Reading ORCID XML: a thin layer over quick-xml's borrowing namespace reader.
+//!
+//! The generated `FromXml` impls drive it: they ask for attributes and child elements and
+//! say which field each child is; this module keeps the rules (order, duplicates, required
+//! fields, unknown names, facets) in one place and reports line and column.
+
+use std::borrow::Cow;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+
+use super::schema::{Facets, StructSchema};
+use super::{Mode, ReadError, SimpleType};
+use crate::generated::Ns;
+
+/// A start tag, with its namespace resolved.
+pub struct Start<'a> {
+    /// The element's namespace.
+    pub ns: Ns,
+    /// The element's local name.
+    pub local: &'a [u8],
+    tag: BytesStart<'a>,
+    empty: bool,
+    /// Byte offset of the `<`.
+    pos: usize,
+}
+
+impl Start<'_> {
+    /// `prefix:local` as written in the document, for messages.
+    pub fn display_name(&self) -> String {
+        String::from_utf8_lossy(self.tag.name().as_ref()).into_owned()
+    }
+}
+
+/// An attribute, with its namespace resolved and its value unescaped.
+pub struct Attr<'s> {
+    /// The attribute's namespace (`Ns::None` when unprefixed).
+    pub ns: Ns,
+    /// The attribute's local name.
+    pub local: &'s [u8],
+    /// The raw qualified name, for messages.
+    qname: &'s [u8],
+    /// The normalised, unescaped value.
+    pub value: Cow<'s, str>,
+}
+
+/// The reader the generated code drives.
+pub struct Reader<'a> {
+    inner: NsReader<&'a [u8]>,
+    src: &'a [u8],
+    mode: Mode,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader over a whole document.
+    pub fn new(src: &'a [u8], mode: Mode) -> Self {
+        let mut inner = NsReader::from_reader(src);
+        let config = inner.config_mut();
+        config.trim_text(false);
+        config.expand_empty_elements = false;
+        config.check_end_names = true;
+        Reader { inner, src, mode }
+    }
+
+    /// The reading mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// An error at a byte offset.
+    pub fn error_at(&self, pos: usize, message: impl Into<String>) -> ReadError {
+        ReadError::at(self.src, pos, message.into())
+    }
+
+    /// An error at an element's start tag.
+    pub fn error_for(&self, start: &Start<'_>, message: impl Into<String>) -> ReadError {
+        self.error_at(start.pos, message)
+    }
+
+    fn error_here(&self, message: impl Into<String>) -> ReadError {
+        self.error_at(self.inner.buffer_position() as usize, message)
+    }
+
+    fn xml_error(&self, err: quick_xml::Error) -> ReadError {
+        self.error_at(self.inner.error_position() as usize, format!("malformed XML: {err}"))
+    }
+
+    fn resolve(result: ResolveResult<'_>) -> Ns {
+        match result {
+            ResolveResult::Bound(ns) => Ns::from_uri(ns.as_ref()),
+            ResolveResult::Unbound => Ns::None,
+            ResolveResult::Unknown(_) => Ns::Other,
+        }
+    }
+
+    /// Reads up to the root element (skipping the prolog, comments and whitespace).
+    pub fn root(&mut self) -> Result<Start<'a>, ReadError> {
+        loop {
+            let pos = self.inner.buffer_position() as usize;
+            let (ns, event) = match self.inner.read_resolved_event() {
+                Ok((ns, event)) => (Self::resolve(ns), event),
+                Err(e) => return Err(self.xml_error(e)),
+            };
+            match event {
+                Event::Start(tag) => return Ok(self.start(ns, tag, false, pos)),
+                Event::Empty(tag) => return Ok(self.start(ns, tag, true, pos)),
+                Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
+                Event::Text(t) if t.iter().all(u8::is_ascii_whitespace) => {}
+                Event::Eof => return Err(self.error_here("the document has no root element")),
+                _ => return Err(self.error_at(pos, "text before the root element")),
+            }
+        }
+    }
+
+    fn start(&self, ns: Ns, tag: BytesStart<'a>, empty: bool, pos: usize) -> Start<'a> {
+        // `tag` borrows the input, so its local name can too.
+        let name_len = tag.name().as_ref().len();
+        let local_start = tag.name().prefix().map_or(0, |p| p.as_ref().len() + 1);
+        let full: &'a [u8] = &self.src[pos + 1..pos + 1 + name_len];
+        Start { ns, local: &full[local_start..], tag, empty, pos }
+    }
+
+    /// After the root: only comments, processing instructions and whitespace may follow.
+    pub fn finish(&mut self) -> Result<(), ReadError> {
+        loop {
+            let pos = self.inner.buffer_position() as usize;
+            match self.inner.read_event() {
+                Ok(Event::Eof) => return Ok(()),
+                Ok(Event::Comment(_) | Event::PI(_)) => {}
+                Ok(Event::Text(t)) if t.iter().all(u8::is_ascii_whitespace) => {}
+                Ok(_) => return Err(self.error_at(pos, "content after the root element")),
+                Err(e) => return Err(self.xml_error(e)),
+            }
+        }
+    }
+
+    /// The attributes of a start tag, skipping namespace declarations.
+    pub fn attributes<'s>(&'s self, start: &'s Start<'a>) -> impl Iterator<Item = Result<Attr<'s>, ReadError>> + 's {
+        let mut attributes = start.tag.attributes();
+        attributes.with_checks(true);
+        attributes.filter_map(move |attr| {
+            let attr = match attr {
+                Ok(a) => a,
+                Err(e) => return Some(Err(self.error_at(start.pos, format!("malformed attribute: {e}")))),
+            };
+            let key = attr.key;
+            if key.as_ref() == b"xmlns" || key.prefix().is_some_and(|p| p.as_ref() == b"xmlns") {
+                return None;
+            }
+            let (ns, _) = self.inner.resolve_attribute(key);
+            let ns = Self::resolve(ns);
+            let qname: &'s [u8] = key.into_inner();
+            let local_start = key.prefix().map_or(0, |p| p.as_ref().len() + 1);
+            let value = match attr.value {
+                Cow::Borrowed(raw) => normalize_attr(raw),
+                Cow::Owned(raw) => normalize_attr(&raw).into_owned().into(),
+            };
+            let value = match value {
+                Cow::Borrowed(raw) => unescape(raw),
+                Cow::Owned(raw) => unescape(&raw).map(|v| Cow::Owned(v.into_owned())),
+            };
+            Some(match value {
+                Ok(value) => Ok(Attr { ns, local: &qname[local_start..], qname, value }),
+                Err(e) => Err(self.error_at(start.pos, format!("attribute {}: {e}", String::from_utf8_lossy(qname)))),
+            })
+        })
+    }
+
+    /// An attribute the type does not declare: an error in strict mode, skipped in lenient mode.
+    /// `xsi:` attributes (schema locations) are always allowed.
+    pub fn unknown_attribute(&self, start: &Start<'a>, attr: &Attr<'_>) -> Result<(), ReadError> {
+        if attr.ns == Ns::Xsi || self.mode == Mode::Lenient {
+            return Ok(());
+        }
+        Err(self.error_at(
+            start.pos,
+            format!("unknown attribute `{}` on <{}>", String::from_utf8_lossy(attr.qname), start.display_name()),
+        ))
+    }
+
+    /// A required attribute.
+    pub fn required_attribute<T>(&self, start: &Start<'a>, value: Option<T>, name: &str) -> Result<T, ReadError> {
+        value.ok_or_else(|| self.error_at(start.pos, format!("<{}> is missing the required attribute `{name}`", start.display_name())))
+    }
+
+    /// Parses an attribute value, checking the facets of its XSD type in strict mode.
+    pub fn attribute_value<T: SimpleType>(&self, start: &Start<'a>, attr: &Attr<'_>, facets: &Facets) -> Result<T, ReadError> {
+        self.simple_value(&attr.value, facets).map_err(|msg| {
+            self.error_at(start.pos, format!("attribute `{}` of <{}>: {msg}", String::from_utf8_lossy(attr.qname), start.display_name()))
+        })
+    }
+
+    fn simple_value<T: SimpleType>(&self, text: &str, facets: &Facets) -> Result<T, String> {
+        if self.mode == Mode::Strict {
+            facets.check(text)?;
+        }
+        T::parse_xml(text)
+    }
+
+    /// The next child element of the element opened by `parent`, or `None` at its end tag.
+    ///
+    /// Text between children must be whitespace (element-only content); comments and
+    /// processing instructions are skipped.
+    pub fn next_child(&mut self, parent: &Start<'a>) -> Result<Option<Start<'a>>, ReadError> {
+        if parent.empty {
+            return Ok(None);
+        }
+        loop {
+            let pos = self.inner.buffer_position() as usize;
+            let (ns, event) = match self.inner.read_resolved_event() {
+                Ok((ns, event)) => (Self::resolve(ns), event),
+                Err(e) => return Err(self.xml_error(e)),
+            };
+            match event {
+                Event::Start(tag) => return Ok(Some(self.start(ns, tag, false, pos))),
+                Event::Empty(tag) => return Ok(Some(self.start(ns, tag, true, pos))),
+                Event::End(_) => return Ok(None),
+                Event::Text(t) if t.iter().all(u8::is_ascii_whitespace) => {}
+                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
+                    if self.mode == Mode::Strict {
+                        return Err(self.error_at(pos, format!("<{}> may hold only elements, not text", parent.display_name())));
+                    }
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Eof => return Err(self.error_here(format!("<{}> is not closed", parent.display_name()))),
+                Event::Decl(_) | Event::DocType(_) => return Err(self.error_at(pos, "unexpected declaration")),
+            }
+        }
+    }
+
+    /// Reads the text content of `start` up to its end tag: character data, CDATA and
+    /// references, exactly as written (no trimming), with line ends normalised as XML says.
+    pub fn text(&mut self, start: &Start<'a>) -> Result<Cow<'a, str>, ReadError> {
+        if start.empty {
+            return Ok(Cow::Borrowed(""));
+        }
+        let mut out: Option<String> = None;
+        let mut first: Cow<'a, str> = Cow::Borrowed("");
+        loop {
+            let pos = self.inner.buffer_position() as usize;
+            let piece: Cow<'a, str> = match self.inner.read_event() {
+                Ok(Event::Text(t)) => t.xml10_content().map_err(|e| self.error_at(pos, e.to_string()))?,
+                Ok(Event::CData(c)) => c.xml10_content().map_err(|e| self.error_at(pos, e.to_string()))?,
+                Ok(Event::GeneralRef(r)) => {
+                    let ch = match r.resolve_char_ref() {
+                        Ok(Some(c)) => c,
+                        Ok(None) => match r.as_ref() {
+                            b"amp" => '&',
+                            b"lt" => '<',
+                            b"gt" => '>',
+                            b"quot" => '"',
+                            b"apos" => '\'',
+                            other => {
+                                return Err(self.error_at(pos, format!("unknown entity `&{};`", String::from_utf8_lossy(other))));
+                            }
+                        },
+                        Err(e) => return Err(self.error_at(pos, format!("bad character reference: {e}"))),
+                    };
+                    Cow::Owned(ch.to_string())
+                }
+                Ok(Event::Comment(_) | Event::PI(_)) => continue,
+                Ok(Event::End(_)) => break,
+                Ok(Event::Start(_) | Event::Empty(_)) => {
+                    return Err(self.error_at(pos, format!("<{}> holds text only; child elements are not allowed", start.display_name())));
+                }
+                Ok(Event::Eof) => return Err(self.error_here(format!("<{}> is not closed", start.display_name()))),
+                Ok(_) => return Err(self.error_at(pos, "unexpected markup in text")),
+                Err(e) => return Err(self.xml_error(e)),
+            };
+            match &mut out {
+                Some(buf) => buf.push_str(&piece),
+                None if first.is_empty() => first = piece,
+                None => {
+                    let mut buf = first.clone().into_owned();
+                    buf.push_str(&piece);
+                    out = Some(buf);
+                }
+            }
+        }
+        Ok(match out {
+            Some(buf) => Cow::Owned(buf),
+            None => first,
+        })
+    }
+
+    /// Reads an element of simple type: its text, checked against `facets` in strict mode.
+    /// Attributes are not allowed on it (xsi: ones aside).
+    pub fn simple_element<T: SimpleType>(&mut self, start: &Start<'a>, facets: &Facets) -> Result<T, ReadError> {
+        for attr in self.attributes(start) {
+            let attr = attr?;
+            self.unknown_attribute(start, &attr)?;
+        }
+        let text = self.text(start)?;
+        self.simple_value(&text, facets)
+            .map_err(|msg| self.error_at(start.pos, format!("<{}>: {msg}", start.display_name())))
+    }
+
+    /// Reads the text content of an element with simple content (its attributes already read).
+    pub fn text_content<T: SimpleType>(&mut self, start: &Start<'a>, facets: &Facets) -> Result<T, ReadError> {
+        let text = self.text(start)?;
+        self.simple_value(&text, facets)
+            .map_err(|msg| self.error_at(start.pos, format!("<{}>: {msg}", start.display_name())))
+    }
+
+    /// Skips an element and everything in it.
+    pub fn skip(&mut self, start: &Start<'a>) -> Result<(), ReadError> {
+        if start.empty {
+            return Ok(());
+        }
+        self.inner.read_to_end(start.tag.name()).map(|_| ()).map_err(|e| self.xml_error(e))
+    }
+
+    /// A child element the type does not declare: an error in strict mode, skipped in lenient mode.
+    pub fn unknown_element(&mut self, parent: &Start<'a>, child: &Start<'a>, schema: &StructSchema) -> Result<(), ReadError> {
+        if self.mode == Mode::Lenient {
+            return self.skip(child);
+        }
+        Err(self.error_at(
+            child.pos,
+            format!("unexpected element <{}> in <{}>{}", child.display_name(), parent.display_name(), schema.expected_hint()),
+        ))
+    }
+
+    /// Checks that field `index` may come now: in schema order, and not twice unless repeatable.
+    /// In lenient mode order is not checked and a repeated single field keeps its last value.
+    pub fn order(&self, schema: &StructSchema, cursor: &mut FieldCursor, index: usize, child: &Start<'a>) -> Result<(), ReadError> {
+        let bit = 1u64 << index;
+        if self.mode == Mode::Strict {
+            if index < cursor.last {
+                return Err(self.error_at(
+                    child.pos,
+                    format!(
+                        "<{}> is out of order: it must come before <{}>",
+                        child.display_name(),
+                        schema.fields[cursor.last]
+                    ),
+                ));
+            }
+            if cursor.present & bit != 0 && schema.repeated & bit == 0 {
+                return Err(self.error_at(child.pos, format!("<{}> may appear only once here", child.display_name())));
+            }
+        }
+        cursor.last = cursor.last.max(index);
+        cursor.present |= bit;
+        Ok(())
+    }
+
+    /// At the end of an element: required fields and choices.
+    pub fn complete(&self, start: &Start<'a>, schema: &StructSchema, cursor: &FieldCursor) -> Result<(), ReadError> {
+        let missing = schema.required & !cursor.present;
+        if missing != 0 {
+            let first = missing.trailing_zeros() as usize;
+            return Err(self.error_at(
+                start.pos,
+                format!("<{}> is missing the required element <{}>", start.display_name(), schema.fields[first]),
+            ));
+        }
+        if self.mode == Mode::Strict {
+            if let Err(msg) = schema.check_groups(cursor.present) {
+                return Err(self.error_at(start.pos, format!("<{}>: {msg}", start.display_name())));
+            }
+        }
+        Ok(())
+    }
+
+    /// The value of a field the schema requires; `complete` has already checked presence.
+    pub fn take<T>(&self, start: &Start<'a>, schema: &StructSchema, index: usize, value: Option<T>) -> Result<T, ReadError> {
+        value.ok_or_else(|| {
+            self.error_at(start.pos, format!("<{}> is missing the required element <{}>", start.display_name(), schema.fields[index]))
+        })
+    }
+}
+
+/// Which fields of a struct have been seen, and the furthest in schema order.
+#[derive(Default)]
+pub struct FieldCursor {
+    present: u64,
+    last: usize,
+}
+
+fn normalize_attr(raw: &[u8]) -> Cow<'_, [u8]> {
+    // XML attribute-value normalisation: literal tab, CR and LF become spaces.
+    if raw.iter().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
+        Cow::Owned(raw.iter().map(|&b| if matches!(b, b'\t' | b'\n' | b'\r') { b' ' } else { b }).collect())
+    } else {
+        Cow::Borrowed(raw)
+    }
+}
+
+fn unescape(raw: &[u8]) -> Result<Cow<'_, str>, String> {
+    let text = std::str::from_utf8(raw).map_err(|e| format!("not UTF-8: {e}"))?;
+    quick_xml::escape::unescape(text).map_err(|e| e.to_string())
+}

@@ -1,0 +1,167 @@
+//! What the generated code knows about each type from the XSD: facets of simple types and
+//! the content model of structs, as static tables the reader checks against.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// The facets of an XSD simple type, accumulated along its derivation chain.
+#[derive(Debug)]
+pub struct Facets {
+    /// The XSD type, `prefix:name`, for messages.
+    pub type_name: &'static str,
+    /// `xs:minLength`, in characters.
+    pub min_length: Option<usize>,
+    /// `xs:maxLength`, in characters (not bytes).
+    pub max_length: Option<usize>,
+    /// `xs:pattern`s: one per derivation step, all must match.
+    pub patterns: &'static [&'static Pattern],
+    /// `xs:minInclusive` of an integer type.
+    pub min_inclusive: Option<i64>,
+    /// `xs:maxInclusive` of an integer type.
+    pub max_inclusive: Option<i64>,
+}
+
+impl Facets {
+    /// No facets at all.
+    pub const NONE: Facets = Facets::plain("");
+
+    /// A type without facets.
+    pub const fn plain(type_name: &'static str) -> Facets {
+        Facets { type_name, min_length: None, max_length: None, patterns: &[], min_inclusive: None, max_inclusive: None }
+    }
+
+    /// Checks a lexical value (as written, before any whitespace collapsing).
+    pub fn check(&self, text: &str) -> Result<(), String> {
+        if self.min_length.is_some() || self.max_length.is_some() {
+            let len = text.chars().count();
+            if let Some(max) = self.max_length.filter(|&max| len > max) {
+                return Err(format!("{} is at most {max} characters, this value has {len}", self.describe()));
+            }
+            if let Some(min) = self.min_length.filter(|&min| len < min) {
+                return Err(format!("{} is at least {min} characters, this value has {len}", self.describe()));
+            }
+        }
+        for pattern in self.patterns {
+            if !pattern.is_match(text) {
+                return Err(format!("{} must match the pattern `{}`, found {text:?}", self.describe(), pattern.xsd));
+            }
+        }
+        if self.min_inclusive.is_some() || self.max_inclusive.is_some() {
+            let trimmed = text.trim_matches(super::is_xml_space);
+            let Ok(n) = trimmed.parse::<i64>() else {
+                return Err(format!("{} must be a whole number, found {text:?}", self.describe()));
+            };
+            if self.min_inclusive.is_some_and(|min| n < min) || self.max_inclusive.is_some_and(|max| n > max) {
+                return Err(format!(
+                    "{} must be between {} and {}, found {n}",
+                    self.describe(),
+                    self.min_inclusive.map_or("-∞".into(), |v| v.to_string()),
+                    self.max_inclusive.map_or("∞".into(), |v| v.to_string()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn describe(&self) -> String {
+        if self.type_name.is_empty() { "the value".to_owned() } else { format!("a {} value", self.type_name) }
+    }
+}
+
+/// An `xs:pattern`, with the XSD text for messages and the equivalent Rust regex.
+#[derive(Debug)]
+pub struct Pattern {
+    /// The pattern as the XSD writes it.
+    pub xsd: &'static str,
+    /// The same pattern for the `regex` crate, anchored (XSD patterns match whole values).
+    pub regex: &'static str,
+    compiled: OnceLock<Regex>,
+}
+
+impl Pattern {
+    /// A pattern; `regex` was translated from `xsd` by the generator.
+    pub const fn new(xsd: &'static str, regex: &'static str) -> Pattern {
+        Pattern { xsd, regex, compiled: OnceLock::new() }
+    }
+
+    /// Whether the whole value matches.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.compiled.get_or_init(|| Regex::new(self.regex).expect("the generator emits valid regexes")).is_match(text)
+    }
+}
+
+/// The content model of a generated struct: its child elements in schema order.
+#[derive(Debug)]
+pub struct StructSchema {
+    /// The XSD type, `prefix:name`.
+    pub name: &'static str,
+    /// Child elements as `prefix:local`, in schema order; a field's index is its bit below.
+    pub fields: &'static [&'static str],
+    /// Fields that must be present.
+    pub required: u64,
+    /// Fields that may repeat.
+    pub repeated: u64,
+    /// Choices and optional sequences: which fields go together.
+    pub groups: &'static [Group],
+}
+
+/// An `xs:choice` (one branch per alternative) or an optional `xs:sequence` (one branch).
+#[derive(Debug)]
+pub struct Group {
+    /// Whether the group may be absent altogether.
+    pub optional: bool,
+    /// The alternatives.
+    pub branches: &'static [Branch],
+}
+
+/// One alternative of a [`Group`].
+#[derive(Debug)]
+pub struct Branch {
+    /// Every field of the alternative.
+    pub all: u64,
+    /// The fields the alternative requires.
+    pub required: u64,
+}
+
+impl StructSchema {
+    fn names(&self, mask: u64) -> String {
+        (0..self.fields.len())
+            .filter(|i| mask & (1 << i) != 0)
+            .map(|i| format!("<{}>", self.fields[i]))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Checks choices and optional sequences against the fields present.
+    pub fn check_groups(&self, present: u64) -> Result<(), String> {
+        for group in self.groups {
+            let every: u64 = group.branches.iter().fold(0, |acc, b| acc | b.all);
+            let inside = present & every;
+            if inside == 0 {
+                if group.optional {
+                    continue;
+                }
+                return Err(format!("one of {} is required", self.names(every)));
+            }
+            let fits = group.branches.iter().any(|b| inside & !b.all == 0 && b.required & !inside == 0);
+            if fits {
+                continue;
+            }
+            if let Some(b) = group.branches.iter().find(|b| inside & !b.all == 0) {
+                return Err(format!("{} requires {}", self.names(inside), self.names(b.required & !inside)));
+            }
+            return Err(format!("only one of these alternatives may appear: {}", self.names(inside)));
+        }
+        Ok(())
+    }
+
+    /// A hint listing the elements this type holds, for "unexpected element" messages.
+    pub fn expected_hint(&self) -> String {
+        if self.fields.is_empty() {
+            format!(" ({} holds no elements)", self.name)
+        } else {
+            format!(" (expected one of {})", self.names(u64::MAX))
+        }
+    }
+}

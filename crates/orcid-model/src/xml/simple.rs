@@ -1,0 +1,278 @@
+//! Values of XSD simple types: how each reads from and writes to XML text.
+
+use std::fmt;
+
+use super::is_xml_space;
+
+/// A value written as XML text (element content or attribute value).
+pub trait SimpleType: Sized {
+    /// Parses the lexical form. The caller has already checked the XSD facets.
+    fn parse_xml(text: &str) -> Result<Self, String>;
+    /// Appends the lexical form (unescaped).
+    fn write_xml(&self, out: &mut String);
+}
+
+impl SimpleType for String {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        Ok(text.to_owned())
+    }
+    fn write_xml(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+macro_rules! integer {
+    ($($t:ty),*) => {$(
+        impl SimpleType for $t {
+            fn parse_xml(text: &str) -> Result<Self, String> {
+                let t = text.trim_matches(is_xml_space);
+                t.strip_prefix('+').unwrap_or(t).parse().map_err(|_| {
+                    format!("expected a whole number between {} and {}, found {text:?}", <$t>::MIN, <$t>::MAX)
+                })
+            }
+            fn write_xml(&self, out: &mut String) {
+                out.push_str(&self.to_string());
+            }
+        }
+    )*};
+}
+integer!(i32, i64);
+
+impl SimpleType for bool {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(is_xml_space) {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            _ => Err(format!("expected true or false, found {text:?}")),
+        }
+    }
+    fn write_xml(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+/// An `xs:dateTime`, kept exactly as written so that reading and writing changes nothing.
+///
+/// ```
+/// use orcid_model::DateTime;
+/// let t: DateTime = "2019-03-12T10:22:07.893Z".parse().unwrap();
+/// assert_eq!(t.as_str(), "2019-03-12T10:22:07.893Z");
+/// assert_eq!(t.epoch_millis(), Some(1552386127893));
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct DateTime(String);
+
+impl DateTime {
+    /// The lexical form, as read.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Milliseconds since 1970-01-01T00:00:00Z (ORCID's JSON form); `None` when not a valid
+    /// `xs:dateTime`. A value without a time zone is taken as UTC.
+    pub fn epoch_millis(&self) -> Option<i64> {
+        parse_date_time(self.0.trim_matches(is_xml_space))
+    }
+
+    /// The `xs:dateTime` for milliseconds since the epoch, in UTC with milliseconds.
+    pub fn from_epoch_millis(millis: i64) -> DateTime {
+        let days = millis.div_euclid(86_400_000);
+        let ms = millis.rem_euclid(86_400_000);
+        let (y, m, d) = civil_from_days(days);
+        DateTime(format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+            ms / 3_600_000,
+            ms / 60_000 % 60,
+            ms / 1000 % 60,
+            ms % 1000
+        ))
+    }
+}
+
+impl fmt::Debug for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for DateTime {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        DateTime::parse_xml(s)
+    }
+}
+
+impl SimpleType for DateTime {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        // Whitespace around the value collapses (XSD `whiteSpace="collapse"`), so ORCID's
+        // samples with a newline before `</common:created-date>` are valid.
+        match parse_date_time(text.trim_matches(is_xml_space)) {
+            Some(_) => Ok(DateTime(text.to_owned())),
+            None => Err(format!("expected a date-time like 2024-05-01T12:00:00.000Z, found {text:?}")),
+        }
+    }
+    fn write_xml(&self, out: &mut String) {
+        out.push_str(&self.0);
+    }
+}
+
+fn digits(s: &str, n: usize) -> Option<i64> {
+    (s.len() == n && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+}
+
+/// Parses `YYYY-MM-DDThh:mm:ss(.s+)?(Z|±hh:mm)?` to epoch milliseconds.
+fn parse_date_time(s: &str) -> Option<i64> {
+    let (date, time) = s.split_once('T')?;
+    let mut parts = date.splitn(3, '-');
+    let (y, m, d) = (digits(parts.next()?, 4)?, digits(parts.next()?, 2)?, digits(parts.next()?, 2)?);
+    if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+        return None;
+    }
+    let (clock, offset_min) = if let Some(c) = time.strip_suffix('Z') {
+        (c, 0)
+    } else if let Some(i) = time.rfind(['+', '-']).filter(|&i| i >= 8) {
+        let (c, off) = time.split_at(i);
+        let sign = if off.starts_with('-') { -1 } else { 1 };
+        let (oh, om) = off[1..].split_once(':')?;
+        let (oh, om) = (digits(oh, 2)?, digits(om, 2)?);
+        if oh > 14 || om > 59 {
+            return None;
+        }
+        (c, sign * (oh * 60 + om))
+    } else {
+        (time, 0)
+    };
+    let (hms, frac) = clock.split_once('.').map_or((clock, None), |(a, b)| (a, Some(b)));
+    let mut hms = hms.splitn(3, ':');
+    let (hh, mm, ss) = (digits(hms.next()?, 2)?, digits(hms.next()?, 2)?, digits(hms.next()?, 2)?);
+    if hh > 24 || mm > 59 || ss > 59 || (hh == 24 && (mm, ss) != (0, 0)) {
+        return None;
+    }
+    let millis = match frac {
+        None => 0,
+        Some(f) if !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()) => {
+            let f3: String = f.chars().chain("000".chars()).take(3).collect();
+            f3.parse::<i64>().ok()?
+        }
+        Some(_) => return None,
+    };
+    let days = days_from_civil(y, m, d);
+    Some(((days * 24 + hh) * 60 + mm - offset_min) * 60_000 + ss * 1000 + millis)
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+// Howard Hinnant's days-from-civil algorithm.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+}
+
+/// A part of a fuzzy date (year, month or day), kept as written: ORCID sends `05`, not `5`.
+///
+/// ```
+/// use orcid_model::DatePart;
+/// let month = DatePart::from(5u16);
+/// assert_eq!(month.as_str(), "05");
+/// assert_eq!(month.number(), Some(5));
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct DatePart(String);
+
+impl DatePart {
+    /// The lexical form, as read.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The number, when the text is one.
+    pub fn number(&self) -> Option<u16> {
+        self.0.trim_matches(is_xml_space).parse().ok()
+    }
+}
+
+impl From<u16> for DatePart {
+    /// Years are written with four digits, months and days with two.
+    fn from(n: u16) -> Self {
+        DatePart(if n > 31 { format!("{n:04}") } else { format!("{n:02}") })
+    }
+}
+
+impl fmt::Debug for DatePart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for DatePart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl SimpleType for DatePart {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        // The range is a facet of the XSD type, checked by the reader in strict mode.
+        match text.trim_matches(is_xml_space).parse::<u16>() {
+            Ok(_) => Ok(DatePart(text.to_owned())),
+            Err(_) => Err(format!("expected a number, found {text:?}")),
+        }
+    }
+    fn write_xml(&self, out: &mut String) {
+        out.push_str(&self.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_time_epoch_millis_both_ways() {
+        let t = DateTime::parse_xml("2017-01-17T11:55:44.542-06:00\n\t").unwrap();
+        assert_eq!(t.as_str(), "2017-01-17T11:55:44.542-06:00\n\t");
+        assert_eq!(t.epoch_millis(), Some(1_484_675_744_542));
+        assert_eq!(DateTime::from_epoch_millis(1_484_675_744_542).as_str(), "2017-01-17T17:55:44.542Z");
+        assert_eq!(DateTime::from_epoch_millis(0).as_str(), "1970-01-01T00:00:00.000Z");
+        assert!(DateTime::parse_xml("2017-02-30T00:00:00Z").is_err());
+        assert!(DateTime::parse_xml("yesterday").is_err());
+    }
+
+    #[test]
+    fn integers_beyond_i32_and_date_parts_keep_padding() {
+        assert_eq!(i64::parse_xml(" 3000000000 ").unwrap(), 3_000_000_000);
+        assert!(i32::parse_xml("3000000000").is_err());
+        let p = DatePart::parse_xml("05").unwrap();
+        let mut out = String::new();
+        p.write_xml(&mut out);
+        assert_eq!(out, "05");
+    }
+}
