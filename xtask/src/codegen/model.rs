@@ -209,8 +209,10 @@ pub struct RootDef {
     pub ns: String,
     /// The element's local name.
     pub local: String,
-    /// The struct path from the generated root (`work::Work`).
+    /// The type's path from the generated root (`work::Work`, `String`).
     pub path: String,
+    /// The element's type.
+    pub ty: TyRef,
     /// The `Document` variant.
     pub variant: String,
 }
@@ -256,17 +258,17 @@ pub fn build(types: &MetaTypes, vocabularies: Vec<Vocabulary>) -> Result<Model> 
     // Global elements whose type is a struct can be document roots. (Looked up after all
     // types are built, as a name clash can rename a struct built earlier.)
     for ident in &idents {
-        if ident.type_ != IdentType::Element || !b.is_orcid(ident.ns) {
+        // (xsd-parser also lists local elements with anonymous types, under made-up names.)
+        if ident.type_ != IdentType::Element || !b.is_orcid(ident.ns) || !ident.name.is_named() {
             continue;
         }
-        if let Some(TyRef::Struct(path)) = b.element_type(ident)? {
+        if let Some(ty) = b.element_type(ident)? {
             let local = ident.name.as_str().to_owned();
-            b.roots.push(RootDef {
-                ns: b.ns_variant(ident.ns),
-                variant: camel(&local),
-                local,
-                path: path.trim_start_matches("super::").to_owned(),
-            });
+            let path = match &ty {
+                TyRef::Struct(path) => path.trim_start_matches("super::").to_owned(),
+                TyRef::Simple(s) => s.rust.trim_start_matches("super::").to_owned(),
+            };
+            b.roots.push(RootDef { ns: b.ns_variant(ident.ns), variant: camel(&local), local, path, ty });
         }
     }
     // The same element name in two namespaces gets the namespace in its variant name.

@@ -586,6 +586,14 @@ fn root_module(model: &Model) -> Result<TokenStream> {
 
     let root_variants: Vec<_> = model.roots.iter().map(|r| format_ident!("{}", r.variant)).collect();
     let root_types: Vec<_> = model.roots.iter().map(|r| ty(&r.path)).collect();
+    let root_writes = model.roots.iter().map(|r| {
+        let v = format_ident!("{}", r.variant);
+        let q = qname(&r.ns, &r.local);
+        match r.ty {
+            TyRef::Struct(_) => quote!(Document::#v(v) => v.to_xml(&mut w, #q),),
+            TyRef::Simple(_) => quote!(Document::#v(v) => w.simple_element(#q, v),),
+        }
+    });
     let root_qnames: Vec<_> = model.roots.iter().map(|r| qname(&r.ns, &r.local)).collect();
     // Dispatch on the root name; a name two schemas define (notification:notification) tries each.
     let mut by_name: BTreeMap<(String, String), Vec<&super::model::RootDef>> = BTreeMap::new();
@@ -600,7 +608,12 @@ fn root_module(model: &Model) -> Result<TokenStream> {
             let v = format_ident!("{}", r.variant);
             quote!(if let Ok(v) = crate::xml::read_root(xml, mode) { return Ok(Document::#v(v)); })
         });
-        if roots.len() == 1 {
+        if let (1, TyRef::Simple(simple)) = (roots.len(), &roots[0].ty) {
+            let t = ty(&simple.rust.replace("super::", ""));
+            let f = facets_ref(simple);
+            let f = syn::parse_str::<syn::Expr>(&f.to_string().replace("super ::", "")).expect("facets path");
+            quote!((#n, #local) => Document::#first(r.simple_element::<#t>(&root, #f)?),)
+        } else if roots.len() == 1 {
             quote!((#n, #local) => Document::#first(FromXml::from_xml(&mut r, &root)?),)
         } else {
             quote!((#n, #local) => {
@@ -621,7 +634,7 @@ fn root_module(model: &Model) -> Result<TokenStream> {
         #(pub mod #modules;)*
         pub mod vocabulary;
 
-        use crate::xml::{FromXml, Layout, Mode, QName, ReadError, Reader, ToXml, Writer};
+        use crate::xml::{Facets, FromXml, Layout, Mode, QName, ReadError, Reader, ToXml, Writer};
 
         /// The XML namespaces of ORCID's 3.0 message schema.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -703,7 +716,7 @@ fn root_module(model: &Model) -> Result<TokenStream> {
             /// Writes the document.
             pub fn to_xml_string(&self, layout: Layout) -> String {
                 let mut w = Writer::new(layout);
-                match self { #(Document::#root_variants(v) => v.to_xml(&mut w, #root_qnames),)* }
+                match self { #(#root_writes)* }
                 w.finish()
             }
         }

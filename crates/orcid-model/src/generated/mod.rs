@@ -37,7 +37,7 @@ pub mod summary;
 pub mod work;
 pub mod xml;
 pub mod vocabulary;
-use crate::xml::{FromXml, Layout, Mode, QName, ReadError, Reader, ToXml, Writer};
+use crate::xml::{Facets, FromXml, Layout, Mode, QName, ReadError, Reader, ToXml, Writer};
 /// The XML namespaces of ORCID's 3.0 message schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Ns {
@@ -299,6 +299,10 @@ pub enum Document {
     ApplicationGroupOrcid(common::OrcidId),
     /// A `<common:application-orcid>` document.
     ApplicationOrcid(common::OrcidId),
+    /// A `<common:approval-date>` document.
+    ApprovalDate(crate::xml::DateTime),
+    /// A `<common:archived-date>` document.
+    ArchivedDate(crate::xml::DateTime),
     /// A `<personal-details:biography>` document.
     Biography(personal_details::Biography),
     /// A `<bulk:bulk>` document.
@@ -309,6 +313,10 @@ pub enum Document {
     ContributorOrcid(common::OrcidId),
     /// A `<common:country>` document.
     Country(common::Country),
+    /// A `<common:created-date>` document.
+    CreatedDate(crate::xml::DateTime),
+    /// A `<personal-details:credit-name>` document.
+    CreditName(String),
     /// A `<distinction:distinction>` document.
     Distinction(common::Affiliation),
     /// A `<distinction:distinction-summary>` document.
@@ -373,6 +381,10 @@ pub enum Document {
     Keyword(keyword::Keyword),
     /// A `<keyword:keywords>` document.
     Keywords(keyword::Keywords),
+    /// A `<common:language-code>` document.
+    LanguageCode(vocabulary::LanguageCode),
+    /// A `<common:last-modified-date>` document.
+    LastModifiedDate(crate::xml::DateTime),
     /// A `<membership:membership>` document.
     Membership(common::Affiliation),
     /// A `<membership:membership-summary>` document.
@@ -383,8 +395,12 @@ pub enum Document {
     Name(personal_details::Name),
     /// A `<notification:notification>` document.
     NotificationCustom(notification::NotificationCustom),
+    /// A `<notification:notification-intro>` document.
+    NotificationIntro(String),
     /// A `<notification:notification>` document.
     NotificationPermission(notification::NotificationPermission),
+    /// A `<notification:notification-subject>` document.
+    NotificationSubject(String),
     /// A `<notification:notifications>` document.
     Notifications(notification::Notifications),
     /// A `<common:orcid-id>` document.
@@ -419,6 +435,8 @@ pub enum Document {
     QualificationSummary(common::AffiliationSummary),
     /// A `<activities:qualifications>` document.
     Qualifications(activities::Qualifications),
+    /// A `<common:read-date>` document.
+    ReadDate(crate::xml::DateTime),
     /// A `<record:record>` document.
     Record(record::Record),
     /// A `<summary:record-summary>` document.
@@ -433,6 +451,8 @@ pub enum Document {
     ResearcherUrls(researcher_url::ResearcherUrls),
     /// A `<search:search>` document.
     Search(search::Search),
+    /// A `<common:sent-date>` document.
+    SentDate(crate::xml::DateTime),
     /// A `<service:service>` document.
     Service(common::Affiliation),
     /// A `<service:service-summary>` document.
@@ -445,6 +465,8 @@ pub enum Document {
     SourceOrcid(common::OrcidId),
     /// A `<common:start-date>` document.
     StartDate(common::FuzzyDate),
+    /// A `<common:subtitle>` document.
+    Subtitle(String),
     /// A `<summary:employment>` document.
     SummaryEmployment(summary::Employment),
     /// A `<summary:employments>` document.
@@ -461,8 +483,12 @@ pub enum Document {
     SummaryResearchResources(summary::ResearchResources),
     /// A `<summary:works>` document.
     SummaryWorks(summary::Works),
+    /// A `<common:title>` document.
+    Title(String),
     /// A `<common:translated-title>` document.
     TranslatedTitle(common::TranslatedTitle),
+    /// A `<common:url>` document.
+    Url(String),
     /// A `<work:work>` document.
     Work(work::Work),
     /// A `<work:work-summary>` document.
@@ -483,11 +509,15 @@ impl Document {
         QName::new(Ns::Activities, "affiliation-group"),
         QName::new(Ns::Common, "application-group-orcid"),
         QName::new(Ns::Common, "application-orcid"),
+        QName::new(Ns::Common, "approval-date"),
+        QName::new(Ns::Common, "archived-date"),
         QName::new(Ns::PersonalDetails, "biography"),
         QName::new(Ns::Bulk, "bulk"),
         QName::new(Ns::Client, "client"),
         QName::new(Ns::Common, "contributor-orcid"),
         QName::new(Ns::Common, "country"),
+        QName::new(Ns::Common, "created-date"),
+        QName::new(Ns::PersonalDetails, "credit-name"),
         QName::new(Ns::Distinction, "distinction"),
         QName::new(Ns::Distinction, "distinction-summary"),
         QName::new(Ns::Activities, "distinctions"),
@@ -520,12 +550,16 @@ impl Document {
         QName::new(Ns::Activities, "invited-positions"),
         QName::new(Ns::Keyword, "keyword"),
         QName::new(Ns::Keyword, "keywords"),
+        QName::new(Ns::Common, "language-code"),
+        QName::new(Ns::Common, "last-modified-date"),
         QName::new(Ns::Membership, "membership"),
         QName::new(Ns::Membership, "membership-summary"),
         QName::new(Ns::Activities, "memberships"),
         QName::new(Ns::PersonalDetails, "name"),
         QName::new(Ns::Notification, "notification"),
+        QName::new(Ns::Notification, "notification-intro"),
         QName::new(Ns::Notification, "notification"),
+        QName::new(Ns::Notification, "notification-subject"),
         QName::new(Ns::Notification, "notifications"),
         QName::new(Ns::Common, "orcid-id"),
         QName::new(Ns::Common, "orcid-identifier"),
@@ -543,6 +577,7 @@ impl Document {
         QName::new(Ns::Qualification, "qualification"),
         QName::new(Ns::Qualification, "qualification-summary"),
         QName::new(Ns::Activities, "qualifications"),
+        QName::new(Ns::Common, "read-date"),
         QName::new(Ns::Record, "record"),
         QName::new(Ns::Summary, "record-summary"),
         QName::new(Ns::ResearchResource, "research-resource"),
@@ -550,12 +585,14 @@ impl Document {
         QName::new(Ns::ResearcherUrl, "researcher-url"),
         QName::new(Ns::ResearcherUrl, "researcher-urls"),
         QName::new(Ns::Search, "search"),
+        QName::new(Ns::Common, "sent-date"),
         QName::new(Ns::Service, "service"),
         QName::new(Ns::Service, "service-summary"),
         QName::new(Ns::Activities, "services"),
         QName::new(Ns::Common, "source"),
         QName::new(Ns::Common, "source-orcid"),
         QName::new(Ns::Common, "start-date"),
+        QName::new(Ns::Common, "subtitle"),
         QName::new(Ns::Summary, "employment"),
         QName::new(Ns::Summary, "employments"),
         QName::new(Ns::Summary, "external-identifier"),
@@ -564,7 +601,9 @@ impl Document {
         QName::new(Ns::Summary, "peer-reviews"),
         QName::new(Ns::Summary, "research-resources"),
         QName::new(Ns::Summary, "works"),
+        QName::new(Ns::Common, "title"),
         QName::new(Ns::Common, "translated-title"),
+        QName::new(Ns::Common, "url"),
         QName::new(Ns::Work, "work"),
         QName::new(Ns::Work, "work-summary"),
     ];
@@ -631,11 +670,26 @@ impl Document {
             (Ns::Common, b"application-orcid") => {
                 Document::ApplicationOrcid(FromXml::from_xml(&mut r, &root)?)
             }
+            (Ns::Common, b"approval-date") => {
+                Document::ApprovalDate(
+                    r.simple_element::<crate::xml::DateTime>(&root, &Facets::NONE)?,
+                )
+            }
+            (Ns::Common, b"archived-date") => {
+                Document::ArchivedDate(
+                    r.simple_element::<crate::xml::DateTime>(&root, &Facets::NONE)?,
+                )
+            }
             (Ns::Common, b"contributor-orcid") => {
                 Document::ContributorOrcid(FromXml::from_xml(&mut r, &root)?)
             }
             (Ns::Common, b"country") => {
                 Document::Country(FromXml::from_xml(&mut r, &root)?)
+            }
+            (Ns::Common, b"created-date") => {
+                Document::CreatedDate(
+                    r.simple_element::<crate::xml::DateTime>(&root, &Facets::NONE)?,
+                )
             }
             (Ns::Common, b"end-date") => {
                 Document::EndDate(FromXml::from_xml(&mut r, &root)?)
@@ -652,6 +706,16 @@ impl Document {
             (Ns::Common, b"group-orcid-identifier") => {
                 Document::GroupOrcidIdentifier(FromXml::from_xml(&mut r, &root)?)
             }
+            (Ns::Common, b"language-code") => {
+                Document::LanguageCode(
+                    r.simple_element::<vocabulary::LanguageCode>(&root, &Facets::NONE)?,
+                )
+            }
+            (Ns::Common, b"last-modified-date") => {
+                Document::LastModifiedDate(
+                    r.simple_element::<crate::xml::DateTime>(&root, &Facets::NONE)?,
+                )
+            }
             (Ns::Common, b"orcid-id") => {
                 Document::OrcidId(FromXml::from_xml(&mut r, &root)?)
             }
@@ -664,6 +728,16 @@ impl Document {
             (Ns::Common, b"publication-date") => {
                 Document::PublicationDate(FromXml::from_xml(&mut r, &root)?)
             }
+            (Ns::Common, b"read-date") => {
+                Document::ReadDate(
+                    r.simple_element::<crate::xml::DateTime>(&root, &Facets::NONE)?,
+                )
+            }
+            (Ns::Common, b"sent-date") => {
+                Document::SentDate(
+                    r.simple_element::<crate::xml::DateTime>(&root, &Facets::NONE)?,
+                )
+            }
             (Ns::Common, b"source") => {
                 Document::Source(FromXml::from_xml(&mut r, &root)?)
             }
@@ -673,8 +747,17 @@ impl Document {
             (Ns::Common, b"start-date") => {
                 Document::StartDate(FromXml::from_xml(&mut r, &root)?)
             }
+            (Ns::Common, b"subtitle") => {
+                Document::Subtitle(r.simple_element::<String>(&root, &common::SUBTITLE)?)
+            }
+            (Ns::Common, b"title") => {
+                Document::Title(r.simple_element::<String>(&root, &common::STRING_1000)?)
+            }
             (Ns::Common, b"translated-title") => {
                 Document::TranslatedTitle(FromXml::from_xml(&mut r, &root)?)
+            }
+            (Ns::Common, b"url") => {
+                Document::Url(r.simple_element::<String>(&root, &Facets::NONE)?)
             }
             (Ns::Distinction, b"distinction") => {
                 Document::Distinction(FromXml::from_xml(&mut r, &root)?)
@@ -754,6 +837,16 @@ impl Document {
                     }
                 }
             }
+            (Ns::Notification, b"notification-intro") => {
+                Document::NotificationIntro(
+                    r.simple_element::<String>(&root, &notification::NOTIFICATION_INTRO)?,
+                )
+            }
+            (Ns::Notification, b"notification-subject") => {
+                Document::NotificationSubject(
+                    r.simple_element::<String>(&root, &Facets::NONE)?,
+                )
+            }
             (Ns::Notification, b"notifications") => {
                 Document::Notifications(FromXml::from_xml(&mut r, &root)?)
             }
@@ -774,6 +867,11 @@ impl Document {
             }
             (Ns::PersonalDetails, b"biography") => {
                 Document::Biography(FromXml::from_xml(&mut r, &root)?)
+            }
+            (Ns::PersonalDetails, b"credit-name") => {
+                Document::CreditName(
+                    r.simple_element::<String>(&root, &common::STRING_150)?,
+                )
             }
             (Ns::PersonalDetails, b"name") => {
                 Document::Name(FromXml::from_xml(&mut r, &root)?)
@@ -913,11 +1011,15 @@ impl Document {
                 QName::new(Ns::Common, "application-group-orcid")
             }
             Document::ApplicationOrcid(_) => QName::new(Ns::Common, "application-orcid"),
+            Document::ApprovalDate(_) => QName::new(Ns::Common, "approval-date"),
+            Document::ArchivedDate(_) => QName::new(Ns::Common, "archived-date"),
             Document::Biography(_) => QName::new(Ns::PersonalDetails, "biography"),
             Document::Bulk(_) => QName::new(Ns::Bulk, "bulk"),
             Document::Client(_) => QName::new(Ns::Client, "client"),
             Document::ContributorOrcid(_) => QName::new(Ns::Common, "contributor-orcid"),
             Document::Country(_) => QName::new(Ns::Common, "country"),
+            Document::CreatedDate(_) => QName::new(Ns::Common, "created-date"),
+            Document::CreditName(_) => QName::new(Ns::PersonalDetails, "credit-name"),
             Document::Distinction(_) => QName::new(Ns::Distinction, "distinction"),
             Document::DistinctionSummary(_) => {
                 QName::new(Ns::Distinction, "distinction-summary")
@@ -974,6 +1076,8 @@ impl Document {
             }
             Document::Keyword(_) => QName::new(Ns::Keyword, "keyword"),
             Document::Keywords(_) => QName::new(Ns::Keyword, "keywords"),
+            Document::LanguageCode(_) => QName::new(Ns::Common, "language-code"),
+            Document::LastModifiedDate(_) => QName::new(Ns::Common, "last-modified-date"),
             Document::Membership(_) => QName::new(Ns::Membership, "membership"),
             Document::MembershipSummary(_) => {
                 QName::new(Ns::Membership, "membership-summary")
@@ -983,8 +1087,14 @@ impl Document {
             Document::NotificationCustom(_) => {
                 QName::new(Ns::Notification, "notification")
             }
+            Document::NotificationIntro(_) => {
+                QName::new(Ns::Notification, "notification-intro")
+            }
             Document::NotificationPermission(_) => {
                 QName::new(Ns::Notification, "notification")
+            }
+            Document::NotificationSubject(_) => {
+                QName::new(Ns::Notification, "notification-subject")
             }
             Document::Notifications(_) => QName::new(Ns::Notification, "notifications"),
             Document::OrcidId(_) => QName::new(Ns::Common, "orcid-id"),
@@ -1013,6 +1123,7 @@ impl Document {
                 QName::new(Ns::Qualification, "qualification-summary")
             }
             Document::Qualifications(_) => QName::new(Ns::Activities, "qualifications"),
+            Document::ReadDate(_) => QName::new(Ns::Common, "read-date"),
             Document::Record(_) => QName::new(Ns::Record, "record"),
             Document::RecordSummary(_) => QName::new(Ns::Summary, "record-summary"),
             Document::ResearchResource(_) => {
@@ -1026,12 +1137,14 @@ impl Document {
                 QName::new(Ns::ResearcherUrl, "researcher-urls")
             }
             Document::Search(_) => QName::new(Ns::Search, "search"),
+            Document::SentDate(_) => QName::new(Ns::Common, "sent-date"),
             Document::Service(_) => QName::new(Ns::Service, "service"),
             Document::ServiceSummary(_) => QName::new(Ns::Service, "service-summary"),
             Document::Services(_) => QName::new(Ns::Activities, "services"),
             Document::Source(_) => QName::new(Ns::Common, "source"),
             Document::SourceOrcid(_) => QName::new(Ns::Common, "source-orcid"),
             Document::StartDate(_) => QName::new(Ns::Common, "start-date"),
+            Document::Subtitle(_) => QName::new(Ns::Common, "subtitle"),
             Document::SummaryEmployment(_) => QName::new(Ns::Summary, "employment"),
             Document::SummaryEmployments(_) => QName::new(Ns::Summary, "employments"),
             Document::SummaryExternalIdentifier(_) => {
@@ -1046,7 +1159,9 @@ impl Document {
                 QName::new(Ns::Summary, "research-resources")
             }
             Document::SummaryWorks(_) => QName::new(Ns::Summary, "works"),
+            Document::Title(_) => QName::new(Ns::Common, "title"),
             Document::TranslatedTitle(_) => QName::new(Ns::Common, "translated-title"),
+            Document::Url(_) => QName::new(Ns::Common, "url"),
             Document::Work(_) => QName::new(Ns::Work, "work"),
             Document::WorkSummary(_) => QName::new(Ns::Work, "work-summary"),
         }
@@ -1089,6 +1204,12 @@ impl Document {
             Document::ApplicationOrcid(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Common, "application-orcid"))
             }
+            Document::ApprovalDate(v) => {
+                w.simple_element(QName::new(Ns::Common, "approval-date"), v)
+            }
+            Document::ArchivedDate(v) => {
+                w.simple_element(QName::new(Ns::Common, "archived-date"), v)
+            }
             Document::Biography(v) => {
                 v.to_xml(&mut w, QName::new(Ns::PersonalDetails, "biography"))
             }
@@ -1098,6 +1219,12 @@ impl Document {
                 v.to_xml(&mut w, QName::new(Ns::Common, "contributor-orcid"))
             }
             Document::Country(v) => v.to_xml(&mut w, QName::new(Ns::Common, "country")),
+            Document::CreatedDate(v) => {
+                w.simple_element(QName::new(Ns::Common, "created-date"), v)
+            }
+            Document::CreditName(v) => {
+                w.simple_element(QName::new(Ns::PersonalDetails, "credit-name"), v)
+            }
             Document::Distinction(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Distinction, "distinction"))
             }
@@ -1189,6 +1316,12 @@ impl Document {
             Document::Keywords(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Keyword, "keywords"))
             }
+            Document::LanguageCode(v) => {
+                w.simple_element(QName::new(Ns::Common, "language-code"), v)
+            }
+            Document::LastModifiedDate(v) => {
+                w.simple_element(QName::new(Ns::Common, "last-modified-date"), v)
+            }
             Document::Membership(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Membership, "membership"))
             }
@@ -1204,8 +1337,14 @@ impl Document {
             Document::NotificationCustom(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Notification, "notification"))
             }
+            Document::NotificationIntro(v) => {
+                w.simple_element(QName::new(Ns::Notification, "notification-intro"), v)
+            }
             Document::NotificationPermission(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Notification, "notification"))
+            }
+            Document::NotificationSubject(v) => {
+                w.simple_element(QName::new(Ns::Notification, "notification-subject"), v)
             }
             Document::Notifications(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Notification, "notifications"))
@@ -1254,6 +1393,9 @@ impl Document {
             Document::Qualifications(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Activities, "qualifications"))
             }
+            Document::ReadDate(v) => {
+                w.simple_element(QName::new(Ns::Common, "read-date"), v)
+            }
             Document::Record(v) => v.to_xml(&mut w, QName::new(Ns::Record, "record")),
             Document::RecordSummary(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Summary, "record-summary"))
@@ -1274,6 +1416,9 @@ impl Document {
                 v.to_xml(&mut w, QName::new(Ns::ResearcherUrl, "researcher-urls"))
             }
             Document::Search(v) => v.to_xml(&mut w, QName::new(Ns::Search, "search")),
+            Document::SentDate(v) => {
+                w.simple_element(QName::new(Ns::Common, "sent-date"), v)
+            }
             Document::Service(v) => v.to_xml(&mut w, QName::new(Ns::Service, "service")),
             Document::ServiceSummary(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Service, "service-summary"))
@@ -1287,6 +1432,9 @@ impl Document {
             }
             Document::StartDate(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Common, "start-date"))
+            }
+            Document::Subtitle(v) => {
+                w.simple_element(QName::new(Ns::Common, "subtitle"), v)
             }
             Document::SummaryEmployment(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Summary, "employment"))
@@ -1312,9 +1460,11 @@ impl Document {
             Document::SummaryWorks(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Summary, "works"))
             }
+            Document::Title(v) => w.simple_element(QName::new(Ns::Common, "title"), v),
             Document::TranslatedTitle(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Common, "translated-title"))
             }
+            Document::Url(v) => w.simple_element(QName::new(Ns::Common, "url"), v),
             Document::Work(v) => v.to_xml(&mut w, QName::new(Ns::Work, "work")),
             Document::WorkSummary(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Work, "work-summary"))

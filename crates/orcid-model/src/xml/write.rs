@@ -130,10 +130,13 @@ impl Writer {
 
     /// Writes text content.
     pub fn text<T: SimpleType>(&mut self, value: &T) {
-        self.close_pending();
         let mut text = String::new();
         value.write_xml(&mut text);
-        escape_into(&mut self.out, &text, false);
+        if !text.is_empty() {
+            // Empty text leaves the start tag open, so the element is written `<x/>`.
+            self.close_pending();
+            escape_into(&mut self.out, &text, false);
+        }
     }
 
     /// Closes the element opened last.
