@@ -70,7 +70,11 @@ impl fmt::Display for Outcome {
 
 /// Parses the XSDs staged from `upstream` into xsd-parser's meta types.
 pub fn interpret(upstream: &Path, stage_dir: &Path) -> Result<MetaTypes> {
-    let files = stage::stage(upstream, stage_dir)?;
+    interpret_files(stage::stage(upstream, stage_dir)?)
+}
+
+/// Parses XSD files (and what they import) into xsd-parser's meta types.
+pub fn interpret_files(files: Vec<PathBuf>) -> Result<MetaTypes> {
     let mut parser_config = xsd_parser::config::ParserConfig::default();
     parser_config.resolver = vec![Resolver::File];
     parser_config.flags = ParserFlags::RESOLVE_INCLUDES | ParserFlags::DEFAULT_NAMESPACES;
@@ -99,12 +103,15 @@ pub fn interpret_schemas(schemas: &Schemas) -> Result<MetaTypes> {
     Ok(types)
 }
 
+/// Builds the model description from the fetched schemas and the vocabularies file.
+pub fn build_model(upstream: &Path, vocabularies: &Path, stage_dir: &Path) -> Result<model::Model> {
+    let types = interpret(upstream, stage_dir)?;
+    model::build(&types, vocab::load(vocabularies)?)
+}
+
 /// Generates every file, in memory: file name → contents.
 pub fn generate(upstream: &Path, vocabularies: &Path, stage_dir: &Path) -> Result<BTreeMap<String, String>> {
-    let types = interpret(upstream, stage_dir)?;
-    let vocabularies = vocab::load(vocabularies)?;
-    let model = model::build(&types, vocabularies)?;
-    render::render(&model)
+    render::render(&build_model(upstream, vocabularies, stage_dir)?)
 }
 
 /// Runs the generator and writes `out`, or with `check` only compares.

@@ -236,6 +236,59 @@ pub struct Model {
     pub vocabularies: Vec<Vocabulary>,
 }
 
+impl Model {
+    /// The model's public surface as text, one type a paragraph: what a schema update changes
+    /// for users, reviewed as a snapshot diff.
+    pub fn surface(&self) -> String {
+        use std::fmt::Write;
+        let simple = |t: &TyRef| match t {
+            TyRef::Struct(p) => p.trim_start_matches("super::").to_owned(),
+            TyRef::Simple(s) => s.rust.trim_start_matches("super::").trim_start_matches("crate::xml::").to_owned(),
+        };
+        let mut out = String::new();
+        for s in &self.structs {
+            let _ = writeln!(out, "struct {}::{}  <{}>", s.module, s.rust, s.xsd);
+            for a in &s.attrs {
+                let t = simple(&TyRef::Simple(a.ty.clone()));
+                let t = if a.required { t } else { format!("Option<{t}>") };
+                let _ = writeln!(out, "    {}: {t}  @{}", a.rust, a.local);
+            }
+            match &s.content {
+                Content::Empty => {}
+                Content::Text(t) => {
+                    let _ = writeln!(out, "    value: {}", simple(&TyRef::Simple(t.clone())));
+                }
+                Content::Elements { fields, .. } => {
+                    for f in fields {
+                        let inner = match &f.choice_enum {
+                            Some(e) => e.clone(),
+                            None => simple(&f.elems[0].ty),
+                        };
+                        let t = match f.occurs {
+                            Occurs::Required => inner,
+                            Occurs::Optional => format!("Option<{inner}>"),
+                            Occurs::Many => format!("Vec<{inner}>"),
+                        };
+                        let names = f.elems.iter().map(|e| e.local.as_str()).collect::<Vec<_>>().join("|");
+                        let _ = writeln!(out, "    {}: {t}  <{names}>", f.rust);
+                    }
+                }
+            }
+        }
+        for e in &self.enums {
+            let values = e.values.iter().map(|(v, _)| v.as_str()).collect::<Vec<_>>().join(" ");
+            let _ = writeln!(out, "enum {}::{}  <{}>: {values}", e.module, e.rust, e.xsd);
+        }
+        for v in &self.vocabularies {
+            let _ = writeln!(out, "vocabulary {} ({} values)", v.rust, v.values.len());
+        }
+        for r in &self.roots {
+            let _ = writeln!(out, "root {}:{} -> Document::{}({})", r.ns, r.local, r.variant, r.path);
+        }
+        out
+    }
+}
+
 /// Builds the model.
 pub fn build(types: &MetaTypes, vocabularies: Vec<Vocabulary>) -> Result<Model> {
     let mut b = Builder::new(types, vocabularies)?;
@@ -434,12 +487,44 @@ impl<'t> Builder<'t> {
     }
 
     /// The type of a global element.
+    ///
+    /// A global element for an item (a type with a put-code) of a named complex type with
+    /// another name gets a struct of its own,
+    /// named after the element: `education:education` (type `common:affiliation`) is an
+    /// `education::Education`, `employment:employment` an `employment::Employment`. Each
+    /// item then has its own name, constructor and root element.
     fn element_type(&mut self, element: &TypeIdent) -> Result<Option<TyRef>> {
-        let Some(ty) = self.types.items.get(element) else { bail!("unknown element {element}") };
-        match &ty.variant {
-            MetaTypeVariant::Reference(r) => Ok(Some(self.type_ref(&r.type_.clone())?)),
-            _ => Ok(Some(self.type_ref(element)?)),
+        if let Some(done) = self.refs.get(element) {
+            return Ok(Some(done.clone()));
         }
+        let Some(ty) = self.types.items.get(element) else { bail!("unknown element {element}") };
+        let MetaTypeVariant::Reference(r) = &ty.variant else {
+            return Ok(Some(self.type_ref(element)?));
+        };
+        let type_ident = r.type_.clone();
+        let result = self.type_ref(&type_ident)?;
+        let TyRef::Struct(type_path) = &result else { return Ok(Some(result)) };
+        let own_name = camel(element.name.as_str());
+        let module = self.module(element.ns)?;
+        let own_key = format!("{module}::{own_name}");
+        let type_key = type_path.trim_start_matches("super::").to_owned();
+        if type_ident.type_ != IdentType::Type || !element.name.is_named() || own_key == type_key || self.structs.contains_key(&own_key) {
+            return Ok(Some(result));
+        }
+        let Some(shared) = self.structs.get(&type_key).cloned() else { return Ok(Some(result)) };
+        // Only items (what has a put-code): dates, ORCID iDs and sources stay one type.
+        if !shared.attrs.iter().any(|a| a.local == "put-code") {
+            return Ok(Some(result));
+        }
+        let mut doc = Self::doc(&ty.documentation);
+        if doc.is_empty() {
+            doc = shared.doc.clone();
+        }
+        let def = StructDef { module, rust: own_name, xsd: self.qualified(element), schema: element.schema, doc, ..shared };
+        self.structs.insert(own_key.clone(), def);
+        let own = TyRef::Struct(format!("super::{own_key}"));
+        self.refs.insert(element.clone(), own.clone());
+        Ok(Some(own))
     }
 
     /// What a type (of an element or attribute) becomes in Rust.
@@ -523,12 +608,16 @@ impl<'t> Builder<'t> {
         attrs: Vec<AttrDef>,
         content: Content,
     ) -> Result<TyRef> {
-        // An element whose anonymous type only restates a named type uses that type.
+        // An element whose anonymous type only restates the named type of the same name
+        // (`activities:affiliation-group`) uses that type. Elements named otherwise keep a type
+        // of their own (`education:education` is an `Education`, though it adds nothing to
+        // `common:affiliation`), so that every item has its own name and root element.
         if let Base::Extension(base) | Base::Restriction(base) = &c.base {
             if let Ok(TyRef::Struct(base_path)) = self.type_ref(&base.clone()) {
                 let key = base_path.trim_start_matches("super::").to_owned();
+                let same_name = key == format!("{module}::{}", self.rust_name(ident));
                 if let Some(b) = self.structs.get(&key) {
-                    if b.attrs == attrs && b.content == content {
+                    if same_name && b.attrs == attrs && b.content == content {
                         return Ok(TyRef::Struct(base_path));
                     }
                 }

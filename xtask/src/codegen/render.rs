@@ -363,11 +363,14 @@ fn structure(s: &StructDef, root: Option<(&str, &str)>) -> Result<TokenStream> {
     let mask = |pred: &dyn Fn(&FieldDef) -> bool| -> u64 {
         fields.iter().enumerate().filter(|(_, f)| pred(f)).fold(0u64, |m, (i, _)| m | (1 << i))
     };
-    let required = mask(&|f| f.occurs == Occurs::Required);
-    let repeated = mask(&|f| f.occurs == Occurs::Many);
+    let required = Literal::u64_unsuffixed(mask(&|f| f.occurs == Occurs::Required));
+    let repeated = Literal::u64_unsuffixed(mask(&|f| f.occurs == Occurs::Many));
     let group_tokens = groups.iter().map(|g| {
         let optional = g.optional;
-        let branches = g.branches.iter().map(|(all, req)| quote!(Branch { all: #all, required: #req }));
+        let branches = g.branches.iter().map(|(all, req)| {
+            let (all, req) = (Literal::u64_unsuffixed(*all), Literal::u64_unsuffixed(*req));
+            quote!(Branch { all: #all, required: #req })
+        });
         quote!(Group { optional: #optional, branches: &[#(#branches),*] })
     });
 
@@ -396,6 +399,7 @@ fn structure(s: &StructDef, root: Option<(&str, &str)>) -> Result<TokenStream> {
     });
     let mut child_arms = Vec::new();
     for (i, (f, v)) in fields.iter().zip(&field_vars).enumerate() {
+        let i = Literal::usize_unsuffixed(i);
         for e in &f.elems {
             let n = ns(&e.ns);
             let local = bytes(&e.local);
@@ -422,6 +426,7 @@ fn structure(s: &StructDef, root: Option<(&str, &str)>) -> Result<TokenStream> {
     }
     let field_finish = fields.iter().zip(&field_vars).enumerate().map(|(i, (f, v))| {
         let id = format_ident!("{}", f.rust);
+        let i = Literal::usize_unsuffixed(i);
         match f.occurs {
             Occurs::Required => quote!(#id: r.take(start, &#schema_name, #i, #v)?,),
             _ => quote!(#id: #v,),
@@ -497,6 +502,12 @@ fn structure(s: &StructDef, root: Option<(&str, &str)>) -> Result<TokenStream> {
         format!(" A `{}` with its required parts; everything optional is left empty.", s.rust)
     };
     let schema_doc = format!(" The content model of `{xsd}`.");
+    let many_args = (ctor_params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let default_impl = ctor_params.is_empty().then(|| quote! {
+        impl Default for #name {
+            fn default() -> Self { Self::new() }
+        }
+    });
     Ok(quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -504,11 +515,13 @@ fn structure(s: &StructDef, root: Option<(&str, &str)>) -> Result<TokenStream> {
 
         impl #name {
             #[doc = #ctor_doc]
-            #[allow(clippy::too_many_arguments)]
+            #many_args
             pub fn new(#(#ctor_params),*) -> Self {
                 Self { #(#ctor_fields),* }
             }
         }
+
+        #default_impl
 
         #(#choice_enums)*
 

@@ -52,7 +52,6 @@ pub struct ActivitiesSummary {
 }
 impl ActivitiesSummary {
     /// An empty `ActivitiesSummary`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             path: None,
@@ -69,6 +68,11 @@ impl ActivitiesSummary {
             services: None,
             works: None,
         }
+    }
+}
+impl Default for ActivitiesSummary {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// The content model of `activities:activities-summary`.
@@ -88,8 +92,8 @@ pub static ACTIVITIES_SUMMARY_SCHEMA: StructSchema = StructSchema {
         "activities:services",
         "activities:works",
     ],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for ActivitiesSummary {
@@ -125,13 +129,13 @@ impl FromXml for ActivitiesSummary {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Activities, b"distinctions") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         <super::activities::Distinctions as FromXml>::from_xml(
                             r,
@@ -140,25 +144,25 @@ impl FromXml for ActivitiesSummary {
                     );
                 }
                 (Ns::Activities, b"educations") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::activities::Educations as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Activities, b"employments") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         <super::activities::Employments as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Activities, b"fundings") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         <super::activities::Fundings as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Activities, b"invited-positions") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(
                         <super::activities::InvitedPositions as FromXml>::from_xml(
                             r,
@@ -167,19 +171,19 @@ impl FromXml for ActivitiesSummary {
                     );
                 }
                 (Ns::Activities, b"memberships") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(
                         <super::activities::Memberships as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Activities, b"peer-reviews") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 7usize, &child)?;
+                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(
                         <super::activities::PeerReviews as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Activities, b"qualifications") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 8usize, &child)?;
+                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 8, &child)?;
                     f8 = Some(
                         <super::activities::Qualifications as FromXml>::from_xml(
                             r,
@@ -188,7 +192,7 @@ impl FromXml for ActivitiesSummary {
                     );
                 }
                 (Ns::Activities, b"research-resources") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 9usize, &child)?;
+                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 9, &child)?;
                     f9 = Some(
                         <super::activities::ResearchResources as FromXml>::from_xml(
                             r,
@@ -197,13 +201,13 @@ impl FromXml for ActivitiesSummary {
                     );
                 }
                 (Ns::Activities, b"services") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 10usize, &child)?;
+                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 10, &child)?;
                     f10 = Some(
                         <super::activities::Services as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Activities, b"works") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 11usize, &child)?;
+                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 11, &child)?;
                     f11 = Some(
                         <super::activities::Works as FromXml>::from_xml(r, &child)?,
                     );
@@ -285,23 +289,22 @@ pub struct AffiliationGroup {
     /// The `<external-ids>` element.
     pub external_ids: super::common::ExternalIds,
     /// The `<distinction-summary>` element.
-    pub distinction_summaries: Vec<super::common::AffiliationSummary>,
+    pub distinction_summaries: Vec<super::distinction::DistinctionSummary>,
     /// The `<invited-position-summary>` element.
-    pub invited_position_summaries: Vec<super::common::AffiliationSummary>,
+    pub invited_position_summaries: Vec<super::invited_position::InvitedPositionSummary>,
     /// The `<education-summary>` element.
-    pub education_summaries: Vec<super::common::AffiliationSummary>,
+    pub education_summaries: Vec<super::education::EducationSummary>,
     /// The `<employment-summary>` element.
-    pub employment_summaries: Vec<super::common::AffiliationSummary>,
+    pub employment_summaries: Vec<super::employment::EmploymentSummary>,
     /// The `<membership-summary>` element.
-    pub membership_summaries: Vec<super::common::AffiliationSummary>,
+    pub membership_summaries: Vec<super::membership::MembershipSummary>,
     /// The `<qualification-summary>` element.
-    pub qualification_summaries: Vec<super::common::AffiliationSummary>,
+    pub qualification_summaries: Vec<super::qualification::QualificationSummary>,
     /// The `<service-summary>` element.
-    pub service_summaries: Vec<super::common::AffiliationSummary>,
+    pub service_summaries: Vec<super::service::ServiceSummary>,
 }
 impl AffiliationGroup {
     /// A `AffiliationGroup` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(external_ids: super::common::ExternalIds) -> Self {
         Self {
             last_modified_date: None,
@@ -330,40 +333,19 @@ pub static AFFILIATION_GROUP_SCHEMA: StructSchema = StructSchema {
         "qualification:qualification-summary",
         "service:service-summary",
     ],
-    required: 2u64,
-    repeated: 508u64,
+    required: 2,
+    repeated: 508,
     groups: &[
         Group {
             optional: false,
             branches: &[
-                Branch {
-                    all: 4u64,
-                    required: 0u64,
-                },
-                Branch {
-                    all: 8u64,
-                    required: 0u64,
-                },
-                Branch {
-                    all: 16u64,
-                    required: 0u64,
-                },
-                Branch {
-                    all: 32u64,
-                    required: 0u64,
-                },
-                Branch {
-                    all: 64u64,
-                    required: 0u64,
-                },
-                Branch {
-                    all: 128u64,
-                    required: 0u64,
-                },
-                Branch {
-                    all: 256u64,
-                    required: 0u64,
-                },
+                Branch { all: 4, required: 0 },
+                Branch { all: 8, required: 0 },
+                Branch { all: 16, required: 0 },
+                Branch { all: 32, required: 0 },
+                Branch { all: 64, required: 0 },
+                Branch { all: 128, required: 0 },
+                Branch { all: 256, required: 0 },
             ],
         },
     ],
@@ -392,78 +374,75 @@ impl FromXml for AffiliationGroup {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"external-ids") => {
-                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Distinction, b"distinction-summary") => {
-                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 2, &child)?;
                     f2.push(
-                        <super::common::AffiliationSummary as FromXml>::from_xml(
+                        <super::distinction::DistinctionSummary as FromXml>::from_xml(
                             r,
                             &child,
                         )?,
                     );
                 }
                 (Ns::InvitedPosition, b"invited-position-summary") => {
-                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 3, &child)?;
                     f3.push(
-                        <super::common::AffiliationSummary as FromXml>::from_xml(
+                        <super::invited_position::InvitedPositionSummary as FromXml>::from_xml(
                             r,
                             &child,
                         )?,
                     );
                 }
                 (Ns::Education, b"education-summary") => {
-                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 4, &child)?;
                     f4.push(
-                        <super::common::AffiliationSummary as FromXml>::from_xml(
+                        <super::education::EducationSummary as FromXml>::from_xml(
                             r,
                             &child,
                         )?,
                     );
                 }
                 (Ns::Employment, b"employment-summary") => {
-                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 5, &child)?;
                     f5.push(
-                        <super::common::AffiliationSummary as FromXml>::from_xml(
+                        <super::employment::EmploymentSummary as FromXml>::from_xml(
                             r,
                             &child,
                         )?,
                     );
                 }
                 (Ns::Membership, b"membership-summary") => {
-                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 6, &child)?;
                     f6.push(
-                        <super::common::AffiliationSummary as FromXml>::from_xml(
+                        <super::membership::MembershipSummary as FromXml>::from_xml(
                             r,
                             &child,
                         )?,
                     );
                 }
                 (Ns::Qualification, b"qualification-summary") => {
-                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 7usize, &child)?;
+                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 7, &child)?;
                     f7.push(
-                        <super::common::AffiliationSummary as FromXml>::from_xml(
+                        <super::qualification::QualificationSummary as FromXml>::from_xml(
                             r,
                             &child,
                         )?,
                     );
                 }
                 (Ns::Service, b"service-summary") => {
-                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 8usize, &child)?;
+                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 8, &child)?;
                     f8.push(
-                        <super::common::AffiliationSummary as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
+                        <super::service::ServiceSummary as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 _ => r.unknown_element(start, &child, &AFFILIATION_GROUP_SCHEMA)?,
@@ -472,7 +451,7 @@ impl FromXml for AffiliationGroup {
         r.complete(start, &AFFILIATION_GROUP_SCHEMA, &cursor)?;
         Ok(Self {
             last_modified_date: f0,
-            external_ids: r.take(start, &AFFILIATION_GROUP_SCHEMA, 1usize, f1)?,
+            external_ids: r.take(start, &AFFILIATION_GROUP_SCHEMA, 1, f1)?,
             distinction_summaries: f2,
             invited_position_summaries: f3,
             education_summaries: f4,
@@ -533,7 +512,6 @@ pub struct Distinctions {
 }
 impl Distinctions {
     /// An empty `Distinctions`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             path: None,
@@ -542,12 +520,17 @@ impl Distinctions {
         }
     }
 }
+impl Default for Distinctions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `activities:distinctions`.
 pub static DISTINCTIONS_SCHEMA: StructSchema = StructSchema {
     name: "activities:distinctions",
     fields: &["common:last-modified-date", "activities:affiliation-group"],
-    required: 0u64,
-    repeated: 2u64,
+    required: 0,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for Distinctions {
@@ -573,13 +556,13 @@ impl FromXml for Distinctions {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&DISTINCTIONS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&DISTINCTIONS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Activities, b"affiliation-group") => {
-                    r.order(&DISTINCTIONS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&DISTINCTIONS_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(
                         <super::activities::AffiliationGroup as FromXml>::from_xml(
                             r,
@@ -628,7 +611,6 @@ pub struct Educations {
 }
 impl Educations {
     /// An empty `Educations`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             path: None,
@@ -637,12 +619,17 @@ impl Educations {
         }
     }
 }
+impl Default for Educations {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `activities:educations`.
 pub static EDUCATIONS_SCHEMA: StructSchema = StructSchema {
     name: "activities:educations",
     fields: &["common:last-modified-date", "activities:affiliation-group"],
-    required: 0u64,
-    repeated: 2u64,
+    required: 0,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for Educations {
@@ -668,13 +655,13 @@ impl FromXml for Educations {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&EDUCATIONS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&EDUCATIONS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Activities, b"affiliation-group") => {
-                    r.order(&EDUCATIONS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&EDUCATIONS_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(
                         <super::activities::AffiliationGroup as FromXml>::from_xml(
                             r,
@@ -723,7 +710,6 @@ pub struct Employments {
 }
 impl Employments {
     /// An empty `Employments`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             path: None,
@@ -732,12 +718,17 @@ impl Employments {
         }
     }
 }
+impl Default for Employments {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `activities:employments`.
 pub static EMPLOYMENTS_SCHEMA: StructSchema = StructSchema {
     name: "activities:employments",
     fields: &["common:last-modified-date", "activities:affiliation-group"],
-    required: 0u64,
-    repeated: 2u64,
+    required: 0,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for Employments {
@@ -763,13 +754,13 @@ impl FromXml for Employments {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&EMPLOYMENTS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&EMPLOYMENTS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Activities, b"affiliation-group") => {
-                    r.order(&EMPLOYMENTS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&EMPLOYMENTS_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(
                         <super::activities::AffiliationGroup as FromXml>::from_xml(
                             r,
@@ -818,7 +809,6 @@ pub struct FundingGroup {
 }
 impl FundingGroup {
     /// A `FundingGroup` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(external_ids: super::common::ExternalIds) -> Self {
         Self {
             last_modified_date: None,
@@ -835,8 +825,8 @@ pub static FUNDING_GROUP_SCHEMA: StructSchema = StructSchema {
         "common:external-ids",
         "funding:funding-summary",
     ],
-    required: 2u64,
-    repeated: 4u64,
+    required: 2,
+    repeated: 4,
     groups: &[],
 };
 impl FromXml for FundingGroup {
@@ -857,19 +847,19 @@ impl FromXml for FundingGroup {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&FUNDING_GROUP_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&FUNDING_GROUP_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"external-ids") => {
-                    r.order(&FUNDING_GROUP_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&FUNDING_GROUP_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Funding, b"funding-summary") => {
-                    r.order(&FUNDING_GROUP_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&FUNDING_GROUP_SCHEMA, &mut cursor, 2, &child)?;
                     f2.push(
                         <super::funding::FundingSummary as FromXml>::from_xml(r, &child)?,
                     );
@@ -880,7 +870,7 @@ impl FromXml for FundingGroup {
         r.complete(start, &FUNDING_GROUP_SCHEMA, &cursor)?;
         Ok(Self {
             last_modified_date: f0,
-            external_ids: r.take(start, &FUNDING_GROUP_SCHEMA, 1usize, f1)?,
+            external_ids: r.take(start, &FUNDING_GROUP_SCHEMA, 1, f1)?,
             funding_summaries: f2,
         })
     }
@@ -910,7 +900,6 @@ pub struct Fundings {
 }
 impl Fundings {
     /// An empty `Fundings`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             path: None,
@@ -919,12 +908,17 @@ impl Fundings {
         }
     }
 }
+impl Default for Fundings {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `activities:fundings`.
 pub static FUNDINGS_SCHEMA: StructSchema = StructSchema {
     name: "activities:fundings",
     fields: &["common:last-modified-date", "activities:group"],
-    required: 0u64,
-    repeated: 2u64,
+    required: 0,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for Fundings {
@@ -950,13 +944,13 @@ impl FromXml for Fundings {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&FUNDINGS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&FUNDINGS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Activities, b"group") => {
-                    r.order(&FUNDINGS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&FUNDINGS_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(
                         <super::activities::FundingGroup as FromXml>::from_xml(
                             r,
@@ -1005,7 +999,6 @@ pub struct InvitedPositions {
 }
 impl InvitedPositions {
     /// An empty `InvitedPositions`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             path: None,
@@ -1014,12 +1007,17 @@ impl InvitedPositions {
         }
     }
 }
+impl Default for InvitedPositions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `activities:invited-positions`.
 pub static INVITED_POSITIONS_SCHEMA: StructSchema = StructSchema {
     name: "activities:invited-positions",
     fields: &["common:last-modified-date", "activities:affiliation-group"],
-    required: 0u64,
-    repeated: 2u64,
+    required: 0,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for InvitedPositions {
@@ -1045,13 +1043,13 @@ impl FromXml for InvitedPositions {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&INVITED_POSITIONS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&INVITED_POSITIONS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Activities, b"affiliation-group") => {
-                    r.order(&INVITED_POSITIONS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&INVITED_POSITIONS_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(
                         <super::activities::AffiliationGroup as FromXml>::from_xml(
                             r,
@@ -1100,7 +1098,6 @@ pub struct Memberships {
 }
 impl Memberships {
     /// An empty `Memberships`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             path: None,
@@ -1109,12 +1106,17 @@ impl Memberships {
         }
     }
 }
+impl Default for Memberships {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `activities:memberships`.
 pub static MEMBERSHIPS_SCHEMA: StructSchema = StructSchema {
     name: "activities:memberships",
     fields: &["common:last-modified-date", "activities:affiliation-group"],
-    required: 0u64,
-    repeated: 2u64,
+    required: 0,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for Memberships {
@@ -1140,13 +1142,13 @@ impl FromXml for Memberships {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&MEMBERSHIPS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&MEMBERSHIPS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Activities, b"affiliation-group") => {
-                    r.order(&MEMBERSHIPS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&MEMBERSHIPS_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(
                         <super::activities::AffiliationGroup as FromXml>::from_xml(
                             r,
@@ -1195,7 +1197,6 @@ pub struct PeerReviewDuplicates {
 }
 impl PeerReviewDuplicates {
     /// A `PeerReviewDuplicates` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(external_ids: super::common::ExternalIds) -> Self {
         Self {
             last_modified_date: None,
@@ -1212,8 +1213,8 @@ pub static PEER_REVIEW_DUPLICATES_SCHEMA: StructSchema = StructSchema {
         "common:external-ids",
         "peer-review:peer-review-summary",
     ],
-    required: 2u64,
-    repeated: 4u64,
+    required: 2,
+    repeated: 4,
     groups: &[],
 };
 impl FromXml for PeerReviewDuplicates {
@@ -1234,34 +1235,19 @@ impl FromXml for PeerReviewDuplicates {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(
-                        &PEER_REVIEW_DUPLICATES_SCHEMA,
-                        &mut cursor,
-                        0usize,
-                        &child,
-                    )?;
+                    r.order(&PEER_REVIEW_DUPLICATES_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"external-ids") => {
-                    r.order(
-                        &PEER_REVIEW_DUPLICATES_SCHEMA,
-                        &mut cursor,
-                        1usize,
-                        &child,
-                    )?;
+                    r.order(&PEER_REVIEW_DUPLICATES_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::PeerReview, b"peer-review-summary") => {
-                    r.order(
-                        &PEER_REVIEW_DUPLICATES_SCHEMA,
-                        &mut cursor,
-                        2usize,
-                        &child,
-                    )?;
+                    r.order(&PEER_REVIEW_DUPLICATES_SCHEMA, &mut cursor, 2, &child)?;
                     f2.push(
                         <super::peer_review::PeerReviewSummary as FromXml>::from_xml(
                             r,
@@ -1275,7 +1261,7 @@ impl FromXml for PeerReviewDuplicates {
         r.complete(start, &PEER_REVIEW_DUPLICATES_SCHEMA, &cursor)?;
         Ok(Self {
             last_modified_date: f0,
-            external_ids: r.take(start, &PEER_REVIEW_DUPLICATES_SCHEMA, 1usize, f1)?,
+            external_ids: r.take(start, &PEER_REVIEW_DUPLICATES_SCHEMA, 1, f1)?,
             peer_review_summaries: f2,
         })
     }
@@ -1305,7 +1291,6 @@ pub struct PeerReviewGroup {
 }
 impl PeerReviewGroup {
     /// A `PeerReviewGroup` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(external_ids: super::common::ExternalIds) -> Self {
         Self {
             last_modified_date: None,
@@ -1322,8 +1307,8 @@ pub static PEER_REVIEW_GROUP_SCHEMA: StructSchema = StructSchema {
         "common:external-ids",
         "activities:peer-review-group",
     ],
-    required: 2u64,
-    repeated: 4u64,
+    required: 2,
+    repeated: 4,
     groups: &[],
 };
 impl FromXml for PeerReviewGroup {
@@ -1344,19 +1329,19 @@ impl FromXml for PeerReviewGroup {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&PEER_REVIEW_GROUP_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&PEER_REVIEW_GROUP_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"external-ids") => {
-                    r.order(&PEER_REVIEW_GROUP_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&PEER_REVIEW_GROUP_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Activities, b"peer-review-group") => {
-                    r.order(&PEER_REVIEW_GROUP_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&PEER_REVIEW_GROUP_SCHEMA, &mut cursor, 2, &child)?;
                     f2.push(
                         <super::activities::PeerReviewDuplicates as FromXml>::from_xml(
                             r,
@@ -1370,7 +1355,7 @@ impl FromXml for PeerReviewGroup {
         r.complete(start, &PEER_REVIEW_GROUP_SCHEMA, &cursor)?;
         Ok(Self {
             last_modified_date: f0,
-            external_ids: r.take(start, &PEER_REVIEW_GROUP_SCHEMA, 1usize, f1)?,
+            external_ids: r.take(start, &PEER_REVIEW_GROUP_SCHEMA, 1, f1)?,
             peer_review_groups: f2,
         })
     }
@@ -1400,7 +1385,6 @@ pub struct PeerReviews {
 }
 impl PeerReviews {
     /// An empty `PeerReviews`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             path: None,
@@ -1409,12 +1393,17 @@ impl PeerReviews {
         }
     }
 }
+impl Default for PeerReviews {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `activities:peer-reviews`.
 pub static PEER_REVIEWS_SCHEMA: StructSchema = StructSchema {
     name: "activities:peer-reviews",
     fields: &["common:last-modified-date", "activities:group"],
-    required: 0u64,
-    repeated: 2u64,
+    required: 0,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for PeerReviews {
@@ -1440,13 +1429,13 @@ impl FromXml for PeerReviews {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&PEER_REVIEWS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&PEER_REVIEWS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Activities, b"group") => {
-                    r.order(&PEER_REVIEWS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&PEER_REVIEWS_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(
                         <super::activities::PeerReviewGroup as FromXml>::from_xml(
                             r,
@@ -1495,7 +1484,6 @@ pub struct Qualifications {
 }
 impl Qualifications {
     /// An empty `Qualifications`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             path: None,
@@ -1504,12 +1492,17 @@ impl Qualifications {
         }
     }
 }
+impl Default for Qualifications {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `activities:qualifications`.
 pub static QUALIFICATIONS_SCHEMA: StructSchema = StructSchema {
     name: "activities:qualifications",
     fields: &["common:last-modified-date", "activities:affiliation-group"],
-    required: 0u64,
-    repeated: 2u64,
+    required: 0,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for Qualifications {
@@ -1535,13 +1528,13 @@ impl FromXml for Qualifications {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&QUALIFICATIONS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&QUALIFICATIONS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Activities, b"affiliation-group") => {
-                    r.order(&QUALIFICATIONS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&QUALIFICATIONS_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(
                         <super::activities::AffiliationGroup as FromXml>::from_xml(
                             r,
@@ -1592,7 +1585,6 @@ pub struct ResearchResourceGroup {
 }
 impl ResearchResourceGroup {
     /// A `ResearchResourceGroup` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(external_ids: super::common::ExternalIds) -> Self {
         Self {
             last_modified_date: None,
@@ -1609,8 +1601,8 @@ pub static RESEARCH_RESOURCE_GROUP_SCHEMA: StructSchema = StructSchema {
         "common:external-ids",
         "research-resource:research-resource-summary",
     ],
-    required: 2u64,
-    repeated: 4u64,
+    required: 2,
+    repeated: 4,
     groups: &[],
 };
 impl FromXml for ResearchResourceGroup {
@@ -1631,34 +1623,19 @@ impl FromXml for ResearchResourceGroup {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(
-                        &RESEARCH_RESOURCE_GROUP_SCHEMA,
-                        &mut cursor,
-                        0usize,
-                        &child,
-                    )?;
+                    r.order(&RESEARCH_RESOURCE_GROUP_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"external-ids") => {
-                    r.order(
-                        &RESEARCH_RESOURCE_GROUP_SCHEMA,
-                        &mut cursor,
-                        1usize,
-                        &child,
-                    )?;
+                    r.order(&RESEARCH_RESOURCE_GROUP_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::ResearchResource, b"research-resource-summary") => {
-                    r.order(
-                        &RESEARCH_RESOURCE_GROUP_SCHEMA,
-                        &mut cursor,
-                        2usize,
-                        &child,
-                    )?;
+                    r.order(&RESEARCH_RESOURCE_GROUP_SCHEMA, &mut cursor, 2, &child)?;
                     f2.push(
                         <super::research_resource::ResearchResourceSummary as FromXml>::from_xml(
                             r,
@@ -1672,7 +1649,7 @@ impl FromXml for ResearchResourceGroup {
         r.complete(start, &RESEARCH_RESOURCE_GROUP_SCHEMA, &cursor)?;
         Ok(Self {
             last_modified_date: f0,
-            external_ids: r.take(start, &RESEARCH_RESOURCE_GROUP_SCHEMA, 1usize, f1)?,
+            external_ids: r.take(start, &RESEARCH_RESOURCE_GROUP_SCHEMA, 1, f1)?,
             research_resource_summaries: f2,
         })
     }
@@ -1706,7 +1683,6 @@ pub struct ResearchResources {
 }
 impl ResearchResources {
     /// An empty `ResearchResources`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             path: None,
@@ -1715,12 +1691,17 @@ impl ResearchResources {
         }
     }
 }
+impl Default for ResearchResources {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `activities:research-resources`.
 pub static RESEARCH_RESOURCES_SCHEMA: StructSchema = StructSchema {
     name: "activities:research-resources",
     fields: &["common:last-modified-date", "activities:group"],
-    required: 0u64,
-    repeated: 2u64,
+    required: 0,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for ResearchResources {
@@ -1746,13 +1727,13 @@ impl FromXml for ResearchResources {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&RESEARCH_RESOURCES_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&RESEARCH_RESOURCES_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Activities, b"group") => {
-                    r.order(&RESEARCH_RESOURCES_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&RESEARCH_RESOURCES_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(
                         <super::activities::ResearchResourceGroup as FromXml>::from_xml(
                             r,
@@ -1801,7 +1782,6 @@ pub struct Services {
 }
 impl Services {
     /// An empty `Services`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             path: None,
@@ -1810,12 +1790,17 @@ impl Services {
         }
     }
 }
+impl Default for Services {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `activities:services`.
 pub static SERVICES_SCHEMA: StructSchema = StructSchema {
     name: "activities:services",
     fields: &["common:last-modified-date", "activities:affiliation-group"],
-    required: 0u64,
-    repeated: 2u64,
+    required: 0,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for Services {
@@ -1841,13 +1826,13 @@ impl FromXml for Services {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&SERVICES_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&SERVICES_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Activities, b"affiliation-group") => {
-                    r.order(&SERVICES_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&SERVICES_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(
                         <super::activities::AffiliationGroup as FromXml>::from_xml(
                             r,
@@ -1896,7 +1881,6 @@ pub struct WorkGroup {
 }
 impl WorkGroup {
     /// A `WorkGroup` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(external_ids: super::common::ExternalIds) -> Self {
         Self {
             last_modified_date: None,
@@ -1909,8 +1893,8 @@ impl WorkGroup {
 pub static WORK_GROUP_SCHEMA: StructSchema = StructSchema {
     name: "activities:work-group",
     fields: &["common:last-modified-date", "common:external-ids", "work:work-summary"],
-    required: 2u64,
-    repeated: 4u64,
+    required: 2,
+    repeated: 4,
     groups: &[],
 };
 impl FromXml for WorkGroup {
@@ -1931,19 +1915,19 @@ impl FromXml for WorkGroup {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&WORK_GROUP_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&WORK_GROUP_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"external-ids") => {
-                    r.order(&WORK_GROUP_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&WORK_GROUP_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Work, b"work-summary") => {
-                    r.order(&WORK_GROUP_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&WORK_GROUP_SCHEMA, &mut cursor, 2, &child)?;
                     f2.push(<super::work::WorkSummary as FromXml>::from_xml(r, &child)?);
                 }
                 _ => r.unknown_element(start, &child, &WORK_GROUP_SCHEMA)?,
@@ -1952,7 +1936,7 @@ impl FromXml for WorkGroup {
         r.complete(start, &WORK_GROUP_SCHEMA, &cursor)?;
         Ok(Self {
             last_modified_date: f0,
-            external_ids: r.take(start, &WORK_GROUP_SCHEMA, 1usize, f1)?,
+            external_ids: r.take(start, &WORK_GROUP_SCHEMA, 1, f1)?,
             work_summaries: f2,
         })
     }
@@ -1982,7 +1966,6 @@ pub struct Works {
 }
 impl Works {
     /// An empty `Works`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             path: None,
@@ -1991,12 +1974,17 @@ impl Works {
         }
     }
 }
+impl Default for Works {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `activities:works`.
 pub static WORKS_SCHEMA: StructSchema = StructSchema {
     name: "activities:works",
     fields: &["common:last-modified-date", "activities:group"],
-    required: 0u64,
-    repeated: 2u64,
+    required: 0,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for Works {
@@ -2022,13 +2010,13 @@ impl FromXml for Works {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&WORKS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&WORKS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Activities, b"group") => {
-                    r.order(&WORKS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&WORKS_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(
                         <super::activities::WorkGroup as FromXml>::from_xml(r, &child)?,
                     );

@@ -30,7 +30,6 @@ pub struct Address {
 }
 impl Address {
     /// A `Address` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(country: String) -> Self {
         Self {
             put_code: None,
@@ -53,8 +52,8 @@ pub static ADDRESS_SCHEMA: StructSchema = StructSchema {
         "common:source",
         "address:country",
     ],
-    required: 8u64,
-    repeated: 0u64,
+    required: 8,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Address {
@@ -103,25 +102,25 @@ impl FromXml for Address {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(&ADDRESS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&ADDRESS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&ADDRESS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&ADDRESS_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"source") => {
-                    r.order(&ADDRESS_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&ADDRESS_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Address, b"country") => {
-                    r.order(&ADDRESS_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&ADDRESS_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &ADDRESS_SCHEMA)?,
@@ -136,7 +135,7 @@ impl FromXml for Address {
             created_date: f0,
             last_modified_date: f1,
             source: f2,
-            country: r.take(start, &ADDRESS_SCHEMA, 3usize, f3)?,
+            country: r.take(start, &ADDRESS_SCHEMA, 3, f3)?,
         })
     }
 }
@@ -183,7 +182,6 @@ pub struct Addresses {
 }
 impl Addresses {
     /// An empty `Addresses`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             path: None,
@@ -192,12 +190,17 @@ impl Addresses {
         }
     }
 }
+impl Default for Addresses {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `address:addresses`.
 pub static ADDRESSES_SCHEMA: StructSchema = StructSchema {
     name: "address:addresses",
     fields: &["common:last-modified-date", "address:address"],
-    required: 0u64,
-    repeated: 2u64,
+    required: 0,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for Addresses {
@@ -223,13 +226,13 @@ impl FromXml for Addresses {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&ADDRESSES_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&ADDRESSES_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Address, b"address") => {
-                    r.order(&ADDRESSES_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&ADDRESSES_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(<super::address::Address as FromXml>::from_xml(r, &child)?);
                 }
                 _ => r.unknown_element(start, &child, &ADDRESSES_SCHEMA)?,

@@ -16,9 +16,13 @@ pub struct Bulk {
 }
 impl Bulk {
     /// An empty `Bulk`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self { items: Vec::new() }
+    }
+}
+impl Default for Bulk {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// One entry of `bulk:bulk`.
@@ -33,8 +37,8 @@ pub enum BulkItem {
 pub static BULK_SCHEMA: StructSchema = StructSchema {
     name: "bulk:bulk",
     fields: &["work|error"],
-    required: 0u64,
-    repeated: 1u64,
+    required: 0,
+    repeated: 1,
     groups: &[],
 };
 impl FromXml for Bulk {
@@ -53,7 +57,7 @@ impl FromXml for Bulk {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Work, b"work") => {
-                    r.order(&BULK_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&BULK_SCHEMA, &mut cursor, 0, &child)?;
                     f0.push(
                         BulkItem::Work(
                             <super::work::Work as FromXml>::from_xml(r, &child)?,
@@ -61,7 +65,7 @@ impl FromXml for Bulk {
                     );
                 }
                 (Ns::Error, b"error") => {
-                    r.order(&BULK_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&BULK_SCHEMA, &mut cursor, 0, &child)?;
                     f0.push(
                         BulkItem::Error(
                             <super::error::Error as FromXml>::from_xml(r, &child)?,

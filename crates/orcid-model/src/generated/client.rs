@@ -27,7 +27,6 @@ pub struct Client {
 }
 impl Client {
     /// A `Client` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(name: String, description: String) -> Self {
         Self { name, description }
     }
@@ -36,8 +35,8 @@ impl Client {
 pub static CLIENT_SCHEMA: StructSchema = StructSchema {
     name: "client:client",
     fields: &["client:name", "client:description"],
-    required: 3u64,
-    repeated: 0u64,
+    required: 3,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Client {
@@ -57,11 +56,11 @@ impl FromXml for Client {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Client, b"name") => {
-                    r.order(&CLIENT_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&CLIENT_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(r.simple_element::<String>(&child, &super::client::NAME)?);
                 }
                 (Ns::Client, b"description") => {
-                    r.order(&CLIENT_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&CLIENT_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &CLIENT_SCHEMA)?,
@@ -69,8 +68,8 @@ impl FromXml for Client {
         }
         r.complete(start, &CLIENT_SCHEMA, &cursor)?;
         Ok(Self {
-            name: r.take(start, &CLIENT_SCHEMA, 0usize, f0)?,
-            description: r.take(start, &CLIENT_SCHEMA, 1usize, f1)?,
+            name: r.take(start, &CLIENT_SCHEMA, 0, f0)?,
+            description: r.take(start, &CLIENT_SCHEMA, 1, f1)?,
         })
     }
 }

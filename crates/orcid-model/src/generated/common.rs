@@ -369,17 +369,21 @@ pub struct Address {
 }
 impl Address {
     /// An empty `Address`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self { country: None }
+    }
+}
+impl Default for Address {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// The content model of `common:address`.
 pub static ADDRESS_SCHEMA: StructSchema = StructSchema {
     name: "common:address",
     fields: &["common:country"],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Address {
@@ -398,7 +402,7 @@ impl FromXml for Address {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"country") => {
-                    r.order(&ADDRESS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&ADDRESS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(<super::common::Country as FromXml>::from_xml(r, &child)?);
                 }
                 _ => r.unknown_element(start, &child, &ADDRESS_SCHEMA)?,
@@ -451,7 +455,6 @@ pub struct Affiliation {
 }
 impl Affiliation {
     /// An empty `Affiliation`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             put_code: None,
@@ -471,6 +474,11 @@ impl Affiliation {
         }
     }
 }
+impl Default for Affiliation {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `common:affiliation`.
 pub static AFFILIATION_SCHEMA: StructSchema = StructSchema {
     name: "common:affiliation",
@@ -486,8 +494,8 @@ pub static AFFILIATION_SCHEMA: StructSchema = StructSchema {
         "common:url",
         "common:external-ids",
     ],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Affiliation {
@@ -542,59 +550,59 @@ impl FromXml for Affiliation {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"source") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"department-name") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
                     );
                 }
                 (Ns::Common, b"role-title") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
                     );
                 }
                 (Ns::Common, b"start-date") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"end-date") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"organization") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 7usize, &child)?;
+                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(
                         <super::common::Organization as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"url") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 8usize, &child)?;
+                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 8, &child)?;
                     f8 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Common, b"external-ids") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 9usize, &child)?;
+                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 9, &child)?;
                     f9 = Some(
                         <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
                     );
@@ -703,7 +711,6 @@ pub struct AffiliationSummary {
 }
 impl AffiliationSummary {
     /// An empty `AffiliationSummary`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             put_code: None,
@@ -723,6 +730,11 @@ impl AffiliationSummary {
         }
     }
 }
+impl Default for AffiliationSummary {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `common:affiliation-summary`.
 pub static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
     name: "common:affiliation-summary",
@@ -738,8 +750,8 @@ pub static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
         "common:url",
         "common:external-ids",
     ],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for AffiliationSummary {
@@ -794,59 +806,59 @@ impl FromXml for AffiliationSummary {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"source") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"department-name") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
                     );
                 }
                 (Ns::Common, b"role-title") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
                     );
                 }
                 (Ns::Common, b"start-date") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"end-date") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"organization") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 7usize, &child)?;
+                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(
                         <super::common::Organization as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"url") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 8usize, &child)?;
+                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 8, &child)?;
                     f8 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Common, b"external-ids") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 9usize, &child)?;
+                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 9, &child)?;
                     f9 = Some(
                         <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
                     );
@@ -931,7 +943,6 @@ pub struct Amount {
 }
 impl Amount {
     /// A `Amount` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(currency_code: super::vocabulary::CurrencyCode, value: String) -> Self {
         Self { currency_code, value }
     }
@@ -940,8 +951,8 @@ impl Amount {
 pub static AMOUNT_SCHEMA: StructSchema = StructSchema {
     name: "common:amount",
     fields: &[],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Amount {
@@ -994,7 +1005,6 @@ pub struct ClientId {
 }
 impl ClientId {
     /// An empty `ClientId`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             uri: None,
@@ -1003,25 +1013,21 @@ impl ClientId {
         }
     }
 }
+impl Default for ClientId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `common:client-id`.
 pub static CLIENT_ID_SCHEMA: StructSchema = StructSchema {
     name: "common:client-id",
     fields: &["common:uri", "common:path", "common:host"],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[
         Group {
             optional: false,
-            branches: &[
-                Branch {
-                    all: 3u64,
-                    required: 1u64,
-                },
-                Branch {
-                    all: 2u64,
-                    required: 2u64,
-                },
-            ],
+            branches: &[Branch { all: 3, required: 1 }, Branch { all: 2, required: 2 }],
         },
     ],
 };
@@ -1043,19 +1049,19 @@ impl FromXml for ClientId {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"uri") => {
-                    r.order(&CLIENT_ID_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&CLIENT_ID_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<String>(&child, &super::common::CLIENT_URI)?,
                     );
                 }
                 (Ns::Common, b"path") => {
-                    r.order(&CLIENT_ID_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&CLIENT_ID_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<String>(&child, &super::common::CLIENT_PATH)?,
                     );
                 }
                 (Ns::Common, b"host") => {
-                    r.order(&CLIENT_ID_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&CLIENT_ID_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &CLIENT_ID_SCHEMA)?,
@@ -1095,7 +1101,6 @@ pub struct ContributorAttributes {
 }
 impl ContributorAttributes {
     /// An empty `ContributorAttributes`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             contributor_sequence: None,
@@ -1103,12 +1108,17 @@ impl ContributorAttributes {
         }
     }
 }
+impl Default for ContributorAttributes {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `common:contributor-attributes`.
 pub static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
     name: "common:contributor-attributes",
     fields: &["common:contributor-sequence", "common:contributor-role"],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for ContributorAttributes {
@@ -1128,12 +1138,7 @@ impl FromXml for ContributorAttributes {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"contributor-sequence") => {
-                    r.order(
-                        &CONTRIBUTOR_ATTRIBUTES_SCHEMA,
-                        &mut cursor,
-                        0usize,
-                        &child,
-                    )?;
+                    r.order(&CONTRIBUTOR_ATTRIBUTES_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r
                             .simple_element::<
@@ -1142,12 +1147,7 @@ impl FromXml for ContributorAttributes {
                     );
                 }
                 (Ns::Common, b"contributor-role") => {
-                    r.order(
-                        &CONTRIBUTOR_ATTRIBUTES_SCHEMA,
-                        &mut cursor,
-                        1usize,
-                        &child,
-                    )?;
+                    r.order(&CONTRIBUTOR_ATTRIBUTES_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r
                             .simple_element::<
@@ -1190,7 +1190,6 @@ pub struct Country {
 }
 impl Country {
     /// A `Country` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(value: String) -> Self {
         Self { visibility: None, value }
     }
@@ -1199,8 +1198,8 @@ impl Country {
 pub static COUNTRY_SCHEMA: StructSchema = StructSchema {
     name: "common:country",
     fields: &[],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Country {
@@ -1257,7 +1256,6 @@ pub struct DisambiguatedOrganization {
 }
 impl DisambiguatedOrganization {
     /// A `DisambiguatedOrganization` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         disambiguated_organization_identifier: String,
         disambiguation_source: String,
@@ -1275,8 +1273,8 @@ pub static DISAMBIGUATED_ORGANIZATION_SCHEMA: StructSchema = StructSchema {
         "common:disambiguated-organization-identifier",
         "common:disambiguation-source",
     ],
-    required: 3u64,
-    repeated: 0u64,
+    required: 3,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for DisambiguatedOrganization {
@@ -1296,23 +1294,13 @@ impl FromXml for DisambiguatedOrganization {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"disambiguated-organization-identifier") => {
-                    r.order(
-                        &DISAMBIGUATED_ORGANIZATION_SCHEMA,
-                        &mut cursor,
-                        0usize,
-                        &child,
-                    )?;
+                    r.order(&DISAMBIGUATED_ORGANIZATION_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<String>(&child, &super::common::SHORT_TEXT)?,
                     );
                 }
                 (Ns::Common, b"disambiguation-source") => {
-                    r.order(
-                        &DISAMBIGUATED_ORGANIZATION_SCHEMA,
-                        &mut cursor,
-                        1usize,
-                        &child,
-                    )?;
+                    r.order(&DISAMBIGUATED_ORGANIZATION_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<String>(&child, &super::common::SHORT_TEXT)?,
                     );
@@ -1325,9 +1313,9 @@ impl FromXml for DisambiguatedOrganization {
         r.complete(start, &DISAMBIGUATED_ORGANIZATION_SCHEMA, &cursor)?;
         Ok(Self {
             disambiguated_organization_identifier: r
-                .take(start, &DISAMBIGUATED_ORGANIZATION_SCHEMA, 0usize, f0)?,
+                .take(start, &DISAMBIGUATED_ORGANIZATION_SCHEMA, 0, f0)?,
             disambiguation_source: r
-                .take(start, &DISAMBIGUATED_ORGANIZATION_SCHEMA, 1usize, f1)?,
+                .take(start, &DISAMBIGUATED_ORGANIZATION_SCHEMA, 1, f1)?,
         })
     }
 }
@@ -1365,7 +1353,6 @@ pub struct ElementSummary {
 }
 impl ElementSummary {
     /// An empty `ElementSummary`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             put_code: None,
@@ -1378,12 +1365,17 @@ impl ElementSummary {
         }
     }
 }
+impl Default for ElementSummary {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `common:element-summary`.
 pub static ELEMENT_SUMMARY_SCHEMA: StructSchema = StructSchema {
     name: "common:element-summary",
     fields: &["common:created-date", "common:last-modified-date", "common:source"],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for ElementSummary {
@@ -1431,19 +1423,19 @@ impl FromXml for ElementSummary {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(&ELEMENT_SUMMARY_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&ELEMENT_SUMMARY_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&ELEMENT_SUMMARY_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&ELEMENT_SUMMARY_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"source") => {
-                    r.order(&ELEMENT_SUMMARY_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&ELEMENT_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
@@ -1523,7 +1515,6 @@ pub struct ExternalId {
 }
 impl ExternalId {
     /// A `ExternalId` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         external_id_type: super::vocabulary::ExternalIdType,
         external_id_value: String,
@@ -1559,8 +1550,8 @@ pub static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
         "common:external-id-url",
         "common:external-id-relationship",
     ],
-    required: 24u64,
-    repeated: 0u64,
+    required: 24,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for ExternalId {
@@ -1614,25 +1605,25 @@ impl FromXml for ExternalId {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"source") => {
-                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"external-id-type") => {
-                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         r
                             .simple_element::<
@@ -1641,7 +1632,7 @@ impl FromXml for ExternalId {
                     );
                 }
                 (Ns::Common, b"external-id-value") => {
-                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         r
                             .simple_element::<
@@ -1650,7 +1641,7 @@ impl FromXml for ExternalId {
                     );
                 }
                 (Ns::Common, b"external-id-normalized") => {
-                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(
                         <super::common::TransientNonEmptyString as FromXml>::from_xml(
                             r,
@@ -1659,17 +1650,17 @@ impl FromXml for ExternalId {
                     );
                 }
                 (Ns::Common, b"external-id-normalized-error") => {
-                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(
                         <super::common::TransientError as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"external-id-url") => {
-                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 7usize, &child)?;
+                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Common, b"external-id-relationship") => {
-                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 8usize, &child)?;
+                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 8, &child)?;
                     f8 = Some(
                         r
                             .simple_element::<
@@ -1689,8 +1680,8 @@ impl FromXml for ExternalId {
             created_date: f0,
             last_modified_date: f1,
             source: f2,
-            external_id_type: r.take(start, &EXTERNAL_ID_SCHEMA, 3usize, f3)?,
-            external_id_value: r.take(start, &EXTERNAL_ID_SCHEMA, 4usize, f4)?,
+            external_id_type: r.take(start, &EXTERNAL_ID_SCHEMA, 3, f3)?,
+            external_id_value: r.take(start, &EXTERNAL_ID_SCHEMA, 4, f4)?,
             external_id_normalized: f5,
             external_id_normalized_error: f6,
             external_id_url: f7,
@@ -1756,17 +1747,21 @@ pub struct ExternalIds {
 }
 impl ExternalIds {
     /// An empty `ExternalIds`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self { external_ids: Vec::new() }
+    }
+}
+impl Default for ExternalIds {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// The content model of `common:external-ids`.
 pub static EXTERNAL_IDS_SCHEMA: StructSchema = StructSchema {
     name: "common:external-ids",
     fields: &["common:external-id"],
-    required: 0u64,
-    repeated: 1u64,
+    required: 0,
+    repeated: 1,
     groups: &[],
 };
 impl FromXml for ExternalIds {
@@ -1785,7 +1780,7 @@ impl FromXml for ExternalIds {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"external-id") => {
-                    r.order(&EXTERNAL_IDS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&EXTERNAL_IDS_SCHEMA, &mut cursor, 0, &child)?;
                     f0.push(
                         <super::common::ExternalId as FromXml>::from_xml(r, &child)?,
                     );
@@ -1827,7 +1822,6 @@ pub struct FuzzyDate {
 }
 impl FuzzyDate {
     /// A `FuzzyDate` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(year: crate::xml::DatePart) -> Self {
         Self {
             year,
@@ -1840,17 +1834,12 @@ impl FuzzyDate {
 pub static FUZZY_DATE_SCHEMA: StructSchema = StructSchema {
     name: "common:fuzzy-date",
     fields: &["common:year", "common:month", "common:day"],
-    required: 1u64,
-    repeated: 0u64,
+    required: 1,
+    repeated: 0,
     groups: &[
         Group {
             optional: true,
-            branches: &[
-                Branch {
-                    all: 6u64,
-                    required: 2u64,
-                },
-            ],
+            branches: &[Branch { all: 6, required: 2 }],
         },
     ],
 };
@@ -1872,7 +1861,7 @@ impl FromXml for FuzzyDate {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"year") => {
-                    r.order(&FUZZY_DATE_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&FUZZY_DATE_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r
                             .simple_element::<
@@ -1881,7 +1870,7 @@ impl FromXml for FuzzyDate {
                     );
                 }
                 (Ns::Common, b"month") => {
-                    r.order(&FUZZY_DATE_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&FUZZY_DATE_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r
                             .simple_element::<
@@ -1890,7 +1879,7 @@ impl FromXml for FuzzyDate {
                     );
                 }
                 (Ns::Common, b"day") => {
-                    r.order(&FUZZY_DATE_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&FUZZY_DATE_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         r
                             .simple_element::<
@@ -1903,7 +1892,7 @@ impl FromXml for FuzzyDate {
         }
         r.complete(start, &FUZZY_DATE_SCHEMA, &cursor)?;
         Ok(Self {
-            year: r.take(start, &FUZZY_DATE_SCHEMA, 0usize, f0)?,
+            year: r.take(start, &FUZZY_DATE_SCHEMA, 0, f0)?,
             month: f1,
             day: f2,
         })
@@ -1937,7 +1926,6 @@ pub struct OrcidId {
 }
 impl OrcidId {
     /// An empty `OrcidId`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             uri: None,
@@ -1946,25 +1934,21 @@ impl OrcidId {
         }
     }
 }
+impl Default for OrcidId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `common:orcid-id`.
 pub static ORCID_ID_SCHEMA: StructSchema = StructSchema {
     name: "common:orcid-id",
     fields: &["common:uri", "common:path", "common:host"],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[
         Group {
             optional: false,
-            branches: &[
-                Branch {
-                    all: 3u64,
-                    required: 1u64,
-                },
-                Branch {
-                    all: 2u64,
-                    required: 2u64,
-                },
-            ],
+            branches: &[Branch { all: 3, required: 1 }, Branch { all: 2, required: 2 }],
         },
     ],
 };
@@ -1986,19 +1970,19 @@ impl FromXml for OrcidId {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"uri") => {
-                    r.order(&ORCID_ID_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&ORCID_ID_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<String>(&child, &super::common::ORCID_URI)?,
                     );
                 }
                 (Ns::Common, b"path") => {
-                    r.order(&ORCID_ID_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&ORCID_ID_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<String>(&child, &super::common::ORCID_PATH)?,
                     );
                 }
                 (Ns::Common, b"host") => {
-                    r.order(&ORCID_ID_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&ORCID_ID_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &ORCID_ID_SCHEMA)?,
@@ -2044,7 +2028,6 @@ pub struct Organization {
 }
 impl Organization {
     /// A `Organization` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(name: String, address: super::common::OrganizationAddress) -> Self {
         Self {
             name,
@@ -2057,8 +2040,8 @@ impl Organization {
 pub static ORGANIZATION_SCHEMA: StructSchema = StructSchema {
     name: "common:organization",
     fields: &["common:name", "common:address", "common:disambiguated-organization"],
-    required: 3u64,
-    repeated: 0u64,
+    required: 3,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Organization {
@@ -2079,13 +2062,13 @@ impl FromXml for Organization {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"name") => {
-                    r.order(&ORGANIZATION_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&ORGANIZATION_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
                     );
                 }
                 (Ns::Common, b"address") => {
-                    r.order(&ORGANIZATION_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&ORGANIZATION_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         <super::common::OrganizationAddress as FromXml>::from_xml(
                             r,
@@ -2094,7 +2077,7 @@ impl FromXml for Organization {
                     );
                 }
                 (Ns::Common, b"disambiguated-organization") => {
-                    r.order(&ORGANIZATION_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&ORGANIZATION_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::DisambiguatedOrganization as FromXml>::from_xml(
                             r,
@@ -2107,8 +2090,8 @@ impl FromXml for Organization {
         }
         r.complete(start, &ORGANIZATION_SCHEMA, &cursor)?;
         Ok(Self {
-            name: r.take(start, &ORGANIZATION_SCHEMA, 0usize, f0)?,
-            address: r.take(start, &ORGANIZATION_SCHEMA, 1usize, f1)?,
+            name: r.take(start, &ORGANIZATION_SCHEMA, 0, f0)?,
+            address: r.take(start, &ORGANIZATION_SCHEMA, 1, f1)?,
             disambiguated_organization: f2,
         })
     }
@@ -2139,7 +2122,6 @@ pub struct OrganizationAddress {
 }
 impl OrganizationAddress {
     /// An empty `OrganizationAddress`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             city: None,
@@ -2148,12 +2130,17 @@ impl OrganizationAddress {
         }
     }
 }
+impl Default for OrganizationAddress {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `common:organization-address`.
 pub static ORGANIZATION_ADDRESS_SCHEMA: StructSchema = StructSchema {
     name: "common:organization-address",
     fields: &["common:city", "common:region", "common:country"],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for OrganizationAddress {
@@ -2174,19 +2161,19 @@ impl FromXml for OrganizationAddress {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"city") => {
-                    r.order(&ORGANIZATION_ADDRESS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&ORGANIZATION_ADDRESS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
                     );
                 }
                 (Ns::Common, b"region") => {
-                    r.order(&ORGANIZATION_ADDRESS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&ORGANIZATION_ADDRESS_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
                     );
                 }
                 (Ns::Common, b"country") => {
-                    r.order(&ORGANIZATION_ADDRESS_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&ORGANIZATION_ADDRESS_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         r
                             .simple_element::<
@@ -2252,7 +2239,6 @@ pub struct SourceType {
 }
 impl SourceType {
     /// An empty `SourceType`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             source_orcid: None,
@@ -2262,6 +2248,11 @@ impl SourceType {
             assertion_origin_client_id: None,
             assertion_origin_name: None,
         }
+    }
+}
+impl Default for SourceType {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// The content model of `common:source-type`.
@@ -2275,34 +2266,16 @@ pub static SOURCE_TYPE_SCHEMA: StructSchema = StructSchema {
         "common:assertion-origin-client-id",
         "common:assertion-origin-name",
     ],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[
         Group {
             optional: true,
-            branches: &[
-                Branch {
-                    all: 1u64,
-                    required: 1u64,
-                },
-                Branch {
-                    all: 2u64,
-                    required: 2u64,
-                },
-            ],
+            branches: &[Branch { all: 1, required: 1 }, Branch { all: 2, required: 2 }],
         },
         Group {
             optional: true,
-            branches: &[
-                Branch {
-                    all: 8u64,
-                    required: 8u64,
-                },
-                Branch {
-                    all: 16u64,
-                    required: 16u64,
-                },
-            ],
+            branches: &[Branch { all: 8, required: 8 }, Branch { all: 16, required: 16 }],
         },
     ],
 };
@@ -2327,31 +2300,31 @@ impl FromXml for SourceType {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"source-orcid") => {
-                    r.order(&SOURCE_TYPE_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&SOURCE_TYPE_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Common, b"source-client-id") => {
-                    r.order(&SOURCE_TYPE_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&SOURCE_TYPE_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         <super::common::ClientId as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"source-name") => {
-                    r.order(&SOURCE_TYPE_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&SOURCE_TYPE_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Common, b"assertion-origin-orcid") => {
-                    r.order(&SOURCE_TYPE_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&SOURCE_TYPE_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Common, b"assertion-origin-client-id") => {
-                    r.order(&SOURCE_TYPE_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&SOURCE_TYPE_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         <super::common::ClientId as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"assertion-origin-name") => {
-                    r.order(&SOURCE_TYPE_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&SOURCE_TYPE_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &SOURCE_TYPE_SCHEMA)?,
@@ -2406,7 +2379,6 @@ pub struct StringWithLangCode {
 }
 impl StringWithLangCode {
     /// A `StringWithLangCode` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(language_code: super::vocabulary::LanguageCode, value: String) -> Self {
         Self { language_code, value }
     }
@@ -2415,8 +2387,8 @@ impl StringWithLangCode {
 pub static STRING_WITH_LANG_CODE_SCHEMA: StructSchema = StructSchema {
     name: "common:string-with-lang-code",
     fields: &[],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for StringWithLangCode {
@@ -2467,7 +2439,6 @@ pub struct TransientError {
 }
 impl TransientError {
     /// A `TransientError` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(transient: bool) -> Self {
         Self {
             transient,
@@ -2480,8 +2451,8 @@ impl TransientError {
 pub static TRANSIENT_ERROR_SCHEMA: StructSchema = StructSchema {
     name: "common:transient-error",
     fields: &["common:error-code", "common:error-message"],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for TransientError {
@@ -2510,7 +2481,7 @@ impl FromXml for TransientError {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"error-code") => {
-                    r.order(&TRANSIENT_ERROR_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&TRANSIENT_ERROR_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r
                             .simple_element::<
@@ -2519,7 +2490,7 @@ impl FromXml for TransientError {
                     );
                 }
                 (Ns::Common, b"error-message") => {
-                    r.order(&TRANSIENT_ERROR_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&TRANSIENT_ERROR_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r
                             .simple_element::<
@@ -2562,7 +2533,6 @@ pub struct TransientNonEmptyString {
 }
 impl TransientNonEmptyString {
     /// A `TransientNonEmptyString` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(transient: bool, value: String) -> Self {
         Self { transient, value }
     }
@@ -2571,8 +2541,8 @@ impl TransientNonEmptyString {
 pub static TRANSIENT_NON_EMPTY_STRING_SCHEMA: StructSchema = StructSchema {
     name: "common:transient-non-empty-string",
     fields: &[],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for TransientNonEmptyString {
@@ -2626,7 +2596,6 @@ pub struct TranslatedTitle {
 }
 impl TranslatedTitle {
     /// A `TranslatedTitle` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(language_code: super::vocabulary::LanguageCode, value: String) -> Self {
         Self { language_code, value }
     }
@@ -2635,8 +2604,8 @@ impl TranslatedTitle {
 pub static TRANSLATED_TITLE_SCHEMA: StructSchema = StructSchema {
     name: "common:translated-title",
     fields: &[],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for TranslatedTitle {

@@ -34,7 +34,6 @@ pub struct Email {
 }
 impl Email {
     /// A `Email` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(email: String) -> Self {
         Self {
             put_code: None,
@@ -59,8 +58,8 @@ pub static EMAIL_SCHEMA: StructSchema = StructSchema {
         "common:source",
         "email:email",
     ],
-    required: 8u64,
-    repeated: 0u64,
+    required: 8,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Email {
@@ -121,25 +120,25 @@ impl FromXml for Email {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(&EMAIL_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&EMAIL_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&EMAIL_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&EMAIL_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"source") => {
-                    r.order(&EMAIL_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&EMAIL_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Email, b"email") => {
-                    r.order(&EMAIL_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&EMAIL_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         r.simple_element::<String>(&child, &super::common::EMAIL)?,
                     );
@@ -158,7 +157,7 @@ impl FromXml for Email {
             created_date: f0,
             last_modified_date: f1,
             source: f2,
-            email: r.take(start, &EMAIL_SCHEMA, 3usize, f3)?,
+            email: r.take(start, &EMAIL_SCHEMA, 3, f3)?,
         })
     }
 }
@@ -211,7 +210,6 @@ pub struct Emails {
 }
 impl Emails {
     /// An empty `Emails`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             path: None,
@@ -220,12 +218,17 @@ impl Emails {
         }
     }
 }
+impl Default for Emails {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `email:emails`.
 pub static EMAILS_SCHEMA: StructSchema = StructSchema {
     name: "email:emails",
     fields: &["common:last-modified-date", "email:email"],
-    required: 0u64,
-    repeated: 2u64,
+    required: 0,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for Emails {
@@ -251,13 +254,13 @@ impl FromXml for Emails {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&EMAILS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&EMAILS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Email, b"email") => {
-                    r.order(&EMAILS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&EMAILS_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(<super::email::Email as FromXml>::from_xml(r, &child)?);
                 }
                 _ => r.unknown_element(start, &child, &EMAILS_SCHEMA)?,

@@ -8,3 +8,524 @@ use crate::xml::{
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
 use super::Ns;
+/// An employment associated with the researcher or contributor.
+/// Employment is defined as A formal employment affiliation with an organization - paid or unpaid.
+/// * The put-code attribute is returned when reading this element.
+/// When updating the item, the put-code attribute must be included to indicate the specific item to be updated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Employment {
+    /// The `put-code` attribute.
+    pub put_code: Option<i64>,
+    /// The `visibility` attribute.
+    pub visibility: Option<super::common::Visibility>,
+    /// The `display-index` attribute.
+    pub display_index: Option<String>,
+    /// The `path` attribute.
+    pub path: Option<String>,
+    /// The `<created-date>` element.
+    pub created_date: Option<crate::xml::DateTime>,
+    /// The `<last-modified-date>` element.
+    pub last_modified_date: Option<crate::xml::DateTime>,
+    /// The `<source>` element.
+    pub source: Option<super::common::SourceType>,
+    /// The `<department-name>` element.
+    pub department_name: Option<String>,
+    /// The `<role-title>` element.
+    pub role_title: Option<String>,
+    /// The `<start-date>` element.
+    pub start_date: Option<super::common::FuzzyDate>,
+    /// The `<end-date>` element.
+    pub end_date: Option<super::common::FuzzyDate>,
+    /// The `<organization>` element.
+    pub organization: Option<super::common::Organization>,
+    /// The `<url>` element.
+    pub url: Option<String>,
+    /// The `<external-ids>` element.
+    pub external_ids: Option<super::common::ExternalIds>,
+}
+impl Employment {
+    /// An empty `Employment`.
+    pub fn new() -> Self {
+        Self {
+            put_code: None,
+            visibility: None,
+            display_index: None,
+            path: None,
+            created_date: None,
+            last_modified_date: None,
+            source: None,
+            department_name: None,
+            role_title: None,
+            start_date: None,
+            end_date: None,
+            organization: None,
+            url: None,
+            external_ids: None,
+        }
+    }
+}
+impl Default for Employment {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// The content model of `employment:employment`.
+pub static EMPLOYMENT_SCHEMA: StructSchema = StructSchema {
+    name: "employment:employment",
+    fields: &[
+        "common:created-date",
+        "common:last-modified-date",
+        "common:source",
+        "common:department-name",
+        "common:role-title",
+        "common:start-date",
+        "common:end-date",
+        "common:organization",
+        "common:url",
+        "common:external-ids",
+    ],
+    required: 0,
+    repeated: 0,
+    groups: &[],
+};
+impl FromXml for Employment {
+    fn from_xml<'a>(
+        r: &mut Reader<'a>,
+        start: &Start<'a>,
+    ) -> std::result::Result<Self, ReadError> {
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        for attr in r.attributes(start) {
+            let attr = attr?;
+            match (attr.ns, attr.local) {
+                (Ns::None, b"put-code") => {
+                    a_put_code = Some(
+                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
+                    );
+                }
+                (Ns::None, b"visibility") => {
+                    a_visibility = Some(
+                        r
+                            .attribute_value::<
+                                super::common::Visibility,
+                            >(start, &attr, &Facets::NONE)?,
+                    );
+                }
+                (Ns::None, b"display-index") => {
+                    a_display_index = Some(
+                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
+                    );
+                }
+                (Ns::None, b"path") => {
+                    a_path = Some(
+                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
+                    );
+                }
+                _ => r.unknown_attribute(start, &attr)?,
+            }
+        }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut cursor = FieldCursor::default();
+        while let Some(child) = r.next_child(start)? {
+            match (child.ns, child.local) {
+                (Ns::Common, b"created-date") => {
+                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 0, &child)?;
+                    f0 = Some(
+                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
+                    );
+                }
+                (Ns::Common, b"last-modified-date") => {
+                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 1, &child)?;
+                    f1 = Some(
+                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
+                    );
+                }
+                (Ns::Common, b"source") => {
+                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 2, &child)?;
+                    f2 = Some(
+                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
+                    );
+                }
+                (Ns::Common, b"department-name") => {
+                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 3, &child)?;
+                    f3 = Some(
+                        r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
+                    );
+                }
+                (Ns::Common, b"role-title") => {
+                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 4, &child)?;
+                    f4 = Some(
+                        r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
+                    );
+                }
+                (Ns::Common, b"start-date") => {
+                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 5, &child)?;
+                    f5 = Some(
+                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
+                    );
+                }
+                (Ns::Common, b"end-date") => {
+                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 6, &child)?;
+                    f6 = Some(
+                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
+                    );
+                }
+                (Ns::Common, b"organization") => {
+                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 7, &child)?;
+                    f7 = Some(
+                        <super::common::Organization as FromXml>::from_xml(r, &child)?,
+                    );
+                }
+                (Ns::Common, b"url") => {
+                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 8, &child)?;
+                    f8 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
+                }
+                (Ns::Common, b"external-ids") => {
+                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 9, &child)?;
+                    f9 = Some(
+                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
+                    );
+                }
+                _ => r.unknown_element(start, &child, &EMPLOYMENT_SCHEMA)?,
+            }
+        }
+        r.complete(start, &EMPLOYMENT_SCHEMA, &cursor)?;
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            department_name: f3,
+            role_title: f4,
+            start_date: f5,
+            end_date: f6,
+            organization: f7,
+            url: f8,
+            external_ids: f9,
+        })
+    }
+}
+impl ToXml for Employment {
+    fn to_xml(&self, w: &mut Writer, name: QName) {
+        w.start(name);
+        if let Some(v) = &self.put_code {
+            w.attribute(QName::new(Ns::None, "put-code"), v);
+        }
+        if let Some(v) = &self.visibility {
+            w.attribute(QName::new(Ns::None, "visibility"), v);
+        }
+        if let Some(v) = &self.display_index {
+            w.attribute(QName::new(Ns::None, "display-index"), v);
+        }
+        if let Some(v) = &self.path {
+            w.attribute(QName::new(Ns::None, "path"), v);
+        }
+        if let Some(v) = &self.created_date {
+            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+        }
+        if let Some(v) = &self.last_modified_date {
+            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+        }
+        if let Some(v) = &self.source {
+            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+        }
+        if let Some(v) = &self.department_name {
+            w.simple_element(QName::new(Ns::Common, "department-name"), v);
+        }
+        if let Some(v) = &self.role_title {
+            w.simple_element(QName::new(Ns::Common, "role-title"), v);
+        }
+        if let Some(v) = &self.start_date {
+            ToXml::to_xml(v, w, QName::new(Ns::Common, "start-date"));
+        }
+        if let Some(v) = &self.end_date {
+            ToXml::to_xml(v, w, QName::new(Ns::Common, "end-date"));
+        }
+        if let Some(v) = &self.organization {
+            ToXml::to_xml(v, w, QName::new(Ns::Common, "organization"));
+        }
+        if let Some(v) = &self.url {
+            w.simple_element(QName::new(Ns::Common, "url"), v);
+        }
+        if let Some(v) = &self.external_ids {
+            ToXml::to_xml(v, w, QName::new(Ns::Common, "external-ids"));
+        }
+        w.end(name);
+    }
+}
+impl Element for Employment {
+    const NAME: QName = QName::new(Ns::Employment, "employment");
+}
+/// `employment:employment-summary`
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmploymentSummary {
+    /// The `put-code` attribute.
+    pub put_code: Option<i64>,
+    /// The `visibility` attribute.
+    pub visibility: Option<super::common::Visibility>,
+    /// The `display-index` attribute.
+    pub display_index: Option<String>,
+    /// The `path` attribute.
+    pub path: Option<String>,
+    /// The `<created-date>` element.
+    pub created_date: Option<crate::xml::DateTime>,
+    /// The `<last-modified-date>` element.
+    pub last_modified_date: Option<crate::xml::DateTime>,
+    /// The `<source>` element.
+    pub source: Option<super::common::SourceType>,
+    /// The `<department-name>` element.
+    pub department_name: Option<String>,
+    /// The `<role-title>` element.
+    pub role_title: Option<String>,
+    /// The `<start-date>` element.
+    pub start_date: Option<super::common::FuzzyDate>,
+    /// The `<end-date>` element.
+    pub end_date: Option<super::common::FuzzyDate>,
+    /// The `<organization>` element.
+    pub organization: Option<super::common::Organization>,
+    /// The `<url>` element.
+    pub url: Option<String>,
+    /// The `<external-ids>` element.
+    pub external_ids: Option<super::common::ExternalIds>,
+}
+impl EmploymentSummary {
+    /// An empty `EmploymentSummary`.
+    pub fn new() -> Self {
+        Self {
+            put_code: None,
+            visibility: None,
+            display_index: None,
+            path: None,
+            created_date: None,
+            last_modified_date: None,
+            source: None,
+            department_name: None,
+            role_title: None,
+            start_date: None,
+            end_date: None,
+            organization: None,
+            url: None,
+            external_ids: None,
+        }
+    }
+}
+impl Default for EmploymentSummary {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// The content model of `employment:employment-summary`.
+pub static EMPLOYMENT_SUMMARY_SCHEMA: StructSchema = StructSchema {
+    name: "employment:employment-summary",
+    fields: &[
+        "common:created-date",
+        "common:last-modified-date",
+        "common:source",
+        "common:department-name",
+        "common:role-title",
+        "common:start-date",
+        "common:end-date",
+        "common:organization",
+        "common:url",
+        "common:external-ids",
+    ],
+    required: 0,
+    repeated: 0,
+    groups: &[],
+};
+impl FromXml for EmploymentSummary {
+    fn from_xml<'a>(
+        r: &mut Reader<'a>,
+        start: &Start<'a>,
+    ) -> std::result::Result<Self, ReadError> {
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        for attr in r.attributes(start) {
+            let attr = attr?;
+            match (attr.ns, attr.local) {
+                (Ns::None, b"put-code") => {
+                    a_put_code = Some(
+                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
+                    );
+                }
+                (Ns::None, b"visibility") => {
+                    a_visibility = Some(
+                        r
+                            .attribute_value::<
+                                super::common::Visibility,
+                            >(start, &attr, &Facets::NONE)?,
+                    );
+                }
+                (Ns::None, b"display-index") => {
+                    a_display_index = Some(
+                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
+                    );
+                }
+                (Ns::None, b"path") => {
+                    a_path = Some(
+                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
+                    );
+                }
+                _ => r.unknown_attribute(start, &attr)?,
+            }
+        }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut cursor = FieldCursor::default();
+        while let Some(child) = r.next_child(start)? {
+            match (child.ns, child.local) {
+                (Ns::Common, b"created-date") => {
+                    r.order(&EMPLOYMENT_SUMMARY_SCHEMA, &mut cursor, 0, &child)?;
+                    f0 = Some(
+                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
+                    );
+                }
+                (Ns::Common, b"last-modified-date") => {
+                    r.order(&EMPLOYMENT_SUMMARY_SCHEMA, &mut cursor, 1, &child)?;
+                    f1 = Some(
+                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
+                    );
+                }
+                (Ns::Common, b"source") => {
+                    r.order(&EMPLOYMENT_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
+                    f2 = Some(
+                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
+                    );
+                }
+                (Ns::Common, b"department-name") => {
+                    r.order(&EMPLOYMENT_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;
+                    f3 = Some(
+                        r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
+                    );
+                }
+                (Ns::Common, b"role-title") => {
+                    r.order(&EMPLOYMENT_SUMMARY_SCHEMA, &mut cursor, 4, &child)?;
+                    f4 = Some(
+                        r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
+                    );
+                }
+                (Ns::Common, b"start-date") => {
+                    r.order(&EMPLOYMENT_SUMMARY_SCHEMA, &mut cursor, 5, &child)?;
+                    f5 = Some(
+                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
+                    );
+                }
+                (Ns::Common, b"end-date") => {
+                    r.order(&EMPLOYMENT_SUMMARY_SCHEMA, &mut cursor, 6, &child)?;
+                    f6 = Some(
+                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
+                    );
+                }
+                (Ns::Common, b"organization") => {
+                    r.order(&EMPLOYMENT_SUMMARY_SCHEMA, &mut cursor, 7, &child)?;
+                    f7 = Some(
+                        <super::common::Organization as FromXml>::from_xml(r, &child)?,
+                    );
+                }
+                (Ns::Common, b"url") => {
+                    r.order(&EMPLOYMENT_SUMMARY_SCHEMA, &mut cursor, 8, &child)?;
+                    f8 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
+                }
+                (Ns::Common, b"external-ids") => {
+                    r.order(&EMPLOYMENT_SUMMARY_SCHEMA, &mut cursor, 9, &child)?;
+                    f9 = Some(
+                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
+                    );
+                }
+                _ => r.unknown_element(start, &child, &EMPLOYMENT_SUMMARY_SCHEMA)?,
+            }
+        }
+        r.complete(start, &EMPLOYMENT_SUMMARY_SCHEMA, &cursor)?;
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            department_name: f3,
+            role_title: f4,
+            start_date: f5,
+            end_date: f6,
+            organization: f7,
+            url: f8,
+            external_ids: f9,
+        })
+    }
+}
+impl ToXml for EmploymentSummary {
+    fn to_xml(&self, w: &mut Writer, name: QName) {
+        w.start(name);
+        if let Some(v) = &self.put_code {
+            w.attribute(QName::new(Ns::None, "put-code"), v);
+        }
+        if let Some(v) = &self.visibility {
+            w.attribute(QName::new(Ns::None, "visibility"), v);
+        }
+        if let Some(v) = &self.display_index {
+            w.attribute(QName::new(Ns::None, "display-index"), v);
+        }
+        if let Some(v) = &self.path {
+            w.attribute(QName::new(Ns::None, "path"), v);
+        }
+        if let Some(v) = &self.created_date {
+            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+        }
+        if let Some(v) = &self.last_modified_date {
+            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+        }
+        if let Some(v) = &self.source {
+            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+        }
+        if let Some(v) = &self.department_name {
+            w.simple_element(QName::new(Ns::Common, "department-name"), v);
+        }
+        if let Some(v) = &self.role_title {
+            w.simple_element(QName::new(Ns::Common, "role-title"), v);
+        }
+        if let Some(v) = &self.start_date {
+            ToXml::to_xml(v, w, QName::new(Ns::Common, "start-date"));
+        }
+        if let Some(v) = &self.end_date {
+            ToXml::to_xml(v, w, QName::new(Ns::Common, "end-date"));
+        }
+        if let Some(v) = &self.organization {
+            ToXml::to_xml(v, w, QName::new(Ns::Common, "organization"));
+        }
+        if let Some(v) = &self.url {
+            w.simple_element(QName::new(Ns::Common, "url"), v);
+        }
+        if let Some(v) = &self.external_ids {
+            ToXml::to_xml(v, w, QName::new(Ns::Common, "external-ids"));
+        }
+        w.end(name);
+    }
+}
+impl Element for EmploymentSummary {
+    const NAME: QName = QName::new(Ns::Employment, "employment-summary");
+}

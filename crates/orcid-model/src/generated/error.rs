@@ -30,7 +30,6 @@ pub struct Error {
 }
 impl Error {
     /// A `Error` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(response_code: i32, developer_message: String) -> Self {
         Self {
             response_code,
@@ -51,8 +50,8 @@ pub static ERROR_SCHEMA: StructSchema = StructSchema {
         "error:error-code",
         "error:more-info",
     ],
-    required: 3u64,
-    repeated: 0u64,
+    required: 3,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Error {
@@ -75,23 +74,23 @@ impl FromXml for Error {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Error, b"response-code") => {
-                    r.order(&ERROR_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&ERROR_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
                 }
                 (Ns::Error, b"developer-message") => {
-                    r.order(&ERROR_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&ERROR_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Error, b"user-message") => {
-                    r.order(&ERROR_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&ERROR_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Error, b"error-code") => {
-                    r.order(&ERROR_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&ERROR_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(r.simple_element::<i64>(&child, &Facets::NONE)?);
                 }
                 (Ns::Error, b"more-info") => {
-                    r.order(&ERROR_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&ERROR_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &ERROR_SCHEMA)?,
@@ -99,8 +98,8 @@ impl FromXml for Error {
         }
         r.complete(start, &ERROR_SCHEMA, &cursor)?;
         Ok(Self {
-            response_code: r.take(start, &ERROR_SCHEMA, 0usize, f0)?,
-            developer_message: r.take(start, &ERROR_SCHEMA, 1usize, f1)?,
+            response_code: r.take(start, &ERROR_SCHEMA, 0, f0)?,
+            developer_message: r.take(start, &ERROR_SCHEMA, 1, f1)?,
             user_message: f2,
             error_code: f3,
             more_info: f4,

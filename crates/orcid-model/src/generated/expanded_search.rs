@@ -30,7 +30,6 @@ pub struct ExpandedResult {
 }
 impl ExpandedResult {
     /// A `ExpandedResult` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(orcid_id: String) -> Self {
         Self {
             orcid_id,
@@ -55,8 +54,8 @@ pub static EXPANDED_RESULT_SCHEMA: StructSchema = StructSchema {
         "expanded-search:email",
         "expanded-search:institution-name",
     ],
-    required: 1u64,
-    repeated: 112u64,
+    required: 1,
+    repeated: 112,
     groups: &[],
 };
 impl FromXml for ExpandedResult {
@@ -81,31 +80,31 @@ impl FromXml for ExpandedResult {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::ExpandedSearch, b"orcid-id") => {
-                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::ExpandedSearch, b"given-names") => {
-                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::ExpandedSearch, b"family-names") => {
-                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::ExpandedSearch, b"credit-name") => {
-                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::ExpandedSearch, b"other-name") => {
-                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 4, &child)?;
                     f4.push(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::ExpandedSearch, b"email") => {
-                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 5, &child)?;
                     f5.push(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::ExpandedSearch, b"institution-name") => {
-                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 6, &child)?;
                     f6.push(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &EXPANDED_RESULT_SCHEMA)?,
@@ -113,7 +112,7 @@ impl FromXml for ExpandedResult {
         }
         r.complete(start, &EXPANDED_RESULT_SCHEMA, &cursor)?;
         Ok(Self {
-            orcid_id: r.take(start, &EXPANDED_RESULT_SCHEMA, 0usize, f0)?,
+            orcid_id: r.take(start, &EXPANDED_RESULT_SCHEMA, 0, f0)?,
             given_names: f1,
             family_names: f2,
             credit_name: f3,
@@ -160,7 +159,6 @@ pub struct ExpandedSearch {
 }
 impl ExpandedSearch {
     /// An empty `ExpandedSearch`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             num_found: None,
@@ -168,12 +166,17 @@ impl ExpandedSearch {
         }
     }
 }
+impl Default for ExpandedSearch {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `expanded-search:expanded-search`.
 pub static EXPANDED_SEARCH_SCHEMA: StructSchema = StructSchema {
     name: "expanded-search:expanded-search",
     fields: &["expanded-search:expanded-result"],
-    required: 0u64,
-    repeated: 1u64,
+    required: 0,
+    repeated: 1,
     groups: &[],
 };
 impl FromXml for ExpandedSearch {
@@ -198,7 +201,7 @@ impl FromXml for ExpandedSearch {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::ExpandedSearch, b"expanded-result") => {
-                    r.order(&EXPANDED_SEARCH_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&EXPANDED_SEARCH_SCHEMA, &mut cursor, 0, &child)?;
                     f0.push(
                         <super::expanded_search::ExpandedResult as FromXml>::from_xml(
                             r,

@@ -40,7 +40,6 @@ pub struct ExternalIdentifier {
 }
 impl ExternalIdentifier {
     /// A `ExternalIdentifier` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(external_id_type: String, external_id_value: String) -> Self {
         Self {
             put_code: None,
@@ -73,8 +72,8 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
         "common:external-id-url",
         "common:external-id-relationship",
     ],
-    required: 24u64,
-    repeated: 0u64,
+    required: 24,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for ExternalIdentifier {
@@ -128,25 +127,25 @@ impl FromXml for ExternalIdentifier {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"source") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"external-id-type") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         r
                             .simple_element::<
@@ -155,7 +154,7 @@ impl FromXml for ExternalIdentifier {
                     );
                 }
                 (Ns::Common, b"external-id-value") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         r
                             .simple_element::<
@@ -164,7 +163,7 @@ impl FromXml for ExternalIdentifier {
                     );
                 }
                 (Ns::Common, b"external-id-normalized") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(
                         <super::common::TransientNonEmptyString as FromXml>::from_xml(
                             r,
@@ -173,17 +172,17 @@ impl FromXml for ExternalIdentifier {
                     );
                 }
                 (Ns::Common, b"external-id-normalized-error") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(
                         <super::common::TransientError as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"external-id-url") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 7usize, &child)?;
+                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Common, b"external-id-relationship") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 8usize, &child)?;
+                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 8, &child)?;
                     f8 = Some(
                         r
                             .simple_element::<
@@ -203,8 +202,8 @@ impl FromXml for ExternalIdentifier {
             created_date: f0,
             last_modified_date: f1,
             source: f2,
-            external_id_type: r.take(start, &EXTERNAL_IDENTIFIER_SCHEMA, 3usize, f3)?,
-            external_id_value: r.take(start, &EXTERNAL_IDENTIFIER_SCHEMA, 4usize, f4)?,
+            external_id_type: r.take(start, &EXTERNAL_IDENTIFIER_SCHEMA, 3, f3)?,
+            external_id_value: r.take(start, &EXTERNAL_IDENTIFIER_SCHEMA, 4, f4)?,
             external_id_normalized: f5,
             external_id_normalized_error: f6,
             external_id_url: f7,
@@ -274,7 +273,6 @@ pub struct ExternalIdentifiers {
 }
 impl ExternalIdentifiers {
     /// An empty `ExternalIdentifiers`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             path: None,
@@ -283,12 +281,17 @@ impl ExternalIdentifiers {
         }
     }
 }
+impl Default for ExternalIdentifiers {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `external-identifier:external-identifiers`.
 pub static EXTERNAL_IDENTIFIERS_SCHEMA: StructSchema = StructSchema {
     name: "external-identifier:external-identifiers",
     fields: &["common:last-modified-date", "external-identifier:external-identifier"],
-    required: 0u64,
-    repeated: 2u64,
+    required: 0,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for ExternalIdentifiers {
@@ -314,13 +317,13 @@ impl FromXml for ExternalIdentifiers {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&EXTERNAL_IDENTIFIERS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&EXTERNAL_IDENTIFIERS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::ExternalIdentifier, b"external-identifier") => {
-                    r.order(&EXTERNAL_IDENTIFIERS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&EXTERNAL_IDENTIFIERS_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(
                         <super::common::ExternalId as FromXml>::from_xml(r, &child)?,
                     );

@@ -22,7 +22,6 @@ pub struct Contributor {
 }
 impl Contributor {
     /// An empty `Contributor`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             contributor_orcid: None,
@@ -30,6 +29,11 @@ impl Contributor {
             contributor_email: None,
             contributor_attributes: None,
         }
+    }
+}
+impl Default for Contributor {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// The content model of `funding:contributor`.
@@ -41,8 +45,8 @@ pub static CONTRIBUTOR_SCHEMA: StructSchema = StructSchema {
         "funding:contributor-email",
         "funding:contributor-attributes",
     ],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Contributor {
@@ -64,23 +68,23 @@ impl FromXml for Contributor {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"contributor-orcid") => {
-                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Funding, b"credit-name") => {
-                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<String>(&child, &super::common::STRING_150)?,
                     );
                 }
                 (Ns::Funding, b"contributor-email") => {
-                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         r.simple_element::<String>(&child, &super::common::EMAIL)?,
                     );
                 }
                 (Ns::Funding, b"contributor-attributes") => {
-                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         <super::funding::ContributorAttributes as FromXml>::from_xml(
                             r,
@@ -127,17 +131,21 @@ pub struct ContributorAttributes {
 }
 impl ContributorAttributes {
     /// An empty `ContributorAttributes`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self { contributor_role: None }
+    }
+}
+impl Default for ContributorAttributes {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// The content model of `funding:contributor-attributes`.
 pub static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
     name: "funding:contributor-attributes",
     fields: &["funding:contributor-role"],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for ContributorAttributes {
@@ -156,12 +164,7 @@ impl FromXml for ContributorAttributes {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Funding, b"contributor-role") => {
-                    r.order(
-                        &CONTRIBUTOR_ATTRIBUTES_SCHEMA,
-                        &mut cursor,
-                        0usize,
-                        &child,
-                    )?;
+                    r.order(&CONTRIBUTOR_ATTRIBUTES_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r
                             .simple_element::<
@@ -193,17 +196,21 @@ pub struct Contributors {
 }
 impl Contributors {
     /// An empty `Contributors`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self { contributors: Vec::new() }
+    }
+}
+impl Default for Contributors {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// The content model of `funding:contributors`.
 pub static CONTRIBUTORS_SCHEMA: StructSchema = StructSchema {
     name: "funding:contributors",
     fields: &["funding:contributor"],
-    required: 0u64,
-    repeated: 1u64,
+    required: 0,
+    repeated: 1,
     groups: &[],
 };
 impl FromXml for Contributors {
@@ -222,7 +229,7 @@ impl FromXml for Contributors {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Funding, b"contributor") => {
-                    r.order(&CONTRIBUTORS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&CONTRIBUTORS_SCHEMA, &mut cursor, 0, &child)?;
                     f0.push(
                         <super::funding::Contributor as FromXml>::from_xml(r, &child)?,
                     );
@@ -285,7 +292,6 @@ pub struct Funding {
 }
 impl Funding {
     /// A `Funding` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         kind: super::vocabulary::FundingType,
         organization: super::common::Organization,
@@ -331,8 +337,8 @@ pub static FUNDING_SCHEMA: StructSchema = StructSchema {
         "funding:contributors",
         "common:organization",
     ],
-    required: 8200u64,
-    repeated: 0u64,
+    required: 8200,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Funding {
@@ -391,25 +397,25 @@ impl FromXml for Funding {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&FUNDING_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&FUNDING_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"source") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&FUNDING_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Funding, b"type") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&FUNDING_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         r
                             .simple_element::<
@@ -418,7 +424,7 @@ impl FromXml for Funding {
                     );
                 }
                 (Ns::Funding, b"organization-defined-type") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&FUNDING_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         r
                             .simple_element::<
@@ -427,13 +433,13 @@ impl FromXml for Funding {
                     );
                 }
                 (Ns::Funding, b"title") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&FUNDING_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(
                         <super::funding::FundingTitle as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Funding, b"short-description") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&FUNDING_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(
                         r
                             .simple_element::<
@@ -442,39 +448,39 @@ impl FromXml for Funding {
                     );
                 }
                 (Ns::Funding, b"amount") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 7usize, &child)?;
+                    r.order(&FUNDING_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(<super::common::Amount as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Common, b"url") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 8usize, &child)?;
+                    r.order(&FUNDING_SCHEMA, &mut cursor, 8, &child)?;
                     f8 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Common, b"start-date") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 9usize, &child)?;
+                    r.order(&FUNDING_SCHEMA, &mut cursor, 9, &child)?;
                     f9 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"end-date") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 10usize, &child)?;
+                    r.order(&FUNDING_SCHEMA, &mut cursor, 10, &child)?;
                     f10 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"external-ids") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 11usize, &child)?;
+                    r.order(&FUNDING_SCHEMA, &mut cursor, 11, &child)?;
                     f11 = Some(
                         <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Funding, b"contributors") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 12usize, &child)?;
+                    r.order(&FUNDING_SCHEMA, &mut cursor, 12, &child)?;
                     f12 = Some(
                         <super::funding::Contributors as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"organization") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 13usize, &child)?;
+                    r.order(&FUNDING_SCHEMA, &mut cursor, 13, &child)?;
                     f13 = Some(
                         <super::common::Organization as FromXml>::from_xml(r, &child)?,
                     );
@@ -491,7 +497,7 @@ impl FromXml for Funding {
             created_date: f0,
             last_modified_date: f1,
             source: f2,
-            kind: r.take(start, &FUNDING_SCHEMA, 3usize, f3)?,
+            kind: r.take(start, &FUNDING_SCHEMA, 3, f3)?,
             organization_defined_type: f4,
             title: f5,
             short_description: f6,
@@ -501,7 +507,7 @@ impl FromXml for Funding {
             end_date: f10,
             external_ids: f11,
             contributors: f12,
-            organization: r.take(start, &FUNDING_SCHEMA, 13usize, f13)?,
+            organization: r.take(start, &FUNDING_SCHEMA, 13, f13)?,
         })
     }
 }
@@ -598,7 +604,6 @@ pub struct FundingSummary {
 }
 impl FundingSummary {
     /// A `FundingSummary` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         title: super::funding::FundingTitle,
         kind: super::vocabulary::FundingType,
@@ -637,8 +642,8 @@ pub static FUNDING_SUMMARY_SCHEMA: StructSchema = StructSchema {
         "common:end-date",
         "common:organization",
     ],
-    required: 584u64,
-    repeated: 0u64,
+    required: 584,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for FundingSummary {
@@ -693,41 +698,41 @@ impl FromXml for FundingSummary {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"source") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Funding, b"title") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         <super::funding::FundingTitle as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"external-ids") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"url") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Funding, b"type") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(
                         r
                             .simple_element::<
@@ -736,19 +741,19 @@ impl FromXml for FundingSummary {
                     );
                 }
                 (Ns::Common, b"start-date") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 7usize, &child)?;
+                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"end-date") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 8usize, &child)?;
+                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 8, &child)?;
                     f8 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"organization") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 9usize, &child)?;
+                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 9, &child)?;
                     f9 = Some(
                         <super::common::Organization as FromXml>::from_xml(r, &child)?,
                     );
@@ -765,13 +770,13 @@ impl FromXml for FundingSummary {
             created_date: f0,
             last_modified_date: f1,
             source: f2,
-            title: r.take(start, &FUNDING_SUMMARY_SCHEMA, 3usize, f3)?,
+            title: r.take(start, &FUNDING_SUMMARY_SCHEMA, 3, f3)?,
             external_ids: f4,
             url: f5,
-            kind: r.take(start, &FUNDING_SUMMARY_SCHEMA, 6usize, f6)?,
+            kind: r.take(start, &FUNDING_SUMMARY_SCHEMA, 6, f6)?,
             start_date: f7,
             end_date: f8,
-            organization: r.take(start, &FUNDING_SUMMARY_SCHEMA, 9usize, f9)?,
+            organization: r.take(start, &FUNDING_SUMMARY_SCHEMA, 9, f9)?,
         })
     }
 }
@@ -830,7 +835,6 @@ pub struct FundingTitle {
 }
 impl FundingTitle {
     /// A `FundingTitle` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(title: String) -> Self {
         Self {
             title,
@@ -842,8 +846,8 @@ impl FundingTitle {
 pub static FUNDING_TITLE_SCHEMA: StructSchema = StructSchema {
     name: "funding:funding-title",
     fields: &["common:title", "common:translated-title"],
-    required: 1u64,
-    repeated: 0u64,
+    required: 1,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for FundingTitle {
@@ -863,13 +867,13 @@ impl FromXml for FundingTitle {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"title") => {
-                    r.order(&FUNDING_TITLE_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&FUNDING_TITLE_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<String>(&child, &super::common::STRING_1000)?,
                     );
                 }
                 (Ns::Common, b"translated-title") => {
-                    r.order(&FUNDING_TITLE_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&FUNDING_TITLE_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         <super::common::TranslatedTitle as FromXml>::from_xml(r, &child)?,
                     );
@@ -879,7 +883,7 @@ impl FromXml for FundingTitle {
         }
         r.complete(start, &FUNDING_TITLE_SCHEMA, &cursor)?;
         Ok(Self {
-            title: r.take(start, &FUNDING_TITLE_SCHEMA, 0usize, f0)?,
+            title: r.take(start, &FUNDING_TITLE_SCHEMA, 0, f0)?,
             translated_title: f1,
         })
     }

@@ -129,7 +129,6 @@ pub struct GroupIdRecord {
 }
 impl GroupIdRecord {
     /// A `GroupIdRecord` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         name: String,
         group_id: String,
@@ -166,34 +165,16 @@ pub static GROUP_ID_RECORD_SCHEMA: StructSchema = StructSchema {
         "group-id:description",
         "group-id:type",
     ],
-    required: 960u64,
-    repeated: 0u64,
+    required: 960,
+    repeated: 0,
     groups: &[
         Group {
             optional: true,
-            branches: &[
-                Branch {
-                    all: 1u64,
-                    required: 1u64,
-                },
-                Branch {
-                    all: 2u64,
-                    required: 2u64,
-                },
-            ],
+            branches: &[Branch { all: 1, required: 1 }, Branch { all: 2, required: 2 }],
         },
         Group {
             optional: true,
-            branches: &[
-                Branch {
-                    all: 8u64,
-                    required: 8u64,
-                },
-                Branch {
-                    all: 16u64,
-                    required: 16u64,
-                },
-            ],
+            branches: &[Branch { all: 8, required: 8 }, Branch { all: 16, required: 16 }],
         },
     ],
 };
@@ -228,53 +209,53 @@ impl FromXml for GroupIdRecord {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"source-orcid") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Common, b"source-client-id") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         <super::common::ClientId as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"source-name") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Common, b"assertion-origin-orcid") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Common, b"assertion-origin-client-id") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         <super::common::ClientId as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"assertion-origin-name") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::GroupId, b"name") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(
                         r.simple_element::<String>(&child, &super::common::STRING_1000)?,
                     );
                 }
                 (Ns::GroupId, b"group-id") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 7usize, &child)?;
+                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(
                         r.simple_element::<String>(&child, &super::common::GROUP_ID)?,
                     );
                 }
                 (Ns::GroupId, b"description") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 8usize, &child)?;
+                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 8, &child)?;
                     f8 = Some(
                         r.simple_element::<String>(&child, &super::common::STRING_1000)?,
                     );
                 }
                 (Ns::GroupId, b"type") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 9usize, &child)?;
+                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 9, &child)?;
                     f9 = Some(
                         r
                             .simple_element::<
@@ -294,10 +275,10 @@ impl FromXml for GroupIdRecord {
             assertion_origin_orcid: f3,
             assertion_origin_client_id: f4,
             assertion_origin_name: f5,
-            name: r.take(start, &GROUP_ID_RECORD_SCHEMA, 6usize, f6)?,
-            group_id: r.take(start, &GROUP_ID_RECORD_SCHEMA, 7usize, f7)?,
-            description: r.take(start, &GROUP_ID_RECORD_SCHEMA, 8usize, f8)?,
-            kind: r.take(start, &GROUP_ID_RECORD_SCHEMA, 9usize, f9)?,
+            name: r.take(start, &GROUP_ID_RECORD_SCHEMA, 6, f6)?,
+            group_id: r.take(start, &GROUP_ID_RECORD_SCHEMA, 7, f7)?,
+            description: r.take(start, &GROUP_ID_RECORD_SCHEMA, 8, f8)?,
+            kind: r.take(start, &GROUP_ID_RECORD_SCHEMA, 9, f9)?,
         })
     }
 }
@@ -351,7 +332,6 @@ pub struct GroupIdRecords {
 }
 impl GroupIdRecords {
     /// A `GroupIdRecords` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(total: i64, page: i64, page_size: i64) -> Self {
         Self {
             last_modified_date: None,
@@ -372,8 +352,8 @@ pub static GROUP_ID_RECORDS_SCHEMA: StructSchema = StructSchema {
         "group-id:page-size",
         "group-id:group-id-record",
     ],
-    required: 14u64,
-    repeated: 16u64,
+    required: 14,
+    repeated: 16,
     groups: &[],
 };
 impl FromXml for GroupIdRecords {
@@ -396,25 +376,25 @@ impl FromXml for GroupIdRecords {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&GROUP_ID_RECORDS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&GROUP_ID_RECORDS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::GroupId, b"total") => {
-                    r.order(&GROUP_ID_RECORDS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&GROUP_ID_RECORDS_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(r.simple_element::<i64>(&child, &Facets::NONE)?);
                 }
                 (Ns::GroupId, b"page") => {
-                    r.order(&GROUP_ID_RECORDS_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&GROUP_ID_RECORDS_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(r.simple_element::<i64>(&child, &Facets::NONE)?);
                 }
                 (Ns::GroupId, b"page-size") => {
-                    r.order(&GROUP_ID_RECORDS_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&GROUP_ID_RECORDS_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(r.simple_element::<i64>(&child, &Facets::NONE)?);
                 }
                 (Ns::GroupId, b"group-id-record") => {
-                    r.order(&GROUP_ID_RECORDS_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&GROUP_ID_RECORDS_SCHEMA, &mut cursor, 4, &child)?;
                     f4.push(
                         <super::group_id::GroupIdRecord as FromXml>::from_xml(r, &child)?,
                     );
@@ -425,9 +405,9 @@ impl FromXml for GroupIdRecords {
         r.complete(start, &GROUP_ID_RECORDS_SCHEMA, &cursor)?;
         Ok(Self {
             last_modified_date: f0,
-            total: r.take(start, &GROUP_ID_RECORDS_SCHEMA, 1usize, f1)?,
-            page: r.take(start, &GROUP_ID_RECORDS_SCHEMA, 2usize, f2)?,
-            page_size: r.take(start, &GROUP_ID_RECORDS_SCHEMA, 3usize, f3)?,
+            total: r.take(start, &GROUP_ID_RECORDS_SCHEMA, 1, f1)?,
+            page: r.take(start, &GROUP_ID_RECORDS_SCHEMA, 2, f2)?,
+            page_size: r.take(start, &GROUP_ID_RECORDS_SCHEMA, 3, f3)?,
             group_id_records: f4,
         })
     }

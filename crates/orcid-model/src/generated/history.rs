@@ -103,7 +103,6 @@ pub struct History {
 }
 impl History {
     /// A `History` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(verified_email: bool, verified_primary_email: bool) -> Self {
         Self {
             visibility: None,
@@ -133,8 +132,8 @@ pub static HISTORY_SCHEMA: StructSchema = StructSchema {
         "history:verified-email",
         "history:verified-primary-email",
     ],
-    required: 384u64,
-    repeated: 0u64,
+    required: 384,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for History {
@@ -170,7 +169,7 @@ impl FromXml for History {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::History, b"creation-method") => {
-                    r.order(&HISTORY_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&HISTORY_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r
                             .simple_element::<
@@ -179,45 +178,45 @@ impl FromXml for History {
                     );
                 }
                 (Ns::History, b"completion-date") => {
-                    r.order(&HISTORY_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&HISTORY_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::History, b"submission-date") => {
-                    r.order(&HISTORY_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&HISTORY_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&HISTORY_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&HISTORY_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::History, b"claimed") => {
-                    r.order(&HISTORY_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&HISTORY_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(r.simple_element::<bool>(&child, &Facets::NONE)?);
                 }
                 (Ns::Common, b"source") => {
-                    r.order(&HISTORY_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&HISTORY_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::History, b"deactivation-date") => {
-                    r.order(&HISTORY_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&HISTORY_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::History, b"verified-email") => {
-                    r.order(&HISTORY_SCHEMA, &mut cursor, 7usize, &child)?;
+                    r.order(&HISTORY_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(r.simple_element::<bool>(&child, &Facets::NONE)?);
                 }
                 (Ns::History, b"verified-primary-email") => {
-                    r.order(&HISTORY_SCHEMA, &mut cursor, 8usize, &child)?;
+                    r.order(&HISTORY_SCHEMA, &mut cursor, 8, &child)?;
                     f8 = Some(r.simple_element::<bool>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &HISTORY_SCHEMA)?,
@@ -233,8 +232,8 @@ impl FromXml for History {
             claimed: f4,
             source: f5,
             deactivation_date: f6,
-            verified_email: r.take(start, &HISTORY_SCHEMA, 7usize, f7)?,
-            verified_primary_email: r.take(start, &HISTORY_SCHEMA, 8usize, f8)?,
+            verified_email: r.take(start, &HISTORY_SCHEMA, 7, f7)?,
+            verified_primary_email: r.take(start, &HISTORY_SCHEMA, 8, f8)?,
         })
     }
 }

@@ -30,7 +30,6 @@ pub struct Keyword {
 }
 impl Keyword {
     /// A `Keyword` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(content: String) -> Self {
         Self {
             put_code: None,
@@ -53,8 +52,8 @@ pub static KEYWORD_SCHEMA: StructSchema = StructSchema {
         "common:source",
         "keyword:content",
     ],
-    required: 8u64,
-    repeated: 0u64,
+    required: 8,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Keyword {
@@ -103,25 +102,25 @@ impl FromXml for Keyword {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(&KEYWORD_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&KEYWORD_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&KEYWORD_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&KEYWORD_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"source") => {
-                    r.order(&KEYWORD_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&KEYWORD_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Keyword, b"content") => {
-                    r.order(&KEYWORD_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&KEYWORD_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         r.simple_element::<String>(&child, &super::common::STRING_255)?,
                     );
@@ -138,7 +137,7 @@ impl FromXml for Keyword {
             created_date: f0,
             last_modified_date: f1,
             source: f2,
-            content: r.take(start, &KEYWORD_SCHEMA, 3usize, f3)?,
+            content: r.take(start, &KEYWORD_SCHEMA, 3, f3)?,
         })
     }
 }
@@ -185,7 +184,6 @@ pub struct Keywords {
 }
 impl Keywords {
     /// An empty `Keywords`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             path: None,
@@ -194,12 +192,17 @@ impl Keywords {
         }
     }
 }
+impl Default for Keywords {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `keyword:keywords`.
 pub static KEYWORDS_SCHEMA: StructSchema = StructSchema {
     name: "keyword:keywords",
     fields: &["common:last-modified-date", "keyword:keyword"],
-    required: 0u64,
-    repeated: 2u64,
+    required: 0,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for Keywords {
@@ -225,13 +228,13 @@ impl FromXml for Keywords {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&KEYWORDS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&KEYWORDS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Keyword, b"keyword") => {
-                    r.order(&KEYWORDS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&KEYWORDS_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(<super::keyword::Keyword as FromXml>::from_xml(r, &child)?);
                 }
                 _ => r.unknown_element(start, &child, &KEYWORDS_SCHEMA)?,

@@ -291,8 +291,6 @@ pub enum Document {
     Address(address::Address),
     /// A `<address:addresses>` document.
     Addresses(address::Addresses),
-    /// A `<employment:employment>` document.
-    Affiliation(common::Affiliation),
     /// A `<activities:affiliation-group>` document.
     AffiliationGroup(activities::AffiliationGroup),
     /// A `<common:application-group-orcid>` document.
@@ -318,19 +316,19 @@ pub enum Document {
     /// A `<personal-details:credit-name>` document.
     CreditName(String),
     /// A `<distinction:distinction>` document.
-    Distinction(common::Affiliation),
+    Distinction(distinction::Distinction),
     /// A `<distinction:distinction-summary>` document.
-    DistinctionSummary(common::AffiliationSummary),
+    DistinctionSummary(distinction::DistinctionSummary),
     /// A `<activities:distinctions>` document.
     Distinctions(activities::Distinctions),
     /// A `<education:education>` document.
-    Education(common::Affiliation),
+    Education(education::Education),
     /// A `<summary:education-qualification>` document.
     EducationQualification(summary::EducationQualification),
     /// A `<summary:education-qualifications>` document.
     EducationQualifications(summary::EducationQualifications),
     /// A `<education:education-summary>` document.
-    EducationSummary(common::AffiliationSummary),
+    EducationSummary(education::EducationSummary),
     /// A `<activities:educations>` document.
     Educations(activities::Educations),
     /// A `<email:email>` document.
@@ -341,8 +339,10 @@ pub enum Document {
     EmailDomains(summary::EmailDomains),
     /// A `<email:emails>` document.
     Emails(email::Emails),
+    /// A `<employment:employment>` document.
+    EmploymentEmployment(employment::Employment),
     /// A `<employment:employment-summary>` document.
-    EmploymentSummary(common::AffiliationSummary),
+    EmploymentSummary(employment::EmploymentSummary),
     /// A `<common:end-date>` document.
     EndDate(common::FuzzyDate),
     /// A `<error:error>` document.
@@ -372,9 +372,9 @@ pub enum Document {
     /// A `<history:history>` document.
     History(history::History),
     /// A `<invited-position:invited-position>` document.
-    InvitedPosition(common::Affiliation),
+    InvitedPosition(invited_position::InvitedPosition),
     /// A `<invited-position:invited-position-summary>` document.
-    InvitedPositionSummary(common::AffiliationSummary),
+    InvitedPositionSummary(invited_position::InvitedPositionSummary),
     /// A `<activities:invited-positions>` document.
     InvitedPositions(activities::InvitedPositions),
     /// A `<keyword:keyword>` document.
@@ -386,9 +386,9 @@ pub enum Document {
     /// A `<common:last-modified-date>` document.
     LastModifiedDate(crate::xml::DateTime),
     /// A `<membership:membership>` document.
-    Membership(common::Affiliation),
+    Membership(membership::Membership),
     /// A `<membership:membership-summary>` document.
-    MembershipSummary(common::AffiliationSummary),
+    MembershipSummary(membership::MembershipSummary),
     /// A `<activities:memberships>` document.
     Memberships(activities::Memberships),
     /// A `<personal-details:name>` document.
@@ -430,9 +430,9 @@ pub enum Document {
     /// A `<common:publication-date>` document.
     PublicationDate(common::FuzzyDate),
     /// A `<qualification:qualification>` document.
-    Qualification(common::Affiliation),
+    Qualification(qualification::Qualification),
     /// A `<qualification:qualification-summary>` document.
-    QualificationSummary(common::AffiliationSummary),
+    QualificationSummary(qualification::QualificationSummary),
     /// A `<activities:qualifications>` document.
     Qualifications(activities::Qualifications),
     /// A `<common:read-date>` document.
@@ -454,9 +454,9 @@ pub enum Document {
     /// A `<common:sent-date>` document.
     SentDate(crate::xml::DateTime),
     /// A `<service:service>` document.
-    Service(common::Affiliation),
+    Service(service::Service),
     /// A `<service:service-summary>` document.
-    ServiceSummary(common::AffiliationSummary),
+    ServiceSummary(service::ServiceSummary),
     /// A `<activities:services>` document.
     Services(activities::Services),
     /// A `<common:source>` document.
@@ -505,7 +505,6 @@ impl Document {
         QName::new(Ns::Activities, "works"),
         QName::new(Ns::Address, "address"),
         QName::new(Ns::Address, "addresses"),
-        QName::new(Ns::Employment, "employment"),
         QName::new(Ns::Activities, "affiliation-group"),
         QName::new(Ns::Common, "application-group-orcid"),
         QName::new(Ns::Common, "application-orcid"),
@@ -530,6 +529,7 @@ impl Document {
         QName::new(Ns::Summary, "email-domain"),
         QName::new(Ns::Summary, "email-domains"),
         QName::new(Ns::Email, "emails"),
+        QName::new(Ns::Employment, "employment"),
         QName::new(Ns::Employment, "employment-summary"),
         QName::new(Ns::Common, "end-date"),
         QName::new(Ns::Error, "error"),
@@ -774,7 +774,7 @@ impl Document {
             (Ns::Email, b"email") => Document::Email(FromXml::from_xml(&mut r, &root)?),
             (Ns::Email, b"emails") => Document::Emails(FromXml::from_xml(&mut r, &root)?),
             (Ns::Employment, b"employment") => {
-                Document::Affiliation(FromXml::from_xml(&mut r, &root)?)
+                Document::EmploymentEmployment(FromXml::from_xml(&mut r, &root)?)
             }
             (Ns::Employment, b"employment-summary") => {
                 Document::EmploymentSummary(FromXml::from_xml(&mut r, &root)?)
@@ -1003,7 +1003,6 @@ impl Document {
             Document::ActivitiesWorks(_) => QName::new(Ns::Activities, "works"),
             Document::Address(_) => QName::new(Ns::Address, "address"),
             Document::Addresses(_) => QName::new(Ns::Address, "addresses"),
-            Document::Affiliation(_) => QName::new(Ns::Employment, "employment"),
             Document::AffiliationGroup(_) => {
                 QName::new(Ns::Activities, "affiliation-group")
             }
@@ -1040,6 +1039,7 @@ impl Document {
             Document::EmailDomain(_) => QName::new(Ns::Summary, "email-domain"),
             Document::EmailDomains(_) => QName::new(Ns::Summary, "email-domains"),
             Document::Emails(_) => QName::new(Ns::Email, "emails"),
+            Document::EmploymentEmployment(_) => QName::new(Ns::Employment, "employment"),
             Document::EmploymentSummary(_) => {
                 QName::new(Ns::Employment, "employment-summary")
             }
@@ -1192,9 +1192,6 @@ impl Document {
             Document::Addresses(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Address, "addresses"))
             }
-            Document::Affiliation(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Employment, "employment"))
-            }
             Document::AffiliationGroup(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Activities, "affiliation-group"))
             }
@@ -1257,6 +1254,9 @@ impl Document {
                 v.to_xml(&mut w, QName::new(Ns::Summary, "email-domains"))
             }
             Document::Emails(v) => v.to_xml(&mut w, QName::new(Ns::Email, "emails")),
+            Document::EmploymentEmployment(v) => {
+                v.to_xml(&mut w, QName::new(Ns::Employment, "employment"))
+            }
             Document::EmploymentSummary(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Employment, "employment-summary"))
             }

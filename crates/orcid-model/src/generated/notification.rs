@@ -230,7 +230,6 @@ pub struct AuthorizationUrl {
 }
 impl AuthorizationUrl {
     /// An empty `AuthorizationUrl`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             uri: None,
@@ -239,25 +238,21 @@ impl AuthorizationUrl {
         }
     }
 }
+impl Default for AuthorizationUrl {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `notification:authorization-url`.
 pub static AUTHORIZATION_URL_SCHEMA: StructSchema = StructSchema {
     name: "notification:authorization-url",
     fields: &["notification:uri", "notification:path", "notification:host"],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[
         Group {
             optional: false,
-            branches: &[
-                Branch {
-                    all: 3u64,
-                    required: 1u64,
-                },
-                Branch {
-                    all: 2u64,
-                    required: 2u64,
-                },
-            ],
+            branches: &[Branch { all: 3, required: 1 }, Branch { all: 2, required: 2 }],
         },
     ],
 };
@@ -279,15 +274,15 @@ impl FromXml for AuthorizationUrl {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Notification, b"uri") => {
-                    r.order(&AUTHORIZATION_URL_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&AUTHORIZATION_URL_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Notification, b"path") => {
-                    r.order(&AUTHORIZATION_URL_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&AUTHORIZATION_URL_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Notification, b"host") => {
-                    r.order(&AUTHORIZATION_URL_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&AUTHORIZATION_URL_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &AUTHORIZATION_URL_SCHEMA)?,
@@ -328,7 +323,6 @@ pub struct Item {
 }
 impl Item {
     /// A `Item` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(item_type: super::notification::ActivityType, item_name: String) -> Self {
         Self {
             item_type,
@@ -341,8 +335,8 @@ impl Item {
 pub static ITEM_SCHEMA: StructSchema = StructSchema {
     name: "notification:item",
     fields: &["notification:item-type", "notification:item-name", "common:external-id"],
-    required: 3u64,
-    repeated: 0u64,
+    required: 3,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Item {
@@ -363,7 +357,7 @@ impl FromXml for Item {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Notification, b"item-type") => {
-                    r.order(&ITEM_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&ITEM_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r
                             .simple_element::<
@@ -372,7 +366,7 @@ impl FromXml for Item {
                     );
                 }
                 (Ns::Notification, b"item-name") => {
-                    r.order(&ITEM_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&ITEM_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r
                             .simple_element::<
@@ -381,7 +375,7 @@ impl FromXml for Item {
                     );
                 }
                 (Ns::Common, b"external-id") => {
-                    r.order(&ITEM_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&ITEM_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::ExternalId as FromXml>::from_xml(r, &child)?,
                     );
@@ -391,8 +385,8 @@ impl FromXml for Item {
         }
         r.complete(start, &ITEM_SCHEMA, &cursor)?;
         Ok(Self {
-            item_type: r.take(start, &ITEM_SCHEMA, 0usize, f0)?,
-            item_name: r.take(start, &ITEM_SCHEMA, 1usize, f1)?,
+            item_type: r.take(start, &ITEM_SCHEMA, 0, f0)?,
+            item_name: r.take(start, &ITEM_SCHEMA, 1, f1)?,
             external_id: f2,
         })
     }
@@ -416,17 +410,21 @@ pub struct Items {
 }
 impl Items {
     /// An empty `Items`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self { items: Vec::new() }
+    }
+}
+impl Default for Items {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// The content model of `notification:items`.
 pub static ITEMS_SCHEMA: StructSchema = StructSchema {
     name: "notification:items",
     fields: &["notification:item"],
-    required: 0u64,
-    repeated: 1u64,
+    required: 0,
+    repeated: 1,
     groups: &[],
 };
 impl FromXml for Items {
@@ -445,7 +443,7 @@ impl FromXml for Items {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Notification, b"item") => {
-                    r.order(&ITEMS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&ITEMS_SCHEMA, &mut cursor, 0, &child)?;
                     f0.push(
                         <super::notification::Item as FromXml>::from_xml(r, &child)?,
                     );
@@ -494,7 +492,6 @@ pub struct NotificationCustom {
 }
 impl NotificationCustom {
     /// A `NotificationCustom` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         notification_type: super::notification::NotificationNotificationType,
         subject: String,
@@ -531,8 +528,8 @@ pub static NOTIFICATION_CUSTOM_SCHEMA: StructSchema = StructSchema {
         "common:archived-date",
         "common:source",
     ],
-    required: 47u64,
-    repeated: 0u64,
+    required: 47,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for NotificationCustom {
@@ -571,7 +568,7 @@ impl FromXml for NotificationCustom {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Notification, b"notification-type") => {
-                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r
                             .simple_element::<
@@ -580,7 +577,7 @@ impl FromXml for NotificationCustom {
                     );
                 }
                 (Ns::Notification, b"subject") => {
-                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r
                             .simple_element::<
@@ -589,39 +586,39 @@ impl FromXml for NotificationCustom {
                     );
                 }
                 (Ns::Notification, b"body-text") => {
-                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Notification, b"body-html") => {
-                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Common, b"created-date") => {
-                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"sent-date") => {
-                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"read-date") => {
-                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"archived-date") => {
-                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 7usize, &child)?;
+                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"source") => {
-                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 8usize, &child)?;
+                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 8, &child)?;
                     f8 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
@@ -633,12 +630,12 @@ impl FromXml for NotificationCustom {
         Ok(Self {
             put_code: a_put_code,
             lang: a_lang,
-            notification_type: r.take(start, &NOTIFICATION_CUSTOM_SCHEMA, 0usize, f0)?,
-            subject: r.take(start, &NOTIFICATION_CUSTOM_SCHEMA, 1usize, f1)?,
-            body_text: r.take(start, &NOTIFICATION_CUSTOM_SCHEMA, 2usize, f2)?,
-            body_html: r.take(start, &NOTIFICATION_CUSTOM_SCHEMA, 3usize, f3)?,
+            notification_type: r.take(start, &NOTIFICATION_CUSTOM_SCHEMA, 0, f0)?,
+            subject: r.take(start, &NOTIFICATION_CUSTOM_SCHEMA, 1, f1)?,
+            body_text: r.take(start, &NOTIFICATION_CUSTOM_SCHEMA, 2, f2)?,
+            body_html: r.take(start, &NOTIFICATION_CUSTOM_SCHEMA, 3, f3)?,
             created_date: f4,
-            sent_date: r.take(start, &NOTIFICATION_CUSTOM_SCHEMA, 5usize, f5)?,
+            sent_date: r.take(start, &NOTIFICATION_CUSTOM_SCHEMA, 5, f5)?,
             read_date: f6,
             archived_date: f7,
             source: f8,
@@ -712,7 +709,6 @@ pub struct NotificationPermission {
 }
 impl NotificationPermission {
     /// A `NotificationPermission` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         notification_type: super::notification::NotificationType,
         authorization_url: super::notification::AuthorizationUrl,
@@ -752,8 +748,8 @@ pub static NOTIFICATION_PERMISSION_SCHEMA: StructSchema = StructSchema {
         "common:archived-date",
         "common:source",
     ],
-    required: 31u64,
-    repeated: 0u64,
+    required: 31,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for NotificationPermission {
@@ -788,12 +784,7 @@ impl FromXml for NotificationPermission {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Notification, b"notification-type") => {
-                    r.order(
-                        &NOTIFICATION_PERMISSION_SCHEMA,
-                        &mut cursor,
-                        0usize,
-                        &child,
-                    )?;
+                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r
                             .simple_element::<
@@ -802,12 +793,7 @@ impl FromXml for NotificationPermission {
                     );
                 }
                 (Ns::Notification, b"authorization-url") => {
-                    r.order(
-                        &NOTIFICATION_PERMISSION_SCHEMA,
-                        &mut cursor,
-                        1usize,
-                        &child,
-                    )?;
+                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         <super::notification::AuthorizationUrl as FromXml>::from_xml(
                             r,
@@ -816,21 +802,11 @@ impl FromXml for NotificationPermission {
                     );
                 }
                 (Ns::Notification, b"notification-subject") => {
-                    r.order(
-                        &NOTIFICATION_PERMISSION_SCHEMA,
-                        &mut cursor,
-                        2usize,
-                        &child,
-                    )?;
+                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Notification, b"notification-intro") => {
-                    r.order(
-                        &NOTIFICATION_PERMISSION_SCHEMA,
-                        &mut cursor,
-                        3usize,
-                        &child,
-                    )?;
+                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         r
                             .simple_element::<
@@ -839,78 +815,43 @@ impl FromXml for NotificationPermission {
                     );
                 }
                 (Ns::Notification, b"items") => {
-                    r.order(
-                        &NOTIFICATION_PERMISSION_SCHEMA,
-                        &mut cursor,
-                        4usize,
-                        &child,
-                    )?;
+                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         <super::notification::Items as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"created-date") => {
-                    r.order(
-                        &NOTIFICATION_PERMISSION_SCHEMA,
-                        &mut cursor,
-                        5usize,
-                        &child,
-                    )?;
+                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"sent-date") => {
-                    r.order(
-                        &NOTIFICATION_PERMISSION_SCHEMA,
-                        &mut cursor,
-                        6usize,
-                        &child,
-                    )?;
+                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"read-date") => {
-                    r.order(
-                        &NOTIFICATION_PERMISSION_SCHEMA,
-                        &mut cursor,
-                        7usize,
-                        &child,
-                    )?;
+                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Notification, b"actioned-date") => {
-                    r.order(
-                        &NOTIFICATION_PERMISSION_SCHEMA,
-                        &mut cursor,
-                        8usize,
-                        &child,
-                    )?;
+                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 8, &child)?;
                     f8 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"archived-date") => {
-                    r.order(
-                        &NOTIFICATION_PERMISSION_SCHEMA,
-                        &mut cursor,
-                        9usize,
-                        &child,
-                    )?;
+                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 9, &child)?;
                     f9 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"source") => {
-                    r.order(
-                        &NOTIFICATION_PERMISSION_SCHEMA,
-                        &mut cursor,
-                        10usize,
-                        &child,
-                    )?;
+                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 10, &child)?;
                     f10 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
@@ -921,15 +862,11 @@ impl FromXml for NotificationPermission {
         r.complete(start, &NOTIFICATION_PERMISSION_SCHEMA, &cursor)?;
         Ok(Self {
             put_code: a_put_code,
-            notification_type: r
-                .take(start, &NOTIFICATION_PERMISSION_SCHEMA, 0usize, f0)?,
-            authorization_url: r
-                .take(start, &NOTIFICATION_PERMISSION_SCHEMA, 1usize, f1)?,
-            notification_subject: r
-                .take(start, &NOTIFICATION_PERMISSION_SCHEMA, 2usize, f2)?,
-            notification_intro: r
-                .take(start, &NOTIFICATION_PERMISSION_SCHEMA, 3usize, f3)?,
-            items: r.take(start, &NOTIFICATION_PERMISSION_SCHEMA, 4usize, f4)?,
+            notification_type: r.take(start, &NOTIFICATION_PERMISSION_SCHEMA, 0, f0)?,
+            authorization_url: r.take(start, &NOTIFICATION_PERMISSION_SCHEMA, 1, f1)?,
+            notification_subject: r.take(start, &NOTIFICATION_PERMISSION_SCHEMA, 2, f2)?,
+            notification_intro: r.take(start, &NOTIFICATION_PERMISSION_SCHEMA, 3, f3)?,
+            items: r.take(start, &NOTIFICATION_PERMISSION_SCHEMA, 4, f4)?,
             created_date: f5,
             sent_date: f6,
             read_date: f7,
@@ -995,17 +932,21 @@ pub struct Notifications {
 }
 impl Notifications {
     /// An empty `Notifications`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self { notifications: Vec::new() }
+    }
+}
+impl Default for Notifications {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// The content model of `notification:notifications`.
 pub static NOTIFICATIONS_SCHEMA: StructSchema = StructSchema {
     name: "notification:notifications",
     fields: &["notification:notification"],
-    required: 0u64,
-    repeated: 1u64,
+    required: 0,
+    repeated: 1,
     groups: &[],
 };
 impl FromXml for Notifications {
@@ -1024,7 +965,7 @@ impl FromXml for Notifications {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Notification, b"notification") => {
-                    r.order(&NOTIFICATIONS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&NOTIFICATIONS_SCHEMA, &mut cursor, 0, &child)?;
                     f0.push(
                         <super::notification::NotificationPermission as FromXml>::from_xml(
                             r,

@@ -55,7 +55,6 @@ pub struct PeerReview {
 }
 impl PeerReview {
     /// A `PeerReview` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         reviewer_role: super::vocabulary::PeerReviewRole,
         review_identifiers: super::common::ExternalIds,
@@ -107,8 +106,8 @@ pub static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
         "peer-review:subject-url",
         "peer-review:convening-organization",
     ],
-    required: 16856u64,
-    repeated: 0u64,
+    required: 16856,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for PeerReview {
@@ -168,25 +167,25 @@ impl FromXml for PeerReview {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"source") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::PeerReview, b"reviewer-role") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         r
                             .simple_element::<
@@ -195,17 +194,17 @@ impl FromXml for PeerReview {
                     );
                 }
                 (Ns::PeerReview, b"review-identifiers") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::PeerReview, b"review-url") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::PeerReview, b"review-type") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(
                         r
                             .simple_element::<
@@ -214,31 +213,31 @@ impl FromXml for PeerReview {
                     );
                 }
                 (Ns::PeerReview, b"review-completion-date") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 7usize, &child)?;
+                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::PeerReview, b"review-group-id") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 8usize, &child)?;
+                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 8, &child)?;
                     f8 = Some(
                         r.simple_element::<String>(&child, &super::common::GROUP_ID)?,
                     );
                 }
                 (Ns::PeerReview, b"subject-external-identifier") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 9usize, &child)?;
+                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 9, &child)?;
                     f9 = Some(
                         <super::common::ExternalId as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::PeerReview, b"subject-container-name") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 10usize, &child)?;
+                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 10, &child)?;
                     f10 = Some(
                         r.simple_element::<String>(&child, &super::common::STRING_1000)?,
                     );
                 }
                 (Ns::PeerReview, b"subject-type") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 11usize, &child)?;
+                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 11, &child)?;
                     f11 = Some(
                         r
                             .simple_element::<
@@ -247,7 +246,7 @@ impl FromXml for PeerReview {
                     );
                 }
                 (Ns::PeerReview, b"subject-name") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 12usize, &child)?;
+                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 12, &child)?;
                     f12 = Some(
                         <super::peer_review::SubjectName as FromXml>::from_xml(
                             r,
@@ -256,11 +255,11 @@ impl FromXml for PeerReview {
                     );
                 }
                 (Ns::PeerReview, b"subject-url") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 13usize, &child)?;
+                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 13, &child)?;
                     f13 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::PeerReview, b"convening-organization") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 14usize, &child)?;
+                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 14, &child)?;
                     f14 = Some(
                         <super::common::Organization as FromXml>::from_xml(r, &child)?,
                     );
@@ -277,18 +276,18 @@ impl FromXml for PeerReview {
             created_date: f0,
             last_modified_date: f1,
             source: f2,
-            reviewer_role: r.take(start, &PEER_REVIEW_SCHEMA, 3usize, f3)?,
-            review_identifiers: r.take(start, &PEER_REVIEW_SCHEMA, 4usize, f4)?,
+            reviewer_role: r.take(start, &PEER_REVIEW_SCHEMA, 3, f3)?,
+            review_identifiers: r.take(start, &PEER_REVIEW_SCHEMA, 4, f4)?,
             review_url: f5,
-            review_type: r.take(start, &PEER_REVIEW_SCHEMA, 6usize, f6)?,
-            review_completion_date: r.take(start, &PEER_REVIEW_SCHEMA, 7usize, f7)?,
-            review_group_id: r.take(start, &PEER_REVIEW_SCHEMA, 8usize, f8)?,
+            review_type: r.take(start, &PEER_REVIEW_SCHEMA, 6, f6)?,
+            review_completion_date: r.take(start, &PEER_REVIEW_SCHEMA, 7, f7)?,
+            review_group_id: r.take(start, &PEER_REVIEW_SCHEMA, 8, f8)?,
             subject_external_identifier: f9,
             subject_container_name: f10,
             subject_type: f11,
             subject_name: f12,
             subject_url: f13,
-            convening_organization: r.take(start, &PEER_REVIEW_SCHEMA, 14usize, f14)?,
+            convening_organization: r.take(start, &PEER_REVIEW_SCHEMA, 14, f14)?,
         })
     }
 }
@@ -404,7 +403,6 @@ pub struct PeerReviewSummary {
 }
 impl PeerReviewSummary {
     /// A `PeerReviewSummary` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         reviewer_role: super::vocabulary::PeerReviewRole,
         review_type: super::vocabulary::PeerReviewType,
@@ -445,8 +443,8 @@ pub static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
         "peer-review:review-group-id",
         "peer-review:convening-organization",
     ],
-    required: 968u64,
-    repeated: 0u64,
+    required: 968,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for PeerReviewSummary {
@@ -501,25 +499,25 @@ impl FromXml for PeerReviewSummary {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"source") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::PeerReview, b"reviewer-role") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         r
                             .simple_element::<
@@ -528,17 +526,17 @@ impl FromXml for PeerReviewSummary {
                     );
                 }
                 (Ns::Common, b"external-ids") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::PeerReview, b"review-url") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::PeerReview, b"review-type") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(
                         r
                             .simple_element::<
@@ -547,19 +545,19 @@ impl FromXml for PeerReviewSummary {
                     );
                 }
                 (Ns::PeerReview, b"completion-date") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 7usize, &child)?;
+                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::PeerReview, b"review-group-id") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 8usize, &child)?;
+                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 8, &child)?;
                     f8 = Some(
                         r.simple_element::<String>(&child, &super::common::GROUP_ID)?,
                     );
                 }
                 (Ns::PeerReview, b"convening-organization") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 9usize, &child)?;
+                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 9, &child)?;
                     f9 = Some(
                         <super::common::Organization as FromXml>::from_xml(r, &child)?,
                     );
@@ -576,14 +574,13 @@ impl FromXml for PeerReviewSummary {
             created_date: f0,
             last_modified_date: f1,
             source: f2,
-            reviewer_role: r.take(start, &PEER_REVIEW_SUMMARY_SCHEMA, 3usize, f3)?,
+            reviewer_role: r.take(start, &PEER_REVIEW_SUMMARY_SCHEMA, 3, f3)?,
             external_ids: f4,
             review_url: f5,
-            review_type: r.take(start, &PEER_REVIEW_SUMMARY_SCHEMA, 6usize, f6)?,
-            completion_date: r.take(start, &PEER_REVIEW_SUMMARY_SCHEMA, 7usize, f7)?,
-            review_group_id: r.take(start, &PEER_REVIEW_SUMMARY_SCHEMA, 8usize, f8)?,
-            convening_organization: r
-                .take(start, &PEER_REVIEW_SUMMARY_SCHEMA, 9usize, f9)?,
+            review_type: r.take(start, &PEER_REVIEW_SUMMARY_SCHEMA, 6, f6)?,
+            completion_date: r.take(start, &PEER_REVIEW_SUMMARY_SCHEMA, 7, f7)?,
+            review_group_id: r.take(start, &PEER_REVIEW_SUMMARY_SCHEMA, 8, f8)?,
+            convening_organization: r.take(start, &PEER_REVIEW_SUMMARY_SCHEMA, 9, f9)?,
         })
     }
 }
@@ -654,7 +651,6 @@ pub struct SubjectName {
 }
 impl SubjectName {
     /// A `SubjectName` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(title: String) -> Self {
         Self {
             title,
@@ -667,8 +663,8 @@ impl SubjectName {
 pub static SUBJECT_NAME_SCHEMA: StructSchema = StructSchema {
     name: "peer-review:subject-name",
     fields: &["common:title", "common:subtitle", "common:translated-title"],
-    required: 1u64,
-    repeated: 0u64,
+    required: 1,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for SubjectName {
@@ -689,19 +685,19 @@ impl FromXml for SubjectName {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"title") => {
-                    r.order(&SUBJECT_NAME_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&SUBJECT_NAME_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<String>(&child, &super::common::STRING_1000)?,
                     );
                 }
                 (Ns::Common, b"subtitle") => {
-                    r.order(&SUBJECT_NAME_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&SUBJECT_NAME_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<String>(&child, &super::common::SUBTITLE)?,
                     );
                 }
                 (Ns::Common, b"translated-title") => {
-                    r.order(&SUBJECT_NAME_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&SUBJECT_NAME_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::TranslatedTitle as FromXml>::from_xml(r, &child)?,
                     );
@@ -711,7 +707,7 @@ impl FromXml for SubjectName {
         }
         r.complete(start, &SUBJECT_NAME_SCHEMA, &cursor)?;
         Ok(Self {
-            title: r.take(start, &SUBJECT_NAME_SCHEMA, 0usize, f0)?,
+            title: r.take(start, &SUBJECT_NAME_SCHEMA, 0, f0)?,
             subtitle: f1,
             translated_title: f2,
         })

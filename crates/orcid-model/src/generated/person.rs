@@ -34,7 +34,6 @@ pub struct Person {
 }
 impl Person {
     /// A `Person` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(emails: super::email::Emails) -> Self {
         Self {
             path: None,
@@ -64,8 +63,8 @@ pub static PERSON_SCHEMA: StructSchema = StructSchema {
         "keyword:keywords",
         "external-identifier:external-identifiers",
     ],
-    required: 32u64,
-    repeated: 0u64,
+    required: 32,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Person {
@@ -98,25 +97,25 @@ impl FromXml for Person {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&PERSON_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&PERSON_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Person, b"name") => {
-                    r.order(&PERSON_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&PERSON_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         <super::personal_details::Name as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::OtherName, b"other-names") => {
-                    r.order(&PERSON_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&PERSON_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::other_name::OtherNames as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Person, b"biography") => {
-                    r.order(&PERSON_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&PERSON_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         <super::personal_details::Biography as FromXml>::from_xml(
                             r,
@@ -125,7 +124,7 @@ impl FromXml for Person {
                     );
                 }
                 (Ns::ResearcherUrl, b"researcher-urls") => {
-                    r.order(&PERSON_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&PERSON_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         <super::researcher_url::ResearcherUrls as FromXml>::from_xml(
                             r,
@@ -134,23 +133,23 @@ impl FromXml for Person {
                     );
                 }
                 (Ns::Email, b"emails") => {
-                    r.order(&PERSON_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&PERSON_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(<super::email::Emails as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Address, b"addresses") => {
-                    r.order(&PERSON_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&PERSON_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(
                         <super::address::Addresses as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Keyword, b"keywords") => {
-                    r.order(&PERSON_SCHEMA, &mut cursor, 7usize, &child)?;
+                    r.order(&PERSON_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(
                         <super::keyword::Keywords as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::ExternalIdentifier, b"external-identifiers") => {
-                    r.order(&PERSON_SCHEMA, &mut cursor, 8usize, &child)?;
+                    r.order(&PERSON_SCHEMA, &mut cursor, 8, &child)?;
                     f8 = Some(
                         <super::external_identifier::ExternalIdentifiers as FromXml>::from_xml(
                             r,
@@ -169,7 +168,7 @@ impl FromXml for Person {
             other_names: f2,
             biography: f3,
             researcher_urls: f4,
-            emails: r.take(start, &PERSON_SCHEMA, 5usize, f5)?,
+            emails: r.take(start, &PERSON_SCHEMA, 5, f5)?,
             addresses: f6,
             keywords: f7,
             external_identifiers: f8,

@@ -24,7 +24,6 @@ pub struct Biography {
 }
 impl Biography {
     /// A `Biography` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(content: String) -> Self {
         Self {
             visibility: None,
@@ -43,8 +42,8 @@ pub static BIOGRAPHY_SCHEMA: StructSchema = StructSchema {
         "common:last-modified-date",
         "personal-details:content",
     ],
-    required: 4u64,
-    repeated: 0u64,
+    required: 4,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Biography {
@@ -80,19 +79,19 @@ impl FromXml for Biography {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(&BIOGRAPHY_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&BIOGRAPHY_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&BIOGRAPHY_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&BIOGRAPHY_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::PersonalDetails, b"content") => {
-                    r.order(&BIOGRAPHY_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&BIOGRAPHY_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         r
                             .simple_element::<
@@ -109,7 +108,7 @@ impl FromXml for Biography {
             path: a_path,
             created_date: f0,
             last_modified_date: f1,
-            content: r.take(start, &BIOGRAPHY_SCHEMA, 2usize, f2)?,
+            content: r.take(start, &BIOGRAPHY_SCHEMA, 2, f2)?,
         })
     }
 }
@@ -155,7 +154,6 @@ pub struct Name {
 }
 impl Name {
     /// An empty `Name`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             visibility: None,
@@ -168,6 +166,11 @@ impl Name {
         }
     }
 }
+impl Default for Name {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `personal-details:name`.
 pub static NAME_SCHEMA: StructSchema = StructSchema {
     name: "personal-details:name",
@@ -178,8 +181,8 @@ pub static NAME_SCHEMA: StructSchema = StructSchema {
         "personal-details:family-name",
         "personal-details:credit-name",
     ],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Name {
@@ -217,31 +220,31 @@ impl FromXml for Name {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(&NAME_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&NAME_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&NAME_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&NAME_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::PersonalDetails, b"given-names") => {
-                    r.order(&NAME_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&NAME_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         r.simple_element::<String>(&child, &super::common::STRING_150)?,
                     );
                 }
                 (Ns::PersonalDetails, b"family-name") => {
-                    r.order(&NAME_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&NAME_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         r.simple_element::<String>(&child, &super::common::STRING_150)?,
                     );
                 }
                 (Ns::PersonalDetails, b"credit-name") => {
-                    r.order(&NAME_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&NAME_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         r.simple_element::<String>(&child, &super::common::STRING_150)?,
                     );
@@ -307,7 +310,6 @@ pub struct PersonalDetails {
 }
 impl PersonalDetails {
     /// An empty `PersonalDetails`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             path: None,
@@ -316,6 +318,11 @@ impl PersonalDetails {
             other_names: None,
             biography: None,
         }
+    }
+}
+impl Default for PersonalDetails {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// The content model of `personal-details:personal-details`.
@@ -327,8 +334,8 @@ pub static PERSONAL_DETAILS_SCHEMA: StructSchema = StructSchema {
         "other-name:other-names",
         "personal-details:biography",
     ],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for PersonalDetails {
@@ -356,25 +363,25 @@ impl FromXml for PersonalDetails {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&PERSONAL_DETAILS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&PERSONAL_DETAILS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::PersonalDetails, b"name") => {
-                    r.order(&PERSONAL_DETAILS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&PERSONAL_DETAILS_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         <super::personal_details::Name as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::OtherName, b"other-names") => {
-                    r.order(&PERSONAL_DETAILS_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&PERSONAL_DETAILS_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::other_name::OtherNames as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::PersonalDetails, b"biography") => {
-                    r.order(&PERSONAL_DETAILS_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&PERSONAL_DETAILS_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         <super::personal_details::Biography as FromXml>::from_xml(
                             r,

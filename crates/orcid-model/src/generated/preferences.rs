@@ -17,7 +17,6 @@ pub struct Preferences {
 }
 impl Preferences {
     /// A `Preferences` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(locale: super::vocabulary::Locale) -> Self {
         Self { locale }
     }
@@ -26,8 +25,8 @@ impl Preferences {
 pub static PREFERENCES_SCHEMA: StructSchema = StructSchema {
     name: "preferences:preferences",
     fields: &["preferences:locale"],
-    required: 1u64,
-    repeated: 0u64,
+    required: 1,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Preferences {
@@ -46,7 +45,7 @@ impl FromXml for Preferences {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Preferences, b"locale") => {
-                    r.order(&PREFERENCES_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&PREFERENCES_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r
                             .simple_element::<
@@ -59,7 +58,7 @@ impl FromXml for Preferences {
         }
         r.complete(start, &PREFERENCES_SCHEMA, &cursor)?;
         Ok(Self {
-            locale: r.take(start, &PREFERENCES_SCHEMA, 0usize, f0)?,
+            locale: r.take(start, &PREFERENCES_SCHEMA, 0, f0)?,
         })
     }
 }

@@ -35,7 +35,6 @@ pub struct Record {
 }
 impl Record {
     /// An empty `Record`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             path: None,
@@ -45,6 +44,11 @@ impl Record {
             person: None,
             activities_summary: None,
         }
+    }
+}
+impl Default for Record {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// The content model of `record:record`.
@@ -57,8 +61,8 @@ pub static RECORD_SCHEMA: StructSchema = StructSchema {
         "person:person",
         "activities:activities-summary",
     ],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Record {
@@ -87,11 +91,11 @@ impl FromXml for Record {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"orcid-identifier") => {
-                    r.order(&RECORD_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&RECORD_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Preferences, b"preferences") => {
-                    r.order(&RECORD_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&RECORD_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         <super::preferences::Preferences as FromXml>::from_xml(
                             r,
@@ -100,17 +104,17 @@ impl FromXml for Record {
                     );
                 }
                 (Ns::History, b"history") => {
-                    r.order(&RECORD_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&RECORD_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::history::History as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Person, b"person") => {
-                    r.order(&RECORD_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&RECORD_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(<super::person::Person as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Activities, b"activities-summary") => {
-                    r.order(&RECORD_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&RECORD_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         <super::activities::ActivitiesSummary as FromXml>::from_xml(
                             r,

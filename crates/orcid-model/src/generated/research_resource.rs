@@ -16,17 +16,21 @@ pub struct Hosts {
 }
 impl Hosts {
     /// An empty `Hosts`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self { organizations: Vec::new() }
+    }
+}
+impl Default for Hosts {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// The content model of `research-resource:hosts`.
 pub static HOSTS_SCHEMA: StructSchema = StructSchema {
     name: "research-resource:hosts",
     fields: &["common:organization"],
-    required: 0u64,
-    repeated: 1u64,
+    required: 0,
+    repeated: 1,
     groups: &[],
 };
 impl FromXml for Hosts {
@@ -45,7 +49,7 @@ impl FromXml for Hosts {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"organization") => {
-                    r.order(&HOSTS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&HOSTS_SCHEMA, &mut cursor, 0, &child)?;
                     f0.push(
                         <super::common::Organization as FromXml>::from_xml(r, &child)?,
                     );
@@ -84,7 +88,6 @@ pub struct Proposal {
 }
 impl Proposal {
     /// A `Proposal` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         title: super::research_resource::ResearchResourceTitle,
         hosts: super::research_resource::Hosts,
@@ -111,8 +114,8 @@ pub static PROPOSAL_SCHEMA: StructSchema = StructSchema {
         "common:end-date",
         "common:url",
     ],
-    required: 7u64,
-    repeated: 0u64,
+    required: 7,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Proposal {
@@ -136,7 +139,7 @@ impl FromXml for Proposal {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::ResearchResource, b"title") => {
-                    r.order(&PROPOSAL_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&PROPOSAL_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         <super::research_resource::ResearchResourceTitle as FromXml>::from_xml(
                             r,
@@ -145,7 +148,7 @@ impl FromXml for Proposal {
                     );
                 }
                 (Ns::ResearchResource, b"hosts") => {
-                    r.order(&PROPOSAL_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&PROPOSAL_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         <super::research_resource::Hosts as FromXml>::from_xml(
                             r,
@@ -154,25 +157,25 @@ impl FromXml for Proposal {
                     );
                 }
                 (Ns::Common, b"external-ids") => {
-                    r.order(&PROPOSAL_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&PROPOSAL_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"start-date") => {
-                    r.order(&PROPOSAL_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&PROPOSAL_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"end-date") => {
-                    r.order(&PROPOSAL_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&PROPOSAL_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"url") => {
-                    r.order(&PROPOSAL_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&PROPOSAL_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &PROPOSAL_SCHEMA)?,
@@ -180,9 +183,9 @@ impl FromXml for Proposal {
         }
         r.complete(start, &PROPOSAL_SCHEMA, &cursor)?;
         Ok(Self {
-            title: r.take(start, &PROPOSAL_SCHEMA, 0usize, f0)?,
-            hosts: r.take(start, &PROPOSAL_SCHEMA, 1usize, f1)?,
-            external_ids: r.take(start, &PROPOSAL_SCHEMA, 2usize, f2)?,
+            title: r.take(start, &PROPOSAL_SCHEMA, 0, f0)?,
+            hosts: r.take(start, &PROPOSAL_SCHEMA, 1, f1)?,
+            external_ids: r.take(start, &PROPOSAL_SCHEMA, 2, f2)?,
             start_date: f3,
             end_date: f4,
             url: f5,
@@ -231,7 +234,6 @@ pub struct ResearchResource {
 }
 impl ResearchResource {
     /// A `ResearchResource` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         proposal: super::research_resource::Proposal,
         resource_items: super::research_resource::ResourceItems,
@@ -259,8 +261,8 @@ pub static RESEARCH_RESOURCE_SCHEMA: StructSchema = StructSchema {
         "research-resource:proposal",
         "research-resource:resource-items",
     ],
-    required: 24u64,
-    repeated: 0u64,
+    required: 24,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for ResearchResource {
@@ -310,25 +312,25 @@ impl FromXml for ResearchResource {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(&RESEARCH_RESOURCE_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&RESEARCH_RESOURCE_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&RESEARCH_RESOURCE_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&RESEARCH_RESOURCE_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"source") => {
-                    r.order(&RESEARCH_RESOURCE_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&RESEARCH_RESOURCE_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::ResearchResource, b"proposal") => {
-                    r.order(&RESEARCH_RESOURCE_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&RESEARCH_RESOURCE_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         <super::research_resource::Proposal as FromXml>::from_xml(
                             r,
@@ -337,7 +339,7 @@ impl FromXml for ResearchResource {
                     );
                 }
                 (Ns::ResearchResource, b"resource-items") => {
-                    r.order(&RESEARCH_RESOURCE_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&RESEARCH_RESOURCE_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         <super::research_resource::ResourceItems as FromXml>::from_xml(
                             r,
@@ -357,8 +359,8 @@ impl FromXml for ResearchResource {
             created_date: f0,
             last_modified_date: f1,
             source: f2,
-            proposal: r.take(start, &RESEARCH_RESOURCE_SCHEMA, 3usize, f3)?,
-            resource_items: r.take(start, &RESEARCH_RESOURCE_SCHEMA, 4usize, f4)?,
+            proposal: r.take(start, &RESEARCH_RESOURCE_SCHEMA, 3, f3)?,
+            resource_items: r.take(start, &RESEARCH_RESOURCE_SCHEMA, 4, f4)?,
         })
     }
 }
@@ -420,7 +422,6 @@ pub struct ResearchResourceSummary {
 }
 impl ResearchResourceSummary {
     /// A `ResearchResourceSummary` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(proposal: super::research_resource::Proposal) -> Self {
         Self {
             put_code: None,
@@ -443,8 +444,8 @@ pub static RESEARCH_RESOURCE_SUMMARY_SCHEMA: StructSchema = StructSchema {
         "common:source",
         "research-resource:proposal",
     ],
-    required: 8u64,
-    repeated: 0u64,
+    required: 8,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for ResearchResourceSummary {
@@ -493,45 +494,25 @@ impl FromXml for ResearchResourceSummary {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(
-                        &RESEARCH_RESOURCE_SUMMARY_SCHEMA,
-                        &mut cursor,
-                        0usize,
-                        &child,
-                    )?;
+                    r.order(&RESEARCH_RESOURCE_SUMMARY_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(
-                        &RESEARCH_RESOURCE_SUMMARY_SCHEMA,
-                        &mut cursor,
-                        1usize,
-                        &child,
-                    )?;
+                    r.order(&RESEARCH_RESOURCE_SUMMARY_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"source") => {
-                    r.order(
-                        &RESEARCH_RESOURCE_SUMMARY_SCHEMA,
-                        &mut cursor,
-                        2usize,
-                        &child,
-                    )?;
+                    r.order(&RESEARCH_RESOURCE_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::ResearchResource, b"proposal") => {
-                    r.order(
-                        &RESEARCH_RESOURCE_SUMMARY_SCHEMA,
-                        &mut cursor,
-                        3usize,
-                        &child,
-                    )?;
+                    r.order(&RESEARCH_RESOURCE_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         <super::research_resource::Proposal as FromXml>::from_xml(
                             r,
@@ -551,7 +532,7 @@ impl FromXml for ResearchResourceSummary {
             created_date: f0,
             last_modified_date: f1,
             source: f2,
-            proposal: r.take(start, &RESEARCH_RESOURCE_SUMMARY_SCHEMA, 3usize, f3)?,
+            proposal: r.take(start, &RESEARCH_RESOURCE_SUMMARY_SCHEMA, 3, f3)?,
         })
     }
 }
@@ -598,7 +579,6 @@ pub struct ResearchResourceTitle {
 }
 impl ResearchResourceTitle {
     /// A `ResearchResourceTitle` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(title: String) -> Self {
         Self {
             title,
@@ -610,8 +590,8 @@ impl ResearchResourceTitle {
 pub static RESEARCH_RESOURCE_TITLE_SCHEMA: StructSchema = StructSchema {
     name: "research-resource:research-resource-title",
     fields: &["common:title", "common:translated-title"],
-    required: 1u64,
-    repeated: 0u64,
+    required: 1,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for ResearchResourceTitle {
@@ -631,23 +611,13 @@ impl FromXml for ResearchResourceTitle {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"title") => {
-                    r.order(
-                        &RESEARCH_RESOURCE_TITLE_SCHEMA,
-                        &mut cursor,
-                        0usize,
-                        &child,
-                    )?;
+                    r.order(&RESEARCH_RESOURCE_TITLE_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<String>(&child, &super::common::STRING_1000)?,
                     );
                 }
                 (Ns::Common, b"translated-title") => {
-                    r.order(
-                        &RESEARCH_RESOURCE_TITLE_SCHEMA,
-                        &mut cursor,
-                        1usize,
-                        &child,
-                    )?;
+                    r.order(&RESEARCH_RESOURCE_TITLE_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         <super::common::TranslatedTitle as FromXml>::from_xml(r, &child)?,
                     );
@@ -657,7 +627,7 @@ impl FromXml for ResearchResourceTitle {
         }
         r.complete(start, &RESEARCH_RESOURCE_TITLE_SCHEMA, &cursor)?;
         Ok(Self {
-            title: r.take(start, &RESEARCH_RESOURCE_TITLE_SCHEMA, 0usize, f0)?,
+            title: r.take(start, &RESEARCH_RESOURCE_TITLE_SCHEMA, 0, f0)?,
             translated_title: f1,
         })
     }
@@ -688,7 +658,6 @@ pub struct ResourceItem {
 }
 impl ResourceItem {
     /// A `ResourceItem` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         resource_name: String,
         resource_type: super::vocabulary::ResearchResourceType,
@@ -714,8 +683,8 @@ pub static RESOURCE_ITEM_SCHEMA: StructSchema = StructSchema {
         "common:external-ids",
         "common:url",
     ],
-    required: 15u64,
-    repeated: 0u64,
+    required: 15,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for ResourceItem {
@@ -738,13 +707,13 @@ impl FromXml for ResourceItem {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::ResearchResource, b"resource-name") => {
-                    r.order(&RESOURCE_ITEM_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&RESOURCE_ITEM_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<String>(&child, &super::common::STRING_1000)?,
                     );
                 }
                 (Ns::ResearchResource, b"resource-type") => {
-                    r.order(&RESOURCE_ITEM_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&RESOURCE_ITEM_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r
                             .simple_element::<
@@ -753,7 +722,7 @@ impl FromXml for ResourceItem {
                     );
                 }
                 (Ns::ResearchResource, b"hosts") => {
-                    r.order(&RESOURCE_ITEM_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&RESOURCE_ITEM_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::research_resource::Hosts as FromXml>::from_xml(
                             r,
@@ -762,13 +731,13 @@ impl FromXml for ResourceItem {
                     );
                 }
                 (Ns::Common, b"external-ids") => {
-                    r.order(&RESOURCE_ITEM_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&RESOURCE_ITEM_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"url") => {
-                    r.order(&RESOURCE_ITEM_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&RESOURCE_ITEM_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &RESOURCE_ITEM_SCHEMA)?,
@@ -776,10 +745,10 @@ impl FromXml for ResourceItem {
         }
         r.complete(start, &RESOURCE_ITEM_SCHEMA, &cursor)?;
         Ok(Self {
-            resource_name: r.take(start, &RESOURCE_ITEM_SCHEMA, 0usize, f0)?,
-            resource_type: r.take(start, &RESOURCE_ITEM_SCHEMA, 1usize, f1)?,
-            hosts: r.take(start, &RESOURCE_ITEM_SCHEMA, 2usize, f2)?,
-            external_ids: r.take(start, &RESOURCE_ITEM_SCHEMA, 3usize, f3)?,
+            resource_name: r.take(start, &RESOURCE_ITEM_SCHEMA, 0, f0)?,
+            resource_type: r.take(start, &RESOURCE_ITEM_SCHEMA, 1, f1)?,
+            hosts: r.take(start, &RESOURCE_ITEM_SCHEMA, 2, f2)?,
+            external_ids: r.take(start, &RESOURCE_ITEM_SCHEMA, 3, f3)?,
             url: f4,
         })
     }
@@ -811,17 +780,21 @@ pub struct ResourceItems {
 }
 impl ResourceItems {
     /// An empty `ResourceItems`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self { resource_items: Vec::new() }
+    }
+}
+impl Default for ResourceItems {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// The content model of `research-resource:resource-items`.
 pub static RESOURCE_ITEMS_SCHEMA: StructSchema = StructSchema {
     name: "research-resource:resource-items",
     fields: &["research-resource:resource-item"],
-    required: 0u64,
-    repeated: 1u64,
+    required: 0,
+    repeated: 1,
     groups: &[],
 };
 impl FromXml for ResourceItems {
@@ -840,7 +813,7 @@ impl FromXml for ResourceItems {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::ResearchResource, b"resource-item") => {
-                    r.order(&RESOURCE_ITEMS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&RESOURCE_ITEMS_SCHEMA, &mut cursor, 0, &child)?;
                     f0.push(
                         <super::research_resource::ResourceItem as FromXml>::from_xml(
                             r,

@@ -32,7 +32,6 @@ pub struct ResearcherUrl {
 }
 impl ResearcherUrl {
     /// A `ResearcherUrl` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(url: String) -> Self {
         Self {
             put_code: None,
@@ -57,8 +56,8 @@ pub static RESEARCHER_URL_SCHEMA: StructSchema = StructSchema {
         "researcher-url:url-name",
         "researcher-url:url",
     ],
-    required: 16u64,
-    repeated: 0u64,
+    required: 16,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for ResearcherUrl {
@@ -108,31 +107,31 @@ impl FromXml for ResearcherUrl {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(&RESEARCHER_URL_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&RESEARCHER_URL_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&RESEARCHER_URL_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&RESEARCHER_URL_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"source") => {
-                    r.order(&RESEARCHER_URL_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&RESEARCHER_URL_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::ResearcherUrl, b"url-name") => {
-                    r.order(&RESEARCHER_URL_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&RESEARCHER_URL_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         r.simple_element::<String>(&child, &super::common::STRING_350)?,
                     );
                 }
                 (Ns::ResearcherUrl, b"url") => {
-                    r.order(&RESEARCHER_URL_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&RESEARCHER_URL_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &RESEARCHER_URL_SCHEMA)?,
@@ -148,7 +147,7 @@ impl FromXml for ResearcherUrl {
             last_modified_date: f1,
             source: f2,
             url_name: f3,
-            url: r.take(start, &RESEARCHER_URL_SCHEMA, 4usize, f4)?,
+            url: r.take(start, &RESEARCHER_URL_SCHEMA, 4, f4)?,
         })
     }
 }
@@ -198,7 +197,6 @@ pub struct ResearcherUrls {
 }
 impl ResearcherUrls {
     /// An empty `ResearcherUrls`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             path: None,
@@ -207,12 +205,17 @@ impl ResearcherUrls {
         }
     }
 }
+impl Default for ResearcherUrls {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `researcher-url:researcher-urls`.
 pub static RESEARCHER_URLS_SCHEMA: StructSchema = StructSchema {
     name: "researcher-url:researcher-urls",
     fields: &["common:last-modified-date", "researcher-url:researcher-url"],
-    required: 0u64,
-    repeated: 2u64,
+    required: 0,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for ResearcherUrls {
@@ -238,13 +241,13 @@ impl FromXml for ResearcherUrls {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&RESEARCHER_URLS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&RESEARCHER_URLS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::ResearcherUrl, b"researcher-url") => {
-                    r.order(&RESEARCHER_URLS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&RESEARCHER_URLS_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(
                         <super::researcher_url::ResearcherUrl as FromXml>::from_xml(
                             r,

@@ -17,7 +17,6 @@ pub struct Result {
 }
 impl Result {
     /// A `Result` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(orcid_identifier: super::common::OrcidId) -> Self {
         Self { orcid_identifier }
     }
@@ -26,8 +25,8 @@ impl Result {
 pub static RESULT_SCHEMA: StructSchema = StructSchema {
     name: "search:result",
     fields: &["common:orcid-identifier"],
-    required: 1u64,
-    repeated: 0u64,
+    required: 1,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Result {
@@ -46,7 +45,7 @@ impl FromXml for Result {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"orcid-identifier") => {
-                    r.order(&RESULT_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&RESULT_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
                 }
                 _ => r.unknown_element(start, &child, &RESULT_SCHEMA)?,
@@ -54,7 +53,7 @@ impl FromXml for Result {
         }
         r.complete(start, &RESULT_SCHEMA, &cursor)?;
         Ok(Self {
-            orcid_identifier: r.take(start, &RESULT_SCHEMA, 0usize, f0)?,
+            orcid_identifier: r.take(start, &RESULT_SCHEMA, 0, f0)?,
         })
     }
 }
@@ -81,7 +80,6 @@ pub struct Search {
 }
 impl Search {
     /// An empty `Search`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             num_found: None,
@@ -89,12 +87,17 @@ impl Search {
         }
     }
 }
+impl Default for Search {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `search:search`.
 pub static SEARCH_SCHEMA: StructSchema = StructSchema {
     name: "search:search",
     fields: &["search:result"],
-    required: 0u64,
-    repeated: 1u64,
+    required: 0,
+    repeated: 1,
     groups: &[],
 };
 impl FromXml for Search {
@@ -119,7 +122,7 @@ impl FromXml for Search {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Search, b"result") => {
-                    r.order(&SEARCH_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&SEARCH_SCHEMA, &mut cursor, 0, &child)?;
                     f0.push(<super::search::Result as FromXml>::from_xml(r, &child)?);
                 }
                 _ => r.unknown_element(start, &child, &SEARCH_SCHEMA)?,

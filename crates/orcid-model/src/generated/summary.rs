@@ -157,7 +157,6 @@ pub struct EducationQualification {
 }
 impl EducationQualification {
     /// A `EducationQualification` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         put_code: i64,
         kind: super::summary::EducationQualificationType,
@@ -190,8 +189,8 @@ pub static EDUCATION_QUALIFICATION_SCHEMA: StructSchema = StructSchema {
         "common:end-date",
         "summary:validated",
     ],
-    required: 143u64,
-    repeated: 0u64,
+    required: 143,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for EducationQualification {
@@ -217,21 +216,11 @@ impl FromXml for EducationQualification {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Summary, b"put-code") => {
-                    r.order(
-                        &EDUCATION_QUALIFICATION_SCHEMA,
-                        &mut cursor,
-                        0usize,
-                        &child,
-                    )?;
+                    r.order(&EDUCATION_QUALIFICATION_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(r.simple_element::<i64>(&child, &Facets::NONE)?);
                 }
                 (Ns::Summary, b"type") => {
-                    r.order(
-                        &EDUCATION_QUALIFICATION_SCHEMA,
-                        &mut cursor,
-                        1usize,
-                        &child,
-                    )?;
+                    r.order(&EDUCATION_QUALIFICATION_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r
                             .simple_element::<
@@ -240,12 +229,7 @@ impl FromXml for EducationQualification {
                     );
                 }
                 (Ns::Summary, b"organization-name") => {
-                    r.order(
-                        &EDUCATION_QUALIFICATION_SCHEMA,
-                        &mut cursor,
-                        2usize,
-                        &child,
-                    )?;
+                    r.order(&EDUCATION_QUALIFICATION_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         r
                             .simple_element::<
@@ -254,12 +238,7 @@ impl FromXml for EducationQualification {
                     );
                 }
                 (Ns::Summary, b"role") => {
-                    r.order(
-                        &EDUCATION_QUALIFICATION_SCHEMA,
-                        &mut cursor,
-                        3usize,
-                        &child,
-                    )?;
+                    r.order(&EDUCATION_QUALIFICATION_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         r
                             .simple_element::<
@@ -268,43 +247,23 @@ impl FromXml for EducationQualification {
                     );
                 }
                 (Ns::Summary, b"url") => {
-                    r.order(
-                        &EDUCATION_QUALIFICATION_SCHEMA,
-                        &mut cursor,
-                        4usize,
-                        &child,
-                    )?;
+                    r.order(&EDUCATION_QUALIFICATION_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Common, b"start-date") => {
-                    r.order(
-                        &EDUCATION_QUALIFICATION_SCHEMA,
-                        &mut cursor,
-                        5usize,
-                        &child,
-                    )?;
+                    r.order(&EDUCATION_QUALIFICATION_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"end-date") => {
-                    r.order(
-                        &EDUCATION_QUALIFICATION_SCHEMA,
-                        &mut cursor,
-                        6usize,
-                        &child,
-                    )?;
+                    r.order(&EDUCATION_QUALIFICATION_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Summary, b"validated") => {
-                    r.order(
-                        &EDUCATION_QUALIFICATION_SCHEMA,
-                        &mut cursor,
-                        7usize,
-                        &child,
-                    )?;
+                    r.order(&EDUCATION_QUALIFICATION_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(r.simple_element::<bool>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &EDUCATION_QUALIFICATION_SCHEMA)?,
@@ -312,15 +271,14 @@ impl FromXml for EducationQualification {
         }
         r.complete(start, &EDUCATION_QUALIFICATION_SCHEMA, &cursor)?;
         Ok(Self {
-            put_code: r.take(start, &EDUCATION_QUALIFICATION_SCHEMA, 0usize, f0)?,
-            kind: r.take(start, &EDUCATION_QUALIFICATION_SCHEMA, 1usize, f1)?,
-            organization_name: r
-                .take(start, &EDUCATION_QUALIFICATION_SCHEMA, 2usize, f2)?,
-            role: r.take(start, &EDUCATION_QUALIFICATION_SCHEMA, 3usize, f3)?,
+            put_code: r.take(start, &EDUCATION_QUALIFICATION_SCHEMA, 0, f0)?,
+            kind: r.take(start, &EDUCATION_QUALIFICATION_SCHEMA, 1, f1)?,
+            organization_name: r.take(start, &EDUCATION_QUALIFICATION_SCHEMA, 2, f2)?,
+            role: r.take(start, &EDUCATION_QUALIFICATION_SCHEMA, 3, f3)?,
             url: f4,
             start_date: f5,
             end_date: f6,
-            validated: r.take(start, &EDUCATION_QUALIFICATION_SCHEMA, 7usize, f7)?,
+            validated: r.take(start, &EDUCATION_QUALIFICATION_SCHEMA, 7, f7)?,
         })
     }
 }
@@ -360,7 +318,6 @@ pub struct EducationQualifications {
 }
 impl EducationQualifications {
     /// A `EducationQualifications` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(count: i32) -> Self {
         Self {
             count,
@@ -372,8 +329,8 @@ impl EducationQualifications {
 pub static EDUCATION_QUALIFICATIONS_SCHEMA: StructSchema = StructSchema {
     name: "summary:education-qualifications",
     fields: &["summary:count", "summary:education-qualification"],
-    required: 1u64,
-    repeated: 2u64,
+    required: 1,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for EducationQualifications {
@@ -393,21 +350,11 @@ impl FromXml for EducationQualifications {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Summary, b"count") => {
-                    r.order(
-                        &EDUCATION_QUALIFICATIONS_SCHEMA,
-                        &mut cursor,
-                        0usize,
-                        &child,
-                    )?;
+                    r.order(&EDUCATION_QUALIFICATIONS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
                 }
                 (Ns::Summary, b"education-qualification") => {
-                    r.order(
-                        &EDUCATION_QUALIFICATIONS_SCHEMA,
-                        &mut cursor,
-                        1usize,
-                        &child,
-                    )?;
+                    r.order(&EDUCATION_QUALIFICATIONS_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(
                         <super::summary::EducationQualification as FromXml>::from_xml(
                             r,
@@ -420,7 +367,7 @@ impl FromXml for EducationQualifications {
         }
         r.complete(start, &EDUCATION_QUALIFICATIONS_SCHEMA, &cursor)?;
         Ok(Self {
-            count: r.take(start, &EDUCATION_QUALIFICATIONS_SCHEMA, 0usize, f0)?,
+            count: r.take(start, &EDUCATION_QUALIFICATIONS_SCHEMA, 0, f0)?,
             education_qualifications: f1,
         })
     }
@@ -452,7 +399,6 @@ pub struct EmailDomain {
 }
 impl EmailDomain {
     /// A `EmailDomain` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(value: String) -> Self {
         Self {
             value,
@@ -471,8 +417,8 @@ pub static EMAIL_DOMAIN_SCHEMA: StructSchema = StructSchema {
         "common:created-date",
         "common:last-modified-date",
     ],
-    required: 1u64,
-    repeated: 0u64,
+    required: 1,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for EmailDomain {
@@ -494,7 +440,7 @@ impl FromXml for EmailDomain {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Summary, b"value") => {
-                    r.order(&EMAIL_DOMAIN_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&EMAIL_DOMAIN_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r
                             .simple_element::<
@@ -503,19 +449,19 @@ impl FromXml for EmailDomain {
                     );
                 }
                 (Ns::Summary, b"verification-date") => {
-                    r.order(&EMAIL_DOMAIN_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&EMAIL_DOMAIN_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"created-date") => {
-                    r.order(&EMAIL_DOMAIN_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&EMAIL_DOMAIN_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&EMAIL_DOMAIN_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&EMAIL_DOMAIN_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
@@ -525,7 +471,7 @@ impl FromXml for EmailDomain {
         }
         r.complete(start, &EMAIL_DOMAIN_SCHEMA, &cursor)?;
         Ok(Self {
-            value: r.take(start, &EMAIL_DOMAIN_SCHEMA, 0usize, f0)?,
+            value: r.take(start, &EMAIL_DOMAIN_SCHEMA, 0, f0)?,
             verification_date: f1,
             created_date: f2,
             last_modified_date: f3,
@@ -561,7 +507,6 @@ pub struct EmailDomains {
 }
 impl EmailDomains {
     /// A `EmailDomains` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(count: i32) -> Self {
         Self {
             count,
@@ -573,8 +518,8 @@ impl EmailDomains {
 pub static EMAIL_DOMAINS_SCHEMA: StructSchema = StructSchema {
     name: "summary:email-domains",
     fields: &["summary:count", "summary:email-domain"],
-    required: 1u64,
-    repeated: 2u64,
+    required: 1,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for EmailDomains {
@@ -594,11 +539,11 @@ impl FromXml for EmailDomains {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Summary, b"count") => {
-                    r.order(&EMAIL_DOMAINS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&EMAIL_DOMAINS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
                 }
                 (Ns::Summary, b"email-domain") => {
-                    r.order(&EMAIL_DOMAINS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&EMAIL_DOMAINS_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(
                         <super::summary::EmailDomain as FromXml>::from_xml(r, &child)?,
                     );
@@ -608,7 +553,7 @@ impl FromXml for EmailDomains {
         }
         r.complete(start, &EMAIL_DOMAINS_SCHEMA, &cursor)?;
         Ok(Self {
-            count: r.take(start, &EMAIL_DOMAINS_SCHEMA, 0usize, f0)?,
+            count: r.take(start, &EMAIL_DOMAINS_SCHEMA, 0, f0)?,
             email_domains: f1,
         })
     }
@@ -648,7 +593,6 @@ pub struct Employment {
 }
 impl Employment {
     /// A `Employment` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         put_code: i64,
         kind: String,
@@ -681,8 +625,8 @@ pub static EMPLOYMENT_SCHEMA: StructSchema = StructSchema {
         "common:end-date",
         "summary:validated",
     ],
-    required: 143u64,
-    repeated: 0u64,
+    required: 143,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Employment {
@@ -708,15 +652,15 @@ impl FromXml for Employment {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Summary, b"put-code") => {
-                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(r.simple_element::<i64>(&child, &Facets::NONE)?);
                 }
                 (Ns::Summary, b"type") => {
-                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Summary, b"organization-name") => {
-                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         r
                             .simple_element::<
@@ -725,7 +669,7 @@ impl FromXml for Employment {
                     );
                 }
                 (Ns::Summary, b"role") => {
-                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         r
                             .simple_element::<
@@ -734,23 +678,23 @@ impl FromXml for Employment {
                     );
                 }
                 (Ns::Summary, b"url") => {
-                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Common, b"start-date") => {
-                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"end-date") => {
-                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Summary, b"validated") => {
-                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 7usize, &child)?;
+                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(r.simple_element::<bool>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &EMPLOYMENT_SCHEMA)?,
@@ -758,14 +702,14 @@ impl FromXml for Employment {
         }
         r.complete(start, &EMPLOYMENT_SCHEMA, &cursor)?;
         Ok(Self {
-            put_code: r.take(start, &EMPLOYMENT_SCHEMA, 0usize, f0)?,
-            kind: r.take(start, &EMPLOYMENT_SCHEMA, 1usize, f1)?,
-            organization_name: r.take(start, &EMPLOYMENT_SCHEMA, 2usize, f2)?,
-            role: r.take(start, &EMPLOYMENT_SCHEMA, 3usize, f3)?,
+            put_code: r.take(start, &EMPLOYMENT_SCHEMA, 0, f0)?,
+            kind: r.take(start, &EMPLOYMENT_SCHEMA, 1, f1)?,
+            organization_name: r.take(start, &EMPLOYMENT_SCHEMA, 2, f2)?,
+            role: r.take(start, &EMPLOYMENT_SCHEMA, 3, f3)?,
             url: f4,
             start_date: f5,
             end_date: f6,
-            validated: r.take(start, &EMPLOYMENT_SCHEMA, 7usize, f7)?,
+            validated: r.take(start, &EMPLOYMENT_SCHEMA, 7, f7)?,
         })
     }
 }
@@ -805,7 +749,6 @@ pub struct Employments {
 }
 impl Employments {
     /// A `Employments` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(count: i32) -> Self {
         Self {
             count,
@@ -817,8 +760,8 @@ impl Employments {
 pub static EMPLOYMENTS_SCHEMA: StructSchema = StructSchema {
     name: "summary:employments",
     fields: &["summary:count", "summary:employment"],
-    required: 1u64,
-    repeated: 2u64,
+    required: 1,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for Employments {
@@ -838,11 +781,11 @@ impl FromXml for Employments {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Summary, b"count") => {
-                    r.order(&EMPLOYMENTS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&EMPLOYMENTS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
                 }
                 (Ns::Summary, b"employment") => {
-                    r.order(&EMPLOYMENTS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&EMPLOYMENTS_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(
                         <super::summary::Employment as FromXml>::from_xml(r, &child)?,
                     );
@@ -852,7 +795,7 @@ impl FromXml for Employments {
         }
         r.complete(start, &EMPLOYMENTS_SCHEMA, &cursor)?;
         Ok(Self {
-            count: r.take(start, &EMPLOYMENTS_SCHEMA, 0usize, f0)?,
+            count: r.take(start, &EMPLOYMENTS_SCHEMA, 0, f0)?,
             employments: f1,
         })
     }
@@ -886,7 +829,6 @@ pub struct ExternalIdentifier {
 }
 impl ExternalIdentifier {
     /// A `ExternalIdentifier` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(put_code: i64, external_id_type: String, validated: bool) -> Self {
         Self {
             put_code,
@@ -907,8 +849,8 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
         "summary:external-id-url",
         "summary:validated",
     ],
-    required: 19u64,
-    repeated: 0u64,
+    required: 19,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for ExternalIdentifier {
@@ -931,11 +873,11 @@ impl FromXml for ExternalIdentifier {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Summary, b"put-code") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(r.simple_element::<i64>(&child, &Facets::NONE)?);
                 }
                 (Ns::Summary, b"external-id-type") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r
                             .simple_element::<
@@ -944,7 +886,7 @@ impl FromXml for ExternalIdentifier {
                     );
                 }
                 (Ns::Summary, b"external-id-value") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         r
                             .simple_element::<
@@ -953,11 +895,11 @@ impl FromXml for ExternalIdentifier {
                     );
                 }
                 (Ns::Summary, b"external-id-url") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Summary, b"validated") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(r.simple_element::<bool>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &EXTERNAL_IDENTIFIER_SCHEMA)?,
@@ -965,11 +907,11 @@ impl FromXml for ExternalIdentifier {
         }
         r.complete(start, &EXTERNAL_IDENTIFIER_SCHEMA, &cursor)?;
         Ok(Self {
-            put_code: r.take(start, &EXTERNAL_IDENTIFIER_SCHEMA, 0usize, f0)?,
-            external_id_type: r.take(start, &EXTERNAL_IDENTIFIER_SCHEMA, 1usize, f1)?,
+            put_code: r.take(start, &EXTERNAL_IDENTIFIER_SCHEMA, 0, f0)?,
+            external_id_type: r.take(start, &EXTERNAL_IDENTIFIER_SCHEMA, 1, f1)?,
             external_id_value: f2,
             external_id_url: f3,
-            validated: r.take(start, &EXTERNAL_IDENTIFIER_SCHEMA, 4usize, f4)?,
+            validated: r.take(start, &EXTERNAL_IDENTIFIER_SCHEMA, 4, f4)?,
         })
     }
 }
@@ -1002,19 +944,23 @@ pub struct ExternalIdentifiers {
 }
 impl ExternalIdentifiers {
     /// An empty `ExternalIdentifiers`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             external_identifiers: Vec::new(),
         }
     }
 }
+impl Default for ExternalIdentifiers {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `summary:external-identifiers`.
 pub static EXTERNAL_IDENTIFIERS_SCHEMA: StructSchema = StructSchema {
     name: "summary:external-identifiers",
     fields: &["summary:external-identifier"],
-    required: 0u64,
-    repeated: 1u64,
+    required: 0,
+    repeated: 1,
     groups: &[],
 };
 impl FromXml for ExternalIdentifiers {
@@ -1033,7 +979,7 @@ impl FromXml for ExternalIdentifiers {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Summary, b"external-identifier") => {
-                    r.order(&EXTERNAL_IDENTIFIERS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&EXTERNAL_IDENTIFIERS_SCHEMA, &mut cursor, 0, &child)?;
                     f0.push(
                         <super::summary::ExternalIdentifier as FromXml>::from_xml(
                             r,
@@ -1070,7 +1016,6 @@ pub struct Fundings {
 }
 impl Fundings {
     /// A `Fundings` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(self_asserted_count: i32, validated_count: i32) -> Self {
         Self {
             self_asserted_count,
@@ -1082,8 +1027,8 @@ impl Fundings {
 pub static FUNDINGS_SCHEMA: StructSchema = StructSchema {
     name: "summary:fundings",
     fields: &["summary:self-asserted-count", "summary:validated-count"],
-    required: 3u64,
-    repeated: 0u64,
+    required: 3,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Fundings {
@@ -1103,11 +1048,11 @@ impl FromXml for Fundings {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Summary, b"self-asserted-count") => {
-                    r.order(&FUNDINGS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&FUNDINGS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
                 }
                 (Ns::Summary, b"validated-count") => {
-                    r.order(&FUNDINGS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&FUNDINGS_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &FUNDINGS_SCHEMA)?,
@@ -1115,8 +1060,8 @@ impl FromXml for Fundings {
         }
         r.complete(start, &FUNDINGS_SCHEMA, &cursor)?;
         Ok(Self {
-            self_asserted_count: r.take(start, &FUNDINGS_SCHEMA, 0usize, f0)?,
-            validated_count: r.take(start, &FUNDINGS_SCHEMA, 1usize, f1)?,
+            self_asserted_count: r.take(start, &FUNDINGS_SCHEMA, 0, f0)?,
+            validated_count: r.take(start, &FUNDINGS_SCHEMA, 1, f1)?,
         })
     }
 }
@@ -1149,7 +1094,6 @@ pub struct PeerReviews {
 }
 impl PeerReviews {
     /// A `PeerReviews` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(peer_review_publication_grants: i32, total: i32) -> Self {
         Self {
             peer_review_publication_grants,
@@ -1166,8 +1110,8 @@ pub static PEER_REVIEWS_SCHEMA: StructSchema = StructSchema {
         "summary:self-asserted-count",
         "summary:total",
     ],
-    required: 5u64,
-    repeated: 0u64,
+    required: 5,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for PeerReviews {
@@ -1188,15 +1132,15 @@ impl FromXml for PeerReviews {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Summary, b"peer-review-publication-grants") => {
-                    r.order(&PEER_REVIEWS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&PEER_REVIEWS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
                 }
                 (Ns::Summary, b"self-asserted-count") => {
-                    r.order(&PEER_REVIEWS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&PEER_REVIEWS_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
                 }
                 (Ns::Summary, b"total") => {
-                    r.order(&PEER_REVIEWS_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&PEER_REVIEWS_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &PEER_REVIEWS_SCHEMA)?,
@@ -1204,10 +1148,9 @@ impl FromXml for PeerReviews {
         }
         r.complete(start, &PEER_REVIEWS_SCHEMA, &cursor)?;
         Ok(Self {
-            peer_review_publication_grants: r
-                .take(start, &PEER_REVIEWS_SCHEMA, 0usize, f0)?,
+            peer_review_publication_grants: r.take(start, &PEER_REVIEWS_SCHEMA, 0, f0)?,
             self_asserted_count: f1,
-            total: r.take(start, &PEER_REVIEWS_SCHEMA, 2usize, f2)?,
+            total: r.take(start, &PEER_REVIEWS_SCHEMA, 2, f2)?,
         })
     }
 }
@@ -1238,7 +1181,6 @@ pub struct ProfessionalActivities {
 }
 impl ProfessionalActivities {
     /// A `ProfessionalActivities` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(count: i32) -> Self {
         Self {
             count,
@@ -1250,8 +1192,8 @@ impl ProfessionalActivities {
 pub static PROFESSIONAL_ACTIVITIES_SCHEMA: StructSchema = StructSchema {
     name: "summary:professional-activities",
     fields: &["summary:count", "summary:professional-activity"],
-    required: 1u64,
-    repeated: 2u64,
+    required: 1,
+    repeated: 2,
     groups: &[],
 };
 impl FromXml for ProfessionalActivities {
@@ -1271,21 +1213,11 @@ impl FromXml for ProfessionalActivities {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Summary, b"count") => {
-                    r.order(
-                        &PROFESSIONAL_ACTIVITIES_SCHEMA,
-                        &mut cursor,
-                        0usize,
-                        &child,
-                    )?;
+                    r.order(&PROFESSIONAL_ACTIVITIES_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
                 }
                 (Ns::Summary, b"professional-activity") => {
-                    r.order(
-                        &PROFESSIONAL_ACTIVITIES_SCHEMA,
-                        &mut cursor,
-                        1usize,
-                        &child,
-                    )?;
+                    r.order(&PROFESSIONAL_ACTIVITIES_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(
                         <super::summary::ProfessionalActivity as FromXml>::from_xml(
                             r,
@@ -1298,7 +1230,7 @@ impl FromXml for ProfessionalActivities {
         }
         r.complete(start, &PROFESSIONAL_ACTIVITIES_SCHEMA, &cursor)?;
         Ok(Self {
-            count: r.take(start, &PROFESSIONAL_ACTIVITIES_SCHEMA, 0usize, f0)?,
+            count: r.take(start, &PROFESSIONAL_ACTIVITIES_SCHEMA, 0, f0)?,
             professional_activities: f1,
         })
     }
@@ -1338,7 +1270,6 @@ pub struct ProfessionalActivity {
 }
 impl ProfessionalActivity {
     /// A `ProfessionalActivity` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         put_code: i64,
         kind: super::summary::ProfessionalActivityType,
@@ -1371,8 +1302,8 @@ pub static PROFESSIONAL_ACTIVITY_SCHEMA: StructSchema = StructSchema {
         "common:end-date",
         "summary:validated",
     ],
-    required: 143u64,
-    repeated: 0u64,
+    required: 143,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for ProfessionalActivity {
@@ -1398,11 +1329,11 @@ impl FromXml for ProfessionalActivity {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Summary, b"put-code") => {
-                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(r.simple_element::<i64>(&child, &Facets::NONE)?);
                 }
                 (Ns::Summary, b"type") => {
-                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r
                             .simple_element::<
@@ -1411,7 +1342,7 @@ impl FromXml for ProfessionalActivity {
                     );
                 }
                 (Ns::Summary, b"organization-name") => {
-                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         r
                             .simple_element::<
@@ -1420,7 +1351,7 @@ impl FromXml for ProfessionalActivity {
                     );
                 }
                 (Ns::Summary, b"role") => {
-                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         r
                             .simple_element::<
@@ -1429,23 +1360,23 @@ impl FromXml for ProfessionalActivity {
                     );
                 }
                 (Ns::Summary, b"url") => {
-                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Common, b"start-date") => {
-                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"end-date") => {
-                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Summary, b"validated") => {
-                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 7usize, &child)?;
+                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(r.simple_element::<bool>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &PROFESSIONAL_ACTIVITY_SCHEMA)?,
@@ -1453,14 +1384,14 @@ impl FromXml for ProfessionalActivity {
         }
         r.complete(start, &PROFESSIONAL_ACTIVITY_SCHEMA, &cursor)?;
         Ok(Self {
-            put_code: r.take(start, &PROFESSIONAL_ACTIVITY_SCHEMA, 0usize, f0)?,
-            kind: r.take(start, &PROFESSIONAL_ACTIVITY_SCHEMA, 1usize, f1)?,
-            organization_name: r.take(start, &PROFESSIONAL_ACTIVITY_SCHEMA, 2usize, f2)?,
-            role: r.take(start, &PROFESSIONAL_ACTIVITY_SCHEMA, 3usize, f3)?,
+            put_code: r.take(start, &PROFESSIONAL_ACTIVITY_SCHEMA, 0, f0)?,
+            kind: r.take(start, &PROFESSIONAL_ACTIVITY_SCHEMA, 1, f1)?,
+            organization_name: r.take(start, &PROFESSIONAL_ACTIVITY_SCHEMA, 2, f2)?,
+            role: r.take(start, &PROFESSIONAL_ACTIVITY_SCHEMA, 3, f3)?,
             url: f4,
             start_date: f5,
             end_date: f6,
-            validated: r.take(start, &PROFESSIONAL_ACTIVITY_SCHEMA, 7usize, f7)?,
+            validated: r.take(start, &PROFESSIONAL_ACTIVITY_SCHEMA, 7, f7)?,
         })
     }
 }
@@ -1522,7 +1453,6 @@ pub struct RecordSummary {
 }
 impl RecordSummary {
     /// A `RecordSummary` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(orcid_identifier: super::common::OrcidId) -> Self {
         Self {
             created_date: None,
@@ -1559,8 +1489,8 @@ pub static RECORD_SUMMARY_SCHEMA: StructSchema = StructSchema {
         "summary:research-resources",
         "summary:email-domains",
     ],
-    required: 8u64,
-    repeated: 0u64,
+    required: 8,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for RecordSummary {
@@ -1591,29 +1521,29 @@ impl FromXml for RecordSummary {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Summary, b"credit-name") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         r.simple_element::<String>(&child, &super::summary::CREDIT_NAME)?,
                     );
                 }
                 (Ns::Common, b"orcid-identifier") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Summary, b"external-identifiers") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         <super::summary::ExternalIdentifiers as FromXml>::from_xml(
                             r,
@@ -1622,13 +1552,13 @@ impl FromXml for RecordSummary {
                     );
                 }
                 (Ns::Summary, b"employments") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(
                         <super::summary::Employments as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Summary, b"professional-activities") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(
                         <super::summary::ProfessionalActivities as FromXml>::from_xml(
                             r,
@@ -1637,23 +1567,23 @@ impl FromXml for RecordSummary {
                     );
                 }
                 (Ns::Summary, b"fundings") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 7usize, &child)?;
+                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(
                         <super::summary::Fundings as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Summary, b"works") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 8usize, &child)?;
+                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 8, &child)?;
                     f8 = Some(<super::summary::Works as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Summary, b"peer-reviews") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 9usize, &child)?;
+                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 9, &child)?;
                     f9 = Some(
                         <super::summary::PeerReviews as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Summary, b"education-qualifications") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 10usize, &child)?;
+                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 10, &child)?;
                     f10 = Some(
                         <super::summary::EducationQualifications as FromXml>::from_xml(
                             r,
@@ -1662,7 +1592,7 @@ impl FromXml for RecordSummary {
                     );
                 }
                 (Ns::Summary, b"research-resources") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 11usize, &child)?;
+                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 11, &child)?;
                     f11 = Some(
                         <super::summary::ResearchResources as FromXml>::from_xml(
                             r,
@@ -1671,7 +1601,7 @@ impl FromXml for RecordSummary {
                     );
                 }
                 (Ns::Summary, b"email-domains") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 12usize, &child)?;
+                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 12, &child)?;
                     f12 = Some(
                         <super::summary::EmailDomains as FromXml>::from_xml(r, &child)?,
                     );
@@ -1684,7 +1614,7 @@ impl FromXml for RecordSummary {
             created_date: f0,
             last_modified_date: f1,
             credit_name: f2,
-            orcid_identifier: r.take(start, &RECORD_SUMMARY_SCHEMA, 3usize, f3)?,
+            orcid_identifier: r.take(start, &RECORD_SUMMARY_SCHEMA, 3, f3)?,
             external_identifiers: f4,
             employments: f5,
             professional_activities: f6,
@@ -1757,7 +1687,6 @@ pub struct ResearchResources {
 }
 impl ResearchResources {
     /// A `ResearchResources` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(self_asserted_count: i32, validated_count: i32) -> Self {
         Self {
             self_asserted_count,
@@ -1769,8 +1698,8 @@ impl ResearchResources {
 pub static RESEARCH_RESOURCES_SCHEMA: StructSchema = StructSchema {
     name: "summary:research-resources",
     fields: &["summary:self-asserted-count", "summary:validated-count"],
-    required: 3u64,
-    repeated: 0u64,
+    required: 3,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for ResearchResources {
@@ -1790,11 +1719,11 @@ impl FromXml for ResearchResources {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Summary, b"self-asserted-count") => {
-                    r.order(&RESEARCH_RESOURCES_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&RESEARCH_RESOURCES_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
                 }
                 (Ns::Summary, b"validated-count") => {
-                    r.order(&RESEARCH_RESOURCES_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&RESEARCH_RESOURCES_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &RESEARCH_RESOURCES_SCHEMA)?,
@@ -1802,8 +1731,8 @@ impl FromXml for ResearchResources {
         }
         r.complete(start, &RESEARCH_RESOURCES_SCHEMA, &cursor)?;
         Ok(Self {
-            self_asserted_count: r.take(start, &RESEARCH_RESOURCES_SCHEMA, 0usize, f0)?,
-            validated_count: r.take(start, &RESEARCH_RESOURCES_SCHEMA, 1usize, f1)?,
+            self_asserted_count: r.take(start, &RESEARCH_RESOURCES_SCHEMA, 0, f0)?,
+            validated_count: r.take(start, &RESEARCH_RESOURCES_SCHEMA, 1, f1)?,
         })
     }
 }
@@ -1834,7 +1763,6 @@ pub struct Works {
 }
 impl Works {
     /// A `Works` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(self_asserted_count: i32, validated_count: i32) -> Self {
         Self {
             self_asserted_count,
@@ -1846,8 +1774,8 @@ impl Works {
 pub static WORKS_SCHEMA: StructSchema = StructSchema {
     name: "summary:works",
     fields: &["summary:self-asserted-count", "summary:validated-count"],
-    required: 3u64,
-    repeated: 0u64,
+    required: 3,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Works {
@@ -1867,11 +1795,11 @@ impl FromXml for Works {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Summary, b"self-asserted-count") => {
-                    r.order(&WORKS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&WORKS_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
                 }
                 (Ns::Summary, b"validated-count") => {
-                    r.order(&WORKS_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&WORKS_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &WORKS_SCHEMA)?,
@@ -1879,8 +1807,8 @@ impl FromXml for Works {
         }
         r.complete(start, &WORKS_SCHEMA, &cursor)?;
         Ok(Self {
-            self_asserted_count: r.take(start, &WORKS_SCHEMA, 0usize, f0)?,
-            validated_count: r.take(start, &WORKS_SCHEMA, 1usize, f1)?,
+            self_asserted_count: r.take(start, &WORKS_SCHEMA, 0, f0)?,
+            validated_count: r.take(start, &WORKS_SCHEMA, 1, f1)?,
         })
     }
 }

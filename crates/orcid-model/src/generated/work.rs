@@ -71,7 +71,6 @@ pub struct Citation {
 }
 impl Citation {
     /// A `Citation` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         citation_type: super::vocabulary::CitationType,
         citation_value: String,
@@ -86,8 +85,8 @@ impl Citation {
 pub static CITATION_SCHEMA: StructSchema = StructSchema {
     name: "work:citation",
     fields: &["work:citation-type", "work:citation-value"],
-    required: 3u64,
-    repeated: 0u64,
+    required: 3,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Citation {
@@ -107,7 +106,7 @@ impl FromXml for Citation {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Work, b"citation-type") => {
-                    r.order(&CITATION_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&CITATION_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r
                             .simple_element::<
@@ -116,7 +115,7 @@ impl FromXml for Citation {
                     );
                 }
                 (Ns::Work, b"citation-value") => {
-                    r.order(&CITATION_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&CITATION_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 _ => r.unknown_element(start, &child, &CITATION_SCHEMA)?,
@@ -124,8 +123,8 @@ impl FromXml for Citation {
         }
         r.complete(start, &CITATION_SCHEMA, &cursor)?;
         Ok(Self {
-            citation_type: r.take(start, &CITATION_SCHEMA, 0usize, f0)?,
-            citation_value: r.take(start, &CITATION_SCHEMA, 1usize, f1)?,
+            citation_type: r.take(start, &CITATION_SCHEMA, 0, f0)?,
+            citation_value: r.take(start, &CITATION_SCHEMA, 1, f1)?,
         })
     }
 }
@@ -152,7 +151,6 @@ pub struct Contributor {
 }
 impl Contributor {
     /// An empty `Contributor`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             contributor_orcid: None,
@@ -160,6 +158,11 @@ impl Contributor {
             contributor_email: None,
             contributor_attributes: None,
         }
+    }
+}
+impl Default for Contributor {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// The content model of `work:contributor`.
@@ -171,8 +174,8 @@ pub static CONTRIBUTOR_SCHEMA: StructSchema = StructSchema {
         "work:contributor-email",
         "work:contributor-attributes",
     ],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Contributor {
@@ -194,23 +197,23 @@ impl FromXml for Contributor {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"contributor-orcid") => {
-                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Work, b"credit-name") => {
-                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<String>(&child, &super::common::STRING_150)?,
                     );
                 }
                 (Ns::Work, b"contributor-email") => {
-                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         r.simple_element::<String>(&child, &super::common::EMAIL)?,
                     );
                 }
                 (Ns::Work, b"contributor-attributes") => {
-                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(
                         <super::work::ContributorAttributes as FromXml>::from_xml(
                             r,
@@ -259,7 +262,6 @@ pub struct ContributorAttributes {
 }
 impl ContributorAttributes {
     /// An empty `ContributorAttributes`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             contributor_sequence: None,
@@ -267,12 +269,17 @@ impl ContributorAttributes {
         }
     }
 }
+impl Default for ContributorAttributes {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The content model of `work:contributor-attributes`.
 pub static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
     name: "work:contributor-attributes",
     fields: &["work:contributor-sequence", "work:contributor-role"],
-    required: 0u64,
-    repeated: 0u64,
+    required: 0,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for ContributorAttributes {
@@ -292,12 +299,7 @@ impl FromXml for ContributorAttributes {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Work, b"contributor-sequence") => {
-                    r.order(
-                        &CONTRIBUTOR_ATTRIBUTES_SCHEMA,
-                        &mut cursor,
-                        0usize,
-                        &child,
-                    )?;
+                    r.order(&CONTRIBUTOR_ATTRIBUTES_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r
                             .simple_element::<
@@ -306,12 +308,7 @@ impl FromXml for ContributorAttributes {
                     );
                 }
                 (Ns::Work, b"contributor-role") => {
-                    r.order(
-                        &CONTRIBUTOR_ATTRIBUTES_SCHEMA,
-                        &mut cursor,
-                        1usize,
-                        &child,
-                    )?;
+                    r.order(&CONTRIBUTOR_ATTRIBUTES_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r
                             .simple_element::<
@@ -393,7 +390,6 @@ pub struct Work {
 }
 impl Work {
     /// A `Work` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         title: super::work::WorkTitle,
         kind: super::vocabulary::WorkType,
@@ -439,8 +435,8 @@ pub static WORK_SCHEMA: StructSchema = StructSchema {
         "common:language-code",
         "common:country",
     ],
-    required: 136u64,
-    repeated: 0u64,
+    required: 136,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for Work {
@@ -499,35 +495,35 @@ impl FromXml for Work {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&WORK_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&WORK_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"source") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&WORK_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Work, b"title") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&WORK_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(<super::work::WorkTitle as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Work, b"journal-title") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&WORK_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         r.simple_element::<String>(&child, &super::common::STRING_1000)?,
                     );
                 }
                 (Ns::Work, b"short-description") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&WORK_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(
                         r
                             .simple_element::<
@@ -536,11 +532,11 @@ impl FromXml for Work {
                     );
                 }
                 (Ns::Work, b"citation") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&WORK_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(<super::work::Citation as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Work, b"type") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 7usize, &child)?;
+                    r.order(&WORK_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(
                         r
                             .simple_element::<
@@ -549,29 +545,29 @@ impl FromXml for Work {
                     );
                 }
                 (Ns::Common, b"publication-date") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 8usize, &child)?;
+                    r.order(&WORK_SCHEMA, &mut cursor, 8, &child)?;
                     f8 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"external-ids") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 9usize, &child)?;
+                    r.order(&WORK_SCHEMA, &mut cursor, 9, &child)?;
                     f9 = Some(
                         <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"url") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 10usize, &child)?;
+                    r.order(&WORK_SCHEMA, &mut cursor, 10, &child)?;
                     f10 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Work, b"contributors") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 11usize, &child)?;
+                    r.order(&WORK_SCHEMA, &mut cursor, 11, &child)?;
                     f11 = Some(
                         <super::work::WorkContributors as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"language-code") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 12usize, &child)?;
+                    r.order(&WORK_SCHEMA, &mut cursor, 12, &child)?;
                     f12 = Some(
                         r
                             .simple_element::<
@@ -580,7 +576,7 @@ impl FromXml for Work {
                     );
                 }
                 (Ns::Common, b"country") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 13usize, &child)?;
+                    r.order(&WORK_SCHEMA, &mut cursor, 13, &child)?;
                     f13 = Some(
                         <super::common::Country as FromXml>::from_xml(r, &child)?,
                     );
@@ -597,11 +593,11 @@ impl FromXml for Work {
             created_date: f0,
             last_modified_date: f1,
             source: f2,
-            title: r.take(start, &WORK_SCHEMA, 3usize, f3)?,
+            title: r.take(start, &WORK_SCHEMA, 3, f3)?,
             journal_title: f4,
             short_description: f5,
             citation: f6,
-            kind: r.take(start, &WORK_SCHEMA, 7usize, f7)?,
+            kind: r.take(start, &WORK_SCHEMA, 7, f7)?,
             publication_date: f8,
             external_ids: f9,
             url: f10,
@@ -678,17 +674,21 @@ pub struct WorkContributors {
 }
 impl WorkContributors {
     /// An empty `WorkContributors`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self { contributors: Vec::new() }
+    }
+}
+impl Default for WorkContributors {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// The content model of `work:work-contributors`.
 pub static WORK_CONTRIBUTORS_SCHEMA: StructSchema = StructSchema {
     name: "work:work-contributors",
     fields: &["work:contributor"],
-    required: 0u64,
-    repeated: 1u64,
+    required: 0,
+    repeated: 1,
     groups: &[],
 };
 impl FromXml for WorkContributors {
@@ -707,7 +707,7 @@ impl FromXml for WorkContributors {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Work, b"contributor") => {
-                    r.order(&WORK_CONTRIBUTORS_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&WORK_CONTRIBUTORS_SCHEMA, &mut cursor, 0, &child)?;
                     f0.push(<super::work::Contributor as FromXml>::from_xml(r, &child)?);
                 }
                 _ => r.unknown_element(start, &child, &WORK_CONTRIBUTORS_SCHEMA)?,
@@ -764,7 +764,6 @@ pub struct WorkSummary {
 }
 impl WorkSummary {
     /// A `WorkSummary` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         title: super::work::WorkTitle,
         kind: super::vocabulary::WorkType,
@@ -800,8 +799,8 @@ pub static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
         "common:publication-date",
         "work:journal-title",
     ],
-    required: 72u64,
-    repeated: 0u64,
+    required: 72,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for WorkSummary {
@@ -855,39 +854,39 @@ impl FromXml for WorkSummary {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"created-date") => {
-                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"last-modified-date") => {
-                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
                     );
                 }
                 (Ns::Common, b"source") => {
-                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::SourceType as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Work, b"title") => {
-                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 3usize, &child)?;
+                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(<super::work::WorkTitle as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Common, b"external-ids") => {
-                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 4usize, &child)?;
+                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"url") => {
-                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 5usize, &child)?;
+                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Work, b"type") => {
-                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 6usize, &child)?;
+                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 6, &child)?;
                     f6 = Some(
                         r
                             .simple_element::<
@@ -896,13 +895,13 @@ impl FromXml for WorkSummary {
                     );
                 }
                 (Ns::Common, b"publication-date") => {
-                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 7usize, &child)?;
+                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 7, &child)?;
                     f7 = Some(
                         <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Work, b"journal-title") => {
-                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 8usize, &child)?;
+                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 8, &child)?;
                     f8 = Some(
                         r.simple_element::<String>(&child, &super::common::STRING_1000)?,
                     );
@@ -919,10 +918,10 @@ impl FromXml for WorkSummary {
             created_date: f0,
             last_modified_date: f1,
             source: f2,
-            title: r.take(start, &WORK_SUMMARY_SCHEMA, 3usize, f3)?,
+            title: r.take(start, &WORK_SUMMARY_SCHEMA, 3, f3)?,
             external_ids: f4,
             url: f5,
-            kind: r.take(start, &WORK_SUMMARY_SCHEMA, 6usize, f6)?,
+            kind: r.take(start, &WORK_SUMMARY_SCHEMA, 6, f6)?,
             publication_date: f7,
             journal_title: f8,
         })
@@ -985,7 +984,6 @@ pub struct WorkTitle {
 }
 impl WorkTitle {
     /// A `WorkTitle` with its required parts; everything optional is left empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(title: String) -> Self {
         Self {
             title,
@@ -998,8 +996,8 @@ impl WorkTitle {
 pub static WORK_TITLE_SCHEMA: StructSchema = StructSchema {
     name: "work:work-title",
     fields: &["common:title", "common:subtitle", "common:translated-title"],
-    required: 1u64,
-    repeated: 0u64,
+    required: 1,
+    repeated: 0,
     groups: &[],
 };
 impl FromXml for WorkTitle {
@@ -1020,19 +1018,19 @@ impl FromXml for WorkTitle {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"title") => {
-                    r.order(&WORK_TITLE_SCHEMA, &mut cursor, 0usize, &child)?;
+                    r.order(&WORK_TITLE_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(
                         r.simple_element::<String>(&child, &super::common::STRING_1000)?,
                     );
                 }
                 (Ns::Common, b"subtitle") => {
-                    r.order(&WORK_TITLE_SCHEMA, &mut cursor, 1usize, &child)?;
+                    r.order(&WORK_TITLE_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         r.simple_element::<String>(&child, &super::common::SUBTITLE)?,
                     );
                 }
                 (Ns::Common, b"translated-title") => {
-                    r.order(&WORK_TITLE_SCHEMA, &mut cursor, 2usize, &child)?;
+                    r.order(&WORK_TITLE_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(
                         <super::common::TranslatedTitle as FromXml>::from_xml(r, &child)?,
                     );
@@ -1042,7 +1040,7 @@ impl FromXml for WorkTitle {
         }
         r.complete(start, &WORK_TITLE_SCHEMA, &cursor)?;
         Ok(Self {
-            title: r.take(start, &WORK_TITLE_SCHEMA, 0usize, f0)?,
+            title: r.take(start, &WORK_TITLE_SCHEMA, 0, f0)?,
             subtitle: f1,
             translated_title: f2,
         })
