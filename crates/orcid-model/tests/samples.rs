@@ -69,7 +69,7 @@ fn infoset(xml: &[u8]) -> Node {
                     if ans == "http://www.w3.org/2001/XMLSchema-instance" {
                         continue;
                     }
-                    let value = a.unescape_value().expect("value").into_owned();
+                    let value = a.decode_and_unescape_value(reader.decoder()).expect("value").into_owned();
                     attrs.insert((ans, String::from_utf8_lossy(local.as_ref()).into_owned()), value);
                 }
                 let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();

@@ -1,0 +1,89 @@
+//! `orcid convert`, run as a user runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn items() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/items")
+}
+
+fn orcid(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_orcid")).args(args).current_dir(items()).output().expect("runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn one_file_goes_to_stdout() {
+    let out = orcid(&["convert", "--to", "xml", "work.xml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let expected = orcid_model::Document::from_xml_bytes(&std::fs::read(items().join("work.xml")).unwrap(), orcid_model::Mode::Strict)
+        .unwrap()
+        .to_xml_string(orcid_model::Layout::Indented);
+    assert_eq!(text, expected);
+    assert!(text.contains("<common:month>05</common:month>"));
+    assert!(text.contains("Évolution, Ökologie und 再生"));
+}
+
+#[test]
+fn unreadable_documents_exit_1_with_file_line_column() {
+    let out = orcid(&["convert", "--to", "xml", "invalid/work-without-type.xml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), "invalid/work-without-type.xml:3:1: <work:work> is missing the required element <work:type>\n");
+
+    let out = orcid(&["convert", "--to", "xml", "invalid/work-misordered.xml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), "invalid/work-misordered.xml:5:2: <work:title> is out of order: it must come before <work:type>\n");
+
+    let out = orcid(&["convert", "--to", "xml", "invalid/not-well-formed.xml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with("invalid/not-well-formed.xml:5:2: malformed XML"), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    let out = orcid(&["convert", "--to", "xml", "no-such-file.xml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("error: no-such-file.xml: "), "{}", stderr(&out));
+
+    let out = orcid(&["convert", "--to", "xml", "work.xml", "employment.xml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), "error: converting 2 files needs --out DIR\n");
+
+    let out = orcid(&["convert", "--to", "yaml", "work.xml"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn several_files_go_to_a_folder_and_one_bad_file_does_not_stop_the_rest() {
+    let dir = std::env::temp_dir().join(format!("orcid-cli-convert-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let dir_arg = dir.to_str().unwrap();
+    let out = orcid(&["convert", "--to", "xml", "--compact", "--out", dir_arg, "work.xml", "invalid/work-without-type.xml", "employment.xml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("invalid/work-without-type.xml:3:1:"));
+    let work = std::fs::read_to_string(dir.join("work.xml")).unwrap();
+    assert!(work.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><work:work "), "{work}");
+    assert!(dir.join("employment.xml").exists());
+    assert!(!dir.join("work-without-type.xml").exists());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn lenient_flag_reads_documents_with_unknown_fields() {
+    let dir = std::env::temp_dir().join(format!("orcid-cli-lenient-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("future.xml");
+    let work = std::fs::read_to_string(items().join("work.xml")).unwrap();
+    std::fs::write(&file, work.replace("<work:type>", "<work:new-field>x</work:new-field><work:type>")).unwrap();
+    let path = file.to_str().unwrap();
+    assert_eq!(orcid(&["convert", "--to", "xml", path]).status.code(), Some(1));
+    let out = orcid(&["convert", "--to", "xml", "--lenient", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("new-field"));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,0 +1,146 @@
+//! Reading and writing ORCID XML: faithfulness, the two modes, and error positions.
+
+use orcid_model::common::{ExternalId, ExternalIds, FuzzyDate, TranslatedTitle};
+use orcid_model::vocabulary::{ExternalIdType, LanguageCode, Relationship, WorkType};
+use orcid_model::work::{Work, WorkTitle};
+use orcid_model::{DatePart, Document, Element, Layout, Mode};
+
+const NS: &str = r#"xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common""#;
+
+fn work_xml(attrs: &str, body: &str) -> String {
+    format!("<?xml version=\"1.0\"?>\n<work:work {NS}{attrs}>\n{body}\n</work:work>\n")
+}
+
+fn title_and_type() -> &'static str {
+    "  <work:title><common:title>T</common:title></work:title>\n  <work:type>book</work:type>"
+}
+
+#[test]
+fn keeps_text_exactly() {
+    let body = "  <work:title><common:title>  Ünïcödé &amp; &lt;tags&gt; \t\n line two&#13;</common:title></work:title>\n  <work:type>book</work:type>\n  <common:publication-date><common:year>2024</common:year><common:month>05</common:month><common:day>07</common:day></common:publication-date>";
+    let xml = work_xml(r#" put-code="3000000000""#, body);
+    let work = Work::from_xml_str(&xml, Mode::Strict).unwrap();
+    assert_eq!(work.title.title, "  Ünïcödé & <tags> \t\n line two\r");
+    assert_eq!(work.put_code, Some(3_000_000_000));
+    let date = work.publication_date.as_ref().unwrap();
+    assert_eq!((date.year.as_str(), date.month.as_ref().unwrap().as_str()), ("2024", "05"));
+
+    for layout in [Layout::Indented, Layout::Compact] {
+        let written = work.to_xml_string(layout);
+        assert!(written.contains("<common:month>05</common:month>"), "{written}");
+        assert!(written.contains(r#"put-code="3000000000""#), "{written}");
+        assert!(written.contains("&amp; &lt;tags&gt;"), "{written}");
+        assert!(written.contains("line two&#13;</common:title>"), "{written}");
+        assert_eq!(Work::from_xml_str(&written, Mode::Strict).unwrap(), work);
+    }
+}
+
+#[test]
+fn attribute_whitespace_survives_writing() {
+    let mut work = Work::new(WorkTitle::new("T".into()), WorkType::Book);
+    work.path = Some("a\tb\nc \"d\"".into());
+    let written = work.to_xml_string(Layout::Compact);
+    assert!(written.contains(r#"path="a&#9;b&#10;c &quot;d&quot;""#), "{written}");
+    assert_eq!(Work::from_xml_str(&written, Mode::Strict).unwrap().path, work.path);
+}
+
+#[test]
+fn strict_rejects_unknown_element_with_position() {
+    let xml = work_xml("", &format!("{}\n  <work:colour>blue</work:colour>", title_and_type()));
+    let err = Work::from_xml_str(&xml, Mode::Strict).unwrap_err();
+    assert_eq!((err.line, err.column), (5, 3));
+    assert!(err.message.starts_with("unexpected element <work:colour> in <work:work>"), "{}", err.message);
+}
+
+#[test]
+fn lenient_skips_unknown_elements_and_attributes() {
+    let xml = work_xml(r#" future="yes""#, &format!("{}\n  <work:colour><work:deep>blue</work:deep></work:colour>", title_and_type()));
+    assert!(Work::from_xml_str(&xml, Mode::Strict).unwrap_err().message.contains("unknown attribute `future`"));
+    let work = Work::from_xml_str(&xml, Mode::Lenient).unwrap();
+    assert_eq!(work.kind, WorkType::Book);
+}
+
+#[test]
+fn strict_rejects_wrong_order_and_duplicates() {
+    let xml = work_xml("", "  <work:type>book</work:type>\n  <work:title><common:title>T</common:title></work:title>");
+    let err = Work::from_xml_str(&xml, Mode::Strict).unwrap_err();
+    assert_eq!(err.to_string(), "line 4, column 3: <work:title> is out of order: it must come before <work:type>");
+    assert!(Work::from_xml_str(&xml, Mode::Lenient).is_ok());
+
+    let xml = work_xml("", &format!("{}\n  <work:type>book</work:type>", title_and_type()));
+    let err = Work::from_xml_str(&xml, Mode::Strict).unwrap_err();
+    assert_eq!(err.message, "<work:type> may appear only once here");
+}
+
+#[test]
+fn missing_required_element_is_an_error_in_both_modes() {
+    let xml = work_xml("", "  <work:title><common:title>T</common:title></work:title>");
+    for mode in [Mode::Strict, Mode::Lenient] {
+        let err = Work::from_xml_str(&xml, mode).unwrap_err();
+        assert_eq!(err.to_string(), "line 2, column 1: <work:work> is missing the required element <work:type>");
+    }
+}
+
+#[test]
+fn lengths_count_characters_not_bytes() {
+    // common:title is a string-1000: 1000 two-byte characters are fine, 1001 are not.
+    let ok = work_xml("", &format!("  <work:title><common:title>{}</common:title></work:title>\n  <work:type>book</work:type>", "é".repeat(1000)));
+    assert!(Work::from_xml_str(&ok, Mode::Strict).is_ok());
+    let long = ok.replace("<common:title>é", "<common:title>éé");
+    let err = Work::from_xml_str(&long, Mode::Strict).unwrap_err();
+    assert!(err.message.contains("is at most 1000 characters, this value has 1001"), "{}", err.message);
+    assert!(Work::from_xml_str(&long, Mode::Lenient).is_ok(), "lenient mode does not check facets");
+}
+
+#[test]
+fn unknown_vocabulary_values_read_and_are_flagged() {
+    let xml = work_xml("", "  <work:title><common:title>T</common:title></work:title>\n  <work:type>hologram</work:type>");
+    let work = Work::from_xml_str(&xml, Mode::Strict).unwrap();
+    assert_eq!(work.kind, WorkType::Unknown("hologram".into()));
+    assert!(!work.kind.is_known());
+    assert!(work.to_xml_string(Layout::Compact).contains("<work:type>hologram</work:type>"));
+}
+
+#[test]
+fn bad_xsd_enumeration_value_names_the_choices() {
+    let xml = work_xml(r#" visibility="secret""#, title_and_type());
+    let err = Work::from_xml_str(&xml, Mode::Strict).unwrap_err();
+    assert!(err.message.contains(r#""secret" is not a common:visibility value; expected one of `private`, `limited`, `public`, `registered-only`"#), "{}", err.message);
+}
+
+#[test]
+fn malformed_xml_reports_position() {
+    let xml = work_xml("", "  <work:title><common:title>T</common:title>\n  <work:type>book</work:type>");
+    let err = Document::from_xml_str(&xml, Mode::Lenient).unwrap_err();
+    assert_eq!(err.line, 5);
+    assert!(err.message.starts_with("malformed XML"), "{}", err.message);
+}
+
+#[test]
+fn document_tells_the_kind_and_rejects_other_roots() {
+    let doc = Document::from_xml_str(&work_xml("", title_and_type()), Mode::Strict).unwrap();
+    assert_eq!(doc.root_name().to_string(), "work:work");
+    let err = Document::from_xml_str(r#"<html xmlns="http://www.w3.org/1999/xhtml"/>"#, Mode::Strict).unwrap_err();
+    assert_eq!(err.message, "<html> is not an ORCID 3.0 document root");
+    let err = Work::from_xml_str(r#"<common:title xmlns:common="http://www.orcid.org/ns/common">x</common:title>"#, Mode::Strict).unwrap_err();
+    assert_eq!(err.message, "expected a <work:work> document, found <common:title>");
+}
+
+/// Items built in code, as they are written (insta snapshots).
+#[test]
+fn items_built_in_code() {
+    let mut title = WorkTitle::new("Zebrafish fin regeneration".into());
+    title.translated_title = Some(TranslatedTitle::new(LanguageCode::De, "Flossenregeneration".into()));
+    let mut work = Work::new(title, WorkType::JournalArticle);
+    work.journal_title = Some("Journal of Regenerative Biology".into());
+    let mut date = FuzzyDate::new(DatePart::from(2024));
+    date.month = Some(DatePart::from(5));
+    work.publication_date = Some(date);
+    let mut doi = ExternalId::new(ExternalIdType::Doi, "10.5555/zebrafish".into());
+    doi.external_id_relationship = Some(Relationship::Self_);
+    doi.external_id_url = Some("https://doi.org/10.5555/zebrafish".into());
+    let mut ids = ExternalIds::new();
+    ids.external_ids.push(doi);
+    work.external_ids = Some(ids);
+    insta::assert_snapshot!("work_built_in_code", work.to_xml_string(Layout::Indented));
+}
