@@ -1,6 +1,11 @@
 //! Naming: XSD names to Rust names. Every rename the generator makes is listed here.
 
 /// `work-summary` → `WorkSummary`; names xsd-parser made up (`ItemItemName`) stay.
+///
+/// ```
+/// assert_eq!(xtask::codegen::names::camel("peer-review-group"), "PeerReviewGroup");
+/// assert_eq!(xtask::codegen::names::camel("2fa"), "V2fa");
+/// ```
 pub fn camel(name: &str) -> String {
     let mut out = String::new();
     let mut upper = true;
@@ -52,6 +57,12 @@ pub fn snake(name: &str) -> String {
 }
 
 /// The field name for a repeated element: `contributor` → `contributors`.
+///
+/// ```
+/// use xtask::codegen::names::plural;
+/// assert_eq!(plural("research-resource-summary"), "research-resource-summaries");
+/// assert_eq!(plural("key"), "keys");
+/// ```
 pub fn plural(name: &str) -> String {
     if let Some(stem) = name.strip_suffix('y').filter(|s| !s.ends_with(['a', 'e', 'o', 'u'])) {
         format!("{stem}ies")
