@@ -78,12 +78,11 @@ fn convert(to: Format, out: Option<&Path>, mode: Mode, layout: Layout, files: &[
         eprintln!("error: converting {} files needs --out DIR", files.len());
         return Outcome::Usage;
     }
-    if let Some(dir) = out {
-        if let Err(e) = std::fs::create_dir_all(dir) {
+    if let Some(dir) = out
+        && let Err(e) = std::fs::create_dir_all(dir) {
             eprintln!("error: {}: {e}", dir.display());
             return Outcome::Usage;
         }
-    }
     // Each file on its own: one bad file is reported and the rest are still converted.
     let mut worst = Outcome::Ok;
     for file in files {

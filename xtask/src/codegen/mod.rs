@@ -75,10 +75,12 @@ pub fn interpret(upstream: &Path, stage_dir: &Path) -> Result<MetaTypes> {
 
 /// Parses XSD files (and what they import) into xsd-parser's meta types.
 pub fn interpret_files(files: Vec<PathBuf>) -> Result<MetaTypes> {
-    let mut parser_config = xsd_parser::config::ParserConfig::default();
-    parser_config.resolver = vec![Resolver::File];
-    parser_config.flags = ParserFlags::RESOLVE_INCLUDES | ParserFlags::DEFAULT_NAMESPACES;
-    parser_config.schemas = files.into_iter().map(Schema::File).collect();
+    let parser_config = xsd_parser::config::ParserConfig {
+        resolver: vec![Resolver::File],
+        flags: ParserFlags::RESOLVE_INCLUDES | ParserFlags::DEFAULT_NAMESPACES,
+        schemas: files.into_iter().map(Schema::File).collect(),
+        ..Default::default()
+    };
     let schemas = xsd_parser::exec_parser(parser_config).context("parsing the XSDs")?;
     interpret_schemas(&schemas)
 }

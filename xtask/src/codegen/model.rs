@@ -342,11 +342,10 @@ pub fn build(types: &MetaTypes, vocabularies: Vec<Vocabulary>) -> Result<Model> 
     for s in &mut structs {
         if let Content::Elements { fields, .. } = &mut s.content {
             for e in fields.iter_mut().flat_map(|f| f.elems.iter_mut()) {
-                if let TyRef::Struct(path) = &mut e.ty {
-                    if let Some((_, new)) = b.renames.iter().find(|(old, _)| old == path) {
+                if let TyRef::Struct(path) = &mut e.ty
+                    && let Some((_, new)) = b.renames.iter().find(|(old, _)| old == path) {
                         *path = new.clone();
                     }
-                }
             }
         }
     }
@@ -543,7 +542,11 @@ impl<'t> Builder<'t> {
     }
 
     fn rust_name(&self, ident: &TypeIdent) -> String {
-        camel(ident.name.as_str())
+        let qualified = self.qualified(ident);
+        match super::names::TYPE_RENAMES.iter().find(|(xsd, _)| *xsd == qualified) {
+            Some((_, rust)) => (*rust).to_owned(),
+            None => camel(ident.name.as_str()),
+        }
     }
 
     fn complex(&mut self, ident: &TypeIdent, c: &ComplexMeta) -> Result<TyRef> {
@@ -564,11 +567,10 @@ impl<'t> Builder<'t> {
                 None if c.is_mixed => Some(SimpleRef { rust: "String".into(), facets: None }),
                 None => None,
             };
-            if c.attributes.is_empty() {
-                if let Some(text) = text {
+            if c.attributes.is_empty()
+                && let Some(text) = text {
                     return Ok(TyRef::Simple(text));
                 }
-            }
             self.in_progress.push(ident.clone());
             let attrs = self.attributes(ident, c)?;
             self.in_progress.pop();
@@ -612,17 +614,15 @@ impl<'t> Builder<'t> {
         // (`activities:affiliation-group`) uses that type. Elements named otherwise keep a type
         // of their own (`education:education` is an `Education`, though it adds nothing to
         // `common:affiliation`), so that every item has its own name and root element.
-        if let Base::Extension(base) | Base::Restriction(base) = &c.base {
-            if let Ok(TyRef::Struct(base_path)) = self.type_ref(&base.clone()) {
+        if let Base::Extension(base) | Base::Restriction(base) = &c.base
+            && let Ok(TyRef::Struct(base_path)) = self.type_ref(&base.clone()) {
                 let key = base_path.trim_start_matches("super::").to_owned();
                 let same_name = key == format!("{module}::{}", self.rust_name(ident));
-                if let Some(b) = self.structs.get(&key) {
-                    if same_name && b.attrs == attrs && b.content == content {
+                if let Some(b) = self.structs.get(&key)
+                    && same_name && b.attrs == attrs && b.content == content {
                         return Ok(TyRef::Struct(base_path));
                     }
-                }
             }
-        }
         let mut rust = self.rust_name(ident);
         if self.structs.contains_key(&format!("{module}::{rust}")) || self.clashes.contains(&(module.clone(), rust.clone())) {
             // Two XSDs of one namespace define the same name (notification-permission and

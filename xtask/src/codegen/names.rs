@@ -27,6 +27,12 @@ pub fn camel(name: &str) -> String {
     out
 }
 
+/// Types whose XSD name would make a confusing Rust name, by `prefix:name`.
+pub const TYPE_RENAMES: &[(&str, &str)] = &[
+    // `search::Result` would shadow `std::result::Result` wherever it is imported.
+    ("search:result", "SearchResult"),
+];
+
 /// `put-code` → `put_code`; Rust keywords get a readable name instead of `r#`.
 pub fn snake(name: &str) -> String {
     let mut out = String::new();

@@ -8,66 +8,6 @@ use crate::xml::{
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
 use super::Ns;
-/// A single result when performing a search on the
-/// ORCID Registry.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Result {
-    /// The `<orcid-identifier>` element.
-    pub orcid_identifier: super::common::OrcidId,
-}
-impl Result {
-    /// A `Result` with its required parts; everything optional is left empty.
-    pub fn new(orcid_identifier: super::common::OrcidId) -> Self {
-        Self { orcid_identifier }
-    }
-}
-/// The content model of `search:result`.
-pub static RESULT_SCHEMA: StructSchema = StructSchema {
-    name: "search:result",
-    fields: &["common:orcid-identifier"],
-    required: 1,
-    repeated: 0,
-    groups: &[],
-};
-impl FromXml for Result {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
-            }
-        }
-        let mut f0 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"orcid-identifier") => {
-                    r.order(&RESULT_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
-                }
-                _ => r.unknown_element(start, &child, &RESULT_SCHEMA)?,
-            }
-        }
-        r.complete(start, &RESULT_SCHEMA, &cursor)?;
-        Ok(Self {
-            orcid_identifier: r.take(start, &RESULT_SCHEMA, 0, f0)?,
-        })
-    }
-}
-impl ToXml for Result {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        ToXml::to_xml(
-            &self.orcid_identifier,
-            w,
-            QName::new(Ns::Common, "orcid-identifier"),
-        );
-        w.end(name);
-    }
-}
 /// The container element for the results when
 /// performing a search on the ORCID Registry. the num-found attribute
 /// indicates the number of successful matches.
@@ -76,7 +16,7 @@ pub struct Search {
     /// The `num-found` attribute.
     pub num_found: Option<i64>,
     /// The `<result>` element.
-    pub results: Vec<super::search::Result>,
+    pub results: Vec<super::search::SearchResult>,
 }
 impl Search {
     /// An empty `Search`.
@@ -123,7 +63,9 @@ impl FromXml for Search {
             match (child.ns, child.local) {
                 (Ns::Search, b"result") => {
                     r.order(&SEARCH_SCHEMA, &mut cursor, 0, &child)?;
-                    f0.push(<super::search::Result as FromXml>::from_xml(r, &child)?);
+                    f0.push(
+                        <super::search::SearchResult as FromXml>::from_xml(r, &child)?,
+                    );
                 }
                 _ => r.unknown_element(start, &child, &SEARCH_SCHEMA)?,
             }
@@ -149,4 +91,64 @@ impl ToXml for Search {
 }
 impl Element for Search {
     const NAME: QName = QName::new(Ns::Search, "search");
+}
+/// A single result when performing a search on the
+/// ORCID Registry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResult {
+    /// The `<orcid-identifier>` element.
+    pub orcid_identifier: super::common::OrcidId,
+}
+impl SearchResult {
+    /// A `SearchResult` with its required parts; everything optional is left empty.
+    pub fn new(orcid_identifier: super::common::OrcidId) -> Self {
+        Self { orcid_identifier }
+    }
+}
+/// The content model of `search:result`.
+pub static SEARCH_RESULT_SCHEMA: StructSchema = StructSchema {
+    name: "search:result",
+    fields: &["common:orcid-identifier"],
+    required: 1,
+    repeated: 0,
+    groups: &[],
+};
+impl FromXml for SearchResult {
+    fn from_xml<'a>(
+        r: &mut Reader<'a>,
+        start: &Start<'a>,
+    ) -> std::result::Result<Self, ReadError> {
+        for attr in r.attributes(start) {
+            let attr = attr?;
+            match (attr.ns, attr.local) {
+                _ => r.unknown_attribute(start, &attr)?,
+            }
+        }
+        let mut f0 = None;
+        let mut cursor = FieldCursor::default();
+        while let Some(child) = r.next_child(start)? {
+            match (child.ns, child.local) {
+                (Ns::Common, b"orcid-identifier") => {
+                    r.order(&SEARCH_RESULT_SCHEMA, &mut cursor, 0, &child)?;
+                    f0 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
+                }
+                _ => r.unknown_element(start, &child, &SEARCH_RESULT_SCHEMA)?,
+            }
+        }
+        r.complete(start, &SEARCH_RESULT_SCHEMA, &cursor)?;
+        Ok(Self {
+            orcid_identifier: r.take(start, &SEARCH_RESULT_SCHEMA, 0, f0)?,
+        })
+    }
+}
+impl ToXml for SearchResult {
+    fn to_xml(&self, w: &mut Writer, name: QName) {
+        w.start(name);
+        ToXml::to_xml(
+            &self.orcid_identifier,
+            w,
+            QName::new(Ns::Common, "orcid-identifier"),
+        );
+        w.end(name);
+    }
 }

@@ -356,11 +356,10 @@ impl<'a> Reader<'a> {
                 format!("<{}> is missing the required element <{}>", start.display_name(), schema.fields[first]),
             ));
         }
-        if self.mode == Mode::Strict {
-            if let Err(msg) = schema.check_groups(cursor.present) {
+        if self.mode == Mode::Strict
+            && let Err(msg) = schema.check_groups(cursor.present) {
                 return Err(self.error_at(start.pos, format!("<{}>: {msg}", start.display_name())));
             }
-        }
         Ok(())
     }
 
