@@ -31,6 +31,10 @@ pub fn camel(name: &str) -> String {
 pub const TYPE_RENAMES: &[(&str, &str)] = &[
     // `search::Result` would shadow `std::result::Result` wherever it is imported.
     ("search:result", "SearchResult"),
+    // The type of `<common:source>`; users think of it as a source.
+    ("common:source-type", "Source"),
+    // xsd-parser's name for the anonymous type of notification-custom's `notification-type`.
+    ("notification:NotificationNotificationType", "CustomNotificationType"),
 ];
 
 /// `put-code` → `put_code`; Rust keywords get a readable name instead of `r#`.

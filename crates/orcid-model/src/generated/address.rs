@@ -24,7 +24,7 @@ pub struct Address {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The `<country>` element.
     pub country: String,
 }
@@ -115,9 +115,7 @@ impl FromXml for Address {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&ADDRESS_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Address, b"country") => {
                     r.order(&ADDRESS_SCHEMA, &mut cursor, 3, &child)?;

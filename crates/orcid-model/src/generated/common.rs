@@ -437,7 +437,7 @@ pub struct Affiliation {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The `<department-name>` element.
     pub department_name: Option<String>,
     /// The `<role-title>` element.
@@ -563,9 +563,7 @@ impl FromXml for Affiliation {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&AFFILIATION_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Common, b"department-name") => {
                     r.order(&AFFILIATION_SCHEMA, &mut cursor, 3, &child)?;
@@ -693,7 +691,7 @@ pub struct AffiliationSummary {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The `<department-name>` element.
     pub department_name: Option<String>,
     /// The `<role-title>` element.
@@ -819,9 +817,7 @@ impl FromXml for AffiliationSummary {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Common, b"department-name") => {
                     r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;
@@ -1349,7 +1345,7 @@ pub struct ElementSummary {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
 }
 impl ElementSummary {
     /// An empty `ElementSummary`.
@@ -1436,9 +1432,7 @@ impl FromXml for ElementSummary {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&ELEMENT_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 _ => r.unknown_element(start, &child, &ELEMENT_SUMMARY_SCHEMA)?,
             }
@@ -1499,7 +1493,7 @@ pub struct ExternalId {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The `<external-id-type>` element.
     pub external_id_type: super::vocabulary::ExternalIdType,
     /// The `<external-id-value>` element.
@@ -1618,9 +1612,7 @@ impl FromXml for ExternalId {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Common, b"external-id-type") => {
                     r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 3, &child)?;
@@ -2213,7 +2205,7 @@ impl ToXml for OrganizationAddress {
 /// individuals and legacy client applications) or a Client ID
 /// (representing all newer client applications)
 #[derive(Debug, Clone, PartialEq)]
-pub struct SourceType {
+pub struct Source {
     /// The ORCID identifier for the individual user (or
     /// legacy client application) that created the item. For identifiers
     /// of
@@ -2237,8 +2229,8 @@ pub struct SourceType {
     /// The `<assertion-origin-name>` element.
     pub assertion_origin_name: Option<String>,
 }
-impl SourceType {
-    /// An empty `SourceType`.
+impl Source {
+    /// An empty `Source`.
     pub fn new() -> Self {
         Self {
             source_orcid: None,
@@ -2250,13 +2242,13 @@ impl SourceType {
         }
     }
 }
-impl Default for SourceType {
+impl Default for Source {
     fn default() -> Self {
         Self::new()
     }
 }
 /// The content model of `common:source-type`.
-pub static SOURCE_TYPE_SCHEMA: StructSchema = StructSchema {
+pub static SOURCE_SCHEMA: StructSchema = StructSchema {
     name: "common:source-type",
     fields: &[
         "common:source-orcid",
@@ -2279,7 +2271,7 @@ pub static SOURCE_TYPE_SCHEMA: StructSchema = StructSchema {
         },
     ],
 };
-impl FromXml for SourceType {
+impl FromXml for Source {
     fn from_xml<'a>(
         r: &mut Reader<'a>,
         start: &Start<'a>,
@@ -2300,37 +2292,37 @@ impl FromXml for SourceType {
         while let Some(child) = r.next_child(start)? {
             match (child.ns, child.local) {
                 (Ns::Common, b"source-orcid") => {
-                    r.order(&SOURCE_TYPE_SCHEMA, &mut cursor, 0, &child)?;
+                    r.order(&SOURCE_SCHEMA, &mut cursor, 0, &child)?;
                     f0 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Common, b"source-client-id") => {
-                    r.order(&SOURCE_TYPE_SCHEMA, &mut cursor, 1, &child)?;
+                    r.order(&SOURCE_SCHEMA, &mut cursor, 1, &child)?;
                     f1 = Some(
                         <super::common::ClientId as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"source-name") => {
-                    r.order(&SOURCE_TYPE_SCHEMA, &mut cursor, 2, &child)?;
+                    r.order(&SOURCE_SCHEMA, &mut cursor, 2, &child)?;
                     f2 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
                 (Ns::Common, b"assertion-origin-orcid") => {
-                    r.order(&SOURCE_TYPE_SCHEMA, &mut cursor, 3, &child)?;
+                    r.order(&SOURCE_SCHEMA, &mut cursor, 3, &child)?;
                     f3 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Common, b"assertion-origin-client-id") => {
-                    r.order(&SOURCE_TYPE_SCHEMA, &mut cursor, 4, &child)?;
+                    r.order(&SOURCE_SCHEMA, &mut cursor, 4, &child)?;
                     f4 = Some(
                         <super::common::ClientId as FromXml>::from_xml(r, &child)?,
                     );
                 }
                 (Ns::Common, b"assertion-origin-name") => {
-                    r.order(&SOURCE_TYPE_SCHEMA, &mut cursor, 5, &child)?;
+                    r.order(&SOURCE_SCHEMA, &mut cursor, 5, &child)?;
                     f5 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
                 }
-                _ => r.unknown_element(start, &child, &SOURCE_TYPE_SCHEMA)?,
+                _ => r.unknown_element(start, &child, &SOURCE_SCHEMA)?,
             }
         }
-        r.complete(start, &SOURCE_TYPE_SCHEMA, &cursor)?;
+        r.complete(start, &SOURCE_SCHEMA, &cursor)?;
         Ok(Self {
             source_orcid: f0,
             source_client_id: f1,
@@ -2341,7 +2333,7 @@ impl FromXml for SourceType {
         })
     }
 }
-impl ToXml for SourceType {
+impl ToXml for Source {
     fn to_xml(&self, w: &mut Writer, name: QName) {
         w.start(name);
         if let Some(v) = &self.source_orcid {
@@ -2365,7 +2357,7 @@ impl ToXml for SourceType {
         w.end(name);
     }
 }
-impl Element for SourceType {
+impl Element for Source {
     const NAME: QName = QName::new(Ns::Common, "source");
 }
 /// A non-empty string that includes a language code to

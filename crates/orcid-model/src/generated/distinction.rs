@@ -28,7 +28,7 @@ pub struct Distinction {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The `<department-name>` element.
     pub department_name: Option<String>,
     /// The `<role-title>` element.
@@ -154,9 +154,7 @@ impl FromXml for Distinction {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&DISTINCTION_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Common, b"department-name") => {
                     r.order(&DISTINCTION_SCHEMA, &mut cursor, 3, &child)?;
@@ -287,7 +285,7 @@ pub struct DistinctionSummary {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The `<department-name>` element.
     pub department_name: Option<String>,
     /// The `<role-title>` element.
@@ -413,9 +411,7 @@ impl FromXml for DistinctionSummary {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&DISTINCTION_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Common, b"department-name") => {
                     r.order(&DISTINCTION_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;

@@ -27,7 +27,7 @@ pub struct Education {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The `<department-name>` element.
     pub department_name: Option<String>,
     /// The `<role-title>` element.
@@ -153,9 +153,7 @@ impl FromXml for Education {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&EDUCATION_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Common, b"department-name") => {
                     r.order(&EDUCATION_SCHEMA, &mut cursor, 3, &child)?;
@@ -286,7 +284,7 @@ pub struct EducationSummary {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The `<department-name>` element.
     pub department_name: Option<String>,
     /// The `<role-title>` element.
@@ -412,9 +410,7 @@ impl FromXml for EducationSummary {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&EDUCATION_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Common, b"department-name") => {
                     r.order(&EDUCATION_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;

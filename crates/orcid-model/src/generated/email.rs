@@ -28,7 +28,7 @@ pub struct Email {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The `<email>` element.
     pub email: String,
 }
@@ -133,9 +133,7 @@ impl FromXml for Email {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&EMAIL_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Email, b"email") => {
                     r.order(&EMAIL_SCHEMA, &mut cursor, 3, &child)?;

@@ -24,7 +24,7 @@ pub struct ExternalIdentifier {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The `<external-id-type>` element.
     pub external_id_type: String,
     /// The `<external-id-value>` element.
@@ -140,9 +140,7 @@ impl FromXml for ExternalIdentifier {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Common, b"external-id-type") => {
                     r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 3, &child)?;

@@ -266,7 +266,7 @@ pub struct Funding {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The `<type>` element.
     pub kind: super::vocabulary::FundingType,
     /// The `<organization-defined-type>` element.
@@ -410,9 +410,7 @@ impl FromXml for Funding {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&FUNDING_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Funding, b"type") => {
                     r.order(&FUNDING_SCHEMA, &mut cursor, 3, &child)?;
@@ -586,7 +584,7 @@ pub struct FundingSummary {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The `<title>` element.
     pub title: super::funding::FundingTitle,
     /// The `<external-ids>` element.
@@ -711,9 +709,7 @@ impl FromXml for FundingSummary {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Funding, b"title") => {
                     r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;

@@ -93,7 +93,7 @@ pub struct History {
     /// The `<claimed>` element.
     pub claimed: Option<bool>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The `<deactivation-date>` element.
     pub deactivation_date: Option<crate::xml::DateTime>,
     /// True if the user has a verified email
@@ -201,9 +201,7 @@ impl FromXml for History {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&HISTORY_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f5 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::History, b"deactivation-date") => {
                     r.order(&HISTORY_SCHEMA, &mut cursor, 6, &child)?;

@@ -24,7 +24,7 @@ pub struct Keyword {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The `<content>` element.
     pub content: String,
 }
@@ -115,9 +115,7 @@ impl FromXml for Keyword {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&KEYWORD_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Keyword, b"content") => {
                     r.order(&KEYWORD_SCHEMA, &mut cursor, 3, &child)?;

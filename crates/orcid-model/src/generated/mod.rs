@@ -460,7 +460,7 @@ pub enum Document {
     /// A `<activities:services>` document.
     Services(activities::Services),
     /// A `<common:source>` document.
-    Source(common::SourceType),
+    Source(common::Source),
     /// A `<common:source-orcid>` document.
     SourceOrcid(common::OrcidId),
     /// A `<common:start-date>` document.

@@ -130,11 +130,11 @@ impl SimpleType for ActivityType {
 }
 /// `notification:NotificationNotificationType`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum NotificationNotificationType {
+pub enum CustomNotificationType {
     /// `custom`
     Custom,
 }
-impl NotificationNotificationType {
+impl CustomNotificationType {
     /// Every value, as written in XML.
     pub const VALUES: &'static [&'static str] = &["custom"];
     /// The value as written in XML.
@@ -144,12 +144,12 @@ impl NotificationNotificationType {
         }
     }
 }
-impl std::fmt::Display for NotificationNotificationType {
+impl std::fmt::Display for CustomNotificationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for NotificationNotificationType {
+impl std::str::FromStr for CustomNotificationType {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         match s {
@@ -165,7 +165,7 @@ impl std::str::FromStr for NotificationNotificationType {
         }
     }
 }
-impl SimpleType for NotificationNotificationType {
+impl SimpleType for CustomNotificationType {
     fn parse_xml(text: &str) -> Result<Self, String> {
         text.parse()
     }
@@ -472,7 +472,7 @@ pub struct NotificationCustom {
     /// The `lang` attribute.
     pub lang: Option<String>,
     /// The `<notification-type>` element.
-    pub notification_type: super::notification::NotificationNotificationType,
+    pub notification_type: super::notification::CustomNotificationType,
     /// The `<subject>` element.
     pub subject: String,
     /// The `<body-text>` element.
@@ -488,12 +488,12 @@ pub struct NotificationCustom {
     /// The `<archived-date>` element.
     pub archived_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
 }
 impl NotificationCustom {
     /// A `NotificationCustom` with its required parts; everything optional is left empty.
     pub fn new(
-        notification_type: super::notification::NotificationNotificationType,
+        notification_type: super::notification::CustomNotificationType,
         subject: String,
         body_text: String,
         body_html: String,
@@ -572,7 +572,7 @@ impl FromXml for NotificationCustom {
                     f0 = Some(
                         r
                             .simple_element::<
-                                super::notification::NotificationNotificationType,
+                                super::notification::CustomNotificationType,
                             >(&child, &Facets::NONE)?,
                     );
                 }
@@ -619,9 +619,7 @@ impl FromXml for NotificationCustom {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f8 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 _ => r.unknown_element(start, &child, &NOTIFICATION_CUSTOM_SCHEMA)?,
             }
@@ -705,7 +703,7 @@ pub struct NotificationPermission {
     /// The `<archived-date>` element.
     pub archived_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
 }
 impl NotificationPermission {
     /// A `NotificationPermission` with its required parts; everything optional is left empty.
@@ -852,9 +850,7 @@ impl FromXml for NotificationPermission {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 10, &child)?;
-                    f10 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f10 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 _ => r.unknown_element(start, &child, &NOTIFICATION_PERMISSION_SCHEMA)?,
             }

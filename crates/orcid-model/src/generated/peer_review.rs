@@ -24,7 +24,7 @@ pub struct PeerReview {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The role played by a person in their contribution to a review.
     /// Options for this field are: chair, editor, member, organizer, reviewer
     pub reviewer_role: super::vocabulary::PeerReviewRole,
@@ -180,9 +180,7 @@ impl FromXml for PeerReview {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::PeerReview, b"reviewer-role") => {
                     r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 3, &child)?;
@@ -383,7 +381,7 @@ pub struct PeerReviewSummary {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The role played by a person in their
     /// contribution to a review.
     pub reviewer_role: super::vocabulary::PeerReviewRole,
@@ -512,9 +510,7 @@ impl FromXml for PeerReviewSummary {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::PeerReview, b"reviewer-role") => {
                     r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;

@@ -226,7 +226,7 @@ pub struct ResearchResource {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The `<proposal>` element.
     pub proposal: super::research_resource::Proposal,
     /// The `<resource-items>` element.
@@ -325,9 +325,7 @@ impl FromXml for ResearchResource {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&RESEARCH_RESOURCE_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::ResearchResource, b"proposal") => {
                     r.order(&RESEARCH_RESOURCE_SCHEMA, &mut cursor, 3, &child)?;
@@ -416,7 +414,7 @@ pub struct ResearchResourceSummary {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The `<proposal>` element.
     pub proposal: super::research_resource::Proposal,
 }
@@ -507,9 +505,7 @@ impl FromXml for ResearchResourceSummary {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&RESEARCH_RESOURCE_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::ResearchResource, b"proposal") => {
                     r.order(&RESEARCH_RESOURCE_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;

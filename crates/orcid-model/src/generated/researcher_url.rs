@@ -24,7 +24,7 @@ pub struct ResearcherUrl {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// A short display name describing the URL. Max length is 355 characters.
     pub url_name: Option<String>,
     /// The URL (including http:// or https://). Max length is 2000 characters.
@@ -120,9 +120,7 @@ impl FromXml for ResearcherUrl {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&RESEARCHER_URL_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::ResearcherUrl, b"url-name") => {
                     r.order(&RESEARCHER_URL_SCHEMA, &mut cursor, 3, &child)?;

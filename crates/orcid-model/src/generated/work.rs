@@ -357,7 +357,7 @@ pub struct Work {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The `<title>` element.
     pub title: super::work::WorkTitle,
     /// The title of the publication or group under which
@@ -508,9 +508,7 @@ impl FromXml for Work {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&WORK_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Work, b"title") => {
                     r.order(&WORK_SCHEMA, &mut cursor, 3, &child)?;
@@ -742,7 +740,7 @@ pub struct WorkSummary {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::SourceType>,
+    pub source: Option<super::common::Source>,
     /// The `<title>` element.
     pub title: super::work::WorkTitle,
     /// The `<external-ids>` element.
@@ -867,9 +865,7 @@ impl FromXml for WorkSummary {
                 }
                 (Ns::Common, b"source") => {
                     r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::SourceType as FromXml>::from_xml(r, &child)?,
-                    );
+                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
                 }
                 (Ns::Work, b"title") => {
                     r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;
