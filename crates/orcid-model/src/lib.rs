@@ -35,6 +35,7 @@
 #![deny(missing_docs)]
 
 pub mod generated;
+pub mod json;
 pub mod xml;
 
 pub use generated::*;

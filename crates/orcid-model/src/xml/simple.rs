@@ -10,6 +10,14 @@ pub trait SimpleType: Sized {
     fn parse_xml(text: &str) -> Result<Self, String>;
     /// Appends the lexical form (unescaped).
     fn write_xml(&self, out: &mut String);
+    /// Parses the form ORCID's JSON uses, where it differs from XML (history's creation method).
+    fn parse_json(text: &str) -> Result<Self, String> {
+        Self::parse_xml(text)
+    }
+    /// Appends the form ORCID's JSON uses.
+    fn write_json(&self, out: &mut String) {
+        self.write_xml(out)
+    }
 }
 
 impl SimpleType for String {
