@@ -34,6 +34,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod document;
 pub mod generated;
 pub mod json;
 pub mod xml;

@@ -17,6 +17,7 @@ use xsd_parser::config::{ParserFlags, Resolver, Schema};
 use xsd_parser::models::meta::{CustomMeta, ReferenceMeta};
 use xsd_parser::{Interpreter, MetaTypes, Schemas, TypeIdent};
 
+pub mod json;
 pub mod model;
 pub mod names;
 pub mod patterns;

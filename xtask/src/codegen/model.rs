@@ -331,9 +331,23 @@ pub fn build(types: &MetaTypes, vocabularies: Vec<Vocabulary>) -> Result<Model> 
     }
     for r in &mut b.roots {
         if counts[&r.variant] > 1 {
-            // The same name twice: in two namespaces, or twice in one (then by struct name).
+            // The same name twice: twice in one namespace (notification: by struct name), or
+            // in the record summary too (`summary:works`: `SummaryWorks`), else by namespace.
             let struct_name = r.path.rsplit("::").next().unwrap_or_default().to_owned();
-            r.variant = if struct_name != r.variant { struct_name } else { format!("{}{}", r.ns, r.variant) };
+            if struct_name != r.variant {
+                r.variant = struct_name;
+            } else if r.ns == "Summary" {
+                r.variant = format!("Summary{}", r.variant);
+            }
+        }
+    }
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for r in &b.roots {
+        *counts.entry(r.variant.clone()).or_default() += 1;
+    }
+    for r in &mut b.roots {
+        if counts[&r.variant] > 1 {
+            r.variant = format!("{}{}", r.ns, r.variant);
         }
     }
     b.roots.sort_by(|a, c| a.variant.cmp(&c.variant));
@@ -652,6 +666,33 @@ impl<'t> Builder<'t> {
         Ok(TyRef::Struct(format!("super::{key}")))
     }
 
+    /// A local element declared like a global element of the same name (person-external-identifier's
+    /// `external-identifiers` lists local `external-identifier` elements of `common:external-id`,
+    /// the type the global `external-identifier` merely extends) takes the global element's
+    /// struct, so that the list holds `ExternalIdentifier` items.
+    fn same_named_global(&mut self, ns: NamespaceId, local: &str, local_ty: &TyRef) -> Result<Option<TyRef>> {
+        let TyRef::Struct(local_path) = local_ty else { return Ok(None) };
+        let global = self
+            .types
+            .items
+            .keys()
+            .find(|k| k.type_ == IdentType::Element && k.ns == ns && k.name.as_str() == local && k.name.is_named())
+            .cloned();
+        let Some(global) = global else { return Ok(None) };
+        let Some(TyRef::Struct(global_path)) = self.element_type(&global)? else { return Ok(None) };
+        if global_path == *local_path {
+            return Ok(None);
+        }
+        let (a, b) = (
+            self.structs.get(local_path.trim_start_matches("super::")),
+            self.structs.get(global_path.trim_start_matches("super::")),
+        );
+        match (a, b) {
+            (Some(a), Some(b)) if a.attrs == b.attrs && a.content == b.content => Ok(Some(TyRef::Struct(global_path))),
+            _ => Ok(None),
+        }
+    }
+
     /// `notification-custom-3.0.xsd` → `NotificationCustom`.
     fn schema_stem(&self, schema: SchemaId) -> String {
         let name = self.types.schemas.get(&schema).and_then(|s| s.name.as_ref()).map(|n| n.as_str().to_owned()).unwrap_or_default();
@@ -797,7 +838,7 @@ impl<'t> Builder<'t> {
     #[allow(clippy::too_many_arguments)]
     fn element_field(
         &mut self,
-        owner: &TypeIdent,
+        _owner: &TypeIdent,
         ns: NamespaceId,
         local: &str,
         form: &FormChoiceType,
@@ -805,7 +846,11 @@ impl<'t> Builder<'t> {
         occurs: Occurs,
         doc: &[String],
     ) -> Result<FieldDef> {
-        let field_key = format!("{}/{local}", self.qualified(owner));
+        // Keyed by the element's own name, so that types extending the declaring one get it too.
+        let field_key = match self.ns.get(&ns) {
+            Some(n) => format!("{}:{local}", n.prefix),
+            None => local.to_owned(),
+        };
         let ty = if let Some(&v) = self.vocab_by_field.get(&field_key) {
             // ORCID's vocabulary for a field the XSD types as a generic string; the XSD facets stay.
             let base = self.simple(type_)?;
@@ -813,7 +858,8 @@ impl<'t> Builder<'t> {
         } else if type_.type_ == IdentType::Element {
             self.element_type(type_)?.expect("element type")
         } else {
-            self.type_ref(type_)?
+            let local_ty = self.type_ref(type_)?;
+            self.same_named_global(ns, local, &local_ty)?.unwrap_or(local_ty)
         };
         let ns_variant = if matches!(form, FormChoiceType::Qualified) || type_.type_ == IdentType::Element {
             self.ns_variant(ns)

@@ -7,6 +7,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::model::{AttrDef, Content, ElemName, EnumDef, FacetDef, FieldDef, Model, Occurs, SimpleRef, StructDef, TyRef};
+use super::json::{FLATTENED_WRAPPERS, JSON_ENUM_VALUES, NULL_ONLY_KEYS, Shape, TAGGED_LISTS, UPLOAD_OMITS, attribute_shape, element_shape, scalar_shape};
 use super::patterns::xsd_to_rust_regex;
 use super::vocab::Vocabulary;
 
@@ -45,18 +46,19 @@ pub fn render(model: &Model) -> Result<BTreeMap<String, String>> {
     for s in &model.structs {
         let key = format!("{}::{}", s.module, s.rust);
         let root = model.roots.iter().find(|r| r.path == key && root_count[r.path.as_str()] == 1);
-        by_module.entry(&s.module).or_default().push(structure(s, root.map(|r| (r.ns.as_str(), r.local.as_str())))?);
+        by_module.entry(&s.module).or_default().push(structure(s, root.map(|r| (r.ns.as_str(), r.local.as_str())), model)?);
     }
     for (module, items) in &by_module {
         let ns = model.namespaces.iter().find(|n| n.module == *module).context("module without namespace")?;
         let doc = format!(" Types of the `{}:` namespace, `{}`.", ns.prefix, ns.uri);
         let tokens = quote! {
             #![doc = #doc]
-            #![allow(unused_imports, clippy::all)]
+            #![allow(unused_imports, unused_variables, clippy::all)]
             use crate::xml::{
                 Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError, Reader, SimpleType, Start,
                 StructSchema, ToXml, Writer,
             };
+            use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
             use super::Ns;
             #(#items)*
         };
@@ -145,6 +147,22 @@ fn xsd_enum(e: &EnumDef) -> TokenStream {
     let vdocs = values.iter().map(|v| format!(" `{v}`"));
     let list = values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
     let xsd = &e.xsd;
+    // ORCID's JSON writes a few enumerations with Java enum names; both forms are read.
+    let json_methods = JSON_ENUM_VALUES.iter().find(|(t, _)| *t == e.xsd).map(|(_, pairs)| {
+        let json_names: Vec<&str> =
+            values.iter().map(|v| pairs.iter().find(|(x, _)| x == v).map_or(v.as_str(), |(_, j)| *j)).collect();
+        quote! {
+            fn parse_json(text: &str) -> Result<Self, String> {
+                match text {
+                    #(#json_names => Ok(Self::#variants),)*
+                    other => other.parse(),
+                }
+            }
+            fn write_json(&self, out: &mut String) {
+                out.push_str(match self { #(Self::#variants => #json_names,)* })
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -174,6 +192,7 @@ fn xsd_enum(e: &EnumDef) -> TokenStream {
         impl SimpleType for #name {
             fn parse_xml(text: &str) -> Result<Self, String> { text.parse() }
             fn write_xml(&self, out: &mut String) { out.push_str(self.as_str()) }
+            #json_methods
         }
     }
 }
@@ -286,7 +305,7 @@ fn write_elem(e: &ElemName, value: TokenStream) -> TokenStream {
     }
 }
 
-fn structure(s: &StructDef, root: Option<(&str, &str)>) -> Result<TokenStream> {
+fn structure(s: &StructDef, root: Option<(&str, &str)>, model: &Model) -> Result<TokenStream> {
     let name = format_ident!("{}", s.rust);
     let schema_name = format_ident!("{}_SCHEMA", super::names::screaming(&s.rust));
     let doc = docs(&s.doc, &format!("`{}`", s.xsd));
@@ -508,6 +527,7 @@ fn structure(s: &StructDef, root: Option<(&str, &str)>) -> Result<TokenStream> {
             fn default() -> Self { Self::new() }
         }
     });
+    let json = json_impls(s, model)?;
     Ok(quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -560,6 +580,248 @@ fn structure(s: &StructDef, root: Option<(&str, &str)>) -> Result<TokenStream> {
         }
 
         #element_impl
+
+        #json
+    })
+}
+
+fn shape_read(shape: Shape, ty_path: &str, what: &str) -> TokenStream {
+    let t = ty(ty_path);
+    match shape {
+        Shape::Object => quote!(json::read_object::<#t>(r)?),
+        Shape::String | Shape::Raw => quote!(json::read_plain::<#t>(r, #what)?),
+        Shape::Wrapped => quote!(json::read_wrapped::<#t>(r, #what)?),
+        Shape::Millis => quote!(json::read_millis(r, #what)?),
+    }
+}
+
+fn shape_write(shape: Shape, value: TokenStream) -> TokenStream {
+    match shape {
+        Shape::Object => quote!(ToJson::to_json(#value, w);),
+        Shape::String => quote!(json::write_string(w, #value);),
+        Shape::Raw => quote!(json::write_raw(w, #value);),
+        Shape::Wrapped => quote!(json::write_wrapped(w, #value);),
+        Shape::Millis => quote!(json::write_millis(w, #value);),
+    }
+}
+
+fn value_path(t: &TyRef) -> &str {
+    match t {
+        TyRef::Struct(p) => p,
+        TyRef::Simple(s) => &s.rust,
+    }
+}
+
+/// The single list field of a wrapper struct that ORCID's JSON leaves out.
+fn flattened_list<'m>(model: &'m Model, path: &str) -> Result<(&'m StructDef, &'m FieldDef)> {
+    let key = path.trim_start_matches("super::");
+    let s = model.structs.iter().find(|s| format!("{}::{}", s.module, s.rust) == key).context("wrapper struct")?;
+    match &s.content {
+        Content::Elements { fields, .. } if fields.len() == 1 && fields[0].occurs == Occurs::Many && s.attrs.is_empty() => {
+            Ok((s, &fields[0]))
+        }
+        _ => anyhow::bail!("{} is not a wrapper of one list", s.xsd),
+    }
+}
+
+/// `FromJson` and `ToJson` for a struct, shaped by the table in `json.rs`.
+fn json_impls(s: &StructDef, model: &Model) -> Result<TokenStream> {
+    let name = format_ident!("{}", s.rust);
+    let owner = &s.xsd;
+    let (fields, _): (&[FieldDef], &[super::model::GroupDef]) = match &s.content {
+        Content::Elements { fields, groups } => (fields, groups),
+        _ => (&[], &[]),
+    };
+    let tagged_key = TAGGED_LISTS.iter().find(|(t, _)| t == owner).map(|(_, k)| *k);
+    let omitted = |name: &str| UPLOAD_OMITS.contains(&name);
+
+    let mut inits = Vec::new();
+    let mut arms = Vec::new();
+    let mut finish = Vec::new();
+    let mut writes = Vec::new();
+    let mut tagged_arms = Vec::new();
+    let mut tagged_writes = Vec::new();
+
+    for a in &s.attrs {
+        let v = format_ident!("a_{}", a.rust);
+        let f = format_ident!("{}", a.rust);
+        let key = &a.local;
+        let shape = attribute_shape(owner, &a.local, &a.ty);
+        let read = shape_read(shape, &a.ty.rust, key);
+        inits.push(quote!(let mut #v = None;));
+        arms.push(quote!(#key => #v = #read,));
+        let write = shape_write(shape, quote!(v));
+        let guard = omitted(&format!("@{key}")).then(|| quote!(!w.for_upload() &&));
+        if a.required {
+            finish.push(quote!(#f: r.required(#v, at, #owner, #key)?,));
+            let write = shape_write(shape, quote!(&self.#f));
+            writes.push(quote!(w.key(#key); #write));
+        } else {
+            finish.push(quote!(#f: #v,));
+            writes.push(quote!(if let (true, Some(v)) = (#guard true, &self.#f) { w.key(#key); #write }));
+        }
+    }
+    if let Content::Text(t) = &s.content {
+        let read = shape_read(scalar_shape(t), &t.rust, "value");
+        inits.push(quote!(let mut text = None;));
+        arms.push(quote!("value" => text = #read,));
+        finish.push(quote!(value: r.required(text, at, #owner, "value")?,));
+        let write = shape_write(scalar_shape(t), quote!(&self.value));
+        writes.push(quote!(w.key("value"); #write));
+    }
+    for (i, f) in fields.iter().enumerate() {
+        let v = format_ident!("f{}", i);
+        let id = format_ident!("{}", f.rust);
+        let many = f.occurs == Occurs::Many;
+        inits.push(if many { quote!(let mut #v = Vec::new();) } else { quote!(let mut #v = None;) });
+        match f.occurs {
+            Occurs::Required => {
+                let key = &f.elems[0].local;
+                finish.push(quote!(#id: r.required(#v, at, #owner, #key)?,));
+            }
+            _ => finish.push(quote!(#id: #v,)),
+        }
+        let tagged = tagged_key.is_some() && many;
+        let flattened = f.elems.len() == 1 && FLATTENED_WRAPPERS.contains(&(owner.as_str(), f.elems[0].local.as_str()));
+        if flattened {
+            // `"resource-item": [...]` for `<resource-items><resource-item/>...</resource-items>`.
+            let TyRef::Struct(wrapper_path) = &f.elems[0].ty else { anyhow::bail!("{owner}: flattened wrapper is not a struct") };
+            let (wrapper, inner) = flattened_list(model, wrapper_path)?;
+            let wrapper_ty = ty(wrapper_path);
+            let inner_field = format_ident!("{}", inner.rust);
+            let e = &inner.elems[0];
+            let key = &e.local;
+            let qualified = format!("{}{}", prefix_of(&e.ns), e.local);
+            let shape = element_shape(&qualified, &e.ty);
+            let read_one = shape_read(shape, value_path(&e.ty), key);
+            let _ = wrapper;
+            arms.push(quote!(#key => #v = Some(#wrapper_ty { #inner_field: json::read_list(r, |r| Ok(#read_one))? }),));
+            let write = shape_write(shape, quote!(v));
+            let write_list = |value: TokenStream| quote! {
+                w.key(#key);
+                w.begin_array();
+                for v in &#value.#inner_field { w.element(); #write }
+                w.end_array();
+            };
+            writes.push(match f.occurs {
+                Occurs::Optional => {
+                    let body = write_list(quote!(wrapper));
+                    quote!(if let Some(wrapper) = &self.#id { #body })
+                }
+                _ => write_list(quote!(self.#id)),
+            });
+            if f.occurs == Occurs::Required {
+                // Keyed by the list's name in JSON.
+                finish.pop();
+                finish.push(quote!(#id: r.required(#v, at, #owner, #key)?,));
+            }
+            continue;
+        }
+        for e in &f.elems {
+            let key = &e.local;
+            let qualified = format!("{}{}", prefix_of(&e.ns), e.local);
+            let shape = element_shape(&qualified, &e.ty);
+            let read_one = shape_read(shape, value_path(&e.ty), key);
+            let wrap = |inner: TokenStream| match (&f.choice_enum, &e.variant) {
+                (Some(en), Some(var)) => {
+                    let en = format_ident!("{}", en);
+                    let var = format_ident!("{}", var);
+                    quote!(#inner.map(#en::#var))
+                }
+                _ => inner,
+            };
+            if tagged {
+                let one = wrap(read_one);
+                tagged_arms.push(quote!(#key => #v.extend(#one),));
+                continue;
+            }
+            if many {
+                let one = wrap(read_one);
+                arms.push(quote!(#key => #v = json::read_list(r, |r| Ok(#one))?,));
+            } else {
+                arms.push(quote!(#key => #v = #read_one,));
+            }
+            let guard = omitted(&qualified).then(|| quote!(if !w.for_upload()));
+            let write = shape_write(shape, quote!(v));
+            let stmt = match f.occurs {
+                Occurs::Required => {
+                    let write = shape_write(shape, quote!(&self.#id));
+                    quote!({ w.key(#key); #write })
+                }
+                Occurs::Optional => quote!(if let Some(v) = &self.#id { w.key(#key); #write }),
+                Occurs::Many => quote!(if !self.#id.is_empty() {
+                    w.key(#key);
+                    w.begin_array();
+                    for v in &self.#id { w.element(); #write }
+                    w.end_array();
+                }),
+            };
+            writes.push(match guard {
+                Some(g) => quote!(#g { #stmt }),
+                None => stmt,
+            });
+        }
+        if tagged {
+            for e in &f.elems {
+                let key = &e.local;
+                let qualified = format!("{}{}", prefix_of(&e.ns), e.local);
+                let write = shape_write(element_shape(&qualified, &e.ty), quote!(v));
+                let pattern = match (&f.choice_enum, &e.variant) {
+                    (Some(en), Some(var)) => {
+                        let en = format_ident!("{}", en);
+                        let var = format_ident!("{}", var);
+                        quote!(#en::#var(v))
+                    }
+                    _ => quote!(v),
+                };
+                tagged_writes.push(if f.choice_enum.is_some() {
+                    quote!(for item in &self.#id { if let #pattern = item { w.element(); w.begin_object(); w.key(#key); #write w.end_object(); } })
+                } else {
+                    quote!(for v in &self.#id { w.element(); w.begin_object(); w.key(#key); #write w.end_object(); })
+                });
+            }
+        }
+    }
+    if let Some(key) = tagged_key {
+        arms.push(quote!(#key => json::read_tagged_list(r, #key, |r, key| {
+            match key.name.as_ref() {
+                #(#tagged_arms)*
+                _ => r.unknown_key(key, #key)?,
+            }
+            Ok(())
+        })?,));
+        writes.push(quote! {
+            w.key(#key);
+            w.begin_array();
+            #(#tagged_writes)*
+            w.end_array();
+        });
+    }
+    for (_, key) in NULL_ONLY_KEYS.iter().filter(|(t, _)| t == owner) {
+        arms.push(quote!(#key if r.null()? => {}));
+    }
+    Ok(quote! {
+        impl FromJson for #name {
+            fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+                let at = r.begin_object(#owner)?;
+                #(#inits)*
+                while let Some(key) = r.next_key()? {
+                    match key.name.as_ref() {
+                        #(#arms)*
+                        _ => r.unknown_key(&key, #owner)?,
+                    }
+                }
+                Ok(Self { #(#finish)* })
+            }
+        }
+
+        impl ToJson for #name {
+            fn to_json(&self, w: &mut JsonWriter) {
+                w.begin_object();
+                #(#writes)*
+                w.end_object();
+            }
+        }
     })
 }
 
@@ -641,12 +903,72 @@ fn root_module(model: &Model) -> Result<TokenStream> {
         }
     });
     let root_docs = model.roots.iter().map(|r| format!(" A `<{}{}>` document.", prefix_of(&r.ns), r.local));
+    // JSON kinds: the local name, qualified where two roots share it (the summary's one, or
+    // a second namespace); both notification types answer to `notification`.
+    let mut local_count: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &model.roots {
+        *local_count.entry(r.local.as_str()).or_default() += 1;
+    }
+    let kind_name = |r: &super::model::RootDef| -> String {
+        if local_count[r.local.as_str()] > 1 && r.ns == "Summary" {
+            format!("summary:{}", r.local)
+        } else {
+            r.local.clone()
+        }
+    };
+    let mut kind_names: Vec<String> = model.roots.iter().map(&kind_name).collect();
+    kind_names.sort();
+    kind_names.dedup();
+    let mut by_kind: BTreeMap<String, Vec<&super::model::RootDef>> = BTreeMap::new();
+    for r in &model.roots {
+        by_kind.entry(kind_name(r)).or_default().push(r);
+    }
+    let json_arms = by_kind.iter().map(|(kind, roots)| {
+        let reads = roots.iter().map(|root| {
+            let v = format_ident!("{}", root.variant);
+            match &root.ty {
+                TyRef::Struct(_) => quote!(Document::#v(FromJson::from_json(&mut r)?)),
+                TyRef::Simple(simple) => {
+                    let t = ty(&simple.rust.replace("super::", ""));
+                    quote!(Document::#v(r.simple::<#t>(#kind)?))
+                }
+            }
+        });
+        let reads: Vec<_> = reads.collect();
+        if reads.len() == 1 {
+            let read = &reads[0];
+            quote!(#kind => #read,)
+        } else {
+            // Two schemas define this root: try each from the start.
+            let attempts = reads.iter().map(|read| quote!({
+                let mut r = JsonReader::new(json, mode);
+                if let Ok(doc) = (|| -> std::result::Result<Document, ReadError> { let d = #read; r.finish()?; Ok(d) })() {
+                    return Ok(doc);
+                }
+            }));
+            let first = &reads[0];
+            quote!(#kind => { #(#attempts)* #first },)
+        }
+    });
+    let kind_of = model.roots.iter().map(|r| {
+        let v = format_ident!("{}", r.variant);
+        let k = kind_name(r);
+        quote!(Document::#v(_) => #k,)
+    });
+    let json_writes = model.roots.iter().map(|r| {
+        let v = format_ident!("{}", r.variant);
+        match r.ty {
+            TyRef::Struct(_) => quote!(Document::#v(v) => v.to_json(&mut w),),
+            TyRef::Simple(_) => quote!(Document::#v(v) => crate::json::write_string(&mut w, v),),
+        }
+    });
     Ok(quote! {
         //! The model generated from ORCID's 3.0 XSDs: one module per namespace.
         #![allow(clippy::all)]
         #(pub mod #modules;)*
         pub mod vocabulary;
 
+        use crate::json::{FromJson, JsonReader, JsonWriter, ToJson};
         use crate::xml::{Facets, FromXml, Layout, Mode, QName, ReadError, Reader, ToXml, Writer};
 
         /// The XML namespaces of ORCID's 3.0 message schema.
@@ -724,6 +1046,46 @@ fn root_module(model: &Model) -> Result<TokenStream> {
             /// The root element's name.
             pub fn root_name(&self) -> QName {
                 match self { #(Document::#root_variants(_) => #root_qnames,)* }
+            }
+
+            /// The kinds of JSON document this model reads: ORCID's root element names
+            /// (`work`, `employment`, `bulk` ...), qualified (`summary:works`) where a name
+            /// is in two namespaces.
+            pub const JSON_KINDS: &'static [&'static str] = &[#(#kind_names),*];
+
+            /// Reads an ORCID JSON document of a kind (its XML root element name, see
+            /// [`Document::JSON_KINDS`]): JSON has no root name to tell it.
+            pub fn from_json_bytes(json: &[u8], kind: &str, mode: Mode) -> std::result::Result<Document, ReadError> {
+                let mut r = JsonReader::new(json, mode);
+                let doc = match kind {
+                    #(#json_arms)*
+                    _ => {
+                        return Err(r.error_at(0, format!(
+                            "unknown kind {kind:?}; kinds are the names of ORCID's root elements: {}",
+                            Document::JSON_KINDS.join(", ")
+                        )))
+                    }
+                };
+                r.finish()?;
+                Ok(doc)
+            }
+
+            /// Reads an ORCID JSON document of a kind from a string.
+            pub fn from_json_str(json: &str, kind: &str, mode: Mode) -> std::result::Result<Document, ReadError> {
+                Document::from_json_bytes(json.as_bytes(), kind, mode)
+            }
+
+            /// The kind of document, as [`Document::from_json_bytes`] takes it.
+            pub fn kind(&self) -> &'static str {
+                match self { #(#kind_of)* }
+            }
+
+            /// Writes ORCID's JSON. `for_upload` leaves out what ORCID ignores or rejects on
+            /// input (read-only dates, source, path, transient normalised identifiers).
+            pub fn to_json_string(&self, for_upload: bool, pretty: bool) -> String {
+                let mut w = JsonWriter::new(for_upload, pretty);
+                match self { #(#json_writes)* }
+                w.finish()
             }
 
             /// Writes the document.

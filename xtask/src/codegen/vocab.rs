@@ -17,7 +17,7 @@ pub struct Vocabulary {
     pub doc: String,
     /// XSD simple types (`prefix:name`) the enum replaces.
     pub xsd_types: Vec<String>,
-    /// Fields (`prefix:type/element`) the enum types.
+    /// Elements (`prefix:name`) the enum types, where the XSD gives them a generic string type.
     pub fields: Vec<String>,
     /// (value, Rust variant, note).
     pub values: Vec<(String, String, Option<String>)>,

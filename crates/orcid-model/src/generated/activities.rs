@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `activities:` namespace, `http://www.orcid.org/ns/activities`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// `activities:activities-summary`
 #[derive(Debug, Clone, PartialEq)]
@@ -281,6 +282,133 @@ impl ToXml for ActivitiesSummary {
 impl Element for ActivitiesSummary {
     const NAME: QName = QName::new(Ns::Activities, "activities-summary");
 }
+impl FromJson for ActivitiesSummary {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("activities:activities-summary")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "distinctions" => {
+                    f1 = json::read_object::<super::activities::Distinctions>(r)?;
+                }
+                "educations" => {
+                    f2 = json::read_object::<super::activities::Educations>(r)?;
+                }
+                "employments" => {
+                    f3 = json::read_object::<super::activities::Employments>(r)?;
+                }
+                "fundings" => f4 = json::read_object::<super::activities::Fundings>(r)?,
+                "invited-positions" => {
+                    f5 = json::read_object::<super::activities::InvitedPositions>(r)?;
+                }
+                "memberships" => {
+                    f6 = json::read_object::<super::activities::Memberships>(r)?;
+                }
+                "peer-reviews" => {
+                    f7 = json::read_object::<super::activities::PeerReviews>(r)?;
+                }
+                "qualifications" => {
+                    f8 = json::read_object::<super::activities::Qualifications>(r)?;
+                }
+                "research-resources" => {
+                    f9 = json::read_object::<super::activities::ResearchResources>(r)?;
+                }
+                "services" => f10 = json::read_object::<super::activities::Services>(r)?,
+                "works" => f11 = json::read_object::<super::activities::Works>(r)?,
+                _ => r.unknown_key(&key, "activities:activities-summary")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            last_modified_date: f0,
+            distinctions: f1,
+            educations: f2,
+            employments: f3,
+            fundings: f4,
+            invited_positions: f5,
+            memberships: f6,
+            peer_reviews: f7,
+            qualifications: f8,
+            research_resources: f9,
+            services: f10,
+            works: f11,
+        })
+    }
+}
+impl ToJson for ActivitiesSummary {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if let Some(v) = &self.distinctions {
+            w.key("distinctions");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.educations {
+            w.key("educations");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.employments {
+            w.key("employments");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.fundings {
+            w.key("fundings");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.invited_positions {
+            w.key("invited-positions");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.memberships {
+            w.key("memberships");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.peer_reviews {
+            w.key("peer-reviews");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.qualifications {
+            w.key("qualifications");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.research_resources {
+            w.key("research-resources");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.services {
+            w.key("services");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.works {
+            w.key("works");
+            ToJson::to_json(v, w);
+        }
+        w.end_object();
+    }
+}
 /// `activities:affiliation-group`
 #[derive(Debug, Clone, PartialEq)]
 pub struct AffiliationGroup {
@@ -500,6 +628,166 @@ impl ToXml for AffiliationGroup {
 impl Element for AffiliationGroup {
     const NAME: QName = QName::new(Ns::Activities, "affiliation-group");
 }
+impl FromJson for AffiliationGroup {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("activities:affiliation-group")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = Vec::new();
+        let mut f3 = Vec::new();
+        let mut f4 = Vec::new();
+        let mut f5 = Vec::new();
+        let mut f6 = Vec::new();
+        let mut f7 = Vec::new();
+        let mut f8 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "external-ids" => {
+                    f1 = json::read_object::<super::common::ExternalIds>(r)?;
+                }
+                "summaries" => {
+                    json::read_tagged_list(
+                        r,
+                        "summaries",
+                        |r, key| {
+                            match key.name.as_ref() {
+                                "distinction-summary" => {
+                                    f2.extend(
+                                        json::read_object::<
+                                            super::distinction::DistinctionSummary,
+                                        >(r)?,
+                                    )
+                                }
+                                "invited-position-summary" => {
+                                    f3.extend(
+                                        json::read_object::<
+                                            super::invited_position::InvitedPositionSummary,
+                                        >(r)?,
+                                    )
+                                }
+                                "education-summary" => {
+                                    f4.extend(
+                                        json::read_object::<super::education::EducationSummary>(r)?,
+                                    )
+                                }
+                                "employment-summary" => {
+                                    f5.extend(
+                                        json::read_object::<
+                                            super::employment::EmploymentSummary,
+                                        >(r)?,
+                                    )
+                                }
+                                "membership-summary" => {
+                                    f6.extend(
+                                        json::read_object::<
+                                            super::membership::MembershipSummary,
+                                        >(r)?,
+                                    )
+                                }
+                                "qualification-summary" => {
+                                    f7.extend(
+                                        json::read_object::<
+                                            super::qualification::QualificationSummary,
+                                        >(r)?,
+                                    )
+                                }
+                                "service-summary" => {
+                                    f8.extend(
+                                        json::read_object::<super::service::ServiceSummary>(r)?,
+                                    )
+                                }
+                                _ => r.unknown_key(key, "summaries")?,
+                            }
+                            Ok(())
+                        },
+                    )?
+                }
+                _ => r.unknown_key(&key, "activities:affiliation-group")?,
+            }
+        }
+        Ok(Self {
+            last_modified_date: f0,
+            external_ids: r
+                .required(f1, at, "activities:affiliation-group", "external-ids")?,
+            distinction_summaries: f2,
+            invited_position_summaries: f3,
+            education_summaries: f4,
+            employment_summaries: f5,
+            membership_summaries: f6,
+            qualification_summaries: f7,
+            service_summaries: f8,
+        })
+    }
+}
+impl ToJson for AffiliationGroup {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        {
+            w.key("external-ids");
+            ToJson::to_json(&self.external_ids, w);
+        }
+        w.key("summaries");
+        w.begin_array();
+        for v in &self.distinction_summaries {
+            w.element();
+            w.begin_object();
+            w.key("distinction-summary");
+            ToJson::to_json(v, w);
+            w.end_object();
+        }
+        for v in &self.invited_position_summaries {
+            w.element();
+            w.begin_object();
+            w.key("invited-position-summary");
+            ToJson::to_json(v, w);
+            w.end_object();
+        }
+        for v in &self.education_summaries {
+            w.element();
+            w.begin_object();
+            w.key("education-summary");
+            ToJson::to_json(v, w);
+            w.end_object();
+        }
+        for v in &self.employment_summaries {
+            w.element();
+            w.begin_object();
+            w.key("employment-summary");
+            ToJson::to_json(v, w);
+            w.end_object();
+        }
+        for v in &self.membership_summaries {
+            w.element();
+            w.begin_object();
+            w.key("membership-summary");
+            ToJson::to_json(v, w);
+            w.end_object();
+        }
+        for v in &self.qualification_summaries {
+            w.element();
+            w.begin_object();
+            w.key("qualification-summary");
+            ToJson::to_json(v, w);
+            w.end_object();
+        }
+        for v in &self.service_summaries {
+            w.element();
+            w.begin_object();
+            w.key("service-summary");
+            ToJson::to_json(v, w);
+            w.end_object();
+        }
+        w.end_array();
+        w.end_object();
+    }
+}
 /// `activities:distinctions`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Distinctions {
@@ -598,6 +886,59 @@ impl ToXml for Distinctions {
 }
 impl Element for Distinctions {
     const NAME: QName = QName::new(Ns::Activities, "distinctions");
+}
+impl FromJson for Distinctions {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("activities:distinctions")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "affiliation-group" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<super::activities::AffiliationGroup>(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "activities:distinctions")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            last_modified_date: f0,
+            affiliation_groups: f1,
+        })
+    }
+}
+impl ToJson for Distinctions {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !self.affiliation_groups.is_empty() {
+            w.key("affiliation-group");
+            w.begin_array();
+            for v in &self.affiliation_groups {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
 }
 /// `activities:educations`
 #[derive(Debug, Clone, PartialEq)]
@@ -698,6 +1039,59 @@ impl ToXml for Educations {
 impl Element for Educations {
     const NAME: QName = QName::new(Ns::Activities, "educations");
 }
+impl FromJson for Educations {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("activities:educations")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "affiliation-group" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<super::activities::AffiliationGroup>(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "activities:educations")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            last_modified_date: f0,
+            affiliation_groups: f1,
+        })
+    }
+}
+impl ToJson for Educations {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !self.affiliation_groups.is_empty() {
+            w.key("affiliation-group");
+            w.begin_array();
+            for v in &self.affiliation_groups {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
 /// `activities:employments`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Employments {
@@ -797,6 +1191,59 @@ impl ToXml for Employments {
 impl Element for Employments {
     const NAME: QName = QName::new(Ns::Activities, "employments");
 }
+impl FromJson for Employments {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("activities:employments")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "affiliation-group" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<super::activities::AffiliationGroup>(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "activities:employments")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            last_modified_date: f0,
+            affiliation_groups: f1,
+        })
+    }
+}
+impl ToJson for Employments {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !self.affiliation_groups.is_empty() {
+            w.key("affiliation-group");
+            w.begin_array();
+            for v in &self.affiliation_groups {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
 /// `activities:funding-group`
 #[derive(Debug, Clone, PartialEq)]
 pub struct FundingGroup {
@@ -886,6 +1333,60 @@ impl ToXml for FundingGroup {
             ToXml::to_xml(v, w, QName::new(Ns::Funding, "funding-summary"));
         }
         w.end(name);
+    }
+}
+impl FromJson for FundingGroup {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("activities:funding-group")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "external-ids" => {
+                    f1 = json::read_object::<super::common::ExternalIds>(r)?;
+                }
+                "funding-summary" => {
+                    f2 = json::read_list(
+                        r,
+                        |r| Ok(json::read_object::<super::funding::FundingSummary>(r)?),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "activities:funding-group")?,
+            }
+        }
+        Ok(Self {
+            last_modified_date: f0,
+            external_ids: r
+                .required(f1, at, "activities:funding-group", "external-ids")?,
+            funding_summaries: f2,
+        })
+    }
+}
+impl ToJson for FundingGroup {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        {
+            w.key("external-ids");
+            ToJson::to_json(&self.external_ids, w);
+        }
+        if !self.funding_summaries.is_empty() {
+            w.key("funding-summary");
+            w.begin_array();
+            for v in &self.funding_summaries {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
     }
 }
 /// `activities:fundings`
@@ -987,6 +1488,57 @@ impl ToXml for Fundings {
 impl Element for Fundings {
     const NAME: QName = QName::new(Ns::Activities, "fundings");
 }
+impl FromJson for Fundings {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("activities:fundings")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "group" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(json::read_object::<super::activities::FundingGroup>(r)?),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "activities:fundings")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            last_modified_date: f0,
+            groups: f1,
+        })
+    }
+}
+impl ToJson for Fundings {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !self.groups.is_empty() {
+            w.key("group");
+            w.begin_array();
+            for v in &self.groups {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
 /// `activities:invited-positions`
 #[derive(Debug, Clone, PartialEq)]
 pub struct InvitedPositions {
@@ -1085,6 +1637,59 @@ impl ToXml for InvitedPositions {
 }
 impl Element for InvitedPositions {
     const NAME: QName = QName::new(Ns::Activities, "invited-positions");
+}
+impl FromJson for InvitedPositions {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("activities:invited-positions")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "affiliation-group" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<super::activities::AffiliationGroup>(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "activities:invited-positions")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            last_modified_date: f0,
+            affiliation_groups: f1,
+        })
+    }
+}
+impl ToJson for InvitedPositions {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !self.affiliation_groups.is_empty() {
+            w.key("affiliation-group");
+            w.begin_array();
+            for v in &self.affiliation_groups {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
 }
 /// `activities:memberships`
 #[derive(Debug, Clone, PartialEq)]
@@ -1185,6 +1790,59 @@ impl ToXml for Memberships {
 impl Element for Memberships {
     const NAME: QName = QName::new(Ns::Activities, "memberships");
 }
+impl FromJson for Memberships {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("activities:memberships")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "affiliation-group" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<super::activities::AffiliationGroup>(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "activities:memberships")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            last_modified_date: f0,
+            affiliation_groups: f1,
+        })
+    }
+}
+impl ToJson for Memberships {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !self.affiliation_groups.is_empty() {
+            w.key("affiliation-group");
+            w.begin_array();
+            for v in &self.affiliation_groups {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
 /// `activities:peer-review-duplicates`
 #[derive(Debug, Clone, PartialEq)]
 pub struct PeerReviewDuplicates {
@@ -1279,6 +1937,64 @@ impl ToXml for PeerReviewDuplicates {
         w.end(name);
     }
 }
+impl FromJson for PeerReviewDuplicates {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("activities:peer-review-duplicates")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "external-ids" => {
+                    f1 = json::read_object::<super::common::ExternalIds>(r)?;
+                }
+                "peer-review-summary" => {
+                    f2 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<
+                                super::peer_review::PeerReviewSummary,
+                            >(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "activities:peer-review-duplicates")?,
+            }
+        }
+        Ok(Self {
+            last_modified_date: f0,
+            external_ids: r
+                .required(f1, at, "activities:peer-review-duplicates", "external-ids")?,
+            peer_review_summaries: f2,
+        })
+    }
+}
+impl ToJson for PeerReviewDuplicates {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        {
+            w.key("external-ids");
+            ToJson::to_json(&self.external_ids, w);
+        }
+        if !self.peer_review_summaries.is_empty() {
+            w.key("peer-review-summary");
+            w.begin_array();
+            for v in &self.peer_review_summaries {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
 /// `activities:peer-review-group`
 #[derive(Debug, Clone, PartialEq)]
 pub struct PeerReviewGroup {
@@ -1371,6 +2087,64 @@ impl ToXml for PeerReviewGroup {
             ToXml::to_xml(v, w, QName::new(Ns::Activities, "peer-review-group"));
         }
         w.end(name);
+    }
+}
+impl FromJson for PeerReviewGroup {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("activities:peer-review-group")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "external-ids" => {
+                    f1 = json::read_object::<super::common::ExternalIds>(r)?;
+                }
+                "peer-review-group" => {
+                    f2 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<
+                                super::activities::PeerReviewDuplicates,
+                            >(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "activities:peer-review-group")?,
+            }
+        }
+        Ok(Self {
+            last_modified_date: f0,
+            external_ids: r
+                .required(f1, at, "activities:peer-review-group", "external-ids")?,
+            peer_review_groups: f2,
+        })
+    }
+}
+impl ToJson for PeerReviewGroup {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        {
+            w.key("external-ids");
+            ToJson::to_json(&self.external_ids, w);
+        }
+        if !self.peer_review_groups.is_empty() {
+            w.key("peer-review-group");
+            w.begin_array();
+            for v in &self.peer_review_groups {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
     }
 }
 /// `activities:peer-reviews`
@@ -1472,6 +2246,59 @@ impl ToXml for PeerReviews {
 impl Element for PeerReviews {
     const NAME: QName = QName::new(Ns::Activities, "peer-reviews");
 }
+impl FromJson for PeerReviews {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("activities:peer-reviews")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "group" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<super::activities::PeerReviewGroup>(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "activities:peer-reviews")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            last_modified_date: f0,
+            groups: f1,
+        })
+    }
+}
+impl ToJson for PeerReviews {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !self.groups.is_empty() {
+            w.key("group");
+            w.begin_array();
+            for v in &self.groups {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
 /// `activities:qualifications`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Qualifications {
@@ -1570,6 +2397,59 @@ impl ToXml for Qualifications {
 }
 impl Element for Qualifications {
     const NAME: QName = QName::new(Ns::Activities, "qualifications");
+}
+impl FromJson for Qualifications {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("activities:qualifications")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "affiliation-group" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<super::activities::AffiliationGroup>(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "activities:qualifications")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            last_modified_date: f0,
+            affiliation_groups: f1,
+        })
+    }
+}
+impl ToJson for Qualifications {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !self.affiliation_groups.is_empty() {
+            w.key("affiliation-group");
+            w.begin_array();
+            for v in &self.affiliation_groups {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
 }
 /// `activities:research-resource-group`
 #[derive(Debug, Clone, PartialEq)]
@@ -1671,6 +2551,64 @@ impl ToXml for ResearchResourceGroup {
         w.end(name);
     }
 }
+impl FromJson for ResearchResourceGroup {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("activities:research-resource-group")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "external-ids" => {
+                    f1 = json::read_object::<super::common::ExternalIds>(r)?;
+                }
+                "research-resource-summary" => {
+                    f2 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<
+                                super::research_resource::ResearchResourceSummary,
+                            >(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "activities:research-resource-group")?,
+            }
+        }
+        Ok(Self {
+            last_modified_date: f0,
+            external_ids: r
+                .required(f1, at, "activities:research-resource-group", "external-ids")?,
+            research_resource_summaries: f2,
+        })
+    }
+}
+impl ToJson for ResearchResourceGroup {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        {
+            w.key("external-ids");
+            ToJson::to_json(&self.external_ids, w);
+        }
+        if !self.research_resource_summaries.is_empty() {
+            w.key("research-resource-summary");
+            w.begin_array();
+            for v in &self.research_resource_summaries {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
 /// `activities:research-resources`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResearchResources {
@@ -1769,6 +2707,61 @@ impl ToXml for ResearchResources {
 }
 impl Element for ResearchResources {
     const NAME: QName = QName::new(Ns::Activities, "research-resources");
+}
+impl FromJson for ResearchResources {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("activities:research-resources")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "group" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<
+                                super::activities::ResearchResourceGroup,
+                            >(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "activities:research-resources")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            last_modified_date: f0,
+            groups: f1,
+        })
+    }
+}
+impl ToJson for ResearchResources {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !self.groups.is_empty() {
+            w.key("group");
+            w.begin_array();
+            for v in &self.groups {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
 }
 /// `activities:services`
 #[derive(Debug, Clone, PartialEq)]
@@ -1869,6 +2862,59 @@ impl ToXml for Services {
 impl Element for Services {
     const NAME: QName = QName::new(Ns::Activities, "services");
 }
+impl FromJson for Services {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("activities:services")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "affiliation-group" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<super::activities::AffiliationGroup>(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "activities:services")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            last_modified_date: f0,
+            affiliation_groups: f1,
+        })
+    }
+}
+impl ToJson for Services {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !self.affiliation_groups.is_empty() {
+            w.key("affiliation-group");
+            w.begin_array();
+            for v in &self.affiliation_groups {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
 /// `activities:work-group`
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkGroup {
@@ -1952,6 +2998,59 @@ impl ToXml for WorkGroup {
             ToXml::to_xml(v, w, QName::new(Ns::Work, "work-summary"));
         }
         w.end(name);
+    }
+}
+impl FromJson for WorkGroup {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("activities:work-group")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "external-ids" => {
+                    f1 = json::read_object::<super::common::ExternalIds>(r)?;
+                }
+                "work-summary" => {
+                    f2 = json::read_list(
+                        r,
+                        |r| Ok(json::read_object::<super::work::WorkSummary>(r)?),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "activities:work-group")?,
+            }
+        }
+        Ok(Self {
+            last_modified_date: f0,
+            external_ids: r.required(f1, at, "activities:work-group", "external-ids")?,
+            work_summaries: f2,
+        })
+    }
+}
+impl ToJson for WorkGroup {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        {
+            w.key("external-ids");
+            ToJson::to_json(&self.external_ids, w);
+        }
+        if !self.work_summaries.is_empty() {
+            w.key("work-summary");
+            w.begin_array();
+            for v in &self.work_summaries {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
     }
 }
 /// `activities:works`
@@ -2049,4 +3148,55 @@ impl ToXml for Works {
 }
 impl Element for Works {
     const NAME: QName = QName::new(Ns::Activities, "works");
+}
+impl FromJson for Works {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("activities:works")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "group" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(json::read_object::<super::activities::WorkGroup>(r)?),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "activities:works")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            last_modified_date: f0,
+            groups: f1,
+        })
+    }
+}
+impl ToJson for Works {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !self.groups.is_empty() {
+            w.key("group");
+            w.begin_array();
+            for v in &self.groups {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `bulk:` namespace, `http://www.orcid.org/ns/bulk`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// Utilitary schema that allow the creation of multiple works in a single request
 #[derive(Debug, Clone, PartialEq)]
@@ -97,4 +98,67 @@ impl ToXml for Bulk {
 }
 impl Element for Bulk {
     const NAME: QName = QName::new(Ns::Bulk, "bulk");
+}
+impl FromJson for Bulk {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("bulk:bulk")?;
+        let mut f0 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "bulk" => {
+                    json::read_tagged_list(
+                        r,
+                        "bulk",
+                        |r, key| {
+                            match key.name.as_ref() {
+                                "work" => {
+                                    f0.extend(
+                                        json::read_object::<super::work::Work>(r)?
+                                            .map(BulkItem::Work),
+                                    )
+                                }
+                                "error" => {
+                                    f0.extend(
+                                        json::read_object::<super::error::Error>(r)?
+                                            .map(BulkItem::Error),
+                                    )
+                                }
+                                _ => r.unknown_key(key, "bulk")?,
+                            }
+                            Ok(())
+                        },
+                    )?
+                }
+                _ => r.unknown_key(&key, "bulk:bulk")?,
+            }
+        }
+        Ok(Self { items: f0 })
+    }
+}
+impl ToJson for Bulk {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("bulk");
+        w.begin_array();
+        for item in &self.items {
+            if let BulkItem::Work(v) = item {
+                w.element();
+                w.begin_object();
+                w.key("work");
+                ToJson::to_json(v, w);
+                w.end_object();
+            }
+        }
+        for item in &self.items {
+            if let BulkItem::Error(v) = item {
+                w.element();
+                w.begin_object();
+                w.key("error");
+                ToJson::to_json(v, w);
+                w.end_object();
+            }
+        }
+        w.end_array();
+        w.end_object();
+    }
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `client:` namespace, `http://www.orcid.org/ns/client`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// The facets of `client:name`.
 pub static NAME: Facets = Facets {
@@ -83,4 +84,36 @@ impl ToXml for Client {
 }
 impl Element for Client {
     const NAME: QName = QName::new(Ns::Client, "client");
+}
+impl FromJson for Client {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("client:client")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "name" => f0 = json::read_plain::<String>(r, "name")?,
+                "description" => f1 = json::read_plain::<String>(r, "description")?,
+                _ => r.unknown_key(&key, "client:client")?,
+            }
+        }
+        Ok(Self {
+            name: r.required(f0, at, "client:client", "name")?,
+            description: r.required(f1, at, "client:client", "description")?,
+        })
+    }
+}
+impl ToJson for Client {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("name");
+            json::write_string(w, &self.name);
+        }
+        {
+            w.key("description");
+            json::write_string(w, &self.description);
+        }
+        w.end_object();
+    }
 }

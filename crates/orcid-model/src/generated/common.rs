@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `common:` namespace, `http://www.orcid.org/ns/common`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// The pattern `(APP-[\da-zA-Z]{16}|(\d{4}-){3,}\d{3}[\dX])`.
 pub static CLIENT_PATH_PATTERN: Pattern = Pattern::new(
@@ -421,6 +422,29 @@ impl ToXml for Address {
         w.end(name);
     }
 }
+impl FromJson for Address {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:address")?;
+        let mut f0 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "country" => f0 = json::read_object::<super::common::Country>(r)?,
+                _ => r.unknown_key(&key, "common:address")?,
+            }
+        }
+        Ok(Self { country: f0 })
+    }
+}
+impl ToJson for Address {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.country {
+            w.key("country");
+            ToJson::to_json(v, w);
+        }
+        w.end_object();
+    }
+}
 /// `common:affiliation`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Affiliation {
@@ -673,6 +697,140 @@ impl ToXml for Affiliation {
             ToXml::to_xml(v, w, QName::new(Ns::Common, "external-ids"));
         }
         w.end(name);
+    }
+}
+impl FromJson for Affiliation {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:affiliation")?;
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "display-index" => {
+                    a_display_index = json::read_plain::<String>(r, "display-index")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "source" => f2 = json::read_object::<super::common::Source>(r)?,
+                "department-name" => {
+                    f3 = json::read_plain::<String>(r, "department-name")?;
+                }
+                "role-title" => f4 = json::read_plain::<String>(r, "role-title")?,
+                "start-date" => f5 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "end-date" => f6 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "organization" => {
+                    f7 = json::read_object::<super::common::Organization>(r)?;
+                }
+                "url" => f8 = json::read_wrapped::<String>(r, "url")?,
+                "external-ids" => {
+                    f9 = json::read_object::<super::common::ExternalIds>(r)?;
+                }
+                _ => r.unknown_key(&key, "common:affiliation")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            department_name: f3,
+            role_title: f4,
+            start_date: f5,
+            end_date: f6,
+            organization: f7,
+            url: f8,
+            external_ids: f9,
+        })
+    }
+}
+impl ToJson for Affiliation {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.display_index) {
+            w.key("display-index");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        if let Some(v) = &self.department_name {
+            w.key("department-name");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.role_title {
+            w.key("role-title");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.start_date {
+            w.key("start-date");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.end_date {
+            w.key("end-date");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.organization {
+            w.key("organization");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.url {
+            w.key("url");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.external_ids {
+            w.key("external-ids");
+            ToJson::to_json(v, w);
+        }
+        w.end_object();
     }
 }
 /// `common:affiliation-summary`
@@ -929,6 +1087,140 @@ impl ToXml for AffiliationSummary {
         w.end(name);
     }
 }
+impl FromJson for AffiliationSummary {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:affiliation-summary")?;
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "display-index" => {
+                    a_display_index = json::read_plain::<String>(r, "display-index")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "source" => f2 = json::read_object::<super::common::Source>(r)?,
+                "department-name" => {
+                    f3 = json::read_plain::<String>(r, "department-name")?;
+                }
+                "role-title" => f4 = json::read_plain::<String>(r, "role-title")?,
+                "start-date" => f5 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "end-date" => f6 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "organization" => {
+                    f7 = json::read_object::<super::common::Organization>(r)?;
+                }
+                "url" => f8 = json::read_wrapped::<String>(r, "url")?,
+                "external-ids" => {
+                    f9 = json::read_object::<super::common::ExternalIds>(r)?;
+                }
+                _ => r.unknown_key(&key, "common:affiliation-summary")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            department_name: f3,
+            role_title: f4,
+            start_date: f5,
+            end_date: f6,
+            organization: f7,
+            url: f8,
+            external_ids: f9,
+        })
+    }
+}
+impl ToJson for AffiliationSummary {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.display_index) {
+            w.key("display-index");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        if let Some(v) = &self.department_name {
+            w.key("department-name");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.role_title {
+            w.key("role-title");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.start_date {
+            w.key("start-date");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.end_date {
+            w.key("end-date");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.organization {
+            w.key("organization");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.url {
+            w.key("url");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.external_ids {
+            w.key("external-ids");
+            ToJson::to_json(v, w);
+        }
+        w.end_object();
+    }
+}
 /// The funding amount.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Amount {
@@ -985,6 +1277,39 @@ impl ToXml for Amount {
         w.attribute(QName::new(Ns::None, "currency-code"), &self.currency_code);
         w.text(&self.value);
         w.end(name);
+    }
+}
+impl FromJson for Amount {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:amount")?;
+        let mut a_currency_code = None;
+        let mut text = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "currency-code" => {
+                    a_currency_code = json::read_plain::<
+                        super::vocabulary::CurrencyCode,
+                    >(r, "currency-code")?;
+                }
+                "value" => text = json::read_plain::<String>(r, "value")?,
+                _ => r.unknown_key(&key, "common:amount")?,
+            }
+        }
+        Ok(Self {
+            currency_code: r
+                .required(a_currency_code, at, "common:amount", "currency-code")?,
+            value: r.required(text, at, "common:amount", "value")?,
+        })
+    }
+}
+impl ToJson for Amount {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("currency-code");
+        json::write_string(w, &self.currency_code);
+        w.key("value");
+        json::write_string(w, &self.value);
+        w.end_object();
     }
 }
 /// The identifier of an ORCID API client app. At least
@@ -1086,6 +1411,45 @@ impl ToXml for ClientId {
         w.end(name);
     }
 }
+impl FromJson for ClientId {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:client-id")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "uri" => f0 = json::read_plain::<String>(r, "uri")?,
+                "path" => f1 = json::read_plain::<String>(r, "path")?,
+                "host" => f2 = json::read_plain::<String>(r, "host")?,
+                _ => r.unknown_key(&key, "common:client-id")?,
+            }
+        }
+        Ok(Self {
+            uri: f0,
+            path: f1,
+            host: f2,
+        })
+    }
+}
+impl ToJson for ClientId {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.uri {
+            w.key("uri");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.path {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.host {
+            w.key("host");
+            json::write_string(w, v);
+        }
+        w.end_object();
+    }
+}
 /// Provides detail of the nature of the contribution
 /// by the collaborator or other contirbutor.
 #[derive(Debug, Clone, PartialEq)]
@@ -1173,6 +1537,46 @@ impl ToXml for ContributorAttributes {
         w.end(name);
     }
 }
+impl FromJson for ContributorAttributes {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:contributor-attributes")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "contributor-sequence" => {
+                    f0 = json::read_plain::<
+                        super::vocabulary::ContributorSequence,
+                    >(r, "contributor-sequence")?;
+                }
+                "contributor-role" => {
+                    f1 = json::read_plain::<
+                        super::vocabulary::ContributorRole,
+                    >(r, "contributor-role")?;
+                }
+                _ => r.unknown_key(&key, "common:contributor-attributes")?,
+            }
+        }
+        Ok(Self {
+            contributor_sequence: f0,
+            contributor_role: f1,
+        })
+    }
+}
+impl ToJson for ContributorAttributes {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.contributor_sequence {
+            w.key("contributor-sequence");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.contributor_role {
+            w.key("contributor-role");
+            json::write_string(w, v);
+        }
+        w.end_object();
+    }
+}
 /// Country represented by its ISO 3611 code. The
 /// visibility attribute (private, limited or public) can be set at
 /// record creation, and indicates who can see this section of
@@ -1237,6 +1641,40 @@ impl ToXml for Country {
 }
 impl Element for Country {
     const NAME: QName = QName::new(Ns::Common, "country");
+}
+impl FromJson for Country {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:country")?;
+        let mut a_visibility = None;
+        let mut text = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "value" => text = json::read_plain::<String>(r, "value")?,
+                _ => r.unknown_key(&key, "common:country")?,
+            }
+        }
+        Ok(Self {
+            visibility: a_visibility,
+            value: r.required(text, at, "common:country", "value")?,
+        })
+    }
+}
+impl ToJson for Country {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        w.key("value");
+        json::write_string(w, &self.value);
+        w.end_object();
+    }
 }
 /// A reference to a disambiguated version the
 /// organization to which the researcher or contributor is affiliated.
@@ -1327,6 +1765,56 @@ impl ToXml for DisambiguatedOrganization {
             &self.disambiguation_source,
         );
         w.end(name);
+    }
+}
+impl FromJson for DisambiguatedOrganization {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:disambiguated-organization")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "disambiguated-organization-identifier" => {
+                    f0 = json::read_plain::<
+                        String,
+                    >(r, "disambiguated-organization-identifier")?;
+                }
+                "disambiguation-source" => {
+                    f1 = json::read_plain::<String>(r, "disambiguation-source")?;
+                }
+                _ => r.unknown_key(&key, "common:disambiguated-organization")?,
+            }
+        }
+        Ok(Self {
+            disambiguated_organization_identifier: r
+                .required(
+                    f0,
+                    at,
+                    "common:disambiguated-organization",
+                    "disambiguated-organization-identifier",
+                )?,
+            disambiguation_source: r
+                .required(
+                    f1,
+                    at,
+                    "common:disambiguated-organization",
+                    "disambiguation-source",
+                )?,
+        })
+    }
+}
+impl ToJson for DisambiguatedOrganization {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("disambiguated-organization-identifier");
+            json::write_string(w, &self.disambiguated_organization_identifier);
+        }
+        {
+            w.key("disambiguation-source");
+            json::write_string(w, &self.disambiguation_source);
+        }
+        w.end_object();
     }
 }
 /// `common:element-summary`
@@ -1474,6 +1962,85 @@ impl ToXml for ElementSummary {
             ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
         }
         w.end(name);
+    }
+}
+impl FromJson for ElementSummary {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:element-summary")?;
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "display-index" => {
+                    a_display_index = json::read_plain::<String>(r, "display-index")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "source" => f2 = json::read_object::<super::common::Source>(r)?,
+                _ => r.unknown_key(&key, "common:element-summary")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+        })
+    }
+}
+impl ToJson for ElementSummary {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.display_index) {
+            w.key("display-index");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        w.end_object();
     }
 }
 /// A reference to an external identifier, suitable for works, people and funding.
@@ -1731,6 +2298,149 @@ impl ToXml for ExternalId {
 impl Element for ExternalId {
     const NAME: QName = QName::new(Ns::Common, "external-id");
 }
+impl FromJson for ExternalId {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:external-id")?;
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "display-index" => {
+                    a_display_index = json::read_plain::<String>(r, "display-index")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "source" => f2 = json::read_object::<super::common::Source>(r)?,
+                "external-id-type" => {
+                    f3 = json::read_plain::<
+                        super::vocabulary::ExternalIdType,
+                    >(r, "external-id-type")?;
+                }
+                "external-id-value" => {
+                    f4 = json::read_plain::<String>(r, "external-id-value")?;
+                }
+                "external-id-normalized" => {
+                    f5 = json::read_object::<super::common::TransientNonEmptyString>(r)?;
+                }
+                "external-id-normalized-error" => {
+                    f6 = json::read_object::<super::common::TransientError>(r)?;
+                }
+                "external-id-url" => {
+                    f7 = json::read_wrapped::<String>(r, "external-id-url")?;
+                }
+                "external-id-relationship" => {
+                    f8 = json::read_plain::<
+                        super::vocabulary::Relationship,
+                    >(r, "external-id-relationship")?;
+                }
+                _ => r.unknown_key(&key, "common:external-id")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            external_id_type: r
+                .required(f3, at, "common:external-id", "external-id-type")?,
+            external_id_value: r
+                .required(f4, at, "common:external-id", "external-id-value")?,
+            external_id_normalized: f5,
+            external_id_normalized_error: f6,
+            external_id_url: f7,
+            external_id_relationship: f8,
+        })
+    }
+}
+impl ToJson for ExternalId {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.display_index) {
+            w.key("display-index");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        {
+            w.key("external-id-type");
+            json::write_string(w, &self.external_id_type);
+        }
+        {
+            w.key("external-id-value");
+            json::write_string(w, &self.external_id_value);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.external_id_normalized {
+                w.key("external-id-normalized");
+                ToJson::to_json(v, w);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.external_id_normalized_error {
+                w.key("external-id-normalized-error");
+                ToJson::to_json(v, w);
+            }
+        }
+        if let Some(v) = &self.external_id_url {
+            w.key("external-id-url");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.external_id_relationship {
+            w.key("external-id-relationship");
+            json::write_string(w, v);
+        }
+        w.end_object();
+    }
+}
 /// Container for storing external ids
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExternalIds {
@@ -1795,6 +2505,39 @@ impl ToXml for ExternalIds {
 }
 impl Element for ExternalIds {
     const NAME: QName = QName::new(Ns::Common, "external-ids");
+}
+impl FromJson for ExternalIds {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:external-ids")?;
+        let mut f0 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "external-id" => {
+                    f0 = json::read_list(
+                        r,
+                        |r| Ok(json::read_object::<super::common::ExternalId>(r)?),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "common:external-ids")?,
+            }
+        }
+        Ok(Self { external_ids: f0 })
+    }
+}
+impl ToJson for ExternalIds {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if !self.external_ids.is_empty() {
+            w.key("external-id");
+            w.begin_array();
+            for v in &self.external_ids {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
 }
 /// In some places the full date is not required.
 #[derive(Debug, Clone, PartialEq)]
@@ -1903,6 +2646,45 @@ impl ToXml for FuzzyDate {
         w.end(name);
     }
 }
+impl FromJson for FuzzyDate {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:fuzzy-date")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "year" => f0 = json::read_wrapped::<crate::xml::DatePart>(r, "year")?,
+                "month" => f1 = json::read_wrapped::<crate::xml::DatePart>(r, "month")?,
+                "day" => f2 = json::read_wrapped::<crate::xml::DatePart>(r, "day")?,
+                _ => r.unknown_key(&key, "common:fuzzy-date")?,
+            }
+        }
+        Ok(Self {
+            year: r.required(f0, at, "common:fuzzy-date", "year")?,
+            month: f1,
+            day: f2,
+        })
+    }
+}
+impl ToJson for FuzzyDate {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("year");
+            json::write_wrapped(w, &self.year);
+        }
+        if let Some(v) = &self.month {
+            w.key("month");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.day {
+            w.key("day");
+            json::write_wrapped(w, v);
+        }
+        w.end_object();
+    }
+}
 /// The identifier of the researcher or contributor in
 /// ORCID (the ORCID iD). At least one of uri or path must be given.
 /// NOTE: this type is also used for legacy client IDs.
@@ -2001,6 +2783,45 @@ impl ToXml for OrcidId {
             w.simple_element(QName::new(Ns::Common, "host"), v);
         }
         w.end(name);
+    }
+}
+impl FromJson for OrcidId {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:orcid-id")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "uri" => f0 = json::read_plain::<String>(r, "uri")?,
+                "path" => f1 = json::read_plain::<String>(r, "path")?,
+                "host" => f2 = json::read_plain::<String>(r, "host")?,
+                _ => r.unknown_key(&key, "common:orcid-id")?,
+            }
+        }
+        Ok(Self {
+            uri: f0,
+            path: f1,
+            host: f2,
+        })
+    }
+}
+impl ToJson for OrcidId {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.uri {
+            w.key("uri");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.path {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.host {
+            w.key("host");
+            json::write_string(w, v);
+        }
+        w.end_object();
     }
 }
 /// A reference to an organization. An organization should
@@ -2102,6 +2923,51 @@ impl ToXml for Organization {
 impl Element for Organization {
     const NAME: QName = QName::new(Ns::Common, "organization");
 }
+impl FromJson for Organization {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:organization")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "name" => f0 = json::read_plain::<String>(r, "name")?,
+                "address" => {
+                    f1 = json::read_object::<super::common::OrganizationAddress>(r)?;
+                }
+                "disambiguated-organization" => {
+                    f2 = json::read_object::<
+                        super::common::DisambiguatedOrganization,
+                    >(r)?;
+                }
+                _ => r.unknown_key(&key, "common:organization")?,
+            }
+        }
+        Ok(Self {
+            name: r.required(f0, at, "common:organization", "name")?,
+            address: r.required(f1, at, "common:organization", "address")?,
+            disambiguated_organization: f2,
+        })
+    }
+}
+impl ToJson for Organization {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("name");
+            json::write_string(w, &self.name);
+        }
+        {
+            w.key("address");
+            ToJson::to_json(&self.address, w);
+        }
+        if let Some(v) = &self.disambiguated_organization {
+            w.key("disambiguated-organization");
+            ToJson::to_json(v, w);
+        }
+        w.end_object();
+    }
+}
 /// Container for organization location information
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationAddress {
@@ -2197,6 +3063,47 @@ impl ToXml for OrganizationAddress {
             w.simple_element(QName::new(Ns::Common, "country"), v);
         }
         w.end(name);
+    }
+}
+impl FromJson for OrganizationAddress {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:organization-address")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "city" => f0 = json::read_plain::<String>(r, "city")?,
+                "region" => f1 = json::read_plain::<String>(r, "region")?,
+                "country" => {
+                    f2 = json::read_plain::<super::vocabulary::Country>(r, "country")?;
+                }
+                _ => r.unknown_key(&key, "common:organization-address")?,
+            }
+        }
+        Ok(Self {
+            city: f0,
+            region: f1,
+            country: f2,
+        })
+    }
+}
+impl ToJson for OrganizationAddress {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.city {
+            w.key("city");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.region {
+            w.key("region");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.country {
+            w.key("country");
+            json::write_string(w, v);
+        }
+        w.end_object();
     }
 }
 /// The client application (Member organization's
@@ -2360,6 +3267,74 @@ impl ToXml for Source {
 impl Element for Source {
     const NAME: QName = QName::new(Ns::Common, "source");
 }
+impl FromJson for Source {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:source-type")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "source-orcid" => f0 = json::read_object::<super::common::OrcidId>(r)?,
+                "source-client-id" => {
+                    f1 = json::read_object::<super::common::ClientId>(r)?;
+                }
+                "source-name" => f2 = json::read_wrapped::<String>(r, "source-name")?,
+                "assertion-origin-orcid" => {
+                    f3 = json::read_object::<super::common::OrcidId>(r)?;
+                }
+                "assertion-origin-client-id" => {
+                    f4 = json::read_object::<super::common::ClientId>(r)?;
+                }
+                "assertion-origin-name" => {
+                    f5 = json::read_wrapped::<String>(r, "assertion-origin-name")?;
+                }
+                _ => r.unknown_key(&key, "common:source-type")?,
+            }
+        }
+        Ok(Self {
+            source_orcid: f0,
+            source_client_id: f1,
+            source_name: f2,
+            assertion_origin_orcid: f3,
+            assertion_origin_client_id: f4,
+            assertion_origin_name: f5,
+        })
+    }
+}
+impl ToJson for Source {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.source_orcid {
+            w.key("source-orcid");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.source_client_id {
+            w.key("source-client-id");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.source_name {
+            w.key("source-name");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.assertion_origin_orcid {
+            w.key("assertion-origin-orcid");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.assertion_origin_client_id {
+            w.key("assertion-origin-client-id");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.assertion_origin_name {
+            w.key("assertion-origin-name");
+            json::write_wrapped(w, v);
+        }
+        w.end_object();
+    }
+}
 /// A non-empty string that includes a language code to
 /// indicate the language used for the string's value.
 #[derive(Debug, Clone, PartialEq)]
@@ -2417,6 +3392,44 @@ impl ToXml for StringWithLangCode {
         w.attribute(QName::new(Ns::None, "language-code"), &self.language_code);
         w.text(&self.value);
         w.end(name);
+    }
+}
+impl FromJson for StringWithLangCode {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:string-with-lang-code")?;
+        let mut a_language_code = None;
+        let mut text = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "language-code" => {
+                    a_language_code = json::read_plain::<
+                        super::vocabulary::LanguageCode,
+                    >(r, "language-code")?;
+                }
+                "value" => text = json::read_plain::<String>(r, "value")?,
+                _ => r.unknown_key(&key, "common:string-with-lang-code")?,
+            }
+        }
+        Ok(Self {
+            language_code: r
+                .required(
+                    a_language_code,
+                    at,
+                    "common:string-with-lang-code",
+                    "language-code",
+                )?,
+            value: r.required(text, at, "common:string-with-lang-code", "value")?,
+        })
+    }
+}
+impl ToJson for StringWithLangCode {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("language-code");
+        json::write_string(w, &self.language_code);
+        w.key("value");
+        json::write_string(w, &self.value);
+        w.end_object();
     }
 }
 /// An error that populated by ORCID when record is read
@@ -2514,6 +3527,44 @@ impl ToXml for TransientError {
         w.end(name);
     }
 }
+impl FromJson for TransientError {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:transient-error")?;
+        let mut a_transient = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "transient" => a_transient = json::read_plain::<bool>(r, "transient")?,
+                "error-code" => f0 = json::read_plain::<String>(r, "error-code")?,
+                "error-message" => f1 = json::read_plain::<String>(r, "error-message")?,
+                _ => r.unknown_key(&key, "common:transient-error")?,
+            }
+        }
+        Ok(Self {
+            transient: r
+                .required(a_transient, at, "common:transient-error", "transient")?,
+            error_code: f0,
+            error_message: f1,
+        })
+    }
+}
+impl ToJson for TransientError {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("transient");
+        json::write_raw(w, &self.transient);
+        if let Some(v) = &self.error_code {
+            w.key("error-code");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.error_message {
+            w.key("error-message");
+            json::write_string(w, v);
+        }
+        w.end_object();
+    }
+}
 /// A string that is flagged as transient
 /// i.e. populated by ORCID, not the source.
 #[derive(Debug, Clone, PartialEq)]
@@ -2574,6 +3625,40 @@ impl ToXml for TransientNonEmptyString {
         w.attribute(QName::new(Ns::None, "transient"), &self.transient);
         w.text(&self.value);
         w.end(name);
+    }
+}
+impl FromJson for TransientNonEmptyString {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:transient-non-empty-string")?;
+        let mut a_transient = None;
+        let mut text = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "transient" => a_transient = json::read_plain::<bool>(r, "transient")?,
+                "value" => text = json::read_plain::<String>(r, "value")?,
+                _ => r.unknown_key(&key, "common:transient-non-empty-string")?,
+            }
+        }
+        Ok(Self {
+            transient: r
+                .required(
+                    a_transient,
+                    at,
+                    "common:transient-non-empty-string",
+                    "transient",
+                )?,
+            value: r.required(text, at, "common:transient-non-empty-string", "value")?,
+        })
+    }
+}
+impl ToJson for TransientNonEmptyString {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("transient");
+        json::write_raw(w, &self.transient);
+        w.key("value");
+        json::write_string(w, &self.value);
+        w.end_object();
     }
 }
 /// The main title of the work or funding translated
@@ -2639,4 +3724,42 @@ impl ToXml for TranslatedTitle {
 }
 impl Element for TranslatedTitle {
     const NAME: QName = QName::new(Ns::Common, "translated-title");
+}
+impl FromJson for TranslatedTitle {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("common:translated-title")?;
+        let mut a_language_code = None;
+        let mut text = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "language-code" => {
+                    a_language_code = json::read_plain::<
+                        super::vocabulary::LanguageCode,
+                    >(r, "language-code")?;
+                }
+                "value" => text = json::read_plain::<String>(r, "value")?,
+                _ => r.unknown_key(&key, "common:translated-title")?,
+            }
+        }
+        Ok(Self {
+            language_code: r
+                .required(
+                    a_language_code,
+                    at,
+                    "common:translated-title",
+                    "language-code",
+                )?,
+            value: r.required(text, at, "common:translated-title", "value")?,
+        })
+    }
+}
+impl ToJson for TranslatedTitle {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("language-code");
+        json::write_string(w, &self.language_code);
+        w.key("value");
+        json::write_string(w, &self.value);
+        w.end_object();
+    }
 }

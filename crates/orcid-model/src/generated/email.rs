@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `email:` namespace, `http://www.orcid.org/ns/email`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// `email:email`
 #[derive(Debug, Clone, PartialEq)]
@@ -196,6 +197,106 @@ impl ToXml for Email {
 impl Element for Email {
     const NAME: QName = QName::new(Ns::Email, "email");
 }
+impl FromJson for Email {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("email:email")?;
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        let mut a_verified = None;
+        let mut a_primary = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "display-index" => {
+                    a_display_index = json::read_plain::<String>(r, "display-index")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "verified" => a_verified = json::read_plain::<bool>(r, "verified")?,
+                "primary" => a_primary = json::read_plain::<bool>(r, "primary")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "source" => f2 = json::read_object::<super::common::Source>(r)?,
+                "email" => f3 = json::read_plain::<String>(r, "email")?,
+                _ => r.unknown_key(&key, "email:email")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            verified: a_verified,
+            primary: a_primary,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            email: r.required(f3, at, "email:email", "email")?,
+        })
+    }
+}
+impl ToJson for Email {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.display_index) {
+            w.key("display-index");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.verified) {
+            w.key("verified");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.primary) {
+            w.key("primary");
+            json::write_raw(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        {
+            w.key("email");
+            json::write_string(w, &self.email);
+        }
+        w.end_object();
+    }
+}
 /// Email's container
 #[derive(Debug, Clone, PartialEq)]
 pub struct Emails {
@@ -289,4 +390,55 @@ impl ToXml for Emails {
 }
 impl Element for Emails {
     const NAME: QName = QName::new(Ns::Email, "emails");
+}
+impl FromJson for Emails {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("email:emails")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "email" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(json::read_object::<super::email::Email>(r)?),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "email:emails")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            last_modified_date: f0,
+            emails: f1,
+        })
+    }
+}
+impl ToJson for Emails {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !self.emails.is_empty() {
+            w.key("email");
+            w.begin_array();
+            for v in &self.emails {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `error:` namespace, `http://www.orcid.org/ns/error`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// `error:error`
 #[derive(Debug, Clone, PartialEq)]
@@ -128,4 +129,59 @@ impl ToXml for Error {
 }
 impl Element for Error {
     const NAME: QName = QName::new(Ns::Error, "error");
+}
+impl FromJson for Error {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("error:error")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "response-code" => f0 = json::read_plain::<i32>(r, "response-code")?,
+                "developer-message" => {
+                    f1 = json::read_plain::<String>(r, "developer-message")?;
+                }
+                "user-message" => f2 = json::read_plain::<String>(r, "user-message")?,
+                "error-code" => f3 = json::read_plain::<i64>(r, "error-code")?,
+                "more-info" => f4 = json::read_plain::<String>(r, "more-info")?,
+                _ => r.unknown_key(&key, "error:error")?,
+            }
+        }
+        Ok(Self {
+            response_code: r.required(f0, at, "error:error", "response-code")?,
+            developer_message: r.required(f1, at, "error:error", "developer-message")?,
+            user_message: f2,
+            error_code: f3,
+            more_info: f4,
+        })
+    }
+}
+impl ToJson for Error {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("response-code");
+            json::write_raw(w, &self.response_code);
+        }
+        {
+            w.key("developer-message");
+            json::write_string(w, &self.developer_message);
+        }
+        if let Some(v) = &self.user_message {
+            w.key("user-message");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.error_code {
+            w.key("error-code");
+            json::write_raw(w, v);
+        }
+        if let Some(v) = &self.more_info {
+            w.key("more-info");
+            json::write_string(w, v);
+        }
+        w.end_object();
+    }
 }

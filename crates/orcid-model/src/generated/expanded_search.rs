@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `expanded-search:` namespace, `http://www.orcid.org/ns/expanded-search`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// A single expanded search result when performing a
 /// search on the
@@ -147,6 +148,103 @@ impl ToXml for ExpandedResult {
         w.end(name);
     }
 }
+impl FromJson for ExpandedResult {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("expanded-search:expanded-result")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = Vec::new();
+        let mut f5 = Vec::new();
+        let mut f6 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "orcid-id" => f0 = json::read_plain::<String>(r, "orcid-id")?,
+                "given-names" => f1 = json::read_plain::<String>(r, "given-names")?,
+                "family-names" => f2 = json::read_plain::<String>(r, "family-names")?,
+                "credit-name" => f3 = json::read_plain::<String>(r, "credit-name")?,
+                "other-name" => {
+                    f4 = json::read_list(
+                        r,
+                        |r| Ok(json::read_plain::<String>(r, "other-name")?),
+                    )?;
+                }
+                "email" => {
+                    f5 = json::read_list(
+                        r,
+                        |r| Ok(json::read_plain::<String>(r, "email")?),
+                    )?;
+                }
+                "institution-name" => {
+                    f6 = json::read_list(
+                        r,
+                        |r| Ok(json::read_plain::<String>(r, "institution-name")?),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "expanded-search:expanded-result")?,
+            }
+        }
+        Ok(Self {
+            orcid_id: r.required(f0, at, "expanded-search:expanded-result", "orcid-id")?,
+            given_names: f1,
+            family_names: f2,
+            credit_name: f3,
+            other_names: f4,
+            emails: f5,
+            institution_names: f6,
+        })
+    }
+}
+impl ToJson for ExpandedResult {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("orcid-id");
+            json::write_string(w, &self.orcid_id);
+        }
+        if let Some(v) = &self.given_names {
+            w.key("given-names");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.family_names {
+            w.key("family-names");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.credit_name {
+            w.key("credit-name");
+            json::write_string(w, v);
+        }
+        if !self.other_names.is_empty() {
+            w.key("other-name");
+            w.begin_array();
+            for v in &self.other_names {
+                w.element();
+                json::write_string(w, v);
+            }
+            w.end_array();
+        }
+        if !self.emails.is_empty() {
+            w.key("email");
+            w.begin_array();
+            for v in &self.emails {
+                w.element();
+                json::write_string(w, v);
+            }
+            w.end_array();
+        }
+        if !self.institution_names.is_empty() {
+            w.key("institution-name");
+            w.begin_array();
+            for v in &self.institution_names {
+                w.element();
+                json::write_string(w, v);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
 /// The container element for the results when
 /// performing a search on the ORCID Registry. the num-found attribute
 /// indicates the number of successful matches.
@@ -233,4 +331,50 @@ impl ToXml for ExpandedSearch {
 }
 impl Element for ExpandedSearch {
     const NAME: QName = QName::new(Ns::ExpandedSearch, "expanded-search");
+}
+impl FromJson for ExpandedSearch {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("expanded-search:expanded-search")?;
+        let mut a_num_found = None;
+        let mut f0 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "num-found" => a_num_found = json::read_plain::<i64>(r, "num-found")?,
+                "expanded-result" => {
+                    f0 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<
+                                super::expanded_search::ExpandedResult,
+                            >(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "expanded-search:expanded-search")?,
+            }
+        }
+        Ok(Self {
+            num_found: a_num_found,
+            expanded_results: f0,
+        })
+    }
+}
+impl ToJson for ExpandedSearch {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.num_found) {
+            w.key("num-found");
+            json::write_raw(w, v);
+        }
+        if !self.expanded_results.is_empty() {
+            w.key("expanded-result");
+            w.begin_array();
+            for v in &self.expanded_results {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
 }

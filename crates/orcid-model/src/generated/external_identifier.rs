@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `external-identifier:` namespace, `http://www.orcid.org/ns/external-identifier`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// `external-identifier:external-identifier`
 #[derive(Debug, Clone, PartialEq)]
@@ -26,7 +27,7 @@ pub struct ExternalIdentifier {
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
     /// The `<external-id-type>` element.
-    pub external_id_type: String,
+    pub external_id_type: super::vocabulary::ExternalIdType,
     /// The `<external-id-value>` element.
     pub external_id_value: String,
     /// The `<external-id-normalized>` element.
@@ -40,7 +41,10 @@ pub struct ExternalIdentifier {
 }
 impl ExternalIdentifier {
     /// A `ExternalIdentifier` with its required parts; everything optional is left empty.
-    pub fn new(external_id_type: String, external_id_value: String) -> Self {
+    pub fn new(
+        external_id_type: super::vocabulary::ExternalIdType,
+        external_id_value: String,
+    ) -> Self {
         Self {
             put_code: None,
             visibility: None,
@@ -147,7 +151,7 @@ impl FromXml for ExternalIdentifier {
                     f3 = Some(
                         r
                             .simple_element::<
-                                String,
+                                super::vocabulary::ExternalIdType,
                             >(&child, &super::common::NON_EMPTY_STRING)?,
                     );
                 }
@@ -259,6 +263,159 @@ impl ToXml for ExternalIdentifier {
 impl Element for ExternalIdentifier {
     const NAME: QName = QName::new(Ns::ExternalIdentifier, "external-identifier");
 }
+impl FromJson for ExternalIdentifier {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("external-identifier:external-identifier")?;
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "display-index" => {
+                    a_display_index = json::read_plain::<String>(r, "display-index")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "source" => f2 = json::read_object::<super::common::Source>(r)?,
+                "external-id-type" => {
+                    f3 = json::read_plain::<
+                        super::vocabulary::ExternalIdType,
+                    >(r, "external-id-type")?;
+                }
+                "external-id-value" => {
+                    f4 = json::read_plain::<String>(r, "external-id-value")?;
+                }
+                "external-id-normalized" => {
+                    f5 = json::read_object::<super::common::TransientNonEmptyString>(r)?;
+                }
+                "external-id-normalized-error" => {
+                    f6 = json::read_object::<super::common::TransientError>(r)?;
+                }
+                "external-id-url" => {
+                    f7 = json::read_wrapped::<String>(r, "external-id-url")?;
+                }
+                "external-id-relationship" => {
+                    f8 = json::read_plain::<
+                        super::vocabulary::Relationship,
+                    >(r, "external-id-relationship")?;
+                }
+                _ => r.unknown_key(&key, "external-identifier:external-identifier")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            external_id_type: r
+                .required(
+                    f3,
+                    at,
+                    "external-identifier:external-identifier",
+                    "external-id-type",
+                )?,
+            external_id_value: r
+                .required(
+                    f4,
+                    at,
+                    "external-identifier:external-identifier",
+                    "external-id-value",
+                )?,
+            external_id_normalized: f5,
+            external_id_normalized_error: f6,
+            external_id_url: f7,
+            external_id_relationship: f8,
+        })
+    }
+}
+impl ToJson for ExternalIdentifier {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.display_index) {
+            w.key("display-index");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        {
+            w.key("external-id-type");
+            json::write_string(w, &self.external_id_type);
+        }
+        {
+            w.key("external-id-value");
+            json::write_string(w, &self.external_id_value);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.external_id_normalized {
+                w.key("external-id-normalized");
+                ToJson::to_json(v, w);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.external_id_normalized_error {
+                w.key("external-id-normalized-error");
+                ToJson::to_json(v, w);
+            }
+        }
+        if let Some(v) = &self.external_id_url {
+            w.key("external-id-url");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.external_id_relationship {
+            w.key("external-id-relationship");
+            json::write_string(w, v);
+        }
+        w.end_object();
+    }
+}
 /// `external-identifier:external-identifiers`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExternalIdentifiers {
@@ -267,7 +424,7 @@ pub struct ExternalIdentifiers {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::xml::DateTime>,
     /// The `<external-identifier>` element.
-    pub external_identifiers: Vec<super::common::ExternalId>,
+    pub external_identifiers: Vec<super::external_identifier::ExternalIdentifier>,
 }
 impl ExternalIdentifiers {
     /// An empty `ExternalIdentifiers`.
@@ -323,7 +480,10 @@ impl FromXml for ExternalIdentifiers {
                 (Ns::ExternalIdentifier, b"external-identifier") => {
                     r.order(&EXTERNAL_IDENTIFIERS_SCHEMA, &mut cursor, 1, &child)?;
                     f1.push(
-                        <super::common::ExternalId as FromXml>::from_xml(r, &child)?,
+                        <super::external_identifier::ExternalIdentifier as FromXml>::from_xml(
+                            r,
+                            &child,
+                        )?,
                     );
                 }
                 _ => r.unknown_element(start, &child, &EXTERNAL_IDENTIFIERS_SCHEMA)?,
@@ -358,4 +518,59 @@ impl ToXml for ExternalIdentifiers {
 }
 impl Element for ExternalIdentifiers {
     const NAME: QName = QName::new(Ns::ExternalIdentifier, "external-identifiers");
+}
+impl FromJson for ExternalIdentifiers {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("external-identifier:external-identifiers")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "external-identifier" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<
+                                super::external_identifier::ExternalIdentifier,
+                            >(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "external-identifier:external-identifiers")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            last_modified_date: f0,
+            external_identifiers: f1,
+        })
+    }
+}
+impl ToJson for ExternalIdentifiers {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !self.external_identifiers.is_empty() {
+            w.key("external-identifier");
+            w.begin_array();
+            for v in &self.external_identifiers {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `funding:` namespace, `http://www.orcid.org/ns/funding`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// A collaborator or other contributor to the funding.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,6 +123,58 @@ impl ToXml for Contributor {
         w.end(name);
     }
 }
+impl FromJson for Contributor {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("funding:contributor")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "contributor-orcid" => {
+                    f0 = json::read_object::<super::common::OrcidId>(r)?;
+                }
+                "credit-name" => f1 = json::read_wrapped::<String>(r, "credit-name")?,
+                "contributor-email" => {
+                    f2 = json::read_wrapped::<String>(r, "contributor-email")?;
+                }
+                "contributor-attributes" => {
+                    f3 = json::read_object::<super::funding::ContributorAttributes>(r)?;
+                }
+                _ => r.unknown_key(&key, "funding:contributor")?,
+            }
+        }
+        Ok(Self {
+            contributor_orcid: f0,
+            credit_name: f1,
+            contributor_email: f2,
+            contributor_attributes: f3,
+        })
+    }
+}
+impl ToJson for Contributor {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.contributor_orcid {
+            w.key("contributor-orcid");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.credit_name {
+            w.key("credit-name");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.contributor_email {
+            w.key("contributor-email");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.contributor_attributes {
+            w.key("contributor-attributes");
+            ToJson::to_json(v, w);
+        }
+        w.end_object();
+    }
+}
 /// Provides detail of the nature of the contribution
 /// by the collaborator or other contirbutor.
 #[derive(Debug, Clone, PartialEq)]
@@ -188,6 +241,33 @@ impl ToXml for ContributorAttributes {
         w.end(name);
     }
 }
+impl FromJson for ContributorAttributes {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("funding:contributor-attributes")?;
+        let mut f0 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "contributor-role" => {
+                    f0 = json::read_plain::<
+                        super::vocabulary::FundingContributorRole,
+                    >(r, "contributor-role")?;
+                }
+                _ => r.unknown_key(&key, "funding:contributor-attributes")?,
+            }
+        }
+        Ok(Self { contributor_role: f0 })
+    }
+}
+impl ToJson for ContributorAttributes {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.contributor_role {
+            w.key("contributor-role");
+            json::write_string(w, v);
+        }
+        w.end_object();
+    }
+}
 /// Container for the contributors of a funding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contributors {
@@ -248,6 +328,39 @@ impl ToXml for Contributors {
             ToXml::to_xml(v, w, QName::new(Ns::Funding, "contributor"));
         }
         w.end(name);
+    }
+}
+impl FromJson for Contributors {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("funding:contributors")?;
+        let mut f0 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "contributor" => {
+                    f0 = json::read_list(
+                        r,
+                        |r| Ok(json::read_object::<super::funding::Contributor>(r)?),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "funding:contributors")?,
+            }
+        }
+        Ok(Self { contributors: f0 })
+    }
+}
+impl ToJson for Contributors {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if !self.contributors.is_empty() {
+            w.key("contributor");
+            w.begin_array();
+            for v in &self.contributors {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
     }
 }
 /// `funding:funding`
@@ -568,6 +681,174 @@ impl ToXml for Funding {
 impl Element for Funding {
     const NAME: QName = QName::new(Ns::Funding, "funding");
 }
+impl FromJson for Funding {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("funding:funding")?;
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "display-index" => {
+                    a_display_index = json::read_plain::<String>(r, "display-index")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "source" => f2 = json::read_object::<super::common::Source>(r)?,
+                "type" => {
+                    f3 = json::read_plain::<super::vocabulary::FundingType>(r, "type")?;
+                }
+                "organization-defined-type" => {
+                    f4 = json::read_wrapped::<String>(r, "organization-defined-type")?;
+                }
+                "title" => f5 = json::read_object::<super::funding::FundingTitle>(r)?,
+                "short-description" => {
+                    f6 = json::read_plain::<String>(r, "short-description")?;
+                }
+                "amount" => f7 = json::read_object::<super::common::Amount>(r)?,
+                "url" => f8 = json::read_wrapped::<String>(r, "url")?,
+                "start-date" => f9 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "end-date" => f10 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "external-ids" => {
+                    f11 = json::read_object::<super::common::ExternalIds>(r)?;
+                }
+                "contributors" => {
+                    f12 = json::read_object::<super::funding::Contributors>(r)?;
+                }
+                "organization" => {
+                    f13 = json::read_object::<super::common::Organization>(r)?;
+                }
+                _ => r.unknown_key(&key, "funding:funding")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            kind: r.required(f3, at, "funding:funding", "type")?,
+            organization_defined_type: f4,
+            title: f5,
+            short_description: f6,
+            amount: f7,
+            url: f8,
+            start_date: f9,
+            end_date: f10,
+            external_ids: f11,
+            contributors: f12,
+            organization: r.required(f13, at, "funding:funding", "organization")?,
+        })
+    }
+}
+impl ToJson for Funding {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.display_index) {
+            w.key("display-index");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        {
+            w.key("type");
+            json::write_string(w, &self.kind);
+        }
+        if let Some(v) = &self.organization_defined_type {
+            w.key("organization-defined-type");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.title {
+            w.key("title");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.short_description {
+            w.key("short-description");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.amount {
+            w.key("amount");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.url {
+            w.key("url");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.start_date {
+            w.key("start-date");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.end_date {
+            w.key("end-date");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.external_ids {
+            w.key("external-ids");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.contributors {
+            w.key("contributors");
+            ToJson::to_json(v, w);
+        }
+        {
+            w.key("organization");
+            ToJson::to_json(&self.organization, w);
+        }
+        w.end_object();
+    }
+}
 /// `funding:funding-summary`
 #[derive(Debug, Clone, PartialEq)]
 pub struct FundingSummary {
@@ -821,6 +1102,140 @@ impl ToXml for FundingSummary {
 impl Element for FundingSummary {
     const NAME: QName = QName::new(Ns::Funding, "funding-summary");
 }
+impl FromJson for FundingSummary {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("funding:funding-summary")?;
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "display-index" => {
+                    a_display_index = json::read_plain::<String>(r, "display-index")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "source" => f2 = json::read_object::<super::common::Source>(r)?,
+                "title" => f3 = json::read_object::<super::funding::FundingTitle>(r)?,
+                "external-ids" => {
+                    f4 = json::read_object::<super::common::ExternalIds>(r)?;
+                }
+                "url" => f5 = json::read_wrapped::<String>(r, "url")?,
+                "type" => {
+                    f6 = json::read_plain::<super::vocabulary::FundingType>(r, "type")?;
+                }
+                "start-date" => f7 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "end-date" => f8 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "organization" => {
+                    f9 = json::read_object::<super::common::Organization>(r)?;
+                }
+                _ => r.unknown_key(&key, "funding:funding-summary")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            title: r.required(f3, at, "funding:funding-summary", "title")?,
+            external_ids: f4,
+            url: f5,
+            kind: r.required(f6, at, "funding:funding-summary", "type")?,
+            start_date: f7,
+            end_date: f8,
+            organization: r.required(f9, at, "funding:funding-summary", "organization")?,
+        })
+    }
+}
+impl ToJson for FundingSummary {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.display_index) {
+            w.key("display-index");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        {
+            w.key("title");
+            ToJson::to_json(&self.title, w);
+        }
+        if let Some(v) = &self.external_ids {
+            w.key("external-ids");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.url {
+            w.key("url");
+            json::write_wrapped(w, v);
+        }
+        {
+            w.key("type");
+            json::write_string(w, &self.kind);
+        }
+        if let Some(v) = &self.start_date {
+            w.key("start-date");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.end_date {
+            w.key("end-date");
+            ToJson::to_json(v, w);
+        }
+        {
+            w.key("organization");
+            ToJson::to_json(&self.organization, w);
+        }
+        w.end_object();
+    }
+}
 /// Container for titles of the funding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FundingTitle {
@@ -892,5 +1307,39 @@ impl ToXml for FundingTitle {
             ToXml::to_xml(v, w, QName::new(Ns::Common, "translated-title"));
         }
         w.end(name);
+    }
+}
+impl FromJson for FundingTitle {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("funding:funding-title")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "title" => f0 = json::read_wrapped::<String>(r, "title")?,
+                "translated-title" => {
+                    f1 = json::read_object::<super::common::TranslatedTitle>(r)?;
+                }
+                _ => r.unknown_key(&key, "funding:funding-title")?,
+            }
+        }
+        Ok(Self {
+            title: r.required(f0, at, "funding:funding-title", "title")?,
+            translated_title: f1,
+        })
+    }
+}
+impl ToJson for FundingTitle {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("title");
+            json::write_wrapped(w, &self.title);
+        }
+        if let Some(v) = &self.translated_title {
+            w.key("translated-title");
+            ToJson::to_json(v, w);
+        }
+        w.end_object();
     }
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `group-id:` namespace, `http://www.orcid.org/ns/group-id`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// `group-id:GroupIdRecordType`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -316,6 +317,113 @@ impl ToXml for GroupIdRecord {
 impl Element for GroupIdRecord {
     const NAME: QName = QName::new(Ns::GroupId, "group-id-record");
 }
+impl FromJson for GroupIdRecord {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("group-id:group-id-record")?;
+        let mut a_put_code = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "source-orcid" => f0 = json::read_object::<super::common::OrcidId>(r)?,
+                "source-client-id" => {
+                    f1 = json::read_object::<super::common::ClientId>(r)?;
+                }
+                "source-name" => f2 = json::read_wrapped::<String>(r, "source-name")?,
+                "assertion-origin-orcid" => {
+                    f3 = json::read_object::<super::common::OrcidId>(r)?;
+                }
+                "assertion-origin-client-id" => {
+                    f4 = json::read_object::<super::common::ClientId>(r)?;
+                }
+                "assertion-origin-name" => {
+                    f5 = json::read_wrapped::<String>(r, "assertion-origin-name")?;
+                }
+                "name" => f6 = json::read_plain::<String>(r, "name")?,
+                "group-id" => f7 = json::read_plain::<String>(r, "group-id")?,
+                "description" => f8 = json::read_plain::<String>(r, "description")?,
+                "type" => {
+                    f9 = json::read_plain::<
+                        super::group_id::GroupIdRecordType,
+                    >(r, "type")?;
+                }
+                _ => r.unknown_key(&key, "group-id:group-id-record")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            source_orcid: f0,
+            source_client_id: f1,
+            source_name: f2,
+            assertion_origin_orcid: f3,
+            assertion_origin_client_id: f4,
+            assertion_origin_name: f5,
+            name: r.required(f6, at, "group-id:group-id-record", "name")?,
+            group_id: r.required(f7, at, "group-id:group-id-record", "group-id")?,
+            description: r.required(f8, at, "group-id:group-id-record", "description")?,
+            kind: r.required(f9, at, "group-id:group-id-record", "type")?,
+        })
+    }
+}
+impl ToJson for GroupIdRecord {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let Some(v) = &self.source_orcid {
+            w.key("source-orcid");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.source_client_id {
+            w.key("source-client-id");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.source_name {
+            w.key("source-name");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.assertion_origin_orcid {
+            w.key("assertion-origin-orcid");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.assertion_origin_client_id {
+            w.key("assertion-origin-client-id");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.assertion_origin_name {
+            w.key("assertion-origin-name");
+            json::write_wrapped(w, v);
+        }
+        {
+            w.key("name");
+            json::write_string(w, &self.name);
+        }
+        {
+            w.key("group-id");
+            json::write_string(w, &self.group_id);
+        }
+        {
+            w.key("description");
+            json::write_string(w, &self.description);
+        }
+        {
+            w.key("type");
+            json::write_string(w, &self.kind);
+        }
+        w.end_object();
+    }
+}
 /// `group-id:group-id-records`
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupIdRecords {
@@ -429,4 +537,69 @@ impl ToXml for GroupIdRecords {
 }
 impl Element for GroupIdRecords {
     const NAME: QName = QName::new(Ns::GroupId, "group-id-records");
+}
+impl FromJson for GroupIdRecords {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("group-id:group-id-records")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "total" => f1 = json::read_plain::<i64>(r, "total")?,
+                "page" => f2 = json::read_plain::<i64>(r, "page")?,
+                "page-size" => f3 = json::read_plain::<i64>(r, "page-size")?,
+                "group-id-record" => {
+                    f4 = json::read_list(
+                        r,
+                        |r| Ok(json::read_object::<super::group_id::GroupIdRecord>(r)?),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "group-id:group-id-records")?,
+            }
+        }
+        Ok(Self {
+            last_modified_date: f0,
+            total: r.required(f1, at, "group-id:group-id-records", "total")?,
+            page: r.required(f2, at, "group-id:group-id-records", "page")?,
+            page_size: r.required(f3, at, "group-id:group-id-records", "page-size")?,
+            group_id_records: f4,
+        })
+    }
+}
+impl ToJson for GroupIdRecords {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        {
+            w.key("total");
+            json::write_raw(w, &self.total);
+        }
+        {
+            w.key("page");
+            json::write_raw(w, &self.page);
+        }
+        {
+            w.key("page-size");
+            json::write_raw(w, &self.page_size);
+        }
+        if !self.group_id_records.is_empty() {
+            w.key("group-id-record");
+            w.begin_array();
+            for v in &self.group_id_records {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
 }

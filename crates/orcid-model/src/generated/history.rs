@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `history:` namespace, `http://www.orcid.org/ns/history`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// Indicates how the ORCID record was created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,6 +70,25 @@ impl SimpleType for CreationMethod {
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
+    }
+    fn parse_json(text: &str) -> Result<Self, String> {
+        match text {
+            "API" => Ok(Self::API),
+            "DIRECT" => Ok(Self::Direct),
+            "MEMBER_REFERRED" => Ok(Self::MemberReferred),
+            "WEBSITE" => Ok(Self::Website),
+            other => other.parse(),
+        }
+    }
+    fn write_json(&self, out: &mut String) {
+        out.push_str(
+            match self {
+                Self::API => "API",
+                Self::Direct => "DIRECT",
+                Self::MemberReferred => "MEMBER_REFERRED",
+                Self::Website => "WEBSITE",
+            },
+        )
     }
 }
 /// The history of the researcher's ORCID record
@@ -275,4 +295,107 @@ impl ToXml for History {
 }
 impl Element for History {
     const NAME: QName = QName::new(Ns::History, "history");
+}
+impl FromJson for History {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("history:history")?;
+        let mut a_visibility = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "creation-method" => {
+                    f0 = json::read_plain::<
+                        super::history::CreationMethod,
+                    >(r, "creation-method")?;
+                }
+                "completion-date" => f1 = json::read_millis(r, "completion-date")?,
+                "submission-date" => f2 = json::read_millis(r, "submission-date")?,
+                "last-modified-date" => f3 = json::read_millis(r, "last-modified-date")?,
+                "claimed" => f4 = json::read_plain::<bool>(r, "claimed")?,
+                "source" => f5 = json::read_object::<super::common::Source>(r)?,
+                "deactivation-date" => f6 = json::read_millis(r, "deactivation-date")?,
+                "verified-email" => f7 = json::read_plain::<bool>(r, "verified-email")?,
+                "verified-primary-email" => {
+                    f8 = json::read_plain::<bool>(r, "verified-primary-email")?;
+                }
+                _ => r.unknown_key(&key, "history:history")?,
+            }
+        }
+        Ok(Self {
+            visibility: a_visibility,
+            creation_method: f0,
+            completion_date: f1,
+            submission_date: f2,
+            last_modified_date: f3,
+            claimed: f4,
+            source: f5,
+            deactivation_date: f6,
+            verified_email: r.required(f7, at, "history:history", "verified-email")?,
+            verified_primary_email: r
+                .required(f8, at, "history:history", "verified-primary-email")?,
+        })
+    }
+}
+impl ToJson for History {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.creation_method {
+            w.key("creation-method");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.completion_date {
+            w.key("completion-date");
+            json::write_millis(w, v);
+        }
+        if let Some(v) = &self.submission_date {
+            w.key("submission-date");
+            json::write_millis(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if let Some(v) = &self.claimed {
+            w.key("claimed");
+            json::write_raw(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        if let Some(v) = &self.deactivation_date {
+            w.key("deactivation-date");
+            json::write_millis(w, v);
+        }
+        {
+            w.key("verified-email");
+            json::write_raw(w, &self.verified_email);
+        }
+        {
+            w.key("verified-primary-email");
+            json::write_raw(w, &self.verified_primary_email);
+        }
+        w.end_object();
+    }
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `keyword:` namespace, `http://www.orcid.org/ns/keyword`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// `keyword:keyword`
 #[derive(Debug, Clone, PartialEq)]
@@ -170,6 +171,92 @@ impl ToXml for Keyword {
 impl Element for Keyword {
     const NAME: QName = QName::new(Ns::Keyword, "keyword");
 }
+impl FromJson for Keyword {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("keyword:keyword")?;
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "display-index" => {
+                    a_display_index = json::read_plain::<String>(r, "display-index")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "source" => f2 = json::read_object::<super::common::Source>(r)?,
+                "content" => f3 = json::read_plain::<String>(r, "content")?,
+                _ => r.unknown_key(&key, "keyword:keyword")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            content: r.required(f3, at, "keyword:keyword", "content")?,
+        })
+    }
+}
+impl ToJson for Keyword {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.display_index) {
+            w.key("display-index");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        {
+            w.key("content");
+            json::write_string(w, &self.content);
+        }
+        w.end_object();
+    }
+}
 /// Keyworks container
 #[derive(Debug, Clone, PartialEq)]
 pub struct Keywords {
@@ -263,4 +350,55 @@ impl ToXml for Keywords {
 }
 impl Element for Keywords {
     const NAME: QName = QName::new(Ns::Keyword, "keywords");
+}
+impl FromJson for Keywords {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("keyword:keywords")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "keyword" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(json::read_object::<super::keyword::Keyword>(r)?),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "keyword:keywords")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            last_modified_date: f0,
+            keywords: f1,
+        })
+    }
+}
+impl ToJson for Keywords {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !self.keywords.is_empty() {
+            w.key("keyword");
+            w.begin_array();
+            for v in &self.keywords {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
 }

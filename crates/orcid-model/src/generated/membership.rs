@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `membership:` namespace, `http://www.orcid.org/ns/membership`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// A membership associated with the researcher.
 /// Membership is defined as paid or gratis membership of a society or association (i.e. does not include honorary memberships and fellowships as defined under Invited Position and Distinctions)
@@ -268,6 +269,140 @@ impl ToXml for Membership {
 impl Element for Membership {
     const NAME: QName = QName::new(Ns::Membership, "membership");
 }
+impl FromJson for Membership {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("membership:membership")?;
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "display-index" => {
+                    a_display_index = json::read_plain::<String>(r, "display-index")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "source" => f2 = json::read_object::<super::common::Source>(r)?,
+                "department-name" => {
+                    f3 = json::read_plain::<String>(r, "department-name")?;
+                }
+                "role-title" => f4 = json::read_plain::<String>(r, "role-title")?,
+                "start-date" => f5 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "end-date" => f6 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "organization" => {
+                    f7 = json::read_object::<super::common::Organization>(r)?;
+                }
+                "url" => f8 = json::read_wrapped::<String>(r, "url")?,
+                "external-ids" => {
+                    f9 = json::read_object::<super::common::ExternalIds>(r)?;
+                }
+                _ => r.unknown_key(&key, "membership:membership")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            department_name: f3,
+            role_title: f4,
+            start_date: f5,
+            end_date: f6,
+            organization: f7,
+            url: f8,
+            external_ids: f9,
+        })
+    }
+}
+impl ToJson for Membership {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.display_index) {
+            w.key("display-index");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        if let Some(v) = &self.department_name {
+            w.key("department-name");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.role_title {
+            w.key("role-title");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.start_date {
+            w.key("start-date");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.end_date {
+            w.key("end-date");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.organization {
+            w.key("organization");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.url {
+            w.key("url");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.external_ids {
+            w.key("external-ids");
+            ToJson::to_json(v, w);
+        }
+        w.end_object();
+    }
+}
 /// `membership:membership-summary`
 #[derive(Debug, Clone, PartialEq)]
 pub struct MembershipSummary {
@@ -524,4 +659,138 @@ impl ToXml for MembershipSummary {
 }
 impl Element for MembershipSummary {
     const NAME: QName = QName::new(Ns::Membership, "membership-summary");
+}
+impl FromJson for MembershipSummary {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("membership:membership-summary")?;
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "display-index" => {
+                    a_display_index = json::read_plain::<String>(r, "display-index")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "source" => f2 = json::read_object::<super::common::Source>(r)?,
+                "department-name" => {
+                    f3 = json::read_plain::<String>(r, "department-name")?;
+                }
+                "role-title" => f4 = json::read_plain::<String>(r, "role-title")?,
+                "start-date" => f5 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "end-date" => f6 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "organization" => {
+                    f7 = json::read_object::<super::common::Organization>(r)?;
+                }
+                "url" => f8 = json::read_wrapped::<String>(r, "url")?,
+                "external-ids" => {
+                    f9 = json::read_object::<super::common::ExternalIds>(r)?;
+                }
+                _ => r.unknown_key(&key, "membership:membership-summary")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            department_name: f3,
+            role_title: f4,
+            start_date: f5,
+            end_date: f6,
+            organization: f7,
+            url: f8,
+            external_ids: f9,
+        })
+    }
+}
+impl ToJson for MembershipSummary {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.display_index) {
+            w.key("display-index");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        if let Some(v) = &self.department_name {
+            w.key("department-name");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.role_title {
+            w.key("role-title");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.start_date {
+            w.key("start-date");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.end_date {
+            w.key("end-date");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.organization {
+            w.key("organization");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.url {
+            w.key("url");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.external_ids {
+            w.key("external-ids");
+            ToJson::to_json(v, w);
+        }
+        w.end_object();
+    }
 }

@@ -37,6 +37,7 @@ pub mod summary;
 pub mod work;
 pub mod xml;
 pub mod vocabulary;
+use crate::json::{FromJson, JsonReader, JsonWriter, ToJson};
 use crate::xml::{Facets, FromXml, Layout, Mode, QName, ReadError, Reader, ToXml, Writer};
 /// The XML namespaces of ORCID's 3.0 message schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -275,18 +276,8 @@ impl Ns {
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum Document {
-    /// A `<activities:employments>` document.
-    ActivitiesEmployments(activities::Employments),
-    /// A `<activities:fundings>` document.
-    ActivitiesFundings(activities::Fundings),
-    /// A `<activities:peer-reviews>` document.
-    ActivitiesPeerReviews(activities::PeerReviews),
-    /// A `<activities:research-resources>` document.
-    ActivitiesResearchResources(activities::ResearchResources),
     /// A `<activities:activities-summary>` document.
     ActivitiesSummary(activities::ActivitiesSummary),
-    /// A `<activities:works>` document.
-    ActivitiesWorks(activities::Works),
     /// A `<address:address>` document.
     Address(address::Address),
     /// A `<address:addresses>` document.
@@ -340,9 +331,11 @@ pub enum Document {
     /// A `<email:emails>` document.
     Emails(email::Emails),
     /// A `<employment:employment>` document.
-    EmploymentEmployment(employment::Employment),
+    Employment(employment::Employment),
     /// A `<employment:employment-summary>` document.
     EmploymentSummary(employment::EmploymentSummary),
+    /// A `<activities:employments>` document.
+    Employments(activities::Employments),
     /// A `<common:end-date>` document.
     EndDate(common::FuzzyDate),
     /// A `<error:error>` document.
@@ -352,15 +345,17 @@ pub enum Document {
     /// A `<common:external-id>` document.
     ExternalId(common::ExternalId),
     /// A `<external-identifier:external-identifier>` document.
-    ExternalIdentifierExternalIdentifier(external_identifier::ExternalIdentifier),
+    ExternalIdentifier(external_identifier::ExternalIdentifier),
     /// A `<external-identifier:external-identifiers>` document.
-    ExternalIdentifierExternalIdentifiers(external_identifier::ExternalIdentifiers),
+    ExternalIdentifiers(external_identifier::ExternalIdentifiers),
     /// A `<common:external-ids>` document.
     ExternalIds(common::ExternalIds),
     /// A `<funding:funding>` document.
     Funding(funding::Funding),
     /// A `<funding:funding-summary>` document.
     FundingSummary(funding::FundingSummary),
+    /// A `<activities:fundings>` document.
+    Fundings(activities::Fundings),
     /// A `<common:fuzzy-date>` document.
     FuzzyDate(common::FuzzyDate),
     /// A `<group-id:group-id-record>` document.
@@ -417,6 +412,8 @@ pub enum Document {
     PeerReview(peer_review::PeerReview),
     /// A `<peer-review:peer-review-summary>` document.
     PeerReviewSummary(peer_review::PeerReviewSummary),
+    /// A `<activities:peer-reviews>` document.
+    PeerReviews(activities::PeerReviews),
     /// A `<person:person>` document.
     Person(person::Person),
     /// A `<personal-details:personal-details>` document.
@@ -445,6 +442,8 @@ pub enum Document {
     ResearchResource(research_resource::ResearchResource),
     /// A `<research-resource:research-resource-summary>` document.
     ResearchResourceSummary(research_resource::ResearchResourceSummary),
+    /// A `<activities:research-resources>` document.
+    ResearchResources(activities::ResearchResources),
     /// A `<researcher-url:researcher-url>` document.
     ResearcherUrl(researcher_url::ResearcherUrl),
     /// A `<researcher-url:researcher-urls>` document.
@@ -493,16 +492,13 @@ pub enum Document {
     Work(work::Work),
     /// A `<work:work-summary>` document.
     WorkSummary(work::WorkSummary),
+    /// A `<activities:works>` document.
+    Works(activities::Works),
 }
 impl Document {
     /// Every root element this model reads.
     pub const ROOTS: &'static [QName] = &[
-        QName::new(Ns::Activities, "employments"),
-        QName::new(Ns::Activities, "fundings"),
-        QName::new(Ns::Activities, "peer-reviews"),
-        QName::new(Ns::Activities, "research-resources"),
         QName::new(Ns::Activities, "activities-summary"),
-        QName::new(Ns::Activities, "works"),
         QName::new(Ns::Address, "address"),
         QName::new(Ns::Address, "addresses"),
         QName::new(Ns::Activities, "affiliation-group"),
@@ -531,6 +527,7 @@ impl Document {
         QName::new(Ns::Email, "emails"),
         QName::new(Ns::Employment, "employment"),
         QName::new(Ns::Employment, "employment-summary"),
+        QName::new(Ns::Activities, "employments"),
         QName::new(Ns::Common, "end-date"),
         QName::new(Ns::Error, "error"),
         QName::new(Ns::ExpandedSearch, "expanded-search"),
@@ -540,6 +537,7 @@ impl Document {
         QName::new(Ns::Common, "external-ids"),
         QName::new(Ns::Funding, "funding"),
         QName::new(Ns::Funding, "funding-summary"),
+        QName::new(Ns::Activities, "fundings"),
         QName::new(Ns::Common, "fuzzy-date"),
         QName::new(Ns::GroupId, "group-id-record"),
         QName::new(Ns::GroupId, "group-id-records"),
@@ -568,6 +566,7 @@ impl Document {
         QName::new(Ns::OtherName, "other-names"),
         QName::new(Ns::PeerReview, "peer-review"),
         QName::new(Ns::PeerReview, "peer-review-summary"),
+        QName::new(Ns::Activities, "peer-reviews"),
         QName::new(Ns::Person, "person"),
         QName::new(Ns::PersonalDetails, "personal-details"),
         QName::new(Ns::Preferences, "preferences"),
@@ -582,6 +581,7 @@ impl Document {
         QName::new(Ns::Summary, "record-summary"),
         QName::new(Ns::ResearchResource, "research-resource"),
         QName::new(Ns::ResearchResource, "research-resource-summary"),
+        QName::new(Ns::Activities, "research-resources"),
         QName::new(Ns::ResearcherUrl, "researcher-url"),
         QName::new(Ns::ResearcherUrl, "researcher-urls"),
         QName::new(Ns::Search, "search"),
@@ -606,6 +606,7 @@ impl Document {
         QName::new(Ns::Common, "url"),
         QName::new(Ns::Work, "work"),
         QName::new(Ns::Work, "work-summary"),
+        QName::new(Ns::Activities, "works"),
     ];
     /// Reads any ORCID document, telling by its root element what it is.
     pub fn from_xml_bytes(
@@ -628,10 +629,10 @@ impl Document {
                 Document::Educations(FromXml::from_xml(&mut r, &root)?)
             }
             (Ns::Activities, b"employments") => {
-                Document::ActivitiesEmployments(FromXml::from_xml(&mut r, &root)?)
+                Document::Employments(FromXml::from_xml(&mut r, &root)?)
             }
             (Ns::Activities, b"fundings") => {
-                Document::ActivitiesFundings(FromXml::from_xml(&mut r, &root)?)
+                Document::Fundings(FromXml::from_xml(&mut r, &root)?)
             }
             (Ns::Activities, b"invited-positions") => {
                 Document::InvitedPositions(FromXml::from_xml(&mut r, &root)?)
@@ -640,19 +641,19 @@ impl Document {
                 Document::Memberships(FromXml::from_xml(&mut r, &root)?)
             }
             (Ns::Activities, b"peer-reviews") => {
-                Document::ActivitiesPeerReviews(FromXml::from_xml(&mut r, &root)?)
+                Document::PeerReviews(FromXml::from_xml(&mut r, &root)?)
             }
             (Ns::Activities, b"qualifications") => {
                 Document::Qualifications(FromXml::from_xml(&mut r, &root)?)
             }
             (Ns::Activities, b"research-resources") => {
-                Document::ActivitiesResearchResources(FromXml::from_xml(&mut r, &root)?)
+                Document::ResearchResources(FromXml::from_xml(&mut r, &root)?)
             }
             (Ns::Activities, b"services") => {
                 Document::Services(FromXml::from_xml(&mut r, &root)?)
             }
             (Ns::Activities, b"works") => {
-                Document::ActivitiesWorks(FromXml::from_xml(&mut r, &root)?)
+                Document::Works(FromXml::from_xml(&mut r, &root)?)
             }
             (Ns::Address, b"address") => {
                 Document::Address(FromXml::from_xml(&mut r, &root)?)
@@ -774,7 +775,7 @@ impl Document {
             (Ns::Email, b"email") => Document::Email(FromXml::from_xml(&mut r, &root)?),
             (Ns::Email, b"emails") => Document::Emails(FromXml::from_xml(&mut r, &root)?),
             (Ns::Employment, b"employment") => {
-                Document::EmploymentEmployment(FromXml::from_xml(&mut r, &root)?)
+                Document::Employment(FromXml::from_xml(&mut r, &root)?)
             }
             (Ns::Employment, b"employment-summary") => {
                 Document::EmploymentSummary(FromXml::from_xml(&mut r, &root)?)
@@ -784,14 +785,10 @@ impl Document {
                 Document::ExpandedSearch(FromXml::from_xml(&mut r, &root)?)
             }
             (Ns::ExternalIdentifier, b"external-identifier") => {
-                Document::ExternalIdentifierExternalIdentifier(
-                    FromXml::from_xml(&mut r, &root)?,
-                )
+                Document::ExternalIdentifier(FromXml::from_xml(&mut r, &root)?)
             }
             (Ns::ExternalIdentifier, b"external-identifiers") => {
-                Document::ExternalIdentifierExternalIdentifiers(
-                    FromXml::from_xml(&mut r, &root)?,
-                )
+                Document::ExternalIdentifiers(FromXml::from_xml(&mut r, &root)?)
             }
             (Ns::Funding, b"funding") => {
                 Document::Funding(FromXml::from_xml(&mut r, &root)?)
@@ -987,20 +984,9 @@ impl Document {
     /// The root element's name.
     pub fn root_name(&self) -> QName {
         match self {
-            Document::ActivitiesEmployments(_) => {
-                QName::new(Ns::Activities, "employments")
-            }
-            Document::ActivitiesFundings(_) => QName::new(Ns::Activities, "fundings"),
-            Document::ActivitiesPeerReviews(_) => {
-                QName::new(Ns::Activities, "peer-reviews")
-            }
-            Document::ActivitiesResearchResources(_) => {
-                QName::new(Ns::Activities, "research-resources")
-            }
             Document::ActivitiesSummary(_) => {
                 QName::new(Ns::Activities, "activities-summary")
             }
-            Document::ActivitiesWorks(_) => QName::new(Ns::Activities, "works"),
             Document::Address(_) => QName::new(Ns::Address, "address"),
             Document::Addresses(_) => QName::new(Ns::Address, "addresses"),
             Document::AffiliationGroup(_) => {
@@ -1039,25 +1025,27 @@ impl Document {
             Document::EmailDomain(_) => QName::new(Ns::Summary, "email-domain"),
             Document::EmailDomains(_) => QName::new(Ns::Summary, "email-domains"),
             Document::Emails(_) => QName::new(Ns::Email, "emails"),
-            Document::EmploymentEmployment(_) => QName::new(Ns::Employment, "employment"),
+            Document::Employment(_) => QName::new(Ns::Employment, "employment"),
             Document::EmploymentSummary(_) => {
                 QName::new(Ns::Employment, "employment-summary")
             }
+            Document::Employments(_) => QName::new(Ns::Activities, "employments"),
             Document::EndDate(_) => QName::new(Ns::Common, "end-date"),
             Document::Error(_) => QName::new(Ns::Error, "error"),
             Document::ExpandedSearch(_) => {
                 QName::new(Ns::ExpandedSearch, "expanded-search")
             }
             Document::ExternalId(_) => QName::new(Ns::Common, "external-id"),
-            Document::ExternalIdentifierExternalIdentifier(_) => {
+            Document::ExternalIdentifier(_) => {
                 QName::new(Ns::ExternalIdentifier, "external-identifier")
             }
-            Document::ExternalIdentifierExternalIdentifiers(_) => {
+            Document::ExternalIdentifiers(_) => {
                 QName::new(Ns::ExternalIdentifier, "external-identifiers")
             }
             Document::ExternalIds(_) => QName::new(Ns::Common, "external-ids"),
             Document::Funding(_) => QName::new(Ns::Funding, "funding"),
             Document::FundingSummary(_) => QName::new(Ns::Funding, "funding-summary"),
+            Document::Fundings(_) => QName::new(Ns::Activities, "fundings"),
             Document::FuzzyDate(_) => QName::new(Ns::Common, "fuzzy-date"),
             Document::GroupIdRecord(_) => QName::new(Ns::GroupId, "group-id-record"),
             Document::GroupIdRecords(_) => QName::new(Ns::GroupId, "group-id-records"),
@@ -1106,6 +1094,7 @@ impl Document {
             Document::PeerReviewSummary(_) => {
                 QName::new(Ns::PeerReview, "peer-review-summary")
             }
+            Document::PeerReviews(_) => QName::new(Ns::Activities, "peer-reviews"),
             Document::Person(_) => QName::new(Ns::Person, "person"),
             Document::PersonalDetails(_) => {
                 QName::new(Ns::PersonalDetails, "personal-details")
@@ -1131,6 +1120,9 @@ impl Document {
             }
             Document::ResearchResourceSummary(_) => {
                 QName::new(Ns::ResearchResource, "research-resource-summary")
+            }
+            Document::ResearchResources(_) => {
+                QName::new(Ns::Activities, "research-resources")
             }
             Document::ResearcherUrl(_) => QName::new(Ns::ResearcherUrl, "researcher-url"),
             Document::ResearcherUrls(_) => {
@@ -1164,29 +1156,612 @@ impl Document {
             Document::Url(_) => QName::new(Ns::Common, "url"),
             Document::Work(_) => QName::new(Ns::Work, "work"),
             Document::WorkSummary(_) => QName::new(Ns::Work, "work-summary"),
+            Document::Works(_) => QName::new(Ns::Activities, "works"),
         }
+    }
+    /// The kinds of JSON document this model reads: ORCID's root element names
+    /// (`work`, `employment`, `bulk` ...), qualified (`summary:works`) where a name
+    /// is in two namespaces.
+    pub const JSON_KINDS: &'static [&'static str] = &[
+        "activities-summary",
+        "address",
+        "addresses",
+        "affiliation-group",
+        "application-group-orcid",
+        "application-orcid",
+        "approval-date",
+        "archived-date",
+        "biography",
+        "bulk",
+        "client",
+        "contributor-orcid",
+        "country",
+        "created-date",
+        "credit-name",
+        "distinction",
+        "distinction-summary",
+        "distinctions",
+        "education",
+        "education-qualification",
+        "education-qualifications",
+        "education-summary",
+        "educations",
+        "email",
+        "email-domain",
+        "email-domains",
+        "emails",
+        "employment",
+        "employment-summary",
+        "employments",
+        "end-date",
+        "error",
+        "expanded-search",
+        "external-id",
+        "external-identifier",
+        "external-identifiers",
+        "external-ids",
+        "funding",
+        "funding-summary",
+        "fundings",
+        "fuzzy-date",
+        "group-id-record",
+        "group-id-records",
+        "group-orcid-identifier",
+        "history",
+        "invited-position",
+        "invited-position-summary",
+        "invited-positions",
+        "keyword",
+        "keywords",
+        "language-code",
+        "last-modified-date",
+        "membership",
+        "membership-summary",
+        "memberships",
+        "name",
+        "notification",
+        "notification-intro",
+        "notification-subject",
+        "notifications",
+        "orcid-id",
+        "orcid-identifier",
+        "organization",
+        "other-name",
+        "other-names",
+        "peer-review",
+        "peer-review-summary",
+        "peer-reviews",
+        "person",
+        "personal-details",
+        "preferences",
+        "professional-activities",
+        "professional-activity",
+        "publication-date",
+        "qualification",
+        "qualification-summary",
+        "qualifications",
+        "read-date",
+        "record",
+        "record-summary",
+        "research-resource",
+        "research-resource-summary",
+        "research-resources",
+        "researcher-url",
+        "researcher-urls",
+        "search",
+        "sent-date",
+        "service",
+        "service-summary",
+        "services",
+        "source",
+        "source-orcid",
+        "start-date",
+        "subtitle",
+        "summary:employment",
+        "summary:employments",
+        "summary:external-identifier",
+        "summary:external-identifiers",
+        "summary:fundings",
+        "summary:peer-reviews",
+        "summary:research-resources",
+        "summary:works",
+        "title",
+        "translated-title",
+        "url",
+        "work",
+        "work-summary",
+        "works",
+    ];
+    /// Reads an ORCID JSON document of a kind (its XML root element name, see
+    /// [`Document::JSON_KINDS`]): JSON has no root name to tell it.
+    pub fn from_json_bytes(
+        json: &[u8],
+        kind: &str,
+        mode: Mode,
+    ) -> std::result::Result<Document, ReadError> {
+        let mut r = JsonReader::new(json, mode);
+        let doc = match kind {
+            "activities-summary" => {
+                Document::ActivitiesSummary(FromJson::from_json(&mut r)?)
+            }
+            "address" => Document::Address(FromJson::from_json(&mut r)?),
+            "addresses" => Document::Addresses(FromJson::from_json(&mut r)?),
+            "affiliation-group" => {
+                Document::AffiliationGroup(FromJson::from_json(&mut r)?)
+            }
+            "application-group-orcid" => {
+                Document::ApplicationGroupOrcid(FromJson::from_json(&mut r)?)
+            }
+            "application-orcid" => {
+                Document::ApplicationOrcid(FromJson::from_json(&mut r)?)
+            }
+            "approval-date" => {
+                Document::ApprovalDate(
+                    r.simple::<crate::xml::DateTime>("approval-date")?,
+                )
+            }
+            "archived-date" => {
+                Document::ArchivedDate(
+                    r.simple::<crate::xml::DateTime>("archived-date")?,
+                )
+            }
+            "biography" => Document::Biography(FromJson::from_json(&mut r)?),
+            "bulk" => Document::Bulk(FromJson::from_json(&mut r)?),
+            "client" => Document::Client(FromJson::from_json(&mut r)?),
+            "contributor-orcid" => {
+                Document::ContributorOrcid(FromJson::from_json(&mut r)?)
+            }
+            "country" => Document::Country(FromJson::from_json(&mut r)?),
+            "created-date" => {
+                Document::CreatedDate(r.simple::<crate::xml::DateTime>("created-date")?)
+            }
+            "credit-name" => Document::CreditName(r.simple::<String>("credit-name")?),
+            "distinction" => Document::Distinction(FromJson::from_json(&mut r)?),
+            "distinction-summary" => {
+                Document::DistinctionSummary(FromJson::from_json(&mut r)?)
+            }
+            "distinctions" => Document::Distinctions(FromJson::from_json(&mut r)?),
+            "education" => Document::Education(FromJson::from_json(&mut r)?),
+            "education-qualification" => {
+                Document::EducationQualification(FromJson::from_json(&mut r)?)
+            }
+            "education-qualifications" => {
+                Document::EducationQualifications(FromJson::from_json(&mut r)?)
+            }
+            "education-summary" => {
+                Document::EducationSummary(FromJson::from_json(&mut r)?)
+            }
+            "educations" => Document::Educations(FromJson::from_json(&mut r)?),
+            "email" => Document::Email(FromJson::from_json(&mut r)?),
+            "email-domain" => Document::EmailDomain(FromJson::from_json(&mut r)?),
+            "email-domains" => Document::EmailDomains(FromJson::from_json(&mut r)?),
+            "emails" => Document::Emails(FromJson::from_json(&mut r)?),
+            "employment" => Document::Employment(FromJson::from_json(&mut r)?),
+            "employment-summary" => {
+                Document::EmploymentSummary(FromJson::from_json(&mut r)?)
+            }
+            "employments" => Document::Employments(FromJson::from_json(&mut r)?),
+            "end-date" => Document::EndDate(FromJson::from_json(&mut r)?),
+            "error" => Document::Error(FromJson::from_json(&mut r)?),
+            "expanded-search" => Document::ExpandedSearch(FromJson::from_json(&mut r)?),
+            "external-id" => Document::ExternalId(FromJson::from_json(&mut r)?),
+            "external-identifier" => {
+                Document::ExternalIdentifier(FromJson::from_json(&mut r)?)
+            }
+            "external-identifiers" => {
+                Document::ExternalIdentifiers(FromJson::from_json(&mut r)?)
+            }
+            "external-ids" => Document::ExternalIds(FromJson::from_json(&mut r)?),
+            "funding" => Document::Funding(FromJson::from_json(&mut r)?),
+            "funding-summary" => Document::FundingSummary(FromJson::from_json(&mut r)?),
+            "fundings" => Document::Fundings(FromJson::from_json(&mut r)?),
+            "fuzzy-date" => Document::FuzzyDate(FromJson::from_json(&mut r)?),
+            "group-id-record" => Document::GroupIdRecord(FromJson::from_json(&mut r)?),
+            "group-id-records" => Document::GroupIdRecords(FromJson::from_json(&mut r)?),
+            "group-orcid-identifier" => {
+                Document::GroupOrcidIdentifier(FromJson::from_json(&mut r)?)
+            }
+            "history" => Document::History(FromJson::from_json(&mut r)?),
+            "invited-position" => Document::InvitedPosition(FromJson::from_json(&mut r)?),
+            "invited-position-summary" => {
+                Document::InvitedPositionSummary(FromJson::from_json(&mut r)?)
+            }
+            "invited-positions" => {
+                Document::InvitedPositions(FromJson::from_json(&mut r)?)
+            }
+            "keyword" => Document::Keyword(FromJson::from_json(&mut r)?),
+            "keywords" => Document::Keywords(FromJson::from_json(&mut r)?),
+            "language-code" => {
+                Document::LanguageCode(
+                    r.simple::<vocabulary::LanguageCode>("language-code")?,
+                )
+            }
+            "last-modified-date" => {
+                Document::LastModifiedDate(
+                    r.simple::<crate::xml::DateTime>("last-modified-date")?,
+                )
+            }
+            "membership" => Document::Membership(FromJson::from_json(&mut r)?),
+            "membership-summary" => {
+                Document::MembershipSummary(FromJson::from_json(&mut r)?)
+            }
+            "memberships" => Document::Memberships(FromJson::from_json(&mut r)?),
+            "name" => Document::Name(FromJson::from_json(&mut r)?),
+            "notification" => {
+                {
+                    let mut r = JsonReader::new(json, mode);
+                    if let Ok(doc) = (|| -> std::result::Result<Document, ReadError> {
+                        let d = Document::NotificationCustom(
+                            FromJson::from_json(&mut r)?,
+                        );
+                        r.finish()?;
+                        Ok(d)
+                    })() {
+                        return Ok(doc);
+                    }
+                }
+                {
+                    let mut r = JsonReader::new(json, mode);
+                    if let Ok(doc) = (|| -> std::result::Result<Document, ReadError> {
+                        let d = Document::NotificationPermission(
+                            FromJson::from_json(&mut r)?,
+                        );
+                        r.finish()?;
+                        Ok(d)
+                    })() {
+                        return Ok(doc);
+                    }
+                }
+                Document::NotificationCustom(FromJson::from_json(&mut r)?)
+            }
+            "notification-intro" => {
+                Document::NotificationIntro(r.simple::<String>("notification-intro")?)
+            }
+            "notification-subject" => {
+                Document::NotificationSubject(
+                    r.simple::<String>("notification-subject")?,
+                )
+            }
+            "notifications" => Document::Notifications(FromJson::from_json(&mut r)?),
+            "orcid-id" => Document::OrcidId(FromJson::from_json(&mut r)?),
+            "orcid-identifier" => Document::OrcidIdentifier(FromJson::from_json(&mut r)?),
+            "organization" => Document::Organization(FromJson::from_json(&mut r)?),
+            "other-name" => Document::OtherName(FromJson::from_json(&mut r)?),
+            "other-names" => Document::OtherNames(FromJson::from_json(&mut r)?),
+            "peer-review" => Document::PeerReview(FromJson::from_json(&mut r)?),
+            "peer-review-summary" => {
+                Document::PeerReviewSummary(FromJson::from_json(&mut r)?)
+            }
+            "peer-reviews" => Document::PeerReviews(FromJson::from_json(&mut r)?),
+            "person" => Document::Person(FromJson::from_json(&mut r)?),
+            "personal-details" => Document::PersonalDetails(FromJson::from_json(&mut r)?),
+            "preferences" => Document::Preferences(FromJson::from_json(&mut r)?),
+            "professional-activities" => {
+                Document::ProfessionalActivities(FromJson::from_json(&mut r)?)
+            }
+            "professional-activity" => {
+                Document::ProfessionalActivity(FromJson::from_json(&mut r)?)
+            }
+            "publication-date" => Document::PublicationDate(FromJson::from_json(&mut r)?),
+            "qualification" => Document::Qualification(FromJson::from_json(&mut r)?),
+            "qualification-summary" => {
+                Document::QualificationSummary(FromJson::from_json(&mut r)?)
+            }
+            "qualifications" => Document::Qualifications(FromJson::from_json(&mut r)?),
+            "read-date" => {
+                Document::ReadDate(r.simple::<crate::xml::DateTime>("read-date")?)
+            }
+            "record" => Document::Record(FromJson::from_json(&mut r)?),
+            "record-summary" => Document::RecordSummary(FromJson::from_json(&mut r)?),
+            "research-resource" => {
+                Document::ResearchResource(FromJson::from_json(&mut r)?)
+            }
+            "research-resource-summary" => {
+                Document::ResearchResourceSummary(FromJson::from_json(&mut r)?)
+            }
+            "research-resources" => {
+                Document::ResearchResources(FromJson::from_json(&mut r)?)
+            }
+            "researcher-url" => Document::ResearcherUrl(FromJson::from_json(&mut r)?),
+            "researcher-urls" => Document::ResearcherUrls(FromJson::from_json(&mut r)?),
+            "search" => Document::Search(FromJson::from_json(&mut r)?),
+            "sent-date" => {
+                Document::SentDate(r.simple::<crate::xml::DateTime>("sent-date")?)
+            }
+            "service" => Document::Service(FromJson::from_json(&mut r)?),
+            "service-summary" => Document::ServiceSummary(FromJson::from_json(&mut r)?),
+            "services" => Document::Services(FromJson::from_json(&mut r)?),
+            "source" => Document::Source(FromJson::from_json(&mut r)?),
+            "source-orcid" => Document::SourceOrcid(FromJson::from_json(&mut r)?),
+            "start-date" => Document::StartDate(FromJson::from_json(&mut r)?),
+            "subtitle" => Document::Subtitle(r.simple::<String>("subtitle")?),
+            "summary:employment" => {
+                Document::SummaryEmployment(FromJson::from_json(&mut r)?)
+            }
+            "summary:employments" => {
+                Document::SummaryEmployments(FromJson::from_json(&mut r)?)
+            }
+            "summary:external-identifier" => {
+                Document::SummaryExternalIdentifier(FromJson::from_json(&mut r)?)
+            }
+            "summary:external-identifiers" => {
+                Document::SummaryExternalIdentifiers(FromJson::from_json(&mut r)?)
+            }
+            "summary:fundings" => Document::SummaryFundings(FromJson::from_json(&mut r)?),
+            "summary:peer-reviews" => {
+                Document::SummaryPeerReviews(FromJson::from_json(&mut r)?)
+            }
+            "summary:research-resources" => {
+                Document::SummaryResearchResources(FromJson::from_json(&mut r)?)
+            }
+            "summary:works" => Document::SummaryWorks(FromJson::from_json(&mut r)?),
+            "title" => Document::Title(r.simple::<String>("title")?),
+            "translated-title" => Document::TranslatedTitle(FromJson::from_json(&mut r)?),
+            "url" => Document::Url(r.simple::<String>("url")?),
+            "work" => Document::Work(FromJson::from_json(&mut r)?),
+            "work-summary" => Document::WorkSummary(FromJson::from_json(&mut r)?),
+            "works" => Document::Works(FromJson::from_json(&mut r)?),
+            _ => {
+                return Err(
+                    r
+                        .error_at(
+                            0,
+                            format!(
+                                "unknown kind {kind:?}; kinds are the names of ORCID's root elements: {}",
+                                Document::JSON_KINDS.join(", ")
+                            ),
+                        ),
+                );
+            }
+        };
+        r.finish()?;
+        Ok(doc)
+    }
+    /// Reads an ORCID JSON document of a kind from a string.
+    pub fn from_json_str(
+        json: &str,
+        kind: &str,
+        mode: Mode,
+    ) -> std::result::Result<Document, ReadError> {
+        Document::from_json_bytes(json.as_bytes(), kind, mode)
+    }
+    /// The kind of document, as [`Document::from_json_bytes`] takes it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Document::ActivitiesSummary(_) => "activities-summary",
+            Document::Address(_) => "address",
+            Document::Addresses(_) => "addresses",
+            Document::AffiliationGroup(_) => "affiliation-group",
+            Document::ApplicationGroupOrcid(_) => "application-group-orcid",
+            Document::ApplicationOrcid(_) => "application-orcid",
+            Document::ApprovalDate(_) => "approval-date",
+            Document::ArchivedDate(_) => "archived-date",
+            Document::Biography(_) => "biography",
+            Document::Bulk(_) => "bulk",
+            Document::Client(_) => "client",
+            Document::ContributorOrcid(_) => "contributor-orcid",
+            Document::Country(_) => "country",
+            Document::CreatedDate(_) => "created-date",
+            Document::CreditName(_) => "credit-name",
+            Document::Distinction(_) => "distinction",
+            Document::DistinctionSummary(_) => "distinction-summary",
+            Document::Distinctions(_) => "distinctions",
+            Document::Education(_) => "education",
+            Document::EducationQualification(_) => "education-qualification",
+            Document::EducationQualifications(_) => "education-qualifications",
+            Document::EducationSummary(_) => "education-summary",
+            Document::Educations(_) => "educations",
+            Document::Email(_) => "email",
+            Document::EmailDomain(_) => "email-domain",
+            Document::EmailDomains(_) => "email-domains",
+            Document::Emails(_) => "emails",
+            Document::Employment(_) => "employment",
+            Document::EmploymentSummary(_) => "employment-summary",
+            Document::Employments(_) => "employments",
+            Document::EndDate(_) => "end-date",
+            Document::Error(_) => "error",
+            Document::ExpandedSearch(_) => "expanded-search",
+            Document::ExternalId(_) => "external-id",
+            Document::ExternalIdentifier(_) => "external-identifier",
+            Document::ExternalIdentifiers(_) => "external-identifiers",
+            Document::ExternalIds(_) => "external-ids",
+            Document::Funding(_) => "funding",
+            Document::FundingSummary(_) => "funding-summary",
+            Document::Fundings(_) => "fundings",
+            Document::FuzzyDate(_) => "fuzzy-date",
+            Document::GroupIdRecord(_) => "group-id-record",
+            Document::GroupIdRecords(_) => "group-id-records",
+            Document::GroupOrcidIdentifier(_) => "group-orcid-identifier",
+            Document::History(_) => "history",
+            Document::InvitedPosition(_) => "invited-position",
+            Document::InvitedPositionSummary(_) => "invited-position-summary",
+            Document::InvitedPositions(_) => "invited-positions",
+            Document::Keyword(_) => "keyword",
+            Document::Keywords(_) => "keywords",
+            Document::LanguageCode(_) => "language-code",
+            Document::LastModifiedDate(_) => "last-modified-date",
+            Document::Membership(_) => "membership",
+            Document::MembershipSummary(_) => "membership-summary",
+            Document::Memberships(_) => "memberships",
+            Document::Name(_) => "name",
+            Document::NotificationCustom(_) => "notification",
+            Document::NotificationIntro(_) => "notification-intro",
+            Document::NotificationPermission(_) => "notification",
+            Document::NotificationSubject(_) => "notification-subject",
+            Document::Notifications(_) => "notifications",
+            Document::OrcidId(_) => "orcid-id",
+            Document::OrcidIdentifier(_) => "orcid-identifier",
+            Document::Organization(_) => "organization",
+            Document::OtherName(_) => "other-name",
+            Document::OtherNames(_) => "other-names",
+            Document::PeerReview(_) => "peer-review",
+            Document::PeerReviewSummary(_) => "peer-review-summary",
+            Document::PeerReviews(_) => "peer-reviews",
+            Document::Person(_) => "person",
+            Document::PersonalDetails(_) => "personal-details",
+            Document::Preferences(_) => "preferences",
+            Document::ProfessionalActivities(_) => "professional-activities",
+            Document::ProfessionalActivity(_) => "professional-activity",
+            Document::PublicationDate(_) => "publication-date",
+            Document::Qualification(_) => "qualification",
+            Document::QualificationSummary(_) => "qualification-summary",
+            Document::Qualifications(_) => "qualifications",
+            Document::ReadDate(_) => "read-date",
+            Document::Record(_) => "record",
+            Document::RecordSummary(_) => "record-summary",
+            Document::ResearchResource(_) => "research-resource",
+            Document::ResearchResourceSummary(_) => "research-resource-summary",
+            Document::ResearchResources(_) => "research-resources",
+            Document::ResearcherUrl(_) => "researcher-url",
+            Document::ResearcherUrls(_) => "researcher-urls",
+            Document::Search(_) => "search",
+            Document::SentDate(_) => "sent-date",
+            Document::Service(_) => "service",
+            Document::ServiceSummary(_) => "service-summary",
+            Document::Services(_) => "services",
+            Document::Source(_) => "source",
+            Document::SourceOrcid(_) => "source-orcid",
+            Document::StartDate(_) => "start-date",
+            Document::Subtitle(_) => "subtitle",
+            Document::SummaryEmployment(_) => "summary:employment",
+            Document::SummaryEmployments(_) => "summary:employments",
+            Document::SummaryExternalIdentifier(_) => "summary:external-identifier",
+            Document::SummaryExternalIdentifiers(_) => "summary:external-identifiers",
+            Document::SummaryFundings(_) => "summary:fundings",
+            Document::SummaryPeerReviews(_) => "summary:peer-reviews",
+            Document::SummaryResearchResources(_) => "summary:research-resources",
+            Document::SummaryWorks(_) => "summary:works",
+            Document::Title(_) => "title",
+            Document::TranslatedTitle(_) => "translated-title",
+            Document::Url(_) => "url",
+            Document::Work(_) => "work",
+            Document::WorkSummary(_) => "work-summary",
+            Document::Works(_) => "works",
+        }
+    }
+    /// Writes ORCID's JSON. `for_upload` leaves out what ORCID ignores or rejects on
+    /// input (read-only dates, source, path, transient normalised identifiers).
+    pub fn to_json_string(&self, for_upload: bool, pretty: bool) -> String {
+        let mut w = JsonWriter::new(for_upload, pretty);
+        match self {
+            Document::ActivitiesSummary(v) => v.to_json(&mut w),
+            Document::Address(v) => v.to_json(&mut w),
+            Document::Addresses(v) => v.to_json(&mut w),
+            Document::AffiliationGroup(v) => v.to_json(&mut w),
+            Document::ApplicationGroupOrcid(v) => v.to_json(&mut w),
+            Document::ApplicationOrcid(v) => v.to_json(&mut w),
+            Document::ApprovalDate(v) => crate::json::write_string(&mut w, v),
+            Document::ArchivedDate(v) => crate::json::write_string(&mut w, v),
+            Document::Biography(v) => v.to_json(&mut w),
+            Document::Bulk(v) => v.to_json(&mut w),
+            Document::Client(v) => v.to_json(&mut w),
+            Document::ContributorOrcid(v) => v.to_json(&mut w),
+            Document::Country(v) => v.to_json(&mut w),
+            Document::CreatedDate(v) => crate::json::write_string(&mut w, v),
+            Document::CreditName(v) => crate::json::write_string(&mut w, v),
+            Document::Distinction(v) => v.to_json(&mut w),
+            Document::DistinctionSummary(v) => v.to_json(&mut w),
+            Document::Distinctions(v) => v.to_json(&mut w),
+            Document::Education(v) => v.to_json(&mut w),
+            Document::EducationQualification(v) => v.to_json(&mut w),
+            Document::EducationQualifications(v) => v.to_json(&mut w),
+            Document::EducationSummary(v) => v.to_json(&mut w),
+            Document::Educations(v) => v.to_json(&mut w),
+            Document::Email(v) => v.to_json(&mut w),
+            Document::EmailDomain(v) => v.to_json(&mut w),
+            Document::EmailDomains(v) => v.to_json(&mut w),
+            Document::Emails(v) => v.to_json(&mut w),
+            Document::Employment(v) => v.to_json(&mut w),
+            Document::EmploymentSummary(v) => v.to_json(&mut w),
+            Document::Employments(v) => v.to_json(&mut w),
+            Document::EndDate(v) => v.to_json(&mut w),
+            Document::Error(v) => v.to_json(&mut w),
+            Document::ExpandedSearch(v) => v.to_json(&mut w),
+            Document::ExternalId(v) => v.to_json(&mut w),
+            Document::ExternalIdentifier(v) => v.to_json(&mut w),
+            Document::ExternalIdentifiers(v) => v.to_json(&mut w),
+            Document::ExternalIds(v) => v.to_json(&mut w),
+            Document::Funding(v) => v.to_json(&mut w),
+            Document::FundingSummary(v) => v.to_json(&mut w),
+            Document::Fundings(v) => v.to_json(&mut w),
+            Document::FuzzyDate(v) => v.to_json(&mut w),
+            Document::GroupIdRecord(v) => v.to_json(&mut w),
+            Document::GroupIdRecords(v) => v.to_json(&mut w),
+            Document::GroupOrcidIdentifier(v) => v.to_json(&mut w),
+            Document::History(v) => v.to_json(&mut w),
+            Document::InvitedPosition(v) => v.to_json(&mut w),
+            Document::InvitedPositionSummary(v) => v.to_json(&mut w),
+            Document::InvitedPositions(v) => v.to_json(&mut w),
+            Document::Keyword(v) => v.to_json(&mut w),
+            Document::Keywords(v) => v.to_json(&mut w),
+            Document::LanguageCode(v) => crate::json::write_string(&mut w, v),
+            Document::LastModifiedDate(v) => crate::json::write_string(&mut w, v),
+            Document::Membership(v) => v.to_json(&mut w),
+            Document::MembershipSummary(v) => v.to_json(&mut w),
+            Document::Memberships(v) => v.to_json(&mut w),
+            Document::Name(v) => v.to_json(&mut w),
+            Document::NotificationCustom(v) => v.to_json(&mut w),
+            Document::NotificationIntro(v) => crate::json::write_string(&mut w, v),
+            Document::NotificationPermission(v) => v.to_json(&mut w),
+            Document::NotificationSubject(v) => crate::json::write_string(&mut w, v),
+            Document::Notifications(v) => v.to_json(&mut w),
+            Document::OrcidId(v) => v.to_json(&mut w),
+            Document::OrcidIdentifier(v) => v.to_json(&mut w),
+            Document::Organization(v) => v.to_json(&mut w),
+            Document::OtherName(v) => v.to_json(&mut w),
+            Document::OtherNames(v) => v.to_json(&mut w),
+            Document::PeerReview(v) => v.to_json(&mut w),
+            Document::PeerReviewSummary(v) => v.to_json(&mut w),
+            Document::PeerReviews(v) => v.to_json(&mut w),
+            Document::Person(v) => v.to_json(&mut w),
+            Document::PersonalDetails(v) => v.to_json(&mut w),
+            Document::Preferences(v) => v.to_json(&mut w),
+            Document::ProfessionalActivities(v) => v.to_json(&mut w),
+            Document::ProfessionalActivity(v) => v.to_json(&mut w),
+            Document::PublicationDate(v) => v.to_json(&mut w),
+            Document::Qualification(v) => v.to_json(&mut w),
+            Document::QualificationSummary(v) => v.to_json(&mut w),
+            Document::Qualifications(v) => v.to_json(&mut w),
+            Document::ReadDate(v) => crate::json::write_string(&mut w, v),
+            Document::Record(v) => v.to_json(&mut w),
+            Document::RecordSummary(v) => v.to_json(&mut w),
+            Document::ResearchResource(v) => v.to_json(&mut w),
+            Document::ResearchResourceSummary(v) => v.to_json(&mut w),
+            Document::ResearchResources(v) => v.to_json(&mut w),
+            Document::ResearcherUrl(v) => v.to_json(&mut w),
+            Document::ResearcherUrls(v) => v.to_json(&mut w),
+            Document::Search(v) => v.to_json(&mut w),
+            Document::SentDate(v) => crate::json::write_string(&mut w, v),
+            Document::Service(v) => v.to_json(&mut w),
+            Document::ServiceSummary(v) => v.to_json(&mut w),
+            Document::Services(v) => v.to_json(&mut w),
+            Document::Source(v) => v.to_json(&mut w),
+            Document::SourceOrcid(v) => v.to_json(&mut w),
+            Document::StartDate(v) => v.to_json(&mut w),
+            Document::Subtitle(v) => crate::json::write_string(&mut w, v),
+            Document::SummaryEmployment(v) => v.to_json(&mut w),
+            Document::SummaryEmployments(v) => v.to_json(&mut w),
+            Document::SummaryExternalIdentifier(v) => v.to_json(&mut w),
+            Document::SummaryExternalIdentifiers(v) => v.to_json(&mut w),
+            Document::SummaryFundings(v) => v.to_json(&mut w),
+            Document::SummaryPeerReviews(v) => v.to_json(&mut w),
+            Document::SummaryResearchResources(v) => v.to_json(&mut w),
+            Document::SummaryWorks(v) => v.to_json(&mut w),
+            Document::Title(v) => crate::json::write_string(&mut w, v),
+            Document::TranslatedTitle(v) => v.to_json(&mut w),
+            Document::Url(v) => crate::json::write_string(&mut w, v),
+            Document::Work(v) => v.to_json(&mut w),
+            Document::WorkSummary(v) => v.to_json(&mut w),
+            Document::Works(v) => v.to_json(&mut w),
+        }
+        w.finish()
     }
     /// Writes the document.
     pub fn to_xml_string(&self, layout: Layout) -> String {
         let mut w = Writer::new(layout);
         match self {
-            Document::ActivitiesEmployments(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Activities, "employments"))
-            }
-            Document::ActivitiesFundings(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Activities, "fundings"))
-            }
-            Document::ActivitiesPeerReviews(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Activities, "peer-reviews"))
-            }
-            Document::ActivitiesResearchResources(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Activities, "research-resources"))
-            }
             Document::ActivitiesSummary(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Activities, "activities-summary"))
-            }
-            Document::ActivitiesWorks(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Activities, "works"))
             }
             Document::Address(v) => v.to_xml(&mut w, QName::new(Ns::Address, "address")),
             Document::Addresses(v) => {
@@ -1254,11 +1829,14 @@ impl Document {
                 v.to_xml(&mut w, QName::new(Ns::Summary, "email-domains"))
             }
             Document::Emails(v) => v.to_xml(&mut w, QName::new(Ns::Email, "emails")),
-            Document::EmploymentEmployment(v) => {
+            Document::Employment(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Employment, "employment"))
             }
             Document::EmploymentSummary(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Employment, "employment-summary"))
+            }
+            Document::Employments(v) => {
+                v.to_xml(&mut w, QName::new(Ns::Activities, "employments"))
             }
             Document::EndDate(v) => v.to_xml(&mut w, QName::new(Ns::Common, "end-date")),
             Document::Error(v) => v.to_xml(&mut w, QName::new(Ns::Error, "error")),
@@ -1268,13 +1846,13 @@ impl Document {
             Document::ExternalId(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Common, "external-id"))
             }
-            Document::ExternalIdentifierExternalIdentifier(v) => {
+            Document::ExternalIdentifier(v) => {
                 v.to_xml(
                     &mut w,
                     QName::new(Ns::ExternalIdentifier, "external-identifier"),
                 )
             }
-            Document::ExternalIdentifierExternalIdentifiers(v) => {
+            Document::ExternalIdentifiers(v) => {
                 v.to_xml(
                     &mut w,
                     QName::new(Ns::ExternalIdentifier, "external-identifiers"),
@@ -1286,6 +1864,9 @@ impl Document {
             Document::Funding(v) => v.to_xml(&mut w, QName::new(Ns::Funding, "funding")),
             Document::FundingSummary(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Funding, "funding-summary"))
+            }
+            Document::Fundings(v) => {
+                v.to_xml(&mut w, QName::new(Ns::Activities, "fundings"))
             }
             Document::FuzzyDate(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Common, "fuzzy-date"))
@@ -1368,6 +1949,9 @@ impl Document {
             Document::PeerReviewSummary(v) => {
                 v.to_xml(&mut w, QName::new(Ns::PeerReview, "peer-review-summary"))
             }
+            Document::PeerReviews(v) => {
+                v.to_xml(&mut w, QName::new(Ns::Activities, "peer-reviews"))
+            }
             Document::Person(v) => v.to_xml(&mut w, QName::new(Ns::Person, "person")),
             Document::PersonalDetails(v) => {
                 v.to_xml(&mut w, QName::new(Ns::PersonalDetails, "personal-details"))
@@ -1408,6 +1992,9 @@ impl Document {
                     &mut w,
                     QName::new(Ns::ResearchResource, "research-resource-summary"),
                 )
+            }
+            Document::ResearchResources(v) => {
+                v.to_xml(&mut w, QName::new(Ns::Activities, "research-resources"))
             }
             Document::ResearcherUrl(v) => {
                 v.to_xml(&mut w, QName::new(Ns::ResearcherUrl, "researcher-url"))
@@ -1469,6 +2056,7 @@ impl Document {
             Document::WorkSummary(v) => {
                 v.to_xml(&mut w, QName::new(Ns::Work, "work-summary"))
             }
+            Document::Works(v) => v.to_xml(&mut w, QName::new(Ns::Activities, "works")),
         }
         w.finish()
     }

@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `notification:` namespace, `http://www.orcid.org/ns/notification`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// The facets of `notification:ItemItemName`.
 pub static ITEM_ITEM_NAME: Facets = Facets {
@@ -311,6 +312,45 @@ impl ToXml for AuthorizationUrl {
         w.end(name);
     }
 }
+impl FromJson for AuthorizationUrl {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("notification:authorization-url")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "uri" => f0 = json::read_plain::<String>(r, "uri")?,
+                "path" => f1 = json::read_plain::<String>(r, "path")?,
+                "host" => f2 = json::read_plain::<String>(r, "host")?,
+                _ => r.unknown_key(&key, "notification:authorization-url")?,
+            }
+        }
+        Ok(Self {
+            uri: f0,
+            path: f1,
+            host: f2,
+        })
+    }
+}
+impl ToJson for AuthorizationUrl {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.uri {
+            w.key("uri");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.path {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.host {
+            w.key("host");
+            json::write_string(w, v);
+        }
+        w.end_object();
+    }
+}
 /// `notification:item`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
@@ -402,6 +442,49 @@ impl ToXml for Item {
         w.end(name);
     }
 }
+impl FromJson for Item {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("notification:item")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "item-type" => {
+                    f0 = json::read_plain::<
+                        super::notification::ActivityType,
+                    >(r, "item-type")?;
+                }
+                "item-name" => f1 = json::read_plain::<String>(r, "item-name")?,
+                "external-id" => f2 = json::read_object::<super::common::ExternalId>(r)?,
+                _ => r.unknown_key(&key, "notification:item")?,
+            }
+        }
+        Ok(Self {
+            item_type: r.required(f0, at, "notification:item", "item-type")?,
+            item_name: r.required(f1, at, "notification:item", "item-name")?,
+            external_id: f2,
+        })
+    }
+}
+impl ToJson for Item {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("item-type");
+            json::write_string(w, &self.item_type);
+        }
+        {
+            w.key("item-name");
+            json::write_string(w, &self.item_name);
+        }
+        if let Some(v) = &self.external_id {
+            w.key("external-id");
+            ToJson::to_json(v, w);
+        }
+        w.end_object();
+    }
+}
 /// `notification:items`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Items {
@@ -462,6 +545,39 @@ impl ToXml for Items {
             ToXml::to_xml(v, w, QName::new(Ns::Notification, "item"));
         }
         w.end(name);
+    }
+}
+impl FromJson for Items {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("notification:items")?;
+        let mut f0 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "item" => {
+                    f0 = json::read_list(
+                        r,
+                        |r| Ok(json::read_object::<super::notification::Item>(r)?),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "notification:items")?,
+            }
+        }
+        Ok(Self { items: f0 })
+    }
+}
+impl ToJson for Items {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if !self.items.is_empty() {
+            w.key("item");
+            w.begin_array();
+            for v in &self.items {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
     }
 }
 /// `notification:notification`
@@ -674,6 +790,110 @@ impl ToXml for NotificationCustom {
 }
 impl Element for NotificationCustom {
     const NAME: QName = QName::new(Ns::Notification, "notification");
+}
+impl FromJson for NotificationCustom {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("notification:notification")?;
+        let mut a_put_code = None;
+        let mut a_lang = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "lang" => a_lang = json::read_plain::<String>(r, "lang")?,
+                "notification-type" => {
+                    f0 = json::read_plain::<
+                        super::notification::CustomNotificationType,
+                    >(r, "notification-type")?;
+                }
+                "subject" => f1 = json::read_plain::<String>(r, "subject")?,
+                "body-text" => f2 = json::read_plain::<String>(r, "body-text")?,
+                "body-html" => f3 = json::read_plain::<String>(r, "body-html")?,
+                "created-date" => f4 = json::read_millis(r, "created-date")?,
+                "sent-date" => f5 = json::read_millis(r, "sent-date")?,
+                "read-date" => f6 = json::read_millis(r, "read-date")?,
+                "archived-date" => f7 = json::read_millis(r, "archived-date")?,
+                "source" => f8 = json::read_object::<super::common::Source>(r)?,
+                _ => r.unknown_key(&key, "notification:notification")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            lang: a_lang,
+            notification_type: r
+                .required(f0, at, "notification:notification", "notification-type")?,
+            subject: r.required(f1, at, "notification:notification", "subject")?,
+            body_text: r.required(f2, at, "notification:notification", "body-text")?,
+            body_html: r.required(f3, at, "notification:notification", "body-html")?,
+            created_date: f4,
+            sent_date: r.required(f5, at, "notification:notification", "sent-date")?,
+            read_date: f6,
+            archived_date: f7,
+            source: f8,
+        })
+    }
+}
+impl ToJson for NotificationCustom {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.lang) {
+            w.key("lang");
+            json::write_string(w, v);
+        }
+        {
+            w.key("notification-type");
+            json::write_string(w, &self.notification_type);
+        }
+        {
+            w.key("subject");
+            json::write_string(w, &self.subject);
+        }
+        {
+            w.key("body-text");
+            json::write_string(w, &self.body_text);
+        }
+        {
+            w.key("body-html");
+            json::write_string(w, &self.body_html);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        {
+            w.key("sent-date");
+            json::write_millis(w, &self.sent_date);
+        }
+        if let Some(v) = &self.read_date {
+            w.key("read-date");
+            json::write_millis(w, v);
+        }
+        if let Some(v) = &self.archived_date {
+            w.key("archived-date");
+            json::write_millis(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        w.end_object();
+    }
 }
 /// `notification:notification`
 #[derive(Debug, Clone, PartialEq)]
@@ -920,6 +1140,126 @@ impl ToXml for NotificationPermission {
 impl Element for NotificationPermission {
     const NAME: QName = QName::new(Ns::Notification, "notification");
 }
+impl FromJson for NotificationPermission {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("notification:notification")?;
+        let mut a_put_code = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "notification-type" => {
+                    f0 = json::read_plain::<
+                        super::notification::NotificationType,
+                    >(r, "notification-type")?;
+                }
+                "authorization-url" => {
+                    f1 = json::read_object::<super::notification::AuthorizationUrl>(r)?;
+                }
+                "notification-subject" => {
+                    f2 = json::read_plain::<String>(r, "notification-subject")?;
+                }
+                "notification-intro" => {
+                    f3 = json::read_plain::<String>(r, "notification-intro")?;
+                }
+                "items" => f4 = json::read_object::<super::notification::Items>(r)?,
+                "created-date" => f5 = json::read_millis(r, "created-date")?,
+                "sent-date" => f6 = json::read_millis(r, "sent-date")?,
+                "read-date" => f7 = json::read_millis(r, "read-date")?,
+                "actioned-date" => f8 = json::read_millis(r, "actioned-date")?,
+                "archived-date" => f9 = json::read_millis(r, "archived-date")?,
+                "source" => f10 = json::read_object::<super::common::Source>(r)?,
+                _ => r.unknown_key(&key, "notification:notification")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            notification_type: r
+                .required(f0, at, "notification:notification", "notification-type")?,
+            authorization_url: r
+                .required(f1, at, "notification:notification", "authorization-url")?,
+            notification_subject: r
+                .required(f2, at, "notification:notification", "notification-subject")?,
+            notification_intro: r
+                .required(f3, at, "notification:notification", "notification-intro")?,
+            items: r.required(f4, at, "notification:notification", "items")?,
+            created_date: f5,
+            sent_date: f6,
+            read_date: f7,
+            actioned_date: f8,
+            archived_date: f9,
+            source: f10,
+        })
+    }
+}
+impl ToJson for NotificationPermission {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        {
+            w.key("notification-type");
+            json::write_string(w, &self.notification_type);
+        }
+        {
+            w.key("authorization-url");
+            ToJson::to_json(&self.authorization_url, w);
+        }
+        {
+            w.key("notification-subject");
+            json::write_string(w, &self.notification_subject);
+        }
+        {
+            w.key("notification-intro");
+            json::write_string(w, &self.notification_intro);
+        }
+        {
+            w.key("items");
+            ToJson::to_json(&self.items, w);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if let Some(v) = &self.sent_date {
+            w.key("sent-date");
+            json::write_millis(w, v);
+        }
+        if let Some(v) = &self.read_date {
+            w.key("read-date");
+            json::write_millis(w, v);
+        }
+        if let Some(v) = &self.actioned_date {
+            w.key("actioned-date");
+            json::write_millis(w, v);
+        }
+        if let Some(v) = &self.archived_date {
+            w.key("archived-date");
+            json::write_millis(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        w.end_object();
+    }
+}
 /// `notification:notifications`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notifications {
@@ -987,4 +1327,41 @@ impl ToXml for Notifications {
 }
 impl Element for Notifications {
     const NAME: QName = QName::new(Ns::Notification, "notifications");
+}
+impl FromJson for Notifications {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("notification:notifications")?;
+        let mut f0 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "notification" => {
+                    f0 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<
+                                super::notification::NotificationPermission,
+                            >(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "notification:notifications")?,
+            }
+        }
+        Ok(Self { notifications: f0 })
+    }
+}
+impl ToJson for Notifications {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if !self.notifications.is_empty() {
+            w.key("notification");
+            w.begin_array();
+            for v in &self.notifications {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
 }

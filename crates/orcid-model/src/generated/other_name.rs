@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `other-name:` namespace, `http://www.orcid.org/ns/other-name`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// `other-name:other-name`
 #[derive(Debug, Clone, PartialEq)]
@@ -170,6 +171,92 @@ impl ToXml for OtherName {
 impl Element for OtherName {
     const NAME: QName = QName::new(Ns::OtherName, "other-name");
 }
+impl FromJson for OtherName {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("other-name:other-name")?;
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "display-index" => {
+                    a_display_index = json::read_plain::<String>(r, "display-index")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "source" => f2 = json::read_object::<super::common::Source>(r)?,
+                "content" => f3 = json::read_plain::<String>(r, "content")?,
+                _ => r.unknown_key(&key, "other-name:other-name")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            content: r.required(f3, at, "other-name:other-name", "content")?,
+        })
+    }
+}
+impl ToJson for OtherName {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.display_index) {
+            w.key("display-index");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        {
+            w.key("content");
+            json::write_string(w, &self.content);
+        }
+        w.end_object();
+    }
+}
 /// Container for other names.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OtherNames {
@@ -265,4 +352,55 @@ impl ToXml for OtherNames {
 }
 impl Element for OtherNames {
     const NAME: QName = QName::new(Ns::OtherName, "other-names");
+}
+impl FromJson for OtherNames {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("other-name:other-names")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "other-name" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(json::read_object::<super::other_name::OtherName>(r)?),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "other-name:other-names")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            last_modified_date: f0,
+            other_names: f1,
+        })
+    }
+}
+impl ToJson for OtherNames {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !self.other_names.is_empty() {
+            w.key("other-name");
+            w.begin_array();
+            for v in &self.other_names {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
 }

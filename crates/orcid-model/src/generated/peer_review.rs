@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `peer-review:` namespace, `http://www.orcid.org/ns/peer-review`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// `peer-review:peer-review`
 #[derive(Debug, Clone, PartialEq)]
@@ -365,6 +366,200 @@ impl ToXml for PeerReview {
 impl Element for PeerReview {
     const NAME: QName = QName::new(Ns::PeerReview, "peer-review");
 }
+impl FromJson for PeerReview {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("peer-review:peer-review")?;
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "display-index" => {
+                    a_display_index = json::read_plain::<String>(r, "display-index")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "source" => f2 = json::read_object::<super::common::Source>(r)?,
+                "reviewer-role" => {
+                    f3 = json::read_plain::<
+                        super::vocabulary::PeerReviewRole,
+                    >(r, "reviewer-role")?;
+                }
+                "review-identifiers" => {
+                    f4 = json::read_object::<super::common::ExternalIds>(r)?;
+                }
+                "review-url" => f5 = json::read_wrapped::<String>(r, "review-url")?,
+                "review-type" => {
+                    f6 = json::read_plain::<
+                        super::vocabulary::PeerReviewType,
+                    >(r, "review-type")?;
+                }
+                "review-completion-date" => {
+                    f7 = json::read_object::<super::common::FuzzyDate>(r)?;
+                }
+                "review-group-id" => {
+                    f8 = json::read_plain::<String>(r, "review-group-id")?;
+                }
+                "subject-external-identifier" => {
+                    f9 = json::read_object::<super::common::ExternalId>(r)?;
+                }
+                "subject-container-name" => {
+                    f10 = json::read_wrapped::<String>(r, "subject-container-name")?;
+                }
+                "subject-type" => {
+                    f11 = json::read_plain::<
+                        super::vocabulary::PeerReviewSubjectType,
+                    >(r, "subject-type")?;
+                }
+                "subject-name" => {
+                    f12 = json::read_object::<super::peer_review::SubjectName>(r)?;
+                }
+                "subject-url" => f13 = json::read_wrapped::<String>(r, "subject-url")?,
+                "convening-organization" => {
+                    f14 = json::read_object::<super::common::Organization>(r)?;
+                }
+                _ => r.unknown_key(&key, "peer-review:peer-review")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            reviewer_role: r
+                .required(f3, at, "peer-review:peer-review", "reviewer-role")?,
+            review_identifiers: r
+                .required(f4, at, "peer-review:peer-review", "review-identifiers")?,
+            review_url: f5,
+            review_type: r.required(f6, at, "peer-review:peer-review", "review-type")?,
+            review_completion_date: r
+                .required(f7, at, "peer-review:peer-review", "review-completion-date")?,
+            review_group_id: r
+                .required(f8, at, "peer-review:peer-review", "review-group-id")?,
+            subject_external_identifier: f9,
+            subject_container_name: f10,
+            subject_type: f11,
+            subject_name: f12,
+            subject_url: f13,
+            convening_organization: r
+                .required(f14, at, "peer-review:peer-review", "convening-organization")?,
+        })
+    }
+}
+impl ToJson for PeerReview {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.display_index) {
+            w.key("display-index");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        {
+            w.key("reviewer-role");
+            json::write_string(w, &self.reviewer_role);
+        }
+        {
+            w.key("review-identifiers");
+            ToJson::to_json(&self.review_identifiers, w);
+        }
+        if let Some(v) = &self.review_url {
+            w.key("review-url");
+            json::write_wrapped(w, v);
+        }
+        {
+            w.key("review-type");
+            json::write_string(w, &self.review_type);
+        }
+        {
+            w.key("review-completion-date");
+            ToJson::to_json(&self.review_completion_date, w);
+        }
+        {
+            w.key("review-group-id");
+            json::write_string(w, &self.review_group_id);
+        }
+        if let Some(v) = &self.subject_external_identifier {
+            w.key("subject-external-identifier");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.subject_container_name {
+            w.key("subject-container-name");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.subject_type {
+            w.key("subject-type");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.subject_name {
+            w.key("subject-name");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.subject_url {
+            w.key("subject-url");
+            json::write_wrapped(w, v);
+        }
+        {
+            w.key("convening-organization");
+            ToJson::to_json(&self.convening_organization, w);
+        }
+        w.end_object();
+    }
+}
 /// `peer-review:peer-review-summary`
 #[derive(Debug, Clone, PartialEq)]
 pub struct PeerReviewSummary {
@@ -635,6 +830,160 @@ impl ToXml for PeerReviewSummary {
 impl Element for PeerReviewSummary {
     const NAME: QName = QName::new(Ns::PeerReview, "peer-review-summary");
 }
+impl FromJson for PeerReviewSummary {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("peer-review:peer-review-summary")?;
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "display-index" => {
+                    a_display_index = json::read_plain::<String>(r, "display-index")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "source" => f2 = json::read_object::<super::common::Source>(r)?,
+                "reviewer-role" => {
+                    f3 = json::read_plain::<
+                        super::vocabulary::PeerReviewRole,
+                    >(r, "reviewer-role")?;
+                }
+                "external-ids" => {
+                    f4 = json::read_object::<super::common::ExternalIds>(r)?;
+                }
+                "review-url" => f5 = json::read_wrapped::<String>(r, "review-url")?,
+                "review-type" => {
+                    f6 = json::read_plain::<
+                        super::vocabulary::PeerReviewType,
+                    >(r, "review-type")?;
+                }
+                "completion-date" => {
+                    f7 = json::read_object::<super::common::FuzzyDate>(r)?;
+                }
+                "review-group-id" => {
+                    f8 = json::read_plain::<String>(r, "review-group-id")?;
+                }
+                "convening-organization" => {
+                    f9 = json::read_object::<super::common::Organization>(r)?;
+                }
+                _ => r.unknown_key(&key, "peer-review:peer-review-summary")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            reviewer_role: r
+                .required(f3, at, "peer-review:peer-review-summary", "reviewer-role")?,
+            external_ids: f4,
+            review_url: f5,
+            review_type: r
+                .required(f6, at, "peer-review:peer-review-summary", "review-type")?,
+            completion_date: r
+                .required(f7, at, "peer-review:peer-review-summary", "completion-date")?,
+            review_group_id: r
+                .required(f8, at, "peer-review:peer-review-summary", "review-group-id")?,
+            convening_organization: r
+                .required(
+                    f9,
+                    at,
+                    "peer-review:peer-review-summary",
+                    "convening-organization",
+                )?,
+        })
+    }
+}
+impl ToJson for PeerReviewSummary {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.display_index) {
+            w.key("display-index");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        {
+            w.key("reviewer-role");
+            json::write_string(w, &self.reviewer_role);
+        }
+        if let Some(v) = &self.external_ids {
+            w.key("external-ids");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.review_url {
+            w.key("review-url");
+            json::write_wrapped(w, v);
+        }
+        {
+            w.key("review-type");
+            json::write_string(w, &self.review_type);
+        }
+        {
+            w.key("completion-date");
+            ToJson::to_json(&self.completion_date, w);
+        }
+        {
+            w.key("review-group-id");
+            json::write_string(w, &self.review_group_id);
+        }
+        {
+            w.key("convening-organization");
+            ToJson::to_json(&self.convening_organization, w);
+        }
+        w.end_object();
+    }
+}
 /// Container for peer-review subject name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubjectName {
@@ -720,5 +1069,46 @@ impl ToXml for SubjectName {
             ToXml::to_xml(v, w, QName::new(Ns::Common, "translated-title"));
         }
         w.end(name);
+    }
+}
+impl FromJson for SubjectName {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("peer-review:subject-name")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "title" => f0 = json::read_wrapped::<String>(r, "title")?,
+                "subtitle" => f1 = json::read_wrapped::<String>(r, "subtitle")?,
+                "translated-title" => {
+                    f2 = json::read_object::<super::common::TranslatedTitle>(r)?;
+                }
+                _ => r.unknown_key(&key, "peer-review:subject-name")?,
+            }
+        }
+        Ok(Self {
+            title: r.required(f0, at, "peer-review:subject-name", "title")?,
+            subtitle: f1,
+            translated_title: f2,
+        })
+    }
+}
+impl ToJson for SubjectName {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("title");
+            json::write_wrapped(w, &self.title);
+        }
+        if let Some(v) = &self.subtitle {
+            w.key("subtitle");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.translated_title {
+            w.key("translated-title");
+            ToJson::to_json(v, w);
+        }
+        w.end_object();
     }
 }

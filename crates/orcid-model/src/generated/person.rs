@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `person:` namespace, `http://www.orcid.org/ns/person`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// `person:person`
 #[derive(Debug, Clone, PartialEq)]
@@ -215,4 +216,104 @@ impl ToXml for Person {
 }
 impl Element for Person {
     const NAME: QName = QName::new(Ns::Person, "person");
+}
+impl FromJson for Person {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("person:person")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "name" => f1 = json::read_object::<super::personal_details::Name>(r)?,
+                "other-names" => {
+                    f2 = json::read_object::<super::other_name::OtherNames>(r)?;
+                }
+                "biography" => {
+                    f3 = json::read_object::<super::personal_details::Biography>(r)?;
+                }
+                "researcher-urls" => {
+                    f4 = json::read_object::<super::researcher_url::ResearcherUrls>(r)?;
+                }
+                "emails" => f5 = json::read_object::<super::email::Emails>(r)?,
+                "addresses" => f6 = json::read_object::<super::address::Addresses>(r)?,
+                "keywords" => f7 = json::read_object::<super::keyword::Keywords>(r)?,
+                "external-identifiers" => {
+                    f8 = json::read_object::<
+                        super::external_identifier::ExternalIdentifiers,
+                    >(r)?;
+                }
+                _ => r.unknown_key(&key, "person:person")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            last_modified_date: f0,
+            name: f1,
+            other_names: f2,
+            biography: f3,
+            researcher_urls: f4,
+            emails: r.required(f5, at, "person:person", "emails")?,
+            addresses: f6,
+            keywords: f7,
+            external_identifiers: f8,
+        })
+    }
+}
+impl ToJson for Person {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if let Some(v) = &self.name {
+            w.key("name");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.other_names {
+            w.key("other-names");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.biography {
+            w.key("biography");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.researcher_urls {
+            w.key("researcher-urls");
+            ToJson::to_json(v, w);
+        }
+        {
+            w.key("emails");
+            ToJson::to_json(&self.emails, w);
+        }
+        if let Some(v) = &self.addresses {
+            w.key("addresses");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.keywords {
+            w.key("keywords");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.external_identifiers {
+            w.key("external-identifiers");
+            ToJson::to_json(v, w);
+        }
+        w.end_object();
+    }
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `personal-details:` namespace, `http://www.orcid.org/ns/personal-details`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// Description of the researcher's professional career.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,6 +134,67 @@ impl ToXml for Biography {
 }
 impl Element for Biography {
     const NAME: QName = QName::new(Ns::PersonalDetails, "biography");
+}
+impl FromJson for Biography {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("personal-details:biography")?;
+        let mut a_visibility = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "content" => f2 = json::read_plain::<String>(r, "content")?,
+                _ => r.unknown_key(&key, "personal-details:biography")?,
+            }
+        }
+        Ok(Self {
+            visibility: a_visibility,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            content: r.required(f2, at, "personal-details:biography", "content")?,
+        })
+    }
+}
+impl ToJson for Biography {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        {
+            w.key("content");
+            json::write_string(w, &self.content);
+        }
+        w.end_object();
+    }
 }
 /// Container for the researcher's first and last name.
 #[derive(Debug, Clone, PartialEq)]
@@ -294,6 +356,82 @@ impl ToXml for Name {
 impl Element for Name {
     const NAME: QName = QName::new(Ns::PersonalDetails, "name");
 }
+impl FromJson for Name {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("personal-details:name")?;
+        let mut a_visibility = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "given-names" => f2 = json::read_wrapped::<String>(r, "given-names")?,
+                "family-name" => f3 = json::read_wrapped::<String>(r, "family-name")?,
+                "credit-name" => f4 = json::read_wrapped::<String>(r, "credit-name")?,
+                "source" if r.null()? => {}
+                _ => r.unknown_key(&key, "personal-details:name")?,
+            }
+        }
+        Ok(Self {
+            visibility: a_visibility,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            given_names: f2,
+            family_name: f3,
+            credit_name: f4,
+        })
+    }
+}
+impl ToJson for Name {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if let Some(v) = &self.given_names {
+            w.key("given-names");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.family_name {
+            w.key("family-name");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.credit_name {
+            w.key("credit-name");
+            json::write_wrapped(w, v);
+        }
+        w.end_object();
+    }
+}
 /// `personal-details:personal-details`
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonalDetails {
@@ -425,4 +563,63 @@ impl ToXml for PersonalDetails {
 }
 impl Element for PersonalDetails {
     const NAME: QName = QName::new(Ns::PersonalDetails, "personal-details");
+}
+impl FromJson for PersonalDetails {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("personal-details:personal-details")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "name" => f1 = json::read_object::<super::personal_details::Name>(r)?,
+                "other-names" => {
+                    f2 = json::read_object::<super::other_name::OtherNames>(r)?;
+                }
+                "biography" => {
+                    f3 = json::read_object::<super::personal_details::Biography>(r)?;
+                }
+                _ => r.unknown_key(&key, "personal-details:personal-details")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            last_modified_date: f0,
+            name: f1,
+            other_names: f2,
+            biography: f3,
+        })
+    }
+}
+impl ToJson for PersonalDetails {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if let Some(v) = &self.name {
+            w.key("name");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.other_names {
+            w.key("other-names");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.biography {
+            w.key("biography");
+            ToJson::to_json(v, w);
+        }
+        w.end_object();
+    }
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `preferences:` namespace, `http://www.orcid.org/ns/preferences`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// Preferences set by the researcher or contributor.
 /// (currently language preference)
@@ -71,4 +72,31 @@ impl ToXml for Preferences {
 }
 impl Element for Preferences {
     const NAME: QName = QName::new(Ns::Preferences, "preferences");
+}
+impl FromJson for Preferences {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("preferences:preferences")?;
+        let mut f0 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "locale" => {
+                    f0 = json::read_plain::<super::vocabulary::Locale>(r, "locale")?;
+                }
+                _ => r.unknown_key(&key, "preferences:preferences")?,
+            }
+        }
+        Ok(Self {
+            locale: r.required(f0, at, "preferences:preferences", "locale")?,
+        })
+    }
+}
+impl ToJson for Preferences {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("locale");
+            json::write_string(w, &self.locale);
+        }
+        w.end_object();
+    }
 }

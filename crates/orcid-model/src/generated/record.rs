@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `record:` namespace, `http://www.orcid.org/ns/record`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// The container element for a researcher or
 /// contributor ORCID Record.
@@ -162,4 +163,70 @@ impl ToXml for Record {
 }
 impl Element for Record {
     const NAME: QName = QName::new(Ns::Record, "record");
+}
+impl FromJson for Record {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("record:record")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "orcid-identifier" => {
+                    f0 = json::read_object::<super::common::OrcidId>(r)?;
+                }
+                "preferences" => {
+                    f1 = json::read_object::<super::preferences::Preferences>(r)?;
+                }
+                "history" => f2 = json::read_object::<super::history::History>(r)?,
+                "person" => f3 = json::read_object::<super::person::Person>(r)?,
+                "activities-summary" => {
+                    f4 = json::read_object::<super::activities::ActivitiesSummary>(r)?;
+                }
+                _ => r.unknown_key(&key, "record:record")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            orcid_identifier: f0,
+            preferences: f1,
+            history: f2,
+            person: f3,
+            activities_summary: f4,
+        })
+    }
+}
+impl ToJson for Record {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.orcid_identifier {
+            w.key("orcid-identifier");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.preferences {
+            w.key("preferences");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.history {
+            w.key("history");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.person {
+            w.key("person");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.activities_summary {
+            w.key("activities-summary");
+            ToJson::to_json(v, w);
+        }
+        w.end_object();
+    }
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `research-resource:` namespace, `http://www.orcid.org/ns/research-resource`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// Container for host and proposal organisations
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +69,39 @@ impl ToXml for Hosts {
             ToXml::to_xml(v, w, QName::new(Ns::Common, "organization"));
         }
         w.end(name);
+    }
+}
+impl FromJson for Hosts {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("research-resource:hosts")?;
+        let mut f0 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "organization" => {
+                    f0 = json::read_list(
+                        r,
+                        |r| Ok(json::read_object::<super::common::Organization>(r)?),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "research-resource:hosts")?,
+            }
+        }
+        Ok(Self { organizations: f0 })
+    }
+}
+impl ToJson for Hosts {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if !self.organizations.is_empty() {
+            w.key("organization");
+            w.begin_array();
+            for v in &self.organizations {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
     }
 }
 /// Container for proposal that led to access
@@ -208,6 +242,73 @@ impl ToXml for Proposal {
             w.simple_element(QName::new(Ns::Common, "url"), v);
         }
         w.end(name);
+    }
+}
+impl FromJson for Proposal {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("research-resource:proposal")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "title" => {
+                    f0 = json::read_object::<
+                        super::research_resource::ResearchResourceTitle,
+                    >(r)?;
+                }
+                "hosts" => f1 = json::read_object::<super::research_resource::Hosts>(r)?,
+                "external-ids" => {
+                    f2 = json::read_object::<super::common::ExternalIds>(r)?;
+                }
+                "start-date" => f3 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "end-date" => f4 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "url" => f5 = json::read_wrapped::<String>(r, "url")?,
+                _ => r.unknown_key(&key, "research-resource:proposal")?,
+            }
+        }
+        Ok(Self {
+            title: r.required(f0, at, "research-resource:proposal", "title")?,
+            hosts: r.required(f1, at, "research-resource:proposal", "hosts")?,
+            external_ids: r
+                .required(f2, at, "research-resource:proposal", "external-ids")?,
+            start_date: f3,
+            end_date: f4,
+            url: f5,
+        })
+    }
+}
+impl ToJson for Proposal {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("title");
+            ToJson::to_json(&self.title, w);
+        }
+        {
+            w.key("hosts");
+            ToJson::to_json(&self.hosts, w);
+        }
+        {
+            w.key("external-ids");
+            ToJson::to_json(&self.external_ids, w);
+        }
+        if let Some(v) = &self.start_date {
+            w.key("start-date");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.end_date {
+            w.key("end-date");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.url {
+            w.key("url");
+            json::write_wrapped(w, v);
+        }
+        w.end_object();
     }
 }
 /// `research-resource:research-resource`
@@ -398,6 +499,122 @@ impl ToXml for ResearchResource {
 impl Element for ResearchResource {
     const NAME: QName = QName::new(Ns::ResearchResource, "research-resource");
 }
+impl FromJson for ResearchResource {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("research-resource:research-resource")?;
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "display-index" => {
+                    a_display_index = json::read_plain::<String>(r, "display-index")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "source" => f2 = json::read_object::<super::common::Source>(r)?,
+                "proposal" => {
+                    f3 = json::read_object::<super::research_resource::Proposal>(r)?;
+                }
+                "resource-item" => {
+                    f4 = Some(super::research_resource::ResourceItems {
+                        resource_items: json::read_list(
+                            r,
+                            |r| Ok(
+                                json::read_object::<
+                                    super::research_resource::ResourceItem,
+                                >(r)?,
+                            ),
+                        )?,
+                    });
+                }
+                _ => r.unknown_key(&key, "research-resource:research-resource")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            proposal: r
+                .required(f3, at, "research-resource:research-resource", "proposal")?,
+            resource_items: r
+                .required(
+                    f4,
+                    at,
+                    "research-resource:research-resource",
+                    "resource-item",
+                )?,
+        })
+    }
+}
+impl ToJson for ResearchResource {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.display_index) {
+            w.key("display-index");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        {
+            w.key("proposal");
+            ToJson::to_json(&self.proposal, w);
+        }
+        w.key("resource-item");
+        w.begin_array();
+        for v in &self.resource_items.resource_items {
+            w.element();
+            ToJson::to_json(v, w);
+        }
+        w.end_array();
+        w.end_object();
+    }
+}
 /// `research-resource:research-resource-summary`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResearchResourceSummary {
@@ -563,6 +780,100 @@ impl ToXml for ResearchResourceSummary {
 impl Element for ResearchResourceSummary {
     const NAME: QName = QName::new(Ns::ResearchResource, "research-resource-summary");
 }
+impl FromJson for ResearchResourceSummary {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("research-resource:research-resource-summary")?;
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "display-index" => {
+                    a_display_index = json::read_plain::<String>(r, "display-index")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "source" => f2 = json::read_object::<super::common::Source>(r)?,
+                "proposal" => {
+                    f3 = json::read_object::<super::research_resource::Proposal>(r)?;
+                }
+                _ => r.unknown_key(&key, "research-resource:research-resource-summary")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            proposal: r
+                .required(
+                    f3,
+                    at,
+                    "research-resource:research-resource-summary",
+                    "proposal",
+                )?,
+        })
+    }
+}
+impl ToJson for ResearchResourceSummary {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.display_index) {
+            w.key("display-index");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        {
+            w.key("proposal");
+            ToJson::to_json(&self.proposal, w);
+        }
+        w.end_object();
+    }
+}
 /// Container for titles of the proposal or resource-item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResearchResourceTitle {
@@ -636,6 +947,41 @@ impl ToXml for ResearchResourceTitle {
             ToXml::to_xml(v, w, QName::new(Ns::Common, "translated-title"));
         }
         w.end(name);
+    }
+}
+impl FromJson for ResearchResourceTitle {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("research-resource:research-resource-title")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "title" => f0 = json::read_wrapped::<String>(r, "title")?,
+                "translated-title" => {
+                    f1 = json::read_object::<super::common::TranslatedTitle>(r)?;
+                }
+                _ => r.unknown_key(&key, "research-resource:research-resource-title")?,
+            }
+        }
+        Ok(Self {
+            title: r
+                .required(f0, at, "research-resource:research-resource-title", "title")?,
+            translated_title: f1,
+        })
+    }
+}
+impl ToJson for ResearchResourceTitle {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("title");
+            json::write_wrapped(w, &self.title);
+        }
+        if let Some(v) = &self.translated_title {
+            w.key("translated-title");
+            ToJson::to_json(v, w);
+        }
+        w.end_object();
     }
 }
 /// Actual resources used
@@ -768,6 +1114,68 @@ impl ToXml for ResourceItem {
         w.end(name);
     }
 }
+impl FromJson for ResourceItem {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("research-resource:resource-item")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "resource-name" => f0 = json::read_plain::<String>(r, "resource-name")?,
+                "resource-type" => {
+                    f1 = json::read_plain::<
+                        super::vocabulary::ResearchResourceType,
+                    >(r, "resource-type")?;
+                }
+                "hosts" => f2 = json::read_object::<super::research_resource::Hosts>(r)?,
+                "external-ids" => {
+                    f3 = json::read_object::<super::common::ExternalIds>(r)?;
+                }
+                "url" => f4 = json::read_wrapped::<String>(r, "url")?,
+                _ => r.unknown_key(&key, "research-resource:resource-item")?,
+            }
+        }
+        Ok(Self {
+            resource_name: r
+                .required(f0, at, "research-resource:resource-item", "resource-name")?,
+            resource_type: r
+                .required(f1, at, "research-resource:resource-item", "resource-type")?,
+            hosts: r.required(f2, at, "research-resource:resource-item", "hosts")?,
+            external_ids: r
+                .required(f3, at, "research-resource:resource-item", "external-ids")?,
+            url: f4,
+        })
+    }
+}
+impl ToJson for ResourceItem {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("resource-name");
+            json::write_string(w, &self.resource_name);
+        }
+        {
+            w.key("resource-type");
+            json::write_string(w, &self.resource_type);
+        }
+        {
+            w.key("hosts");
+            ToJson::to_json(&self.hosts, w);
+        }
+        {
+            w.key("external-ids");
+            ToJson::to_json(&self.external_ids, w);
+        }
+        if let Some(v) = &self.url {
+            w.key("url");
+            json::write_wrapped(w, v);
+        }
+        w.end_object();
+    }
+}
 /// Container for resources
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResourceItems {
@@ -831,5 +1239,42 @@ impl ToXml for ResourceItems {
             ToXml::to_xml(v, w, QName::new(Ns::ResearchResource, "resource-item"));
         }
         w.end(name);
+    }
+}
+impl FromJson for ResourceItems {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("research-resource:resource-items")?;
+        let mut f0 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "resource-item" => {
+                    f0 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<
+                                super::research_resource::ResourceItem,
+                            >(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "research-resource:resource-items")?,
+            }
+        }
+        Ok(Self { resource_items: f0 })
+    }
+}
+impl ToJson for ResourceItems {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if !self.resource_items.is_empty() {
+            w.key("resource-item");
+            w.begin_array();
+            for v in &self.resource_items {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
     }
 }

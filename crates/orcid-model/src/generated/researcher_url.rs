@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `researcher-url:` namespace, `http://www.orcid.org/ns/researcher-url`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// `researcher-url:researcher-url`
 #[derive(Debug, Clone, PartialEq)]
@@ -183,6 +184,99 @@ impl ToXml for ResearcherUrl {
 impl Element for ResearcherUrl {
     const NAME: QName = QName::new(Ns::ResearcherUrl, "researcher-url");
 }
+impl FromJson for ResearcherUrl {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("researcher-url:researcher-url")?;
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "display-index" => {
+                    a_display_index = json::read_plain::<String>(r, "display-index")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "source" => f2 = json::read_object::<super::common::Source>(r)?,
+                "url-name" => f3 = json::read_plain::<String>(r, "url-name")?,
+                "url" => f4 = json::read_wrapped::<String>(r, "url")?,
+                _ => r.unknown_key(&key, "researcher-url:researcher-url")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            url_name: f3,
+            url: r.required(f4, at, "researcher-url:researcher-url", "url")?,
+        })
+    }
+}
+impl ToJson for ResearcherUrl {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.display_index) {
+            w.key("display-index");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        if let Some(v) = &self.url_name {
+            w.key("url-name");
+            json::write_string(w, v);
+        }
+        {
+            w.key("url");
+            json::write_wrapped(w, &self.url);
+        }
+        w.end_object();
+    }
+}
 /// Container for URLs of websites about or related to the researcher.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResearcherUrls {
@@ -281,4 +375,57 @@ impl ToXml for ResearcherUrls {
 }
 impl Element for ResearcherUrls {
     const NAME: QName = QName::new(Ns::ResearcherUrl, "researcher-urls");
+}
+impl FromJson for ResearcherUrls {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("researcher-url:researcher-urls")?;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
+                "researcher-url" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<super::researcher_url::ResearcherUrl>(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "researcher-url:researcher-urls")?,
+            }
+        }
+        Ok(Self {
+            path: a_path,
+            last_modified_date: f0,
+            researcher_urls: f1,
+        })
+    }
+}
+impl ToJson for ResearcherUrls {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !self.researcher_urls.is_empty() {
+            w.key("researcher-url");
+            w.begin_array();
+            for v in &self.researcher_urls {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `search:` namespace, `http://www.orcid.org/ns/search`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// The container element for the results when
 /// performing a search on the ORCID Registry. the num-found attribute
@@ -92,6 +93,48 @@ impl ToXml for Search {
 impl Element for Search {
     const NAME: QName = QName::new(Ns::Search, "search");
 }
+impl FromJson for Search {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("search:search")?;
+        let mut a_num_found = None;
+        let mut f0 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "num-found" => a_num_found = json::read_plain::<i64>(r, "num-found")?,
+                "result" => {
+                    f0 = json::read_list(
+                        r,
+                        |r| Ok(json::read_object::<super::search::SearchResult>(r)?),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "search:search")?,
+            }
+        }
+        Ok(Self {
+            num_found: a_num_found,
+            results: f0,
+        })
+    }
+}
+impl ToJson for Search {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.num_found) {
+            w.key("num-found");
+            json::write_raw(w, v);
+        }
+        if !self.results.is_empty() {
+            w.key("result");
+            w.begin_array();
+            for v in &self.results {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
 /// A single result when performing a search on the
 /// ORCID Registry.
 #[derive(Debug, Clone, PartialEq)]
@@ -150,5 +193,32 @@ impl ToXml for SearchResult {
             QName::new(Ns::Common, "orcid-identifier"),
         );
         w.end(name);
+    }
+}
+impl FromJson for SearchResult {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("search:result")?;
+        let mut f0 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "orcid-identifier" => {
+                    f0 = json::read_object::<super::common::OrcidId>(r)?;
+                }
+                _ => r.unknown_key(&key, "search:result")?,
+            }
+        }
+        Ok(Self {
+            orcid_identifier: r.required(f0, at, "search:result", "orcid-identifier")?,
+        })
+    }
+}
+impl ToJson for SearchResult {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("orcid-identifier");
+            ToJson::to_json(&self.orcid_identifier, w);
+        }
+        w.end_object();
     }
 }

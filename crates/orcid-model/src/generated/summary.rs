@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `summary:` namespace, `http://www.orcid.org/ns/summary`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// The pattern `[\s\S]*[^\s\n\r]+[\s\S]*`.
 pub static CREDIT_NAME_PATTERN: Pattern = Pattern::new(
@@ -308,6 +309,93 @@ impl ToXml for EducationQualification {
 impl Element for EducationQualification {
     const NAME: QName = QName::new(Ns::Summary, "education-qualification");
 }
+impl FromJson for EducationQualification {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("summary:education-qualification")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => f0 = json::read_plain::<i64>(r, "put-code")?,
+                "type" => {
+                    f1 = json::read_plain::<
+                        super::summary::EducationQualificationType,
+                    >(r, "type")?;
+                }
+                "organization-name" => {
+                    f2 = json::read_plain::<String>(r, "organization-name")?;
+                }
+                "role" => f3 = json::read_plain::<String>(r, "role")?,
+                "url" => f4 = json::read_plain::<String>(r, "url")?,
+                "start-date" => f5 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "end-date" => f6 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "validated" => f7 = json::read_plain::<bool>(r, "validated")?,
+                _ => r.unknown_key(&key, "summary:education-qualification")?,
+            }
+        }
+        Ok(Self {
+            put_code: r.required(f0, at, "summary:education-qualification", "put-code")?,
+            kind: r.required(f1, at, "summary:education-qualification", "type")?,
+            organization_name: r
+                .required(
+                    f2,
+                    at,
+                    "summary:education-qualification",
+                    "organization-name",
+                )?,
+            role: r.required(f3, at, "summary:education-qualification", "role")?,
+            url: f4,
+            start_date: f5,
+            end_date: f6,
+            validated: r
+                .required(f7, at, "summary:education-qualification", "validated")?,
+        })
+    }
+}
+impl ToJson for EducationQualification {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("put-code");
+            json::write_raw(w, &self.put_code);
+        }
+        {
+            w.key("type");
+            json::write_string(w, &self.kind);
+        }
+        {
+            w.key("organization-name");
+            json::write_string(w, &self.organization_name);
+        }
+        {
+            w.key("role");
+            json::write_string(w, &self.role);
+        }
+        if let Some(v) = &self.url {
+            w.key("url");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.start_date {
+            w.key("start-date");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.end_date {
+            w.key("end-date");
+            ToJson::to_json(v, w);
+        }
+        {
+            w.key("validated");
+            json::write_raw(w, &self.validated);
+        }
+        w.end_object();
+    }
+}
 /// `summary:education-qualifications`
 #[derive(Debug, Clone, PartialEq)]
 pub struct EducationQualifications {
@@ -384,6 +472,52 @@ impl ToXml for EducationQualifications {
 }
 impl Element for EducationQualifications {
     const NAME: QName = QName::new(Ns::Summary, "education-qualifications");
+}
+impl FromJson for EducationQualifications {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("summary:education-qualifications")?;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "count" => f0 = json::read_plain::<i32>(r, "count")?,
+                "education-qualification" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<
+                                super::summary::EducationQualification,
+                            >(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "summary:education-qualifications")?,
+            }
+        }
+        Ok(Self {
+            count: r.required(f0, at, "summary:education-qualifications", "count")?,
+            education_qualifications: f1,
+        })
+    }
+}
+impl ToJson for EducationQualifications {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("count");
+            json::write_raw(w, &self.count);
+        }
+        if !self.education_qualifications.is_empty() {
+            w.key("education-qualification");
+            w.begin_array();
+            for v in &self.education_qualifications {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
 }
 /// `summary:email-domain`
 #[derive(Debug, Clone, PartialEq)]
@@ -497,6 +631,56 @@ impl ToXml for EmailDomain {
 impl Element for EmailDomain {
     const NAME: QName = QName::new(Ns::Summary, "email-domain");
 }
+impl FromJson for EmailDomain {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("summary:email-domain")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "value" => f0 = json::read_plain::<String>(r, "value")?,
+                "verification-date" => f1 = json::read_millis(r, "verification-date")?,
+                "created-date" => f2 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f3 = json::read_millis(r, "last-modified-date")?,
+                _ => r.unknown_key(&key, "summary:email-domain")?,
+            }
+        }
+        Ok(Self {
+            value: r.required(f0, at, "summary:email-domain", "value")?,
+            verification_date: f1,
+            created_date: f2,
+            last_modified_date: f3,
+        })
+    }
+}
+impl ToJson for EmailDomain {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("value");
+            json::write_string(w, &self.value);
+        }
+        if let Some(v) = &self.verification_date {
+            w.key("verification-date");
+            json::write_millis(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        w.end_object();
+    }
+}
 /// `summary:email-domains`
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailDomains {
@@ -570,6 +754,48 @@ impl ToXml for EmailDomains {
 }
 impl Element for EmailDomains {
     const NAME: QName = QName::new(Ns::Summary, "email-domains");
+}
+impl FromJson for EmailDomains {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("summary:email-domains")?;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "count" => f0 = json::read_plain::<i32>(r, "count")?,
+                "email-domain" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(json::read_object::<super::summary::EmailDomain>(r)?),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "summary:email-domains")?,
+            }
+        }
+        Ok(Self {
+            count: r.required(f0, at, "summary:email-domains", "count")?,
+            email_domains: f1,
+        })
+    }
+}
+impl ToJson for EmailDomains {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("count");
+            json::write_raw(w, &self.count);
+        }
+        if !self.email_domains.is_empty() {
+            w.key("email-domain");
+            w.begin_array();
+            for v in &self.email_domains {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
 }
 /// `summary:employment`
 #[derive(Debug, Clone, PartialEq)]
@@ -739,6 +965,83 @@ impl ToXml for Employment {
 impl Element for Employment {
     const NAME: QName = QName::new(Ns::Summary, "employment");
 }
+impl FromJson for Employment {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("summary:employment")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => f0 = json::read_plain::<i64>(r, "put-code")?,
+                "type" => f1 = json::read_plain::<String>(r, "type")?,
+                "organization-name" => {
+                    f2 = json::read_plain::<String>(r, "organization-name")?;
+                }
+                "role" => f3 = json::read_plain::<String>(r, "role")?,
+                "url" => f4 = json::read_plain::<String>(r, "url")?,
+                "start-date" => f5 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "end-date" => f6 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "validated" => f7 = json::read_plain::<bool>(r, "validated")?,
+                _ => r.unknown_key(&key, "summary:employment")?,
+            }
+        }
+        Ok(Self {
+            put_code: r.required(f0, at, "summary:employment", "put-code")?,
+            kind: r.required(f1, at, "summary:employment", "type")?,
+            organization_name: r
+                .required(f2, at, "summary:employment", "organization-name")?,
+            role: r.required(f3, at, "summary:employment", "role")?,
+            url: f4,
+            start_date: f5,
+            end_date: f6,
+            validated: r.required(f7, at, "summary:employment", "validated")?,
+        })
+    }
+}
+impl ToJson for Employment {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("put-code");
+            json::write_raw(w, &self.put_code);
+        }
+        {
+            w.key("type");
+            json::write_string(w, &self.kind);
+        }
+        {
+            w.key("organization-name");
+            json::write_string(w, &self.organization_name);
+        }
+        {
+            w.key("role");
+            json::write_string(w, &self.role);
+        }
+        if let Some(v) = &self.url {
+            w.key("url");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.start_date {
+            w.key("start-date");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.end_date {
+            w.key("end-date");
+            ToJson::to_json(v, w);
+        }
+        {
+            w.key("validated");
+            json::write_raw(w, &self.validated);
+        }
+        w.end_object();
+    }
+}
 /// `summary:employments`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Employments {
@@ -812,6 +1115,48 @@ impl ToXml for Employments {
 }
 impl Element for Employments {
     const NAME: QName = QName::new(Ns::Summary, "employments");
+}
+impl FromJson for Employments {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("summary:employments")?;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "count" => f0 = json::read_plain::<i32>(r, "count")?,
+                "employment" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(json::read_object::<super::summary::Employment>(r)?),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "summary:employments")?,
+            }
+        }
+        Ok(Self {
+            count: r.required(f0, at, "summary:employments", "count")?,
+            employments: f1,
+        })
+    }
+}
+impl ToJson for Employments {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("count");
+            json::write_raw(w, &self.count);
+        }
+        if !self.employments.is_empty() {
+            w.key("employment");
+            w.begin_array();
+            for v in &self.employments {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
 }
 /// `summary:external-identifier`
 #[derive(Debug, Clone, PartialEq)]
@@ -936,6 +1281,66 @@ impl ToXml for ExternalIdentifier {
 impl Element for ExternalIdentifier {
     const NAME: QName = QName::new(Ns::Summary, "external-identifier");
 }
+impl FromJson for ExternalIdentifier {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("summary:external-identifier")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => f0 = json::read_plain::<i64>(r, "put-code")?,
+                "external-id-type" => {
+                    f1 = json::read_plain::<String>(r, "external-id-type")?;
+                }
+                "external-id-value" => {
+                    f2 = json::read_plain::<String>(r, "external-id-value")?;
+                }
+                "external-id-url" => {
+                    f3 = json::read_plain::<String>(r, "external-id-url")?;
+                }
+                "validated" => f4 = json::read_plain::<bool>(r, "validated")?,
+                _ => r.unknown_key(&key, "summary:external-identifier")?,
+            }
+        }
+        Ok(Self {
+            put_code: r.required(f0, at, "summary:external-identifier", "put-code")?,
+            external_id_type: r
+                .required(f1, at, "summary:external-identifier", "external-id-type")?,
+            external_id_value: f2,
+            external_id_url: f3,
+            validated: r.required(f4, at, "summary:external-identifier", "validated")?,
+        })
+    }
+}
+impl ToJson for ExternalIdentifier {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("put-code");
+            json::write_raw(w, &self.put_code);
+        }
+        {
+            w.key("external-id-type");
+            json::write_string(w, &self.external_id_type);
+        }
+        if let Some(v) = &self.external_id_value {
+            w.key("external-id-value");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.external_id_url {
+            w.key("external-id-url");
+            json::write_string(w, v);
+        }
+        {
+            w.key("validated");
+            json::write_raw(w, &self.validated);
+        }
+        w.end_object();
+    }
+}
 /// `summary:external-identifiers`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExternalIdentifiers {
@@ -1005,6 +1410,41 @@ impl ToXml for ExternalIdentifiers {
 }
 impl Element for ExternalIdentifiers {
     const NAME: QName = QName::new(Ns::Summary, "external-identifiers");
+}
+impl FromJson for ExternalIdentifiers {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("summary:external-identifiers")?;
+        let mut f0 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "external-identifier" => {
+                    f0 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<super::summary::ExternalIdentifier>(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "summary:external-identifiers")?,
+            }
+        }
+        Ok(Self { external_identifiers: f0 })
+    }
+}
+impl ToJson for ExternalIdentifiers {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if !self.external_identifiers.is_empty() {
+            w.key("external-identifier");
+            w.begin_array();
+            for v in &self.external_identifiers {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
 }
 /// `summary:fundings`
 #[derive(Debug, Clone, PartialEq)]
@@ -1081,6 +1521,41 @@ impl ToXml for Fundings {
 }
 impl Element for Fundings {
     const NAME: QName = QName::new(Ns::Summary, "fundings");
+}
+impl FromJson for Fundings {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("summary:fundings")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "self-asserted-count" => {
+                    f0 = json::read_plain::<i32>(r, "self-asserted-count")?;
+                }
+                "validated-count" => f1 = json::read_plain::<i32>(r, "validated-count")?,
+                _ => r.unknown_key(&key, "summary:fundings")?,
+            }
+        }
+        Ok(Self {
+            self_asserted_count: r
+                .required(f0, at, "summary:fundings", "self-asserted-count")?,
+            validated_count: r.required(f1, at, "summary:fundings", "validated-count")?,
+        })
+    }
+}
+impl ToJson for Fundings {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("self-asserted-count");
+            json::write_raw(w, &self.self_asserted_count);
+        }
+        {
+            w.key("validated-count");
+            json::write_raw(w, &self.validated_count);
+        }
+        w.end_object();
+    }
 }
 /// `summary:peer-reviews`
 #[derive(Debug, Clone, PartialEq)]
@@ -1171,6 +1646,55 @@ impl ToXml for PeerReviews {
 impl Element for PeerReviews {
     const NAME: QName = QName::new(Ns::Summary, "peer-reviews");
 }
+impl FromJson for PeerReviews {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("summary:peer-reviews")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "peer-review-publication-grants" => {
+                    f0 = json::read_plain::<i32>(r, "peer-review-publication-grants")?;
+                }
+                "self-asserted-count" => {
+                    f1 = json::read_plain::<i32>(r, "self-asserted-count")?;
+                }
+                "total" => f2 = json::read_plain::<i32>(r, "total")?,
+                _ => r.unknown_key(&key, "summary:peer-reviews")?,
+            }
+        }
+        Ok(Self {
+            peer_review_publication_grants: r
+                .required(
+                    f0,
+                    at,
+                    "summary:peer-reviews",
+                    "peer-review-publication-grants",
+                )?,
+            self_asserted_count: f1,
+            total: r.required(f2, at, "summary:peer-reviews", "total")?,
+        })
+    }
+}
+impl ToJson for PeerReviews {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("peer-review-publication-grants");
+            json::write_raw(w, &self.peer_review_publication_grants);
+        }
+        if let Some(v) = &self.self_asserted_count {
+            w.key("self-asserted-count");
+            json::write_raw(w, v);
+        }
+        {
+            w.key("total");
+            json::write_raw(w, &self.total);
+        }
+        w.end_object();
+    }
+}
 /// `summary:professional-activities`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProfessionalActivities {
@@ -1247,6 +1771,50 @@ impl ToXml for ProfessionalActivities {
 }
 impl Element for ProfessionalActivities {
     const NAME: QName = QName::new(Ns::Summary, "professional-activities");
+}
+impl FromJson for ProfessionalActivities {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("summary:professional-activities")?;
+        let mut f0 = None;
+        let mut f1 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "count" => f0 = json::read_plain::<i32>(r, "count")?,
+                "professional-activity" => {
+                    f1 = json::read_list(
+                        r,
+                        |r| Ok(
+                            json::read_object::<super::summary::ProfessionalActivity>(r)?,
+                        ),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "summary:professional-activities")?,
+            }
+        }
+        Ok(Self {
+            count: r.required(f0, at, "summary:professional-activities", "count")?,
+            professional_activities: f1,
+        })
+    }
+}
+impl ToJson for ProfessionalActivities {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("count");
+            json::write_raw(w, &self.count);
+        }
+        if !self.professional_activities.is_empty() {
+            w.key("professional-activity");
+            w.begin_array();
+            for v in &self.professional_activities {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
 }
 /// `summary:professional-activity`
 #[derive(Debug, Clone, PartialEq)]
@@ -1420,6 +1988,87 @@ impl ToXml for ProfessionalActivity {
 }
 impl Element for ProfessionalActivity {
     const NAME: QName = QName::new(Ns::Summary, "professional-activity");
+}
+impl FromJson for ProfessionalActivity {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("summary:professional-activity")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => f0 = json::read_plain::<i64>(r, "put-code")?,
+                "type" => {
+                    f1 = json::read_plain::<
+                        super::summary::ProfessionalActivityType,
+                    >(r, "type")?;
+                }
+                "organization-name" => {
+                    f2 = json::read_plain::<String>(r, "organization-name")?;
+                }
+                "role" => f3 = json::read_plain::<String>(r, "role")?,
+                "url" => f4 = json::read_plain::<String>(r, "url")?,
+                "start-date" => f5 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "end-date" => f6 = json::read_object::<super::common::FuzzyDate>(r)?,
+                "validated" => f7 = json::read_plain::<bool>(r, "validated")?,
+                _ => r.unknown_key(&key, "summary:professional-activity")?,
+            }
+        }
+        Ok(Self {
+            put_code: r.required(f0, at, "summary:professional-activity", "put-code")?,
+            kind: r.required(f1, at, "summary:professional-activity", "type")?,
+            organization_name: r
+                .required(f2, at, "summary:professional-activity", "organization-name")?,
+            role: r.required(f3, at, "summary:professional-activity", "role")?,
+            url: f4,
+            start_date: f5,
+            end_date: f6,
+            validated: r.required(f7, at, "summary:professional-activity", "validated")?,
+        })
+    }
+}
+impl ToJson for ProfessionalActivity {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("put-code");
+            json::write_raw(w, &self.put_code);
+        }
+        {
+            w.key("type");
+            json::write_string(w, &self.kind);
+        }
+        {
+            w.key("organization-name");
+            json::write_string(w, &self.organization_name);
+        }
+        {
+            w.key("role");
+            json::write_string(w, &self.role);
+        }
+        if let Some(v) = &self.url {
+            w.key("url");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.start_date {
+            w.key("start-date");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.end_date {
+            w.key("end-date");
+            ToJson::to_json(v, w);
+        }
+        {
+            w.key("validated");
+            json::write_raw(w, &self.validated);
+        }
+        w.end_object();
+    }
 }
 /// `summary:record-summary`
 #[derive(Debug, Clone, PartialEq)]
@@ -1677,6 +2326,138 @@ impl ToXml for RecordSummary {
 impl Element for RecordSummary {
     const NAME: QName = QName::new(Ns::Summary, "record-summary");
 }
+impl FromJson for RecordSummary {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("summary:record-summary")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "credit-name" => f2 = json::read_plain::<String>(r, "credit-name")?,
+                "orcid-identifier" => {
+                    f3 = json::read_object::<super::common::OrcidId>(r)?;
+                }
+                "external-identifiers" => {
+                    f4 = json::read_object::<super::summary::ExternalIdentifiers>(r)?;
+                }
+                "employments" => {
+                    f5 = json::read_object::<super::summary::Employments>(r)?;
+                }
+                "professional-activities" => {
+                    f6 = json::read_object::<super::summary::ProfessionalActivities>(r)?;
+                }
+                "fundings" => f7 = json::read_object::<super::summary::Fundings>(r)?,
+                "works" => f8 = json::read_object::<super::summary::Works>(r)?,
+                "peer-reviews" => {
+                    f9 = json::read_object::<super::summary::PeerReviews>(r)?;
+                }
+                "education-qualifications" => {
+                    f10 = json::read_object::<
+                        super::summary::EducationQualifications,
+                    >(r)?;
+                }
+                "research-resources" => {
+                    f11 = json::read_object::<super::summary::ResearchResources>(r)?;
+                }
+                "email-domains" => {
+                    f12 = json::read_object::<super::summary::EmailDomains>(r)?;
+                }
+                _ => r.unknown_key(&key, "summary:record-summary")?,
+            }
+        }
+        Ok(Self {
+            created_date: f0,
+            last_modified_date: f1,
+            credit_name: f2,
+            orcid_identifier: r
+                .required(f3, at, "summary:record-summary", "orcid-identifier")?,
+            external_identifiers: f4,
+            employments: f5,
+            professional_activities: f6,
+            fundings: f7,
+            works: f8,
+            peer_reviews: f9,
+            education_qualifications: f10,
+            research_resources: f11,
+            email_domains: f12,
+        })
+    }
+}
+impl ToJson for RecordSummary {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if let Some(v) = &self.credit_name {
+            w.key("credit-name");
+            json::write_string(w, v);
+        }
+        {
+            w.key("orcid-identifier");
+            ToJson::to_json(&self.orcid_identifier, w);
+        }
+        if let Some(v) = &self.external_identifiers {
+            w.key("external-identifiers");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.employments {
+            w.key("employments");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.professional_activities {
+            w.key("professional-activities");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.fundings {
+            w.key("fundings");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.works {
+            w.key("works");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.peer_reviews {
+            w.key("peer-reviews");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.education_qualifications {
+            w.key("education-qualifications");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.research_resources {
+            w.key("research-resources");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.email_domains {
+            w.key("email-domains");
+            ToJson::to_json(v, w);
+        }
+        w.end_object();
+    }
+}
 /// `summary:research-resources`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResearchResources {
@@ -1753,6 +2534,42 @@ impl ToXml for ResearchResources {
 impl Element for ResearchResources {
     const NAME: QName = QName::new(Ns::Summary, "research-resources");
 }
+impl FromJson for ResearchResources {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("summary:research-resources")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "self-asserted-count" => {
+                    f0 = json::read_plain::<i32>(r, "self-asserted-count")?;
+                }
+                "validated-count" => f1 = json::read_plain::<i32>(r, "validated-count")?,
+                _ => r.unknown_key(&key, "summary:research-resources")?,
+            }
+        }
+        Ok(Self {
+            self_asserted_count: r
+                .required(f0, at, "summary:research-resources", "self-asserted-count")?,
+            validated_count: r
+                .required(f1, at, "summary:research-resources", "validated-count")?,
+        })
+    }
+}
+impl ToJson for ResearchResources {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("self-asserted-count");
+            json::write_raw(w, &self.self_asserted_count);
+        }
+        {
+            w.key("validated-count");
+            json::write_raw(w, &self.validated_count);
+        }
+        w.end_object();
+    }
+}
 /// `summary:works`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Works {
@@ -1828,4 +2645,39 @@ impl ToXml for Works {
 }
 impl Element for Works {
     const NAME: QName = QName::new(Ns::Summary, "works");
+}
+impl FromJson for Works {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("summary:works")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "self-asserted-count" => {
+                    f0 = json::read_plain::<i32>(r, "self-asserted-count")?;
+                }
+                "validated-count" => f1 = json::read_plain::<i32>(r, "validated-count")?,
+                _ => r.unknown_key(&key, "summary:works")?,
+            }
+        }
+        Ok(Self {
+            self_asserted_count: r
+                .required(f0, at, "summary:works", "self-asserted-count")?,
+            validated_count: r.required(f1, at, "summary:works", "validated-count")?,
+        })
+    }
+}
+impl ToJson for Works {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("self-asserted-count");
+            json::write_raw(w, &self.self_asserted_count);
+        }
+        {
+            w.key("validated-count");
+            json::write_raw(w, &self.validated_count);
+        }
+        w.end_object();
+    }
 }

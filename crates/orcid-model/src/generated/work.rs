@@ -2,11 +2,12 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `work:` namespace, `http://www.orcid.org/ns/work`.
-#![allow(unused_imports, clippy::all)]
+#![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
     Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
     Reader, SimpleType, Start, StructSchema, ToXml, Writer,
 };
+use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// Indication of where in the contributor list the
 /// collaborator or other contributor's name would appear
@@ -136,6 +137,42 @@ impl ToXml for Citation {
         w.end(name);
     }
 }
+impl FromJson for Citation {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("work:citation")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "citation-type" => {
+                    f0 = json::read_plain::<
+                        super::vocabulary::CitationType,
+                    >(r, "citation-type")?;
+                }
+                "citation-value" => f1 = json::read_plain::<String>(r, "citation-value")?,
+                _ => r.unknown_key(&key, "work:citation")?,
+            }
+        }
+        Ok(Self {
+            citation_type: r.required(f0, at, "work:citation", "citation-type")?,
+            citation_value: r.required(f1, at, "work:citation", "citation-value")?,
+        })
+    }
+}
+impl ToJson for Citation {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("citation-type");
+            json::write_string(w, &self.citation_type);
+        }
+        {
+            w.key("citation-value");
+            json::write_string(w, &self.citation_value);
+        }
+        w.end_object();
+    }
+}
 /// A collaborator or other contributor to a work or
 /// other orcid-activity
 #[derive(Debug, Clone, PartialEq)]
@@ -251,6 +288,58 @@ impl ToXml for Contributor {
         w.end(name);
     }
 }
+impl FromJson for Contributor {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("work:contributor")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "contributor-orcid" => {
+                    f0 = json::read_object::<super::common::OrcidId>(r)?;
+                }
+                "credit-name" => f1 = json::read_wrapped::<String>(r, "credit-name")?,
+                "contributor-email" => {
+                    f2 = json::read_wrapped::<String>(r, "contributor-email")?;
+                }
+                "contributor-attributes" => {
+                    f3 = json::read_object::<super::work::ContributorAttributes>(r)?;
+                }
+                _ => r.unknown_key(&key, "work:contributor")?,
+            }
+        }
+        Ok(Self {
+            contributor_orcid: f0,
+            credit_name: f1,
+            contributor_email: f2,
+            contributor_attributes: f3,
+        })
+    }
+}
+impl ToJson for Contributor {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.contributor_orcid {
+            w.key("contributor-orcid");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.credit_name {
+            w.key("credit-name");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.contributor_email {
+            w.key("contributor-email");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.contributor_attributes {
+            w.key("contributor-attributes");
+            ToJson::to_json(v, w);
+        }
+        w.end_object();
+    }
+}
 /// Provides detail of the nature of the contribution
 /// by the collaborator or other contirbutor.
 #[derive(Debug, Clone, PartialEq)]
@@ -336,6 +425,46 @@ impl ToXml for ContributorAttributes {
             w.simple_element(QName::new(Ns::Work, "contributor-role"), v);
         }
         w.end(name);
+    }
+}
+impl FromJson for ContributorAttributes {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("work:contributor-attributes")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "contributor-sequence" => {
+                    f0 = json::read_plain::<
+                        super::work::ContributorSequence,
+                    >(r, "contributor-sequence")?;
+                }
+                "contributor-role" => {
+                    f1 = json::read_plain::<
+                        super::vocabulary::ContributorRole,
+                    >(r, "contributor-role")?;
+                }
+                _ => r.unknown_key(&key, "work:contributor-attributes")?,
+            }
+        }
+        Ok(Self {
+            contributor_sequence: f0,
+            contributor_role: f1,
+        })
+    }
+}
+impl ToJson for ContributorAttributes {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.contributor_sequence {
+            w.key("contributor-sequence");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.contributor_role {
+            w.key("contributor-role");
+            json::write_string(w, v);
+        }
+        w.end_object();
     }
 }
 /// A work is any research output that the researcher produced or contributed to
@@ -664,6 +793,176 @@ impl ToXml for Work {
 impl Element for Work {
     const NAME: QName = QName::new(Ns::Work, "work");
 }
+impl FromJson for Work {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("work:work")?;
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "display-index" => {
+                    a_display_index = json::read_plain::<String>(r, "display-index")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "source" => f2 = json::read_object::<super::common::Source>(r)?,
+                "title" => f3 = json::read_object::<super::work::WorkTitle>(r)?,
+                "journal-title" => f4 = json::read_wrapped::<String>(r, "journal-title")?,
+                "short-description" => {
+                    f5 = json::read_plain::<String>(r, "short-description")?;
+                }
+                "citation" => f6 = json::read_object::<super::work::Citation>(r)?,
+                "type" => {
+                    f7 = json::read_plain::<super::vocabulary::WorkType>(r, "type")?;
+                }
+                "publication-date" => {
+                    f8 = json::read_object::<super::common::FuzzyDate>(r)?;
+                }
+                "external-ids" => {
+                    f9 = json::read_object::<super::common::ExternalIds>(r)?;
+                }
+                "url" => f10 = json::read_wrapped::<String>(r, "url")?,
+                "contributors" => {
+                    f11 = json::read_object::<super::work::WorkContributors>(r)?;
+                }
+                "language-code" => {
+                    f12 = json::read_plain::<
+                        super::vocabulary::LanguageCode,
+                    >(r, "language-code")?;
+                }
+                "country" => f13 = json::read_object::<super::common::Country>(r)?,
+                _ => r.unknown_key(&key, "work:work")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            title: r.required(f3, at, "work:work", "title")?,
+            journal_title: f4,
+            short_description: f5,
+            citation: f6,
+            kind: r.required(f7, at, "work:work", "type")?,
+            publication_date: f8,
+            external_ids: f9,
+            url: f10,
+            contributors: f11,
+            language_code: f12,
+            country: f13,
+        })
+    }
+}
+impl ToJson for Work {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.display_index) {
+            w.key("display-index");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        {
+            w.key("title");
+            ToJson::to_json(&self.title, w);
+        }
+        if let Some(v) = &self.journal_title {
+            w.key("journal-title");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.short_description {
+            w.key("short-description");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.citation {
+            w.key("citation");
+            ToJson::to_json(v, w);
+        }
+        {
+            w.key("type");
+            json::write_string(w, &self.kind);
+        }
+        if let Some(v) = &self.publication_date {
+            w.key("publication-date");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.external_ids {
+            w.key("external-ids");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.url {
+            w.key("url");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.contributors {
+            w.key("contributors");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.language_code {
+            w.key("language-code");
+            json::write_string(w, v);
+        }
+        if let Some(v) = &self.country {
+            w.key("country");
+            ToJson::to_json(v, w);
+        }
+        w.end_object();
+    }
+}
 /// Container for the contributors of a Work.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkContributors {
@@ -722,6 +1021,39 @@ impl ToXml for WorkContributors {
             ToXml::to_xml(v, w, QName::new(Ns::Work, "contributor"));
         }
         w.end(name);
+    }
+}
+impl FromJson for WorkContributors {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("work:work-contributors")?;
+        let mut f0 = Vec::new();
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "contributor" => {
+                    f0 = json::read_list(
+                        r,
+                        |r| Ok(json::read_object::<super::work::Contributor>(r)?),
+                    )?;
+                }
+                _ => r.unknown_key(&key, "work:work-contributors")?,
+            }
+        }
+        Ok(Self { contributors: f0 })
+    }
+}
+impl ToJson for WorkContributors {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if !self.contributors.is_empty() {
+            w.key("contributor");
+            w.begin_array();
+            for v in &self.contributors {
+                w.element();
+                ToJson::to_json(v, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
     }
 }
 /// `work:work-summary`
@@ -967,6 +1299,133 @@ impl ToXml for WorkSummary {
 impl Element for WorkSummary {
     const NAME: QName = QName::new(Ns::Work, "work-summary");
 }
+impl FromJson for WorkSummary {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("work:work-summary")?;
+        let mut a_put_code = None;
+        let mut a_visibility = None;
+        let mut a_display_index = None;
+        let mut a_path = None;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
+                "visibility" => {
+                    a_visibility = json::read_plain::<
+                        super::common::Visibility,
+                    >(r, "visibility")?;
+                }
+                "display-index" => {
+                    a_display_index = json::read_plain::<String>(r, "display-index")?;
+                }
+                "path" => a_path = json::read_plain::<String>(r, "path")?,
+                "created-date" => f0 = json::read_millis(r, "created-date")?,
+                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
+                "source" => f2 = json::read_object::<super::common::Source>(r)?,
+                "title" => f3 = json::read_object::<super::work::WorkTitle>(r)?,
+                "external-ids" => {
+                    f4 = json::read_object::<super::common::ExternalIds>(r)?;
+                }
+                "url" => f5 = json::read_wrapped::<String>(r, "url")?,
+                "type" => {
+                    f6 = json::read_plain::<super::vocabulary::WorkType>(r, "type")?;
+                }
+                "publication-date" => {
+                    f7 = json::read_object::<super::common::FuzzyDate>(r)?;
+                }
+                "journal-title" => f8 = json::read_wrapped::<String>(r, "journal-title")?,
+                _ => r.unknown_key(&key, "work:work-summary")?,
+            }
+        }
+        Ok(Self {
+            put_code: a_put_code,
+            visibility: a_visibility,
+            display_index: a_display_index,
+            path: a_path,
+            created_date: f0,
+            last_modified_date: f1,
+            source: f2,
+            title: r.required(f3, at, "work:work-summary", "title")?,
+            external_ids: f4,
+            url: f5,
+            kind: r.required(f6, at, "work:work-summary", "type")?,
+            publication_date: f7,
+            journal_title: f8,
+        })
+    }
+}
+impl ToJson for WorkSummary {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        if let (true, Some(v)) = (true, &self.put_code) {
+            w.key("put-code");
+            json::write_raw(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.visibility) {
+            w.key("visibility");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (true, &self.display_index) {
+            w.key("display-index");
+            json::write_string(w, v);
+        }
+        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
+            w.key("path");
+            json::write_string(w, v);
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.created_date {
+                w.key("created-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.last_modified_date {
+                w.key("last-modified-date");
+                json::write_millis(w, v);
+            }
+        }
+        if !w.for_upload() {
+            if let Some(v) = &self.source {
+                w.key("source");
+                ToJson::to_json(v, w);
+            }
+        }
+        {
+            w.key("title");
+            ToJson::to_json(&self.title, w);
+        }
+        if let Some(v) = &self.external_ids {
+            w.key("external-ids");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.url {
+            w.key("url");
+            json::write_wrapped(w, v);
+        }
+        {
+            w.key("type");
+            json::write_string(w, &self.kind);
+        }
+        if let Some(v) = &self.publication_date {
+            w.key("publication-date");
+            ToJson::to_json(v, w);
+        }
+        if let Some(v) = &self.journal_title {
+            w.key("journal-title");
+            json::write_wrapped(w, v);
+        }
+        w.end_object();
+    }
+}
 /// Container for titles of the work.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkTitle {
@@ -1053,5 +1512,46 @@ impl ToXml for WorkTitle {
             ToXml::to_xml(v, w, QName::new(Ns::Common, "translated-title"));
         }
         w.end(name);
+    }
+}
+impl FromJson for WorkTitle {
+    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
+        let at = r.begin_object("work:work-title")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = r.next_key()? {
+            match key.name.as_ref() {
+                "title" => f0 = json::read_wrapped::<String>(r, "title")?,
+                "subtitle" => f1 = json::read_wrapped::<String>(r, "subtitle")?,
+                "translated-title" => {
+                    f2 = json::read_object::<super::common::TranslatedTitle>(r)?;
+                }
+                _ => r.unknown_key(&key, "work:work-title")?,
+            }
+        }
+        Ok(Self {
+            title: r.required(f0, at, "work:work-title", "title")?,
+            subtitle: f1,
+            translated_title: f2,
+        })
+    }
+}
+impl ToJson for WorkTitle {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        {
+            w.key("title");
+            json::write_wrapped(w, &self.title);
+        }
+        if let Some(v) = &self.subtitle {
+            w.key("subtitle");
+            json::write_wrapped(w, v);
+        }
+        if let Some(v) = &self.translated_title {
+            w.key("translated-title");
+            ToJson::to_json(v, w);
+        }
+        w.end_object();
     }
 }

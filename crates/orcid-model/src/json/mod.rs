@@ -127,11 +127,33 @@ pub fn write_string<T: SimpleType>(w: &mut JsonWriter, value: &T) {
     w.string(&text);
 }
 
-/// Writes a scalar as is: a number or a boolean.
+/// Writes a scalar as is: a number or a boolean (as a string when it is neither, so that
+/// the output is always valid JSON).
 pub fn write_raw<T: SimpleType>(w: &mut JsonWriter, value: &T) {
     let mut text = String::new();
     value.write_json(&mut text);
-    w.raw(&text);
+    let is_literal = text == "true" || text == "false" || text.parse::<f64>().is_ok_and(|n| n.is_finite());
+    if is_literal { w.raw(&text) } else { w.string(&text) }
+}
+
+/// A list of single-key objects naming each entry's element: `[{"work": {...}}, {"error": {...}}]`.
+/// `entry` reads the value under one key.
+pub fn read_tagged_list(
+    r: &mut JsonReader<'_>,
+    what: &str,
+    mut entry: impl FnMut(&mut JsonReader<'_>, &Key<'_>) -> Result<(), ReadError>,
+) -> Result<(), ReadError> {
+    read_list(r, |r| {
+        if r.null()? {
+            return Ok(None::<()>);
+        }
+        r.begin_object(what)?;
+        while let Some(key) = r.next_key()? {
+            entry(r, &key)?;
+        }
+        Ok(None)
+    })?;
+    Ok(())
 }
 
 /// Writes `{"value": "..."}`.

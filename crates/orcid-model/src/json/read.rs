@@ -329,7 +329,7 @@ impl<'a> JsonReader<'a> {
     }
 
     /// A key the type does not have: an error in strict mode, skipped in lenient mode.
-    pub fn unknown_key(&mut self, key: &Key<'a>, owner: &str) -> Result<(), ReadError> {
+    pub fn unknown_key(&mut self, key: &Key<'_>, owner: &str) -> Result<(), ReadError> {
         if self.mode == Mode::Lenient {
             return self.skip();
         }

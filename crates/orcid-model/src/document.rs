@@ -1,0 +1,27 @@
+//! Hand-written additions to the generated [`Document`].
+
+use crate::Document;
+
+impl Document {
+    /// The kind a file name suggests: the longest kind its name starts with, followed by `-`,
+    /// `_` or `.` (`work-full-3.0.json` → `work`, `bulk-works.json` → `bulk`).
+    ///
+    /// ```
+    /// use orcid_model::Document;
+    /// assert_eq!(Document::kind_from_file_name("peer-review-simple-3.0.json"), Some("peer-review"));
+    /// assert_eq!(Document::kind_from_file_name("invited-positions.json"), Some("invited-positions"));
+    /// assert_eq!(Document::kind_from_file_name("data.json"), None);
+    /// ```
+    pub fn kind_from_file_name(name: &str) -> Option<&'static str> {
+        let name = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        Document::JSON_KINDS
+            .iter()
+            .filter(|kind| !kind.contains(':'))
+            .filter(|kind| {
+                name.strip_prefix(**kind)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_', '.']))
+            })
+            .max_by_key(|kind| kind.len())
+            .copied()
+    }
+}
