@@ -822,6 +822,20 @@ fn json_impls(s: &StructDef, model: &Model) -> Result<TokenStream> {
                 w.end_object();
             }
         }
+
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+                json::serde_support::serialize(self, serializer)
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+                json::serde_support::deserialize(deserializer)
+            }
+        }
     })
 }
 

@@ -404,6 +404,23 @@ impl ToJson for Distinction {
         w.end_object();
     }
 }
+#[cfg(feature = "serde")]
+impl serde::Serialize for Distinction {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        json::serde_support::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Distinction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        json::serde_support::deserialize(deserializer)
+    }
+}
 /// `distinction:distinction-summary`
 #[derive(Debug, Clone, PartialEq)]
 pub struct DistinctionSummary {
@@ -793,5 +810,22 @@ impl ToJson for DistinctionSummary {
             ToJson::to_json(v, w);
         }
         w.end_object();
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for DistinctionSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        json::serde_support::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for DistinctionSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        json::serde_support::deserialize(deserializer)
     }
 }

@@ -403,6 +403,23 @@ impl ToJson for Education {
         w.end_object();
     }
 }
+#[cfg(feature = "serde")]
+impl serde::Serialize for Education {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        json::serde_support::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Education {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        json::serde_support::deserialize(deserializer)
+    }
+}
 /// `education:education-summary`
 #[derive(Debug, Clone, PartialEq)]
 pub struct EducationSummary {
@@ -792,5 +809,22 @@ impl ToJson for EducationSummary {
             ToJson::to_json(v, w);
         }
         w.end_object();
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for EducationSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        json::serde_support::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for EducationSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        json::serde_support::deserialize(deserializer)
     }
 }

@@ -416,6 +416,23 @@ impl ToJson for ExternalIdentifier {
         w.end_object();
     }
 }
+#[cfg(feature = "serde")]
+impl serde::Serialize for ExternalIdentifier {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        json::serde_support::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ExternalIdentifier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        json::serde_support::deserialize(deserializer)
+    }
+}
 /// `external-identifier:external-identifiers`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExternalIdentifiers {
@@ -572,5 +589,22 @@ impl ToJson for ExternalIdentifiers {
             w.end_array();
         }
         w.end_object();
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for ExternalIdentifiers {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        json::serde_support::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ExternalIdentifiers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        json::serde_support::deserialize(deserializer)
     }
 }

@@ -175,6 +175,23 @@ impl ToJson for Contributor {
         w.end_object();
     }
 }
+#[cfg(feature = "serde")]
+impl serde::Serialize for Contributor {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        json::serde_support::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Contributor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        json::serde_support::deserialize(deserializer)
+    }
+}
 /// Provides detail of the nature of the contribution
 /// by the collaborator or other contirbutor.
 #[derive(Debug, Clone, PartialEq)]
@@ -266,6 +283,23 @@ impl ToJson for ContributorAttributes {
             json::write_string(w, v);
         }
         w.end_object();
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for ContributorAttributes {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        json::serde_support::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ContributorAttributes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        json::serde_support::deserialize(deserializer)
     }
 }
 /// Container for the contributors of a funding.
@@ -361,6 +395,23 @@ impl ToJson for Contributors {
             w.end_array();
         }
         w.end_object();
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for Contributors {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        json::serde_support::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Contributors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        json::serde_support::deserialize(deserializer)
     }
 }
 /// `funding:funding`
@@ -849,6 +900,23 @@ impl ToJson for Funding {
         w.end_object();
     }
 }
+#[cfg(feature = "serde")]
+impl serde::Serialize for Funding {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        json::serde_support::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Funding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        json::serde_support::deserialize(deserializer)
+    }
+}
 /// `funding:funding-summary`
 #[derive(Debug, Clone, PartialEq)]
 pub struct FundingSummary {
@@ -1236,6 +1304,23 @@ impl ToJson for FundingSummary {
         w.end_object();
     }
 }
+#[cfg(feature = "serde")]
+impl serde::Serialize for FundingSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        json::serde_support::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for FundingSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        json::serde_support::deserialize(deserializer)
+    }
+}
 /// Container for titles of the funding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FundingTitle {
@@ -1341,5 +1426,22 @@ impl ToJson for FundingTitle {
             ToJson::to_json(v, w);
         }
         w.end_object();
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for FundingTitle {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        json::serde_support::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for FundingTitle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        json::serde_support::deserialize(deserializer)
     }
 }

@@ -560,6 +560,23 @@ impl ToJson for PeerReview {
         w.end_object();
     }
 }
+#[cfg(feature = "serde")]
+impl serde::Serialize for PeerReview {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        json::serde_support::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for PeerReview {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        json::serde_support::deserialize(deserializer)
+    }
+}
 /// `peer-review:peer-review-summary`
 #[derive(Debug, Clone, PartialEq)]
 pub struct PeerReviewSummary {
@@ -984,6 +1001,23 @@ impl ToJson for PeerReviewSummary {
         w.end_object();
     }
 }
+#[cfg(feature = "serde")]
+impl serde::Serialize for PeerReviewSummary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        json::serde_support::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for PeerReviewSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        json::serde_support::deserialize(deserializer)
+    }
+}
 /// Container for peer-review subject name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubjectName {
@@ -1110,5 +1144,22 @@ impl ToJson for SubjectName {
             ToJson::to_json(v, w);
         }
         w.end_object();
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for SubjectName {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        json::serde_support::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for SubjectName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        json::serde_support::deserialize(deserializer)
     }
 }

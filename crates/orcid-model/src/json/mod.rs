@@ -174,3 +174,32 @@ pub fn write_millis(w: &mut JsonWriter, value: &DateTime) {
     }
     w.end_object();
 }
+
+/// serde support: every model type is `Serialize` and `Deserialize` as ORCID's JSON.
+///
+/// serde's data model has no place for ORCID's shapes, so these go through the JSON text:
+/// serializing writes ORCID's JSON (as read, not for upload) and hands its values to the
+/// serializer; deserializing takes any JSON value and reads it leniently, as an API response.
+/// To check input strictly, use [`crate::Element::from_json_str`] with [`crate::Mode::Strict`].
+#[cfg(feature = "serde")]
+pub mod serde_support {
+    use super::{FromJson, JsonReader, JsonWriter, ToJson};
+    use crate::Mode;
+
+    /// `Serialize` for a model type.
+    pub fn serialize<T: ToJson, S: serde::Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::Serialize;
+        let mut w = JsonWriter::new(false, false);
+        value.to_json(&mut w);
+        let json: serde_json::Value = serde_json::from_str(&w.finish()).map_err(serde::ser::Error::custom)?;
+        json.serialize(serializer)
+    }
+
+    /// `Deserialize` for a model type.
+    pub fn deserialize<'de, T: FromJson, D: serde::Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+        use serde::Deserialize;
+        let json = serde_json::Value::deserialize(deserializer)?.to_string();
+        let mut r = JsonReader::new(json.as_bytes(), Mode::Lenient);
+        T::from_json(&mut r).map_err(|e| serde::de::Error::custom(e.message))
+    }
+}

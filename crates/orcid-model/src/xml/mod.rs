@@ -59,8 +59,9 @@ pub trait ToXml {
     fn to_xml(&self, w: &mut Writer, name: QName);
 }
 
-/// A type that is a global element of the schema, and so can be a document root.
-pub trait Element: FromXml + ToXml {
+/// A type that is a global element of the schema, and so can be a document root, in XML or
+/// in ORCID's JSON.
+pub trait Element: FromXml + ToXml + crate::json::FromJson + crate::json::ToJson {
     /// The element's name.
     const NAME: QName;
 
@@ -83,6 +84,22 @@ pub trait Element: FromXml + ToXml {
     fn to_xml_string(&self, layout: Layout) -> String {
         let mut w = Writer::new(layout);
         self.to_xml(&mut w, Self::NAME);
+        w.finish()
+    }
+
+    /// Reads ORCID's JSON for this type.
+    fn from_json_str(json: &str, mode: Mode) -> Result<Self, ReadError> {
+        let mut r = crate::json::JsonReader::new(json.as_bytes(), mode);
+        let value = Self::from_json(&mut r)?;
+        r.finish()?;
+        Ok(value)
+    }
+
+    /// Writes ORCID's JSON. `for_upload` leaves out what ORCID ignores or rejects on input
+    /// (read-only dates, source, path, transient normalised identifiers).
+    fn to_json_string(&self, for_upload: bool, pretty: bool) -> String {
+        let mut w = crate::json::JsonWriter::new(for_upload, pretty);
+        self.to_json(&mut w);
         w.finish()
     }
 }

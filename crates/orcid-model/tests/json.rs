@@ -1,0 +1,124 @@
+//! ORCID's JSON: shapes, forgiving reading, the upload form, serde.
+
+use orcid_model::common::{ExternalId, ExternalIds, FuzzyDate};
+use orcid_model::vocabulary::{ExternalIdType, Relationship, WorkType};
+use orcid_model::work::{Work, WorkTitle};
+use orcid_model::{DatePart, DateTime, Document, Element, Mode};
+
+fn work_in_code() -> Work {
+    let mut work = Work::new(WorkTitle::new("Zebrafish fin regeneration".into()), WorkType::JournalArticle);
+    work.journal_title = Some("Journal of Regenerative Biology".into());
+    let mut date = FuzzyDate::new(DatePart::from(2024));
+    date.month = Some(DatePart::from(5));
+    work.publication_date = Some(date);
+    let mut doi = ExternalId::new(ExternalIdType::Doi, "10.5555/zebrafish".into());
+    doi.external_id_url = Some("https://doi.org/10.5555/zebrafish".into());
+    doi.external_id_relationship = Some(Relationship::Self_);
+    let mut ids = ExternalIds::new();
+    ids.external_ids.push(doi);
+    work.external_ids = Some(ids);
+    work
+}
+
+#[test]
+fn items_built_in_code_as_json() {
+    insta::assert_snapshot!("work_json_for_upload", work_in_code().to_json_string(true, true));
+}
+
+#[test]
+fn upload_form_leaves_out_read_only_parts() {
+    let mut work = work_in_code();
+    work.put_code = Some(4_000_000_000);
+    work.path = Some("/0000-0002-1825-0097/work/4000000000".into());
+    work.created_date = Some("2024-05-01T12:00:00.000Z".parse().unwrap());
+    work.last_modified_date = Some("2024-05-02T12:00:00.000Z".parse().unwrap());
+    let read_form = work.to_json_string(false, false);
+    assert!(read_form.contains(r#""created-date":{"value":1714564800000}"#), "{read_form}");
+    assert!(read_form.contains(r#""path":"/0000-0002-1825-0097/work/4000000000""#), "{read_form}");
+    let upload = work.to_json_string(true, false);
+    for gone in ["created-date", "last-modified-date", "\"path\"", "source"] {
+        assert!(!upload.contains(gone), "{gone} in {upload}");
+    }
+    assert!(upload.contains(r#""put-code":4000000000"#), "the put-code stays, for updates: {upload}");
+}
+
+#[test]
+fn shapes() {
+    let json = work_in_code().to_json_string(false, false);
+    assert!(json.contains(r#""title":{"title":{"value":"Zebrafish fin regeneration"}}"#), "{json}");
+    assert!(json.contains(r#""journal-title":{"value":"Journal of Regenerative Biology"}"#), "{json}");
+    assert!(json.contains(r#""type":"journal-article""#), "{json}");
+    assert!(json.contains(r#""publication-date":{"year":{"value":"2024"},"month":{"value":"05"}}"#), "{json}");
+    assert!(json.contains(r#""external-ids":{"external-id":[{"external-id-type":"doi""#), "{json}");
+    assert!(json.contains(r#""external-id-url":{"value":"https://doi.org/10.5555/zebrafish"}"#), "{json}");
+}
+
+#[test]
+fn reading_is_forgiving_where_orcid_is() {
+    // A bare string for a wrapped value, a single object for a list, nulls for optional values.
+    let json = r#"{
+        "title": {"title": "Bare title", "subtitle": null},
+        "type": "book",
+        "url": "https://example.org",
+        "short-description": null,
+        "external-ids": {"external-id": {"external-id-type": "isbn", "external-id-value": "978-3-16-148410-0", "external-id-relationship": "self"}}
+    }"#;
+    let work = Work::from_json_str(json, Mode::Strict).unwrap();
+    assert_eq!(work.title.title, "Bare title");
+    assert_eq!(work.url.as_deref(), Some("https://example.org"));
+    assert_eq!(work.external_ids.unwrap().external_ids.len(), 1);
+}
+
+#[test]
+fn unknown_keys_strict_and_lenient() {
+    let json = "{\n  \"title\": {\"title\": {\"value\": \"T\"}},\n  \"type\": \"book\",\n  \"colour\": [1, {\"a\": null}]\n}";
+    let err = Work::from_json_str(json, Mode::Strict).unwrap_err();
+    assert_eq!(err.to_string(), r#"line 4, column 3: unknown key "colour" in work:work"#);
+    assert_eq!(Work::from_json_str(json, Mode::Lenient).unwrap().kind, WorkType::Book);
+}
+
+#[test]
+fn missing_required_key_and_malformed_json_have_positions() {
+    let err = Work::from_json_str("{\n  \"title\": {\"title\": {\"value\": \"T\"}}\n}", Mode::Strict).unwrap_err();
+    assert_eq!(err.to_string(), r#"line 1, column 1: work:work is missing the required key "type""#);
+    let err = Work::from_json_str("{\n  \"type\": \"book\",\n  \"title\": }", Mode::Strict).unwrap_err();
+    assert_eq!((err.line, err.column), (3, 12));
+    assert!(err.message.starts_with("malformed JSON"), "{}", err.message);
+}
+
+#[test]
+fn dates_are_epoch_milliseconds() {
+    let t: DateTime = "2017-01-17T11:55:44.542-06:00".parse().unwrap();
+    assert_eq!(t.epoch_millis(), Some(1_484_675_744_542));
+    let json = r#"{"title": {"title": {"value": "T"}}, "type": "book", "created-date": {"value": 1484675744542}}"#;
+    let work = Work::from_json_str(json, Mode::Strict).unwrap();
+    assert_eq!(work.created_date.unwrap().as_str(), "2017-01-17T17:55:44.542Z");
+}
+
+#[test]
+fn history_creation_method_uses_java_names_in_json() {
+    let xml = r#"<history:history xmlns:history="http://www.orcid.org/ns/history"><history:creation-method>Member-referred</history:creation-method><history:verified-email>true</history:verified-email><history:verified-primary-email>true</history:verified-primary-email></history:history>"#;
+    let doc = Document::from_xml_str(xml, Mode::Strict).unwrap();
+    let json = doc.to_json_string(false, false);
+    assert!(json.contains(r#""creation-method":"MEMBER_REFERRED""#), "{json}");
+    let back = Document::from_json_str(&json, "history", Mode::Strict).unwrap();
+    assert!(back.to_xml_string(orcid_model::Layout::Compact).contains(">Member-referred<"));
+}
+
+#[test]
+fn unknown_kind_lists_the_kinds() {
+    let err = Document::from_json_str("{}", "paper", Mode::Strict).unwrap_err();
+    assert!(err.message.starts_with(r#"unknown kind "paper"; kinds are the names of ORCID's root elements: "#), "{}", err.message);
+    assert!(err.message.contains("work, "), "{}", err.message);
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn serde_gives_orcid_json() {
+    let work = work_in_code();
+    let via_serde: serde_json::Value = serde_json::to_value(&work).unwrap();
+    let ours: serde_json::Value = serde_json::from_str(&work.to_json_string(false, false)).unwrap();
+    assert_eq!(via_serde, ours);
+    let back: Work = serde_json::from_value(via_serde).unwrap();
+    assert_eq!(back, work);
+}
