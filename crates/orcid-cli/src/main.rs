@@ -1,6 +1,7 @@
 //! `orcid`: work with ORCID 3.0 item files.
 //!
-//! `orcid convert --to xml FILE...` reads any ORCID XML document and writes it back out.
+//! `orcid convert --to json|xml [--kind KIND] FILE...` converts ORCID documents between XML and
+//! ORCID's JSON (or writes them back in the same form).
 //! Exit codes: 0 success, 1 a document could not be read, 2 usage or I/O error.
 
 #![forbid(unsafe_code)]
@@ -22,14 +23,25 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Read ORCID documents and write them in another form.
+    /// Read ORCID documents (XML or JSON, told by their content) and write them in a form.
     ///
     /// With one FILE the result goes to standard output; with several, --out names a folder
     /// that receives one file per input, under the input's file name.
+    ///
+    /// JSON has no root element, so the kind of a JSON document comes from --kind, else from
+    /// the file name (work-2024.json is a work), else from its shape when only one kind fits.
+    #[command(after_help = kinds_help())]
     Convert {
         /// The form to write.
         #[arg(long, value_enum)]
         to: Format,
+        /// The kind of the JSON input: ORCID's XML root element name (work, funding, bulk ...).
+        #[arg(long, value_name = "KIND")]
+        kind: Option<String>,
+        /// Write JSON for upload: leave out what ORCID ignores or rejects on input (read-only
+        /// dates, source, path, transient normalised identifiers).
+        #[arg(long)]
+        for_upload: bool,
         /// Folder for the converted files (needed for more than one FILE).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
@@ -46,11 +58,33 @@ enum Command {
     },
 }
 
-/// An output form.
-#[derive(Clone, Copy, ValueEnum)]
+/// A document form.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// ORCID XML.
     Xml,
+    /// ORCID's JSON.
+    Json,
+}
+
+impl Format {
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Xml => "xml",
+            Format::Json => "json",
+        }
+    }
+}
+
+fn kinds_help() -> String {
+    format!("Kinds: {}", Document::JSON_KINDS.join(", "))
+}
+
+/// How to write each converted document.
+struct Output {
+    to: Format,
+    layout: Layout,
+    for_upload: bool,
 }
 
 /// How a run ended, as an exit code: the worst outcome of any file wins.
@@ -64,16 +98,21 @@ enum Outcome {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Convert { to, out, lenient, compact, files } => {
+        Command::Convert { to, kind, for_upload, out, lenient, compact, files } => {
             let mode = if lenient { Mode::Lenient } else { Mode::Strict };
             let layout = if compact { Layout::Compact } else { Layout::Indented };
-            convert(to, out.as_deref(), mode, layout, &files)
+            if let Some(k) = kind.as_deref().filter(|k| !Document::JSON_KINDS.contains(k)) {
+                eprintln!("error: unknown kind {k:?}; {}", kinds_help().to_lowercase());
+                return ExitCode::from(Outcome::Usage as u8);
+            }
+            let output = Output { to, layout, for_upload };
+            convert(&output, kind.as_deref(), out.as_deref(), mode, &files)
         }
     };
     ExitCode::from(outcome as u8)
 }
 
-fn convert(to: Format, out: Option<&Path>, mode: Mode, layout: Layout, files: &[PathBuf]) -> Outcome {
+fn convert(output: &Output, kind: Option<&str>, out: Option<&Path>, mode: Mode, files: &[PathBuf]) -> Outcome {
     if files.len() > 1 && out.is_none() {
         eprintln!("error: converting {} files needs --out DIR", files.len());
         return Outcome::Usage;
@@ -86,13 +125,13 @@ fn convert(to: Format, out: Option<&Path>, mode: Mode, layout: Layout, files: &[
     // Each file on its own: one bad file is reported and the rest are still converted.
     let mut worst = Outcome::Ok;
     for file in files {
-        let outcome = convert_one(to, out, mode, layout, file);
+        let outcome = convert_one(output, kind, out, mode, file);
         worst = worst.max(outcome);
     }
     worst
 }
 
-fn convert_one(to: Format, out: Option<&Path>, mode: Mode, layout: Layout, file: &Path) -> Outcome {
+fn convert_one(output: &Output, kind: Option<&str>, out: Option<&Path>, mode: Mode, file: &Path) -> Outcome {
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => {
@@ -100,24 +139,22 @@ fn convert_one(to: Format, out: Option<&Path>, mode: Mode, layout: Layout, file:
             return Outcome::Usage;
         }
     };
-    let doc = match Document::from_xml_bytes(&bytes, mode) {
+    let doc = match read_document(&bytes, kind, mode, file) {
         Ok(doc) => doc,
-        Err(e) => {
-            eprintln!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message);
+        Err(message) => {
+            eprintln!("{message}");
             return Outcome::Unreadable;
         }
     };
-    let text = match to {
-        Format::Xml => doc.to_xml_string(layout),
+    let text = match output.to {
+        Format::Xml => doc.to_xml_string(output.layout),
+        Format::Json => doc.to_json_string(output.for_upload, output.layout == Layout::Indented),
     };
     let written = match out {
         None => std::io::stdout().lock().write_all(text.as_bytes()),
         Some(dir) => {
-            let name = file.file_name().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("document.xml"));
-            let target = dir.join(name).with_extension(match to {
-                Format::Xml => "xml",
-            });
-            write_atomically(&target, text.as_bytes())
+            let name = file.file_name().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("document"));
+            write_atomically(&dir.join(name).with_extension(output.to.extension()), text.as_bytes())
         }
     };
     match written {
@@ -126,6 +163,31 @@ fn convert_one(to: Format, out: Option<&Path>, mode: Mode, layout: Layout, file:
             eprintln!("error: writing the conversion of {}: {e}", file.display());
             Outcome::Usage
         }
+    }
+}
+
+/// Reads XML or JSON, told by the first character; the message says `file:line:column: ...`.
+fn read_document(bytes: &[u8], kind: Option<&str>, mode: Mode, file: &Path) -> Result<Document, String> {
+    let at = |e: orcid_model::ReadError| format!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message);
+    let first = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes).iter().find(|b| !b.is_ascii_whitespace());
+    match first {
+        Some(b'<') => Document::from_xml_bytes(bytes, mode).map_err(at),
+        Some(b'{') => {
+            let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let (kind, source) = match kind {
+                Some(k) => (k, "--kind"),
+                None => match Document::kind_from_file_name(&file_name) {
+                    Some(k) => (k, "the file name"),
+                    None => match Document::json_kinds_fitting(bytes).as_slice() {
+                        [one] => (*one, "its shape"),
+                        [] => return Err(format!("{}: cannot tell the kind of this JSON document from its name or shape; give --kind", file.display())),
+                        several => return Err(format!("{}: this JSON document could be any of {}; give --kind", file.display(), several.join(", "))),
+                    },
+                },
+            };
+            Document::from_json_bytes(bytes, kind, mode).map_err(|e| format!("{} (read as {kind}, from {source})", at(e)))
+        }
+        _ => Err(format!("{}:1:1: neither XML nor JSON", file.display())),
     }
 }
 

@@ -87,3 +87,76 @@ fn lenient_flag_reads_documents_with_unknown_fields() {
     assert!(!String::from_utf8_lossy(&out.stdout).contains("new-field"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("orcid-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn xml_to_json_and_back() {
+    let out = orcid(&["convert", "--to", "json", "--for-upload", "work.xml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json = String::from_utf8(out.stdout).unwrap();
+    let doc = orcid_model::Document::from_xml_bytes(&std::fs::read(items().join("work.xml")).unwrap(), orcid_model::Mode::Strict).unwrap();
+    assert_eq!(json, doc.to_json_string(true, true));
+
+    // The kind comes from the file name.
+    let dir = scratch("json-back");
+    let file = dir.join("work-from-xml.json");
+    std::fs::write(&file, &json).unwrap();
+    let out = orcid(&["convert", "--to", "xml", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), doc.to_xml_string(orcid_model::Layout::Indented));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn json_kind_from_flag_name_or_shape() {
+    let dir = scratch("kinds");
+    let minimal = r#"{"title": {"title": {"value": "T"}}, "type": "book"}"#;
+    let unnamed = dir.join("upload.json");
+    std::fs::write(&unnamed, minimal).unwrap();
+    let path = unnamed.to_str().unwrap();
+
+    let out = orcid(&["convert", "--to", "xml", path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), format!("{path}: this JSON document could be any of work, work-summary; give --kind\n"));
+
+    let out = orcid(&["convert", "--to", "xml", "--kind", "work", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let out = orcid(&["convert", "--to", "xml", "--kind", "paper", path]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("error: unknown kind \"paper\"; kinds: "), "{}", stderr(&out));
+
+    let named = dir.join("funding-2024.json");
+    std::fs::write(&named, minimal).unwrap();
+    let out = orcid(&["convert", "--to", "xml", named.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        format!("{}:1:1: funding:funding is missing the required key \"organization\" (read as funding, from the file name)\n", named.display())
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn neither_xml_nor_json() {
+    let dir = scratch("neither");
+    let file = dir.join("notes.txt");
+    std::fs::write(&file, "hello").unwrap();
+    let out = orcid(&["convert", "--to", "json", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), format!("{}:1:1: neither XML nor JSON\n", file.display()));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn help_lists_the_kinds() {
+    let out = orcid(&["convert", "--help"]);
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(help.contains("Kinds: activities-summary, address, addresses,"), "{help}");
+    assert!(help.contains(" work, work-summary, works"), "{help}");
+}

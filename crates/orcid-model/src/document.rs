@@ -25,3 +25,22 @@ impl Document {
             .copied()
     }
 }
+
+impl Document {
+    /// The kinds whose shape a JSON document fits: those it reads as strictly. Exactly one
+    /// means the kind can be told from the content alone.
+    ///
+    /// ```
+    /// use orcid_model::Document;
+    /// let json = r#"{"title": {"title": {"value": "T"}}, "type": "book", "citation": null,
+    ///                "contributors": {"contributor": []}}"#;
+    /// assert_eq!(Document::json_kinds_fitting(json.as_bytes()), vec!["work"]);
+    /// ```
+    pub fn json_kinds_fitting(json: &[u8]) -> Vec<&'static str> {
+        Document::JSON_KINDS
+            .iter()
+            .copied()
+            .filter(|kind| Document::from_json_bytes(json, kind, crate::Mode::Strict).is_ok())
+            .collect()
+    }
+}
