@@ -122,18 +122,20 @@ pub fn read_list<T>(
 
 /// Writes a scalar as a JSON string.
 pub fn write_string<T: SimpleType>(w: &mut JsonWriter, value: &T) {
-    let mut text = String::new();
+    let mut text = w.take_scratch();
     value.write_json(&mut text);
     w.string(&text);
+    w.give_back(text);
 }
 
 /// Writes a scalar as is: a number or a boolean (as a string when it is neither, so that
 /// the output is always valid JSON).
 pub fn write_raw<T: SimpleType>(w: &mut JsonWriter, value: &T) {
-    let mut text = String::new();
+    let mut text = w.take_scratch();
     value.write_json(&mut text);
     let is_literal = text == "true" || text == "false" || text.parse::<f64>().is_ok_and(|n| n.is_finite());
     if is_literal { w.raw(&text) } else { w.string(&text) }
+    w.give_back(text);
 }
 
 /// A list of single-key objects naming each entry's element: `[{"work": {...}}, {"error": {...}}]`.

@@ -3,6 +3,8 @@
 /// Builds a JSON document; the generated `ToJson` impls drive it.
 pub struct JsonWriter {
     out: String,
+    /// Reused for each scalar's text, to save an allocation per value.
+    scratch: String,
     /// Per open container: whether it has a member yet.
     first: Vec<bool>,
     for_upload: bool,
@@ -13,7 +15,7 @@ impl JsonWriter {
     /// A writer. `for_upload` leaves out what ORCID ignores or rejects on input (read-only
     /// dates, source, path, transient normalised identifiers); `pretty` indents by two spaces.
     pub fn new(for_upload: bool, pretty: bool) -> JsonWriter {
-        JsonWriter { out: String::with_capacity(4096), first: Vec::new(), for_upload, pretty }
+        JsonWriter { out: String::with_capacity(4096), scratch: String::new(), first: Vec::new(), for_upload, pretty }
     }
 
     /// Whether this is a body for upload.
@@ -97,9 +99,26 @@ impl JsonWriter {
         }
     }
 
+    /// Takes the scratch buffer (empty); give it back with [`JsonWriter::give_back`].
+    pub fn take_scratch(&mut self) -> String {
+        let mut s = std::mem::take(&mut self.scratch);
+        s.clear();
+        s
+    }
+
+    /// Returns the scratch buffer.
+    pub fn give_back(&mut self, scratch: String) {
+        self.scratch = scratch;
+    }
+
     /// A string value.
     pub fn string(&mut self, s: &str) {
         self.out.push('"');
+        if !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+            self.out.push_str(s);
+            self.out.push('"');
+            return;
+        }
         for c in s.chars() {
             match c {
                 '"' => self.out.push_str("\\\""),

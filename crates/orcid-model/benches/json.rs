@@ -1,0 +1,62 @@
+//! ORCID JSON read and write speed on the largest JSON samples, against
+//! `serde_json::from_slice::<serde_json::Value>` over the same bytes (the floor).
+//!
+//! `cargo bench -p orcid-model --bench json` (needs `cargo xtask schemas fetch` first).
+
+use std::path::Path;
+
+use divan::counter::BytesCount;
+use divan::{Bencher, black_box};
+use orcid_model::{Document, Mode};
+
+/// (sample, kind)
+const SAMPLES: &[&str] = &[
+    "read_samples/record-full-3.0.json",
+    "write_samples/bulk-works-100-works-3.0.json",
+    "write_samples/work-with-NISO-roles-51-contributors-3.0.json",
+];
+
+fn kind(name: &str) -> &'static str {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    Document::kind_from_file_name(file).expect("kind from the name")
+}
+
+fn input(name: &str) -> Vec<u8> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas/upstream/src/main/resources/record_3.0/samples");
+    std::fs::read(root.join(name)).unwrap_or_else(|e| panic!("{name}: {e} (run `cargo xtask schemas fetch`)"))
+}
+
+fn main() {
+    divan::main();
+}
+
+#[divan::bench(args = SAMPLES)]
+fn read_strict(bencher: Bencher, name: &str) {
+    let bytes = input(name);
+    let kind = kind(name);
+    bencher
+        .counter(BytesCount::new(bytes.len()))
+        .bench(|| Document::from_json_bytes(black_box(&bytes), kind, Mode::Strict).expect("valid"));
+}
+
+#[divan::bench(args = SAMPLES)]
+fn serde_json_value_floor(bencher: Bencher, name: &str) {
+    let bytes = input(name);
+    bencher
+        .counter(BytesCount::new(bytes.len()))
+        .bench(|| serde_json::from_slice::<serde_json::Value>(black_box(&bytes)).expect("valid"));
+}
+
+#[divan::bench(args = SAMPLES)]
+fn write(bencher: Bencher, name: &str) {
+    let doc = Document::from_json_bytes(&input(name), kind(name), Mode::Strict).expect("valid");
+    let len = doc.to_json_string(false, false).len();
+    bencher.counter(BytesCount::new(len)).bench(|| black_box(&doc).to_json_string(false, false));
+}
+
+#[divan::bench(args = SAMPLES)]
+fn serde_json_value_write_floor(bencher: Bencher, name: &str) {
+    let value: serde_json::Value = serde_json::from_slice(&input(name)).expect("valid");
+    let len = serde_json::to_string(&value).expect("writes").len();
+    bencher.counter(BytesCount::new(len)).bench(|| serde_json::to_string(black_box(&value)).expect("writes"));
+}
