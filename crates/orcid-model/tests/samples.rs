@@ -3,8 +3,10 @@
 //! The samples are fetched by `cargo xtask schemas fetch` into `schemas/upstream/`. Each file is
 //! its own test case, named after its path.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use orcid_model::{Document, Layout, Mode};
@@ -19,22 +21,6 @@ const INVALID: &[(&str, &str)] = &[
     // Summaries directly in `activities:group` instead of in `activities:peer-review-group`.
     ("record_3.0/samples/read_samples/peer-reviews-3.0.xml", "unexpected element <peer-review:summary> in <activities:group>"),
 ];
-
-fn resources() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas/upstream/src/main/resources")
-}
-
-fn samples(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).expect("readable").map(|e| e.expect("entry").path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            samples(&path, out);
-        } else if path.extension().is_some_and(|e| e == "xml") && path.components().any(|c| c.as_os_str() == "samples") {
-            out.push(path);
-        }
-    }
-}
 
 /// An element of the information set: namespace, local name, attributes, children.
 #[derive(Debug, PartialEq)]
@@ -158,10 +144,8 @@ fn round_trip(path: &Path, mode: Mode) -> Result<(), Failed> {
 
 fn main() {
     let args = Arguments::from_args();
-    let root = resources();
-    assert!(root.is_dir(), "{} is missing: run `cargo xtask schemas fetch` first", root.display());
-    let mut files = Vec::new();
-    samples(&root, &mut files);
+    let root = common::resources();
+    let files = common::samples(&root, "xml");
     assert!(files.len() >= 80, "expected ORCID's 81 XML samples, found {}", files.len());
     let mut trials = Vec::new();
     for path in files {

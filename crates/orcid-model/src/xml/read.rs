@@ -94,14 +94,19 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The next event with its byte offset and resolved namespace.
+    fn next_event(&mut self) -> Result<(usize, Ns, Event<'a>), ReadError> {
+        let pos = self.inner.buffer_position() as usize;
+        match self.inner.read_resolved_event() {
+            Ok((ns, event)) => Ok((pos, Self::resolve(ns), event)),
+            Err(e) => Err(self.xml_error(e)),
+        }
+    }
+
     /// Reads up to the root element (skipping the prolog, comments and whitespace).
     pub fn root(&mut self) -> Result<Start<'a>, ReadError> {
         loop {
-            let pos = self.inner.buffer_position() as usize;
-            let (ns, event) = match self.inner.read_resolved_event() {
-                Ok((ns, event)) => (Self::resolve(ns), event),
-                Err(e) => return Err(self.xml_error(e)),
-            };
+            let (pos, ns, event) = self.next_event()?;
             match event {
                 Event::Start(tag) => return Ok(self.start(ns, tag, false, pos)),
                 Event::Empty(tag) => return Ok(self.start(ns, tag, true, pos)),
@@ -207,11 +212,7 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         loop {
-            let pos = self.inner.buffer_position() as usize;
-            let (ns, event) = match self.inner.read_resolved_event() {
-                Ok((ns, event)) => (Self::resolve(ns), event),
-                Err(e) => return Err(self.xml_error(e)),
-            };
+            let (pos, ns, event) = self.next_event()?;
             match event {
                 Event::Start(tag) => return Ok(Some(self.start(ns, tag, false, pos))),
                 Event::Empty(tag) => return Ok(Some(self.start(ns, tag, true, pos))),
