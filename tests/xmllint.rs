@@ -1,5 +1,5 @@
-//! libxml2 as the reference: for every ORCID sample, our strict reader agrees with
-//! `xmllint --schema` on whether it is valid, and what we write from it is valid too.
+//! libxml2 as the reference: for every ORCID sample, our strict reader and our validator agree
+//! with `xmllint --schema` on whether it is valid, and what we write from it is valid too.
 //!
 //! Needs `xmllint` (Debian package libxml2-utils) and the fetched schemas.
 
@@ -78,11 +78,14 @@ fn check(sample: &Path, schemas: &Path, scratch: &Path) -> Result<(), Failed> {
     let schema = schemas.join(schema_for(&doc));
     let reference = xmllint(&schema, sample)?;
     let ours = Document::from_xml_bytes(&bytes, Mode::Strict);
-    match (&reference, &ours) {
-        (None, Err(e)) => return Err(format!("xmllint accepts it, strict mode rejects it: {e}").into()),
-        (Some(msg), Ok(_)) => return Err(format!("xmllint rejects it, strict mode accepts it: {msg}").into()),
-        (Some(_), Err(_)) => return Ok(()),
-        (None, Ok(_)) => {}
+    let report = orcid_model::validate::validate_xml(&bytes);
+    match (&reference, &ours, report.is_valid()) {
+        (None, Err(e), _) => return Err(format!("xmllint accepts it, strict mode rejects it: {e}").into()),
+        (Some(msg), Ok(_), _) => return Err(format!("xmllint rejects it, strict mode accepts it: {msg}").into()),
+        (None, _, false) => return Err(format!("xmllint accepts it, the validator rejects it: {:?}", report.diagnostics).into()),
+        (Some(msg), _, true) => return Err(format!("xmllint rejects it, the validator accepts it: {msg}").into()),
+        (Some(_), Err(_), false) => return Ok(()),
+        (None, Ok(_), true) => {}
     }
     for layout in [Layout::Indented, Layout::Compact] {
         let out = scratch.join(format!(

@@ -37,6 +37,7 @@
 mod document;
 pub mod generated;
 pub mod json;
+pub mod validate;
 pub mod xml;
 
 pub use generated::*;

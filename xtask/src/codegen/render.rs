@@ -55,8 +55,8 @@ pub fn render(model: &Model) -> Result<BTreeMap<String, String>> {
             #![doc = #doc]
             #![allow(unused_imports, unused_variables, clippy::all)]
             use crate::xml::{
-                Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError, Reader, SimpleType, Start,
-                StructSchema, ToXml, Writer,
+                AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName,
+                ReadError, Reader, SimpleSchema, SimpleType, Start, StructSchema, ToXml, Writer,
             };
             use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
             use super::Ns;
@@ -521,6 +521,40 @@ fn structure(s: &StructDef, root: Option<(&str, &str)>, model: &Model) -> Result
         format!(" A `{}` with its required parts; everything optional is left empty.", s.rust)
     };
     let schema_doc = format!(" The content model of `{xsd}`.");
+    // The same content model as data, for validators that walk documents without building values.
+    let mut children = Vec::new();
+    for (i, f) in fields.iter().enumerate() {
+        let index = Literal::u8_unsuffixed(u8::try_from(i).expect("at most 64 fields"));
+        for e in &f.elems {
+            let n = ns(&e.ns);
+            let local = &e.local;
+            let content = match &e.ty {
+                TyRef::Struct(p) => {
+                    let schema = ty(&schema_path(p));
+                    quote!(ChildContent::Struct(&#schema))
+                }
+                TyRef::Simple(simple) => {
+                    let simple = simple_schema(simple);
+                    quote!(ChildContent::Simple(#simple))
+                }
+            };
+            children.push(quote!(Child { ns: #n, local: #local, index: #index, content: #content }));
+        }
+    }
+    let attribute_schemas = s.attrs.iter().map(|a| {
+        let n = ns(&a.ns);
+        let local = &a.local;
+        let required = a.required;
+        let value = simple_schema(&a.ty);
+        quote!(AttributeSchema { ns: #n, local: #local, required: #required, value: #value })
+    });
+    let text_schema = match &s.content {
+        Content::Text(t) => {
+            let simple = simple_schema(t);
+            quote!(Some(#simple))
+        }
+        _ => quote!(None),
+    };
     let many_args = (ctor_params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let default_impl = ctor_params.is_empty().then(|| quote! {
         impl Default for #name {
@@ -552,6 +586,9 @@ fn structure(s: &StructDef, root: Option<(&str, &str)>, model: &Model) -> Result
             required: #required,
             repeated: #repeated,
             groups: &[#(#group_tokens),*],
+            children: &[#(#children),*],
+            attributes: &[#(#attribute_schemas),*],
+            text: #text_schema,
         };
 
         impl FromXml for #name {
@@ -583,6 +620,18 @@ fn structure(s: &StructDef, root: Option<(&str, &str)>, model: &Model) -> Result
 
         #json
     })
+}
+
+/// `super::common::FuzzyDate` → `super::common::FUZZY_DATE_SCHEMA`.
+fn schema_path(struct_path: &str) -> String {
+    let (module, name) = struct_path.rsplit_once("::").unwrap_or(("", struct_path));
+    format!("{module}::{}_SCHEMA", super::names::screaming(name))
+}
+
+fn simple_schema(s: &SimpleRef) -> TokenStream {
+    let facets = facets_ref(s);
+    let t = ty(&s.rust);
+    quote!(SimpleSchema { facets: #facets, check: crate::xml::check_simple::<#t> })
 }
 
 fn shape_read(shape: Shape, ty_path: &str, what: &str) -> TokenStream {
@@ -976,6 +1025,27 @@ fn root_module(model: &Model) -> Result<TokenStream> {
             TyRef::Simple(_) => quote!(Document::#v(v) => crate::json::write_string(&mut w, v),),
         }
     });
+    let root_contents: Vec<TokenStream> = model
+        .roots
+        .iter()
+        .map(|r| {
+            let n = ns(&r.ns);
+            let local = &r.local;
+            let content = match &r.ty {
+                TyRef::Struct(path) => {
+                    let schema = ty(&schema_path(&format!("super::{path}")).replace("super::", ""));
+                    quote!(crate::xml::ChildContent::Struct(&#schema))
+                }
+                TyRef::Simple(simple) => {
+                    let facets = facets_ref(simple).to_string().replace("super ::", "");
+                    let facets = syn::parse_str::<syn::Expr>(&facets).expect("facets path");
+                    let t = ty(&simple.rust.replace("super::", ""));
+                    quote!(crate::xml::ChildContent::Simple(crate::xml::SimpleSchema { facets: #facets, check: crate::xml::check_simple::<#t> }))
+                }
+            };
+            quote!((#n, #local, #content))
+        })
+        .collect();
     Ok(quote! {
         //! The model generated from ORCID's 3.0 XSDs: one module per namespace.
         #![allow(clippy::all)]
@@ -1056,6 +1126,9 @@ fn root_module(model: &Model) -> Result<TokenStream> {
             pub fn from_xml_str(xml: &str, mode: Mode) -> std::result::Result<Document, ReadError> {
                 Document::from_xml_bytes(xml.as_bytes(), mode)
             }
+
+            /// What each root element holds, for validators (a name two schemas define appears twice).
+            pub const ROOT_CONTENTS: &'static [(Ns, &'static str, crate::xml::ChildContent)] = &[#(#root_contents),*];
 
             /// The root element's name.
             pub fn root_name(&self) -> QName {

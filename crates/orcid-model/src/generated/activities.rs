@@ -4,8 +4,9 @@
 //! Types of the `activities:` namespace, `http://www.orcid.org/ns/activities`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -96,6 +97,95 @@ pub static ACTIVITIES_SUMMARY_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "distinctions",
+            index: 1,
+            content: ChildContent::Struct(&super::activities::DISTINCTIONS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "educations",
+            index: 2,
+            content: ChildContent::Struct(&super::activities::EDUCATIONS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "employments",
+            index: 3,
+            content: ChildContent::Struct(&super::activities::EMPLOYMENTS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "fundings",
+            index: 4,
+            content: ChildContent::Struct(&super::activities::FUNDINGS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "invited-positions",
+            index: 5,
+            content: ChildContent::Struct(&super::activities::INVITED_POSITIONS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "memberships",
+            index: 6,
+            content: ChildContent::Struct(&super::activities::MEMBERSHIPS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "peer-reviews",
+            index: 7,
+            content: ChildContent::Struct(&super::activities::PEER_REVIEWS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "qualifications",
+            index: 8,
+            content: ChildContent::Struct(&super::activities::QUALIFICATIONS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "research-resources",
+            index: 9,
+            content: ChildContent::Struct(&super::activities::RESEARCH_RESOURCES_SCHEMA),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "services",
+            index: 10,
+            content: ChildContent::Struct(&super::activities::SERVICES_SCHEMA),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "works",
+            index: 11,
+            content: ChildContent::Struct(&super::activities::WORKS_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for ActivitiesSummary {
     fn from_xml<'a>(
@@ -494,6 +584,73 @@ pub static AFFILIATION_GROUP_SCHEMA: StructSchema = StructSchema {
             ],
         },
     ],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-ids",
+            index: 1,
+            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Distinction,
+            local: "distinction-summary",
+            index: 2,
+            content: ChildContent::Struct(
+                &super::distinction::DISTINCTION_SUMMARY_SCHEMA,
+            ),
+        },
+        Child {
+            ns: Ns::InvitedPosition,
+            local: "invited-position-summary",
+            index: 3,
+            content: ChildContent::Struct(
+                &super::invited_position::INVITED_POSITION_SUMMARY_SCHEMA,
+            ),
+        },
+        Child {
+            ns: Ns::Education,
+            local: "education-summary",
+            index: 4,
+            content: ChildContent::Struct(&super::education::EDUCATION_SUMMARY_SCHEMA),
+        },
+        Child {
+            ns: Ns::Employment,
+            local: "employment-summary",
+            index: 5,
+            content: ChildContent::Struct(&super::employment::EMPLOYMENT_SUMMARY_SCHEMA),
+        },
+        Child {
+            ns: Ns::Membership,
+            local: "membership-summary",
+            index: 6,
+            content: ChildContent::Struct(&super::membership::MEMBERSHIP_SUMMARY_SCHEMA),
+        },
+        Child {
+            ns: Ns::Qualification,
+            local: "qualification-summary",
+            index: 7,
+            content: ChildContent::Struct(
+                &super::qualification::QUALIFICATION_SUMMARY_SCHEMA,
+            ),
+        },
+        Child {
+            ns: Ns::Service,
+            local: "service-summary",
+            index: 8,
+            content: ChildContent::Struct(&super::service::SERVICE_SUMMARY_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for AffiliationGroup {
     fn from_xml<'a>(
@@ -854,6 +1011,35 @@ pub static DISTINCTIONS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 2,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "affiliation-group",
+            index: 1,
+            content: ChildContent::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for Distinctions {
     fn from_xml<'a>(
@@ -1023,6 +1209,35 @@ pub static EDUCATIONS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 2,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "affiliation-group",
+            index: 1,
+            content: ChildContent::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for Educations {
     fn from_xml<'a>(
@@ -1192,6 +1407,35 @@ pub static EMPLOYMENTS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 2,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "affiliation-group",
+            index: 1,
+            content: ChildContent::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for Employments {
     fn from_xml<'a>(
@@ -1360,6 +1604,31 @@ pub static FUNDING_GROUP_SCHEMA: StructSchema = StructSchema {
     required: 2,
     repeated: 4,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-ids",
+            index: 1,
+            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Funding,
+            local: "funding-summary",
+            index: 2,
+            content: ChildContent::Struct(&super::funding::FUNDING_SUMMARY_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for FundingGroup {
     fn from_xml<'a>(
@@ -1523,6 +1792,35 @@ pub static FUNDINGS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 2,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "group",
+            index: 1,
+            content: ChildContent::Struct(&super::activities::FUNDING_GROUP_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for Fundings {
     fn from_xml<'a>(
@@ -1690,6 +1988,35 @@ pub static INVITED_POSITIONS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 2,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "affiliation-group",
+            index: 1,
+            content: ChildContent::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for InvitedPositions {
     fn from_xml<'a>(
@@ -1859,6 +2186,35 @@ pub static MEMBERSHIPS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 2,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "affiliation-group",
+            index: 1,
+            content: ChildContent::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for Memberships {
     fn from_xml<'a>(
@@ -2027,6 +2383,33 @@ pub static PEER_REVIEW_DUPLICATES_SCHEMA: StructSchema = StructSchema {
     required: 2,
     repeated: 4,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-ids",
+            index: 1,
+            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+        },
+        Child {
+            ns: Ns::PeerReview,
+            local: "peer-review-summary",
+            index: 2,
+            content: ChildContent::Struct(
+                &super::peer_review::PEER_REVIEW_SUMMARY_SCHEMA,
+            ),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for PeerReviewDuplicates {
     fn from_xml<'a>(
@@ -2196,6 +2579,33 @@ pub static PEER_REVIEW_GROUP_SCHEMA: StructSchema = StructSchema {
     required: 2,
     repeated: 4,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-ids",
+            index: 1,
+            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "peer-review-group",
+            index: 2,
+            content: ChildContent::Struct(
+                &super::activities::PEER_REVIEW_DUPLICATES_SCHEMA,
+            ),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for PeerReviewGroup {
     fn from_xml<'a>(
@@ -2366,6 +2776,35 @@ pub static PEER_REVIEWS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 2,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "group",
+            index: 1,
+            content: ChildContent::Struct(&super::activities::PEER_REVIEW_GROUP_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for PeerReviews {
     fn from_xml<'a>(
@@ -2535,6 +2974,35 @@ pub static QUALIFICATIONS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 2,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "affiliation-group",
+            index: 1,
+            content: ChildContent::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for Qualifications {
     fn from_xml<'a>(
@@ -2705,6 +3173,33 @@ pub static RESEARCH_RESOURCE_GROUP_SCHEMA: StructSchema = StructSchema {
     required: 2,
     repeated: 4,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-ids",
+            index: 1,
+            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+        },
+        Child {
+            ns: Ns::ResearchResource,
+            local: "research-resource-summary",
+            index: 2,
+            content: ChildContent::Struct(
+                &super::research_resource::RESEARCH_RESOURCE_SUMMARY_SCHEMA,
+            ),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for ResearchResourceGroup {
     fn from_xml<'a>(
@@ -2879,6 +3374,37 @@ pub static RESEARCH_RESOURCES_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 2,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "group",
+            index: 1,
+            content: ChildContent::Struct(
+                &super::activities::RESEARCH_RESOURCE_GROUP_SCHEMA,
+            ),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for ResearchResources {
     fn from_xml<'a>(
@@ -3050,6 +3576,35 @@ pub static SERVICES_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 2,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "affiliation-group",
+            index: 1,
+            content: ChildContent::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for Services {
     fn from_xml<'a>(
@@ -3214,6 +3769,31 @@ pub static WORK_GROUP_SCHEMA: StructSchema = StructSchema {
     required: 2,
     repeated: 4,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-ids",
+            index: 1,
+            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Work,
+            local: "work-summary",
+            index: 2,
+            content: ChildContent::Struct(&super::work::WORK_SUMMARY_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for WorkGroup {
     fn from_xml<'a>(
@@ -3374,6 +3954,35 @@ pub static WORKS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 2,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "group",
+            index: 1,
+            content: ChildContent::Struct(&super::activities::WORK_GROUP_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for Works {
     fn from_xml<'a>(

@@ -4,8 +4,9 @@
 //! Types of the `bulk:` namespace, `http://www.orcid.org/ns/bulk`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -41,6 +42,22 @@ pub static BULK_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 1,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Work,
+            local: "work",
+            index: 0,
+            content: ChildContent::Struct(&super::work::WORK_SCHEMA),
+        },
+        Child {
+            ns: Ns::Error,
+            local: "error",
+            index: 0,
+            content: ChildContent::Struct(&super::error::ERROR_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for Bulk {
     fn from_xml<'a>(

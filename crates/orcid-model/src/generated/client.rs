@@ -4,8 +4,9 @@
 //! Types of the `client:` namespace, `http://www.orcid.org/ns/client`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -39,6 +40,28 @@ pub static CLIENT_SCHEMA: StructSchema = StructSchema {
     required: 3,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Client,
+            local: "name",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::client::NAME,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Client,
+            local: "description",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for Client {
     fn from_xml<'a>(

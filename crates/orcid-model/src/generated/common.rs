@@ -4,8 +4,9 @@
 //! Types of the `common:` namespace, `http://www.orcid.org/ns/common`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -386,6 +387,16 @@ pub static ADDRESS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "country",
+            index: 0,
+            content: ChildContent::Struct(&super::common::COUNTRY_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for Address {
     fn from_xml<'a>(
@@ -538,6 +549,122 @@ pub static AFFILIATION_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source",
+            index: 2,
+            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "department-name",
+            index: 3,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::LONG_TEXT,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "role-title",
+            index: 4,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::LONG_TEXT,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "start-date",
+            index: 5,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "end-date",
+            index: 6,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "organization",
+            index: 7,
+            content: ChildContent::Struct(&super::common::ORGANIZATION_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "url",
+            index: 8,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-ids",
+            index: 9,
+            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "put-code",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "visibility",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::common::Visibility>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "display-index",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for Affiliation {
     fn from_xml<'a>(
@@ -943,6 +1070,122 @@ pub static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source",
+            index: 2,
+            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "department-name",
+            index: 3,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::LONG_TEXT,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "role-title",
+            index: 4,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::LONG_TEXT,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "start-date",
+            index: 5,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "end-date",
+            index: 6,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "organization",
+            index: 7,
+            content: ChildContent::Struct(&super::common::ORGANIZATION_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "url",
+            index: 8,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-ids",
+            index: 9,
+            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "put-code",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "visibility",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::common::Visibility>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "display-index",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for AffiliationSummary {
     fn from_xml<'a>(
@@ -1293,6 +1536,22 @@ pub static AMOUNT_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "currency-code",
+            required: true,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::vocabulary::CurrencyCode>,
+            },
+        },
+    ],
+    text: Some(SimpleSchema {
+        facets: &Facets::NONE,
+        check: crate::xml::check_simple::<String>,
+    }),
 };
 impl FromXml for Amount {
     fn from_xml<'a>(
@@ -1419,6 +1678,37 @@ pub static CLIENT_ID_SCHEMA: StructSchema = StructSchema {
             branches: &[Branch { all: 3, required: 1 }, Branch { all: 2, required: 2 }],
         },
     ],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "uri",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::CLIENT_URI,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "path",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::CLIENT_PATH,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "host",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for ClientId {
     fn from_xml<'a>(
@@ -1565,6 +1855,28 @@ pub static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "contributor-sequence",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::vocabulary::ContributorSequence>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "contributor-role",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::vocabulary::ContributorRole>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for ContributorAttributes {
     fn from_xml<'a>(
@@ -1703,6 +2015,22 @@ pub static COUNTRY_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "visibility",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::common::Visibility>,
+            },
+        },
+    ],
+    text: Some(SimpleSchema {
+        facets: &Facets::NONE,
+        check: crate::xml::check_simple::<String>,
+    }),
 };
 impl FromXml for Country {
     fn from_xml<'a>(
@@ -1829,6 +2157,28 @@ pub static DISAMBIGUATED_ORGANIZATION_SCHEMA: StructSchema = StructSchema {
     required: 3,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "disambiguated-organization-identifier",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::SHORT_TEXT,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "disambiguation-source",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::SHORT_TEXT,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for DisambiguatedOrganization {
     fn from_xml<'a>(
@@ -1997,6 +2347,71 @@ pub static ELEMENT_SUMMARY_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source",
+            index: 2,
+            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "put-code",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "visibility",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::common::Visibility>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "display-index",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for ElementSummary {
     fn from_xml<'a>(
@@ -2267,6 +2682,121 @@ pub static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
     required: 24,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source",
+            index: 2,
+            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-id-type",
+            index: 3,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                check: crate::xml::check_simple::<super::vocabulary::ExternalIdType>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-id-value",
+            index: 4,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-id-normalized",
+            index: 5,
+            content: ChildContent::Struct(
+                &super::common::TRANSIENT_NON_EMPTY_STRING_SCHEMA,
+            ),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-id-normalized-error",
+            index: 6,
+            content: ChildContent::Struct(&super::common::TRANSIENT_ERROR_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-id-url",
+            index: 7,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-id-relationship",
+            index: 8,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::vocabulary::Relationship>,
+            }),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "put-code",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "visibility",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::common::Visibility>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "display-index",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for ExternalId {
     fn from_xml<'a>(
@@ -2635,6 +3165,16 @@ pub static EXTERNAL_IDS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 1,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "external-id",
+            index: 0,
+            content: ChildContent::Struct(&super::common::EXTERNAL_ID_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for ExternalIds {
     fn from_xml<'a>(
@@ -2764,6 +3304,37 @@ pub static FUZZY_DATE_SCHEMA: StructSchema = StructSchema {
             branches: &[Branch { all: 6, required: 2 }],
         },
     ],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "year",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::YEAR,
+                check: crate::xml::check_simple::<crate::xml::DatePart>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "month",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::MONTH,
+                check: crate::xml::check_simple::<crate::xml::DatePart>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "day",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::DAY,
+                check: crate::xml::check_simple::<crate::xml::DatePart>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for FuzzyDate {
     fn from_xml<'a>(
@@ -2929,6 +3500,37 @@ pub static ORCID_ID_SCHEMA: StructSchema = StructSchema {
             branches: &[Branch { all: 3, required: 1 }, Branch { all: 2, required: 2 }],
         },
     ],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "uri",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::ORCID_URI,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "path",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::ORCID_PATH,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "host",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for OrcidId {
     fn from_xml<'a>(
@@ -3077,6 +3679,33 @@ pub static ORGANIZATION_SCHEMA: StructSchema = StructSchema {
     required: 3,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "name",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::LONG_TEXT,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "address",
+            index: 1,
+            content: ChildContent::Struct(&super::common::ORGANIZATION_ADDRESS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "disambiguated-organization",
+            index: 2,
+            content: ChildContent::Struct(
+                &super::common::DISAMBIGUATED_ORGANIZATION_SCHEMA,
+            ),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for Organization {
     fn from_xml<'a>(
@@ -3238,6 +3867,37 @@ pub static ORGANIZATION_ADDRESS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "city",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::LONG_TEXT,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "region",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::LONG_TEXT,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "country",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::vocabulary::Country>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for OrganizationAddress {
     fn from_xml<'a>(
@@ -3432,6 +4092,52 @@ pub static SOURCE_SCHEMA: StructSchema = StructSchema {
             branches: &[Branch { all: 8, required: 8 }, Branch { all: 16, required: 16 }],
         },
     ],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "source-orcid",
+            index: 0,
+            content: ChildContent::Struct(&super::common::ORCID_ID_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source-client-id",
+            index: 1,
+            content: ChildContent::Struct(&super::common::CLIENT_ID_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source-name",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "assertion-origin-orcid",
+            index: 3,
+            content: ChildContent::Struct(&super::common::ORCID_ID_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "assertion-origin-client-id",
+            index: 4,
+            content: ChildContent::Struct(&super::common::CLIENT_ID_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "assertion-origin-name",
+            index: 5,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for Source {
     fn from_xml<'a>(
@@ -3629,6 +4335,22 @@ pub static STRING_WITH_LANG_CODE_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "language-code",
+            required: true,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::vocabulary::LanguageCode>,
+            },
+        },
+    ],
+    text: Some(SimpleSchema {
+        facets: &super::common::NON_EMPTY_STRING,
+        check: crate::xml::check_simple::<String>,
+    }),
 };
 impl FromXml for StringWithLangCode {
     fn from_xml<'a>(
@@ -3748,6 +4470,38 @@ pub static TRANSIENT_ERROR_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "error-code",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "error-message",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "transient",
+            required: true,
+            value: SimpleSchema {
+                facets: &super::common::TRANSIENT_ERROR_TRANSIENT,
+                check: crate::xml::check_simple::<bool>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for TransientError {
     fn from_xml<'a>(
@@ -3893,6 +4647,22 @@ pub static TRANSIENT_NON_EMPTY_STRING_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "transient",
+            required: true,
+            value: SimpleSchema {
+                facets: &super::common::TRANSIENT_NON_EMPTY_STRING_TRANSIENT,
+                check: crate::xml::check_simple::<bool>,
+            },
+        },
+    ],
+    text: Some(SimpleSchema {
+        facets: &super::common::NON_EMPTY_STRING,
+        check: crate::xml::check_simple::<String>,
+    }),
 };
 impl FromXml for TransientNonEmptyString {
     fn from_xml<'a>(
@@ -4007,6 +4777,22 @@ pub static TRANSLATED_TITLE_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "language-code",
+            required: true,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::vocabulary::LanguageCode>,
+            },
+        },
+    ],
+    text: Some(SimpleSchema {
+        facets: &super::common::TRANSLATED_TITLE_CONTENT17,
+        check: crate::xml::check_simple::<String>,
+    }),
 };
 impl FromXml for TranslatedTitle {
     fn from_xml<'a>(

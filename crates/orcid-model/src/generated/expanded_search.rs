@@ -4,8 +4,9 @@
 //! Types of the `expanded-search:` namespace, `http://www.orcid.org/ns/expanded-search`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -58,6 +59,73 @@ pub static EXPANDED_RESULT_SCHEMA: StructSchema = StructSchema {
     required: 1,
     repeated: 112,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::ExpandedSearch,
+            local: "orcid-id",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::ExpandedSearch,
+            local: "given-names",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::ExpandedSearch,
+            local: "family-names",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::ExpandedSearch,
+            local: "credit-name",
+            index: 3,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::ExpandedSearch,
+            local: "other-name",
+            index: 4,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::ExpandedSearch,
+            local: "email",
+            index: 5,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::ExpandedSearch,
+            local: "institution-name",
+            index: 6,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for ExpandedResult {
     fn from_xml<'a>(
@@ -293,6 +361,28 @@ pub static EXPANDED_SEARCH_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 1,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::ExpandedSearch,
+            local: "expanded-result",
+            index: 0,
+            content: ChildContent::Struct(
+                &super::expanded_search::EXPANDED_RESULT_SCHEMA,
+            ),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "num-found",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for ExpandedSearch {
     fn from_xml<'a>(

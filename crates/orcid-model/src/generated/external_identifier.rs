@@ -4,8 +4,9 @@
 //! Types of the `external-identifier:` namespace, `http://www.orcid.org/ns/external-identifier`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -79,6 +80,121 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
     required: 24,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source",
+            index: 2,
+            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-id-type",
+            index: 3,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                check: crate::xml::check_simple::<super::vocabulary::ExternalIdType>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-id-value",
+            index: 4,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-id-normalized",
+            index: 5,
+            content: ChildContent::Struct(
+                &super::common::TRANSIENT_NON_EMPTY_STRING_SCHEMA,
+            ),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-id-normalized-error",
+            index: 6,
+            content: ChildContent::Struct(&super::common::TRANSIENT_ERROR_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-id-url",
+            index: 7,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-id-relationship",
+            index: 8,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::vocabulary::Relationship>,
+            }),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "put-code",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "visibility",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::common::Visibility>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "display-index",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for ExternalIdentifier {
     fn from_xml<'a>(
@@ -465,6 +581,37 @@ pub static EXTERNAL_IDENTIFIERS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 2,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::ExternalIdentifier,
+            local: "external-identifier",
+            index: 1,
+            content: ChildContent::Struct(
+                &super::external_identifier::EXTERNAL_IDENTIFIER_SCHEMA,
+            ),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for ExternalIdentifiers {
     fn from_xml<'a>(

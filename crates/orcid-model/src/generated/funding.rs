@@ -4,8 +4,9 @@
 //! Types of the `funding:` namespace, `http://www.orcid.org/ns/funding`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -49,6 +50,40 @@ pub static CONTRIBUTOR_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "contributor-orcid",
+            index: 0,
+            content: ChildContent::Struct(&super::common::ORCID_ID_SCHEMA),
+        },
+        Child {
+            ns: Ns::Funding,
+            local: "credit-name",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::STRING_150,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Funding,
+            local: "contributor-email",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::EMAIL,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Funding,
+            local: "contributor-attributes",
+            index: 3,
+            content: ChildContent::Struct(&super::funding::CONTRIBUTOR_ATTRIBUTES_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for Contributor {
     fn from_xml<'a>(
@@ -217,6 +252,21 @@ pub static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Funding,
+            local: "contributor-role",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<
+                    super::vocabulary::FundingContributorRole,
+                >,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for ContributorAttributes {
     fn from_xml<'a>(
@@ -326,6 +376,16 @@ pub static CONTRIBUTORS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 1,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Funding,
+            local: "contributor",
+            index: 0,
+            content: ChildContent::Struct(&super::funding::CONTRIBUTOR_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for Contributors {
     fn from_xml<'a>(
@@ -504,6 +564,149 @@ pub static FUNDING_SCHEMA: StructSchema = StructSchema {
     required: 8200,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source",
+            index: 2,
+            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Funding,
+            local: "type",
+            index: 3,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::vocabulary::FundingType>,
+            }),
+        },
+        Child {
+            ns: Ns::Funding,
+            local: "organization-defined-type",
+            index: 4,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::ORGANIZATION_DEFINED_TYPE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Funding,
+            local: "title",
+            index: 5,
+            content: ChildContent::Struct(&super::funding::FUNDING_TITLE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Funding,
+            local: "short-description",
+            index: 6,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::SHORT_DESCRIPTION,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Funding,
+            local: "amount",
+            index: 7,
+            content: ChildContent::Struct(&super::common::AMOUNT_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "url",
+            index: 8,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "start-date",
+            index: 9,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "end-date",
+            index: 10,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-ids",
+            index: 11,
+            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Funding,
+            local: "contributors",
+            index: 12,
+            content: ChildContent::Struct(&super::funding::CONTRIBUTORS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "organization",
+            index: 13,
+            content: ChildContent::Struct(&super::common::ORGANIZATION_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "put-code",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "visibility",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::common::Visibility>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "display-index",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for Funding {
     fn from_xml<'a>(
@@ -992,6 +1195,119 @@ pub static FUNDING_SUMMARY_SCHEMA: StructSchema = StructSchema {
     required: 584,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source",
+            index: 2,
+            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Funding,
+            local: "title",
+            index: 3,
+            content: ChildContent::Struct(&super::funding::FUNDING_TITLE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-ids",
+            index: 4,
+            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "url",
+            index: 5,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Funding,
+            local: "type",
+            index: 6,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::vocabulary::FundingType>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "start-date",
+            index: 7,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "end-date",
+            index: 8,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "organization",
+            index: 9,
+            content: ChildContent::Struct(&super::common::ORGANIZATION_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "put-code",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "visibility",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::common::Visibility>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "display-index",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for FundingSummary {
     fn from_xml<'a>(
@@ -1345,6 +1661,25 @@ pub static FUNDING_TITLE_SCHEMA: StructSchema = StructSchema {
     required: 1,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "title",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::STRING_1000,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "translated-title",
+            index: 1,
+            content: ChildContent::Struct(&super::common::TRANSLATED_TITLE_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for FundingTitle {
     fn from_xml<'a>(

@@ -4,8 +4,9 @@
 //! Types of the `group-id:` namespace, `http://www.orcid.org/ns/group-id`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -178,6 +179,98 @@ pub static GROUP_ID_RECORD_SCHEMA: StructSchema = StructSchema {
             branches: &[Branch { all: 8, required: 8 }, Branch { all: 16, required: 16 }],
         },
     ],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "source-orcid",
+            index: 0,
+            content: ChildContent::Struct(&super::common::ORCID_ID_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source-client-id",
+            index: 1,
+            content: ChildContent::Struct(&super::common::CLIENT_ID_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source-name",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "assertion-origin-orcid",
+            index: 3,
+            content: ChildContent::Struct(&super::common::ORCID_ID_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "assertion-origin-client-id",
+            index: 4,
+            content: ChildContent::Struct(&super::common::CLIENT_ID_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "assertion-origin-name",
+            index: 5,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::GroupId,
+            local: "name",
+            index: 6,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::STRING_1000,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::GroupId,
+            local: "group-id",
+            index: 7,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::GROUP_ID,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::GroupId,
+            local: "description",
+            index: 8,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::STRING_1000,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::GroupId,
+            local: "type",
+            index: 9,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::group_id::GroupIdRecordType>,
+            }),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "put-code",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for GroupIdRecord {
     fn from_xml<'a>(
@@ -480,6 +573,52 @@ pub static GROUP_ID_RECORDS_SCHEMA: StructSchema = StructSchema {
     required: 14,
     repeated: 16,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::GroupId,
+            local: "total",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            }),
+        },
+        Child {
+            ns: Ns::GroupId,
+            local: "page",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            }),
+        },
+        Child {
+            ns: Ns::GroupId,
+            local: "page-size",
+            index: 3,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            }),
+        },
+        Child {
+            ns: Ns::GroupId,
+            local: "group-id-record",
+            index: 4,
+            content: ChildContent::Struct(&super::group_id::GROUP_ID_RECORD_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for GroupIdRecords {
     fn from_xml<'a>(

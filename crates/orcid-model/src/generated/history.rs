@@ -4,8 +4,9 @@
 //! Types of the `history:` namespace, `http://www.orcid.org/ns/history`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -155,6 +156,98 @@ pub static HISTORY_SCHEMA: StructSchema = StructSchema {
     required: 384,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::History,
+            local: "creation-method",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::history::CreationMethod>,
+            }),
+        },
+        Child {
+            ns: Ns::History,
+            local: "completion-date",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::History,
+            local: "submission-date",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 3,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::History,
+            local: "claimed",
+            index: 4,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<bool>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source",
+            index: 5,
+            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
+        },
+        Child {
+            ns: Ns::History,
+            local: "deactivation-date",
+            index: 6,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::History,
+            local: "verified-email",
+            index: 7,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<bool>,
+            }),
+        },
+        Child {
+            ns: Ns::History,
+            local: "verified-primary-email",
+            index: 8,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<bool>,
+            }),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "visibility",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::common::Visibility>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for History {
     fn from_xml<'a>(

@@ -4,8 +4,9 @@
 //! Types of the `keyword:` namespace, `http://www.orcid.org/ns/keyword`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -56,6 +57,80 @@ pub static KEYWORD_SCHEMA: StructSchema = StructSchema {
     required: 8,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source",
+            index: 2,
+            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Keyword,
+            local: "content",
+            index: 3,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::STRING_255,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "put-code",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "visibility",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::common::Visibility>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "display-index",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for Keyword {
     fn from_xml<'a>(
@@ -306,6 +381,35 @@ pub static KEYWORDS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 2,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Keyword,
+            local: "keyword",
+            index: 1,
+            content: ChildContent::Struct(&super::keyword::KEYWORD_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for Keywords {
     fn from_xml<'a>(

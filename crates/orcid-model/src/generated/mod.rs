@@ -981,6 +981,563 @@ impl Document {
     ) -> std::result::Result<Document, ReadError> {
         Document::from_xml_bytes(xml.as_bytes(), mode)
     }
+    /// What each root element holds, for validators (a name two schemas define appears twice).
+    pub const ROOT_CONTENTS: &'static [(Ns, &'static str, crate::xml::ChildContent)] = &[
+        (
+            Ns::Activities,
+            "activities-summary",
+            crate::xml::ChildContent::Struct(&activities::ACTIVITIES_SUMMARY_SCHEMA),
+        ),
+        (
+            Ns::Address,
+            "address",
+            crate::xml::ChildContent::Struct(&address::ADDRESS_SCHEMA),
+        ),
+        (
+            Ns::Address,
+            "addresses",
+            crate::xml::ChildContent::Struct(&address::ADDRESSES_SCHEMA),
+        ),
+        (
+            Ns::Activities,
+            "affiliation-group",
+            crate::xml::ChildContent::Struct(&activities::AFFILIATION_GROUP_SCHEMA),
+        ),
+        (
+            Ns::Common,
+            "application-group-orcid",
+            crate::xml::ChildContent::Struct(&common::ORCID_ID_SCHEMA),
+        ),
+        (
+            Ns::Common,
+            "application-orcid",
+            crate::xml::ChildContent::Struct(&common::ORCID_ID_SCHEMA),
+        ),
+        (
+            Ns::Common,
+            "approval-date",
+            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        ),
+        (
+            Ns::Common,
+            "archived-date",
+            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        ),
+        (
+            Ns::PersonalDetails,
+            "biography",
+            crate::xml::ChildContent::Struct(&personal_details::BIOGRAPHY_SCHEMA),
+        ),
+        (Ns::Bulk, "bulk", crate::xml::ChildContent::Struct(&bulk::BULK_SCHEMA)),
+        (Ns::Client, "client", crate::xml::ChildContent::Struct(&client::CLIENT_SCHEMA)),
+        (
+            Ns::Common,
+            "contributor-orcid",
+            crate::xml::ChildContent::Struct(&common::ORCID_ID_SCHEMA),
+        ),
+        (
+            Ns::Common,
+            "country",
+            crate::xml::ChildContent::Struct(&common::COUNTRY_SCHEMA),
+        ),
+        (
+            Ns::Common,
+            "created-date",
+            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        ),
+        (
+            Ns::PersonalDetails,
+            "credit-name",
+            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
+                facets: &common::STRING_150,
+                check: crate::xml::check_simple::<String>,
+            }),
+        ),
+        (
+            Ns::Distinction,
+            "distinction",
+            crate::xml::ChildContent::Struct(&distinction::DISTINCTION_SCHEMA),
+        ),
+        (
+            Ns::Distinction,
+            "distinction-summary",
+            crate::xml::ChildContent::Struct(&distinction::DISTINCTION_SUMMARY_SCHEMA),
+        ),
+        (
+            Ns::Activities,
+            "distinctions",
+            crate::xml::ChildContent::Struct(&activities::DISTINCTIONS_SCHEMA),
+        ),
+        (
+            Ns::Education,
+            "education",
+            crate::xml::ChildContent::Struct(&education::EDUCATION_SCHEMA),
+        ),
+        (
+            Ns::Summary,
+            "education-qualification",
+            crate::xml::ChildContent::Struct(&summary::EDUCATION_QUALIFICATION_SCHEMA),
+        ),
+        (
+            Ns::Summary,
+            "education-qualifications",
+            crate::xml::ChildContent::Struct(&summary::EDUCATION_QUALIFICATIONS_SCHEMA),
+        ),
+        (
+            Ns::Education,
+            "education-summary",
+            crate::xml::ChildContent::Struct(&education::EDUCATION_SUMMARY_SCHEMA),
+        ),
+        (
+            Ns::Activities,
+            "educations",
+            crate::xml::ChildContent::Struct(&activities::EDUCATIONS_SCHEMA),
+        ),
+        (Ns::Email, "email", crate::xml::ChildContent::Struct(&email::EMAIL_SCHEMA)),
+        (
+            Ns::Summary,
+            "email-domain",
+            crate::xml::ChildContent::Struct(&summary::EMAIL_DOMAIN_SCHEMA),
+        ),
+        (
+            Ns::Summary,
+            "email-domains",
+            crate::xml::ChildContent::Struct(&summary::EMAIL_DOMAINS_SCHEMA),
+        ),
+        (Ns::Email, "emails", crate::xml::ChildContent::Struct(&email::EMAILS_SCHEMA)),
+        (
+            Ns::Employment,
+            "employment",
+            crate::xml::ChildContent::Struct(&employment::EMPLOYMENT_SCHEMA),
+        ),
+        (
+            Ns::Employment,
+            "employment-summary",
+            crate::xml::ChildContent::Struct(&employment::EMPLOYMENT_SUMMARY_SCHEMA),
+        ),
+        (
+            Ns::Activities,
+            "employments",
+            crate::xml::ChildContent::Struct(&activities::EMPLOYMENTS_SCHEMA),
+        ),
+        (
+            Ns::Common,
+            "end-date",
+            crate::xml::ChildContent::Struct(&common::FUZZY_DATE_SCHEMA),
+        ),
+        (Ns::Error, "error", crate::xml::ChildContent::Struct(&error::ERROR_SCHEMA)),
+        (
+            Ns::ExpandedSearch,
+            "expanded-search",
+            crate::xml::ChildContent::Struct(&expanded_search::EXPANDED_SEARCH_SCHEMA),
+        ),
+        (
+            Ns::Common,
+            "external-id",
+            crate::xml::ChildContent::Struct(&common::EXTERNAL_ID_SCHEMA),
+        ),
+        (
+            Ns::ExternalIdentifier,
+            "external-identifier",
+            crate::xml::ChildContent::Struct(
+                &external_identifier::EXTERNAL_IDENTIFIER_SCHEMA,
+            ),
+        ),
+        (
+            Ns::ExternalIdentifier,
+            "external-identifiers",
+            crate::xml::ChildContent::Struct(
+                &external_identifier::EXTERNAL_IDENTIFIERS_SCHEMA,
+            ),
+        ),
+        (
+            Ns::Common,
+            "external-ids",
+            crate::xml::ChildContent::Struct(&common::EXTERNAL_IDS_SCHEMA),
+        ),
+        (
+            Ns::Funding,
+            "funding",
+            crate::xml::ChildContent::Struct(&funding::FUNDING_SCHEMA),
+        ),
+        (
+            Ns::Funding,
+            "funding-summary",
+            crate::xml::ChildContent::Struct(&funding::FUNDING_SUMMARY_SCHEMA),
+        ),
+        (
+            Ns::Activities,
+            "fundings",
+            crate::xml::ChildContent::Struct(&activities::FUNDINGS_SCHEMA),
+        ),
+        (
+            Ns::Common,
+            "fuzzy-date",
+            crate::xml::ChildContent::Struct(&common::FUZZY_DATE_SCHEMA),
+        ),
+        (
+            Ns::GroupId,
+            "group-id-record",
+            crate::xml::ChildContent::Struct(&group_id::GROUP_ID_RECORD_SCHEMA),
+        ),
+        (
+            Ns::GroupId,
+            "group-id-records",
+            crate::xml::ChildContent::Struct(&group_id::GROUP_ID_RECORDS_SCHEMA),
+        ),
+        (
+            Ns::Common,
+            "group-orcid-identifier",
+            crate::xml::ChildContent::Struct(&common::ORCID_ID_SCHEMA),
+        ),
+        (
+            Ns::History,
+            "history",
+            crate::xml::ChildContent::Struct(&history::HISTORY_SCHEMA),
+        ),
+        (
+            Ns::InvitedPosition,
+            "invited-position",
+            crate::xml::ChildContent::Struct(&invited_position::INVITED_POSITION_SCHEMA),
+        ),
+        (
+            Ns::InvitedPosition,
+            "invited-position-summary",
+            crate::xml::ChildContent::Struct(
+                &invited_position::INVITED_POSITION_SUMMARY_SCHEMA,
+            ),
+        ),
+        (
+            Ns::Activities,
+            "invited-positions",
+            crate::xml::ChildContent::Struct(&activities::INVITED_POSITIONS_SCHEMA),
+        ),
+        (
+            Ns::Keyword,
+            "keyword",
+            crate::xml::ChildContent::Struct(&keyword::KEYWORD_SCHEMA),
+        ),
+        (
+            Ns::Keyword,
+            "keywords",
+            crate::xml::ChildContent::Struct(&keyword::KEYWORDS_SCHEMA),
+        ),
+        (
+            Ns::Common,
+            "language-code",
+            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<vocabulary::LanguageCode>,
+            }),
+        ),
+        (
+            Ns::Common,
+            "last-modified-date",
+            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        ),
+        (
+            Ns::Membership,
+            "membership",
+            crate::xml::ChildContent::Struct(&membership::MEMBERSHIP_SCHEMA),
+        ),
+        (
+            Ns::Membership,
+            "membership-summary",
+            crate::xml::ChildContent::Struct(&membership::MEMBERSHIP_SUMMARY_SCHEMA),
+        ),
+        (
+            Ns::Activities,
+            "memberships",
+            crate::xml::ChildContent::Struct(&activities::MEMBERSHIPS_SCHEMA),
+        ),
+        (
+            Ns::PersonalDetails,
+            "name",
+            crate::xml::ChildContent::Struct(&personal_details::NAME_SCHEMA),
+        ),
+        (
+            Ns::Notification,
+            "notification",
+            crate::xml::ChildContent::Struct(&notification::NOTIFICATION_CUSTOM_SCHEMA),
+        ),
+        (
+            Ns::Notification,
+            "notification-intro",
+            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
+                facets: &notification::NOTIFICATION_INTRO,
+                check: crate::xml::check_simple::<String>,
+            }),
+        ),
+        (
+            Ns::Notification,
+            "notification",
+            crate::xml::ChildContent::Struct(
+                &notification::NOTIFICATION_PERMISSION_SCHEMA,
+            ),
+        ),
+        (
+            Ns::Notification,
+            "notification-subject",
+            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        ),
+        (
+            Ns::Notification,
+            "notifications",
+            crate::xml::ChildContent::Struct(&notification::NOTIFICATIONS_SCHEMA),
+        ),
+        (
+            Ns::Common,
+            "orcid-id",
+            crate::xml::ChildContent::Struct(&common::ORCID_ID_SCHEMA),
+        ),
+        (
+            Ns::Common,
+            "orcid-identifier",
+            crate::xml::ChildContent::Struct(&common::ORCID_ID_SCHEMA),
+        ),
+        (
+            Ns::Common,
+            "organization",
+            crate::xml::ChildContent::Struct(&common::ORGANIZATION_SCHEMA),
+        ),
+        (
+            Ns::OtherName,
+            "other-name",
+            crate::xml::ChildContent::Struct(&other_name::OTHER_NAME_SCHEMA),
+        ),
+        (
+            Ns::OtherName,
+            "other-names",
+            crate::xml::ChildContent::Struct(&other_name::OTHER_NAMES_SCHEMA),
+        ),
+        (
+            Ns::PeerReview,
+            "peer-review",
+            crate::xml::ChildContent::Struct(&peer_review::PEER_REVIEW_SCHEMA),
+        ),
+        (
+            Ns::PeerReview,
+            "peer-review-summary",
+            crate::xml::ChildContent::Struct(&peer_review::PEER_REVIEW_SUMMARY_SCHEMA),
+        ),
+        (
+            Ns::Activities,
+            "peer-reviews",
+            crate::xml::ChildContent::Struct(&activities::PEER_REVIEWS_SCHEMA),
+        ),
+        (Ns::Person, "person", crate::xml::ChildContent::Struct(&person::PERSON_SCHEMA)),
+        (
+            Ns::PersonalDetails,
+            "personal-details",
+            crate::xml::ChildContent::Struct(&personal_details::PERSONAL_DETAILS_SCHEMA),
+        ),
+        (
+            Ns::Preferences,
+            "preferences",
+            crate::xml::ChildContent::Struct(&preferences::PREFERENCES_SCHEMA),
+        ),
+        (
+            Ns::Summary,
+            "professional-activities",
+            crate::xml::ChildContent::Struct(&summary::PROFESSIONAL_ACTIVITIES_SCHEMA),
+        ),
+        (
+            Ns::Summary,
+            "professional-activity",
+            crate::xml::ChildContent::Struct(&summary::PROFESSIONAL_ACTIVITY_SCHEMA),
+        ),
+        (
+            Ns::Common,
+            "publication-date",
+            crate::xml::ChildContent::Struct(&common::FUZZY_DATE_SCHEMA),
+        ),
+        (
+            Ns::Qualification,
+            "qualification",
+            crate::xml::ChildContent::Struct(&qualification::QUALIFICATION_SCHEMA),
+        ),
+        (
+            Ns::Qualification,
+            "qualification-summary",
+            crate::xml::ChildContent::Struct(
+                &qualification::QUALIFICATION_SUMMARY_SCHEMA,
+            ),
+        ),
+        (
+            Ns::Activities,
+            "qualifications",
+            crate::xml::ChildContent::Struct(&activities::QUALIFICATIONS_SCHEMA),
+        ),
+        (
+            Ns::Common,
+            "read-date",
+            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        ),
+        (Ns::Record, "record", crate::xml::ChildContent::Struct(&record::RECORD_SCHEMA)),
+        (
+            Ns::Summary,
+            "record-summary",
+            crate::xml::ChildContent::Struct(&summary::RECORD_SUMMARY_SCHEMA),
+        ),
+        (
+            Ns::ResearchResource,
+            "research-resource",
+            crate::xml::ChildContent::Struct(
+                &research_resource::RESEARCH_RESOURCE_SCHEMA,
+            ),
+        ),
+        (
+            Ns::ResearchResource,
+            "research-resource-summary",
+            crate::xml::ChildContent::Struct(
+                &research_resource::RESEARCH_RESOURCE_SUMMARY_SCHEMA,
+            ),
+        ),
+        (
+            Ns::Activities,
+            "research-resources",
+            crate::xml::ChildContent::Struct(&activities::RESEARCH_RESOURCES_SCHEMA),
+        ),
+        (
+            Ns::ResearcherUrl,
+            "researcher-url",
+            crate::xml::ChildContent::Struct(&researcher_url::RESEARCHER_URL_SCHEMA),
+        ),
+        (
+            Ns::ResearcherUrl,
+            "researcher-urls",
+            crate::xml::ChildContent::Struct(&researcher_url::RESEARCHER_URLS_SCHEMA),
+        ),
+        (Ns::Search, "search", crate::xml::ChildContent::Struct(&search::SEARCH_SCHEMA)),
+        (
+            Ns::Common,
+            "sent-date",
+            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        ),
+        (
+            Ns::Service,
+            "service",
+            crate::xml::ChildContent::Struct(&service::SERVICE_SCHEMA),
+        ),
+        (
+            Ns::Service,
+            "service-summary",
+            crate::xml::ChildContent::Struct(&service::SERVICE_SUMMARY_SCHEMA),
+        ),
+        (
+            Ns::Activities,
+            "services",
+            crate::xml::ChildContent::Struct(&activities::SERVICES_SCHEMA),
+        ),
+        (Ns::Common, "source", crate::xml::ChildContent::Struct(&common::SOURCE_SCHEMA)),
+        (
+            Ns::Common,
+            "source-orcid",
+            crate::xml::ChildContent::Struct(&common::ORCID_ID_SCHEMA),
+        ),
+        (
+            Ns::Common,
+            "start-date",
+            crate::xml::ChildContent::Struct(&common::FUZZY_DATE_SCHEMA),
+        ),
+        (
+            Ns::Common,
+            "subtitle",
+            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
+                facets: &common::SUBTITLE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        ),
+        (
+            Ns::Summary,
+            "employment",
+            crate::xml::ChildContent::Struct(&summary::EMPLOYMENT_SCHEMA),
+        ),
+        (
+            Ns::Summary,
+            "employments",
+            crate::xml::ChildContent::Struct(&summary::EMPLOYMENTS_SCHEMA),
+        ),
+        (
+            Ns::Summary,
+            "external-identifier",
+            crate::xml::ChildContent::Struct(&summary::EXTERNAL_IDENTIFIER_SCHEMA),
+        ),
+        (
+            Ns::Summary,
+            "external-identifiers",
+            crate::xml::ChildContent::Struct(&summary::EXTERNAL_IDENTIFIERS_SCHEMA),
+        ),
+        (
+            Ns::Summary,
+            "fundings",
+            crate::xml::ChildContent::Struct(&summary::FUNDINGS_SCHEMA),
+        ),
+        (
+            Ns::Summary,
+            "peer-reviews",
+            crate::xml::ChildContent::Struct(&summary::PEER_REVIEWS_SCHEMA),
+        ),
+        (
+            Ns::Summary,
+            "research-resources",
+            crate::xml::ChildContent::Struct(&summary::RESEARCH_RESOURCES_SCHEMA),
+        ),
+        (Ns::Summary, "works", crate::xml::ChildContent::Struct(&summary::WORKS_SCHEMA)),
+        (
+            Ns::Common,
+            "title",
+            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
+                facets: &common::STRING_1000,
+                check: crate::xml::check_simple::<String>,
+            }),
+        ),
+        (
+            Ns::Common,
+            "translated-title",
+            crate::xml::ChildContent::Struct(&common::TRANSLATED_TITLE_SCHEMA),
+        ),
+        (
+            Ns::Common,
+            "url",
+            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        ),
+        (Ns::Work, "work", crate::xml::ChildContent::Struct(&work::WORK_SCHEMA)),
+        (
+            Ns::Work,
+            "work-summary",
+            crate::xml::ChildContent::Struct(&work::WORK_SUMMARY_SCHEMA),
+        ),
+        (
+            Ns::Activities,
+            "works",
+            crate::xml::ChildContent::Struct(&activities::WORKS_SCHEMA),
+        ),
+    ];
     /// The root element's name.
     pub fn root_name(&self) -> QName {
         match self {

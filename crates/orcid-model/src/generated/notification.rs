@@ -4,8 +4,9 @@
 //! Types of the `notification:` namespace, `http://www.orcid.org/ns/notification`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -256,6 +257,37 @@ pub static AUTHORIZATION_URL_SCHEMA: StructSchema = StructSchema {
             branches: &[Branch { all: 3, required: 1 }, Branch { all: 2, required: 2 }],
         },
     ],
+    children: &[
+        Child {
+            ns: Ns::Notification,
+            local: "uri",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Notification,
+            local: "path",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Notification,
+            local: "host",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for AuthorizationUrl {
     fn from_xml<'a>(
@@ -395,6 +427,34 @@ pub static ITEM_SCHEMA: StructSchema = StructSchema {
     required: 3,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Notification,
+            local: "item-type",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::notification::ActivityType>,
+            }),
+        },
+        Child {
+            ns: Ns::Notification,
+            local: "item-name",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::notification::ITEM_ITEM_NAME,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-id",
+            index: 2,
+            content: ChildContent::Struct(&super::common::EXTERNAL_ID_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for Item {
     fn from_xml<'a>(
@@ -543,6 +603,16 @@ pub static ITEMS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 1,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Notification,
+            local: "item",
+            index: 0,
+            content: ChildContent::Struct(&super::notification::ITEM_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for Items {
     fn from_xml<'a>(
@@ -698,6 +768,109 @@ pub static NOTIFICATION_CUSTOM_SCHEMA: StructSchema = StructSchema {
     required: 47,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Notification,
+            local: "notification-type",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<
+                    super::notification::CustomNotificationType,
+                >,
+            }),
+        },
+        Child {
+            ns: Ns::Notification,
+            local: "subject",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::notification::NOTIFICATION_SUBJECT,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Notification,
+            local: "body-text",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Notification,
+            local: "body-html",
+            index: 3,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 4,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "sent-date",
+            index: 5,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "read-date",
+            index: 6,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "archived-date",
+            index: 7,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source",
+            index: 8,
+            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "put-code",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::Xml,
+            local: "lang",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for NotificationCustom {
     fn from_xml<'a>(
@@ -1037,6 +1210,110 @@ pub static NOTIFICATION_PERMISSION_SCHEMA: StructSchema = StructSchema {
     required: 31,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Notification,
+            local: "notification-type",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::notification::NotificationType>,
+            }),
+        },
+        Child {
+            ns: Ns::Notification,
+            local: "authorization-url",
+            index: 1,
+            content: ChildContent::Struct(&super::notification::AUTHORIZATION_URL_SCHEMA),
+        },
+        Child {
+            ns: Ns::Notification,
+            local: "notification-subject",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Notification,
+            local: "notification-intro",
+            index: 3,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::notification::NOTIFICATION_INTRO,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Notification,
+            local: "items",
+            index: 4,
+            content: ChildContent::Struct(&super::notification::ITEMS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 5,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "sent-date",
+            index: 6,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "read-date",
+            index: 7,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Notification,
+            local: "actioned-date",
+            index: 8,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "archived-date",
+            index: 9,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source",
+            index: 10,
+            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "put-code",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for NotificationPermission {
     fn from_xml<'a>(
@@ -1369,6 +1646,18 @@ pub static NOTIFICATIONS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 1,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Notification,
+            local: "notification",
+            index: 0,
+            content: ChildContent::Struct(
+                &super::notification::NOTIFICATION_PERMISSION_SCHEMA,
+            ),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for Notifications {
     fn from_xml<'a>(

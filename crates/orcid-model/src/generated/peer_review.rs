@@ -4,8 +4,9 @@
 //! Types of the `peer-review:` namespace, `http://www.orcid.org/ns/peer-review`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -110,6 +111,166 @@ pub static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
     required: 16856,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source",
+            index: 2,
+            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
+        },
+        Child {
+            ns: Ns::PeerReview,
+            local: "reviewer-role",
+            index: 3,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::vocabulary::PeerReviewRole>,
+            }),
+        },
+        Child {
+            ns: Ns::PeerReview,
+            local: "review-identifiers",
+            index: 4,
+            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+        },
+        Child {
+            ns: Ns::PeerReview,
+            local: "review-url",
+            index: 5,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::PeerReview,
+            local: "review-type",
+            index: 6,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::vocabulary::PeerReviewType>,
+            }),
+        },
+        Child {
+            ns: Ns::PeerReview,
+            local: "review-completion-date",
+            index: 7,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::PeerReview,
+            local: "review-group-id",
+            index: 8,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::GROUP_ID,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::PeerReview,
+            local: "subject-external-identifier",
+            index: 9,
+            content: ChildContent::Struct(&super::common::EXTERNAL_ID_SCHEMA),
+        },
+        Child {
+            ns: Ns::PeerReview,
+            local: "subject-container-name",
+            index: 10,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::STRING_1000,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::PeerReview,
+            local: "subject-type",
+            index: 11,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<
+                    super::vocabulary::PeerReviewSubjectType,
+                >,
+            }),
+        },
+        Child {
+            ns: Ns::PeerReview,
+            local: "subject-name",
+            index: 12,
+            content: ChildContent::Struct(&super::peer_review::SUBJECT_NAME_SCHEMA),
+        },
+        Child {
+            ns: Ns::PeerReview,
+            local: "subject-url",
+            index: 13,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::PeerReview,
+            local: "convening-organization",
+            index: 14,
+            content: ChildContent::Struct(&super::common::ORGANIZATION_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "put-code",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "visibility",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::common::Visibility>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "display-index",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for PeerReview {
     fn from_xml<'a>(
@@ -656,6 +817,125 @@ pub static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
     required: 968,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source",
+            index: 2,
+            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
+        },
+        Child {
+            ns: Ns::PeerReview,
+            local: "reviewer-role",
+            index: 3,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::vocabulary::PeerReviewRole>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-ids",
+            index: 4,
+            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+        },
+        Child {
+            ns: Ns::PeerReview,
+            local: "review-url",
+            index: 5,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::PeerReview,
+            local: "review-type",
+            index: 6,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::vocabulary::PeerReviewType>,
+            }),
+        },
+        Child {
+            ns: Ns::PeerReview,
+            local: "completion-date",
+            index: 7,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::PeerReview,
+            local: "review-group-id",
+            index: 8,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::GROUP_ID,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::PeerReview,
+            local: "convening-organization",
+            index: 9,
+            content: ChildContent::Struct(&super::common::ORGANIZATION_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "put-code",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "visibility",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::common::Visibility>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "display-index",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for PeerReviewSummary {
     fn from_xml<'a>(
@@ -1045,6 +1325,34 @@ pub static SUBJECT_NAME_SCHEMA: StructSchema = StructSchema {
     required: 1,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "title",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::STRING_1000,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "subtitle",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::SUBTITLE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "translated-title",
+            index: 2,
+            content: ChildContent::Struct(&super::common::TRANSLATED_TITLE_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for SubjectName {
     fn from_xml<'a>(

@@ -4,8 +4,9 @@
 //! Types of the `person:` namespace, `http://www.orcid.org/ns/person`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -67,6 +68,79 @@ pub static PERSON_SCHEMA: StructSchema = StructSchema {
     required: 32,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Person,
+            local: "name",
+            index: 1,
+            content: ChildContent::Struct(&super::personal_details::NAME_SCHEMA),
+        },
+        Child {
+            ns: Ns::OtherName,
+            local: "other-names",
+            index: 2,
+            content: ChildContent::Struct(&super::other_name::OTHER_NAMES_SCHEMA),
+        },
+        Child {
+            ns: Ns::Person,
+            local: "biography",
+            index: 3,
+            content: ChildContent::Struct(&super::personal_details::BIOGRAPHY_SCHEMA),
+        },
+        Child {
+            ns: Ns::ResearcherUrl,
+            local: "researcher-urls",
+            index: 4,
+            content: ChildContent::Struct(&super::researcher_url::RESEARCHER_URLS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Email,
+            local: "emails",
+            index: 5,
+            content: ChildContent::Struct(&super::email::EMAILS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Address,
+            local: "addresses",
+            index: 6,
+            content: ChildContent::Struct(&super::address::ADDRESSES_SCHEMA),
+        },
+        Child {
+            ns: Ns::Keyword,
+            local: "keywords",
+            index: 7,
+            content: ChildContent::Struct(&super::keyword::KEYWORDS_SCHEMA),
+        },
+        Child {
+            ns: Ns::ExternalIdentifier,
+            local: "external-identifiers",
+            index: 8,
+            content: ChildContent::Struct(
+                &super::external_identifier::EXTERNAL_IDENTIFIERS_SCHEMA,
+            ),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for Person {
     fn from_xml<'a>(

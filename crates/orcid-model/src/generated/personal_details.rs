@@ -4,8 +4,9 @@
 //! Types of the `personal-details:` namespace, `http://www.orcid.org/ns/personal-details`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -46,6 +47,56 @@ pub static BIOGRAPHY_SCHEMA: StructSchema = StructSchema {
     required: 4,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::PersonalDetails,
+            local: "content",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "visibility",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::common::Visibility>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for Biography {
     fn from_xml<'a>(
@@ -263,6 +314,74 @@ pub static NAME_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::PersonalDetails,
+            local: "given-names",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::STRING_150,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::PersonalDetails,
+            local: "family-name",
+            index: 3,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::STRING_150,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::PersonalDetails,
+            local: "credit-name",
+            index: 4,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::STRING_150,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "visibility",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::common::Visibility>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for Name {
     fn from_xml<'a>(
@@ -509,6 +628,47 @@ pub static PERSONAL_DETAILS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::PersonalDetails,
+            local: "name",
+            index: 1,
+            content: ChildContent::Struct(&super::personal_details::NAME_SCHEMA),
+        },
+        Child {
+            ns: Ns::OtherName,
+            local: "other-names",
+            index: 2,
+            content: ChildContent::Struct(&super::other_name::OTHER_NAMES_SCHEMA),
+        },
+        Child {
+            ns: Ns::PersonalDetails,
+            local: "biography",
+            index: 3,
+            content: ChildContent::Struct(&super::personal_details::BIOGRAPHY_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for PersonalDetails {
     fn from_xml<'a>(

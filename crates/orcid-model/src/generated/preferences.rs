@@ -4,8 +4,9 @@
 //! Types of the `preferences:` namespace, `http://www.orcid.org/ns/preferences`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -29,6 +30,19 @@ pub static PREFERENCES_SCHEMA: StructSchema = StructSchema {
     required: 1,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Preferences,
+            local: "locale",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::LOCALE,
+                check: crate::xml::check_simple::<super::vocabulary::Locale>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for Preferences {
     fn from_xml<'a>(

@@ -4,8 +4,9 @@
 //! Types of the `record:` namespace, `http://www.orcid.org/ns/record`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -65,6 +66,50 @@ pub static RECORD_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "orcid-identifier",
+            index: 0,
+            content: ChildContent::Struct(&super::common::ORCID_ID_SCHEMA),
+        },
+        Child {
+            ns: Ns::Preferences,
+            local: "preferences",
+            index: 1,
+            content: ChildContent::Struct(&super::preferences::PREFERENCES_SCHEMA),
+        },
+        Child {
+            ns: Ns::History,
+            local: "history",
+            index: 2,
+            content: ChildContent::Struct(&super::history::HISTORY_SCHEMA),
+        },
+        Child {
+            ns: Ns::Person,
+            local: "person",
+            index: 3,
+            content: ChildContent::Struct(&super::person::PERSON_SCHEMA),
+        },
+        Child {
+            ns: Ns::Activities,
+            local: "activities-summary",
+            index: 4,
+            content: ChildContent::Struct(&super::activities::ACTIVITIES_SUMMARY_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for Record {
     fn from_xml<'a>(

@@ -4,8 +4,9 @@
 //! Types of the `research-resource:` namespace, `http://www.orcid.org/ns/research-resource`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -33,6 +34,16 @@ pub static HOSTS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 1,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "organization",
+            index: 0,
+            content: ChildContent::Struct(&super::common::ORGANIZATION_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for Hosts {
     fn from_xml<'a>(
@@ -168,6 +179,51 @@ pub static PROPOSAL_SCHEMA: StructSchema = StructSchema {
     required: 7,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::ResearchResource,
+            local: "title",
+            index: 0,
+            content: ChildContent::Struct(
+                &super::research_resource::RESEARCH_RESOURCE_TITLE_SCHEMA,
+            ),
+        },
+        Child {
+            ns: Ns::ResearchResource,
+            local: "hosts",
+            index: 1,
+            content: ChildContent::Struct(&super::research_resource::HOSTS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-ids",
+            index: 2,
+            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "start-date",
+            index: 3,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "end-date",
+            index: 4,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "url",
+            index: 5,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for Proposal {
     fn from_xml<'a>(
@@ -399,6 +455,85 @@ pub static RESEARCH_RESOURCE_SCHEMA: StructSchema = StructSchema {
     required: 24,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source",
+            index: 2,
+            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
+        },
+        Child {
+            ns: Ns::ResearchResource,
+            local: "proposal",
+            index: 3,
+            content: ChildContent::Struct(&super::research_resource::PROPOSAL_SCHEMA),
+        },
+        Child {
+            ns: Ns::ResearchResource,
+            local: "resource-items",
+            index: 4,
+            content: ChildContent::Struct(
+                &super::research_resource::RESOURCE_ITEMS_SCHEMA,
+            ),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "put-code",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "visibility",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::common::Visibility>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "display-index",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for ResearchResource {
     fn from_xml<'a>(
@@ -713,6 +848,77 @@ pub static RESEARCH_RESOURCE_SUMMARY_SCHEMA: StructSchema = StructSchema {
     required: 8,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source",
+            index: 2,
+            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
+        },
+        Child {
+            ns: Ns::ResearchResource,
+            local: "proposal",
+            index: 3,
+            content: ChildContent::Struct(&super::research_resource::PROPOSAL_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "put-code",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "visibility",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::common::Visibility>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "display-index",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for ResearchResourceSummary {
     fn from_xml<'a>(
@@ -968,6 +1174,25 @@ pub static RESEARCH_RESOURCE_TITLE_SCHEMA: StructSchema = StructSchema {
     required: 1,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "title",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::STRING_1000,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "translated-title",
+            index: 1,
+            content: ChildContent::Struct(&super::common::TRANSLATED_TITLE_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for ResearchResourceTitle {
     fn from_xml<'a>(
@@ -1113,6 +1338,51 @@ pub static RESOURCE_ITEM_SCHEMA: StructSchema = StructSchema {
     required: 15,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::ResearchResource,
+            local: "resource-name",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::STRING_1000,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::ResearchResource,
+            local: "resource-type",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<
+                    super::vocabulary::ResearchResourceType,
+                >,
+            }),
+        },
+        Child {
+            ns: Ns::ResearchResource,
+            local: "hosts",
+            index: 2,
+            content: ChildContent::Struct(&super::research_resource::HOSTS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-ids",
+            index: 3,
+            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "url",
+            index: 4,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for ResourceItem {
     fn from_xml<'a>(
@@ -1302,6 +1572,18 @@ pub static RESOURCE_ITEMS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 1,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::ResearchResource,
+            local: "resource-item",
+            index: 0,
+            content: ChildContent::Struct(
+                &super::research_resource::RESOURCE_ITEM_SCHEMA,
+            ),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for ResourceItems {
     fn from_xml<'a>(

@@ -4,8 +4,9 @@
 //! Types of the `search:` namespace, `http://www.orcid.org/ns/search`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -40,6 +41,26 @@ pub static SEARCH_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 1,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Search,
+            local: "result",
+            index: 0,
+            content: ChildContent::Struct(&super::search::SEARCH_RESULT_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "num-found",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for Search {
     fn from_xml<'a>(
@@ -172,6 +193,16 @@ pub static SEARCH_RESULT_SCHEMA: StructSchema = StructSchema {
     required: 1,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "orcid-identifier",
+            index: 0,
+            content: ChildContent::Struct(&super::common::ORCID_ID_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for SearchResult {
     fn from_xml<'a>(

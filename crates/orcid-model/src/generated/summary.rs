@@ -4,8 +4,9 @@
 //! Types of the `summary:` namespace, `http://www.orcid.org/ns/summary`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -193,6 +194,78 @@ pub static EDUCATION_QUALIFICATION_SCHEMA: StructSchema = StructSchema {
     required: 143,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Summary,
+            local: "put-code",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "type",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<
+                    super::summary::EducationQualificationType,
+                >,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "organization-name",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "role",
+            index: 3,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "url",
+            index: 4,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "start-date",
+            index: 5,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "end-date",
+            index: 6,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "validated",
+            index: 7,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<bool>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for EducationQualification {
     fn from_xml<'a>(
@@ -437,6 +510,27 @@ pub static EDUCATION_QUALIFICATIONS_SCHEMA: StructSchema = StructSchema {
     required: 1,
     repeated: 2,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Summary,
+            local: "count",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i32>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "education-qualification",
+            index: 1,
+            content: ChildContent::Struct(
+                &super::summary::EDUCATION_QUALIFICATION_SCHEMA,
+            ),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for EducationQualifications {
     fn from_xml<'a>(
@@ -588,6 +682,46 @@ pub static EMAIL_DOMAIN_SCHEMA: StructSchema = StructSchema {
     required: 1,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Summary,
+            local: "value",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "verification-date",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 3,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for EmailDomain {
     fn from_xml<'a>(
@@ -756,6 +890,25 @@ pub static EMAIL_DOMAINS_SCHEMA: StructSchema = StructSchema {
     required: 1,
     repeated: 2,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Summary,
+            local: "count",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i32>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "email-domain",
+            index: 1,
+            content: ChildContent::Struct(&super::summary::EMAIL_DOMAIN_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for EmailDomains {
     fn from_xml<'a>(
@@ -922,6 +1075,76 @@ pub static EMPLOYMENT_SCHEMA: StructSchema = StructSchema {
     required: 143,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Summary,
+            local: "put-code",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "type",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "organization-name",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "role",
+            index: 3,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "url",
+            index: 4,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "start-date",
+            index: 5,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "end-date",
+            index: 6,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "validated",
+            index: 7,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<bool>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for Employment {
     fn from_xml<'a>(
@@ -1151,6 +1374,25 @@ pub static EMPLOYMENTS_SCHEMA: StructSchema = StructSchema {
     required: 1,
     repeated: 2,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Summary,
+            local: "count",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i32>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "employment",
+            index: 1,
+            content: ChildContent::Struct(&super::summary::EMPLOYMENT_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for Employments {
     fn from_xml<'a>(
@@ -1299,6 +1541,55 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
     required: 19,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Summary,
+            local: "put-code",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "external-id-type",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "external-id-value",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "external-id-url",
+            index: 3,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "validated",
+            index: 4,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<bool>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for ExternalIdentifier {
     fn from_xml<'a>(
@@ -1486,6 +1777,16 @@ pub static EXTERNAL_IDENTIFIERS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 1,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Summary,
+            local: "external-identifier",
+            index: 0,
+            content: ChildContent::Struct(&super::summary::EXTERNAL_IDENTIFIER_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for ExternalIdentifiers {
     fn from_xml<'a>(
@@ -1606,6 +1907,28 @@ pub static FUNDINGS_SCHEMA: StructSchema = StructSchema {
     required: 3,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Summary,
+            local: "self-asserted-count",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i32>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "validated-count",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i32>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for Fundings {
     fn from_xml<'a>(
@@ -1741,6 +2064,37 @@ pub static PEER_REVIEWS_SCHEMA: StructSchema = StructSchema {
     required: 5,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Summary,
+            local: "peer-review-publication-grants",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i32>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "self-asserted-count",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i32>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "total",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i32>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for PeerReviews {
     fn from_xml<'a>(
@@ -1889,6 +2243,25 @@ pub static PROFESSIONAL_ACTIVITIES_SCHEMA: StructSchema = StructSchema {
     required: 1,
     repeated: 2,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Summary,
+            local: "count",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i32>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "professional-activity",
+            index: 1,
+            content: ChildContent::Struct(&super::summary::PROFESSIONAL_ACTIVITY_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for ProfessionalActivities {
     fn from_xml<'a>(
@@ -2060,6 +2433,78 @@ pub static PROFESSIONAL_ACTIVITY_SCHEMA: StructSchema = StructSchema {
     required: 143,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Summary,
+            local: "put-code",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "type",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<
+                    super::summary::ProfessionalActivityType,
+                >,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "organization-name",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "role",
+            index: 3,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "url",
+            index: 4,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "start-date",
+            index: 5,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "end-date",
+            index: 6,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "validated",
+            index: 7,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<bool>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for ProfessionalActivity {
     fn from_xml<'a>(
@@ -2345,6 +2790,101 @@ pub static RECORD_SUMMARY_SCHEMA: StructSchema = StructSchema {
     required: 8,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "credit-name",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::summary::CREDIT_NAME,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "orcid-identifier",
+            index: 3,
+            content: ChildContent::Struct(&super::common::ORCID_ID_SCHEMA),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "external-identifiers",
+            index: 4,
+            content: ChildContent::Struct(&super::summary::EXTERNAL_IDENTIFIERS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "employments",
+            index: 5,
+            content: ChildContent::Struct(&super::summary::EMPLOYMENTS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "professional-activities",
+            index: 6,
+            content: ChildContent::Struct(
+                &super::summary::PROFESSIONAL_ACTIVITIES_SCHEMA,
+            ),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "fundings",
+            index: 7,
+            content: ChildContent::Struct(&super::summary::FUNDINGS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "works",
+            index: 8,
+            content: ChildContent::Struct(&super::summary::WORKS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "peer-reviews",
+            index: 9,
+            content: ChildContent::Struct(&super::summary::PEER_REVIEWS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "education-qualifications",
+            index: 10,
+            content: ChildContent::Struct(
+                &super::summary::EDUCATION_QUALIFICATIONS_SCHEMA,
+            ),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "research-resources",
+            index: 11,
+            content: ChildContent::Struct(&super::summary::RESEARCH_RESOURCES_SCHEMA),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "email-domains",
+            index: 12,
+            content: ChildContent::Struct(&super::summary::EMAIL_DOMAINS_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for RecordSummary {
     fn from_xml<'a>(
@@ -2703,6 +3243,28 @@ pub static RESEARCH_RESOURCES_SCHEMA: StructSchema = StructSchema {
     required: 3,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Summary,
+            local: "self-asserted-count",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i32>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "validated-count",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i32>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for ResearchResources {
     fn from_xml<'a>(
@@ -2832,6 +3394,28 @@ pub static WORKS_SCHEMA: StructSchema = StructSchema {
     required: 3,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Summary,
+            local: "self-asserted-count",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i32>,
+            }),
+        },
+        Child {
+            ns: Ns::Summary,
+            local: "validated-count",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i32>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for Works {
     fn from_xml<'a>(

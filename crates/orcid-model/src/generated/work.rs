@@ -4,8 +4,9 @@
 //! Types of the `work:` namespace, `http://www.orcid.org/ns/work`.
 #![allow(unused_imports, unused_variables, clippy::all)]
 use crate::xml::{
-    Branch, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName, ReadError,
-    Reader, SimpleType, Start, StructSchema, ToXml, Writer,
+    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
+    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
+    StructSchema, ToXml, Writer,
 };
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
@@ -89,6 +90,28 @@ pub static CITATION_SCHEMA: StructSchema = StructSchema {
     required: 3,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Work,
+            local: "citation-type",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::vocabulary::CitationType>,
+            }),
+        },
+        Child {
+            ns: Ns::Work,
+            local: "citation-value",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for Citation {
     fn from_xml<'a>(
@@ -231,6 +254,40 @@ pub static CONTRIBUTOR_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "contributor-orcid",
+            index: 0,
+            content: ChildContent::Struct(&super::common::ORCID_ID_SCHEMA),
+        },
+        Child {
+            ns: Ns::Work,
+            local: "credit-name",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::STRING_150,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Work,
+            local: "contributor-email",
+            index: 2,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::EMAIL,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Work,
+            local: "contributor-attributes",
+            index: 3,
+            content: ChildContent::Struct(&super::work::CONTRIBUTOR_ATTRIBUTES_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for Contributor {
     fn from_xml<'a>(
@@ -404,6 +461,28 @@ pub static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Work,
+            local: "contributor-sequence",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::work::ContributorSequence>,
+            }),
+        },
+        Child {
+            ns: Ns::Work,
+            local: "contributor-role",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::vocabulary::ContributorRole>,
+            }),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for ContributorAttributes {
     fn from_xml<'a>(
@@ -618,6 +697,152 @@ pub static WORK_SCHEMA: StructSchema = StructSchema {
     required: 136,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source",
+            index: 2,
+            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Work,
+            local: "title",
+            index: 3,
+            content: ChildContent::Struct(&super::work::WORK_TITLE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Work,
+            local: "journal-title",
+            index: 4,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::STRING_1000,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Work,
+            local: "short-description",
+            index: 5,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::SHORT_DESCRIPTION,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Work,
+            local: "citation",
+            index: 6,
+            content: ChildContent::Struct(&super::work::CITATION_SCHEMA),
+        },
+        Child {
+            ns: Ns::Work,
+            local: "type",
+            index: 7,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::vocabulary::WorkType>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "publication-date",
+            index: 8,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-ids",
+            index: 9,
+            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "url",
+            index: 10,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Work,
+            local: "contributors",
+            index: 11,
+            content: ChildContent::Struct(&super::work::WORK_CONTRIBUTORS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "language-code",
+            index: 12,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::vocabulary::LanguageCode>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "country",
+            index: 13,
+            content: ChildContent::Struct(&super::common::COUNTRY_SCHEMA),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "put-code",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "visibility",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::common::Visibility>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "display-index",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for Work {
     fn from_xml<'a>(
@@ -1055,6 +1280,16 @@ pub static WORK_CONTRIBUTORS_SCHEMA: StructSchema = StructSchema {
     required: 0,
     repeated: 1,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Work,
+            local: "contributor",
+            index: 0,
+            content: ChildContent::Struct(&super::work::CONTRIBUTOR_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for WorkContributors {
     fn from_xml<'a>(
@@ -1217,6 +1452,116 @@ pub static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
     required: 72,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "created-date",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<crate::xml::DateTime>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "source",
+            index: 2,
+            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Work,
+            local: "title",
+            index: 3,
+            content: ChildContent::Struct(&super::work::WORK_TITLE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "external-ids",
+            index: 4,
+            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "url",
+            index: 5,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Work,
+            local: "type",
+            index: 6,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::vocabulary::WorkType>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "publication-date",
+            index: 7,
+            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
+        },
+        Child {
+            ns: Ns::Work,
+            local: "journal-title",
+            index: 8,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::STRING_1000,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+    ],
+    attributes: &[
+        AttributeSchema {
+            ns: Ns::None,
+            local: "put-code",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<i64>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "visibility",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<super::common::Visibility>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "display-index",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+        AttributeSchema {
+            ns: Ns::None,
+            local: "path",
+            required: false,
+            value: SimpleSchema {
+                facets: &Facets::NONE,
+                check: crate::xml::check_simple::<String>,
+            },
+        },
+    ],
+    text: None,
 };
 impl FromXml for WorkSummary {
     fn from_xml<'a>(
@@ -1556,6 +1901,34 @@ pub static WORK_TITLE_SCHEMA: StructSchema = StructSchema {
     required: 1,
     repeated: 0,
     groups: &[],
+    children: &[
+        Child {
+            ns: Ns::Common,
+            local: "title",
+            index: 0,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::STRING_1000,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "subtitle",
+            index: 1,
+            content: ChildContent::Simple(SimpleSchema {
+                facets: &super::common::SUBTITLE,
+                check: crate::xml::check_simple::<String>,
+            }),
+        },
+        Child {
+            ns: Ns::Common,
+            local: "translated-title",
+            index: 2,
+            content: ChildContent::Struct(&super::common::TRANSLATED_TITLE_SCHEMA),
+        },
+    ],
+    attributes: &[],
+    text: None,
 };
 impl FromXml for WorkTitle {
     fn from_xml<'a>(

@@ -7,8 +7,9 @@ mod write;
 
 use std::fmt;
 
+pub(crate) use read::attribute_text;
 pub use read::{Attr, FieldCursor, Reader, Start};
-pub use schema::{Branch, Facets, Group, Pattern, StructSchema};
+pub use schema::{AttributeSchema, Branch, Child, ChildContent, Facets, Group, Pattern, SimpleSchema, StructSchema};
 pub use simple::{DatePart, DateTime, SimpleType};
 pub use write::{Layout, QName, Writer};
 
@@ -111,6 +112,11 @@ pub fn read_root<T: FromXml>(xml: &[u8], mode: Mode) -> Result<T, ReadError> {
     let value = T::from_xml(&mut r, &root)?;
     r.finish()?;
     Ok(value)
+}
+
+/// Whether a value parses as `T` (for [`SimpleSchema::check`]).
+pub fn check_simple<T: SimpleType>(text: &str) -> Result<(), String> {
+    T::parse_xml(text).map(|_| ())
 }
 
 /// XML whitespace (space, tab, CR, LF): what `whiteSpace="collapse"` removes.

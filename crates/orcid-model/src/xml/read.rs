@@ -157,14 +157,7 @@ impl<'a> Reader<'a> {
             let ns = Self::resolve(ns);
             let qname: &'s [u8] = key.into_inner();
             let local_start = key.prefix().map_or(0, |p| p.as_ref().len() + 1);
-            let value = match attr.value {
-                Cow::Borrowed(raw) => normalize_attr(raw),
-                Cow::Owned(raw) => normalize_attr(&raw).into_owned().into(),
-            };
-            let value = match value {
-                Cow::Borrowed(raw) => unescape(raw),
-                Cow::Owned(raw) => unescape(&raw).map(|v| Cow::Owned(v.into_owned())),
-            };
+            let value = attribute_text(attr.value);
             Some(match value {
                 Ok(value) => Ok(Attr { ns, local: &qname[local_start..], qname, value }),
                 Err(e) => Err(self.error_at(start.pos, format!("attribute {}: {e}", String::from_utf8_lossy(qname)))),
@@ -377,6 +370,18 @@ impl<'a> Reader<'a> {
 pub struct FieldCursor {
     present: u64,
     last: usize,
+}
+
+/// An attribute's value as a reader sees it: whitespace normalised, references resolved.
+pub(crate) fn attribute_text(raw: Cow<'_, [u8]>) -> Result<Cow<'_, str>, String> {
+    let value = match raw {
+        Cow::Borrowed(raw) => normalize_attr(raw),
+        Cow::Owned(raw) => normalize_attr(&raw).into_owned().into(),
+    };
+    match value {
+        Cow::Borrowed(raw) => unescape(raw),
+        Cow::Owned(raw) => unescape(&raw).map(|v| Cow::Owned(v.into_owned())),
+    }
 }
 
 fn normalize_attr(raw: &[u8]) -> Cow<'_, [u8]> {

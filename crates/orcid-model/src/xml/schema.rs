@@ -5,6 +5,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::generated::Ns;
+
 /// The facets of an XSD simple type, accumulated along its derivation chain.
 #[derive(Debug)]
 pub struct Facets {
@@ -104,6 +106,71 @@ pub struct StructSchema {
     pub repeated: u64,
     /// Choices and optional sequences: which fields go together.
     pub groups: &'static [Group],
+    /// The child elements: name, field index and content (several per field for a choice list).
+    pub children: &'static [Child],
+    /// The attributes.
+    pub attributes: &'static [AttributeSchema],
+    /// For a type with simple content: its text.
+    pub text: Option<SimpleSchema>,
+}
+
+/// A child element of a struct.
+#[derive(Debug)]
+pub struct Child {
+    /// Its namespace.
+    pub ns: Ns,
+    /// Its local name.
+    pub local: &'static str,
+    /// The field (bit) it belongs to.
+    pub index: u8,
+    /// What it holds.
+    pub content: ChildContent,
+}
+
+/// What a child element holds.
+#[derive(Debug, Clone, Copy)]
+pub enum ChildContent {
+    /// Elements of a struct.
+    Struct(&'static StructSchema),
+    /// A simple value.
+    Simple(SimpleSchema),
+}
+
+/// An attribute of a struct.
+#[derive(Debug)]
+pub struct AttributeSchema {
+    /// Its namespace (`Ns::None` for ORCID's unqualified attributes).
+    pub ns: Ns,
+    /// Its local name.
+    pub local: &'static str,
+    /// Whether `use="required"`.
+    pub required: bool,
+    /// Its value.
+    pub value: SimpleSchema,
+}
+
+/// A simple value: its facets and a check that it parses as its Rust type.
+#[derive(Debug, Clone, Copy)]
+pub struct SimpleSchema {
+    /// The XSD facets.
+    pub facets: &'static Facets,
+    /// Parses the value as its Rust type (enumerations, numbers, date-times).
+    pub check: fn(&str) -> Result<(), String>,
+}
+
+impl SimpleSchema {
+    /// Checks a value: facets, then its type.
+    pub fn validate(&self, text: &str) -> Result<(), String> {
+        self.facets.check(text)?;
+        (self.check)(text)
+    }
+}
+
+impl StructSchema {
+    /// The child element with this name.
+    pub fn child(&self, ns: Ns, local: &[u8]) -> Option<&Child> {
+        self.children.iter().find(|c| c.ns == ns && c.local.as_bytes() == local)
+    }
 }
 
 /// An `xs:choice` (one branch per alternative) or an optional `xs:sequence` (one branch).

@@ -1,0 +1,70 @@
+//! XSD validation reports every problem with its code, path and position.
+
+use orcid_model::validate::{Severity, validate_xml};
+
+fn summary(xml: &str) -> Vec<String> {
+    validate_xml(xml.as_bytes())
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}:{} {} {} | {}", d.line, d.column, d.code, d.path, d.message))
+        .collect()
+}
+
+#[test]
+fn every_problem_is_reported() {
+    let xml = r#"<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common" visibility="secret">
+  <work:type>book</work:type>
+  <work:title><common:title>   </common:title></work:title>
+  <common:external-ids>
+    <common:external-id>
+      <common:external-id-type>doi</common:external-id-type>
+      <common:external-id-value>10.1/x</common:external-id-value>
+    </common:external-id>
+    <common:external-id>
+      <common:external-id-value>10.1/y</common:external-id-value>
+      <common:colour>red</common:colour>
+    </common:external-id>
+  </common:external-ids>
+  <common:publication-date><common:year>1850</common:year><common:day>07</common:day></common:publication-date>
+</work:work>"#;
+    assert_eq!(
+        summary(xml),
+        [
+            r#"1:1 xsd.value work/@visibility | attribute `visibility` of <work:work>: "secret" is not a common:visibility value; expected one of `private`, `limited`, `public`, `registered-only`"#,
+            "3:3 xsd.order work/title | <work:title> is out of order: it must come before <work:type>",
+            "3:15 xsd.value work/title/title | <common:title>: a common:string-1000 value must match the pattern `[\\s\\S]*[^\\s\\n\\r]+[\\s\\S]*`, found \"   \"",
+            "11:7 xsd.unknown-element work/external-ids/external-id[2]/colour | unexpected element <common:colour> in <common:external-id> (expected one of <common:created-date>, <common:last-modified-date>, <common:source>, <common:external-id-type>, <common:external-id-value>, <common:external-id-normalized>, <common:external-id-normalized-error>, <common:external-id-url>, <common:external-id-relationship>)",
+            "9:5 xsd.missing-element work/external-ids/external-id[2] | <common:external-id> is missing the required element <common:external-id-type>",
+            "14:3 xsd.order work/publication-date | <common:publication-date> is out of order: it must come before <common:external-ids>",
+            "14:28 xsd.value work/publication-date/year | <common:year>: a common:year value must be between 1900 and 2100, found 1850",
+            "14:3 xsd.choice work/publication-date | <common:publication-date>: <common:day> requires <common:month>",
+        ]
+    );
+}
+
+#[test]
+fn valid_items_have_no_diagnostics() {
+    for item in ["work.xml", "employment.xml"] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/items").join(item);
+        let report = validate_xml(&std::fs::read(path).unwrap());
+        assert!(report.diagnostics.is_empty(), "{item}: {:?}", report.diagnostics);
+        assert!(report.is_valid());
+    }
+}
+
+#[test]
+fn malformed_xml_is_one_error_with_a_position() {
+    let report = validate_xml(b"<work:work xmlns:work=\"http://www.orcid.org/ns/work\">\n  <work:type>book</work:title>\n</work:work>");
+    assert_eq!(report.diagnostics.len(), 1);
+    let d = &report.diagnostics[0];
+    assert_eq!((d.code, d.severity, d.orcid_code, d.line), ("xml.malformed", Severity::Error, Some(9001), 2));
+}
+
+#[test]
+fn unknown_root_and_kind() {
+    let report = validate_xml(br#"<x:thing xmlns:x="urn:x"/>"#);
+    assert_eq!(report.diagnostics[0].code, "xsd.unknown-root");
+    let report = validate_xml(br#"<keyword:keyword xmlns:keyword="http://www.orcid.org/ns/keyword" xmlns:common="http://www.orcid.org/ns/common"><keyword:content>fish</keyword:content></keyword:keyword>"#);
+    assert_eq!(report.kind, Some("keyword"));
+    assert!(report.is_valid(), "{:?}", report.diagnostics);
+}
