@@ -79,7 +79,9 @@ fn check(sample: &Path, schemas: &Path, scratch: &Path) -> Result<(), Failed> {
     let reference = xmllint(&schema, sample)?;
     let ours = Document::from_xml_bytes(&bytes, Mode::Strict);
     let report = orcid_model::validate::validate_xml(&bytes);
-    match (&reference, &ours, report.is_valid()) {
+    // Only what the XSD says: ORCID's own rules (vocabularies ...) go beyond libxml2.
+    let xsd_valid = !report.diagnostics.iter().any(|d| d.code.starts_with("xsd.") || d.code.starts_with("xml."));
+    match (&reference, &ours, xsd_valid) {
         (None, Err(e), _) => return Err(format!("xmllint accepts it, strict mode rejects it: {e}").into()),
         (Some(msg), Ok(_), _) => return Err(format!("xmllint rejects it, strict mode accepts it: {msg}").into()),
         (None, _, false) => return Err(format!("xmllint accepts it, the validator rejects it: {:?}", report.diagnostics).into()),

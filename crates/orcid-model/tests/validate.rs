@@ -68,3 +68,41 @@ fn unknown_root_and_kind() {
     assert_eq!(report.kind, Some("keyword"));
     assert!(report.is_valid(), "{:?}", report.diagnostics);
 }
+
+#[test]
+fn vocabulary_values_beyond_the_xsd() {
+    let xml = r#"<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common">
+  <work:title><common:title>T</common:title></work:title>
+  <work:type>jornal-article</work:type>
+  <common:external-ids>
+    <common:external-id>
+      <common:external-id-type>DOI</common:external-id-type>
+      <common:external-id-value>10.1/x</common:external-id-value>
+      <common:external-id-relationship>self</common:external-id-relationship>
+    </common:external-id>
+  </common:external-ids>
+  <common:language-code>english</common:language-code>
+</work:work>"#;
+    let report = validate_xml(xml.as_bytes());
+    let got: Vec<_> = report.diagnostics.iter().map(|d| (d.code, d.orcid_code, d.path.as_str(), d.message.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            ("orcid.vocabulary", Some(9037), "work/type", r#"<work:type>: "jornal-article" is not on ORCID's work-type list; did you mean "journal-article"?"#),
+            ("orcid.vocabulary", Some(9023), "work/external-ids/external-id[1]/external-id-type", r#"<common:external-id-type>: "DOI" is not on ORCID's external-id-type list; did you mean "doi"?"#),
+            ("orcid.vocabulary", Some(9037), "work/language-code", r#"<common:language-code>: "english" is not on ORCID's language-code list"#),
+        ]
+    );
+}
+
+#[test]
+fn person_external_identifier_types_are_free_text() {
+    let xml = r#"<external-identifier:external-identifier xmlns:external-identifier="http://www.orcid.org/ns/external-identifier" xmlns:common="http://www.orcid.org/ns/common">
+  <common:external-id-type>Scopus Author ID</common:external-id-type>
+  <common:external-id-value>7004212771</common:external-id-value>
+  <common:external-id-url>https://www.scopus.com/authid/detail.uri?authorId=7004212771</common:external-id-url>
+  <common:external-id-relationship>self</common:external-id-relationship>
+</external-identifier:external-identifier>"#;
+    let report = validate_xml(xml.as_bytes());
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+}

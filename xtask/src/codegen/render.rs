@@ -200,6 +200,8 @@ fn xsd_enum(e: &EnumDef) -> TokenStream {
 /// An open enum for one of ORCID's vocabularies.
 fn vocab_enum(v: &Vocabulary) -> TokenStream {
     let name = format_ident!("{}", v.rust);
+    let key = &v.key;
+    let orcid_error = v.orcid_error;
     let doc = docs(&[v.doc.clone(), String::new(), format!("Values from ORCID's `{}` list; `Unknown` keeps any value not on it.", v.key)], "");
     let variants: Vec<_> = v.values.iter().map(|(_, n, _)| format_ident!("{}", n)).collect();
     let values: Vec<_> = v.values.iter().map(|(val, _, _)| val.clone()).collect();
@@ -218,6 +220,9 @@ fn vocab_enum(v: &Vocabulary) -> TokenStream {
         impl #name {
             /// Every value on ORCID's list.
             pub const VALUES: &'static [&'static str] = &[#(#values),*];
+            /// The list, for validators.
+            pub const VOCABULARY: crate::xml::Vocabulary =
+                crate::xml::Vocabulary { name: #key, values: Self::VALUES, orcid_error: #orcid_error };
             /// The value as written.
             pub fn as_str(&self) -> &str {
                 match self { #(Self::#variants => #values,)* Self::Unknown(s) => s }
@@ -534,7 +539,10 @@ fn structure(s: &StructDef, root: Option<(&str, &str)>, model: &Model) -> Result
                     quote!(ChildContent::Struct(&#schema))
                 }
                 TyRef::Simple(simple) => {
-                    let simple = simple_schema(simple);
+                    let unchecked = model.vocabularies.iter().any(|v| {
+                        simple.rust.ends_with(&format!("vocabulary::{}", v.rust)) && v.except_in.contains(&s.xsd)
+                    });
+                    let simple = simple_schema(simple, unchecked);
                     quote!(ChildContent::Simple(#simple))
                 }
             };
@@ -545,12 +553,12 @@ fn structure(s: &StructDef, root: Option<(&str, &str)>, model: &Model) -> Result
         let n = ns(&a.ns);
         let local = &a.local;
         let required = a.required;
-        let value = simple_schema(&a.ty);
+        let value = simple_schema(&a.ty, false);
         quote!(AttributeSchema { ns: #n, local: #local, required: #required, value: #value })
     });
     let text_schema = match &s.content {
         Content::Text(t) => {
-            let simple = simple_schema(t);
+            let simple = simple_schema(t, false);
             quote!(Some(#simple))
         }
         _ => quote!(None),
@@ -628,10 +636,13 @@ fn schema_path(struct_path: &str) -> String {
     format!("{module}::{}_SCHEMA", super::names::screaming(name))
 }
 
-fn simple_schema(s: &SimpleRef) -> TokenStream {
+/// A simple value's schema; `unchecked` says the owner type treats a vocabulary field as free text.
+fn simple_schema(s: &SimpleRef, unchecked: bool) -> TokenStream {
     let facets = facets_ref(s);
     let t = ty(&s.rust);
-    quote!(SimpleSchema { facets: #facets, check: crate::xml::check_simple::<#t> })
+    let vocabulary =
+        if s.rust.contains("vocabulary::") && !unchecked { quote!(Some(&#t::VOCABULARY)) } else { quote!(None) };
+    quote!(SimpleSchema { facets: #facets, check: crate::xml::check_simple::<#t>, vocabulary: #vocabulary })
 }
 
 fn shape_read(shape: Shape, ty_path: &str, what: &str) -> TokenStream {
@@ -1040,7 +1051,12 @@ fn root_module(model: &Model) -> Result<TokenStream> {
                     let facets = facets_ref(simple).to_string().replace("super ::", "");
                     let facets = syn::parse_str::<syn::Expr>(&facets).expect("facets path");
                     let t = ty(&simple.rust.replace("super::", ""));
-                    quote!(crate::xml::ChildContent::Simple(crate::xml::SimpleSchema { facets: #facets, check: crate::xml::check_simple::<#t> }))
+                    let vocabulary = if simple.rust.contains("vocabulary::") { quote!(Some(&#t::VOCABULARY)) } else { quote!(None) };
+                    quote!(crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
+                        facets: #facets,
+                        check: crate::xml::check_simple::<#t>,
+                        vocabulary: #vocabulary,
+                    }))
                 }
             };
             quote!((#n, #local, #content))

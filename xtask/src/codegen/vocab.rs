@@ -21,6 +21,10 @@ pub struct Vocabulary {
     pub fields: Vec<String>,
     /// (value, Rust variant, note).
     pub values: Vec<(String, String, Option<String>)>,
+    /// The error code ORCID answers for a value not on the list.
+    pub orcid_error: u16,
+    /// Types (`prefix:name`) in which the field is free text after all: not checked there.
+    pub except_in: Vec<String>,
 }
 
 /// Reads the data file.
@@ -63,6 +67,14 @@ pub fn load(path: &Path) -> Result<Vec<Vocabulary>> {
             xsd_types: list("xsd-types")?,
             fields: list("fields")?,
             values,
+            except_in: match table.get("except-in") {
+                None => Vec::new(),
+                Some(_) => list("except-in")?,
+            },
+            orcid_error: match table.get("orcid-error") {
+                None => 9037,
+                Some(v) => v.as_integer().and_then(|n| u16::try_from(n).ok()).with_context(|| format!("{}: `orcid-error` is a number", ctx()))?,
+            },
         });
     }
     Ok(out)

@@ -48,6 +48,7 @@ pub static CLIENT_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::client::NAME,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -57,6 +58,7 @@ pub static CLIENT_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
     ],

@@ -557,6 +557,7 @@ pub static AFFILIATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -566,6 +567,7 @@ pub static AFFILIATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -581,6 +583,7 @@ pub static AFFILIATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -590,6 +593,7 @@ pub static AFFILIATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -617,6 +621,7 @@ pub static AFFILIATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -634,6 +639,7 @@ pub static AFFILIATION_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i64>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -643,6 +649,7 @@ pub static AFFILIATION_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::common::Visibility>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -652,6 +659,7 @@ pub static AFFILIATION_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -661,6 +669,7 @@ pub static AFFILIATION_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
     ],
@@ -1078,6 +1087,7 @@ pub static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1087,6 +1097,7 @@ pub static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1102,6 +1113,7 @@ pub static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1111,6 +1123,7 @@ pub static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1138,6 +1151,7 @@ pub static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1155,6 +1169,7 @@ pub static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i64>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -1164,6 +1179,7 @@ pub static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::common::Visibility>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -1173,6 +1189,7 @@ pub static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -1182,6 +1199,7 @@ pub static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
     ],
@@ -1545,12 +1563,14 @@ pub static AMOUNT_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::vocabulary::CurrencyCode>,
+                vocabulary: Some(&super::vocabulary::CurrencyCode::VOCABULARY),
             },
         },
     ],
     text: Some(SimpleSchema {
         facets: &Facets::NONE,
         check: crate::xml::check_simple::<String>,
+        vocabulary: None,
     }),
 };
 impl FromXml for Amount {
@@ -1686,6 +1706,7 @@ pub static CLIENT_ID_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::CLIENT_URI,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1695,6 +1716,7 @@ pub static CLIENT_ID_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::CLIENT_PATH,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1704,6 +1726,7 @@ pub static CLIENT_ID_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
     ],
@@ -1862,7 +1885,10 @@ pub static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
             index: 0,
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::vocabulary::ContributorSequence>,
+                check: crate::xml::check_simple::<
+                    super::vocabulary::ContributorSequence,
+                >,
+                vocabulary: Some(&super::vocabulary::ContributorSequence::VOCABULARY),
             }),
         },
         Child {
@@ -1872,6 +1898,7 @@ pub static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::vocabulary::ContributorRole>,
+                vocabulary: Some(&super::vocabulary::ContributorRole::VOCABULARY),
             }),
         },
     ],
@@ -2024,12 +2051,14 @@ pub static COUNTRY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::common::Visibility>,
+                vocabulary: None,
             },
         },
     ],
     text: Some(SimpleSchema {
         facets: &Facets::NONE,
         check: crate::xml::check_simple::<String>,
+        vocabulary: None,
     }),
 };
 impl FromXml for Country {
@@ -2165,6 +2194,7 @@ pub static DISAMBIGUATED_ORGANIZATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::SHORT_TEXT,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -2174,6 +2204,7 @@ pub static DISAMBIGUATED_ORGANIZATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::SHORT_TEXT,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
     ],
@@ -2355,6 +2386,7 @@ pub static ELEMENT_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -2364,6 +2396,7 @@ pub static ELEMENT_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -2381,6 +2414,7 @@ pub static ELEMENT_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i64>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -2390,6 +2424,7 @@ pub static ELEMENT_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::common::Visibility>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -2399,6 +2434,7 @@ pub static ELEMENT_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -2408,6 +2444,7 @@ pub static ELEMENT_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
     ],
@@ -2690,6 +2727,7 @@ pub static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -2699,6 +2737,7 @@ pub static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -2714,6 +2753,7 @@ pub static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 check: crate::xml::check_simple::<super::vocabulary::ExternalIdType>,
+                vocabulary: Some(&super::vocabulary::ExternalIdType::VOCABULARY),
             }),
         },
         Child {
@@ -2723,6 +2763,7 @@ pub static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -2746,6 +2787,7 @@ pub static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -2755,6 +2797,7 @@ pub static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::vocabulary::Relationship>,
+                vocabulary: Some(&super::vocabulary::Relationship::VOCABULARY),
             }),
         },
     ],
@@ -2766,6 +2809,7 @@ pub static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i64>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -2775,6 +2819,7 @@ pub static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::common::Visibility>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -2784,6 +2829,7 @@ pub static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -2793,6 +2839,7 @@ pub static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
     ],
@@ -3312,6 +3359,7 @@ pub static FUZZY_DATE_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::YEAR,
                 check: crate::xml::check_simple::<crate::xml::DatePart>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -3321,6 +3369,7 @@ pub static FUZZY_DATE_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::MONTH,
                 check: crate::xml::check_simple::<crate::xml::DatePart>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -3330,6 +3379,7 @@ pub static FUZZY_DATE_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::DAY,
                 check: crate::xml::check_simple::<crate::xml::DatePart>,
+                vocabulary: None,
             }),
         },
     ],
@@ -3508,6 +3558,7 @@ pub static ORCID_ID_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::ORCID_URI,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -3517,6 +3568,7 @@ pub static ORCID_ID_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::ORCID_PATH,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -3526,6 +3578,7 @@ pub static ORCID_ID_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
     ],
@@ -3687,6 +3740,7 @@ pub static ORGANIZATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -3875,6 +3929,7 @@ pub static ORGANIZATION_ADDRESS_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -3884,6 +3939,7 @@ pub static ORGANIZATION_ADDRESS_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -3893,6 +3949,7 @@ pub static ORGANIZATION_ADDRESS_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::vocabulary::Country>,
+                vocabulary: Some(&super::vocabulary::Country::VOCABULARY),
             }),
         },
     ],
@@ -4112,6 +4169,7 @@ pub static SOURCE_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -4133,6 +4191,7 @@ pub static SOURCE_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
     ],
@@ -4344,12 +4403,14 @@ pub static STRING_WITH_LANG_CODE_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::vocabulary::LanguageCode>,
+                vocabulary: Some(&super::vocabulary::LanguageCode::VOCABULARY),
             },
         },
     ],
     text: Some(SimpleSchema {
         facets: &super::common::NON_EMPTY_STRING,
         check: crate::xml::check_simple::<String>,
+        vocabulary: None,
     }),
 };
 impl FromXml for StringWithLangCode {
@@ -4478,6 +4539,7 @@ pub static TRANSIENT_ERROR_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -4487,6 +4549,7 @@ pub static TRANSIENT_ERROR_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
     ],
@@ -4498,6 +4561,7 @@ pub static TRANSIENT_ERROR_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &super::common::TRANSIENT_ERROR_TRANSIENT,
                 check: crate::xml::check_simple::<bool>,
+                vocabulary: None,
             },
         },
     ],
@@ -4656,12 +4720,14 @@ pub static TRANSIENT_NON_EMPTY_STRING_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &super::common::TRANSIENT_NON_EMPTY_STRING_TRANSIENT,
                 check: crate::xml::check_simple::<bool>,
+                vocabulary: None,
             },
         },
     ],
     text: Some(SimpleSchema {
         facets: &super::common::NON_EMPTY_STRING,
         check: crate::xml::check_simple::<String>,
+        vocabulary: None,
     }),
 };
 impl FromXml for TransientNonEmptyString {
@@ -4786,12 +4852,14 @@ pub static TRANSLATED_TITLE_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::vocabulary::LanguageCode>,
+                vocabulary: Some(&super::vocabulary::LanguageCode::VOCABULARY),
             },
         },
     ],
     text: Some(SimpleSchema {
         facets: &super::common::TRANSLATED_TITLE_CONTENT17,
         check: crate::xml::check_simple::<String>,
+        vocabulary: None,
     }),
 };
 impl FromXml for TranslatedTitle {

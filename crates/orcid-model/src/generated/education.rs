@@ -97,6 +97,7 @@ pub static EDUCATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -106,6 +107,7 @@ pub static EDUCATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -121,6 +123,7 @@ pub static EDUCATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -130,6 +133,7 @@ pub static EDUCATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -157,6 +161,7 @@ pub static EDUCATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -174,6 +179,7 @@ pub static EDUCATION_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i64>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -183,6 +189,7 @@ pub static EDUCATION_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::common::Visibility>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -192,6 +199,7 @@ pub static EDUCATION_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -201,6 +209,7 @@ pub static EDUCATION_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
     ],
@@ -621,6 +630,7 @@ pub static EDUCATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -630,6 +640,7 @@ pub static EDUCATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -645,6 +656,7 @@ pub static EDUCATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -654,6 +666,7 @@ pub static EDUCATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -681,6 +694,7 @@ pub static EDUCATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -698,6 +712,7 @@ pub static EDUCATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i64>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -707,6 +722,7 @@ pub static EDUCATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::common::Visibility>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -716,6 +732,7 @@ pub static EDUCATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -725,6 +742,7 @@ pub static EDUCATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
     ],

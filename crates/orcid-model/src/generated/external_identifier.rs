@@ -88,6 +88,7 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -97,6 +98,7 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -112,6 +114,7 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 check: crate::xml::check_simple::<super::vocabulary::ExternalIdType>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -121,6 +124,7 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -144,6 +148,7 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -153,6 +158,7 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::vocabulary::Relationship>,
+                vocabulary: Some(&super::vocabulary::Relationship::VOCABULARY),
             }),
         },
     ],
@@ -164,6 +170,7 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i64>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -173,6 +180,7 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::common::Visibility>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -182,6 +190,7 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -191,6 +200,7 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
     ],
@@ -589,6 +599,7 @@ pub static EXTERNAL_IDENTIFIERS_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -608,6 +619,7 @@ pub static EXTERNAL_IDENTIFIERS_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
     ],

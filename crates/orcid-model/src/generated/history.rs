@@ -164,6 +164,7 @@ pub static HISTORY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::history::CreationMethod>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -173,6 +174,7 @@ pub static HISTORY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -182,6 +184,7 @@ pub static HISTORY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -191,6 +194,7 @@ pub static HISTORY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -200,6 +204,7 @@ pub static HISTORY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<bool>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -215,6 +220,7 @@ pub static HISTORY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -224,6 +230,7 @@ pub static HISTORY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<bool>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -233,6 +240,7 @@ pub static HISTORY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<bool>,
+                vocabulary: None,
             }),
         },
     ],
@@ -244,6 +252,7 @@ pub static HISTORY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::common::Visibility>,
+                vocabulary: None,
             },
         },
     ],

@@ -1019,6 +1019,7 @@ impl Document {
             crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         ),
         (
@@ -1027,6 +1028,7 @@ impl Document {
             crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         ),
         (
@@ -1052,6 +1054,7 @@ impl Document {
             crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         ),
         (
@@ -1060,6 +1063,7 @@ impl Document {
             crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
                 facets: &common::STRING_150,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         ),
         (
@@ -1237,6 +1241,7 @@ impl Document {
             crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<vocabulary::LanguageCode>,
+                vocabulary: Some(&vocabulary::LanguageCode::VOCABULARY),
             }),
         ),
         (
@@ -1245,6 +1250,7 @@ impl Document {
             crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         ),
         (
@@ -1278,6 +1284,7 @@ impl Document {
             crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
                 facets: &notification::NOTIFICATION_INTRO,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         ),
         (
@@ -1293,6 +1300,7 @@ impl Document {
             crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         ),
         (
@@ -1389,6 +1397,7 @@ impl Document {
             crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         ),
         (Ns::Record, "record", crate::xml::ChildContent::Struct(&record::RECORD_SCHEMA)),
@@ -1433,6 +1442,7 @@ impl Document {
             crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         ),
         (
@@ -1467,6 +1477,7 @@ impl Document {
             crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
                 facets: &common::SUBTITLE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         ),
         (
@@ -1511,6 +1522,7 @@ impl Document {
             crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
                 facets: &common::STRING_1000,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         ),
         (
@@ -1524,6 +1536,7 @@ impl Document {
             crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         ),
         (Ns::Work, "work", crate::xml::ChildContent::Struct(&work::WORK_SCHEMA)),

@@ -119,6 +119,7 @@ pub static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -128,6 +129,7 @@ pub static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -143,6 +145,7 @@ pub static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::vocabulary::PeerReviewRole>,
+                vocabulary: Some(&super::vocabulary::PeerReviewRole::VOCABULARY),
             }),
         },
         Child {
@@ -158,6 +161,7 @@ pub static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -167,6 +171,7 @@ pub static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::vocabulary::PeerReviewType>,
+                vocabulary: Some(&super::vocabulary::PeerReviewType::VOCABULARY),
             }),
         },
         Child {
@@ -182,6 +187,7 @@ pub static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::GROUP_ID,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -197,6 +203,7 @@ pub static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -208,6 +215,7 @@ pub static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
                 check: crate::xml::check_simple::<
                     super::vocabulary::PeerReviewSubjectType,
                 >,
+                vocabulary: Some(&super::vocabulary::PeerReviewSubjectType::VOCABULARY),
             }),
         },
         Child {
@@ -223,6 +231,7 @@ pub static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -240,6 +249,7 @@ pub static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i64>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -249,6 +259,7 @@ pub static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::common::Visibility>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -258,6 +269,7 @@ pub static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -267,6 +279,7 @@ pub static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
     ],
@@ -825,6 +838,7 @@ pub static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -834,6 +848,7 @@ pub static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -849,6 +864,7 @@ pub static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::vocabulary::PeerReviewRole>,
+                vocabulary: Some(&super::vocabulary::PeerReviewRole::VOCABULARY),
             }),
         },
         Child {
@@ -864,6 +880,7 @@ pub static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -873,6 +890,7 @@ pub static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::vocabulary::PeerReviewType>,
+                vocabulary: Some(&super::vocabulary::PeerReviewType::VOCABULARY),
             }),
         },
         Child {
@@ -888,6 +906,7 @@ pub static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::GROUP_ID,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -905,6 +924,7 @@ pub static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i64>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -914,6 +934,7 @@ pub static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::common::Visibility>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -923,6 +944,7 @@ pub static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -932,6 +954,7 @@ pub static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
     ],
@@ -1333,6 +1356,7 @@ pub static SUBJECT_NAME_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1342,6 +1366,7 @@ pub static SUBJECT_NAME_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::SUBTITLE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {

@@ -38,6 +38,7 @@ pub static PREFERENCES_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::LOCALE,
                 check: crate::xml::check_simple::<super::vocabulary::Locale>,
+                vocabulary: Some(&super::vocabulary::Locale::VOCABULARY),
             }),
         },
     ],

@@ -219,6 +219,7 @@ pub static PROPOSAL_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
     ],
@@ -463,6 +464,7 @@ pub static RESEARCH_RESOURCE_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -472,6 +474,7 @@ pub static RESEARCH_RESOURCE_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -503,6 +506,7 @@ pub static RESEARCH_RESOURCE_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i64>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -512,6 +516,7 @@ pub static RESEARCH_RESOURCE_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::common::Visibility>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -521,6 +526,7 @@ pub static RESEARCH_RESOURCE_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -530,6 +536,7 @@ pub static RESEARCH_RESOURCE_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
     ],
@@ -856,6 +863,7 @@ pub static RESEARCH_RESOURCE_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -865,6 +873,7 @@ pub static RESEARCH_RESOURCE_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -888,6 +897,7 @@ pub static RESEARCH_RESOURCE_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i64>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -897,6 +907,7 @@ pub static RESEARCH_RESOURCE_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::common::Visibility>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -906,6 +917,7 @@ pub static RESEARCH_RESOURCE_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -915,6 +927,7 @@ pub static RESEARCH_RESOURCE_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
     ],
@@ -1182,6 +1195,7 @@ pub static RESEARCH_RESOURCE_TITLE_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1346,6 +1360,7 @@ pub static RESOURCE_ITEM_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1357,6 +1372,7 @@ pub static RESOURCE_ITEM_SCHEMA: StructSchema = StructSchema {
                 check: crate::xml::check_simple::<
                     super::vocabulary::ResearchResourceType,
                 >,
+                vocabulary: Some(&super::vocabulary::ResearchResourceType::VOCABULARY),
             }),
         },
         Child {
@@ -1378,6 +1394,7 @@ pub static RESOURCE_ITEM_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
     ],

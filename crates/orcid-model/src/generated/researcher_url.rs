@@ -69,6 +69,7 @@ pub static RESEARCHER_URL_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -78,6 +79,7 @@ pub static RESEARCHER_URL_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -93,6 +95,7 @@ pub static RESEARCHER_URL_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::STRING_350,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -102,6 +105,7 @@ pub static RESEARCHER_URL_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
     ],
@@ -113,6 +117,7 @@ pub static RESEARCHER_URL_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i64>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -122,6 +127,7 @@ pub static RESEARCHER_URL_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::common::Visibility>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -131,6 +137,7 @@ pub static RESEARCHER_URL_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -140,6 +147,7 @@ pub static RESEARCHER_URL_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
     ],
@@ -418,6 +426,7 @@ pub static RESEARCHER_URLS_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -435,6 +444,7 @@ pub static RESEARCHER_URLS_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
     ],

@@ -202,6 +202,7 @@ pub static EDUCATION_QUALIFICATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i64>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -213,6 +214,7 @@ pub static EDUCATION_QUALIFICATION_SCHEMA: StructSchema = StructSchema {
                 check: crate::xml::check_simple::<
                     super::summary::EducationQualificationType,
                 >,
+                vocabulary: None,
             }),
         },
         Child {
@@ -222,6 +224,7 @@ pub static EDUCATION_QUALIFICATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -231,6 +234,7 @@ pub static EDUCATION_QUALIFICATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -240,6 +244,7 @@ pub static EDUCATION_QUALIFICATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -261,6 +266,7 @@ pub static EDUCATION_QUALIFICATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<bool>,
+                vocabulary: None,
             }),
         },
     ],
@@ -518,6 +524,7 @@ pub static EDUCATION_QUALIFICATIONS_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i32>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -690,6 +697,7 @@ pub static EMAIL_DOMAIN_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -699,6 +707,7 @@ pub static EMAIL_DOMAIN_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -708,6 +717,7 @@ pub static EMAIL_DOMAIN_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -717,6 +727,7 @@ pub static EMAIL_DOMAIN_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
     ],
@@ -898,6 +909,7 @@ pub static EMAIL_DOMAINS_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i32>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1083,6 +1095,7 @@ pub static EMPLOYMENT_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i64>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1092,6 +1105,7 @@ pub static EMPLOYMENT_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1101,6 +1115,7 @@ pub static EMPLOYMENT_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1110,6 +1125,7 @@ pub static EMPLOYMENT_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1119,6 +1135,7 @@ pub static EMPLOYMENT_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1140,6 +1157,7 @@ pub static EMPLOYMENT_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<bool>,
+                vocabulary: None,
             }),
         },
     ],
@@ -1382,6 +1400,7 @@ pub static EMPLOYMENTS_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i32>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1549,6 +1568,7 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i64>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1558,6 +1578,7 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1567,6 +1588,7 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1576,6 +1598,7 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1585,6 +1608,7 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<bool>,
+                vocabulary: None,
             }),
         },
     ],
@@ -1915,6 +1939,7 @@ pub static FUNDINGS_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i32>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1924,6 +1949,7 @@ pub static FUNDINGS_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i32>,
+                vocabulary: None,
             }),
         },
     ],
@@ -2072,6 +2098,7 @@ pub static PEER_REVIEWS_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i32>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -2081,6 +2108,7 @@ pub static PEER_REVIEWS_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i32>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -2090,6 +2118,7 @@ pub static PEER_REVIEWS_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i32>,
+                vocabulary: None,
             }),
         },
     ],
@@ -2251,6 +2280,7 @@ pub static PROFESSIONAL_ACTIVITIES_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i32>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -2441,6 +2471,7 @@ pub static PROFESSIONAL_ACTIVITY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i64>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -2452,6 +2483,7 @@ pub static PROFESSIONAL_ACTIVITY_SCHEMA: StructSchema = StructSchema {
                 check: crate::xml::check_simple::<
                     super::summary::ProfessionalActivityType,
                 >,
+                vocabulary: None,
             }),
         },
         Child {
@@ -2461,6 +2493,7 @@ pub static PROFESSIONAL_ACTIVITY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -2470,6 +2503,7 @@ pub static PROFESSIONAL_ACTIVITY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -2479,6 +2513,7 @@ pub static PROFESSIONAL_ACTIVITY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -2500,6 +2535,7 @@ pub static PROFESSIONAL_ACTIVITY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<bool>,
+                vocabulary: None,
             }),
         },
     ],
@@ -2798,6 +2834,7 @@ pub static RECORD_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -2807,6 +2844,7 @@ pub static RECORD_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -2816,6 +2854,7 @@ pub static RECORD_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::summary::CREDIT_NAME,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -3251,6 +3290,7 @@ pub static RESEARCH_RESOURCES_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i32>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -3260,6 +3300,7 @@ pub static RESEARCH_RESOURCES_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i32>,
+                vocabulary: None,
             }),
         },
     ],
@@ -3402,6 +3443,7 @@ pub static WORKS_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i32>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -3411,6 +3453,7 @@ pub static WORKS_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i32>,
+                vocabulary: None,
             }),
         },
     ],

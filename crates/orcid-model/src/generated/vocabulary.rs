@@ -43,6 +43,12 @@ impl CitationType {
         "formatted-chicago",
         "ris",
     ];
+    /// The list, for validators.
+    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+        name: "citation-type",
+        values: Self::VALUES,
+        orcid_error: 9037u16,
+    };
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -185,6 +191,12 @@ impl ContributorRole {
         "http://credit.niso.org/contributor-roles/writing-original-draft/",
         "http://credit.niso.org/contributor-roles/writing-review-editing/",
     ];
+    /// The list, for validators.
+    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+        name: "contributor-role",
+        values: Self::VALUES,
+        orcid_error: 9058u16,
+    };
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -339,6 +351,12 @@ pub enum ContributorSequence {
 impl ContributorSequence {
     /// Every value on ORCID's list.
     pub const VALUES: &'static [&'static str] = &["first", "additional"];
+    /// The list, for validators.
+    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+        name: "contributor-sequence",
+        values: Self::VALUES,
+        orcid_error: 9037u16,
+    };
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1142,6 +1160,12 @@ impl Country {
         "TW",
         "XK",
     ];
+    /// The list, for validators.
+    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+        name: "country",
+        values: Self::VALUES,
+        orcid_error: 9037u16,
+    };
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1679,13 +1703,17 @@ impl SimpleType for Country {
         out.push_str(self.as_str())
     }
 }
-/// An ISO 4217 currency code (ORCID checks it with java.util.Currency).
+/// An ISO 4217 currency code (ORCID checks it with java.util.Currency, which also knows withdrawn codes such as ADP).
 ///
 /// Values from ORCID's `currency-code` list; `Unknown` keeps any value not on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CurrencyCode {
+    /// `ADP`
+    ADP,
     /// `AED`
     AED,
+    /// `AFA`
+    AFA,
     /// `AFN`
     AFN,
     /// `ALL`
@@ -1698,10 +1726,16 @@ pub enum CurrencyCode {
     AOA,
     /// `ARS`
     ARS,
+    /// `ATS`
+    ATS,
     /// `AUD`
     AUD,
     /// `AWG`
     AWG,
+    /// `AYM`
+    AYM,
+    /// `AZM`
+    AZM,
     /// `AZN`
     AZN,
     /// `BAM`
@@ -1710,6 +1744,10 @@ pub enum CurrencyCode {
     BBD,
     /// `BDT`
     BDT,
+    /// `BEF`
+    BEF,
+    /// `BGL`
+    BGL,
     /// `BGN`
     BGN,
     /// `BHD`
@@ -1732,8 +1770,12 @@ pub enum CurrencyCode {
     BTN,
     /// `BWP`
     BWP,
+    /// `BYB`
+    BYB,
     /// `BYN`
     BYN,
+    /// `BYR`
+    BYR,
     /// `BZD`
     BZD,
     /// `CAD`
@@ -1764,8 +1806,12 @@ pub enum CurrencyCode {
     CUP,
     /// `CVE`
     CVE,
+    /// `CYP`
+    CYP,
     /// `CZK`
     CZK,
+    /// `DEM`
+    DEM,
     /// `DJF`
     DJF,
     /// `DKK`
@@ -1774,22 +1820,32 @@ pub enum CurrencyCode {
     DOP,
     /// `DZD`
     DZD,
+    /// `EEK`
+    EEK,
     /// `EGP`
     EGP,
     /// `ERN`
     ERN,
+    /// `ESP`
+    ESP,
     /// `ETB`
     ETB,
     /// `EUR`
     EUR,
+    /// `FIM`
+    FIM,
     /// `FJD`
     FJD,
     /// `FKP`
     FKP,
+    /// `FRF`
+    FRF,
     /// `GBP`
     GBP,
     /// `GEL`
     GEL,
+    /// `GHC`
+    GHC,
     /// `GHS`
     GHS,
     /// `GIP`
@@ -1798,8 +1854,12 @@ pub enum CurrencyCode {
     GMD,
     /// `GNF`
     GNF,
+    /// `GRD`
+    GRD,
     /// `GTQ`
     GTQ,
+    /// `GWP`
+    GWP,
     /// `GYD`
     GYD,
     /// `HKD`
@@ -1814,6 +1874,8 @@ pub enum CurrencyCode {
     HUF,
     /// `IDR`
     IDR,
+    /// `IEP`
+    IEP,
     /// `ILS`
     ILS,
     /// `INR`
@@ -1824,6 +1886,8 @@ pub enum CurrencyCode {
     IRR,
     /// `ISK`
     ISK,
+    /// `ITL`
+    ITL,
     /// `JMD`
     JMD,
     /// `JOD`
@@ -1858,6 +1922,12 @@ pub enum CurrencyCode {
     LRD,
     /// `LSL`
     LSL,
+    /// `LTL`
+    LTL,
+    /// `LUF`
+    LUF,
+    /// `LVL`
+    LVL,
     /// `LYD`
     LYD,
     /// `MAD`
@@ -1866,6 +1936,8 @@ pub enum CurrencyCode {
     MDL,
     /// `MGA`
     MGA,
+    /// `MGF`
+    MGF,
     /// `MKD`
     MKD,
     /// `MMK`
@@ -1874,8 +1946,12 @@ pub enum CurrencyCode {
     MNT,
     /// `MOP`
     MOP,
+    /// `MRO`
+    MRO,
     /// `MRU`
     MRU,
+    /// `MTL`
+    MTL,
     /// `MUR`
     MUR,
     /// `MVR`
@@ -1888,6 +1964,8 @@ pub enum CurrencyCode {
     MXV,
     /// `MYR`
     MYR,
+    /// `MZM`
+    MZM,
     /// `MZN`
     MZN,
     /// `NAD`
@@ -1896,6 +1974,8 @@ pub enum CurrencyCode {
     NGN,
     /// `NIO`
     NIO,
+    /// `NLG`
+    NLG,
     /// `NOK`
     NOK,
     /// `NPR`
@@ -1916,16 +1996,22 @@ pub enum CurrencyCode {
     PKR,
     /// `PLN`
     PLN,
+    /// `PTE`
+    PTE,
     /// `PYG`
     PYG,
     /// `QAR`
     QAR,
+    /// `ROL`
+    ROL,
     /// `RON`
     RON,
     /// `RSD`
     RSD,
     /// `RUB`
     RUB,
+    /// `RUR`
+    RUR,
     /// `RWF`
     RWF,
     /// `SAR`
@@ -1934,6 +2020,8 @@ pub enum CurrencyCode {
     SBD,
     /// `SCR`
     SCR,
+    /// `SDD`
+    SDD,
     /// `SDG`
     SDG,
     /// `SEK`
@@ -1942,6 +2030,10 @@ pub enum CurrencyCode {
     SGD,
     /// `SHP`
     SHP,
+    /// `SIT`
+    SIT,
+    /// `SKK`
+    SKK,
     /// `SLE`
     SLE,
     /// `SLL`
@@ -1950,8 +2042,12 @@ pub enum CurrencyCode {
     SOS,
     /// `SRD`
     SRD,
+    /// `SRG`
+    SRG,
     /// `SSP`
     SSP,
+    /// `STD`
+    STD,
     /// `STN`
     STN,
     /// `SVC`
@@ -1964,12 +2060,18 @@ pub enum CurrencyCode {
     THB,
     /// `TJS`
     TJS,
+    /// `TMM`
+    TMM,
     /// `TMT`
     TMT,
     /// `TND`
     TND,
     /// `TOP`
     TOP,
+    /// `TPE`
+    TPE,
+    /// `TRL`
+    TRL,
     /// `TRY`
     TRY,
     /// `TTD`
@@ -1986,6 +2088,8 @@ pub enum CurrencyCode {
     USD,
     /// `USN`
     USN,
+    /// `USS`
+    USS,
     /// `UYI`
     UYI,
     /// `UYU`
@@ -1994,8 +2098,12 @@ pub enum CurrencyCode {
     UYW,
     /// `UZS`
     UZS,
+    /// `VEB`
+    VEB,
     /// `VED`
     VED,
+    /// `VEF`
+    VEF,
     /// `VES`
     VES,
     /// `VND`
@@ -2022,6 +2130,10 @@ pub enum CurrencyCode {
     XCD,
     /// `XDR`
     XDR,
+    /// `XFO`
+    XFO,
+    /// `XFU`
+    XFU,
     /// `XOF`
     XOF,
     /// `XPD`
@@ -2040,31 +2152,48 @@ pub enum CurrencyCode {
     XXX,
     /// `YER`
     YER,
+    /// `YUM`
+    YUM,
     /// `ZAR`
     ZAR,
+    /// `ZMK`
+    ZMK,
     /// `ZMW`
     ZMW,
+    /// `ZWD`
+    ZWD,
     /// `ZWL`
     ZWL,
+    /// `ZWN`
+    ZWN,
+    /// `ZWR`
+    ZWR,
     /// A value not on ORCID's list (kept as written, so that reading never fails).
     Unknown(String),
 }
 impl CurrencyCode {
     /// Every value on ORCID's list.
     pub const VALUES: &'static [&'static str] = &[
+        "ADP",
         "AED",
+        "AFA",
         "AFN",
         "ALL",
         "AMD",
         "ANG",
         "AOA",
         "ARS",
+        "ATS",
         "AUD",
         "AWG",
+        "AYM",
+        "AZM",
         "AZN",
         "BAM",
         "BBD",
         "BDT",
+        "BEF",
+        "BGL",
         "BGN",
         "BHD",
         "BIF",
@@ -2076,7 +2205,9 @@ impl CurrencyCode {
         "BSD",
         "BTN",
         "BWP",
+        "BYB",
         "BYN",
+        "BYR",
         "BZD",
         "CAD",
         "CDF",
@@ -2092,24 +2223,33 @@ impl CurrencyCode {
         "CUC",
         "CUP",
         "CVE",
+        "CYP",
         "CZK",
+        "DEM",
         "DJF",
         "DKK",
         "DOP",
         "DZD",
+        "EEK",
         "EGP",
         "ERN",
+        "ESP",
         "ETB",
         "EUR",
+        "FIM",
         "FJD",
         "FKP",
+        "FRF",
         "GBP",
         "GEL",
+        "GHC",
         "GHS",
         "GIP",
         "GMD",
         "GNF",
+        "GRD",
         "GTQ",
+        "GWP",
         "GYD",
         "HKD",
         "HNL",
@@ -2117,11 +2257,13 @@ impl CurrencyCode {
         "HTG",
         "HUF",
         "IDR",
+        "IEP",
         "ILS",
         "INR",
         "IQD",
         "IRR",
         "ISK",
+        "ITL",
         "JMD",
         "JOD",
         "JPY",
@@ -2139,25 +2281,33 @@ impl CurrencyCode {
         "LKR",
         "LRD",
         "LSL",
+        "LTL",
+        "LUF",
+        "LVL",
         "LYD",
         "MAD",
         "MDL",
         "MGA",
+        "MGF",
         "MKD",
         "MMK",
         "MNT",
         "MOP",
+        "MRO",
         "MRU",
+        "MTL",
         "MUR",
         "MVR",
         "MWK",
         "MXN",
         "MXV",
         "MYR",
+        "MZM",
         "MZN",
         "NAD",
         "NGN",
         "NIO",
+        "NLG",
         "NOK",
         "NPR",
         "NZD",
@@ -2168,33 +2318,44 @@ impl CurrencyCode {
         "PHP",
         "PKR",
         "PLN",
+        "PTE",
         "PYG",
         "QAR",
+        "ROL",
         "RON",
         "RSD",
         "RUB",
+        "RUR",
         "RWF",
         "SAR",
         "SBD",
         "SCR",
+        "SDD",
         "SDG",
         "SEK",
         "SGD",
         "SHP",
+        "SIT",
+        "SKK",
         "SLE",
         "SLL",
         "SOS",
         "SRD",
+        "SRG",
         "SSP",
+        "STD",
         "STN",
         "SVC",
         "SYP",
         "SZL",
         "THB",
         "TJS",
+        "TMM",
         "TMT",
         "TND",
         "TOP",
+        "TPE",
+        "TRL",
         "TRY",
         "TTD",
         "TWD",
@@ -2203,11 +2364,14 @@ impl CurrencyCode {
         "UGX",
         "USD",
         "USN",
+        "USS",
         "UYI",
         "UYU",
         "UYW",
         "UZS",
+        "VEB",
         "VED",
+        "VEF",
         "VES",
         "VND",
         "VUV",
@@ -2221,6 +2385,8 @@ impl CurrencyCode {
         "XBD",
         "XCD",
         "XDR",
+        "XFO",
+        "XFU",
         "XOF",
         "XPD",
         "XPF",
@@ -2230,26 +2396,44 @@ impl CurrencyCode {
         "XUA",
         "XXX",
         "YER",
+        "YUM",
         "ZAR",
+        "ZMK",
         "ZMW",
+        "ZWD",
         "ZWL",
+        "ZWN",
+        "ZWR",
     ];
+    /// The list, for validators.
+    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+        name: "currency-code",
+        values: Self::VALUES,
+        orcid_error: 9037u16,
+    };
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
+            Self::ADP => "ADP",
             Self::AED => "AED",
+            Self::AFA => "AFA",
             Self::AFN => "AFN",
             Self::ALL => "ALL",
             Self::AMD => "AMD",
             Self::ANG => "ANG",
             Self::AOA => "AOA",
             Self::ARS => "ARS",
+            Self::ATS => "ATS",
             Self::AUD => "AUD",
             Self::AWG => "AWG",
+            Self::AYM => "AYM",
+            Self::AZM => "AZM",
             Self::AZN => "AZN",
             Self::BAM => "BAM",
             Self::BBD => "BBD",
             Self::BDT => "BDT",
+            Self::BEF => "BEF",
+            Self::BGL => "BGL",
             Self::BGN => "BGN",
             Self::BHD => "BHD",
             Self::BIF => "BIF",
@@ -2261,7 +2445,9 @@ impl CurrencyCode {
             Self::BSD => "BSD",
             Self::BTN => "BTN",
             Self::BWP => "BWP",
+            Self::BYB => "BYB",
             Self::BYN => "BYN",
+            Self::BYR => "BYR",
             Self::BZD => "BZD",
             Self::CAD => "CAD",
             Self::CDF => "CDF",
@@ -2277,24 +2463,33 @@ impl CurrencyCode {
             Self::CUC => "CUC",
             Self::CUP => "CUP",
             Self::CVE => "CVE",
+            Self::CYP => "CYP",
             Self::CZK => "CZK",
+            Self::DEM => "DEM",
             Self::DJF => "DJF",
             Self::DKK => "DKK",
             Self::DOP => "DOP",
             Self::DZD => "DZD",
+            Self::EEK => "EEK",
             Self::EGP => "EGP",
             Self::ERN => "ERN",
+            Self::ESP => "ESP",
             Self::ETB => "ETB",
             Self::EUR => "EUR",
+            Self::FIM => "FIM",
             Self::FJD => "FJD",
             Self::FKP => "FKP",
+            Self::FRF => "FRF",
             Self::GBP => "GBP",
             Self::GEL => "GEL",
+            Self::GHC => "GHC",
             Self::GHS => "GHS",
             Self::GIP => "GIP",
             Self::GMD => "GMD",
             Self::GNF => "GNF",
+            Self::GRD => "GRD",
             Self::GTQ => "GTQ",
+            Self::GWP => "GWP",
             Self::GYD => "GYD",
             Self::HKD => "HKD",
             Self::HNL => "HNL",
@@ -2302,11 +2497,13 @@ impl CurrencyCode {
             Self::HTG => "HTG",
             Self::HUF => "HUF",
             Self::IDR => "IDR",
+            Self::IEP => "IEP",
             Self::ILS => "ILS",
             Self::INR => "INR",
             Self::IQD => "IQD",
             Self::IRR => "IRR",
             Self::ISK => "ISK",
+            Self::ITL => "ITL",
             Self::JMD => "JMD",
             Self::JOD => "JOD",
             Self::JPY => "JPY",
@@ -2324,25 +2521,33 @@ impl CurrencyCode {
             Self::LKR => "LKR",
             Self::LRD => "LRD",
             Self::LSL => "LSL",
+            Self::LTL => "LTL",
+            Self::LUF => "LUF",
+            Self::LVL => "LVL",
             Self::LYD => "LYD",
             Self::MAD => "MAD",
             Self::MDL => "MDL",
             Self::MGA => "MGA",
+            Self::MGF => "MGF",
             Self::MKD => "MKD",
             Self::MMK => "MMK",
             Self::MNT => "MNT",
             Self::MOP => "MOP",
+            Self::MRO => "MRO",
             Self::MRU => "MRU",
+            Self::MTL => "MTL",
             Self::MUR => "MUR",
             Self::MVR => "MVR",
             Self::MWK => "MWK",
             Self::MXN => "MXN",
             Self::MXV => "MXV",
             Self::MYR => "MYR",
+            Self::MZM => "MZM",
             Self::MZN => "MZN",
             Self::NAD => "NAD",
             Self::NGN => "NGN",
             Self::NIO => "NIO",
+            Self::NLG => "NLG",
             Self::NOK => "NOK",
             Self::NPR => "NPR",
             Self::NZD => "NZD",
@@ -2353,33 +2558,44 @@ impl CurrencyCode {
             Self::PHP => "PHP",
             Self::PKR => "PKR",
             Self::PLN => "PLN",
+            Self::PTE => "PTE",
             Self::PYG => "PYG",
             Self::QAR => "QAR",
+            Self::ROL => "ROL",
             Self::RON => "RON",
             Self::RSD => "RSD",
             Self::RUB => "RUB",
+            Self::RUR => "RUR",
             Self::RWF => "RWF",
             Self::SAR => "SAR",
             Self::SBD => "SBD",
             Self::SCR => "SCR",
+            Self::SDD => "SDD",
             Self::SDG => "SDG",
             Self::SEK => "SEK",
             Self::SGD => "SGD",
             Self::SHP => "SHP",
+            Self::SIT => "SIT",
+            Self::SKK => "SKK",
             Self::SLE => "SLE",
             Self::SLL => "SLL",
             Self::SOS => "SOS",
             Self::SRD => "SRD",
+            Self::SRG => "SRG",
             Self::SSP => "SSP",
+            Self::STD => "STD",
             Self::STN => "STN",
             Self::SVC => "SVC",
             Self::SYP => "SYP",
             Self::SZL => "SZL",
             Self::THB => "THB",
             Self::TJS => "TJS",
+            Self::TMM => "TMM",
             Self::TMT => "TMT",
             Self::TND => "TND",
             Self::TOP => "TOP",
+            Self::TPE => "TPE",
+            Self::TRL => "TRL",
             Self::TRY => "TRY",
             Self::TTD => "TTD",
             Self::TWD => "TWD",
@@ -2388,11 +2604,14 @@ impl CurrencyCode {
             Self::UGX => "UGX",
             Self::USD => "USD",
             Self::USN => "USN",
+            Self::USS => "USS",
             Self::UYI => "UYI",
             Self::UYU => "UYU",
             Self::UYW => "UYW",
             Self::UZS => "UZS",
+            Self::VEB => "VEB",
             Self::VED => "VED",
+            Self::VEF => "VEF",
             Self::VES => "VES",
             Self::VND => "VND",
             Self::VUV => "VUV",
@@ -2406,6 +2625,8 @@ impl CurrencyCode {
             Self::XBD => "XBD",
             Self::XCD => "XCD",
             Self::XDR => "XDR",
+            Self::XFO => "XFO",
+            Self::XFU => "XFU",
             Self::XOF => "XOF",
             Self::XPD => "XPD",
             Self::XPF => "XPF",
@@ -2415,9 +2636,14 @@ impl CurrencyCode {
             Self::XUA => "XUA",
             Self::XXX => "XXX",
             Self::YER => "YER",
+            Self::YUM => "YUM",
             Self::ZAR => "ZAR",
+            Self::ZMK => "ZMK",
             Self::ZMW => "ZMW",
+            Self::ZWD => "ZWD",
             Self::ZWL => "ZWL",
+            Self::ZWN => "ZWN",
+            Self::ZWR => "ZWR",
             Self::Unknown(s) => s,
         }
     }
@@ -2429,19 +2655,26 @@ impl CurrencyCode {
 impl From<&str> for CurrencyCode {
     fn from(s: &str) -> Self {
         match s {
+            "ADP" => Self::ADP,
             "AED" => Self::AED,
+            "AFA" => Self::AFA,
             "AFN" => Self::AFN,
             "ALL" => Self::ALL,
             "AMD" => Self::AMD,
             "ANG" => Self::ANG,
             "AOA" => Self::AOA,
             "ARS" => Self::ARS,
+            "ATS" => Self::ATS,
             "AUD" => Self::AUD,
             "AWG" => Self::AWG,
+            "AYM" => Self::AYM,
+            "AZM" => Self::AZM,
             "AZN" => Self::AZN,
             "BAM" => Self::BAM,
             "BBD" => Self::BBD,
             "BDT" => Self::BDT,
+            "BEF" => Self::BEF,
+            "BGL" => Self::BGL,
             "BGN" => Self::BGN,
             "BHD" => Self::BHD,
             "BIF" => Self::BIF,
@@ -2453,7 +2686,9 @@ impl From<&str> for CurrencyCode {
             "BSD" => Self::BSD,
             "BTN" => Self::BTN,
             "BWP" => Self::BWP,
+            "BYB" => Self::BYB,
             "BYN" => Self::BYN,
+            "BYR" => Self::BYR,
             "BZD" => Self::BZD,
             "CAD" => Self::CAD,
             "CDF" => Self::CDF,
@@ -2469,24 +2704,33 @@ impl From<&str> for CurrencyCode {
             "CUC" => Self::CUC,
             "CUP" => Self::CUP,
             "CVE" => Self::CVE,
+            "CYP" => Self::CYP,
             "CZK" => Self::CZK,
+            "DEM" => Self::DEM,
             "DJF" => Self::DJF,
             "DKK" => Self::DKK,
             "DOP" => Self::DOP,
             "DZD" => Self::DZD,
+            "EEK" => Self::EEK,
             "EGP" => Self::EGP,
             "ERN" => Self::ERN,
+            "ESP" => Self::ESP,
             "ETB" => Self::ETB,
             "EUR" => Self::EUR,
+            "FIM" => Self::FIM,
             "FJD" => Self::FJD,
             "FKP" => Self::FKP,
+            "FRF" => Self::FRF,
             "GBP" => Self::GBP,
             "GEL" => Self::GEL,
+            "GHC" => Self::GHC,
             "GHS" => Self::GHS,
             "GIP" => Self::GIP,
             "GMD" => Self::GMD,
             "GNF" => Self::GNF,
+            "GRD" => Self::GRD,
             "GTQ" => Self::GTQ,
+            "GWP" => Self::GWP,
             "GYD" => Self::GYD,
             "HKD" => Self::HKD,
             "HNL" => Self::HNL,
@@ -2494,11 +2738,13 @@ impl From<&str> for CurrencyCode {
             "HTG" => Self::HTG,
             "HUF" => Self::HUF,
             "IDR" => Self::IDR,
+            "IEP" => Self::IEP,
             "ILS" => Self::ILS,
             "INR" => Self::INR,
             "IQD" => Self::IQD,
             "IRR" => Self::IRR,
             "ISK" => Self::ISK,
+            "ITL" => Self::ITL,
             "JMD" => Self::JMD,
             "JOD" => Self::JOD,
             "JPY" => Self::JPY,
@@ -2516,25 +2762,33 @@ impl From<&str> for CurrencyCode {
             "LKR" => Self::LKR,
             "LRD" => Self::LRD,
             "LSL" => Self::LSL,
+            "LTL" => Self::LTL,
+            "LUF" => Self::LUF,
+            "LVL" => Self::LVL,
             "LYD" => Self::LYD,
             "MAD" => Self::MAD,
             "MDL" => Self::MDL,
             "MGA" => Self::MGA,
+            "MGF" => Self::MGF,
             "MKD" => Self::MKD,
             "MMK" => Self::MMK,
             "MNT" => Self::MNT,
             "MOP" => Self::MOP,
+            "MRO" => Self::MRO,
             "MRU" => Self::MRU,
+            "MTL" => Self::MTL,
             "MUR" => Self::MUR,
             "MVR" => Self::MVR,
             "MWK" => Self::MWK,
             "MXN" => Self::MXN,
             "MXV" => Self::MXV,
             "MYR" => Self::MYR,
+            "MZM" => Self::MZM,
             "MZN" => Self::MZN,
             "NAD" => Self::NAD,
             "NGN" => Self::NGN,
             "NIO" => Self::NIO,
+            "NLG" => Self::NLG,
             "NOK" => Self::NOK,
             "NPR" => Self::NPR,
             "NZD" => Self::NZD,
@@ -2545,33 +2799,44 @@ impl From<&str> for CurrencyCode {
             "PHP" => Self::PHP,
             "PKR" => Self::PKR,
             "PLN" => Self::PLN,
+            "PTE" => Self::PTE,
             "PYG" => Self::PYG,
             "QAR" => Self::QAR,
+            "ROL" => Self::ROL,
             "RON" => Self::RON,
             "RSD" => Self::RSD,
             "RUB" => Self::RUB,
+            "RUR" => Self::RUR,
             "RWF" => Self::RWF,
             "SAR" => Self::SAR,
             "SBD" => Self::SBD,
             "SCR" => Self::SCR,
+            "SDD" => Self::SDD,
             "SDG" => Self::SDG,
             "SEK" => Self::SEK,
             "SGD" => Self::SGD,
             "SHP" => Self::SHP,
+            "SIT" => Self::SIT,
+            "SKK" => Self::SKK,
             "SLE" => Self::SLE,
             "SLL" => Self::SLL,
             "SOS" => Self::SOS,
             "SRD" => Self::SRD,
+            "SRG" => Self::SRG,
             "SSP" => Self::SSP,
+            "STD" => Self::STD,
             "STN" => Self::STN,
             "SVC" => Self::SVC,
             "SYP" => Self::SYP,
             "SZL" => Self::SZL,
             "THB" => Self::THB,
             "TJS" => Self::TJS,
+            "TMM" => Self::TMM,
             "TMT" => Self::TMT,
             "TND" => Self::TND,
             "TOP" => Self::TOP,
+            "TPE" => Self::TPE,
+            "TRL" => Self::TRL,
             "TRY" => Self::TRY,
             "TTD" => Self::TTD,
             "TWD" => Self::TWD,
@@ -2580,11 +2845,14 @@ impl From<&str> for CurrencyCode {
             "UGX" => Self::UGX,
             "USD" => Self::USD,
             "USN" => Self::USN,
+            "USS" => Self::USS,
             "UYI" => Self::UYI,
             "UYU" => Self::UYU,
             "UYW" => Self::UYW,
             "UZS" => Self::UZS,
+            "VEB" => Self::VEB,
             "VED" => Self::VED,
+            "VEF" => Self::VEF,
             "VES" => Self::VES,
             "VND" => Self::VND,
             "VUV" => Self::VUV,
@@ -2598,6 +2866,8 @@ impl From<&str> for CurrencyCode {
             "XBD" => Self::XBD,
             "XCD" => Self::XCD,
             "XDR" => Self::XDR,
+            "XFO" => Self::XFO,
+            "XFU" => Self::XFU,
             "XOF" => Self::XOF,
             "XPD" => Self::XPD,
             "XPF" => Self::XPF,
@@ -2607,9 +2877,14 @@ impl From<&str> for CurrencyCode {
             "XUA" => Self::XUA,
             "XXX" => Self::XXX,
             "YER" => Self::YER,
+            "YUM" => Self::YUM,
             "ZAR" => Self::ZAR,
+            "ZMK" => Self::ZMK,
             "ZMW" => Self::ZMW,
+            "ZWD" => Self::ZWD,
             "ZWL" => Self::ZWL,
+            "ZWN" => Self::ZWN,
+            "ZWR" => Self::ZWR,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -2657,6 +2932,12 @@ impl Relationship {
         "version-of",
         "funded-by",
     ];
+    /// The list, for validators.
+    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+        name: "external-id-relationship",
+        values: Self::VALUES,
+        orcid_error: 9037u16,
+    };
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2799,10 +3080,14 @@ pub enum ExternalIdType {
     Dnb,
     /// `hal`: hal: Hyper Articles en Ligne
     Hal,
-    /// `grant-number`: Grant Number
+    /// `grant_number`
     GrantNumber,
-    /// `proposal-id`: Proposal ID
+    /// `grant-number`: Grant Number
+    GrantNumberHyphenated,
+    /// `proposal_id`
     ProposalId,
+    /// `proposal-id`: Proposal ID
+    ProposalIdHyphenated,
     /// `cstr`: cstr: Science and technology resource identification
     Cstr,
     /// `k10plus`: k10plus: K10plus
@@ -2863,13 +3148,21 @@ impl ExternalIdType {
         "ark",
         "dnb",
         "hal",
+        "grant_number",
         "grant-number",
+        "proposal_id",
         "proposal-id",
         "cstr",
         "k10plus",
         "cgn",
         "raid",
     ];
+    /// The list, for validators.
+    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+        name: "external-id-type",
+        values: Self::VALUES,
+        orcid_error: 9023u16,
+    };
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2919,8 +3212,10 @@ impl ExternalIdType {
             Self::Ark => "ark",
             Self::Dnb => "dnb",
             Self::Hal => "hal",
-            Self::GrantNumber => "grant-number",
-            Self::ProposalId => "proposal-id",
+            Self::GrantNumber => "grant_number",
+            Self::GrantNumberHyphenated => "grant-number",
+            Self::ProposalId => "proposal_id",
+            Self::ProposalIdHyphenated => "proposal-id",
             Self::Cstr => "cstr",
             Self::K10plus => "k10plus",
             Self::Cgn => "cgn",
@@ -2982,8 +3277,10 @@ impl From<&str> for ExternalIdType {
             "ark" => Self::Ark,
             "dnb" => Self::Dnb,
             "hal" => Self::Hal,
-            "grant-number" => Self::GrantNumber,
-            "proposal-id" => Self::ProposalId,
+            "grant_number" => Self::GrantNumber,
+            "grant-number" => Self::GrantNumberHyphenated,
+            "proposal_id" => Self::ProposalId,
+            "proposal-id" => Self::ProposalIdHyphenated,
             "cstr" => Self::Cstr,
             "k10plus" => Self::K10plus,
             "cgn" => Self::Cgn,
@@ -3035,6 +3332,12 @@ impl FundingContributorRole {
         "supported-by",
         "other-contribution",
     ];
+    /// The list, for validators.
+    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+        name: "funding-contributor-role",
+        values: Self::VALUES,
+        orcid_error: 9037u16,
+    };
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3104,6 +3407,12 @@ impl FundingType {
         "award",
         "salary-award",
     ];
+    /// The list, for validators.
+    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+        name: "funding-type",
+        values: Self::VALUES,
+        orcid_error: 9037u16,
+    };
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3719,6 +4028,12 @@ impl LanguageCode {
         "za",
         "zu",
     ];
+    /// The list, for validators.
+    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+        name: "language-code",
+        values: Self::VALUES,
+        orcid_error: 9037u16,
+    };
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4188,6 +4503,12 @@ impl Locale {
         "zh_TW",
         "xx",
     ];
+    /// The list, for validators.
+    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+        name: "locale",
+        values: Self::VALUES,
+        orcid_error: 9037u16,
+    };
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4284,6 +4605,12 @@ impl PeerReviewRole {
         "chair",
         "organizer",
     ];
+    /// The list, for validators.
+    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+        name: "peer-review-role",
+        values: Self::VALUES,
+        orcid_error: 9037u16,
+    };
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4535,6 +4862,12 @@ impl PeerReviewSubjectType {
         "research-resource-proposal",
         "undefined",
     ];
+    /// The list, for validators.
+    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+        name: "peer-review-subject-type",
+        values: Self::VALUES,
+        orcid_error: 9037u16,
+    };
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4715,6 +5048,12 @@ pub enum PeerReviewType {
 impl PeerReviewType {
     /// Every value on ORCID's list.
     pub const VALUES: &'static [&'static str] = &["review", "evaluation"];
+    /// The list, for validators.
+    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+        name: "peer-review-type",
+        values: Self::VALUES,
+        orcid_error: 9037u16,
+    };
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4780,6 +5119,12 @@ impl ResearchResourceType {
         "equipment",
         "services",
     ];
+    /// The list, for validators.
+    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+        name: "research-resource-type",
+        values: Self::VALUES,
+        orcid_error: 9037u16,
+    };
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5014,6 +5359,12 @@ impl WorkType {
         "working-paper",
         "undefined",
     ];
+    /// The list, for validators.
+    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+        name: "work-type",
+        values: Self::VALUES,
+        orcid_error: 9037u16,
+    };
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {

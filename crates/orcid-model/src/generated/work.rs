@@ -98,6 +98,7 @@ pub static CITATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::vocabulary::CitationType>,
+                vocabulary: Some(&super::vocabulary::CitationType::VOCABULARY),
             }),
         },
         Child {
@@ -107,6 +108,7 @@ pub static CITATION_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
     ],
@@ -268,6 +270,7 @@ pub static CONTRIBUTOR_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::STRING_150,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -277,6 +280,7 @@ pub static CONTRIBUTOR_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::EMAIL,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -469,6 +473,7 @@ pub static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::work::ContributorSequence>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -478,6 +483,7 @@ pub static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::vocabulary::ContributorRole>,
+                vocabulary: Some(&super::vocabulary::ContributorRole::VOCABULARY),
             }),
         },
     ],
@@ -705,6 +711,7 @@ pub static WORK_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -714,6 +721,7 @@ pub static WORK_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -735,6 +743,7 @@ pub static WORK_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -744,6 +753,7 @@ pub static WORK_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::SHORT_DESCRIPTION,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -759,6 +769,7 @@ pub static WORK_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::vocabulary::WorkType>,
+                vocabulary: Some(&super::vocabulary::WorkType::VOCABULARY),
             }),
         },
         Child {
@@ -780,6 +791,7 @@ pub static WORK_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -795,6 +807,7 @@ pub static WORK_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::vocabulary::LanguageCode>,
+                vocabulary: Some(&super::vocabulary::LanguageCode::VOCABULARY),
             }),
         },
         Child {
@@ -812,6 +825,7 @@ pub static WORK_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i64>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -821,6 +835,7 @@ pub static WORK_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::common::Visibility>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -830,6 +845,7 @@ pub static WORK_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -839,6 +855,7 @@ pub static WORK_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
     ],
@@ -1460,6 +1477,7 @@ pub static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1469,6 +1487,7 @@ pub static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<crate::xml::DateTime>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1496,6 +1515,7 @@ pub static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1505,6 +1525,7 @@ pub static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::vocabulary::WorkType>,
+                vocabulary: Some(&super::vocabulary::WorkType::VOCABULARY),
             }),
         },
         Child {
@@ -1520,6 +1541,7 @@ pub static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
     ],
@@ -1531,6 +1553,7 @@ pub static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<i64>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -1540,6 +1563,7 @@ pub static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<super::common::Visibility>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -1549,6 +1573,7 @@ pub static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
         AttributeSchema {
@@ -1558,6 +1583,7 @@ pub static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
             value: SimpleSchema {
                 facets: &Facets::NONE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             },
         },
     ],
@@ -1909,6 +1935,7 @@ pub static WORK_TITLE_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {
@@ -1918,6 +1945,7 @@ pub static WORK_TITLE_SCHEMA: StructSchema = StructSchema {
             content: ChildContent::Simple(SimpleSchema {
                 facets: &super::common::SUBTITLE,
                 check: crate::xml::check_simple::<String>,
+                vocabulary: None,
             }),
         },
         Child {

@@ -292,6 +292,27 @@ impl<'a> Walker<'a> {
     fn check_value(&mut self, simple: &SimpleSchema, text: &str, path: &str, pos: usize, what: &str) {
         if let Err(msg) = simple.validate(text) {
             self.problem("xsd.value", path, pos, format!("{what}: {msg}"));
+            return;
+        }
+        // Beyond the XSD: a plain string in the XSD, one of a list for ORCID.
+        // Surrounding whitespace is not held against the value (ORCID's own read samples have
+        // `self` followed by a newline).
+        let trimmed = text.trim_matches(crate::xml::is_xml_space);
+        if let Some(vocabulary) = simple.vocabulary.filter(|v| !v.accepts(trimmed)) {
+            let hint = match vocabulary.closest(trimmed) {
+                Some(close) => format!("; did you mean {close:?}?"),
+                None => String::new(),
+            };
+            let (line, column) = self.at(pos);
+            self.report.diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                code: "orcid.vocabulary",
+                orcid_code: Some(vocabulary.orcid_error),
+                path: path.to_owned(),
+                line,
+                column,
+                message: format!("{what}: {trimmed:?} is not on ORCID's {} list{hint}", vocabulary.name),
+            });
         }
     }
 

@@ -156,6 +156,48 @@ pub struct SimpleSchema {
     pub facets: &'static Facets,
     /// Parses the value as its Rust type (enumerations, numbers, date-times).
     pub check: fn(&str) -> Result<(), String>,
+    /// ORCID's list of accepted values, for fields the XSD types as plain strings.
+    pub vocabulary: Option<&'static Vocabulary>,
+}
+
+/// One of ORCID's controlled vocabularies, as data.
+#[derive(Debug)]
+pub struct Vocabulary {
+    /// Its name (`work-type`).
+    pub name: &'static str,
+    /// The values ORCID accepts.
+    pub values: &'static [&'static str],
+    /// The error code ORCID answers for any other value.
+    pub orcid_error: u16,
+}
+
+impl Vocabulary {
+    /// Whether ORCID accepts the value.
+    pub fn accepts(&self, value: &str) -> bool {
+        self.values.contains(&value)
+    }
+
+    /// The accepted value closest to `value` (by edit distance, ignoring case), if close.
+    pub fn closest(&self, value: &str) -> Option<&'static str> {
+        let value = value.to_lowercase();
+        let (best, distance) = self.values.iter().map(|v| (*v, edit_distance(&v.to_lowercase(), &value))).min_by_key(|(_, d)| *d)?;
+        (distance <= 2.max(value.chars().count() / 4)).then_some(best)
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 impl SimpleSchema {
