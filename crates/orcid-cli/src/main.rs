@@ -1,8 +1,10 @@
 //! `orcid`: work with ORCID 3.0 item files.
 //!
-//! `orcid convert --to json|xml [--kind KIND] FILE...` converts ORCID documents between XML and
-//! ORCID's JSON (or writes them back in the same form).
-//! Exit codes: 0 success, 1 a document could not be read, 2 usage or I/O error.
+//! - `orcid validate [--format text|json] [--kind KIND] PATH...` checks item files before upload.
+//! - `orcid convert --to json|xml [--kind KIND] FILE...` converts ORCID documents between XML and
+//!   ORCID's JSON (or writes them back in the same form).
+//!
+//! Exit codes: 0 success, 1 a document could not be read or is invalid, 2 usage or I/O error.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -11,7 +13,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod input;
+mod validate;
+
 use clap::{Parser, Subcommand, ValueEnum};
+use input::read_document;
 use orcid_model::{Document, Layout, Mode};
 
 #[derive(Parser)]
@@ -23,6 +29,25 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check ORCID item files before upload: everything ORCID's XSD says, and ORCID's lists.
+    ///
+    /// PATHs are files or folders (searched for .xml and .json files). Exit 0 when every file
+    /// is valid (warnings allowed), 1 when any is invalid, 2 on usage or I/O errors.
+    #[command(after_help = kinds_help())]
+    Validate {
+        /// How to print the results.
+        #[arg(long, value_enum, default_value = "text")]
+        format: validate::OutputFormat,
+        /// The kind of JSON files: ORCID's XML root element name (work, funding ...).
+        #[arg(long, value_name = "KIND")]
+        kind: Option<String>,
+        /// Count warnings as failures.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Files and folders to check.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
     /// Read ORCID documents (XML or JSON, told by their content) and write them in a form.
     ///
     /// With one FILE the result goes to standard output; with several, --out names a folder
@@ -98,6 +123,14 @@ enum Outcome {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
+        Command::Validate { format, kind, deny_warnings, paths } => {
+            if let Some(k) = kind.as_deref().filter(|k| !Document::JSON_KINDS.contains(k)) {
+                eprintln!("error: unknown kind {k:?}; {}", kinds_help().to_lowercase());
+                return ExitCode::from(Outcome::Usage as u8);
+            }
+            let options = validate::Options { format, kind: kind.as_deref(), deny_warnings };
+            return ExitCode::from(validate::run(&paths, &options));
+        }
         Command::Convert { to, kind, for_upload, out, lenient, compact, files } => {
             let mode = if lenient { Mode::Lenient } else { Mode::Strict };
             let layout = if compact { Layout::Compact } else { Layout::Indented };
@@ -163,31 +196,6 @@ fn convert_one(output: &Output, kind: Option<&str>, out: Option<&Path>, mode: Mo
             eprintln!("error: writing the conversion of {}: {e}", file.display());
             Outcome::Usage
         }
-    }
-}
-
-/// Reads XML or JSON, told by the first character; the message says `file:line:column: ...`.
-fn read_document(bytes: &[u8], kind: Option<&str>, mode: Mode, file: &Path) -> Result<Document, String> {
-    let at = |e: orcid_model::ReadError| format!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message);
-    let first = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes).iter().find(|b| !b.is_ascii_whitespace());
-    match first {
-        Some(b'<') => Document::from_xml_bytes(bytes, mode).map_err(at),
-        Some(b'{') => {
-            let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let (kind, source) = match kind {
-                Some(k) => (k, "--kind"),
-                None => match Document::kind_from_file_name(&file_name) {
-                    Some(k) => (k, "the file name"),
-                    None => match Document::json_kinds_fitting(bytes).as_slice() {
-                        [one] => (*one, "its shape"),
-                        [] => return Err(format!("{}: cannot tell the kind of this JSON document from its name or shape; give --kind", file.display())),
-                        several => return Err(format!("{}: this JSON document could be any of {}; give --kind", file.display(), several.join(", "))),
-                    },
-                },
-            };
-            Document::from_json_bytes(bytes, kind, mode).map_err(|e| format!("{} (read as {kind}, from {source})", at(e)))
-        }
-        _ => Err(format!("{}:1:1: neither XML nor JSON", file.display())),
     }
 }
 

@@ -1,0 +1,238 @@
+//! `orcid validate`: check item files before upload.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use codespan_reporting::term::{self, Config};
+use orcid_model::validate::{Diagnostic, Severity, validate_xml};
+use orcid_model::{Document, Mode};
+
+use crate::input::{Form, form_of, json_kind};
+
+/// How to print results.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Each problem with its source line and a marker under it, then a summary.
+    Text,
+    /// One JSON object per file, one per line, then a summary object.
+    Json,
+}
+
+/// What `validate` was asked.
+pub struct Options<'a> {
+    /// Output format.
+    pub format: OutputFormat,
+    /// The kind of JSON files.
+    pub kind: Option<&'a str>,
+    /// Whether warnings fail the run.
+    pub deny_warnings: bool,
+}
+
+/// One file's outcome.
+struct FileResult {
+    path: PathBuf,
+    kind: Option<&'static str>,
+    diagnostics: Vec<Diagnostic>,
+    /// The file could not be read at all (I/O): reported, and the run ends with exit 2.
+    io_error: Option<String>,
+}
+
+/// Runs validation over files and folders; returns the exit code (0, 1 or 2).
+pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
+    let mut files = Vec::new();
+    let mut exit = 0u8;
+    for path in paths {
+        if let Err(e) = collect(path, &mut files) {
+            eprintln!("error: {}: {e}", path.display());
+            exit = 2;
+        }
+    }
+    // A progress bar on a terminal for long runs; none in pipes.
+    let progress = if std::io::stderr().is_terminal() && files.len() > 20 {
+        indicatif::ProgressBar::new(files.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let (mut valid, mut errors, mut warnings) = (0usize, 0usize, 0usize);
+    let stdout = std::io::stdout();
+    for file in &files {
+        let result = check_file(file, options.kind);
+        let file_errors = result.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        let file_warnings = result.diagnostics.len() - file_errors;
+        errors += file_errors;
+        warnings += file_warnings;
+        let file_valid = result.io_error.is_none() && file_errors == 0 && !(options.deny_warnings && file_warnings > 0);
+        if file_valid {
+            valid += 1;
+        }
+        exit = exit.max(if result.io_error.is_some() {
+            2
+        } else if file_valid {
+            0
+        } else {
+            1
+        });
+        progress.suspend(|| print_file(&result, file_valid, options.format, &mut stdout.lock()));
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    let mut out = stdout.lock();
+    let _ = match options.format {
+        OutputFormat::Text => writeln!(
+            out,
+            "{}: {valid} valid, {} invalid; {}, {}",
+            plural(files.len(), "file"),
+            files.len() - valid,
+            plural(errors, "error"),
+            plural(warnings, "warning"),
+        ),
+        OutputFormat::Json => writeln!(
+            out,
+            "{}",
+            serde_json::json!({"summary": {"files": files.len(), "valid": valid, "invalid": files.len() - valid, "errors": errors, "warnings": warnings}})
+        ),
+    };
+    exit
+}
+
+/// Files under a path: the path itself, or the `.xml` and `.json` files below a folder, sorted.
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if !path.is_dir() {
+        std::fs::metadata(path)?;
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() {
+            collect(&entry, out)?;
+        } else if entry.extension().is_some_and(|e| e == "xml" || e == "json") {
+            out.push(entry);
+        }
+    }
+    Ok(())
+}
+
+fn check_file(path: &Path, kind: Option<&str>) -> FileResult {
+    let mut result = FileResult { path: path.to_path_buf(), kind: None, diagnostics: Vec::new(), io_error: None };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            result.io_error = Some(e.to_string());
+            return result;
+        }
+    };
+    match form_of(&bytes) {
+        Some(Form::Xml) => {
+            let report = validate_xml(&bytes);
+            result.kind = report.kind;
+            result.diagnostics = report.diagnostics;
+        }
+        Some(Form::Json) => match json_kind(&bytes, kind, path) {
+            Ok((kind, _)) => {
+                result.kind = Some(kind);
+                // JSON is checked by reading it strictly: the first problem, with its position.
+                if let Err(e) = Document::from_json_bytes(&bytes, kind, Mode::Strict) {
+                    result.diagnostics.push(one_error("json.invalid", e.line, e.column, format!("{} (read as {kind})", e.message)));
+                }
+            }
+            Err(message) => result.diagnostics.push(one_error("json.kind", 1, 1, message)),
+        },
+        None => result.diagnostics.push(one_error("input.form", 1, 1, "neither XML nor JSON".into())),
+    }
+    result
+}
+
+fn one_error(code: &'static str, line: usize, column: usize, message: String) -> Diagnostic {
+    Diagnostic { severity: Severity::Error, code, orcid_code: None, path: String::new(), line, column, message }
+}
+
+fn print_file(result: &FileResult, valid: bool, format: OutputFormat, out: &mut dyn Write) {
+    match format {
+        OutputFormat::Json => {
+            let diagnostics: Vec<_> = result
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    serde_json::json!({
+                        "severity": if d.severity == Severity::Error { "error" } else { "warning" },
+                        "code": d.code,
+                        "orcid_code": d.orcid_code,
+                        "path": d.path,
+                        "line": d.line,
+                        "column": d.column,
+                        "message": d.message,
+                    })
+                })
+                .collect();
+            let mut object = serde_json::json!({
+                "file": result.path.display().to_string(),
+                "kind": result.kind,
+                "valid": valid,
+                "diagnostics": diagnostics,
+            });
+            if let Some(e) = &result.io_error {
+                object["io_error"] = serde_json::Value::String(e.clone());
+            }
+            let _ = writeln!(out, "{object}");
+        }
+        OutputFormat::Text => {
+            if let Some(e) = &result.io_error {
+                eprintln!("error: {}: {e}", result.path.display());
+                return;
+            }
+            if result.diagnostics.is_empty() {
+                return;
+            }
+            let source = std::fs::read_to_string(&result.path).unwrap_or_default();
+            let file = SimpleFile::new(result.path.display().to_string(), source.as_str());
+            let color = if std::io::stdout().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
+            let writer = StandardStream::stdout(color);
+            let config = Config::default();
+            for d in &result.diagnostics {
+                let span = marked_span(&source, byte_offset(&source, d.line, d.column));
+                let mut report = match d.severity {
+                    Severity::Error => Report::error(),
+                    Severity::Warning => Report::warning(),
+                }
+                .with_code(d.code)
+                .with_message(&d.message)
+                .with_labels(vec![Label::primary((), span)]);
+                let mut notes = Vec::new();
+                if !d.path.is_empty() {
+                    notes.push(format!("at {}", d.path));
+                }
+                if let Some(code) = d.orcid_code {
+                    notes.push(format!("ORCID would reject this with error {code}"));
+                }
+                report = report.with_notes(notes);
+                let _ = term::emit(&mut writer.lock(), &config, &file, &report);
+            }
+        }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+/// The span to mark: a tag's name (`<work:title`), or one character.
+fn marked_span(source: &str, at: usize) -> std::ops::Range<usize> {
+    let rest = &source.as_bytes()[at.min(source.len())..];
+    if rest.first() == Some(&b'<') {
+        let len = rest.iter().position(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/').unwrap_or(rest.len());
+        return at..at + len.max(1);
+    }
+    at..(at + 1).min(source.len()).max(at)
+}
+
+/// The byte offset of a 1-based line and character column.
+fn byte_offset(source: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = source.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let rest = &source[line_start.min(source.len())..];
+    line_start + rest.char_indices().nth(column.saturating_sub(1)).map_or(rest.len(), |(i, _)| i)
+}

@@ -1,0 +1,89 @@
+//! `orcid validate`, run as a user runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn items() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/items")
+}
+
+fn orcid(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_orcid")).args(args).current_dir(items()).output().expect("runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn valid_files_exit_0_with_a_summary() {
+    let out = orcid(&["validate", "work.xml", "employment.xml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert_eq!(text(&out.stdout), "2 files: 2 valid, 0 invalid; 0 errors, 0 warnings\n");
+}
+
+#[test]
+fn problems_show_the_source_line_with_a_marker() {
+    let out = orcid(&["validate", "invalid/work-misordered.xml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stdout),
+        "error[xsd.order]: <work:title> is out of order: it must come before <work:type>
+  ┌─ invalid/work-misordered.xml:5:2
+  │
+5 │     <work:title>
+  │     ^^^^^^^^^^^
+  │
+  = at work/title
+  = ORCID would reject this with error 9001
+
+1 file: 0 valid, 1 invalid; 1 error, 0 warnings
+"
+    );
+}
+
+#[test]
+fn folders_are_searched_and_json_output_is_one_object_per_file() {
+    let out = orcid(&["validate", "--format", "json", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let files: Vec<&str> = lines.iter().filter_map(|l| l["file"].as_str()).collect();
+    assert_eq!(
+        files,
+        ["./employment.xml", "./invalid/not-well-formed.xml", "./invalid/work-misordered.xml", "./invalid/work-without-type.xml", "./work.xml"]
+    );
+    assert_eq!(lines[3]["diagnostics"][0]["code"], "xsd.missing-element");
+    assert_eq!(lines[3]["diagnostics"][0]["line"], 3);
+    assert_eq!(lines[3]["diagnostics"][0]["orcid_code"], 9001);
+    assert_eq!(lines[4]["valid"], true);
+    assert_eq!(lines[5]["summary"], serde_json::json!({"files": 5, "valid": 2, "invalid": 3, "errors": 3, "warnings": 0}));
+}
+
+#[test]
+fn an_unreadable_path_is_reported_and_the_run_goes_on() {
+    let out = orcid(&["validate", "no-such-file.xml", "work.xml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).starts_with("error: no-such-file.xml: "), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "1 file: 1 valid, 0 invalid; 0 errors, 0 warnings\n");
+}
+
+#[test]
+fn json_files_are_checked_strictly() {
+    let dir = std::env::temp_dir().join(format!("orcid-validate-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("work-ok.json"), r#"{"title": {"title": {"value": "T"}}, "type": "book"}"#).unwrap();
+    std::fs::write(dir.join("work-bad.json"), "{\n  \"title\": {\"title\": {\"value\": \"T\"}},\n  \"type\": \"book\",\n  \"colour\": 1\n}").unwrap();
+    let out = orcid(&["validate", "--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines[0]["diagnostics"][0]["message"], r#"unknown key "colour" in work:work (read as work)"#);
+    assert_eq!((lines[0]["diagnostics"][0]["line"].as_u64(), lines[0]["diagnostics"][0]["column"].as_u64()), (Some(4), Some(3)));
+    assert_eq!(lines[1]["valid"], true);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(orcid(&["validate"]).status.code(), Some(2));
+    assert_eq!(orcid(&["validate", "--kind", "paper", "work.xml"]).status.code(), Some(2));
+}
