@@ -4,78 +4,21 @@
 //! Needs `xmllint` (Debian package libxml2-utils) and the fetched schemas.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use orcid_model::{Document, Layout, Mode};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The XSD that declares a document's root element, relative to `src/main/resources/`.
-fn schema_for(doc: &Document) -> String {
-    if let Document::NotificationCustom(_) = doc {
-        // Both notification XSDs declare `notification:notification`.
-        return "notification_3.0/notification-custom-3.0.xsd".into();
-    }
-    match doc.root_name().ns.prefix() {
-        "common" => "common_3.0/common-3.0.xsd".into(),
-        "summary" => "summary_3.0/summary-3.0.xsd".into(),
-        "group-id" => "group-id-3.0/group-id-3.0.xsd".into(),
-        "client" => "client_3.0/client-3.0.xsd".into(),
-        "notification" => "notification_3.0/notification-permission-3.0.xsd".into(),
-        "external-identifier" => "record_3.0/person-external-identifier-3.0.xsd".into(),
-        other => format!("record_3.0/{other}-3.0.xsd"),
-    }
-}
-
-/// Where we deliberately differ from libxml2 2.9: `xs:dateTime` has `whiteSpace="collapse"`,
-/// so a date-time with whitespace around it (as in many of ORCID's read samples, with a newline
-/// before the end tag) is valid; libxml2 2.9 rejects it. Such an error line is not counted.
-fn is_date_time_whitespace_error(line: &str) -> bool {
-    let Some(rest) = line.split("Schemas validity error : Element '").nth(1) else { return false };
-    let Some((_, value)) = rest.split_once("': '") else { return false };
-    let Some(value) = value.strip_suffix("' is not a valid value of the atomic type 'xs:dateTime'.") else {
-        return false;
-    };
-    value != value.trim() && value.trim().parse::<orcid_model::DateTime>().is_ok()
-}
-
-/// Runs xmllint; `Ok(None)` when valid, `Ok(Some(message))` when not.
+/// xmllint's verdict on one file.
 fn xmllint(schema: &Path, file: &Path) -> Result<Option<String>, Failed> {
-    let out = Command::new("xmllint")
-        .args(["--noout", "--nonet", "--schema"])
-        .arg(schema)
-        .arg(file)
-        .output()
-        .map_err(|e| format!("running xmllint ({e}): install it with `apt-get install libxml2-utils`"))?;
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    // xmllint prints an error's value verbatim, newlines included: join each error's lines.
-    let mut errors: Vec<String> = Vec::new();
-    for line in stderr.lines() {
-        if line.contains("Schemas validity error") || line.contains(" fails to validate") || errors.is_empty() {
-            errors.push(line.to_owned());
-        } else if let Some(last) = errors.last_mut() {
-            last.push('\n');
-            last.push_str(line);
-        }
-    }
-    let counted: Vec<&String> =
-        errors.iter().filter(|e| e.contains("Schemas validity error") && !is_date_time_whitespace_error(e)).collect();
-    match out.status.code() {
-        Some(0) => Ok(None),
-        Some(3) if counted.is_empty() => Ok(None),
-        Some(3) => Ok(Some(counted.iter().map(|e| e.as_str()).collect::<Vec<_>>().join("\n"))),
-        _ => Err(format!("xmllint failed to run on {}: {stderr}", file.display()).into()),
-    }
+    let mut verdicts = conformance::xmllint(schema, &[file.to_path_buf()])?;
+    Ok(verdicts.remove(file).flatten())
 }
 
 fn check(sample: &Path, schemas: &Path, scratch: &Path) -> Result<(), Failed> {
     let bytes = std::fs::read(sample)?;
     // The root element names the schema; lenient reading works for the invalid samples too.
     let doc = Document::from_xml_bytes(&bytes, Mode::Lenient).map_err(|e| format!("lenient read failed: {e}"))?;
-    let schema = schemas.join(schema_for(&doc));
+    let schema = schemas.join(conformance::schema_for(&doc));
     let reference = xmllint(&schema, sample)?;
     let ours = Document::from_xml_bytes(&bytes, Mode::Strict);
     let report = orcid_model::validate::validate_xml(&bytes);
@@ -116,13 +59,9 @@ fn samples(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn main() {
     let args = Arguments::from_args();
-    let upstream = root().join("schemas/upstream");
-    let resources = upstream.join("src/main/resources");
-    assert!(resources.is_dir(), "{} is missing: run `cargo xtask schemas fetch` first", resources.display());
-    // The XSDs with the generator's one fix-up (2.1 imports pointed at 3.0), so libxml2 loads them.
+    let resources = conformance::resources();
     let scratch = std::env::temp_dir().join(format!("orcid-conformance-{}", std::process::id()));
-    let schemas = scratch.join("xsd");
-    xtask::codegen::stage::stage(&upstream, &schemas).expect("staging the XSDs");
+    let schemas = conformance::staged_schemas(&scratch);
     let mut files = Vec::new();
     samples(&resources, &mut files);
     let trials = files
