@@ -126,12 +126,11 @@ fn mutants(doc: &Node) -> Vec<(String, Node)> {
         out.push((format!("drop {path:?}"), m));
         // Swap it with the next element sibling.
         let mut m = doc.clone();
-        if let Node::Element { children, .. } = at(&mut m, parent) {
-            if let Some(j) = (i + 1..children.len()).find(|&j| matches!(children[j], Node::Element { .. })) {
+        if let Node::Element { children, .. } = at(&mut m, parent)
+            && let Some(j) = (i + 1..children.len()).find(|&j| matches!(children[j], Node::Element { .. })) {
                 children.swap(i, j);
                 out.push((format!("swap {path:?}"), m));
             }
-        }
         let node = at(&mut doc.clone(), path).clone();
         if is_leaf(&node) {
             for (label, text) in [
