@@ -31,9 +31,12 @@ fn parse(xml: &[u8]) -> Node {
     let mut reader = Reader::from_reader(xml);
     let mut stack = vec![Node::Element { name: String::new(), attrs: vec![], children: vec![] }];
     loop {
-        match reader.read_event().expect("well-formed") {
-            Event::Start(e) | Event::Empty(e) if true => {
-                let empty = matches!(xml.get(reader.buffer_position() as usize - 2), Some(b'/'));
+        let (event, empty) = match reader.read_event().expect("well-formed") {
+            Event::Empty(e) => (Event::Start(e), true),
+            other => (other, false),
+        };
+        match event {
+            Event::Start(e) => {
                 let attrs = e
                     .attributes()
                     .map(|a| {
