@@ -29,7 +29,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check ORCID item files before upload: everything ORCID's XSD says, and ORCID's lists.
+    /// Check ORCID item files before upload: ORCID's XSD, its lists and its other rules.
     ///
     /// PATHs are files or folders (searched for .xml and .json files). Exit 0 when every file
     /// is valid (warnings allowed), 1 when any is invalid, 2 on usage or I/O errors.
@@ -44,6 +44,9 @@ enum Command {
         /// Count warnings as failures.
         #[arg(long)]
         deny_warnings: bool,
+        /// The files are bodies for updates (PUT), which carry their put-code.
+        #[arg(long)]
+        update: bool,
         /// Files and folders to check.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
@@ -123,12 +126,12 @@ enum Outcome {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Validate { format, kind, deny_warnings, paths } => {
+        Command::Validate { format, kind, deny_warnings, update, paths } => {
             if let Some(k) = kind.as_deref().filter(|k| !Document::JSON_KINDS.contains(k)) {
                 eprintln!("error: unknown kind {k:?}; {}", kinds_help().to_lowercase());
                 return ExitCode::from(Outcome::Usage as u8);
             }
-            let options = validate::Options { format, kind: kind.as_deref(), deny_warnings };
+            let options = validate::Options { format, kind: kind.as_deref(), deny_warnings, update };
             return ExitCode::from(validate::run(&paths, &options));
         }
         Command::Convert { to, kind, for_upload, out, lenient, compact, files } => {

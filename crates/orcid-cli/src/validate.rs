@@ -7,7 +7,7 @@ use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use codespan_reporting::term::{self, Config};
-use orcid_model::validate::{Diagnostic, Severity, validate_xml};
+use orcid_model::validate::{Diagnostic, RuleOptions, Severity, validate_xml_with};
 use orcid_model::{Document, Mode};
 
 use crate::input::{Form, form_of, json_kind};
@@ -29,6 +29,16 @@ pub struct Options<'a> {
     pub kind: Option<&'a str>,
     /// Whether warnings fail the run.
     pub deny_warnings: bool,
+    /// The files are update (PUT) bodies: a put-code is expected.
+    pub update: bool,
+}
+
+/// Today (UTC) as (year, month, day), for "date in the future" warnings.
+fn today() -> Option<(u16, u8, u8)> {
+    let millis = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_millis();
+    let date = orcid_model::DateTime::from_epoch_millis(i64::try_from(millis).ok()?);
+    let text = date.as_str();
+    Some((text.get(0..4)?.parse().ok()?, text.get(5..7)?.parse().ok()?, text.get(8..10)?.parse().ok()?))
 }
 
 /// One file's outcome.
@@ -59,7 +69,7 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
     let (mut valid, mut errors, mut warnings) = (0usize, 0usize, 0usize);
     let stdout = std::io::stdout();
     for file in &files {
-        let result = check_file(file, options.kind);
+        let result = check_file(file, options.kind, RuleOptions { update: options.update, today: today() });
         let file_errors = result.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
         let file_warnings = result.diagnostics.len() - file_errors;
         errors += file_errors;
@@ -117,7 +127,7 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-fn check_file(path: &Path, kind: Option<&str>) -> FileResult {
+fn check_file(path: &Path, kind: Option<&str>, rules: RuleOptions) -> FileResult {
     let mut result = FileResult { path: path.to_path_buf(), kind: None, diagnostics: Vec::new(), io_error: None };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -128,7 +138,7 @@ fn check_file(path: &Path, kind: Option<&str>) -> FileResult {
     };
     match form_of(&bytes) {
         Some(Form::Xml) => {
-            let report = validate_xml(&bytes);
+            let report = validate_xml_with(&bytes, rules);
             result.kind = report.kind;
             result.diagnostics = report.diagnostics;
         }

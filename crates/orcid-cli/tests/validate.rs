@@ -87,3 +87,32 @@ fn usage_errors_exit_2() {
     assert_eq!(orcid(&["validate"]).status.code(), Some(2));
     assert_eq!(orcid(&["validate", "--kind", "paper", "work.xml"]).status.code(), Some(2));
 }
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let dir = std::env::temp_dir().join(format!("orcid-validate-warn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let work = std::fs::read_to_string(items().join("work.xml")).unwrap();
+    let file = dir.join("work-no-scheme.xml");
+    std::fs::write(&file, work.replace("https://example.org/articles/zebrafish", "example.org/articles/zebrafish")).unwrap();
+    let path = file.to_str().unwrap();
+    let out = orcid(&["validate", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("warning[warn.url-scheme]: the URL \"example.org/articles/zebrafish\" has no scheme"), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).ends_with("1 file: 1 valid, 0 invalid; 0 errors, 1 warning\n"), "{}", text(&out.stdout));
+    assert_eq!(orcid(&["validate", "--deny-warnings", path]).status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn update_bodies_carry_their_put_code() {
+    let dir = std::env::temp_dir().join(format!("orcid-validate-update-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let work = std::fs::read_to_string(items().join("work.xml")).unwrap();
+    let file = dir.join("work-update.xml");
+    std::fs::write(&file, work.replacen("<work:work ", "<work:work put-code=\"1234\" ", 1)).unwrap();
+    let path = file.to_str().unwrap();
+    assert_eq!(orcid(&["validate", path]).status.code(), Some(1));
+    assert_eq!(orcid(&["validate", "--update", path]).status.code(), Some(0));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,8 +1,10 @@
 //! Validation: every problem of a document, not just the first, each with a stable code, the
 //! path in the document, the line and column, and a message that says what to change.
 //!
-//! This first part checks what the XSD says, walking the document against the generated
-//! content models ([`crate::xml::StructSchema`]) without building values.
+//! Two passes: what the XSD says, walking the document against the generated content models
+//! ([`crate::xml::StructSchema`]) without building values, with ORCID's vocabularies checked on
+//! the way; then, on the typed item, the rules ORCID's server applies beyond the XSD and
+//! warnings for what it accepts but is probably a mistake.
 //!
 //! ```
 //! use orcid_model::validate::validate_xml;
@@ -17,9 +19,11 @@
 //! assert_eq!((report.diagnostics[0].line, report.diagnostics[0].column), (3, 3));
 //! ```
 
+mod rules;
 mod xsd;
 
-pub use xsd::validate_xml;
+pub use rules::{RuleOptions, orcid_checksum_ok};
+pub use xsd::{validate_xml, validate_xml_with};
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -2,14 +2,16 @@
 //! models, collecting every problem.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use quick_xml::NsReader;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 
+use super::rules::RuleOptions;
 use super::{Diagnostic, Report, Severity};
 use crate::generated::{Document, Ns};
-use crate::xml::{ChildContent, ReadError, SimpleSchema, StructSchema};
+use crate::xml::{ChildContent, Mode, ReadError, SimpleSchema, StructSchema};
 
 /// ORCID answers XSD problems with error 9001 and the parser's text.
 const XSD_ERROR: Option<u16> = Some(9001);
@@ -36,18 +38,61 @@ struct Walker<'a> {
     choice: usize,
     /// Whether the root has a further definition.
     more: bool,
+    /// Where each element starts, by path.
+    positions: HashMap<String, usize>,
 }
 
-/// Validates an XML document against ORCID's XSD. Malformed XML is one diagnostic, and the
-/// walk stops there; otherwise every problem is reported.
+/// Validates an XML document: the XSD, ORCID's vocabularies and ORCID's rules beyond the XSD.
+/// Malformed XML is one diagnostic, and the walk stops there; otherwise every problem is
+/// reported. Dates in the future are not looked for (see [`validate_xml_with`]).
 pub fn validate_xml(src: &[u8]) -> Report {
+    validate_xml_with(src, RuleOptions::default())
+}
+
+/// [`validate_xml`] with options for ORCID's rules (updates, today's date).
+pub fn validate_xml_with(src: &[u8], options: RuleOptions) -> Report {
+    let (mut report, positions) = validate_xsd(src);
+    if report.diagnostics.iter().any(|d| d.code == "xml.malformed") {
+        return report;
+    }
+    // ORCID's rules need the typed item; what stops lenient reading was reported above.
+    if let Ok(doc) = Document::from_xml_bytes(src, Mode::Lenient) {
+        for f in super::rules::check(&doc, options) {
+            // The element the path names, else its nearest ancestor that was seen.
+            let mut key = f.path.as_str();
+            let pos = loop {
+                if let Some(pos) = positions.get(key) {
+                    break *pos;
+                }
+                match key.rsplit_once('/') {
+                    Some((parent, _)) => key = parent,
+                    None => break 0,
+                }
+            };
+            let e = ReadError::at(src, pos, String::new());
+            report.diagnostics.push(Diagnostic {
+                severity: f.severity,
+                code: f.code,
+                orcid_code: f.orcid_code,
+                path: f.path,
+                line: e.line,
+                column: e.column,
+                message: f.message,
+            });
+        }
+    }
+    report
+}
+
+/// The XSD pass, with the position of every element by path.
+fn validate_xsd(src: &[u8]) -> (Report, HashMap<String, usize>) {
     // A root name that two schemas define (notification:notification) is checked against
     // each; the report with the fewest problems wins.
-    let mut best: Option<Report> = None;
+    let mut best: Option<(Report, HashMap<String, usize>)> = None;
     for choice in 0.. {
-        let (report, more) = validate_as(src, choice);
-        if best.as_ref().is_none_or(|b| report.diagnostics.len() < b.diagnostics.len()) {
-            best = Some(report);
+        let (report, positions, more) = validate_as(src, choice);
+        if best.as_ref().is_none_or(|(b, _)| report.diagnostics.len() < b.diagnostics.len()) {
+            best = Some((report, positions));
         }
         if !more {
             break;
@@ -57,10 +102,10 @@ pub fn validate_xml(src: &[u8]) -> Report {
 }
 
 /// Validates taking the `choice`-th definition of the root; also says whether there are more.
-fn validate_as(src: &[u8], choice: usize) -> (Report, bool) {
+fn validate_as(src: &[u8], choice: usize) -> (Report, HashMap<String, usize>, bool) {
     let mut reader = NsReader::from_reader(src);
     reader.config_mut().trim_text(false);
-    let mut w = Walker { src, reader, report: Report::default(), choice, more: false };
+    let mut w = Walker { src, reader, report: Report::default(), choice, more: false, positions: HashMap::new() };
     if let Err(e) = w.walk() {
         w.report.diagnostics.push(Diagnostic {
             severity: Severity::Error,
@@ -72,7 +117,7 @@ fn validate_as(src: &[u8], choice: usize) -> (Report, bool) {
             message: e.message,
         });
     }
-    (w.report, w.more)
+    (w.report, w.positions, w.more)
 }
 
 fn resolve(r: ResolveResult<'_>) -> Ns {
@@ -195,6 +240,7 @@ impl<'a> Walker<'a> {
                             }
                         }
                         ChildContent::Simple(simple) => {
+                            self.positions.insert(path.clone(), pos);
                             self.check_attributes(&tag, &[], &path, pos, &name);
                             let text = if empty { Cow::Borrowed("") } else { self.text(&tag, &path, pos, &name)? };
                             self.check_value(simple, &text, &path, pos, &format!("<{name}>"));
@@ -232,6 +278,7 @@ impl<'a> Walker<'a> {
 
     /// Starts an element of struct type: checks its attributes.
     fn open(&mut self, schema: &'static StructSchema, tag: &BytesStart<'_>, pos: usize, name: String, path: String) -> Frame {
+        self.positions.insert(path.clone(), pos);
         self.check_attributes(tag, schema.attributes, &path, pos, &name);
         Frame { schema, name, path, pos, present: 0, last: 0, seen: Vec::new(), text: String::new() }
     }
