@@ -7,8 +7,7 @@ use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use codespan_reporting::term::{self, Config};
-use orcid_model::validate::{Diagnostic, RuleOptions, Severity, validate_xml_with};
-use orcid_model::{Document, Mode};
+use orcid_model::validate::{Diagnostic, RuleOptions, Severity, validate_json_with, validate_xml_with};
 
 use crate::input::{Form, form_of, json_kind};
 
@@ -143,11 +142,13 @@ fn check_file(path: &Path, kind: Option<&str>, rules: RuleOptions) -> FileResult
             result.diagnostics = report.diagnostics;
         }
         Some(Form::Json) => match json_kind(&bytes, kind, path) {
-            Ok((kind, _)) => {
+            Ok((kind, source)) => {
+                let report = validate_json_with(&bytes, kind, rules);
                 result.kind = Some(kind);
-                // JSON is checked by reading it strictly: the first problem, with its position.
-                if let Err(e) = Document::from_json_bytes(&bytes, kind, Mode::Strict) {
-                    result.diagnostics.push(one_error("json.invalid", e.line, e.column, format!("{} (read as {kind})", e.message)));
+                result.diagnostics = report.diagnostics;
+                // Say how the kind was told when the document does not fit it.
+                if let Some(first) = result.diagnostics.first_mut().filter(|d| d.code == "json.structure") {
+                    first.message = format!("{} (read as {kind}, from {source})", first.message);
                 }
             }
             Err(message) => result.diagnostics.push(one_error("json.kind", 1, 1, message)),

@@ -71,12 +71,17 @@ fn an_unreadable_path_is_reported_and_the_run_goes_on() {
 fn json_files_are_checked_strictly() {
     let dir = std::env::temp_dir().join(format!("orcid-validate-json-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("work-ok.json"), r#"{"title": {"title": {"value": "T"}}, "type": "book"}"#).unwrap();
+    std::fs::write(
+        dir.join("work-ok.json"),
+        r#"{"title": {"title": {"value": "T"}}, "type": "book", "external-ids": {"external-id": [
+            {"external-id-type": "isbn", "external-id-value": "978-3-16-148410-0", "external-id-relationship": "self"}]}}"#,
+    )
+    .unwrap();
     std::fs::write(dir.join("work-bad.json"), "{\n  \"title\": {\"title\": {\"value\": \"T\"}},\n  \"type\": \"book\",\n  \"colour\": 1\n}").unwrap();
     let out = orcid(&["validate", "--format", "json", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(lines[0]["diagnostics"][0]["message"], r#"unknown key "colour" in work:work (read as work)"#);
+    assert_eq!(lines[0]["diagnostics"][0]["message"], r#"unknown key "colour" in work:work (read as work, from the file name)"#);
     assert_eq!((lines[0]["diagnostics"][0]["line"].as_u64(), lines[0]["diagnostics"][0]["column"].as_u64()), (Some(4), Some(3)));
     assert_eq!(lines[1]["valid"], true);
     let _ = std::fs::remove_dir_all(dir);

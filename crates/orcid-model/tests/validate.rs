@@ -106,3 +106,65 @@ fn person_external_identifier_types_are_free_text() {
     let report = validate_xml(xml.as_bytes());
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
 }
+
+/// What ORCID's own write samples break, by file: (file, code, why).
+const WRITE_SAMPLE_PROBLEMS: &[(&str, &str)] = &[
+    // Its second work has only a `part-of` ISBN: ORCID's bulk answer carries a 9023 error for it.
+    ("bulk-work-3.0.json", "orcid.work-self-id"),
+];
+
+/// Write samples whose file name does not start with their kind.
+const KINDS: &[(&str, &str)] =
+    &[("keywords-3.0.json", "keyword"), ("other-names-3.0.json", "other-name"), ("peer-review-group-id.json", "group-id-record")];
+
+#[test]
+fn orcid_write_samples_are_valid() {
+    use orcid_model::validate::{RuleOptions, validate_json_with};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas/upstream/src/main/resources/record_3.0/samples/write_samples");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("fetched samples").map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let mut checked = 0;
+    for path in files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let bytes = std::fs::read(&path).unwrap();
+        let report = if name.ends_with(".xml") {
+            validate_xml(&bytes)
+        } else {
+            let kind = KINDS.iter().find(|(n, _)| *n == name).map(|(_, k)| *k).or_else(|| orcid_model::Document::kind_from_file_name(&name)).unwrap();
+            validate_json_with(&bytes, kind, RuleOptions::default())
+        };
+        let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.code).collect();
+        let expected: Vec<_> = WRITE_SAMPLE_PROBLEMS.iter().filter(|(n, _)| *n == name).map(|(_, c)| *c).collect();
+        assert_eq!(errors, expected, "{name}: {:?}", report.diagnostics);
+        checked += 1;
+    }
+    assert_eq!(checked, 48, "ORCID's 21 XML and 27 JSON write samples");
+}
+
+#[test]
+fn json_problems_point_at_json_lines() {
+    use orcid_model::validate::{RuleOptions, validate_json_with};
+    let json = r#"{
+  "title": {"title": {"value": "T"}},
+  "type": "jornal-article",
+  "colour": "red",
+  "external-ids": {"external-id": [
+    {"external-id-type": "doi", "external-id-value": "10.1/x", "external-id-relationship": "self"},
+    {"external-id-type": "isbn", "external-id-value": "   ", "external-id-relationship": "part-of"}
+  ]},
+  "publication-date": {"year": {"value": "2024"}, "month": {"value": "13"}}
+}"#;
+    let report = validate_json_with(json.as_bytes(), "work", RuleOptions::default());
+    let got: Vec<_> = report.diagnostics.iter().map(|d| (d.code, d.line, d.column, d.path.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            ("orcid.vocabulary", 3, 3, "work/type"),
+            ("json.structure", 4, 3, ""),
+            ("xsd.value", 7, 34, "work/external-ids/external-id[2]/external-id-value"),
+            ("xsd.value", 9, 51, "work/publication-date/month"),
+        ],
+        "{:?}",
+        report.diagnostics
+    );
+}

@@ -1001,7 +1001,7 @@ fn root_module(model: &Model) -> Result<TokenStream> {
         let reads = roots.iter().map(|root| {
             let v = format_ident!("{}", root.variant);
             match &root.ty {
-                TyRef::Struct(_) => quote!(Document::#v(FromJson::from_json(&mut r)?)),
+                TyRef::Struct(_) => quote!(Document::#v(FromJson::from_json(r)?)),
                 TyRef::Simple(simple) => {
                     let t = ty(&simple.rust.replace("super::", ""));
                     quote!(Document::#v(r.simple::<#t>(#kind)?))
@@ -1015,8 +1015,14 @@ fn root_module(model: &Model) -> Result<TokenStream> {
         } else {
             // Two schemas define this root: try each from the start.
             let attempts = reads.iter().map(|read| quote!({
-                let mut r = JsonReader::new(json, mode);
-                if let Ok(doc) = (|| -> std::result::Result<Document, ReadError> { let d = #read; r.finish()?; Ok(d) })() {
+                let mut fresh = JsonReader::new(json, mode);
+                let attempt = {
+                    let r = &mut fresh;
+                    (|| -> std::result::Result<Document, ReadError> { let d = #read; r.finish()?; Ok(d) })()
+                };
+                if let Ok(doc) = attempt {
+                    // The caller's reader moves past the document read here.
+                    r.skip()?;
                     return Ok(doc);
                 }
             }));
@@ -1160,6 +1166,14 @@ fn root_module(model: &Model) -> Result<TokenStream> {
             /// [`Document::JSON_KINDS`]): JSON has no root name to tell it.
             pub fn from_json_bytes(json: &[u8], kind: &str, mode: Mode) -> std::result::Result<Document, ReadError> {
                 let mut r = JsonReader::new(json, mode);
+                let doc = Document::from_json_reader(&mut r, json, kind, mode)?;
+                r.finish()?;
+                Ok(doc)
+            }
+
+            /// Reads a JSON document of a kind from a reader already set up (for validators
+            /// that record positions); `json` and `mode` serve kinds two schemas define.
+            pub fn from_json_reader(r: &mut JsonReader<'_>, json: &[u8], kind: &str, mode: Mode) -> std::result::Result<Document, ReadError> {
                 let doc = match kind {
                     #(#json_arms)*
                     _ => {
@@ -1169,7 +1183,6 @@ fn root_module(model: &Model) -> Result<TokenStream> {
                         )))
                     }
                 };
-                r.finish()?;
                 Ok(doc)
             }
 

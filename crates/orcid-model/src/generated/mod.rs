@@ -1850,21 +1850,27 @@ impl Document {
         mode: Mode,
     ) -> std::result::Result<Document, ReadError> {
         let mut r = JsonReader::new(json, mode);
+        let doc = Document::from_json_reader(&mut r, json, kind, mode)?;
+        r.finish()?;
+        Ok(doc)
+    }
+    /// Reads a JSON document of a kind from a reader already set up (for validators
+    /// that record positions); `json` and `mode` serve kinds two schemas define.
+    pub fn from_json_reader(
+        r: &mut JsonReader<'_>,
+        json: &[u8],
+        kind: &str,
+        mode: Mode,
+    ) -> std::result::Result<Document, ReadError> {
         let doc = match kind {
-            "activities-summary" => {
-                Document::ActivitiesSummary(FromJson::from_json(&mut r)?)
-            }
-            "address" => Document::Address(FromJson::from_json(&mut r)?),
-            "addresses" => Document::Addresses(FromJson::from_json(&mut r)?),
-            "affiliation-group" => {
-                Document::AffiliationGroup(FromJson::from_json(&mut r)?)
-            }
+            "activities-summary" => Document::ActivitiesSummary(FromJson::from_json(r)?),
+            "address" => Document::Address(FromJson::from_json(r)?),
+            "addresses" => Document::Addresses(FromJson::from_json(r)?),
+            "affiliation-group" => Document::AffiliationGroup(FromJson::from_json(r)?),
             "application-group-orcid" => {
-                Document::ApplicationGroupOrcid(FromJson::from_json(&mut r)?)
+                Document::ApplicationGroupOrcid(FromJson::from_json(r)?)
             }
-            "application-orcid" => {
-                Document::ApplicationOrcid(FromJson::from_json(&mut r)?)
-            }
+            "application-orcid" => Document::ApplicationOrcid(FromJson::from_json(r)?),
             "approval-date" => {
                 Document::ApprovalDate(
                     r.simple::<crate::xml::DateTime>("approval-date")?,
@@ -1875,72 +1881,64 @@ impl Document {
                     r.simple::<crate::xml::DateTime>("archived-date")?,
                 )
             }
-            "biography" => Document::Biography(FromJson::from_json(&mut r)?),
-            "bulk" => Document::Bulk(FromJson::from_json(&mut r)?),
-            "client" => Document::Client(FromJson::from_json(&mut r)?),
-            "contributor-orcid" => {
-                Document::ContributorOrcid(FromJson::from_json(&mut r)?)
-            }
-            "country" => Document::Country(FromJson::from_json(&mut r)?),
+            "biography" => Document::Biography(FromJson::from_json(r)?),
+            "bulk" => Document::Bulk(FromJson::from_json(r)?),
+            "client" => Document::Client(FromJson::from_json(r)?),
+            "contributor-orcid" => Document::ContributorOrcid(FromJson::from_json(r)?),
+            "country" => Document::Country(FromJson::from_json(r)?),
             "created-date" => {
                 Document::CreatedDate(r.simple::<crate::xml::DateTime>("created-date")?)
             }
             "credit-name" => Document::CreditName(r.simple::<String>("credit-name")?),
-            "distinction" => Document::Distinction(FromJson::from_json(&mut r)?),
+            "distinction" => Document::Distinction(FromJson::from_json(r)?),
             "distinction-summary" => {
-                Document::DistinctionSummary(FromJson::from_json(&mut r)?)
+                Document::DistinctionSummary(FromJson::from_json(r)?)
             }
-            "distinctions" => Document::Distinctions(FromJson::from_json(&mut r)?),
-            "education" => Document::Education(FromJson::from_json(&mut r)?),
+            "distinctions" => Document::Distinctions(FromJson::from_json(r)?),
+            "education" => Document::Education(FromJson::from_json(r)?),
             "education-qualification" => {
-                Document::EducationQualification(FromJson::from_json(&mut r)?)
+                Document::EducationQualification(FromJson::from_json(r)?)
             }
             "education-qualifications" => {
-                Document::EducationQualifications(FromJson::from_json(&mut r)?)
+                Document::EducationQualifications(FromJson::from_json(r)?)
             }
-            "education-summary" => {
-                Document::EducationSummary(FromJson::from_json(&mut r)?)
-            }
-            "educations" => Document::Educations(FromJson::from_json(&mut r)?),
-            "email" => Document::Email(FromJson::from_json(&mut r)?),
-            "email-domain" => Document::EmailDomain(FromJson::from_json(&mut r)?),
-            "email-domains" => Document::EmailDomains(FromJson::from_json(&mut r)?),
-            "emails" => Document::Emails(FromJson::from_json(&mut r)?),
-            "employment" => Document::Employment(FromJson::from_json(&mut r)?),
-            "employment-summary" => {
-                Document::EmploymentSummary(FromJson::from_json(&mut r)?)
-            }
-            "employments" => Document::Employments(FromJson::from_json(&mut r)?),
-            "end-date" => Document::EndDate(FromJson::from_json(&mut r)?),
-            "error" => Document::Error(FromJson::from_json(&mut r)?),
-            "expanded-search" => Document::ExpandedSearch(FromJson::from_json(&mut r)?),
-            "external-id" => Document::ExternalId(FromJson::from_json(&mut r)?),
+            "education-summary" => Document::EducationSummary(FromJson::from_json(r)?),
+            "educations" => Document::Educations(FromJson::from_json(r)?),
+            "email" => Document::Email(FromJson::from_json(r)?),
+            "email-domain" => Document::EmailDomain(FromJson::from_json(r)?),
+            "email-domains" => Document::EmailDomains(FromJson::from_json(r)?),
+            "emails" => Document::Emails(FromJson::from_json(r)?),
+            "employment" => Document::Employment(FromJson::from_json(r)?),
+            "employment-summary" => Document::EmploymentSummary(FromJson::from_json(r)?),
+            "employments" => Document::Employments(FromJson::from_json(r)?),
+            "end-date" => Document::EndDate(FromJson::from_json(r)?),
+            "error" => Document::Error(FromJson::from_json(r)?),
+            "expanded-search" => Document::ExpandedSearch(FromJson::from_json(r)?),
+            "external-id" => Document::ExternalId(FromJson::from_json(r)?),
             "external-identifier" => {
-                Document::ExternalIdentifier(FromJson::from_json(&mut r)?)
+                Document::ExternalIdentifier(FromJson::from_json(r)?)
             }
             "external-identifiers" => {
-                Document::ExternalIdentifiers(FromJson::from_json(&mut r)?)
+                Document::ExternalIdentifiers(FromJson::from_json(r)?)
             }
-            "external-ids" => Document::ExternalIds(FromJson::from_json(&mut r)?),
-            "funding" => Document::Funding(FromJson::from_json(&mut r)?),
-            "funding-summary" => Document::FundingSummary(FromJson::from_json(&mut r)?),
-            "fundings" => Document::Fundings(FromJson::from_json(&mut r)?),
-            "fuzzy-date" => Document::FuzzyDate(FromJson::from_json(&mut r)?),
-            "group-id-record" => Document::GroupIdRecord(FromJson::from_json(&mut r)?),
-            "group-id-records" => Document::GroupIdRecords(FromJson::from_json(&mut r)?),
+            "external-ids" => Document::ExternalIds(FromJson::from_json(r)?),
+            "funding" => Document::Funding(FromJson::from_json(r)?),
+            "funding-summary" => Document::FundingSummary(FromJson::from_json(r)?),
+            "fundings" => Document::Fundings(FromJson::from_json(r)?),
+            "fuzzy-date" => Document::FuzzyDate(FromJson::from_json(r)?),
+            "group-id-record" => Document::GroupIdRecord(FromJson::from_json(r)?),
+            "group-id-records" => Document::GroupIdRecords(FromJson::from_json(r)?),
             "group-orcid-identifier" => {
-                Document::GroupOrcidIdentifier(FromJson::from_json(&mut r)?)
+                Document::GroupOrcidIdentifier(FromJson::from_json(r)?)
             }
-            "history" => Document::History(FromJson::from_json(&mut r)?),
-            "invited-position" => Document::InvitedPosition(FromJson::from_json(&mut r)?),
+            "history" => Document::History(FromJson::from_json(r)?),
+            "invited-position" => Document::InvitedPosition(FromJson::from_json(r)?),
             "invited-position-summary" => {
-                Document::InvitedPositionSummary(FromJson::from_json(&mut r)?)
+                Document::InvitedPositionSummary(FromJson::from_json(r)?)
             }
-            "invited-positions" => {
-                Document::InvitedPositions(FromJson::from_json(&mut r)?)
-            }
-            "keyword" => Document::Keyword(FromJson::from_json(&mut r)?),
-            "keywords" => Document::Keywords(FromJson::from_json(&mut r)?),
+            "invited-positions" => Document::InvitedPositions(FromJson::from_json(r)?),
+            "keyword" => Document::Keyword(FromJson::from_json(r)?),
+            "keywords" => Document::Keywords(FromJson::from_json(r)?),
             "language-code" => {
                 Document::LanguageCode(
                     r.simple::<vocabulary::LanguageCode>("language-code")?,
@@ -1951,38 +1949,46 @@ impl Document {
                     r.simple::<crate::xml::DateTime>("last-modified-date")?,
                 )
             }
-            "membership" => Document::Membership(FromJson::from_json(&mut r)?),
-            "membership-summary" => {
-                Document::MembershipSummary(FromJson::from_json(&mut r)?)
-            }
-            "memberships" => Document::Memberships(FromJson::from_json(&mut r)?),
-            "name" => Document::Name(FromJson::from_json(&mut r)?),
+            "membership" => Document::Membership(FromJson::from_json(r)?),
+            "membership-summary" => Document::MembershipSummary(FromJson::from_json(r)?),
+            "memberships" => Document::Memberships(FromJson::from_json(r)?),
+            "name" => Document::Name(FromJson::from_json(r)?),
             "notification" => {
                 {
-                    let mut r = JsonReader::new(json, mode);
-                    if let Ok(doc) = (|| -> std::result::Result<Document, ReadError> {
-                        let d = Document::NotificationCustom(
-                            FromJson::from_json(&mut r)?,
-                        );
-                        r.finish()?;
-                        Ok(d)
-                    })() {
+                    let mut fresh = JsonReader::new(json, mode);
+                    let attempt = {
+                        let r = &mut fresh;
+                        (|| -> std::result::Result<Document, ReadError> {
+                            let d = Document::NotificationCustom(
+                                FromJson::from_json(r)?,
+                            );
+                            r.finish()?;
+                            Ok(d)
+                        })()
+                    };
+                    if let Ok(doc) = attempt {
+                        r.skip()?;
                         return Ok(doc);
                     }
                 }
                 {
-                    let mut r = JsonReader::new(json, mode);
-                    if let Ok(doc) = (|| -> std::result::Result<Document, ReadError> {
-                        let d = Document::NotificationPermission(
-                            FromJson::from_json(&mut r)?,
-                        );
-                        r.finish()?;
-                        Ok(d)
-                    })() {
+                    let mut fresh = JsonReader::new(json, mode);
+                    let attempt = {
+                        let r = &mut fresh;
+                        (|| -> std::result::Result<Document, ReadError> {
+                            let d = Document::NotificationPermission(
+                                FromJson::from_json(r)?,
+                            );
+                            r.finish()?;
+                            Ok(d)
+                        })()
+                    };
+                    if let Ok(doc) = attempt {
+                        r.skip()?;
                         return Ok(doc);
                     }
                 }
-                Document::NotificationCustom(FromJson::from_json(&mut r)?)
+                Document::NotificationCustom(FromJson::from_json(r)?)
             }
             "notification-intro" => {
                 Document::NotificationIntro(r.simple::<String>("notification-intro")?)
@@ -1992,85 +1998,77 @@ impl Document {
                     r.simple::<String>("notification-subject")?,
                 )
             }
-            "notifications" => Document::Notifications(FromJson::from_json(&mut r)?),
-            "orcid-id" => Document::OrcidId(FromJson::from_json(&mut r)?),
-            "orcid-identifier" => Document::OrcidIdentifier(FromJson::from_json(&mut r)?),
-            "organization" => Document::Organization(FromJson::from_json(&mut r)?),
-            "other-name" => Document::OtherName(FromJson::from_json(&mut r)?),
-            "other-names" => Document::OtherNames(FromJson::from_json(&mut r)?),
-            "peer-review" => Document::PeerReview(FromJson::from_json(&mut r)?),
-            "peer-review-summary" => {
-                Document::PeerReviewSummary(FromJson::from_json(&mut r)?)
-            }
-            "peer-reviews" => Document::PeerReviews(FromJson::from_json(&mut r)?),
-            "person" => Document::Person(FromJson::from_json(&mut r)?),
-            "personal-details" => Document::PersonalDetails(FromJson::from_json(&mut r)?),
-            "preferences" => Document::Preferences(FromJson::from_json(&mut r)?),
+            "notifications" => Document::Notifications(FromJson::from_json(r)?),
+            "orcid-id" => Document::OrcidId(FromJson::from_json(r)?),
+            "orcid-identifier" => Document::OrcidIdentifier(FromJson::from_json(r)?),
+            "organization" => Document::Organization(FromJson::from_json(r)?),
+            "other-name" => Document::OtherName(FromJson::from_json(r)?),
+            "other-names" => Document::OtherNames(FromJson::from_json(r)?),
+            "peer-review" => Document::PeerReview(FromJson::from_json(r)?),
+            "peer-review-summary" => Document::PeerReviewSummary(FromJson::from_json(r)?),
+            "peer-reviews" => Document::PeerReviews(FromJson::from_json(r)?),
+            "person" => Document::Person(FromJson::from_json(r)?),
+            "personal-details" => Document::PersonalDetails(FromJson::from_json(r)?),
+            "preferences" => Document::Preferences(FromJson::from_json(r)?),
             "professional-activities" => {
-                Document::ProfessionalActivities(FromJson::from_json(&mut r)?)
+                Document::ProfessionalActivities(FromJson::from_json(r)?)
             }
             "professional-activity" => {
-                Document::ProfessionalActivity(FromJson::from_json(&mut r)?)
+                Document::ProfessionalActivity(FromJson::from_json(r)?)
             }
-            "publication-date" => Document::PublicationDate(FromJson::from_json(&mut r)?),
-            "qualification" => Document::Qualification(FromJson::from_json(&mut r)?),
+            "publication-date" => Document::PublicationDate(FromJson::from_json(r)?),
+            "qualification" => Document::Qualification(FromJson::from_json(r)?),
             "qualification-summary" => {
-                Document::QualificationSummary(FromJson::from_json(&mut r)?)
+                Document::QualificationSummary(FromJson::from_json(r)?)
             }
-            "qualifications" => Document::Qualifications(FromJson::from_json(&mut r)?),
+            "qualifications" => Document::Qualifications(FromJson::from_json(r)?),
             "read-date" => {
                 Document::ReadDate(r.simple::<crate::xml::DateTime>("read-date")?)
             }
-            "record" => Document::Record(FromJson::from_json(&mut r)?),
-            "record-summary" => Document::RecordSummary(FromJson::from_json(&mut r)?),
-            "research-resource" => {
-                Document::ResearchResource(FromJson::from_json(&mut r)?)
-            }
+            "record" => Document::Record(FromJson::from_json(r)?),
+            "record-summary" => Document::RecordSummary(FromJson::from_json(r)?),
+            "research-resource" => Document::ResearchResource(FromJson::from_json(r)?),
             "research-resource-summary" => {
-                Document::ResearchResourceSummary(FromJson::from_json(&mut r)?)
+                Document::ResearchResourceSummary(FromJson::from_json(r)?)
             }
-            "research-resources" => {
-                Document::ResearchResources(FromJson::from_json(&mut r)?)
-            }
-            "researcher-url" => Document::ResearcherUrl(FromJson::from_json(&mut r)?),
-            "researcher-urls" => Document::ResearcherUrls(FromJson::from_json(&mut r)?),
-            "search" => Document::Search(FromJson::from_json(&mut r)?),
+            "research-resources" => Document::ResearchResources(FromJson::from_json(r)?),
+            "researcher-url" => Document::ResearcherUrl(FromJson::from_json(r)?),
+            "researcher-urls" => Document::ResearcherUrls(FromJson::from_json(r)?),
+            "search" => Document::Search(FromJson::from_json(r)?),
             "sent-date" => {
                 Document::SentDate(r.simple::<crate::xml::DateTime>("sent-date")?)
             }
-            "service" => Document::Service(FromJson::from_json(&mut r)?),
-            "service-summary" => Document::ServiceSummary(FromJson::from_json(&mut r)?),
-            "services" => Document::Services(FromJson::from_json(&mut r)?),
-            "source" => Document::Source(FromJson::from_json(&mut r)?),
-            "source-orcid" => Document::SourceOrcid(FromJson::from_json(&mut r)?),
-            "start-date" => Document::StartDate(FromJson::from_json(&mut r)?),
+            "service" => Document::Service(FromJson::from_json(r)?),
+            "service-summary" => Document::ServiceSummary(FromJson::from_json(r)?),
+            "services" => Document::Services(FromJson::from_json(r)?),
+            "source" => Document::Source(FromJson::from_json(r)?),
+            "source-orcid" => Document::SourceOrcid(FromJson::from_json(r)?),
+            "start-date" => Document::StartDate(FromJson::from_json(r)?),
             "subtitle" => Document::Subtitle(r.simple::<String>("subtitle")?),
-            "summary:employment" => {
-                Document::SummaryEmployment(FromJson::from_json(&mut r)?)
-            }
+            "summary:employment" => Document::SummaryEmployment(FromJson::from_json(r)?),
             "summary:employments" => {
-                Document::SummaryEmployments(FromJson::from_json(&mut r)?)
+                Document::SummaryEmployments(FromJson::from_json(r)?)
             }
             "summary:external-identifier" => {
-                Document::SummaryExternalIdentifier(FromJson::from_json(&mut r)?)
+                Document::SummaryExternalIdentifier(FromJson::from_json(r)?)
             }
             "summary:external-identifiers" => {
-                Document::SummaryExternalIdentifiers(FromJson::from_json(&mut r)?)
+                Document::SummaryExternalIdentifiers(FromJson::from_json(r)?)
             }
-            "summary:fundings" => Document::SummaryFundings(FromJson::from_json(&mut r)?),
+            "summary:fundings" => Document::SummaryFundings(FromJson::from_json(r)?),
             "summary:peer-reviews" => {
-                Document::SummaryPeerReviews(FromJson::from_json(&mut r)?)
+                Document::SummaryPeerReviews(FromJson::from_json(r)?)
             }
             "summary:research-resources" => {
-                Document::SummaryResearchResources(FromJson::from_json(&mut r)?)
+                Document::SummaryResearchResources(FromJson::from_json(r)?)
             }
-            "summary:works" => Document::SummaryWorks(FromJson::from_json(&mut r)?),
+            "summary:works" => Document::SummaryWorks(FromJson::from_json(r)?),
             "title" => Document::Title(r.simple::<String>("title")?),
-            "translated-title" => Document::TranslatedTitle(FromJson::from_json(&mut r)?),
+            "translated-title" => Document::TranslatedTitle(FromJson::from_json(r)?),
             "url" => Document::Url(r.simple::<String>("url")?),
-            "work" => Document::Work(FromJson::from_json(&mut r)?),
-            "work-summary" => Document::WorkSummary(FromJson::from_json(&mut r)?),
-            "works" => Document::Works(FromJson::from_json(&mut r)?),
+            "work" => Document::Work(FromJson::from_json(r)?),
+            "work-summary" => Document::WorkSummary(FromJson::from_json(r)?),
+            "works" => Document::Works(FromJson::from_json(r)?),
             _ => {
                 return Err(
                     r
@@ -2084,7 +2082,6 @@ impl Document {
                 );
             }
         };
-        r.finish()?;
         Ok(doc)
     }
     /// Reads an ORCID JSON document of a kind from a string.

@@ -3321,6 +3321,34 @@ pub enum FundingContributorRole {
     SupportedBy,
     /// `other-contribution`
     OtherContribution,
+    /// `http://credit.niso.org/contributor-roles/conceptualization/`
+    CreditConceptualization,
+    /// `http://credit.niso.org/contributor-roles/data-curation/`
+    CreditDataCuration,
+    /// `http://credit.niso.org/contributor-roles/formal-analysis/`
+    CreditFormalAnalysis,
+    /// `http://credit.niso.org/contributor-roles/funding-acquisition/`
+    CreditFundingAcquisition,
+    /// `http://credit.niso.org/contributor-roles/investigation/`
+    CreditInvestigation,
+    /// `http://credit.niso.org/contributor-roles/methodology/`
+    CreditMethodology,
+    /// `http://credit.niso.org/contributor-roles/project-administration/`
+    CreditProjectAdministration,
+    /// `http://credit.niso.org/contributor-roles/resources/`
+    CreditResources,
+    /// `http://credit.niso.org/contributor-roles/software/`
+    CreditSoftware,
+    /// `http://credit.niso.org/contributor-roles/supervision/`
+    CreditSupervision,
+    /// `http://credit.niso.org/contributor-roles/validation/`
+    CreditValidation,
+    /// `http://credit.niso.org/contributor-roles/visualization/`
+    CreditVisualization,
+    /// `http://credit.niso.org/contributor-roles/writing-original-draft/`
+    CreditWritingOriginalDraft,
+    /// `http://credit.niso.org/contributor-roles/writing-review-editing/`
+    CreditWritingReviewEditing,
     /// A value not on ORCID's list (kept as written, so that reading never fails).
     Unknown(String),
 }
@@ -3331,6 +3359,20 @@ impl FundingContributorRole {
         "co-lead",
         "supported-by",
         "other-contribution",
+        "http://credit.niso.org/contributor-roles/conceptualization/",
+        "http://credit.niso.org/contributor-roles/data-curation/",
+        "http://credit.niso.org/contributor-roles/formal-analysis/",
+        "http://credit.niso.org/contributor-roles/funding-acquisition/",
+        "http://credit.niso.org/contributor-roles/investigation/",
+        "http://credit.niso.org/contributor-roles/methodology/",
+        "http://credit.niso.org/contributor-roles/project-administration/",
+        "http://credit.niso.org/contributor-roles/resources/",
+        "http://credit.niso.org/contributor-roles/software/",
+        "http://credit.niso.org/contributor-roles/supervision/",
+        "http://credit.niso.org/contributor-roles/validation/",
+        "http://credit.niso.org/contributor-roles/visualization/",
+        "http://credit.niso.org/contributor-roles/writing-original-draft/",
+        "http://credit.niso.org/contributor-roles/writing-review-editing/",
     ];
     /// The list, for validators.
     pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
@@ -3345,6 +3387,46 @@ impl FundingContributorRole {
             Self::CoLead => "co-lead",
             Self::SupportedBy => "supported-by",
             Self::OtherContribution => "other-contribution",
+            Self::CreditConceptualization => {
+                "http://credit.niso.org/contributor-roles/conceptualization/"
+            }
+            Self::CreditDataCuration => {
+                "http://credit.niso.org/contributor-roles/data-curation/"
+            }
+            Self::CreditFormalAnalysis => {
+                "http://credit.niso.org/contributor-roles/formal-analysis/"
+            }
+            Self::CreditFundingAcquisition => {
+                "http://credit.niso.org/contributor-roles/funding-acquisition/"
+            }
+            Self::CreditInvestigation => {
+                "http://credit.niso.org/contributor-roles/investigation/"
+            }
+            Self::CreditMethodology => {
+                "http://credit.niso.org/contributor-roles/methodology/"
+            }
+            Self::CreditProjectAdministration => {
+                "http://credit.niso.org/contributor-roles/project-administration/"
+            }
+            Self::CreditResources => {
+                "http://credit.niso.org/contributor-roles/resources/"
+            }
+            Self::CreditSoftware => "http://credit.niso.org/contributor-roles/software/",
+            Self::CreditSupervision => {
+                "http://credit.niso.org/contributor-roles/supervision/"
+            }
+            Self::CreditValidation => {
+                "http://credit.niso.org/contributor-roles/validation/"
+            }
+            Self::CreditVisualization => {
+                "http://credit.niso.org/contributor-roles/visualization/"
+            }
+            Self::CreditWritingOriginalDraft => {
+                "http://credit.niso.org/contributor-roles/writing-original-draft/"
+            }
+            Self::CreditWritingReviewEditing => {
+                "http://credit.niso.org/contributor-roles/writing-review-editing/"
+            }
             Self::Unknown(s) => s,
         }
     }
@@ -3360,6 +3442,46 @@ impl From<&str> for FundingContributorRole {
             "co-lead" => Self::CoLead,
             "supported-by" => Self::SupportedBy,
             "other-contribution" => Self::OtherContribution,
+            "http://credit.niso.org/contributor-roles/conceptualization/" => {
+                Self::CreditConceptualization
+            }
+            "http://credit.niso.org/contributor-roles/data-curation/" => {
+                Self::CreditDataCuration
+            }
+            "http://credit.niso.org/contributor-roles/formal-analysis/" => {
+                Self::CreditFormalAnalysis
+            }
+            "http://credit.niso.org/contributor-roles/funding-acquisition/" => {
+                Self::CreditFundingAcquisition
+            }
+            "http://credit.niso.org/contributor-roles/investigation/" => {
+                Self::CreditInvestigation
+            }
+            "http://credit.niso.org/contributor-roles/methodology/" => {
+                Self::CreditMethodology
+            }
+            "http://credit.niso.org/contributor-roles/project-administration/" => {
+                Self::CreditProjectAdministration
+            }
+            "http://credit.niso.org/contributor-roles/resources/" => {
+                Self::CreditResources
+            }
+            "http://credit.niso.org/contributor-roles/software/" => Self::CreditSoftware,
+            "http://credit.niso.org/contributor-roles/supervision/" => {
+                Self::CreditSupervision
+            }
+            "http://credit.niso.org/contributor-roles/validation/" => {
+                Self::CreditValidation
+            }
+            "http://credit.niso.org/contributor-roles/visualization/" => {
+                Self::CreditVisualization
+            }
+            "http://credit.niso.org/contributor-roles/writing-original-draft/" => {
+                Self::CreditWritingOriginalDraft
+            }
+            "http://credit.niso.org/contributor-roles/writing-review-editing/" => {
+                Self::CreditWritingReviewEditing
+            }
             other => Self::Unknown(other.to_owned()),
         }
     }

@@ -37,16 +37,50 @@ pub struct JsonReader<'a> {
     mode: Mode,
     /// Per open container: whether a member has been read yet.
     first: Vec<bool>,
+    /// When recording (for validation): the path of the current value, one segment per open
+    /// container (a key, or `[n]` for an array element), and where each path starts.
+    trail: Option<Trail>,
+}
+
+/// Paths and their positions, recorded while reading.
+#[derive(Default)]
+struct Trail {
+    segments: Vec<String>,
+    positions: std::collections::HashMap<String, usize>,
+}
+
+impl Trail {
+    fn path(&self) -> String {
+        let mut out = String::new();
+        for s in &self.segments {
+            if !s.starts_with('[') && !out.is_empty() {
+                out.push('/');
+            }
+            out.push_str(s);
+        }
+        out
+    }
 }
 
 impl<'a> JsonReader<'a> {
     /// A reader over a whole document.
     pub fn new(src: &'a [u8], mode: Mode) -> Self {
-        let mut r = JsonReader { src, pos: 0, mode, first: Vec::new() };
+        let mut r = JsonReader { src, pos: 0, mode, first: Vec::new(), trail: None };
         if r.src.starts_with(b"\xEF\xBB\xBF") {
             r.pos = 3;
         }
         r
+    }
+
+    /// Records where each value starts, by path (`work/external-ids/external-id[2]/external-id-type`,
+    /// with `root` as the first segment), for [`JsonReader::positions`].
+    pub fn record_positions(&mut self, root: &str) {
+        self.trail = Some(Trail { segments: vec![root.to_owned()], positions: Default::default() });
+    }
+
+    /// The recorded positions: path → byte offset.
+    pub fn positions(self) -> std::collections::HashMap<String, usize> {
+        self.trail.map(|t| t.positions).unwrap_or_default()
     }
 
     /// The reading mode.
@@ -123,6 +157,9 @@ impl<'a> JsonReader<'a> {
         }
         self.pos += 1;
         self.first.push(true);
+        if let Some(t) = &mut self.trail {
+            t.segments.push(String::new());
+        }
         Ok(pos)
     }
 
@@ -133,6 +170,9 @@ impl<'a> JsonReader<'a> {
         if self.src.get(self.pos) == Some(&b'}') {
             self.pos += 1;
             self.first.pop();
+            if let Some(t) = &mut self.trail {
+                t.segments.pop();
+            }
             return Ok(None);
         }
         if !*first {
@@ -146,6 +186,14 @@ impl<'a> JsonReader<'a> {
         }
         let name = self.string_raw()?;
         self.expect_byte(b':', "`:`")?;
+        if let Some(t) = &mut self.trail {
+            if let Some(top) = t.segments.last_mut() {
+                top.clear();
+                top.push_str(&name);
+            }
+            let path = t.path();
+            t.positions.entry(path).or_insert(pos);
+        }
         Ok(Some(Key { name, pos }))
     }
 
@@ -153,6 +201,9 @@ impl<'a> JsonReader<'a> {
     pub fn begin_array(&mut self) -> Result<(), ReadError> {
         self.expect_byte(b'[', "`[`")?;
         self.first.push(true);
+        if let Some(t) = &mut self.trail {
+            t.segments.push("[0]".to_owned());
+        }
         Ok(())
     }
 
@@ -162,6 +213,9 @@ impl<'a> JsonReader<'a> {
         if self.src.get(self.pos) == Some(&b']') {
             self.pos += 1;
             self.first.pop();
+            if let Some(t) = &mut self.trail {
+                t.segments.pop();
+            }
             return Ok(false);
         }
         let first = self.first.last_mut().expect("inside an array");
@@ -169,6 +223,16 @@ impl<'a> JsonReader<'a> {
             self.expect_byte(b',', "`,` or `]`")?;
         }
         *self.first.last_mut().expect("inside an array") = false;
+        self.skip_ws();
+        let pos = self.pos;
+        if let Some(t) = &mut self.trail {
+            if let Some(top) = t.segments.last_mut() {
+                let n: usize = top.trim_matches(['[', ']']).parse().unwrap_or(0) + 1;
+                *top = format!("[{n}]");
+            }
+            let path = t.path();
+            t.positions.entry(path).or_insert(pos);
+        }
         Ok(true)
     }
 

@@ -19,9 +19,11 @@
 //! assert_eq!((report.diagnostics[0].line, report.diagnostics[0].column), (3, 3));
 //! ```
 
+mod json;
 mod rules;
 mod xsd;
 
+pub use json::validate_json_with;
 pub use rules::{RuleOptions, orcid_checksum_ok};
 pub use xsd::{validate_xml, validate_xml_with};
 

@@ -188,9 +188,6 @@ fn external_ids(c: &mut Checker, ids: &ExternalIds, path: &str, is_work: bool) {
 }
 
 fn external_id(c: &mut Checker, id: &ExternalId, at: &str, is_work: bool, has_self: bool) {
-    if id.external_id_value.trim().is_empty() {
-        c.error("orcid.external-id-value", 9023, format!("{at}/external-id-value"), "the identifier value is empty".into());
-    }
     match &id.external_id_relationship {
         None => c.error(
             "orcid.external-id-relationship",
