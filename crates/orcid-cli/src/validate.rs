@@ -147,7 +147,7 @@ fn check_file(path: &Path, kind: Option<&str>, rules: RuleOptions) -> FileResult
                 result.kind = Some(kind);
                 result.diagnostics = report.diagnostics;
                 // Say how the kind was told when the document does not fit it.
-                if let Some(first) = result.diagnostics.first_mut().filter(|d| d.code == "json.structure") {
+                if let Some(first) = result.diagnostics.iter_mut().find(|d| d.code == "json.structure") {
                     first.message = format!("{} (read as {kind}, from {source})", first.message);
                 }
             }

@@ -63,13 +63,11 @@ fn read(src: &[u8], kind: &str, root: &str, mode: Mode) -> (Result<Document, Rea
 /// ancestor.
 fn position(positions: &HashMap<String, usize>, xml_path: &str, root: &str) -> usize {
     let mut path = xml_path.replace("/@", "/");
-    if root == "bulk" {
-        if let Some(rest) = path.strip_prefix("bulk/work[") {
-            if let Some((n, tail)) = rest.split_once(']') {
+    if root == "bulk"
+        && let Some(rest) = path.strip_prefix("bulk/work[")
+            && let Some((n, tail)) = rest.split_once(']') {
                 path = format!("bulk/bulk[{n}]/work{tail}");
             }
-        }
-    }
     let mut key = path.as_str();
     loop {
         if let Some(pos) = positions.get(key) {
