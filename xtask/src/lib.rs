@@ -1,6 +1,7 @@
 //! The maintainer tasks behind `cargo xtask`, as a library so that tests can drive them.
 
 pub mod codegen;
+pub mod corpus;
 pub mod schemas;
 
 /// Where things live in the workspace.

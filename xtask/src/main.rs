@@ -3,6 +3,7 @@
 //! - `cargo xtask schemas fetch [--from DIR]`: fill `schemas/upstream/` with the pinned ORCID files.
 //! - `cargo xtask schemas update --rev REV [--from DIR]`: re-pin to another upstream commit.
 //! - `cargo xtask codegen [--check]`: regenerate `crates/orcid-model/src/generated/`.
+//! - `cargo xtask corpus --out DIR [--count N]`: synthetic items for benchmarks.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,6 +24,18 @@ enum Command {
     Schemas {
         #[command(subcommand)]
         command: SchemasCommand,
+    },
+    /// Write synthetic, valid ORCID items (mostly works) for benchmarks, a folder per kind.
+    Corpus {
+        /// Where to write them.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// How many items.
+        #[arg(long, default_value_t = 20_000)]
+        count: usize,
+        /// The seed (the same seed gives the same files).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Generate the model crate's code from the fetched schemas.
     Codegen {
@@ -90,6 +103,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 changes.removed.len(),
                 changes.changed.len()
             );
+        }
+        Command::Corpus { out, count, seed } => {
+            let folders = xtask::corpus::write(&out, count, seed)?;
+            println!("wrote {count} items into {} folders under {}", folders.len(), out.display());
         }
         Command::Codegen { check } => {
             let outcome = codegen::run(&paths::upstream_dir(), &paths::generated_dir(), check)?;
