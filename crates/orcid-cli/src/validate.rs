@@ -67,8 +67,9 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
     };
     let (mut valid, mut errors, mut warnings) = (0usize, 0usize, 0usize);
     let stdout = std::io::stdout();
+    let rules = RuleOptions { update: options.update, today: today() };
     for file in &files {
-        let result = check_file(file, options.kind, RuleOptions { update: options.update, today: today() });
+        let result = check_file(file, options.kind, rules);
         let file_errors = result.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
         let file_warnings = result.diagnostics.len() - file_errors;
         errors += file_errors;

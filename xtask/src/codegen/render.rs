@@ -32,9 +32,16 @@ pub fn render(model: &Model) -> Result<BTreeMap<String, String>> {
         let xsd = &p.xsd;
         let rust = xsd_to_rust_regex(xsd);
         let doc = format!(" The pattern `{xsd}`.");
+        let constructor = match super::patterns::NATIVE.iter().find(|(x, _)| x == xsd) {
+            Some((_, native)) => {
+                let native = ty(native);
+                quote!(Pattern::with_native(#xsd, #rust, #native))
+            }
+            None => quote!(Pattern::new(#xsd, #rust)),
+        };
         by_module.entry(&p.module).or_default().push(quote! {
             #[doc = #doc]
-            pub static #name: Pattern = Pattern::new(#xsd, #rust);
+            pub static #name: Pattern = #constructor;
         });
     }
     for f in &model.facets {
@@ -245,6 +252,7 @@ fn vocab_enum(v: &Vocabulary) -> TokenStream {
         impl SimpleType for #name {
             fn parse_xml(text: &str) -> Result<Self, String> { Ok(Self::from(text)) }
             fn write_xml(&self, out: &mut String) { out.push_str(self.as_str()) }
+            fn is_listed(&self) -> bool { self.is_known() }
         }
     }
 }
@@ -955,19 +963,23 @@ fn root_module(model: &Model) -> Result<TokenStream> {
         let first = format_ident!("{}", roots[0].variant);
         let rest = roots[1..].iter().map(|r| {
             let v = format_ident!("{}", r.variant);
-            quote!(if let Ok(v) = crate::xml::read_root(xml, mode) { return Ok(Document::#v(v)); })
+            quote!(if let Ok(v) = crate::xml::read_root(xml, mode) { r.skip(root)?; return Ok(Document::#v(v)); })
         });
         if let (1, TyRef::Simple(simple)) = (roots.len(), &roots[0].ty) {
             let t = ty(&simple.rust.replace("super::", ""));
             let f = facets_ref(simple);
             let f = syn::parse_str::<syn::Expr>(&f.to_string().replace("super ::", "")).expect("facets path");
-            quote!((#n, #local) => Document::#first(r.simple_element::<#t>(&root, #f)?),)
+            quote!((#n, #local) => Document::#first(r.simple_element::<#t>(root, #f)?),)
         } else if roots.len() == 1 {
-            quote!((#n, #local) => Document::#first(FromXml::from_xml(&mut r, &root)?),)
+            quote!((#n, #local) => Document::#first(FromXml::from_xml(r, root)?),)
         } else {
             quote!((#n, #local) => {
                 match crate::xml::read_root(xml, mode) {
-                    Ok(v) => return Ok(Document::#first(v)),
+                    Ok(v) => {
+                        // The caller's reader moves past the document read here.
+                        r.skip(root)?;
+                        return Ok(Document::#first(v));
+                    }
                     Err(first_error) => {
                         #(#rest)*
                         return Err(first_error);
@@ -1136,11 +1148,19 @@ fn root_module(model: &Model) -> Result<TokenStream> {
             pub fn from_xml_bytes(xml: &[u8], mode: Mode) -> std::result::Result<Document, ReadError> {
                 let mut r = Reader::new(xml, mode);
                 let root = r.root()?;
+                let doc = Document::from_root(&mut r, &root)?;
+                r.finish()?;
+                Ok(doc)
+            }
+
+            /// Reads the document whose root element `r` has just opened (for validators that
+            /// drive the reader themselves).
+            pub fn from_root<'a>(r: &mut Reader<'a>, root: &crate::xml::Start<'a>) -> std::result::Result<Document, ReadError> {
+                let (xml, mode) = (r.source(), r.mode());
                 let doc = match (root.ns, root.local) {
                     #(#dispatch)*
-                    _ => return Err(r.error_for(&root, format!("<{}> is not an ORCID 3.0 document root", root.display_name()))),
+                    _ => return Err(r.error_for(root, format!("<{}> is not an ORCID 3.0 document root", root.display_name()))),
                 };
-                r.finish()?;
                 Ok(doc)
             }
 

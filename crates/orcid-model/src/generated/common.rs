@@ -26,9 +26,10 @@ pub static EMAIL_PATTERN: Pattern = Pattern::new(
     "^(?:[^@]+@[^\\.]+\\..+)$",
 );
 /// The pattern `[\s\S]*[^\s\n\r]+[\s\S]*`.
-pub static GROUP_ID_PATTERN_0: Pattern = Pattern::new(
+pub static GROUP_ID_PATTERN_0: Pattern = Pattern::with_native(
     "[\\s\\S]*[^\\s\\n\\r]+[\\s\\S]*",
     "^(?:[\\t\\n\\r [^\\t\\n\\r ]]*[^\\t\\n\\r \\n\\r]+[\\t\\n\\r [^\\t\\n\\r ]]*)$",
+    crate::xml::has_non_space,
 );
 /// The pattern `(ringgold:|issn:|orcid-generated:|fundref:|publons:)([0-9a-zA-Z\^._~:/?#\[\]@!$&'()*+,;=-]){2,}`.
 pub static GROUP_ID_PATTERN_1: Pattern = Pattern::new(
@@ -41,14 +42,16 @@ pub static LOCALE_PATTERN: Pattern = Pattern::new(
     "^(?:[a-zA-Z]{1,8}((-|_)[a-zA-Z0-9]{1,8})*)$",
 );
 /// The pattern `[\s\S]*[^\s\n\r]+[\s\S]*`.
-pub static LONG_TEXT_PATTERN: Pattern = Pattern::new(
+pub static LONG_TEXT_PATTERN: Pattern = Pattern::with_native(
     "[\\s\\S]*[^\\s\\n\\r]+[\\s\\S]*",
     "^(?:[\\t\\n\\r [^\\t\\n\\r ]]*[^\\t\\n\\r \\n\\r]+[\\t\\n\\r [^\\t\\n\\r ]]*)$",
+    crate::xml::has_non_space,
 );
 /// The pattern `[\s\S]*[^\s\n\r]+[\s\S]*`.
-pub static NON_EMPTY_STRING_PATTERN: Pattern = Pattern::new(
+pub static NON_EMPTY_STRING_PATTERN: Pattern = Pattern::with_native(
     "[\\s\\S]*[^\\s\\n\\r]+[\\s\\S]*",
     "^(?:[\\t\\n\\r [^\\t\\n\\r ]]*[^\\t\\n\\r \\n\\r]+[\\t\\n\\r [^\\t\\n\\r ]]*)$",
+    crate::xml::has_non_space,
 );
 /// The pattern `(\d{4}-){3,}\d{3}[\dX]`.
 pub static ORCID_PATH_PATTERN: Pattern = Pattern::new(
@@ -61,19 +64,22 @@ pub static ORCID_URI_PATTERN: Pattern = Pattern::new(
     "^(?:https://([^/]*orcid\\.org|localhost.*/orcid-web)/(\\d{4}-){3,}\\d{3}[\\dX])$",
 );
 /// The pattern `[\s\S]*[^\s\n\r]+[\s\S]*`.
-pub static STRING_1000_PATTERN: Pattern = Pattern::new(
+pub static STRING_1000_PATTERN: Pattern = Pattern::with_native(
     "[\\s\\S]*[^\\s\\n\\r]+[\\s\\S]*",
     "^(?:[\\t\\n\\r [^\\t\\n\\r ]]*[^\\t\\n\\r \\n\\r]+[\\t\\n\\r [^\\t\\n\\r ]]*)$",
+    crate::xml::has_non_space,
 );
 /// The pattern `[\s\S]*[^\s\n\r]+[\s\S]*`.
-pub static STRING_150_PATTERN: Pattern = Pattern::new(
+pub static STRING_150_PATTERN: Pattern = Pattern::with_native(
     "[\\s\\S]*[^\\s\\n\\r]+[\\s\\S]*",
     "^(?:[\\t\\n\\r [^\\t\\n\\r ]]*[^\\t\\n\\r \\n\\r]+[\\t\\n\\r [^\\t\\n\\r ]]*)$",
+    crate::xml::has_non_space,
 );
 /// The pattern `[\s\S]*[^\s\n\r]+[\s\S]*`.
-pub static STRING_350_PATTERN: Pattern = Pattern::new(
+pub static STRING_350_PATTERN: Pattern = Pattern::with_native(
     "[\\s\\S]*[^\\s\\n\\r]+[\\s\\S]*",
     "^(?:[\\t\\n\\r [^\\t\\n\\r ]]*[^\\t\\n\\r \\n\\r]+[\\t\\n\\r [^\\t\\n\\r ]]*)$",
+    crate::xml::has_non_space,
 );
 /// The pattern `true`.
 pub static TRANSIENT_ERROR_TRANSIENT_PATTERN: Pattern = Pattern::new(
@@ -86,9 +92,10 @@ pub static TRANSIENT_NON_EMPTY_STRING_TRANSIENT_PATTERN: Pattern = Pattern::new(
     "^(?:true)$",
 );
 /// The pattern `[\s\S]*[^\s\n\r]+[\s\S]*`.
-pub static TRANSLATED_TITLE_CONTENT17_PATTERN: Pattern = Pattern::new(
+pub static TRANSLATED_TITLE_CONTENT17_PATTERN: Pattern = Pattern::with_native(
     "[\\s\\S]*[^\\s\\n\\r]+[\\s\\S]*",
     "^(?:[\\t\\n\\r [^\\t\\n\\r ]]*[^\\t\\n\\r \\n\\r]+[\\t\\n\\r [^\\t\\n\\r ]]*)$",
+    crate::xml::has_non_space,
 );
 /// The facets of `common:client-path`.
 pub static CLIENT_PATH: Facets = Facets {

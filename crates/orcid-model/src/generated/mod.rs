@@ -615,219 +615,212 @@ impl Document {
     ) -> std::result::Result<Document, ReadError> {
         let mut r = Reader::new(xml, mode);
         let root = r.root()?;
+        let doc = Document::from_root(&mut r, &root)?;
+        r.finish()?;
+        Ok(doc)
+    }
+    /// Reads the document whose root element `r` has just opened (for validators that
+    /// drive the reader themselves).
+    pub fn from_root<'a>(
+        r: &mut Reader<'a>,
+        root: &crate::xml::Start<'a>,
+    ) -> std::result::Result<Document, ReadError> {
+        let (xml, mode) = (r.source(), r.mode());
         let doc = match (root.ns, root.local) {
             (Ns::Activities, b"activities-summary") => {
-                Document::ActivitiesSummary(FromXml::from_xml(&mut r, &root)?)
+                Document::ActivitiesSummary(FromXml::from_xml(r, root)?)
             }
             (Ns::Activities, b"affiliation-group") => {
-                Document::AffiliationGroup(FromXml::from_xml(&mut r, &root)?)
+                Document::AffiliationGroup(FromXml::from_xml(r, root)?)
             }
             (Ns::Activities, b"distinctions") => {
-                Document::Distinctions(FromXml::from_xml(&mut r, &root)?)
+                Document::Distinctions(FromXml::from_xml(r, root)?)
             }
             (Ns::Activities, b"educations") => {
-                Document::Educations(FromXml::from_xml(&mut r, &root)?)
+                Document::Educations(FromXml::from_xml(r, root)?)
             }
             (Ns::Activities, b"employments") => {
-                Document::Employments(FromXml::from_xml(&mut r, &root)?)
+                Document::Employments(FromXml::from_xml(r, root)?)
             }
             (Ns::Activities, b"fundings") => {
-                Document::Fundings(FromXml::from_xml(&mut r, &root)?)
+                Document::Fundings(FromXml::from_xml(r, root)?)
             }
             (Ns::Activities, b"invited-positions") => {
-                Document::InvitedPositions(FromXml::from_xml(&mut r, &root)?)
+                Document::InvitedPositions(FromXml::from_xml(r, root)?)
             }
             (Ns::Activities, b"memberships") => {
-                Document::Memberships(FromXml::from_xml(&mut r, &root)?)
+                Document::Memberships(FromXml::from_xml(r, root)?)
             }
             (Ns::Activities, b"peer-reviews") => {
-                Document::PeerReviews(FromXml::from_xml(&mut r, &root)?)
+                Document::PeerReviews(FromXml::from_xml(r, root)?)
             }
             (Ns::Activities, b"qualifications") => {
-                Document::Qualifications(FromXml::from_xml(&mut r, &root)?)
+                Document::Qualifications(FromXml::from_xml(r, root)?)
             }
             (Ns::Activities, b"research-resources") => {
-                Document::ResearchResources(FromXml::from_xml(&mut r, &root)?)
+                Document::ResearchResources(FromXml::from_xml(r, root)?)
             }
             (Ns::Activities, b"services") => {
-                Document::Services(FromXml::from_xml(&mut r, &root)?)
+                Document::Services(FromXml::from_xml(r, root)?)
             }
-            (Ns::Activities, b"works") => {
-                Document::Works(FromXml::from_xml(&mut r, &root)?)
-            }
-            (Ns::Address, b"address") => {
-                Document::Address(FromXml::from_xml(&mut r, &root)?)
-            }
+            (Ns::Activities, b"works") => Document::Works(FromXml::from_xml(r, root)?),
+            (Ns::Address, b"address") => Document::Address(FromXml::from_xml(r, root)?),
             (Ns::Address, b"addresses") => {
-                Document::Addresses(FromXml::from_xml(&mut r, &root)?)
+                Document::Addresses(FromXml::from_xml(r, root)?)
             }
-            (Ns::Bulk, b"bulk") => Document::Bulk(FromXml::from_xml(&mut r, &root)?),
-            (Ns::Client, b"client") => {
-                Document::Client(FromXml::from_xml(&mut r, &root)?)
-            }
+            (Ns::Bulk, b"bulk") => Document::Bulk(FromXml::from_xml(r, root)?),
+            (Ns::Client, b"client") => Document::Client(FromXml::from_xml(r, root)?),
             (Ns::Common, b"application-group-orcid") => {
-                Document::ApplicationGroupOrcid(FromXml::from_xml(&mut r, &root)?)
+                Document::ApplicationGroupOrcid(FromXml::from_xml(r, root)?)
             }
             (Ns::Common, b"application-orcid") => {
-                Document::ApplicationOrcid(FromXml::from_xml(&mut r, &root)?)
+                Document::ApplicationOrcid(FromXml::from_xml(r, root)?)
             }
             (Ns::Common, b"approval-date") => {
                 Document::ApprovalDate(
-                    r.simple_element::<crate::xml::DateTime>(&root, &Facets::NONE)?,
+                    r.simple_element::<crate::xml::DateTime>(root, &Facets::NONE)?,
                 )
             }
             (Ns::Common, b"archived-date") => {
                 Document::ArchivedDate(
-                    r.simple_element::<crate::xml::DateTime>(&root, &Facets::NONE)?,
+                    r.simple_element::<crate::xml::DateTime>(root, &Facets::NONE)?,
                 )
             }
             (Ns::Common, b"contributor-orcid") => {
-                Document::ContributorOrcid(FromXml::from_xml(&mut r, &root)?)
+                Document::ContributorOrcid(FromXml::from_xml(r, root)?)
             }
-            (Ns::Common, b"country") => {
-                Document::Country(FromXml::from_xml(&mut r, &root)?)
-            }
+            (Ns::Common, b"country") => Document::Country(FromXml::from_xml(r, root)?),
             (Ns::Common, b"created-date") => {
                 Document::CreatedDate(
-                    r.simple_element::<crate::xml::DateTime>(&root, &Facets::NONE)?,
+                    r.simple_element::<crate::xml::DateTime>(root, &Facets::NONE)?,
                 )
             }
-            (Ns::Common, b"end-date") => {
-                Document::EndDate(FromXml::from_xml(&mut r, &root)?)
-            }
+            (Ns::Common, b"end-date") => Document::EndDate(FromXml::from_xml(r, root)?),
             (Ns::Common, b"external-id") => {
-                Document::ExternalId(FromXml::from_xml(&mut r, &root)?)
+                Document::ExternalId(FromXml::from_xml(r, root)?)
             }
             (Ns::Common, b"external-ids") => {
-                Document::ExternalIds(FromXml::from_xml(&mut r, &root)?)
+                Document::ExternalIds(FromXml::from_xml(r, root)?)
             }
             (Ns::Common, b"fuzzy-date") => {
-                Document::FuzzyDate(FromXml::from_xml(&mut r, &root)?)
+                Document::FuzzyDate(FromXml::from_xml(r, root)?)
             }
             (Ns::Common, b"group-orcid-identifier") => {
-                Document::GroupOrcidIdentifier(FromXml::from_xml(&mut r, &root)?)
+                Document::GroupOrcidIdentifier(FromXml::from_xml(r, root)?)
             }
             (Ns::Common, b"language-code") => {
                 Document::LanguageCode(
-                    r.simple_element::<vocabulary::LanguageCode>(&root, &Facets::NONE)?,
+                    r.simple_element::<vocabulary::LanguageCode>(root, &Facets::NONE)?,
                 )
             }
             (Ns::Common, b"last-modified-date") => {
                 Document::LastModifiedDate(
-                    r.simple_element::<crate::xml::DateTime>(&root, &Facets::NONE)?,
+                    r.simple_element::<crate::xml::DateTime>(root, &Facets::NONE)?,
                 )
             }
-            (Ns::Common, b"orcid-id") => {
-                Document::OrcidId(FromXml::from_xml(&mut r, &root)?)
-            }
+            (Ns::Common, b"orcid-id") => Document::OrcidId(FromXml::from_xml(r, root)?),
             (Ns::Common, b"orcid-identifier") => {
-                Document::OrcidIdentifier(FromXml::from_xml(&mut r, &root)?)
+                Document::OrcidIdentifier(FromXml::from_xml(r, root)?)
             }
             (Ns::Common, b"organization") => {
-                Document::Organization(FromXml::from_xml(&mut r, &root)?)
+                Document::Organization(FromXml::from_xml(r, root)?)
             }
             (Ns::Common, b"publication-date") => {
-                Document::PublicationDate(FromXml::from_xml(&mut r, &root)?)
+                Document::PublicationDate(FromXml::from_xml(r, root)?)
             }
             (Ns::Common, b"read-date") => {
                 Document::ReadDate(
-                    r.simple_element::<crate::xml::DateTime>(&root, &Facets::NONE)?,
+                    r.simple_element::<crate::xml::DateTime>(root, &Facets::NONE)?,
                 )
             }
             (Ns::Common, b"sent-date") => {
                 Document::SentDate(
-                    r.simple_element::<crate::xml::DateTime>(&root, &Facets::NONE)?,
+                    r.simple_element::<crate::xml::DateTime>(root, &Facets::NONE)?,
                 )
             }
-            (Ns::Common, b"source") => {
-                Document::Source(FromXml::from_xml(&mut r, &root)?)
-            }
+            (Ns::Common, b"source") => Document::Source(FromXml::from_xml(r, root)?),
             (Ns::Common, b"source-orcid") => {
-                Document::SourceOrcid(FromXml::from_xml(&mut r, &root)?)
+                Document::SourceOrcid(FromXml::from_xml(r, root)?)
             }
             (Ns::Common, b"start-date") => {
-                Document::StartDate(FromXml::from_xml(&mut r, &root)?)
+                Document::StartDate(FromXml::from_xml(r, root)?)
             }
             (Ns::Common, b"subtitle") => {
-                Document::Subtitle(r.simple_element::<String>(&root, &common::SUBTITLE)?)
+                Document::Subtitle(r.simple_element::<String>(root, &common::SUBTITLE)?)
             }
             (Ns::Common, b"title") => {
-                Document::Title(r.simple_element::<String>(&root, &common::STRING_1000)?)
+                Document::Title(r.simple_element::<String>(root, &common::STRING_1000)?)
             }
             (Ns::Common, b"translated-title") => {
-                Document::TranslatedTitle(FromXml::from_xml(&mut r, &root)?)
+                Document::TranslatedTitle(FromXml::from_xml(r, root)?)
             }
             (Ns::Common, b"url") => {
-                Document::Url(r.simple_element::<String>(&root, &Facets::NONE)?)
+                Document::Url(r.simple_element::<String>(root, &Facets::NONE)?)
             }
             (Ns::Distinction, b"distinction") => {
-                Document::Distinction(FromXml::from_xml(&mut r, &root)?)
+                Document::Distinction(FromXml::from_xml(r, root)?)
             }
             (Ns::Distinction, b"distinction-summary") => {
-                Document::DistinctionSummary(FromXml::from_xml(&mut r, &root)?)
+                Document::DistinctionSummary(FromXml::from_xml(r, root)?)
             }
             (Ns::Education, b"education") => {
-                Document::Education(FromXml::from_xml(&mut r, &root)?)
+                Document::Education(FromXml::from_xml(r, root)?)
             }
             (Ns::Education, b"education-summary") => {
-                Document::EducationSummary(FromXml::from_xml(&mut r, &root)?)
+                Document::EducationSummary(FromXml::from_xml(r, root)?)
             }
-            (Ns::Email, b"email") => Document::Email(FromXml::from_xml(&mut r, &root)?),
-            (Ns::Email, b"emails") => Document::Emails(FromXml::from_xml(&mut r, &root)?),
+            (Ns::Email, b"email") => Document::Email(FromXml::from_xml(r, root)?),
+            (Ns::Email, b"emails") => Document::Emails(FromXml::from_xml(r, root)?),
             (Ns::Employment, b"employment") => {
-                Document::Employment(FromXml::from_xml(&mut r, &root)?)
+                Document::Employment(FromXml::from_xml(r, root)?)
             }
             (Ns::Employment, b"employment-summary") => {
-                Document::EmploymentSummary(FromXml::from_xml(&mut r, &root)?)
+                Document::EmploymentSummary(FromXml::from_xml(r, root)?)
             }
-            (Ns::Error, b"error") => Document::Error(FromXml::from_xml(&mut r, &root)?),
+            (Ns::Error, b"error") => Document::Error(FromXml::from_xml(r, root)?),
             (Ns::ExpandedSearch, b"expanded-search") => {
-                Document::ExpandedSearch(FromXml::from_xml(&mut r, &root)?)
+                Document::ExpandedSearch(FromXml::from_xml(r, root)?)
             }
             (Ns::ExternalIdentifier, b"external-identifier") => {
-                Document::ExternalIdentifier(FromXml::from_xml(&mut r, &root)?)
+                Document::ExternalIdentifier(FromXml::from_xml(r, root)?)
             }
             (Ns::ExternalIdentifier, b"external-identifiers") => {
-                Document::ExternalIdentifiers(FromXml::from_xml(&mut r, &root)?)
+                Document::ExternalIdentifiers(FromXml::from_xml(r, root)?)
             }
-            (Ns::Funding, b"funding") => {
-                Document::Funding(FromXml::from_xml(&mut r, &root)?)
-            }
+            (Ns::Funding, b"funding") => Document::Funding(FromXml::from_xml(r, root)?),
             (Ns::Funding, b"funding-summary") => {
-                Document::FundingSummary(FromXml::from_xml(&mut r, &root)?)
+                Document::FundingSummary(FromXml::from_xml(r, root)?)
             }
             (Ns::GroupId, b"group-id-record") => {
-                Document::GroupIdRecord(FromXml::from_xml(&mut r, &root)?)
+                Document::GroupIdRecord(FromXml::from_xml(r, root)?)
             }
             (Ns::GroupId, b"group-id-records") => {
-                Document::GroupIdRecords(FromXml::from_xml(&mut r, &root)?)
+                Document::GroupIdRecords(FromXml::from_xml(r, root)?)
             }
-            (Ns::History, b"history") => {
-                Document::History(FromXml::from_xml(&mut r, &root)?)
-            }
+            (Ns::History, b"history") => Document::History(FromXml::from_xml(r, root)?),
             (Ns::InvitedPosition, b"invited-position") => {
-                Document::InvitedPosition(FromXml::from_xml(&mut r, &root)?)
+                Document::InvitedPosition(FromXml::from_xml(r, root)?)
             }
             (Ns::InvitedPosition, b"invited-position-summary") => {
-                Document::InvitedPositionSummary(FromXml::from_xml(&mut r, &root)?)
+                Document::InvitedPositionSummary(FromXml::from_xml(r, root)?)
             }
-            (Ns::Keyword, b"keyword") => {
-                Document::Keyword(FromXml::from_xml(&mut r, &root)?)
-            }
-            (Ns::Keyword, b"keywords") => {
-                Document::Keywords(FromXml::from_xml(&mut r, &root)?)
-            }
+            (Ns::Keyword, b"keyword") => Document::Keyword(FromXml::from_xml(r, root)?),
+            (Ns::Keyword, b"keywords") => Document::Keywords(FromXml::from_xml(r, root)?),
             (Ns::Membership, b"membership") => {
-                Document::Membership(FromXml::from_xml(&mut r, &root)?)
+                Document::Membership(FromXml::from_xml(r, root)?)
             }
             (Ns::Membership, b"membership-summary") => {
-                Document::MembershipSummary(FromXml::from_xml(&mut r, &root)?)
+                Document::MembershipSummary(FromXml::from_xml(r, root)?)
             }
             (Ns::Notification, b"notification") => {
                 match crate::xml::read_root(xml, mode) {
-                    Ok(v) => return Ok(Document::NotificationCustom(v)),
+                    Ok(v) => {
+                        r.skip(root)?;
+                        return Ok(Document::NotificationCustom(v));
+                    }
                     Err(first_error) => {
                         if let Ok(v) = crate::xml::read_root(xml, mode) {
+                            r.skip(root)?;
                             return Ok(Document::NotificationPermission(v));
                         }
                         return Err(first_error);
@@ -836,133 +829,123 @@ impl Document {
             }
             (Ns::Notification, b"notification-intro") => {
                 Document::NotificationIntro(
-                    r.simple_element::<String>(&root, &notification::NOTIFICATION_INTRO)?,
+                    r.simple_element::<String>(root, &notification::NOTIFICATION_INTRO)?,
                 )
             }
             (Ns::Notification, b"notification-subject") => {
                 Document::NotificationSubject(
-                    r.simple_element::<String>(&root, &Facets::NONE)?,
+                    r.simple_element::<String>(root, &Facets::NONE)?,
                 )
             }
             (Ns::Notification, b"notifications") => {
-                Document::Notifications(FromXml::from_xml(&mut r, &root)?)
+                Document::Notifications(FromXml::from_xml(r, root)?)
             }
             (Ns::OtherName, b"other-name") => {
-                Document::OtherName(FromXml::from_xml(&mut r, &root)?)
+                Document::OtherName(FromXml::from_xml(r, root)?)
             }
             (Ns::OtherName, b"other-names") => {
-                Document::OtherNames(FromXml::from_xml(&mut r, &root)?)
+                Document::OtherNames(FromXml::from_xml(r, root)?)
             }
             (Ns::PeerReview, b"peer-review") => {
-                Document::PeerReview(FromXml::from_xml(&mut r, &root)?)
+                Document::PeerReview(FromXml::from_xml(r, root)?)
             }
             (Ns::PeerReview, b"peer-review-summary") => {
-                Document::PeerReviewSummary(FromXml::from_xml(&mut r, &root)?)
+                Document::PeerReviewSummary(FromXml::from_xml(r, root)?)
             }
-            (Ns::Person, b"person") => {
-                Document::Person(FromXml::from_xml(&mut r, &root)?)
-            }
+            (Ns::Person, b"person") => Document::Person(FromXml::from_xml(r, root)?),
             (Ns::PersonalDetails, b"biography") => {
-                Document::Biography(FromXml::from_xml(&mut r, &root)?)
+                Document::Biography(FromXml::from_xml(r, root)?)
             }
             (Ns::PersonalDetails, b"credit-name") => {
                 Document::CreditName(
-                    r.simple_element::<String>(&root, &common::STRING_150)?,
+                    r.simple_element::<String>(root, &common::STRING_150)?,
                 )
             }
-            (Ns::PersonalDetails, b"name") => {
-                Document::Name(FromXml::from_xml(&mut r, &root)?)
-            }
+            (Ns::PersonalDetails, b"name") => Document::Name(FromXml::from_xml(r, root)?),
             (Ns::PersonalDetails, b"personal-details") => {
-                Document::PersonalDetails(FromXml::from_xml(&mut r, &root)?)
+                Document::PersonalDetails(FromXml::from_xml(r, root)?)
             }
             (Ns::Preferences, b"preferences") => {
-                Document::Preferences(FromXml::from_xml(&mut r, &root)?)
+                Document::Preferences(FromXml::from_xml(r, root)?)
             }
             (Ns::Qualification, b"qualification") => {
-                Document::Qualification(FromXml::from_xml(&mut r, &root)?)
+                Document::Qualification(FromXml::from_xml(r, root)?)
             }
             (Ns::Qualification, b"qualification-summary") => {
-                Document::QualificationSummary(FromXml::from_xml(&mut r, &root)?)
+                Document::QualificationSummary(FromXml::from_xml(r, root)?)
             }
-            (Ns::Record, b"record") => {
-                Document::Record(FromXml::from_xml(&mut r, &root)?)
-            }
+            (Ns::Record, b"record") => Document::Record(FromXml::from_xml(r, root)?),
             (Ns::ResearchResource, b"research-resource") => {
-                Document::ResearchResource(FromXml::from_xml(&mut r, &root)?)
+                Document::ResearchResource(FromXml::from_xml(r, root)?)
             }
             (Ns::ResearchResource, b"research-resource-summary") => {
-                Document::ResearchResourceSummary(FromXml::from_xml(&mut r, &root)?)
+                Document::ResearchResourceSummary(FromXml::from_xml(r, root)?)
             }
             (Ns::ResearcherUrl, b"researcher-url") => {
-                Document::ResearcherUrl(FromXml::from_xml(&mut r, &root)?)
+                Document::ResearcherUrl(FromXml::from_xml(r, root)?)
             }
             (Ns::ResearcherUrl, b"researcher-urls") => {
-                Document::ResearcherUrls(FromXml::from_xml(&mut r, &root)?)
+                Document::ResearcherUrls(FromXml::from_xml(r, root)?)
             }
-            (Ns::Search, b"search") => {
-                Document::Search(FromXml::from_xml(&mut r, &root)?)
-            }
-            (Ns::Service, b"service") => {
-                Document::Service(FromXml::from_xml(&mut r, &root)?)
-            }
+            (Ns::Search, b"search") => Document::Search(FromXml::from_xml(r, root)?),
+            (Ns::Service, b"service") => Document::Service(FromXml::from_xml(r, root)?),
             (Ns::Service, b"service-summary") => {
-                Document::ServiceSummary(FromXml::from_xml(&mut r, &root)?)
+                Document::ServiceSummary(FromXml::from_xml(r, root)?)
             }
             (Ns::Summary, b"education-qualification") => {
-                Document::EducationQualification(FromXml::from_xml(&mut r, &root)?)
+                Document::EducationQualification(FromXml::from_xml(r, root)?)
             }
             (Ns::Summary, b"education-qualifications") => {
-                Document::EducationQualifications(FromXml::from_xml(&mut r, &root)?)
+                Document::EducationQualifications(FromXml::from_xml(r, root)?)
             }
             (Ns::Summary, b"email-domain") => {
-                Document::EmailDomain(FromXml::from_xml(&mut r, &root)?)
+                Document::EmailDomain(FromXml::from_xml(r, root)?)
             }
             (Ns::Summary, b"email-domains") => {
-                Document::EmailDomains(FromXml::from_xml(&mut r, &root)?)
+                Document::EmailDomains(FromXml::from_xml(r, root)?)
             }
             (Ns::Summary, b"employment") => {
-                Document::SummaryEmployment(FromXml::from_xml(&mut r, &root)?)
+                Document::SummaryEmployment(FromXml::from_xml(r, root)?)
             }
             (Ns::Summary, b"employments") => {
-                Document::SummaryEmployments(FromXml::from_xml(&mut r, &root)?)
+                Document::SummaryEmployments(FromXml::from_xml(r, root)?)
             }
             (Ns::Summary, b"external-identifier") => {
-                Document::SummaryExternalIdentifier(FromXml::from_xml(&mut r, &root)?)
+                Document::SummaryExternalIdentifier(FromXml::from_xml(r, root)?)
             }
             (Ns::Summary, b"external-identifiers") => {
-                Document::SummaryExternalIdentifiers(FromXml::from_xml(&mut r, &root)?)
+                Document::SummaryExternalIdentifiers(FromXml::from_xml(r, root)?)
             }
             (Ns::Summary, b"fundings") => {
-                Document::SummaryFundings(FromXml::from_xml(&mut r, &root)?)
+                Document::SummaryFundings(FromXml::from_xml(r, root)?)
             }
             (Ns::Summary, b"peer-reviews") => {
-                Document::SummaryPeerReviews(FromXml::from_xml(&mut r, &root)?)
+                Document::SummaryPeerReviews(FromXml::from_xml(r, root)?)
             }
             (Ns::Summary, b"professional-activities") => {
-                Document::ProfessionalActivities(FromXml::from_xml(&mut r, &root)?)
+                Document::ProfessionalActivities(FromXml::from_xml(r, root)?)
             }
             (Ns::Summary, b"professional-activity") => {
-                Document::ProfessionalActivity(FromXml::from_xml(&mut r, &root)?)
+                Document::ProfessionalActivity(FromXml::from_xml(r, root)?)
             }
             (Ns::Summary, b"record-summary") => {
-                Document::RecordSummary(FromXml::from_xml(&mut r, &root)?)
+                Document::RecordSummary(FromXml::from_xml(r, root)?)
             }
             (Ns::Summary, b"research-resources") => {
-                Document::SummaryResearchResources(FromXml::from_xml(&mut r, &root)?)
+                Document::SummaryResearchResources(FromXml::from_xml(r, root)?)
             }
             (Ns::Summary, b"works") => {
-                Document::SummaryWorks(FromXml::from_xml(&mut r, &root)?)
+                Document::SummaryWorks(FromXml::from_xml(r, root)?)
             }
-            (Ns::Work, b"work") => Document::Work(FromXml::from_xml(&mut r, &root)?),
+            (Ns::Work, b"work") => Document::Work(FromXml::from_xml(r, root)?),
             (Ns::Work, b"work-summary") => {
-                Document::WorkSummary(FromXml::from_xml(&mut r, &root)?)
+                Document::WorkSummary(FromXml::from_xml(r, root)?)
             }
             _ => {
                 return Err(
                     r
                         .error_for(
-                            &root,
+                            root,
                             format!(
                                 "<{}> is not an ORCID 3.0 document root", root
                                 .display_name()
@@ -971,7 +954,6 @@ impl Document {
                 );
             }
         };
-        r.finish()?;
         Ok(doc)
     }
     /// Reads any ORCID document from a string.

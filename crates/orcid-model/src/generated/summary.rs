@@ -11,9 +11,10 @@ use crate::xml::{
 use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
 use super::Ns;
 /// The pattern `[\s\S]*[^\s\n\r]+[\s\S]*`.
-pub static CREDIT_NAME_PATTERN: Pattern = Pattern::new(
+pub static CREDIT_NAME_PATTERN: Pattern = Pattern::with_native(
     "[\\s\\S]*[^\\s\\n\\r]+[\\s\\S]*",
     "^(?:[\\t\\n\\r [^\\t\\n\\r ]]*[^\\t\\n\\r \\n\\r]+[\\t\\n\\r [^\\t\\n\\r ]]*)$",
+    crate::xml::has_non_space,
 );
 /// The facets of `summary:credit-name`.
 pub static CREDIT_NAME: Facets = Facets {

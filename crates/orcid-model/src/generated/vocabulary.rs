@@ -103,6 +103,9 @@ impl SimpleType for CitationType {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
+    fn is_listed(&self) -> bool {
+        self.is_known()
+    }
 }
 /// A contributor's role: ORCID's legacy roles or a CRediT role URI.
 ///
@@ -335,6 +338,9 @@ impl SimpleType for ContributorRole {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
+    fn is_listed(&self) -> bool {
+        self.is_known()
+    }
 }
 /// Whether a contributor is the first or an additional one.
 ///
@@ -396,6 +402,9 @@ impl SimpleType for ContributorSequence {
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
+    }
+    fn is_listed(&self) -> bool {
+        self.is_known()
     }
 }
 /// An ISO 3166-1 alpha-2 country code.
@@ -1702,6 +1711,9 @@ impl SimpleType for Country {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
+    fn is_listed(&self) -> bool {
+        self.is_known()
+    }
 }
 /// An ISO 4217 currency code (ORCID checks it with java.util.Currency, which also knows withdrawn codes such as ADP).
 ///
@@ -2907,6 +2919,9 @@ impl SimpleType for CurrencyCode {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
+    fn is_listed(&self) -> bool {
+        self.is_known()
+    }
 }
 /// How an external identifier relates to the item (`self`, `part-of`, `version-of`, `funded-by`).
 ///
@@ -2981,6 +2996,9 @@ impl SimpleType for Relationship {
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
+    }
+    fn is_listed(&self) -> bool {
+        self.is_known()
     }
 }
 /// An identifier type from ORCID's identifier registry (the live list is at /v3.0/identifiers).
@@ -3307,6 +3325,9 @@ impl SimpleType for ExternalIdType {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
+    fn is_listed(&self) -> bool {
+        self.is_known()
+    }
 }
 /// A funding contributor's role.
 ///
@@ -3504,6 +3525,9 @@ impl SimpleType for FundingContributorRole {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
+    fn is_listed(&self) -> bool {
+        self.is_known()
+    }
 }
 /// The type of a funding.
 ///
@@ -3578,6 +3602,9 @@ impl SimpleType for FundingType {
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
+    }
+    fn is_listed(&self) -> bool {
+        self.is_known()
     }
 }
 /// A language, as ORCID codes it (ISO 639-1 with a few of ORCID's own, like `zh_CN`).
@@ -4564,6 +4591,9 @@ impl SimpleType for LanguageCode {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
+    fn is_listed(&self) -> bool {
+        self.is_known()
+    }
 }
 /// A user-interface locale.
 ///
@@ -4699,6 +4729,9 @@ impl SimpleType for Locale {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
+    fn is_listed(&self) -> bool {
+        self.is_known()
+    }
 }
 /// The reviewer's role.
 ///
@@ -4778,6 +4811,9 @@ impl SimpleType for PeerReviewRole {
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
+    }
+    fn is_listed(&self) -> bool {
+        self.is_known()
     }
 }
 /// The type of the reviewed object: a work type or a few more.
@@ -5154,6 +5190,9 @@ impl SimpleType for PeerReviewSubjectType {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
+    fn is_listed(&self) -> bool {
+        self.is_known()
+    }
 }
 /// Whether a peer review is a review or an evaluation.
 ///
@@ -5215,6 +5254,9 @@ impl SimpleType for PeerReviewType {
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
+    }
+    fn is_listed(&self) -> bool {
+        self.is_known()
     }
 }
 /// The type of a research resource.
@@ -5290,6 +5332,9 @@ impl SimpleType for ResearchResourceType {
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
+    }
+    fn is_listed(&self) -> bool {
+        self.is_known()
     }
 }
 /// The type of a work.
@@ -5640,5 +5685,8 @@ impl SimpleType for WorkType {
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
+    }
+    fn is_listed(&self) -> bool {
+        self.is_known()
     }
 }

@@ -51,6 +51,11 @@ pub fn validate_xml(src: &[u8]) -> Report {
 
 /// [`validate_xml`] with options for ORCID's rules (updates, today's date).
 pub fn validate_xml_with(src: &[u8], options: RuleOptions) -> Report {
+    // The common case first: a valid item is read strictly in one pass, and only a document
+    // with a problem is walked again to report every problem with its position.
+    if let Some(report) = fast_path(src, options) {
+        return report;
+    }
     let (mut report, positions) = validate_xsd(src);
     if report.diagnostics.iter().any(|d| d.code == "xml.malformed") {
         return report;
@@ -82,6 +87,19 @@ pub fn validate_xml_with(src: &[u8], options: RuleOptions) -> Report {
         }
     }
     report
+}
+
+/// One strict typed read: a clean report when the XSD, ORCID's lists and ORCID's rules find
+/// nothing, else `None`.
+fn fast_path(src: &[u8], options: RuleOptions) -> Option<Report> {
+    let mut r = crate::xml::Reader::new(src, Mode::Strict);
+    let root = r.root().ok()?;
+    let doc = Document::from_root(&mut r, &root).ok()?;
+    r.finish().ok()?;
+    if r.read_unlisted_value() || !super::rules::check(&doc, options).is_empty() {
+        return None;
+    }
+    Some(Report { kind: Document::JSON_KINDS.iter().copied().find(|k| *k == doc.kind()), diagnostics: Vec::new() })
 }
 
 /// The XSD pass, with the position of every element by path.

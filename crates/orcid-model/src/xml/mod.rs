@@ -9,7 +9,9 @@ use std::fmt;
 
 pub(crate) use read::attribute_text;
 pub use read::{Attr, FieldCursor, Reader, Start};
-pub use schema::{AttributeSchema, Branch, Child, ChildContent, Facets, Group, Pattern, SimpleSchema, StructSchema, Vocabulary};
+pub use schema::{
+    AttributeSchema, Branch, Child, ChildContent, Facets, Group, Pattern, SimpleSchema, StructSchema, Vocabulary, has_non_space,
+};
 pub use simple::{DatePart, DateTime, SimpleType};
 pub use write::{Layout, QName, Writer};
 

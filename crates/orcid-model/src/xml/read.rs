@@ -50,6 +50,8 @@ pub struct Reader<'a> {
     inner: NsReader<&'a [u8]>,
     src: &'a [u8],
     mode: Mode,
+    /// Whether a value was read that is not on ORCID's list for its field.
+    unlisted: std::cell::Cell<bool>,
 }
 
 impl<'a> Reader<'a> {
@@ -60,12 +62,17 @@ impl<'a> Reader<'a> {
         config.trim_text(false);
         config.expand_empty_elements = false;
         config.check_end_names = true;
-        Reader { inner, src, mode }
+        Reader { inner, src, mode, unlisted: std::cell::Cell::new(false) }
     }
 
     /// The reading mode.
     pub fn mode(&self) -> Mode {
         self.mode
+    }
+
+    /// The whole input.
+    pub fn source(&self) -> &'a [u8] {
+        self.src
     }
 
     /// An error at a byte offset.
@@ -193,7 +200,17 @@ impl<'a> Reader<'a> {
         if self.mode == Mode::Strict {
             facets.check(text)?;
         }
-        T::parse_xml(text)
+        let value = T::parse_xml(text)?;
+        if !value.is_listed() {
+            self.unlisted.set(true);
+        }
+        Ok(value)
+    }
+
+    /// Whether any value read so far is not on ORCID's list for its field (a vocabulary's
+    /// `Unknown`): validators then look closer.
+    pub fn read_unlisted_value(&self) -> bool {
+        self.unlisted.get()
     }
 
     /// The next child element of the element opened by `parent`, or `None` at its end tag.

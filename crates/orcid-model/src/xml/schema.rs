@@ -78,19 +78,34 @@ pub struct Pattern {
     pub xsd: &'static str,
     /// The same pattern for the `regex` crate, anchored (XSD patterns match whole values).
     pub regex: &'static str,
+    /// The same test in plain code, for patterns on every text field (`non-empty-string`).
+    native: Option<fn(&str) -> bool>,
     compiled: OnceLock<Regex>,
 }
 
 impl Pattern {
     /// A pattern; `regex` was translated from `xsd` by the generator.
     pub const fn new(xsd: &'static str, regex: &'static str) -> Pattern {
-        Pattern { xsd, regex, compiled: OnceLock::new() }
+        Pattern { xsd, regex, native: None, compiled: OnceLock::new() }
+    }
+
+    /// A pattern with an equivalent test in plain code, which is what runs.
+    pub const fn with_native(xsd: &'static str, regex: &'static str, native: fn(&str) -> bool) -> Pattern {
+        Pattern { xsd, regex, native: Some(native), compiled: OnceLock::new() }
     }
 
     /// Whether the whole value matches.
     pub fn is_match(&self, text: &str) -> bool {
-        self.compiled.get_or_init(|| Regex::new(self.regex).expect("the generator emits valid regexes")).is_match(text)
+        match self.native {
+            Some(native) => native(text),
+            None => self.compiled.get_or_init(|| Regex::new(self.regex).expect("the generator emits valid regexes")).is_match(text),
+        }
     }
+}
+
+/// `[\s\S]*[^\s\n\r]+[\s\S]*`: at least one character that is not XML whitespace.
+pub fn has_non_space(text: &str) -> bool {
+    text.chars().any(|c| !super::is_xml_space(c))
 }
 
 /// The content model of a generated struct: its child elements in schema order.
@@ -271,6 +286,20 @@ impl StructSchema {
             format!(" ({} holds no elements)", self.name)
         } else {
             format!(" (expected one of {})", self.names(u64::MAX))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use regex::Regex;
+
+    #[test]
+    fn native_non_empty_check_agrees_with_the_pattern() {
+        let pattern = &crate::generated::common::NON_EMPTY_STRING_PATTERN;
+        let regex = Regex::new(pattern.regex).unwrap();
+        for text in ["", " ", "   ", "\t\n\r ", "a", " a ", "\u{a0}", "é", "\n\tx\n", "\u{2003}"] {
+            assert_eq!(pattern.is_match(text), regex.is_match(text), "{text:?}");
         }
     }
 }

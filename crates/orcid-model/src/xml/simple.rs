@@ -18,6 +18,10 @@ pub trait SimpleType: Sized {
     fn write_json(&self, out: &mut String) {
         self.write_xml(out)
     }
+    /// For ORCID's vocabularies: whether the value is on the list (everything else: true).
+    fn is_listed(&self) -> bool {
+        true
+    }
 }
 
 impl SimpleType for String {
