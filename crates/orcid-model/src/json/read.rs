@@ -309,9 +309,13 @@ impl<'a> JsonReader<'a> {
 
     fn hex4(&mut self) -> Result<u32, ReadError> {
         let digits = self.src.get(self.pos..self.pos + 4).and_then(|d| std::str::from_utf8(d).ok());
-        let value = digits.and_then(|d| u32::from_str_radix(d, 16).ok());
-        self.pos += 4;
-        value.ok_or_else(|| self.error_at(self.pos - 4, "malformed JSON: bad \\u escape"))
+        match digits.and_then(|d| u32::from_str_radix(d, 16).ok()) {
+            Some(value) => {
+                self.pos += 4;
+                Ok(value)
+            }
+            None => Err(self.error_at(self.pos, "malformed JSON: bad \\u escape")),
+        }
     }
 
     fn number_raw(&mut self) -> Result<&'a str, ReadError> {

@@ -216,7 +216,7 @@ impl<'a> Walker<'a> {
             self.close(stack.pop().expect("root"));
             return Ok(());
         }
-        while let Some(frame) = stack.last_mut() {
+        while !stack.is_empty() {
             let (pos, ns, event) = self.next()?;
             let (event, empty) = match event {
                 Event::Empty(tag) => (Event::Start(tag), true),
@@ -287,7 +287,10 @@ impl<'a> Walker<'a> {
                     let c = resolve_reference(&r).ok_or_else(|| ReadError::at(self.src, pos, "unknown entity".into()))?;
                     stack.last_mut().expect("open").text.push(c);
                 }
-                Event::Eof => return Err(ReadError::at(self.src, pos, format!("<{}> is not closed", frame.name))),
+                Event::Eof => {
+                    let open = stack.last().map(|f| f.name.as_str()).unwrap_or_default();
+                    return Err(ReadError::at(self.src, pos, format!("<{open}> is not closed")));
+                }
                 _ => {}
             }
         }
