@@ -91,8 +91,22 @@ fn ty(path: &str) -> TokenStream {
 
 fn docs(lines: &[String], fallback: &str) -> TokenStream {
     let lines: Vec<String> = if lines.is_empty() { vec![fallback.to_owned()] } else { lines.to_vec() };
-    let lines = lines.iter().map(|l| format!(" {}", l.replace("[", "\\[").replace("]", "\\]")));
+    let lines = lines.iter().map(|l| format!(" {}", link_urls(&l.replace("[", "\\[").replace("]", "\\]"))));
     quote!(#(#[doc = #lines])*)
+}
+
+/// The XSD's documentation has bare URLs; rustdoc wants them in `<...>`.
+fn link_urls(line: &str) -> String {
+    line.split(' ')
+        .map(|word| {
+            if !(word.starts_with("http://") || word.starts_with("https://")) {
+                return word.to_owned();
+            }
+            let url = word.trim_end_matches(['.', ',', ';', ')']);
+            format!("<{url}>{}", &word[url.len()..])
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn bytes(s: &str) -> Literal {

@@ -2168,7 +2168,7 @@ pub struct DisambiguatedOrganization {
     /// The disambiguated organization identifier.
     pub disambiguated_organization_identifier: String,
     /// The source for providing the disambiguated
-    /// organization ID. For the list of allowed sources see https://github.com/ORCID/ORCID-Source/blob/master/orcid-core/src/main/java/org/orcid/core/orgs/OrgDisambiguatedSourceType.java
+    /// organization ID. For the list of allowed sources see <https://github.com/ORCID/ORCID-Source/blob/master/orcid-core/src/main/java/org/orcid/core/orgs/OrgDisambiguatedSourceType.java>
     pub disambiguation_source: String,
 }
 impl DisambiguatedOrganization {
@@ -2656,7 +2656,7 @@ impl<'de> serde::Deserialize<'de> for ElementSummary {
     }
 }
 /// A reference to an external identifier, suitable for works, people and funding.
-/// Supported external-id-type values can be found at https://pub.orcid.org/v2.0/identifiers
+/// Supported external-id-type values can be found at <https://pub.orcid.org/v2.0/identifiers>
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExternalId {
     /// The `put-code` attribute.

@@ -25,7 +25,7 @@ pub struct Error {
     pub user_message: Option<String>,
     /// The ORCID error code that defines the specific type of error. A full
     /// list of codes can be found at
-    /// https://github.com/ORCID/ORCID-Source/blob/master/orcid-core/src/main/resources/i18n/api_en.properties
+    /// <https://github.com/ORCID/ORCID-Source/blob/master/orcid-core/src/main/resources/i18n/api_en.properties>
     pub error_code: Option<i64>,
     /// A URL of a page giving more information about troubleshooting errors
     pub more_info: Option<String>,

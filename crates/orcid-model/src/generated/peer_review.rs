@@ -31,7 +31,7 @@ pub struct PeerReview {
     /// Options for this field are: chair, editor, member, organizer, reviewer
     pub reviewer_role: super::vocabulary::PeerReviewRole,
     /// Unique identifier(s) of the review. <i>This identifier refers to the review itself, NOT to the item that was reviewed.</i> At least one identifier is required. In the case where there is no persistent unique identifier for the review, the source providing the data should generate a locally-sourced unique identifier for the review (e.g., type "organization-defined-type"). This field will be checked when adding new reviews to prevent double counting of review activity.
-    /// Identifier types must be selected from the list at https://pub.orcid.org/v2.0/identifiers
+    /// Identifier types must be selected from the list at <https://pub.orcid.org/v2.0/identifiers>
     pub review_identifiers: super::common::ExternalIds,
     /// A link to a representation of the review on the web. <i>This URL refers to the review itself, NOT to the item that was reviewed.</i>
     pub review_url: Option<String>,
@@ -42,7 +42,7 @@ pub struct PeerReview {
     /// Identifier for the group that this review should be a part of for aggregation purposes
     pub review_group_id: String,
     /// The unique identifier of the subject being reviewed.
-    /// Identifier types must be selected from the list at https://pub.orcid.org/v2.0/identifiers
+    /// Identifier types must be selected from the list at <https://pub.orcid.org/v2.0/identifiers>
     pub subject_external_identifier: Option<super::common::ExternalId>,
     /// The name of the journal, conference, grant review panel, or other applicable object of which the review subject was a part.
     pub subject_container_name: Option<String>,

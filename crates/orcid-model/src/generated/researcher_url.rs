@@ -29,7 +29,7 @@ pub struct ResearcherUrl {
     pub source: Option<super::common::Source>,
     /// A short display name describing the URL. Max length is 355 characters.
     pub url_name: Option<String>,
-    /// The URL (including http:// or https://). Max length is 2000 characters.
+    /// The URL (including <http://> or <https://>). Max length is 2000 characters.
     pub url: String,
 }
 impl ResearcherUrl {

@@ -642,7 +642,7 @@ pub struct Work {
     pub kind: super::vocabulary::WorkType,
     /// The `<publication-date>` element.
     pub publication_date: Option<super::common::FuzzyDate>,
-    /// Required when writing work items. The list of supported identifier types is at https://pub.qa.orcid.org/v2.0/identifiers
+    /// Required when writing work items. The list of supported identifier types is at <https://pub.qa.orcid.org/v2.0/identifiers>
     pub external_ids: Option<super::common::ExternalIds>,
     /// The `<url>` element.
     pub url: Option<String>,
