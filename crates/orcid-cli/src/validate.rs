@@ -61,7 +61,11 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
     }
     // A progress bar on a terminal for long runs; none in pipes.
     let progress = if std::io::stderr().is_terminal() && files.len() > 20 {
-        indicatif::ProgressBar::new(files.len() as u64)
+        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files, {eta} left") {
+            bar.set_style(style);
+        }
+        bar
     } else {
         indicatif::ProgressBar::hidden()
     };
