@@ -144,3 +144,30 @@ fn items_built_in_code() {
     work.external_ids = Some(ids);
     insta::assert_snapshot!("work_built_in_code", work.to_xml_string(Layout::Indented));
 }
+
+#[test]
+fn namespaces_are_resolved_by_scope_whatever_the_prefixes() {
+    // Default namespace, other prefixes, declarations on inner elements, a prefix rebound.
+    let xml = r#"<work xmlns="http://www.orcid.org/ns/work">
+  <title><c:title xmlns:c="http://www.orcid.org/ns/common">T</c:title></title>
+  <type>book</type>
+  <c:external-ids xmlns:c="http://www.orcid.org/ns/common">
+    <c:external-id>
+      <c:external-id-type>doi</c:external-id-type>
+      <x:external-id-value xmlns:x="http://www.orcid.org/ns/common">10.1/x</x:external-id-value>
+    </c:external-id>
+  </c:external-ids>
+  <c:url xmlns:c="http://www.orcid.org/ns/work-is-not-common">https://example.org</c:url>
+</work>"#;
+    let err = Work::from_xml_str(xml, Mode::Strict).unwrap_err();
+    assert!(err.message.starts_with("unexpected element <c:url> in <work>"), "{}", err.message);
+    let fixed = xml.replace("work-is-not-common", "common");
+    let work = Work::from_xml_str(&fixed, Mode::Strict).unwrap();
+    assert_eq!(work.title.title, "T");
+    assert_eq!(work.url.as_deref(), Some("https://example.org"));
+    assert_eq!(work.external_ids.unwrap().external_ids[0].external_id_value, "10.1/x");
+
+    // A prefix that is not declared is not ORCID's namespace.
+    let undeclared = work_xml("", "  <work:title><common:title>T</common:title></work:title>\n  <work:type>book</work:type>\n  <nope:thing/>");
+    assert!(Work::from_xml_str(&undeclared, Mode::Strict).unwrap_err().message.starts_with("unexpected element <nope:thing>"));
+}

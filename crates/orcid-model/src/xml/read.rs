@@ -1,4 +1,5 @@
-//! Reading ORCID XML: a thin layer over quick-xml's borrowing namespace reader.
+//! Reading ORCID XML: a thin layer over quick-xml's borrowing reader, with the namespace
+//! bindings kept here (ORCID's namespaces are a closed set, so a binding maps straight to `Ns`).
 //!
 //! The generated `FromXml` impls drive it: they ask for attributes and child elements and
 //! say which field each child is; this module keeps the rules (order, duplicates, required
@@ -7,8 +8,6 @@
 use std::borrow::Cow;
 
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
 
 use super::schema::{Facets, StructSchema};
 use super::{Mode, ReadError, SimpleType};
@@ -45,9 +44,57 @@ pub struct Attr<'s> {
     pub value: Cow<'s, str>,
 }
 
+/// The namespace bindings in scope: (prefix, namespace), innermost last.
+#[derive(Default)]
+struct Namespaces {
+    bindings: Vec<(Vec<u8>, Ns)>,
+    /// Per open element: how many bindings were in scope before it.
+    scopes: Vec<usize>,
+}
+
+impl Namespaces {
+    /// Enters an element: its `xmlns` declarations come into scope.
+    fn open(&mut self, tag: &BytesStart<'_>) {
+        self.scopes.push(self.bindings.len());
+        let raw = tag.attributes_raw();
+        if !raw.windows(5).any(|w| w == b"xmlns") {
+            return;
+        }
+        for attr in tag.attributes().with_checks(false).flatten() {
+            let key = attr.key.as_ref();
+            let prefix: &[u8] = match key.strip_prefix(b"xmlns") {
+                Some(b"") => b"",
+                Some(rest) if rest.first() == Some(&b':') => &rest[1..],
+                _ => continue,
+            };
+            let ns = if attr.value.is_empty() { Ns::None } else { Ns::from_uri(&attr.value) };
+            self.bindings.push((prefix.to_vec(), ns));
+        }
+    }
+
+    /// Leaves the innermost element.
+    fn close(&mut self) {
+        if let Some(len) = self.scopes.pop() {
+            self.bindings.truncate(len);
+        }
+    }
+
+    /// The namespace of a prefix (`None` for an unprefixed element name: the default namespace).
+    fn resolve(&self, prefix: Option<&[u8]>) -> Ns {
+        let prefix = prefix.unwrap_or(b"");
+        match self.bindings.iter().rev().find(|(p, _)| p.as_slice() == prefix) {
+            Some((_, ns)) => *ns,
+            None if prefix.is_empty() => Ns::None,
+            None if prefix == b"xml" => Ns::Xml,
+            None => Ns::Other,
+        }
+    }
+}
+
 /// The reader the generated code drives.
 pub struct Reader<'a> {
-    inner: NsReader<&'a [u8]>,
+    inner: quick_xml::Reader<&'a [u8]>,
+    namespaces: Namespaces,
     src: &'a [u8],
     mode: Mode,
     /// Whether a value was read that is not on ORCID's list for its field.
@@ -57,12 +104,12 @@ pub struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// A reader over a whole document.
     pub fn new(src: &'a [u8], mode: Mode) -> Self {
-        let mut inner = NsReader::from_reader(src);
+        let mut inner = quick_xml::Reader::from_reader(src);
         let config = inner.config_mut();
         config.trim_text(false);
         config.expand_empty_elements = false;
         config.check_end_names = true;
-        Reader { inner, src, mode, unlisted: std::cell::Cell::new(false) }
+        Reader { inner, namespaces: Namespaces::default(), src, mode, unlisted: std::cell::Cell::new(false) }
     }
 
     /// The reading mode.
@@ -93,19 +140,21 @@ impl<'a> Reader<'a> {
         self.error_at(self.inner.error_position() as usize, format!("malformed XML: {err}"))
     }
 
-    fn resolve(result: ResolveResult<'_>) -> Ns {
-        match result {
-            ResolveResult::Bound(ns) => Ns::from_uri(ns.as_ref()),
-            ResolveResult::Unbound => Ns::None,
-            ResolveResult::Unknown(_) => Ns::Other,
-        }
-    }
-
-    /// The next event with its byte offset and resolved namespace.
+    /// The next event with its byte offset and, for a start tag, its namespace (entering its
+    /// namespace scope).
     fn next_event(&mut self) -> Result<(usize, Ns, Event<'a>), ReadError> {
         let pos = self.inner.buffer_position() as usize;
-        match self.inner.read_resolved_event() {
-            Ok((ns, event)) => Ok((pos, Self::resolve(ns), event)),
+        match self.inner.read_event() {
+            Ok(event) => {
+                let ns = match &event {
+                    Event::Start(tag) | Event::Empty(tag) => {
+                        self.namespaces.open(tag);
+                        self.namespaces.resolve(tag.name().prefix().as_ref().map(|p| p.as_ref()))
+                    }
+                    _ => Ns::None,
+                };
+                Ok((pos, ns, event))
+            }
             Err(e) => Err(self.xml_error(e)),
         }
     }
@@ -160,8 +209,10 @@ impl<'a> Reader<'a> {
             if key.as_ref() == b"xmlns" || key.prefix().is_some_and(|p| p.as_ref() == b"xmlns") {
                 return None;
             }
-            let (ns, _) = self.inner.resolve_attribute(key);
-            let ns = Self::resolve(ns);
+            let ns = match key.prefix() {
+                Some(prefix) => self.namespaces.resolve(Some(prefix.as_ref())),
+                None => Ns::None,
+            };
             let qname: &'s [u8] = key.into_inner();
             let local_start = key.prefix().map_or(0, |p| p.as_ref().len() + 1);
             let value = attribute_text(attr.value);
@@ -219,6 +270,7 @@ impl<'a> Reader<'a> {
     /// processing instructions are skipped.
     pub fn next_child(&mut self, parent: &Start<'a>) -> Result<Option<Start<'a>>, ReadError> {
         if parent.empty {
+            self.namespaces.close();
             return Ok(None);
         }
         loop {
@@ -226,7 +278,10 @@ impl<'a> Reader<'a> {
             match event {
                 Event::Start(tag) => return Ok(Some(self.start(ns, tag, false, pos))),
                 Event::Empty(tag) => return Ok(Some(self.start(ns, tag, true, pos))),
-                Event::End(_) => return Ok(None),
+                Event::End(_) => {
+                    self.namespaces.close();
+                    return Ok(None);
+                }
                 Event::Text(t) if t.iter().all(u8::is_ascii_whitespace) => {}
                 Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
                     if self.mode == Mode::Strict {
@@ -244,6 +299,7 @@ impl<'a> Reader<'a> {
     /// references, exactly as written (no trimming), with line ends normalised as XML says.
     pub fn text(&mut self, start: &Start<'a>) -> Result<Cow<'a, str>, ReadError> {
         if start.empty {
+            self.namespaces.close();
             return Ok(Cow::Borrowed(""));
         }
         let mut out: Option<String> = None;
@@ -271,7 +327,10 @@ impl<'a> Reader<'a> {
                     Cow::Owned(ch.to_string())
                 }
                 Ok(Event::Comment(_) | Event::PI(_)) => continue,
-                Ok(Event::End(_)) => break,
+                Ok(Event::End(_)) => {
+                    self.namespaces.close();
+                    break;
+                }
                 Ok(Event::Start(_) | Event::Empty(_)) => {
                     return Err(self.error_at(pos, format!("<{}> holds text only; child elements are not allowed", start.display_name())));
                 }
@@ -316,10 +375,11 @@ impl<'a> Reader<'a> {
 
     /// Skips an element and everything in it.
     pub fn skip(&mut self, start: &Start<'a>) -> Result<(), ReadError> {
-        if start.empty {
-            return Ok(());
+        if !start.empty {
+            self.inner.read_to_end(start.tag.name()).map_err(|e| self.xml_error(e))?;
         }
-        self.inner.read_to_end(start.tag.name()).map(|_| ()).map_err(|e| self.xml_error(e))
+        self.namespaces.close();
+        Ok(())
     }
 
     /// A child element the type does not declare: an error in strict mode, skipped in lenient mode.
