@@ -7,24 +7,22 @@ fn item(name: &str) -> String {
     std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/items").join(name)).unwrap()
 }
 
-const FUNDING: &str = r#"<funding:funding xmlns:funding="http://www.orcid.org/ns/funding" xmlns:common="http://www.orcid.org/ns/common">
+/// A valid funding, with [`FUNDING_IDS`] as its external identifiers.
+fn funding() -> String {
+    format!(
+        r#"<funding:funding xmlns:funding="http://www.orcid.org/ns/funding" xmlns:common="http://www.orcid.org/ns/common">
 	<funding:type>grant</funding:type>
 	<funding:title><common:title>Fin regeneration</common:title></funding:title>
 	<funding:amount currency-code="NZD">250000</funding:amount>
 	<common:start-date><common:year>2020</common:year><common:month>03</common:month></common:start-date>
 	<common:end-date><common:year>2023</common:year></common:end-date>
-	<common:external-ids>
-		<common:external-id>
-			<common:external-id-type>grant_number</common:external-id-type>
-			<common:external-id-value>MFP-UOA2024</common:external-id-value>
-			<common:external-id-relationship>self</common:external-id-relationship>
-		</common:external-id>
-	</common:external-ids>
-	<common:organization>
+{FUNDING_IDS}	<common:organization>
 		<common:name>Royal Society Te Apārangi</common:name>
 		<common:address><common:city>Wellington</common:city><common:country>NZ</common:country></common:address>
 	</common:organization>
-</funding:funding>"#;
+</funding:funding>"#
+    )
+}
 
 const FUNDING_IDS: &str = r#"	<common:external-ids>
 		<common:external-id>
@@ -78,14 +76,14 @@ fn cases() -> Vec<Case> {
         ("a work needs a self id", work.clone(), self_rel, "<common:external-id-relationship>part-of</common:external-id-relationship>".into(), "orcid.work-self-id", Some(9023), "work"),
         ("external ids need a relationship", work.clone(), self_rel, String::new(), "orcid.external-id-relationship", Some(9023), "work/external-ids/external-id[1]"),
         ("version-of needs a self id", work.clone(), self_rel, "<common:external-id-relationship>version-of</common:external-id-relationship>".into(), "orcid.version-of-without-self", Some(9023), "work/external-ids/external-id[1]/external-id-relationship"),
-        ("funded-by only on works", FUNDING.into(), "<common:external-id-relationship>self<", "<common:external-id-relationship>funded-by<".into(), "orcid.funded-by", Some(9023), "funding/external-ids/external-id[1]/external-id-relationship"),
-        ("fundings need external ids", FUNDING.into(), FUNDING_IDS, String::new(), "orcid.funding-external-id", Some(9023), "funding"),
-        ("amounts are numbers", FUNDING.into(), ">250000<", ">a lot<".into(), "orcid.amount", Some(9054), "funding/amount"),
+        ("funded-by only on works", funding(), "<common:external-id-relationship>self<", "<common:external-id-relationship>funded-by<".into(), "orcid.funded-by", Some(9023), "funding/external-ids/external-id[1]/external-id-relationship"),
+        ("fundings need external ids", funding(), FUNDING_IDS, String::new(), "orcid.funding-external-id", Some(9023), "funding"),
+        ("amounts are numbers", funding(), ">250000<", ">a lot<".into(), "orcid.amount", Some(9054), "funding/amount"),
         ("a real calendar date", work.replace("<common:day>07</common:day>", "<common:day>31</common:day>"), "<common:month>05</common:month>", "<common:month>04</common:month>".into(), "orcid.date", Some(9049), "work/publication-date/day"),
         ("two-digit months", work.clone(), "<common:month>05</common:month>", "<common:month>5</common:month>".into(), "orcid.date", Some(9049), "work/publication-date/month"),
-        ("an end date needs a start date", FUNDING.into(), "<common:start-date><common:year>2020</common:year><common:month>03</common:month></common:start-date>", String::new(), "orcid.end-without-start", Some(9050), "funding/end-date"),
-        ("start before end", FUNDING.into(), "<common:end-date><common:year>2023</common:year>", "<common:end-date><common:year>2019</common:year>".into(), "orcid.end-before-start", Some(9055), "funding/end-date"),
-        ("city needs a country", FUNDING.into(), "<common:country>NZ</common:country>", String::new(), "orcid.org-country", Some(9061), "funding/organization/address"),
+        ("an end date needs a start date", funding(), "<common:start-date><common:year>2020</common:year><common:month>03</common:month></common:start-date>", String::new(), "orcid.end-without-start", Some(9050), "funding/end-date"),
+        ("start before end", funding(), "<common:end-date><common:year>2023</common:year>", "<common:end-date><common:year>2019</common:year>".into(), "orcid.end-before-start", Some(9055), "funding/end-date"),
+        ("city needs a country", funding(), "<common:country>NZ</common:country>", String::new(), "orcid.org-country", Some(9061), "funding/organization/address"),
         ("employment needs city and country", employment.clone(), "<common:city>Providence</common:city>", String::new(), "orcid.org-city-country", Some(9060), "employment/organization/address"),
         ("employment needs a disambiguated organization", employment.clone(), "<common:disambiguation-source>ROR</common:disambiguation-source>", "<common:disambiguation-source>ACME</common:disambiguation-source>".into(), "orcid.disambiguation-source", Some(9045), "employment/organization/disambiguated-organization/disambiguation-source"),
         ("organization ids have their source's form", employment.clone(), "https://ror.org/05gq02987", "05gq02987".into(), "orcid.disambiguated-org-id", Some(9045), "employment/organization/disambiguated-organization/disambiguated-organization-identifier"),
@@ -121,7 +119,7 @@ fn each_rule_on_a_valid_and_an_invalid_item() {
 
 #[test]
 fn valid_bases_are_clean() {
-    for base in [item("work.xml"), item("employment.xml"), FUNDING.into(), DISTINCTION.into(), PERSON_ID.into(), RESEARCHER_URL.into()] {
+    for base in [item("work.xml"), item("employment.xml"), funding(), DISTINCTION.into(), PERSON_ID.into(), RESEARCHER_URL.into()] {
         assert!(findings(&base).is_empty(), "{:?}", findings(&base));
     }
 }
