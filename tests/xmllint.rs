@@ -3,7 +3,7 @@
 //!
 //! Needs `xmllint` (Debian package libxml2-utils) and the fetched schemas.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use orcid_model::{Document, Layout, Mode};
@@ -45,25 +45,12 @@ fn check(sample: &Path, schemas: &Path, scratch: &Path) -> Result<(), Failed> {
     Ok(())
 }
 
-fn samples(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).expect("readable").map(|e| e.expect("entry").path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            samples(&path, out);
-        } else if path.extension().is_some_and(|e| e == "xml") && path.components().any(|c| c.as_os_str() == "samples") {
-            out.push(path);
-        }
-    }
-}
-
 fn main() {
     let args = Arguments::from_args();
     let resources = conformance::resources();
     let scratch = std::env::temp_dir().join(format!("orcid-conformance-{}", std::process::id()));
     let schemas = conformance::staged_schemas(&scratch);
-    let mut files = Vec::new();
-    samples(&resources, &mut files);
+    let files = conformance::xml_samples(&resources);
     let trials = files
         .into_iter()
         .map(|path| {

@@ -9,12 +9,12 @@ use orcid_model::Document;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    xtask::paths::root()
 }
 
 /// The fetched `src/main/resources`, checked to exist.
 pub fn resources() -> PathBuf {
-    let dir = root().join("schemas/upstream/src/main/resources");
+    let dir = xtask::paths::upstream_dir().join("src/main/resources");
     assert!(dir.is_dir(), "{} is missing: run `cargo xtask schemas fetch` first", dir.display());
     dir
 }
@@ -23,8 +23,23 @@ pub fn resources() -> PathBuf {
 /// libxml2 can load them; returns the folder.
 pub fn staged_schemas(scratch: &Path) -> PathBuf {
     let dir = scratch.join("xsd");
-    xtask::codegen::stage::stage(&root().join("schemas/upstream"), &dir).expect("staging the XSDs");
+    xtask::codegen::stage::stage(&xtask::paths::upstream_dir(), &dir).expect("staging the XSDs");
     dir
+}
+
+/// Every XML sample under `dir` (files under a `samples` folder), sorted.
+pub fn xml_samples(dir: &Path) -> Vec<PathBuf> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).expect("readable").map(|e| e.expect("entry").path()).collect();
+    entries.sort();
+    let mut out = Vec::new();
+    for path in entries {
+        if path.is_dir() {
+            out.extend(xml_samples(&path));
+        } else if path.extension().is_some_and(|e| e == "xml") && path.components().any(|c| c.as_os_str() == "samples") {
+            out.push(path);
+        }
+    }
+    out
 }
 
 /// The XSD that declares a document's root element, relative to `src/main/resources/`.

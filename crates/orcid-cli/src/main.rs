@@ -104,6 +104,17 @@ impl Format {
     }
 }
 
+/// A `--kind` must be one of ORCID's root element names.
+fn check_kind(kind: Option<&str>) -> Result<(), ExitCode> {
+    match kind.filter(|k| !Document::JSON_KINDS.contains(k)) {
+        Some(k) => {
+            eprintln!("error: unknown kind {k:?}; {}", kinds_help().to_lowercase());
+            Err(ExitCode::from(Outcome::Usage as u8))
+        }
+        None => Ok(()),
+    }
+}
+
 fn kinds_help() -> String {
     format!("Kinds: {}", Document::JSON_KINDS.join(", "))
 }
@@ -127,9 +138,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Validate { format, kind, deny_warnings, update, paths } => {
-            if let Some(k) = kind.as_deref().filter(|k| !Document::JSON_KINDS.contains(k)) {
-                eprintln!("error: unknown kind {k:?}; {}", kinds_help().to_lowercase());
-                return ExitCode::from(Outcome::Usage as u8);
+            if let Err(code) = check_kind(kind.as_deref()) {
+                return code;
             }
             let options = validate::Options { format, kind: kind.as_deref(), deny_warnings, update };
             return ExitCode::from(validate::run(&paths, &options));
@@ -137,9 +147,8 @@ fn main() -> ExitCode {
         Command::Convert { to, kind, for_upload, out, lenient, compact, files } => {
             let mode = if lenient { Mode::Lenient } else { Mode::Strict };
             let layout = if compact { Layout::Compact } else { Layout::Indented };
-            if let Some(k) = kind.as_deref().filter(|k| !Document::JSON_KINDS.contains(k)) {
-                eprintln!("error: unknown kind {k:?}; {}", kinds_help().to_lowercase());
-                return ExitCode::from(Outcome::Usage as u8);
+            if let Err(code) = check_kind(kind.as_deref()) {
+                return code;
             }
             let output = Output { to, layout, for_upload };
             convert(&output, kind.as_deref(), out.as_deref(), mode, &files)

@@ -765,7 +765,7 @@ impl<'t> Builder<'t> {
                     } else {
                         Occurs::Required
                     };
-                    let field = self.element_field(&ctx.owner, e.ident.ns, e.ident.name.as_str(), &e.form, type_, occurs, &e.documentation)?;
+                    let field = self.element_field(e.ident.ns, e.ident.name.as_str(), &e.form, type_, occurs, &e.documentation)?;
                     let i = self.add_field(fields, field)?;
                     all |= 1 << i;
                     if min > 0 {
@@ -807,7 +807,7 @@ impl<'t> Builder<'t> {
             let mut elems = Vec::new();
             for e in g.elements.iter() {
                 let ElementMetaVariant::Type { type_, .. } = &e.variant else { unreachable!() };
-                let f = self.element_field(&ctx.owner, e.ident.ns, e.ident.name.as_str(), &e.form, type_, Occurs::Many, &[])?;
+                let f = self.element_field(e.ident.ns, e.ident.name.as_str(), &e.form, type_, Occurs::Many, &[])?;
                 let mut el = f.elems.into_iter().next().expect("one element");
                 el.variant = Some(camel(&el.local));
                 elems.push(el);
@@ -838,7 +838,6 @@ impl<'t> Builder<'t> {
     #[allow(clippy::too_many_arguments)]
     fn element_field(
         &mut self,
-        _owner: &TypeIdent,
         ns: NamespaceId,
         local: &str,
         form: &FormChoiceType,

@@ -733,14 +733,15 @@ fn json_impls(s: &StructDef, model: &Model) -> Result<TokenStream> {
         inits.push(quote!(let mut #v = None;));
         arms.push(quote!(#key => #v = #read,));
         let write = shape_write(shape, quote!(v));
-        let guard = omitted(&format!("@{key}")).then(|| quote!(!w.for_upload() &&));
+        let left_out_on_upload = omitted(&format!("@{key}"));
         if a.required {
             finish.push(quote!(#f: r.required(#v, at, #owner, #key)?,));
             let write = shape_write(shape, quote!(&self.#f));
             writes.push(quote!(w.key(#key); #write));
         } else {
             finish.push(quote!(#f: #v,));
-            writes.push(quote!(if let (true, Some(v)) = (#guard true, &self.#f) { w.key(#key); #write }));
+            let stmt = quote!(if let Some(v) = &self.#f { w.key(#key); #write });
+            writes.push(if left_out_on_upload { quote!(if !w.for_upload() { #stmt }) } else { stmt });
         }
     }
     if let Content::Text(t) = &s.content {

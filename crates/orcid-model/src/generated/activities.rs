@@ -444,9 +444,11 @@ impl FromJson for ActivitiesSummary {
 impl ToJson for ActivitiesSummary {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.last_modified_date {
@@ -1143,9 +1145,11 @@ impl FromJson for Distinctions {
 impl ToJson for Distinctions {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.last_modified_date {
@@ -1343,9 +1347,11 @@ impl FromJson for Educations {
 impl ToJson for Educations {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.last_modified_date {
@@ -1543,9 +1549,11 @@ impl FromJson for Employments {
 impl ToJson for Employments {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.last_modified_date {
@@ -1929,9 +1937,11 @@ impl FromJson for Fundings {
 impl ToJson for Fundings {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.last_modified_date {
@@ -2129,9 +2139,11 @@ impl FromJson for InvitedPositions {
 impl ToJson for InvitedPositions {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.last_modified_date {
@@ -2329,9 +2341,11 @@ impl FromJson for Memberships {
 impl ToJson for Memberships {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.last_modified_date {
@@ -2923,9 +2937,11 @@ impl FromJson for PeerReviews {
 impl ToJson for PeerReviews {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.last_modified_date {
@@ -3123,9 +3139,11 @@ impl FromJson for Qualifications {
 impl ToJson for Qualifications {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.last_modified_date {
@@ -3530,9 +3548,11 @@ impl FromJson for ResearchResources {
 impl ToJson for ResearchResources {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.last_modified_date {
@@ -3730,9 +3750,11 @@ impl FromJson for Services {
 impl ToJson for Services {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.last_modified_date {
@@ -4106,9 +4128,11 @@ impl FromJson for Works {
 impl ToJson for Works {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.last_modified_date {

@@ -928,21 +928,23 @@ impl FromJson for Affiliation {
 impl ToJson for Affiliation {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (true, &self.put_code) {
+        if let Some(v) = &self.put_code {
             w.key("put-code");
             json::write_raw(w, v);
         }
-        if let (true, Some(v)) = (true, &self.visibility) {
+        if let Some(v) = &self.visibility {
             w.key("visibility");
             json::write_string(w, v);
         }
-        if let (true, Some(v)) = (true, &self.display_index) {
+        if let Some(v) = &self.display_index {
             w.key("display-index");
             json::write_string(w, v);
         }
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.created_date {
@@ -1458,21 +1460,23 @@ impl FromJson for AffiliationSummary {
 impl ToJson for AffiliationSummary {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (true, &self.put_code) {
+        if let Some(v) = &self.put_code {
             w.key("put-code");
             json::write_raw(w, v);
         }
-        if let (true, Some(v)) = (true, &self.visibility) {
+        if let Some(v) = &self.visibility {
             w.key("visibility");
             json::write_string(w, v);
         }
-        if let (true, Some(v)) = (true, &self.display_index) {
+        if let Some(v) = &self.display_index {
             w.key("display-index");
             json::write_string(w, v);
         }
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.created_date {
@@ -2133,7 +2137,7 @@ impl FromJson for Country {
 impl ToJson for Country {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (true, &self.visibility) {
+        if let Some(v) = &self.visibility {
             w.key("visibility");
             json::write_string(w, v);
         }
@@ -2601,21 +2605,23 @@ impl FromJson for ElementSummary {
 impl ToJson for ElementSummary {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (true, &self.put_code) {
+        if let Some(v) = &self.put_code {
             w.key("put-code");
             json::write_raw(w, v);
         }
-        if let (true, Some(v)) = (true, &self.visibility) {
+        if let Some(v) = &self.visibility {
             w.key("visibility");
             json::write_string(w, v);
         }
-        if let (true, Some(v)) = (true, &self.display_index) {
+        if let Some(v) = &self.display_index {
             w.key("display-index");
             json::write_string(w, v);
         }
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.created_date {
@@ -3113,21 +3119,23 @@ impl FromJson for ExternalId {
 impl ToJson for ExternalId {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (true, &self.put_code) {
+        if let Some(v) = &self.put_code {
             w.key("put-code");
             json::write_raw(w, v);
         }
-        if let (true, Some(v)) = (true, &self.visibility) {
+        if let Some(v) = &self.visibility {
             w.key("visibility");
             json::write_string(w, v);
         }
-        if let (true, Some(v)) = (true, &self.display_index) {
+        if let Some(v) = &self.display_index {
             w.key("display-index");
             json::write_string(w, v);
         }
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.created_date {

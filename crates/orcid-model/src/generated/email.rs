@@ -350,27 +350,29 @@ impl FromJson for Email {
 impl ToJson for Email {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (true, &self.put_code) {
+        if let Some(v) = &self.put_code {
             w.key("put-code");
             json::write_raw(w, v);
         }
-        if let (true, Some(v)) = (true, &self.visibility) {
+        if let Some(v) = &self.visibility {
             w.key("visibility");
             json::write_string(w, v);
         }
-        if let (true, Some(v)) = (true, &self.display_index) {
+        if let Some(v) = &self.display_index {
             w.key("display-index");
             json::write_raw(w, v);
         }
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
-        if let (true, Some(v)) = (true, &self.verified) {
+        if let Some(v) = &self.verified {
             w.key("verified");
             json::write_raw(w, v);
         }
-        if let (true, Some(v)) = (true, &self.primary) {
+        if let Some(v) = &self.primary {
             w.key("primary");
             json::write_raw(w, v);
         }
@@ -570,9 +572,11 @@ impl FromJson for Emails {
 impl ToJson for Emails {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.last_modified_date {

@@ -477,7 +477,7 @@ impl FromJson for ExpandedSearch {
 impl ToJson for ExpandedSearch {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (true, &self.num_found) {
+        if let Some(v) = &self.num_found {
             w.key("num-found");
             json::write_raw(w, v);
         }

@@ -477,7 +477,7 @@ impl FromJson for GroupIdRecord {
 impl ToJson for GroupIdRecord {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (true, &self.put_code) {
+        if let Some(v) = &self.put_code {
             w.key("put-code");
             json::write_raw(w, v);
         }

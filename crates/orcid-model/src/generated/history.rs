@@ -454,7 +454,7 @@ impl FromJson for History {
 impl ToJson for History {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (true, &self.visibility) {
+        if let Some(v) = &self.visibility {
             w.key("visibility");
             json::write_string(w, v);
         }

@@ -1083,11 +1083,11 @@ impl FromJson for NotificationCustom {
 impl ToJson for NotificationCustom {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (true, &self.put_code) {
+        if let Some(v) = &self.put_code {
             w.key("put-code");
             json::write_raw(w, v);
         }
-        if let (true, Some(v)) = (true, &self.lang) {
+        if let Some(v) = &self.lang {
             w.key("lang");
             json::write_string(w, v);
         }
@@ -1574,7 +1574,7 @@ impl FromJson for NotificationPermission {
 impl ToJson for NotificationPermission {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (true, &self.put_code) {
+        if let Some(v) = &self.put_code {
             w.key("put-code");
             json::write_raw(w, v);
         }

@@ -348,9 +348,11 @@ impl FromJson for Person {
 impl ToJson for Person {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.last_modified_date {

@@ -225,13 +225,15 @@ impl FromJson for Biography {
 impl ToJson for Biography {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (true, &self.visibility) {
+        if let Some(v) = &self.visibility {
             w.key("visibility");
             json::write_string(w, v);
         }
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.created_date {
@@ -545,13 +547,15 @@ impl FromJson for Name {
 impl ToJson for Name {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (true, &self.visibility) {
+        if let Some(v) = &self.visibility {
             w.key("visibility");
             json::write_string(w, v);
         }
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.created_date {
@@ -806,9 +810,11 @@ impl FromJson for PersonalDetails {
 impl ToJson for PersonalDetails {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.last_modified_date {

@@ -249,9 +249,11 @@ impl FromJson for Record {
 impl ToJson for Record {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if let Some(v) = &self.orcid_identifier {
             w.key("orcid-identifier");

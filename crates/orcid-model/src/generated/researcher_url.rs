@@ -324,21 +324,23 @@ impl FromJson for ResearcherUrl {
 impl ToJson for ResearcherUrl {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (true, &self.put_code) {
+        if let Some(v) = &self.put_code {
             w.key("put-code");
             json::write_raw(w, v);
         }
-        if let (true, Some(v)) = (true, &self.visibility) {
+        if let Some(v) = &self.visibility {
             w.key("visibility");
             json::write_string(w, v);
         }
-        if let (true, Some(v)) = (true, &self.display_index) {
+        if let Some(v) = &self.display_index {
             w.key("display-index");
             json::write_raw(w, v);
         }
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.created_date {
@@ -547,9 +549,11 @@ impl FromJson for ResearcherUrls {
 impl ToJson for ResearcherUrls {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.last_modified_date {

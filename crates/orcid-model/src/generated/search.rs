@@ -141,7 +141,7 @@ impl FromJson for Search {
 impl ToJson for Search {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (true, &self.num_found) {
+        if let Some(v) = &self.num_found {
             w.key("num-found");
             json::write_raw(w, v);
         }

@@ -1175,21 +1175,23 @@ impl FromJson for Work {
 impl ToJson for Work {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (true, &self.put_code) {
+        if let Some(v) = &self.put_code {
             w.key("put-code");
             json::write_raw(w, v);
         }
-        if let (true, Some(v)) = (true, &self.visibility) {
+        if let Some(v) = &self.visibility {
             w.key("visibility");
             json::write_string(w, v);
         }
-        if let (true, Some(v)) = (true, &self.display_index) {
+        if let Some(v) = &self.display_index {
             w.key("display-index");
             json::write_string(w, v);
         }
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.created_date {
@@ -1821,21 +1823,23 @@ impl FromJson for WorkSummary {
 impl ToJson for WorkSummary {
     fn to_json(&self, w: &mut JsonWriter) {
         w.begin_object();
-        if let (true, Some(v)) = (true, &self.put_code) {
+        if let Some(v) = &self.put_code {
             w.key("put-code");
             json::write_raw(w, v);
         }
-        if let (true, Some(v)) = (true, &self.visibility) {
+        if let Some(v) = &self.visibility {
             w.key("visibility");
             json::write_string(w, v);
         }
-        if let (true, Some(v)) = (true, &self.display_index) {
+        if let Some(v) = &self.display_index {
             w.key("display-index");
             json::write_string(w, v);
         }
-        if let (true, Some(v)) = (!w.for_upload() && true, &self.path) {
-            w.key("path");
-            json::write_string(w, v);
+        if !w.for_upload() {
+            if let Some(v) = &self.path {
+                w.key("path");
+                json::write_string(w, v);
+            }
         }
         if !w.for_upload() {
             if let Some(v) = &self.created_date {

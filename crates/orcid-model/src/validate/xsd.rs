@@ -11,7 +11,7 @@ use quick_xml::name::ResolveResult;
 use super::rules::RuleOptions;
 use super::{Diagnostic, Report, Severity};
 use crate::generated::{Document, Ns};
-use crate::xml::{ChildContent, Mode, ReadError, SimpleSchema, StructSchema};
+use crate::xml::{ChildContent, Mode, ReadError, SimpleSchema, StructSchema, resolve_reference};
 
 /// ORCID answers XSD problems with error 9001 and the parser's text.
 const XSD_ERROR: Option<u16> = Some(9001);
@@ -407,21 +407,6 @@ impl<'a> Walker<'a> {
                 _ => {}
             }
         }
-    }
-}
-
-fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Option<char> {
-    match r.resolve_char_ref() {
-        Ok(Some(c)) => Some(c),
-        Ok(None) => match r.as_ref() {
-            b"amp" => Some('&'),
-            b"lt" => Some('<'),
-            b"gt" => Some('>'),
-            b"quot" => Some('"'),
-            b"apos" => Some('\''),
-            _ => None,
-        },
-        Err(_) => None,
     }
 }
 

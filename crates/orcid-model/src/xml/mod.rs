@@ -7,7 +7,7 @@ mod write;
 
 use std::fmt;
 
-pub(crate) use read::attribute_text;
+pub(crate) use read::{attribute_text, resolve_reference};
 pub use read::{Attr, FieldCursor, Reader, Start};
 pub use schema::{
     AttributeSchema, Branch, Child, ChildContent, Facets, Group, Pattern, SimpleSchema, StructSchema, Vocabulary, has_non_space,
@@ -80,7 +80,9 @@ pub trait Element: FromXml + ToXml + crate::json::FromJson + crate::json::ToJson
         if (root.ns, root.local) != (Self::NAME.ns, Self::NAME.local.as_bytes()) {
             return Err(r.error_for(&root, format!("expected a <{}> document, found <{}>", Self::NAME, root.display_name())));
         }
-        read_root(xml, mode)
+        let value = Self::from_xml(&mut r, &root)?;
+        r.finish()?;
+        Ok(value)
     }
 
     /// Writes this value as a whole document.

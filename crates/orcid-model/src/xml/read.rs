@@ -309,23 +309,14 @@ impl<'a> Reader<'a> {
             let piece: Cow<'a, str> = match self.inner.read_event() {
                 Ok(Event::Text(t)) => t.xml10_content().map_err(|e| self.error_at(pos, e.to_string()))?,
                 Ok(Event::CData(c)) => c.xml10_content().map_err(|e| self.error_at(pos, e.to_string()))?,
-                Ok(Event::GeneralRef(r)) => {
-                    let ch = match r.resolve_char_ref() {
-                        Ok(Some(c)) => c,
-                        Ok(None) => match r.as_ref() {
-                            b"amp" => '&',
-                            b"lt" => '<',
-                            b"gt" => '>',
-                            b"quot" => '"',
-                            b"apos" => '\'',
-                            other => {
-                                return Err(self.error_at(pos, format!("unknown entity `&{};`", String::from_utf8_lossy(other))));
-                            }
-                        },
-                        Err(e) => return Err(self.error_at(pos, format!("bad character reference: {e}"))),
-                    };
-                    Cow::Owned(ch.to_string())
-                }
+                Ok(Event::GeneralRef(r)) => match resolve_reference(&r) {
+                    Some(ch) => Cow::Owned(ch.to_string()),
+                    None => {
+                        let name = String::from_utf8_lossy(&r).into_owned();
+                        let what = if name.starts_with('#') { "bad character reference" } else { "unknown entity" };
+                        return Err(self.error_at(pos, format!("{what} `&{name};`")));
+                    }
+                },
                 Ok(Event::Comment(_) | Event::PI(_)) => continue,
                 Ok(Event::End(_)) => {
                     self.namespaces.close();
@@ -447,6 +438,23 @@ impl<'a> Reader<'a> {
 pub struct FieldCursor {
     present: u64,
     last: usize,
+}
+
+/// The character a reference stands for: a character reference or one of XML's five
+/// predefined entities; `None` for anything else.
+pub(crate) fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Option<char> {
+    match r.resolve_char_ref() {
+        Ok(Some(c)) => Some(c),
+        Ok(None) => match r.as_ref() {
+            b"amp" => Some('&'),
+            b"lt" => Some('<'),
+            b"gt" => Some('>'),
+            b"quot" => Some('"'),
+            b"apos" => Some('\''),
+            _ => None,
+        },
+        Err(_) => None,
+    }
 }
 
 /// An attribute's value as a reader sees it: whitespace normalised, references resolved.
