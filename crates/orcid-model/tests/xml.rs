@@ -171,3 +171,48 @@ fn namespaces_are_resolved_by_scope_whatever_the_prefixes() {
     let undeclared = work_xml("", "  <work:title><common:title>T</common:title></work:title>\n  <work:type>book</work:type>\n  <nope:thing/>");
     assert!(Work::from_xml_str(&undeclared, Mode::Strict).unwrap_err().message.starts_with("unexpected element <nope:thing>"));
 }
+
+/// The plain-code tests behind hot patterns answer as the regex does, including the edge
+/// cases of XSD's syntax (Unicode digits, line ends under `.`, group counts).
+#[test]
+fn native_patterns_agree_with_their_regexes() {
+    use orcid_model::generated::common::{NON_EMPTY_STRING_PATTERN, ORCID_PATH_PATTERN, ORCID_URI_PATTERN};
+    let paths = [
+        "0000-0002-1825-0097",
+        "0000-0002-1825-009X",
+        "0000-0002-1825-009x",
+        "0000-0002-1825-00977",
+        "0000-0002-1825-097",
+        "0000-0002-1825",
+        "0000-0002-1825-0097-0001",
+        "0000-0002-1825-0001-000X",
+        "0000-0002-1825-X097",
+        "000a-0002-1825-0097",
+        "0000--002-1825-0097",
+        "0000-0002-1825-0097 ",
+        " 0000-0002-1825-0097",
+        "",
+        "-",
+        "0000-0002-1825-٠٠٩٧",
+        "٠٠٠٠-0002-1825-0097",
+        "0000-0002-1825-009Ⅹ",
+    ];
+    let mut uris: Vec<String> = Vec::new();
+    for host in ["orcid.org", "sandbox.orcid.org", "qa.orcid.org", "orcid.org.evil", "evilorcid.org", "a/orcid.org", "", "localhost/orcid-web", "localhost:8080/a/orcid-web", "localhost\n/orcid-web", "localhost/orcid-webx", "x.localhost/orcid-web", "sandbox.orcid.org\n"] {
+        for path in ["0000-0002-1825-0097", "0000-0002-1825-009X", "0000-0002-1825", "0000-0002-1825-0097/", "", "٠٠٠٠-0002-1825-0097"] {
+            for scheme in ["https://", "http://", "https:/", ""] {
+                uris.push(format!("{scheme}{host}/{path}"));
+            }
+        }
+    }
+    let texts = ["", " ", "\t\n\r ", "a", " a ", "\u{a0}", "\u{2003}", "\n\u{85}", "Māori"];
+    for (pattern, inputs) in [
+        (&ORCID_PATH_PATTERN, paths.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
+        (&ORCID_URI_PATTERN, uris),
+        (&NON_EMPTY_STRING_PATTERN, texts.iter().map(|s| s.to_string()).collect()),
+    ] {
+        for input in inputs {
+            assert_eq!(pattern.is_match(&input), pattern.regex_is_match(&input), "{} on {input:?}", pattern.xsd);
+        }
+    }
+}

@@ -5,8 +5,13 @@
 //! it also treats `&&`, `--` and `~~` as set operators, so `&` and `~` are escaped there.
 
 /// Patterns with an equivalent plain-code test in the runtime: (XSD pattern, function path).
-/// `non-empty-string`'s pattern sits on nearly every text field, so it is worth it.
-pub const NATIVE: &[(&str, &str)] = &[(r"[\s\S]*[^\s\n\r]+[\s\S]*", "crate::xml::has_non_space")];
+/// `non-empty-string`'s pattern sits on nearly every text field and ORCID iDs are in every
+/// contributor, so these are worth it.
+pub const NATIVE: &[(&str, &str)] = &[
+    (r"[\s\S]*[^\s\n\r]+[\s\S]*", "crate::xml::has_non_space"),
+    (r"(\d{4}-){3,}\d{3}[\dX]", "crate::xml::is_orcid_path"),
+    (r"https://([^/]*orcid\.org|localhost.*/orcid-web)/(\d{4}-){3,}\d{3}[\dX]", "crate::xml::is_orcid_uri"),
+];
 
 /// Translates one XSD pattern (the ones ORCID uses: classes, `\d`, `\s`, `\S`, groups, counts).
 pub fn xsd_to_rust_regex(xsd: &str) -> String {

@@ -54,14 +54,16 @@ pub static NON_EMPTY_STRING_PATTERN: Pattern = Pattern::with_native(
     crate::xml::has_non_space,
 );
 /// The pattern `(\d{4}-){3,}\d{3}[\dX]`.
-pub static ORCID_PATH_PATTERN: Pattern = Pattern::new(
+pub static ORCID_PATH_PATTERN: Pattern = Pattern::with_native(
     "(\\d{4}-){3,}\\d{3}[\\dX]",
     "^(?:(\\d{4}-){3,}\\d{3}[\\dX])$",
+    crate::xml::is_orcid_path,
 );
 /// The pattern `https://([^/]*orcid\.org|localhost.*/orcid-web)/(\d{4}-){3,}\d{3}[\dX]`.
-pub static ORCID_URI_PATTERN: Pattern = Pattern::new(
+pub static ORCID_URI_PATTERN: Pattern = Pattern::with_native(
     "https://([^/]*orcid\\.org|localhost.*/orcid-web)/(\\d{4}-){3,}\\d{3}[\\dX]",
     "^(?:https://([^/]*orcid\\.org|localhost.*/orcid-web)/(\\d{4}-){3,}\\d{3}[\\dX])$",
+    crate::xml::is_orcid_uri,
 );
 /// The pattern `[\s\S]*[^\s\n\r]+[\s\S]*`.
 pub static STRING_1000_PATTERN: Pattern = Pattern::with_native(

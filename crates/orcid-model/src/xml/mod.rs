@@ -10,7 +10,7 @@ use std::fmt;
 pub(crate) use read::{attribute_text, resolve_reference};
 pub use read::{Attr, FieldCursor, Reader, Start};
 pub use schema::{
-    AttributeSchema, Branch, Child, ChildContent, Facets, Group, Pattern, SimpleSchema, StructSchema, Vocabulary, has_non_space,
+    AttributeSchema, Branch, Child, ChildContent, Facets, Group, Pattern, SimpleSchema, StructSchema, Vocabulary, has_non_space, is_orcid_path, is_orcid_uri,
 };
 pub use simple::{DatePart, DateTime, SimpleType};
 pub use write::{Layout, QName, Writer};

@@ -78,8 +78,9 @@ pub struct Pattern {
     pub xsd: &'static str,
     /// The same pattern for the `regex` crate, anchored (XSD patterns match whole values).
     pub regex: &'static str,
-    /// The same test in plain code, for patterns on every text field (`non-empty-string`).
-    native: Option<fn(&str) -> bool>,
+    /// The same test in plain code for the patterns on hot fields; it may leave a value
+    /// undecided (`None`, e.g. non-ASCII digits), which the regex then decides.
+    native: Option<fn(&str) -> Option<bool>>,
     compiled: OnceLock<Regex>,
 }
 
@@ -90,22 +91,60 @@ impl Pattern {
     }
 
     /// A pattern with an equivalent test in plain code, which is what runs.
-    pub const fn with_native(xsd: &'static str, regex: &'static str, native: fn(&str) -> bool) -> Pattern {
+    pub const fn with_native(xsd: &'static str, regex: &'static str, native: fn(&str) -> Option<bool>) -> Pattern {
         Pattern { xsd, regex, native: Some(native), compiled: OnceLock::new() }
     }
 
     /// Whether the whole value matches.
     pub fn is_match(&self, text: &str) -> bool {
-        match self.native {
-            Some(native) => native(text),
-            None => self.compiled.get_or_init(|| Regex::new(self.regex).expect("the generator emits valid regexes")).is_match(text),
+        if let Some(answer) = self.native.and_then(|native| native(text)) {
+            return answer;
         }
+        self.regex_is_match(text)
+    }
+
+    /// Whether the whole value matches, by the regex alone.
+    pub fn regex_is_match(&self, text: &str) -> bool {
+        self.compiled.get_or_init(|| Regex::new(self.regex).expect("the generator emits valid regexes")).is_match(text)
     }
 }
 
 /// `[\s\S]*[^\s\n\r]+[\s\S]*`: at least one character that is not XML whitespace.
-pub fn has_non_space(text: &str) -> bool {
-    text.chars().any(|c| !super::is_xml_space(c))
+pub fn has_non_space(text: &str) -> Option<bool> {
+    Some(text.chars().any(|c| !super::is_xml_space(c)))
+}
+
+/// `(\d{4}-){3,}\d{3}[\dX]`, an ORCID iD's path, for ASCII text. XSD's `\d` is any Unicode
+/// decimal digit, so text with other characters is left to the regex.
+pub fn is_orcid_path(text: &str) -> Option<bool> {
+    if !text.is_ascii() {
+        return None;
+    }
+    let b = text.as_bytes();
+    let groups = b.len() / 5;
+    let shape_ok = b.len() % 5 == 4
+        && groups >= 3
+        && b.chunks(5).enumerate().all(|(i, chunk)| match chunk {
+            [digits @ .., b'-'] if i < groups => digits.iter().all(u8::is_ascii_digit),
+            [digits @ .., last] if i == groups => digits.iter().all(u8::is_ascii_digit) && (last.is_ascii_digit() || *last == b'X'),
+            _ => false,
+        });
+    Some(shape_ok)
+}
+
+/// `https://([^/]*orcid\.org|localhost.*/orcid-web)/(\d{4}-){3,}\d{3}[\dX]`, an ORCID iD's
+/// URI, for ASCII text (see [`is_orcid_path`]).
+pub fn is_orcid_uri(text: &str) -> Option<bool> {
+    if !text.is_ascii() {
+        return None;
+    }
+    let Some(rest) = text.strip_prefix("https://") else { return Some(false) };
+    // The path holds no `/`, so the last `/` ends the host part.
+    let Some((host, path)) = rest.rsplit_once('/') else { return Some(false) };
+    // XSD's `.` is any character but a line end.
+    let host_ok = (!host.contains('/') && host.ends_with("orcid.org"))
+        || (host.starts_with("localhost") && host.ends_with("/orcid-web") && !host.contains(['\n', '\r']));
+    Some(host_ok && is_orcid_path(path) == Some(true))
 }
 
 /// The content model of a generated struct: its child elements in schema order.
