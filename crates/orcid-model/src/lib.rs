@@ -36,6 +36,7 @@
 
 mod document;
 pub mod generated;
+pub mod items;
 pub mod json;
 pub mod validate;
 pub mod xml;

@@ -176,8 +176,6 @@ fn put_code(c: &mut Checker, put_code: Option<i64>, root: &str) {
     }
 }
 
-/// ORCID normalises these identifier types, so it finds duplicates among them.
-const NORMALISED: &[&str] = &["doi", "isbn", "issn", "pmid", "pmc", "arxiv", "bibcode", "uri", "handle", "ssrn", "eid", "wosuid", "ark"];
 
 fn external_ids(c: &mut Checker, ids: &ExternalIds, path: &str, is_work: bool) {
     let has_self = ids.external_ids.iter().any(|id| id.external_id_relationship == Some(Relationship::Self_));
@@ -208,7 +206,7 @@ fn external_id(c: &mut Checker, id: &ExternalId, at: &str, is_work: bool, has_se
             "`funded-by` is only for works".into(),
         ),
         // Duplicate works are what integrators meet most: the warning is for works.
-        Some(Relationship::Self_) if is_work && !NORMALISED.contains(&id.external_id_type.as_str()) && id.external_id_type.is_known() => c.warning(
+        Some(Relationship::Self_) if is_work && !crate::items::NORMALISED_TYPES.contains(&id.external_id_type.as_str()) && id.external_id_type.is_known() => c.warning(
             "warn.self-id-not-normalised",
             format!("{at}/external-id-type"),
             format!(

@@ -1,0 +1,595 @@
+//! The member API client: one `Client` per environment and wire format, cheap to clone.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use orcid_model::activities::ActivitiesSummary;
+use orcid_model::bulk::{Bulk, BulkItem};
+use orcid_model::items::{RecordItem, put_code_in_duplicate_message};
+use orcid_model::person::Person;
+use orcid_model::record::Record;
+use orcid_model::summary::RecordSummary;
+use orcid_model::work::Work;
+use orcid_model::{Element, Layout, Mode};
+use reqwest::Method;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, LOCATION};
+use tokio::time::Instant;
+
+use crate::error::{ApiError, Error, ErrorCode};
+use crate::limiter::{Limiter, RateLimit};
+use crate::retry::{RetryPolicy, retry_after};
+use crate::token::AccessToken;
+
+/// Which ORCID to talk to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Api {
+    /// `https://api.orcid.org/v3.0`, OAuth at `https://orcid.org/oauth`.
+    Production,
+    /// `https://api.sandbox.orcid.org/v3.0`, OAuth at `https://sandbox.orcid.org/oauth`.
+    Sandbox,
+    /// Any other server (an emulator, a proxy): its API base, with or without `/v3.0`.
+    /// OAuth is then at `/oauth` on the same origin.
+    Url(String),
+}
+
+impl Api {
+    /// `sandbox`, `production`, or a URL.
+    ///
+    /// ```
+    /// use orcid_client::Api;
+    /// assert_eq!(Api::parse("sandbox").unwrap(), Api::Sandbox);
+    /// assert_eq!(Api::parse("http://127.0.0.1:8080/v3.0/").unwrap().api_base(), "http://127.0.0.1:8080/v3.0");
+    /// assert!(Api::parse("orcid").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Api, Error> {
+        match text {
+            "sandbox" => Ok(Api::Sandbox),
+            "production" => Ok(Api::Production),
+            url => match url::Url::parse(url) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(Api::Url(url.to_string())),
+                _ => Err(Error::Usage(format!("`{text}` is neither `sandbox`, `production` nor an http(s) URL"))),
+            },
+        }
+    }
+
+    /// The API base, ending in `/v3.0`.
+    pub fn api_base(&self) -> String {
+        match self {
+            Api::Production => "https://api.orcid.org/v3.0".into(),
+            Api::Sandbox => "https://api.sandbox.orcid.org/v3.0".into(),
+            Api::Url(url) => format!("{}/v3.0", origin_of(url)),
+        }
+    }
+
+    /// Where the OAuth endpoints are: `{base}/oauth/token` and so on.
+    pub fn oauth_base(&self) -> String {
+        match self {
+            Api::Production => "https://orcid.org".into(),
+            Api::Sandbox => "https://sandbox.orcid.org".into(),
+            Api::Url(url) => origin_of(url),
+        }
+    }
+}
+
+/// A base URL without a trailing `/` or `/v3.0`.
+fn origin_of(url: &str) -> String {
+    let url = url.trim_end_matches('/');
+    url.strip_suffix("/v3.0").unwrap_or(url).to_string()
+}
+
+/// The form of the bodies sent and asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WireFormat {
+    /// `application/vnd.orcid+xml`.
+    #[default]
+    Xml,
+    /// `application/vnd.orcid+json`.
+    Json,
+}
+
+impl WireFormat {
+    /// The media type.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            WireFormat::Xml => "application/vnd.orcid+xml",
+            WireFormat::Json => "application/vnd.orcid+json",
+        }
+    }
+}
+
+/// What a create returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Created {
+    /// The item's put-code: keep it to update or delete the item.
+    pub put_code: i64,
+    /// `true` when a retried request found the item already stored (ORCID answered 409
+    /// duplicate after an earlier attempt whose answer was lost): no second copy was made.
+    pub existing: bool,
+}
+
+/// How to build a [`Client`].
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    api: Api,
+    format: WireFormat,
+    rate_limit: RateLimit,
+    retry: RetryPolicy,
+    timeout: Duration,
+    user_agent: String,
+}
+
+impl ClientBuilder {
+    /// The wire format (default XML).
+    pub fn format(mut self, format: WireFormat) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// The rate limit shared by all clones (default ORCID's 24 a second, burst 40).
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = limit;
+        self
+    }
+
+    /// When to retry (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The time limit of one attempt (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` (default `orcid-client/VERSION`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let http = crate::http_client(self.timeout, &self.user_agent)?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                api_base: self.api.api_base(),
+                format: self.format,
+                limiter: Limiter::new(self.rate_limit),
+                retry: self.retry,
+            }),
+        })
+    }
+}
+
+/// A member API client. Clones share the connection pool and the rate limit.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), orcid_client::Error> {
+/// use orcid_client::{AccessToken, Api, Client, WireFormat};
+/// use orcid_model::work::{Work, WorkTitle};
+/// use orcid_model::vocabulary::WorkType;
+///
+/// let client = Client::builder(Api::Sandbox).format(WireFormat::Json).build()?;
+/// let token = AccessToken::new(std::env::var("ORCID_TOKEN").unwrap_or_default());
+/// let work = Work::new(WorkTitle::new("On ORCID".into()), WorkType::JournalArticle);
+/// let created = client.create(&token, "0000-0002-1825-0097", &work).await?;
+/// println!("put-code {}", created.put_code);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    api_base: String,
+    format: WireFormat,
+    limiter: Limiter,
+    retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("api_base", &self.inner.api_base).field("format", &self.inner.format).finish()
+    }
+}
+
+/// One request as the retry loop sends it.
+struct Call<'a> {
+    method: Method,
+    url: String,
+    token: &'a AccessToken,
+    body: Option<String>,
+    /// Whether to send again after a failure that leaves it unknown whether the server
+    /// acted (timeout, dropped connection, 502/504). Safe for reads, updates and deletes,
+    /// and for creates that ORCID would refuse as duplicates.
+    resend_if_unsure: bool,
+}
+
+/// An answer, with whether an earlier attempt may have been acted on.
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+    body: Vec<u8>,
+    unsure_before: bool,
+}
+
+impl Client {
+    /// A builder for `api`.
+    pub fn builder(api: Api) -> ClientBuilder {
+        ClientBuilder {
+            api,
+            format: WireFormat::Xml,
+            rate_limit: RateLimit::default(),
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(30),
+            user_agent: concat!("orcid-client/", env!("CARGO_PKG_VERSION")).into(),
+        }
+    }
+
+    /// The API base, ending in `/v3.0`.
+    pub fn api_base(&self) -> &str {
+        &self.inner.api_base
+    }
+
+    /// The wire format.
+    pub fn format(&self) -> WireFormat {
+        self.inner.format
+    }
+
+    /// Creates an item (POST `/{orcid}/{section}`); the answer's `Location` gives the put-code.
+    /// The item must not carry a put-code.
+    pub async fn create<T: RecordItem>(&self, token: &AccessToken, orcid: &str, item: &T) -> Result<Created, Error> {
+        let call = Call {
+            method: Method::POST,
+            url: self.url(orcid, T::SECTION),
+            token,
+            body: Some(self.encode_item(item)),
+            resend_if_unsure: !item.self_external_ids().is_empty(),
+        };
+        let answer = self.send(&call).await?;
+        if answer.status == 201 {
+            return Ok(Created { put_code: put_code_from_location(&answer.headers)?, existing: false });
+        }
+        let error = self.api_error(&answer);
+        match duplicate_of_earlier_attempt(&error, answer.unsure_before) {
+            Some(put_code) => Ok(Created { put_code, existing: true }),
+            None => Err(error.into()),
+        }
+    }
+
+    /// Updates an item (PUT `/{orcid}/{section}/{put-code}`) and returns it as stored. The
+    /// body's put-code is set from `put_code` and its visibility left out (ORCID refuses a
+    /// visibility change on update).
+    pub async fn update<T: RecordItem>(&self, token: &AccessToken, orcid: &str, put_code: i64, item: &T) -> Result<T, Error> {
+        let mut item = item.clone();
+        item.set_put_code(Some(put_code));
+        item.set_visibility(None);
+        let call = Call {
+            method: Method::PUT,
+            url: self.url(orcid, &format!("{}/{put_code}", T::SECTION)),
+            token,
+            body: Some(self.encode_item(&item)),
+            resend_if_unsure: true,
+        };
+        let answer = self.expect(&call, 200).await?;
+        self.decode(&answer, T::SECTION)
+    }
+
+    /// Deletes an item (DELETE `/{orcid}/{section}/{put-code}`): `client.delete::<Work>(..)`.
+    pub async fn delete<T: RecordItem>(&self, token: &AccessToken, orcid: &str, put_code: i64) -> Result<(), Error> {
+        let call = Call {
+            method: Method::DELETE,
+            url: self.url(orcid, &format!("{}/{put_code}", T::SECTION)),
+            token,
+            body: None,
+            resend_if_unsure: true,
+        };
+        self.expect(&call, 204).await.map(drop)
+    }
+
+    /// Reads one item (GET `/{orcid}/{section}/{put-code}`): `client.read::<Work>(..)`.
+    pub async fn read<T: RecordItem>(&self, token: &AccessToken, orcid: &str, put_code: i64) -> Result<T, Error> {
+        self.get(token, orcid, &format!("{}/{put_code}", T::SECTION), T::SECTION).await
+    }
+
+    /// Reads a section's summaries (GET `/{orcid}/works`, `/{orcid}/employments` ...):
+    /// `client.read_summaries::<Work>(..)`.
+    pub async fn read_summaries<T: RecordItem>(&self, token: &AccessToken, orcid: &str) -> Result<T::Summaries, Error> {
+        self.get(token, orcid, T::SECTION_LIST, T::SECTION_LIST).await
+    }
+
+    /// Reads the whole record (GET `/{orcid}/record`).
+    pub async fn read_record(&self, token: &AccessToken, orcid: &str) -> Result<Record, Error> {
+        self.get(token, orcid, "record", "record").await
+    }
+
+    /// Reads the person section (GET `/{orcid}/person`).
+    pub async fn read_person(&self, token: &AccessToken, orcid: &str) -> Result<Person, Error> {
+        self.get(token, orcid, "person", "person").await
+    }
+
+    /// Reads the activities' summaries (GET `/{orcid}/activities`).
+    pub async fn read_activities(&self, token: &AccessToken, orcid: &str) -> Result<ActivitiesSummary, Error> {
+        self.get(token, orcid, "activities", "activities").await
+    }
+
+    /// Reads the record summary (GET `/{orcid}/summary`, member API only).
+    pub async fn read_summary(&self, token: &AccessToken, orcid: &str) -> Result<RecordSummary, Error> {
+        self.get(token, orcid, "summary", "summary").await
+    }
+
+    /// Reads works by put-code (GET `/{orcid}/works/{pc,pc,...}`, 100 a request), one result
+    /// per put-code in the order given: the work, or ORCID's error for that put-code.
+    pub async fn read_works(&self, token: &AccessToken, orcid: &str, put_codes: &[i64]) -> Result<Vec<Result<Work, ApiError>>, Error> {
+        let mut results = Vec::with_capacity(put_codes.len());
+        for chunk in put_codes.chunks(100) {
+            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+            let bulk: Bulk = self.get(token, orcid, &format!("works/{}", list.join(",")), "works").await?;
+            // ORCID answers found works first, then one error per missing put-code.
+            let mut found: HashMap<i64, Work> = HashMap::new();
+            let mut errors = Vec::new();
+            for item in bulk.items {
+                match item {
+                    BulkItem::Work(w) => {
+                        if let Some(pc) = w.put_code {
+                            found.insert(pc, w);
+                        }
+                    }
+                    BulkItem::Error(e) => errors.push(ApiError::from_model(&e)),
+                }
+            }
+            let mut errors = errors.into_iter();
+            for pc in chunk {
+                results.push(found.remove(pc).ok_or_else(|| {
+                    errors.next().unwrap_or_else(|| ApiError {
+                        status: 404,
+                        code: Some(ErrorCode::InvalidPutCode),
+                        developer_message: format!("ORCID's answer had neither put-code {pc} nor an error for it"),
+                        user_message: None,
+                        more_info: None,
+                    })
+                }));
+            }
+        }
+        Ok(results)
+    }
+
+    /// Creates works in bulk (POST `/{orcid}/works`, 100 a request), one result per work in
+    /// the order given: its put-code, or ORCID's error for that work.
+    pub async fn create_works(&self, token: &AccessToken, orcid: &str, works: &[Work]) -> Result<Vec<Result<Created, ApiError>>, Error> {
+        let mut results = Vec::with_capacity(works.len());
+        for chunk in works.chunks(100) {
+            let bulk = Bulk {
+                items: chunk
+                    .iter()
+                    .map(|w| {
+                        let mut w = w.clone();
+                        w.set_stored(None, None, None, None);
+                        BulkItem::Work(w)
+                    })
+                    .collect(),
+            };
+            // ORCID refuses works without a `self` identifier, so a resent batch cannot
+            // make copies: each work already stored comes back as a duplicate.
+            let call = Call { method: Method::POST, url: self.url(orcid, "works"), token, body: Some(self.encode(&bulk)), resend_if_unsure: true };
+            let answer = self.expect(&call, 200).await?;
+            let back: Bulk = self.decode(&answer, "bulk")?;
+            if back.items.len() != chunk.len() {
+                return Err(Error::Decode {
+                    what: "the bulk answer".into(),
+                    message: format!("{} entries for {} works sent", back.items.len(), chunk.len()),
+                });
+            }
+            for item in back.items {
+                results.push(match item {
+                    BulkItem::Work(w) => match w.put_code {
+                        Some(put_code) => Ok(Created { put_code, existing: false }),
+                        None => return Err(Error::Decode { what: "the bulk answer".into(), message: "a stored work without a put-code".into() }),
+                    },
+                    BulkItem::Error(e) => {
+                        let error = ApiError::from_model(&e);
+                        match duplicate_of_earlier_attempt(&error, answer.unsure_before) {
+                            Some(put_code) => Ok(Created { put_code, existing: true }),
+                            None => Err(error),
+                        }
+                    }
+                });
+            }
+        }
+        Ok(results)
+    }
+
+    fn url(&self, orcid: &str, rest: &str) -> String {
+        format!("{}/{orcid}/{rest}", self.inner.api_base)
+    }
+
+    /// An item as sent: without what ORCID sets itself (source, dates, path).
+    fn encode_item<T: RecordItem>(&self, item: &T) -> String {
+        let mut item = item.clone();
+        item.set_stored(None, None, None, None);
+        self.encode(&item)
+    }
+
+    fn encode<T: Element>(&self, value: &T) -> String {
+        match self.inner.format {
+            WireFormat::Xml => value.to_xml_string(Layout::Indented),
+            WireFormat::Json => value.to_json_string(true, false),
+        }
+    }
+
+    /// Reads an answer's body as `T`, in the form its `Content-Type` says. Leniently: ORCID
+    /// may add fields this version does not know.
+    fn decode<T: Element>(&self, answer: &Answer, what: &str) -> Result<T, Error> {
+        let json = is_json(&answer.headers);
+        let result = if json {
+            let text = std::str::from_utf8(&answer.body).map_err(|e| Error::Decode { what: format!("the {what} in the answer"), message: e.to_string() })?;
+            T::from_json_str(text, Mode::Lenient)
+        } else {
+            T::from_xml_bytes(&answer.body, Mode::Lenient)
+        };
+        result.map_err(|e| Error::Decode { what: format!("the {what} in the answer ({})", if json { "JSON" } else { "XML" }), message: e.to_string() })
+    }
+
+    async fn get<T: Element>(&self, token: &AccessToken, orcid: &str, rest: &str, what: &str) -> Result<T, Error> {
+        let call = Call { method: Method::GET, url: self.url(orcid, rest), token, body: None, resend_if_unsure: true };
+        let answer = self.expect(&call, 200).await?;
+        self.decode(&answer, what)
+    }
+
+    /// Sends and turns any status but `status` into the error it carries.
+    async fn expect(&self, call: &Call<'_>, status: u16) -> Result<Answer, Error> {
+        let answer = self.send(call).await?;
+        if answer.status == status { Ok(answer) } else { Err(self.api_error(&answer).into()) }
+    }
+
+    /// ORCID's error from an answer's body, or what the status says when there is none.
+    fn api_error(&self, answer: &Answer) -> ApiError {
+        let parsed = if is_json(&answer.headers) {
+            std::str::from_utf8(&answer.body).ok().and_then(|t| orcid_model::error::Error::from_json_str(t, Mode::Lenient).ok())
+        } else {
+            orcid_model::error::Error::from_xml_bytes(&answer.body, Mode::Lenient).ok()
+        };
+        match parsed {
+            Some(e) => ApiError { status: answer.status, ..ApiError::from_model(&e) },
+            None => {
+                let text = String::from_utf8_lossy(&answer.body);
+                let text = text.trim();
+                ApiError {
+                    status: answer.status,
+                    code: None,
+                    developer_message: if text.is_empty() {
+                        format!("HTTP {} with no error body", answer.status)
+                    } else {
+                        text.chars().take(300).collect()
+                    },
+                    user_message: None,
+                    more_info: None,
+                }
+            }
+        }
+    }
+
+    /// The retry loop: waits for the rate limiter, sends, and sends again on 503, 429, 502,
+    /// 504 and connection failures as the policy allows.
+    async fn send(&self, call: &Call<'_>) -> Result<Answer, Error> {
+        let policy = &self.inner.retry;
+        let started = Instant::now();
+        let mut retries = 0u32;
+        let mut unsure_before = false;
+        loop {
+            self.inner.limiter.acquire().await;
+            let outcome = self.attempt(call).await;
+            // (may retry, whether the server may have acted, Retry-After)
+            let (retryable, unsure, after) = match &outcome {
+                Ok(a) => match a.status {
+                    503 | 429 => (true, false, retry_after(&a.headers)),
+                    502 | 504 => (true, true, retry_after(&a.headers)),
+                    _ => (false, false, None),
+                },
+                Err(Attempt::NotSent(_)) => (true, false, None),
+                Err(Attempt::Unsure(_)) => (true, true, None),
+            };
+            let wait = policy.backoff(retries + 1, after);
+            let give_up = !retryable
+                || (unsure && !call.resend_if_unsure)
+                || retries >= policy.max_retries
+                || started.elapsed() + wait > policy.max_elapsed;
+            if give_up {
+                return match outcome {
+                    Ok(mut answer) => {
+                        answer.unsure_before = unsure_before;
+                        Ok(answer)
+                    }
+                    Err(Attempt::NotSent(e)) => Err(Error::Transport(e)),
+                    Err(Attempt::Unsure(e)) if !call.resend_if_unsure => Err(Error::Transport(format!(
+                        "{e}; the server may have stored the item, so it was not sent again: read the section before sending it again"
+                    ))),
+                    Err(Attempt::Unsure(e)) => Err(Error::Transport(e)),
+                };
+            }
+            unsure_before |= unsure;
+            retries += 1;
+            match &outcome {
+                Ok(a) => tracing::warn!(method = %call.method, url = %call.url, status = a.status, retry = retries, wait_ms = wait.as_millis() as u64, "retrying"),
+                Err(Attempt::NotSent(e) | Attempt::Unsure(e)) => {
+                    tracing::warn!(method = %call.method, url = %call.url, error = %e, retry = retries, wait_ms = wait.as_millis() as u64, "retrying")
+                }
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn attempt(&self, call: &Call<'_>) -> Result<Answer, Attempt> {
+        let media = self.inner.format.media_type();
+        let mut request = self
+            .inner
+            .http
+            .request(call.method.clone(), &call.url)
+            .header(AUTHORIZATION, call.token.header_value())
+            .header(ACCEPT, media);
+        if let Some(body) = &call.body {
+            request = request.header(CONTENT_TYPE, media).body(body.clone());
+        }
+        let response = request.send().await.map_err(|e| {
+            let message = transport_message(&e);
+            if e.is_connect() { Attempt::NotSent(message) } else { Attempt::Unsure(message) }
+        })?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(|e| Attempt::Unsure(transport_message(&e)))?.to_vec();
+        tracing::debug!(method = %call.method, url = %call.url, status, bytes = body.len(), "answer");
+        Ok(Answer { status, headers, body, unsure_before: false })
+    }
+}
+
+/// Why an attempt got no answer.
+enum Attempt {
+    /// The request never reached the server (connection refused): safe to send again.
+    NotSent(String),
+    /// The request may have reached the server (timeout, dropped connection).
+    Unsure(String),
+}
+
+/// reqwest's error with its causes (the URL is in it; tokens never are, they travel in a header).
+pub(crate) fn transport_message(e: &reqwest::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("json"))
+}
+
+/// The put-code at the end of a `Location` header.
+fn put_code_from_location(headers: &HeaderMap) -> Result<i64, Error> {
+    let location = headers
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| Error::Decode { what: "the Location header".into(), message: "201 Created came without one".into() })?;
+    location
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .and_then(|last| last.parse().ok())
+        .ok_or_else(|| Error::Decode { what: "the Location header".into(), message: format!("`{location}` does not end in a put-code") })
+}
+
+/// A 409 duplicate met after an attempt that may have been stored is that attempt's item.
+fn duplicate_of_earlier_attempt(error: &ApiError, unsure_before: bool) -> Option<i64> {
+    if !unsure_before || error.code != Some(ErrorCode::Duplicate) {
+        return None;
+    }
+    put_code_in_duplicate_message(&error.developer_message)
+}

@@ -1,0 +1,162 @@
+//! One error type for everything the client does.
+
+use std::fmt;
+
+/// What went wrong talking to ORCID.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// ORCID answered with an error body (or an error status without one).
+    #[error("{0}")]
+    Api(#[from] ApiError),
+    /// An OAuth endpoint refused: `{"error": ..., "error_description": ...}`.
+    #[error("OAuth error (HTTP {status}): {error}{}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    OAuth {
+        /// The HTTP status.
+        status: u16,
+        /// OAuth's error code (`invalid_grant`, `invalid_client`, `invalid_scope` ...).
+        error: String,
+        /// OAuth's `error_description`.
+        description: Option<String>,
+    },
+    /// The request did not get an answer: connection refused or dropped, timeout, TLS.
+    #[error("{0}")]
+    Transport(String),
+    /// An answer came but could not be read.
+    #[error("could not read {what}: {message}")]
+    Decode {
+        /// What was being read (`the work in the answer`, `the Location header` ...).
+        what: String,
+        /// Why it could not be read, with line and column where there are some.
+        message: String,
+    },
+    /// A request that makes no sense to send (more than 100 put-codes in a bulk, a bad base URL ...).
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// ORCID's error code, when ORCID gave one.
+    pub fn orcid_code(&self) -> Option<ErrorCode> {
+        match self {
+            Error::Api(e) => e.code,
+            _ => None,
+        }
+    }
+}
+
+/// An ORCID API error: the HTTP status and ORCID's `error` body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: u16,
+    /// ORCID's error code (`error-code`), when the body had one.
+    pub code: Option<ErrorCode>,
+    /// `developer-message`: what is wrong, for the integrator.
+    pub developer_message: String,
+    /// `user-message`: what to tell the researcher.
+    pub user_message: Option<String>,
+    /// `more-info`: a link to ORCID's documentation.
+    pub more_info: Option<String>,
+}
+
+impl ApiError {
+    /// The error of one `error` element (as in a bulk answer) or body.
+    pub fn from_model(e: &orcid_model::error::Error) -> ApiError {
+        ApiError {
+            status: u16::try_from(e.response_code).unwrap_or(0),
+            code: e.error_code.and_then(|c| u32::try_from(c).ok()).map(ErrorCode::from),
+            developer_message: e.developer_message.clone(),
+            user_message: e.user_message.clone(),
+            more_info: e.more_info.clone(),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ORCID answered HTTP {}", self.status)?;
+        if let Some(code) = self.code {
+            write!(f, " with error {}", code.number())?;
+        }
+        write!(f, ": {}", self.developer_message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+macro_rules! error_codes {
+    ($($name:ident = $n:literal, $doc:literal;)*) => {
+        /// ORCID's error codes (`error-code` in an error body), with a fallback for codes
+        /// this crate does not name.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $(#[doc = $doc] $name,)*
+            /// A code not named here.
+            Other(u32),
+        }
+
+        impl ErrorCode {
+            /// The number ORCID uses.
+            pub fn number(self) -> u32 {
+                match self {
+                    $(ErrorCode::$name => $n,)*
+                    ErrorCode::Other(n) => n,
+                }
+            }
+        }
+
+        impl From<u32> for ErrorCode {
+            fn from(n: u32) -> ErrorCode {
+                match n {
+                    $($n => ErrorCode::$name,)*
+                    n => ErrorCode::Other(n),
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    BadRequest = 9001, "Bad data or bad endpoint (often the XSD parser's text).";
+    InvalidToken = 9002, "Bad or missing token.";
+    WrongScope = 9004, "Scope missing or wrong.";
+    InsufficientScope = 9005, "Scope missing or wrong.";
+    IllegalArgument = 9006, "Illegal argument (a bulk of more than 100 works).";
+    Deprecated = 9007, "The iD was deprecated: the record was merged into another.";
+    NotSource = 9010, "The client is not the item's source.";
+    NotFound = 9011, "Not found.";
+    ScopeNotPermitted = 9015, "Scope missing or wrong.";
+    ResourceNotFound = 9016, "Not found.";
+    InvalidTokenRecord = 9017, "Bad or missing token.";
+    Locked = 9018, "The record is locked.";
+    PutCodeMismatch = 9019, "The put-code in the URL and in the body differ.";
+    ValidationFailed = 9020, "Validation failed.";
+    Duplicate = 9021, "Duplicate external identifier: the same source already has the item.";
+    TitleRequired = 9022, "Title required.";
+    ExternalIdInvalid = 9023, "External identifier missing or invalid.";
+    PutCodeOnCreate = 9024, "A put-code was sent on create.";
+    GroupIdExists = 9025, "The group id exists.";
+    GroupIdInvalid = 9026, "Invalid group id.";
+    PersonPutCodeMissing = 9031, "Put-code missing on a person item update.";
+    InvalidPutCode = 9034, "Invalid put-code.";
+    VisibilityChange = 9035, "Visibility may not change on update.";
+    Unclaimed = 9036, "The record is not claimed.";
+    InvalidEnumeration = 9037, "A value not on ORCID's list.";
+    TooManyPutCodes = 9042, "More than 100 put-codes.";
+    Deactivated = 9044, "The record is deactivated.";
+    DisambiguatedOrganization = 9045, "Disambiguated organization missing or invalid.";
+    OrganizationMissing = 9046, "Organization missing.";
+    InvalidJson = 9047, "Invalid JSON.";
+    WorksCap = 9048, "The record holds 10,000 works.";
+    InvalidDate = 9049, "Invalid date.";
+    EndWithoutStart = 9050, "End date without a start date.";
+    InvalidEnumerationValue = 9051, "A value not on ORCID's list.";
+    InvalidIssn = 9053, "Bad ISSN.";
+    InvalidAmount = 9054, "Bad amount.";
+    EndBeforeStart = 9055, "End date before start date.";
+    ContributorRole = 9058, "Bad contributor role.";
+    CityCountryRequired = 9060, "City and country required.";
+    CountryRequired = 9061, "City or region without a country.";
+    ProfessionalActivityId = 9062, "A professional activity needs an organization id or an external id.";
+}

@@ -1,0 +1,40 @@
+//! A client for ORCID's member API 3.0.
+//!
+//! - [`Client`]: create, update, delete and read record items ([`RecordItem`]s of the model
+//!   crate), read records, bulk-create works and read works by put-code; XML or JSON on the
+//!   wire; a rate limit shared by every clone; retries that never leave two copies.
+//! - [`OAuthClient`]: the authorize URL, code exchange, client credentials, refresh, revoke.
+//! - [`Error`]: ORCID's API errors with their codes, OAuth errors, transport and decoding.
+//!
+//! Tokens and client secrets ([`AccessToken`], [`RefreshToken`], [`ClientSecret`]) never
+//! show in `Debug`, logs or errors.
+//!
+//! [`RecordItem`]: orcid_model::items::RecordItem
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod client;
+mod error;
+mod limiter;
+mod oauth;
+mod retry;
+mod token;
+
+pub use client::{Api, Client, ClientBuilder, Created, WireFormat};
+pub use error::{ApiError, Error, ErrorCode};
+pub use limiter::RateLimit;
+pub use oauth::{OAuthClient, Token, scope};
+pub use retry::RetryPolicy;
+pub use token::{AccessToken, ClientSecret, RefreshToken};
+
+/// The HTTP client under both API and OAuth clients: rustls with the ring provider.
+fn http_client(timeout: std::time::Duration, user_agent: &str) -> Result<reqwest::Client, Error> {
+    // Another part of the program may have chosen a provider already; that one is kept.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .user_agent(user_agent)
+        .build()
+        .map_err(|e| Error::Usage(format!("could not set up HTTP: {}", client::transport_message(&e))))
+}

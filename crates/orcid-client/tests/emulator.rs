@@ -1,0 +1,332 @@
+//! End to end over loopback: the client against the emulator, with every fault it injects.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use orcid_client::{AccessToken, Api, Client, ClientSecret, ErrorCode, OAuthClient, RateLimit, RetryPolicy, WireFormat, scope};
+use orcid_emulator::{ClientConfig, Config, Emulator, Faults};
+use orcid_model::Element;
+use orcid_model::Mode;
+use orcid_model::common::{ExternalId, ExternalIds};
+use orcid_model::items::RecordItem;
+use orcid_model::keyword::Keyword;
+use orcid_model::vocabulary::{ExternalIdType, Relationship, WorkType};
+use orcid_model::work::{Work, WorkTitle};
+
+const ORCID: &str = "0000-0002-1825-0097";
+const CLIENT: &str = "APP-EMULATOR00000001";
+
+fn write_sample(name: &str) -> String {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../schemas/upstream/src/main/resources/record_3.0/samples/write_samples");
+    std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e} (run `cargo xtask schemas fetch` first)"))
+}
+
+fn config() -> Config {
+    let mut config = Config::default();
+    config.clients.push(ClientConfig { id: "APP-OTHER00000000002".into(), secret: "other-secret".into(), name: "Another member".into() });
+    // Tests run many requests; the limit's own test sets it.
+    config.rate_limit = None;
+    config
+}
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy { max_retries: 4, initial_backoff: Duration::from_millis(5), max_backoff: Duration::from_millis(20), max_elapsed: Duration::from_secs(5) }
+}
+
+fn client(emulator: &Emulator, format: WireFormat) -> Client {
+    Client::builder(Api::Url(emulator.url())).format(format).retry(fast_retries()).rate_limit(RateLimit { per_second: 10_000.0, burst: 10_000 }).build().unwrap()
+}
+
+fn token(emulator: &Emulator) -> AccessToken {
+    AccessToken::new(emulator.issue_token(CLIENT, ORCID, "/activities/update /person/update /read-limited"))
+}
+
+fn work(n: usize) -> Work {
+    let mut work = Work::new(WorkTitle::new(format!("Work number {n}")), WorkType::JournalArticle);
+    let mut id = ExternalId::new(ExternalIdType::Doi, format!("10.5555/emulator.{n}"));
+    id.external_id_relationship = Some(Relationship::Self_);
+    work.external_ids = Some(ExternalIds { external_ids: vec![id] });
+    work
+}
+
+#[tokio::test]
+async fn oauth_code_exchange_refresh_revoke_and_client_credentials() {
+    let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
+    let api = Api::Url(emulator.url());
+    let oauth = OAuthClient::new(&api, CLIENT, ClientSecret::new("emulator-secret")).unwrap();
+    let url = oauth.authorize_url(&[scope::ACTIVITIES_UPDATE, scope::READ_LIMITED], "https://example.org/back", Some("s1"));
+    assert!(url.starts_with(&format!("{}/oauth/authorize?client_id={CLIENT}&response_type=code&scope=%2Factivities%2Fupdate+%2Fread-limited", emulator.url())));
+
+    // The researcher approves: the emulator redirects back with a code and the state.
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let answer = http.get(&url).send().await.unwrap();
+    assert_eq!(answer.status(), 302);
+    let back = url::Url::parse(answer.headers()["location"].to_str().unwrap()).unwrap();
+    let query: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
+    assert_eq!(query["state"], "s1");
+
+    let token = oauth.exchange_code(&query["code"], "https://example.org/back").await.unwrap();
+    assert_eq!(token.orcid.as_deref(), Some(ORCID));
+    assert_eq!(token.name.as_deref(), Some("Josiah Carberry"));
+    assert_eq!(token.scope, "/activities/update /read-limited");
+    assert_eq!(token.token_type, "bearer");
+    let debug = format!("{token:?}");
+    assert!(!debug.contains(token.access_token.expose_secret()), "{debug}");
+    assert!(!debug.contains(token.refresh_token.as_ref().unwrap().expose_secret()), "{debug}");
+
+    // A code is good once.
+    let again = oauth.exchange_code(&query["code"], "https://example.org/back").await.unwrap_err();
+    assert!(matches!(&again, orcid_client::Error::OAuth { status: 400, error, .. } if error == "invalid_grant"), "{again:?}");
+
+    let client = client(&emulator, WireFormat::Xml);
+    client.create(&token.access_token, ORCID, &work(1)).await.unwrap();
+
+    // Refresh, revoking the old token, to a narrower scope.
+    let refreshed = oauth.refresh(token.refresh_token.as_ref().unwrap(), true, Some(scope::ACTIVITIES_UPDATE)).await.unwrap();
+    assert_eq!(refreshed.scope, "/activities/update");
+    let old = client.create(&token.access_token, ORCID, &work(2)).await.unwrap_err();
+    assert_eq!(old.orcid_code(), Some(ErrorCode::InvalidTokenRecord), "{old}");
+    client.create(&refreshed.access_token, ORCID, &work(2)).await.unwrap();
+
+    oauth.revoke(&refreshed.access_token).await.unwrap();
+    let revoked = client.create(&refreshed.access_token, ORCID, &work(3)).await.unwrap_err();
+    assert!(matches!(&revoked, orcid_client::Error::Api(e) if e.status == 401), "{revoked:?}");
+
+    let public = oauth.client_credentials(scope::READ_PUBLIC).await.unwrap();
+    assert!(public.orcid.is_none() && public.refresh_token.is_none());
+    let denied = client.create(&public.access_token, ORCID, &work(4)).await.unwrap_err();
+    assert!(matches!(&denied, orcid_client::Error::Api(e) if e.status == 403), "{denied:?}");
+
+    // A wrong secret: OAuth's error, and the secret is nowhere in it.
+    let wrong = OAuthClient::new(&api, CLIENT, ClientSecret::new("not-the-secret")).unwrap();
+    let error = wrong.client_credentials(scope::READ_PUBLIC).await.unwrap_err();
+    assert!(matches!(&error, orcid_client::Error::OAuth { status: 401, error, .. } if error == "invalid_client"), "{error:?}");
+    assert!(!format!("{error} {error:?} {wrong:?}").contains("not-the-secret"));
+}
+
+/// Every writable section, from ORCID's own write samples: create, read back, list, update, delete.
+async fn every_section(format: WireFormat) {
+    let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
+    let client = client(&emulator, format);
+    let token = token(&emulator);
+
+    async fn round<T: RecordItem>(client: &Client, token: &AccessToken, sample: &str) {
+        let mut item = T::from_xml_str(&write_sample(sample), Mode::Strict).unwrap();
+        item.set_put_code(None);
+        let created = client.create(token, ORCID, &item).await.unwrap_or_else(|e| panic!("{sample}: {e}"));
+        assert!(!created.existing);
+        let back: T = client.read(token, ORCID, created.put_code).await.unwrap();
+        assert_eq!(back.put_code(), Some(created.put_code), "{sample}");
+        if T::SECTION == "peer-review" {
+            // Peer reviews are listed in nested groups the emulator does not build (yet).
+            let e = client.read_summaries::<T>(token, ORCID).await.unwrap_err();
+            assert!(e.to_string().contains("the emulator does not list /peer-reviews"), "{e}");
+        } else {
+            let list = client.read_summaries::<T>(token, ORCID).await.unwrap_or_else(|e| panic!("{sample} list: {e}"));
+        let listed = match client.format() {
+            WireFormat::Xml => list.to_xml_string(orcid_model::Layout::Compact),
+            WireFormat::Json => list.to_json_string(false, false),
+        };
+            assert!(listed.contains(&created.put_code.to_string()), "{sample}: put-code {} not in {listed}", created.put_code);
+        }
+        let updated = client.update(token, ORCID, created.put_code, &back).await.unwrap_or_else(|e| panic!("{sample} update: {e}"));
+        assert_eq!(updated.put_code(), Some(created.put_code));
+        client.delete::<T>(token, ORCID, created.put_code).await.unwrap();
+        let gone = client.read::<T>(token, ORCID, created.put_code).await.unwrap_err();
+        assert_eq!(gone.orcid_code(), Some(ErrorCode::ResourceNotFound), "{sample}: {gone}");
+    }
+
+    use orcid_model::*;
+    round::<work::Work>(&client, &token, "work-full-3.0.xml").await;
+    round::<funding::Funding>(&client, &token, "funding-3.0.xml").await;
+    round::<peer_review::PeerReview>(&client, &token, "peer-review-full-3.0.xml").await;
+    round::<research_resource::ResearchResource>(&client, &token, "research-resource-3.0.xml").await;
+    round::<employment::Employment>(&client, &token, "employment-3.0.xml").await;
+    round::<education::Education>(&client, &token, "education-3.0.xml").await;
+    round::<distinction::Distinction>(&client, &token, "distinction-3.0.xml").await;
+    round::<invited_position::InvitedPosition>(&client, &token, "invited-position-3.0.xml").await;
+    round::<membership::Membership>(&client, &token, "membership-3.0.xml").await;
+    round::<qualification::Qualification>(&client, &token, "qualification-3.0.xml").await;
+    round::<service::Service>(&client, &token, "service-3.0.xml").await;
+    round::<other_name::OtherName>(&client, &token, "other-name-3.0.xml").await;
+    round::<keyword::Keyword>(&client, &token, "keyword-3.0.xml").await;
+    round::<researcher_url::ResearcherUrl>(&client, &token, "researcher-url-3.0.xml").await;
+    round::<external_identifier::ExternalIdentifier>(&client, &token, "external-identifier-3.0.xml").await;
+    round::<address::Address>(&client, &token, "address-3.0.xml").await;
+}
+
+#[tokio::test]
+async fn every_section_in_xml() {
+    every_section(WireFormat::Xml).await;
+}
+
+#[tokio::test]
+async fn every_section_in_json() {
+    every_section(WireFormat::Json).await;
+}
+
+#[tokio::test]
+async fn orcid_rules_put_codes_sources_and_duplicates() {
+    let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
+    let client = client(&emulator, WireFormat::Json);
+    let token = token(&emulator);
+    let first = client.create(&token, ORCID, &work(1)).await.unwrap();
+
+    // The same DOI written differently is a duplicate; the error names the stored put-code.
+    let mut same = work(99);
+    same.external_ids.as_mut().unwrap().external_ids[0].external_id_value = "https://doi.org/10.5555/EMULATOR.1".into();
+    let duplicate = client.create(&token, ORCID, &same).await.unwrap_err();
+    let orcid_client::Error::Api(e) = &duplicate else { panic!("{duplicate:?}") };
+    assert_eq!((e.status, e.code), (409, Some(ErrorCode::Duplicate)));
+    assert!(e.developer_message.contains(&format!("put-code {}", first.put_code)), "{}", e.developer_message);
+
+    // A put-code on create: 9024, from the validator's rule.
+    let mut with_code = work(2);
+    with_code.put_code = Some(5);
+    let e = client.create(&token, ORCID, &with_code).await.unwrap_err();
+    assert_eq!(e.orcid_code(), Some(ErrorCode::PutCodeOnCreate), "{e}");
+
+    // A bad enumeration value: 9037 with the validator's message.
+    let mut bad = work(3);
+    bad.kind = WorkType::Unknown("jornal-article".into());
+    let e = client.create(&token, ORCID, &bad).await.unwrap_err();
+    assert_eq!(e.orcid_code(), Some(ErrorCode::InvalidEnumeration), "{e}");
+    assert!(e.to_string().contains("jornal-article"), "{e}");
+
+    // Only the source may change or delete an item: 9010.
+    let other = AccessToken::new(emulator.issue_token("APP-OTHER00000000002", ORCID, "/activities/update /read-limited"));
+    let e = client.update(&other, ORCID, first.put_code, &work(1)).await.unwrap_err();
+    assert_eq!(e.orcid_code(), Some(ErrorCode::NotSource), "{e}");
+    let e = client.delete::<Work>(&other, ORCID, first.put_code).await.unwrap_err();
+    assert_eq!(e.orcid_code(), Some(ErrorCode::NotSource), "{e}");
+    // ... while another source may add the same DOI.
+    client.create(&other, ORCID, &work(1)).await.unwrap();
+
+    // Unknown put-code on update and read: 404 9016.
+    let e = client.update(&token, ORCID, 999_999, &work(1)).await.unwrap_err();
+    assert_eq!(e.orcid_code(), Some(ErrorCode::ResourceNotFound), "{e}");
+
+    // Another researcher's record: refused.
+    let e = client.create(&token, "0000-0001-5109-3700", &work(7)).await.unwrap_err();
+    assert!(matches!(&e, orcid_client::Error::Api(a) if a.status == 404), "{e:?}");
+}
+
+#[tokio::test]
+async fn bulk_create_and_read_by_put_code_keep_input_order() {
+    let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
+    let client = client(&emulator, WireFormat::Xml);
+    let token = token(&emulator);
+    let mut works: Vec<Work> = (0..250).map(work).collect();
+    works[120].external_ids = None; // no `self` id: 9023 for that one only
+    works[200] = work(10); // the same DOI as works[10]: a duplicate within the batches
+    let results = client.create_works(&token, ORCID, &works).await.unwrap();
+    assert_eq!(results.len(), 250);
+    assert_eq!(results[120].as_ref().unwrap_err().code, Some(ErrorCode::ExternalIdInvalid));
+    assert_eq!(results[200].as_ref().unwrap_err().code, Some(ErrorCode::Duplicate));
+    let codes: Vec<i64> = results.iter().filter_map(|r| r.as_ref().ok()).map(|c| c.put_code).collect();
+    assert_eq!(codes.len(), 248);
+    assert!(codes.windows(2).all(|w| w[0] < w[1]), "put-codes in input order");
+    assert_eq!(emulator.count(ORCID, "work"), 248);
+
+    // Read back out of order, with a put-code that is not there.
+    let ask = [codes[5], 1, codes[0], codes[200]];
+    let read = client.read_works(&token, ORCID, &ask).await.unwrap();
+    assert_eq!(read[0].as_ref().unwrap().put_code, Some(codes[5]));
+    assert_eq!(read[1].as_ref().unwrap_err().code, Some(ErrorCode::InvalidPutCode));
+    assert_eq!(read[2].as_ref().unwrap().put_code, Some(codes[0]));
+    assert_eq!(read[3].as_ref().unwrap().put_code, Some(codes[200]));
+    assert_eq!(read[2].as_ref().unwrap().title.title, "Work number 0");
+    // More than 100 are split into requests of 100.
+    assert_eq!(client.read_works(&token, ORCID, &codes).await.unwrap().iter().filter(|r| r.is_ok()).count(), 248);
+}
+
+#[tokio::test]
+async fn retries_through_503s_and_dropped_connections() {
+    let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
+    let client = client(&emulator, WireFormat::Json);
+    let token = token(&emulator);
+    emulator.set_faults(Faults { unavailable: 0.5, drop_connection: 0.25, ..Faults::default() });
+    for n in 0..20 {
+        let created = client.create(&token, ORCID, &work(n)).await.unwrap();
+        client.read::<Work>(&token, ORCID, created.put_code).await.unwrap();
+    }
+    assert_eq!(emulator.count(ORCID, "work"), 20);
+
+    // With every request failing, the client gives up within its bounds.
+    emulator.set_faults(Faults { unavailable: 1.0, ..Faults::default() });
+    let started = std::time::Instant::now();
+    let e = client.read::<Work>(&token, ORCID, 1).await.unwrap_err();
+    assert!(matches!(&e, orcid_client::Error::Api(a) if a.status == 503), "{e:?}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn a_lost_answer_to_a_create_never_makes_two_copies() {
+    let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
+    let client = client(&emulator, WireFormat::Xml);
+    let token = token(&emulator);
+    // Every create is stored and its answer lost: the retry meets 409 and reports the first copy.
+    emulator.set_faults(Faults { lose_created: 1.0, ..Faults::default() });
+    let created = client.create(&token, ORCID, &work(1)).await.unwrap();
+    assert!(created.existing);
+    assert_eq!(emulator.count(ORCID, "work"), 1);
+    let stored = client.read::<Work>(&token, ORCID, created.put_code).await.unwrap();
+    assert_eq!(stored.title.title, "Work number 1");
+
+    // The same for a bulk: every work comes back with its put-code, none twice.
+    let results = client.create_works(&token, ORCID, &(2..12).map(work).collect::<Vec<_>>()).await.unwrap();
+    assert!(results.iter().all(|r| r.as_ref().is_ok_and(|c| c.existing)), "{results:?}");
+    assert_eq!(emulator.count(ORCID, "work"), 11);
+
+    // An item ORCID cannot find duplicates of is not sent again: the error says so.
+    let keyword = Keyword::from_xml_str(&write_sample("keyword-3.0.xml"), Mode::Strict).unwrap();
+    let e = client.create(&token, ORCID, &keyword).await.unwrap_err();
+    assert!(matches!(&e, orcid_client::Error::Transport(m) if m.contains("may have stored the item")), "{e:?}");
+    assert_eq!(emulator.count(ORCID, "keywords"), 1);
+}
+
+#[tokio::test]
+async fn delays_beyond_the_timeout_are_bounded_failures() {
+    let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
+    let token = token(&emulator);
+    emulator.set_faults(Faults { delay: Duration::from_millis(400), ..Faults::default() });
+    let patient = client(&emulator, WireFormat::Xml);
+    let started = std::time::Instant::now();
+    patient.create(&token, ORCID, &work(1)).await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(400));
+
+    let hasty = Client::builder(Api::Url(emulator.url()))
+        .timeout(Duration::from_millis(100))
+        .retry(RetryPolicy { max_retries: 2, ..fast_retries() })
+        .build()
+        .unwrap();
+    let e = hasty.read_summaries::<Work>(&token, ORCID).await.unwrap_err();
+    assert!(matches!(&e, orcid_client::Error::Transport(m) if m.contains("timed out")), "{e:?}");
+}
+
+#[tokio::test]
+async fn the_rate_limit_is_shared_by_clones_and_keeps_the_emulator_from_503() {
+    let mut config = config();
+    config.rate_limit = Some((50.0, 10));
+    let emulator = Emulator::start(config, "127.0.0.1:0").await.unwrap();
+    let token = token(&emulator);
+
+    // Unlimited and without retries, 60 requests at once overflow the queue.
+    let greedy = Client::builder(Api::Url(emulator.url())).retry(RetryPolicy::NONE).rate_limit(RateLimit { per_second: 1e6, burst: 1_000_000 }).build().unwrap();
+    let tasks: Vec<_> = (0..60).map(|_| { let c = greedy.clone(); let t = token.clone(); tokio::spawn(async move { c.read_summaries::<Work>(&t, ORCID).await.is_ok() }) }).collect();
+    let mut ok = 0;
+    for t in tasks {
+        ok += usize::from(t.await.unwrap());
+    }
+    assert!(ok < 60 && emulator.rate_limited() > 0, "{ok} succeeded");
+
+    // Clones of a client limited like the server share one bucket: no 503 at all.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let before = emulator.rate_limited();
+    let polite = Client::builder(Api::Url(emulator.url())).retry(RetryPolicy::NONE).rate_limit(RateLimit { per_second: 50.0, burst: 10 }).build().unwrap();
+    let tasks: Vec<_> = (0..60).map(|_| { let c = polite.clone(); let t = token.clone(); tokio::spawn(async move { c.read_summaries::<Work>(&t, ORCID).await }) }).collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(emulator.rate_limited(), before);
+}

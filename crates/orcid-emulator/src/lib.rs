@@ -1,0 +1,198 @@
+//! A local, in-memory emulator of ORCID's member API 3.0, for tests and offline CI.
+//!
+//! It keeps records in memory and behaves as ORCID does where a client can tell: OAuth
+//! (authorize, token, refresh, revoke), every writable section with `201` and `Location`,
+//! ORCID's put-code rules (9019, 9024, 9031, 9034), source ownership (9010), duplicates by
+//! normalised `self` identifiers (9021), bulk works and reading works by put-code, the
+//! 10,000-works cap, `400` error bodies built from the validator's diagnostics, and the
+//! member API's rate limit (24 a second with a queue of 40; `503` beyond it). Faults can be
+//! injected on purpose: a share of `503`s, delays, dropped connections, and creates whose
+//! answer is lost after the item was stored.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! use orcid_emulator::{Config, Emulator};
+//! let emulator = Emulator::start(Config::default(), "127.0.0.1:0").await?;
+//! println!("member API at {}/v3.0", emulator.url());
+//! # Ok(()) }
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod api;
+mod faults;
+mod oauth;
+mod store;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+pub use faults::Faults;
+
+/// A member API client the emulator knows.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// `APP-...`.
+    pub id: String,
+    /// The client secret.
+    pub secret: String,
+    /// The name ORCID shows as the source of the client's items.
+    pub name: String,
+}
+
+/// A researcher whose record the emulator holds.
+#[derive(Debug, Clone)]
+pub struct UserConfig {
+    /// The ORCID iD (`0000-0002-1825-0097`).
+    pub orcid: String,
+    /// The name given in token answers.
+    pub name: String,
+}
+
+/// What the emulator starts with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The clients that may get tokens.
+    pub clients: Vec<ClientConfig>,
+    /// The records; the first user is the one who "signs in" at `/oauth/authorize` unless
+    /// the request names another with `orcid=`.
+    pub users: Vec<UserConfig>,
+    /// The member API's rate limit, `(requests a second, burst queue)`; `None` for none.
+    pub rate_limit: Option<(f64, u32)>,
+    /// Faults to inject.
+    pub faults: Faults,
+}
+
+impl Default for Config {
+    /// One client (`APP-EMULATOR00000001`, secret `emulator-secret`), one record
+    /// (`0000-0002-1825-0097`, Josiah Carberry), ORCID's rate limit, no faults.
+    fn default() -> Self {
+        Config {
+            clients: vec![ClientConfig { id: "APP-EMULATOR00000001".into(), secret: "emulator-secret".into(), name: "Emulated member".into() }],
+            users: vec![UserConfig { orcid: "0000-0002-1825-0097".into(), name: "Josiah Carberry".into() }],
+            rate_limit: Some((24.0, 40)),
+            faults: Faults::default(),
+        }
+    }
+}
+
+/// A running emulator. Dropping it stops it.
+pub struct Emulator {
+    addr: SocketAddr,
+    state: Arc<store::State>,
+    stop: Arc<Notify>,
+}
+
+impl Emulator {
+    /// Binds `addr` (port 0 for any free port) and serves until dropped.
+    pub async fn start(config: Config, addr: &str) -> std::io::Result<Emulator> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(store::State::new(config, format!("http://{addr}")));
+        let stop = Arc::new(Notify::new());
+        tokio::spawn(serve(listener, state.clone(), stop.clone()));
+        Ok(Emulator { addr, state, stop })
+    }
+
+    /// `http://127.0.0.1:PORT`: the API is under `/v3.0`, OAuth under `/oauth`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Issues a researcher's token directly, as if they had authorized `client_id` with
+    /// `scopes` (space-separated): for tests that do not walk the OAuth dance.
+    pub fn issue_token(&self, client_id: &str, orcid: &str, scopes: &str) -> String {
+        self.state.issue(client_id, Some(orcid), scopes).0
+    }
+
+    /// Replaces the faults being injected.
+    pub fn set_faults(&self, faults: Faults) {
+        self.state.set_faults(faults);
+    }
+
+    /// How many member API requests arrived so far (OAuth not counted).
+    pub fn requests(&self) -> u64 {
+        self.state.requests()
+    }
+
+    /// How many requests answered `503` because of the rate limit so far.
+    pub fn rate_limited(&self) -> u64 {
+        self.state.rate_limited()
+    }
+
+    /// How many put-codes the record holds in `section` (`work`, `employment` ...).
+    pub fn count(&self, orcid: &str, section: &str) -> usize {
+        self.state.count(orcid, section)
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.stop.notify_waiters();
+    }
+}
+
+/// Runs until `stop`; `run_until_stopped` is what `orcid sandbox serve` uses.
+pub async fn run_until_stopped(config: Config, addr: &str, ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+    let listener = TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let state = Arc::new(store::State::new(config, format!("http://{addr}")));
+    ready(addr);
+    serve(listener, state, Arc::new(Notify::new())).await;
+    Ok(())
+}
+
+/// A handle a handler uses to drop its connection without answering.
+#[derive(Clone)]
+pub(crate) struct DropConnection(Arc<Notify>);
+
+impl DropConnection {
+    /// Closes the connection; the handler then never answers.
+    pub(crate) async fn drop_now(&self) -> ! {
+        self.0.notify_one();
+        std::future::pending().await
+    }
+}
+
+/// The accept loop: hyper's HTTP/1 connection per socket, so a handler can drop its
+/// connection (a fault axum's own server has no way to make).
+async fn serve(listener: TcpListener, state: Arc<store::State>, stop: Arc<Notify>) {
+    let app = api::router(state);
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = stop.notified() => return,
+        };
+        let Ok((stream, _)) = accepted else {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        let app = app.clone();
+        tokio::spawn(async move {
+            let kill = Arc::new(Notify::new());
+            let handle = DropConnection(kill.clone());
+            let service = TowerToHyperService::new(app);
+            let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(handle.clone());
+                hyper::service::Service::call(&service, request)
+            });
+            let connection = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                _ = connection => {}
+                _ = kill.notified() => {}
+            }
+        });
+    }
+}

@@ -1,0 +1,154 @@
+//! The emulator's memory: tokens, authorization codes and records.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::faults::{FaultCounter, Faults, RateQueue};
+use crate::{Config, UserConfig};
+
+/// What a token stands for.
+#[derive(Debug, Clone)]
+pub(crate) struct Grant {
+    pub client_id: String,
+    /// The researcher, for a researcher's token; `None` for client credentials.
+    pub orcid: Option<String>,
+    pub scopes: Vec<String>,
+}
+
+impl Grant {
+    pub(crate) fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
+}
+
+/// An authorization code waiting to be exchanged.
+#[derive(Debug, Clone)]
+pub(crate) struct PendingCode {
+    pub client_id: String,
+    pub orcid: String,
+    pub scopes: String,
+    pub redirect_uri: String,
+}
+
+/// One stored item, kept as XML written by the model (typed again when used).
+#[derive(Debug, Clone)]
+pub(crate) struct StoredItem {
+    pub client_id: String,
+    pub xml: String,
+    /// `(type, normalised value)` of each `self` identifier.
+    pub duplicate_keys: Vec<(String, String)>,
+    pub visibility: Option<orcid_model::common::Visibility>,
+}
+
+/// One record: items by section, then put-code.
+#[derive(Debug, Default)]
+pub(crate) struct Record {
+    pub sections: HashMap<&'static str, BTreeMap<i64, StoredItem>>,
+}
+
+pub(crate) struct State {
+    pub config: Config,
+    /// `http://host:port`, for `Location` headers.
+    pub base_url: String,
+    pub tokens: Mutex<HashMap<String, Grant>>,
+    pub refresh_tokens: Mutex<HashMap<String, String>>,
+    pub codes: Mutex<HashMap<String, PendingCode>>,
+    pub records: Mutex<HashMap<String, Record>>,
+    next_put_code: AtomicU64,
+    pub faults: Mutex<Faults>,
+    pub unavailable: FaultCounter,
+    pub dropped: FaultCounter,
+    pub lost: FaultCounter,
+    pub rate: Option<RateQueue>,
+    rate_limited: AtomicU64,
+    requests: AtomicU64,
+}
+
+impl State {
+    pub(crate) fn new(config: Config, base_url: String) -> State {
+        let records = config.users.iter().map(|u| (u.orcid.clone(), Record::default())).collect();
+        State {
+            rate: config.rate_limit.map(|(per_second, burst)| RateQueue::new(per_second, burst)),
+            faults: Mutex::new(config.faults),
+            config,
+            base_url,
+            tokens: Mutex::default(),
+            refresh_tokens: Mutex::default(),
+            codes: Mutex::default(),
+            records: Mutex::new(records),
+            next_put_code: AtomicU64::new(1000),
+            unavailable: FaultCounter::default(),
+            dropped: FaultCounter::default(),
+            lost: FaultCounter::default(),
+            rate_limited: AtomicU64::new(0),
+            requests: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn user(&self, orcid: &str) -> Option<&UserConfig> {
+        self.config.users.iter().find(|u| u.orcid == orcid)
+    }
+
+    pub(crate) fn client_name(&self, client_id: &str) -> String {
+        self.config.clients.iter().find(|c| c.id == client_id).map(|c| c.name.clone()).unwrap_or_default()
+    }
+
+    /// A new access token (and a refresh token for researchers' tokens).
+    pub(crate) fn issue(&self, client_id: &str, orcid: Option<&str>, scopes: &str) -> (String, Option<String>) {
+        let access = random_token();
+        let refresh = orcid.map(|_| random_token());
+        let grant = Grant {
+            client_id: client_id.to_string(),
+            orcid: orcid.map(str::to_string),
+            scopes: scopes.split_whitespace().map(str::to_string).collect(),
+        };
+        lock(&self.tokens).insert(access.clone(), grant);
+        if let Some(refresh) = &refresh {
+            lock(&self.refresh_tokens).insert(refresh.clone(), access.clone());
+        }
+        (access, refresh)
+    }
+
+    pub(crate) fn next_put_code(&self) -> i64 {
+        self.next_put_code.fetch_add(1, Ordering::Relaxed) as i64
+    }
+
+    pub(crate) fn set_faults(&self, faults: Faults) {
+        *lock(&self.faults) = faults;
+    }
+
+    pub(crate) fn faults(&self) -> Faults {
+        *lock(&self.faults)
+    }
+
+    pub(crate) fn note_rate_limited(&self) {
+        self.rate_limited.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn note_request(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn rate_limited(&self) -> u64 {
+        self.rate_limited.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn count(&self, orcid: &str, section: &str) -> usize {
+        lock(&self.records).get(orcid).and_then(|r| r.sections.get(section)).map_or(0, BTreeMap::len)
+    }
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A token in ORCID's shape (a UUID).
+pub(crate) fn random_token() -> String {
+    let hex: String = (0..32).map(|_| char::from_digit(fastrand::u32(0..16), 16).unwrap_or('0')).collect();
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+}
