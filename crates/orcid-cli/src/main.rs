@@ -3,6 +3,8 @@
 //! - `orcid validate [--format text|json] [--kind KIND] PATH...` checks item files before upload.
 //! - `orcid convert --to json|xml [--kind KIND] FILE...` converts ORCID documents between XML and
 //!   ORCID's JSON (or writes them back in the same form).
+//! - `orcid token`, `orcid post|put|delete|get` talk to the member API;
+//!   `orcid sandbox serve` runs a local emulator of it.
 //!
 //! Exit codes: 0 success, 1 a document could not be read or is invalid, 2 usage or I/O error.
 
@@ -13,6 +15,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod api;
 mod input;
 mod validate;
 
@@ -84,6 +87,126 @@ enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Get an access token: client credentials (--scope), or a researcher's from an
+    /// authorization code (--code). The client secret comes from --client-secret-file or
+    /// ORCID_CLIENT_SECRET; the token goes to --out (readable by you only) or standard output.
+    Token {
+        /// `sandbox`, `production`, or a server's base URL.
+        #[arg(long, default_value = "sandbox", value_name = "API")]
+        api: String,
+        /// The member API client id (`APP-...`).
+        #[arg(long, value_name = "ID")]
+        client_id: String,
+        /// A file holding the client secret.
+        #[arg(long, value_name = "FILE")]
+        client_secret_file: Option<PathBuf>,
+        /// Client credentials with this scope (`/read-public`, `/webhook` ...).
+        #[arg(long, value_name = "SCOPE", conflicts_with = "code", required_unless_present = "code")]
+        scope: Option<String>,
+        /// Exchange this authorization code for the researcher's token.
+        #[arg(long, value_name = "CODE", requires = "redirect_uri")]
+        code: Option<String>,
+        /// The redirect URI the code was issued for.
+        #[arg(long, value_name = "URI")]
+        redirect_uri: Option<String>,
+        /// Write the token to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Create an item on a record (POST) and print its put-code. The section comes from the
+    /// document's kind. The item is validated first and refused when invalid.
+    Post {
+        #[command(flatten)]
+        target: api::Target,
+        /// The kind of a JSON file, as in `convert`.
+        #[arg(long, value_name = "KIND")]
+        kind: Option<String>,
+        /// Send without validating first.
+        #[arg(long)]
+        no_validate: bool,
+        /// The item (XML or JSON).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Update an item (PUT) and print it as stored. The body's put-code is set from --put-code.
+    Put {
+        #[command(flatten)]
+        target: api::Target,
+        /// The item's put-code.
+        #[arg(long, value_name = "PUT_CODE")]
+        put_code: i64,
+        /// The kind of a JSON file, as in `convert`.
+        #[arg(long, value_name = "KIND")]
+        kind: Option<String>,
+        /// Send without validating first.
+        #[arg(long)]
+        no_validate: bool,
+        /// The item (XML or JSON).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Delete an item.
+    #[command(after_help = format!("Sections: {}", api::SECTIONS))]
+    Delete {
+        #[command(flatten)]
+        target: api::Target,
+        /// The item's section (`work`, `employment`, `keywords` ...).
+        #[arg(long, value_name = "SECTION")]
+        section: String,
+        /// The item's put-code.
+        #[arg(long, value_name = "PUT_CODE")]
+        put_code: i64,
+    },
+    /// Print one item (--put-code) or a section's summaries, in the wire format.
+    #[command(after_help = format!("Sections: {}", api::SECTIONS))]
+    Get {
+        #[command(flatten)]
+        target: api::Target,
+        /// The section (`work`, `employment`, `keywords` ...).
+        #[arg(long, value_name = "SECTION")]
+        section: String,
+        /// One item's put-code; without it, the section's summaries.
+        #[arg(long, value_name = "PUT_CODE")]
+        put_code: Option<i64>,
+    },
+    /// A local ORCID member API for offline tests.
+    Sandbox {
+        #[command(subcommand)]
+        command: SandboxCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SandboxCommand {
+    /// Serve the emulator on 127.0.0.1 until interrupted. Without --client and --record it
+    /// has client APP-EMULATOR00000001 (secret `emulator-secret`) and record
+    /// 0000-0002-1825-0097. /oauth/authorize signs in the first record and approves at once.
+    Serve {
+        /// The port (0 for any free one).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// A client, as ID:SECRET (repeatable).
+        #[arg(long = "client", value_name = "ID:SECRET")]
+        clients: Vec<String>,
+        /// A record's ORCID iD (repeatable).
+        #[arg(long = "record", value_name = "ORCID")]
+        records: Vec<String>,
+        /// Serve without the member API's rate limit (24 a second, queue of 40).
+        #[arg(long)]
+        no_rate_limit: bool,
+        /// Share of requests answered 503 (0 to 1).
+        #[arg(long, default_value_t = 0.0, value_name = "SHARE")]
+        fail_503: f64,
+        /// Share of requests whose connection is dropped unanswered.
+        #[arg(long, default_value_t = 0.0, value_name = "SHARE")]
+        drop_connections: f64,
+        /// Share of creates stored and then left unanswered (the retry meets 409).
+        #[arg(long, default_value_t = 0.0, value_name = "SHARE")]
+        lose_created: f64,
+        /// Delay before each answer, in milliseconds.
+        #[arg(long, default_value_t = 0, value_name = "MS")]
+        delay_ms: u64,
+    },
 }
 
 /// A document form.
@@ -152,6 +275,63 @@ fn main() -> ExitCode {
             }
             let output = Output { to, layout, for_upload };
             convert(&output, kind.as_deref(), out.as_deref(), mode, &files)
+        }
+        Command::Token { api, client_id, client_secret_file, scope, code, redirect_uri, out } => {
+            let grant = match (&scope, &code, &redirect_uri) {
+                (_, Some(code), Some(redirect_uri)) => api::TokenGrant::Code { code, redirect_uri },
+                (Some(scope), _, _) => api::TokenGrant::ClientCredentials { scope },
+                _ => {
+                    eprintln!("error: give --scope, or --code with --redirect-uri");
+                    return ExitCode::from(Outcome::Usage as u8);
+                }
+            };
+            return api::token(&api, &client_id, client_secret_file.as_deref(), grant, out.as_deref());
+        }
+        Command::Post { target, kind, no_validate, file } => {
+            if let Err(code) = check_kind(kind.as_deref()) {
+                return code;
+            }
+            return api::post(&target, &file, kind.as_deref(), !no_validate);
+        }
+        Command::Put { target, put_code, kind, no_validate, file } => {
+            if let Err(code) = check_kind(kind.as_deref()) {
+                return code;
+            }
+            return api::put(&target, &file, put_code, kind.as_deref(), !no_validate);
+        }
+        Command::Delete { target, section, put_code } => return api::delete(&target, &section, put_code),
+        Command::Get { target, section, put_code } => return api::get(&target, &section, put_code),
+        Command::Sandbox { command: SandboxCommand::Serve { port, clients, records, no_rate_limit, fail_503, drop_connections, lose_created, delay_ms } } => {
+            let mut config = orcid_emulator::Config::default();
+            if !clients.is_empty() {
+                config.clients.clear();
+                for c in &clients {
+                    let Some((id, secret)) = c.split_once(':') else {
+                        eprintln!("error: --client takes ID:SECRET, not {c:?}");
+                        return ExitCode::from(Outcome::Usage as u8);
+                    };
+                    config.clients.push(orcid_emulator::ClientConfig { id: id.into(), secret: secret.into(), name: id.into() });
+                }
+            }
+            if !records.is_empty() {
+                config.users = records.iter().map(|o| orcid_emulator::UserConfig { orcid: o.clone(), name: String::new() }).collect();
+            }
+            if no_rate_limit {
+                config.rate_limit = None;
+            }
+            for share in [fail_503, drop_connections, lose_created] {
+                if !(0.0..=1.0).contains(&share) {
+                    eprintln!("error: a share is between 0 and 1, not {share}");
+                    return ExitCode::from(Outcome::Usage as u8);
+                }
+            }
+            config.faults = orcid_emulator::Faults {
+                unavailable: fail_503,
+                drop_connection: drop_connections,
+                lose_created,
+                delay: std::time::Duration::from_millis(delay_ms),
+            };
+            return api::serve(port, config);
         }
     };
     ExitCode::from(outcome as u8)

@@ -89,7 +89,7 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
         } else {
             1
         });
-        progress.suspend(|| print_file(&result, file_valid, options.format, &mut stdout.lock()));
+        progress.suspend(|| print_file(&result, file_valid, options.format, Stream::Stdout));
         progress.inc(1);
     }
     progress.finish_and_clear();
@@ -167,7 +167,14 @@ fn one_error(code: &'static str, line: usize, column: usize, message: String) ->
     Diagnostic { severity: Severity::Error, code, orcid_code: None, path: String::new(), line, column, message }
 }
 
-fn print_file(result: &FileResult, valid: bool, format: OutputFormat, out: &mut dyn Write) {
+/// Where a file's report goes: standard output for `validate`, standard error before an upload.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+fn print_file(result: &FileResult, valid: bool, format: OutputFormat, to: Stream) {
     match format {
         OutputFormat::Json => {
             let diagnostics: Vec<_> = result
@@ -194,7 +201,10 @@ fn print_file(result: &FileResult, valid: bool, format: OutputFormat, out: &mut 
             if let Some(e) = &result.io_error {
                 object["io_error"] = serde_json::Value::String(e.clone());
             }
-            let _ = writeln!(out, "{object}");
+            let _ = match to {
+                Stream::Stdout => writeln!(std::io::stdout().lock(), "{object}"),
+                Stream::Stderr => writeln!(std::io::stderr().lock(), "{object}"),
+            };
         }
         OutputFormat::Text => {
             if let Some(e) = &result.io_error {
@@ -206,8 +216,10 @@ fn print_file(result: &FileResult, valid: bool, format: OutputFormat, out: &mut 
             }
             let source = std::fs::read_to_string(&result.path).unwrap_or_default();
             let file = SimpleFile::new(result.path.display().to_string(), source.as_str());
-            let color = if std::io::stdout().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
-            let writer = StandardStream::stdout(color);
+            let writer = match to {
+                Stream::Stdout => StandardStream::stdout(if std::io::stdout().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never }),
+                Stream::Stderr => StandardStream::stderr(if std::io::stderr().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never }),
+            };
             let config = Config::default();
             for d in &result.diagnostics {
                 let span = marked_span(&source, byte_offset(&source, d.line, d.column));
@@ -251,4 +263,15 @@ fn byte_offset(source: &str, line: usize, column: usize) -> usize {
     let line_start: usize = source.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
     let rest = &source[line_start.min(source.len())..];
     line_start + rest.char_indices().nth(column.saturating_sub(1)).map_or(rest.len(), |(i, _)| i)
+}
+
+/// Validates one item before it is sent: problems go to standard error as text; `true` when
+/// there are no errors (warnings are shown, not counted).
+pub fn check_before_upload(path: &Path, kind: Option<&str>, update: bool) -> bool {
+    let result = check_file(path, kind, RuleOptions { update, today: today() });
+    let valid = result.io_error.is_none() && result.diagnostics.iter().all(|d| d.severity != Severity::Error);
+    if !result.diagnostics.is_empty() || result.io_error.is_some() {
+        print_file(&result, valid, OutputFormat::Text, Stream::Stderr);
+    }
+    valid
 }

@@ -1,0 +1,153 @@
+//! `orcid token`, `post`, `put`, `get`, `delete` and `sandbox serve`, run as a user runs
+//! them, against the emulator over loopback.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use orcid_emulator::{Config, Emulator};
+
+const ORCID: &str = "0000-0002-1825-0097";
+const CLIENT: &str = "APP-EMULATOR00000001";
+
+fn items() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/items")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The emulator on a runtime of its own, for the life of the test.
+fn emulator() -> (tokio::runtime::Runtime, Emulator) {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let config = Config { rate_limit: None, ..Config::default() };
+    let emulator = runtime.block_on(Emulator::start(config, "127.0.0.1:0")).unwrap();
+    (runtime, emulator)
+}
+
+fn orcid(args: &[&str], token: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_orcid"));
+    command.args(args).current_dir(items()).env_remove("ORCID_TOKEN").env_remove("ORCID_CLIENT_SECRET");
+    if let Some(t) = token {
+        command.env("ORCID_TOKEN", t);
+    }
+    command.output().expect("runs")
+}
+
+#[test]
+fn post_get_put_delete_a_work() {
+    let (_runtime, emulator) = emulator();
+    let token = emulator.issue_token(CLIENT, ORCID, "/activities/update /read-limited");
+    let api = emulator.url();
+    let target = ["--api", api.as_str(), "--orcid", ORCID];
+
+    // work.xml is XML; sent as JSON, converted on the way.
+    let out = orcid(&[&["post", "work.xml", "--format", "json"][..], &target].concat(), Some(&token));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let put_code = text(&out.stdout).trim().to_string();
+    assert!(put_code.parse::<i64>().is_ok(), "{put_code:?}");
+    assert_eq!(emulator.count(ORCID, "work"), 1);
+
+    let out = orcid(&[&["get", "--section", "work", "--put-code", &put_code, "--format", "json"][..], &target].concat(), Some(&token));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["put-code"].as_i64().unwrap().to_string(), put_code);
+    assert_eq!(json["source"]["source-client-id"]["path"], CLIENT);
+
+    // Posting it again: ORCID's duplicate error, exit 1.
+    let out = orcid(&[&["post", "work.xml"][..], &target].concat(), Some(&token));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains(&format!("error 9021: 409 Conflict: You have already added this activity (matched by external identifiers), please see element with put-code {put_code}")), "{}", text(&out.stderr));
+
+    let out = orcid(&[&["put", "work.xml", "--put-code", &put_code][..], &target].concat(), Some(&token));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(&format!("put-code=\"{put_code}\"")), "{}", text(&out.stdout));
+
+    let out = orcid(&[&["get", "--section", "work"][..], &target].concat(), Some(&token));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("<activities:works"), "{}", text(&out.stdout));
+
+    let out = orcid(&[&["delete", "--section", "work", "--put-code", &put_code][..], &target].concat(), Some(&token));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(emulator.count(ORCID, "work"), 0);
+    let out = orcid(&[&["delete", "--section", "work", "--put-code", &put_code][..], &target].concat(), Some(&token));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("HTTP 404 with error 9016"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn post_refuses_invalid_items_and_missing_tokens() {
+    let (_runtime, emulator) = emulator();
+    let token = emulator.issue_token(CLIENT, ORCID, "/activities/update");
+    let api = emulator.url();
+    let out = orcid(&["post", "invalid/work-misordered.xml", "--api", &api, "--orcid", ORCID], Some(&token));
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("error[xsd.order]") && stderr.contains("not sent: fix the errors above"), "{stderr}");
+    assert_eq!(emulator.count(ORCID, "work"), 0);
+
+    // With --no-validate it goes, and the emulator answers with ORCID's error.
+    let bad = std::env::temp_dir().join(format!("orcid-cli-bad-work-{}.xml", std::process::id()));
+    let work = std::fs::read_to_string(items().join("work.xml")).unwrap();
+    assert!(work.contains("<work:type>journal-article</work:type>"));
+    std::fs::write(&bad, work.replace("<work:type>journal-article</work:type>", "<work:type>jornal-article</work:type>")).unwrap();
+    let out = orcid(&["post", bad.to_str().unwrap(), "--no-validate", "--api", &api, "--orcid", ORCID], Some(&token));
+    let _ = std::fs::remove_file(&bad);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("HTTP 400 with error 9037: 400 Bad Request: <work:type>: \"jornal-article\" is not on ORCID's work-type list"), "{}", text(&out.stderr));
+
+    let out = orcid(&["post", "work.xml", "--api", &api, "--orcid", ORCID], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stderr), "error: no token: set ORCID_TOKEN or give --token-file\n");
+
+    let out = orcid(&["get", "--section", "works", "--api", &api, "--orcid", ORCID], Some(&token));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).starts_with("error: works: unknown section `works`; sections: work, funding"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn token_by_client_credentials_to_a_private_file() {
+    let (_runtime, emulator) = emulator();
+    let dir = std::env::temp_dir().join(format!("orcid-cli-token-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let secret = dir.join("secret");
+    std::fs::write(&secret, "emulator-secret\n").unwrap();
+    let out_file = dir.join("token");
+    let out = orcid(
+        &["token", "--api", &emulator.url(), "--client-id", CLIENT, "--client-secret-file", secret.to_str().unwrap(), "--scope", "/read-public", "--out", out_file.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    assert_eq!(text(&out.stderr), format!("token: scope /read-public, written to {}\n", out_file.display()));
+    let token = std::fs::read_to_string(&out_file).unwrap();
+    assert_eq!(token.trim().len(), 36);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&out_file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    std::fs::write(&secret, "wrong").unwrap();
+    let out = orcid(&["token", "--api", &emulator.url(), "--client-id", CLIENT, "--client-secret-file", secret.to_str().unwrap(), "--scope", "/read-public"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stderr), "error: OAuth error (HTTP 401): invalid_client: Bad client credentials\n");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sandbox_serve_says_where_it_listens() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orcid"))
+        .args(["sandbox", "serve", "--port", "0", "--record", "0000-0001-5109-3700"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let second = lines.next().unwrap().unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(first.starts_with("ORCID member API emulator at http://127.0.0.1:") && first.ends_with("/oauth)"), "{first}");
+    assert_eq!(second, "clients: APP-EMULATOR00000001; records: 0000-0001-5109-3700");
+}
