@@ -14,7 +14,10 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use orcid_model::bulk::{Bulk, BulkItem};
-use orcid_model::common::{ClientId, ExternalIds, Source, Visibility};
+use orcid_model::activities::{PeerReviewDuplicates, PeerReviewGroup, PeerReviews};
+use orcid_model::common::{ClientId, ExternalId, ExternalIds, Source, Visibility};
+use orcid_model::peer_review::{PeerReview, PeerReviewSummary};
+use orcid_model::vocabulary::ExternalIdType;
 use orcid_model::generated::Ns;
 use orcid_model::items::{RecordItem, duplicate_key};
 use orcid_model::validate::{RuleOptions, Severity, validate_json_with, validate_xml_with};
@@ -292,16 +295,8 @@ fn duplicate_keys<T: RecordItem>(item: &T) -> Vec<DuplicateKey> {
 }
 
 /// The put-code of the same source's item with a matching `self` identifier, if any.
-fn duplicate_of(ctx: &Ctx<'_>, section: &str, keys: &[DuplicateKey], except: Option<i64>) -> Option<i64> {
-    if keys.is_empty() {
-        return None;
-    }
-    let records = lock(&ctx.state.records);
-    let items = records.get(&ctx.orcid)?.sections.get(section)?;
-    items
-        .iter()
-        .find(|(pc, item)| Some(**pc) != except && item.client_id == ctx.grant.client_id && item.duplicate_keys.iter().any(|k| keys.contains(k)))
-        .map(|(pc, _)| *pc)
+fn duplicate_of(ctx: &Ctx<'_>, section: &'static str, keys: &[DuplicateKey], except: Option<i64>) -> Option<i64> {
+    lock(&ctx.state.records).get(&ctx.orcid)?.duplicate_of(section, &ctx.grant.client_id, keys, except)
 }
 
 fn duplicate_message(put_code: i64) -> String {
@@ -340,8 +335,7 @@ fn store_new<T: RecordItem>(ctx: &Ctx<'_>, mut item: T, also_taken: &[DuplicateK
     }
     let mut records = lock(&ctx.state.records);
     let record = records.entry(ctx.orcid.clone()).or_default();
-    let items = record.sections.entry(T::SECTION).or_default();
-    if T::SECTION == "work" && items.len() >= 10_000 {
+    if T::SECTION == "work" && record.sections.get(T::SECTION).map_or(0, |s| s.len()) >= 10_000 {
         return Err(error_value(409, 9048, "the record already holds 10,000 works".into()));
     }
     let put_code = ctx.state.next_put_code();
@@ -350,7 +344,8 @@ fn store_new<T: RecordItem>(ctx: &Ctx<'_>, mut item: T, also_taken: &[DuplicateK
     // On a claimed record the researcher's default visibility applies, not the client's.
     item.set_visibility(Some(Visibility::Public));
     item.set_stored(Some(source_of(ctx)), Some(stamp.clone()), Some(stamp), Some(format!("/{}/{}/{put_code}", ctx.orcid, T::SECTION)));
-    items.insert(
+    record.insert(
+        T::SECTION,
         put_code,
         StoredItem {
             client_id: ctx.grant.client_id.clone(),
@@ -428,8 +423,8 @@ fn update<T: RecordItem>(ctx: &Ctx<'_>, put_code: i64, body: &[u8]) -> Response 
     item.set_visibility(old.visibility);
     item.set_stored(Some(source_of(ctx)), created, Some(now()), Some(format!("/{}/{}/{put_code}", ctx.orcid, T::SECTION)));
     let entry = StoredItem { client_id: old.client_id, xml: item.to_xml_string(Layout::Compact), duplicate_keys: keys, visibility: old.visibility };
-    if let Some(items) = lock(&ctx.state.records).get_mut(&ctx.orcid).and_then(|r| r.sections.get_mut(T::SECTION)) {
-        items.insert(put_code, entry);
+    if let Some(record) = lock(&ctx.state.records).get_mut(&ctx.orcid) {
+        record.insert(T::SECTION, put_code, entry);
     }
     typed(ctx.answer, StatusCode::OK, &item)
 }
@@ -450,8 +445,8 @@ fn delete<T: RecordItem>(ctx: &Ctx<'_>, put_code: i64) -> Response {
     if old.client_id != ctx.grant.client_id {
         return orcid_error(ctx.answer, 403, 9010, "only the item's source may delete it");
     }
-    if let Some(items) = lock(&ctx.state.records).get_mut(&ctx.orcid).and_then(|r| r.sections.get_mut(T::SECTION)) {
-        items.remove(&put_code);
+    if let Some(record) = lock(&ctx.state.records).get_mut(&ctx.orcid) {
+        record.remove(T::SECTION, put_code);
     }
     StatusCode::NO_CONTENT.into_response()
 }
@@ -485,17 +480,10 @@ fn summary_names(section: &str) -> Option<(&'static str, &'static str)> {
 /// summary's name) and read back leniently as the list type, which keeps just the summary's
 /// fields.
 fn list<T: RecordItem>(ctx: &Ctx<'_>) -> Response {
-    let mut items: Vec<(Vec<DuplicateKey>, T)> = Vec::new();
-    {
-        let records = lock(&ctx.state.records);
-        if let Some(section) = records.get(&ctx.orcid).and_then(|r| r.sections.get(T::SECTION)) {
-            for stored in section.values().filter(|s| sees_all(ctx) || s.visibility == Some(Visibility::Public)) {
-                if let Ok(item) = T::from_xml_str(&stored.xml, Mode::Lenient) {
-                    items.push((stored.duplicate_keys.clone(), item));
-                }
-            }
-        }
+    if T::SECTION == PeerReview::SECTION {
+        return typed(ctx.answer, StatusCode::OK, &peer_reviews(ctx));
     }
+    let items = visible_items::<T>(ctx);
     let list_name = <T::Summaries as Element>::NAME;
     let mut w = Writer::new(Layout::Compact);
     w.start(list_name);
@@ -507,27 +495,9 @@ fn list<T: RecordItem>(ctx: &Ctx<'_>) -> Response {
         let Some((summary, group)) = summary_names(T::SECTION) else {
             return orcid_error(ctx.answer, 501, 9001, format!("the emulator does not list /{}", T::SECTION_LIST));
         };
-        // Items sharing a `self` identifier form one group.
-        let mut groups: Vec<(Vec<DuplicateKey>, Vec<&T>)> = Vec::new();
-        for (keys, item) in &items {
-            match groups.iter_mut().find(|(g, _)| keys.iter().any(|k| g.contains(k))) {
-                Some((g, members)) => {
-                    g.extend(keys.iter().cloned());
-                    members.push(item);
-                }
-                None => groups.push((keys.clone(), vec![item])),
-            }
-        }
-        for (_, members) in &groups {
+        for members in group_by_self_ids(&items) {
             w.start(QName::new(Ns::Activities, group));
-            let mut ids = ExternalIds { external_ids: Vec::new() };
-            let mut seen = HashSet::new();
-            for id in members.iter().flat_map(|m| m.self_external_ids()) {
-                if seen.insert(duplicate_key(id.external_id_type.as_str(), &id.external_id_value)) {
-                    ids.external_ids.push(id.clone());
-                }
-            }
-            ids.to_xml(&mut w, QName::new(Ns::Common, "external-ids"));
+            group_ids(&members).to_xml(&mut w, QName::new(Ns::Common, "external-ids"));
             for member in members {
                 member.to_xml(&mut w, QName::new(T::NAME.ns, summary));
             }
@@ -539,6 +509,99 @@ fn list<T: RecordItem>(ctx: &Ctx<'_>) -> Response {
         Ok(summaries) => typed(ctx.answer, StatusCode::OK, &summaries),
         Err(e) => orcid_error(ctx.answer, 500, 9001, format!("could not build /{}: {e}", T::SECTION_LIST)),
     }
+}
+
+/// The section's items the asker may see, with their duplicate keys.
+fn visible_items<T: RecordItem>(ctx: &Ctx<'_>) -> Vec<(Vec<DuplicateKey>, T)> {
+    let records = lock(&ctx.state.records);
+    let Some(section) = records.get(&ctx.orcid).and_then(|r| r.sections.get(T::SECTION)) else {
+        return Vec::new();
+    };
+    section
+        .values()
+        .filter(|s| sees_all(ctx) || s.visibility == Some(Visibility::Public))
+        .filter_map(|s| T::from_xml_str(&s.xml, Mode::Lenient).ok().map(|item| (s.duplicate_keys.clone(), item)))
+        .collect()
+}
+
+/// Items sharing a `self` identifier, as ORCID groups them.
+fn group_by_self_ids<T>(items: &[(Vec<DuplicateKey>, T)]) -> Vec<Vec<&T>> {
+    let mut groups: Vec<(Vec<DuplicateKey>, Vec<&T>)> = Vec::new();
+    for (keys, item) in items {
+        match groups.iter_mut().find(|(g, _)| keys.iter().any(|k| g.contains(k))) {
+            Some((g, members)) => {
+                g.extend(keys.iter().cloned());
+                members.push(item);
+            }
+            None => groups.push((keys.clone(), vec![item])),
+        }
+    }
+    groups.into_iter().map(|(_, members)| members).collect()
+}
+
+/// A group's identifiers: every member's `self` identifiers, once each.
+fn group_ids<T: RecordItem>(members: &[&T]) -> ExternalIds {
+    let mut ids = ExternalIds { external_ids: Vec::new() };
+    let mut seen = HashSet::new();
+    for id in members.iter().flat_map(|m| m.self_external_ids()) {
+        if seen.insert(duplicate_key(id.external_id_type.as_str(), &id.external_id_value)) {
+            ids.external_ids.push(id.clone());
+        }
+    }
+    ids
+}
+
+/// `/peer-reviews`: grouped by review group id, then by shared `self` identifiers; each
+/// review as its summary (the summary names some fields differently, so it is built here).
+fn peer_reviews(ctx: &Ctx<'_>) -> PeerReviews {
+    let items = visible_items::<PeerReview>(ctx);
+    let mut by_group: Vec<(String, Vec<(Vec<DuplicateKey>, PeerReview)>)> = Vec::new();
+    for (keys, review) in items {
+        match by_group.iter_mut().find(|(g, _)| *g == review.review_group_id) {
+            Some((_, members)) => members.push((keys, review)),
+            None => by_group.push((review.review_group_id.clone(), vec![(keys, review)])),
+        }
+    }
+    let groups = by_group
+        .iter()
+        .map(|(group_id, members)| {
+            let mut id = ExternalId::new(ExternalIdType::Unknown("peer-review".into()), group_id.clone());
+            id.external_id_relationship = None;
+            PeerReviewGroup {
+                last_modified_date: None,
+                external_ids: ExternalIds { external_ids: vec![id] },
+                peer_review_groups: group_by_self_ids(members)
+                    .into_iter()
+                    .map(|duplicates| PeerReviewDuplicates {
+                        last_modified_date: None,
+                        external_ids: group_ids(&duplicates),
+                        peer_review_summaries: duplicates.into_iter().map(summary_of).collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    PeerReviews { path: Some(format!("/{}/peer-reviews", ctx.orcid)), last_modified_date: None, groups }
+}
+
+fn summary_of(r: &PeerReview) -> PeerReviewSummary {
+    let mut s = PeerReviewSummary::new(
+        r.reviewer_role.clone(),
+        r.review_type.clone(),
+        r.review_completion_date.clone(),
+        r.review_group_id.clone(),
+        r.convening_organization.clone(),
+    );
+    s.put_code = r.put_code;
+    s.visibility = r.visibility;
+    s.display_index = r.display_index.clone();
+    s.path = r.path.clone();
+    s.created_date = r.created_date.clone();
+    s.last_modified_date = r.last_modified_date.clone();
+    s.source = r.source.clone();
+    s.external_ids = Some(r.review_identifiers.clone());
+    s.review_url = r.review_url.clone();
+    s
 }
 
 /// GET `/{orcid}/works/{pc,pc,...}`: found works first, then a 9034 error per missing put-code.

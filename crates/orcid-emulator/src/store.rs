@@ -41,10 +41,40 @@ pub(crate) struct StoredItem {
     pub visibility: Option<orcid_model::common::Visibility>,
 }
 
-/// One record: items by section, then put-code.
+/// One record: items by section, then put-code, and the `self` identifiers each source used.
 #[derive(Debug, Default)]
 pub(crate) struct Record {
     pub sections: HashMap<&'static str, BTreeMap<i64, StoredItem>>,
+    /// (section, source client, duplicate key) → put-code.
+    by_self_id: HashMap<(&'static str, String, (String, String)), i64>,
+}
+
+impl Record {
+    /// Stores (or replaces) an item.
+    pub(crate) fn insert(&mut self, section: &'static str, put_code: i64, item: StoredItem) {
+        self.remove(section, put_code);
+        for key in &item.duplicate_keys {
+            self.by_self_id.insert((section, item.client_id.clone(), key.clone()), put_code);
+        }
+        self.sections.entry(section).or_default().insert(put_code, item);
+    }
+
+    /// Removes an item.
+    pub(crate) fn remove(&mut self, section: &'static str, put_code: i64) {
+        if let Some(old) = self.sections.get_mut(section).and_then(|items| items.remove(&put_code)) {
+            for key in old.duplicate_keys {
+                self.by_self_id.remove(&(section, old.client_id.clone(), key));
+            }
+        }
+    }
+
+    /// The put-code of the same source's other item with one of these `self` identifiers.
+    pub(crate) fn duplicate_of(&self, section: &'static str, client_id: &str, keys: &[(String, String)], except: Option<i64>) -> Option<i64> {
+        keys.iter()
+            .filter_map(|k| self.by_self_id.get(&(section, client_id.to_string(), k.clone())))
+            .copied()
+            .find(|pc| Some(*pc) != except)
+    }
 }
 
 pub(crate) struct State {
