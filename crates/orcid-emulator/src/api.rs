@@ -65,6 +65,9 @@ impl Form {
 /// `(type, normalised value)` of a `self` identifier.
 type DuplicateKey = (String, String);
 
+/// An item with the duplicate keys of its `self` identifiers.
+type Keyed<T> = (Vec<DuplicateKey>, T);
+
 /// Marks a bulk answer that stored at least one work (a lost answer then matters).
 #[derive(Clone, Copy)]
 struct StoredSome;
@@ -512,7 +515,7 @@ fn list<T: RecordItem>(ctx: &Ctx<'_>) -> Response {
 }
 
 /// The section's items the asker may see, with their duplicate keys.
-fn visible_items<T: RecordItem>(ctx: &Ctx<'_>) -> Vec<(Vec<DuplicateKey>, T)> {
+fn visible_items<T: RecordItem>(ctx: &Ctx<'_>) -> Vec<Keyed<T>> {
     let records = lock(&ctx.state.records);
     let Some(section) = records.get(&ctx.orcid).and_then(|r| r.sections.get(T::SECTION)) else {
         return Vec::new();
@@ -525,7 +528,7 @@ fn visible_items<T: RecordItem>(ctx: &Ctx<'_>) -> Vec<(Vec<DuplicateKey>, T)> {
 }
 
 /// Items sharing a `self` identifier, as ORCID groups them.
-fn group_by_self_ids<T>(items: &[(Vec<DuplicateKey>, T)]) -> Vec<Vec<&T>> {
+fn group_by_self_ids<T>(items: &[Keyed<T>]) -> Vec<Vec<&T>> {
     let mut groups: Vec<(Vec<DuplicateKey>, Vec<&T>)> = Vec::new();
     for (keys, item) in items {
         match groups.iter_mut().find(|(g, _)| keys.iter().any(|k| g.contains(k))) {
@@ -555,7 +558,7 @@ fn group_ids<T: RecordItem>(members: &[&T]) -> ExternalIds {
 /// review as its summary (the summary names some fields differently, so it is built here).
 fn peer_reviews(ctx: &Ctx<'_>) -> PeerReviews {
     let items = visible_items::<PeerReview>(ctx);
-    let mut by_group: Vec<(String, Vec<(Vec<DuplicateKey>, PeerReview)>)> = Vec::new();
+    let mut by_group: Vec<(String, Vec<Keyed<PeerReview>>)> = Vec::new();
     for (keys, review) in items {
         match by_group.iter_mut().find(|(g, _)| *g == review.review_group_id) {
             Some((_, members)) => members.push((keys, review)),
