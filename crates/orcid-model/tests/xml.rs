@@ -216,3 +216,12 @@ fn native_patterns_agree_with_their_regexes() {
         }
     }
 }
+
+/// Literal line ends in character data read as XML 1.0 says: `\r\n` and a lone `\r` become
+/// `\n` (a `&#13;` reference stays a carriage return, as in `keeps_text_exactly`).
+#[test]
+fn line_ends_are_normalised() {
+    let body = "  <work:title><common:title>one\r\ntwo\rthree\nfour&#13;</common:title></work:title>\r\n  <work:type>book</work:type>";
+    let work = Work::from_xml_str(&work_xml("", body), Mode::Strict).unwrap();
+    assert_eq!(work.title.title, "one\ntwo\nthree\nfour\r");
+}

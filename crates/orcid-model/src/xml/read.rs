@@ -82,7 +82,9 @@ impl Namespaces {
     /// The namespace of a prefix (`None` for an unprefixed element name: the default namespace).
     fn resolve(&self, prefix: Option<&[u8]>) -> Ns {
         let prefix = prefix.unwrap_or(b"");
-        match self.bindings.iter().rev().find(|(p, _)| p.as_slice() == prefix) {
+        // Prefixes are short: comparing bytes in place beats a call to memcmp.
+        let same = |p: &[u8]| p.len() == prefix.len() && p.iter().zip(prefix).all(|(a, b)| a == b);
+        match self.bindings.iter().rev().find(|(p, _)| same(p)) {
             Some((_, ns)) => *ns,
             None if prefix.is_empty() => Ns::None,
             None if prefix == b"xml" => Ns::Xml,
@@ -140,46 +142,35 @@ impl<'a> Reader<'a> {
         self.error_at(self.inner.error_position() as usize, format!("malformed XML: {err}"))
     }
 
-    /// The next event with its byte offset and, for a start tag, its namespace (entering its
-    /// namespace scope).
-    fn next_event(&mut self) -> Result<(usize, Ns, Event<'a>), ReadError> {
-        let pos = self.inner.buffer_position() as usize;
-        match self.inner.read_event() {
-            Ok(event) => {
-                let ns = match &event {
-                    Event::Start(tag) | Event::Empty(tag) => {
-                        self.namespaces.open(tag);
-                        self.namespaces.resolve(tag.name().prefix().as_ref().map(|p| p.as_ref()))
-                    }
-                    _ => Ns::None,
-                };
-                Ok((pos, ns, event))
-            }
-            Err(e) => Err(self.xml_error(e)),
-        }
+    /// Enters a start tag at byte offset `pos`: its namespace declarations come into scope
+    /// and its name is resolved.
+    fn open(&mut self, tag: BytesStart<'a>, empty: bool, pos: usize) -> Start<'a> {
+        self.namespaces.open(&tag);
+        // `tag` borrows the input, so its name can too.
+        let name_len = tag.name().as_ref().len();
+        let full: &'a [u8] = &self.src[pos + 1..pos + 1 + name_len];
+        let (prefix, local) = match full.iter().position(|&b| b == b':') {
+            Some(colon) => (Some(&full[..colon]), &full[colon + 1..]),
+            None => (None, full),
+        };
+        let ns = self.namespaces.resolve(prefix);
+        Start { ns, local, tag, empty, pos }
     }
 
     /// Reads up to the root element (skipping the prolog, comments and whitespace).
     pub fn root(&mut self) -> Result<Start<'a>, ReadError> {
         loop {
-            let (pos, ns, event) = self.next_event()?;
+            let pos = self.inner.buffer_position() as usize;
+            let event = self.inner.read_event().map_err(|e| self.xml_error(e))?;
             match event {
-                Event::Start(tag) => return Ok(self.start(ns, tag, false, pos)),
-                Event::Empty(tag) => return Ok(self.start(ns, tag, true, pos)),
+                Event::Start(tag) => return Ok(self.open(tag, false, pos)),
+                Event::Empty(tag) => return Ok(self.open(tag, true, pos)),
                 Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
                 Event::Text(t) if t.iter().all(u8::is_ascii_whitespace) => {}
                 Event::Eof => return Err(self.error_here("the document has no root element")),
                 _ => return Err(self.error_at(pos, "text before the root element")),
             }
         }
-    }
-
-    fn start(&self, ns: Ns, tag: BytesStart<'a>, empty: bool, pos: usize) -> Start<'a> {
-        // `tag` borrows the input, so its local name can too.
-        let name_len = tag.name().as_ref().len();
-        let local_start = tag.name().prefix().map_or(0, |p| p.as_ref().len() + 1);
-        let full: &'a [u8] = &self.src[pos + 1..pos + 1 + name_len];
-        Start { ns, local: &full[local_start..], tag, empty, pos }
     }
 
     /// After the root: only comments, processing instructions and whitespace may follow.
@@ -274,10 +265,11 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         loop {
-            let (pos, ns, event) = self.next_event()?;
+            let pos = self.inner.buffer_position() as usize;
+            let event = self.inner.read_event().map_err(|e| self.xml_error(e))?;
             match event {
-                Event::Start(tag) => return Ok(Some(self.start(ns, tag, false, pos))),
-                Event::Empty(tag) => return Ok(Some(self.start(ns, tag, true, pos))),
+                Event::Start(tag) => return Ok(Some(self.open(tag, false, pos))),
+                Event::Empty(tag) => return Ok(Some(self.open(tag, true, pos))),
                 Event::End(_) => {
                     self.namespaces.close();
                     return Ok(None);
@@ -307,7 +299,7 @@ impl<'a> Reader<'a> {
         loop {
             let pos = self.inner.buffer_position() as usize;
             let piece: Cow<'a, str> = match self.inner.read_event() {
-                Ok(Event::Text(t)) => t.xml10_content().map_err(|e| self.error_at(pos, e.to_string()))?,
+                Ok(Event::Text(t)) => text_content(t.into_inner()).map_err(|e| self.error_at(pos, e))?,
                 Ok(Event::CData(c)) => c.xml10_content().map_err(|e| self.error_at(pos, e.to_string()))?,
                 Ok(Event::GeneralRef(r)) => match resolve_reference(&r) {
                     Some(ch) => Cow::Owned(ch.to_string()),
@@ -455,6 +447,18 @@ pub(crate) fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Option<c
         },
         Err(_) => None,
     }
+}
+
+/// Character data as XML 1.0 reads it: UTF-8, line ends (`\r\n`, `\r`) as `\n`.
+fn text_content(raw: Cow<'_, [u8]>) -> Result<Cow<'_, str>, String> {
+    let text: Cow<'_, str> = match raw {
+        Cow::Borrowed(b) => Cow::Borrowed(std::str::from_utf8(b).map_err(|e| format!("not UTF-8: {e}"))?),
+        Cow::Owned(b) => Cow::Owned(String::from_utf8(b).map_err(|e| format!("not UTF-8: {e}"))?),
+    };
+    if !text.as_bytes().contains(&b'\r') {
+        return Ok(text);
+    }
+    Ok(Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n")))
 }
 
 /// An attribute's value as a reader sees it: whitespace normalised, references resolved.
