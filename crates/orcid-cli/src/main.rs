@@ -19,6 +19,9 @@ mod api;
 mod input;
 mod validate;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use input::read_document;
 use orcid_model::{Document, Layout, Mode};

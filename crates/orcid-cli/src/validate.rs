@@ -1,5 +1,6 @@
 //! `orcid validate`: check item files before upload.
 
+use std::io::Read;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -50,18 +51,17 @@ struct FileResult {
 }
 
 /// Runs validation over files and folders; returns the exit code (0, 1 or 2).
+///
+/// Folders are walked as the files are checked, so memory does not grow with their number
+/// (beyond the names of one folder, sorted for a stable order).
 pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
-    let mut files = Vec::new();
-    let mut exit = 0u8;
-    for path in paths {
-        if let Err(e) = collect(path, &mut files) {
-            eprintln!("error: {}: {e}", path.display());
-            exit = 2;
+    // A progress bar on a terminal for long runs (the files are counted first); none in pipes.
+    let progress = if std::io::stderr().is_terminal() {
+        let mut total = 0u64;
+        for path in paths {
+            let _ = walk(path, &mut |_| total += 1);
         }
-    }
-    // A progress bar on a terminal for long runs; none in pipes.
-    let progress = if std::io::stderr().is_terminal() && files.len() > 20 {
-        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        let bar = if total > 20 { indicatif::ProgressBar::new(total) } else { indicatif::ProgressBar::hidden() };
         if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files, {eta} left") {
             bar.set_style(style);
         }
@@ -69,13 +69,15 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let (mut valid, mut errors, mut warnings) = (0usize, 0usize, 0usize);
-    let stdout = std::io::stdout();
+    let mut exit = 0u8;
+    let (mut files, mut valid, mut errors, mut warnings) = (0usize, 0usize, 0usize, 0usize);
     let rules = RuleOptions { update: options.update, today: today() };
-    for file in &files {
-        let result = check_file(file, options.kind, rules);
+    let mut buffer = Vec::new();
+    let mut check = |file: &Path| {
+        let result = check_file(file, options.kind, rules, &mut buffer);
         let file_errors = result.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
         let file_warnings = result.diagnostics.len() - file_errors;
+        files += 1;
         errors += file_errors;
         warnings += file_warnings;
         let file_valid = result.io_error.is_none() && file_errors == 0 && !(options.deny_warnings && file_warnings > 0);
@@ -91,64 +93,87 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
         });
         progress.suspend(|| print_file(&result, file_valid, options.format, Stream::Stdout));
         progress.inc(1);
+    };
+    let mut walk_failed = false;
+    for path in paths {
+        if let Err(e) = walk(path, &mut check) {
+            progress.suspend(|| eprintln!("error: {}: {e}", path.display()));
+            walk_failed = true;
+        }
+    }
+    if walk_failed {
+        exit = 2;
     }
     progress.finish_and_clear();
-    let mut out = stdout.lock();
+    let mut out = std::io::stdout().lock();
     let _ = match options.format {
         OutputFormat::Text => writeln!(
             out,
             "{}: {valid} valid, {} invalid; {}, {}",
-            plural(files.len(), "file"),
-            files.len() - valid,
+            plural(files, "file"),
+            files - valid,
             plural(errors, "error"),
             plural(warnings, "warning"),
         ),
         OutputFormat::Json => writeln!(
             out,
             "{}",
-            serde_json::json!({"summary": {"files": files.len(), "valid": valid, "invalid": files.len() - valid, "errors": errors, "warnings": warnings}})
+            serde_json::json!({"summary": {"files": files, "valid": valid, "invalid": files - valid, "errors": errors, "warnings": warnings}})
         ),
     };
     exit
 }
 
-/// Files under a path: the path itself, or the `.xml` and `.json` files below a folder, sorted.
-fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// Visits the files under a path: the path itself, or the `.xml` and `.json` files below a
+/// folder, in name order.
+fn walk(path: &Path, visit: &mut dyn FnMut(&Path)) -> std::io::Result<()> {
     if !path.is_dir() {
         std::fs::metadata(path)?;
-        out.push(path.to_path_buf());
+        visit(path);
         return Ok(());
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    // The entry's type comes with the listing; only symbolic links need a look at their target.
+    let mut entries: Vec<(PathBuf, bool)> = std::fs::read_dir(path)?
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            let path = e.path();
+            let is_dir = match e.file_type() {
+                Ok(t) if t.is_symlink() => path.is_dir(),
+                Ok(t) => t.is_dir(),
+                Err(_) => false,
+            };
+            (path, is_dir)
+        })
+        .collect();
     entries.sort();
-    for entry in entries {
-        if entry.is_dir() {
-            collect(&entry, out)?;
+    for (entry, is_dir) in entries {
+        if is_dir {
+            walk(&entry, visit)?;
         } else if entry.extension().is_some_and(|e| e == "xml" || e == "json") {
-            out.push(entry);
+            visit(&entry);
         }
     }
     Ok(())
 }
 
-fn check_file(path: &Path, kind: Option<&str>, rules: RuleOptions) -> FileResult {
+/// Checks one file, read into `buffer` (reused from file to file).
+fn check_file(path: &Path, kind: Option<&str>, rules: RuleOptions, buffer: &mut Vec<u8>) -> FileResult {
     let mut result = FileResult { path: path.to_path_buf(), kind: None, diagnostics: Vec::new(), io_error: None };
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            result.io_error = Some(e.to_string());
-            return result;
-        }
-    };
-    match form_of(&bytes) {
+    buffer.clear();
+    if let Err(e) = std::fs::File::open(path).and_then(|mut f| f.read_to_end(buffer)) {
+        result.io_error = Some(e.to_string());
+        return result;
+    }
+    let bytes = &buffer[..];
+    match form_of(bytes) {
         Some(Form::Xml) => {
-            let report = validate_xml_with(&bytes, rules);
+            let report = validate_xml_with(bytes, rules);
             result.kind = report.kind;
             result.diagnostics = report.diagnostics;
         }
-        Some(Form::Json) => match json_kind(&bytes, kind, path) {
+        Some(Form::Json) => match json_kind(bytes, kind, path) {
             Ok((kind, source)) => {
-                let report = validate_json_with(&bytes, kind, rules);
+                let report = validate_json_with(bytes, kind, rules);
                 result.kind = Some(kind);
                 result.diagnostics = report.diagnostics;
                 // Say how the kind was told when the document does not fit it.
@@ -268,7 +293,7 @@ fn byte_offset(source: &str, line: usize, column: usize) -> usize {
 /// Validates one item before it is sent: problems go to standard error as text; `true` when
 /// there are no errors (warnings are shown, not counted).
 pub fn check_before_upload(path: &Path, kind: Option<&str>, update: bool) -> bool {
-    let result = check_file(path, kind, RuleOptions { update, today: today() });
+    let result = check_file(path, kind, RuleOptions { update, today: today() }, &mut Vec::new());
     let valid = result.io_error.is_none() && result.diagnostics.iter().all(|d| d.severity != Severity::Error);
     if !result.diagnostics.is_empty() || result.io_error.is_some() {
         print_file(&result, valid, OutputFormat::Text, Stream::Stderr);

@@ -149,3 +149,14 @@ fn rule_findings_point_at_the_line() {
     let d = report.diagnostics.iter().find(|d| d.code == "orcid.date").unwrap();
     assert_eq!((d.line, d.column), (21, 3));
 }
+
+#[test]
+fn orcid_check_digits() {
+    use orcid_model::validate::orcid_checksum_ok;
+    for good in ["0000-0002-1825-0097", "0000-0001-5109-3700", "0000-0002-1694-233X", "0000-0002-1694-233x", "0000000218250097"] {
+        assert!(orcid_checksum_ok(good), "{good}");
+    }
+    for bad in ["0000-0002-1825-0098", "0000-0002-1825-009", "0000-0002-1825-00970", "000a-0002-1825-0097", "0000-0002-1825-009Y", "", "X000-0002-1825-0097"] {
+        assert!(!orcid_checksum_ok(bad), "{bad}");
+    }
+}

@@ -159,7 +159,7 @@ fn work(c: &mut Checker, w: &crate::work::Work, root: &str) {
     if let Some(contributors) = &w.contributors {
         for (i, contributor) in contributors.contributors.iter().enumerate() {
             if let Some(id) = &contributor.contributor_orcid {
-                orcid_id(c, id, &format!("{root}/contributors/contributor[{}]/contributor-orcid", i + 1));
+                orcid_id(c, id, &|| format!("{root}/contributors/contributor[{}]/contributor-orcid", i + 1));
             }
         }
     }
@@ -252,30 +252,39 @@ fn max_chars(c: &mut Checker, value: &str, max: usize, at: &str, what: &str) {
     }
 }
 
-fn orcid_id(c: &mut Checker, id: &crate::common::OrcidId, at: &str) {
+/// `at` makes the path only when there is something to report (works have many contributors).
+fn orcid_id(c: &mut Checker, id: &crate::common::OrcidId, at: &dyn Fn() -> String) {
     let path = id.path.as_deref().or_else(|| id.uri.as_deref().and_then(|u| u.rsplit('/').next()));
     if let Some(uri) = &id.uri {
         let host_ok = uri.starts_with("https://orcid.org/") || uri.starts_with("https://sandbox.orcid.org/");
         if !host_ok {
-            c.error("orcid.orcid-uri", 9001, format!("{at}/uri"), format!("an ORCID iD URI is https://orcid.org/<iD> (or sandbox.orcid.org), found {uri:?}"));
+            c.error("orcid.orcid-uri", 9001, format!("{}/uri", at()), format!("an ORCID iD URI is https://orcid.org/<iD> (or sandbox.orcid.org), found {uri:?}"));
         }
     }
     if let Some(p) = path
         && !orcid_checksum_ok(p) {
-            c.warning("warn.orcid-checksum", at.into(), format!("{p} is not a valid ORCID iD: its check digit is wrong"));
+            c.warning("warn.orcid-checksum", at(), format!("{p} is not a valid ORCID iD: its check digit is wrong"));
         }
 }
 
 /// ISO 7064 mod 11-2 over the 15 digits; the last character is the check digit (or X).
 pub fn orcid_checksum_ok(id: &str) -> bool {
-    let chars: Vec<char> = id.chars().filter(|c| *c != '-').collect();
-    if chars.len() != 16 || !chars[..15].iter().all(char::is_ascii_digit) {
-        return false;
+    let mut total = 0u32;
+    let mut count = 0usize;
+    let mut last = 0u8;
+    for b in id.bytes().filter(|b| *b != b'-') {
+        if count < 15 {
+            if !b.is_ascii_digit() {
+                return false;
+            }
+            total = (total + u32::from(b - b'0')) * 2;
+        }
+        last = b;
+        count += 1;
     }
-    let total = chars[..15].iter().fold(0u32, |t, c| (t + c.to_digit(10).unwrap_or(0)) * 2);
     let check = (12 - total % 11) % 11;
-    let expected = if check == 10 { 'X' } else { char::from_digit(check, 10).unwrap_or('?') };
-    chars[15].to_ascii_uppercase() == expected
+    let expected = if check == 10 { b'X' } else { b'0' + check as u8 };
+    count == 16 && last.to_ascii_uppercase() == expected
 }
 
 fn days_in_month(year: u16, month: u16) -> u16 {
