@@ -133,20 +133,21 @@ fn walk(path: &Path, visit: &mut dyn FnMut(&Path)) -> std::io::Result<()> {
         return Ok(());
     }
     // The entry's type comes with the listing; only symbolic links need a look at their target.
-    let mut entries: Vec<(PathBuf, bool)> = std::fs::read_dir(path)?
+    let mut entries: Vec<(std::ffi::OsString, bool)> = std::fs::read_dir(path)?
         .filter_map(|e| e.ok())
         .map(|e| {
-            let path = e.path();
             let is_dir = match e.file_type() {
-                Ok(t) if t.is_symlink() => path.is_dir(),
+                Ok(t) if t.is_symlink() => e.path().is_dir(),
                 Ok(t) => t.is_dir(),
                 Err(_) => false,
             };
-            (path, is_dir)
+            (e.file_name(), is_dir)
         })
         .collect();
+    // Names in one folder: comparing them is cheaper than comparing whole paths.
     entries.sort();
-    for (entry, is_dir) in entries {
+    for (name, is_dir) in entries {
+        let entry = path.join(name);
         if is_dir {
             walk(&entry, visit)?;
         } else if entry.extension().is_some_and(|e| e == "xml" || e == "json") {

@@ -48,18 +48,22 @@ pub struct Attr<'s> {
 #[derive(Default)]
 struct Namespaces {
     bindings: Vec<(Vec<u8>, Ns)>,
-    /// Per open element: how many bindings were in scope before it.
-    scopes: Vec<usize>,
+    /// How many elements are open.
+    depth: usize,
+    /// Per open element that declared namespaces: (its depth, bindings in scope before it).
+    /// Documents declare namespaces on a few elements only, so most elements cost nothing here.
+    scopes: Vec<(usize, usize)>,
 }
 
 impl Namespaces {
     /// Enters an element: its `xmlns` declarations come into scope.
     fn open(&mut self, tag: &BytesStart<'_>) {
-        self.scopes.push(self.bindings.len());
+        self.depth += 1;
         let raw = tag.attributes_raw();
         if !raw.windows(5).any(|w| w == b"xmlns") {
             return;
         }
+        self.scopes.push((self.depth, self.bindings.len()));
         for attr in tag.attributes().with_checks(false).flatten() {
             let key = attr.key.as_ref();
             let prefix: &[u8] = match key.strip_prefix(b"xmlns") {
@@ -74,9 +78,13 @@ impl Namespaces {
 
     /// Leaves the innermost element.
     fn close(&mut self) {
-        if let Some(len) = self.scopes.pop() {
+        if let Some(&(depth, len)) = self.scopes.last()
+            && depth == self.depth
+        {
+            self.scopes.pop();
             self.bindings.truncate(len);
         }
+        self.depth = self.depth.saturating_sub(1);
     }
 
     /// The namespace of a prefix (`None` for an unprefixed element name: the default namespace).
@@ -98,6 +106,11 @@ pub struct Reader<'a> {
     inner: quick_xml::Reader<&'a [u8]>,
     namespaces: Namespaces,
     src: &'a [u8],
+    /// The whole input as text when it is all UTF-8 (checked once): text pieces are then
+    /// sliced from it instead of being checked one by one.
+    src_text: Option<&'a str>,
+    /// Whether the input has a carriage return anywhere (else no line end needs normalising).
+    has_cr: bool,
     mode: Mode,
     /// Whether a value was read that is not on ORCID's list for its field.
     unlisted: std::cell::Cell<bool>,
@@ -111,7 +124,9 @@ impl<'a> Reader<'a> {
         config.trim_text(false);
         config.expand_empty_elements = false;
         config.check_end_names = true;
-        Reader { inner, namespaces: Namespaces::default(), src, mode, unlisted: std::cell::Cell::new(false) }
+        let src_text = std::str::from_utf8(src).ok();
+        let has_cr = memchr::memchr(b'\r', src).is_some();
+        Reader { inner, namespaces: Namespaces::default(), src, src_text, has_cr, mode, unlisted: std::cell::Cell::new(false) }
     }
 
     /// The reading mode.
@@ -191,7 +206,9 @@ impl<'a> Reader<'a> {
     pub fn attributes<'s>(&'s self, start: &'s Start<'a>) -> impl Iterator<Item = Result<Attr<'s>, ReadError>> + 's {
         let mut attributes = start.tag.attributes();
         attributes.with_checks(true);
-        attributes.filter_map(move |attr| {
+        // Most elements have no attributes: then quick-xml's parser need not start at all.
+        let any = !start.tag.attributes_raw().iter().all(u8::is_ascii_whitespace);
+        attributes.take(if any { usize::MAX } else { 0 }).filter_map(move |attr| {
             let attr = match attr {
                 Ok(a) => a,
                 Err(e) => return Some(Err(self.error_at(start.pos, format!("malformed attribute: {e}")))),
@@ -299,7 +316,11 @@ impl<'a> Reader<'a> {
         loop {
             let pos = self.inner.buffer_position() as usize;
             let piece: Cow<'a, str> = match self.inner.read_event() {
-                Ok(Event::Text(t)) => text_content(t.into_inner()).map_err(|e| self.error_at(pos, e))?,
+                Ok(Event::Text(t)) => match self.slice_of(&t, pos) {
+                    Some(text) if !self.has_cr => Cow::Borrowed(text),
+                    Some(text) => normalize_eols(Cow::Borrowed(text)),
+                    None => text_content(t.into_inner()).map_err(|e| self.error_at(pos, e))?,
+                },
                 Ok(Event::CData(c)) => c.xml10_content().map_err(|e| self.error_at(pos, e.to_string()))?,
                 Ok(Event::GeneralRef(r)) => match resolve_reference(&r) {
                     Some(ch) => Cow::Owned(ch.to_string()),
@@ -335,6 +356,13 @@ impl<'a> Reader<'a> {
             Some(buf) => Cow::Owned(buf),
             None => first,
         })
+    }
+
+    /// The text of a piece of character data at `pos`, sliced from the input when it is
+    /// known to be UTF-8 and the piece is the input's own bytes.
+    fn slice_of(&self, piece: &[u8], pos: usize) -> Option<&'a str> {
+        let text = self.src_text?.get(pos..pos + piece.len())?;
+        (text.as_ptr() == piece.as_ptr()).then_some(text)
     }
 
     /// Reads an element of simple type: its text, checked against `facets` in strict mode.
@@ -455,10 +483,15 @@ fn text_content(raw: Cow<'_, [u8]>) -> Result<Cow<'_, str>, String> {
         Cow::Borrowed(b) => Cow::Borrowed(std::str::from_utf8(b).map_err(|e| format!("not UTF-8: {e}"))?),
         Cow::Owned(b) => Cow::Owned(String::from_utf8(b).map_err(|e| format!("not UTF-8: {e}"))?),
     };
+    Ok(normalize_eols(text))
+}
+
+/// `\r\n` and a lone `\r` as `\n`.
+fn normalize_eols(text: Cow<'_, str>) -> Cow<'_, str> {
     if !text.as_bytes().contains(&b'\r') {
-        return Ok(text);
+        return text;
     }
-    Ok(Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n")))
+    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// An attribute's value as a reader sees it: whitespace normalised, references resolved.

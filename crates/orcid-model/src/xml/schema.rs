@@ -35,7 +35,11 @@ impl Facets {
 
     /// Checks a lexical value (as written, before any whitespace collapsing).
     pub fn check(&self, text: &str) -> Result<(), String> {
-        if self.min_length.is_some() || self.max_length.is_some() {
+        // A character is 1 to 4 bytes: count characters only when the byte length leaves the
+        // bounds in doubt.
+        let bytes = text.len();
+        let in_doubt = self.max_length.is_some_and(|max| bytes > max) || self.min_length.is_some_and(|min| bytes < min.saturating_mul(4));
+        if in_doubt {
             let len = text.chars().count();
             if let Some(max) = self.max_length.filter(|&max| len > max) {
                 return Err(format!("{} is at most {max} characters, this value has {len}", self.describe()));
@@ -121,12 +125,12 @@ pub fn is_orcid_path(text: &str) -> Option<bool> {
         return None;
     }
     let b = text.as_bytes();
-    let groups = b.len() / 5;
+    // Groups of four digits followed by `-`, then a last group whose fourth may be `X`.
     let shape_ok = b.len() % 5 == 4
-        && groups >= 3
-        && b.chunks(5).enumerate().all(|(i, chunk)| match chunk {
-            [digits @ .., b'-'] if i < groups => digits.iter().all(u8::is_ascii_digit),
-            [digits @ .., last] if i == groups => digits.iter().all(u8::is_ascii_digit) && (last.is_ascii_digit() || *last == b'X'),
+        && b.len() >= 19
+        && b.chunks(5).all(|chunk| match chunk {
+            [d @ .., b'-'] if d.len() == 4 => d.iter().all(u8::is_ascii_digit),
+            [d @ .., last] if d.len() == 3 => d.iter().all(u8::is_ascii_digit) && (last.is_ascii_digit() || *last == b'X'),
             _ => false,
         });
     Some(shape_ok)
@@ -138,13 +142,14 @@ pub fn is_orcid_uri(text: &str) -> Option<bool> {
     if !text.is_ascii() {
         return None;
     }
-    let Some(rest) = text.strip_prefix("https://") else { return Some(false) };
+    let Some(rest) = text.as_bytes().strip_prefix(b"https://") else { return Some(false) };
     // The path holds no `/`, so the last `/` ends the host part.
-    let Some((host, path)) = rest.rsplit_once('/') else { return Some(false) };
-    // XSD's `.` is any character but a line end.
-    let host_ok = (!host.contains('/') && host.ends_with("orcid.org"))
-        || (host.starts_with("localhost") && host.ends_with("/orcid-web") && !host.contains(['\n', '\r']));
-    Some(host_ok && is_orcid_path(path) == Some(true))
+    let Some(slash) = rest.iter().rposition(|&b| b == b'/') else { return Some(false) };
+    let (host, path) = (&rest[..slash], &rest[slash + 1..]);
+    let host_ok = (host.ends_with(b"orcid.org") && !host.contains(&b'/'))
+        // XSD's `.` is any character but a line end.
+        || (host.starts_with(b"localhost") && host.ends_with(b"/orcid-web") && !host.iter().any(|&b| b == b'\n' || b == b'\r'));
+    Some(host_ok && std::str::from_utf8(path).ok().and_then(is_orcid_path) == Some(true))
 }
 
 /// The content model of a generated struct: its child elements in schema order.
