@@ -1,5 +1,6 @@
 //! The maintainer tasks behind `cargo xtask`, as a library so that tests can drive them.
 
+pub mod bench;
 pub mod codegen;
 pub mod corpus;
 pub mod schemas;

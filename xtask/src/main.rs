@@ -4,6 +4,7 @@
 //! - `cargo xtask schemas update --rev REV [--from DIR]`: re-pin to another upstream commit.
 //! - `cargo xtask codegen [--check]`: regenerate `crates/orcid-model/src/generated/`.
 //! - `cargo xtask corpus --out DIR [--count N]`: synthetic items for benchmarks.
+//! - `cargo xtask bench-validate --corpus DIR`: `orcid validate` against xmllint, in CPU time.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +37,16 @@ enum Command {
         /// The seed (the same seed gives the same files).
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Compare the CPU time of `orcid validate` over a corpus with `xmllint --schema` over the
+    /// same files (builds the release binary first; needs xmllint).
+    BenchValidate {
+        /// A corpus written by `cargo xtask corpus`.
+        #[arg(long, value_name = "DIR")]
+        corpus: PathBuf,
+        /// Runs of each tool; the best counts.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
     },
     /// Generate the model crate's code from the fetched schemas.
     Codegen {
@@ -107,6 +118,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Corpus { out, count, seed } => {
             let folders = xtask::corpus::write(&out, count, seed)?;
             println!("wrote {count} items into {} folders under {}", folders.len(), out.display());
+        }
+        Command::BenchValidate { corpus, runs } => {
+            let built = std::process::Command::new(env!("CARGO"))
+                .args(["build", "--release", "--quiet", "--package", "orcid-cli"])
+                .current_dir(paths::root())
+                .status()?;
+            anyhow::ensure!(built.success(), "building orcid failed");
+            let xsd_dir = paths::root().join("target/xtask/xsd");
+            codegen::stage::stage(&paths::upstream_dir(), &xsd_dir)?;
+            xtask::bench::run(&corpus, &paths::root().join("target/release/orcid"), &xsd_dir, runs)?;
         }
         Command::Codegen { check } => {
             let outcome = codegen::run(&paths::upstream_dir(), &paths::generated_dir(), check)?;
