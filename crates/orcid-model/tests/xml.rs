@@ -225,3 +225,19 @@ fn line_ends_are_normalised() {
     let work = Work::from_xml_str(&work_xml("", body), Mode::Strict).unwrap();
     assert_eq!(work.title.title, "one\ntwo\nthree\nfour\r");
 }
+
+/// An end tag must close the element it ends, in elements read and in elements skipped.
+#[test]
+fn mismatched_end_tags_are_malformed() {
+    let xml = work_xml("", "  <work:title><common:title>T</common:titel></work:title>\n  <work:type>book</work:type>");
+    let e = Work::from_xml_str(&xml, Mode::Strict).unwrap_err();
+    assert_eq!((e.line, e.column, e.message.as_str()), (3, 30, "malformed XML: </common:titel> does not close <common:title>"));
+
+    let xml = work_xml("", &format!("{}\n  <work:unknown><a><b></a></b></work:unknown>", title_and_type()));
+    let e = Work::from_xml_str(&xml, Mode::Lenient).unwrap_err();
+    assert_eq!(e.message, "malformed XML: </a> does not close <b>");
+    let xml = work_xml("", &format!("{}\n  <work:unknown><a><b/></a></work:unknown>", title_and_type()));
+    assert!(Work::from_xml_str(&xml, Mode::Lenient).is_ok(), "a well-formed unknown element is skipped");
+    let xml = work_xml("", &format!("{}\n  <work:unknown><a></a></work:unknow>", title_and_type()));
+    assert_eq!(Work::from_xml_str(&xml, Mode::Lenient).unwrap_err().message, "malformed XML: </work:unknow> does not close <work:unknown>");
+}

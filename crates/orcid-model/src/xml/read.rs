@@ -123,7 +123,9 @@ impl<'a> Reader<'a> {
         let config = inner.config_mut();
         config.trim_text(false);
         config.expand_empty_elements = false;
-        config.check_end_names = true;
+        // End tags are matched here, against the element being read (cheaper than quick-xml's
+        // own stack of names).
+        config.check_end_names = false;
         let src_text = std::str::from_utf8(src).ok();
         let has_cr = memchr::memchr(b'\r', src).is_some();
         Reader { inner, namespaces: Namespaces::default(), src, src_text, has_cr, mode, unlisted: std::cell::Cell::new(false) }
@@ -287,7 +289,8 @@ impl<'a> Reader<'a> {
             match event {
                 Event::Start(tag) => return Ok(Some(self.open(tag, false, pos))),
                 Event::Empty(tag) => return Ok(Some(self.open(tag, true, pos))),
-                Event::End(_) => {
+                Event::End(end) => {
+                    self.check_end(parent, &end, pos)?;
                     self.namespaces.close();
                     return Ok(None);
                 }
@@ -331,7 +334,8 @@ impl<'a> Reader<'a> {
                     }
                 },
                 Ok(Event::Comment(_) | Event::PI(_)) => continue,
-                Ok(Event::End(_)) => {
+                Ok(Event::End(end)) => {
+                    self.check_end(start, &end, pos)?;
                     self.namespaces.close();
                     break;
                 }
@@ -387,10 +391,44 @@ impl<'a> Reader<'a> {
     /// Skips an element and everything in it.
     pub fn skip(&mut self, start: &Start<'a>) -> Result<(), ReadError> {
         if !start.empty {
-            self.inner.read_to_end(start.tag.name()).map_err(|e| self.xml_error(e))?;
+            // The names of the elements open inside, to match their end tags.
+            let mut open: Vec<Vec<u8>> = Vec::new();
+            loop {
+                let pos = self.inner.buffer_position() as usize;
+                match self.inner.read_event().map_err(|e| self.xml_error(e))? {
+                    Event::Start(tag) => open.push(tag.name().as_ref().to_vec()),
+                    Event::End(end) => match open.pop() {
+                        Some(name) if name == end.name().as_ref() => {}
+                        Some(name) => return Err(self.mismatched_end(&name, &end, pos)),
+                        None => {
+                            self.check_end(start, &end, pos)?;
+                            break;
+                        }
+                    },
+                    Event::Eof => return Err(self.error_here(format!("<{}> is not closed", start.display_name()))),
+                    _ => {}
+                }
+            }
         }
         self.namespaces.close();
         Ok(())
+    }
+
+    /// An end tag must close the element being read.
+    fn check_end(&self, open: &Start<'a>, end: &quick_xml::events::BytesEnd<'_>, pos: usize) -> Result<(), ReadError> {
+        let name = open.tag.name();
+        if name.as_ref() == end.name().as_ref() { Ok(()) } else { Err(self.mismatched_end(name.as_ref(), end, pos)) }
+    }
+
+    fn mismatched_end(&self, open: &[u8], end: &quick_xml::events::BytesEnd<'_>, pos: usize) -> ReadError {
+        self.error_at(
+            pos,
+            format!(
+                "malformed XML: </{}> does not close <{}>",
+                String::from_utf8_lossy(end.name().as_ref()),
+                String::from_utf8_lossy(open)
+            ),
+        )
     }
 
     /// A child element the type does not declare: an error in strict mode, skipped in lenient mode.
