@@ -27,6 +27,20 @@ pub struct Target {
     pub token_file: Option<PathBuf>,
 }
 
+/// The item file of a post or put.
+#[derive(clap::Args)]
+pub struct ItemFile {
+    /// The kind of a JSON file, as in `convert`.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// Send without validating first.
+    #[arg(long)]
+    pub no_validate: bool,
+    /// The item (XML or JSON).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
 /// Exit codes: 0 done, 1 refused (an invalid item or an ORCID error), 2 usage, I/O or network.
 const REFUSED: u8 = 1;
 const FAILED: u8 = 2;
@@ -52,6 +66,13 @@ fn access_token(target: &Target) -> Result<AccessToken, String> {
             .map(|t| AccessToken::new(t.trim()))
             .ok_or_else(|| "no token: set ORCID_TOKEN or give --token-file".into()),
     }
+}
+
+/// The client and the token for a target, or the exit code of what is missing.
+fn connect(target: &Target) -> Result<(Client, AccessToken), ExitCode> {
+    let token = access_token(target).map_err(|e| fail(FAILED, e))?;
+    let client = client(target).map_err(|e| fail(FAILED, e))?;
+    Ok((client, token))
 }
 
 fn client(target: &Target) -> Result<Client, Error> {
@@ -125,7 +146,8 @@ macro_rules! with_section {
 pub const SECTIONS: &str = "work, funding, peer-review, research-resource, employment, education, distinction, invited-position, membership, qualification, service, other-names, keywords, researcher-urls, external-identifiers, address";
 
 /// Reads an item file (XML or JSON) strictly, after validating it unless told not to.
-fn read_item(file: &Path, kind: Option<&str>, validate: bool, update: bool) -> Result<Document, ExitCode> {
+fn read_item(item: &ItemFile, update: bool) -> Result<Document, ExitCode> {
+    let (file, kind, validate) = (item.file.as_path(), item.kind.as_deref(), !item.no_validate);
     let bytes = std::fs::read(file).map_err(|e| fail(FAILED, format!("{}: {e}", file.display())))?;
     if validate && !crate::validate::check_before_upload(file, kind, update) {
         return Err(fail(REFUSED, format!("{}: not sent: fix the errors above (or give --no-validate)", file.display())));
@@ -139,15 +161,15 @@ fn read_item(file: &Path, kind: Option<&str>, validate: bool, update: bool) -> R
 }
 
 /// `orcid post`: prints the new put-code.
-pub fn post(target: &Target, file: &Path, kind: Option<&str>, validate: bool) -> ExitCode {
-    let doc = match read_item(file, kind, validate, false) {
+pub fn post(target: &Target, item_file: &ItemFile) -> ExitCode {
+    let file = item_file.file.as_path();
+    let doc = match read_item(item_file, false) {
         Ok(doc) => doc,
         Err(code) => return code,
     };
-    let (client, token) = match (client(target), access_token(target)) {
-        (Ok(c), Ok(t)) => (c, t),
-        (Err(e), _) => return fail(FAILED, e),
-        (_, Err(e)) => return fail(FAILED, e),
+    let (client, token) = match connect(target) {
+        Ok(both) => both,
+        Err(code) => return code,
     };
     let result = runtime().block_on(async {
         with_item!(doc, |item| client.create(&token, &target.orcid, &item).await.map(|c| (c, section_of(&item))), {
@@ -171,15 +193,15 @@ fn section_of<T: RecordItem>(_: &T) -> &'static str {
 }
 
 /// `orcid put`: prints the item as stored.
-pub fn put(target: &Target, file: &Path, put_code: i64, kind: Option<&str>, validate: bool) -> ExitCode {
-    let doc = match read_item(file, kind, validate, true) {
+pub fn put(target: &Target, put_code: i64, item_file: &ItemFile) -> ExitCode {
+    let file = item_file.file.as_path();
+    let doc = match read_item(item_file, true) {
         Ok(doc) => doc,
         Err(code) => return code,
     };
-    let (client, token) = match (client(target), access_token(target)) {
-        (Ok(c), Ok(t)) => (c, t),
-        (Err(e), _) => return fail(FAILED, e),
-        (_, Err(e)) => return fail(FAILED, e),
+    let (client, token) = match connect(target) {
+        Ok(both) => both,
+        Err(code) => return code,
     };
     let result = runtime().block_on(async {
         with_item!(doc, |item| client.update(&token, &target.orcid, put_code, &item).await.map(|stored| render(&stored, target.format)), {
@@ -191,10 +213,9 @@ pub fn put(target: &Target, file: &Path, put_code: i64, kind: Option<&str>, vali
 
 /// `orcid delete`.
 pub fn delete(target: &Target, section: &str, put_code: i64) -> ExitCode {
-    let (client, token) = match (client(target), access_token(target)) {
-        (Ok(c), Ok(t)) => (c, t),
-        (Err(e), _) => return fail(FAILED, e),
-        (_, Err(e)) => return fail(FAILED, e),
+    let (client, token) = match connect(target) {
+        Ok(both) => both,
+        Err(code) => return code,
     };
     let result = runtime().block_on(async {
         with_section!(section, T => client.delete::<T>(&token, &target.orcid, put_code).await.map(|()| String::new()), {
@@ -206,10 +227,9 @@ pub fn delete(target: &Target, section: &str, put_code: i64) -> ExitCode {
 
 /// `orcid get`: one item with `--put-code`, else the section's summaries.
 pub fn get(target: &Target, section: &str, put_code: Option<i64>) -> ExitCode {
-    let (client, token) = match (client(target), access_token(target)) {
-        (Ok(c), Ok(t)) => (c, t),
-        (Err(e), _) => return fail(FAILED, e),
-        (_, Err(e)) => return fail(FAILED, e),
+    let (client, token) = match connect(target) {
+        Ok(both) => both,
+        Err(code) => return code,
     };
     let result = runtime().block_on(async {
         with_section!(section, T => match put_code {

@@ -121,15 +121,8 @@ enum Command {
     Post {
         #[command(flatten)]
         target: api::Target,
-        /// The kind of a JSON file, as in `convert`.
-        #[arg(long, value_name = "KIND")]
-        kind: Option<String>,
-        /// Send without validating first.
-        #[arg(long)]
-        no_validate: bool,
-        /// The item (XML or JSON).
-        #[arg(value_name = "FILE")]
-        file: PathBuf,
+        #[command(flatten)]
+        item: api::ItemFile,
     },
     /// Update an item (PUT) and print it as stored. The body's put-code is set from --put-code.
     Put {
@@ -138,15 +131,8 @@ enum Command {
         /// The item's put-code.
         #[arg(long, value_name = "PUT_CODE")]
         put_code: i64,
-        /// The kind of a JSON file, as in `convert`.
-        #[arg(long, value_name = "KIND")]
-        kind: Option<String>,
-        /// Send without validating first.
-        #[arg(long)]
-        no_validate: bool,
-        /// The item (XML or JSON).
-        #[arg(value_name = "FILE")]
-        file: PathBuf,
+        #[command(flatten)]
+        item: api::ItemFile,
     },
     /// Delete an item.
     #[command(after_help = format!("Sections: {}", api::SECTIONS))]
@@ -290,17 +276,17 @@ fn main() -> ExitCode {
             };
             return api::token(&api, &client_id, client_secret_file.as_deref(), grant, out.as_deref());
         }
-        Command::Post { target, kind, no_validate, file } => {
-            if let Err(code) = check_kind(kind.as_deref()) {
+        Command::Post { target, item } => {
+            if let Err(code) = check_kind(item.kind.as_deref()) {
                 return code;
             }
-            return api::post(&target, &file, kind.as_deref(), !no_validate);
+            return api::post(&target, &item);
         }
-        Command::Put { target, put_code, kind, no_validate, file } => {
-            if let Err(code) = check_kind(kind.as_deref()) {
+        Command::Put { target, put_code, item } => {
+            if let Err(code) = check_kind(item.kind.as_deref()) {
                 return code;
             }
-            return api::put(&target, &file, put_code, kind.as_deref(), !no_validate);
+            return api::put(&target, put_code, &item);
         }
         Command::Delete { target, section, put_code } => return api::delete(&target, &section, put_code),
         Command::Get { target, section, put_code } => return api::get(&target, &section, put_code),

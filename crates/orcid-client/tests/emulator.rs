@@ -127,6 +127,8 @@ async fn every_section(format: WireFormat) {
         }
         let updated = client.update(token, ORCID, created.put_code, &back).await.unwrap_or_else(|e| panic!("{sample} update: {e}"));
         assert_eq!(updated.put_code(), Some(created.put_code));
+        assert!(back.created_date().is_some(), "{sample}: the emulator sets the created date");
+        assert_eq!(updated.created_date(), back.created_date(), "{sample}: an update keeps the created date");
         client.delete::<T>(token, ORCID, created.put_code).await.unwrap();
         let gone = client.read::<T>(token, ORCID, created.put_code).await.unwrap_err();
         assert_eq!(gone.orcid_code(), Some(ErrorCode::ResourceNotFound), "{sample}: {gone}");

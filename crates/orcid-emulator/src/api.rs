@@ -421,8 +421,8 @@ fn update<T: RecordItem>(ctx: &Ctx<'_>, put_code: i64, body: &[u8]) -> Response 
     if let Some(existing) = duplicate_of(ctx, T::SECTION, &keys, Some(put_code)) {
         return orcid_error(ctx.answer, 409, 9021, duplicate_message(existing));
     }
-    // The created date stays the old item's (read through the model's JSON form).
-    let created = created_millis(&old_item).map(DateTime::from_epoch_millis);
+    // The created date stays the old item's.
+    let created = old_item.created_date().cloned();
     item.set_visibility(old.visibility);
     item.set_stored(Some(source_of(ctx)), created, Some(now()), Some(format!("/{}/{}/{put_code}", ctx.orcid, T::SECTION)));
     let entry = StoredItem { client_id: old.client_id, xml: item.to_xml_string(Layout::Compact), duplicate_keys: keys, visibility: old.visibility };
@@ -430,11 +430,6 @@ fn update<T: RecordItem>(ctx: &Ctx<'_>, put_code: i64, body: &[u8]) -> Response 
         record.insert(T::SECTION, put_code, entry);
     }
     typed(ctx.answer, StatusCode::OK, &item)
-}
-
-fn created_millis<T: RecordItem>(item: &T) -> Option<i64> {
-    let json: serde_json::Value = serde_json::from_str(&item.to_json_string(false, false)).ok()?;
-    json.get("created-date")?.get("value")?.as_i64()
 }
 
 fn delete<T: RecordItem>(ctx: &Ctx<'_>, put_code: i64) -> Response {

@@ -144,7 +144,8 @@ impl Drop for Emulator {
     }
 }
 
-/// Runs until `stop`; `run_until_stopped` is what `orcid sandbox serve` uses.
+/// Binds `addr`, calls `ready` with the bound address, and serves until the process ends
+/// (what `orcid sandbox serve` runs).
 pub async fn run_until_stopped(config: Config, addr: &str, ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;

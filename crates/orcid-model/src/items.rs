@@ -43,6 +43,8 @@ pub trait RecordItem: Element + Clone + std::fmt::Debug + Send + Sync + 'static 
     /// The item's external identifiers with relationship `self`: what ORCID finds
     /// duplicates by.
     fn self_external_ids(&self) -> Vec<&ExternalId>;
+    /// When ORCID stored the item first.
+    fn created_date(&self) -> Option<&DateTime>;
     /// Sets what ORCID sets when it stores an item: the source, the created and
     /// last-modified dates, and the item's path (`/{orcid}/{section}/{put-code}`).
     fn set_stored(&mut self, source: Option<Source>, created: Option<DateTime>, last_modified: Option<DateTime>, path: Option<String>);
@@ -76,6 +78,9 @@ macro_rules! record_items {
             fn self_external_ids(&self) -> Vec<&ExternalId> {
                 let $item = self;
                 $ids
+            }
+            fn created_date(&self) -> Option<&DateTime> {
+                self.created_date.as_ref()
             }
             fn set_stored(&mut self, source: Option<Source>, created: Option<DateTime>, last_modified: Option<DateTime>, path: Option<String>) {
                 self.source = source;
