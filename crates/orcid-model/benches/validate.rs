@@ -3,7 +3,7 @@
 //! loop over the same bytes.
 //!
 //! `cargo bench -p orcid-model --bench validate`. For the whole-program comparison with
-//! xmllint, see the issue notes: `cargo xtask corpus` and `/usr/bin/time orcid validate`.
+//! xmllint: `cargo xtask corpus --out DIR` then `cargo xtask bench-validate --corpus DIR`.
 
 use std::path::Path;
 
