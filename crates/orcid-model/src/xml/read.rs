@@ -103,7 +103,11 @@ impl Namespaces {
 
 /// The reader the generated code drives.
 pub struct Reader<'a> {
+    /// quick-xml's reader over `src`.
     inner: quick_xml::Reader<&'a [u8]>,
+    /// Bytes read here directly, past quick-xml (plain text content and its end tag): its
+    /// positions are behind ours by this much.
+    base: usize,
     namespaces: Namespaces,
     src: &'a [u8],
     /// The whole input as text when it is all UTF-8 (checked once): text pieces are then
@@ -119,16 +123,15 @@ pub struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// A reader over a whole document.
     pub fn new(src: &'a [u8], mode: Mode) -> Self {
-        let mut inner = quick_xml::Reader::from_reader(src);
-        let config = inner.config_mut();
-        config.trim_text(false);
-        config.expand_empty_elements = false;
-        // End tags are matched here, against the element being read (cheaper than quick-xml's
-        // own stack of names).
-        config.check_end_names = false;
         let src_text = std::str::from_utf8(src).ok();
         let has_cr = memchr::memchr(b'\r', src).is_some();
-        Reader { inner, namespaces: Namespaces::default(), src, src_text, has_cr, mode, unlisted: std::cell::Cell::new(false) }
+        let inner = quick_reader(src);
+        Reader { inner, base: 0, namespaces: Namespaces::default(), src, src_text, has_cr, mode, unlisted: std::cell::Cell::new(false) }
+    }
+
+    /// The byte offset in the input where reading goes on.
+    fn position(&self) -> usize {
+        self.base + self.inner.buffer_position() as usize
     }
 
     /// The reading mode.
@@ -152,11 +155,11 @@ impl<'a> Reader<'a> {
     }
 
     fn error_here(&self, message: impl Into<String>) -> ReadError {
-        self.error_at(self.inner.buffer_position() as usize, message)
+        self.error_at(self.position(), message)
     }
 
     fn xml_error(&self, err: quick_xml::Error) -> ReadError {
-        self.error_at(self.inner.error_position() as usize, format!("malformed XML: {err}"))
+        self.error_at(self.base + self.inner.error_position() as usize, format!("malformed XML: {err}"))
     }
 
     /// Enters a start tag at byte offset `pos`: its namespace declarations come into scope
@@ -177,7 +180,7 @@ impl<'a> Reader<'a> {
     /// Reads up to the root element (skipping the prolog, comments and whitespace).
     pub fn root(&mut self) -> Result<Start<'a>, ReadError> {
         loop {
-            let pos = self.inner.buffer_position() as usize;
+            let pos = self.position();
             let event = self.inner.read_event().map_err(|e| self.xml_error(e))?;
             match event {
                 Event::Start(tag) => return Ok(self.open(tag, false, pos)),
@@ -193,7 +196,7 @@ impl<'a> Reader<'a> {
     /// After the root: only comments, processing instructions and whitespace may follow.
     pub fn finish(&mut self) -> Result<(), ReadError> {
         loop {
-            let pos = self.inner.buffer_position() as usize;
+            let pos = self.position();
             match self.inner.read_event() {
                 Ok(Event::Eof) => return Ok(()),
                 Ok(Event::Comment(_) | Event::PI(_)) => {}
@@ -284,7 +287,7 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         loop {
-            let pos = self.inner.buffer_position() as usize;
+            let pos = self.position();
             let event = self.inner.read_event().map_err(|e| self.xml_error(e))?;
             match event {
                 Event::Start(tag) => return Ok(Some(self.open(tag, false, pos))),
@@ -314,10 +317,14 @@ impl<'a> Reader<'a> {
             self.namespaces.close();
             return Ok(Cow::Borrowed(""));
         }
+        if let Some(text) = self.plain_text(start) {
+            self.namespaces.close();
+            return Ok(Cow::Borrowed(text));
+        }
         let mut out: Option<String> = None;
         let mut first: Cow<'a, str> = Cow::Borrowed("");
         loop {
-            let pos = self.inner.buffer_position() as usize;
+            let pos = self.position();
             let piece: Cow<'a, str> = match self.inner.read_event() {
                 Ok(Event::Text(t)) => match self.slice_of(&t, pos) {
                     Some(text) if !self.has_cr => Cow::Borrowed(text),
@@ -362,6 +369,32 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// The common case of text content, read without quick-xml: character data with no
+    /// markup or references straight up to `start`'s end tag. Reading goes on after the end
+    /// tag; `None` (nothing consumed) leaves anything else to the general way.
+    fn plain_text(&mut self, start: &Start<'a>) -> Option<&'a str> {
+        let from = self.position();
+        let rest = self.src.get(from..)?;
+        let stop = memchr::memchr2(b'<', b'&', rest)?;
+        let name = start.tag.name();
+        let name = name.as_ref();
+        let tail = rest[stop..].strip_prefix(b"</")?.strip_prefix(name)?;
+        // `</name`, optional whitespace, `>`.
+        let spaces = tail.iter().take_while(|b| b" \t\r\n".contains(b)).count();
+        if tail.get(spaces) != Some(&b'>') {
+            return None;
+        }
+        let text = self.src_text?.get(from..from + stop)?;
+        if self.has_cr && text.contains('\r') {
+            return None;
+        }
+        // quick-xml goes on after the end tag, in the state it is in now (inside text).
+        let read = stop + 2 + name.len() + spaces + 1;
+        *self.inner.get_mut() = &rest[read..];
+        self.base += read;
+        Some(text)
+    }
+
     /// The text of a piece of character data at `pos`, sliced from the input when it is
     /// known to be UTF-8 and the piece is the input's own bytes.
     fn slice_of(&self, piece: &[u8], pos: usize) -> Option<&'a str> {
@@ -394,7 +427,7 @@ impl<'a> Reader<'a> {
             // The names of the elements open inside, to match their end tags.
             let mut open: Vec<Vec<u8>> = Vec::new();
             loop {
-                let pos = self.inner.buffer_position() as usize;
+                let pos = self.position();
                 match self.inner.read_event().map_err(|e| self.xml_error(e))? {
                     Event::Start(tag) => open.push(tag.name().as_ref().to_vec()),
                     Event::End(end) => match open.pop() {
@@ -513,6 +546,19 @@ pub(crate) fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Option<c
         },
         Err(_) => None,
     }
+}
+
+/// quick-xml's reader as this module uses it.
+fn quick_reader(src: &[u8]) -> quick_xml::Reader<&[u8]> {
+    let mut inner = quick_xml::Reader::from_reader(src);
+    let config = inner.config_mut();
+    config.trim_text(false);
+    config.expand_empty_elements = false;
+    // End tags are matched here, against the element being read: cheaper than quick-xml's
+    // own stack of names, which does not see the end tags read past it.
+    config.check_end_names = false;
+    config.allow_unmatched_ends = true;
+    inner
 }
 
 /// Character data as XML 1.0 reads it: UTF-8, line ends (`\r\n`, `\r`) as `\n`.
