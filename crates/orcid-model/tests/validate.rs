@@ -168,3 +168,28 @@ fn json_problems_point_at_json_lines() {
         report.diagnostics
     );
 }
+
+/// Characters XML allows nowhere, and `]]>` in text: ORCID's parser refuses both, so do we
+/// (libxml2 agrees: "PCDATA invalid Char value", "Sequence ']]>' not allowed in content").
+#[test]
+fn forbidden_characters_and_cdata_ends_in_text() {
+    let work = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/items/work.xml")).unwrap();
+    assert!(validate_xml(work.as_bytes()).diagnostics.is_empty());
+    let at = work.find("</common:title>").unwrap();
+    let line = work[..at].lines().count();
+
+    for (inserted, message) in [
+        ("page\u{c}break", "malformed XML: the control character U+000C is not allowed in XML"),
+        ("a ]]> b", "malformed XML: `]]>` is not allowed in text (write `]]&gt;`)"),
+    ] {
+        let bad = work.replacen("</common:title>", &format!("{inserted}</common:title>"), 1);
+        let d = &validate_xml(bad.as_bytes()).diagnostics;
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].code, d[0].line, d[0].message.as_str()), ("xml.malformed", line, message), "{inserted}");
+    }
+    // `]]>` ends CDATA sections, and may stand in comments.
+    for fine in ["<![CDATA[a ]] b]]>", "<!-- ]]> -->"] {
+        let ok = work.replacen("</common:title>", &format!("{fine}</common:title>"), 1);
+        assert!(validate_xml(ok.as_bytes()).diagnostics.is_empty(), "{fine}");
+    }
+}

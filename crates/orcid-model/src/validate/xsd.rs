@@ -121,6 +121,20 @@ fn validate_xsd(src: &[u8]) -> (Report, HashMap<String, usize>) {
 
 /// Validates taking the `choice`-th definition of the root; also says whether there are more.
 fn validate_as(src: &[u8], choice: usize) -> (Report, HashMap<String, usize>, bool) {
+    if let Some((at, message)) = crate::xml::forbidden_control(src) {
+        let e = ReadError::at(src, at, message);
+        let mut report = Report::default();
+        report.diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            code: "xml.malformed",
+            orcid_code: XSD_ERROR,
+            path: String::new(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        });
+        return (report, HashMap::new(), false);
+    }
     let mut reader = NsReader::from_reader(src);
     reader.config_mut().trim_text(false);
     let mut w = Walker { src, reader, report: Report::default(), choice, more: false, positions: HashMap::new() };
@@ -269,6 +283,9 @@ impl<'a> Walker<'a> {
                     let frame = stack.pop().expect("open");
                     self.close(frame);
                 }
+                Event::Text(t) if t.windows(3).any(|w| w == b"]]>") => {
+                    return Err(ReadError::at(self.src, pos, crate::xml::CDATA_END_IN_TEXT.into()));
+                }
                 Event::Text(t) => {
                     let frame = stack.last_mut().expect("open");
                     if frame.schema.text.is_some() {
@@ -390,6 +407,9 @@ impl<'a> Walker<'a> {
         loop {
             let (pos, _, event) = self.next()?;
             match event {
+                Event::Text(t) if t.windows(3).any(|w| w == b"]]>") => {
+                    return Err(ReadError::at(self.src, pos, crate::xml::CDATA_END_IN_TEXT.into()));
+                }
                 Event::Text(t) => text.push_str(&t.xml10_content().map_err(|e| ReadError::at(self.src, pos, e.to_string()))?),
                 Event::CData(t) => text.push_str(&String::from_utf8_lossy(&t)),
                 Event::GeneralRef(r) => {

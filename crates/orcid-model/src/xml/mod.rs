@@ -7,7 +7,7 @@ mod write;
 
 use std::fmt;
 
-pub(crate) use read::{attribute_text, resolve_reference};
+pub(crate) use read::{CDATA_END_IN_TEXT, attribute_text, forbidden_control, resolve_reference};
 pub use read::{Attr, FieldCursor, Reader, Start};
 pub use schema::{
     AttributeSchema, Branch, Child, ChildContent, Facets, Group, Pattern, SimpleSchema, StructSchema, Vocabulary, has_non_space, is_orcid_path, is_orcid_uri,

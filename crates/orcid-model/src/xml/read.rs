@@ -115,6 +115,10 @@ pub struct Reader<'a> {
     src_text: Option<&'a str>,
     /// Whether the input has a carriage return anywhere (else no line end needs normalising).
     has_cr: bool,
+    /// Whether `]]>` appears anywhere (else no text needs checking for it).
+    has_cdata_end: bool,
+    /// A character XML does not allow anywhere: reported when reading starts.
+    forbidden: Option<(usize, String)>,
     mode: Mode,
     /// Whether a value was read that is not on ORCID's list for its field.
     unlisted: std::cell::Cell<bool>,
@@ -123,10 +127,23 @@ pub struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// A reader over a whole document.
     pub fn new(src: &'a [u8], mode: Mode) -> Self {
-        let src_text = std::str::from_utf8(src).ok();
+        let src_text = simdutf8::basic::from_utf8(src).ok();
         let has_cr = memchr::memchr(b'\r', src).is_some();
+        let has_cdata_end = memchr::memmem::find(src, b"]]>").is_some();
+        let forbidden = forbidden_control(src);
         let inner = quick_reader(src);
-        Reader { inner, base: 0, namespaces: Namespaces::default(), src, src_text, has_cr, mode, unlisted: std::cell::Cell::new(false) }
+        Reader {
+            inner,
+            base: 0,
+            namespaces: Namespaces::default(),
+            src,
+            src_text,
+            has_cr,
+            has_cdata_end,
+            forbidden,
+            mode,
+            unlisted: std::cell::Cell::new(false),
+        }
     }
 
     /// The byte offset in the input where reading goes on.
@@ -179,6 +196,9 @@ impl<'a> Reader<'a> {
 
     /// Reads up to the root element (skipping the prolog, comments and whitespace).
     pub fn root(&mut self) -> Result<Start<'a>, ReadError> {
+        if let Some((at, message)) = &self.forbidden {
+            return Err(self.error_at(*at, message.clone()));
+        }
         loop {
             let pos = self.position();
             let event = self.inner.read_event().map_err(|e| self.xml_error(e))?;
@@ -326,6 +346,9 @@ impl<'a> Reader<'a> {
         loop {
             let pos = self.position();
             let piece: Cow<'a, str> = match self.inner.read_event() {
+                Ok(Event::Text(t)) if self.has_cdata_end && t.windows(3).any(|w| w == b"]]>") => {
+                    return Err(self.error_at(pos, CDATA_END_IN_TEXT));
+                }
                 Ok(Event::Text(t)) => match self.slice_of(&t, pos) {
                     Some(text) if !self.has_cr => Cow::Borrowed(text),
                     Some(text) => normalize_eols(Cow::Borrowed(text)),
@@ -385,7 +408,7 @@ impl<'a> Reader<'a> {
             return None;
         }
         let text = self.src_text?.get(from..from + stop)?;
-        if self.has_cr && text.contains('\r') {
+        if (self.has_cr && text.contains('\r')) || (self.has_cdata_end && text.contains("]]>")) {
             return None;
         }
         // quick-xml goes on after the end tag, in the state it is in now (inside text).
@@ -546,6 +569,28 @@ pub(crate) fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Option<c
         },
         Err(_) => None,
     }
+}
+
+/// What XML 1.0 says of `]]>` in character data.
+pub(crate) const CDATA_END_IN_TEXT: &str = "malformed XML: `]]>` is not allowed in text (write `]]&gt;`)";
+
+/// The first character XML 1.0 allows nowhere: a control character other than tab, line
+/// feed and carriage return. Its byte offset, and what to say.
+pub(crate) fn forbidden_control(src: &[u8]) -> Option<(usize, String)> {
+    // A pass without early exit first (it vectorises); the search only when there is one.
+    // A pass without early exit or branches first (it vectorises); the search only when
+    // there is one.
+    let mut any = 0u8;
+    for &b in src {
+        let low = u8::from(b < 0x20);
+        let space = u8::from(b == b'\t') | u8::from(b == b'\n') | u8::from(b == b'\r');
+        any |= low & !space;
+    }
+    if any == 0 {
+        return None;
+    }
+    let at = src.iter().position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))?;
+    Some((at, format!("malformed XML: the control character U+{:04X} is not allowed in XML", src[at])))
 }
 
 /// quick-xml's reader as this module uses it.
