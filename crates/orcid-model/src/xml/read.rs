@@ -577,7 +577,6 @@ pub(crate) const CDATA_END_IN_TEXT: &str = "malformed XML: `]]>` is not allowed 
 /// The first character XML 1.0 allows nowhere: a control character other than tab, line
 /// feed and carriage return. Its byte offset, and what to say.
 pub(crate) fn forbidden_control(src: &[u8]) -> Option<(usize, String)> {
-    // A pass without early exit first (it vectorises); the search only when there is one.
     // A pass without early exit or branches first (it vectorises); the search only when
     // there is one.
     let mut any = 0u8;
