@@ -328,3 +328,30 @@ async fn the_rate_limit_is_shared_by_clones_and_keeps_the_emulator_from_503() {
     }
     assert_eq!(emulator.rate_limited(), before);
 }
+
+#[tokio::test]
+async fn record_person_and_activities_show_what_was_written() {
+    let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
+    let token = token(&emulator);
+    let xml = client(&emulator, WireFormat::Xml);
+    let work = xml.create(&token, ORCID, &work(1)).await.unwrap().put_code;
+    let employment = orcid_model::employment::Employment::from_xml_str(&write_sample("employment-3.0.xml"), Mode::Strict).unwrap();
+    let employment = xml.create(&token, ORCID, &employment).await.unwrap().put_code;
+    let keyword = xml.create(&token, ORCID, &Keyword::from_xml_str(&write_sample("keyword-3.0.xml"), Mode::Strict).unwrap()).await.unwrap().put_code;
+
+    for format in [WireFormat::Xml, WireFormat::Json] {
+        let client = client(&emulator, format);
+        let activities = client.read_activities(&token, ORCID).await.unwrap();
+        let works = activities.works.as_ref().unwrap();
+        assert_eq!(works.groups[0].work_summaries[0].put_code, Some(work));
+        let employments = activities.employments.as_ref().unwrap();
+        assert_eq!(employments.affiliation_groups[0].employment_summaries[0].put_code, Some(employment), "{employments:?}");
+        let person = client.read_person(&token, ORCID).await.unwrap();
+        assert_eq!(person.keywords.as_ref().unwrap().keywords[0].put_code, Some(keyword));
+        let record = client.read_record(&token, ORCID).await.unwrap();
+        assert_eq!(record.orcid_identifier.as_ref().unwrap().path.as_deref(), Some(ORCID));
+        assert_eq!(record.activities_summary.as_ref().unwrap().works.as_ref().unwrap().groups.len(), 1);
+        let listed = record.to_xml_string(orcid_model::Layout::Compact);
+        assert!(listed.contains(&format!("put-code=\"{employment}\"")), "{listed}");
+    }
+}

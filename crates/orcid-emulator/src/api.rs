@@ -14,8 +14,10 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use orcid_model::bulk::{Bulk, BulkItem};
-use orcid_model::activities::{PeerReviewDuplicates, PeerReviewGroup, PeerReviews};
-use orcid_model::common::{ClientId, ExternalId, ExternalIds, Source, Visibility};
+use orcid_model::activities::{ActivitiesSummary, PeerReviewDuplicates, PeerReviewGroup, PeerReviews};
+use orcid_model::common::{ClientId, ExternalId, ExternalIds, OrcidId, Source, Visibility};
+use orcid_model::person::Person;
+use orcid_model::record::Record;
 use orcid_model::peer_review::{PeerReview, PeerReviewSummary};
 use orcid_model::vocabulary::ExternalIdType;
 use orcid_model::generated::Ns;
@@ -194,6 +196,9 @@ fn handle(state: &State, method: &Method, path: &str, headers: &HeaderMap, body:
             Some(ops) => (ops.create)(&ctx, body),
             None => orcid_error(answer, 404, 9016, format!("no section {section} to write to")),
         },
+        (Method::GET, ["activities"]) => whole(&ctx, activities(&ctx)),
+        (Method::GET, ["person"]) => whole(&ctx, person(&ctx)),
+        (Method::GET, ["record"]) => whole(&ctx, record(&ctx)),
         (Method::GET, [list]) => match find(list, |o| o.list_path) {
             Some(ops) => (ops.list)(&ctx),
             None => orcid_error(answer, 404, 9016, format!("the emulator does not serve /{list}")),
@@ -212,6 +217,14 @@ fn handle(state: &State, method: &Method, path: &str, headers: &HeaderMap, body:
             }
         }
         _ => orcid_error(answer, 405, 9001, format!("{method} {path} is not part of the member API")),
+    }
+}
+
+/// A whole-record read's answer.
+fn whole<T: Element>(ctx: &Ctx<'_>, value: Result<T, String>) -> Response {
+    match value {
+        Ok(value) => typed(ctx.answer, StatusCode::OK, &value),
+        Err(message) => orcid_error(ctx.answer, 500, 9001, message),
     }
 }
 
@@ -478,35 +491,88 @@ fn summary_names(section: &str) -> Option<(&'static str, &'static str)> {
 /// summary's name) and read back leniently as the list type, which keeps just the summary's
 /// fields.
 fn list<T: RecordItem>(ctx: &Ctx<'_>) -> Response {
-    if T::SECTION == PeerReview::SECTION {
-        return typed(ctx.answer, StatusCode::OK, &peer_reviews(ctx));
-    }
-    let items = visible_items::<T>(ctx);
-    let list_name = <T::Summaries as Element>::NAME;
-    let mut w = Writer::new(Layout::Compact);
-    w.start(list_name);
-    if T::PERSON {
-        for (_, item) in &items {
-            item.to_xml(&mut w, T::NAME);
-        }
-    } else {
-        let Some((summary, group)) = summary_names(T::SECTION) else {
-            return orcid_error(ctx.answer, 501, 9001, format!("the emulator does not list /{}", T::SECTION_LIST));
-        };
-        for members in group_by_self_ids(&items) {
-            w.start(QName::new(Ns::Activities, group));
-            group_ids(&members).to_xml(&mut w, QName::new(Ns::Common, "external-ids"));
-            for member in members {
-                member.to_xml(&mut w, QName::new(T::NAME.ns, summary));
-            }
-            w.end(QName::new(Ns::Activities, group));
-        }
-    }
-    w.end(list_name);
-    match T::Summaries::from_xml_str(&w.finish(), Mode::Lenient) {
+    match summaries::<T>(ctx) {
         Ok(summaries) => typed(ctx.answer, StatusCode::OK, &summaries),
-        Err(e) => orcid_error(ctx.answer, 500, 9001, format!("could not build /{}: {e}", T::SECTION_LIST)),
+        Err(message) => orcid_error(ctx.answer, 500, 9001, message),
     }
+}
+
+/// The section's summaries, typed.
+fn summaries<T: RecordItem>(ctx: &Ctx<'_>) -> Result<T::Summaries, String> {
+    let xml = if T::SECTION == PeerReview::SECTION {
+        // Built typed (the summary names some fields differently), read back as the list type.
+        peer_reviews(ctx).to_xml_string(Layout::Compact)
+    } else {
+        let items = visible_items::<T>(ctx);
+        let list_name = <T::Summaries as Element>::NAME;
+        let mut w = Writer::new(Layout::Compact);
+        w.start(list_name);
+        if T::PERSON {
+            for (_, item) in &items {
+                item.to_xml(&mut w, T::NAME);
+            }
+        } else {
+            let (summary, group) = summary_names(T::SECTION).ok_or_else(|| format!("the emulator does not list /{}", T::SECTION_LIST))?;
+            for members in group_by_self_ids(&items) {
+                w.start(QName::new(Ns::Activities, group));
+                group_ids(&members).to_xml(&mut w, QName::new(Ns::Common, "external-ids"));
+                for member in members {
+                    member.to_xml(&mut w, QName::new(T::NAME.ns, summary));
+                }
+                w.end(QName::new(Ns::Activities, group));
+            }
+        }
+        w.end(list_name);
+        w.finish()
+    };
+    T::Summaries::from_xml_str(&xml, Mode::Lenient).map_err(|e| format!("could not build /{}: {e}", T::SECTION_LIST))
+}
+
+/// `/activities`: every activity section's summaries.
+fn activities(ctx: &Ctx<'_>) -> Result<ActivitiesSummary, String> {
+    use orcid_model::*;
+    Ok(ActivitiesSummary {
+        path: Some(format!("/{}/activities", ctx.orcid)),
+        last_modified_date: None,
+        distinctions: Some(summaries::<distinction::Distinction>(ctx)?),
+        educations: Some(summaries::<education::Education>(ctx)?),
+        employments: Some(summaries::<employment::Employment>(ctx)?),
+        fundings: Some(summaries::<funding::Funding>(ctx)?),
+        invited_positions: Some(summaries::<invited_position::InvitedPosition>(ctx)?),
+        memberships: Some(summaries::<membership::Membership>(ctx)?),
+        peer_reviews: Some(summaries::<peer_review::PeerReview>(ctx)?),
+        qualifications: Some(summaries::<qualification::Qualification>(ctx)?),
+        research_resources: Some(summaries::<research_resource::ResearchResource>(ctx)?),
+        services: Some(summaries::<service::Service>(ctx)?),
+        works: Some(summaries::<work::Work>(ctx)?),
+    })
+}
+
+/// `/person`: the person sections (the emulator keeps no name, biography or emails).
+fn person(ctx: &Ctx<'_>) -> Result<Person, String> {
+    use orcid_model::*;
+    let mut person = Person::new(orcid_model::email::Emails::default());
+    person.path = Some(format!("/{}/person", ctx.orcid));
+    person.other_names = Some(summaries::<other_name::OtherName>(ctx)?);
+    person.researcher_urls = Some(summaries::<researcher_url::ResearcherUrl>(ctx)?);
+    person.addresses = Some(summaries::<address::Address>(ctx)?);
+    person.keywords = Some(summaries::<keyword::Keyword>(ctx)?);
+    person.external_identifiers = Some(summaries::<external_identifier::ExternalIdentifier>(ctx)?);
+    Ok(person)
+}
+
+/// `/record`: the iD, the person and the activities.
+fn record(ctx: &Ctx<'_>) -> Result<Record, String> {
+    let mut record = Record::new();
+    record.path = Some(format!("/{}", ctx.orcid));
+    record.orcid_identifier = Some(OrcidId {
+        uri: Some(format!("https://sandbox.orcid.org/{}", ctx.orcid)),
+        path: Some(ctx.orcid.clone()),
+        host: Some("sandbox.orcid.org".into()),
+    });
+    record.person = Some(person(ctx)?);
+    record.activities_summary = Some(activities(ctx)?);
+    Ok(record)
 }
 
 /// The section's items the asker may see, with their duplicate keys.

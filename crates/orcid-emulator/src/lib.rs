@@ -3,7 +3,8 @@
 //! It keeps records in memory and behaves as ORCID does where a client can tell: OAuth
 //! (authorize, token, refresh, revoke), every writable section with `201` and `Location`,
 //! ORCID's put-code rules (9019, 9024, 9031, 9034), source ownership (9010), duplicates by
-//! normalised `self` identifiers (9021), bulk works and reading works by put-code, the
+//! normalised `self` identifiers (9021), section lists grouped as ORCID groups them,
+//! `/activities`, `/person` and `/record` built from them, bulk works and reading works by put-code, the
 //! 10,000-works cap, `400` error bodies built from the validator's diagnostics, and the
 //! member API's rate limit (24 a second with a queue of 40; `503` beyond it). Faults can be
 //! injected on purpose: a share of `503`s, delays, dropped connections, and creates whose
