@@ -241,3 +241,23 @@ fn mismatched_end_tags_are_malformed() {
     let xml = work_xml("", &format!("{}\n  <work:unknown><a></a></work:unknow>", title_and_type()));
     assert_eq!(Work::from_xml_str(&xml, Mode::Lenient).unwrap_err().message, "malformed XML: </work:unknow> does not close <work:unknown>");
 }
+
+/// Markup the reader takes past quick-xml (start and end tags between elements, plain text
+/// up to its end tag) reads as quick-xml reads it: `>` inside quoted attribute values,
+/// whitespace before `>` and `/>`, comments and references in between.
+#[test]
+fn tags_and_text_in_every_spelling() {
+    let xsi = r#" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance""#;
+    let body = format!(
+        "  <work:title xsi:type='a>b' xsi:nil=\"c>'d\"{xsi}><common:title  >T &amp; U</common:title\n ><!-- c --></work:title >\n  <work:type>book<!-- x --></work:type>\n  <work:contributors />\n  <common:language-code\n>en</common:language-code\t>"
+    );
+    let work = Work::from_xml_str(&work_xml("", &body), Mode::Strict).unwrap();
+    assert_eq!(work.title.title, "T & U");
+    assert_eq!(work.kind.as_str(), "book");
+    assert!(work.contributors.is_some_and(|c| c.contributors.is_empty()));
+    assert_eq!(work.language_code.as_ref().map(|l| l.as_str()), Some("en"));
+
+    // An unterminated quote is quick-xml's to report.
+    let bad = work_xml("", "  <work:title xsi:nil=\"x><common:title>T</common:title></work:title>");
+    assert!(Work::from_xml_str(&bad, Mode::Strict).unwrap_err().message.starts_with("malformed XML"));
+}

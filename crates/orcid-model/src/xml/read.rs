@@ -13,6 +13,12 @@ use super::schema::{Facets, StructSchema};
 use super::{Mode, ReadError, SimpleType};
 use crate::generated::Ns;
 
+/// Markup read past quick-xml.
+enum Markup<'a> {
+    Start(Start<'a>),
+    End,
+}
+
 /// A start tag, with its namespace resolved.
 pub struct Start<'a> {
     /// The element's namespace.
@@ -306,6 +312,14 @@ impl<'a> Reader<'a> {
             self.namespaces.close();
             return Ok(None);
         }
+        match self.plain_markup(parent) {
+            Some(Markup::Start(child)) => return Ok(Some(child)),
+            Some(Markup::End) => {
+                self.namespaces.close();
+                return Ok(None);
+            }
+            None => {}
+        }
         loop {
             let pos = self.position();
             let event = self.inner.read_event().map_err(|e| self.xml_error(e))?;
@@ -412,10 +426,63 @@ impl<'a> Reader<'a> {
             return None;
         }
         // quick-xml goes on after the end tag, in the state it is in now (inside text).
-        let read = stop + 2 + name.len() + spaces + 1;
-        *self.inner.get_mut() = &rest[read..];
-        self.base += read;
+        self.advance(stop + 2 + name.len() + spaces + 1);
         Some(text)
+    }
+
+    /// The common case of element-only content, read without quick-xml: whitespace, then a
+    /// start tag or `parent`'s end tag. `None` (nothing consumed) leaves anything else
+    /// (comments, text, other markup, a mismatched end tag) to quick-xml.
+    ///
+    /// Like [`Reader::plain_text`], this relies on quick-xml standing between two pieces of
+    /// markup here (it has just returned a start or end tag), so that it goes on unchanged
+    /// from wherever this leaves it.
+    fn plain_markup(&mut self, parent: &Start<'a>) -> Option<Markup<'a>> {
+        let text = self.src_text?;
+        let from = self.position();
+        let rest = self.src.get(from..)?;
+        let lt = rest.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))?;
+        let after = rest[lt..].strip_prefix(b"<")?;
+        match *after.first()? {
+            b'/' => {
+                let name = parent.tag.name();
+                let tail = after[1..].strip_prefix(name.as_ref())?;
+                let spaces = tail.iter().take_while(|b| b" \t\r\n".contains(b)).count();
+                if tail.get(spaces) != Some(&b'>') {
+                    return None;
+                }
+                self.advance(lt + 2 + name.as_ref().len() + spaces + 1);
+                Some(Markup::End)
+            }
+            b'!' | b'?' | b' ' | b'\t' | b'\r' | b'\n' => None,
+            _ => {
+                // The tag ends at the first `>` outside quoted attribute values.
+                let mut i = 0;
+                let gt = loop {
+                    let j = i + memchr::memchr3(b'>', b'"', b'\'', &after[i..])?;
+                    match after[j] {
+                        b'>' => break j,
+                        quote => i = j + 1 + memchr::memchr(quote, &after[j + 1..])? + 1,
+                    }
+                };
+                let at = from + lt + 1;
+                let content = text.get(at..at + gt)?;
+                let (content, empty) = match content.strip_suffix('/') {
+                    Some(c) => (c, true),
+                    None => (content, false),
+                };
+                let name_len = content.bytes().position(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')).unwrap_or(content.len());
+                self.advance(lt + 1 + gt + 1);
+                Some(Markup::Start(self.open(BytesStart::from_content(content, name_len), empty, at - 1)))
+            }
+        }
+    }
+
+    /// Moves past `n` bytes read here, quick-xml with it.
+    fn advance(&mut self, n: usize) {
+        let rest: &'a [u8] = self.inner.get_ref();
+        *self.inner.get_mut() = &rest[n..];
+        self.base += n;
     }
 
     /// The text of a piece of character data at `pos`, sliced from the input when it is
