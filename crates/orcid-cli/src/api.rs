@@ -160,15 +160,18 @@ fn read_item(item: &ItemFile, update: bool) -> Result<Document, ExitCode> {
     read_document(&bytes, kind, mode, file).map_err(|e| fail(REFUSED, e))
 }
 
+/// The item read (and validated), the client and the token for a post or put.
+fn prepare(target: &Target, item_file: &ItemFile, update: bool) -> Result<(Document, Client, AccessToken), ExitCode> {
+    let doc = read_item(item_file, update)?;
+    let (client, token) = connect(target)?;
+    Ok((doc, client, token))
+}
+
 /// `orcid post`: prints the new put-code.
 pub fn post(target: &Target, item_file: &ItemFile) -> ExitCode {
     let file = item_file.file.as_path();
-    let doc = match read_item(item_file, false) {
-        Ok(doc) => doc,
-        Err(code) => return code,
-    };
-    let (client, token) = match connect(target) {
-        Ok(both) => both,
+    let (doc, client, token) = match prepare(target, item_file, false) {
+        Ok(ready) => ready,
         Err(code) => return code,
     };
     let result = runtime().block_on(async {
@@ -195,12 +198,8 @@ fn section_of<T: RecordItem>(_: &T) -> &'static str {
 /// `orcid put`: prints the item as stored.
 pub fn put(target: &Target, put_code: i64, item_file: &ItemFile) -> ExitCode {
     let file = item_file.file.as_path();
-    let doc = match read_item(item_file, true) {
-        Ok(doc) => doc,
-        Err(code) => return code,
-    };
-    let (client, token) = match connect(target) {
-        Ok(both) => both,
+    let (doc, client, token) = match prepare(target, item_file, true) {
+        Ok(ready) => ready,
         Err(code) => return code,
     };
     let result = runtime().block_on(async {

@@ -121,20 +121,6 @@ fn validate_xsd(src: &[u8]) -> (Report, HashMap<String, usize>) {
 
 /// Validates taking the `choice`-th definition of the root; also says whether there are more.
 fn validate_as(src: &[u8], choice: usize) -> (Report, HashMap<String, usize>, bool) {
-    if let Some((at, message)) = crate::xml::forbidden_control(src) {
-        let e = ReadError::at(src, at, message);
-        let mut report = Report::default();
-        report.diagnostics.push(Diagnostic {
-            severity: Severity::Error,
-            code: "xml.malformed",
-            orcid_code: XSD_ERROR,
-            path: String::new(),
-            line: e.line,
-            column: e.column,
-            message: e.message,
-        });
-        return (report, HashMap::new(), false);
-    }
     let mut reader = NsReader::from_reader(src);
     reader.config_mut().trim_text(false);
     let mut w = Walker { src, reader, report: Report::default(), choice, more: false, positions: HashMap::new() };
@@ -196,6 +182,10 @@ impl<'a> Walker<'a> {
     }
 
     fn walk(&mut self) -> Result<(), ReadError> {
+        // Characters XML allows nowhere make the document malformed, wherever they stand.
+        if let Some((at, message)) = crate::xml::forbidden_control(self.src) {
+            return Err(ReadError::at(self.src, at, message));
+        }
         // The root element.
         let (pos, ns, tag, empty) = loop {
             match self.next()? {

@@ -413,20 +413,13 @@ impl<'a> Reader<'a> {
         let from = self.position();
         let rest = self.src.get(from..)?;
         let stop = memchr::memchr2(b'<', b'&', rest)?;
-        let name = start.tag.name();
-        let name = name.as_ref();
-        let tail = rest[stop..].strip_prefix(b"</")?.strip_prefix(name)?;
-        // `</name`, optional whitespace, `>`.
-        let spaces = tail.iter().take_while(|b| b" \t\r\n".contains(b)).count();
-        if tail.get(spaces) != Some(&b'>') {
-            return None;
-        }
+        let end = end_tag_len(&rest[stop..], start.tag.name().as_ref())?;
         let text = self.src_text?.get(from..from + stop)?;
         if (self.has_cr && text.contains('\r')) || (self.has_cdata_end && text.contains("]]>")) {
             return None;
         }
         // quick-xml goes on after the end tag, in the state it is in now (inside text).
-        self.advance(stop + 2 + name.len() + spaces + 1);
+        self.advance(stop + end);
         Some(text)
     }
 
@@ -445,13 +438,8 @@ impl<'a> Reader<'a> {
         let after = rest[lt..].strip_prefix(b"<")?;
         match *after.first()? {
             b'/' => {
-                let name = parent.tag.name();
-                let tail = after[1..].strip_prefix(name.as_ref())?;
-                let spaces = tail.iter().take_while(|b| b" \t\r\n".contains(b)).count();
-                if tail.get(spaces) != Some(&b'>') {
-                    return None;
-                }
-                self.advance(lt + 2 + name.as_ref().len() + spaces + 1);
+                let end = end_tag_len(&rest[lt..], parent.tag.name().as_ref())?;
+                self.advance(lt + end);
                 Some(Markup::End)
             }
             b'!' | b'?' | b' ' | b'\t' | b'\r' | b'\n' => None,
@@ -636,6 +624,14 @@ pub(crate) fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Option<c
         },
         Err(_) => None,
     }
+}
+
+/// The length of `</name>` (whitespace allowed before `>`) at the start of `bytes`, if that
+/// is what stands there.
+fn end_tag_len(bytes: &[u8], name: &[u8]) -> Option<usize> {
+    let tail = bytes.strip_prefix(b"</")?.strip_prefix(name)?;
+    let spaces = tail.iter().take_while(|b| b" \t\r\n".contains(b)).count();
+    (tail.get(spaces) == Some(&b'>')).then_some(2 + name.len() + spaces + 1)
 }
 
 /// What XML 1.0 says of `]]>` in character data.

@@ -142,14 +142,13 @@ pub fn is_orcid_uri(text: &str) -> Option<bool> {
     if !text.is_ascii() {
         return None;
     }
-    let Some(rest) = text.as_bytes().strip_prefix(b"https://") else { return Some(false) };
+    let Some(rest) = text.strip_prefix("https://") else { return Some(false) };
     // The path holds no `/`, so the last `/` ends the host part.
-    let Some(slash) = rest.iter().rposition(|&b| b == b'/') else { return Some(false) };
-    let (host, path) = (&rest[..slash], &rest[slash + 1..]);
-    let host_ok = (host.ends_with(b"orcid.org") && !host.contains(&b'/'))
+    let Some((host, path)) = rest.rsplit_once('/') else { return Some(false) };
+    let host_ok = (host.ends_with("orcid.org") && !host.contains('/'))
         // XSD's `.` is any character but a line end.
-        || (host.starts_with(b"localhost") && host.ends_with(b"/orcid-web") && !host.iter().any(|&b| b == b'\n' || b == b'\r'));
-    Some(host_ok && std::str::from_utf8(path).ok().and_then(is_orcid_path) == Some(true))
+        || (host.starts_with("localhost") && host.ends_with("/orcid-web") && !host.contains(['\n', '\r']));
+    Some(host_ok && is_orcid_path(path) == Some(true))
 }
 
 /// The content model of a generated struct: its child elements in schema order.
