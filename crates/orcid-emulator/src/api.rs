@@ -341,13 +341,11 @@ fn source_of(ctx: &Ctx<'_>) -> Source {
 }
 
 /// Stores a new item; returns its put-code, or the error answer (duplicate, works cap).
-fn store_new<T: RecordItem>(ctx: &Ctx<'_>, mut item: T, also_taken: &[DuplicateKey]) -> Result<(i64, T), orcid_model::error::Error> {
+/// Works earlier in the same bulk are stored by then, so duplicates within a batch are found too.
+fn store_new<T: RecordItem>(ctx: &Ctx<'_>, mut item: T) -> Result<(i64, T), orcid_model::error::Error> {
     let keys = duplicate_keys(&item);
     if let Some(existing) = duplicate_of(ctx, T::SECTION, &keys, None) {
         return Err(error_value(409, 9021, duplicate_message(existing)));
-    }
-    if keys.iter().any(|k| also_taken.contains(k)) {
-        return Err(error_value(409, 9021, "the same external identifier appears twice in this request".into()));
     }
     let mut records = lock(&ctx.state.records);
     let record = records.entry(ctx.orcid.clone()).or_default();
@@ -381,7 +379,7 @@ fn create<T: RecordItem>(ctx: &Ctx<'_>, body: &[u8]) -> Response {
         Ok(item) => item,
         Err(r) => return r,
     };
-    match store_new(ctx, item, &[]) {
+    match store_new(ctx, item) {
         Ok((put_code, _)) => {
             let location = format!("{}/v3.0/{}/{}/{put_code}", ctx.state.base_url, ctx.orcid, T::SECTION);
             (StatusCode::CREATED, [(header::LOCATION, location)]).into_response()
@@ -724,7 +722,6 @@ fn bulk_create(ctx: &Ctx<'_>, body: &[u8]) -> Response {
             !d.path.is_empty() && d.path.starts_with("bulk/work") && n == index + 1
         })
     };
-    let mut taken: Vec<DuplicateKey> = Vec::new();
     let mut out = Vec::with_capacity(bulk.items.len());
     for (i, entry) in bulk.items.into_iter().enumerate() {
         let BulkItem::Work(work) = entry else {
@@ -736,12 +733,8 @@ fn bulk_create(ctx: &Ctx<'_>, body: &[u8]) -> Response {
             out.push(BulkItem::Error(error_value(400, code, format!("{} (at {})", d.message, d.path))));
             continue;
         }
-        let keys = duplicate_keys(&work);
-        match store_new(ctx, work, &taken) {
-            Ok((_, stored)) => {
-                taken.extend(keys);
-                out.push(BulkItem::Work(stored));
-            }
+        match store_new(ctx, work) {
+            Ok((_, stored)) => out.push(BulkItem::Work(stored)),
             Err(e) => out.push(BulkItem::Error(e)),
         }
     }
