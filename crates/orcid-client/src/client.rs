@@ -249,7 +249,7 @@ impl Client {
             method: Method::POST,
             url: self.url(orcid, T::SECTION),
             token,
-            body: Some(self.encode_item(item)),
+            body: Some(self.encode(&as_sent(item))),
             resend_if_unsure: !item.self_external_ids().is_empty(),
         };
         let answer = self.send(&call).await?;
@@ -267,14 +267,14 @@ impl Client {
     /// body's put-code is set from `put_code` and its visibility left out (ORCID refuses a
     /// visibility change on update).
     pub async fn update<T: RecordItem>(&self, token: &AccessToken, orcid: &str, put_code: i64, item: &T) -> Result<T, Error> {
-        let mut item = item.clone();
+        let mut item = as_sent(item);
         item.set_put_code(Some(put_code));
         item.set_visibility(None);
         let call = Call {
             method: Method::PUT,
             url: self.url(orcid, &format!("{}/{put_code}", T::SECTION)),
             token,
-            body: Some(self.encode_item(&item)),
+            body: Some(self.encode(&item)),
             resend_if_unsure: true,
         };
         let answer = self.expect(&call, 200).await?;
@@ -366,14 +366,7 @@ impl Client {
         let mut results = Vec::with_capacity(works.len());
         for chunk in works.chunks(100) {
             let bulk = Bulk {
-                items: chunk
-                    .iter()
-                    .map(|w| {
-                        let mut w = w.clone();
-                        w.set_stored(None, None, None, None);
-                        BulkItem::Work(w)
-                    })
-                    .collect(),
+                items: chunk.iter().map(|w| BulkItem::Work(as_sent(w))).collect(),
             };
             // ORCID refuses works without a `self` identifier, so a resent batch cannot
             // make copies: each work already stored comes back as a duplicate.
@@ -407,13 +400,6 @@ impl Client {
 
     fn url(&self, orcid: &str, rest: &str) -> String {
         format!("{}/{orcid}/{rest}", self.inner.api_base)
-    }
-
-    /// An item as sent: without what ORCID sets itself (source, dates, path).
-    fn encode_item<T: RecordItem>(&self, item: &T) -> String {
-        let mut item = item.clone();
-        item.set_stored(None, None, None, None);
-        self.encode(&item)
     }
 
     fn encode<T: Element>(&self, value: &T) -> String {
@@ -566,6 +552,13 @@ pub(crate) fn transport_message(e: &reqwest::Error) -> String {
         source = s.source();
     }
     message
+}
+
+/// An item as sent: without what ORCID sets itself (source, dates, path).
+fn as_sent<T: RecordItem>(item: &T) -> T {
+    let mut item = item.clone();
+    item.set_stored(None, None, None, None);
+    item
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
