@@ -198,7 +198,7 @@ fn main() {
         let paths: Vec<PathBuf> = files.iter().map(|(_, f)| f.clone()).collect();
         let verdicts = conformance::xmllint(&schema, &paths).expect("xmllint runs");
         for (label, file) in &files {
-            let report = orcid_model::validate::validate_xml(&std::fs::read(file).expect("written"));
+            let report = orcid_model::validate::validate_xml(&std::fs::read(file).expect("written"), &orcid_model::validate::Options::default());
             let ours: Vec<_> = report.diagnostics.iter().filter(|d| d.code.starts_with("xsd.") || d.code.starts_with("xml.")).collect();
             let theirs = &verdicts[file];
             if theirs.is_some() {
@@ -222,7 +222,7 @@ fn main() {
         let kind = folder.file_name().expect("kind").to_string_lossy().into_owned();
         let verdicts = conformance::xmllint(&schemas.join(format!("record_3.0/{kind}-3.0.xsd")), &files).expect("xmllint runs");
         for file in &files {
-            let report = orcid_model::validate::validate_xml(&std::fs::read(file).expect("written"));
+            let report = orcid_model::validate::validate_xml(&std::fs::read(file).expect("written"), &orcid_model::validate::Options::default());
             if verdicts[file].is_some() || !report.diagnostics.is_empty() {
                 disagreements.push(format!("corpus item {} is not valid: xmllint {:?}, ours {:?}", file.display(), verdicts[file], report.diagnostics));
             }

@@ -75,7 +75,8 @@ fn feature_vocabulary_overlay() {
         xsd_types: vec!["fixture:colour".into()],
         fields: vec![],
         values: vec![("red".into(), "Red".into(), None), ("sea-green".into(), "SeaGreen".into(), None)],
-        orcid_error: 9037,
+        bound: true,
+        aliases: vec![("crimson".into(), "red".into())],
         except_in: vec![],
     };
     let types = codegen::interpret_files(vec![fixture("vocabulary.xsd")]).expect("parses");

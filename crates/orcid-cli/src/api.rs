@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use orcid_client::{AccessToken, Api, Client, ClientSecret, Error, OAuthClient, WireFormat};
-use orcid_model::items::RecordItem;
-use orcid_model::{Document, Element, Layout, Mode};
+use orcid_model::items::{ItemVisitor, RecordItem, Section, SectionVisitor};
+use orcid_model::{Document, Element, Kind, Layout, Mode, OrcidId, PutCode, WriteOptions};
 
 use crate::input::{form_of, read_document};
 
@@ -68,11 +68,20 @@ fn access_token(target: &Target) -> Result<AccessToken, String> {
     }
 }
 
+/// What a request needs: the client, the token and the record.
+struct Connection {
+    client: Client,
+    token: AccessToken,
+    orcid: OrcidId,
+    format: crate::Format,
+}
+
 /// The client and the token for a target, or the exit code of what is missing.
-fn connect(target: &Target) -> Result<(Client, AccessToken), ExitCode> {
+fn connect(target: &Target) -> Result<Connection, ExitCode> {
+    let orcid = target.orcid.parse::<OrcidId>().map_err(|e| fail(FAILED, format!("--orcid: {e}")))?;
     let token = access_token(target).map_err(|e| fail(FAILED, e))?;
     let client = client(target).map_err(|e| fail(FAILED, e))?;
-    Ok((client, token))
+    Ok(Connection { client, token, orcid, format: target.format })
 }
 
 fn client(target: &Target) -> Result<Client, Error> {
@@ -91,63 +100,24 @@ fn error_code(e: &Error) -> u8 {
     }
 }
 
-/// Runs `$body` with `$item` bound to the typed item of a writable section's document.
-macro_rules! with_item {
-    ($doc:expr, |$item:ident| $body:expr, $otherwise:expr) => {
-        match $doc {
-            Document::Work($item) => $body,
-            Document::Funding($item) => $body,
-            Document::PeerReview($item) => $body,
-            Document::ResearchResource($item) => $body,
-            Document::Employment($item) => $body,
-            Document::Education($item) => $body,
-            Document::Distinction($item) => $body,
-            Document::InvitedPosition($item) => $body,
-            Document::Membership($item) => $body,
-            Document::Qualification($item) => $body,
-            Document::Service($item) => $body,
-            Document::OtherName($item) => $body,
-            Document::Keyword($item) => $body,
-            Document::ResearcherUrl($item) => $body,
-            Document::ExternalIdentifier($item) => $body,
-            Document::Address($item) => $body,
-            _ => $otherwise,
-        }
-    };
-}
-
-/// Runs `$body` with `$t` naming the item type of a section (`work`, `other-names` ...).
-macro_rules! with_section {
-    ($section:expr, $t:ident => $body:expr, $otherwise:expr) => {{
-        use orcid_model::*;
-        match $section {
-            "work" => { type $t = work::Work; $body }
-            "funding" => { type $t = funding::Funding; $body }
-            "peer-review" => { type $t = peer_review::PeerReview; $body }
-            "research-resource" => { type $t = research_resource::ResearchResource; $body }
-            "employment" => { type $t = employment::Employment; $body }
-            "education" => { type $t = education::Education; $body }
-            "distinction" => { type $t = distinction::Distinction; $body }
-            "invited-position" => { type $t = invited_position::InvitedPosition; $body }
-            "membership" => { type $t = membership::Membership; $body }
-            "qualification" => { type $t = qualification::Qualification; $body }
-            "service" => { type $t = service::Service; $body }
-            "other-names" => { type $t = other_name::OtherName; $body }
-            "keywords" => { type $t = keyword::Keyword; $body }
-            "researcher-urls" => { type $t = researcher_url::ResearcherUrl; $body }
-            "external-identifiers" => { type $t = external_identifier::ExternalIdentifier; $body }
-            "address" => { type $t = address::Address; $body }
-            _ => $otherwise,
-        }
-    }};
+/// The help's list of sections.
+pub fn sections_help() -> String {
+    format!("Sections: {}", sections())
 }
 
 /// The sections `--section` takes.
-pub const SECTIONS: &str = "work, funding, peer-review, research-resource, employment, education, distinction, invited-position, membership, qualification, service, other-names, keywords, researcher-urls, external-identifiers, address";
+fn sections() -> String {
+    Section::ALL.iter().map(|s| s.path()).collect::<Vec<_>>().join(", ")
+}
+
+/// The section a `--section` names (one item's path segment or the list's).
+fn section(name: &str) -> Result<Section, Error> {
+    Section::from_path(name).ok_or_else(|| Error::Usage(format!("unknown section `{name}`; sections: {}", sections())))
+}
 
 /// Reads an item file (XML or JSON) strictly, after validating it unless told not to.
-fn read_item(item: &ItemFile, update: bool) -> Result<Document, ExitCode> {
-    let (file, kind, validate) = (item.file.as_path(), item.kind.as_deref(), !item.no_validate);
+fn read_item(item: &ItemFile, kind: Option<Kind>, update: bool) -> Result<Document, ExitCode> {
+    let (file, validate) = (item.file.as_path(), !item.no_validate);
     let bytes = std::fs::read(file).map_err(|e| fail(FAILED, format!("{}: {e}", file.display())))?;
     if validate && !crate::validate::check_before_upload(file, kind, update) {
         return Err(fail(REFUSED, format!("{}: not sent: fix the errors above (or give --no-validate)", file.display())));
@@ -160,25 +130,45 @@ fn read_item(item: &ItemFile, update: bool) -> Result<Document, ExitCode> {
     read_document(&bytes, kind, mode, file).map_err(|e| fail(REFUSED, e))
 }
 
-/// The item read (and validated), the client and the token for a post or put.
-fn prepare(target: &Target, item_file: &ItemFile, update: bool) -> Result<(Document, Client, AccessToken), ExitCode> {
-    let doc = read_item(item_file, update)?;
-    let (client, token) = connect(target)?;
-    Ok((doc, client, token))
+/// The item read (and validated) and the connection for a post or put.
+fn prepare(target: &Target, item_file: &ItemFile, kind: Option<Kind>, update: bool) -> Result<(Document, Connection), ExitCode> {
+    let doc = read_item(item_file, kind, update)?;
+    let connection = connect(target)?;
+    Ok((doc, connection))
+}
+
+/// Creates the item it is given.
+struct Create<'a>(&'a Connection);
+
+impl ItemVisitor for Create<'_> {
+    type Output = Result<(orcid_client::Created, Section), Error>;
+    fn visit<T: RecordItem>(self, item: T) -> Self::Output {
+        let c = self.0;
+        runtime().block_on(c.client.create(&c.token, &c.orcid, &item)).map(|created| (created, T::SECTION))
+    }
+}
+
+/// Updates the item it is given; prints it as stored.
+struct Update<'a>(&'a Connection, PutCode);
+
+impl ItemVisitor for Update<'_> {
+    type Output = Result<String, Error>;
+    fn visit<T: RecordItem>(self, item: T) -> Self::Output {
+        let c = self.0;
+        runtime().block_on(c.client.update(&c.token, &c.orcid, self.1, &item)).map(|stored| render(&stored, c.format))
+    }
 }
 
 /// `orcid post`: prints the new put-code.
-pub fn post(target: &Target, item_file: &ItemFile) -> ExitCode {
+pub fn post(target: &Target, item_file: &ItemFile, kind: Option<Kind>) -> ExitCode {
     let file = item_file.file.as_path();
-    let (doc, client, token) = match prepare(target, item_file, false) {
+    let (doc, connection) = match prepare(target, item_file, kind, false) {
         Ok(ready) => ready,
         Err(code) => return code,
     };
-    let result = runtime().block_on(async {
-        with_item!(doc, |item| client.create(&token, &target.orcid, &item).await.map(|c| (c, section_of(&item))), {
-            Err(Error::Usage(format!("{}: a {} is not an item ORCID takes by POST", file.display(), doc.kind())))
-        })
-    });
+    let result = doc
+        .visit_item(Create(&connection))
+        .unwrap_or_else(|doc| Err(Error::Usage(format!("{}: a {} is not an item ORCID takes by POST", file.display(), doc.kind()))));
     match result {
         Ok((created, section)) => {
             if created.existing {
@@ -191,60 +181,70 @@ pub fn post(target: &Target, item_file: &ItemFile) -> ExitCode {
     }
 }
 
-fn section_of<T: RecordItem>(_: &T) -> &'static str {
-    T::SECTION
-}
-
 /// `orcid put`: prints the item as stored.
-pub fn put(target: &Target, put_code: i64, item_file: &ItemFile) -> ExitCode {
+pub fn put(target: &Target, put_code: PutCode, item_file: &ItemFile, kind: Option<Kind>) -> ExitCode {
     let file = item_file.file.as_path();
-    let (doc, client, token) = match prepare(target, item_file, true) {
+    let (doc, connection) = match prepare(target, item_file, kind, true) {
         Ok(ready) => ready,
         Err(code) => return code,
     };
-    let result = runtime().block_on(async {
-        with_item!(doc, |item| client.update(&token, &target.orcid, put_code, &item).await.map(|stored| render(&stored, target.format)), {
-            Err(Error::Usage(format!("{}: a {} is not an item ORCID takes by PUT", file.display(), doc.kind())))
-        })
-    });
+    let result = doc
+        .visit_item(Update(&connection, put_code))
+        .unwrap_or_else(|doc| Err(Error::Usage(format!("{}: a {} is not an item ORCID takes by PUT", file.display(), doc.kind()))));
     finish(result, file.display())
 }
 
+/// Deletes an item of the section it is run for.
+struct Delete<'a>(&'a Connection, PutCode);
+
+impl SectionVisitor for Delete<'_> {
+    type Output = Result<String, Error>;
+    fn visit<T: RecordItem>(self) -> Self::Output {
+        let c = self.0;
+        runtime().block_on(c.client.delete::<T>(&c.token, &c.orcid, self.1)).map(|()| String::new())
+    }
+}
+
+/// Reads one item, or the list, of the section it is run for.
+struct Read<'a>(&'a Connection, Option<PutCode>);
+
+impl SectionVisitor for Read<'_> {
+    type Output = Result<String, Error>;
+    fn visit<T: RecordItem>(self) -> Self::Output {
+        let c = self.0;
+        runtime().block_on(async {
+            match self.1 {
+                Some(pc) => c.client.read::<T>(&c.token, &c.orcid, pc).await.map(|item| render(&item, c.format)),
+                None => c.client.read_summaries::<T>(&c.token, &c.orcid).await.map(|list| render(&list, c.format)),
+            }
+        })
+    }
+}
+
 /// `orcid delete`.
-pub fn delete(target: &Target, section: &str, put_code: i64) -> ExitCode {
-    let (client, token) = match connect(target) {
-        Ok(both) => both,
+pub fn delete(target: &Target, section_name: &str, put_code: PutCode) -> ExitCode {
+    let connection = match connect(target) {
+        Ok(c) => c,
         Err(code) => return code,
     };
-    let result = runtime().block_on(async {
-        with_section!(section, T => client.delete::<T>(&token, &target.orcid, put_code).await.map(|()| String::new()), {
-            Err(Error::Usage(format!("unknown section `{section}`; sections: {SECTIONS}")))
-        })
-    });
-    finish(result, format!("{section} {put_code}"))
+    let result = section(section_name).and_then(|s| s.visit(Delete(&connection, put_code)));
+    finish(result, format!("{section_name} {put_code}"))
 }
 
 /// `orcid get`: one item with `--put-code`, else the section's summaries.
-pub fn get(target: &Target, section: &str, put_code: Option<i64>) -> ExitCode {
-    let (client, token) = match connect(target) {
-        Ok(both) => both,
+pub fn get(target: &Target, section_name: &str, put_code: Option<PutCode>) -> ExitCode {
+    let connection = match connect(target) {
+        Ok(c) => c,
         Err(code) => return code,
     };
-    let result = runtime().block_on(async {
-        with_section!(section, T => match put_code {
-            Some(pc) => client.read::<T>(&token, &target.orcid, pc).await.map(|item| render(&item, target.format)),
-            None => client.read_summaries::<T>(&token, &target.orcid).await.map(|list| render(&list, target.format)),
-        }, {
-            Err(Error::Usage(format!("unknown section `{section}`; sections: {SECTIONS}")))
-        })
-    });
-    finish(result, section)
+    let result = section(section_name).and_then(|s| s.visit(Read(&connection, put_code)));
+    finish(result, section_name)
 }
 
 fn render<T: Element>(value: &T, format: crate::Format) -> String {
     match format {
         crate::Format::Xml => value.to_xml_string(Layout::Indented),
-        crate::Format::Json => value.to_json_string(false, true) + "\n",
+        crate::Format::Json => value.to_json_string(WriteOptions::read()),
     }
 }
 

@@ -24,7 +24,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use input::read_document;
-use orcid_model::{Document, Layout, Mode};
+use orcid_model::{Kind, Layout, Mode, PutCode, WriteOptions};
 
 #[derive(Parser)]
 #[command(name = "orcid", version, about = "Validate, convert and push ORCID 3.0 items")]
@@ -130,12 +130,12 @@ enum Command {
         target: api::Target,
         /// The item's put-code.
         #[arg(long, value_name = "PUT_CODE")]
-        put_code: i64,
+        put_code: PutCode,
         #[command(flatten)]
         item: api::ItemFile,
     },
     /// Delete an item.
-    #[command(after_help = format!("Sections: {}", api::SECTIONS))]
+    #[command(after_help = api::sections_help())]
     Delete {
         #[command(flatten)]
         target: api::Target,
@@ -144,10 +144,10 @@ enum Command {
         section: String,
         /// The item's put-code.
         #[arg(long, value_name = "PUT_CODE")]
-        put_code: i64,
+        put_code: PutCode,
     },
     /// Print one item (--put-code) or a section's summaries, in the wire format.
-    #[command(after_help = format!("Sections: {}", api::SECTIONS))]
+    #[command(after_help = api::sections_help())]
     Get {
         #[command(flatten)]
         target: api::Target,
@@ -156,7 +156,7 @@ enum Command {
         section: String,
         /// One item's put-code; without it, the section's summaries.
         #[arg(long, value_name = "PUT_CODE")]
-        put_code: Option<i64>,
+        put_code: Option<PutCode>,
     },
     /// A local ORCID member API for offline tests.
     Sandbox {
@@ -217,18 +217,19 @@ impl Format {
 }
 
 /// A `--kind` must be one of ORCID's root element names.
-fn check_kind(kind: Option<&str>) -> Result<(), ExitCode> {
-    match kind.filter(|k| !Document::JSON_KINDS.contains(k)) {
-        Some(k) => {
-            eprintln!("error: unknown kind {k:?}; {}", kinds_help().to_lowercase());
+fn check_kind(kind: Option<&str>) -> Result<Option<Kind>, ExitCode> {
+    match kind.map(str::parse::<Kind>) {
+        Some(Err(message)) => {
+            eprintln!("error: {message}");
             Err(ExitCode::from(Outcome::Usage as u8))
         }
-        None => Ok(()),
+        Some(Ok(k)) => Ok(Some(k)),
+        None => Ok(None),
     }
 }
 
 fn kinds_help() -> String {
-    format!("Kinds: {}", Document::JSON_KINDS.join(", "))
+    format!("Kinds: {}", Kind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", "))
 }
 
 /// How to write each converted document.
@@ -250,20 +251,22 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Validate { format, kind, deny_warnings, update, paths } => {
-            if let Err(code) = check_kind(kind.as_deref()) {
-                return code;
-            }
-            let options = validate::Options { format, kind: kind.as_deref(), deny_warnings, update };
+            let kind = match check_kind(kind.as_deref()) {
+                Ok(kind) => kind,
+                Err(code) => return code,
+            };
+            let options = validate::Options { format, kind, deny_warnings, update, _args: std::marker::PhantomData };
             return ExitCode::from(validate::run(&paths, &options));
         }
         Command::Convert { to, kind, for_upload, out, lenient, compact, files } => {
             let mode = if lenient { Mode::Lenient } else { Mode::Strict };
             let layout = if compact { Layout::Compact } else { Layout::Indented };
-            if let Err(code) = check_kind(kind.as_deref()) {
-                return code;
-            }
+            let kind = match check_kind(kind.as_deref()) {
+                Ok(kind) => kind,
+                Err(code) => return code,
+            };
             let output = Output { to, layout, for_upload };
-            convert(&output, kind.as_deref(), out.as_deref(), mode, &files)
+            convert(&output, kind, out.as_deref(), mode, &files)
         }
         Command::Token { api, client_id, client_secret_file, scope, code, redirect_uri, out } => {
             let grant = match (&scope, &code, &redirect_uri) {
@@ -277,16 +280,18 @@ fn main() -> ExitCode {
             return api::token(&api, &client_id, client_secret_file.as_deref(), grant, out.as_deref());
         }
         Command::Post { target, item } => {
-            if let Err(code) = check_kind(item.kind.as_deref()) {
-                return code;
-            }
-            return api::post(&target, &item);
+            let kind = match check_kind(item.kind.as_deref()) {
+                Ok(kind) => kind,
+                Err(code) => return code,
+            };
+            return api::post(&target, &item, kind);
         }
         Command::Put { target, put_code, item } => {
-            if let Err(code) = check_kind(item.kind.as_deref()) {
-                return code;
-            }
-            return api::put(&target, put_code, &item);
+            let kind = match check_kind(item.kind.as_deref()) {
+                Ok(kind) => kind,
+                Err(code) => return code,
+            };
+            return api::put(&target, put_code, &item, kind);
         }
         Command::Delete { target, section, put_code } => return api::delete(&target, &section, put_code),
         Command::Get { target, section, put_code } => return api::get(&target, &section, put_code),
@@ -326,7 +331,7 @@ fn main() -> ExitCode {
     ExitCode::from(outcome as u8)
 }
 
-fn convert(output: &Output, kind: Option<&str>, out: Option<&Path>, mode: Mode, files: &[PathBuf]) -> Outcome {
+fn convert(output: &Output, kind: Option<Kind>, out: Option<&Path>, mode: Mode, files: &[PathBuf]) -> Outcome {
     if files.len() > 1 && out.is_none() {
         eprintln!("error: converting {} files needs --out DIR", files.len());
         return Outcome::Usage;
@@ -345,7 +350,7 @@ fn convert(output: &Output, kind: Option<&str>, out: Option<&Path>, mode: Mode, 
     worst
 }
 
-fn convert_one(output: &Output, kind: Option<&str>, out: Option<&Path>, mode: Mode, file: &Path) -> Outcome {
+fn convert_one(output: &Output, kind: Option<Kind>, out: Option<&Path>, mode: Mode, file: &Path) -> Outcome {
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => {
@@ -360,10 +365,23 @@ fn convert_one(output: &Output, kind: Option<&str>, out: Option<&Path>, mode: Mo
             return Outcome::Unreadable;
         }
     };
+    let options = if output.for_upload { WriteOptions::upload() } else { WriteOptions::read() };
+    let options = if output.layout == Layout::Compact { options.compact() } else { options };
     let text = match output.to {
-        Format::Xml => doc.to_xml_string(output.layout),
-        Format::Json => doc.to_json_string(output.for_upload, output.layout == Layout::Indented),
+        Format::Xml => doc.to_xml_with(options),
+        Format::Json => doc.to_json_string(options),
     };
+    // Content the model does not know crosses forms by ORCID's conventions: say so.
+    let from = crate::input::form_of(&bytes);
+    let crossing = matches!((from, output.to), (Some(crate::input::Form::Xml), Format::Json) | (Some(crate::input::Form::Json), Format::Xml));
+    if crossing {
+        for piece in doc.unknown_content_everywhere() {
+            eprintln!(
+                "note: {}: {piece} is not part of the ORCID 3.0 schema; it is carried over by ORCID's conventions (namespaces, and attribute or element, do not cross forms exactly)",
+                file.display()
+            );
+        }
+    }
     let written = match out {
         None => std::io::stdout().lock().write_all(text.as_bytes()),
         Some(dir) => {

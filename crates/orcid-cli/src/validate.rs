@@ -8,7 +8,8 @@ use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use codespan_reporting::term::{self, Config};
-use orcid_model::validate::{Diagnostic, RuleOptions, Severity, validate_json_with, validate_xml_with};
+use orcid_model::Kind;
+use orcid_model::validate::{Diagnostic, Options as Rules, Severity, validate_json, validate_xml};
 
 use crate::input::{Form, form_of, json_kind};
 
@@ -26,7 +27,9 @@ pub struct Options<'a> {
     /// Output format.
     pub format: OutputFormat,
     /// The kind of JSON files.
-    pub kind: Option<&'a str>,
+    pub kind: Option<Kind>,
+    /// (Keeps the lifetime for options borrowed from the command line.)
+    pub _args: std::marker::PhantomData<&'a ()>,
     /// Whether warnings fail the run.
     pub deny_warnings: bool,
     /// The files are update (PUT) bodies: a put-code is expected.
@@ -44,7 +47,7 @@ fn today() -> Option<(u16, u8, u8)> {
 /// One file's outcome.
 struct FileResult {
     path: PathBuf,
-    kind: Option<&'static str>,
+    kind: Option<Kind>,
     diagnostics: Vec<Diagnostic>,
     /// The file could not be read at all (I/O): reported, and the run ends with exit 2.
     io_error: Option<String>,
@@ -59,7 +62,7 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
     let progress = if std::io::stderr().is_terminal() {
         let mut total = 0u64;
         for path in paths {
-            let _ = walk(path, &mut |_| total += 1);
+            walk(path, &mut |_| total += 1, &mut |_| {});
         }
         let bar = if total > 20 { indicatif::ProgressBar::new(total) } else { indicatif::ProgressBar::hidden() };
         if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files, {eta} left") {
@@ -71,7 +74,10 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
     };
     let mut exit = 0u8;
     let (mut files, mut valid, mut errors, mut warnings) = (0usize, 0usize, 0usize, 0usize);
-    let rules = RuleOptions { update: options.update, today: today() };
+    let mut rules = if options.update { Rules::update() } else { Rules::default() };
+    if let Some(today) = today() {
+        rules = rules.with_today(today);
+    }
     let mut buffer = Vec::new();
     let mut check = |file: &Path| {
         let result = check_file(file, options.kind, rules, &mut buffer);
@@ -96,10 +102,10 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
     };
     let mut walk_failed = false;
     for path in paths {
-        if let Err(e) = walk(path, &mut check) {
-            progress.suspend(|| eprintln!("error: {}: {e}", path.display()));
+        walk(path, &mut check, &mut |e| {
+            progress.suspend(|| eprintln!("error: {e}"));
             walk_failed = true;
-        }
+        });
     }
     if walk_failed {
         exit = 2;
@@ -125,40 +131,39 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
 }
 
 /// Visits the files under a path: the path itself, or the `.xml` and `.json` files below a
-/// folder, in name order.
-fn walk(path: &Path, visit: &mut dyn FnMut(&Path)) -> std::io::Result<()> {
-    if !path.is_dir() {
-        std::fs::metadata(path)?;
-        visit(path);
-        return Ok(());
+/// folder, in name order. Symbolic links are followed; a link back to a folder being walked is
+/// reported instead of walked again, and so is each entry that cannot be read, and the walk
+/// goes on. Memory holds the names of the folders being walked, not the whole tree.
+fn walk(path: &Path, visit: &mut dyn FnMut(&Path), failed: &mut dyn FnMut(String)) {
+    match std::fs::metadata(path) {
+        Err(e) => return failed(format!("{}: {e}", path.display())),
+        Ok(m) if !m.is_dir() => return visit(path),
+        Ok(_) => {}
     }
-    // The entry's type comes with the listing; only symbolic links need a look at their target.
-    let mut entries: Vec<(std::ffi::OsString, bool)> = std::fs::read_dir(path)?
-        .filter_map(|e| e.ok())
-        .map(|e| {
-            let is_dir = match e.file_type() {
-                Ok(t) if t.is_symlink() => e.path().is_dir(),
-                Ok(t) => t.is_dir(),
-                Err(_) => false,
-            };
-            (e.file_name(), is_dir)
-        })
-        .collect();
-    // Names in one folder: comparing them is cheaper than comparing whole paths.
-    entries.sort();
-    for (name, is_dir) in entries {
-        let entry = path.join(name);
-        if is_dir {
-            walk(&entry, visit)?;
-        } else if entry.extension().is_some_and(|e| e == "xml" || e == "json") {
-            visit(&entry);
+    for entry in walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name() {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                if entry.path().extension().is_some_and(|e| e == "xml" || e == "json") {
+                    visit(entry.path());
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let message = match (e.loop_ancestor(), e.path()) {
+                    (Some(ancestor), Some(link)) => {
+                        format!("{}: a symbolic link back to {}; not walked again", link.display(), ancestor.display())
+                    }
+                    (_, Some(at)) => format!("{}: {}", at.display(), e.io_error().map_or_else(|| e.to_string(), ToString::to_string)),
+                    _ => e.to_string(),
+                };
+                failed(message);
+            }
         }
     }
-    Ok(())
 }
 
 /// Checks one file, read into `buffer` (reused from file to file).
-fn check_file(path: &Path, kind: Option<&str>, rules: RuleOptions, buffer: &mut Vec<u8>) -> FileResult {
+fn check_file(path: &Path, kind: Option<Kind>, rules: Rules, buffer: &mut Vec<u8>) -> FileResult {
     let mut result = FileResult { path: path.to_path_buf(), kind: None, diagnostics: Vec::new(), io_error: None };
     buffer.clear();
     if let Err(e) = std::fs::File::open(path).and_then(|mut f| f.read_to_end(buffer)) {
@@ -168,13 +173,13 @@ fn check_file(path: &Path, kind: Option<&str>, rules: RuleOptions, buffer: &mut 
     let bytes = &buffer[..];
     match form_of(bytes) {
         Some(Form::Xml) => {
-            let report = validate_xml_with(bytes, rules);
+            let report = validate_xml(bytes, &rules);
             result.kind = report.kind;
             result.diagnostics = report.diagnostics;
         }
         Some(Form::Json) => match json_kind(bytes, kind, path) {
             Ok((kind, source)) => {
-                let report = validate_json_with(bytes, kind, rules);
+                let report = validate_json(bytes, kind, &rules);
                 result.kind = Some(kind);
                 result.diagnostics = report.diagnostics;
                 // Say how the kind was told when the document does not fit it.
@@ -190,7 +195,7 @@ fn check_file(path: &Path, kind: Option<&str>, rules: RuleOptions, buffer: &mut 
 }
 
 fn one_error(code: &'static str, line: usize, column: usize, message: String) -> Diagnostic {
-    Diagnostic { severity: Severity::Error, code, orcid_code: None, path: String::new(), line, column, message }
+    Diagnostic::new(Severity::Error, code, message).at(line, column)
 }
 
 /// Where a file's report goes: standard output for `validate`, standard error before an upload.
@@ -210,17 +215,20 @@ fn print_file(result: &FileResult, valid: bool, format: OutputFormat, to: Stream
                     serde_json::json!({
                         "severity": if d.severity == Severity::Error { "error" } else { "warning" },
                         "code": d.code,
+                        "rule": d.rule,
+                        "status": d.status,
                         "orcid_code": d.orcid_code,
                         "path": d.path,
                         "line": d.line,
                         "column": d.column,
                         "message": d.message,
+                        "note": d.note,
                     })
                 })
                 .collect();
             let mut object = serde_json::json!({
                 "file": result.path.display().to_string(),
-                "kind": result.kind,
+                "kind": result.kind.map(|k| k.as_str()),
                 "valid": valid,
                 "diagnostics": diagnostics,
             });
@@ -251,7 +259,7 @@ fn print_file(result: &FileResult, valid: bool, format: OutputFormat, to: Stream
                 let span = marked_span(&source, byte_offset(&source, d.line, d.column));
                 let mut report = match d.severity {
                     Severity::Error => Report::error(),
-                    Severity::Warning => Report::warning(),
+                    _ => Report::warning(),
                 }
                 .with_code(d.code)
                 .with_message(&d.message)
@@ -260,8 +268,16 @@ fn print_file(result: &FileResult, valid: bool, format: OutputFormat, to: Stream
                 if !d.path.is_empty() {
                     notes.push(format!("at {}", d.path));
                 }
-                if let Some(code) = d.orcid_code {
-                    notes.push(format!("ORCID would reject this with error {code}"));
+                if let Some(note) = &d.note {
+                    notes.push(note.clone());
+                }
+                if d.severity == Severity::Error {
+                    let rule = if d.rule.is_empty() { String::new() } else { format!(" (rule {})", d.rule) };
+                    notes.push(match (d.status, d.orcid_code) {
+                        (Some(status), Some(code)) => format!("ORCID answers {status} with error {code}{rule}"),
+                        (Some(status), None) => format!("ORCID answers {status} (its XML parser's schema error, 9012 or 9001){rule}"),
+                        _ => format!("ORCID refuses this{rule}"),
+                    });
                 }
                 report = report.with_notes(notes);
                 let _ = term::emit(&mut writer.lock(), &config, &file, &report);
@@ -293,8 +309,9 @@ fn byte_offset(source: &str, line: usize, column: usize) -> usize {
 
 /// Validates one item before it is sent: problems go to standard error as text; `true` when
 /// there are no errors (warnings are shown, not counted).
-pub fn check_before_upload(path: &Path, kind: Option<&str>, update: bool) -> bool {
-    let result = check_file(path, kind, RuleOptions { update, today: today() }, &mut Vec::new());
+pub fn check_before_upload(path: &Path, kind: Option<Kind>, update: bool) -> bool {
+    let rules = if update { Rules::update() } else { Rules::default() };
+    let result = check_file(path, kind, rules, &mut Vec::new());
     let valid = result.io_error.is_none() && result.diagnostics.iter().all(|d| d.severity != Severity::Error);
     if !result.diagnostics.is_empty() || result.io_error.is_some() {
         print_file(&result, valid, OutputFormat::Text, Stream::Stderr);

@@ -47,7 +47,7 @@ fn post_get_put_delete_a_work() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let put_code = text(&out.stdout).trim().to_string();
     assert!(put_code.parse::<i64>().is_ok(), "{put_code:?}");
-    assert_eq!(emulator.count(ORCID, "work"), 1);
+    assert_eq!(emulator.count(ORCID, orcid_model::items::Section::Work), 1);
 
     let out = orcid(&[&["get", "--section", "work", "--put-code", &put_code, "--format", "json"][..], &target].concat(), Some(&token));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -70,7 +70,7 @@ fn post_get_put_delete_a_work() {
 
     let out = orcid(&[&["delete", "--section", "work", "--put-code", &put_code][..], &target].concat(), Some(&token));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert_eq!(emulator.count(ORCID, "work"), 0);
+    assert_eq!(emulator.count(ORCID, orcid_model::items::Section::Work), 0);
     let out = orcid(&[&["delete", "--section", "work", "--put-code", &put_code][..], &target].concat(), Some(&token));
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("HTTP 404 with error 9016"), "{}", text(&out.stderr));
@@ -85,7 +85,7 @@ fn post_refuses_invalid_items_and_missing_tokens() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert!(stderr.contains("error[xsd.order]") && stderr.contains("not sent: fix the errors above"), "{stderr}");
-    assert_eq!(emulator.count(ORCID, "work"), 0);
+    assert_eq!(emulator.count(ORCID, orcid_model::items::Section::Work), 0);
 
     // With --no-validate it goes, and the emulator answers with ORCID's error.
     let bad = std::env::temp_dir().join(format!("orcid-cli-bad-work-{}.xml", std::process::id()));
@@ -95,15 +95,18 @@ fn post_refuses_invalid_items_and_missing_tokens() {
     let out = orcid(&["post", bad.to_str().unwrap(), "--no-validate", "--api", &api, "--orcid", ORCID], Some(&token));
     let _ = std::fs::remove_file(&bad);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("HTTP 400 with error 9037: 400 Bad Request: <work:type>: \"jornal-article\" is not on ORCID's work-type list"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("HTTP 400 with error 9051: 400 Bad Request: <work:type>: \"jornal-article\" is not on ORCID's work-type list"), "{}", text(&out.stderr));
 
     let out = orcid(&["post", "work.xml", "--api", &api, "--orcid", ORCID], None);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(text(&out.stderr), "error: no token: set ORCID_TOKEN or give --token-file\n");
 
-    let out = orcid(&["get", "--section", "works", "--api", &api, "--orcid", ORCID], Some(&token));
+    let out = orcid(&["get", "--section", "papers", "--api", &api, "--orcid", ORCID], Some(&token));
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).starts_with("error: works: unknown section `works`; sections: work, funding"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).starts_with("error: papers: unknown section `papers`; sections: work, funding"), "{}", text(&out.stderr));
+    // A section's list path names it too.
+    let out = orcid(&["get", "--section", "works", "--api", &api, "--orcid", ORCID], Some(&token));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
 
 #[test]

@@ -84,7 +84,14 @@ fn lenient_flag_reads_documents_with_unknown_fields() {
     assert_eq!(orcid(&["convert", "--to", "xml", path]).status.code(), Some(1));
     let out = orcid(&["convert", "--to", "xml", "--lenient", path]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(!String::from_utf8_lossy(&out.stdout).contains("new-field"));
+    // What the model does not know is kept, in its place.
+    let written = String::from_utf8_lossy(&out.stdout);
+    assert!(written.contains("<work:new-field>x</work:new-field>\n    <work:type>"), "{written}");
+    // Converted to JSON, it is carried by ORCID's conventions, and the conversion says so.
+    let out = orcid(&["convert", "--to", "json", "--lenient", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(r#""new-field": "x""#));
+    assert!(stderr(&out).contains("work: <work:new-field> is not part of the ORCID 3.0 schema"), "{}", stderr(&out));
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -100,7 +107,7 @@ fn xml_to_json_and_back() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let json = String::from_utf8(out.stdout).unwrap();
     let doc = orcid_model::Document::from_xml_bytes(&std::fs::read(items().join("work.xml")).unwrap(), orcid_model::Mode::Strict).unwrap();
-    assert_eq!(json, doc.to_json_string(true, true));
+    assert_eq!(json, doc.to_json_string(orcid_model::WriteOptions::upload()));
 
     // The kind comes from the file name.
     let dir = scratch("json-back");
@@ -129,7 +136,7 @@ fn json_kind_from_flag_name_or_shape() {
 
     let out = orcid(&["convert", "--to", "xml", "--kind", "paper", path]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).starts_with("error: unknown kind \"paper\"; kinds: "), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with("error: unknown kind \"paper\"; kinds are the names of ORCID's root elements: "), "{}", stderr(&out));
 
     let named = dir.join("funding-2024.json");
     std::fs::write(&named, minimal).unwrap();

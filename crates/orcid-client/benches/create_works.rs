@@ -14,6 +14,7 @@ use orcid_model::vocabulary::{ExternalIdType, Relationship, WorkType};
 use orcid_model::work::{Work, WorkTitle};
 
 const ORCID: &str = "0000-0002-1825-0097";
+static ID: std::sync::LazyLock<orcid_model::OrcidId> = std::sync::LazyLock::new(|| ORCID.parse().expect("an ORCID iD"));
 const WORKS: usize = 1000;
 
 fn work(run: &str, n: usize) -> Work {
@@ -56,7 +57,7 @@ fn main() {
         let started = Instant::now();
         let mut existing = 0;
         for n in 0..WORKS {
-            let created = client.create(&token, ORCID, &work("one", n)).await.expect("create");
+            let created = client.create(&token, &ID, &work("one", n)).await.expect("create");
             existing += usize::from(created.existing);
         }
         let elapsed = started.elapsed();
@@ -72,7 +73,7 @@ fn main() {
         let requests = emulator.requests();
         let cpu = thread_cpu();
         let started = Instant::now();
-        let results = client.create_works(&token, ORCID, &works).await.expect("bulk");
+        let results = client.create_works(&token, &ID, &works).await.expect("bulk");
         let elapsed = started.elapsed();
         let cpu_bulk = thread_cpu() - cpu;
         let ok = results.iter().filter(|r| r.is_ok()).count();

@@ -11,7 +11,7 @@ use orcid_model::person::Person;
 use orcid_model::record::Record;
 use orcid_model::summary::RecordSummary;
 use orcid_model::work::Work;
-use orcid_model::{Element, Layout, Mode};
+use orcid_model::{Element, Mode, OrcidId, PutCode, WriteOptions};
 use reqwest::Method;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, LOCATION};
 use tokio::time::Instant;
@@ -62,6 +62,12 @@ impl Api {
         }
     }
 
+    /// The API base as a URL, for building request URLs segment by segment.
+    pub(crate) fn api_url(&self) -> Result<url::Url, Error> {
+        let base = self.api_base();
+        url::Url::parse(&base).map_err(|e| Error::Usage(format!("`{base}` is not a URL: {e}")))
+    }
+
     /// Where the OAuth endpoints are: `{base}/oauth/token` and so on.
     pub fn oauth_base(&self) -> String {
         match self {
@@ -100,9 +106,10 @@ impl WireFormat {
 
 /// What a create returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Created {
     /// The item's put-code: keep it to update or delete the item.
-    pub put_code: i64,
+    pub put_code: PutCode,
     /// `true` when a retried request found the item already stored (ORCID answered 409
     /// duplicate after an earlier attempt whose answer was lost): no second copy was made.
     pub existing: bool,
@@ -117,9 +124,21 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     timeout: Duration,
     user_agent: String,
+    max_response_bytes: usize,
 }
 
+/// The largest answer read by default: far more than ORCID's largest (a record with 10,000
+/// works summarised is some 20 MB), so that only a broken or hostile server meets it.
+pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
 impl ClientBuilder {
+    /// The largest answer body read (default [`MAX_RESPONSE_BYTES`]); a larger one, or one
+    /// that never ends, is an error rather than a memory blow-up.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
     /// The wire format (default XML).
     pub fn format(mut self, format: WireFormat) -> Self {
         self.format = format;
@@ -156,10 +175,11 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                api_base: self.api.api_base(),
+                api_url: self.api.api_url()?,
                 format: self.format,
                 limiter: Limiter::new(self.rate_limit),
                 retry: self.retry,
+                max_response_bytes: self.max_response_bytes,
             }),
         })
     }
@@ -175,8 +195,9 @@ impl ClientBuilder {
 ///
 /// let client = Client::builder(Api::Sandbox).format(WireFormat::Json).build()?;
 /// let token = AccessToken::new(std::env::var("ORCID_TOKEN").unwrap_or_default());
-/// let work = Work::new(WorkTitle::new("On ORCID".into()), WorkType::JournalArticle);
-/// let created = client.create(&token, "0000-0002-1825-0097", &work).await?;
+/// let work = Work::new(WorkTitle::new("On ORCID"), WorkType::JournalArticle);
+/// let orcid = "0000-0002-1825-0097".parse()?;
+/// let created = client.create(&token, &orcid, &work).await?;
 /// println!("put-code {}", created.put_code);
 /// # Ok(()) }
 /// ```
@@ -187,22 +208,23 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
-    api_base: String,
+    api_url: url::Url,
     format: WireFormat,
     limiter: Limiter,
     retry: RetryPolicy,
+    max_response_bytes: usize,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("api_base", &self.inner.api_base).field("format", &self.inner.format).finish()
+        f.debug_struct("Client").field("api_base", &self.inner.api_url.as_str()).field("format", &self.inner.format).finish()
     }
 }
 
 /// One request as the retry loop sends it.
 struct Call<'a> {
     method: Method,
-    url: String,
+    url: url::Url,
     token: &'a AccessToken,
     body: Option<String>,
     /// Whether to send again after a failure that leaves it unknown whether the server
@@ -229,12 +251,13 @@ impl Client {
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(30),
             user_agent: concat!("orcid-client/", env!("CARGO_PKG_VERSION")).into(),
+            max_response_bytes: MAX_RESPONSE_BYTES,
         }
     }
 
     /// The API base, ending in `/v3.0`.
     pub fn api_base(&self) -> &str {
-        &self.inner.api_base
+        self.inner.api_url.as_str()
     }
 
     /// The wire format.
@@ -244,12 +267,12 @@ impl Client {
 
     /// Creates an item (POST `/{orcid}/{section}`); the answer's `Location` gives the put-code.
     /// The item must not carry a put-code.
-    pub async fn create<T: RecordItem>(&self, token: &AccessToken, orcid: &str, item: &T) -> Result<Created, Error> {
+    pub async fn create<T: RecordItem>(&self, token: &AccessToken, orcid: &OrcidId, item: &T) -> Result<Created, Error> {
         let call = Call {
             method: Method::POST,
-            url: self.url(orcid, T::SECTION),
+            url: self.url(orcid, &[T::SECTION.path()]),
             token,
-            body: Some(self.encode(&as_sent(item))),
+            body: Some(self.encode(item)),
             resend_if_unsure: !item.self_external_ids().is_empty(),
         };
         let answer = self.send(&call).await?;
@@ -266,26 +289,31 @@ impl Client {
     /// Updates an item (PUT `/{orcid}/{section}/{put-code}`) and returns it as stored. The
     /// body's put-code is set from `put_code` and its visibility left out (ORCID refuses a
     /// visibility change on update).
-    pub async fn update<T: RecordItem>(&self, token: &AccessToken, orcid: &str, put_code: i64, item: &T) -> Result<T, Error> {
-        let mut item = as_sent(item);
+    ///
+    /// What the item holds that this version of the model does not know (fields a newer ORCID
+    /// added, read leniently) is sent back with it, so an update keeps them on the record.
+    pub async fn update<T: RecordItem>(&self, token: &AccessToken, orcid: &OrcidId, put_code: PutCode, item: &T) -> Result<T, Error> {
+        let mut item = item.clone();
         item.set_put_code(Some(put_code));
         item.set_visibility(None);
+        let code = put_code.to_string();
         let call = Call {
             method: Method::PUT,
-            url: self.url(orcid, &format!("{}/{put_code}", T::SECTION)),
+            url: self.url(orcid, &[T::SECTION.path(), &code]),
             token,
             body: Some(self.encode(&item)),
             resend_if_unsure: true,
         };
         let answer = self.expect(&call, 200).await?;
-        self.decode(&answer, T::SECTION)
+        self.decode(&answer, T::SECTION.path())
     }
 
     /// Deletes an item (DELETE `/{orcid}/{section}/{put-code}`): `client.delete::<Work>(..)`.
-    pub async fn delete<T: RecordItem>(&self, token: &AccessToken, orcid: &str, put_code: i64) -> Result<(), Error> {
+    pub async fn delete<T: RecordItem>(&self, token: &AccessToken, orcid: &OrcidId, put_code: PutCode) -> Result<(), Error> {
+        let code = put_code.to_string();
         let call = Call {
             method: Method::DELETE,
-            url: self.url(orcid, &format!("{}/{put_code}", T::SECTION)),
+            url: self.url(orcid, &[T::SECTION.path(), &code]),
             token,
             body: None,
             resend_if_unsure: true,
@@ -294,45 +322,45 @@ impl Client {
     }
 
     /// Reads one item (GET `/{orcid}/{section}/{put-code}`): `client.read::<Work>(..)`.
-    pub async fn read<T: RecordItem>(&self, token: &AccessToken, orcid: &str, put_code: i64) -> Result<T, Error> {
-        self.get(token, orcid, &format!("{}/{put_code}", T::SECTION), T::SECTION).await
+    pub async fn read<T: RecordItem>(&self, token: &AccessToken, orcid: &OrcidId, put_code: PutCode) -> Result<T, Error> {
+        self.get(token, orcid, &[T::SECTION.path(), &put_code.to_string()], T::SECTION.path()).await
     }
 
     /// Reads a section's summaries (GET `/{orcid}/works`, `/{orcid}/employments` ...):
     /// `client.read_summaries::<Work>(..)`.
-    pub async fn read_summaries<T: RecordItem>(&self, token: &AccessToken, orcid: &str) -> Result<T::Summaries, Error> {
-        self.get(token, orcid, T::SECTION_LIST, T::SECTION_LIST).await
+    pub async fn read_summaries<T: RecordItem>(&self, token: &AccessToken, orcid: &OrcidId) -> Result<T::Summaries, Error> {
+        self.get(token, orcid, &[T::SECTION.list_path()], T::SECTION.list_path()).await
     }
 
     /// Reads the whole record (GET `/{orcid}/record`).
-    pub async fn read_record(&self, token: &AccessToken, orcid: &str) -> Result<Record, Error> {
-        self.get(token, orcid, "record", "record").await
+    pub async fn read_record(&self, token: &AccessToken, orcid: &OrcidId) -> Result<Record, Error> {
+        self.get(token, orcid, &["record"], "record").await
     }
 
     /// Reads the person section (GET `/{orcid}/person`).
-    pub async fn read_person(&self, token: &AccessToken, orcid: &str) -> Result<Person, Error> {
-        self.get(token, orcid, "person", "person").await
+    pub async fn read_person(&self, token: &AccessToken, orcid: &OrcidId) -> Result<Person, Error> {
+        self.get(token, orcid, &["person"], "person").await
     }
 
     /// Reads the activities' summaries (GET `/{orcid}/activities`).
-    pub async fn read_activities(&self, token: &AccessToken, orcid: &str) -> Result<ActivitiesSummary, Error> {
-        self.get(token, orcid, "activities", "activities").await
+    pub async fn read_activities(&self, token: &AccessToken, orcid: &OrcidId) -> Result<ActivitiesSummary, Error> {
+        self.get(token, orcid, &["activities"], "activities").await
     }
 
     /// Reads the record summary (GET `/{orcid}/summary`, member API only).
-    pub async fn read_summary(&self, token: &AccessToken, orcid: &str) -> Result<RecordSummary, Error> {
-        self.get(token, orcid, "summary", "summary").await
+    pub async fn read_summary(&self, token: &AccessToken, orcid: &OrcidId) -> Result<RecordSummary, Error> {
+        self.get(token, orcid, &["summary"], "summary").await
     }
 
     /// Reads works by put-code (GET `/{orcid}/works/{pc,pc,...}`, 100 a request), one result
     /// per put-code in the order given: the work, or ORCID's error for that put-code.
-    pub async fn read_works(&self, token: &AccessToken, orcid: &str, put_codes: &[i64]) -> Result<Vec<Result<Work, ApiError>>, Error> {
+    pub async fn read_works(&self, token: &AccessToken, orcid: &OrcidId, put_codes: &[PutCode]) -> Result<Vec<Result<Work, ApiError>>, Error> {
         let mut results = Vec::with_capacity(put_codes.len());
         for chunk in put_codes.chunks(100) {
-            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-            let bulk: Bulk = self.get(token, orcid, &format!("works/{}", list.join(",")), "works").await?;
+            let list: Vec<String> = chunk.iter().map(PutCode::to_string).collect();
+            let bulk: Bulk = self.get(token, orcid, &["works", &list.join(",")], "works").await?;
             // ORCID answers found works first, then one error per missing put-code.
-            let mut found: HashMap<i64, Work> = HashMap::new();
+            let mut found: HashMap<PutCode, Work> = HashMap::new();
             let mut errors = Vec::new();
             for item in bulk.items {
                 match item {
@@ -342,6 +370,8 @@ impl Client {
                         }
                     }
                     BulkItem::Error(e) => errors.push(ApiError::from_model(&e)),
+                    // An entry this version does not know: neither a work nor an error.
+                    _ => {}
                 }
             }
             let mut errors = errors.into_iter();
@@ -362,15 +392,13 @@ impl Client {
 
     /// Creates works in bulk (POST `/{orcid}/works`, 100 a request), one result per work in
     /// the order given: its put-code, or ORCID's error for that work.
-    pub async fn create_works(&self, token: &AccessToken, orcid: &str, works: &[Work]) -> Result<Vec<Result<Created, ApiError>>, Error> {
+    pub async fn create_works(&self, token: &AccessToken, orcid: &OrcidId, works: &[Work]) -> Result<Vec<Result<Created, ApiError>>, Error> {
         let mut results = Vec::with_capacity(works.len());
         for chunk in works.chunks(100) {
-            let bulk = Bulk {
-                items: chunk.iter().map(|w| BulkItem::Work(as_sent(w))).collect(),
-            };
+            let bulk: Bulk = chunk.iter().cloned().map(BulkItem::Work).collect::<Vec<_>>().into();
             // ORCID refuses works without a `self` identifier, so a resent batch cannot
             // make copies: each work already stored comes back as a duplicate.
-            let call = Call { method: Method::POST, url: self.url(orcid, "works"), token, body: Some(self.encode(&bulk)), resend_if_unsure: true };
+            let call = Call { method: Method::POST, url: self.url(orcid, &["works"]), token, body: Some(self.encode(&bulk)), resend_if_unsure: true };
             let answer = self.expect(&call, 200).await?;
             let back: Bulk = self.decode(&answer, "bulk")?;
             if back.items.len() != chunk.len() {
@@ -392,20 +420,28 @@ impl Client {
                             None => Err(error),
                         }
                     }
+                    _ => return Err(Error::Decode { what: "the bulk answer".into(), message: "an entry that is neither a work nor an error".into() }),
                 });
             }
         }
         Ok(results)
     }
 
-    fn url(&self, orcid: &str, rest: &str) -> String {
-        format!("{}/{orcid}/{rest}", self.inner.api_base)
+    /// `{api base}/{orcid}/{segments...}`, each segment percent-encoded as a path segment.
+    fn url(&self, orcid: &OrcidId, segments: &[&str]) -> url::Url {
+        let mut url = self.inner.api_url.clone();
+        {
+            let mut path = url.path_segments_mut().expect("an http(s) URL has a path");
+            path.pop_if_empty().push(orcid.as_str()).extend(segments);
+        }
+        url
     }
 
+    /// A body for upload: without what ORCID sets itself (source, dates, paths).
     fn encode<T: Element>(&self, value: &T) -> String {
         match self.inner.format {
-            WireFormat::Xml => value.to_xml_string(Layout::Indented),
-            WireFormat::Json => value.to_json_string(true, false),
+            WireFormat::Xml => value.to_xml_with(WriteOptions::upload()),
+            WireFormat::Json => value.to_json_string(WriteOptions::upload().compact()),
         }
     }
 
@@ -422,8 +458,8 @@ impl Client {
         result.map_err(|e| Error::Decode { what: format!("the {what} in the answer ({})", if json { "JSON" } else { "XML" }), message: e.to_string() })
     }
 
-    async fn get<T: Element>(&self, token: &AccessToken, orcid: &str, rest: &str, what: &str) -> Result<T, Error> {
-        let call = Call { method: Method::GET, url: self.url(orcid, rest), token, body: None, resend_if_unsure: true };
+    async fn get<T: Element>(&self, token: &AccessToken, orcid: &OrcidId, segments: &[&str], what: &str) -> Result<T, Error> {
+        let call = Call { method: Method::GET, url: self.url(orcid, segments), token, body: None, resend_if_unsure: true };
         let answer = self.expect(&call, 200).await?;
         self.decode(&answer, what)
     }
@@ -480,6 +516,7 @@ impl Client {
                 },
                 Err(Attempt::NotSent(_)) => (true, false, None),
                 Err(Attempt::Unsure(_)) => (true, true, None),
+                Err(Attempt::TooLarge(_)) => (false, false, None),
             };
             let wait = policy.backoff(retries + 1, after);
             let give_up = !retryable
@@ -493,6 +530,7 @@ impl Client {
                         Ok(answer)
                     }
                     Err(Attempt::NotSent(e)) => Err(Error::Transport(e)),
+                    Err(Attempt::TooLarge(e)) => Err(Error::Transport(e)),
                     Err(Attempt::Unsure(e)) if !call.resend_if_unsure => Err(Error::Transport(format!(
                         "{e}; the server may have stored the item, so it was not sent again: read the section before sending it again"
                     ))),
@@ -503,7 +541,7 @@ impl Client {
             retries += 1;
             match &outcome {
                 Ok(a) => tracing::warn!(method = %call.method, url = %call.url, status = a.status, retry = retries, wait_ms = wait.as_millis() as u64, "retrying"),
-                Err(Attempt::NotSent(e) | Attempt::Unsure(e)) => {
+                Err(Attempt::NotSent(e) | Attempt::Unsure(e) | Attempt::TooLarge(e)) => {
                     tracing::warn!(method = %call.method, url = %call.url, error = %e, retry = retries, wait_ms = wait.as_millis() as u64, "retrying")
                 }
             }
@@ -516,7 +554,7 @@ impl Client {
         let mut request = self
             .inner
             .http
-            .request(call.method.clone(), &call.url)
+            .request(call.method.clone(), call.url.clone())
             .header(AUTHORIZATION, call.token.header_value())
             .header(ACCEPT, media);
         if let Some(body) = &call.body {
@@ -528,10 +566,28 @@ impl Client {
         })?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|e| Attempt::Unsure(transport_message(&e)))?.to_vec();
+        let body = read_body(response, self.inner.max_response_bytes).await?;
         tracing::debug!(method = %call.method, url = %call.url, status, bytes = body.len(), "answer");
         Ok(Answer { status, headers, body, unsure_before: false })
     }
+}
+
+/// An answer's body, up to `max` bytes: a longer one (or one that never ends) is an error
+/// before it fills memory. A server that stalls mid-body meets the client's timeout.
+async fn read_body(mut response: reqwest::Response, max: usize) -> Result<Vec<u8>, Attempt> {
+    if let Some(length) = response.content_length()
+        && length > max as u64
+    {
+        return Err(Attempt::TooLarge(format!("the answer is {length} bytes, more than the {max} this client reads")));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| Attempt::Unsure(transport_message(&e)))? {
+        if body.len() + chunk.len() > max {
+            return Err(Attempt::TooLarge(format!("the answer goes on past {max} bytes, more than this client reads")));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Why an attempt got no answer.
@@ -540,6 +596,8 @@ enum Attempt {
     NotSent(String),
     /// The request may have reached the server (timeout, dropped connection).
     Unsure(String),
+    /// The server answered with more than the client reads: not retried.
+    TooLarge(String),
 }
 
 /// reqwest's error with its causes (the URL is in it; tokens never are, they travel in a header).
@@ -554,19 +612,12 @@ pub(crate) fn transport_message(e: &reqwest::Error) -> String {
     message
 }
 
-/// An item as sent: without what ORCID sets itself (source, dates, path).
-fn as_sent<T: RecordItem>(item: &T) -> T {
-    let mut item = item.clone();
-    item.set_stored(None, None, None, None);
-    item
-}
-
 fn is_json(headers: &HeaderMap) -> bool {
     headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("json"))
 }
 
 /// The put-code at the end of a `Location` header.
-fn put_code_from_location(headers: &HeaderMap) -> Result<i64, Error> {
+fn put_code_from_location(headers: &HeaderMap) -> Result<PutCode, Error> {
     let location = headers
         .get(LOCATION)
         .and_then(|v| v.to_str().ok())
@@ -580,7 +631,7 @@ fn put_code_from_location(headers: &HeaderMap) -> Result<i64, Error> {
 }
 
 /// A 409 duplicate met after an attempt that may have been stored is that attempt's item.
-fn duplicate_of_earlier_attempt(error: &ApiError, unsure_before: bool) -> Option<i64> {
+fn duplicate_of_earlier_attempt(error: &ApiError, unsure_before: bool) -> Option<PutCode> {
     if !unsure_before || error.code != Some(ErrorCode::Duplicate) {
         return None;
     }

@@ -14,6 +14,7 @@ use orcid_model::vocabulary::{ExternalIdType, Relationship, WorkType};
 use orcid_model::work::{Work, WorkTitle};
 
 const ORCID: &str = "0000-0002-1825-0097";
+static ID: std::sync::LazyLock<orcid_model::OrcidId> = std::sync::LazyLock::new(|| ORCID.parse().expect("an ORCID iD"));
 const CLIENT: &str = "APP-EMULATOR00000001";
 
 fn write_sample(name: &str) -> String {
@@ -42,11 +43,8 @@ fn token(emulator: &Emulator) -> AccessToken {
 }
 
 fn work(n: usize) -> Work {
-    let mut work = Work::new(WorkTitle::new(format!("Work number {n}")), WorkType::JournalArticle);
-    let mut id = ExternalId::new(ExternalIdType::Doi, format!("10.5555/emulator.{n}"));
-    id.external_id_relationship = Some(Relationship::Self_);
-    work.external_ids = Some(ExternalIds { external_ids: vec![id] });
-    work
+    let id = ExternalId::new(ExternalIdType::Doi, format!("10.5555/emulator.{n}")).with_external_id_relationship(Relationship::Self_);
+    Work::new(WorkTitle::new(format!("Work number {n}")), WorkType::JournalArticle).with_external_ids(ExternalIds::from(vec![id]))
 }
 
 #[tokio::test]
@@ -79,22 +77,22 @@ async fn oauth_code_exchange_refresh_revoke_and_client_credentials() {
     assert!(matches!(&again, orcid_client::Error::OAuth { status: 400, error, .. } if error == "invalid_grant"), "{again:?}");
 
     let client = client(&emulator, WireFormat::Xml);
-    client.create(&token.access_token, ORCID, &work(1)).await.unwrap();
+    client.create(&token.access_token, &ID, &work(1)).await.unwrap();
 
     // Refresh, revoking the old token, to a narrower scope.
     let refreshed = oauth.refresh(token.refresh_token.as_ref().unwrap(), true, Some(scope::ACTIVITIES_UPDATE)).await.unwrap();
     assert_eq!(refreshed.scope, "/activities/update");
-    let old = client.create(&token.access_token, ORCID, &work(2)).await.unwrap_err();
+    let old = client.create(&token.access_token, &ID, &work(2)).await.unwrap_err();
     assert_eq!(old.orcid_code(), Some(ErrorCode::InvalidTokenRecord), "{old}");
-    client.create(&refreshed.access_token, ORCID, &work(2)).await.unwrap();
+    client.create(&refreshed.access_token, &ID, &work(2)).await.unwrap();
 
     oauth.revoke(&refreshed.access_token).await.unwrap();
-    let revoked = client.create(&refreshed.access_token, ORCID, &work(3)).await.unwrap_err();
+    let revoked = client.create(&refreshed.access_token, &ID, &work(3)).await.unwrap_err();
     assert!(matches!(&revoked, orcid_client::Error::Api(e) if e.status == 401), "{revoked:?}");
 
     let public = oauth.client_credentials(scope::READ_PUBLIC).await.unwrap();
     assert!(public.orcid.is_none() && public.refresh_token.is_none());
-    let denied = client.create(&public.access_token, ORCID, &work(4)).await.unwrap_err();
+    let denied = client.create(&public.access_token, &ID, &work(4)).await.unwrap_err();
     assert!(matches!(&denied, orcid_client::Error::Api(e) if e.status == 403), "{denied:?}");
 
     // A wrong secret: OAuth's error, and the secret is nowhere in it.
@@ -113,24 +111,24 @@ async fn every_section(format: WireFormat) {
     async fn round<T: RecordItem>(client: &Client, token: &AccessToken, sample: &str) {
         let mut item = T::from_xml_str(&write_sample(sample), Mode::Strict).unwrap();
         item.set_put_code(None);
-        let created = client.create(token, ORCID, &item).await.unwrap_or_else(|e| panic!("{sample}: {e}"));
+        let created = client.create(token, &ID, &item).await.unwrap_or_else(|e| panic!("{sample}: {e}"));
         assert!(!created.existing);
-        let back: T = client.read(token, ORCID, created.put_code).await.unwrap();
+        let back: T = client.read(token, &ID, created.put_code).await.unwrap();
         assert_eq!(back.put_code(), Some(created.put_code), "{sample}");
         {
-            let list = client.read_summaries::<T>(token, ORCID).await.unwrap_or_else(|e| panic!("{sample} list: {e}"));
+            let list = client.read_summaries::<T>(token, &ID).await.unwrap_or_else(|e| panic!("{sample} list: {e}"));
         let listed = match client.format() {
             WireFormat::Xml => list.to_xml_string(orcid_model::Layout::Compact),
-            WireFormat::Json => list.to_json_string(false, false),
+            WireFormat::Json => list.to_json_string(orcid_model::WriteOptions::read().compact()),
         };
             assert!(listed.contains(&created.put_code.to_string()), "{sample}: put-code {} not in {listed}", created.put_code);
         }
-        let updated = client.update(token, ORCID, created.put_code, &back).await.unwrap_or_else(|e| panic!("{sample} update: {e}"));
+        let updated = client.update(token, &ID, created.put_code, &back).await.unwrap_or_else(|e| panic!("{sample} update: {e}"));
         assert_eq!(updated.put_code(), Some(created.put_code));
         assert!(back.created_date().is_some(), "{sample}: the emulator sets the created date");
         assert_eq!(updated.created_date(), back.created_date(), "{sample}: an update keeps the created date");
-        client.delete::<T>(token, ORCID, created.put_code).await.unwrap();
-        let gone = client.read::<T>(token, ORCID, created.put_code).await.unwrap_err();
+        client.delete::<T>(token, &ID, created.put_code).await.unwrap();
+        let gone = client.read::<T>(token, &ID, created.put_code).await.unwrap_err();
         assert_eq!(gone.orcid_code(), Some(ErrorCode::ResourceNotFound), "{sample}: {gone}");
     }
 
@@ -168,44 +166,44 @@ async fn orcid_rules_put_codes_sources_and_duplicates() {
     let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
     let client = client(&emulator, WireFormat::Json);
     let token = token(&emulator);
-    let first = client.create(&token, ORCID, &work(1)).await.unwrap();
+    let first = client.create(&token, &ID, &work(1)).await.unwrap();
 
     // The same DOI written differently is a duplicate; the error names the stored put-code.
     let mut same = work(99);
     same.external_ids.as_mut().unwrap().external_ids[0].external_id_value = "https://doi.org/10.5555/EMULATOR.1".into();
-    let duplicate = client.create(&token, ORCID, &same).await.unwrap_err();
+    let duplicate = client.create(&token, &ID, &same).await.unwrap_err();
     let orcid_client::Error::Api(e) = &duplicate else { panic!("{duplicate:?}") };
     assert_eq!((e.status, e.code), (409, Some(ErrorCode::Duplicate)));
     assert!(e.developer_message.contains(&format!("put-code {}", first.put_code)), "{}", e.developer_message);
 
     // A put-code on create: 9024, from the validator's rule.
     let mut with_code = work(2);
-    with_code.put_code = Some(5);
-    let e = client.create(&token, ORCID, &with_code).await.unwrap_err();
+    with_code.put_code = Some(orcid_model::PutCode::new(5));
+    let e = client.create(&token, &ID, &with_code).await.unwrap_err();
     assert_eq!(e.orcid_code(), Some(ErrorCode::PutCodeOnCreate), "{e}");
 
     // A bad enumeration value: 9037 with the validator's message.
     let mut bad = work(3);
-    bad.kind = WorkType::Unknown("jornal-article".into());
-    let e = client.create(&token, ORCID, &bad).await.unwrap_err();
+    bad.kind = WorkType::from("jornal-article");
+    let e = client.create(&token, &ID, &bad).await.unwrap_err();
     assert_eq!(e.orcid_code(), Some(ErrorCode::InvalidEnumeration), "{e}");
     assert!(e.to_string().contains("jornal-article"), "{e}");
 
     // Only the source may change or delete an item: 9010.
     let other = AccessToken::new(emulator.issue_token("APP-OTHER00000000002", ORCID, "/activities/update /read-limited"));
-    let e = client.update(&other, ORCID, first.put_code, &work(1)).await.unwrap_err();
+    let e = client.update(&other, &ID, first.put_code, &work(1)).await.unwrap_err();
     assert_eq!(e.orcid_code(), Some(ErrorCode::NotSource), "{e}");
-    let e = client.delete::<Work>(&other, ORCID, first.put_code).await.unwrap_err();
+    let e = client.delete::<Work>(&other, &ID, first.put_code).await.unwrap_err();
     assert_eq!(e.orcid_code(), Some(ErrorCode::NotSource), "{e}");
     // ... while another source may add the same DOI.
-    client.create(&other, ORCID, &work(1)).await.unwrap();
+    client.create(&other, &ID, &work(1)).await.unwrap();
 
     // Unknown put-code on update and read: 404 9016.
-    let e = client.update(&token, ORCID, 999_999, &work(1)).await.unwrap_err();
+    let e = client.update(&token, &ID, orcid_model::PutCode::new(999_999), &work(1)).await.unwrap_err();
     assert_eq!(e.orcid_code(), Some(ErrorCode::ResourceNotFound), "{e}");
 
     // Another researcher's record: refused.
-    let e = client.create(&token, "0000-0001-5109-3700", &work(7)).await.unwrap_err();
+    let e = client.create(&token, &"0000-0001-5109-3700".parse().unwrap(), &work(7)).await.unwrap_err();
     assert!(matches!(&e, orcid_client::Error::Api(a) if a.status == 404), "{e:?}");
 }
 
@@ -218,7 +216,7 @@ async fn bulk_create_and_read_by_put_code_keep_input_order() {
     works[120].external_ids = None; // no `self` id: 9023 for that one only
     works[200] = work(10); // the same DOI as works[10]: a duplicate in a later request
     works[60] = work(50); // the same DOI as works[50]: a duplicate within one request
-    let results = client.create_works(&token, ORCID, &works).await.unwrap();
+    let results = client.create_works(&token, &ID, &works).await.unwrap();
     assert_eq!(results.len(), 250);
     assert_eq!(results[120].as_ref().unwrap_err().code, Some(ErrorCode::ExternalIdInvalid));
     for (dup, first) in [(200, 10), (60, 50)] {
@@ -227,21 +225,21 @@ async fn bulk_create_and_read_by_put_code_keep_input_order() {
         let first = results[first].as_ref().unwrap().put_code;
         assert!(e.developer_message.contains(&format!("put-code {first}")), "{}", e.developer_message);
     }
-    let codes: Vec<i64> = results.iter().filter_map(|r| r.as_ref().ok()).map(|c| c.put_code).collect();
+    let codes: Vec<orcid_model::PutCode> = results.iter().filter_map(|r| r.as_ref().ok()).map(|c| c.put_code).collect();
     assert_eq!(codes.len(), 247);
     assert!(codes.windows(2).all(|w| w[0] < w[1]), "put-codes in input order");
-    assert_eq!(emulator.count(ORCID, "work"), 247);
+    assert_eq!(emulator.count(ORCID, orcid_model::items::Section::Work), 247);
 
     // Read back out of order, with a put-code that is not there.
-    let ask = [codes[5], 1, codes[0], codes[200]];
-    let read = client.read_works(&token, ORCID, &ask).await.unwrap();
+    let ask = [codes[5], orcid_model::PutCode::new(1), codes[0], codes[200]];
+    let read = client.read_works(&token, &ID, &ask).await.unwrap();
     assert_eq!(read[0].as_ref().unwrap().put_code, Some(codes[5]));
     assert_eq!(read[1].as_ref().unwrap_err().code, Some(ErrorCode::InvalidPutCode));
     assert_eq!(read[2].as_ref().unwrap().put_code, Some(codes[0]));
     assert_eq!(read[3].as_ref().unwrap().put_code, Some(codes[200]));
     assert_eq!(read[2].as_ref().unwrap().title.title, "Work number 0");
     // More than 100 are split into requests of 100.
-    assert_eq!(client.read_works(&token, ORCID, &codes).await.unwrap().iter().filter(|r| r.is_ok()).count(), 247);
+    assert_eq!(client.read_works(&token, &ID, &codes).await.unwrap().iter().filter(|r| r.is_ok()).count(), 247);
 }
 
 #[tokio::test]
@@ -251,15 +249,15 @@ async fn retries_through_503s_and_dropped_connections() {
     let token = token(&emulator);
     emulator.set_faults(Faults { unavailable: 0.5, drop_connection: 0.25, ..Faults::default() });
     for n in 0..20 {
-        let created = client.create(&token, ORCID, &work(n)).await.unwrap();
-        client.read::<Work>(&token, ORCID, created.put_code).await.unwrap();
+        let created = client.create(&token, &ID, &work(n)).await.unwrap();
+        client.read::<Work>(&token, &ID, created.put_code).await.unwrap();
     }
-    assert_eq!(emulator.count(ORCID, "work"), 20);
+    assert_eq!(emulator.count(ORCID, orcid_model::items::Section::Work), 20);
 
     // With every request failing, the client gives up within its bounds.
     emulator.set_faults(Faults { unavailable: 1.0, ..Faults::default() });
     let started = std::time::Instant::now();
-    let e = client.read::<Work>(&token, ORCID, 1).await.unwrap_err();
+    let e = client.read::<Work>(&token, &ID, orcid_model::PutCode::new(1)).await.unwrap_err();
     assert!(matches!(&e, orcid_client::Error::Api(a) if a.status == 503), "{e:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
@@ -271,22 +269,22 @@ async fn a_lost_answer_to_a_create_never_makes_two_copies() {
     let token = token(&emulator);
     // Every create is stored and its answer lost: the retry meets 409 and reports the first copy.
     emulator.set_faults(Faults { lose_created: 1.0, ..Faults::default() });
-    let created = client.create(&token, ORCID, &work(1)).await.unwrap();
+    let created = client.create(&token, &ID, &work(1)).await.unwrap();
     assert!(created.existing);
-    assert_eq!(emulator.count(ORCID, "work"), 1);
-    let stored = client.read::<Work>(&token, ORCID, created.put_code).await.unwrap();
+    assert_eq!(emulator.count(ORCID, orcid_model::items::Section::Work), 1);
+    let stored = client.read::<Work>(&token, &ID, created.put_code).await.unwrap();
     assert_eq!(stored.title.title, "Work number 1");
 
     // The same for a bulk: every work comes back with its put-code, none twice.
-    let results = client.create_works(&token, ORCID, &(2..12).map(work).collect::<Vec<_>>()).await.unwrap();
+    let results = client.create_works(&token, &ID, &(2..12).map(work).collect::<Vec<_>>()).await.unwrap();
     assert!(results.iter().all(|r| r.as_ref().is_ok_and(|c| c.existing)), "{results:?}");
-    assert_eq!(emulator.count(ORCID, "work"), 11);
+    assert_eq!(emulator.count(ORCID, orcid_model::items::Section::Work), 11);
 
     // An item ORCID cannot find duplicates of is not sent again: the error says so.
     let keyword = Keyword::from_xml_str(&write_sample("keyword-3.0.xml"), Mode::Strict).unwrap();
-    let e = client.create(&token, ORCID, &keyword).await.unwrap_err();
+    let e = client.create(&token, &ID, &keyword).await.unwrap_err();
     assert!(matches!(&e, orcid_client::Error::Transport(m) if m.contains("may have stored the item")), "{e:?}");
-    assert_eq!(emulator.count(ORCID, "keywords"), 1);
+    assert_eq!(emulator.count(ORCID, orcid_model::items::Section::Keyword), 1);
 }
 
 #[tokio::test]
@@ -296,7 +294,7 @@ async fn delays_beyond_the_timeout_are_bounded_failures() {
     emulator.set_faults(Faults { delay: Duration::from_millis(400), ..Faults::default() });
     let patient = client(&emulator, WireFormat::Xml);
     let started = std::time::Instant::now();
-    patient.create(&token, ORCID, &work(1)).await.unwrap();
+    patient.create(&token, &ID, &work(1)).await.unwrap();
     assert!(started.elapsed() >= Duration::from_millis(400));
 
     let hasty = Client::builder(Api::Url(emulator.url()))
@@ -304,7 +302,7 @@ async fn delays_beyond_the_timeout_are_bounded_failures() {
         .retry(RetryPolicy { max_retries: 2, ..fast_retries() })
         .build()
         .unwrap();
-    let e = hasty.read_summaries::<Work>(&token, ORCID).await.unwrap_err();
+    let e = hasty.read_summaries::<Work>(&token, &ID).await.unwrap_err();
     assert!(matches!(&e, orcid_client::Error::Transport(m) if m.contains("timed out")), "{e:?}");
 }
 
@@ -317,7 +315,7 @@ async fn the_rate_limit_is_shared_by_clones_and_keeps_the_emulator_from_503() {
 
     // Unlimited and without retries, 60 requests at once overflow the queue.
     let greedy = Client::builder(Api::Url(emulator.url())).retry(RetryPolicy::NONE).rate_limit(RateLimit { per_second: 1e6, burst: 1_000_000 }).build().unwrap();
-    let tasks: Vec<_> = (0..60).map(|_| { let c = greedy.clone(); let t = token.clone(); tokio::spawn(async move { c.read_summaries::<Work>(&t, ORCID).await.is_ok() }) }).collect();
+    let tasks: Vec<_> = (0..60).map(|_| { let c = greedy.clone(); let t = token.clone(); tokio::spawn(async move { c.read_summaries::<Work>(&t, &ID).await.is_ok() }) }).collect();
     let mut ok = 0;
     for t in tasks {
         ok += usize::from(t.await.unwrap());
@@ -328,7 +326,7 @@ async fn the_rate_limit_is_shared_by_clones_and_keeps_the_emulator_from_503() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let before = emulator.rate_limited();
     let polite = Client::builder(Api::Url(emulator.url())).retry(RetryPolicy::NONE).rate_limit(RateLimit { per_second: 50.0, burst: 10 }).build().unwrap();
-    let tasks: Vec<_> = (0..60).map(|_| { let c = polite.clone(); let t = token.clone(); tokio::spawn(async move { c.read_summaries::<Work>(&t, ORCID).await }) }).collect();
+    let tasks: Vec<_> = (0..60).map(|_| { let c = polite.clone(); let t = token.clone(); tokio::spawn(async move { c.read_summaries::<Work>(&t, &ID).await }) }).collect();
     for t in tasks {
         t.await.unwrap().unwrap();
     }
@@ -340,21 +338,21 @@ async fn record_person_and_activities_show_what_was_written() {
     let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
     let token = token(&emulator);
     let xml = client(&emulator, WireFormat::Xml);
-    let work = xml.create(&token, ORCID, &work(1)).await.unwrap().put_code;
+    let work = xml.create(&token, &ID, &work(1)).await.unwrap().put_code;
     let employment = orcid_model::employment::Employment::from_xml_str(&write_sample("employment-3.0.xml"), Mode::Strict).unwrap();
-    let employment = xml.create(&token, ORCID, &employment).await.unwrap().put_code;
-    let keyword = xml.create(&token, ORCID, &Keyword::from_xml_str(&write_sample("keyword-3.0.xml"), Mode::Strict).unwrap()).await.unwrap().put_code;
+    let employment = xml.create(&token, &ID, &employment).await.unwrap().put_code;
+    let keyword = xml.create(&token, &ID, &Keyword::from_xml_str(&write_sample("keyword-3.0.xml"), Mode::Strict).unwrap()).await.unwrap().put_code;
 
     for format in [WireFormat::Xml, WireFormat::Json] {
         let client = client(&emulator, format);
-        let activities = client.read_activities(&token, ORCID).await.unwrap();
+        let activities = client.read_activities(&token, &ID).await.unwrap();
         let works = activities.works.as_ref().unwrap();
         assert_eq!(works.groups[0].work_summaries[0].put_code, Some(work));
         let employments = activities.employments.as_ref().unwrap();
         assert_eq!(employments.affiliation_groups[0].employment_summaries[0].put_code, Some(employment), "{employments:?}");
-        let person = client.read_person(&token, ORCID).await.unwrap();
+        let person = client.read_person(&token, &ID).await.unwrap();
         assert_eq!(person.keywords.as_ref().unwrap().keywords[0].put_code, Some(keyword));
-        let record = client.read_record(&token, ORCID).await.unwrap();
+        let record = client.read_record(&token, &ID).await.unwrap();
         assert_eq!(record.orcid_identifier.as_ref().unwrap().path.as_deref(), Some(ORCID));
         assert_eq!(record.activities_summary.as_ref().unwrap().works.as_ref().unwrap().groups.len(), 1);
         let listed = record.to_xml_string(orcid_model::Layout::Compact);

@@ -14,9 +14,11 @@ use axum::response::{IntoResponse, Response};
 use orcid_client::{AccessToken, Api, Client, ClientSecret, ErrorCode, OAuthClient, RateLimit, RefreshToken, RetryPolicy, WireFormat};
 use orcid_model::common::{ExternalId, ExternalIds};
 use orcid_model::vocabulary::{ExternalIdType, Relationship, WorkType};
+use orcid_model::PutCode;
 use orcid_model::work::{Work, WorkTitle};
 
 const ORCID: &str = "0000-0002-1825-0097";
+static ID: std::sync::LazyLock<orcid_model::OrcidId> = std::sync::LazyLock::new(|| ORCID.parse().expect("an ORCID iD"));
 const TOKEN: &str = "f5af9f51-07e6-4332-8f1a-c0c11c1e3728";
 
 /// One request as it arrived.
@@ -83,11 +85,8 @@ fn sample(path: &str) -> String {
 }
 
 fn work() -> Work {
-    let mut work = Work::new(WorkTitle::new("On ORCID".into()), WorkType::JournalArticle);
-    let mut id = ExternalId::new(ExternalIdType::Doi, "10.5555/12345".into());
-    id.external_id_relationship = Some(Relationship::Self_);
-    work.external_ids = Some(ExternalIds { external_ids: vec![id] });
-    work
+    let id = ExternalId::new(ExternalIdType::Doi, "10.5555/12345").with_external_id_relationship(Relationship::Self_);
+    Work::new(WorkTitle::new("On ORCID"), WorkType::JournalArticle).with_external_ids(ExternalIds::from(vec![id]))
 }
 
 fn client(url: &str, format: WireFormat) -> Client {
@@ -125,8 +124,8 @@ async fn create_update_delete_read_in_xml() {
     );
 
     answer(&r, 201, &[("location", &format!("{url}/v3.0/{ORCID}/work/733536"))], "");
-    let created = client.create(&token, ORCID, &work()).await.unwrap();
-    assert_eq!((created.put_code, created.existing), (733536, false));
+    let created = client.create(&token, &ID, &work()).await.unwrap();
+    assert_eq!((created.put_code, created.existing), (PutCode::new(733536), false));
     assert_eq!(take(&r), [seen("POST", &format!("/v3.0/{ORCID}/work"), XML, Some(XML), &item_xml)]);
 
     // Update: the put-code goes into the body, the visibility comes out.
@@ -134,18 +133,18 @@ async fn create_update_delete_read_in_xml() {
     changed.visibility = Some(orcid_model::common::Visibility::Limited);
     let stored = sample("record_3.0/samples/read_samples/work-3.0.xml");
     answer(&r, 200, &[("content-type", XML)], stored.clone());
-    let back = client.update(&token, ORCID, 733536, &changed).await.unwrap();
-    assert_eq!(back.put_code, Some(123), "the stored item as the server answered");
+    let back = client.update(&token, &ID, PutCode::new(733536), &changed).await.unwrap();
+    assert_eq!(back.put_code, Some(PutCode::new(123)), "the stored item as the server answered");
     let put_body = item_xml.replace("xmlns:work=\"http://www.orcid.org/ns/work\">", "xmlns:work=\"http://www.orcid.org/ns/work\" put-code=\"733536\">");
     assert!(put_body.contains("put-code=\"733536\""));
     assert_eq!(take(&r), [seen("PUT", &format!("/v3.0/{ORCID}/work/733536"), XML, Some(XML), &put_body)]);
 
     answer(&r, 204, &[], "");
-    client.delete::<Work>(&token, ORCID, 733536).await.unwrap();
+    client.delete::<Work>(&token, &ID, PutCode::new(733536)).await.unwrap();
     assert_eq!(take(&r), [seen("DELETE", &format!("/v3.0/{ORCID}/work/733536"), XML, None, "")]);
 
     answer(&r, 200, &[("content-type", XML)], stored);
-    let read: Work = client.read(&token, ORCID, 733536).await.unwrap();
+    let read: Work = client.read(&token, &ID, PutCode::new(733536)).await.unwrap();
     assert_eq!(read.title.title, "common:title");
     assert_eq!(take(&r), [seen("GET", &format!("/v3.0/{ORCID}/work/733536"), XML, None, "")]);
 }
@@ -157,7 +156,7 @@ async fn json_bodies_and_every_read() {
     let token = AccessToken::new(TOKEN);
 
     answer(&r, 201, &[("location", &format!("{url}/v3.0/{ORCID}/work/12"))], "");
-    client.create(&token, ORCID, &work()).await.unwrap();
+    client.create(&token, &ID, &work()).await.unwrap();
     let body = r#"{"title":{"title":{"value":"On ORCID"}},"type":"journal-article","external-ids":{"external-id":[{"external-id-type":"doi","external-id-value":"10.5555/12345","external-id-relationship":"self"}]}}"#;
     assert_eq!(take(&r), [seen("POST", &format!("/v3.0/{ORCID}/work"), JSON, Some(JSON), body)]);
 
@@ -172,12 +171,12 @@ async fn json_bodies_and_every_read() {
     for (_, file) in reads {
         answer(&r, 200, &[("content-type", "application/vnd.orcid+xml;charset=UTF-8")], sample(file));
     }
-    let record = client.read_record(&token, ORCID).await.unwrap();
+    let record = client.read_record(&token, &ID).await.unwrap();
     assert!(record.person.is_some());
-    client.read_person(&token, ORCID).await.unwrap();
-    client.read_activities(&token, ORCID).await.unwrap();
-    client.read_summary(&token, ORCID).await.unwrap();
-    let works = client.read_summaries::<Work>(&token, ORCID).await.unwrap();
+    client.read_person(&token, &ID).await.unwrap();
+    client.read_activities(&token, &ID).await.unwrap();
+    client.read_summary(&token, &ID).await.unwrap();
+    let works = client.read_summaries::<Work>(&token, &ID).await.unwrap();
     assert!(!works.groups.is_empty());
     let paths: Vec<String> = take(&r).into_iter().map(|s| {
         assert_eq!((s.method.as_str(), s.accept.as_deref(), s.authorization.as_deref(), s.body.as_str()), ("GET", Some(JSON), Some(format!("Bearer {TOKEN}").as_str()), ""));
@@ -187,7 +186,7 @@ async fn json_bodies_and_every_read() {
 
     // A JSON answer is read as JSON.
     answer(&r, 200, &[("content-type", JSON)], sample("record_3.0/samples/read_samples/record-full-3.0.json"));
-    client.read_record(&token, ORCID).await.unwrap();
+    client.read_record(&token, &ID).await.unwrap();
 }
 
 #[tokio::test]
@@ -197,7 +196,7 @@ async fn bulk_and_works_by_put_code() {
     let token = AccessToken::new(TOKEN);
 
     // 150 put-codes: two requests; the answers come back found-first and are put in order.
-    let codes: Vec<i64> = (1..=150).collect();
+    let codes: Vec<PutCode> = (1..=150).map(PutCode::new).collect();
     let bulk_of = |found: &[i64], missing: usize| {
         let mut xml = String::from(r#"<bulk:bulk xmlns:bulk="http://www.orcid.org/ns/bulk" xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common" xmlns:error="http://www.orcid.org/ns/error">"#);
         for pc in found {
@@ -211,17 +210,17 @@ async fn bulk_and_works_by_put_code() {
     let first: Vec<i64> = (2..=100).rev().collect(); // 1 is missing, the rest reversed
     answer(&r, 200, &[("content-type", XML)], bulk_of(&first, 1));
     answer(&r, 200, &[("content-type", XML)], bulk_of(&(101..=150).collect::<Vec<_>>(), 0));
-    let results = client.read_works(&token, ORCID, &codes).await.unwrap();
+    let results = client.read_works(&token, &ID, &codes).await.unwrap();
     assert_eq!(results[0].as_ref().unwrap_err().code, Some(ErrorCode::InvalidPutCode));
-    assert!(results[1..].iter().zip(2..).all(|(w, pc)| w.as_ref().unwrap().put_code == Some(pc)));
+    assert!(results[1..].iter().zip(2..).all(|(w, pc)| w.as_ref().unwrap().put_code == Some(PutCode::new(pc))));
     let seen = take(&r);
     let list = |range: std::ops::RangeInclusive<i64>| range.map(|n| n.to_string()).collect::<Vec<_>>().join(",");
     assert_eq!(seen.iter().map(|s| s.path.clone()).collect::<Vec<_>>(), [format!("/v3.0/{ORCID}/works/{}", list(1..=100)), format!("/v3.0/{ORCID}/works/{}", list(101..=150))]);
 
     // Bulk create: one POST of a bulk; one result per work, in order.
     answer(&r, 200, &[("content-type", XML)], bulk_of(&[7], 1));
-    let results = client.create_works(&token, ORCID, &[work(), work()]).await.unwrap();
-    assert_eq!(results[0].as_ref().unwrap().put_code, 7);
+    let results = client.create_works(&token, &ID, &[work(), work()]).await.unwrap();
+    assert_eq!(results[0].as_ref().unwrap().put_code, PutCode::new(7));
     assert_eq!(results[1].as_ref().unwrap_err().code, Some(ErrorCode::InvalidPutCode));
     let seen = take(&r);
     assert_eq!((seen.len(), seen[0].method.as_str(), seen[0].path.as_str()), (1, "POST", format!("/v3.0/{ORCID}/works").as_str()));
@@ -239,13 +238,13 @@ async fn retries_honour_retry_after_and_report_orcid_errors() {
     answer(&r, 503, &[], "");
     answer(&r, 201, &[("location", &format!("{url}/v3.0/{ORCID}/work/5"))], "");
     let started = Instant::now();
-    assert_eq!(client.create(&token, ORCID, &work()).await.unwrap().put_code, 5);
+    assert_eq!(client.create(&token, &ID, &work()).await.unwrap().put_code, PutCode::new(5));
     assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After: 1 was honoured");
     assert_eq!(take(&r).len(), 3);
 
     // ORCID's error body, every field.
     answer(&r, 400, &[("content-type", XML)], sample("record_3.0/samples/read_samples/error-3.0.xml"));
-    let e = client.create(&token, ORCID, &work()).await.unwrap_err();
+    let e = client.create(&token, &ID, &work()).await.unwrap_err();
     let orcid_client::Error::Api(api) = &e else { panic!("{e:?}") };
     assert_eq!(api.status, 400);
     assert!(api.code.is_some() && !api.developer_message.is_empty() && api.user_message.is_some() && api.more_info.is_some(), "{api:?}");
@@ -253,12 +252,12 @@ async fn retries_honour_retry_after_and_report_orcid_errors() {
 
     // A 201 without a usable Location is a decoding error naming the header.
     answer(&r, 201, &[("location", "/v3.0/x/work/abc")], "");
-    let e = client.create(&token, ORCID, &work()).await.unwrap_err();
+    let e = client.create(&token, &ID, &work()).await.unwrap_err();
     assert_eq!(e.to_string(), "could not read the Location header: `/v3.0/x/work/abc` does not end in a put-code");
 
     // A read whose answer is not the document asked for names what and where.
     answer(&r, 200, &[("content-type", XML)], "<work:work xmlns:work=\"http://www.orcid.org/ns/work\"><work:type>book</work:type>");
-    let e = client.read::<Work>(&token, ORCID, 1).await.unwrap_err();
+    let e = client.read::<Work>(&token, &ID, orcid_model::PutCode::new(1)).await.unwrap_err();
     assert!(e.to_string().starts_with("could not read the work in the answer (XML): "), "{e}");
 }
 
@@ -305,7 +304,7 @@ async fn the_client_waits_for_its_rate_limit() {
         answer(&r, 204, &[], "");
     }
     let started = Instant::now();
-    let tasks: Vec<_> = (0..15).map(|i| { let c = client.clone(); let t = token.clone(); tokio::spawn(async move { c.delete::<Work>(&t, ORCID, i).await }) }).collect();
+    let tasks: Vec<_> = (0..15).map(|i| { let c = client.clone(); let t = token.clone(); tokio::spawn(async move { c.delete::<Work>(&t, &ID, PutCode::new(i)).await }) }).collect();
     for t in tasks {
         t.await.unwrap().unwrap();
     }

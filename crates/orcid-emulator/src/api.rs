@@ -14,18 +14,15 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use orcid_model::bulk::{Bulk, BulkItem};
-use orcid_model::activities::{ActivitiesSummary, PeerReviewDuplicates, PeerReviewGroup, PeerReviews};
-use orcid_model::common::{ClientId, ExternalId, ExternalIds, OrcidId, Source, Visibility};
+use orcid_model::activities::ActivitiesSummary;
+use orcid_model::common::{ClientId, ExternalIds, OrcidIdentifier, Source, Visibility};
+use orcid_model::items::{RecordItem, Section, SectionVisitor, duplicate_key};
+use orcid_model::peer_review::PeerReview;
 use orcid_model::person::Person;
 use orcid_model::record::Record;
-use orcid_model::peer_review::{PeerReview, PeerReviewSummary};
-use orcid_model::vocabulary::ExternalIdType;
-use orcid_model::generated::Ns;
-use orcid_model::items::{RecordItem, duplicate_key};
-use orcid_model::validate::{RuleOptions, Severity, validate_json_with, validate_xml_with};
+use orcid_model::validate::{Options, Severity, validate_json, validate_xml};
 use orcid_model::work::Work;
-use orcid_model::xml::{ToXml, Writer};
-use orcid_model::{DateTime, Element, Layout, Mode, QName};
+use orcid_model::{DateTime, Element, Layout, Mode, Ns, PutCode, WriteOptions};
 
 use crate::DropConnection;
 use crate::store::{Grant, State, StoredItem, lock};
@@ -92,20 +89,17 @@ fn orcid_error(answer: Form, status: u16, code: u16, message: impl Into<String>)
 
 fn error_value(status: u16, code: u16, message: String) -> orcid_model::error::Error {
     let reason = StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error");
-    orcid_model::error::Error {
-        response_code: i32::from(status),
-        developer_message: format!("{status} {reason}: {message}"),
-        user_message: Some(message),
-        error_code: Some(i64::from(code)),
-        more_info: Some("https://info.orcid.org/documentation/api-tutorials/troubleshooting-orcid-api-errors/".into()),
-    }
+    orcid_model::error::Error::new(i32::from(status), format!("{status} {reason}: {message}"))
+        .with_user_message(message)
+        .with_error_code(i64::from(code))
+        .with_more_info("https://info.orcid.org/documentation/api-tutorials/troubleshooting-orcid-api-errors/")
 }
 
 /// A typed value as the answer's body.
 fn typed<T: Element>(answer: Form, status: StatusCode, value: &T) -> Response {
     let body = match answer {
         Form::Xml => value.to_xml_string(Layout::Indented),
-        Form::Json => value.to_json_string(false, false),
+        Form::Json => value.to_json_string(WriteOptions::read().compact()),
     };
     (status, [(header::CONTENT_TYPE, answer.media_type())], body).into_response()
 }
@@ -192,22 +186,22 @@ fn handle(state: &State, method: &Method, path: &str, headers: &HeaderMap, body:
     match (method.clone(), segments) {
         (Method::POST, ["works"]) => bulk_create(&ctx, body),
         (Method::GET, ["works", codes]) => read_works(&ctx, codes),
-        (Method::POST, [section]) => match find(section, |o| o.section) {
+        (Method::POST, [section]) => match find(section, Section::path) {
             Some(ops) => (ops.create)(&ctx, body),
             None => orcid_error(answer, 404, 9016, format!("no section {section} to write to")),
         },
         (Method::GET, ["activities"]) => whole(&ctx, activities(&ctx)),
         (Method::GET, ["person"]) => whole(&ctx, person(&ctx)),
         (Method::GET, ["record"]) => whole(&ctx, record(&ctx)),
-        (Method::GET, [list]) => match find(list, |o| o.list_path) {
+        (Method::GET, [list]) => match find(list, Section::list_path) {
             Some(ops) => (ops.list)(&ctx),
             None => orcid_error(answer, 404, 9016, format!("the emulator does not serve /{list}")),
         },
         (m @ (Method::GET | Method::PUT | Method::DELETE), [section, code]) => {
-            let Some(ops) = find(section, |o| o.section) else {
+            let Some(ops) = find(section, Section::path) else {
                 return orcid_error(answer, 404, 9016, format!("no section {section}"));
             };
-            let Ok(put_code) = code.parse::<i64>() else {
+            let Ok(put_code) = code.parse::<PutCode>() else {
                 return orcid_error(answer, 400, 9034, format!("invalid put-code {code}"));
             };
             match m {
@@ -230,46 +224,31 @@ fn whole<T: Element>(ctx: &Ctx<'_>, value: Result<T, String>) -> Response {
 
 /// The handlers of one section, instantiated for its item type.
 struct Ops {
-    section: &'static str,
-    list_path: &'static str,
     create: fn(&Ctx<'_>, &[u8]) -> Response,
-    update: fn(&Ctx<'_>, i64, &[u8]) -> Response,
-    read: fn(&Ctx<'_>, i64) -> Response,
-    delete: fn(&Ctx<'_>, i64) -> Response,
+    update: fn(&Ctx<'_>, PutCode, &[u8]) -> Response,
+    read: fn(&Ctx<'_>, PutCode) -> Response,
+    delete: fn(&Ctx<'_>, PutCode) -> Response,
     list: fn(&Ctx<'_>) -> Response,
 }
 
-fn ops<T: RecordItem>() -> Ops {
-    Ops { section: T::SECTION, list_path: T::SECTION_LIST, create: create::<T>, update: update::<T>, read: read::<T>, delete: delete::<T>, list: list::<T> }
+/// The handlers for a section's item type.
+struct OpsOf;
+
+impl SectionVisitor for OpsOf {
+    type Output = Ops;
+    fn visit<T: RecordItem>(self) -> Ops {
+        Ops { create: create::<T>, update: update::<T>, read: read::<T>, delete: delete::<T>, list: list::<T> }
+    }
 }
 
-fn find(name: &str, key: fn(&Ops) -> &'static str) -> Option<Ops> {
-    use orcid_model::*;
-    [
-        ops::<work::Work>(),
-        ops::<funding::Funding>(),
-        ops::<peer_review::PeerReview>(),
-        ops::<research_resource::ResearchResource>(),
-        ops::<employment::Employment>(),
-        ops::<education::Education>(),
-        ops::<distinction::Distinction>(),
-        ops::<invited_position::InvitedPosition>(),
-        ops::<membership::Membership>(),
-        ops::<qualification::Qualification>(),
-        ops::<service::Service>(),
-        ops::<other_name::OtherName>(),
-        ops::<keyword::Keyword>(),
-        ops::<researcher_url::ResearcherUrl>(),
-        ops::<external_identifier::ExternalIdentifier>(),
-        ops::<address::Address>(),
-    ]
-    .into_iter()
-    .find(|o| key(o) == name)
+/// The handlers of the section a path segment names (one item's segment, or the list's).
+fn find(name: &str, key: fn(Section) -> &'static str) -> Option<Ops> {
+    Section::ALL.iter().copied().find(|s| key(*s) == name).map(|s| s.visit(OpsOf))
 }
 
 /// A write needs the researcher's token for this record with the section's scope.
 fn may_write<T: RecordItem>(ctx: &Ctx<'_>) -> Result<(), Response> {
-    let scope = if T::PERSON { "/person/update" } else { "/activities/update" };
+    let scope = if T::SECTION.is_person() { "/person/update" } else { "/activities/update" };
     if ctx.grant.orcid.as_deref() != Some(ctx.orcid.as_str()) {
         return Err(orcid_error(ctx.answer, 403, 9015, format!("the token is not for record {}", ctx.orcid)));
     }
@@ -288,34 +267,34 @@ fn sees_all(ctx: &Ctx<'_>) -> bool {
 /// the 400 answer, with its ORCID code.
 fn parse_item<T: RecordItem>(ctx: &Ctx<'_>, body: &[u8], update: bool) -> Result<T, Response> {
     let form = ctx.body.unwrap_or(Form::Xml);
-    let options = RuleOptions { update, today: None };
+    let options = if update { Options::update() } else { Options::default() };
     let report = match form {
-        Form::Xml => validate_xml_with(body, options),
-        Form::Json => validate_json_with(body, T::NAME.local, options),
+        Form::Xml => validate_xml(body, &options),
+        Form::Json => validate_json(body, T::KIND, &options),
     };
-    if let Some(d) = report.diagnostics.iter().find(|d| d.severity == Severity::Error) {
-        let code = d.orcid_code.unwrap_or(if form == Form::Json { 9047 } else { 9001 });
-        return Err(orcid_error(ctx.answer, 400, code, format!("{} (at {}, line {}, column {})", d.message, d.path, d.line, d.column)));
+    if let Some(answer) = refusal(&report, form) {
+        return Err(orcid_error(ctx.answer, answer.0, answer.1, answer.2));
     }
     let item = match form {
         Form::Xml => T::from_xml_bytes(body, Mode::Lenient),
-        Form::Json => std::str::from_utf8(body)
-            .map_err(|e| orcid_model::ReadError { line: 1, column: 1, message: e.to_string() })
-            .and_then(|text| T::from_json_str(text, Mode::Lenient)),
+        Form::Json => T::from_json_bytes(body, Mode::Lenient),
     };
     item.map_err(|e| orcid_error(ctx.answer, 400, 9001, format!("expected a {} for /{}: {e}", T::NAME.local, T::SECTION)))
+}
+
+/// ORCID's answer to a body the validator refuses: (status, code, message). An XSD problem in
+/// an XML body is 9012 (ORCID's event handler), in JSON 9047.
+fn refusal(report: &orcid_model::validate::Report, form: Form) -> Option<(u16, u16, String)> {
+    let d = report.verdict()?;
+    let code = d.orcid_code.unwrap_or(if form == Form::Json { 9047 } else { 9012 });
+    Some((d.status.unwrap_or(400), code, format!("{} (at {}, line {}, column {})", d.message, d.path, d.line, d.column)))
 }
 
 fn duplicate_keys<T: RecordItem>(item: &T) -> Vec<DuplicateKey> {
     item.self_external_ids().iter().map(|id| duplicate_key(id.external_id_type.as_str(), &id.external_id_value)).collect()
 }
 
-/// The put-code of the same source's item with a matching `self` identifier, if any.
-fn duplicate_of(ctx: &Ctx<'_>, section: &'static str, keys: &[DuplicateKey], except: Option<i64>) -> Option<i64> {
-    lock(&ctx.state.records).get(&ctx.orcid)?.duplicate_of(section, &ctx.grant.client_id, keys, except)
-}
-
-fn duplicate_message(put_code: i64) -> String {
+fn duplicate_message(put_code: PutCode) -> String {
     format!(
         "You have already added this activity (matched by external identifiers), please see element with put-code {put_code}. If you are trying to edit the item, please use PUT instead of POST."
     )
@@ -329,27 +308,26 @@ fn now() -> DateTime {
 /// The client as ORCID names an item's source (the sandbox's host: the schema wants an
 /// orcid.org URI).
 fn source_of(ctx: &Ctx<'_>) -> Source {
-    Source {
-        source_client_id: Some(ClientId {
-            uri: Some(format!("https://sandbox.orcid.org/client/{}", ctx.grant.client_id)),
-            path: Some(ctx.grant.client_id.clone()),
-            host: Some("sandbox.orcid.org".into()),
-        }),
-        source_name: Some(ctx.state.client_name(&ctx.grant.client_id)),
-        ..Source::default()
-    }
+    let client = ClientId::new()
+        .with_uri(format!("https://sandbox.orcid.org/client/{}", ctx.grant.client_id))
+        .with_path(ctx.grant.client_id.clone())
+        .with_host("sandbox.orcid.org");
+    Source::new().with_source_client_id(client).with_source_name(ctx.state.client_name(&ctx.grant.client_id))
 }
 
 /// Stores a new item; returns its put-code, or the error answer (duplicate, works cap).
 /// Works earlier in the same bulk are stored by then, so duplicates within a batch are found too.
-fn store_new<T: RecordItem>(ctx: &Ctx<'_>, mut item: T) -> Result<(i64, T), orcid_model::error::Error> {
+///
+/// The duplicate check and the insert are one step, under one lock: two concurrent creates of
+/// the same item cannot both pass the check.
+fn store_new<T: RecordItem>(ctx: &Ctx<'_>, mut item: T) -> Result<(PutCode, T), orcid_model::error::Error> {
     let keys = duplicate_keys(&item);
-    if let Some(existing) = duplicate_of(ctx, T::SECTION, &keys, None) {
-        return Err(error_value(409, 9021, duplicate_message(existing)));
-    }
     let mut records = lock(&ctx.state.records);
     let record = records.entry(ctx.orcid.clone()).or_default();
-    if T::SECTION == "work" && record.sections.get(T::SECTION).map_or(0, |s| s.len()) >= 10_000 {
+    if let Some(existing) = record.duplicate_of(T::SECTION, &ctx.grant.client_id, &keys, None) {
+        return Err(error_value(409, 9021, duplicate_message(existing)));
+    }
+    if T::SECTION == Section::Work && record.sections.get(&T::SECTION).map_or(0, |s| s.len()) >= 10_000 {
         return Err(error_value(409, 9048, "the record already holds 10,000 works".into()));
     }
     let put_code = ctx.state.next_put_code();
@@ -357,7 +335,7 @@ fn store_new<T: RecordItem>(ctx: &Ctx<'_>, mut item: T) -> Result<(i64, T), orci
     item.set_put_code(Some(put_code));
     // On a claimed record the researcher's default visibility applies, not the client's.
     item.set_visibility(Some(Visibility::Public));
-    item.set_stored(Some(source_of(ctx)), Some(stamp.clone()), Some(stamp), Some(format!("/{}/{}/{put_code}", ctx.orcid, T::SECTION)));
+    item.set_stored(Some(source_of(ctx)), Some(stamp.clone()), Some(stamp), Some(format!("/{}/{}/{put_code}", ctx.orcid, T::SECTION.path())));
     record.insert(
         T::SECTION,
         put_code,
@@ -381,7 +359,7 @@ fn create<T: RecordItem>(ctx: &Ctx<'_>, body: &[u8]) -> Response {
     };
     match store_new(ctx, item) {
         Ok((put_code, _)) => {
-            let location = format!("{}/v3.0/{}/{}/{put_code}", ctx.state.base_url, ctx.orcid, T::SECTION);
+            let location = format!("{}/v3.0/{}/{}/{put_code}", ctx.state.base_url, ctx.orcid, T::SECTION.path());
             (StatusCode::CREATED, [(header::LOCATION, location)]).into_response()
         }
         Err(e) => typed(ctx.answer, StatusCode::from_u16(e.response_code as u16).unwrap_or(StatusCode::CONFLICT), &e),
@@ -389,8 +367,8 @@ fn create<T: RecordItem>(ctx: &Ctx<'_>, body: &[u8]) -> Response {
 }
 
 /// A stored item, typed, if the asker may see it.
-fn stored<T: RecordItem>(ctx: &Ctx<'_>, put_code: i64) -> Result<(StoredItem, T), Response> {
-    let found = lock(&ctx.state.records).get(&ctx.orcid).and_then(|r| r.sections.get(T::SECTION)).and_then(|s| s.get(&put_code)).cloned();
+fn stored<T: RecordItem>(ctx: &Ctx<'_>, put_code: PutCode) -> Result<(StoredItem, T), Response> {
+    let found = lock(&ctx.state.records).get(&ctx.orcid).and_then(|r| r.sections.get(&T::SECTION)).and_then(|s| s.get(&put_code)).cloned();
     let Some(found) = found.filter(|f| sees_all(ctx) || f.visibility == Some(Visibility::Public)) else {
         return Err(orcid_error(ctx.answer, 404, 9016, format!("no {} with put-code {put_code} in record {}", T::SECTION, ctx.orcid)));
     };
@@ -399,7 +377,7 @@ fn stored<T: RecordItem>(ctx: &Ctx<'_>, put_code: i64) -> Result<(StoredItem, T)
     Ok((found, item))
 }
 
-fn update<T: RecordItem>(ctx: &Ctx<'_>, put_code: i64, body: &[u8]) -> Response {
+fn update<T: RecordItem>(ctx: &Ctx<'_>, put_code: PutCode, body: &[u8]) -> Response {
     if let Err(r) = may_write::<T>(ctx) {
         return r;
     }
@@ -408,7 +386,6 @@ fn update<T: RecordItem>(ctx: &Ctx<'_>, put_code: i64, body: &[u8]) -> Response 
         Err(r) => return r,
     };
     match item.put_code() {
-        None if T::PERSON => return orcid_error(ctx.answer, 400, 9031, "the body must carry the put-code of the item to update"),
         None => return orcid_error(ctx.answer, 400, 9019, "the body must carry the put-code of the item to update"),
         Some(pc) if pc != put_code => {
             return orcid_error(ctx.answer, 400, 9019, format!("the put-code in the body ({pc}) differs from the one in the URL ({put_code})"));
@@ -429,21 +406,26 @@ fn update<T: RecordItem>(ctx: &Ctx<'_>, put_code: i64, body: &[u8]) -> Response 
         return orcid_error(ctx.answer, 403, 9035, format!("the visibility may not change on update (it is {now})"));
     }
     let keys = duplicate_keys(&item);
-    if let Some(existing) = duplicate_of(ctx, T::SECTION, &keys, Some(put_code)) {
-        return orcid_error(ctx.answer, 409, 9021, duplicate_message(existing));
-    }
     // The created date stays the old item's.
     let created = old_item.created_date().cloned();
-    item.set_visibility(old.visibility);
-    item.set_stored(Some(source_of(ctx)), created, Some(now()), Some(format!("/{}/{}/{put_code}", ctx.orcid, T::SECTION)));
-    let entry = StoredItem { client_id: old.client_id, xml: item.to_xml_string(Layout::Compact), duplicate_keys: keys, visibility: old.visibility };
-    if let Some(record) = lock(&ctx.state.records).get_mut(&ctx.orcid) {
+    item.set_visibility(old.visibility.clone());
+    item.set_stored(Some(source_of(ctx)), created, Some(now()), Some(format!("/{}/{}/{put_code}", ctx.orcid, T::SECTION.path())));
+    let entry = StoredItem { client_id: old.client_id, xml: item.to_xml_string(Layout::Compact), duplicate_keys: keys.clone(), visibility: old.visibility };
+    {
+        // The duplicate check and the replacement are one step.
+        let mut records = lock(&ctx.state.records);
+        let Some(record) = records.get_mut(&ctx.orcid) else {
+            return orcid_error(ctx.answer, 404, 9016, format!("no record {}", ctx.orcid));
+        };
+        if let Some(existing) = record.duplicate_of(T::SECTION, &ctx.grant.client_id, &keys, Some(put_code)) {
+            return orcid_error(ctx.answer, 409, 9021, duplicate_message(existing));
+        }
         record.insert(T::SECTION, put_code, entry);
     }
     typed(ctx.answer, StatusCode::OK, &item)
 }
 
-fn delete<T: RecordItem>(ctx: &Ctx<'_>, put_code: i64) -> Response {
+fn delete<T: RecordItem>(ctx: &Ctx<'_>, put_code: PutCode) -> Response {
     if let Err(r) = may_write::<T>(ctx) {
         return r;
     }
@@ -460,34 +442,15 @@ fn delete<T: RecordItem>(ctx: &Ctx<'_>, put_code: i64) -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
-fn read<T: RecordItem>(ctx: &Ctx<'_>, put_code: i64) -> Response {
+fn read<T: RecordItem>(ctx: &Ctx<'_>, put_code: PutCode) -> Response {
     match stored::<T>(ctx, put_code) {
         Ok((_, item)) => typed(ctx.answer, StatusCode::OK, &item),
         Err(r) => r,
     }
 }
 
-/// The local names of an activity's summary element and of its group in the section list.
-fn summary_names(section: &str) -> Option<(&'static str, &'static str)> {
-    Some(match section {
-        "work" => ("work-summary", "group"),
-        "funding" => ("funding-summary", "group"),
-        "research-resource" => ("research-resource-summary", "group"),
-        "employment" => ("employment-summary", "affiliation-group"),
-        "education" => ("education-summary", "affiliation-group"),
-        "distinction" => ("distinction-summary", "affiliation-group"),
-        "invited-position" => ("invited-position-summary", "affiliation-group"),
-        "membership" => ("membership-summary", "affiliation-group"),
-        "qualification" => ("qualification-summary", "affiliation-group"),
-        "service" => ("service-summary", "affiliation-group"),
-        _ => return None,
-    })
-}
-
 /// The section's list: person items as they are; activities as summaries grouped by shared
-/// `self` identifiers. The list is written with the model's writer (each item under its
-/// summary's name) and read back leniently as the list type, which keeps just the summary's
-/// fields.
+/// `self` identifiers (peer reviews by group id first).
 fn list<T: RecordItem>(ctx: &Ctx<'_>) -> Response {
     match summaries::<T>(ctx) {
         Ok(summaries) => typed(ctx.answer, StatusCode::OK, &summaries),
@@ -495,55 +458,99 @@ fn list<T: RecordItem>(ctx: &Ctx<'_>) -> Response {
     }
 }
 
-/// The section's summaries, typed.
+/// A value written as an XML fragment, to assemble a list from (its namespaces declared on it).
+fn fragment<T: Element>(value: &T) -> String {
+    let xml = value.to_xml_string(Layout::Compact);
+    match xml.strip_prefix("<?xml") {
+        Some(rest) => rest.split_once("?>").map_or(xml.clone(), |(_, body)| body.to_owned()),
+        None => xml,
+    }
+}
+
+/// `<prefix:local xmlns:...>` with every ORCID namespace declared, and its end tag.
+fn open_list(name: orcid_model::QName) -> (String, String) {
+    let mut start = format!("<{name}");
+    for ns in Ns::DECLARED {
+        start.push_str(&format!(" xmlns:{}=\"{}\"", ns.prefix(), ns.uri()));
+    }
+    start.push('>');
+    (start, format!("</{name}>"))
+}
+
+/// The section's summaries, typed: assembled as ORCID's XML from each item's summary and read
+/// as the list type.
 fn summaries<T: RecordItem>(ctx: &Ctx<'_>) -> Result<T::Summaries, String> {
-    let xml = if T::SECTION == PeerReview::SECTION {
-        // Built typed (the summary names some fields differently), read back as the list type.
-        peer_reviews(ctx).to_xml_string(Layout::Compact)
-    } else {
-        let items = visible_items::<T>(ctx);
-        let list_name = <T::Summaries as Element>::NAME;
-        let mut w = Writer::new(Layout::Compact);
-        w.start(list_name);
-        if T::PERSON {
-            for (_, item) in &items {
-                item.to_xml(&mut w, T::NAME);
-            }
-        } else {
-            let (summary, group) = summary_names(T::SECTION).ok_or_else(|| format!("the emulator does not list /{}", T::SECTION_LIST))?;
-            for members in group_by_self_ids(&items) {
-                w.start(QName::new(Ns::Activities, group));
-                group_ids(&members).to_xml(&mut w, QName::new(Ns::Common, "external-ids"));
-                for member in members {
-                    member.to_xml(&mut w, QName::new(T::NAME.ns, summary));
-                }
-                w.end(QName::new(Ns::Activities, group));
+    let items = visible_items::<T>(ctx);
+    let (start, end) = open_list(<T::Summaries as Element>::NAME);
+    let mut xml = start;
+    let summary = |item: &T| item.to_summary().map(|s| fragment(&s)).map_err(|e| format!("no summary: {e}"));
+    if T::SECTION.is_person() {
+        for (_, item) in &items {
+            xml.push_str(&summary(item)?);
+        }
+    } else if T::SECTION == Section::PeerReview {
+        // By review group id, then by shared `self` identifiers.
+        let mut by_group: Vec<(String, Vec<&Keyed<T>>)> = Vec::new();
+        for keyed in &items {
+            let group = peer_review_group(&keyed.1);
+            match by_group.iter_mut().find(|(g, _)| *g == group) {
+                Some((_, members)) => members.push(keyed),
+                None => by_group.push((group, vec![keyed])),
             }
         }
-        w.end(list_name);
-        w.finish()
-    };
-    T::Summaries::from_xml_str(&xml, Mode::Lenient).map_err(|e| format!("could not build /{}: {e}", T::SECTION_LIST))
+        for (group_id, members) in by_group {
+            let id = orcid_model::common::ExternalId::new(orcid_model::vocabulary::ExternalIdType::from("peer-review"), group_id);
+            xml.push_str("<activities:group>");
+            xml.push_str(&fragment(&ExternalIds::from(vec![id])));
+            let members: Vec<Keyed<&T>> = members.into_iter().map(|(k, item)| (k.clone(), item)).collect();
+            for duplicates in group_by_self_ids(&members) {
+                xml.push_str("<activities:peer-review-group>");
+                xml.push_str(&fragment(&group_ids(&duplicates)));
+                for member in duplicates {
+                    xml.push_str(&summary(member)?);
+                }
+                xml.push_str("</activities:peer-review-group>");
+            }
+            xml.push_str("</activities:group>");
+        }
+    } else {
+        let group = if matches!(T::SECTION, Section::Work | Section::Funding | Section::ResearchResource) { "group" } else { "affiliation-group" };
+        let members: Vec<Keyed<&T>> = items.iter().map(|(k, item)| (k.clone(), item)).collect();
+        for members in group_by_self_ids(&members) {
+            xml.push_str(&format!("<activities:{group}>"));
+            xml.push_str(&fragment(&group_ids(&members)));
+            for member in members {
+                xml.push_str(&summary(member)?);
+            }
+            xml.push_str(&format!("</activities:{group}>"));
+        }
+    }
+    xml.push_str(&end);
+    T::Summaries::from_xml_str(&xml, Mode::Lenient).map_err(|e| format!("could not build /{}: {e}", T::SECTION.list_path()))
+}
+
+/// A peer review's group id (other items have none).
+fn peer_review_group<T: RecordItem>(item: &T) -> String {
+    let xml = item.to_xml_string(Layout::Compact);
+    PeerReview::from_xml_str(&xml, Mode::Lenient).map(|r| r.review_group_id).unwrap_or_default()
 }
 
 /// `/activities`: every activity section's summaries.
 fn activities(ctx: &Ctx<'_>) -> Result<ActivitiesSummary, String> {
     use orcid_model::*;
-    Ok(ActivitiesSummary {
-        path: Some(format!("/{}/activities", ctx.orcid)),
-        last_modified_date: None,
-        distinctions: Some(summaries::<distinction::Distinction>(ctx)?),
-        educations: Some(summaries::<education::Education>(ctx)?),
-        employments: Some(summaries::<employment::Employment>(ctx)?),
-        fundings: Some(summaries::<funding::Funding>(ctx)?),
-        invited_positions: Some(summaries::<invited_position::InvitedPosition>(ctx)?),
-        memberships: Some(summaries::<membership::Membership>(ctx)?),
-        peer_reviews: Some(summaries::<peer_review::PeerReview>(ctx)?),
-        qualifications: Some(summaries::<qualification::Qualification>(ctx)?),
-        research_resources: Some(summaries::<research_resource::ResearchResource>(ctx)?),
-        services: Some(summaries::<service::Service>(ctx)?),
-        works: Some(summaries::<work::Work>(ctx)?),
-    })
+    Ok(ActivitiesSummary::new()
+        .with_path(format!("/{}/activities", ctx.orcid))
+        .with_distinctions(summaries::<distinction::Distinction>(ctx)?)
+        .with_educations(summaries::<education::Education>(ctx)?)
+        .with_employments(summaries::<employment::Employment>(ctx)?)
+        .with_fundings(summaries::<funding::Funding>(ctx)?)
+        .with_invited_positions(summaries::<invited_position::InvitedPosition>(ctx)?)
+        .with_memberships(summaries::<membership::Membership>(ctx)?)
+        .with_peer_reviews(summaries::<peer_review::PeerReview>(ctx)?)
+        .with_qualifications(summaries::<qualification::Qualification>(ctx)?)
+        .with_research_resources(summaries::<research_resource::ResearchResource>(ctx)?)
+        .with_services(summaries::<service::Service>(ctx)?)
+        .with_works(summaries::<work::Work>(ctx)?))
 }
 
 /// `/person`: the person sections (the emulator keeps no name, biography or emails).
@@ -563,11 +570,9 @@ fn person(ctx: &Ctx<'_>) -> Result<Person, String> {
 fn record(ctx: &Ctx<'_>) -> Result<Record, String> {
     let mut record = Record::new();
     record.path = Some(format!("/{}", ctx.orcid));
-    record.orcid_identifier = Some(OrcidId {
-        uri: Some(format!("https://sandbox.orcid.org/{}", ctx.orcid)),
-        path: Some(ctx.orcid.clone()),
-        host: Some("sandbox.orcid.org".into()),
-    });
+    record.orcid_identifier = Some(
+        OrcidIdentifier::new().with_uri(format!("https://sandbox.orcid.org/{}", ctx.orcid)).with_path(ctx.orcid.clone()).with_host("sandbox.orcid.org"),
+    );
     record.person = Some(person(ctx)?);
     record.activities_summary = Some(activities(ctx)?);
     Ok(record)
@@ -576,7 +581,7 @@ fn record(ctx: &Ctx<'_>) -> Result<Record, String> {
 /// The section's items the asker may see, with their duplicate keys.
 fn visible_items<T: RecordItem>(ctx: &Ctx<'_>) -> Vec<Keyed<T>> {
     let records = lock(&ctx.state.records);
-    let Some(section) = records.get(&ctx.orcid).and_then(|r| r.sections.get(T::SECTION)) else {
+    let Some(section) = records.get(&ctx.orcid).and_then(|r| r.sections.get(&T::SECTION)) else {
         return Vec::new();
     };
     section
@@ -602,8 +607,8 @@ fn group_by_self_ids<T>(items: &[Keyed<T>]) -> Vec<Vec<&T>> {
 }
 
 /// A group's identifiers: every member's `self` identifiers, once each.
-fn group_ids<T: RecordItem>(members: &[&T]) -> ExternalIds {
-    let mut ids = ExternalIds { external_ids: Vec::new() };
+fn group_ids<T: RecordItem>(members: &[&&T]) -> ExternalIds {
+    let mut ids = ExternalIds::new();
     let mut seen = HashSet::new();
     for id in members.iter().flat_map(|m| m.self_external_ids()) {
         if seen.insert(duplicate_key(id.external_id_type.as_str(), &id.external_id_value)) {
@@ -613,64 +618,11 @@ fn group_ids<T: RecordItem>(members: &[&T]) -> ExternalIds {
     ids
 }
 
-/// `/peer-reviews`: grouped by review group id, then by shared `self` identifiers; each
-/// review as its summary (the summary names some fields differently, so it is built here).
-fn peer_reviews(ctx: &Ctx<'_>) -> PeerReviews {
-    let items = visible_items::<PeerReview>(ctx);
-    let mut by_group: Vec<(String, Vec<Keyed<PeerReview>>)> = Vec::new();
-    for (keys, review) in items {
-        match by_group.iter_mut().find(|(g, _)| *g == review.review_group_id) {
-            Some((_, members)) => members.push((keys, review)),
-            None => by_group.push((review.review_group_id.clone(), vec![(keys, review)])),
-        }
-    }
-    let groups = by_group
-        .iter()
-        .map(|(group_id, members)| {
-            let mut id = ExternalId::new(ExternalIdType::Unknown("peer-review".into()), group_id.clone());
-            id.external_id_relationship = None;
-            PeerReviewGroup {
-                last_modified_date: None,
-                external_ids: ExternalIds { external_ids: vec![id] },
-                peer_review_groups: group_by_self_ids(members)
-                    .into_iter()
-                    .map(|duplicates| PeerReviewDuplicates {
-                        last_modified_date: None,
-                        external_ids: group_ids(&duplicates),
-                        peer_review_summaries: duplicates.into_iter().map(summary_of).collect(),
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    PeerReviews { path: Some(format!("/{}/peer-reviews", ctx.orcid)), last_modified_date: None, groups }
-}
-
-fn summary_of(r: &PeerReview) -> PeerReviewSummary {
-    let mut s = PeerReviewSummary::new(
-        r.reviewer_role.clone(),
-        r.review_type.clone(),
-        r.review_completion_date.clone(),
-        r.review_group_id.clone(),
-        r.convening_organization.clone(),
-    );
-    s.put_code = r.put_code;
-    s.visibility = r.visibility;
-    s.display_index = r.display_index.clone();
-    s.path = r.path.clone();
-    s.created_date = r.created_date.clone();
-    s.last_modified_date = r.last_modified_date.clone();
-    s.source = r.source.clone();
-    s.external_ids = Some(r.review_identifiers.clone());
-    s.review_url = r.review_url.clone();
-    s
-}
-
 /// GET `/{orcid}/works/{pc,pc,...}`: found works first, then a 9034 error per missing put-code.
 fn read_works(ctx: &Ctx<'_>, codes: &str) -> Response {
     let mut put_codes = Vec::new();
     for code in codes.split(',') {
-        match code.trim().parse::<i64>() {
+        match code.trim().parse::<PutCode>() {
             Ok(pc) => put_codes.push(pc),
             Err(_) => return orcid_error(ctx.answer, 400, 9034, format!("invalid put-code {code}")),
         }
@@ -687,7 +639,7 @@ fn read_works(ctx: &Ctx<'_>, codes: &str) -> Response {
         }
     }
     found.extend(missing);
-    typed(ctx.answer, StatusCode::OK, &Bulk { items: found })
+    typed(ctx.answer, StatusCode::OK, &Bulk::from(found))
 }
 
 /// POST `/{orcid}/works` with a bulk: each work stored or answered by an error, in order.
@@ -696,16 +648,14 @@ fn bulk_create(ctx: &Ctx<'_>, body: &[u8]) -> Response {
         return r;
     }
     let form = ctx.body.unwrap_or(Form::Xml);
-    let options = RuleOptions::default();
+    let options = Options::default();
     let report = match form {
-        Form::Xml => validate_xml_with(body, options),
-        Form::Json => validate_json_with(body, "bulk", options),
+        Form::Xml => validate_xml(body, &options),
+        Form::Json => validate_json(body, orcid_model::Kind::Bulk, &options),
     };
     let parsed = match form {
         Form::Xml => Bulk::from_xml_bytes(body, Mode::Lenient),
-        Form::Json => std::str::from_utf8(body)
-            .map_err(|e| orcid_model::ReadError { line: 1, column: 1, message: e.to_string() })
-            .and_then(|t| Bulk::from_json_str(t, Mode::Lenient)),
+        Form::Json => Bulk::from_json_bytes(body, Mode::Lenient),
     };
     let bulk = match parsed {
         Ok(b) => b,
@@ -739,7 +689,7 @@ fn bulk_create(ctx: &Ctx<'_>, body: &[u8]) -> Response {
         }
     }
     let stored_some = out.iter().any(|i| matches!(i, BulkItem::Work(_)));
-    let mut response = typed(ctx.answer, StatusCode::OK, &Bulk { items: out });
+    let mut response = typed(ctx.answer, StatusCode::OK, &Bulk::from(out));
     if stored_some {
         response.extensions_mut().insert(StoredSome);
     }

@@ -133,8 +133,8 @@ impl Emulator {
         self.state.rate_limited()
     }
 
-    /// How many put-codes the record holds in `section` (`work`, `employment` ...).
-    pub fn count(&self, orcid: &str, section: &str) -> usize {
+    /// How many items the record holds in a section.
+    pub fn count(&self, orcid: &str, section: orcid_model::items::Section) -> usize {
         self.state.count(orcid, section)
     }
 }

@@ -4,6 +4,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use orcid_model::PutCode;
+use orcid_model::items::Section;
+
 use crate::faults::{FaultCounter, Faults, RateQueue};
 use crate::{Config, UserConfig};
 
@@ -44,14 +47,14 @@ pub(crate) struct StoredItem {
 /// One record: items by section, then put-code, and the `self` identifiers each source used.
 #[derive(Debug, Default)]
 pub(crate) struct Record {
-    pub sections: HashMap<&'static str, BTreeMap<i64, StoredItem>>,
+    pub sections: HashMap<Section, BTreeMap<PutCode, StoredItem>>,
     /// (section, source client, duplicate key) → put-code.
-    by_self_id: HashMap<(&'static str, String, (String, String)), i64>,
+    by_self_id: HashMap<(Section, String, (String, String)), PutCode>,
 }
 
 impl Record {
     /// Stores (or replaces) an item.
-    pub(crate) fn insert(&mut self, section: &'static str, put_code: i64, item: StoredItem) {
+    pub(crate) fn insert(&mut self, section: Section, put_code: PutCode, item: StoredItem) {
         self.remove(section, put_code);
         for key in &item.duplicate_keys {
             self.by_self_id.insert((section, item.client_id.clone(), key.clone()), put_code);
@@ -60,8 +63,8 @@ impl Record {
     }
 
     /// Removes an item.
-    pub(crate) fn remove(&mut self, section: &'static str, put_code: i64) {
-        if let Some(old) = self.sections.get_mut(section).and_then(|items| items.remove(&put_code)) {
+    pub(crate) fn remove(&mut self, section: Section, put_code: PutCode) {
+        if let Some(old) = self.sections.get_mut(&section).and_then(|items| items.remove(&put_code)) {
             for key in old.duplicate_keys {
                 self.by_self_id.remove(&(section, old.client_id.clone(), key));
             }
@@ -69,7 +72,7 @@ impl Record {
     }
 
     /// The put-code of the same source's other item with one of these `self` identifiers.
-    pub(crate) fn duplicate_of(&self, section: &'static str, client_id: &str, keys: &[(String, String)], except: Option<i64>) -> Option<i64> {
+    pub(crate) fn duplicate_of(&self, section: Section, client_id: &str, keys: &[(String, String)], except: Option<PutCode>) -> Option<PutCode> {
         keys.iter()
             .filter_map(|k| self.by_self_id.get(&(section, client_id.to_string(), k.clone())))
             .copied()
@@ -140,8 +143,8 @@ impl State {
         (access, refresh)
     }
 
-    pub(crate) fn next_put_code(&self) -> i64 {
-        self.next_put_code.fetch_add(1, Ordering::Relaxed) as i64
+    pub(crate) fn next_put_code(&self) -> PutCode {
+        PutCode::new(self.next_put_code.fetch_add(1, Ordering::Relaxed) as i64)
     }
 
     pub(crate) fn set_faults(&self, faults: Faults) {
@@ -168,8 +171,8 @@ impl State {
         self.rate_limited.load(Ordering::Relaxed)
     }
 
-    pub(crate) fn count(&self, orcid: &str, section: &str) -> usize {
-        lock(&self.records).get(orcid).and_then(|r| r.sections.get(section)).map_or(0, BTreeMap::len)
+    pub(crate) fn count(&self, orcid: &str, section: Section) -> usize {
+        lock(&self.records).get(orcid).and_then(|r| r.sections.get(&section)).map_or(0, BTreeMap::len)
     }
 }
 

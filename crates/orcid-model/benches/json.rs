@@ -7,7 +7,7 @@ use std::path::Path;
 
 use divan::counter::BytesCount;
 use divan::{Bencher, black_box};
-use orcid_model::{Document, Mode};
+use orcid_model::{Document, Kind, Mode, WriteOptions};
 
 /// (sample, kind)
 const SAMPLES: &[&str] = &[
@@ -16,9 +16,9 @@ const SAMPLES: &[&str] = &[
     "write_samples/work-with-NISO-roles-51-contributors-3.0.json",
 ];
 
-fn kind(name: &str) -> &'static str {
+fn kind(name: &str) -> Kind {
     let file = name.rsplit('/').next().unwrap_or(name);
-    Document::kind_from_file_name(file).expect("kind from the name")
+    Kind::from_file_name(file).expect("kind from the name")
 }
 
 fn input(name: &str) -> Vec<u8> {
@@ -50,8 +50,8 @@ fn serde_json_value_floor(bencher: Bencher, name: &str) {
 #[divan::bench(args = SAMPLES)]
 fn write(bencher: Bencher, name: &str) {
     let doc = Document::from_json_bytes(&input(name), kind(name), Mode::Strict).expect("valid");
-    let len = doc.to_json_string(false, false).len();
-    bencher.counter(BytesCount::new(len)).bench(|| black_box(&doc).to_json_string(false, false));
+    let len = doc.to_json_string(WriteOptions::read().compact()).len();
+    bencher.counter(BytesCount::new(len)).bench(|| black_box(&doc).to_json_string(WriteOptions::read().compact()));
 }
 
 #[divan::bench(args = SAMPLES)]

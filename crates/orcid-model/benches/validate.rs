@@ -9,7 +9,7 @@ use std::path::Path;
 
 use divan::counter::BytesCount;
 use divan::{Bencher, black_box};
-use orcid_model::validate::{RuleOptions, validate_xml_with};
+use orcid_model::validate::{Options, validate_xml};
 
 const INPUTS: &[&str] = &["valid work (tests/items/work.xml)", "work with problems", "bulk of 100 valid works"];
 
@@ -40,7 +40,7 @@ fn main() {
 #[divan::bench(args = INPUTS)]
 fn validate(bencher: Bencher, name: &str) {
     let bytes = input(name);
-    bencher.counter(BytesCount::new(bytes.len())).bench(|| validate_xml_with(black_box(&bytes), RuleOptions::default()));
+    bencher.counter(BytesCount::new(bytes.len())).bench(|| validate_xml(black_box(&bytes), &Options::default()));
 }
 
 /// The floor: quick-xml's plain event loop.

@@ -1,46 +1,149 @@
-//! Hand-written additions to the generated [`Document`].
+//! Reading and writing whole documents: the entry points behind [`Element`] and
+//! [`Document`], and the hand-written parts of [`Document`] and [`Kind`].
 
-use crate::Document;
+use crate::runtime::content::{Read, ReadMode};
+use crate::runtime::encoding;
+use crate::runtime::json_in::JsonInput;
+use crate::runtime::output::{JsonOutput, XmlOutput};
+use crate::runtime::xml_in::XmlInput;
+use crate::{Document, Element, Kind, Layout, Mode, QName, ReadError, WriteOptions};
 
-impl Document {
-    /// The kind a file name suggests: the longest kind its name starts with, followed by `-`,
-    /// `_` or `.` (`work-full-3.0.json` → `work`, `bulk-works.json` → `bulk`).
-    ///
-    /// ```
-    /// use orcid_model::Document;
-    /// assert_eq!(Document::kind_from_file_name("peer-review-simple-3.0.json"), Some("peer-review"));
-    /// assert_eq!(Document::kind_from_file_name("invited-positions.json"), Some("invited-positions"));
-    /// assert_eq!(Document::kind_from_file_name("data.json"), None);
-    /// ```
-    pub fn kind_from_file_name(name: &str) -> Option<&'static str> {
-        let name = name.rsplit(['/', '\\']).next().unwrap_or(name);
-        Document::JSON_KINDS
-            .iter()
-            .filter(|kind| !kind.contains(':'))
-            .filter(|kind| {
-                name.strip_prefix(**kind)
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_', '.']))
-            })
-            .max_by_key(|kind| kind.len())
-            .copied()
+/// Reads an XML document whose root must be `name`.
+pub(crate) fn read_xml<T: Read>(src: &[u8], mode: ReadMode, name: QName) -> Result<T, ReadError> {
+    let text = encoding::xml_text(src).map_err(|e| ReadError::at(src, e.pos, format!("malformed XML: {}", e.message)))?;
+    let mut input = XmlInput::new(&text, mode);
+    let root = input.root()?;
+    if (root.ns, root.local()) != (name.ns, name.local) {
+        return Err(ReadError::at(text.as_bytes(), root.pos(), format!("expected a <{name}> document, found <{}>", root.qname())));
     }
+    input.set_entering(root);
+    let value = T::read(&mut input)?;
+    input.finish()?;
+    Ok(value)
+}
+
+/// Reads a JSON document of one type.
+pub(crate) fn read_json<T: Read>(src: &[u8], mode: ReadMode) -> Result<T, ReadError> {
+    let text = encoding::json_text(src).map_err(|e| ReadError::at(src, e.pos, format!("malformed JSON: {}", e.message)))?;
+    let mut input = JsonInput::new(text, mode);
+    let value = T::read(&mut input)?;
+    input.finish()?;
+    Ok(value)
 }
 
 impl Document {
+    /// Reads any ORCID XML document, telling by its root element what it is (in any
+    /// encoding XML allows).
+    pub fn from_xml_bytes(xml: &[u8], mode: Mode) -> Result<Document, ReadError> {
+        let text = encoding::xml_text(xml).map_err(|e| ReadError::at(xml, e.pos, format!("malformed XML: {}", e.message)))?;
+        let mut input = XmlInput::new(&text, mode.into());
+        let root = input.root()?;
+        let doc = Document::read_xml_root(&mut input, root, &text)?;
+        input.finish()?;
+        Ok(doc)
+    }
+
+    /// Reads any ORCID XML document from a string.
+    pub fn from_xml_str(xml: &str, mode: Mode) -> Result<Document, ReadError> {
+        Document::from_xml_bytes(xml.as_bytes(), mode)
+    }
+
+    /// Reads an ORCID JSON document of a kind: JSON has no root name to tell it.
+    pub fn from_json_bytes(json: &[u8], kind: Kind, mode: Mode) -> Result<Document, ReadError> {
+        let text = encoding::json_text(json).map_err(|e| ReadError::at(json, e.pos, format!("malformed JSON: {}", e.message)))?;
+        let mut input = JsonInput::new(text, mode.into());
+        let doc = Document::read_json_kind(&mut input, kind, text)?;
+        input.finish()?;
+        Ok(doc)
+    }
+
+    /// Reads an ORCID JSON document of a kind from a string.
+    pub fn from_json_str(json: &str, kind: Kind, mode: Mode) -> Result<Document, ReadError> {
+        Document::from_json_bytes(json.as_bytes(), kind, mode)
+    }
+
+    /// Writes the document as XML.
+    pub fn to_xml_string(&self, layout: Layout) -> String {
+        self.to_xml_with(WriteOptions { layout, ..WriteOptions::default() })
+    }
+
+    /// Writes the document as XML, with options.
+    pub fn to_xml_with(&self, options: WriteOptions) -> String {
+        self.write_xml(XmlOutput::new(options.layout, options.for_upload))
+    }
+
+    /// Writes ORCID's JSON.
+    pub fn to_json_string(&self, options: WriteOptions) -> String {
+        self.write_json(JsonOutput::new(options.for_upload, options.layout == Layout::Indented))
+    }
+
     /// The kinds whose shape a JSON document fits: those it reads as strictly. Exactly one
     /// means the kind can be told from the content alone.
     ///
     /// ```
-    /// use orcid_model::Document;
+    /// use orcid_model::{Document, Kind};
     /// let json = r#"{"title": {"title": {"value": "T"}}, "type": "book", "citation": null,
     ///                "contributors": {"contributor": []}}"#;
-    /// assert_eq!(Document::json_kinds_fitting(json.as_bytes()), vec!["work"]);
+    /// assert_eq!(Document::json_kinds_fitting(json.as_bytes()), vec![Kind::Work]);
     /// ```
-    pub fn json_kinds_fitting(json: &[u8]) -> Vec<&'static str> {
-        Document::JSON_KINDS
-            .iter()
-            .copied()
-            .filter(|kind| Document::from_json_bytes(json, kind, crate::Mode::Strict).is_ok())
-            .collect()
+    pub fn json_kinds_fitting(json: &[u8]) -> Vec<Kind> {
+        Kind::ALL.iter().copied().filter(|kind| Document::from_json_bytes(json, *kind, Mode::Strict).is_ok()).collect()
     }
+
+    /// Every piece of unknown content in the document (what lenient reading kept that this
+    /// version of the model does not know), with where it is: `work/contributors/contributor[2]: <x:note>`.
+    pub fn unknown_content_everywhere(&self) -> Vec<String> {
+        self.collect_unknown()
+    }
+
+    /// Whether the document is an item written to a record, with its section.
+    pub fn section(&self) -> Option<crate::items::Section> {
+        crate::items::Section::of_kind(self.kind())
+    }
+}
+
+impl Kind {
+    /// The kind a file name suggests: the longest kind its name starts with, followed by `-`,
+    /// `_` or `.` (`work-full-3.0.json` → `work`, `bulk-works.json` → `bulk`).
+    ///
+    /// ```
+    /// use orcid_model::Kind;
+    /// assert_eq!(Kind::from_file_name("peer-review-simple-3.0.json"), Some(Kind::PeerReview));
+    /// assert_eq!(Kind::from_file_name("invited-positions.json"), Some(Kind::InvitedPositions));
+    /// assert_eq!(Kind::from_file_name("data.json"), None);
+    /// ```
+    pub fn from_file_name(name: &str) -> Option<Kind> {
+        let name = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        Kind::ALL
+            .iter()
+            .filter(|kind| !kind.as_str().contains(':'))
+            .filter(|kind| {
+                name.strip_prefix(kind.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_', '.']))
+            })
+            .max_by_key(|kind| kind.as_str().len())
+            .copied()
+    }
+}
+
+/// Reads a document of a type through a fresh reader, for root names two schemas define.
+pub(crate) fn read_xml_as<T: Read + Element>(text: &str, mode: ReadMode) -> Result<T, ReadError> {
+    read_xml(text.as_bytes(), mode, T::NAME)
+}
+
+/// Reads a JSON document of a type through a fresh reader.
+pub(crate) fn read_json_as<T: Read>(text: &str, mode: ReadMode) -> Result<T, ReadError> {
+    read_json(text.as_bytes(), mode)
+}
+
+/// An item read as another type that holds some of its parts under another root element (an
+/// item as its summary): what that type does not have is left out.
+pub(crate) fn project<T: Element, S: Element>(item: &T) -> Result<S, ReadError> {
+    let xml = XmlOutput::new(Layout::Compact, false).document((S::NAME.ns, S::NAME.local), item);
+    let mut input = XmlInput::new(&xml, ReadMode::Lenient);
+    input.core().keep_unknown = false;
+    let root = input.root()?;
+    input.set_entering(root);
+    let value = S::read(&mut input)?;
+    input.finish()?;
+    Ok(value)
 }

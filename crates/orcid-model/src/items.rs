@@ -1,114 +1,122 @@
 //! The items a client writes to a record, one section each, as ORCID's API addresses them.
 //!
-//! Both the client and the emulator need the same facts about an item: its section's path,
-//! its put-code and visibility, and the `self` identifiers ORCID finds duplicates by.
+//! The list of sections is generated once ([`Section`]) and used by the client, the emulator
+//! and the command line; each item type knows its section ([`RecordItem`]).
 //!
 //! ```
-//! use orcid_model::items::RecordItem;
+//! use orcid_model::items::{RecordItem, Section};
 //! use orcid_model::work::{Work, WorkTitle};
 //! use orcid_model::vocabulary::WorkType;
+//! use orcid_model::PutCode;
 //!
-//! assert_eq!(Work::SECTION, "work");
-//! assert_eq!(Work::SECTION_LIST, "works");
-//! let mut work = Work::new(WorkTitle::new("On ORCID".into()), WorkType::JournalArticle);
-//! work.set_put_code(Some(12));
-//! assert_eq!(work.put_code(), Some(12));
+//! assert_eq!(Work::SECTION, Section::Work);
+//! assert_eq!(Section::Work.list_path(), "works");
+//! let mut work = Work::new(WorkTitle::new("On ORCID"), WorkType::JournalArticle);
+//! work.set_put_code(Some(PutCode::new(12)));
+//! assert_eq!(work.put_code(), Some(PutCode::new(12)));
 //! ```
 
 use crate::common::{ExternalId, ExternalIds, Source, Visibility};
-use crate::xml::DateTime;
 use crate::vocabulary::Relationship;
-use crate::xml::Element;
+use crate::{DateTime, Element, Kind, PutCode};
 
-/// An item written to a record through `/{orcid}/{SECTION}`.
+pub use crate::generated::sections::Section;
+
+/// An item written to a record through `/{orcid}/{section}`.
 pub trait RecordItem: Element + Clone + std::fmt::Debug + Send + Sync + 'static {
-    /// The path segment for one item: `work`, `employment`, `other-names` ...
-    const SECTION: &'static str;
-    /// The path segment of the section's list: `works`, `employments`, `other-names` ...
-    const SECTION_LIST: &'static str;
-    /// Whether this is a person item (scope `/person/update`) rather than an activity
-    /// (`/activities/update`).
-    const PERSON: bool;
+    /// The item's section.
+    const SECTION: Section;
     /// The summaries the section's list answers with.
     type Summaries: Element + std::fmt::Debug;
+    /// The summary of one item in that list (the item itself for person items).
+    type Summary: Element + Clone + std::fmt::Debug;
 
     /// The put-code, set by ORCID when the item is created.
-    fn put_code(&self) -> Option<i64>;
+    fn put_code(&self) -> Option<PutCode>;
     /// Sets or clears the put-code.
-    fn set_put_code(&mut self, put_code: Option<i64>);
+    fn set_put_code(&mut self, put_code: Option<PutCode>);
     /// The visibility.
     fn visibility(&self) -> Option<&Visibility>;
     /// Sets or clears the visibility.
     fn set_visibility(&mut self, visibility: Option<Visibility>);
-    /// The item's external identifiers with relationship `self`: what ORCID finds
-    /// duplicates by.
-    fn self_external_ids(&self) -> Vec<&ExternalId>;
+    /// The item's external identifiers (none for person items).
+    fn external_ids(&self) -> Option<&ExternalIds>;
     /// When ORCID stored the item first.
     fn created_date(&self) -> Option<&DateTime>;
     /// Sets what ORCID sets when it stores an item: the source, the created and
     /// last-modified dates, and the item's path (`/{orcid}/{section}/{put-code}`).
     fn set_stored(&mut self, source: Option<Source>, created: Option<DateTime>, last_modified: Option<DateTime>, path: Option<String>);
+
+    /// The item as its section's list shows it.
+    fn to_summary(&self) -> Result<Self::Summary, crate::ReadError>;
+
+    /// The item's external identifiers with relationship `self`: what ORCID finds
+    /// duplicates by.
+    fn self_external_ids(&self) -> Vec<&ExternalId> {
+        self.external_ids().map_or_else(Vec::new, |ids| {
+            ids.external_ids.iter().filter(|id| id.external_id_relationship == Some(Relationship::Self_)).collect()
+        })
+    }
 }
 
-fn selves(ids: Option<&ExternalIds>) -> Vec<&ExternalId> {
-    ids.map_or_else(Vec::new, |ids| {
-        ids.external_ids.iter().filter(|id| id.external_id_relationship == Some(Relationship::Self_)).collect()
-    })
+/// Code written once for any [`RecordItem`], run for a [`Section`] known at run time through
+/// [`Section::visit`].
+///
+/// ```
+/// use orcid_model::items::{RecordItem, Section, SectionVisitor};
+/// struct Root;
+/// impl SectionVisitor for Root {
+///     type Output = String;
+///     fn visit<T: RecordItem>(self) -> String { T::NAME.to_string() }
+/// }
+/// assert_eq!(Section::Keyword.visit(Root), "keyword:keyword");
+/// ```
+pub trait SectionVisitor {
+    /// What the visit gives.
+    type Output;
+    /// Runs with the section's item type.
+    fn visit<T: RecordItem>(self) -> Self::Output;
 }
 
-macro_rules! record_items {
-    ($($ty:ty, $section:literal, $list:literal, $person:literal, $summaries:ty, |$item:ident| $ids:expr;)*) => {$(
-        impl RecordItem for $ty {
-            const SECTION: &'static str = $section;
-            const SECTION_LIST: &'static str = $list;
-            const PERSON: bool = $person;
-            type Summaries = $summaries;
-            fn put_code(&self) -> Option<i64> {
-                self.put_code
-            }
-            fn set_put_code(&mut self, put_code: Option<i64>) {
-                self.put_code = put_code;
-            }
-            fn visibility(&self) -> Option<&Visibility> {
-                self.visibility.as_ref()
-            }
-            fn set_visibility(&mut self, visibility: Option<Visibility>) {
-                self.visibility = visibility;
-            }
-            fn self_external_ids(&self) -> Vec<&ExternalId> {
-                let $item = self;
-                $ids
-            }
-            fn created_date(&self) -> Option<&DateTime> {
-                self.created_date.as_ref()
-            }
-            fn set_stored(&mut self, source: Option<Source>, created: Option<DateTime>, last_modified: Option<DateTime>, path: Option<String>) {
-                self.source = source;
-                self.created_date = created;
-                self.last_modified_date = last_modified;
-                self.path = path;
-            }
-        }
-    )*};
+/// Code written once for any [`RecordItem`], run with the item a [`Document`](crate::Document)
+/// holds through [`Document::visit_item`](crate::Document::visit_item).
+///
+/// ```
+/// use orcid_model::items::{ItemVisitor, RecordItem};
+/// use orcid_model::{Document, Mode};
+/// struct Path;
+/// impl ItemVisitor for Path {
+///     type Output = &'static str;
+///     fn visit<T: RecordItem>(self, _item: T) -> &'static str { T::SECTION.path() }
+/// }
+/// let xml = r#"<keyword:keyword xmlns:keyword="http://www.orcid.org/ns/keyword"><keyword:content>fish</keyword:content></keyword:keyword>"#;
+/// let doc = Document::from_xml_str(xml, Mode::Strict)?;
+/// assert_eq!(doc.visit_item(Path).ok(), Some("keywords"));
+/// # Ok::<(), orcid_model::ReadError>(())
+/// ```
+pub trait ItemVisitor {
+    /// What the visit gives.
+    type Output;
+    /// Runs with the item.
+    fn visit<T: RecordItem>(self, item: T) -> Self::Output;
 }
 
-record_items! {
-    crate::work::Work, "work", "works", false, crate::activities::Works, |w| selves(w.external_ids.as_ref());
-    crate::funding::Funding, "funding", "fundings", false, crate::activities::Fundings, |f| selves(f.external_ids.as_ref());
-    crate::peer_review::PeerReview, "peer-review", "peer-reviews", false, crate::activities::PeerReviews, |p| selves(Some(&p.review_identifiers));
-    crate::research_resource::ResearchResource, "research-resource", "research-resources", false, crate::activities::ResearchResources, |r| selves(Some(&r.proposal.external_ids));
-    crate::employment::Employment, "employment", "employments", false, crate::activities::Employments, |a| selves(a.external_ids.as_ref());
-    crate::education::Education, "education", "educations", false, crate::activities::Educations, |a| selves(a.external_ids.as_ref());
-    crate::distinction::Distinction, "distinction", "distinctions", false, crate::activities::Distinctions, |a| selves(a.external_ids.as_ref());
-    crate::invited_position::InvitedPosition, "invited-position", "invited-positions", false, crate::activities::InvitedPositions, |a| selves(a.external_ids.as_ref());
-    crate::membership::Membership, "membership", "memberships", false, crate::activities::Memberships, |a| selves(a.external_ids.as_ref());
-    crate::qualification::Qualification, "qualification", "qualifications", false, crate::activities::Qualifications, |a| selves(a.external_ids.as_ref());
-    crate::service::Service, "service", "services", false, crate::activities::Services, |a| selves(a.external_ids.as_ref());
-    crate::other_name::OtherName, "other-names", "other-names", true, crate::other_name::OtherNames, |_i| Vec::new();
-    crate::keyword::Keyword, "keywords", "keywords", true, crate::keyword::Keywords, |_i| Vec::new();
-    crate::researcher_url::ResearcherUrl, "researcher-urls", "researcher-urls", true, crate::researcher_url::ResearcherUrls, |_i| Vec::new();
-    crate::external_identifier::ExternalIdentifier, "external-identifiers", "external-identifiers", true, crate::external_identifier::ExternalIdentifiers, |_i| Vec::new();
-    crate::address::Address, "address", "address", true, crate::address::Addresses, |_i| Vec::new();
+impl Section {
+    /// The section whose items are documents of this kind.
+    pub fn of_kind(kind: Kind) -> Option<Section> {
+        Section::ALL.iter().copied().find(|s| s.kind() == kind)
+    }
+
+    /// The section with this path segment (one item's or the list's).
+    pub fn from_path(path: &str) -> Option<Section> {
+        Section::ALL.iter().copied().find(|s| s.path() == path || s.list_path() == path)
+    }
+}
+
+impl std::fmt::Display for Section {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.path())
+    }
 }
 
 /// Identifier types ORCID normalises, so it finds duplicates among values written differently.
@@ -145,8 +153,35 @@ pub fn duplicate_key(kind: &str, value: &str) -> (String, String) {
 
 /// The put-code an ORCID duplicate error (9021) names: ORCID's message says
 /// "... please see element with put-code 1234 ...".
-pub fn put_code_in_duplicate_message(message: &str) -> Option<i64> {
+pub fn put_code_in_duplicate_message(message: &str) -> Option<PutCode> {
     let at = message.find("put-code")? + "put-code".len();
     let digits: String = message[at..].trim_start().chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
+    digits.parse().ok().map(PutCode::new)
+}
+
+/// An item as its summary: the parts both have (generated `RecordItem` impls use this).
+pub(crate) fn summary_of<T: Element, S: Element>(item: &T) -> Result<S, crate::ReadError> {
+    crate::document::project(item)
+}
+
+/// A peer review's summary, which names two parts differently (`external-ids` for the review
+/// identifiers, `completion-date` for the review completion date).
+pub(crate) fn peer_review_summary(r: &crate::peer_review::PeerReview) -> Result<crate::peer_review::PeerReviewSummary, crate::ReadError> {
+    let mut s = crate::peer_review::PeerReviewSummary::new(
+        r.reviewer_role.clone(),
+        r.review_type.clone(),
+        r.review_completion_date.clone(),
+        r.review_group_id.clone(),
+        r.convening_organization.clone(),
+    );
+    s.put_code = r.put_code;
+    s.visibility = r.visibility.clone();
+    s.display_index = r.display_index.clone();
+    s.path = r.path.clone();
+    s.created_date = r.created_date.clone();
+    s.last_modified_date = r.last_modified_date.clone();
+    s.source = r.source.clone();
+    s.external_ids = Some(r.review_identifiers.clone());
+    s.review_url = r.review_url.clone();
+    Ok(s)
 }

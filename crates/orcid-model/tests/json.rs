@@ -3,39 +3,34 @@
 use orcid_model::common::{ExternalId, ExternalIds, FuzzyDate};
 use orcid_model::vocabulary::{ExternalIdType, Relationship, WorkType};
 use orcid_model::work::{Work, WorkTitle};
-use orcid_model::{DatePart, DateTime, Document, Element, Mode};
+use orcid_model::{DatePart, DateTime, Document, Element, Kind, Mode, PutCode, WriteOptions};
 
 fn work_in_code() -> Work {
-    let mut work = Work::new(WorkTitle::new("Zebrafish fin regeneration".into()), WorkType::JournalArticle);
-    work.journal_title = Some("Journal of Regenerative Biology".into());
-    let mut date = FuzzyDate::new(DatePart::from(2024));
-    date.month = Some(DatePart::from(5));
-    work.publication_date = Some(date);
-    let mut doi = ExternalId::new(ExternalIdType::Doi, "10.5555/zebrafish".into());
-    doi.external_id_url = Some("https://doi.org/10.5555/zebrafish".into());
-    doi.external_id_relationship = Some(Relationship::Self_);
-    let mut ids = ExternalIds::new();
-    ids.external_ids.push(doi);
-    work.external_ids = Some(ids);
-    work
+    let doi = ExternalId::new(ExternalIdType::Doi, "10.5555/zebrafish")
+        .with_external_id_url("https://doi.org/10.5555/zebrafish")
+        .with_external_id_relationship(Relationship::Self_);
+    Work::new(WorkTitle::new("Zebrafish fin regeneration"), WorkType::JournalArticle)
+        .with_journal_title("Journal of Regenerative Biology")
+        .with_publication_date(FuzzyDate::new(DatePart::from(2024)).with_month(DatePart::from(5)))
+        .with_external_ids(ExternalIds::from(vec![doi]))
 }
 
 #[test]
 fn items_built_in_code_as_json() {
-    insta::assert_snapshot!("work_json_for_upload", work_in_code().to_json_string(true, true));
+    insta::assert_snapshot!("work_json_for_upload", work_in_code().to_json_string(WriteOptions::upload()));
 }
 
 #[test]
 fn upload_form_leaves_out_read_only_parts() {
     let mut work = work_in_code();
-    work.put_code = Some(4_000_000_000);
+    work.put_code = Some(PutCode::new(4_000_000_000));
     work.path = Some("/0000-0002-1825-0097/work/4000000000".into());
     work.created_date = Some("2024-05-01T12:00:00.000Z".parse().unwrap());
     work.last_modified_date = Some("2024-05-02T12:00:00.000Z".parse().unwrap());
-    let read_form = work.to_json_string(false, false);
+    let read_form = work.to_json_string(WriteOptions::read().compact());
     assert!(read_form.contains(r#""created-date":{"value":1714564800000}"#), "{read_form}");
     assert!(read_form.contains(r#""path":"/0000-0002-1825-0097/work/4000000000""#), "{read_form}");
-    let upload = work.to_json_string(true, false);
+    let upload = work.to_json_string(WriteOptions::upload().compact());
     for gone in ["created-date", "last-modified-date", "\"path\"", "source"] {
         assert!(!upload.contains(gone), "{gone} in {upload}");
     }
@@ -44,7 +39,7 @@ fn upload_form_leaves_out_read_only_parts() {
 
 #[test]
 fn shapes() {
-    let json = work_in_code().to_json_string(false, false);
+    let json = work_in_code().to_json_string(WriteOptions::read().compact());
     assert!(json.contains(r#""title":{"title":{"value":"Zebrafish fin regeneration"}}"#), "{json}");
     assert!(json.contains(r#""journal-title":{"value":"Journal of Regenerative Biology"}"#), "{json}");
     assert!(json.contains(r#""type":"journal-article""#), "{json}");
@@ -73,7 +68,7 @@ fn reading_is_forgiving_where_orcid_is() {
 fn unknown_keys_strict_and_lenient() {
     let json = "{\n  \"title\": {\"title\": {\"value\": \"T\"}},\n  \"type\": \"book\",\n  \"colour\": [1, {\"a\": null}]\n}";
     let err = Work::from_json_str(json, Mode::Strict).unwrap_err();
-    assert_eq!(err.to_string(), r#"line 4, column 3: unknown key "colour" in work:work"#);
+    assert!(err.to_string().starts_with(r#"line 4, column 3: unknown key "colour" in work:work (expected one of "put-code", "#), "{err}");
     assert_eq!(Work::from_json_str(json, Mode::Lenient).unwrap().kind, WorkType::Book);
 }
 
@@ -99,17 +94,17 @@ fn dates_are_epoch_milliseconds() {
 fn history_creation_method_uses_java_names_in_json() {
     let xml = r#"<history:history xmlns:history="http://www.orcid.org/ns/history"><history:creation-method>Member-referred</history:creation-method><history:verified-email>true</history:verified-email><history:verified-primary-email>true</history:verified-primary-email></history:history>"#;
     let doc = Document::from_xml_str(xml, Mode::Strict).unwrap();
-    let json = doc.to_json_string(false, false);
+    let json = doc.to_json_string(WriteOptions::read().compact());
     assert!(json.contains(r#""creation-method":"MEMBER_REFERRED""#), "{json}");
-    let back = Document::from_json_str(&json, "history", Mode::Strict).unwrap();
+    let back = Document::from_json_str(&json, Kind::History, Mode::Strict).unwrap();
     assert!(back.to_xml_string(orcid_model::Layout::Compact).contains(">Member-referred<"));
 }
 
 #[test]
 fn unknown_kind_lists_the_kinds() {
-    let err = Document::from_json_str("{}", "paper", Mode::Strict).unwrap_err();
-    assert!(err.message.starts_with(r#"unknown kind "paper"; kinds are the names of ORCID's root elements: "#), "{}", err.message);
-    assert!(err.message.contains("work, "), "{}", err.message);
+    let err = "paper".parse::<Kind>().unwrap_err();
+    assert!(err.starts_with(r#"unknown kind "paper"; kinds are the names of ORCID's root elements: "#), "{err}");
+    assert!(err.contains("work, "), "{err}");
 }
 
 #[cfg(feature = "serde")]
@@ -117,7 +112,7 @@ fn unknown_kind_lists_the_kinds() {
 fn serde_gives_orcid_json() {
     let work = work_in_code();
     let via_serde: serde_json::Value = serde_json::to_value(&work).unwrap();
-    let ours: serde_json::Value = serde_json::from_str(&work.to_json_string(false, false)).unwrap();
+    let ours: serde_json::Value = serde_json::from_str(&work.to_json_string(WriteOptions::read().compact())).unwrap();
     assert_eq!(via_serde, ours);
     let back: Work = serde_json::from_value(via_serde).unwrap();
     assert_eq!(back, work);

@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use orcid_model::{Document, Layout, Mode};
+use orcid_model::{Document, Kind, Layout, Mode, WriteOptions};
 use serde_json::Value;
 
 /// Samples whose file name does not start with their kind.
@@ -17,12 +17,12 @@ const KIND_OVERRIDES: &[(&str, &str)] = &[
     ("other-names-3.0.json", "other-name"),
 ];
 
-fn kind_of(path: &Path) -> String {
+fn kind_of(path: &Path) -> Kind {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     if let Some((_, kind)) = KIND_OVERRIDES.iter().find(|(n, _)| *n == name) {
-        return (*kind).to_owned();
+        return kind.parse().unwrap();
     }
-    Document::kind_from_file_name(&name).unwrap_or_else(|| panic!("no kind for {name}")).to_owned()
+    Kind::from_file_name(&name).unwrap_or_else(|| panic!("no kind for {name}"))
 }
 
 /// Compares ORCID's JSON with ours: key order does not matter; a `null`, an empty list and an
@@ -60,14 +60,14 @@ fn same(path: &str, theirs: &Value, ours: &Value, diffs: &mut Vec<String>) {
 fn json_round_trip(path: &Path) -> Result<(), Failed> {
     let text = std::fs::read_to_string(path)?;
     let kind = kind_of(path);
-    let doc = Document::from_json_str(&text, &kind, Mode::Strict).map_err(|e| format!("strict read as {kind}: {e}"))?;
-    let ours = doc.to_json_string(false, true);
+    let doc = Document::from_json_str(&text, kind, Mode::Strict).map_err(|e| format!("strict read as {kind}: {e}"))?;
+    let ours = doc.to_json_string(WriteOptions::read());
     let mut diffs = Vec::new();
     same("", &serde_json::from_str(&text)?, &serde_json::from_str(&ours)?, &mut diffs);
     if !diffs.is_empty() {
         return Err(format!("written back differs:\n  {}", diffs.join("\n  ")).into());
     }
-    let again = Document::from_json_str(&ours, &kind, Mode::Strict).map_err(|e| format!("our output does not read: {e}"))?;
+    let again = Document::from_json_str(&ours, kind, Mode::Strict).map_err(|e| format!("our output does not read: {e}"))?;
     if again != doc {
         return Err("the value read back from our output differs".into());
     }
@@ -82,15 +82,15 @@ fn xml_json_xml(path: &Path) -> Result<(), Failed> {
     let invalid = INVALID_XML.iter().any(|n| path.ends_with(n));
     let mode = if invalid { Mode::Lenient } else { Mode::Strict };
     let doc = Document::from_xml_bytes(&xml, mode).map_err(|e| format!("{e}"))?;
-    let json = doc.to_json_string(false, false);
+    let json = doc.to_json_string(WriteOptions::read().compact());
     let from_json = Document::from_json_str(&json, doc.kind(), mode).map_err(|e| format!("our JSON does not read: {e}\n{json}"))?;
-    if from_json.to_json_string(false, false) != json {
+    if from_json.to_json_string(WriteOptions::read().compact()) != json {
         return Err("JSON → typed → JSON changed the JSON".into());
     }
     let xml_again = from_json.to_xml_string(Layout::Indented);
     let back = Document::from_xml_str(&xml_again, mode).map_err(|e| format!("XML from JSON does not read: {e}"))?;
     // Date-times become epoch milliseconds in JSON, so compare in the JSON form.
-    if back.to_json_string(false, false) != json {
+    if back.to_json_string(WriteOptions::read().compact()) != json {
         return Err("XML → JSON → XML lost information".into());
     }
     Ok(())
@@ -124,8 +124,8 @@ fn both_forms_agree(xml_path: &Path, json_path: &Path) -> Result<(), Failed> {
     let kind = from_xml.kind();
     let from_json = Document::from_json_bytes(&std::fs::read(json_path)?, kind, Mode::Strict).map_err(|e| format!("JSON: {e}"))?;
     let (a, b): (Value, Value) = (
-        serde_json::from_str(&from_xml.to_json_string(true, false))?,
-        serde_json::from_str(&from_json.to_json_string(true, false))?,
+        serde_json::from_str(&from_xml.to_json_string(WriteOptions::upload().compact()))?,
+        serde_json::from_str(&from_json.to_json_string(WriteOptions::upload().compact()))?,
     );
     let mut diffs = Vec::new();
     same("", &a, &b, &mut diffs);

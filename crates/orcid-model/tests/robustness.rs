@@ -3,8 +3,8 @@
 
 mod common;
 
-use orcid_model::validate::{RuleOptions, validate_json_with, validate_xml};
-use orcid_model::{Document, Mode};
+use orcid_model::validate::{Options, validate_json, validate_xml};
+use orcid_model::{Document, Kind, Mode};
 
 fn mangled(bytes: &[u8]) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
@@ -30,16 +30,16 @@ fn mangled_samples_never_panic() {
         for bytes in mangled(&std::fs::read(&path).unwrap()) {
             let _ = Document::from_xml_bytes(&bytes, Mode::Strict);
             let _ = Document::from_xml_bytes(&bytes, Mode::Lenient);
-            let _ = validate_xml(&bytes);
+            let _ = validate_xml(&bytes, &Options::default());
             documents += 1;
         }
     }
     for path in common::samples(&root, "json") {
-        let kind = Document::kind_from_file_name(&path.file_name().unwrap().to_string_lossy()).unwrap_or("work");
+        let kind = Kind::from_file_name(&path.file_name().unwrap().to_string_lossy()).unwrap_or(Kind::Work);
         for bytes in mangled(&std::fs::read(&path).unwrap()) {
             let _ = Document::from_json_bytes(&bytes, kind, Mode::Strict);
             let _ = Document::from_json_bytes(&bytes, kind, Mode::Lenient);
-            let _ = validate_json_with(&bytes, kind, RuleOptions::default());
+            let _ = validate_json(&bytes, kind, &Options::default());
             let _ = Document::json_kinds_fitting(&bytes[..bytes.len().min(2000)]);
             documents += 1;
         }

@@ -3,7 +3,7 @@
 use orcid_model::common::{ExternalId, ExternalIds, FuzzyDate, TranslatedTitle};
 use orcid_model::vocabulary::{ExternalIdType, LanguageCode, Relationship, WorkType};
 use orcid_model::work::{Work, WorkTitle};
-use orcid_model::{DatePart, Document, Element, Layout, Mode};
+use orcid_model::{DatePart, Document, Element, Layout, Mode, PutCode};
 
 const NS: &str = r#"xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common""#;
 
@@ -21,7 +21,7 @@ fn keeps_text_exactly() {
     let xml = work_xml(r#" put-code="3000000000""#, body);
     let work = Work::from_xml_str(&xml, Mode::Strict).unwrap();
     assert_eq!(work.title.title, "  Ünïcödé & <tags> \t\n line two\r");
-    assert_eq!(work.put_code, Some(3_000_000_000));
+    assert_eq!(work.put_code, Some(PutCode::new(3_000_000_000)));
     let date = work.publication_date.as_ref().unwrap();
     assert_eq!((date.year.as_str(), date.month.as_ref().unwrap().as_str()), ("2024", "05"));
 
@@ -37,7 +37,7 @@ fn keeps_text_exactly() {
 
 #[test]
 fn attribute_whitespace_survives_writing() {
-    let mut work = Work::new(WorkTitle::new("T".into()), WorkType::Book);
+    let mut work = Work::new(WorkTitle::new("T"), WorkType::Book);
     work.path = Some("a\tb\nc \"d\"".into());
     let written = work.to_xml_string(Layout::Compact);
     assert!(written.contains(r#"path="a&#9;b&#10;c &quot;d&quot;""#), "{written}");
@@ -96,7 +96,8 @@ fn lengths_count_characters_not_bytes() {
 fn unknown_vocabulary_values_read_and_are_flagged() {
     let xml = work_xml("", "  <work:title><common:title>T</common:title></work:title>\n  <work:type>hologram</work:type>");
     let work = Work::from_xml_str(&xml, Mode::Strict).unwrap();
-    assert_eq!(work.kind, WorkType::Unknown("hologram".into()));
+    assert_eq!(work.kind, WorkType::from("hologram"));
+    assert_eq!(work.kind.as_str(), "hologram");
     assert!(!work.kind.is_known());
     assert!(work.to_xml_string(Layout::Compact).contains("<work:type>hologram</work:type>"));
 }
@@ -129,19 +130,14 @@ fn document_tells_the_kind_and_rejects_other_roots() {
 /// Items built in code, as they are written (insta snapshots).
 #[test]
 fn items_built_in_code() {
-    let mut title = WorkTitle::new("Zebrafish fin regeneration".into());
-    title.translated_title = Some(TranslatedTitle::new(LanguageCode::De, "Flossenregeneration".into()));
-    let mut work = Work::new(title, WorkType::JournalArticle);
-    work.journal_title = Some("Journal of Regenerative Biology".into());
-    let mut date = FuzzyDate::new(DatePart::from(2024));
-    date.month = Some(DatePart::from(5));
-    work.publication_date = Some(date);
-    let mut doi = ExternalId::new(ExternalIdType::Doi, "10.5555/zebrafish".into());
-    doi.external_id_relationship = Some(Relationship::Self_);
-    doi.external_id_url = Some("https://doi.org/10.5555/zebrafish".into());
-    let mut ids = ExternalIds::new();
-    ids.external_ids.push(doi);
-    work.external_ids = Some(ids);
+    let title = WorkTitle::new("Zebrafish fin regeneration").with_translated_title(TranslatedTitle::new(LanguageCode::De, "Flossenregeneration"));
+    let doi = ExternalId::new(ExternalIdType::Doi, "10.5555/zebrafish")
+        .with_external_id_relationship(Relationship::Self_)
+        .with_external_id_url("https://doi.org/10.5555/zebrafish");
+    let work = Work::new(title, WorkType::JournalArticle)
+        .with_journal_title("Journal of Regenerative Biology")
+        .with_publication_date(FuzzyDate::new(DatePart::from(2024)).with_month(DatePart::from(5)))
+        .with_external_ids(ExternalIds::from(vec![doi]));
     insta::assert_snapshot!("work_built_in_code", work.to_xml_string(Layout::Indented));
 }
 
@@ -170,51 +166,6 @@ fn namespaces_are_resolved_by_scope_whatever_the_prefixes() {
     // A prefix that is not declared is not ORCID's namespace.
     let undeclared = work_xml("", "  <work:title><common:title>T</common:title></work:title>\n  <work:type>book</work:type>\n  <nope:thing/>");
     assert!(Work::from_xml_str(&undeclared, Mode::Strict).unwrap_err().message.starts_with("unexpected element <nope:thing>"));
-}
-
-/// The plain-code tests behind hot patterns answer as the regex does, including the edge
-/// cases of XSD's syntax (Unicode digits, line ends under `.`, group counts).
-#[test]
-fn native_patterns_agree_with_their_regexes() {
-    use orcid_model::generated::common::{NON_EMPTY_STRING_PATTERN, ORCID_PATH_PATTERN, ORCID_URI_PATTERN};
-    let paths = [
-        "0000-0002-1825-0097",
-        "0000-0002-1825-009X",
-        "0000-0002-1825-009x",
-        "0000-0002-1825-00977",
-        "0000-0002-1825-097",
-        "0000-0002-1825",
-        "0000-0002-1825-0097-0001",
-        "0000-0002-1825-0001-000X",
-        "0000-0002-1825-X097",
-        "000a-0002-1825-0097",
-        "0000--002-1825-0097",
-        "0000-0002-1825-0097 ",
-        " 0000-0002-1825-0097",
-        "",
-        "-",
-        "0000-0002-1825-٠٠٩٧",
-        "٠٠٠٠-0002-1825-0097",
-        "0000-0002-1825-009Ⅹ",
-    ];
-    let mut uris: Vec<String> = Vec::new();
-    for host in ["orcid.org", "sandbox.orcid.org", "qa.orcid.org", "orcid.org.evil", "evilorcid.org", "a/orcid.org", "", "localhost/orcid-web", "localhost:8080/a/orcid-web", "localhost\n/orcid-web", "localhost/orcid-webx", "x.localhost/orcid-web", "sandbox.orcid.org\n"] {
-        for path in ["0000-0002-1825-0097", "0000-0002-1825-009X", "0000-0002-1825", "0000-0002-1825-0097/", "", "٠٠٠٠-0002-1825-0097"] {
-            for scheme in ["https://", "http://", "https:/", ""] {
-                uris.push(format!("{scheme}{host}/{path}"));
-            }
-        }
-    }
-    let texts = ["", " ", "\t\n\r ", "a", " a ", "\u{a0}", "\u{2003}", "\n\u{85}", "Māori"];
-    for (pattern, inputs) in [
-        (&ORCID_PATH_PATTERN, paths.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
-        (&ORCID_URI_PATTERN, uris),
-        (&NON_EMPTY_STRING_PATTERN, texts.iter().map(|s| s.to_string()).collect()),
-    ] {
-        for input in inputs {
-            assert_eq!(pattern.is_match(&input), pattern.regex_is_match(&input), "{} on {input:?}", pattern.xsd);
-        }
-    }
 }
 
 /// Literal line ends in character data read as XML 1.0 says: `\r\n` and a lone `\r` become

@@ -10,6 +10,8 @@ use super::model::{SimpleRef, TyRef};
 /// How a value is written in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
+    /// A wrapper element the JSON leaves out (see [`FLATTENED_WRAPPERS`]).
+    Flattened,
     /// A nested object (a struct).
     Object,
     /// A JSON string.
@@ -96,9 +98,9 @@ pub const JSON_ENUM_VALUES: &[(&str, &[(&str, &str)])] = &[(
 pub fn element_shape(qualified: &str, ty: &TyRef) -> Shape {
     match ty {
         TyRef::Struct(_) => Shape::Object,
-        TyRef::Simple(s) if s.rust.ends_with("::DateTime") => Shape::Millis,
+        TyRef::Simple(s) if s.rust.ends_with("DateTime") => Shape::Millis,
         // Fuzzy-date parts: {"value": "05"}.
-        TyRef::Simple(s) if s.rust.ends_with("::DatePart") => Shape::Wrapped,
+        TyRef::Simple(s) if s.rust.ends_with("DatePart") => Shape::Wrapped,
         TyRef::Simple(_) if WRAPPED.contains(&qualified) => Shape::Wrapped,
         TyRef::Simple(s) => scalar_shape(s),
     }
@@ -115,7 +117,12 @@ pub fn attribute_shape(owner: &str, local: &str, ty: &SimpleRef) -> Shape {
 /// Numbers and booleans are JSON numbers and booleans; everything else is a string.
 pub fn scalar_shape(ty: &SimpleRef) -> Shape {
     match ty.rust.as_str() {
-        "i64" | "i32" | "bool" => Shape::Raw,
+        "i64" | "i32" | "bool" | "crate::PutCode" => Shape::Raw,
         _ => Shape::String,
     }
 }
+
+/// Which document type a root name that two schemas define is read as first (and, in
+/// validation, only): `notification:notification` is most often a permission notification,
+/// the one members write.
+pub const PREFERRED_ROOTS: &[&str] = &["NotificationPermission", "NotificationCustom"];

@@ -153,6 +153,9 @@ pub struct StructDef {
     pub attrs: Vec<AttrDef>,
     /// Content.
     pub content: Content,
+    /// For an item type made from a type other items share (`education:education` from
+    /// `common:affiliation`): the shared type's path (`common::Affiliation`).
+    pub shared: Option<String>,
 }
 
 /// A generated enum for an XSD enumeration.
@@ -243,7 +246,7 @@ impl Model {
         use std::fmt::Write;
         let simple = |t: &TyRef| match t {
             TyRef::Struct(p) => p.trim_start_matches("super::").to_owned(),
-            TyRef::Simple(s) => s.rust.trim_start_matches("super::").trim_start_matches("crate::xml::").to_owned(),
+            TyRef::Simple(s) => s.rust.trim_start_matches("super::").trim_start_matches("crate::").to_owned(),
         };
         let mut out = String::new();
         for s in &self.structs {
@@ -533,7 +536,7 @@ impl<'t> Builder<'t> {
         if doc.is_empty() {
             doc = shared.doc.clone();
         }
-        let def = StructDef { module, rust: own_name, xsd: self.qualified(element), schema: element.schema, doc, ..shared };
+        let def = StructDef { module, rust: own_name, xsd: self.qualified(element), schema: element.schema, doc, shared: Some(type_key.clone()), ..shared };
         self.structs.insert(own_key.clone(), def);
         let own = TyRef::Struct(format!("super::{own_key}"));
         self.refs.insert(element.clone(), own.clone());
@@ -658,7 +661,7 @@ impl<'t> Builder<'t> {
             rust = self.schema_stem(ident.schema);
         }
         let key = format!("{module}::{rust}");
-        let def = StructDef { module, rust, xsd: self.qualified(ident), schema: ident.schema, doc, attrs, content };
+        let def = StructDef { module, rust, xsd: self.qualified(ident), schema: ident.schema, doc, attrs, content, shared: None };
         if let Some(existing) = self.structs.get(&key) {
             bail!("two types are both named {key}: {} and {}", existing.xsd, def.xsd);
         }
@@ -715,11 +718,16 @@ impl<'t> Builder<'t> {
             } else {
                 "None".to_owned()
             };
+            let mut ty = self.simple(t)?;
+            if local == "put-code" && ty.rust == "i64" {
+                // Put-codes are data: a type of their own.
+                ty.rust = "crate::PutCode".into();
+            }
             out.push(AttrDef {
                 rust: snake(&local),
                 ns,
                 local,
-                ty: self.simple(t)?,
+                ty,
                 required: matches!(a.use_, Use::Required),
                 doc: Self::doc(&a.documentation),
             });
@@ -899,7 +907,7 @@ impl<'t> Builder<'t> {
                     acc.add(&cur, s);
                     if matches!(qualified.as_str(), "common:year" | "common:month" | "common:day") {
                         // Kept as written: ORCID sends `05`, not `5`.
-                        break "crate::xml::DatePart".into();
+                        break "crate::DatePart".into();
                     }
                     cur = s.base.clone();
                 }
@@ -910,7 +918,7 @@ impl<'t> Builder<'t> {
                     cur = r.type_.clone();
                 }
                 MetaTypeVariant::BuildIn(b) => break build_in(b).into(),
-                MetaTypeVariant::Custom(c) => break format!("crate::xml::{}", c.name()),
+                MetaTypeVariant::Custom(c) => break format!("crate::{}", c.name()),
                 MetaTypeVariant::Enumeration(_) => break self.enumeration(&cur)?,
                 // `iso-3166-country-or-empty`, `xml:lang`: a code or an empty string.
                 MetaTypeVariant::Union(_) => break "String".into(),

@@ -33,6 +33,9 @@ pub const TYPE_RENAMES: &[(&str, &str)] = &[
     ("search:result", "SearchResult"),
     // The type of `<common:source>`; users think of it as a source.
     ("common:source-type", "Source"),
+    // An ORCID iD as a document writes it (uri, path, host); `orcid_model::OrcidId` is the
+    // checked iD itself.
+    ("common:orcid-id", "OrcidIdentifier"),
     // xsd-parser's name for the anonymous type of notification-custom's `notification-type`.
     ("notification:NotificationNotificationType", "CustomNotificationType"),
 ];

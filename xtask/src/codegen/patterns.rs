@@ -8,9 +8,9 @@
 /// `non-empty-string`'s pattern sits on nearly every text field and ORCID iDs are in every
 /// contributor, so these are worth it.
 pub const NATIVE: &[(&str, &str)] = &[
-    (r"[\s\S]*[^\s\n\r]+[\s\S]*", "crate::xml::has_non_space"),
-    (r"(\d{4}-){3,}\d{3}[\dX]", "crate::xml::is_orcid_path"),
-    (r"https://([^/]*orcid\.org|localhost.*/orcid-web)/(\d{4}-){3,}\d{3}[\dX]", "crate::xml::is_orcid_uri"),
+    (r"[\s\S]*[^\s\n\r]+[\s\S]*", "crate::__private::has_non_space"),
+    (r"(\d{4}-){3,}\d{3}[\dX]", "crate::__private::is_orcid_path"),
+    (r"https://([^/]*orcid\.org|localhost.*/orcid-web)/(\d{4}-){3,}\d{3}[\dX]", "crate::__private::is_orcid_uri"),
 ];
 
 /// Translates one XSD pattern (the ones ORCID uses: classes, `\d`, `\s`, `\S`, groups, counts).

@@ -1,14 +1,21 @@
 //! Renders the model description to Rust source files, formatted with prettyplease.
+//!
+//! Each struct gets its fields (with a hidden store for unknown content), a constructor with
+//! its required parts, chained setters for the rest, its content model as a static table, and
+//! one `Read` and one `Write` impl that drive either form (XML or JSON) member by member; the
+//! runtime in `orcid-model/src/runtime/` does the rest from the table.
 
 use std::collections::BTreeMap;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::model::{AttrDef, Content, ElemName, EnumDef, FacetDef, FieldDef, Model, Occurs, SimpleRef, StructDef, TyRef};
-use super::json::{FLATTENED_WRAPPERS, JSON_ENUM_VALUES, NULL_ONLY_KEYS, Shape, TAGGED_LISTS, UPLOAD_OMITS, attribute_shape, element_shape, scalar_shape};
+use super::json::{FLATTENED_WRAPPERS, JSON_ENUM_VALUES, NULL_ONLY_KEYS, PREFERRED_ROOTS, Shape, TAGGED_LISTS, UPLOAD_OMITS, attribute_shape, element_shape, scalar_shape};
+use super::model::{AttrDef, Content, EnumDef, FacetDef, FieldDef, Model, Occurs, RootDef, SimpleRef, StructDef, TyRef};
+use super::names::{camel, screaming, snake};
 use super::patterns::xsd_to_rust_regex;
+use super::sections::SECTIONS;
 use super::vocab::Vocabulary;
 
 /// The first lines of every generated file.
@@ -41,7 +48,7 @@ pub fn render(model: &Model) -> Result<BTreeMap<String, String>> {
         };
         by_module.entry(&p.module).or_default().push(quote! {
             #[doc = #doc]
-            pub static #name: Pattern = #constructor;
+            pub(crate) static #name: Pattern = #constructor;
         });
     }
     for f in &model.facets {
@@ -53,25 +60,28 @@ pub fn render(model: &Model) -> Result<BTreeMap<String, String>> {
     for s in &model.structs {
         let key = format!("{}::{}", s.module, s.rust);
         let root = model.roots.iter().find(|r| r.path == key && root_count[r.path.as_str()] == 1);
-        by_module.entry(&s.module).or_default().push(structure(s, root.map(|r| (r.ns.as_str(), r.local.as_str())), model)?);
+        by_module.entry(&s.module).or_default().push(structure(s, root, model)?);
+    }
+    for (module, tokens) in shared_traits(model)? {
+        by_module.entry(module).or_default().push(tokens);
     }
     for (module, items) in &by_module {
         let ns = model.namespaces.iter().find(|n| n.module == *module).context("module without namespace")?;
         let doc = format!(" Types of the `{}:` namespace, `{}`.", ns.prefix, ns.uri);
         let tokens = quote! {
             #![doc = #doc]
-            #![allow(unused_imports, unused_variables, clippy::all)]
-            use crate::xml::{
-                AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml, Group, Pattern, QName,
-                ReadError, Reader, SimpleSchema, SimpleType, Start, StructSchema, ToXml, Writer,
+            #![allow(unused_imports, dead_code, clippy::all)]
+            use crate::__private::{
+                Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read, Shape, SimpleSchema,
+                SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary, Write,
             };
-            use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-            use super::Ns;
+            use crate::{Element, Kind, Ns, QName, ReadError};
             #(#items)*
         };
         files.insert(format!("{module}.rs"), format(tokens)?);
     }
     files.insert("vocabulary.rs".into(), format(vocabulary(&model.vocabularies))?);
+    files.insert("sections.rs".into(), format(sections(model)?)?);
     files.insert("mod.rs".into(), format(root_module(model)?)?);
     Ok(files)
 }
@@ -109,10 +119,6 @@ fn link_urls(line: &str) -> String {
         .join(" ")
 }
 
-fn bytes(s: &str) -> Literal {
-    Literal::byte_string(s.as_bytes())
-}
-
 fn ns(variant: &str) -> TokenStream {
     let v = format_ident!("{}", variant);
     quote!(Ns::#v)
@@ -148,7 +154,7 @@ fn facets(f: &FacetDef) -> TokenStream {
     let doc = format!(" The facets of `{xsd}`.");
     quote! {
         #[doc = #doc]
-        pub static #name: Facets = Facets {
+        pub(crate) static #name: Facets = Facets {
             type_name: #xsd,
             min_length: #min_length,
             max_length: #max_length,
@@ -159,101 +165,44 @@ fn facets(f: &FacetDef) -> TokenStream {
     }
 }
 
-/// A closed enum for an XSD enumeration.
-fn xsd_enum(e: &EnumDef) -> TokenStream {
-    let name = format_ident!("{}", e.rust);
-    let doc = docs(&e.doc, &format!("`{}`", e.xsd));
-    let variants: Vec<_> = e.values.iter().map(|(_, v)| format_ident!("{}", v)).collect();
-    let values: Vec<_> = e.values.iter().map(|(v, _)| v.clone()).collect();
-    let vdocs = values.iter().map(|v| format!(" `{v}`"));
-    let list = values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
-    let xsd = &e.xsd;
-    // ORCID's JSON writes a few enumerations with Java enum names; both forms are read.
-    let json_methods = JSON_ENUM_VALUES.iter().find(|(t, _)| *t == e.xsd).map(|(_, pairs)| {
-        let json_names: Vec<&str> =
-            values.iter().map(|v| pairs.iter().find(|(x, _)| x == v).map_or(v.as_str(), |(_, j)| *j)).collect();
-        quote! {
-            fn parse_json(text: &str) -> Result<Self, String> {
-                match text {
-                    #(#json_names => Ok(Self::#variants),)*
-                    other => other.parse(),
-                }
-            }
-            fn write_json(&self, out: &mut String) {
-                out.push_str(match self { #(Self::#variants => #json_names,)* })
-            }
-        }
-    });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum #name {
-            #(#[doc = #vdocs] #variants,)*
-        }
-        impl #name {
-            /// Every value, as written in XML.
-            pub const VALUES: &'static [&'static str] = &[#(#values),*];
-            /// The value as written in XML.
-            pub fn as_str(&self) -> &'static str {
-                match self { #(Self::#variants => #values,)* }
-            }
-        }
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
-        }
-        impl std::str::FromStr for #name {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
-                match s {
-                    #(#values => Ok(Self::#variants),)*
-                    _ => Err(format!("{:?} is not a {} value; expected one of {}", s, #xsd, #list)),
-                }
-            }
-        }
-        impl SimpleType for #name {
-            fn parse_xml(text: &str) -> Result<Self, String> { text.parse() }
-            fn write_xml(&self, out: &mut String) { out.push_str(self.as_str()) }
-            #json_methods
-        }
-    }
-}
-
-/// An open enum for one of ORCID's vocabularies.
-fn vocab_enum(v: &Vocabulary) -> TokenStream {
-    let name = format_ident!("{}", v.rust);
-    let key = &v.key;
-    let orcid_error = v.orcid_error;
-    let doc = docs(&[v.doc.clone(), String::new(), format!("Values from ORCID's `{}` list; `Unknown` keeps any value not on it.", v.key)], "");
-    let variants: Vec<_> = v.values.iter().map(|(_, n, _)| format_ident!("{}", n)).collect();
-    let values: Vec<_> = v.values.iter().map(|(val, _, _)| val.clone()).collect();
-    let vdocs = v.values.iter().map(|(val, _, note)| match note {
-        Some(n) => format!(" `{val}`: {n}"),
-        None => format!(" `{val}`"),
-    });
+/// What every open enum has: the unknown variant, `as_str`, `is_known`, conversions.
+#[allow(clippy::too_many_arguments)]
+fn open_enum(name: &syn::Ident, doc: TokenStream, variants: &[syn::Ident], values: &[String], vdocs: Vec<String>, enumeration: Option<&str>, json: Option<TokenStream>, extra: TokenStream) -> TokenStream {
+    let unknown_doc = if enumeration.is_some() {
+        " A value this version of the model does not know, kept as written. Strict reading refuses it; \
+          compare [`Self::as_str`] rather than matching on this variant."
+    } else {
+        " A value not on ORCID's list, kept as written. Compare [`Self::as_str`] rather than \
+          matching on this variant: a value a later version knows moves to a variant of its own."
+    };
+    let set = match enumeration {
+        Some(xsd) => quote!(const ENUMERATION: Option<(&'static str, &'static [&'static str])> = Some((#xsd, Self::VALUES));),
+        None => quote!(),
+    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#[doc = #vdocs] #variants,)*
-            /// A value not on ORCID's list (kept as written, so that reading never fails).
-            Unknown(String),
+            #[doc = #unknown_doc]
+            Unknown(UnknownValue),
         }
         impl #name {
-            /// Every value on ORCID's list.
+            /// Every value this version knows, as written in XML.
             pub const VALUES: &'static [&'static str] = &[#(#values),*];
-            /// The list, for validators.
-            pub const VOCABULARY: crate::xml::Vocabulary =
-                crate::xml::Vocabulary { name: #key, values: Self::VALUES, orcid_error: #orcid_error };
+            #extra
             /// The value as written.
             pub fn as_str(&self) -> &str {
-                match self { #(Self::#variants => #values,)* Self::Unknown(s) => s }
+                match self { #(Self::#variants => #values,)* Self::Unknown(v) => v.text() }
             }
-            /// Whether the value is on ORCID's list.
+            /// Whether this version of the model knows the value.
             pub fn is_known(&self) -> bool { !matches!(self, Self::Unknown(_)) }
         }
         impl From<&str> for #name {
+            /// The value for its text; a value this version does not know is kept as `Unknown`.
             fn from(s: &str) -> Self {
-                match s { #(#values => Self::#variants,)* other => Self::Unknown(other.to_owned()) }
+                match s { #(#values => Self::#variants,)* other => Self::Unknown(UnknownValue::new(other)) }
             }
         }
         impl std::str::FromStr for #name {
@@ -266,9 +215,62 @@ fn vocab_enum(v: &Vocabulary) -> TokenStream {
         impl SimpleType for #name {
             fn parse_xml(text: &str) -> Result<Self, String> { Ok(Self::from(text)) }
             fn write_xml(&self, out: &mut String) { out.push_str(self.as_str()) }
-            fn is_listed(&self) -> bool { self.is_known() }
+            fn is_known(&self) -> bool { #name::is_known(self) }
+            #set
+            #json
         }
     }
+}
+
+/// An open enum for an XSD enumeration.
+fn xsd_enum(e: &EnumDef) -> TokenStream {
+    let name = format_ident!("{}", e.rust);
+    let doc = docs(&e.doc, &format!("`{}`", e.xsd));
+    let variants: Vec<_> = e.values.iter().map(|(_, v)| format_ident!("{}", v)).collect();
+    let values: Vec<_> = e.values.iter().map(|(v, _)| v.clone()).collect();
+    let vdocs = values.iter().map(|v| format!(" `{v}`")).collect();
+    // ORCID's JSON writes a few enumerations with Java enum names; both forms are read.
+    let json = JSON_ENUM_VALUES.iter().find(|(t, _)| *t == e.xsd).map(|(_, pairs)| {
+        let json_names: Vec<&str> =
+            values.iter().map(|v| pairs.iter().find(|(x, _)| x == v).map_or(v.as_str(), |(_, j)| *j)).collect();
+        quote! {
+            fn parse_json(text: &str) -> Result<Self, String> {
+                Ok(match text {
+                    #(#json_names => Self::#variants,)*
+                    other => Self::from(other),
+                })
+            }
+            fn write_json(&self, out: &mut String) {
+                out.push_str(match self { #(Self::#variants => #json_names,)* Self::Unknown(v) => v.text() })
+            }
+        }
+    });
+    open_enum(&name, doc, &variants, &values, vdocs, Some(&e.xsd), json, quote!())
+}
+
+/// An open enum for one of ORCID's vocabularies.
+fn vocab_enum(v: &Vocabulary) -> TokenStream {
+    let name = format_ident!("{}", v.rust);
+    let key = &v.key;
+    let doc = docs(&[v.doc.clone(), String::new(), format!("Values from ORCID's `{}` list; `Unknown` keeps any value not on it.", v.key)], "");
+    let variants: Vec<_> = v.values.iter().map(|(_, n, _)| format_ident!("{}", n)).collect();
+    let values: Vec<_> = v.values.iter().map(|(val, _, _)| val.clone()).collect();
+    let vdocs = v
+        .values
+        .iter()
+        .map(|(val, _, note)| match note {
+            Some(n) => format!(" `{val}`: {n}"),
+            None => format!(" `{val}`"),
+        })
+        .collect();
+    let aliases = v.aliases.iter().map(|(from, to)| quote!((#from, #to)));
+    let extra = quote! {
+        /// The list, for validation.
+        pub(crate) const VOCABULARY: Vocabulary = Vocabulary { name: #key, values: Self::VALUES };
+        /// Other spellings ORCID accepts and stores as one of the values: (spelling, value).
+        pub const ALIASES: &'static [(&'static str, &'static str)] = &[#(#aliases),*];
+    };
+    open_enum(&name, doc, &variants, &values, vdocs, None, None, extra)
 }
 
 fn vocabulary(vocabularies: &[Vocabulary]) -> TokenStream {
@@ -276,7 +278,8 @@ fn vocabulary(vocabularies: &[Vocabulary]) -> TokenStream {
     quote! {
         //! ORCID's controlled vocabularies (from `schemas/vocabularies.toml`): fields the XSD types
         //! as plain strings but ORCID checks against a list.
-        use crate::xml::SimpleType;
+        #![allow(clippy::all)]
+        use crate::__private::{SimpleType, UnknownValue, Vocabulary};
         #(#enums)*
     }
 }
@@ -300,626 +303,10 @@ fn value_type(t: &TyRef) -> TokenStream {
     }
 }
 
+
 fn attr_type(a: &AttrDef) -> TokenStream {
     let inner = ty(&a.ty.rust);
     if a.required { inner } else { quote!(Option<#inner>) }
-}
-
-fn qname(ns_variant: &str, local: &str) -> TokenStream {
-    let n = ns(ns_variant);
-    quote!(QName::new(#n, #local))
-}
-
-fn read_elem(e: &ElemName) -> TokenStream {
-    match &e.ty {
-        TyRef::Struct(p) => {
-            let t = ty(p);
-            quote!(<#t as FromXml>::from_xml(r, &child)?)
-        }
-        TyRef::Simple(s) => {
-            let t = ty(&s.rust);
-            let f = facets_ref(s);
-            quote!(r.simple_element::<#t>(&child, #f)?)
-        }
-    }
-}
-
-fn write_elem(e: &ElemName, value: TokenStream) -> TokenStream {
-    let q = qname(&e.ns, &e.local);
-    match &e.ty {
-        TyRef::Struct(_) => quote!(ToXml::to_xml(#value, w, #q);),
-        TyRef::Simple(_) => quote!(w.simple_element(#q, #value);),
-    }
-}
-
-fn structure(s: &StructDef, root: Option<(&str, &str)>, model: &Model) -> Result<TokenStream> {
-    let name = format_ident!("{}", s.rust);
-    let schema_name = format_ident!("{}_SCHEMA", super::names::screaming(&s.rust));
-    let doc = docs(&s.doc, &format!("`{}`", s.xsd));
-    let xsd = &s.xsd;
-
-    // Fields: attributes first, then text or elements.
-    let mut decls = Vec::new();
-    let mut ctor_params = Vec::new();
-    let mut ctor_fields = Vec::new();
-    for a in &s.attrs {
-        let f = format_ident!("{}", a.rust);
-        let t = attr_type(a);
-        let d = docs(&a.doc, &format!("The `{}` attribute.", a.local));
-        decls.push(quote!(#d pub #f: #t,));
-        if a.required {
-            ctor_params.push(quote!(#f: #t));
-            ctor_fields.push(quote!(#f));
-        } else {
-            ctor_fields.push(quote!(#f: None));
-        }
-    }
-    let (fields, groups): (&[FieldDef], &[super::model::GroupDef]) = match &s.content {
-        Content::Elements { fields, groups } => (fields, groups),
-        _ => (&[], &[]),
-    };
-    if let Content::Text(t) = &s.content {
-        let vt = ty(&t.rust);
-        decls.push(quote!(/// The text content.
-            pub value: #vt,));
-        ctor_params.push(quote!(value: #vt));
-        ctor_fields.push(quote!(value));
-    }
-    let mut choice_enums = Vec::new();
-    for f in fields {
-        let id = format_ident!("{}", f.rust);
-        let t = field_type(f);
-        let xml_names = f.elems.iter().map(|e| format!("`<{}>`", e.local)).collect::<Vec<_>>().join(" or ");
-        let d = docs(&f.doc, &format!("The {xml_names} element."));
-        decls.push(quote!(#d pub #id: #t,));
-        match f.occurs {
-            Occurs::Required => {
-                ctor_params.push(quote!(#id: #t));
-                ctor_fields.push(quote!(#id));
-            }
-            Occurs::Optional => ctor_fields.push(quote!(#id: None)),
-            Occurs::Many => ctor_fields.push(quote!(#id: Vec::new())),
-        }
-        if let Some(e) = &f.choice_enum {
-            let en = format_ident!("{}", e);
-            let vars = f.elems.iter().map(|el| {
-                let v = format_ident!("{}", el.variant.as_deref().unwrap_or("X"));
-                let t = value_type(&el.ty);
-                let d = format!(" A `<{}>` entry.", el.local);
-                quote!(#[doc = #d] #v(#t),)
-            });
-            let d = format!(" One entry of `{}`.", s.xsd);
-            choice_enums.push(quote! {
-                #[doc = #d]
-                #[derive(Debug, Clone, PartialEq)]
-                pub enum #en { #(#vars)* }
-            });
-        }
-    }
-
-    // The content model, for the reader.
-    let field_names = fields.iter().map(|f| {
-        let e = &f.elems[0];
-        if f.choice_enum.is_some() {
-            f.elems.iter().map(|e| e.local.clone()).collect::<Vec<_>>().join("|")
-        } else {
-            format!("{}{}", prefix_of(&e.ns), e.local)
-        }
-    });
-    let mask = |pred: &dyn Fn(&FieldDef) -> bool| -> u64 {
-        fields.iter().enumerate().filter(|(_, f)| pred(f)).fold(0u64, |m, (i, _)| m | (1 << i))
-    };
-    let required = Literal::u64_unsuffixed(mask(&|f| f.occurs == Occurs::Required));
-    let repeated = Literal::u64_unsuffixed(mask(&|f| f.occurs == Occurs::Many));
-    let group_tokens = groups.iter().map(|g| {
-        let optional = g.optional;
-        let branches = g.branches.iter().map(|(all, req)| {
-            let (all, req) = (Literal::u64_unsuffixed(*all), Literal::u64_unsuffixed(*req));
-            quote!(Branch { all: #all, required: #req })
-        });
-        quote!(Group { optional: #optional, branches: &[#(#branches),*] })
-    });
-
-    // Reading.
-    let attr_vars: Vec<_> = s.attrs.iter().map(|a| format_ident!("a_{}", a.rust)).collect();
-    let attr_arms = s.attrs.iter().zip(&attr_vars).map(|(a, v)| {
-        let n = ns(&a.ns);
-        let local = bytes(&a.local);
-        let t = ty(&a.ty.rust);
-        let f = facets_ref(&a.ty);
-        quote!((#n, #local) => #v = Some(r.attribute_value::<#t>(start, &attr, #f)?),)
-    });
-    let attr_finish = s.attrs.iter().zip(&attr_vars).map(|(a, v)| {
-        let f = format_ident!("{}", a.rust);
-        if a.required {
-            let local = &a.local;
-            quote!(#f: r.required_attribute(start, #v, #local)?,)
-        } else {
-            quote!(#f: #v,)
-        }
-    });
-    let field_vars: Vec<_> = (0..fields.len()).map(|i| format_ident!("f{}", i)).collect();
-    let field_inits = fields.iter().zip(&field_vars).map(|(f, v)| match f.occurs {
-        Occurs::Many => quote!(let mut #v = Vec::new();),
-        _ => quote!(let mut #v = None;),
-    });
-    let mut child_arms = Vec::new();
-    for (i, (f, v)) in fields.iter().zip(&field_vars).enumerate() {
-        let i = Literal::usize_unsuffixed(i);
-        for e in &f.elems {
-            let n = ns(&e.ns);
-            let local = bytes(&e.local);
-            let read = read_elem(e);
-            let value = match (&f.choice_enum, &e.variant) {
-                (Some(en), Some(var)) => {
-                    let en = format_ident!("{}", en);
-                    let var = format_ident!("{}", var);
-                    quote!(#en::#var(#read))
-                }
-                _ => read,
-            };
-            let store = match f.occurs {
-                Occurs::Many => quote!(#v.push(#value);),
-                _ => quote!(#v = Some(#value);),
-            };
-            child_arms.push(quote! {
-                (#n, #local) => {
-                    r.order(&#schema_name, &mut cursor, #i, &child)?;
-                    #store
-                }
-            });
-        }
-    }
-    let field_finish = fields.iter().zip(&field_vars).enumerate().map(|(i, (f, v))| {
-        let id = format_ident!("{}", f.rust);
-        let i = Literal::usize_unsuffixed(i);
-        match f.occurs {
-            Occurs::Required => quote!(#id: r.take(start, &#schema_name, #i, #v)?,),
-            _ => quote!(#id: #v,),
-        }
-    });
-    let (body_read, text_finish) = match &s.content {
-        Content::Text(t) => {
-            let vt = ty(&t.rust);
-            let f = facets_ref(t);
-            (quote!(let value = r.text_content::<#vt>(start, #f)?;), quote!(value,))
-        }
-        _ => (
-            quote! {
-                #(#field_inits)*
-                let mut cursor = FieldCursor::default();
-                while let Some(child) = r.next_child(start)? {
-                    match (child.ns, child.local) {
-                        #(#child_arms)*
-                        _ => r.unknown_element(start, &child, &#schema_name)?,
-                    }
-                }
-                r.complete(start, &#schema_name, &cursor)?;
-            },
-            quote!(),
-        ),
-    };
-
-    // Writing.
-    let attr_writes = s.attrs.iter().map(|a| {
-        let f = format_ident!("{}", a.rust);
-        let q = qname(&a.ns, &a.local);
-        if a.required {
-            quote!(w.attribute(#q, &self.#f);)
-        } else {
-            quote!(if let Some(v) = &self.#f { w.attribute(#q, v); })
-        }
-    });
-    let text_write = match &s.content {
-        Content::Text(_) => quote!(w.text(&self.value);),
-        _ => quote!(),
-    };
-    let field_writes = fields.iter().map(|f| {
-        let id = format_ident!("{}", f.rust);
-        if let Some(en) = &f.choice_enum {
-            let en = format_ident!("{}", en);
-            let arms = f.elems.iter().map(|e| {
-                let var = format_ident!("{}", e.variant.as_deref().unwrap_or("X"));
-                let wr = write_elem(e, quote!(v));
-                quote!(#en::#var(v) => { #wr })
-            });
-            return quote!(for item in &self.#id { match item { #(#arms)* } });
-        }
-        let e = &f.elems[0];
-        match f.occurs {
-            Occurs::Required => write_elem(e, quote!(&self.#id)),
-            Occurs::Optional => {
-                let wr = write_elem(e, quote!(v));
-                quote!(if let Some(v) = &self.#id { #wr })
-            }
-            Occurs::Many => {
-                let wr = write_elem(e, quote!(v));
-                quote!(for v in &self.#id { #wr })
-            }
-        }
-    });
-    let element_impl = root.map(|(ns_variant, local)| {
-        let q = qname(ns_variant, local);
-        quote!(impl Element for #name { const NAME: QName = #q; })
-    });
-    let ctor_doc = if ctor_params.is_empty() {
-        format!(" An empty `{}`.", s.rust)
-    } else {
-        format!(" A `{}` with its required parts; everything optional is left empty.", s.rust)
-    };
-    let schema_doc = format!(" The content model of `{xsd}`.");
-    // The same content model as data, for validators that walk documents without building values.
-    let mut children = Vec::new();
-    for (i, f) in fields.iter().enumerate() {
-        let index = Literal::u8_unsuffixed(u8::try_from(i).expect("at most 64 fields"));
-        for e in &f.elems {
-            let n = ns(&e.ns);
-            let local = &e.local;
-            let content = match &e.ty {
-                TyRef::Struct(p) => {
-                    let schema = ty(&schema_path(p));
-                    quote!(ChildContent::Struct(&#schema))
-                }
-                TyRef::Simple(simple) => {
-                    let unchecked = model.vocabularies.iter().any(|v| {
-                        simple.rust.ends_with(&format!("vocabulary::{}", v.rust)) && v.except_in.contains(&s.xsd)
-                    });
-                    let simple = simple_schema(simple, unchecked);
-                    quote!(ChildContent::Simple(#simple))
-                }
-            };
-            children.push(quote!(Child { ns: #n, local: #local, index: #index, content: #content }));
-        }
-    }
-    let attribute_schemas = s.attrs.iter().map(|a| {
-        let n = ns(&a.ns);
-        let local = &a.local;
-        let required = a.required;
-        let value = simple_schema(&a.ty, false);
-        quote!(AttributeSchema { ns: #n, local: #local, required: #required, value: #value })
-    });
-    let text_schema = match &s.content {
-        Content::Text(t) => {
-            let simple = simple_schema(t, false);
-            quote!(Some(#simple))
-        }
-        _ => quote!(None),
-    };
-    let many_args = (ctor_params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let default_impl = ctor_params.is_empty().then(|| quote! {
-        impl Default for #name {
-            fn default() -> Self { Self::new() }
-        }
-    });
-    let json = json_impls(s, model)?;
-    Ok(quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct #name { #(#decls)* }
-
-        impl #name {
-            #[doc = #ctor_doc]
-            #many_args
-            pub fn new(#(#ctor_params),*) -> Self {
-                Self { #(#ctor_fields),* }
-            }
-        }
-
-        #default_impl
-
-        #(#choice_enums)*
-
-        #[doc = #schema_doc]
-        pub static #schema_name: StructSchema = StructSchema {
-            name: #xsd,
-            fields: &[#(#field_names),*],
-            required: #required,
-            repeated: #repeated,
-            groups: &[#(#group_tokens),*],
-            children: &[#(#children),*],
-            attributes: &[#(#attribute_schemas),*],
-            text: #text_schema,
-        };
-
-        impl FromXml for #name {
-            fn from_xml<'a>(r: &mut Reader<'a>, start: &Start<'a>) -> std::result::Result<Self, ReadError> {
-                #(let mut #attr_vars = None;)*
-                for attr in r.attributes(start) {
-                    let attr = attr?;
-                    match (attr.ns, attr.local) {
-                        #(#attr_arms)*
-                        _ => r.unknown_attribute(start, &attr)?,
-                    }
-                }
-                #body_read
-                Ok(Self { #(#attr_finish)* #text_finish #(#field_finish)* })
-            }
-        }
-
-        impl ToXml for #name {
-            fn to_xml(&self, w: &mut Writer, name: QName) {
-                w.start(name);
-                #(#attr_writes)*
-                #text_write
-                #(#field_writes)*
-                w.end(name);
-            }
-        }
-
-        #element_impl
-
-        #json
-    })
-}
-
-/// `super::common::FuzzyDate` → `super::common::FUZZY_DATE_SCHEMA`.
-fn schema_path(struct_path: &str) -> String {
-    let (module, name) = struct_path.rsplit_once("::").unwrap_or(("", struct_path));
-    format!("{module}::{}_SCHEMA", super::names::screaming(name))
-}
-
-/// A simple value's schema; `unchecked` says the owner type treats a vocabulary field as free text.
-fn simple_schema(s: &SimpleRef, unchecked: bool) -> TokenStream {
-    let facets = facets_ref(s);
-    let t = ty(&s.rust);
-    let vocabulary =
-        if s.rust.contains("vocabulary::") && !unchecked { quote!(Some(&#t::VOCABULARY)) } else { quote!(None) };
-    quote!(SimpleSchema { facets: #facets, check: crate::xml::check_simple::<#t>, vocabulary: #vocabulary })
-}
-
-fn shape_read(shape: Shape, ty_path: &str, what: &str) -> TokenStream {
-    let t = ty(ty_path);
-    match shape {
-        Shape::Object => quote!(json::read_object::<#t>(r)?),
-        Shape::String | Shape::Raw => quote!(json::read_plain::<#t>(r, #what)?),
-        Shape::Wrapped => quote!(json::read_wrapped::<#t>(r, #what)?),
-        Shape::Millis => quote!(json::read_millis(r, #what)?),
-    }
-}
-
-fn shape_write(shape: Shape, value: TokenStream) -> TokenStream {
-    match shape {
-        Shape::Object => quote!(ToJson::to_json(#value, w);),
-        Shape::String => quote!(json::write_string(w, #value);),
-        Shape::Raw => quote!(json::write_raw(w, #value);),
-        Shape::Wrapped => quote!(json::write_wrapped(w, #value);),
-        Shape::Millis => quote!(json::write_millis(w, #value);),
-    }
-}
-
-fn value_path(t: &TyRef) -> &str {
-    match t {
-        TyRef::Struct(p) => p,
-        TyRef::Simple(s) => &s.rust,
-    }
-}
-
-/// The single list field of a wrapper struct that ORCID's JSON leaves out.
-fn flattened_list<'m>(model: &'m Model, path: &str) -> Result<(&'m StructDef, &'m FieldDef)> {
-    let key = path.trim_start_matches("super::");
-    let s = model.structs.iter().find(|s| format!("{}::{}", s.module, s.rust) == key).context("wrapper struct")?;
-    match &s.content {
-        Content::Elements { fields, .. } if fields.len() == 1 && fields[0].occurs == Occurs::Many && s.attrs.is_empty() => {
-            Ok((s, &fields[0]))
-        }
-        _ => anyhow::bail!("{} is not a wrapper of one list", s.xsd),
-    }
-}
-
-/// `FromJson` and `ToJson` for a struct, shaped by the table in `json.rs`.
-fn json_impls(s: &StructDef, model: &Model) -> Result<TokenStream> {
-    let name = format_ident!("{}", s.rust);
-    let owner = &s.xsd;
-    let (fields, _): (&[FieldDef], &[super::model::GroupDef]) = match &s.content {
-        Content::Elements { fields, groups } => (fields, groups),
-        _ => (&[], &[]),
-    };
-    let tagged_key = TAGGED_LISTS.iter().find(|(t, _)| t == owner).map(|(_, k)| *k);
-    let omitted = |name: &str| UPLOAD_OMITS.contains(&name);
-
-    let mut inits = Vec::new();
-    let mut arms = Vec::new();
-    let mut finish = Vec::new();
-    let mut writes = Vec::new();
-    let mut tagged_arms = Vec::new();
-    let mut tagged_writes = Vec::new();
-
-    for a in &s.attrs {
-        let v = format_ident!("a_{}", a.rust);
-        let f = format_ident!("{}", a.rust);
-        let key = &a.local;
-        let shape = attribute_shape(owner, &a.local, &a.ty);
-        let read = shape_read(shape, &a.ty.rust, key);
-        inits.push(quote!(let mut #v = None;));
-        arms.push(quote!(#key => #v = #read,));
-        let write = shape_write(shape, quote!(v));
-        let left_out_on_upload = omitted(&format!("@{key}"));
-        if a.required {
-            finish.push(quote!(#f: r.required(#v, at, #owner, #key)?,));
-            let write = shape_write(shape, quote!(&self.#f));
-            writes.push(quote!(w.key(#key); #write));
-        } else {
-            finish.push(quote!(#f: #v,));
-            let stmt = quote!(if let Some(v) = &self.#f { w.key(#key); #write });
-            writes.push(if left_out_on_upload { quote!(if !w.for_upload() { #stmt }) } else { stmt });
-        }
-    }
-    if let Content::Text(t) = &s.content {
-        let read = shape_read(scalar_shape(t), &t.rust, "value");
-        inits.push(quote!(let mut text = None;));
-        arms.push(quote!("value" => text = #read,));
-        finish.push(quote!(value: r.required(text, at, #owner, "value")?,));
-        let write = shape_write(scalar_shape(t), quote!(&self.value));
-        writes.push(quote!(w.key("value"); #write));
-    }
-    for (i, f) in fields.iter().enumerate() {
-        let v = format_ident!("f{}", i);
-        let id = format_ident!("{}", f.rust);
-        let many = f.occurs == Occurs::Many;
-        inits.push(if many { quote!(let mut #v = Vec::new();) } else { quote!(let mut #v = None;) });
-        match f.occurs {
-            Occurs::Required => {
-                let key = &f.elems[0].local;
-                finish.push(quote!(#id: r.required(#v, at, #owner, #key)?,));
-            }
-            _ => finish.push(quote!(#id: #v,)),
-        }
-        let tagged = tagged_key.is_some() && many;
-        let flattened = f.elems.len() == 1 && FLATTENED_WRAPPERS.contains(&(owner.as_str(), f.elems[0].local.as_str()));
-        if flattened {
-            // `"resource-item": [...]` for `<resource-items><resource-item/>...</resource-items>`.
-            let TyRef::Struct(wrapper_path) = &f.elems[0].ty else { anyhow::bail!("{owner}: flattened wrapper is not a struct") };
-            let (wrapper, inner) = flattened_list(model, wrapper_path)?;
-            let wrapper_ty = ty(wrapper_path);
-            let inner_field = format_ident!("{}", inner.rust);
-            let e = &inner.elems[0];
-            let key = &e.local;
-            let qualified = format!("{}{}", prefix_of(&e.ns), e.local);
-            let shape = element_shape(&qualified, &e.ty);
-            let read_one = shape_read(shape, value_path(&e.ty), key);
-            let _ = wrapper;
-            arms.push(quote!(#key => #v = Some(#wrapper_ty { #inner_field: json::read_list(r, |r| Ok(#read_one))? }),));
-            let write = shape_write(shape, quote!(v));
-            let write_list = |value: TokenStream| quote! {
-                w.key(#key);
-                w.begin_array();
-                for v in &#value.#inner_field { w.element(); #write }
-                w.end_array();
-            };
-            writes.push(match f.occurs {
-                Occurs::Optional => {
-                    let body = write_list(quote!(wrapper));
-                    quote!(if let Some(wrapper) = &self.#id { #body })
-                }
-                _ => write_list(quote!(self.#id)),
-            });
-            if f.occurs == Occurs::Required {
-                // Keyed by the list's name in JSON.
-                finish.pop();
-                finish.push(quote!(#id: r.required(#v, at, #owner, #key)?,));
-            }
-            continue;
-        }
-        for e in &f.elems {
-            let key = &e.local;
-            let qualified = format!("{}{}", prefix_of(&e.ns), e.local);
-            let shape = element_shape(&qualified, &e.ty);
-            let read_one = shape_read(shape, value_path(&e.ty), key);
-            let wrap = |inner: TokenStream| match (&f.choice_enum, &e.variant) {
-                (Some(en), Some(var)) => {
-                    let en = format_ident!("{}", en);
-                    let var = format_ident!("{}", var);
-                    quote!(#inner.map(#en::#var))
-                }
-                _ => inner,
-            };
-            if tagged {
-                let one = wrap(read_one);
-                tagged_arms.push(quote!(#key => #v.extend(#one),));
-                continue;
-            }
-            if many {
-                let one = wrap(read_one);
-                arms.push(quote!(#key => #v = json::read_list(r, |r| Ok(#one))?,));
-            } else {
-                arms.push(quote!(#key => #v = #read_one,));
-            }
-            let guard = omitted(&qualified).then(|| quote!(if !w.for_upload()));
-            let write = shape_write(shape, quote!(v));
-            let stmt = match f.occurs {
-                Occurs::Required => {
-                    let write = shape_write(shape, quote!(&self.#id));
-                    quote!({ w.key(#key); #write })
-                }
-                Occurs::Optional => quote!(if let Some(v) = &self.#id { w.key(#key); #write }),
-                Occurs::Many => quote!(if !self.#id.is_empty() {
-                    w.key(#key);
-                    w.begin_array();
-                    for v in &self.#id { w.element(); #write }
-                    w.end_array();
-                }),
-            };
-            writes.push(match guard {
-                Some(g) => quote!(#g { #stmt }),
-                None => stmt,
-            });
-        }
-        if tagged {
-            for e in &f.elems {
-                let key = &e.local;
-                let qualified = format!("{}{}", prefix_of(&e.ns), e.local);
-                let write = shape_write(element_shape(&qualified, &e.ty), quote!(v));
-                let pattern = match (&f.choice_enum, &e.variant) {
-                    (Some(en), Some(var)) => {
-                        let en = format_ident!("{}", en);
-                        let var = format_ident!("{}", var);
-                        quote!(#en::#var(v))
-                    }
-                    _ => quote!(v),
-                };
-                tagged_writes.push(if f.choice_enum.is_some() {
-                    quote!(for item in &self.#id { if let #pattern = item { w.element(); w.begin_object(); w.key(#key); #write w.end_object(); } })
-                } else {
-                    quote!(for v in &self.#id { w.element(); w.begin_object(); w.key(#key); #write w.end_object(); })
-                });
-            }
-        }
-    }
-    if let Some(key) = tagged_key {
-        arms.push(quote!(#key => json::read_tagged_list(r, #key, |r, key| {
-            match key.name.as_ref() {
-                #(#tagged_arms)*
-                _ => r.unknown_key(key, #key)?,
-            }
-            Ok(())
-        })?,));
-        writes.push(quote! {
-            w.key(#key);
-            w.begin_array();
-            #(#tagged_writes)*
-            w.end_array();
-        });
-    }
-    for (_, key) in NULL_ONLY_KEYS.iter().filter(|(t, _)| t == owner) {
-        arms.push(quote!(#key if r.null()? => {}));
-    }
-    Ok(quote! {
-        impl FromJson for #name {
-            fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-                let at = r.begin_object(#owner)?;
-                #(#inits)*
-                while let Some(key) = r.next_key()? {
-                    match key.name.as_ref() {
-                        #(#arms)*
-                        _ => r.unknown_key(&key, #owner)?,
-                    }
-                }
-                Ok(Self { #(#finish)* })
-            }
-        }
-
-        impl ToJson for #name {
-            fn to_json(&self, w: &mut JsonWriter) {
-                w.begin_object();
-                #(#writes)*
-                w.end_object();
-            }
-        }
-
-        #[cfg(feature = "serde")]
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-                json::serde_support::serialize(self, serializer)
-            }
-        }
-
-        #[cfg(feature = "serde")]
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-                json::serde_support::deserialize(deserializer)
-            }
-        }
-    })
 }
 
 /// `Common` → `common:` (for messages); the renderer only knows `Ns` variants here.
@@ -942,6 +329,667 @@ fn prefix_of(ns_variant: &str) -> String {
     out
 }
 
+/// `super::common::FuzzyDate` → `super::common::FUZZY_DATE_SCHEMA`.
+fn schema_path(struct_path: &str) -> String {
+    let (module, name) = struct_path.rsplit_once("::").unwrap_or(("", struct_path));
+    format!("{module}::{}_SCHEMA", screaming(name))
+}
+
+/// A simple value's schema: its facets and, for lists ORCID binds values to, the list.
+fn simple_schema(s: &SimpleRef, owner: &str, model: &Model) -> TokenStream {
+    let facets = facets_ref(s);
+    let vocabulary = model.vocabularies.iter().find(|v| s.rust.ends_with(&format!("vocabulary::{}", v.rust)));
+    match vocabulary {
+        Some(v) if v.bound && !v.except_in.iter().any(|t| t == owner) => {
+            let t = ty(&s.rust);
+            quote!(SimpleSchema { facets: #facets, vocabulary: Some(&#t::VOCABULARY) })
+        }
+        _ => quote!(SimpleSchema { facets: #facets, vocabulary: None }),
+    }
+}
+
+fn shape_tokens(shape: Shape) -> TokenStream {
+    let variant = format_ident!("{}", format!("{shape:?}"));
+    quote!(crate::__private::Shape::#variant)
+}
+
+/// One member of a struct's table, and how the generated code reads and writes it.
+struct MemberDef {
+    /// The row in the schema table.
+    row: TokenStream,
+}
+
+/// The single list field of a wrapper struct that ORCID's JSON leaves out: its element name.
+fn flattened_list_key(model: &Model, path: &str) -> Result<String> {
+    let key = path.trim_start_matches("super::");
+    let s = model.structs.iter().find(|s| format!("{}::{}", s.module, s.rust) == key).context("wrapper struct")?;
+    match &s.content {
+        Content::Elements { fields, .. } if fields.len() == 1 && fields[0].occurs == Occurs::Many && s.attrs.is_empty() => {
+            Ok(fields[0].elems[0].local.clone())
+        }
+        _ => bail!("{} is not a wrapper of one list", s.xsd),
+    }
+}
+
+/// The setter name for a field: `with_<field>`, or for a list `with_<element>` (adds one).
+fn setter(f: &FieldDef) -> syn::Ident {
+    match (f.occurs, &f.choice_enum) {
+        (Occurs::Many, None) => format_ident!("with_{}", snake(&f.elems[0].local)),
+        (Occurs::Many, Some(_)) => format_ident!("with_item"),
+        _ => format_ident!("with_{}", f.rust.trim_end_matches('_')),
+    }
+}
+
+fn structure(s: &StructDef, root: Option<&RootDef>, model: &Model) -> Result<TokenStream> {
+    let name = format_ident!("{}", s.rust);
+    let schema_name = format_ident!("{}_SCHEMA", screaming(&s.rust));
+    let doc = docs(&s.doc, &format!("`{}`", s.xsd));
+    let xsd = &s.xsd;
+    let owner = s.xsd.as_str();
+    let (fields, groups): (&[FieldDef], &[super::model::GroupDef]) = match &s.content {
+        Content::Elements { fields, groups } => (fields, groups),
+        _ => (&[], &[]),
+    };
+    let tagged_key = TAGGED_LISTS.iter().find(|(t, _)| *t == owner).map(|(_, k)| *k);
+    let omitted = |name: &str| UPLOAD_OMITS.contains(&name);
+
+    // Fields, constructor and setters.
+    let mut decls = Vec::new();
+    let mut ctor_params = Vec::new();
+    let mut ctor_fields = Vec::new();
+    let mut setters = Vec::new();
+    let mut choice_enums = Vec::new();
+    for a in &s.attrs {
+        let f = format_ident!("{}", a.rust);
+        let t = attr_type(a);
+        let inner = ty(&a.ty.rust);
+        let d = docs(&a.doc, &format!("The `{}` attribute.", a.local));
+        decls.push(quote!(#d pub #f: #t,));
+        let set = format_ident!("with_{}", a.rust);
+        let set_doc = format!(" Sets the `{}` attribute.", a.local);
+        if a.required {
+            ctor_params.push(quote!(#f: impl Into<#inner>));
+            ctor_fields.push(quote!(#f: #f.into()));
+            setters.push(quote!(#[doc = #set_doc] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#f = value.into(); self }));
+        } else {
+            ctor_fields.push(quote!(#f: None));
+            setters.push(quote!(#[doc = #set_doc] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#f = Some(value.into()); self }));
+        }
+    }
+    if let Content::Text(t) = &s.content {
+        let vt = ty(&t.rust);
+        decls.push(quote!(/// The text content.
+            pub value: #vt,));
+        ctor_params.push(quote!(value: impl Into<#vt>));
+        ctor_fields.push(quote!(value: value.into()));
+    }
+    for f in fields {
+        let id = format_ident!("{}", f.rust);
+        let t = field_type(f);
+        let xml_names = f.elems.iter().map(|e| format!("`<{}>`", e.local)).collect::<Vec<_>>().join(" or ");
+        let d = docs(&f.doc, &format!("The {xml_names} element."));
+        decls.push(quote!(#d pub #id: #t,));
+        let inner = match &f.choice_enum {
+            Some(e) => ty(e),
+            None => value_type(&f.elems[0].ty),
+        };
+        let set = setter(f);
+        match f.occurs {
+            Occurs::Required => {
+                ctor_params.push(quote!(#id: impl Into<#inner>));
+                ctor_fields.push(quote!(#id: #id.into()));
+                let sd = format!(" Sets {xml_names}.");
+                setters.push(quote!(#[doc = #sd] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#id = value.into(); self }));
+            }
+            Occurs::Optional => {
+                ctor_fields.push(quote!(#id: None));
+                let sd = format!(" Sets {xml_names}.");
+                setters.push(quote!(#[doc = #sd] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#id = Some(value.into()); self }));
+            }
+            Occurs::Many => {
+                ctor_fields.push(quote!(#id: Vec::new()));
+                let sd = format!(" Adds one {xml_names}.");
+                setters.push(quote!(#[doc = #sd] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#id.push(value.into()); self }));
+            }
+        }
+        if let Some(e) = &f.choice_enum {
+            let en = format_ident!("{}", e);
+            let vars = f.elems.iter().map(|el| {
+                let v = format_ident!("{}", el.variant.as_deref().unwrap_or("X"));
+                let t = value_type(&el.ty);
+                let d = format!(" A `<{}>` entry.", el.local);
+                quote!(#[doc = #d] #v(#t),)
+            });
+            let froms = f.elems.iter().map(|el| {
+                let v = format_ident!("{}", el.variant.as_deref().unwrap_or("X"));
+                let t = value_type(&el.ty);
+                quote!(impl From<#t> for #en { fn from(v: #t) -> Self { #en::#v(v) } })
+            });
+            let d = format!(" One entry of `{}`.", s.xsd);
+            choice_enums.push(quote! {
+                #[doc = #d]
+                #[derive(Debug, Clone, PartialEq)]
+                #[non_exhaustive]
+                pub enum #en { #(#vars)* }
+                #(#froms)*
+            });
+        }
+    }
+    // Setter names must not clash (a list `with_x` and a field `x`).
+    let mut names: Vec<String> = setters.iter().map(|t| t.to_string()).collect();
+    names.sort();
+    if names.windows(2).any(|w| w[0] == w[1]) {
+        bail!("{xsd}: two setters share a name");
+    }
+
+    // The members: attributes, then elements in field order, then text.
+    let mut members: Vec<MemberDef> = Vec::new();
+    let mut element_names: Vec<(String, String, usize)> = Vec::new();
+    // (JSON key, member) for every attribute and element member.
+    let mut json_keys: Vec<(String, usize)> = Vec::new();
+    let mut reads = Vec::new();
+    let mut finish = Vec::new();
+    let mut writes = Vec::new();
+    let mut inits = Vec::new();
+    for a in &s.attrs {
+        let index = members.len();
+        let v = format_ident!("m{}", index);
+        let f = format_ident!("{}", a.rust);
+        let (n, local, required) = (ns(&a.ns), &a.local, a.required);
+        let content = simple_schema(&a.ty, owner, model);
+        let shape = shape_tokens(attribute_shape(owner, &a.local, &a.ty));
+        let upload = !omitted(&format!("@{local}"));
+        json_keys.push((local.clone(), index));
+        members.push(MemberDef {
+            row: quote!(Member { ns: #n, local: #local, kind: MemberKind::Attribute { required: #required }, content: Content::Simple(#content), json_key: #local, shape: #shape, upload: #upload }),
+        });
+        inits.push(quote!(let mut #v = None;));
+        reads.push(quote!(#index => #v = input.simple(&mut frame)?,));
+        if a.required {
+            finish.push(quote!(#f: input.required(&frame, #index, #v)?,));
+            writes.push(quote!(out.simple(#index, &self.#f);));
+        } else {
+            finish.push(quote!(#f: #v,));
+            writes.push(quote!(if let Some(v) = &self.#f { out.simple(#index, v); }));
+        }
+    }
+    for (field_index, f) in fields.iter().enumerate() {
+        let field_u8 = u8::try_from(field_index).context("at most 64 fields")?;
+        let id = format_ident!("{}", f.rust);
+        let first_member = members.len();
+        let v = format_ident!("m{}", first_member);
+        inits.push(if f.occurs == Occurs::Many { quote!(let mut #v = Vec::new();) } else { quote!(let mut #v = None;) });
+        let mut arms_for_write = Vec::new();
+        for e in &f.elems {
+            let index = members.len();
+            let (n, local) = (ns(&e.ns), &e.local);
+            element_names.push((e.ns.clone(), e.local.clone(), index));
+            let qualified = format!("{}{}", prefix_of(&e.ns), e.local);
+            let flattened = FLATTENED_WRAPPERS.contains(&(owner, e.local.as_str()));
+            let (content, shape, json_key) = match &e.ty {
+                TyRef::Struct(p) => {
+                    let schema = ty(&schema_path(p));
+                    if flattened {
+                        (quote!(Content::Struct(&#schema)), Shape::Flattened, flattened_list_key(model, p)?)
+                    } else {
+                        (quote!(Content::Struct(&#schema)), Shape::Object, e.local.clone())
+                    }
+                }
+                TyRef::Simple(simple) => {
+                    let schema = simple_schema(simple, owner, model);
+                    (quote!(Content::Simple(#schema)), element_shape(&qualified, &e.ty), e.local.clone())
+                }
+            };
+            let shape = shape_tokens(shape);
+            let upload = !omitted(&qualified);
+            if !json_keys.iter().any(|(k, _)| *k == json_key) {
+                json_keys.push((json_key.clone(), index));
+            }
+            members.push(MemberDef {
+                row: quote!(Member { ns: #n, local: #local, kind: MemberKind::Element { field: #field_u8 }, content: #content, json_key: #json_key, shape: #shape, upload: #upload }),
+            });
+            let read_one = match &e.ty {
+                TyRef::Struct(_) => quote!(input.nested(&mut frame)?),
+                TyRef::Simple(_) => quote!(input.simple(&mut frame)?),
+            };
+            let wrapped = match (&f.choice_enum, &e.variant) {
+                (Some(en), Some(var)) => {
+                    let en = format_ident!("{}", en);
+                    let var = format_ident!("{}", var);
+                    quote!(#en::#var(x))
+                }
+                _ => quote!(x),
+            };
+            reads.push(match f.occurs {
+                Occurs::Many => quote!(#index => if let Some(x) = #read_one { #v.push(#wrapped) },),
+                _ => quote!(#index => #v = #read_one,),
+            });
+            let call = match &e.ty {
+                TyRef::Struct(_) => quote!(out.nested(#index, v)),
+                TyRef::Simple(_) => quote!(out.simple(#index, v)),
+            };
+            arms_for_write.push((e.variant.clone(), call));
+        }
+        match f.occurs {
+            Occurs::Required => finish.push(quote!(#id: input.required(&frame, #first_member, #v)?,)),
+            _ => finish.push(quote!(#id: #v,)),
+        }
+        writes.push(match (&f.choice_enum, f.occurs) {
+            (Some(en), _) => {
+                let en = format_ident!("{}", en);
+                let arms = arms_for_write.iter().map(|(var, call)| {
+                    let var = format_ident!("{}", var.as_deref().unwrap_or("X"));
+                    quote!(#en::#var(v) => #call,)
+                });
+                quote!(for item in &self.#id { match item { #(#arms)* } })
+            }
+            (None, Occurs::Required) => {
+                let call = &arms_for_write[0].1;
+                quote!({ let v = &self.#id; #call; })
+            }
+            (None, Occurs::Optional) => {
+                let call = &arms_for_write[0].1;
+                quote!(if let Some(v) = &self.#id { #call; })
+            }
+            (None, Occurs::Many) => {
+                let call = &arms_for_write[0].1;
+                quote!(for v in &self.#id { #call; })
+            }
+        });
+    }
+    if let Content::Text(t) = &s.content {
+        let index = members.len();
+        let v = format_ident!("m{}", index);
+        let content = simple_schema(t, owner, model);
+        let shape = shape_tokens(scalar_shape(t));
+        members.push(MemberDef {
+            row: quote!(Member { ns: Ns::None, local: "value", kind: MemberKind::Text, content: Content::Simple(#content), json_key: "value", shape: #shape, upload: true }),
+        });
+        inits.push(quote!(let mut #v = None;));
+        reads.push(quote!(#index => #v = input.simple(&mut frame)?,));
+        finish.push(quote!(value: input.required(&frame, #index, #v)?,));
+        writes.push(quote!(out.simple(#index, &self.value);));
+    }
+    if members.len() > 64 {
+        bail!("{xsd} has more than 64 members");
+    }
+
+    // The content model table.
+    let field_names = fields.iter().map(|f| {
+        if f.choice_enum.is_some() {
+            f.elems.iter().map(|e| e.local.clone()).collect::<Vec<_>>().join("|")
+        } else {
+            format!("{}{}", prefix_of(&f.elems[0].ns), f.elems[0].local)
+        }
+    });
+    let mask = |pred: &dyn Fn(&FieldDef) -> bool| -> u64 {
+        fields.iter().enumerate().filter(|(_, f)| pred(f)).fold(0u64, |m, (i, _)| m | (1 << i))
+    };
+    let required = Literal::u64_unsuffixed(mask(&|f| f.occurs == Occurs::Required));
+    let required_attributes = Literal::u64_unsuffixed(s.attrs.iter().enumerate().filter(|(_, a)| a.required).fold(0u64, |m, (i, _)| m | (1 << i)));
+    let repeated = Literal::u64_unsuffixed(mask(&|f| f.occurs == Occurs::Many));
+    let group_tokens = groups.iter().map(|g| {
+        let optional = g.optional;
+        let branches = g.branches.iter().map(|(all, req)| {
+            let (all, req) = (Literal::u64_unsuffixed(*all), Literal::u64_unsuffixed(*req));
+            quote!(Branch { all: #all, required: #req })
+        });
+        quote!(Group { optional: #optional, branches: &[#(#branches),*] })
+    });
+    let rows = members.iter().map(|m| &m.row);
+    let own_ns = ns(&model.namespaces.iter().find(|n| n.module == s.module).map(|n| n.variant.clone()).unwrap_or_else(|| "None".into()));
+    let tagged = match tagged_key {
+        Some(k) => quote!(Some(#k)),
+        None => quote!(None),
+    };
+    let null_keys: Vec<&str> = NULL_ONLY_KEYS.iter().filter(|(t, _)| *t == owner).map(|(_, k)| *k).collect();
+    // The member of each child element name, as a match.
+    let element_arms = element_names.iter().map(|(n, local, index)| {
+        let n = ns(n);
+        let local = Literal::byte_string(local.as_bytes());
+        quote!((#n, #local) => Some(#index),)
+    });
+    let element_fn = format_ident!("{}_member", snake(&s.rust));
+    let json_fn = format_ident!("{}_json_member", snake(&s.rust));
+    let json_arms = json_keys.iter().map(|(key, index)| quote!(#key => Some(#index),));
+
+    let element_impl = root.map(|r| {
+        let n = ns(&r.ns);
+        let local = &r.local;
+        let kind = format_ident!("{}", kind_variant(&kind_name(model, r)));
+        quote!(impl Element for #name { const NAME: QName = QName::new(#n, #local); const KIND: Kind = Kind::#kind; })
+    });
+    let ctor_doc = if ctor_params.is_empty() {
+        format!(" An empty `{}`.", s.rust)
+    } else {
+        format!(" A `{}` with its required parts; everything optional is left empty.", s.rust)
+    };
+    let schema_doc = format!(" The content model of `{xsd}`.");
+    let many_args = (ctor_params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let default_impl = ctor_params.is_empty().then(|| quote! {
+        impl Default for #name {
+            fn default() -> Self { Self::new() }
+        }
+    });
+    // A wrapper of one list, with nothing required: built from the list.
+    let list_impls = match (fields, &s.content, s.attrs.is_empty()) {
+        ([f], Content::Elements { .. }, true) if f.occurs == Occurs::Many => {
+            let id = format_ident!("{}", f.rust);
+            let inner = match &f.choice_enum {
+                Some(e) => ty(e),
+                None => value_type(&f.elems[0].ty),
+            };
+            Some(quote! {
+                impl From<Vec<#inner>> for #name {
+                    fn from(list: Vec<#inner>) -> Self { Self { #id: list, ..Self::new() } }
+                }
+                impl FromIterator<#inner> for #name {
+                    fn from_iter<I: IntoIterator<Item = #inner>>(iter: I) -> Self { Self::from(iter.into_iter().collect::<Vec<_>>()) }
+                }
+            })
+        }
+        _ => None,
+    };
+    let match_arms = if reads.is_empty() { quote!() } else { quote!(#(#reads)*) };
+    Ok(quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#decls)*
+            pub(crate) unknown: Unknown,
+        }
+
+        impl #name {
+            #[doc = #ctor_doc]
+            #many_args
+            pub fn new(#(#ctor_params),*) -> Self {
+                Self { #(#ctor_fields,)* unknown: Unknown::default() }
+            }
+            #(#setters)*
+            /// What this value held, when read, that this version of the model does not know
+            /// (see [`crate::UnknownContent`]).
+            pub fn unknown_content(&self) -> &crate::UnknownContent { &self.unknown }
+        }
+
+        #default_impl
+        #list_impls
+
+        #(#choice_enums)*
+
+        #[doc = #schema_doc]
+        pub(crate) static #schema_name: StructSchema = StructSchema {
+            name: #xsd,
+            ns: #own_ns,
+            members: &[#(#rows),*],
+            fields: &[#(#field_names),*],
+            required: #required,
+            required_attributes: #required_attributes,
+            repeated: #repeated,
+            groups: &[#(#group_tokens),*],
+            json_tagged: #tagged,
+            json_null_keys: &[#(#null_keys),*],
+            element_member: #element_fn,
+            json_key_member: #json_fn,
+        };
+
+        fn #json_fn(key: &str) -> Option<usize> {
+            match key {
+                #(#json_arms)*
+                _ => None,
+            }
+        }
+
+        fn #element_fn(ns: Ns, local: &[u8]) -> Option<usize> {
+            match (ns, local) {
+                #(#element_arms)*
+                _ => None,
+            }
+        }
+
+        impl Read for #name {
+            fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+                let mut frame = input.enter(&#schema_name)?;
+                #(#inits)*
+                while let Some(member) = input.next(&mut frame)? {
+                    match member {
+                        #match_arms
+                        _ => {}
+                    }
+                }
+                let unknown = input.leave(&mut frame)?;
+                Ok(Self { #(#finish)* unknown })
+            }
+        }
+
+        impl Write for #name {
+            fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+                out.begin(&#schema_name, &self.unknown);
+                #(#writes)*
+                out.end();
+            }
+        }
+
+        #element_impl
+
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+                crate::__private::serde_support::serialize(self, serializer)
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+                crate::__private::serde_support::deserialize(deserializer)
+            }
+        }
+    })
+}
+
+/// Traits for the item types that share one XSD type (the seven affiliations, their
+/// summaries): accessors to every part, so that code for one serves all. Implemented by each
+/// item type and by the shared type itself.
+fn shared_traits(model: &Model) -> Result<Vec<(&str, TokenStream)>> {
+    let mut by_shared: BTreeMap<&str, Vec<&StructDef>> = BTreeMap::new();
+    for s in &model.structs {
+        if let Some(shared) = &s.shared {
+            by_shared.entry(shared.as_str()).or_default().push(s);
+        }
+    }
+    let mut out = Vec::new();
+    for (shared_path, items) in by_shared {
+        if items.len() < 2 {
+            continue;
+        }
+        let shared = model.structs.iter().find(|s| format!("{}::{}", s.module, s.rust) == shared_path).context("shared type")?;
+        let trait_name = format_ident!("{}Item", shared.rust);
+        let fields: &[FieldDef] = match &shared.content {
+            Content::Elements { fields, .. } => fields,
+            _ => &[],
+        };
+        let mut sigs = Vec::new();
+        let mut bodies = Vec::new();
+        for a in &shared.attrs {
+            let f = format_ident!("{}", a.rust);
+            let f_mut = format_ident!("{}_mut", a.rust);
+            let t = attr_type(a);
+            let d = format!(" The `{}` attribute.", a.local);
+            sigs.push(quote!(#[doc = #d] fn #f(&self) -> &#t; #[doc = #d] fn #f_mut(&mut self) -> &mut #t;));
+            bodies.push(quote!(fn #f(&self) -> &#t { &self.#f } fn #f_mut(&mut self) -> &mut #t { &mut self.#f }));
+        }
+        for fd in fields {
+            let f = format_ident!("{}", fd.rust);
+            let f_mut = format_ident!("{}_mut", fd.rust.trim_end_matches('_'));
+            let t = field_type(fd);
+            let d = format!(" The `<{}>` element.", fd.elems[0].local);
+            sigs.push(quote!(#[doc = #d] fn #f(&self) -> &#t; #[doc = #d] fn #f_mut(&mut self) -> &mut #t;));
+            bodies.push(quote!(fn #f(&self) -> &#t { &self.#f } fn #f_mut(&mut self) -> &mut #t { &mut self.#f }));
+        }
+        let doc = format!(
+            " The parts that the item types sharing the XSD type `{}` have in common: {}.",
+            shared.xsd,
+            items.iter().map(|s| format!("[`{}`](crate::{}::{})", s.rust, s.module, s.rust)).collect::<Vec<_>>().join(", ")
+        );
+        let mut impls = Vec::new();
+        for s in items.iter().copied().chain(std::iter::once(shared)) {
+            let path = ty(&format!("crate::{}::{}", s.module, s.rust));
+            impls.push(quote!(impl #trait_name for #path { #(#bodies)* }));
+        }
+        out.push((
+            shared.module.as_str(),
+            quote! {
+                #[doc = #doc]
+                pub trait #trait_name { #(#sigs)* }
+                #(#impls)*
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// The JSON kind of a root: its local name, qualified where two roots share it (the summary's
+/// one); both notification types answer to `notification`.
+fn kind_name(model: &Model, r: &RootDef) -> String {
+    let same_local = model.roots.iter().filter(|o| o.local == r.local).count();
+    if same_local > 1 && r.ns == "Summary" { format!("summary:{}", r.local) } else { r.local.clone() }
+}
+
+fn kind_variant(kind: &str) -> String {
+    camel(&kind.replace(':', "-"))
+}
+
+/// The writable sections of a record and their item types: the one list the client, the
+/// emulator and the command line use (from the table in `sections.rs`).
+fn sections(model: &Model) -> Result<TokenStream> {
+    let mut variants = Vec::new();
+    let mut paths = Vec::new();
+    let mut lists = Vec::new();
+    let mut kinds = Vec::new();
+    let mut summary_kinds = Vec::new();
+    let mut persons = Vec::new();
+    let mut visits = Vec::new();
+    let mut impls = Vec::new();
+    let mut item_arms = Vec::new();
+    let mut docs_ = Vec::new();
+    let has_item = |sec: &super::sections::SectionDef| model.roots.iter().any(|r| format!("{}{}", prefix_of(&r.ns), r.local) == sec.item);
+    // A schema without ORCID's items (the generator's own test fixtures) has no sections.
+    let present: Vec<_> = SECTIONS.iter().filter(|s| has_item(s)).collect();
+    if !present.is_empty() && present.len() != SECTIONS.len() {
+        bail!("the schema has some of the record's sections but not all");
+    }
+    for sec in present {
+        let variant = format_ident!("{}", sec.variant);
+        let item = model.roots.iter().find(|r| format!("{}{}", prefix_of(&r.ns), r.local) == sec.item).with_context(|| format!("section item {}", sec.item))?;
+        let summaries = model.roots.iter().find(|r| format!("{}{}", prefix_of(&r.ns), r.local) == sec.summaries).with_context(|| format!("section list {}", sec.summaries))?;
+        let item_ty = ty(&format!("crate::{}", item.path));
+        let summaries_ty = ty(&format!("crate::{}", summaries.path));
+        let item_kind = format_ident!("{}", kind_variant(&kind_name(model, item)));
+        let summaries_kind = format_ident!("{}", kind_variant(&kind_name(model, summaries)));
+        let (path, list, person) = (sec.path, sec.list, sec.person);
+        variants.push(variant.clone());
+        docs_.push(format!(" `/{{orcid}}/{path}`: [`{}`](crate::{}).", item.path.rsplit("::").next().unwrap_or_default(), item.path));
+        paths.push(quote!(Section::#variant => #path,));
+        lists.push(quote!(Section::#variant => #list,));
+        kinds.push(quote!(Section::#variant => Kind::#item_kind,));
+        summary_kinds.push(quote!(Section::#variant => Kind::#summaries_kind,));
+        persons.push(quote!(Section::#variant => #person,));
+        visits.push(quote!(Section::#variant => visitor.visit::<#item_ty>(),));
+        let doc_variant = format_ident!("{}", item.variant);
+        item_arms.push(quote!(crate::Document::#doc_variant(item) => Ok(visitor.visit(item)),));
+        let ids: syn::Expr = syn::parse_str(sec.ids).map_err(|e| anyhow::anyhow!("section {}: bad ids expression: {e}", sec.variant))?;
+        let (summary_ty, summary_body) = match sec.summary {
+            Some(summary) => {
+                let root = model.roots.iter().find(|r| format!("{}{}", prefix_of(&r.ns), r.local) == summary).with_context(|| format!("section summary {summary}"))?;
+                let t = ty(&format!("crate::{}", root.path));
+                let body = match sec.summary_fn {
+                    Some(f) => {
+                        let f = ty(f);
+                        quote!(#f(self))
+                    }
+                    None => quote!(crate::items::summary_of(self)),
+                };
+                (t, body)
+            }
+            None => (item_ty.clone(), quote!(Ok(self.clone()))),
+        };
+        impls.push(quote! {
+            impl crate::items::RecordItem for #item_ty {
+                const SECTION: Section = Section::#variant;
+                type Summaries = #summaries_ty;
+                type Summary = #summary_ty;
+                fn to_summary(&self) -> Result<Self::Summary, crate::ReadError> { #summary_body }
+                fn put_code(&self) -> Option<crate::PutCode> { self.put_code }
+                fn set_put_code(&mut self, put_code: Option<crate::PutCode>) { self.put_code = put_code; }
+                fn visibility(&self) -> Option<&crate::common::Visibility> { self.visibility.as_ref() }
+                fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) { self.visibility = visibility; }
+                fn external_ids(&self) -> Option<&crate::common::ExternalIds> { let item = self; #ids }
+                fn created_date(&self) -> Option<&crate::DateTime> { self.created_date.as_ref() }
+                fn set_stored(&mut self, source: Option<crate::common::Source>, created: Option<crate::DateTime>, last_modified: Option<crate::DateTime>, path: Option<String>) {
+                    self.source = source;
+                    self.created_date = created;
+                    self.last_modified_date = last_modified;
+                    self.path = path;
+                }
+            }
+        });
+    }
+    Ok(quote! {
+        //! The writable sections of a record (`/{orcid}/{section}`) and their item types.
+        #![allow(clippy::all)]
+        use crate::Kind;
+
+        /// A section of a record that members write items to: `/{orcid}/{section}`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Section {
+            #(#[doc = #docs_] #variants,)*
+        }
+
+        impl Section {
+            /// Every section.
+            pub const ALL: &'static [Section] = &[#(Section::#variants),*];
+
+            /// The path segment for one item: `work`, `employment`, `other-names` ...
+            pub fn path(self) -> &'static str { match self { #(#paths)* } }
+
+            /// The path segment of the section's list: `works`, `employments`, `other-names` ...
+            pub fn list_path(self) -> &'static str { match self { #(#lists)* } }
+
+            /// The kind of document an item of the section is.
+            pub fn kind(self) -> Kind { match self { #(#kinds)* } }
+
+            /// The kind of document the section's list is.
+            pub fn summaries_kind(self) -> Kind { match self { #(#summary_kinds)* } }
+
+            /// Whether this is a person section (scope `/person/update`) rather than an
+            /// activity (`/activities/update`).
+            pub fn is_person(self) -> bool { match self { #(#persons)* } }
+
+            /// Calls `visitor` with the section's item type: code written once for any
+            /// [`RecordItem`](crate::items::RecordItem) runs for a section known at run time.
+            pub fn visit<V: crate::items::SectionVisitor>(self, visitor: V) -> V::Output {
+                match self { #(#visits)* }
+            }
+        }
+
+        impl crate::Document {
+            /// Hands the item to `visitor` when the document is an item of a writable section;
+            /// gives the document back when it is not.
+            pub fn visit_item<V: crate::items::ItemVisitor>(self, visitor: V) -> Result<V::Output, crate::Document> {
+                #[allow(unreachable_patterns)]
+                match self {
+                    #(#item_arms)*
+                    other => Err(other),
+                }
+            }
+        }
+
+        #(#impls)*
+    })
+}
+
 fn root_module(model: &Model) -> Result<TokenStream> {
     let modules: Vec<_> = {
         let mut m: Vec<&str> = model.namespaces.iter().map(|n| n.module.as_str()).collect();
@@ -951,161 +999,185 @@ fn root_module(model: &Model) -> Result<TokenStream> {
     };
     let ns_variants: Vec<_> = model.namespaces.iter().map(|n| format_ident!("{}", n.variant)).collect();
     let ns_docs = model.namespaces.iter().map(|n| format!(" `{}:` = `{}`", n.prefix, n.uri));
-    let uris: Vec<_> = model.namespaces.iter().map(|n| bytes(&n.uri)).collect();
+    let uris: Vec<_> = model.namespaces.iter().map(|n| Literal::byte_string(n.uri.as_bytes())).collect();
     let uri_strs: Vec<_> = model.namespaces.iter().map(|n| n.uri.clone()).collect();
     let prefixes: Vec<_> = model.namespaces.iter().map(|n| n.prefix.clone()).collect();
     let declared = model.namespaces.iter().filter(|n| n.prefix != "xml").map(|n| format_ident!("{}", n.variant));
 
-    let root_variants: Vec<_> = model.roots.iter().map(|r| format_ident!("{}", r.variant)).collect();
-    let root_types: Vec<_> = model.roots.iter().map(|r| ty(&r.path)).collect();
-    let root_writes = model.roots.iter().map(|r| {
-        let v = format_ident!("{}", r.variant);
-        let q = qname(&r.ns, &r.local);
-        match r.ty {
-            TyRef::Struct(_) => quote!(Document::#v(v) => v.to_xml(&mut w, #q),),
-            TyRef::Simple(_) => quote!(Document::#v(v) => w.simple_element(#q, v),),
-        }
-    });
-    let root_qnames: Vec<_> = model.roots.iter().map(|r| qname(&r.ns, &r.local)).collect();
-    // Dispatch on the root name; a name two schemas define (notification:notification) tries each.
-    let mut by_name: BTreeMap<(String, String), Vec<&super::model::RootDef>> = BTreeMap::new();
-    for r in &model.roots {
-        by_name.entry((r.ns.clone(), r.local.clone())).or_default().push(r);
-    }
-    let dispatch = by_name.iter().map(|((n, local), roots)| {
-        let n = ns(n);
-        let local = bytes(local);
-        let first = format_ident!("{}", roots[0].variant);
-        let rest = roots[1..].iter().map(|r| {
-            let v = format_ident!("{}", r.variant);
-            quote!(if let Ok(v) = crate::xml::read_root(xml, mode) { r.skip(root)?; return Ok(Document::#v(v)); })
-        });
-        if let (1, TyRef::Simple(simple)) = (roots.len(), &roots[0].ty) {
-            let t = ty(&simple.rust.replace("super::", ""));
-            let f = facets_ref(simple);
-            let f = syn::parse_str::<syn::Expr>(&f.to_string().replace("super ::", "")).expect("facets path");
-            quote!((#n, #local) => Document::#first(r.simple_element::<#t>(root, #f)?),)
-        } else if roots.len() == 1 {
-            quote!((#n, #local) => Document::#first(FromXml::from_xml(r, root)?),)
-        } else {
-            quote!((#n, #local) => {
-                match crate::xml::read_root(xml, mode) {
-                    Ok(v) => {
-                        // The caller's reader moves past the document read here.
-                        r.skip(root)?;
-                        return Ok(Document::#first(v));
-                    }
-                    Err(first_error) => {
-                        #(#rest)*
-                        return Err(first_error);
-                    }
-                }
-            })
-        }
-    });
-    let root_docs = model.roots.iter().map(|r| format!(" A `<{}{}>` document.", prefix_of(&r.ns), r.local));
-    // JSON kinds: the local name, qualified where two roots share it (the summary's one, or
-    // a second namespace); both notification types answer to `notification`.
-    let mut local_count: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in &model.roots {
-        *local_count.entry(r.local.as_str()).or_default() += 1;
-    }
-    let kind_name = |r: &super::model::RootDef| -> String {
-        if local_count[r.local.as_str()] > 1 && r.ns == "Summary" {
-            format!("summary:{}", r.local)
-        } else {
-            r.local.clone()
-        }
-    };
-    let mut kind_names: Vec<String> = model.roots.iter().map(&kind_name).collect();
+    // Kinds: one per JSON kind name.
+    let mut kind_names: Vec<String> = model.roots.iter().map(|r| kind_name(model, r)).collect();
     kind_names.sort();
     kind_names.dedup();
-    let mut by_kind: BTreeMap<String, Vec<&super::model::RootDef>> = BTreeMap::new();
-    for r in &model.roots {
-        by_kind.entry(kind_name(r)).or_default().push(r);
+    let kind_variants: Vec<_> = kind_names.iter().map(|k| format_ident!("{}", kind_variant(k))).collect();
+    let kind_docs = kind_names.iter().map(|k| format!(" `{k}`"));
+    let mut kind_roots = Vec::new();
+    for (k, v) in kind_names.iter().zip(&kind_variants) {
+        let r = model.roots.iter().find(|r| kind_name(model, r) == *k).context("kind root")?;
+        let n = ns(&r.ns);
+        let local = &r.local;
+        kind_roots.push(quote!(Kind::#v => QName::new(#n, #local),));
     }
-    let json_arms = by_kind.iter().map(|(kind, roots)| {
-        let reads = roots.iter().map(|root| {
-            let v = format_ident!("{}", root.variant);
-            match &root.ty {
-                TyRef::Struct(_) => quote!(Document::#v(FromJson::from_json(r)?)),
-                TyRef::Simple(simple) => {
-                    let t = ty(&simple.rust.replace("super::", ""));
-                    quote!(Document::#v(r.simple::<#t>(#kind)?))
-                }
-            }
-        });
-        let reads: Vec<_> = reads.collect();
-        if reads.len() == 1 {
-            let read = &reads[0];
-            quote!(#kind => #read,)
-        } else {
-            // Two schemas define this root: try each from the start.
-            let attempts = reads.iter().map(|read| quote!({
-                let mut fresh = JsonReader::new(json, mode);
-                let attempt = {
-                    let r = &mut fresh;
-                    (|| -> std::result::Result<Document, ReadError> { let d = #read; r.finish()?; Ok(d) })()
-                };
-                if let Ok(doc) = attempt {
-                    // The caller's reader moves past the document read here.
-                    r.skip()?;
-                    return Ok(doc);
-                }
-            }));
-            let first = &reads[0];
-            quote!(#kind => { #(#attempts)* #first },)
-        }
-    });
-    let kind_of = model.roots.iter().map(|r| {
-        let v = format_ident!("{}", r.variant);
-        let k = kind_name(r);
-        quote!(Document::#v(_) => #k,)
-    });
-    let json_writes = model.roots.iter().map(|r| {
-        let v = format_ident!("{}", r.variant);
-        match r.ty {
-            TyRef::Struct(_) => quote!(Document::#v(v) => v.to_json(&mut w),),
-            TyRef::Simple(_) => quote!(Document::#v(v) => crate::json::write_string(&mut w, v),),
-        }
-    });
-    let root_contents: Vec<TokenStream> = model
+
+    let root_variants: Vec<_> = model.roots.iter().map(|r| format_ident!("{}", r.variant)).collect();
+    let root_types: Vec<_> = model.roots.iter().map(|r| ty(&r.path)).collect();
+    let root_docs = model.roots.iter().map(|r| format!(" A `<{}{}>` document.", prefix_of(&r.ns), r.local));
+    let root_qnames: Vec<_> = model
         .roots
         .iter()
         .map(|r| {
             let n = ns(&r.ns);
             let local = &r.local;
-            let content = match &r.ty {
-                TyRef::Struct(path) => {
-                    let schema = ty(&schema_path(&format!("super::{path}")).replace("super::", ""));
-                    quote!(crate::xml::ChildContent::Struct(&#schema))
-                }
-                TyRef::Simple(simple) => {
-                    let facets = facets_ref(simple).to_string().replace("super ::", "");
-                    let facets = syn::parse_str::<syn::Expr>(&facets).expect("facets path");
-                    let t = ty(&simple.rust.replace("super::", ""));
-                    let vocabulary = if simple.rust.contains("vocabulary::") { quote!(Some(&#t::VOCABULARY)) } else { quote!(None) };
-                    quote!(crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
-                        facets: #facets,
-                        check: crate::xml::check_simple::<#t>,
-                        vocabulary: #vocabulary,
-                    }))
-                }
-            };
-            quote!((#n, #local, #content))
+            quote!(QName::new(#n, #local))
         })
         .collect();
+    let kind_of = model.roots.iter().map(|r| {
+        let v = format_ident!("{}", r.variant);
+        let k = format_ident!("{}", kind_variant(&kind_name(model, r)));
+        quote!(Document::#v(_) => Kind::#k,)
+    });
+    let simple_of = |r: &RootDef| -> Option<(TokenStream, TokenStream, Shape)> {
+        match &r.ty {
+            TyRef::Simple(simple) => {
+                let t = ty(&simple.rust.replace("super::", ""));
+                let f = facets_ref(simple).to_string().replace("super ::", "crate ::");
+                let f: syn::Expr = syn::parse_str(&f).expect("facets path");
+                let qualified = format!("{}{}", prefix_of(&r.ns), r.local);
+                Some((t, quote!(#f), element_shape(&qualified, &r.ty)))
+            }
+            TyRef::Struct(_) => None,
+        }
+    };
+    let xml_writes = model.roots.iter().map(|r| {
+        let v = format_ident!("{}", r.variant);
+        let n = ns(&r.ns);
+        let local = &r.local;
+        match r.ty {
+            TyRef::Struct(_) => quote!(Document::#v(v) => out.document((#n, #local), v),),
+            TyRef::Simple(_) => quote!(Document::#v(v) => out.simple_document((#n, #local), v),),
+        }
+    });
+    let unknown_collects = model.roots.iter().map(|r| {
+        let v = format_ident!("{}", r.variant);
+        let local = &r.local;
+        match r.ty {
+            TyRef::Struct(_) => quote!(Document::#v(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(#local);
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }),
+            TyRef::Simple(_) => quote!(Document::#v(_) => Vec::new(),),
+        }
+    });
+    let json_writes = model.roots.iter().map(|r| {
+        let v = format_ident!("{}", r.variant);
+        match simple_of(r) {
+            None => quote!(Document::#v(v) => out.document(v),),
+            Some((_, _, shape)) => {
+                let shape = shape_tokens(shape);
+                quote!(Document::#v(v) => out.simple_document(v, #shape),)
+            }
+        }
+    });
+    // Dispatch on the root name; a name two schemas define (notification:notification) tries
+    // each in turn (in validation, the preferred one only).
+    let ordered = |roots: &mut Vec<&RootDef>| {
+        roots.sort_by_key(|r| PREFERRED_ROOTS.iter().position(|p| *p == r.variant).unwrap_or(usize::MAX));
+    };
+    let mut by_name: BTreeMap<(String, String), Vec<&RootDef>> = BTreeMap::new();
+    for r in &model.roots {
+        by_name.entry((r.ns.clone(), r.local.clone())).or_default().push(r);
+    }
+    let xml_dispatch = by_name.iter_mut().map(|((n, local), roots)| {
+        ordered(roots);
+        let n = ns(n);
+        let first = format_ident!("{}", roots[0].variant);
+        if let (1, Some((t, f, _))) = (roots.len(), simple_of(roots[0])) {
+            return quote!((#n, #local) => Document::#first(input.root_simple::<#t>(&root, #f)?),);
+        }
+        if roots.len() == 1 {
+            return quote!((#n, #local) => { input.set_entering(root); Document::#first(Read::read(input)?) });
+        }
+        let attempts = roots.iter().map(|r| {
+            let v = format_ident!("{}", r.variant);
+            let t = ty(&r.path);
+            quote!(if let Ok(v) = crate::document::read_xml_as::<#t>(text, input.mode()) { input.skip_root(&root)?; return Ok(Document::#v(v)); })
+        });
+        let count = roots.len();
+        let choices = roots.iter().enumerate().map(|(i, r)| {
+            let v = format_ident!("{}", r.variant);
+            quote!(#i => Document::#v(Read::read(input)?),)
+        });
+        quote!((#n, #local) => {
+            if input.mode() == crate::runtime::content::ReadMode::Validate {
+                // Validation reads one definition per run; the validator runs each.
+                let choice = input.core().root_choice;
+                input.core().more_roots = choice + 1 < #count;
+                input.set_entering(root);
+                return Ok(match choice {
+                    #(#choices)*
+                    _ => Document::#first(Read::read(input)?),
+                });
+            }
+            #(#attempts)*
+            input.set_entering(root);
+            Document::#first(Read::read(input)?)
+        })
+    });
+    let mut by_kind: BTreeMap<String, Vec<&RootDef>> = BTreeMap::new();
+    for r in &model.roots {
+        by_kind.entry(kind_name(model, r)).or_default().push(r);
+    }
+    let json_dispatch = by_kind.iter_mut().map(|(kind, roots)| {
+        ordered(roots);
+        let k = format_ident!("{}", kind_variant(kind));
+        let first = format_ident!("{}", roots[0].variant);
+        if let (1, Some((t, f, shape))) = (roots.len(), simple_of(roots[0])) {
+            let millis = shape == Shape::Millis;
+            return quote!(Kind::#k => Document::#first(input.root_simple::<#t>(#kind, #f, #millis)?),);
+        }
+        if roots.len() == 1 {
+            return quote!(Kind::#k => Document::#first(Read::read(input)?),);
+        }
+        let attempts = roots.iter().map(|r| {
+            let v = format_ident!("{}", r.variant);
+            let t = ty(&r.path);
+            quote!(if let Ok(v) = crate::document::read_json_as::<#t>(text, input.mode()) { input.skip_value()?; return Ok(Document::#v(v)); })
+        });
+        let count = roots.len();
+        let choices = roots.iter().enumerate().map(|(i, r)| {
+            let v = format_ident!("{}", r.variant);
+            quote!(#i => Document::#v(Read::read(input)?),)
+        });
+        quote!(Kind::#k => {
+            if input.mode() == crate::runtime::content::ReadMode::Validate {
+                let choice = input.core().root_choice;
+                input.core().more_roots = choice + 1 < #count;
+                return Ok(match choice {
+                    #(#choices)*
+                    _ => Document::#first(Read::read(input)?),
+                });
+            }
+            #(#attempts)*
+            Document::#first(Read::read(input)?)
+        })
+    });
+
     Ok(quote! {
         //! The model generated from ORCID's 3.0 XSDs: one module per namespace.
         #![allow(clippy::all)]
         #(pub mod #modules;)*
         pub mod vocabulary;
+        pub(crate) mod sections;
 
-        use crate::json::{FromJson, JsonReader, JsonWriter, ToJson};
-        use crate::xml::{Facets, FromXml, Layout, Mode, QName, ReadError, Reader, ToXml, Writer};
+        use crate::__private::{Facets, Read};
+        use crate::runtime::json_in::JsonInput;
+        use crate::runtime::output::{JsonOutput, XmlOutput};
+        use crate::runtime::xml_in::{Start, XmlInput};
+        use crate::{QName, ReadError};
 
         /// The XML namespaces of ORCID's 3.0 message schema.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum Ns {
             /// No namespace (unqualified names).
             None,
@@ -1148,9 +1220,48 @@ fn root_module(model: &Model) -> Result<TokenStream> {
             }
         }
 
+        /// A kind of ORCID document: the name of its root element (qualified, `summary:works`,
+        /// where two namespaces use one name). JSON has no root element, so reading JSON takes
+        /// the kind.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Kind {
+            #(#[doc = #kind_docs] #kind_variants,)*
+        }
+
+        impl Kind {
+            /// Every kind.
+            pub const ALL: &'static [Kind] = &[#(Kind::#kind_variants),*];
+
+            /// The kind's name: `work`, `employment`, `bulk`, `summary:works` ...
+            pub fn as_str(self) -> &'static str {
+                match self { #(Kind::#kind_variants => #kind_names,)* }
+            }
+
+            /// The root element of a document of this kind.
+            pub fn root_name(self) -> QName {
+                match self { #(#kind_roots)* }
+            }
+        }
+
+        impl std::fmt::Display for Kind {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
+        }
+
+        impl std::str::FromStr for Kind {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                Kind::ALL.iter().copied().find(|k| k.as_str() == s).ok_or_else(|| {
+                    format!("unknown kind {s:?}; kinds are the names of ORCID's root elements: {}",
+                        Kind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", "))
+                })
+            }
+        }
+
         /// Any ORCID 3.0 document, by its root element.
         #[derive(Debug, Clone, PartialEq)]
         #[allow(clippy::large_enum_variant)]
+        #[non_exhaustive]
         pub enum Document {
             #(#[doc = #root_docs] #root_variants(#root_types),)*
         }
@@ -1159,91 +1270,43 @@ fn root_module(model: &Model) -> Result<TokenStream> {
             /// Every root element this model reads.
             pub const ROOTS: &'static [QName] = &[#(#root_qnames),*];
 
-            /// Reads any ORCID document, telling by its root element what it is.
-            pub fn from_xml_bytes(xml: &[u8], mode: Mode) -> std::result::Result<Document, ReadError> {
-                let mut r = Reader::new(xml, mode);
-                let root = r.root()?;
-                let doc = Document::from_root(&mut r, &root)?;
-                r.finish()?;
-                Ok(doc)
-            }
-
-            /// Reads the document whose root element `r` has just opened (for validators that
-            /// drive the reader themselves).
-            pub fn from_root<'a>(r: &mut Reader<'a>, root: &crate::xml::Start<'a>) -> std::result::Result<Document, ReadError> {
-                let (xml, mode) = (r.source(), r.mode());
-                let doc = match (root.ns, root.local) {
-                    #(#dispatch)*
-                    _ => return Err(r.error_for(root, format!("<{}> is not an ORCID 3.0 document root", root.display_name()))),
-                };
-                Ok(doc)
-            }
-
-            /// Reads any ORCID document from a string.
-            pub fn from_xml_str(xml: &str, mode: Mode) -> std::result::Result<Document, ReadError> {
-                Document::from_xml_bytes(xml.as_bytes(), mode)
-            }
-
-            /// What each root element holds, for validators (a name two schemas define appears twice).
-            pub const ROOT_CONTENTS: &'static [(Ns, &'static str, crate::xml::ChildContent)] = &[#(#root_contents),*];
-
             /// The root element's name.
             pub fn root_name(&self) -> QName {
                 match self { #(Document::#root_variants(_) => #root_qnames,)* }
             }
 
-            /// The kinds of JSON document this model reads: ORCID's root element names
-            /// (`work`, `employment`, `bulk` ...), qualified (`summary:works`) where a name
-            /// is in two namespaces.
-            pub const JSON_KINDS: &'static [&'static str] = &[#(#kind_names),*];
-
-            /// Reads an ORCID JSON document of a kind (its XML root element name, see
-            /// [`Document::JSON_KINDS`]): JSON has no root name to tell it.
-            pub fn from_json_bytes(json: &[u8], kind: &str, mode: Mode) -> std::result::Result<Document, ReadError> {
-                let mut r = JsonReader::new(json, mode);
-                let doc = Document::from_json_reader(&mut r, json, kind, mode)?;
-                r.finish()?;
-                Ok(doc)
+            /// The kind of document.
+            pub fn kind(&self) -> Kind {
+                match self { #(#kind_of)* }
             }
 
-            /// Reads a JSON document of a kind from a reader already set up (for validators
-            /// that record positions); `json` and `mode` serve kinds two schemas define.
-            pub fn from_json_reader(r: &mut JsonReader<'_>, json: &[u8], kind: &str, mode: Mode) -> std::result::Result<Document, ReadError> {
-                let doc = match kind {
-                    #(#json_arms)*
-                    _ => {
-                        return Err(r.error_at(0, format!(
-                            "unknown kind {kind:?}; kinds are the names of ORCID's root elements: {}",
-                            Document::JSON_KINDS.join(", ")
-                        )))
-                    }
+            /// Reads the document whose root element `input` has just read.
+            pub(crate) fn read_xml_root<'a>(input: &mut XmlInput<'a>, root: Start<'a>, text: &'a str) -> Result<Document, ReadError> {
+                let doc = match (root.ns, root.local()) {
+                    #(#xml_dispatch)*
+                    _ => return Err(input.unknown_root(&root)),
                 };
                 Ok(doc)
             }
 
-            /// Reads an ORCID JSON document of a kind from a string.
-            pub fn from_json_str(json: &str, kind: &str, mode: Mode) -> std::result::Result<Document, ReadError> {
-                Document::from_json_bytes(json.as_bytes(), kind, mode)
+            /// Reads a JSON document of a kind.
+            pub(crate) fn read_json_kind<'a>(input: &mut JsonInput<'a>, kind: Kind, text: &'a str) -> Result<Document, ReadError> {
+                let doc = match kind {
+                    #(#json_dispatch)*
+                };
+                Ok(doc)
             }
 
-            /// The kind of document, as [`Document::from_json_bytes`] takes it.
-            pub fn kind(&self) -> &'static str {
-                match self { #(#kind_of)* }
+            pub(crate) fn write_xml(&self, out: XmlOutput<'_>) -> String {
+                match self { #(#xml_writes)* }
             }
 
-            /// Writes ORCID's JSON. `for_upload` leaves out what ORCID ignores or rejects on
-            /// input (read-only dates, source, path, transient normalised identifiers).
-            pub fn to_json_string(&self, for_upload: bool, pretty: bool) -> String {
-                let mut w = JsonWriter::new(for_upload, pretty);
+            pub(crate) fn write_json(&self, out: JsonOutput<'_>) -> String {
                 match self { #(#json_writes)* }
-                w.finish()
             }
 
-            /// Writes the document.
-            pub fn to_xml_string(&self, layout: Layout) -> String {
-                let mut w = Writer::new(layout);
-                match self { #(#root_writes)* }
-                w.finish()
+            pub(crate) fn collect_unknown(&self) -> Vec<String> {
+                match self { #(#unknown_collects)* }
             }
         }
     })

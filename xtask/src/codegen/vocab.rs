@@ -21,8 +21,11 @@ pub struct Vocabulary {
     pub fields: Vec<String>,
     /// (value, Rust variant, note).
     pub values: Vec<(String, String, Option<String>)>,
-    /// The error code ORCID answers for a value not on the list.
-    pub orcid_error: u16,
+    /// Whether ORCID binds the field to the list when it reads the body (an orcid-model
+    /// adapter: a value off the list fails the body), rather than checking it in its rules.
+    pub bound: bool,
+    /// Other spellings ORCID accepts and stores as a listed value: (spelling, value).
+    pub aliases: Vec<(String, String)>,
     /// Types (`prefix:name`) in which the field is free text after all: not checked there.
     pub except_in: Vec<String>,
 }
@@ -71,9 +74,17 @@ pub fn load(path: &Path) -> Result<Vec<Vocabulary>> {
                 None => Vec::new(),
                 Some(_) => list("except-in")?,
             },
-            orcid_error: match table.get("orcid-error") {
-                None => 9037,
-                Some(v) => v.as_integer().and_then(|n| u16::try_from(n).ok()).with_context(|| format!("{}: `orcid-error` is a number", ctx()))?,
+            bound: match table.get("bound") {
+                None => false,
+                Some(v) => v.as_bool().with_context(|| format!("{}: `bound` is true or false", ctx()))?,
+            },
+            aliases: match table.get("aliases").map(|v| v.as_table()) {
+                None => Vec::new(),
+                Some(Some(t)) => t
+                    .iter()
+                    .map(|(k, v)| Ok((k.clone(), v.as_str().with_context(|| format!("{}: aliases map to strings", ctx()))?.to_owned())))
+                    .collect::<Result<_>>()?,
+                Some(None) => bail!("{}: `aliases` is a table", ctx()),
             },
         });
     }

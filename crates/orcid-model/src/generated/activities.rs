@@ -2,21 +2,21 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `activities:` namespace, `http://www.orcid.org/ns/activities`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// `activities:activities-summary`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ActivitiesSummary {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// Container for the list of distinctions associated
     /// with the researcher or contributor
     pub distinctions: Option<super::activities::Distinctions>,
@@ -51,6 +51,7 @@ pub struct ActivitiesSummary {
     /// researcher
     /// or contributor.
     pub works: Option<super::activities::Works>,
+    pub(crate) unknown: Unknown,
 }
 impl ActivitiesSummary {
     /// An empty `ActivitiesSummary`.
@@ -69,7 +70,108 @@ impl ActivitiesSummary {
             research_resources: None,
             services: None,
             works: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<distinctions>`.
+    pub fn with_distinctions(
+        mut self,
+        value: impl Into<super::activities::Distinctions>,
+    ) -> Self {
+        self.distinctions = Some(value.into());
+        self
+    }
+    /// Sets `<educations>`.
+    pub fn with_educations(
+        mut self,
+        value: impl Into<super::activities::Educations>,
+    ) -> Self {
+        self.educations = Some(value.into());
+        self
+    }
+    /// Sets `<employments>`.
+    pub fn with_employments(
+        mut self,
+        value: impl Into<super::activities::Employments>,
+    ) -> Self {
+        self.employments = Some(value.into());
+        self
+    }
+    /// Sets `<fundings>`.
+    pub fn with_fundings(
+        mut self,
+        value: impl Into<super::activities::Fundings>,
+    ) -> Self {
+        self.fundings = Some(value.into());
+        self
+    }
+    /// Sets `<invited-positions>`.
+    pub fn with_invited_positions(
+        mut self,
+        value: impl Into<super::activities::InvitedPositions>,
+    ) -> Self {
+        self.invited_positions = Some(value.into());
+        self
+    }
+    /// Sets `<memberships>`.
+    pub fn with_memberships(
+        mut self,
+        value: impl Into<super::activities::Memberships>,
+    ) -> Self {
+        self.memberships = Some(value.into());
+        self
+    }
+    /// Sets `<peer-reviews>`.
+    pub fn with_peer_reviews(
+        mut self,
+        value: impl Into<super::activities::PeerReviews>,
+    ) -> Self {
+        self.peer_reviews = Some(value.into());
+        self
+    }
+    /// Sets `<qualifications>`.
+    pub fn with_qualifications(
+        mut self,
+        value: impl Into<super::activities::Qualifications>,
+    ) -> Self {
+        self.qualifications = Some(value.into());
+        self
+    }
+    /// Sets `<research-resources>`.
+    pub fn with_research_resources(
+        mut self,
+        value: impl Into<super::activities::ResearchResources>,
+    ) -> Self {
+        self.research_resources = Some(value.into());
+        self
+    }
+    /// Sets `<services>`.
+    pub fn with_services(
+        mut self,
+        value: impl Into<super::activities::Services>,
+    ) -> Self {
+        self.services = Some(value.into());
+        self
+    }
+    /// Sets `<works>`.
+    pub fn with_works(mut self, value: impl Into<super::activities::Works>) -> Self {
+        self.works = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for ActivitiesSummary {
@@ -78,8 +180,136 @@ impl Default for ActivitiesSummary {
     }
 }
 /// The content model of `activities:activities-summary`.
-pub static ACTIVITIES_SUMMARY_SCHEMA: StructSchema = StructSchema {
+pub(crate) static ACTIVITIES_SUMMARY_SCHEMA: StructSchema = StructSchema {
     name: "activities:activities-summary",
+    ns: Ns::Activities,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "distinctions",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::activities::DISTINCTIONS_SCHEMA),
+            json_key: "distinctions",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "educations",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::activities::EDUCATIONS_SCHEMA),
+            json_key: "educations",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "employments",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Struct(&super::activities::EMPLOYMENTS_SCHEMA),
+            json_key: "employments",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "fundings",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Struct(&super::activities::FUNDINGS_SCHEMA),
+            json_key: "fundings",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "invited-positions",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Struct(&super::activities::INVITED_POSITIONS_SCHEMA),
+            json_key: "invited-positions",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "memberships",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Struct(&super::activities::MEMBERSHIPS_SCHEMA),
+            json_key: "memberships",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "peer-reviews",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Struct(&super::activities::PEER_REVIEWS_SCHEMA),
+            json_key: "peer-reviews",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "qualifications",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Struct(&super::activities::QUALIFICATIONS_SCHEMA),
+            json_key: "qualifications",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "research-resources",
+            kind: MemberKind::Element { field: 9u8 },
+            content: Content::Struct(&super::activities::RESEARCH_RESOURCES_SCHEMA),
+            json_key: "research-resources",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "services",
+            kind: MemberKind::Element { field: 10u8 },
+            content: Content::Struct(&super::activities::SERVICES_SCHEMA),
+            json_key: "services",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "works",
+            kind: MemberKind::Element { field: 11u8 },
+            content: Content::Struct(&super::activities::WORKS_SCHEMA),
+            json_key: "works",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:last-modified-date",
         "activities:distinctions",
@@ -95,413 +325,150 @@ pub static ACTIVITIES_SUMMARY_SCHEMA: StructSchema = StructSchema {
         "activities:works",
     ],
     required: 0,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "distinctions",
-            index: 1,
-            content: ChildContent::Struct(&super::activities::DISTINCTIONS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "educations",
-            index: 2,
-            content: ChildContent::Struct(&super::activities::EDUCATIONS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "employments",
-            index: 3,
-            content: ChildContent::Struct(&super::activities::EMPLOYMENTS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "fundings",
-            index: 4,
-            content: ChildContent::Struct(&super::activities::FUNDINGS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "invited-positions",
-            index: 5,
-            content: ChildContent::Struct(&super::activities::INVITED_POSITIONS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "memberships",
-            index: 6,
-            content: ChildContent::Struct(&super::activities::MEMBERSHIPS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "peer-reviews",
-            index: 7,
-            content: ChildContent::Struct(&super::activities::PEER_REVIEWS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "qualifications",
-            index: 8,
-            content: ChildContent::Struct(&super::activities::QUALIFICATIONS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "research-resources",
-            index: 9,
-            content: ChildContent::Struct(&super::activities::RESEARCH_RESOURCES_SCHEMA),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "services",
-            index: 10,
-            content: ChildContent::Struct(&super::activities::SERVICES_SCHEMA),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "works",
-            index: 11,
-            content: ChildContent::Struct(&super::activities::WORKS_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: activities_summary_member,
+    json_key_member: activities_summary_json_member,
 };
-impl FromXml for ActivitiesSummary {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn activities_summary_json_member(key: &str) -> Option<usize> {
+    match key {
+        "path" => Some(0usize),
+        "last-modified-date" => Some(1usize),
+        "distinctions" => Some(2usize),
+        "educations" => Some(3usize),
+        "employments" => Some(4usize),
+        "fundings" => Some(5usize),
+        "invited-positions" => Some(6usize),
+        "memberships" => Some(7usize),
+        "peer-reviews" => Some(8usize),
+        "qualifications" => Some(9usize),
+        "research-resources" => Some(10usize),
+        "services" => Some(11usize),
+        "works" => Some(12usize),
+        _ => None,
+    }
+}
+fn activities_summary_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(1usize),
+        (Ns::Activities, b"distinctions") => Some(2usize),
+        (Ns::Activities, b"educations") => Some(3usize),
+        (Ns::Activities, b"employments") => Some(4usize),
+        (Ns::Activities, b"fundings") => Some(5usize),
+        (Ns::Activities, b"invited-positions") => Some(6usize),
+        (Ns::Activities, b"memberships") => Some(7usize),
+        (Ns::Activities, b"peer-reviews") => Some(8usize),
+        (Ns::Activities, b"qualifications") => Some(9usize),
+        (Ns::Activities, b"research-resources") => Some(10usize),
+        (Ns::Activities, b"services") => Some(11usize),
+        (Ns::Activities, b"works") => Some(12usize),
+        _ => None,
+    }
+}
+impl Read for ActivitiesSummary {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&ACTIVITIES_SUMMARY_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        let mut m9 = None;
+        let mut m10 = None;
+        let mut m11 = None;
+        let mut m12 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.nested(&mut frame)?,
+                3usize => m3 = input.nested(&mut frame)?,
+                4usize => m4 = input.nested(&mut frame)?,
+                5usize => m5 = input.nested(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.nested(&mut frame)?,
+                8usize => m8 = input.nested(&mut frame)?,
+                9usize => m9 = input.nested(&mut frame)?,
+                10usize => m10 = input.nested(&mut frame)?,
+                11usize => m11 = input.nested(&mut frame)?,
+                12usize => m12 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut f10 = None;
-        let mut f11 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Activities, b"distinctions") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        <super::activities::Distinctions as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Activities, b"educations") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::activities::Educations as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Activities, b"employments") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        <super::activities::Employments as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Activities, b"fundings") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        <super::activities::Fundings as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Activities, b"invited-positions") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(
-                        <super::activities::InvitedPositions as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Activities, b"memberships") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        <super::activities::Memberships as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Activities, b"peer-reviews") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(
-                        <super::activities::PeerReviews as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Activities, b"qualifications") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(
-                        <super::activities::Qualifications as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Activities, b"research-resources") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 9, &child)?;
-                    f9 = Some(
-                        <super::activities::ResearchResources as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Activities, b"services") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 10, &child)?;
-                    f10 = Some(
-                        <super::activities::Services as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Activities, b"works") => {
-                    r.order(&ACTIVITIES_SUMMARY_SCHEMA, &mut cursor, 11, &child)?;
-                    f11 = Some(
-                        <super::activities::Works as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &ACTIVITIES_SUMMARY_SCHEMA)?,
-            }
-        }
-        r.complete(start, &ACTIVITIES_SUMMARY_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            distinctions: f1,
-            educations: f2,
-            employments: f3,
-            fundings: f4,
-            invited_positions: f5,
-            memberships: f6,
-            peer_reviews: f7,
-            qualifications: f8,
-            research_resources: f9,
-            services: f10,
-            works: f11,
+            path: m0,
+            last_modified_date: m1,
+            distinctions: m2,
+            educations: m3,
+            employments: m4,
+            fundings: m5,
+            invited_positions: m6,
+            memberships: m7,
+            peer_reviews: m8,
+            qualifications: m9,
+            research_resources: m10,
+            services: m11,
+            works: m12,
+            unknown,
         })
     }
 }
-impl ToXml for ActivitiesSummary {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for ActivitiesSummary {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&ACTIVITIES_SUMMARY_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.distinctions {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "distinctions"));
+            out.nested(2usize, v);
         }
         if let Some(v) = &self.educations {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "educations"));
+            out.nested(3usize, v);
         }
         if let Some(v) = &self.employments {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "employments"));
+            out.nested(4usize, v);
         }
         if let Some(v) = &self.fundings {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "fundings"));
+            out.nested(5usize, v);
         }
         if let Some(v) = &self.invited_positions {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "invited-positions"));
+            out.nested(6usize, v);
         }
         if let Some(v) = &self.memberships {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "memberships"));
+            out.nested(7usize, v);
         }
         if let Some(v) = &self.peer_reviews {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "peer-reviews"));
+            out.nested(8usize, v);
         }
         if let Some(v) = &self.qualifications {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "qualifications"));
+            out.nested(9usize, v);
         }
         if let Some(v) = &self.research_resources {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "research-resources"));
+            out.nested(10usize, v);
         }
         if let Some(v) = &self.services {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "services"));
+            out.nested(11usize, v);
         }
         if let Some(v) = &self.works {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "works"));
+            out.nested(12usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for ActivitiesSummary {
     const NAME: QName = QName::new(Ns::Activities, "activities-summary");
-}
-impl FromJson for ActivitiesSummary {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("activities:activities-summary")?;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut f10 = None;
-        let mut f11 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "distinctions" => {
-                    f1 = json::read_object::<super::activities::Distinctions>(r)?;
-                }
-                "educations" => {
-                    f2 = json::read_object::<super::activities::Educations>(r)?;
-                }
-                "employments" => {
-                    f3 = json::read_object::<super::activities::Employments>(r)?;
-                }
-                "fundings" => f4 = json::read_object::<super::activities::Fundings>(r)?,
-                "invited-positions" => {
-                    f5 = json::read_object::<super::activities::InvitedPositions>(r)?;
-                }
-                "memberships" => {
-                    f6 = json::read_object::<super::activities::Memberships>(r)?;
-                }
-                "peer-reviews" => {
-                    f7 = json::read_object::<super::activities::PeerReviews>(r)?;
-                }
-                "qualifications" => {
-                    f8 = json::read_object::<super::activities::Qualifications>(r)?;
-                }
-                "research-resources" => {
-                    f9 = json::read_object::<super::activities::ResearchResources>(r)?;
-                }
-                "services" => f10 = json::read_object::<super::activities::Services>(r)?,
-                "works" => f11 = json::read_object::<super::activities::Works>(r)?,
-                _ => r.unknown_key(&key, "activities:activities-summary")?,
-            }
-        }
-        Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            distinctions: f1,
-            educations: f2,
-            employments: f3,
-            fundings: f4,
-            invited_positions: f5,
-            memberships: f6,
-            peer_reviews: f7,
-            qualifications: f8,
-            research_resources: f9,
-            services: f10,
-            works: f11,
-        })
-    }
-}
-impl ToJson for ActivitiesSummary {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if let Some(v) = &self.distinctions {
-            w.key("distinctions");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.educations {
-            w.key("educations");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.employments {
-            w.key("employments");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.fundings {
-            w.key("fundings");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.invited_positions {
-            w.key("invited-positions");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.memberships {
-            w.key("memberships");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.peer_reviews {
-            w.key("peer-reviews");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.qualifications {
-            w.key("qualifications");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.research_resources {
-            w.key("research-resources");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.services {
-            w.key("services");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.works {
-            w.key("works");
-            ToJson::to_json(v, w);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::ActivitiesSummary;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for ActivitiesSummary {
@@ -509,7 +476,7 @@ impl serde::Serialize for ActivitiesSummary {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -517,14 +484,15 @@ impl<'de> serde::Deserialize<'de> for ActivitiesSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `activities:affiliation-group`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AffiliationGroup {
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<external-ids>` element.
     pub external_ids: super::common::ExternalIds,
     /// The `<distinction-summary>` element.
@@ -541,13 +509,14 @@ pub struct AffiliationGroup {
     pub qualification_summaries: Vec<super::qualification::QualificationSummary>,
     /// The `<service-summary>` element.
     pub service_summaries: Vec<super::service::ServiceSummary>,
+    pub(crate) unknown: Unknown,
 }
 impl AffiliationGroup {
     /// A `AffiliationGroup` with its required parts; everything optional is left empty.
-    pub fn new(external_ids: super::common::ExternalIds) -> Self {
+    pub fn new(external_ids: impl Into<super::common::ExternalIds>) -> Self {
         Self {
             last_modified_date: None,
-            external_ids,
+            external_ids: external_ids.into(),
             distinction_summaries: Vec::new(),
             invited_position_summaries: Vec::new(),
             education_summaries: Vec::new(),
@@ -555,12 +524,178 @@ impl AffiliationGroup {
             membership_summaries: Vec::new(),
             qualification_summaries: Vec::new(),
             service_summaries: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<external-ids>`.
+    pub fn with_external_ids(
+        mut self,
+        value: impl Into<super::common::ExternalIds>,
+    ) -> Self {
+        self.external_ids = value.into();
+        self
+    }
+    /// Adds one `<distinction-summary>`.
+    pub fn with_distinction_summary(
+        mut self,
+        value: impl Into<super::distinction::DistinctionSummary>,
+    ) -> Self {
+        self.distinction_summaries.push(value.into());
+        self
+    }
+    /// Adds one `<invited-position-summary>`.
+    pub fn with_invited_position_summary(
+        mut self,
+        value: impl Into<super::invited_position::InvitedPositionSummary>,
+    ) -> Self {
+        self.invited_position_summaries.push(value.into());
+        self
+    }
+    /// Adds one `<education-summary>`.
+    pub fn with_education_summary(
+        mut self,
+        value: impl Into<super::education::EducationSummary>,
+    ) -> Self {
+        self.education_summaries.push(value.into());
+        self
+    }
+    /// Adds one `<employment-summary>`.
+    pub fn with_employment_summary(
+        mut self,
+        value: impl Into<super::employment::EmploymentSummary>,
+    ) -> Self {
+        self.employment_summaries.push(value.into());
+        self
+    }
+    /// Adds one `<membership-summary>`.
+    pub fn with_membership_summary(
+        mut self,
+        value: impl Into<super::membership::MembershipSummary>,
+    ) -> Self {
+        self.membership_summaries.push(value.into());
+        self
+    }
+    /// Adds one `<qualification-summary>`.
+    pub fn with_qualification_summary(
+        mut self,
+        value: impl Into<super::qualification::QualificationSummary>,
+    ) -> Self {
+        self.qualification_summaries.push(value.into());
+        self
+    }
+    /// Adds one `<service-summary>`.
+    pub fn with_service_summary(
+        mut self,
+        value: impl Into<super::service::ServiceSummary>,
+    ) -> Self {
+        self.service_summaries.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `activities:affiliation-group`.
-pub static AFFILIATION_GROUP_SCHEMA: StructSchema = StructSchema {
+pub(crate) static AFFILIATION_GROUP_SCHEMA: StructSchema = StructSchema {
     name: "activities:affiliation-group",
+    ns: Ns::Activities,
+    members: &[
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-ids",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+            json_key: "external-ids",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Distinction,
+            local: "distinction-summary",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::distinction::DISTINCTION_SUMMARY_SCHEMA),
+            json_key: "distinction-summary",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::InvitedPosition,
+            local: "invited-position-summary",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Struct(
+                &super::invited_position::INVITED_POSITION_SUMMARY_SCHEMA,
+            ),
+            json_key: "invited-position-summary",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Education,
+            local: "education-summary",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Struct(&super::education::EDUCATION_SUMMARY_SCHEMA),
+            json_key: "education-summary",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Employment,
+            local: "employment-summary",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Struct(&super::employment::EMPLOYMENT_SUMMARY_SCHEMA),
+            json_key: "employment-summary",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Membership,
+            local: "membership-summary",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Struct(&super::membership::MEMBERSHIP_SUMMARY_SCHEMA),
+            json_key: "membership-summary",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Qualification,
+            local: "qualification-summary",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Struct(
+                &super::qualification::QUALIFICATION_SUMMARY_SCHEMA,
+            ),
+            json_key: "qualification-summary",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Service,
+            local: "service-summary",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Struct(&super::service::SERVICE_SUMMARY_SCHEMA),
+            json_key: "service-summary",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:last-modified-date",
         "common:external-ids",
@@ -573,6 +708,7 @@ pub static AFFILIATION_GROUP_SCHEMA: StructSchema = StructSchema {
         "service:service-summary",
     ],
     required: 2,
+    required_attributes: 0,
     repeated: 508,
     groups: &[
         Group {
@@ -588,384 +724,145 @@ pub static AFFILIATION_GROUP_SCHEMA: StructSchema = StructSchema {
             ],
         },
     ],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-ids",
-            index: 1,
-            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Distinction,
-            local: "distinction-summary",
-            index: 2,
-            content: ChildContent::Struct(
-                &super::distinction::DISTINCTION_SUMMARY_SCHEMA,
-            ),
-        },
-        Child {
-            ns: Ns::InvitedPosition,
-            local: "invited-position-summary",
-            index: 3,
-            content: ChildContent::Struct(
-                &super::invited_position::INVITED_POSITION_SUMMARY_SCHEMA,
-            ),
-        },
-        Child {
-            ns: Ns::Education,
-            local: "education-summary",
-            index: 4,
-            content: ChildContent::Struct(&super::education::EDUCATION_SUMMARY_SCHEMA),
-        },
-        Child {
-            ns: Ns::Employment,
-            local: "employment-summary",
-            index: 5,
-            content: ChildContent::Struct(&super::employment::EMPLOYMENT_SUMMARY_SCHEMA),
-        },
-        Child {
-            ns: Ns::Membership,
-            local: "membership-summary",
-            index: 6,
-            content: ChildContent::Struct(&super::membership::MEMBERSHIP_SUMMARY_SCHEMA),
-        },
-        Child {
-            ns: Ns::Qualification,
-            local: "qualification-summary",
-            index: 7,
-            content: ChildContent::Struct(
-                &super::qualification::QUALIFICATION_SUMMARY_SCHEMA,
-            ),
-        },
-        Child {
-            ns: Ns::Service,
-            local: "service-summary",
-            index: 8,
-            content: ChildContent::Struct(&super::service::SERVICE_SUMMARY_SCHEMA),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: Some("summaries"),
+    json_null_keys: &[],
+    element_member: affiliation_group_member,
+    json_key_member: affiliation_group_json_member,
 };
-impl FromXml for AffiliationGroup {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn affiliation_group_json_member(key: &str) -> Option<usize> {
+    match key {
+        "last-modified-date" => Some(0usize),
+        "external-ids" => Some(1usize),
+        "distinction-summary" => Some(2usize),
+        "invited-position-summary" => Some(3usize),
+        "education-summary" => Some(4usize),
+        "employment-summary" => Some(5usize),
+        "membership-summary" => Some(6usize),
+        "qualification-summary" => Some(7usize),
+        "service-summary" => Some(8usize),
+        _ => None,
+    }
+}
+fn affiliation_group_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(0usize),
+        (Ns::Common, b"external-ids") => Some(1usize),
+        (Ns::Distinction, b"distinction-summary") => Some(2usize),
+        (Ns::InvitedPosition, b"invited-position-summary") => Some(3usize),
+        (Ns::Education, b"education-summary") => Some(4usize),
+        (Ns::Employment, b"employment-summary") => Some(5usize),
+        (Ns::Membership, b"membership-summary") => Some(6usize),
+        (Ns::Qualification, b"qualification-summary") => Some(7usize),
+        (Ns::Service, b"service-summary") => Some(8usize),
+        _ => None,
+    }
+}
+impl Read for AffiliationGroup {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&AFFILIATION_GROUP_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = Vec::new();
+        let mut m3 = Vec::new();
+        let mut m4 = Vec::new();
+        let mut m5 = Vec::new();
+        let mut m6 = Vec::new();
+        let mut m7 = Vec::new();
+        let mut m8 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.nested(&mut frame)?,
+                2usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m2.push(x)
+                    }
+                }
+                3usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m3.push(x)
+                    }
+                }
+                4usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m4.push(x)
+                    }
+                }
+                5usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m5.push(x)
+                    }
+                }
+                6usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m6.push(x)
+                    }
+                }
+                7usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m7.push(x)
+                    }
+                }
+                8usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m8.push(x)
+                    }
+                }
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = Vec::new();
-        let mut f3 = Vec::new();
-        let mut f4 = Vec::new();
-        let mut f5 = Vec::new();
-        let mut f6 = Vec::new();
-        let mut f7 = Vec::new();
-        let mut f8 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"external-ids") => {
-                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Distinction, b"distinction-summary") => {
-                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 2, &child)?;
-                    f2.push(
-                        <super::distinction::DistinctionSummary as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::InvitedPosition, b"invited-position-summary") => {
-                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 3, &child)?;
-                    f3.push(
-                        <super::invited_position::InvitedPositionSummary as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Education, b"education-summary") => {
-                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 4, &child)?;
-                    f4.push(
-                        <super::education::EducationSummary as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Employment, b"employment-summary") => {
-                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 5, &child)?;
-                    f5.push(
-                        <super::employment::EmploymentSummary as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Membership, b"membership-summary") => {
-                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 6, &child)?;
-                    f6.push(
-                        <super::membership::MembershipSummary as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Qualification, b"qualification-summary") => {
-                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 7, &child)?;
-                    f7.push(
-                        <super::qualification::QualificationSummary as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Service, b"service-summary") => {
-                    r.order(&AFFILIATION_GROUP_SCHEMA, &mut cursor, 8, &child)?;
-                    f8.push(
-                        <super::service::ServiceSummary as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &AFFILIATION_GROUP_SCHEMA)?,
-            }
-        }
-        r.complete(start, &AFFILIATION_GROUP_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            last_modified_date: f0,
-            external_ids: r.take(start, &AFFILIATION_GROUP_SCHEMA, 1, f1)?,
-            distinction_summaries: f2,
-            invited_position_summaries: f3,
-            education_summaries: f4,
-            employment_summaries: f5,
-            membership_summaries: f6,
-            qualification_summaries: f7,
-            service_summaries: f8,
+            last_modified_date: m0,
+            external_ids: input.required(&frame, 1usize, m1)?,
+            distinction_summaries: m2,
+            invited_position_summaries: m3,
+            education_summaries: m4,
+            employment_summaries: m5,
+            membership_summaries: m6,
+            qualification_summaries: m7,
+            service_summaries: m8,
+            unknown,
         })
     }
 }
-impl ToXml for AffiliationGroup {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for AffiliationGroup {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&AFFILIATION_GROUP_SCHEMA, &self.unknown);
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(0usize, v);
         }
-        ToXml::to_xml(&self.external_ids, w, QName::new(Ns::Common, "external-ids"));
+        {
+            let v = &self.external_ids;
+            out.nested(1usize, v);
+        }
         for v in &self.distinction_summaries {
-            ToXml::to_xml(v, w, QName::new(Ns::Distinction, "distinction-summary"));
+            out.nested(2usize, v);
         }
         for v in &self.invited_position_summaries {
-            ToXml::to_xml(
-                v,
-                w,
-                QName::new(Ns::InvitedPosition, "invited-position-summary"),
-            );
+            out.nested(3usize, v);
         }
         for v in &self.education_summaries {
-            ToXml::to_xml(v, w, QName::new(Ns::Education, "education-summary"));
+            out.nested(4usize, v);
         }
         for v in &self.employment_summaries {
-            ToXml::to_xml(v, w, QName::new(Ns::Employment, "employment-summary"));
+            out.nested(5usize, v);
         }
         for v in &self.membership_summaries {
-            ToXml::to_xml(v, w, QName::new(Ns::Membership, "membership-summary"));
+            out.nested(6usize, v);
         }
         for v in &self.qualification_summaries {
-            ToXml::to_xml(v, w, QName::new(Ns::Qualification, "qualification-summary"));
+            out.nested(7usize, v);
         }
         for v in &self.service_summaries {
-            ToXml::to_xml(v, w, QName::new(Ns::Service, "service-summary"));
+            out.nested(8usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for AffiliationGroup {
     const NAME: QName = QName::new(Ns::Activities, "affiliation-group");
-}
-impl FromJson for AffiliationGroup {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("activities:affiliation-group")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = Vec::new();
-        let mut f3 = Vec::new();
-        let mut f4 = Vec::new();
-        let mut f5 = Vec::new();
-        let mut f6 = Vec::new();
-        let mut f7 = Vec::new();
-        let mut f8 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "external-ids" => {
-                    f1 = json::read_object::<super::common::ExternalIds>(r)?;
-                }
-                "summaries" => {
-                    json::read_tagged_list(
-                        r,
-                        "summaries",
-                        |r, key| {
-                            match key.name.as_ref() {
-                                "distinction-summary" => {
-                                    f2.extend(
-                                        json::read_object::<
-                                            super::distinction::DistinctionSummary,
-                                        >(r)?,
-                                    )
-                                }
-                                "invited-position-summary" => {
-                                    f3.extend(
-                                        json::read_object::<
-                                            super::invited_position::InvitedPositionSummary,
-                                        >(r)?,
-                                    )
-                                }
-                                "education-summary" => {
-                                    f4.extend(
-                                        json::read_object::<super::education::EducationSummary>(r)?,
-                                    )
-                                }
-                                "employment-summary" => {
-                                    f5.extend(
-                                        json::read_object::<
-                                            super::employment::EmploymentSummary,
-                                        >(r)?,
-                                    )
-                                }
-                                "membership-summary" => {
-                                    f6.extend(
-                                        json::read_object::<
-                                            super::membership::MembershipSummary,
-                                        >(r)?,
-                                    )
-                                }
-                                "qualification-summary" => {
-                                    f7.extend(
-                                        json::read_object::<
-                                            super::qualification::QualificationSummary,
-                                        >(r)?,
-                                    )
-                                }
-                                "service-summary" => {
-                                    f8.extend(
-                                        json::read_object::<super::service::ServiceSummary>(r)?,
-                                    )
-                                }
-                                _ => r.unknown_key(key, "summaries")?,
-                            }
-                            Ok(())
-                        },
-                    )?
-                }
-                _ => r.unknown_key(&key, "activities:affiliation-group")?,
-            }
-        }
-        Ok(Self {
-            last_modified_date: f0,
-            external_ids: r
-                .required(f1, at, "activities:affiliation-group", "external-ids")?,
-            distinction_summaries: f2,
-            invited_position_summaries: f3,
-            education_summaries: f4,
-            employment_summaries: f5,
-            membership_summaries: f6,
-            qualification_summaries: f7,
-            service_summaries: f8,
-        })
-    }
-}
-impl ToJson for AffiliationGroup {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        {
-            w.key("external-ids");
-            ToJson::to_json(&self.external_ids, w);
-        }
-        w.key("summaries");
-        w.begin_array();
-        for v in &self.distinction_summaries {
-            w.element();
-            w.begin_object();
-            w.key("distinction-summary");
-            ToJson::to_json(v, w);
-            w.end_object();
-        }
-        for v in &self.invited_position_summaries {
-            w.element();
-            w.begin_object();
-            w.key("invited-position-summary");
-            ToJson::to_json(v, w);
-            w.end_object();
-        }
-        for v in &self.education_summaries {
-            w.element();
-            w.begin_object();
-            w.key("education-summary");
-            ToJson::to_json(v, w);
-            w.end_object();
-        }
-        for v in &self.employment_summaries {
-            w.element();
-            w.begin_object();
-            w.key("employment-summary");
-            ToJson::to_json(v, w);
-            w.end_object();
-        }
-        for v in &self.membership_summaries {
-            w.element();
-            w.begin_object();
-            w.key("membership-summary");
-            ToJson::to_json(v, w);
-            w.end_object();
-        }
-        for v in &self.qualification_summaries {
-            w.element();
-            w.begin_object();
-            w.key("qualification-summary");
-            ToJson::to_json(v, w);
-            w.end_object();
-        }
-        for v in &self.service_summaries {
-            w.element();
-            w.begin_object();
-            w.key("service-summary");
-            ToJson::to_json(v, w);
-            w.end_object();
-        }
-        w.end_array();
-        w.end_object();
-    }
+    const KIND: Kind = Kind::AffiliationGroup;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for AffiliationGroup {
@@ -973,7 +870,7 @@ impl serde::Serialize for AffiliationGroup {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -981,18 +878,20 @@ impl<'de> serde::Deserialize<'de> for AffiliationGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `activities:distinctions`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Distinctions {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<affiliation-group>` element.
     pub affiliation_groups: Vec<super::activities::AffiliationGroup>,
+    pub(crate) unknown: Unknown,
 }
 impl Distinctions {
     /// An empty `Distinctions`.
@@ -1001,7 +900,31 @@ impl Distinctions {
             path: None,
             last_modified_date: None,
             affiliation_groups: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Adds one `<affiliation-group>`.
+    pub fn with_affiliation_group(
+        mut self,
+        value: impl Into<super::activities::AffiliationGroup>,
+    ) -> Self {
+        self.affiliation_groups.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Distinctions {
@@ -1010,164 +933,116 @@ impl Default for Distinctions {
     }
 }
 /// The content model of `activities:distinctions`.
-pub static DISTINCTIONS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static DISTINCTIONS_SCHEMA: StructSchema = StructSchema {
     name: "activities:distinctions",
-    fields: &["common:last-modified-date", "activities:affiliation-group"],
-    required: 0,
-    repeated: 2,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "affiliation-group",
-            index: 1,
-            content: ChildContent::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Activities,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "affiliation-group",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
+            json_key: "affiliation-group",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    text: None,
+    fields: &["common:last-modified-date", "activities:affiliation-group"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 2,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: distinctions_member,
+    json_key_member: distinctions_json_member,
 };
-impl FromXml for Distinctions {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
+fn distinctions_json_member(key: &str) -> Option<usize> {
+    match key {
+        "path" => Some(0usize),
+        "last-modified-date" => Some(1usize),
+        "affiliation-group" => Some(2usize),
+        _ => None,
+    }
+}
+fn distinctions_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(1usize),
+        (Ns::Activities, b"affiliation-group") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for Distinctions {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&DISTINCTIONS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m2.push(x)
+                    }
                 }
-                _ => r.unknown_attribute(start, &attr)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&DISTINCTIONS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Activities, b"affiliation-group") => {
-                    r.order(&DISTINCTIONS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1.push(
-                        <super::activities::AffiliationGroup as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &DISTINCTIONS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &DISTINCTIONS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            affiliation_groups: f1,
+            path: m0,
+            last_modified_date: m1,
+            affiliation_groups: m2,
+            unknown,
         })
     }
 }
-impl ToXml for Distinctions {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Distinctions {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&DISTINCTIONS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(1usize, v);
         }
         for v in &self.affiliation_groups {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "affiliation-group"));
+            out.nested(2usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for Distinctions {
     const NAME: QName = QName::new(Ns::Activities, "distinctions");
-}
-impl FromJson for Distinctions {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("activities:distinctions")?;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "affiliation-group" => {
-                    f1 = json::read_list(
-                        r,
-                        |r| Ok(
-                            json::read_object::<super::activities::AffiliationGroup>(r)?,
-                        ),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "activities:distinctions")?,
-            }
-        }
-        Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            affiliation_groups: f1,
-        })
-    }
-}
-impl ToJson for Distinctions {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !self.affiliation_groups.is_empty() {
-            w.key("affiliation-group");
-            w.begin_array();
-            for v in &self.affiliation_groups {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Distinctions;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Distinctions {
@@ -1175,7 +1050,7 @@ impl serde::Serialize for Distinctions {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1183,18 +1058,20 @@ impl<'de> serde::Deserialize<'de> for Distinctions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `activities:educations`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Educations {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<affiliation-group>` element.
     pub affiliation_groups: Vec<super::activities::AffiliationGroup>,
+    pub(crate) unknown: Unknown,
 }
 impl Educations {
     /// An empty `Educations`.
@@ -1203,7 +1080,31 @@ impl Educations {
             path: None,
             last_modified_date: None,
             affiliation_groups: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Adds one `<affiliation-group>`.
+    pub fn with_affiliation_group(
+        mut self,
+        value: impl Into<super::activities::AffiliationGroup>,
+    ) -> Self {
+        self.affiliation_groups.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Educations {
@@ -1212,164 +1113,116 @@ impl Default for Educations {
     }
 }
 /// The content model of `activities:educations`.
-pub static EDUCATIONS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static EDUCATIONS_SCHEMA: StructSchema = StructSchema {
     name: "activities:educations",
-    fields: &["common:last-modified-date", "activities:affiliation-group"],
-    required: 0,
-    repeated: 2,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "affiliation-group",
-            index: 1,
-            content: ChildContent::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Activities,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "affiliation-group",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
+            json_key: "affiliation-group",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    text: None,
+    fields: &["common:last-modified-date", "activities:affiliation-group"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 2,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: educations_member,
+    json_key_member: educations_json_member,
 };
-impl FromXml for Educations {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
+fn educations_json_member(key: &str) -> Option<usize> {
+    match key {
+        "path" => Some(0usize),
+        "last-modified-date" => Some(1usize),
+        "affiliation-group" => Some(2usize),
+        _ => None,
+    }
+}
+fn educations_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(1usize),
+        (Ns::Activities, b"affiliation-group") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for Educations {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&EDUCATIONS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m2.push(x)
+                    }
                 }
-                _ => r.unknown_attribute(start, &attr)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&EDUCATIONS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Activities, b"affiliation-group") => {
-                    r.order(&EDUCATIONS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1.push(
-                        <super::activities::AffiliationGroup as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &EDUCATIONS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &EDUCATIONS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            affiliation_groups: f1,
+            path: m0,
+            last_modified_date: m1,
+            affiliation_groups: m2,
+            unknown,
         })
     }
 }
-impl ToXml for Educations {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Educations {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&EDUCATIONS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(1usize, v);
         }
         for v in &self.affiliation_groups {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "affiliation-group"));
+            out.nested(2usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for Educations {
     const NAME: QName = QName::new(Ns::Activities, "educations");
-}
-impl FromJson for Educations {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("activities:educations")?;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "affiliation-group" => {
-                    f1 = json::read_list(
-                        r,
-                        |r| Ok(
-                            json::read_object::<super::activities::AffiliationGroup>(r)?,
-                        ),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "activities:educations")?,
-            }
-        }
-        Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            affiliation_groups: f1,
-        })
-    }
-}
-impl ToJson for Educations {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !self.affiliation_groups.is_empty() {
-            w.key("affiliation-group");
-            w.begin_array();
-            for v in &self.affiliation_groups {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Educations;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Educations {
@@ -1377,7 +1230,7 @@ impl serde::Serialize for Educations {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1385,18 +1238,20 @@ impl<'de> serde::Deserialize<'de> for Educations {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `activities:employments`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Employments {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<affiliation-group>` element.
     pub affiliation_groups: Vec<super::activities::AffiliationGroup>,
+    pub(crate) unknown: Unknown,
 }
 impl Employments {
     /// An empty `Employments`.
@@ -1405,7 +1260,31 @@ impl Employments {
             path: None,
             last_modified_date: None,
             affiliation_groups: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Adds one `<affiliation-group>`.
+    pub fn with_affiliation_group(
+        mut self,
+        value: impl Into<super::activities::AffiliationGroup>,
+    ) -> Self {
+        self.affiliation_groups.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Employments {
@@ -1414,164 +1293,116 @@ impl Default for Employments {
     }
 }
 /// The content model of `activities:employments`.
-pub static EMPLOYMENTS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static EMPLOYMENTS_SCHEMA: StructSchema = StructSchema {
     name: "activities:employments",
-    fields: &["common:last-modified-date", "activities:affiliation-group"],
-    required: 0,
-    repeated: 2,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "affiliation-group",
-            index: 1,
-            content: ChildContent::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Activities,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "affiliation-group",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
+            json_key: "affiliation-group",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    text: None,
+    fields: &["common:last-modified-date", "activities:affiliation-group"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 2,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: employments_member,
+    json_key_member: employments_json_member,
 };
-impl FromXml for Employments {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
+fn employments_json_member(key: &str) -> Option<usize> {
+    match key {
+        "path" => Some(0usize),
+        "last-modified-date" => Some(1usize),
+        "affiliation-group" => Some(2usize),
+        _ => None,
+    }
+}
+fn employments_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(1usize),
+        (Ns::Activities, b"affiliation-group") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for Employments {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&EMPLOYMENTS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m2.push(x)
+                    }
                 }
-                _ => r.unknown_attribute(start, &attr)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&EMPLOYMENTS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Activities, b"affiliation-group") => {
-                    r.order(&EMPLOYMENTS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1.push(
-                        <super::activities::AffiliationGroup as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &EMPLOYMENTS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &EMPLOYMENTS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            affiliation_groups: f1,
+            path: m0,
+            last_modified_date: m1,
+            affiliation_groups: m2,
+            unknown,
         })
     }
 }
-impl ToXml for Employments {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Employments {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&EMPLOYMENTS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(1usize, v);
         }
         for v in &self.affiliation_groups {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "affiliation-group"));
+            out.nested(2usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for Employments {
     const NAME: QName = QName::new(Ns::Activities, "employments");
-}
-impl FromJson for Employments {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("activities:employments")?;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "affiliation-group" => {
-                    f1 = json::read_list(
-                        r,
-                        |r| Ok(
-                            json::read_object::<super::activities::AffiliationGroup>(r)?,
-                        ),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "activities:employments")?,
-            }
-        }
-        Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            affiliation_groups: f1,
-        })
-    }
-}
-impl ToJson for Employments {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !self.affiliation_groups.is_empty() {
-            w.key("affiliation-group");
-            w.begin_array();
-            for v in &self.affiliation_groups {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Employments;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Employments {
@@ -1579,7 +1410,7 @@ impl serde::Serialize for Employments {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1587,178 +1418,165 @@ impl<'de> serde::Deserialize<'de> for Employments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `activities:funding-group`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FundingGroup {
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<external-ids>` element.
     pub external_ids: super::common::ExternalIds,
     /// The `<funding-summary>` element.
     pub funding_summaries: Vec<super::funding::FundingSummary>,
+    pub(crate) unknown: Unknown,
 }
 impl FundingGroup {
     /// A `FundingGroup` with its required parts; everything optional is left empty.
-    pub fn new(external_ids: super::common::ExternalIds) -> Self {
+    pub fn new(external_ids: impl Into<super::common::ExternalIds>) -> Self {
         Self {
             last_modified_date: None,
-            external_ids,
+            external_ids: external_ids.into(),
             funding_summaries: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<external-ids>`.
+    pub fn with_external_ids(
+        mut self,
+        value: impl Into<super::common::ExternalIds>,
+    ) -> Self {
+        self.external_ids = value.into();
+        self
+    }
+    /// Adds one `<funding-summary>`.
+    pub fn with_funding_summary(
+        mut self,
+        value: impl Into<super::funding::FundingSummary>,
+    ) -> Self {
+        self.funding_summaries.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `activities:funding-group`.
-pub static FUNDING_GROUP_SCHEMA: StructSchema = StructSchema {
+pub(crate) static FUNDING_GROUP_SCHEMA: StructSchema = StructSchema {
     name: "activities:funding-group",
+    ns: Ns::Activities,
+    members: &[
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-ids",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+            json_key: "external-ids",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Funding,
+            local: "funding-summary",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::funding::FUNDING_SUMMARY_SCHEMA),
+            json_key: "funding-summary",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:last-modified-date",
         "common:external-ids",
         "funding:funding-summary",
     ],
     required: 2,
+    required_attributes: 0,
     repeated: 4,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-ids",
-            index: 1,
-            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Funding,
-            local: "funding-summary",
-            index: 2,
-            content: ChildContent::Struct(&super::funding::FUNDING_SUMMARY_SCHEMA),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: funding_group_member,
+    json_key_member: funding_group_json_member,
 };
-impl FromXml for FundingGroup {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn funding_group_json_member(key: &str) -> Option<usize> {
+    match key {
+        "last-modified-date" => Some(0usize),
+        "external-ids" => Some(1usize),
+        "funding-summary" => Some(2usize),
+        _ => None,
+    }
+}
+fn funding_group_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(0usize),
+        (Ns::Common, b"external-ids") => Some(1usize),
+        (Ns::Funding, b"funding-summary") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for FundingGroup {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&FUNDING_GROUP_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.nested(&mut frame)?,
+                2usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m2.push(x)
+                    }
+                }
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&FUNDING_GROUP_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"external-ids") => {
-                    r.order(&FUNDING_GROUP_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Funding, b"funding-summary") => {
-                    r.order(&FUNDING_GROUP_SCHEMA, &mut cursor, 2, &child)?;
-                    f2.push(
-                        <super::funding::FundingSummary as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &FUNDING_GROUP_SCHEMA)?,
-            }
-        }
-        r.complete(start, &FUNDING_GROUP_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            last_modified_date: f0,
-            external_ids: r.take(start, &FUNDING_GROUP_SCHEMA, 1, f1)?,
-            funding_summaries: f2,
+            last_modified_date: m0,
+            external_ids: input.required(&frame, 1usize, m1)?,
+            funding_summaries: m2,
+            unknown,
         })
     }
 }
-impl ToXml for FundingGroup {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for FundingGroup {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&FUNDING_GROUP_SCHEMA, &self.unknown);
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
-        }
-        ToXml::to_xml(&self.external_ids, w, QName::new(Ns::Common, "external-ids"));
-        for v in &self.funding_summaries {
-            ToXml::to_xml(v, w, QName::new(Ns::Funding, "funding-summary"));
-        }
-        w.end(name);
-    }
-}
-impl FromJson for FundingGroup {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("activities:funding-group")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "external-ids" => {
-                    f1 = json::read_object::<super::common::ExternalIds>(r)?;
-                }
-                "funding-summary" => {
-                    f2 = json::read_list(
-                        r,
-                        |r| Ok(json::read_object::<super::funding::FundingSummary>(r)?),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "activities:funding-group")?,
-            }
-        }
-        Ok(Self {
-            last_modified_date: f0,
-            external_ids: r
-                .required(f1, at, "activities:funding-group", "external-ids")?,
-            funding_summaries: f2,
-        })
-    }
-}
-impl ToJson for FundingGroup {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
+            out.simple(0usize, v);
         }
         {
-            w.key("external-ids");
-            ToJson::to_json(&self.external_ids, w);
+            let v = &self.external_ids;
+            out.nested(1usize, v);
         }
-        if !self.funding_summaries.is_empty() {
-            w.key("funding-summary");
-            w.begin_array();
-            for v in &self.funding_summaries {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
+        for v in &self.funding_summaries {
+            out.nested(2usize, v);
         }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -1767,7 +1585,7 @@ impl serde::Serialize for FundingGroup {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1775,18 +1593,20 @@ impl<'de> serde::Deserialize<'de> for FundingGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `activities:fundings`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Fundings {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<group>` element.
     pub groups: Vec<super::activities::FundingGroup>,
+    pub(crate) unknown: Unknown,
 }
 impl Fundings {
     /// An empty `Fundings`.
@@ -1795,7 +1615,31 @@ impl Fundings {
             path: None,
             last_modified_date: None,
             groups: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Adds one `<group>`.
+    pub fn with_group(
+        mut self,
+        value: impl Into<super::activities::FundingGroup>,
+    ) -> Self {
+        self.groups.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Fundings {
@@ -1804,162 +1648,116 @@ impl Default for Fundings {
     }
 }
 /// The content model of `activities:fundings`.
-pub static FUNDINGS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static FUNDINGS_SCHEMA: StructSchema = StructSchema {
     name: "activities:fundings",
-    fields: &["common:last-modified-date", "activities:group"],
-    required: 0,
-    repeated: 2,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "group",
-            index: 1,
-            content: ChildContent::Struct(&super::activities::FUNDING_GROUP_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Activities,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "group",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::activities::FUNDING_GROUP_SCHEMA),
+            json_key: "group",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    text: None,
+    fields: &["common:last-modified-date", "activities:group"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 2,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: fundings_member,
+    json_key_member: fundings_json_member,
 };
-impl FromXml for Fundings {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
+fn fundings_json_member(key: &str) -> Option<usize> {
+    match key {
+        "path" => Some(0usize),
+        "last-modified-date" => Some(1usize),
+        "group" => Some(2usize),
+        _ => None,
+    }
+}
+fn fundings_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(1usize),
+        (Ns::Activities, b"group") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for Fundings {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&FUNDINGS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m2.push(x)
+                    }
                 }
-                _ => r.unknown_attribute(start, &attr)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&FUNDINGS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Activities, b"group") => {
-                    r.order(&FUNDINGS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1.push(
-                        <super::activities::FundingGroup as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &FUNDINGS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &FUNDINGS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            groups: f1,
+            path: m0,
+            last_modified_date: m1,
+            groups: m2,
+            unknown,
         })
     }
 }
-impl ToXml for Fundings {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Fundings {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&FUNDINGS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(1usize, v);
         }
         for v in &self.groups {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "group"));
+            out.nested(2usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for Fundings {
     const NAME: QName = QName::new(Ns::Activities, "fundings");
-}
-impl FromJson for Fundings {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("activities:fundings")?;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "group" => {
-                    f1 = json::read_list(
-                        r,
-                        |r| Ok(json::read_object::<super::activities::FundingGroup>(r)?),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "activities:fundings")?,
-            }
-        }
-        Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            groups: f1,
-        })
-    }
-}
-impl ToJson for Fundings {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !self.groups.is_empty() {
-            w.key("group");
-            w.begin_array();
-            for v in &self.groups {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Fundings;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Fundings {
@@ -1967,7 +1765,7 @@ impl serde::Serialize for Fundings {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1975,18 +1773,20 @@ impl<'de> serde::Deserialize<'de> for Fundings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `activities:invited-positions`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InvitedPositions {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<affiliation-group>` element.
     pub affiliation_groups: Vec<super::activities::AffiliationGroup>,
+    pub(crate) unknown: Unknown,
 }
 impl InvitedPositions {
     /// An empty `InvitedPositions`.
@@ -1995,7 +1795,31 @@ impl InvitedPositions {
             path: None,
             last_modified_date: None,
             affiliation_groups: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Adds one `<affiliation-group>`.
+    pub fn with_affiliation_group(
+        mut self,
+        value: impl Into<super::activities::AffiliationGroup>,
+    ) -> Self {
+        self.affiliation_groups.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for InvitedPositions {
@@ -2004,164 +1828,116 @@ impl Default for InvitedPositions {
     }
 }
 /// The content model of `activities:invited-positions`.
-pub static INVITED_POSITIONS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static INVITED_POSITIONS_SCHEMA: StructSchema = StructSchema {
     name: "activities:invited-positions",
-    fields: &["common:last-modified-date", "activities:affiliation-group"],
-    required: 0,
-    repeated: 2,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "affiliation-group",
-            index: 1,
-            content: ChildContent::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Activities,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "affiliation-group",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
+            json_key: "affiliation-group",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    text: None,
+    fields: &["common:last-modified-date", "activities:affiliation-group"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 2,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: invited_positions_member,
+    json_key_member: invited_positions_json_member,
 };
-impl FromXml for InvitedPositions {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
+fn invited_positions_json_member(key: &str) -> Option<usize> {
+    match key {
+        "path" => Some(0usize),
+        "last-modified-date" => Some(1usize),
+        "affiliation-group" => Some(2usize),
+        _ => None,
+    }
+}
+fn invited_positions_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(1usize),
+        (Ns::Activities, b"affiliation-group") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for InvitedPositions {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&INVITED_POSITIONS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m2.push(x)
+                    }
                 }
-                _ => r.unknown_attribute(start, &attr)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&INVITED_POSITIONS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Activities, b"affiliation-group") => {
-                    r.order(&INVITED_POSITIONS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1.push(
-                        <super::activities::AffiliationGroup as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &INVITED_POSITIONS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &INVITED_POSITIONS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            affiliation_groups: f1,
+            path: m0,
+            last_modified_date: m1,
+            affiliation_groups: m2,
+            unknown,
         })
     }
 }
-impl ToXml for InvitedPositions {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for InvitedPositions {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&INVITED_POSITIONS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(1usize, v);
         }
         for v in &self.affiliation_groups {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "affiliation-group"));
+            out.nested(2usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for InvitedPositions {
     const NAME: QName = QName::new(Ns::Activities, "invited-positions");
-}
-impl FromJson for InvitedPositions {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("activities:invited-positions")?;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "affiliation-group" => {
-                    f1 = json::read_list(
-                        r,
-                        |r| Ok(
-                            json::read_object::<super::activities::AffiliationGroup>(r)?,
-                        ),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "activities:invited-positions")?,
-            }
-        }
-        Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            affiliation_groups: f1,
-        })
-    }
-}
-impl ToJson for InvitedPositions {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !self.affiliation_groups.is_empty() {
-            w.key("affiliation-group");
-            w.begin_array();
-            for v in &self.affiliation_groups {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::InvitedPositions;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for InvitedPositions {
@@ -2169,7 +1945,7 @@ impl serde::Serialize for InvitedPositions {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -2177,18 +1953,20 @@ impl<'de> serde::Deserialize<'de> for InvitedPositions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `activities:memberships`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Memberships {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<affiliation-group>` element.
     pub affiliation_groups: Vec<super::activities::AffiliationGroup>,
+    pub(crate) unknown: Unknown,
 }
 impl Memberships {
     /// An empty `Memberships`.
@@ -2197,7 +1975,31 @@ impl Memberships {
             path: None,
             last_modified_date: None,
             affiliation_groups: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Adds one `<affiliation-group>`.
+    pub fn with_affiliation_group(
+        mut self,
+        value: impl Into<super::activities::AffiliationGroup>,
+    ) -> Self {
+        self.affiliation_groups.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Memberships {
@@ -2206,164 +2008,116 @@ impl Default for Memberships {
     }
 }
 /// The content model of `activities:memberships`.
-pub static MEMBERSHIPS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static MEMBERSHIPS_SCHEMA: StructSchema = StructSchema {
     name: "activities:memberships",
-    fields: &["common:last-modified-date", "activities:affiliation-group"],
-    required: 0,
-    repeated: 2,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "affiliation-group",
-            index: 1,
-            content: ChildContent::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Activities,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "affiliation-group",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
+            json_key: "affiliation-group",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    text: None,
+    fields: &["common:last-modified-date", "activities:affiliation-group"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 2,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: memberships_member,
+    json_key_member: memberships_json_member,
 };
-impl FromXml for Memberships {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
+fn memberships_json_member(key: &str) -> Option<usize> {
+    match key {
+        "path" => Some(0usize),
+        "last-modified-date" => Some(1usize),
+        "affiliation-group" => Some(2usize),
+        _ => None,
+    }
+}
+fn memberships_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(1usize),
+        (Ns::Activities, b"affiliation-group") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for Memberships {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&MEMBERSHIPS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m2.push(x)
+                    }
                 }
-                _ => r.unknown_attribute(start, &attr)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&MEMBERSHIPS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Activities, b"affiliation-group") => {
-                    r.order(&MEMBERSHIPS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1.push(
-                        <super::activities::AffiliationGroup as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &MEMBERSHIPS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &MEMBERSHIPS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            affiliation_groups: f1,
+            path: m0,
+            last_modified_date: m1,
+            affiliation_groups: m2,
+            unknown,
         })
     }
 }
-impl ToXml for Memberships {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Memberships {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&MEMBERSHIPS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(1usize, v);
         }
         for v in &self.affiliation_groups {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "affiliation-group"));
+            out.nested(2usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for Memberships {
     const NAME: QName = QName::new(Ns::Activities, "memberships");
-}
-impl FromJson for Memberships {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("activities:memberships")?;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "affiliation-group" => {
-                    f1 = json::read_list(
-                        r,
-                        |r| Ok(
-                            json::read_object::<super::activities::AffiliationGroup>(r)?,
-                        ),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "activities:memberships")?,
-            }
-        }
-        Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            affiliation_groups: f1,
-        })
-    }
-}
-impl ToJson for Memberships {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !self.affiliation_groups.is_empty() {
-            w.key("affiliation-group");
-            w.begin_array();
-            for v in &self.affiliation_groups {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Memberships;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Memberships {
@@ -2371,7 +2125,7 @@ impl serde::Serialize for Memberships {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -2379,187 +2133,165 @@ impl<'de> serde::Deserialize<'de> for Memberships {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `activities:peer-review-duplicates`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PeerReviewDuplicates {
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<external-ids>` element.
     pub external_ids: super::common::ExternalIds,
     /// The `<peer-review-summary>` element.
     pub peer_review_summaries: Vec<super::peer_review::PeerReviewSummary>,
+    pub(crate) unknown: Unknown,
 }
 impl PeerReviewDuplicates {
     /// A `PeerReviewDuplicates` with its required parts; everything optional is left empty.
-    pub fn new(external_ids: super::common::ExternalIds) -> Self {
+    pub fn new(external_ids: impl Into<super::common::ExternalIds>) -> Self {
         Self {
             last_modified_date: None,
-            external_ids,
+            external_ids: external_ids.into(),
             peer_review_summaries: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<external-ids>`.
+    pub fn with_external_ids(
+        mut self,
+        value: impl Into<super::common::ExternalIds>,
+    ) -> Self {
+        self.external_ids = value.into();
+        self
+    }
+    /// Adds one `<peer-review-summary>`.
+    pub fn with_peer_review_summary(
+        mut self,
+        value: impl Into<super::peer_review::PeerReviewSummary>,
+    ) -> Self {
+        self.peer_review_summaries.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `activities:peer-review-duplicates`.
-pub static PEER_REVIEW_DUPLICATES_SCHEMA: StructSchema = StructSchema {
+pub(crate) static PEER_REVIEW_DUPLICATES_SCHEMA: StructSchema = StructSchema {
     name: "activities:peer-review-duplicates",
+    ns: Ns::Activities,
+    members: &[
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-ids",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+            json_key: "external-ids",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PeerReview,
+            local: "peer-review-summary",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::peer_review::PEER_REVIEW_SUMMARY_SCHEMA),
+            json_key: "peer-review-summary",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:last-modified-date",
         "common:external-ids",
         "peer-review:peer-review-summary",
     ],
     required: 2,
+    required_attributes: 0,
     repeated: 4,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-ids",
-            index: 1,
-            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
-        },
-        Child {
-            ns: Ns::PeerReview,
-            local: "peer-review-summary",
-            index: 2,
-            content: ChildContent::Struct(
-                &super::peer_review::PEER_REVIEW_SUMMARY_SCHEMA,
-            ),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: peer_review_duplicates_member,
+    json_key_member: peer_review_duplicates_json_member,
 };
-impl FromXml for PeerReviewDuplicates {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn peer_review_duplicates_json_member(key: &str) -> Option<usize> {
+    match key {
+        "last-modified-date" => Some(0usize),
+        "external-ids" => Some(1usize),
+        "peer-review-summary" => Some(2usize),
+        _ => None,
+    }
+}
+fn peer_review_duplicates_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(0usize),
+        (Ns::Common, b"external-ids") => Some(1usize),
+        (Ns::PeerReview, b"peer-review-summary") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for PeerReviewDuplicates {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&PEER_REVIEW_DUPLICATES_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.nested(&mut frame)?,
+                2usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m2.push(x)
+                    }
+                }
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&PEER_REVIEW_DUPLICATES_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"external-ids") => {
-                    r.order(&PEER_REVIEW_DUPLICATES_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::PeerReview, b"peer-review-summary") => {
-                    r.order(&PEER_REVIEW_DUPLICATES_SCHEMA, &mut cursor, 2, &child)?;
-                    f2.push(
-                        <super::peer_review::PeerReviewSummary as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &PEER_REVIEW_DUPLICATES_SCHEMA)?,
-            }
-        }
-        r.complete(start, &PEER_REVIEW_DUPLICATES_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            last_modified_date: f0,
-            external_ids: r.take(start, &PEER_REVIEW_DUPLICATES_SCHEMA, 1, f1)?,
-            peer_review_summaries: f2,
+            last_modified_date: m0,
+            external_ids: input.required(&frame, 1usize, m1)?,
+            peer_review_summaries: m2,
+            unknown,
         })
     }
 }
-impl ToXml for PeerReviewDuplicates {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for PeerReviewDuplicates {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&PEER_REVIEW_DUPLICATES_SCHEMA, &self.unknown);
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
-        }
-        ToXml::to_xml(&self.external_ids, w, QName::new(Ns::Common, "external-ids"));
-        for v in &self.peer_review_summaries {
-            ToXml::to_xml(v, w, QName::new(Ns::PeerReview, "peer-review-summary"));
-        }
-        w.end(name);
-    }
-}
-impl FromJson for PeerReviewDuplicates {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("activities:peer-review-duplicates")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "external-ids" => {
-                    f1 = json::read_object::<super::common::ExternalIds>(r)?;
-                }
-                "peer-review-summary" => {
-                    f2 = json::read_list(
-                        r,
-                        |r| Ok(
-                            json::read_object::<
-                                super::peer_review::PeerReviewSummary,
-                            >(r)?,
-                        ),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "activities:peer-review-duplicates")?,
-            }
-        }
-        Ok(Self {
-            last_modified_date: f0,
-            external_ids: r
-                .required(f1, at, "activities:peer-review-duplicates", "external-ids")?,
-            peer_review_summaries: f2,
-        })
-    }
-}
-impl ToJson for PeerReviewDuplicates {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
+            out.simple(0usize, v);
         }
         {
-            w.key("external-ids");
-            ToJson::to_json(&self.external_ids, w);
+            let v = &self.external_ids;
+            out.nested(1usize, v);
         }
-        if !self.peer_review_summaries.is_empty() {
-            w.key("peer-review-summary");
-            w.begin_array();
-            for v in &self.peer_review_summaries {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
+        for v in &self.peer_review_summaries {
+            out.nested(2usize, v);
         }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -2568,7 +2300,7 @@ impl serde::Serialize for PeerReviewDuplicates {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -2576,187 +2308,165 @@ impl<'de> serde::Deserialize<'de> for PeerReviewDuplicates {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `activities:peer-review-group`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PeerReviewGroup {
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<external-ids>` element.
     pub external_ids: super::common::ExternalIds,
     /// The `<peer-review-group>` element.
     pub peer_review_groups: Vec<super::activities::PeerReviewDuplicates>,
+    pub(crate) unknown: Unknown,
 }
 impl PeerReviewGroup {
     /// A `PeerReviewGroup` with its required parts; everything optional is left empty.
-    pub fn new(external_ids: super::common::ExternalIds) -> Self {
+    pub fn new(external_ids: impl Into<super::common::ExternalIds>) -> Self {
         Self {
             last_modified_date: None,
-            external_ids,
+            external_ids: external_ids.into(),
             peer_review_groups: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<external-ids>`.
+    pub fn with_external_ids(
+        mut self,
+        value: impl Into<super::common::ExternalIds>,
+    ) -> Self {
+        self.external_ids = value.into();
+        self
+    }
+    /// Adds one `<peer-review-group>`.
+    pub fn with_peer_review_group(
+        mut self,
+        value: impl Into<super::activities::PeerReviewDuplicates>,
+    ) -> Self {
+        self.peer_review_groups.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `activities:peer-review-group`.
-pub static PEER_REVIEW_GROUP_SCHEMA: StructSchema = StructSchema {
+pub(crate) static PEER_REVIEW_GROUP_SCHEMA: StructSchema = StructSchema {
     name: "activities:peer-review-group",
+    ns: Ns::Activities,
+    members: &[
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-ids",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+            json_key: "external-ids",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "peer-review-group",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::activities::PEER_REVIEW_DUPLICATES_SCHEMA),
+            json_key: "peer-review-group",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:last-modified-date",
         "common:external-ids",
         "activities:peer-review-group",
     ],
     required: 2,
+    required_attributes: 0,
     repeated: 4,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-ids",
-            index: 1,
-            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "peer-review-group",
-            index: 2,
-            content: ChildContent::Struct(
-                &super::activities::PEER_REVIEW_DUPLICATES_SCHEMA,
-            ),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: peer_review_group_member,
+    json_key_member: peer_review_group_json_member,
 };
-impl FromXml for PeerReviewGroup {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn peer_review_group_json_member(key: &str) -> Option<usize> {
+    match key {
+        "last-modified-date" => Some(0usize),
+        "external-ids" => Some(1usize),
+        "peer-review-group" => Some(2usize),
+        _ => None,
+    }
+}
+fn peer_review_group_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(0usize),
+        (Ns::Common, b"external-ids") => Some(1usize),
+        (Ns::Activities, b"peer-review-group") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for PeerReviewGroup {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&PEER_REVIEW_GROUP_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.nested(&mut frame)?,
+                2usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m2.push(x)
+                    }
+                }
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&PEER_REVIEW_GROUP_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"external-ids") => {
-                    r.order(&PEER_REVIEW_GROUP_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Activities, b"peer-review-group") => {
-                    r.order(&PEER_REVIEW_GROUP_SCHEMA, &mut cursor, 2, &child)?;
-                    f2.push(
-                        <super::activities::PeerReviewDuplicates as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &PEER_REVIEW_GROUP_SCHEMA)?,
-            }
-        }
-        r.complete(start, &PEER_REVIEW_GROUP_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            last_modified_date: f0,
-            external_ids: r.take(start, &PEER_REVIEW_GROUP_SCHEMA, 1, f1)?,
-            peer_review_groups: f2,
+            last_modified_date: m0,
+            external_ids: input.required(&frame, 1usize, m1)?,
+            peer_review_groups: m2,
+            unknown,
         })
     }
 }
-impl ToXml for PeerReviewGroup {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for PeerReviewGroup {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&PEER_REVIEW_GROUP_SCHEMA, &self.unknown);
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
-        }
-        ToXml::to_xml(&self.external_ids, w, QName::new(Ns::Common, "external-ids"));
-        for v in &self.peer_review_groups {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "peer-review-group"));
-        }
-        w.end(name);
-    }
-}
-impl FromJson for PeerReviewGroup {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("activities:peer-review-group")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "external-ids" => {
-                    f1 = json::read_object::<super::common::ExternalIds>(r)?;
-                }
-                "peer-review-group" => {
-                    f2 = json::read_list(
-                        r,
-                        |r| Ok(
-                            json::read_object::<
-                                super::activities::PeerReviewDuplicates,
-                            >(r)?,
-                        ),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "activities:peer-review-group")?,
-            }
-        }
-        Ok(Self {
-            last_modified_date: f0,
-            external_ids: r
-                .required(f1, at, "activities:peer-review-group", "external-ids")?,
-            peer_review_groups: f2,
-        })
-    }
-}
-impl ToJson for PeerReviewGroup {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
+            out.simple(0usize, v);
         }
         {
-            w.key("external-ids");
-            ToJson::to_json(&self.external_ids, w);
+            let v = &self.external_ids;
+            out.nested(1usize, v);
         }
-        if !self.peer_review_groups.is_empty() {
-            w.key("peer-review-group");
-            w.begin_array();
-            for v in &self.peer_review_groups {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
+        for v in &self.peer_review_groups {
+            out.nested(2usize, v);
         }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -2765,7 +2475,7 @@ impl serde::Serialize for PeerReviewGroup {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -2773,18 +2483,20 @@ impl<'de> serde::Deserialize<'de> for PeerReviewGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `activities:peer-reviews`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PeerReviews {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<group>` element.
     pub groups: Vec<super::activities::PeerReviewGroup>,
+    pub(crate) unknown: Unknown,
 }
 impl PeerReviews {
     /// An empty `PeerReviews`.
@@ -2793,7 +2505,31 @@ impl PeerReviews {
             path: None,
             last_modified_date: None,
             groups: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Adds one `<group>`.
+    pub fn with_group(
+        mut self,
+        value: impl Into<super::activities::PeerReviewGroup>,
+    ) -> Self {
+        self.groups.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for PeerReviews {
@@ -2802,164 +2538,116 @@ impl Default for PeerReviews {
     }
 }
 /// The content model of `activities:peer-reviews`.
-pub static PEER_REVIEWS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static PEER_REVIEWS_SCHEMA: StructSchema = StructSchema {
     name: "activities:peer-reviews",
-    fields: &["common:last-modified-date", "activities:group"],
-    required: 0,
-    repeated: 2,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "group",
-            index: 1,
-            content: ChildContent::Struct(&super::activities::PEER_REVIEW_GROUP_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Activities,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "group",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::activities::PEER_REVIEW_GROUP_SCHEMA),
+            json_key: "group",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    text: None,
+    fields: &["common:last-modified-date", "activities:group"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 2,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: peer_reviews_member,
+    json_key_member: peer_reviews_json_member,
 };
-impl FromXml for PeerReviews {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
+fn peer_reviews_json_member(key: &str) -> Option<usize> {
+    match key {
+        "path" => Some(0usize),
+        "last-modified-date" => Some(1usize),
+        "group" => Some(2usize),
+        _ => None,
+    }
+}
+fn peer_reviews_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(1usize),
+        (Ns::Activities, b"group") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for PeerReviews {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&PEER_REVIEWS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m2.push(x)
+                    }
                 }
-                _ => r.unknown_attribute(start, &attr)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&PEER_REVIEWS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Activities, b"group") => {
-                    r.order(&PEER_REVIEWS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1.push(
-                        <super::activities::PeerReviewGroup as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &PEER_REVIEWS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &PEER_REVIEWS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            groups: f1,
+            path: m0,
+            last_modified_date: m1,
+            groups: m2,
+            unknown,
         })
     }
 }
-impl ToXml for PeerReviews {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for PeerReviews {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&PEER_REVIEWS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(1usize, v);
         }
         for v in &self.groups {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "group"));
+            out.nested(2usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for PeerReviews {
     const NAME: QName = QName::new(Ns::Activities, "peer-reviews");
-}
-impl FromJson for PeerReviews {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("activities:peer-reviews")?;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "group" => {
-                    f1 = json::read_list(
-                        r,
-                        |r| Ok(
-                            json::read_object::<super::activities::PeerReviewGroup>(r)?,
-                        ),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "activities:peer-reviews")?,
-            }
-        }
-        Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            groups: f1,
-        })
-    }
-}
-impl ToJson for PeerReviews {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !self.groups.is_empty() {
-            w.key("group");
-            w.begin_array();
-            for v in &self.groups {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::PeerReviews;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for PeerReviews {
@@ -2967,7 +2655,7 @@ impl serde::Serialize for PeerReviews {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -2975,18 +2663,20 @@ impl<'de> serde::Deserialize<'de> for PeerReviews {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `activities:qualifications`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Qualifications {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<affiliation-group>` element.
     pub affiliation_groups: Vec<super::activities::AffiliationGroup>,
+    pub(crate) unknown: Unknown,
 }
 impl Qualifications {
     /// An empty `Qualifications`.
@@ -2995,7 +2685,31 @@ impl Qualifications {
             path: None,
             last_modified_date: None,
             affiliation_groups: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Adds one `<affiliation-group>`.
+    pub fn with_affiliation_group(
+        mut self,
+        value: impl Into<super::activities::AffiliationGroup>,
+    ) -> Self {
+        self.affiliation_groups.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Qualifications {
@@ -3004,164 +2718,116 @@ impl Default for Qualifications {
     }
 }
 /// The content model of `activities:qualifications`.
-pub static QUALIFICATIONS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static QUALIFICATIONS_SCHEMA: StructSchema = StructSchema {
     name: "activities:qualifications",
-    fields: &["common:last-modified-date", "activities:affiliation-group"],
-    required: 0,
-    repeated: 2,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "affiliation-group",
-            index: 1,
-            content: ChildContent::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Activities,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "affiliation-group",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
+            json_key: "affiliation-group",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    text: None,
+    fields: &["common:last-modified-date", "activities:affiliation-group"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 2,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: qualifications_member,
+    json_key_member: qualifications_json_member,
 };
-impl FromXml for Qualifications {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
+fn qualifications_json_member(key: &str) -> Option<usize> {
+    match key {
+        "path" => Some(0usize),
+        "last-modified-date" => Some(1usize),
+        "affiliation-group" => Some(2usize),
+        _ => None,
+    }
+}
+fn qualifications_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(1usize),
+        (Ns::Activities, b"affiliation-group") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for Qualifications {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&QUALIFICATIONS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m2.push(x)
+                    }
                 }
-                _ => r.unknown_attribute(start, &attr)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&QUALIFICATIONS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Activities, b"affiliation-group") => {
-                    r.order(&QUALIFICATIONS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1.push(
-                        <super::activities::AffiliationGroup as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &QUALIFICATIONS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &QUALIFICATIONS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            affiliation_groups: f1,
+            path: m0,
+            last_modified_date: m1,
+            affiliation_groups: m2,
+            unknown,
         })
     }
 }
-impl ToXml for Qualifications {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Qualifications {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&QUALIFICATIONS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(1usize, v);
         }
         for v in &self.affiliation_groups {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "affiliation-group"));
+            out.nested(2usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for Qualifications {
     const NAME: QName = QName::new(Ns::Activities, "qualifications");
-}
-impl FromJson for Qualifications {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("activities:qualifications")?;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "affiliation-group" => {
-                    f1 = json::read_list(
-                        r,
-                        |r| Ok(
-                            json::read_object::<super::activities::AffiliationGroup>(r)?,
-                        ),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "activities:qualifications")?,
-            }
-        }
-        Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            affiliation_groups: f1,
-        })
-    }
-}
-impl ToJson for Qualifications {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !self.affiliation_groups.is_empty() {
-            w.key("affiliation-group");
-            w.begin_array();
-            for v in &self.affiliation_groups {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Qualifications;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Qualifications {
@@ -3169,7 +2835,7 @@ impl serde::Serialize for Qualifications {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -3177,193 +2843,169 @@ impl<'de> serde::Deserialize<'de> for Qualifications {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `activities:research-resource-group`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ResearchResourceGroup {
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<external-ids>` element.
     pub external_ids: super::common::ExternalIds,
     /// The `<research-resource-summary>` element.
     pub research_resource_summaries: Vec<
         super::research_resource::ResearchResourceSummary,
     >,
+    pub(crate) unknown: Unknown,
 }
 impl ResearchResourceGroup {
     /// A `ResearchResourceGroup` with its required parts; everything optional is left empty.
-    pub fn new(external_ids: super::common::ExternalIds) -> Self {
+    pub fn new(external_ids: impl Into<super::common::ExternalIds>) -> Self {
         Self {
             last_modified_date: None,
-            external_ids,
+            external_ids: external_ids.into(),
             research_resource_summaries: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<external-ids>`.
+    pub fn with_external_ids(
+        mut self,
+        value: impl Into<super::common::ExternalIds>,
+    ) -> Self {
+        self.external_ids = value.into();
+        self
+    }
+    /// Adds one `<research-resource-summary>`.
+    pub fn with_research_resource_summary(
+        mut self,
+        value: impl Into<super::research_resource::ResearchResourceSummary>,
+    ) -> Self {
+        self.research_resource_summaries.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `activities:research-resource-group`.
-pub static RESEARCH_RESOURCE_GROUP_SCHEMA: StructSchema = StructSchema {
+pub(crate) static RESEARCH_RESOURCE_GROUP_SCHEMA: StructSchema = StructSchema {
     name: "activities:research-resource-group",
+    ns: Ns::Activities,
+    members: &[
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-ids",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+            json_key: "external-ids",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::ResearchResource,
+            local: "research-resource-summary",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(
+                &super::research_resource::RESEARCH_RESOURCE_SUMMARY_SCHEMA,
+            ),
+            json_key: "research-resource-summary",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:last-modified-date",
         "common:external-ids",
         "research-resource:research-resource-summary",
     ],
     required: 2,
+    required_attributes: 0,
     repeated: 4,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-ids",
-            index: 1,
-            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
-        },
-        Child {
-            ns: Ns::ResearchResource,
-            local: "research-resource-summary",
-            index: 2,
-            content: ChildContent::Struct(
-                &super::research_resource::RESEARCH_RESOURCE_SUMMARY_SCHEMA,
-            ),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: research_resource_group_member,
+    json_key_member: research_resource_group_json_member,
 };
-impl FromXml for ResearchResourceGroup {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn research_resource_group_json_member(key: &str) -> Option<usize> {
+    match key {
+        "last-modified-date" => Some(0usize),
+        "external-ids" => Some(1usize),
+        "research-resource-summary" => Some(2usize),
+        _ => None,
+    }
+}
+fn research_resource_group_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(0usize),
+        (Ns::Common, b"external-ids") => Some(1usize),
+        (Ns::ResearchResource, b"research-resource-summary") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for ResearchResourceGroup {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&RESEARCH_RESOURCE_GROUP_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.nested(&mut frame)?,
+                2usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m2.push(x)
+                    }
+                }
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&RESEARCH_RESOURCE_GROUP_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"external-ids") => {
-                    r.order(&RESEARCH_RESOURCE_GROUP_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::ResearchResource, b"research-resource-summary") => {
-                    r.order(&RESEARCH_RESOURCE_GROUP_SCHEMA, &mut cursor, 2, &child)?;
-                    f2.push(
-                        <super::research_resource::ResearchResourceSummary as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &RESEARCH_RESOURCE_GROUP_SCHEMA)?,
-            }
-        }
-        r.complete(start, &RESEARCH_RESOURCE_GROUP_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            last_modified_date: f0,
-            external_ids: r.take(start, &RESEARCH_RESOURCE_GROUP_SCHEMA, 1, f1)?,
-            research_resource_summaries: f2,
+            last_modified_date: m0,
+            external_ids: input.required(&frame, 1usize, m1)?,
+            research_resource_summaries: m2,
+            unknown,
         })
     }
 }
-impl ToXml for ResearchResourceGroup {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for ResearchResourceGroup {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&RESEARCH_RESOURCE_GROUP_SCHEMA, &self.unknown);
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
-        }
-        ToXml::to_xml(&self.external_ids, w, QName::new(Ns::Common, "external-ids"));
-        for v in &self.research_resource_summaries {
-            ToXml::to_xml(
-                v,
-                w,
-                QName::new(Ns::ResearchResource, "research-resource-summary"),
-            );
-        }
-        w.end(name);
-    }
-}
-impl FromJson for ResearchResourceGroup {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("activities:research-resource-group")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "external-ids" => {
-                    f1 = json::read_object::<super::common::ExternalIds>(r)?;
-                }
-                "research-resource-summary" => {
-                    f2 = json::read_list(
-                        r,
-                        |r| Ok(
-                            json::read_object::<
-                                super::research_resource::ResearchResourceSummary,
-                            >(r)?,
-                        ),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "activities:research-resource-group")?,
-            }
-        }
-        Ok(Self {
-            last_modified_date: f0,
-            external_ids: r
-                .required(f1, at, "activities:research-resource-group", "external-ids")?,
-            research_resource_summaries: f2,
-        })
-    }
-}
-impl ToJson for ResearchResourceGroup {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
+            out.simple(0usize, v);
         }
         {
-            w.key("external-ids");
-            ToJson::to_json(&self.external_ids, w);
+            let v = &self.external_ids;
+            out.nested(1usize, v);
         }
-        if !self.research_resource_summaries.is_empty() {
-            w.key("research-resource-summary");
-            w.begin_array();
-            for v in &self.research_resource_summaries {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
+        for v in &self.research_resource_summaries {
+            out.nested(2usize, v);
         }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -3372,7 +3014,7 @@ impl serde::Serialize for ResearchResourceGroup {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -3380,18 +3022,20 @@ impl<'de> serde::Deserialize<'de> for ResearchResourceGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `activities:research-resources`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ResearchResources {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<group>` element.
     pub groups: Vec<super::activities::ResearchResourceGroup>,
+    pub(crate) unknown: Unknown,
 }
 impl ResearchResources {
     /// An empty `ResearchResources`.
@@ -3400,7 +3044,31 @@ impl ResearchResources {
             path: None,
             last_modified_date: None,
             groups: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Adds one `<group>`.
+    pub fn with_group(
+        mut self,
+        value: impl Into<super::activities::ResearchResourceGroup>,
+    ) -> Self {
+        self.groups.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for ResearchResources {
@@ -3409,168 +3077,116 @@ impl Default for ResearchResources {
     }
 }
 /// The content model of `activities:research-resources`.
-pub static RESEARCH_RESOURCES_SCHEMA: StructSchema = StructSchema {
+pub(crate) static RESEARCH_RESOURCES_SCHEMA: StructSchema = StructSchema {
     name: "activities:research-resources",
-    fields: &["common:last-modified-date", "activities:group"],
-    required: 0,
-    repeated: 2,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "group",
-            index: 1,
-            content: ChildContent::Struct(
-                &super::activities::RESEARCH_RESOURCE_GROUP_SCHEMA,
-            ),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Activities,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "group",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::activities::RESEARCH_RESOURCE_GROUP_SCHEMA),
+            json_key: "group",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    text: None,
+    fields: &["common:last-modified-date", "activities:group"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 2,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: research_resources_member,
+    json_key_member: research_resources_json_member,
 };
-impl FromXml for ResearchResources {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
+fn research_resources_json_member(key: &str) -> Option<usize> {
+    match key {
+        "path" => Some(0usize),
+        "last-modified-date" => Some(1usize),
+        "group" => Some(2usize),
+        _ => None,
+    }
+}
+fn research_resources_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(1usize),
+        (Ns::Activities, b"group") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for ResearchResources {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&RESEARCH_RESOURCES_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m2.push(x)
+                    }
                 }
-                _ => r.unknown_attribute(start, &attr)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&RESEARCH_RESOURCES_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Activities, b"group") => {
-                    r.order(&RESEARCH_RESOURCES_SCHEMA, &mut cursor, 1, &child)?;
-                    f1.push(
-                        <super::activities::ResearchResourceGroup as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &RESEARCH_RESOURCES_SCHEMA)?,
-            }
-        }
-        r.complete(start, &RESEARCH_RESOURCES_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            groups: f1,
+            path: m0,
+            last_modified_date: m1,
+            groups: m2,
+            unknown,
         })
     }
 }
-impl ToXml for ResearchResources {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for ResearchResources {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&RESEARCH_RESOURCES_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(1usize, v);
         }
         for v in &self.groups {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "group"));
+            out.nested(2usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for ResearchResources {
     const NAME: QName = QName::new(Ns::Activities, "research-resources");
-}
-impl FromJson for ResearchResources {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("activities:research-resources")?;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "group" => {
-                    f1 = json::read_list(
-                        r,
-                        |r| Ok(
-                            json::read_object::<
-                                super::activities::ResearchResourceGroup,
-                            >(r)?,
-                        ),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "activities:research-resources")?,
-            }
-        }
-        Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            groups: f1,
-        })
-    }
-}
-impl ToJson for ResearchResources {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !self.groups.is_empty() {
-            w.key("group");
-            w.begin_array();
-            for v in &self.groups {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::ResearchResources;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for ResearchResources {
@@ -3578,7 +3194,7 @@ impl serde::Serialize for ResearchResources {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -3586,18 +3202,20 @@ impl<'de> serde::Deserialize<'de> for ResearchResources {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `activities:services`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Services {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<affiliation-group>` element.
     pub affiliation_groups: Vec<super::activities::AffiliationGroup>,
+    pub(crate) unknown: Unknown,
 }
 impl Services {
     /// An empty `Services`.
@@ -3606,7 +3224,31 @@ impl Services {
             path: None,
             last_modified_date: None,
             affiliation_groups: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Adds one `<affiliation-group>`.
+    pub fn with_affiliation_group(
+        mut self,
+        value: impl Into<super::activities::AffiliationGroup>,
+    ) -> Self {
+        self.affiliation_groups.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Services {
@@ -3615,164 +3257,116 @@ impl Default for Services {
     }
 }
 /// The content model of `activities:services`.
-pub static SERVICES_SCHEMA: StructSchema = StructSchema {
+pub(crate) static SERVICES_SCHEMA: StructSchema = StructSchema {
     name: "activities:services",
-    fields: &["common:last-modified-date", "activities:affiliation-group"],
-    required: 0,
-    repeated: 2,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "affiliation-group",
-            index: 1,
-            content: ChildContent::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Activities,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "affiliation-group",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::activities::AFFILIATION_GROUP_SCHEMA),
+            json_key: "affiliation-group",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    text: None,
+    fields: &["common:last-modified-date", "activities:affiliation-group"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 2,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: services_member,
+    json_key_member: services_json_member,
 };
-impl FromXml for Services {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
+fn services_json_member(key: &str) -> Option<usize> {
+    match key {
+        "path" => Some(0usize),
+        "last-modified-date" => Some(1usize),
+        "affiliation-group" => Some(2usize),
+        _ => None,
+    }
+}
+fn services_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(1usize),
+        (Ns::Activities, b"affiliation-group") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for Services {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&SERVICES_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m2.push(x)
+                    }
                 }
-                _ => r.unknown_attribute(start, &attr)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&SERVICES_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Activities, b"affiliation-group") => {
-                    r.order(&SERVICES_SCHEMA, &mut cursor, 1, &child)?;
-                    f1.push(
-                        <super::activities::AffiliationGroup as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &SERVICES_SCHEMA)?,
-            }
-        }
-        r.complete(start, &SERVICES_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            affiliation_groups: f1,
+            path: m0,
+            last_modified_date: m1,
+            affiliation_groups: m2,
+            unknown,
         })
     }
 }
-impl ToXml for Services {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Services {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&SERVICES_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(1usize, v);
         }
         for v in &self.affiliation_groups {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "affiliation-group"));
+            out.nested(2usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for Services {
     const NAME: QName = QName::new(Ns::Activities, "services");
-}
-impl FromJson for Services {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("activities:services")?;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "affiliation-group" => {
-                    f1 = json::read_list(
-                        r,
-                        |r| Ok(
-                            json::read_object::<super::activities::AffiliationGroup>(r)?,
-                        ),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "activities:services")?,
-            }
-        }
-        Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            affiliation_groups: f1,
-        })
-    }
-}
-impl ToJson for Services {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !self.affiliation_groups.is_empty() {
-            w.key("affiliation-group");
-            w.begin_array();
-            for v in &self.affiliation_groups {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Services;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Services {
@@ -3780,7 +3374,7 @@ impl serde::Serialize for Services {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -3788,171 +3382,161 @@ impl<'de> serde::Deserialize<'de> for Services {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `activities:work-group`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkGroup {
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<external-ids>` element.
     pub external_ids: super::common::ExternalIds,
     /// The `<work-summary>` element.
     pub work_summaries: Vec<super::work::WorkSummary>,
+    pub(crate) unknown: Unknown,
 }
 impl WorkGroup {
     /// A `WorkGroup` with its required parts; everything optional is left empty.
-    pub fn new(external_ids: super::common::ExternalIds) -> Self {
+    pub fn new(external_ids: impl Into<super::common::ExternalIds>) -> Self {
         Self {
             last_modified_date: None,
-            external_ids,
+            external_ids: external_ids.into(),
             work_summaries: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<external-ids>`.
+    pub fn with_external_ids(
+        mut self,
+        value: impl Into<super::common::ExternalIds>,
+    ) -> Self {
+        self.external_ids = value.into();
+        self
+    }
+    /// Adds one `<work-summary>`.
+    pub fn with_work_summary(
+        mut self,
+        value: impl Into<super::work::WorkSummary>,
+    ) -> Self {
+        self.work_summaries.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `activities:work-group`.
-pub static WORK_GROUP_SCHEMA: StructSchema = StructSchema {
+pub(crate) static WORK_GROUP_SCHEMA: StructSchema = StructSchema {
     name: "activities:work-group",
-    fields: &["common:last-modified-date", "common:external-ids", "work:work-summary"],
-    required: 2,
-    repeated: 4,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Activities,
+    members: &[
+        Member {
             ns: Ns::Common,
             local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
                 vocabulary: None,
             }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
         },
-        Child {
+        Member {
             ns: Ns::Common,
             local: "external-ids",
-            index: 1,
-            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+            json_key: "external-ids",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Work,
             local: "work-summary",
-            index: 2,
-            content: ChildContent::Struct(&super::work::WORK_SUMMARY_SCHEMA),
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::work::WORK_SUMMARY_SCHEMA),
+            json_key: "work-summary",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["common:last-modified-date", "common:external-ids", "work:work-summary"],
+    required: 2,
+    required_attributes: 0,
+    repeated: 4,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: work_group_member,
+    json_key_member: work_group_json_member,
 };
-impl FromXml for WorkGroup {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn work_group_json_member(key: &str) -> Option<usize> {
+    match key {
+        "last-modified-date" => Some(0usize),
+        "external-ids" => Some(1usize),
+        "work-summary" => Some(2usize),
+        _ => None,
+    }
+}
+fn work_group_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(0usize),
+        (Ns::Common, b"external-ids") => Some(1usize),
+        (Ns::Work, b"work-summary") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for WorkGroup {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&WORK_GROUP_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.nested(&mut frame)?,
+                2usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m2.push(x)
+                    }
+                }
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&WORK_GROUP_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"external-ids") => {
-                    r.order(&WORK_GROUP_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Work, b"work-summary") => {
-                    r.order(&WORK_GROUP_SCHEMA, &mut cursor, 2, &child)?;
-                    f2.push(<super::work::WorkSummary as FromXml>::from_xml(r, &child)?);
-                }
-                _ => r.unknown_element(start, &child, &WORK_GROUP_SCHEMA)?,
-            }
-        }
-        r.complete(start, &WORK_GROUP_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            last_modified_date: f0,
-            external_ids: r.take(start, &WORK_GROUP_SCHEMA, 1, f1)?,
-            work_summaries: f2,
+            last_modified_date: m0,
+            external_ids: input.required(&frame, 1usize, m1)?,
+            work_summaries: m2,
+            unknown,
         })
     }
 }
-impl ToXml for WorkGroup {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for WorkGroup {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&WORK_GROUP_SCHEMA, &self.unknown);
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
-        }
-        ToXml::to_xml(&self.external_ids, w, QName::new(Ns::Common, "external-ids"));
-        for v in &self.work_summaries {
-            ToXml::to_xml(v, w, QName::new(Ns::Work, "work-summary"));
-        }
-        w.end(name);
-    }
-}
-impl FromJson for WorkGroup {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("activities:work-group")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "external-ids" => {
-                    f1 = json::read_object::<super::common::ExternalIds>(r)?;
-                }
-                "work-summary" => {
-                    f2 = json::read_list(
-                        r,
-                        |r| Ok(json::read_object::<super::work::WorkSummary>(r)?),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "activities:work-group")?,
-            }
-        }
-        Ok(Self {
-            last_modified_date: f0,
-            external_ids: r.required(f1, at, "activities:work-group", "external-ids")?,
-            work_summaries: f2,
-        })
-    }
-}
-impl ToJson for WorkGroup {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
+            out.simple(0usize, v);
         }
         {
-            w.key("external-ids");
-            ToJson::to_json(&self.external_ids, w);
+            let v = &self.external_ids;
+            out.nested(1usize, v);
         }
-        if !self.work_summaries.is_empty() {
-            w.key("work-summary");
-            w.begin_array();
-            for v in &self.work_summaries {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
+        for v in &self.work_summaries {
+            out.nested(2usize, v);
         }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -3961,7 +3545,7 @@ impl serde::Serialize for WorkGroup {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -3969,18 +3553,20 @@ impl<'de> serde::Deserialize<'de> for WorkGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `activities:works`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Works {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<group>` element.
     pub groups: Vec<super::activities::WorkGroup>,
+    pub(crate) unknown: Unknown,
 }
 impl Works {
     /// An empty `Works`.
@@ -3989,7 +3575,28 @@ impl Works {
             path: None,
             last_modified_date: None,
             groups: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Adds one `<group>`.
+    pub fn with_group(mut self, value: impl Into<super::activities::WorkGroup>) -> Self {
+        self.groups.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Works {
@@ -3998,159 +3605,116 @@ impl Default for Works {
     }
 }
 /// The content model of `activities:works`.
-pub static WORKS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static WORKS_SCHEMA: StructSchema = StructSchema {
     name: "activities:works",
-    fields: &["common:last-modified-date", "activities:group"],
-    required: 0,
-    repeated: 2,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "group",
-            index: 1,
-            content: ChildContent::Struct(&super::activities::WORK_GROUP_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Activities,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "group",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::activities::WORK_GROUP_SCHEMA),
+            json_key: "group",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    text: None,
+    fields: &["common:last-modified-date", "activities:group"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 2,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: works_member,
+    json_key_member: works_json_member,
 };
-impl FromXml for Works {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
+fn works_json_member(key: &str) -> Option<usize> {
+    match key {
+        "path" => Some(0usize),
+        "last-modified-date" => Some(1usize),
+        "group" => Some(2usize),
+        _ => None,
+    }
+}
+fn works_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(1usize),
+        (Ns::Activities, b"group") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for Works {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&WORKS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m2.push(x)
+                    }
                 }
-                _ => r.unknown_attribute(start, &attr)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&WORKS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Activities, b"group") => {
-                    r.order(&WORKS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1.push(
-                        <super::activities::WorkGroup as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &WORKS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &WORKS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            groups: f1,
+            path: m0,
+            last_modified_date: m1,
+            groups: m2,
+            unknown,
         })
     }
 }
-impl ToXml for Works {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Works {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&WORKS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(1usize, v);
         }
         for v in &self.groups {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "group"));
+            out.nested(2usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for Works {
     const NAME: QName = QName::new(Ns::Activities, "works");
-}
-impl FromJson for Works {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("activities:works")?;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "group" => {
-                    f1 = json::read_list(
-                        r,
-                        |r| Ok(json::read_object::<super::activities::WorkGroup>(r)?),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "activities:works")?,
-            }
-        }
-        Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            groups: f1,
-        })
-    }
-}
-impl ToJson for Works {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !self.groups.is_empty() {
-            w.key("group");
-            w.begin_array();
-            for v in &self.groups {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Works;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Works {
@@ -4158,7 +3722,7 @@ impl serde::Serialize for Works {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -4166,6 +3730,6 @@ impl<'de> serde::Deserialize<'de> for Works {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

@@ -2,24 +2,38 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `bulk:` namespace, `http://www.orcid.org/ns/bulk`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// Utilitary schema that allow the creation of multiple works in a single request
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Bulk {
     /// The entries, in document order.
     pub items: Vec<BulkItem>,
+    pub(crate) unknown: Unknown,
 }
 impl Bulk {
     /// An empty `Bulk`.
     pub fn new() -> Self {
-        Self { items: Vec::new() }
+        Self {
+            items: Vec::new(),
+            unknown: Unknown::default(),
+        }
+    }
+    /// Adds one `<work>` or `<error>`.
+    pub fn with_item(mut self, value: impl Into<BulkItem>) -> Self {
+        self.items.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Bulk {
@@ -27,157 +41,121 @@ impl Default for Bulk {
         Self::new()
     }
 }
+impl From<Vec<BulkItem>> for Bulk {
+    fn from(list: Vec<BulkItem>) -> Self {
+        Self { items: list, ..Self::new() }
+    }
+}
+impl FromIterator<BulkItem> for Bulk {
+    fn from_iter<I: IntoIterator<Item = BulkItem>>(iter: I) -> Self {
+        Self::from(iter.into_iter().collect::<Vec<_>>())
+    }
+}
 /// One entry of `bulk:bulk`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BulkItem {
     /// A `<work>` entry.
     Work(super::work::Work),
     /// A `<error>` entry.
     Error(super::error::Error),
 }
-/// The content model of `bulk:bulk`.
-pub static BULK_SCHEMA: StructSchema = StructSchema {
-    name: "bulk:bulk",
-    fields: &["work|error"],
-    required: 0,
-    repeated: 1,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Work,
-            local: "work",
-            index: 0,
-            content: ChildContent::Struct(&super::work::WORK_SCHEMA),
-        },
-        Child {
-            ns: Ns::Error,
-            local: "error",
-            index: 0,
-            content: ChildContent::Struct(&super::error::ERROR_SCHEMA),
-        },
-    ],
-    attributes: &[],
-    text: None,
-};
-impl FromXml for Bulk {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
-            }
-        }
-        let mut f0 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Work, b"work") => {
-                    r.order(&BULK_SCHEMA, &mut cursor, 0, &child)?;
-                    f0.push(
-                        BulkItem::Work(
-                            <super::work::Work as FromXml>::from_xml(r, &child)?,
-                        ),
-                    );
-                }
-                (Ns::Error, b"error") => {
-                    r.order(&BULK_SCHEMA, &mut cursor, 0, &child)?;
-                    f0.push(
-                        BulkItem::Error(
-                            <super::error::Error as FromXml>::from_xml(r, &child)?,
-                        ),
-                    );
-                }
-                _ => r.unknown_element(start, &child, &BULK_SCHEMA)?,
-            }
-        }
-        r.complete(start, &BULK_SCHEMA, &cursor)?;
-        Ok(Self { items: f0 })
+impl From<super::work::Work> for BulkItem {
+    fn from(v: super::work::Work) -> Self {
+        BulkItem::Work(v)
     }
 }
-impl ToXml for Bulk {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        for item in &self.items {
-            match item {
-                BulkItem::Work(v) => {
-                    ToXml::to_xml(v, w, QName::new(Ns::Work, "work"));
+impl From<super::error::Error> for BulkItem {
+    fn from(v: super::error::Error) -> Self {
+        BulkItem::Error(v)
+    }
+}
+/// The content model of `bulk:bulk`.
+pub(crate) static BULK_SCHEMA: StructSchema = StructSchema {
+    name: "bulk:bulk",
+    ns: Ns::Bulk,
+    members: &[
+        Member {
+            ns: Ns::Work,
+            local: "work",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(&super::work::WORK_SCHEMA),
+            json_key: "work",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Error,
+            local: "error",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(&super::error::ERROR_SCHEMA),
+            json_key: "error",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
+    fields: &["work|error"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 1,
+    groups: &[],
+    json_tagged: Some("bulk"),
+    json_null_keys: &[],
+    element_member: bulk_member,
+    json_key_member: bulk_json_member,
+};
+fn bulk_json_member(key: &str) -> Option<usize> {
+    match key {
+        "work" => Some(0usize),
+        "error" => Some(1usize),
+        _ => None,
+    }
+}
+fn bulk_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Work, b"work") => Some(0usize),
+        (Ns::Error, b"error") => Some(1usize),
+        _ => None,
+    }
+}
+impl Read for Bulk {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&BULK_SCHEMA)?;
+        let mut m0 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m0.push(BulkItem::Work(x))
+                    }
                 }
-                BulkItem::Error(v) => {
-                    ToXml::to_xml(v, w, QName::new(Ns::Error, "error"));
+                1usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m0.push(BulkItem::Error(x))
+                    }
                 }
+                _ => {}
             }
         }
-        w.end(name);
+        let unknown = input.leave(&mut frame)?;
+        Ok(Self { items: m0, unknown })
+    }
+}
+impl Write for Bulk {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&BULK_SCHEMA, &self.unknown);
+        for item in &self.items {
+            match item {
+                BulkItem::Work(v) => out.nested(0usize, v),
+                BulkItem::Error(v) => out.nested(1usize, v),
+            }
+        }
+        out.end();
     }
 }
 impl Element for Bulk {
     const NAME: QName = QName::new(Ns::Bulk, "bulk");
-}
-impl FromJson for Bulk {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("bulk:bulk")?;
-        let mut f0 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "bulk" => {
-                    json::read_tagged_list(
-                        r,
-                        "bulk",
-                        |r, key| {
-                            match key.name.as_ref() {
-                                "work" => {
-                                    f0.extend(
-                                        json::read_object::<super::work::Work>(r)?
-                                            .map(BulkItem::Work),
-                                    )
-                                }
-                                "error" => {
-                                    f0.extend(
-                                        json::read_object::<super::error::Error>(r)?
-                                            .map(BulkItem::Error),
-                                    )
-                                }
-                                _ => r.unknown_key(key, "bulk")?,
-                            }
-                            Ok(())
-                        },
-                    )?
-                }
-                _ => r.unknown_key(&key, "bulk:bulk")?,
-            }
-        }
-        Ok(Self { items: f0 })
-    }
-}
-impl ToJson for Bulk {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.key("bulk");
-        w.begin_array();
-        for item in &self.items {
-            if let BulkItem::Work(v) = item {
-                w.element();
-                w.begin_object();
-                w.key("work");
-                ToJson::to_json(v, w);
-                w.end_object();
-            }
-        }
-        for item in &self.items {
-            if let BulkItem::Error(v) = item {
-                w.element();
-                w.begin_object();
-                w.key("error");
-                ToJson::to_json(v, w);
-                w.end_object();
-            }
-        }
-        w.end_array();
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Bulk;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Bulk {
@@ -185,7 +163,7 @@ impl serde::Serialize for Bulk {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -193,6 +171,6 @@ impl<'de> serde::Deserialize<'de> for Bulk {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

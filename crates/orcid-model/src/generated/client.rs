@@ -2,16 +2,15 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `client:` namespace, `http://www.orcid.org/ns/client`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// The facets of `client:name`.
-pub static NAME: Facets = Facets {
+pub(crate) static NAME: Facets = Facets {
     type_name: "client:name",
     min_length: None,
     max_length: Some(255usize),
@@ -21,126 +20,130 @@ pub static NAME: Facets = Facets {
 };
 /// `client:client`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Client {
     /// The `<name>` element.
     pub name: String,
     /// The `<description>` element.
     pub description: String,
+    pub(crate) unknown: Unknown,
 }
 impl Client {
     /// A `Client` with its required parts; everything optional is left empty.
-    pub fn new(name: String, description: String) -> Self {
-        Self { name, description }
+    pub fn new(name: impl Into<String>, description: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: description.into(),
+            unknown: Unknown::default(),
+        }
+    }
+    /// Sets `<name>`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `<description>`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `client:client`.
-pub static CLIENT_SCHEMA: StructSchema = StructSchema {
+pub(crate) static CLIENT_SCHEMA: StructSchema = StructSchema {
     name: "client:client",
-    fields: &["client:name", "client:description"],
-    required: 3,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Client,
+    members: &[
+        Member {
             ns: Ns::Client,
             local: "name",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &super::client::NAME,
-                check: crate::xml::check_simple::<String>,
                 vocabulary: None,
             }),
+            json_key: "name",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Client,
             local: "description",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
                 vocabulary: None,
             }),
+            json_key: "description",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["client:name", "client:description"],
+    required: 3,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: client_member,
+    json_key_member: client_json_member,
 };
-impl FromXml for Client {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn client_json_member(key: &str) -> Option<usize> {
+    match key {
+        "name" => Some(0usize),
+        "description" => Some(1usize),
+        _ => None,
+    }
+}
+fn client_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Client, b"name") => Some(0usize),
+        (Ns::Client, b"description") => Some(1usize),
+        _ => None,
+    }
+}
+impl Read for Client {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&CLIENT_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Client, b"name") => {
-                    r.order(&CLIENT_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(r.simple_element::<String>(&child, &super::client::NAME)?);
-                }
-                (Ns::Client, b"description") => {
-                    r.order(&CLIENT_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                _ => r.unknown_element(start, &child, &CLIENT_SCHEMA)?,
-            }
-        }
-        r.complete(start, &CLIENT_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            name: r.take(start, &CLIENT_SCHEMA, 0, f0)?,
-            description: r.take(start, &CLIENT_SCHEMA, 1, f1)?,
+            name: input.required(&frame, 0usize, m0)?,
+            description: input.required(&frame, 1usize, m1)?,
+            unknown,
         })
     }
 }
-impl ToXml for Client {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Client, "name"), &self.name);
-        w.simple_element(QName::new(Ns::Client, "description"), &self.description);
-        w.end(name);
+impl Write for Client {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&CLIENT_SCHEMA, &self.unknown);
+        {
+            let v = &self.name;
+            out.simple(0usize, v);
+        }
+        {
+            let v = &self.description;
+            out.simple(1usize, v);
+        }
+        out.end();
     }
 }
 impl Element for Client {
     const NAME: QName = QName::new(Ns::Client, "client");
-}
-impl FromJson for Client {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("client:client")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "name" => f0 = json::read_plain::<String>(r, "name")?,
-                "description" => f1 = json::read_plain::<String>(r, "description")?,
-                _ => r.unknown_key(&key, "client:client")?,
-            }
-        }
-        Ok(Self {
-            name: r.required(f0, at, "client:client", "name")?,
-            description: r.required(f1, at, "client:client", "description")?,
-        })
-    }
-}
-impl ToJson for Client {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        {
-            w.key("name");
-            json::write_string(w, &self.name);
-        }
-        {
-            w.key("description");
-            json::write_string(w, &self.description);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Client;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Client {
@@ -148,7 +151,7 @@ impl serde::Serialize for Client {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -156,6 +159,6 @@ impl<'de> serde::Deserialize<'de> for Client {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

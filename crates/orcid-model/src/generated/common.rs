@@ -2,105 +2,104 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `common:` namespace, `http://www.orcid.org/ns/common`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// The pattern `(APP-[\da-zA-Z]{16}|(\d{4}-){3,}\d{3}[\dX])`.
-pub static CLIENT_PATH_PATTERN: Pattern = Pattern::new(
+pub(crate) static CLIENT_PATH_PATTERN: Pattern = Pattern::new(
     "(APP-[\\da-zA-Z]{16}|(\\d{4}-){3,}\\d{3}[\\dX])",
     "^(?:(APP-[\\da-zA-Z]{16}|(\\d{4}-){3,}\\d{3}[\\dX]))$",
 );
 /// The pattern `https://([^/]*orcid\.org|localhost.*/orcid-web)/client/(APP-[\da-zA-Z]{16}|(\d{4}-){3,}\d{3}[\dX])`.
-pub static CLIENT_URI_PATTERN: Pattern = Pattern::new(
+pub(crate) static CLIENT_URI_PATTERN: Pattern = Pattern::new(
     "https://([^/]*orcid\\.org|localhost.*/orcid-web)/client/(APP-[\\da-zA-Z]{16}|(\\d{4}-){3,}\\d{3}[\\dX])",
     "^(?:https://([^/]*orcid\\.org|localhost.*/orcid-web)/client/(APP-[\\da-zA-Z]{16}|(\\d{4}-){3,}\\d{3}[\\dX]))$",
 );
 /// The pattern `[^@]+@[^\.]+\..+`.
-pub static EMAIL_PATTERN: Pattern = Pattern::new(
+pub(crate) static EMAIL_PATTERN: Pattern = Pattern::new(
     "[^@]+@[^\\.]+\\..+",
     "^(?:[^@]+@[^\\.]+\\..+)$",
 );
 /// The pattern `[\s\S]*[^\s\n\r]+[\s\S]*`.
-pub static GROUP_ID_PATTERN_0: Pattern = Pattern::with_native(
+pub(crate) static GROUP_ID_PATTERN_0: Pattern = Pattern::with_native(
     "[\\s\\S]*[^\\s\\n\\r]+[\\s\\S]*",
     "^(?:[\\t\\n\\r [^\\t\\n\\r ]]*[^\\t\\n\\r \\n\\r]+[\\t\\n\\r [^\\t\\n\\r ]]*)$",
-    crate::xml::has_non_space,
+    crate::__private::has_non_space,
 );
 /// The pattern `(ringgold:|issn:|orcid-generated:|fundref:|publons:)([0-9a-zA-Z\^._~:/?#\[\]@!$&'()*+,;=-]){2,}`.
-pub static GROUP_ID_PATTERN_1: Pattern = Pattern::new(
+pub(crate) static GROUP_ID_PATTERN_1: Pattern = Pattern::new(
     "(ringgold:|issn:|orcid-generated:|fundref:|publons:)([0-9a-zA-Z\\^._~:/?#\\[\\]@!$&'()*+,;=-]){2,}",
     "^(?:(ringgold:|issn:|orcid-generated:|fundref:|publons:)([0-9a-zA-Z\\^._\\~:/?#\\[\\]@!$\\&'()*+,;=-]){2,})$",
 );
 /// The pattern `[a-zA-Z]{1,8}((-|_)[a-zA-Z0-9]{1,8})*`.
-pub static LOCALE_PATTERN: Pattern = Pattern::new(
+pub(crate) static LOCALE_PATTERN: Pattern = Pattern::new(
     "[a-zA-Z]{1,8}((-|_)[a-zA-Z0-9]{1,8})*",
     "^(?:[a-zA-Z]{1,8}((-|_)[a-zA-Z0-9]{1,8})*)$",
 );
 /// The pattern `[\s\S]*[^\s\n\r]+[\s\S]*`.
-pub static LONG_TEXT_PATTERN: Pattern = Pattern::with_native(
+pub(crate) static LONG_TEXT_PATTERN: Pattern = Pattern::with_native(
     "[\\s\\S]*[^\\s\\n\\r]+[\\s\\S]*",
     "^(?:[\\t\\n\\r [^\\t\\n\\r ]]*[^\\t\\n\\r \\n\\r]+[\\t\\n\\r [^\\t\\n\\r ]]*)$",
-    crate::xml::has_non_space,
+    crate::__private::has_non_space,
 );
 /// The pattern `[\s\S]*[^\s\n\r]+[\s\S]*`.
-pub static NON_EMPTY_STRING_PATTERN: Pattern = Pattern::with_native(
+pub(crate) static NON_EMPTY_STRING_PATTERN: Pattern = Pattern::with_native(
     "[\\s\\S]*[^\\s\\n\\r]+[\\s\\S]*",
     "^(?:[\\t\\n\\r [^\\t\\n\\r ]]*[^\\t\\n\\r \\n\\r]+[\\t\\n\\r [^\\t\\n\\r ]]*)$",
-    crate::xml::has_non_space,
+    crate::__private::has_non_space,
 );
 /// The pattern `(\d{4}-){3,}\d{3}[\dX]`.
-pub static ORCID_PATH_PATTERN: Pattern = Pattern::with_native(
+pub(crate) static ORCID_PATH_PATTERN: Pattern = Pattern::with_native(
     "(\\d{4}-){3,}\\d{3}[\\dX]",
     "^(?:(\\d{4}-){3,}\\d{3}[\\dX])$",
-    crate::xml::is_orcid_path,
+    crate::__private::is_orcid_path,
 );
 /// The pattern `https://([^/]*orcid\.org|localhost.*/orcid-web)/(\d{4}-){3,}\d{3}[\dX]`.
-pub static ORCID_URI_PATTERN: Pattern = Pattern::with_native(
+pub(crate) static ORCID_URI_PATTERN: Pattern = Pattern::with_native(
     "https://([^/]*orcid\\.org|localhost.*/orcid-web)/(\\d{4}-){3,}\\d{3}[\\dX]",
     "^(?:https://([^/]*orcid\\.org|localhost.*/orcid-web)/(\\d{4}-){3,}\\d{3}[\\dX])$",
-    crate::xml::is_orcid_uri,
+    crate::__private::is_orcid_uri,
 );
 /// The pattern `[\s\S]*[^\s\n\r]+[\s\S]*`.
-pub static STRING_1000_PATTERN: Pattern = Pattern::with_native(
+pub(crate) static STRING_1000_PATTERN: Pattern = Pattern::with_native(
     "[\\s\\S]*[^\\s\\n\\r]+[\\s\\S]*",
     "^(?:[\\t\\n\\r [^\\t\\n\\r ]]*[^\\t\\n\\r \\n\\r]+[\\t\\n\\r [^\\t\\n\\r ]]*)$",
-    crate::xml::has_non_space,
+    crate::__private::has_non_space,
 );
 /// The pattern `[\s\S]*[^\s\n\r]+[\s\S]*`.
-pub static STRING_150_PATTERN: Pattern = Pattern::with_native(
+pub(crate) static STRING_150_PATTERN: Pattern = Pattern::with_native(
     "[\\s\\S]*[^\\s\\n\\r]+[\\s\\S]*",
     "^(?:[\\t\\n\\r [^\\t\\n\\r ]]*[^\\t\\n\\r \\n\\r]+[\\t\\n\\r [^\\t\\n\\r ]]*)$",
-    crate::xml::has_non_space,
+    crate::__private::has_non_space,
 );
 /// The pattern `[\s\S]*[^\s\n\r]+[\s\S]*`.
-pub static STRING_350_PATTERN: Pattern = Pattern::with_native(
+pub(crate) static STRING_350_PATTERN: Pattern = Pattern::with_native(
     "[\\s\\S]*[^\\s\\n\\r]+[\\s\\S]*",
     "^(?:[\\t\\n\\r [^\\t\\n\\r ]]*[^\\t\\n\\r \\n\\r]+[\\t\\n\\r [^\\t\\n\\r ]]*)$",
-    crate::xml::has_non_space,
+    crate::__private::has_non_space,
 );
 /// The pattern `true`.
-pub static TRANSIENT_ERROR_TRANSIENT_PATTERN: Pattern = Pattern::new(
+pub(crate) static TRANSIENT_ERROR_TRANSIENT_PATTERN: Pattern = Pattern::new(
     "true",
     "^(?:true)$",
 );
 /// The pattern `true`.
-pub static TRANSIENT_NON_EMPTY_STRING_TRANSIENT_PATTERN: Pattern = Pattern::new(
+pub(crate) static TRANSIENT_NON_EMPTY_STRING_TRANSIENT_PATTERN: Pattern = Pattern::new(
     "true",
     "^(?:true)$",
 );
 /// The pattern `[\s\S]*[^\s\n\r]+[\s\S]*`.
-pub static TRANSLATED_TITLE_CONTENT17_PATTERN: Pattern = Pattern::with_native(
+pub(crate) static TRANSLATED_TITLE_CONTENT17_PATTERN: Pattern = Pattern::with_native(
     "[\\s\\S]*[^\\s\\n\\r]+[\\s\\S]*",
     "^(?:[\\t\\n\\r [^\\t\\n\\r ]]*[^\\t\\n\\r \\n\\r]+[\\t\\n\\r [^\\t\\n\\r ]]*)$",
-    crate::xml::has_non_space,
+    crate::__private::has_non_space,
 );
 /// The facets of `common:client-path`.
-pub static CLIENT_PATH: Facets = Facets {
+pub(crate) static CLIENT_PATH: Facets = Facets {
     type_name: "common:client-path",
     min_length: None,
     max_length: None,
@@ -109,7 +108,7 @@ pub static CLIENT_PATH: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:client-uri`.
-pub static CLIENT_URI: Facets = Facets {
+pub(crate) static CLIENT_URI: Facets = Facets {
     type_name: "common:client-uri",
     min_length: None,
     max_length: None,
@@ -118,7 +117,7 @@ pub static CLIENT_URI: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:day`.
-pub static DAY: Facets = Facets {
+pub(crate) static DAY: Facets = Facets {
     type_name: "common:day",
     min_length: None,
     max_length: None,
@@ -127,7 +126,7 @@ pub static DAY: Facets = Facets {
     max_inclusive: Some(31i64),
 };
 /// The facets of `common:email`.
-pub static EMAIL: Facets = Facets {
+pub(crate) static EMAIL: Facets = Facets {
     type_name: "common:email",
     min_length: None,
     max_length: Some(350usize),
@@ -136,7 +135,7 @@ pub static EMAIL: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:group-id`.
-pub static GROUP_ID: Facets = Facets {
+pub(crate) static GROUP_ID: Facets = Facets {
     type_name: "common:group-id",
     min_length: None,
     max_length: Some(1000usize),
@@ -145,7 +144,7 @@ pub static GROUP_ID: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:locale`.
-pub static LOCALE: Facets = Facets {
+pub(crate) static LOCALE: Facets = Facets {
     type_name: "common:locale",
     min_length: None,
     max_length: None,
@@ -154,7 +153,7 @@ pub static LOCALE: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:long-text`.
-pub static LONG_TEXT: Facets = Facets {
+pub(crate) static LONG_TEXT: Facets = Facets {
     type_name: "common:long-text",
     min_length: None,
     max_length: Some(4000usize),
@@ -163,7 +162,7 @@ pub static LONG_TEXT: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:month`.
-pub static MONTH: Facets = Facets {
+pub(crate) static MONTH: Facets = Facets {
     type_name: "common:month",
     min_length: None,
     max_length: None,
@@ -172,7 +171,7 @@ pub static MONTH: Facets = Facets {
     max_inclusive: Some(12i64),
 };
 /// The facets of `common:non-empty-string`.
-pub static NON_EMPTY_STRING: Facets = Facets {
+pub(crate) static NON_EMPTY_STRING: Facets = Facets {
     type_name: "common:non-empty-string",
     min_length: None,
     max_length: None,
@@ -181,7 +180,7 @@ pub static NON_EMPTY_STRING: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:orcid-path`.
-pub static ORCID_PATH: Facets = Facets {
+pub(crate) static ORCID_PATH: Facets = Facets {
     type_name: "common:orcid-path",
     min_length: None,
     max_length: None,
@@ -190,7 +189,7 @@ pub static ORCID_PATH: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:orcid-uri`.
-pub static ORCID_URI: Facets = Facets {
+pub(crate) static ORCID_URI: Facets = Facets {
     type_name: "common:orcid-uri",
     min_length: None,
     max_length: None,
@@ -199,7 +198,7 @@ pub static ORCID_URI: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:organization-defined-type`.
-pub static ORGANIZATION_DEFINED_TYPE: Facets = Facets {
+pub(crate) static ORGANIZATION_DEFINED_TYPE: Facets = Facets {
     type_name: "common:organization-defined-type",
     min_length: None,
     max_length: Some(255usize),
@@ -208,7 +207,7 @@ pub static ORGANIZATION_DEFINED_TYPE: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:short-description`.
-pub static SHORT_DESCRIPTION: Facets = Facets {
+pub(crate) static SHORT_DESCRIPTION: Facets = Facets {
     type_name: "common:short-description",
     min_length: None,
     max_length: Some(5000usize),
@@ -217,7 +216,7 @@ pub static SHORT_DESCRIPTION: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:short-text`.
-pub static SHORT_TEXT: Facets = Facets {
+pub(crate) static SHORT_TEXT: Facets = Facets {
     type_name: "common:short-text",
     min_length: None,
     max_length: Some(500usize),
@@ -226,7 +225,7 @@ pub static SHORT_TEXT: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:string-1000`.
-pub static STRING_1000: Facets = Facets {
+pub(crate) static STRING_1000: Facets = Facets {
     type_name: "common:string-1000",
     min_length: None,
     max_length: Some(1000usize),
@@ -235,7 +234,7 @@ pub static STRING_1000: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:string-150`.
-pub static STRING_150: Facets = Facets {
+pub(crate) static STRING_150: Facets = Facets {
     type_name: "common:string-150",
     min_length: None,
     max_length: Some(150usize),
@@ -244,7 +243,7 @@ pub static STRING_150: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:string-255`.
-pub static STRING_255: Facets = Facets {
+pub(crate) static STRING_255: Facets = Facets {
     type_name: "common:string-255",
     min_length: None,
     max_length: Some(255usize),
@@ -253,7 +252,7 @@ pub static STRING_255: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:string-350`.
-pub static STRING_350: Facets = Facets {
+pub(crate) static STRING_350: Facets = Facets {
     type_name: "common:string-350",
     min_length: None,
     max_length: Some(350usize),
@@ -262,7 +261,7 @@ pub static STRING_350: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:subtitle`.
-pub static SUBTITLE: Facets = Facets {
+pub(crate) static SUBTITLE: Facets = Facets {
     type_name: "common:subtitle",
     min_length: None,
     max_length: Some(1000usize),
@@ -271,7 +270,7 @@ pub static SUBTITLE: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:TransientErrorTransient`.
-pub static TRANSIENT_ERROR_TRANSIENT: Facets = Facets {
+pub(crate) static TRANSIENT_ERROR_TRANSIENT: Facets = Facets {
     type_name: "common:TransientErrorTransient",
     min_length: None,
     max_length: None,
@@ -280,7 +279,7 @@ pub static TRANSIENT_ERROR_TRANSIENT: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:TransientNonEmptyStringTransient`.
-pub static TRANSIENT_NON_EMPTY_STRING_TRANSIENT: Facets = Facets {
+pub(crate) static TRANSIENT_NON_EMPTY_STRING_TRANSIENT: Facets = Facets {
     type_name: "common:TransientNonEmptyStringTransient",
     min_length: None,
     max_length: None,
@@ -289,7 +288,7 @@ pub static TRANSIENT_NON_EMPTY_STRING_TRANSIENT: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:TranslatedTitleContent17`.
-pub static TRANSLATED_TITLE_CONTENT17: Facets = Facets {
+pub(crate) static TRANSLATED_TITLE_CONTENT17: Facets = Facets {
     type_name: "common:TranslatedTitleContent17",
     min_length: None,
     max_length: Some(1000usize),
@@ -298,7 +297,7 @@ pub static TRANSLATED_TITLE_CONTENT17: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `common:year`.
-pub static YEAR: Facets = Facets {
+pub(crate) static YEAR: Facets = Facets {
     type_name: "common:year",
     min_length: None,
     max_length: None,
@@ -309,7 +308,8 @@ pub static YEAR: Facets = Facets {
 /// Indicates who can see the value of the element when
 /// reading the ORCID record. See the enumerations for definitions of
 /// each value, private, limited, public, registered-only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Visibility {
     /// `private`
     Private,
@@ -319,23 +319,48 @@ pub enum Visibility {
     Public,
     /// `registered-only`
     RegisteredOnly,
+    /// A value this version of the model does not know, kept as written. Strict reading refuses it; compare [`Self::as_str`] rather than matching on this variant.
+    Unknown(UnknownValue),
 }
 impl Visibility {
-    /// Every value, as written in XML.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &[
         "private",
         "limited",
         "public",
         "registered-only",
     ];
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
+    /// The value as written.
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Private => "private",
             Self::Limited => "limited",
             Self::Public => "public",
             Self::RegisteredOnly => "registered-only",
+            Self::Unknown(v) => v.text(),
         }
+    }
+    /// Whether this version of the model knows the value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl From<&str> for Visibility {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
+    fn from(s: &str) -> Self {
+        match s {
+            "private" => Self::Private,
+            "limited" => Self::Limited,
+            "public" => Self::Public,
+            "registered-only" => Self::RegisteredOnly,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl std::str::FromStr for Visibility {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
     }
 }
 impl std::fmt::Display for Visibility {
@@ -343,45 +368,47 @@ impl std::fmt::Display for Visibility {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for Visibility {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "private" => Ok(Self::Private),
-            "limited" => Ok(Self::Limited),
-            "public" => Ok(Self::Public),
-            "registered-only" => Ok(Self::RegisteredOnly),
-            _ => {
-                Err(
-                    format!(
-                        "{:?} is not a {} value; expected one of {}", s,
-                        "common:visibility",
-                        "`private`, `limited`, `public`, `registered-only`"
-                    ),
-                )
-            }
-        }
-    }
-}
 impl SimpleType for Visibility {
     fn parse_xml(text: &str) -> Result<Self, String> {
-        text.parse()
+        Ok(Self::from(text))
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
+    fn is_known(&self) -> bool {
+        Visibility::is_known(self)
+    }
+    const ENUMERATION: Option<(&'static str, &'static [&'static str])> = Some((
+        "common:visibility",
+        Self::VALUES,
+    ));
 }
 /// Container for address information. Only country
 /// information is included at this time.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Address {
     /// The `<country>` element.
     pub country: Option<super::common::Country>,
+    pub(crate) unknown: Unknown,
 }
 impl Address {
     /// An empty `Address`.
     pub fn new() -> Self {
-        Self { country: None }
+        Self {
+            country: None,
+            unknown: Unknown::default(),
+        }
+    }
+    /// Sets `<country>`.
+    pub fn with_country(mut self, value: impl Into<super::common::Country>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Address {
@@ -390,79 +417,63 @@ impl Default for Address {
     }
 }
 /// The content model of `common:address`.
-pub static ADDRESS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static ADDRESS_SCHEMA: StructSchema = StructSchema {
     name: "common:address",
-    fields: &["common:country"],
-    required: 0,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Common,
+    members: &[
+        Member {
             ns: Ns::Common,
             local: "country",
-            index: 0,
-            content: ChildContent::Struct(&super::common::COUNTRY_SCHEMA),
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(&super::common::COUNTRY_SCHEMA),
+            json_key: "country",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["common:country"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: address_member,
+    json_key_member: address_json_member,
 };
-impl FromXml for Address {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
-            }
-        }
-        let mut f0 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"country") => {
-                    r.order(&ADDRESS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(<super::common::Country as FromXml>::from_xml(r, &child)?);
-                }
-                _ => r.unknown_element(start, &child, &ADDRESS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &ADDRESS_SCHEMA, &cursor)?;
-        Ok(Self { country: f0 })
+fn address_json_member(key: &str) -> Option<usize> {
+    match key {
+        "country" => Some(0usize),
+        _ => None,
     }
 }
-impl ToXml for Address {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+fn address_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"country") => Some(0usize),
+        _ => None,
+    }
+}
+impl Read for Address {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&ADDRESS_SCHEMA)?;
+        let mut m0 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.nested(&mut frame)?,
+                _ => {}
+            }
+        }
+        let unknown = input.leave(&mut frame)?;
+        Ok(Self { country: m0, unknown })
+    }
+}
+impl Write for Address {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&ADDRESS_SCHEMA, &self.unknown);
         if let Some(v) = &self.country {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "country"));
+            out.nested(0usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for Address {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:address")?;
-        let mut f0 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "country" => f0 = json::read_object::<super::common::Country>(r)?,
-                _ => r.unknown_key(&key, "common:address")?,
-            }
-        }
-        Ok(Self { country: f0 })
-    }
-}
-impl ToJson for Address {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.country {
-            w.key("country");
-            ToJson::to_json(v, w);
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -471,7 +482,7 @@ impl serde::Serialize for Address {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -479,14 +490,15 @@ impl<'de> serde::Deserialize<'de> for Address {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `common:affiliation`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Affiliation {
     /// The `put-code` attribute.
-    pub put_code: Option<i64>,
+    pub put_code: Option<crate::PutCode>,
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The `display-index` attribute.
@@ -494,9 +506,9 @@ pub struct Affiliation {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
     /// The `<department-name>` element.
@@ -513,6 +525,7 @@ pub struct Affiliation {
     pub url: Option<String>,
     /// The `<external-ids>` element.
     pub external_ids: Option<super::common::ExternalIds>,
+    pub(crate) unknown: Unknown,
 }
 impl Affiliation {
     /// An empty `Affiliation`.
@@ -532,7 +545,95 @@ impl Affiliation {
             organization: None,
             url: None,
             external_ids: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `put-code` attribute.
+    pub fn with_put_code(mut self, value: impl Into<crate::PutCode>) -> Self {
+        self.put_code = Some(value.into());
+        self
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets the `display-index` attribute.
+    pub fn with_display_index(mut self, value: impl Into<String>) -> Self {
+        self.display_index = Some(value.into());
+        self
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<source>`.
+    pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Sets `<department-name>`.
+    pub fn with_department_name(mut self, value: impl Into<String>) -> Self {
+        self.department_name = Some(value.into());
+        self
+    }
+    /// Sets `<role-title>`.
+    pub fn with_role_title(mut self, value: impl Into<String>) -> Self {
+        self.role_title = Some(value.into());
+        self
+    }
+    /// Sets `<start-date>`.
+    pub fn with_start_date(
+        mut self,
+        value: impl Into<super::common::FuzzyDate>,
+    ) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets `<end-date>`.
+    pub fn with_end_date(mut self, value: impl Into<super::common::FuzzyDate>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets `<organization>`.
+    pub fn with_organization(
+        mut self,
+        value: impl Into<super::common::Organization>,
+    ) -> Self {
+        self.organization = Some(value.into());
+        self
+    }
+    /// Sets `<url>`.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `<external-ids>`.
+    pub fn with_external_ids(
+        mut self,
+        value: impl Into<super::common::ExternalIds>,
+    ) -> Self {
+        self.external_ids = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Affiliation {
@@ -541,8 +642,172 @@ impl Default for Affiliation {
     }
 }
 /// The content model of `common:affiliation`.
-pub static AFFILIATION_SCHEMA: StructSchema = StructSchema {
+pub(crate) static AFFILIATION_SCHEMA: StructSchema = StructSchema {
     name: "common:affiliation",
+    ns: Ns::Common,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "put-code",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "visibility",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "display-index",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "display-index",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::SOURCE_SCHEMA),
+            json_key: "source",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "department-name",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::LONG_TEXT,
+                vocabulary: None,
+            }),
+            json_key: "department-name",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "role-title",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::LONG_TEXT,
+                vocabulary: None,
+            }),
+            json_key: "role-title",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "start-date",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "start-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "end-date",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "end-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "organization",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Struct(&super::common::ORGANIZATION_SCHEMA),
+            json_key: "organization",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "url",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "url",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-ids",
+            kind: MemberKind::Element { field: 9u8 },
+            content: Content::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+            json_key: "external-ids",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:created-date",
         "common:last-modified-date",
@@ -556,445 +821,150 @@ pub static AFFILIATION_SCHEMA: StructSchema = StructSchema {
         "common:external-ids",
     ],
     required: 0,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source",
-            index: 2,
-            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "department-name",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::LONG_TEXT,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "role-title",
-            index: 4,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::LONG_TEXT,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "start-date",
-            index: 5,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "end-date",
-            index: 6,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "organization",
-            index: 7,
-            content: ChildContent::Struct(&super::common::ORGANIZATION_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "url",
-            index: 8,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-ids",
-            index: 9,
-            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "put-code",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "display-index",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: affiliation_member,
+    json_key_member: affiliation_json_member,
 };
-impl FromXml for Affiliation {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"put-code") => {
-                    a_put_code = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"display-index") => {
-                    a_display_index = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn affiliation_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "visibility" => Some(1usize),
+        "display-index" => Some(2usize),
+        "path" => Some(3usize),
+        "created-date" => Some(4usize),
+        "last-modified-date" => Some(5usize),
+        "source" => Some(6usize),
+        "department-name" => Some(7usize),
+        "role-title" => Some(8usize),
+        "start-date" => Some(9usize),
+        "end-date" => Some(10usize),
+        "organization" => Some(11usize),
+        "url" => Some(12usize),
+        "external-ids" => Some(13usize),
+        _ => None,
+    }
+}
+fn affiliation_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"created-date") => Some(4usize),
+        (Ns::Common, b"last-modified-date") => Some(5usize),
+        (Ns::Common, b"source") => Some(6usize),
+        (Ns::Common, b"department-name") => Some(7usize),
+        (Ns::Common, b"role-title") => Some(8usize),
+        (Ns::Common, b"start-date") => Some(9usize),
+        (Ns::Common, b"end-date") => Some(10usize),
+        (Ns::Common, b"organization") => Some(11usize),
+        (Ns::Common, b"url") => Some(12usize),
+        (Ns::Common, b"external-ids") => Some(13usize),
+        _ => None,
+    }
+}
+impl Read for Affiliation {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&AFFILIATION_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        let mut m9 = None;
+        let mut m10 = None;
+        let mut m11 = None;
+        let mut m12 = None;
+        let mut m13 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.simple(&mut frame)?,
+                8usize => m8 = input.simple(&mut frame)?,
+                9usize => m9 = input.nested(&mut frame)?,
+                10usize => m10 = input.nested(&mut frame)?,
+                11usize => m11 = input.nested(&mut frame)?,
+                12usize => m12 = input.simple(&mut frame)?,
+                13usize => m13 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"created-date") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"source") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Common, b"department-name") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
-                    );
-                }
-                (Ns::Common, b"role-title") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
-                    );
-                }
-                (Ns::Common, b"start-date") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"end-date") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"organization") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(
-                        <super::common::Organization as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"url") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Common, b"external-ids") => {
-                    r.order(&AFFILIATION_SCHEMA, &mut cursor, 9, &child)?;
-                    f9 = Some(
-                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &AFFILIATION_SCHEMA)?,
-            }
-        }
-        r.complete(start, &AFFILIATION_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            department_name: f3,
-            role_title: f4,
-            start_date: f5,
-            end_date: f6,
-            organization: f7,
-            url: f8,
-            external_ids: f9,
+            put_code: m0,
+            visibility: m1,
+            display_index: m2,
+            path: m3,
+            created_date: m4,
+            last_modified_date: m5,
+            source: m6,
+            department_name: m7,
+            role_title: m8,
+            start_date: m9,
+            end_date: m10,
+            organization: m11,
+            url: m12,
+            external_ids: m13,
+            unknown,
         })
     }
 }
-impl ToXml for Affiliation {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Affiliation {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&AFFILIATION_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
-            w.attribute(QName::new(Ns::None, "put-code"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.display_index {
-            w.attribute(QName::new(Ns::None, "display-index"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(5usize, v);
         }
         if let Some(v) = &self.source {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+            out.nested(6usize, v);
         }
         if let Some(v) = &self.department_name {
-            w.simple_element(QName::new(Ns::Common, "department-name"), v);
+            out.simple(7usize, v);
         }
         if let Some(v) = &self.role_title {
-            w.simple_element(QName::new(Ns::Common, "role-title"), v);
+            out.simple(8usize, v);
         }
         if let Some(v) = &self.start_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "start-date"));
+            out.nested(9usize, v);
         }
         if let Some(v) = &self.end_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "end-date"));
+            out.nested(10usize, v);
         }
         if let Some(v) = &self.organization {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "organization"));
+            out.nested(11usize, v);
         }
         if let Some(v) = &self.url {
-            w.simple_element(QName::new(Ns::Common, "url"), v);
+            out.simple(12usize, v);
         }
         if let Some(v) = &self.external_ids {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "external-ids"));
+            out.nested(13usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for Affiliation {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:affiliation")?;
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "display-index" => {
-                    a_display_index = json::read_plain::<String>(r, "display-index")?;
-                }
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "created-date" => f0 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
-                "source" => f2 = json::read_object::<super::common::Source>(r)?,
-                "department-name" => {
-                    f3 = json::read_plain::<String>(r, "department-name")?;
-                }
-                "role-title" => f4 = json::read_plain::<String>(r, "role-title")?,
-                "start-date" => f5 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "end-date" => f6 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "organization" => {
-                    f7 = json::read_object::<super::common::Organization>(r)?;
-                }
-                "url" => f8 = json::read_wrapped::<String>(r, "url")?,
-                "external-ids" => {
-                    f9 = json::read_object::<super::common::ExternalIds>(r)?;
-                }
-                _ => r.unknown_key(&key, "common:affiliation")?,
-            }
-        }
-        Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            department_name: f3,
-            role_title: f4,
-            start_date: f5,
-            end_date: f6,
-            organization: f7,
-            url: f8,
-            external_ids: f9,
-        })
-    }
-}
-impl ToJson for Affiliation {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.put_code {
-            w.key("put-code");
-            json::write_raw(w, v);
-        }
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.display_index {
-            w.key("display-index");
-            json::write_string(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.source {
-                w.key("source");
-                ToJson::to_json(v, w);
-            }
-        }
-        if let Some(v) = &self.department_name {
-            w.key("department-name");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.role_title {
-            w.key("role-title");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.start_date {
-            w.key("start-date");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.end_date {
-            w.key("end-date");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.organization {
-            w.key("organization");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.url {
-            w.key("url");
-            json::write_wrapped(w, v);
-        }
-        if let Some(v) = &self.external_ids {
-            w.key("external-ids");
-            ToJson::to_json(v, w);
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -1003,7 +973,7 @@ impl serde::Serialize for Affiliation {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1011,14 +981,15 @@ impl<'de> serde::Deserialize<'de> for Affiliation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `common:affiliation-summary`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AffiliationSummary {
     /// The `put-code` attribute.
-    pub put_code: Option<i64>,
+    pub put_code: Option<crate::PutCode>,
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The `display-index` attribute.
@@ -1026,9 +997,9 @@ pub struct AffiliationSummary {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
     /// The `<department-name>` element.
@@ -1045,6 +1016,7 @@ pub struct AffiliationSummary {
     pub url: Option<String>,
     /// The `<external-ids>` element.
     pub external_ids: Option<super::common::ExternalIds>,
+    pub(crate) unknown: Unknown,
 }
 impl AffiliationSummary {
     /// An empty `AffiliationSummary`.
@@ -1064,7 +1036,95 @@ impl AffiliationSummary {
             organization: None,
             url: None,
             external_ids: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `put-code` attribute.
+    pub fn with_put_code(mut self, value: impl Into<crate::PutCode>) -> Self {
+        self.put_code = Some(value.into());
+        self
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets the `display-index` attribute.
+    pub fn with_display_index(mut self, value: impl Into<String>) -> Self {
+        self.display_index = Some(value.into());
+        self
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<source>`.
+    pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Sets `<department-name>`.
+    pub fn with_department_name(mut self, value: impl Into<String>) -> Self {
+        self.department_name = Some(value.into());
+        self
+    }
+    /// Sets `<role-title>`.
+    pub fn with_role_title(mut self, value: impl Into<String>) -> Self {
+        self.role_title = Some(value.into());
+        self
+    }
+    /// Sets `<start-date>`.
+    pub fn with_start_date(
+        mut self,
+        value: impl Into<super::common::FuzzyDate>,
+    ) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets `<end-date>`.
+    pub fn with_end_date(mut self, value: impl Into<super::common::FuzzyDate>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets `<organization>`.
+    pub fn with_organization(
+        mut self,
+        value: impl Into<super::common::Organization>,
+    ) -> Self {
+        self.organization = Some(value.into());
+        self
+    }
+    /// Sets `<url>`.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `<external-ids>`.
+    pub fn with_external_ids(
+        mut self,
+        value: impl Into<super::common::ExternalIds>,
+    ) -> Self {
+        self.external_ids = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for AffiliationSummary {
@@ -1073,8 +1133,172 @@ impl Default for AffiliationSummary {
     }
 }
 /// The content model of `common:affiliation-summary`.
-pub static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
+pub(crate) static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
     name: "common:affiliation-summary",
+    ns: Ns::Common,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "put-code",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "visibility",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "display-index",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "display-index",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::SOURCE_SCHEMA),
+            json_key: "source",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "department-name",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::LONG_TEXT,
+                vocabulary: None,
+            }),
+            json_key: "department-name",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "role-title",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::LONG_TEXT,
+                vocabulary: None,
+            }),
+            json_key: "role-title",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "start-date",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "start-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "end-date",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "end-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "organization",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Struct(&super::common::ORGANIZATION_SCHEMA),
+            json_key: "organization",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "url",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "url",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-ids",
+            kind: MemberKind::Element { field: 9u8 },
+            content: Content::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+            json_key: "external-ids",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:created-date",
         "common:last-modified-date",
@@ -1088,445 +1312,150 @@ pub static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
         "common:external-ids",
     ],
     required: 0,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source",
-            index: 2,
-            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "department-name",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::LONG_TEXT,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "role-title",
-            index: 4,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::LONG_TEXT,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "start-date",
-            index: 5,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "end-date",
-            index: 6,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "organization",
-            index: 7,
-            content: ChildContent::Struct(&super::common::ORGANIZATION_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "url",
-            index: 8,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-ids",
-            index: 9,
-            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "put-code",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "display-index",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: affiliation_summary_member,
+    json_key_member: affiliation_summary_json_member,
 };
-impl FromXml for AffiliationSummary {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"put-code") => {
-                    a_put_code = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"display-index") => {
-                    a_display_index = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn affiliation_summary_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "visibility" => Some(1usize),
+        "display-index" => Some(2usize),
+        "path" => Some(3usize),
+        "created-date" => Some(4usize),
+        "last-modified-date" => Some(5usize),
+        "source" => Some(6usize),
+        "department-name" => Some(7usize),
+        "role-title" => Some(8usize),
+        "start-date" => Some(9usize),
+        "end-date" => Some(10usize),
+        "organization" => Some(11usize),
+        "url" => Some(12usize),
+        "external-ids" => Some(13usize),
+        _ => None,
+    }
+}
+fn affiliation_summary_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"created-date") => Some(4usize),
+        (Ns::Common, b"last-modified-date") => Some(5usize),
+        (Ns::Common, b"source") => Some(6usize),
+        (Ns::Common, b"department-name") => Some(7usize),
+        (Ns::Common, b"role-title") => Some(8usize),
+        (Ns::Common, b"start-date") => Some(9usize),
+        (Ns::Common, b"end-date") => Some(10usize),
+        (Ns::Common, b"organization") => Some(11usize),
+        (Ns::Common, b"url") => Some(12usize),
+        (Ns::Common, b"external-ids") => Some(13usize),
+        _ => None,
+    }
+}
+impl Read for AffiliationSummary {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&AFFILIATION_SUMMARY_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        let mut m9 = None;
+        let mut m10 = None;
+        let mut m11 = None;
+        let mut m12 = None;
+        let mut m13 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.simple(&mut frame)?,
+                8usize => m8 = input.simple(&mut frame)?,
+                9usize => m9 = input.nested(&mut frame)?,
+                10usize => m10 = input.nested(&mut frame)?,
+                11usize => m11 = input.nested(&mut frame)?,
+                12usize => m12 = input.simple(&mut frame)?,
+                13usize => m13 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"created-date") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"source") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Common, b"department-name") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
-                    );
-                }
-                (Ns::Common, b"role-title") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
-                    );
-                }
-                (Ns::Common, b"start-date") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"end-date") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"organization") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(
-                        <super::common::Organization as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"url") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Common, b"external-ids") => {
-                    r.order(&AFFILIATION_SUMMARY_SCHEMA, &mut cursor, 9, &child)?;
-                    f9 = Some(
-                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &AFFILIATION_SUMMARY_SCHEMA)?,
-            }
-        }
-        r.complete(start, &AFFILIATION_SUMMARY_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            department_name: f3,
-            role_title: f4,
-            start_date: f5,
-            end_date: f6,
-            organization: f7,
-            url: f8,
-            external_ids: f9,
+            put_code: m0,
+            visibility: m1,
+            display_index: m2,
+            path: m3,
+            created_date: m4,
+            last_modified_date: m5,
+            source: m6,
+            department_name: m7,
+            role_title: m8,
+            start_date: m9,
+            end_date: m10,
+            organization: m11,
+            url: m12,
+            external_ids: m13,
+            unknown,
         })
     }
 }
-impl ToXml for AffiliationSummary {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for AffiliationSummary {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&AFFILIATION_SUMMARY_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
-            w.attribute(QName::new(Ns::None, "put-code"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.display_index {
-            w.attribute(QName::new(Ns::None, "display-index"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(5usize, v);
         }
         if let Some(v) = &self.source {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+            out.nested(6usize, v);
         }
         if let Some(v) = &self.department_name {
-            w.simple_element(QName::new(Ns::Common, "department-name"), v);
+            out.simple(7usize, v);
         }
         if let Some(v) = &self.role_title {
-            w.simple_element(QName::new(Ns::Common, "role-title"), v);
+            out.simple(8usize, v);
         }
         if let Some(v) = &self.start_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "start-date"));
+            out.nested(9usize, v);
         }
         if let Some(v) = &self.end_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "end-date"));
+            out.nested(10usize, v);
         }
         if let Some(v) = &self.organization {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "organization"));
+            out.nested(11usize, v);
         }
         if let Some(v) = &self.url {
-            w.simple_element(QName::new(Ns::Common, "url"), v);
+            out.simple(12usize, v);
         }
         if let Some(v) = &self.external_ids {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "external-ids"));
+            out.nested(13usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for AffiliationSummary {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:affiliation-summary")?;
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "display-index" => {
-                    a_display_index = json::read_plain::<String>(r, "display-index")?;
-                }
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "created-date" => f0 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
-                "source" => f2 = json::read_object::<super::common::Source>(r)?,
-                "department-name" => {
-                    f3 = json::read_plain::<String>(r, "department-name")?;
-                }
-                "role-title" => f4 = json::read_plain::<String>(r, "role-title")?,
-                "start-date" => f5 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "end-date" => f6 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "organization" => {
-                    f7 = json::read_object::<super::common::Organization>(r)?;
-                }
-                "url" => f8 = json::read_wrapped::<String>(r, "url")?,
-                "external-ids" => {
-                    f9 = json::read_object::<super::common::ExternalIds>(r)?;
-                }
-                _ => r.unknown_key(&key, "common:affiliation-summary")?,
-            }
-        }
-        Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            department_name: f3,
-            role_title: f4,
-            start_date: f5,
-            end_date: f6,
-            organization: f7,
-            url: f8,
-            external_ids: f9,
-        })
-    }
-}
-impl ToJson for AffiliationSummary {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.put_code {
-            w.key("put-code");
-            json::write_raw(w, v);
-        }
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.display_index {
-            w.key("display-index");
-            json::write_string(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.source {
-                w.key("source");
-                ToJson::to_json(v, w);
-            }
-        }
-        if let Some(v) = &self.department_name {
-            w.key("department-name");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.role_title {
-            w.key("role-title");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.start_date {
-            w.key("start-date");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.end_date {
-            w.key("end-date");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.organization {
-            w.key("organization");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.url {
-            w.key("url");
-            json::write_wrapped(w, v);
-        }
-        if let Some(v) = &self.external_ids {
-            w.key("external-ids");
-            ToJson::to_json(v, w);
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -1535,7 +1464,7 @@ impl serde::Serialize for AffiliationSummary {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1543,116 +1472,124 @@ impl<'de> serde::Deserialize<'de> for AffiliationSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// The funding amount.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Amount {
     /// The `currency-code` attribute.
     pub currency_code: super::vocabulary::CurrencyCode,
     /// The text content.
     pub value: String,
+    pub(crate) unknown: Unknown,
 }
 impl Amount {
     /// A `Amount` with its required parts; everything optional is left empty.
-    pub fn new(currency_code: super::vocabulary::CurrencyCode, value: String) -> Self {
-        Self { currency_code, value }
+    pub fn new(
+        currency_code: impl Into<super::vocabulary::CurrencyCode>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            currency_code: currency_code.into(),
+            value: value.into(),
+            unknown: Unknown::default(),
+        }
+    }
+    /// Sets the `currency-code` attribute.
+    pub fn with_currency_code(
+        mut self,
+        value: impl Into<super::vocabulary::CurrencyCode>,
+    ) -> Self {
+        self.currency_code = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `common:amount`.
-pub static AMOUNT_SCHEMA: StructSchema = StructSchema {
+pub(crate) static AMOUNT_SCHEMA: StructSchema = StructSchema {
     name: "common:amount",
-    fields: &[],
-    required: 0,
-    repeated: 0,
-    groups: &[],
-    children: &[],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Common,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "currency-code",
-            required: true,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::vocabulary::CurrencyCode>,
-                vocabulary: Some(&super::vocabulary::CurrencyCode::VOCABULARY),
+            kind: MemberKind::Attribute {
+                required: true,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: Some(&super::vocabulary::CurrencyCode::VOCABULARY),
+            }),
+            json_key: "currency-code",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "value",
+            kind: MemberKind::Text,
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "value",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
     ],
-    text: Some(SimpleSchema {
-        facets: &Facets::NONE,
-        check: crate::xml::check_simple::<String>,
-        vocabulary: None,
-    }),
+    fields: &[],
+    required: 0,
+    required_attributes: 1,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: amount_member,
+    json_key_member: amount_json_member,
 };
-impl FromXml for Amount {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_currency_code = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"currency-code") => {
-                    a_currency_code = Some(
-                        r
-                            .attribute_value::<
-                                super::vocabulary::CurrencyCode,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn amount_json_member(key: &str) -> Option<usize> {
+    match key {
+        "currency-code" => Some(0usize),
+        _ => None,
+    }
+}
+fn amount_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        _ => None,
+    }
+}
+impl Read for Amount {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&AMOUNT_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let value = r.text_content::<String>(start, &Facets::NONE)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            currency_code: r
-                .required_attribute(start, a_currency_code, "currency-code")?,
-            value,
+            currency_code: input.required(&frame, 0usize, m0)?,
+            value: input.required(&frame, 1usize, m1)?,
+            unknown,
         })
     }
 }
-impl ToXml for Amount {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.attribute(QName::new(Ns::None, "currency-code"), &self.currency_code);
-        w.text(&self.value);
-        w.end(name);
-    }
-}
-impl FromJson for Amount {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:amount")?;
-        let mut a_currency_code = None;
-        let mut text = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "currency-code" => {
-                    a_currency_code = json::read_plain::<
-                        super::vocabulary::CurrencyCode,
-                    >(r, "currency-code")?;
-                }
-                "value" => text = json::read_plain::<String>(r, "value")?,
-                _ => r.unknown_key(&key, "common:amount")?,
-            }
-        }
-        Ok(Self {
-            currency_code: r
-                .required(a_currency_code, at, "common:amount", "currency-code")?,
-            value: r.required(text, at, "common:amount", "value")?,
-        })
-    }
-}
-impl ToJson for Amount {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.key("currency-code");
-        json::write_string(w, &self.currency_code);
-        w.key("value");
-        json::write_string(w, &self.value);
-        w.end_object();
+impl Write for Amount {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&AMOUNT_SCHEMA, &self.unknown);
+        out.simple(0usize, &self.currency_code);
+        out.simple(1usize, &self.value);
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -1661,7 +1598,7 @@ impl serde::Serialize for Amount {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1669,13 +1606,14 @@ impl<'de> serde::Deserialize<'de> for Amount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// The identifier of an ORCID API client app. At least
 /// one of uri or path must be given. NOTE: legacy API clients still may
 /// be identified by the orcid-id type.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ClientId {
     /// The `<uri>` element.
     pub uri: Option<String>,
@@ -1683,6 +1621,7 @@ pub struct ClientId {
     pub path: Option<String>,
     /// ORCID host (base URL) of the ORCID iD.
     pub host: Option<String>,
+    pub(crate) unknown: Unknown,
 }
 impl ClientId {
     /// An empty `ClientId`.
@@ -1691,7 +1630,28 @@ impl ClientId {
             uri: None,
             path: None,
             host: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<uri>`.
+    pub fn with_uri(mut self, value: impl Into<String>) -> Self {
+        self.uri = Some(value.into());
+        self
+    }
+    /// Sets `<path>`.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<host>`.
+    pub fn with_host(mut self, value: impl Into<String>) -> Self {
+        self.host = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for ClientId {
@@ -1700,10 +1660,50 @@ impl Default for ClientId {
     }
 }
 /// The content model of `common:client-id`.
-pub static CLIENT_ID_SCHEMA: StructSchema = StructSchema {
+pub(crate) static CLIENT_ID_SCHEMA: StructSchema = StructSchema {
     name: "common:client-id",
+    ns: Ns::Common,
+    members: &[
+        Member {
+            ns: Ns::Common,
+            local: "uri",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::CLIENT_URI,
+                vocabulary: None,
+            }),
+            json_key: "uri",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "path",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::CLIENT_PATH,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "host",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "host",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+    ],
     fields: &["common:uri", "common:path", "common:host"],
     required: 0,
+    required_attributes: 0,
     repeated: 0,
     groups: &[
         Group {
@@ -1711,137 +1711,63 @@ pub static CLIENT_ID_SCHEMA: StructSchema = StructSchema {
             branches: &[Branch { all: 3, required: 1 }, Branch { all: 2, required: 2 }],
         },
     ],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "uri",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::CLIENT_URI,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "path",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::CLIENT_PATH,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "host",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: client_id_member,
+    json_key_member: client_id_json_member,
 };
-impl FromXml for ClientId {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn client_id_json_member(key: &str) -> Option<usize> {
+    match key {
+        "uri" => Some(0usize),
+        "path" => Some(1usize),
+        "host" => Some(2usize),
+        _ => None,
+    }
+}
+fn client_id_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"uri") => Some(0usize),
+        (Ns::Common, b"path") => Some(1usize),
+        (Ns::Common, b"host") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for ClientId {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&CLIENT_ID_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"uri") => {
-                    r.order(&CLIENT_ID_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<String>(&child, &super::common::CLIENT_URI)?,
-                    );
-                }
-                (Ns::Common, b"path") => {
-                    r.order(&CLIENT_ID_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<String>(&child, &super::common::CLIENT_PATH)?,
-                    );
-                }
-                (Ns::Common, b"host") => {
-                    r.order(&CLIENT_ID_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                _ => r.unknown_element(start, &child, &CLIENT_ID_SCHEMA)?,
-            }
-        }
-        r.complete(start, &CLIENT_ID_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            uri: f0,
-            path: f1,
-            host: f2,
+            uri: m0,
+            path: m1,
+            host: m2,
+            unknown,
         })
     }
 }
-impl ToXml for ClientId {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for ClientId {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&CLIENT_ID_SCHEMA, &self.unknown);
         if let Some(v) = &self.uri {
-            w.simple_element(QName::new(Ns::Common, "uri"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.path {
-            w.simple_element(QName::new(Ns::Common, "path"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.host {
-            w.simple_element(QName::new(Ns::Common, "host"), v);
+            out.simple(2usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for ClientId {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:client-id")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "uri" => f0 = json::read_plain::<String>(r, "uri")?,
-                "path" => f1 = json::read_plain::<String>(r, "path")?,
-                "host" => f2 = json::read_plain::<String>(r, "host")?,
-                _ => r.unknown_key(&key, "common:client-id")?,
-            }
-        }
-        Ok(Self {
-            uri: f0,
-            path: f1,
-            host: f2,
-        })
-    }
-}
-impl ToJson for ClientId {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.uri {
-            w.key("uri");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.path {
-            w.key("path");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.host {
-            w.key("host");
-            json::write_string(w, v);
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -1850,7 +1776,7 @@ impl serde::Serialize for ClientId {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1858,17 +1784,19 @@ impl<'de> serde::Deserialize<'de> for ClientId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// Provides detail of the nature of the contribution
 /// by the collaborator or other contirbutor.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ContributorAttributes {
     /// The `<contributor-sequence>` element.
     pub contributor_sequence: Option<super::vocabulary::ContributorSequence>,
     /// The `<contributor-role>` element.
     pub contributor_role: Option<super::vocabulary::ContributorRole>,
+    pub(crate) unknown: Unknown,
 }
 impl ContributorAttributes {
     /// An empty `ContributorAttributes`.
@@ -1876,7 +1804,29 @@ impl ContributorAttributes {
         Self {
             contributor_sequence: None,
             contributor_role: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<contributor-sequence>`.
+    pub fn with_contributor_sequence(
+        mut self,
+        value: impl Into<super::vocabulary::ContributorSequence>,
+    ) -> Self {
+        self.contributor_sequence = Some(value.into());
+        self
+    }
+    /// Sets `<contributor-role>`.
+    pub fn with_contributor_role(
+        mut self,
+        value: impl Into<super::vocabulary::ContributorRole>,
+    ) -> Self {
+        self.contributor_role = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for ContributorAttributes {
@@ -1885,133 +1835,89 @@ impl Default for ContributorAttributes {
     }
 }
 /// The content model of `common:contributor-attributes`.
-pub static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
+pub(crate) static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
     name: "common:contributor-attributes",
-    fields: &["common:contributor-sequence", "common:contributor-role"],
-    required: 0,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Common,
+    members: &[
+        Member {
             ns: Ns::Common,
             local: "contributor-sequence",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<
-                    super::vocabulary::ContributorSequence,
-                >,
                 vocabulary: Some(&super::vocabulary::ContributorSequence::VOCABULARY),
             }),
+            json_key: "contributor-sequence",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Common,
             local: "contributor-role",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::vocabulary::ContributorRole>,
-                vocabulary: Some(&super::vocabulary::ContributorRole::VOCABULARY),
+                vocabulary: None,
             }),
+            json_key: "contributor-role",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["common:contributor-sequence", "common:contributor-role"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: contributor_attributes_member,
+    json_key_member: contributor_attributes_json_member,
 };
-impl FromXml for ContributorAttributes {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn contributor_attributes_json_member(key: &str) -> Option<usize> {
+    match key {
+        "contributor-sequence" => Some(0usize),
+        "contributor-role" => Some(1usize),
+        _ => None,
+    }
+}
+fn contributor_attributes_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"contributor-sequence") => Some(0usize),
+        (Ns::Common, b"contributor-role") => Some(1usize),
+        _ => None,
+    }
+}
+impl Read for ContributorAttributes {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&CONTRIBUTOR_ATTRIBUTES_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"contributor-sequence") => {
-                    r.order(&CONTRIBUTOR_ATTRIBUTES_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::ContributorSequence,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"contributor-role") => {
-                    r.order(&CONTRIBUTOR_ATTRIBUTES_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::ContributorRole,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &CONTRIBUTOR_ATTRIBUTES_SCHEMA)?,
-            }
-        }
-        r.complete(start, &CONTRIBUTOR_ATTRIBUTES_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            contributor_sequence: f0,
-            contributor_role: f1,
+            contributor_sequence: m0,
+            contributor_role: m1,
+            unknown,
         })
     }
 }
-impl ToXml for ContributorAttributes {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for ContributorAttributes {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&CONTRIBUTOR_ATTRIBUTES_SCHEMA, &self.unknown);
         if let Some(v) = &self.contributor_sequence {
-            w.simple_element(QName::new(Ns::Common, "contributor-sequence"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.contributor_role {
-            w.simple_element(QName::new(Ns::Common, "contributor-role"), v);
+            out.simple(1usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for ContributorAttributes {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:contributor-attributes")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "contributor-sequence" => {
-                    f0 = json::read_plain::<
-                        super::vocabulary::ContributorSequence,
-                    >(r, "contributor-sequence")?;
-                }
-                "contributor-role" => {
-                    f1 = json::read_plain::<
-                        super::vocabulary::ContributorRole,
-                    >(r, "contributor-role")?;
-                }
-                _ => r.unknown_key(&key, "common:contributor-attributes")?,
-            }
-        }
-        Ok(Self {
-            contributor_sequence: f0,
-            contributor_role: f1,
-        })
-    }
-}
-impl ToJson for ContributorAttributes {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.contributor_sequence {
-            w.key("contributor-sequence");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.contributor_role {
-            w.key("contributor-role");
-            json::write_string(w, v);
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -2020,7 +1926,7 @@ impl serde::Serialize for ContributorAttributes {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -2028,7 +1934,7 @@ impl<'de> serde::Deserialize<'de> for ContributorAttributes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// Country represented by its ISO 3611 code. The
@@ -2036,117 +1942,123 @@ impl<'de> serde::Deserialize<'de> for ContributorAttributes {
 /// record creation, and indicates who can see this section of
 /// information.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Country {
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The text content.
     pub value: String,
+    pub(crate) unknown: Unknown,
 }
 impl Country {
     /// A `Country` with its required parts; everything optional is left empty.
-    pub fn new(value: String) -> Self {
-        Self { visibility: None, value }
+    pub fn new(value: impl Into<String>) -> Self {
+        Self {
+            visibility: None,
+            value: value.into(),
+            unknown: Unknown::default(),
+        }
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `common:country`.
-pub static COUNTRY_SCHEMA: StructSchema = StructSchema {
+pub(crate) static COUNTRY_SCHEMA: StructSchema = StructSchema {
     name: "common:country",
-    fields: &[],
-    required: 0,
-    repeated: 0,
-    groups: &[],
-    children: &[],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Common,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "value",
+            kind: MemberKind::Text,
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "value",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
     ],
-    text: Some(SimpleSchema {
-        facets: &Facets::NONE,
-        check: crate::xml::check_simple::<String>,
-        vocabulary: None,
-    }),
+    fields: &[],
+    required: 0,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: country_member,
+    json_key_member: country_json_member,
 };
-impl FromXml for Country {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_visibility = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn country_json_member(key: &str) -> Option<usize> {
+    match key {
+        "visibility" => Some(0usize),
+        _ => None,
+    }
+}
+fn country_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        _ => None,
+    }
+}
+impl Read for Country {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&COUNTRY_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let value = r.text_content::<String>(start, &Facets::NONE)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            visibility: a_visibility,
-            value,
+            visibility: m0,
+            value: input.required(&frame, 1usize, m1)?,
+            unknown,
         })
     }
 }
-impl ToXml for Country {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Country {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&COUNTRY_SCHEMA, &self.unknown);
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(0usize, v);
         }
-        w.text(&self.value);
-        w.end(name);
+        out.simple(1usize, &self.value);
+        out.end();
     }
 }
 impl Element for Country {
     const NAME: QName = QName::new(Ns::Common, "country");
-}
-impl FromJson for Country {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:country")?;
-        let mut a_visibility = None;
-        let mut text = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "value" => text = json::read_plain::<String>(r, "value")?,
-                _ => r.unknown_key(&key, "common:country")?,
-            }
-        }
-        Ok(Self {
-            visibility: a_visibility,
-            value: r.required(text, at, "common:country", "value")?,
-        })
-    }
-}
-impl ToJson for Country {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        w.key("value");
-        json::write_string(w, &self.value);
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Country;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Country {
@@ -2154,7 +2066,7 @@ impl serde::Serialize for Country {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -2162,7 +2074,7 @@ impl<'de> serde::Deserialize<'de> for Country {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// A reference to a disambiguated version the
@@ -2170,164 +2082,136 @@ impl<'de> serde::Deserialize<'de> for Country {
 /// The list of disambiguated organizations come from ORCID partners
 /// such as Ringgold, ISNI and FundRef.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DisambiguatedOrganization {
     /// The disambiguated organization identifier.
     pub disambiguated_organization_identifier: String,
     /// The source for providing the disambiguated
     /// organization ID. For the list of allowed sources see <https://github.com/ORCID/ORCID-Source/blob/master/orcid-core/src/main/java/org/orcid/core/orgs/OrgDisambiguatedSourceType.java>
     pub disambiguation_source: String,
+    pub(crate) unknown: Unknown,
 }
 impl DisambiguatedOrganization {
     /// A `DisambiguatedOrganization` with its required parts; everything optional is left empty.
     pub fn new(
-        disambiguated_organization_identifier: String,
-        disambiguation_source: String,
+        disambiguated_organization_identifier: impl Into<String>,
+        disambiguation_source: impl Into<String>,
     ) -> Self {
         Self {
-            disambiguated_organization_identifier,
-            disambiguation_source,
+            disambiguated_organization_identifier: disambiguated_organization_identifier
+                .into(),
+            disambiguation_source: disambiguation_source.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<disambiguated-organization-identifier>`.
+    pub fn with_disambiguated_organization_identifier(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.disambiguated_organization_identifier = value.into();
+        self
+    }
+    /// Sets `<disambiguation-source>`.
+    pub fn with_disambiguation_source(mut self, value: impl Into<String>) -> Self {
+        self.disambiguation_source = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `common:disambiguated-organization`.
-pub static DISAMBIGUATED_ORGANIZATION_SCHEMA: StructSchema = StructSchema {
+pub(crate) static DISAMBIGUATED_ORGANIZATION_SCHEMA: StructSchema = StructSchema {
     name: "common:disambiguated-organization",
+    ns: Ns::Common,
+    members: &[
+        Member {
+            ns: Ns::Common,
+            local: "disambiguated-organization-identifier",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::SHORT_TEXT,
+                vocabulary: None,
+            }),
+            json_key: "disambiguated-organization-identifier",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "disambiguation-source",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::SHORT_TEXT,
+                vocabulary: None,
+            }),
+            json_key: "disambiguation-source",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:disambiguated-organization-identifier",
         "common:disambiguation-source",
     ],
     required: 3,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "disambiguated-organization-identifier",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::SHORT_TEXT,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "disambiguation-source",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::SHORT_TEXT,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: disambiguated_organization_member,
+    json_key_member: disambiguated_organization_json_member,
 };
-impl FromXml for DisambiguatedOrganization {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn disambiguated_organization_json_member(key: &str) -> Option<usize> {
+    match key {
+        "disambiguated-organization-identifier" => Some(0usize),
+        "disambiguation-source" => Some(1usize),
+        _ => None,
+    }
+}
+fn disambiguated_organization_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"disambiguated-organization-identifier") => Some(0usize),
+        (Ns::Common, b"disambiguation-source") => Some(1usize),
+        _ => None,
+    }
+}
+impl Read for DisambiguatedOrganization {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&DISAMBIGUATED_ORGANIZATION_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"disambiguated-organization-identifier") => {
-                    r.order(&DISAMBIGUATED_ORGANIZATION_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<String>(&child, &super::common::SHORT_TEXT)?,
-                    );
-                }
-                (Ns::Common, b"disambiguation-source") => {
-                    r.order(&DISAMBIGUATED_ORGANIZATION_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<String>(&child, &super::common::SHORT_TEXT)?,
-                    );
-                }
-                _ => {
-                    r.unknown_element(start, &child, &DISAMBIGUATED_ORGANIZATION_SCHEMA)?
-                }
-            }
-        }
-        r.complete(start, &DISAMBIGUATED_ORGANIZATION_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            disambiguated_organization_identifier: r
-                .take(start, &DISAMBIGUATED_ORGANIZATION_SCHEMA, 0, f0)?,
-            disambiguation_source: r
-                .take(start, &DISAMBIGUATED_ORGANIZATION_SCHEMA, 1, f1)?,
+            disambiguated_organization_identifier: input.required(&frame, 0usize, m0)?,
+            disambiguation_source: input.required(&frame, 1usize, m1)?,
+            unknown,
         })
     }
 }
-impl ToXml for DisambiguatedOrganization {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(
-            QName::new(Ns::Common, "disambiguated-organization-identifier"),
-            &self.disambiguated_organization_identifier,
-        );
-        w.simple_element(
-            QName::new(Ns::Common, "disambiguation-source"),
-            &self.disambiguation_source,
-        );
-        w.end(name);
-    }
-}
-impl FromJson for DisambiguatedOrganization {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:disambiguated-organization")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "disambiguated-organization-identifier" => {
-                    f0 = json::read_plain::<
-                        String,
-                    >(r, "disambiguated-organization-identifier")?;
-                }
-                "disambiguation-source" => {
-                    f1 = json::read_plain::<String>(r, "disambiguation-source")?;
-                }
-                _ => r.unknown_key(&key, "common:disambiguated-organization")?,
-            }
-        }
-        Ok(Self {
-            disambiguated_organization_identifier: r
-                .required(
-                    f0,
-                    at,
-                    "common:disambiguated-organization",
-                    "disambiguated-organization-identifier",
-                )?,
-            disambiguation_source: r
-                .required(
-                    f1,
-                    at,
-                    "common:disambiguated-organization",
-                    "disambiguation-source",
-                )?,
-        })
-    }
-}
-impl ToJson for DisambiguatedOrganization {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
+impl Write for DisambiguatedOrganization {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&DISAMBIGUATED_ORGANIZATION_SCHEMA, &self.unknown);
         {
-            w.key("disambiguated-organization-identifier");
-            json::write_string(w, &self.disambiguated_organization_identifier);
+            let v = &self.disambiguated_organization_identifier;
+            out.simple(0usize, v);
         }
         {
-            w.key("disambiguation-source");
-            json::write_string(w, &self.disambiguation_source);
+            let v = &self.disambiguation_source;
+            out.simple(1usize, v);
         }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -2336,7 +2220,7 @@ impl serde::Serialize for DisambiguatedOrganization {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -2344,14 +2228,15 @@ impl<'de> serde::Deserialize<'de> for DisambiguatedOrganization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `common:element-summary`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ElementSummary {
     /// The `put-code` attribute.
-    pub put_code: Option<i64>,
+    pub put_code: Option<crate::PutCode>,
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The `display-index` attribute.
@@ -2359,11 +2244,12 @@ pub struct ElementSummary {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
+    pub(crate) unknown: Unknown,
 }
 impl ElementSummary {
     /// An empty `ElementSummary`.
@@ -2376,7 +2262,51 @@ impl ElementSummary {
             created_date: None,
             last_modified_date: None,
             source: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `put-code` attribute.
+    pub fn with_put_code(mut self, value: impl Into<crate::PutCode>) -> Self {
+        self.put_code = Some(value.into());
+        self
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets the `display-index` attribute.
+    pub fn with_display_index(mut self, value: impl Into<String>) -> Self {
+        self.display_index = Some(value.into());
+        self
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<source>`.
+    pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for ElementSummary {
@@ -2385,265 +2315,190 @@ impl Default for ElementSummary {
     }
 }
 /// The content model of `common:element-summary`.
-pub static ELEMENT_SUMMARY_SCHEMA: StructSchema = StructSchema {
+pub(crate) static ELEMENT_SUMMARY_SCHEMA: StructSchema = StructSchema {
     name: "common:element-summary",
-    fields: &["common:created-date", "common:last-modified-date", "common:source"],
-    required: 0,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source",
-            index: 2,
-            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Common,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "put-code",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
         },
-        AttributeSchema {
+        Member {
             ns: Ns::None,
             local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
-        AttributeSchema {
+        Member {
             ns: Ns::None,
             local: "display-index",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "display-index",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
-        AttributeSchema {
+        Member {
             ns: Ns::None,
             local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::SOURCE_SCHEMA),
+            json_key: "source",
+            shape: crate::__private::Shape::Object,
+            upload: false,
         },
     ],
-    text: None,
+    fields: &["common:created-date", "common:last-modified-date", "common:source"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: element_summary_member,
+    json_key_member: element_summary_json_member,
 };
-impl FromXml for ElementSummary {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"put-code") => {
-                    a_put_code = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"display-index") => {
-                    a_display_index = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn element_summary_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "visibility" => Some(1usize),
+        "display-index" => Some(2usize),
+        "path" => Some(3usize),
+        "created-date" => Some(4usize),
+        "last-modified-date" => Some(5usize),
+        "source" => Some(6usize),
+        _ => None,
+    }
+}
+fn element_summary_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"created-date") => Some(4usize),
+        (Ns::Common, b"last-modified-date") => Some(5usize),
+        (Ns::Common, b"source") => Some(6usize),
+        _ => None,
+    }
+}
+impl Read for ElementSummary {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&ELEMENT_SUMMARY_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"created-date") => {
-                    r.order(&ELEMENT_SUMMARY_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&ELEMENT_SUMMARY_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"source") => {
-                    r.order(&ELEMENT_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
-                }
-                _ => r.unknown_element(start, &child, &ELEMENT_SUMMARY_SCHEMA)?,
-            }
-        }
-        r.complete(start, &ELEMENT_SUMMARY_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
+            put_code: m0,
+            visibility: m1,
+            display_index: m2,
+            path: m3,
+            created_date: m4,
+            last_modified_date: m5,
+            source: m6,
+            unknown,
         })
     }
 }
-impl ToXml for ElementSummary {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for ElementSummary {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&ELEMENT_SUMMARY_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
-            w.attribute(QName::new(Ns::None, "put-code"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.display_index {
-            w.attribute(QName::new(Ns::None, "display-index"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(5usize, v);
         }
         if let Some(v) = &self.source {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+            out.nested(6usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for ElementSummary {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:element-summary")?;
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "display-index" => {
-                    a_display_index = json::read_plain::<String>(r, "display-index")?;
-                }
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "created-date" => f0 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
-                "source" => f2 = json::read_object::<super::common::Source>(r)?,
-                _ => r.unknown_key(&key, "common:element-summary")?,
-            }
-        }
-        Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-        })
-    }
-}
-impl ToJson for ElementSummary {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.put_code {
-            w.key("put-code");
-            json::write_raw(w, v);
-        }
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.display_index {
-            w.key("display-index");
-            json::write_string(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.source {
-                w.key("source");
-                ToJson::to_json(v, w);
-            }
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -2652,7 +2507,7 @@ impl serde::Serialize for ElementSummary {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -2660,15 +2515,16 @@ impl<'de> serde::Deserialize<'de> for ElementSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// A reference to an external identifier, suitable for works, people and funding.
 /// Supported external-id-type values can be found at <https://pub.orcid.org/v2.0/identifiers>
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalId {
     /// The `put-code` attribute.
-    pub put_code: Option<i64>,
+    pub put_code: Option<crate::PutCode>,
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The `display-index` attribute.
@@ -2676,9 +2532,9 @@ pub struct ExternalId {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
     /// The `<external-id-type>` element.
@@ -2693,12 +2549,13 @@ pub struct ExternalId {
     pub external_id_url: Option<String>,
     /// The `<external-id-relationship>` element.
     pub external_id_relationship: Option<super::vocabulary::Relationship>,
+    pub(crate) unknown: Unknown,
 }
 impl ExternalId {
     /// A `ExternalId` with its required parts; everything optional is left empty.
     pub fn new(
-        external_id_type: super::vocabulary::ExternalIdType,
-        external_id_value: String,
+        external_id_type: impl Into<super::vocabulary::ExternalIdType>,
+        external_id_value: impl Into<String>,
     ) -> Self {
         Self {
             put_code: None,
@@ -2708,18 +2565,262 @@ impl ExternalId {
             created_date: None,
             last_modified_date: None,
             source: None,
-            external_id_type,
-            external_id_value,
+            external_id_type: external_id_type.into(),
+            external_id_value: external_id_value.into(),
             external_id_normalized: None,
             external_id_normalized_error: None,
             external_id_url: None,
             external_id_relationship: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `put-code` attribute.
+    pub fn with_put_code(mut self, value: impl Into<crate::PutCode>) -> Self {
+        self.put_code = Some(value.into());
+        self
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets the `display-index` attribute.
+    pub fn with_display_index(mut self, value: impl Into<String>) -> Self {
+        self.display_index = Some(value.into());
+        self
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<source>`.
+    pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Sets `<external-id-type>`.
+    pub fn with_external_id_type(
+        mut self,
+        value: impl Into<super::vocabulary::ExternalIdType>,
+    ) -> Self {
+        self.external_id_type = value.into();
+        self
+    }
+    /// Sets `<external-id-value>`.
+    pub fn with_external_id_value(mut self, value: impl Into<String>) -> Self {
+        self.external_id_value = value.into();
+        self
+    }
+    /// Sets `<external-id-normalized>`.
+    pub fn with_external_id_normalized(
+        mut self,
+        value: impl Into<super::common::TransientNonEmptyString>,
+    ) -> Self {
+        self.external_id_normalized = Some(value.into());
+        self
+    }
+    /// Sets `<external-id-normalized-error>`.
+    pub fn with_external_id_normalized_error(
+        mut self,
+        value: impl Into<super::common::TransientError>,
+    ) -> Self {
+        self.external_id_normalized_error = Some(value.into());
+        self
+    }
+    /// Sets `<external-id-url>`.
+    pub fn with_external_id_url(mut self, value: impl Into<String>) -> Self {
+        self.external_id_url = Some(value.into());
+        self
+    }
+    /// Sets `<external-id-relationship>`.
+    pub fn with_external_id_relationship(
+        mut self,
+        value: impl Into<super::vocabulary::Relationship>,
+    ) -> Self {
+        self.external_id_relationship = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `common:external-id`.
-pub static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
+pub(crate) static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
     name: "common:external-id",
+    ns: Ns::Common,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "put-code",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "visibility",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "display-index",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "display-index",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::SOURCE_SCHEMA),
+            json_key: "source",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-id-type",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                vocabulary: None,
+            }),
+            json_key: "external-id-type",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-id-value",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                vocabulary: None,
+            }),
+            json_key: "external-id-value",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-id-normalized",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Struct(&super::common::TRANSIENT_NON_EMPTY_STRING_SCHEMA),
+            json_key: "external-id-normalized",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-id-normalized-error",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Struct(&super::common::TRANSIENT_ERROR_SCHEMA),
+            json_key: "external-id-normalized-error",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-id-url",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "external-id-url",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-id-relationship",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: Some(&super::vocabulary::Relationship::VOCABULARY),
+            }),
+            json_key: "external-id-relationship",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:created-date",
         "common:last-modified-date",
@@ -2732,461 +2833,149 @@ pub static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
         "common:external-id-relationship",
     ],
     required: 24,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source",
-            index: 2,
-            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-id-type",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::NON_EMPTY_STRING,
-                check: crate::xml::check_simple::<super::vocabulary::ExternalIdType>,
-                vocabulary: Some(&super::vocabulary::ExternalIdType::VOCABULARY),
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-id-value",
-            index: 4,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::NON_EMPTY_STRING,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-id-normalized",
-            index: 5,
-            content: ChildContent::Struct(
-                &super::common::TRANSIENT_NON_EMPTY_STRING_SCHEMA,
-            ),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-id-normalized-error",
-            index: 6,
-            content: ChildContent::Struct(&super::common::TRANSIENT_ERROR_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-id-url",
-            index: 7,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-id-relationship",
-            index: 8,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::vocabulary::Relationship>,
-                vocabulary: Some(&super::vocabulary::Relationship::VOCABULARY),
-            }),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "put-code",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "display-index",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: external_id_member,
+    json_key_member: external_id_json_member,
 };
-impl FromXml for ExternalId {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"put-code") => {
-                    a_put_code = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"display-index") => {
-                    a_display_index = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn external_id_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "visibility" => Some(1usize),
+        "display-index" => Some(2usize),
+        "path" => Some(3usize),
+        "created-date" => Some(4usize),
+        "last-modified-date" => Some(5usize),
+        "source" => Some(6usize),
+        "external-id-type" => Some(7usize),
+        "external-id-value" => Some(8usize),
+        "external-id-normalized" => Some(9usize),
+        "external-id-normalized-error" => Some(10usize),
+        "external-id-url" => Some(11usize),
+        "external-id-relationship" => Some(12usize),
+        _ => None,
+    }
+}
+fn external_id_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"created-date") => Some(4usize),
+        (Ns::Common, b"last-modified-date") => Some(5usize),
+        (Ns::Common, b"source") => Some(6usize),
+        (Ns::Common, b"external-id-type") => Some(7usize),
+        (Ns::Common, b"external-id-value") => Some(8usize),
+        (Ns::Common, b"external-id-normalized") => Some(9usize),
+        (Ns::Common, b"external-id-normalized-error") => Some(10usize),
+        (Ns::Common, b"external-id-url") => Some(11usize),
+        (Ns::Common, b"external-id-relationship") => Some(12usize),
+        _ => None,
+    }
+}
+impl Read for ExternalId {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&EXTERNAL_ID_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        let mut m9 = None;
+        let mut m10 = None;
+        let mut m11 = None;
+        let mut m12 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.simple(&mut frame)?,
+                8usize => m8 = input.simple(&mut frame)?,
+                9usize => m9 = input.nested(&mut frame)?,
+                10usize => m10 = input.nested(&mut frame)?,
+                11usize => m11 = input.simple(&mut frame)?,
+                12usize => m12 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"created-date") => {
-                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"source") => {
-                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Common, b"external-id-type") => {
-                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::ExternalIdType,
-                            >(&child, &super::common::NON_EMPTY_STRING)?,
-                    );
-                }
-                (Ns::Common, b"external-id-value") => {
-                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::common::NON_EMPTY_STRING)?,
-                    );
-                }
-                (Ns::Common, b"external-id-normalized") => {
-                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(
-                        <super::common::TransientNonEmptyString as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Common, b"external-id-normalized-error") => {
-                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        <super::common::TransientError as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"external-id-url") => {
-                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Common, b"external-id-relationship") => {
-                    r.order(&EXTERNAL_ID_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::Relationship,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &EXTERNAL_ID_SCHEMA)?,
-            }
-        }
-        r.complete(start, &EXTERNAL_ID_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            external_id_type: r.take(start, &EXTERNAL_ID_SCHEMA, 3, f3)?,
-            external_id_value: r.take(start, &EXTERNAL_ID_SCHEMA, 4, f4)?,
-            external_id_normalized: f5,
-            external_id_normalized_error: f6,
-            external_id_url: f7,
-            external_id_relationship: f8,
+            put_code: m0,
+            visibility: m1,
+            display_index: m2,
+            path: m3,
+            created_date: m4,
+            last_modified_date: m5,
+            source: m6,
+            external_id_type: input.required(&frame, 7usize, m7)?,
+            external_id_value: input.required(&frame, 8usize, m8)?,
+            external_id_normalized: m9,
+            external_id_normalized_error: m10,
+            external_id_url: m11,
+            external_id_relationship: m12,
+            unknown,
         })
     }
 }
-impl ToXml for ExternalId {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for ExternalId {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&EXTERNAL_ID_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
-            w.attribute(QName::new(Ns::None, "put-code"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.display_index {
-            w.attribute(QName::new(Ns::None, "display-index"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(5usize, v);
         }
         if let Some(v) = &self.source {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+            out.nested(6usize, v);
         }
-        w.simple_element(
-            QName::new(Ns::Common, "external-id-type"),
-            &self.external_id_type,
-        );
-        w.simple_element(
-            QName::new(Ns::Common, "external-id-value"),
-            &self.external_id_value,
-        );
+        {
+            let v = &self.external_id_type;
+            out.simple(7usize, v);
+        }
+        {
+            let v = &self.external_id_value;
+            out.simple(8usize, v);
+        }
         if let Some(v) = &self.external_id_normalized {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "external-id-normalized"));
+            out.nested(9usize, v);
         }
         if let Some(v) = &self.external_id_normalized_error {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "external-id-normalized-error"));
+            out.nested(10usize, v);
         }
         if let Some(v) = &self.external_id_url {
-            w.simple_element(QName::new(Ns::Common, "external-id-url"), v);
+            out.simple(11usize, v);
         }
         if let Some(v) = &self.external_id_relationship {
-            w.simple_element(QName::new(Ns::Common, "external-id-relationship"), v);
+            out.simple(12usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for ExternalId {
     const NAME: QName = QName::new(Ns::Common, "external-id");
-}
-impl FromJson for ExternalId {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:external-id")?;
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "display-index" => {
-                    a_display_index = json::read_plain::<String>(r, "display-index")?;
-                }
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "created-date" => f0 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
-                "source" => f2 = json::read_object::<super::common::Source>(r)?,
-                "external-id-type" => {
-                    f3 = json::read_plain::<
-                        super::vocabulary::ExternalIdType,
-                    >(r, "external-id-type")?;
-                }
-                "external-id-value" => {
-                    f4 = json::read_plain::<String>(r, "external-id-value")?;
-                }
-                "external-id-normalized" => {
-                    f5 = json::read_object::<super::common::TransientNonEmptyString>(r)?;
-                }
-                "external-id-normalized-error" => {
-                    f6 = json::read_object::<super::common::TransientError>(r)?;
-                }
-                "external-id-url" => {
-                    f7 = json::read_wrapped::<String>(r, "external-id-url")?;
-                }
-                "external-id-relationship" => {
-                    f8 = json::read_plain::<
-                        super::vocabulary::Relationship,
-                    >(r, "external-id-relationship")?;
-                }
-                _ => r.unknown_key(&key, "common:external-id")?,
-            }
-        }
-        Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            external_id_type: r
-                .required(f3, at, "common:external-id", "external-id-type")?,
-            external_id_value: r
-                .required(f4, at, "common:external-id", "external-id-value")?,
-            external_id_normalized: f5,
-            external_id_normalized_error: f6,
-            external_id_url: f7,
-            external_id_relationship: f8,
-        })
-    }
-}
-impl ToJson for ExternalId {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.put_code {
-            w.key("put-code");
-            json::write_raw(w, v);
-        }
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.display_index {
-            w.key("display-index");
-            json::write_string(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.source {
-                w.key("source");
-                ToJson::to_json(v, w);
-            }
-        }
-        {
-            w.key("external-id-type");
-            json::write_string(w, &self.external_id_type);
-        }
-        {
-            w.key("external-id-value");
-            json::write_string(w, &self.external_id_value);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.external_id_normalized {
-                w.key("external-id-normalized");
-                ToJson::to_json(v, w);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.external_id_normalized_error {
-                w.key("external-id-normalized-error");
-                ToJson::to_json(v, w);
-            }
-        }
-        if let Some(v) = &self.external_id_url {
-            w.key("external-id-url");
-            json::write_wrapped(w, v);
-        }
-        if let Some(v) = &self.external_id_relationship {
-            w.key("external-id-relationship");
-            json::write_string(w, v);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::ExternalId;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for ExternalId {
@@ -3194,7 +2983,7 @@ impl serde::Serialize for ExternalId {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -3202,19 +2991,37 @@ impl<'de> serde::Deserialize<'de> for ExternalId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// Container for storing external ids
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalIds {
     /// The `<external-id>` element.
     pub external_ids: Vec<super::common::ExternalId>,
+    pub(crate) unknown: Unknown,
 }
 impl ExternalIds {
     /// An empty `ExternalIds`.
     pub fn new() -> Self {
-        Self { external_ids: Vec::new() }
+        Self {
+            external_ids: Vec::new(),
+            unknown: Unknown::default(),
+        }
+    }
+    /// Adds one `<external-id>`.
+    pub fn with_external_id(
+        mut self,
+        value: impl Into<super::common::ExternalId>,
+    ) -> Self {
+        self.external_ids.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for ExternalIds {
@@ -3222,96 +3029,86 @@ impl Default for ExternalIds {
         Self::new()
     }
 }
-/// The content model of `common:external-ids`.
-pub static EXTERNAL_IDS_SCHEMA: StructSchema = StructSchema {
-    name: "common:external-ids",
-    fields: &["common:external-id"],
-    required: 0,
-    repeated: 1,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "external-id",
-            index: 0,
-            content: ChildContent::Struct(&super::common::EXTERNAL_ID_SCHEMA),
-        },
-    ],
-    attributes: &[],
-    text: None,
-};
-impl FromXml for ExternalIds {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
-            }
+impl From<Vec<super::common::ExternalId>> for ExternalIds {
+    fn from(list: Vec<super::common::ExternalId>) -> Self {
+        Self {
+            external_ids: list,
+            ..Self::new()
         }
-        let mut f0 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"external-id") => {
-                    r.order(&EXTERNAL_IDS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0.push(
-                        <super::common::ExternalId as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &EXTERNAL_IDS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &EXTERNAL_IDS_SCHEMA, &cursor)?;
-        Ok(Self { external_ids: f0 })
     }
 }
-impl ToXml for ExternalIds {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        for v in &self.external_ids {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "external-id"));
+impl FromIterator<super::common::ExternalId> for ExternalIds {
+    fn from_iter<I: IntoIterator<Item = super::common::ExternalId>>(iter: I) -> Self {
+        Self::from(iter.into_iter().collect::<Vec<_>>())
+    }
+}
+/// The content model of `common:external-ids`.
+pub(crate) static EXTERNAL_IDS_SCHEMA: StructSchema = StructSchema {
+    name: "common:external-ids",
+    ns: Ns::Common,
+    members: &[
+        Member {
+            ns: Ns::Common,
+            local: "external-id",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(&super::common::EXTERNAL_ID_SCHEMA),
+            json_key: "external-id",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
+    fields: &["common:external-id"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 1,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: external_ids_member,
+    json_key_member: external_ids_json_member,
+};
+fn external_ids_json_member(key: &str) -> Option<usize> {
+    match key {
+        "external-id" => Some(0usize),
+        _ => None,
+    }
+}
+fn external_ids_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"external-id") => Some(0usize),
+        _ => None,
+    }
+}
+impl Read for ExternalIds {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&EXTERNAL_IDS_SCHEMA)?;
+        let mut m0 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m0.push(x)
+                    }
+                }
+                _ => {}
+            }
         }
-        w.end(name);
+        let unknown = input.leave(&mut frame)?;
+        Ok(Self { external_ids: m0, unknown })
+    }
+}
+impl Write for ExternalIds {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&EXTERNAL_IDS_SCHEMA, &self.unknown);
+        for v in &self.external_ids {
+            out.nested(0usize, v);
+        }
+        out.end();
     }
 }
 impl Element for ExternalIds {
     const NAME: QName = QName::new(Ns::Common, "external-ids");
-}
-impl FromJson for ExternalIds {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:external-ids")?;
-        let mut f0 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "external-id" => {
-                    f0 = json::read_list(
-                        r,
-                        |r| Ok(json::read_object::<super::common::ExternalId>(r)?),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "common:external-ids")?,
-            }
-        }
-        Ok(Self { external_ids: f0 })
-    }
-}
-impl ToJson for ExternalIds {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !self.external_ids.is_empty() {
-            w.key("external-id");
-            w.begin_array();
-            for v in &self.external_ids {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::ExternalIds;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for ExternalIds {
@@ -3319,7 +3116,7 @@ impl serde::Serialize for ExternalIds {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -3327,40 +3124,103 @@ impl<'de> serde::Deserialize<'de> for ExternalIds {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// In some places the full date is not required.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FuzzyDate {
     /// Used with the fuzzy-date type. Represents the
     /// year
     /// of the date.
-    pub year: crate::xml::DatePart,
+    pub year: crate::DatePart,
     /// Used with the fuzzy-date type. Represents the
     /// month
     /// of the date.
-    pub month: Option<crate::xml::DatePart>,
+    pub month: Option<crate::DatePart>,
     /// Used with the fuzzy-date type. Represents the
     /// day
     /// of the date.
-    pub day: Option<crate::xml::DatePart>,
+    pub day: Option<crate::DatePart>,
+    pub(crate) unknown: Unknown,
 }
 impl FuzzyDate {
     /// A `FuzzyDate` with its required parts; everything optional is left empty.
-    pub fn new(year: crate::xml::DatePart) -> Self {
+    pub fn new(year: impl Into<crate::DatePart>) -> Self {
         Self {
-            year,
+            year: year.into(),
             month: None,
             day: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<year>`.
+    pub fn with_year(mut self, value: impl Into<crate::DatePart>) -> Self {
+        self.year = value.into();
+        self
+    }
+    /// Sets `<month>`.
+    pub fn with_month(mut self, value: impl Into<crate::DatePart>) -> Self {
+        self.month = Some(value.into());
+        self
+    }
+    /// Sets `<day>`.
+    pub fn with_day(mut self, value: impl Into<crate::DatePart>) -> Self {
+        self.day = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `common:fuzzy-date`.
-pub static FUZZY_DATE_SCHEMA: StructSchema = StructSchema {
+pub(crate) static FUZZY_DATE_SCHEMA: StructSchema = StructSchema {
     name: "common:fuzzy-date",
+    ns: Ns::Common,
+    members: &[
+        Member {
+            ns: Ns::Common,
+            local: "year",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::YEAR,
+                vocabulary: None,
+            }),
+            json_key: "year",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "month",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::MONTH,
+                vocabulary: None,
+            }),
+            json_key: "month",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "day",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::DAY,
+                vocabulary: None,
+            }),
+            json_key: "day",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+    ],
     fields: &["common:year", "common:month", "common:day"],
     required: 1,
+    required_attributes: 0,
     repeated: 0,
     groups: &[
         Group {
@@ -3368,146 +3228,64 @@ pub static FUZZY_DATE_SCHEMA: StructSchema = StructSchema {
             branches: &[Branch { all: 6, required: 2 }],
         },
     ],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "year",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::YEAR,
-                check: crate::xml::check_simple::<crate::xml::DatePart>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "month",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::MONTH,
-                check: crate::xml::check_simple::<crate::xml::DatePart>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "day",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::DAY,
-                check: crate::xml::check_simple::<crate::xml::DatePart>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: fuzzy_date_member,
+    json_key_member: fuzzy_date_json_member,
 };
-impl FromXml for FuzzyDate {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn fuzzy_date_json_member(key: &str) -> Option<usize> {
+    match key {
+        "year" => Some(0usize),
+        "month" => Some(1usize),
+        "day" => Some(2usize),
+        _ => None,
+    }
+}
+fn fuzzy_date_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"year") => Some(0usize),
+        (Ns::Common, b"month") => Some(1usize),
+        (Ns::Common, b"day") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for FuzzyDate {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&FUZZY_DATE_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"year") => {
-                    r.order(&FUZZY_DATE_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r
-                            .simple_element::<
-                                crate::xml::DatePart,
-                            >(&child, &super::common::YEAR)?,
-                    );
-                }
-                (Ns::Common, b"month") => {
-                    r.order(&FUZZY_DATE_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r
-                            .simple_element::<
-                                crate::xml::DatePart,
-                            >(&child, &super::common::MONTH)?,
-                    );
-                }
-                (Ns::Common, b"day") => {
-                    r.order(&FUZZY_DATE_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        r
-                            .simple_element::<
-                                crate::xml::DatePart,
-                            >(&child, &super::common::DAY)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &FUZZY_DATE_SCHEMA)?,
-            }
-        }
-        r.complete(start, &FUZZY_DATE_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            year: r.take(start, &FUZZY_DATE_SCHEMA, 0, f0)?,
-            month: f1,
-            day: f2,
+            year: input.required(&frame, 0usize, m0)?,
+            month: m1,
+            day: m2,
+            unknown,
         })
     }
 }
-impl ToXml for FuzzyDate {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Common, "year"), &self.year);
-        if let Some(v) = &self.month {
-            w.simple_element(QName::new(Ns::Common, "month"), v);
-        }
-        if let Some(v) = &self.day {
-            w.simple_element(QName::new(Ns::Common, "day"), v);
-        }
-        w.end(name);
-    }
-}
-impl FromJson for FuzzyDate {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:fuzzy-date")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "year" => f0 = json::read_wrapped::<crate::xml::DatePart>(r, "year")?,
-                "month" => f1 = json::read_wrapped::<crate::xml::DatePart>(r, "month")?,
-                "day" => f2 = json::read_wrapped::<crate::xml::DatePart>(r, "day")?,
-                _ => r.unknown_key(&key, "common:fuzzy-date")?,
-            }
-        }
-        Ok(Self {
-            year: r.required(f0, at, "common:fuzzy-date", "year")?,
-            month: f1,
-            day: f2,
-        })
-    }
-}
-impl ToJson for FuzzyDate {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
+impl Write for FuzzyDate {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&FUZZY_DATE_SCHEMA, &self.unknown);
         {
-            w.key("year");
-            json::write_wrapped(w, &self.year);
+            let v = &self.year;
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.month {
-            w.key("month");
-            json::write_wrapped(w, v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.day {
-            w.key("day");
-            json::write_wrapped(w, v);
+            out.simple(2usize, v);
         }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -3516,7 +3294,7 @@ impl serde::Serialize for FuzzyDate {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -3524,14 +3302,15 @@ impl<'de> serde::Deserialize<'de> for FuzzyDate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// The identifier of the researcher or contributor in
 /// ORCID (the ORCID iD). At least one of uri or path must be given.
 /// NOTE: this type is also used for legacy client IDs.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OrcidId {
+#[non_exhaustive]
+pub struct OrcidIdentifier {
     /// ORCID iD in URI form (preferred).
     pub uri: Option<String>,
     /// ORCID path (16-character identifier) of the
@@ -3539,27 +3318,89 @@ pub struct OrcidId {
     pub path: Option<String>,
     /// ORCID host (base URL) of the ORCID iD.
     pub host: Option<String>,
+    pub(crate) unknown: Unknown,
 }
-impl OrcidId {
-    /// An empty `OrcidId`.
+impl OrcidIdentifier {
+    /// An empty `OrcidIdentifier`.
     pub fn new() -> Self {
         Self {
             uri: None,
             path: None,
             host: None,
+            unknown: Unknown::default(),
         }
     }
+    /// Sets `<uri>`.
+    pub fn with_uri(mut self, value: impl Into<String>) -> Self {
+        self.uri = Some(value.into());
+        self
+    }
+    /// Sets `<path>`.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<host>`.
+    pub fn with_host(mut self, value: impl Into<String>) -> Self {
+        self.host = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
+    }
 }
-impl Default for OrcidId {
+impl Default for OrcidIdentifier {
     fn default() -> Self {
         Self::new()
     }
 }
 /// The content model of `common:orcid-id`.
-pub static ORCID_ID_SCHEMA: StructSchema = StructSchema {
+pub(crate) static ORCID_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
     name: "common:orcid-id",
+    ns: Ns::Common,
+    members: &[
+        Member {
+            ns: Ns::Common,
+            local: "uri",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::ORCID_URI,
+                vocabulary: None,
+            }),
+            json_key: "uri",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "path",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::ORCID_PATH,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "host",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "host",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+    ],
     fields: &["common:uri", "common:path", "common:host"],
     required: 0,
+    required_attributes: 0,
     repeated: 0,
     groups: &[
         Group {
@@ -3567,154 +3408,80 @@ pub static ORCID_ID_SCHEMA: StructSchema = StructSchema {
             branches: &[Branch { all: 3, required: 1 }, Branch { all: 2, required: 2 }],
         },
     ],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "uri",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::ORCID_URI,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "path",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::ORCID_PATH,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "host",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: orcid_identifier_member,
+    json_key_member: orcid_identifier_json_member,
 };
-impl FromXml for OrcidId {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn orcid_identifier_json_member(key: &str) -> Option<usize> {
+    match key {
+        "uri" => Some(0usize),
+        "path" => Some(1usize),
+        "host" => Some(2usize),
+        _ => None,
+    }
+}
+fn orcid_identifier_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"uri") => Some(0usize),
+        (Ns::Common, b"path") => Some(1usize),
+        (Ns::Common, b"host") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for OrcidIdentifier {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&ORCID_IDENTIFIER_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"uri") => {
-                    r.order(&ORCID_ID_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<String>(&child, &super::common::ORCID_URI)?,
-                    );
-                }
-                (Ns::Common, b"path") => {
-                    r.order(&ORCID_ID_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<String>(&child, &super::common::ORCID_PATH)?,
-                    );
-                }
-                (Ns::Common, b"host") => {
-                    r.order(&ORCID_ID_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                _ => r.unknown_element(start, &child, &ORCID_ID_SCHEMA)?,
-            }
-        }
-        r.complete(start, &ORCID_ID_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            uri: f0,
-            path: f1,
-            host: f2,
+            uri: m0,
+            path: m1,
+            host: m2,
+            unknown,
         })
     }
 }
-impl ToXml for OrcidId {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for OrcidIdentifier {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&ORCID_IDENTIFIER_SCHEMA, &self.unknown);
         if let Some(v) = &self.uri {
-            w.simple_element(QName::new(Ns::Common, "uri"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.path {
-            w.simple_element(QName::new(Ns::Common, "path"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.host {
-            w.simple_element(QName::new(Ns::Common, "host"), v);
+            out.simple(2usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for OrcidId {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:orcid-id")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "uri" => f0 = json::read_plain::<String>(r, "uri")?,
-                "path" => f1 = json::read_plain::<String>(r, "path")?,
-                "host" => f2 = json::read_plain::<String>(r, "host")?,
-                _ => r.unknown_key(&key, "common:orcid-id")?,
-            }
-        }
-        Ok(Self {
-            uri: f0,
-            path: f1,
-            host: f2,
-        })
-    }
-}
-impl ToJson for OrcidId {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.uri {
-            w.key("uri");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.path {
-            w.key("path");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.host {
-            w.key("host");
-            json::write_string(w, v);
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
-impl serde::Serialize for OrcidId {
+impl serde::Serialize for OrcidIdentifier {
     fn serialize<S: serde::Serializer>(
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for OrcidId {
+impl<'de> serde::Deserialize<'de> for OrcidIdentifier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// A reference to an organization. An organization should
@@ -3724,6 +3491,7 @@ impl<'de> serde::Deserialize<'de> for OrcidId {
 /// convening organizations. A disambiguated organization is mandatory in
 /// all other cases where organization is required in the schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Organization {
     /// The `<name>` element.
     pub name: String,
@@ -3731,163 +3499,153 @@ pub struct Organization {
     pub address: super::common::OrganizationAddress,
     /// The `<disambiguated-organization>` element.
     pub disambiguated_organization: Option<super::common::DisambiguatedOrganization>,
+    pub(crate) unknown: Unknown,
 }
 impl Organization {
     /// A `Organization` with its required parts; everything optional is left empty.
-    pub fn new(name: String, address: super::common::OrganizationAddress) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        address: impl Into<super::common::OrganizationAddress>,
+    ) -> Self {
         Self {
-            name,
-            address,
+            name: name.into(),
+            address: address.into(),
             disambiguated_organization: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<name>`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `<address>`.
+    pub fn with_address(
+        mut self,
+        value: impl Into<super::common::OrganizationAddress>,
+    ) -> Self {
+        self.address = value.into();
+        self
+    }
+    /// Sets `<disambiguated-organization>`.
+    pub fn with_disambiguated_organization(
+        mut self,
+        value: impl Into<super::common::DisambiguatedOrganization>,
+    ) -> Self {
+        self.disambiguated_organization = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `common:organization`.
-pub static ORGANIZATION_SCHEMA: StructSchema = StructSchema {
+pub(crate) static ORGANIZATION_SCHEMA: StructSchema = StructSchema {
     name: "common:organization",
-    fields: &["common:name", "common:address", "common:disambiguated-organization"],
-    required: 3,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Common,
+    members: &[
+        Member {
             ns: Ns::Common,
             local: "name",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
-                check: crate::xml::check_simple::<String>,
                 vocabulary: None,
             }),
+            json_key: "name",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Common,
             local: "address",
-            index: 1,
-            content: ChildContent::Struct(&super::common::ORGANIZATION_ADDRESS_SCHEMA),
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::common::ORGANIZATION_ADDRESS_SCHEMA),
+            json_key: "address",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Common,
             local: "disambiguated-organization",
-            index: 2,
-            content: ChildContent::Struct(
-                &super::common::DISAMBIGUATED_ORGANIZATION_SCHEMA,
-            ),
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::DISAMBIGUATED_ORGANIZATION_SCHEMA),
+            json_key: "disambiguated-organization",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["common:name", "common:address", "common:disambiguated-organization"],
+    required: 3,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: organization_member,
+    json_key_member: organization_json_member,
 };
-impl FromXml for Organization {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn organization_json_member(key: &str) -> Option<usize> {
+    match key {
+        "name" => Some(0usize),
+        "address" => Some(1usize),
+        "disambiguated-organization" => Some(2usize),
+        _ => None,
+    }
+}
+fn organization_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"name") => Some(0usize),
+        (Ns::Common, b"address") => Some(1usize),
+        (Ns::Common, b"disambiguated-organization") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for Organization {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&ORGANIZATION_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.nested(&mut frame)?,
+                2usize => m2 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"name") => {
-                    r.order(&ORGANIZATION_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
-                    );
-                }
-                (Ns::Common, b"address") => {
-                    r.order(&ORGANIZATION_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        <super::common::OrganizationAddress as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Common, b"disambiguated-organization") => {
-                    r.order(&ORGANIZATION_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::DisambiguatedOrganization as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &ORGANIZATION_SCHEMA)?,
-            }
-        }
-        r.complete(start, &ORGANIZATION_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            name: r.take(start, &ORGANIZATION_SCHEMA, 0, f0)?,
-            address: r.take(start, &ORGANIZATION_SCHEMA, 1, f1)?,
-            disambiguated_organization: f2,
+            name: input.required(&frame, 0usize, m0)?,
+            address: input.required(&frame, 1usize, m1)?,
+            disambiguated_organization: m2,
+            unknown,
         })
     }
 }
-impl ToXml for Organization {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Common, "name"), &self.name);
-        ToXml::to_xml(&self.address, w, QName::new(Ns::Common, "address"));
-        if let Some(v) = &self.disambiguated_organization {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "disambiguated-organization"));
+impl Write for Organization {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&ORGANIZATION_SCHEMA, &self.unknown);
+        {
+            let v = &self.name;
+            out.simple(0usize, v);
         }
-        w.end(name);
+        {
+            let v = &self.address;
+            out.nested(1usize, v);
+        }
+        if let Some(v) = &self.disambiguated_organization {
+            out.nested(2usize, v);
+        }
+        out.end();
     }
 }
 impl Element for Organization {
     const NAME: QName = QName::new(Ns::Common, "organization");
-}
-impl FromJson for Organization {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:organization")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "name" => f0 = json::read_plain::<String>(r, "name")?,
-                "address" => {
-                    f1 = json::read_object::<super::common::OrganizationAddress>(r)?;
-                }
-                "disambiguated-organization" => {
-                    f2 = json::read_object::<
-                        super::common::DisambiguatedOrganization,
-                    >(r)?;
-                }
-                _ => r.unknown_key(&key, "common:organization")?,
-            }
-        }
-        Ok(Self {
-            name: r.required(f0, at, "common:organization", "name")?,
-            address: r.required(f1, at, "common:organization", "address")?,
-            disambiguated_organization: f2,
-        })
-    }
-}
-impl ToJson for Organization {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        {
-            w.key("name");
-            json::write_string(w, &self.name);
-        }
-        {
-            w.key("address");
-            ToJson::to_json(&self.address, w);
-        }
-        if let Some(v) = &self.disambiguated_organization {
-            w.key("disambiguated-organization");
-            ToJson::to_json(v, w);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Organization;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Organization {
@@ -3895,7 +3653,7 @@ impl serde::Serialize for Organization {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -3903,11 +3661,12 @@ impl<'de> serde::Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// Container for organization location information
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrganizationAddress {
     /// City
     pub city: Option<String>,
@@ -3915,6 +3674,7 @@ pub struct OrganizationAddress {
     pub region: Option<String>,
     /// The `<country>` element.
     pub country: Option<super::vocabulary::Country>,
+    pub(crate) unknown: Unknown,
 }
 impl OrganizationAddress {
     /// An empty `OrganizationAddress`.
@@ -3923,7 +3683,28 @@ impl OrganizationAddress {
             city: None,
             region: None,
             country: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<city>`.
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `<region>`.
+    pub fn with_region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `<country>`.
+    pub fn with_country(mut self, value: impl Into<super::vocabulary::Country>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for OrganizationAddress {
@@ -3932,150 +3713,109 @@ impl Default for OrganizationAddress {
     }
 }
 /// The content model of `common:organization-address`.
-pub static ORGANIZATION_ADDRESS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static ORGANIZATION_ADDRESS_SCHEMA: StructSchema = StructSchema {
     name: "common:organization-address",
-    fields: &["common:city", "common:region", "common:country"],
-    required: 0,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Common,
+    members: &[
+        Member {
             ns: Ns::Common,
             local: "city",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
-                check: crate::xml::check_simple::<String>,
                 vocabulary: None,
             }),
+            json_key: "city",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Common,
             local: "region",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
-                check: crate::xml::check_simple::<String>,
                 vocabulary: None,
             }),
+            json_key: "region",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Common,
             local: "country",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::vocabulary::Country>,
                 vocabulary: Some(&super::vocabulary::Country::VOCABULARY),
             }),
+            json_key: "country",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["common:city", "common:region", "common:country"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: organization_address_member,
+    json_key_member: organization_address_json_member,
 };
-impl FromXml for OrganizationAddress {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn organization_address_json_member(key: &str) -> Option<usize> {
+    match key {
+        "city" => Some(0usize),
+        "region" => Some(1usize),
+        "country" => Some(2usize),
+        _ => None,
+    }
+}
+fn organization_address_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"city") => Some(0usize),
+        (Ns::Common, b"region") => Some(1usize),
+        (Ns::Common, b"country") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for OrganizationAddress {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&ORGANIZATION_ADDRESS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"city") => {
-                    r.order(&ORGANIZATION_ADDRESS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
-                    );
-                }
-                (Ns::Common, b"region") => {
-                    r.order(&ORGANIZATION_ADDRESS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
-                    );
-                }
-                (Ns::Common, b"country") => {
-                    r.order(&ORGANIZATION_ADDRESS_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::Country,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &ORGANIZATION_ADDRESS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &ORGANIZATION_ADDRESS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            city: f0,
-            region: f1,
-            country: f2,
+            city: m0,
+            region: m1,
+            country: m2,
+            unknown,
         })
     }
 }
-impl ToXml for OrganizationAddress {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for OrganizationAddress {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&ORGANIZATION_ADDRESS_SCHEMA, &self.unknown);
         if let Some(v) = &self.city {
-            w.simple_element(QName::new(Ns::Common, "city"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.region {
-            w.simple_element(QName::new(Ns::Common, "region"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.country {
-            w.simple_element(QName::new(Ns::Common, "country"), v);
+            out.simple(2usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for OrganizationAddress {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:organization-address")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "city" => f0 = json::read_plain::<String>(r, "city")?,
-                "region" => f1 = json::read_plain::<String>(r, "region")?,
-                "country" => {
-                    f2 = json::read_plain::<super::vocabulary::Country>(r, "country")?;
-                }
-                _ => r.unknown_key(&key, "common:organization-address")?,
-            }
-        }
-        Ok(Self {
-            city: f0,
-            region: f1,
-            country: f2,
-        })
-    }
-}
-impl ToJson for OrganizationAddress {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.city {
-            w.key("city");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.region {
-            w.key("region");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.country {
-            w.key("country");
-            json::write_string(w, v);
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -4084,7 +3824,7 @@ impl serde::Serialize for OrganizationAddress {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -4092,7 +3832,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// The client application (Member organization's
@@ -4101,6 +3841,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationAddress {
 /// individuals and legacy client applications) or a Client ID
 /// (representing all newer client applications)
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Source {
     /// The ORCID identifier for the individual user (or
     /// legacy client application) that created the item. For identifiers
@@ -4108,7 +3849,7 @@ pub struct Source {
     /// individual users, it may be used to look up ORCID record
     /// details via
     /// the API.
-    pub source_orcid: Option<super::common::OrcidId>,
+    pub source_orcid: Option<super::common::OrcidIdentifier>,
     /// The client ID for the client application (Member
     /// organization system) that created the item.
     pub source_client_id: Option<super::common::ClientId>,
@@ -4117,13 +3858,14 @@ pub struct Source {
     /// The ORCID identifier for the individual user (or
     /// legacy client application) made the assertion.
     /// If missing, source is the same as assertion origin.
-    pub assertion_origin_orcid: Option<super::common::OrcidId>,
+    pub assertion_origin_orcid: Option<super::common::OrcidIdentifier>,
     /// The client ID for the client application (Member
     /// organization system) that made the assertion.
     /// If missing, source is the same as assertion origin.
     pub assertion_origin_client_id: Option<super::common::ClientId>,
     /// The `<assertion-origin-name>` element.
     pub assertion_origin_name: Option<String>,
+    pub(crate) unknown: Unknown,
 }
 impl Source {
     /// An empty `Source`.
@@ -4135,7 +3877,55 @@ impl Source {
             assertion_origin_orcid: None,
             assertion_origin_client_id: None,
             assertion_origin_name: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<source-orcid>`.
+    pub fn with_source_orcid(
+        mut self,
+        value: impl Into<super::common::OrcidIdentifier>,
+    ) -> Self {
+        self.source_orcid = Some(value.into());
+        self
+    }
+    /// Sets `<source-client-id>`.
+    pub fn with_source_client_id(
+        mut self,
+        value: impl Into<super::common::ClientId>,
+    ) -> Self {
+        self.source_client_id = Some(value.into());
+        self
+    }
+    /// Sets `<source-name>`.
+    pub fn with_source_name(mut self, value: impl Into<String>) -> Self {
+        self.source_name = Some(value.into());
+        self
+    }
+    /// Sets `<assertion-origin-orcid>`.
+    pub fn with_assertion_origin_orcid(
+        mut self,
+        value: impl Into<super::common::OrcidIdentifier>,
+    ) -> Self {
+        self.assertion_origin_orcid = Some(value.into());
+        self
+    }
+    /// Sets `<assertion-origin-client-id>`.
+    pub fn with_assertion_origin_client_id(
+        mut self,
+        value: impl Into<super::common::ClientId>,
+    ) -> Self {
+        self.assertion_origin_client_id = Some(value.into());
+        self
+    }
+    /// Sets `<assertion-origin-name>`.
+    pub fn with_assertion_origin_name(mut self, value: impl Into<String>) -> Self {
+        self.assertion_origin_name = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Source {
@@ -4144,8 +3934,71 @@ impl Default for Source {
     }
 }
 /// The content model of `common:source-type`.
-pub static SOURCE_SCHEMA: StructSchema = StructSchema {
+pub(crate) static SOURCE_SCHEMA: StructSchema = StructSchema {
     name: "common:source-type",
+    ns: Ns::Common,
+    members: &[
+        Member {
+            ns: Ns::Common,
+            local: "source-orcid",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(&super::common::ORCID_IDENTIFIER_SCHEMA),
+            json_key: "source-orcid",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source-client-id",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::common::CLIENT_ID_SCHEMA),
+            json_key: "source-client-id",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source-name",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "source-name",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "assertion-origin-orcid",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Struct(&super::common::ORCID_IDENTIFIER_SCHEMA),
+            json_key: "assertion-origin-orcid",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "assertion-origin-client-id",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Struct(&super::common::CLIENT_ID_SCHEMA),
+            json_key: "assertion-origin-client-id",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "assertion-origin-name",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "assertion-origin-name",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:source-orcid",
         "common:source-client-id",
@@ -4155,6 +4008,7 @@ pub static SOURCE_SCHEMA: StructSchema = StructSchema {
         "common:assertion-origin-name",
     ],
     required: 0,
+    required_attributes: 0,
     repeated: 0,
     groups: &[
         Group {
@@ -4166,211 +4020,92 @@ pub static SOURCE_SCHEMA: StructSchema = StructSchema {
             branches: &[Branch { all: 8, required: 8 }, Branch { all: 16, required: 16 }],
         },
     ],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "source-orcid",
-            index: 0,
-            content: ChildContent::Struct(&super::common::ORCID_ID_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source-client-id",
-            index: 1,
-            content: ChildContent::Struct(&super::common::CLIENT_ID_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source-name",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "assertion-origin-orcid",
-            index: 3,
-            content: ChildContent::Struct(&super::common::ORCID_ID_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "assertion-origin-client-id",
-            index: 4,
-            content: ChildContent::Struct(&super::common::CLIENT_ID_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "assertion-origin-name",
-            index: 5,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: source_member,
+    json_key_member: source_json_member,
 };
-impl FromXml for Source {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn source_json_member(key: &str) -> Option<usize> {
+    match key {
+        "source-orcid" => Some(0usize),
+        "source-client-id" => Some(1usize),
+        "source-name" => Some(2usize),
+        "assertion-origin-orcid" => Some(3usize),
+        "assertion-origin-client-id" => Some(4usize),
+        "assertion-origin-name" => Some(5usize),
+        _ => None,
+    }
+}
+fn source_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"source-orcid") => Some(0usize),
+        (Ns::Common, b"source-client-id") => Some(1usize),
+        (Ns::Common, b"source-name") => Some(2usize),
+        (Ns::Common, b"assertion-origin-orcid") => Some(3usize),
+        (Ns::Common, b"assertion-origin-client-id") => Some(4usize),
+        (Ns::Common, b"assertion-origin-name") => Some(5usize),
+        _ => None,
+    }
+}
+impl Read for Source {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&SOURCE_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.nested(&mut frame)?,
+                1usize => m1 = input.nested(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.nested(&mut frame)?,
+                4usize => m4 = input.nested(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"source-orcid") => {
-                    r.order(&SOURCE_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Common, b"source-client-id") => {
-                    r.order(&SOURCE_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        <super::common::ClientId as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"source-name") => {
-                    r.order(&SOURCE_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Common, b"assertion-origin-orcid") => {
-                    r.order(&SOURCE_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Common, b"assertion-origin-client-id") => {
-                    r.order(&SOURCE_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        <super::common::ClientId as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"assertion-origin-name") => {
-                    r.order(&SOURCE_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                _ => r.unknown_element(start, &child, &SOURCE_SCHEMA)?,
-            }
-        }
-        r.complete(start, &SOURCE_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            source_orcid: f0,
-            source_client_id: f1,
-            source_name: f2,
-            assertion_origin_orcid: f3,
-            assertion_origin_client_id: f4,
-            assertion_origin_name: f5,
+            source_orcid: m0,
+            source_client_id: m1,
+            source_name: m2,
+            assertion_origin_orcid: m3,
+            assertion_origin_client_id: m4,
+            assertion_origin_name: m5,
+            unknown,
         })
     }
 }
-impl ToXml for Source {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Source {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&SOURCE_SCHEMA, &self.unknown);
         if let Some(v) = &self.source_orcid {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source-orcid"));
+            out.nested(0usize, v);
         }
         if let Some(v) = &self.source_client_id {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source-client-id"));
+            out.nested(1usize, v);
         }
         if let Some(v) = &self.source_name {
-            w.simple_element(QName::new(Ns::Common, "source-name"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.assertion_origin_orcid {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "assertion-origin-orcid"));
+            out.nested(3usize, v);
         }
         if let Some(v) = &self.assertion_origin_client_id {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "assertion-origin-client-id"));
+            out.nested(4usize, v);
         }
         if let Some(v) = &self.assertion_origin_name {
-            w.simple_element(QName::new(Ns::Common, "assertion-origin-name"), v);
+            out.simple(5usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for Source {
     const NAME: QName = QName::new(Ns::Common, "source");
-}
-impl FromJson for Source {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:source-type")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "source-orcid" => f0 = json::read_object::<super::common::OrcidId>(r)?,
-                "source-client-id" => {
-                    f1 = json::read_object::<super::common::ClientId>(r)?;
-                }
-                "source-name" => f2 = json::read_wrapped::<String>(r, "source-name")?,
-                "assertion-origin-orcid" => {
-                    f3 = json::read_object::<super::common::OrcidId>(r)?;
-                }
-                "assertion-origin-client-id" => {
-                    f4 = json::read_object::<super::common::ClientId>(r)?;
-                }
-                "assertion-origin-name" => {
-                    f5 = json::read_wrapped::<String>(r, "assertion-origin-name")?;
-                }
-                _ => r.unknown_key(&key, "common:source-type")?,
-            }
-        }
-        Ok(Self {
-            source_orcid: f0,
-            source_client_id: f1,
-            source_name: f2,
-            assertion_origin_orcid: f3,
-            assertion_origin_client_id: f4,
-            assertion_origin_name: f5,
-        })
-    }
-}
-impl ToJson for Source {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.source_orcid {
-            w.key("source-orcid");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.source_client_id {
-            w.key("source-client-id");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.source_name {
-            w.key("source-name");
-            json::write_wrapped(w, v);
-        }
-        if let Some(v) = &self.assertion_origin_orcid {
-            w.key("assertion-origin-orcid");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.assertion_origin_client_id {
-            w.key("assertion-origin-client-id");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.assertion_origin_name {
-            w.key("assertion-origin-name");
-            json::write_wrapped(w, v);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Source;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Source {
@@ -4378,7 +4113,7 @@ impl serde::Serialize for Source {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -4386,122 +4121,125 @@ impl<'de> serde::Deserialize<'de> for Source {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// A non-empty string that includes a language code to
 /// indicate the language used for the string's value.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StringWithLangCode {
     /// The `language-code` attribute.
     pub language_code: super::vocabulary::LanguageCode,
     /// The text content.
     pub value: String,
+    pub(crate) unknown: Unknown,
 }
 impl StringWithLangCode {
     /// A `StringWithLangCode` with its required parts; everything optional is left empty.
-    pub fn new(language_code: super::vocabulary::LanguageCode, value: String) -> Self {
-        Self { language_code, value }
+    pub fn new(
+        language_code: impl Into<super::vocabulary::LanguageCode>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            language_code: language_code.into(),
+            value: value.into(),
+            unknown: Unknown::default(),
+        }
+    }
+    /// Sets the `language-code` attribute.
+    pub fn with_language_code(
+        mut self,
+        value: impl Into<super::vocabulary::LanguageCode>,
+    ) -> Self {
+        self.language_code = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `common:string-with-lang-code`.
-pub static STRING_WITH_LANG_CODE_SCHEMA: StructSchema = StructSchema {
+pub(crate) static STRING_WITH_LANG_CODE_SCHEMA: StructSchema = StructSchema {
     name: "common:string-with-lang-code",
-    fields: &[],
-    required: 0,
-    repeated: 0,
-    groups: &[],
-    children: &[],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Common,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "language-code",
-            required: true,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::vocabulary::LanguageCode>,
-                vocabulary: Some(&super::vocabulary::LanguageCode::VOCABULARY),
+            kind: MemberKind::Attribute {
+                required: true,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: Some(&super::vocabulary::LanguageCode::VOCABULARY),
+            }),
+            json_key: "language-code",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "value",
+            kind: MemberKind::Text,
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                vocabulary: None,
+            }),
+            json_key: "value",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
     ],
-    text: Some(SimpleSchema {
-        facets: &super::common::NON_EMPTY_STRING,
-        check: crate::xml::check_simple::<String>,
-        vocabulary: None,
-    }),
+    fields: &[],
+    required: 0,
+    required_attributes: 1,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: string_with_lang_code_member,
+    json_key_member: string_with_lang_code_json_member,
 };
-impl FromXml for StringWithLangCode {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_language_code = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"language-code") => {
-                    a_language_code = Some(
-                        r
-                            .attribute_value::<
-                                super::vocabulary::LanguageCode,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn string_with_lang_code_json_member(key: &str) -> Option<usize> {
+    match key {
+        "language-code" => Some(0usize),
+        _ => None,
+    }
+}
+fn string_with_lang_code_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        _ => None,
+    }
+}
+impl Read for StringWithLangCode {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&STRING_WITH_LANG_CODE_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let value = r.text_content::<String>(start, &super::common::NON_EMPTY_STRING)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            language_code: r
-                .required_attribute(start, a_language_code, "language-code")?,
-            value,
+            language_code: input.required(&frame, 0usize, m0)?,
+            value: input.required(&frame, 1usize, m1)?,
+            unknown,
         })
     }
 }
-impl ToXml for StringWithLangCode {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.attribute(QName::new(Ns::None, "language-code"), &self.language_code);
-        w.text(&self.value);
-        w.end(name);
-    }
-}
-impl FromJson for StringWithLangCode {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:string-with-lang-code")?;
-        let mut a_language_code = None;
-        let mut text = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "language-code" => {
-                    a_language_code = json::read_plain::<
-                        super::vocabulary::LanguageCode,
-                    >(r, "language-code")?;
-                }
-                "value" => text = json::read_plain::<String>(r, "value")?,
-                _ => r.unknown_key(&key, "common:string-with-lang-code")?,
-            }
-        }
-        Ok(Self {
-            language_code: r
-                .required(
-                    a_language_code,
-                    at,
-                    "common:string-with-lang-code",
-                    "language-code",
-                )?,
-            value: r.required(text, at, "common:string-with-lang-code", "value")?,
-        })
-    }
-}
-impl ToJson for StringWithLangCode {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.key("language-code");
-        json::write_string(w, &self.language_code);
-        w.key("value");
-        json::write_string(w, &self.value);
-        w.end_object();
+impl Write for StringWithLangCode {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&STRING_WITH_LANG_CODE_SCHEMA, &self.unknown);
+        out.simple(0usize, &self.language_code);
+        out.simple(1usize, &self.value);
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -4510,7 +4248,7 @@ impl serde::Serialize for StringWithLangCode {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -4518,11 +4256,12 @@ impl<'de> serde::Deserialize<'de> for StringWithLangCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// An error that populated by ORCID when record is read
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TransientError {
     /// The `transient` attribute.
     pub transient: bool,
@@ -4530,163 +4269,142 @@ pub struct TransientError {
     pub error_code: Option<String>,
     /// The `<error-message>` element.
     pub error_message: Option<String>,
+    pub(crate) unknown: Unknown,
 }
 impl TransientError {
     /// A `TransientError` with its required parts; everything optional is left empty.
-    pub fn new(transient: bool) -> Self {
+    pub fn new(transient: impl Into<bool>) -> Self {
         Self {
-            transient,
+            transient: transient.into(),
             error_code: None,
             error_message: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `transient` attribute.
+    pub fn with_transient(mut self, value: impl Into<bool>) -> Self {
+        self.transient = value.into();
+        self
+    }
+    /// Sets `<error-code>`.
+    pub fn with_error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+    /// Sets `<error-message>`.
+    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `common:transient-error`.
-pub static TRANSIENT_ERROR_SCHEMA: StructSchema = StructSchema {
+pub(crate) static TRANSIENT_ERROR_SCHEMA: StructSchema = StructSchema {
     name: "common:transient-error",
-    fields: &["common:error-code", "common:error-message"],
-    required: 0,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "error-code",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::NON_EMPTY_STRING,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "error-message",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::NON_EMPTY_STRING,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Common,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "transient",
-            required: true,
-            value: SimpleSchema {
-                facets: &super::common::TRANSIENT_ERROR_TRANSIENT,
-                check: crate::xml::check_simple::<bool>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: true,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::TRANSIENT_ERROR_TRANSIENT,
+                vocabulary: None,
+            }),
+            json_key: "transient",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "error-code",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                vocabulary: None,
+            }),
+            json_key: "error-code",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "error-message",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                vocabulary: None,
+            }),
+            json_key: "error-message",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
     ],
-    text: None,
+    fields: &["common:error-code", "common:error-message"],
+    required: 0,
+    required_attributes: 1,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: transient_error_member,
+    json_key_member: transient_error_json_member,
 };
-impl FromXml for TransientError {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_transient = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"transient") => {
-                    a_transient = Some(
-                        r
-                            .attribute_value::<
-                                bool,
-                            >(start, &attr, &super::common::TRANSIENT_ERROR_TRANSIENT)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn transient_error_json_member(key: &str) -> Option<usize> {
+    match key {
+        "transient" => Some(0usize),
+        "error-code" => Some(1usize),
+        "error-message" => Some(2usize),
+        _ => None,
+    }
+}
+fn transient_error_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"error-code") => Some(1usize),
+        (Ns::Common, b"error-message") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for TransientError {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&TRANSIENT_ERROR_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"error-code") => {
-                    r.order(&TRANSIENT_ERROR_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::common::NON_EMPTY_STRING)?,
-                    );
-                }
-                (Ns::Common, b"error-message") => {
-                    r.order(&TRANSIENT_ERROR_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::common::NON_EMPTY_STRING)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &TRANSIENT_ERROR_SCHEMA)?,
-            }
-        }
-        r.complete(start, &TRANSIENT_ERROR_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            transient: r.required_attribute(start, a_transient, "transient")?,
-            error_code: f0,
-            error_message: f1,
+            transient: input.required(&frame, 0usize, m0)?,
+            error_code: m1,
+            error_message: m2,
+            unknown,
         })
     }
 }
-impl ToXml for TransientError {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.attribute(QName::new(Ns::None, "transient"), &self.transient);
+impl Write for TransientError {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&TRANSIENT_ERROR_SCHEMA, &self.unknown);
+        out.simple(0usize, &self.transient);
         if let Some(v) = &self.error_code {
-            w.simple_element(QName::new(Ns::Common, "error-code"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.error_message {
-            w.simple_element(QName::new(Ns::Common, "error-message"), v);
+            out.simple(2usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for TransientError {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:transient-error")?;
-        let mut a_transient = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "transient" => a_transient = json::read_plain::<bool>(r, "transient")?,
-                "error-code" => f0 = json::read_plain::<String>(r, "error-code")?,
-                "error-message" => f1 = json::read_plain::<String>(r, "error-message")?,
-                _ => r.unknown_key(&key, "common:transient-error")?,
-            }
-        }
-        Ok(Self {
-            transient: r
-                .required(a_transient, at, "common:transient-error", "transient")?,
-            error_code: f0,
-            error_message: f1,
-        })
-    }
-}
-impl ToJson for TransientError {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.key("transient");
-        json::write_raw(w, &self.transient);
-        if let Some(v) = &self.error_code {
-            w.key("error-code");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.error_message {
-            w.key("error-message");
-            json::write_string(w, v);
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -4695,7 +4413,7 @@ impl serde::Serialize for TransientError {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -4703,121 +4421,119 @@ impl<'de> serde::Deserialize<'de> for TransientError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// A string that is flagged as transient
 /// i.e. populated by ORCID, not the source.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TransientNonEmptyString {
     /// The `transient` attribute.
     pub transient: bool,
     /// The text content.
     pub value: String,
+    pub(crate) unknown: Unknown,
 }
 impl TransientNonEmptyString {
     /// A `TransientNonEmptyString` with its required parts; everything optional is left empty.
-    pub fn new(transient: bool, value: String) -> Self {
-        Self { transient, value }
+    pub fn new(transient: impl Into<bool>, value: impl Into<String>) -> Self {
+        Self {
+            transient: transient.into(),
+            value: value.into(),
+            unknown: Unknown::default(),
+        }
+    }
+    /// Sets the `transient` attribute.
+    pub fn with_transient(mut self, value: impl Into<bool>) -> Self {
+        self.transient = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `common:transient-non-empty-string`.
-pub static TRANSIENT_NON_EMPTY_STRING_SCHEMA: StructSchema = StructSchema {
+pub(crate) static TRANSIENT_NON_EMPTY_STRING_SCHEMA: StructSchema = StructSchema {
     name: "common:transient-non-empty-string",
-    fields: &[],
-    required: 0,
-    repeated: 0,
-    groups: &[],
-    children: &[],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Common,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "transient",
-            required: true,
-            value: SimpleSchema {
-                facets: &super::common::TRANSIENT_NON_EMPTY_STRING_TRANSIENT,
-                check: crate::xml::check_simple::<bool>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: true,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::TRANSIENT_NON_EMPTY_STRING_TRANSIENT,
+                vocabulary: None,
+            }),
+            json_key: "transient",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "value",
+            kind: MemberKind::Text,
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                vocabulary: None,
+            }),
+            json_key: "value",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
     ],
-    text: Some(SimpleSchema {
-        facets: &super::common::NON_EMPTY_STRING,
-        check: crate::xml::check_simple::<String>,
-        vocabulary: None,
-    }),
+    fields: &[],
+    required: 0,
+    required_attributes: 1,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: transient_non_empty_string_member,
+    json_key_member: transient_non_empty_string_json_member,
 };
-impl FromXml for TransientNonEmptyString {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_transient = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"transient") => {
-                    a_transient = Some(
-                        r
-                            .attribute_value::<
-                                bool,
-                            >(
-                                start,
-                                &attr,
-                                &super::common::TRANSIENT_NON_EMPTY_STRING_TRANSIENT,
-                            )?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn transient_non_empty_string_json_member(key: &str) -> Option<usize> {
+    match key {
+        "transient" => Some(0usize),
+        _ => None,
+    }
+}
+fn transient_non_empty_string_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        _ => None,
+    }
+}
+impl Read for TransientNonEmptyString {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&TRANSIENT_NON_EMPTY_STRING_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let value = r.text_content::<String>(start, &super::common::NON_EMPTY_STRING)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            transient: r.required_attribute(start, a_transient, "transient")?,
-            value,
+            transient: input.required(&frame, 0usize, m0)?,
+            value: input.required(&frame, 1usize, m1)?,
+            unknown,
         })
     }
 }
-impl ToXml for TransientNonEmptyString {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.attribute(QName::new(Ns::None, "transient"), &self.transient);
-        w.text(&self.value);
-        w.end(name);
-    }
-}
-impl FromJson for TransientNonEmptyString {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:transient-non-empty-string")?;
-        let mut a_transient = None;
-        let mut text = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "transient" => a_transient = json::read_plain::<bool>(r, "transient")?,
-                "value" => text = json::read_plain::<String>(r, "value")?,
-                _ => r.unknown_key(&key, "common:transient-non-empty-string")?,
-            }
-        }
-        Ok(Self {
-            transient: r
-                .required(
-                    a_transient,
-                    at,
-                    "common:transient-non-empty-string",
-                    "transient",
-                )?,
-            value: r.required(text, at, "common:transient-non-empty-string", "value")?,
-        })
-    }
-}
-impl ToJson for TransientNonEmptyString {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.key("transient");
-        json::write_raw(w, &self.transient);
-        w.key("value");
-        json::write_string(w, &self.value);
-        w.end_object();
+impl Write for TransientNonEmptyString {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&TRANSIENT_NON_EMPTY_STRING_SCHEMA, &self.unknown);
+        out.simple(0usize, &self.transient);
+        out.simple(1usize, &self.value);
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -4826,7 +4542,7 @@ impl serde::Serialize for TransientNonEmptyString {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -4834,128 +4550,131 @@ impl<'de> serde::Deserialize<'de> for TransientNonEmptyString {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// The main title of the work or funding translated
 /// into another language. The translated language will be included in
 /// the language-code attribute.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TranslatedTitle {
     /// The `language-code` attribute.
     pub language_code: super::vocabulary::LanguageCode,
     /// The text content.
     pub value: String,
+    pub(crate) unknown: Unknown,
 }
 impl TranslatedTitle {
     /// A `TranslatedTitle` with its required parts; everything optional is left empty.
-    pub fn new(language_code: super::vocabulary::LanguageCode, value: String) -> Self {
-        Self { language_code, value }
+    pub fn new(
+        language_code: impl Into<super::vocabulary::LanguageCode>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            language_code: language_code.into(),
+            value: value.into(),
+            unknown: Unknown::default(),
+        }
+    }
+    /// Sets the `language-code` attribute.
+    pub fn with_language_code(
+        mut self,
+        value: impl Into<super::vocabulary::LanguageCode>,
+    ) -> Self {
+        self.language_code = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `common:translated-title`.
-pub static TRANSLATED_TITLE_SCHEMA: StructSchema = StructSchema {
+pub(crate) static TRANSLATED_TITLE_SCHEMA: StructSchema = StructSchema {
     name: "common:translated-title",
-    fields: &[],
-    required: 0,
-    repeated: 0,
-    groups: &[],
-    children: &[],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Common,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "language-code",
-            required: true,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::vocabulary::LanguageCode>,
-                vocabulary: Some(&super::vocabulary::LanguageCode::VOCABULARY),
+            kind: MemberKind::Attribute {
+                required: true,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: Some(&super::vocabulary::LanguageCode::VOCABULARY),
+            }),
+            json_key: "language-code",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "value",
+            kind: MemberKind::Text,
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::TRANSLATED_TITLE_CONTENT17,
+                vocabulary: None,
+            }),
+            json_key: "value",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
     ],
-    text: Some(SimpleSchema {
-        facets: &super::common::TRANSLATED_TITLE_CONTENT17,
-        check: crate::xml::check_simple::<String>,
-        vocabulary: None,
-    }),
+    fields: &[],
+    required: 0,
+    required_attributes: 1,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: translated_title_member,
+    json_key_member: translated_title_json_member,
 };
-impl FromXml for TranslatedTitle {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_language_code = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"language-code") => {
-                    a_language_code = Some(
-                        r
-                            .attribute_value::<
-                                super::vocabulary::LanguageCode,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn translated_title_json_member(key: &str) -> Option<usize> {
+    match key {
+        "language-code" => Some(0usize),
+        _ => None,
+    }
+}
+fn translated_title_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        _ => None,
+    }
+}
+impl Read for TranslatedTitle {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&TRANSLATED_TITLE_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let value = r
-            .text_content::<String>(start, &super::common::TRANSLATED_TITLE_CONTENT17)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            language_code: r
-                .required_attribute(start, a_language_code, "language-code")?,
-            value,
+            language_code: input.required(&frame, 0usize, m0)?,
+            value: input.required(&frame, 1usize, m1)?,
+            unknown,
         })
     }
 }
-impl ToXml for TranslatedTitle {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.attribute(QName::new(Ns::None, "language-code"), &self.language_code);
-        w.text(&self.value);
-        w.end(name);
+impl Write for TranslatedTitle {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&TRANSLATED_TITLE_SCHEMA, &self.unknown);
+        out.simple(0usize, &self.language_code);
+        out.simple(1usize, &self.value);
+        out.end();
     }
 }
 impl Element for TranslatedTitle {
     const NAME: QName = QName::new(Ns::Common, "translated-title");
-}
-impl FromJson for TranslatedTitle {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("common:translated-title")?;
-        let mut a_language_code = None;
-        let mut text = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "language-code" => {
-                    a_language_code = json::read_plain::<
-                        super::vocabulary::LanguageCode,
-                    >(r, "language-code")?;
-                }
-                "value" => text = json::read_plain::<String>(r, "value")?,
-                _ => r.unknown_key(&key, "common:translated-title")?,
-            }
-        }
-        Ok(Self {
-            language_code: r
-                .required(
-                    a_language_code,
-                    at,
-                    "common:translated-title",
-                    "language-code",
-                )?,
-            value: r.required(text, at, "common:translated-title", "value")?,
-        })
-    }
-}
-impl ToJson for TranslatedTitle {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        w.key("language-code");
-        json::write_string(w, &self.language_code);
-        w.key("value");
-        json::write_string(w, &self.value);
-        w.end_object();
-    }
+    const KIND: Kind = Kind::TranslatedTitle;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for TranslatedTitle {
@@ -4963,7 +4682,7 @@ impl serde::Serialize for TranslatedTitle {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -4971,6 +4690,1500 @@ impl<'de> serde::Deserialize<'de> for TranslatedTitle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
+    }
+}
+/// The parts that the item types sharing the XSD type `common:affiliation` have in common: [`Distinction`](crate::distinction::Distinction), [`Education`](crate::education::Education), [`Employment`](crate::employment::Employment), [`InvitedPosition`](crate::invited_position::InvitedPosition), [`Membership`](crate::membership::Membership), [`Qualification`](crate::qualification::Qualification), [`Service`](crate::service::Service).
+pub trait AffiliationItem {
+    /// The `put-code` attribute.
+    fn put_code(&self) -> &Option<crate::PutCode>;
+    /// The `put-code` attribute.
+    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode>;
+    /// The `visibility` attribute.
+    fn visibility(&self) -> &Option<super::common::Visibility>;
+    /// The `visibility` attribute.
+    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility>;
+    /// The `display-index` attribute.
+    fn display_index(&self) -> &Option<String>;
+    /// The `display-index` attribute.
+    fn display_index_mut(&mut self) -> &mut Option<String>;
+    /// The `path` attribute.
+    fn path(&self) -> &Option<String>;
+    /// The `path` attribute.
+    fn path_mut(&mut self) -> &mut Option<String>;
+    /// The `<created-date>` element.
+    fn created_date(&self) -> &Option<crate::DateTime>;
+    /// The `<created-date>` element.
+    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime>;
+    /// The `<last-modified-date>` element.
+    fn last_modified_date(&self) -> &Option<crate::DateTime>;
+    /// The `<last-modified-date>` element.
+    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime>;
+    /// The `<source>` element.
+    fn source(&self) -> &Option<super::common::Source>;
+    /// The `<source>` element.
+    fn source_mut(&mut self) -> &mut Option<super::common::Source>;
+    /// The `<department-name>` element.
+    fn department_name(&self) -> &Option<String>;
+    /// The `<department-name>` element.
+    fn department_name_mut(&mut self) -> &mut Option<String>;
+    /// The `<role-title>` element.
+    fn role_title(&self) -> &Option<String>;
+    /// The `<role-title>` element.
+    fn role_title_mut(&mut self) -> &mut Option<String>;
+    /// The `<start-date>` element.
+    fn start_date(&self) -> &Option<super::common::FuzzyDate>;
+    /// The `<start-date>` element.
+    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate>;
+    /// The `<end-date>` element.
+    fn end_date(&self) -> &Option<super::common::FuzzyDate>;
+    /// The `<end-date>` element.
+    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate>;
+    /// The `<organization>` element.
+    fn organization(&self) -> &Option<super::common::Organization>;
+    /// The `<organization>` element.
+    fn organization_mut(&mut self) -> &mut Option<super::common::Organization>;
+    /// The `<url>` element.
+    fn url(&self) -> &Option<String>;
+    /// The `<url>` element.
+    fn url_mut(&mut self) -> &mut Option<String>;
+    /// The `<external-ids>` element.
+    fn external_ids(&self) -> &Option<super::common::ExternalIds>;
+    /// The `<external-ids>` element.
+    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds>;
+}
+impl AffiliationItem for crate::distinction::Distinction {
+    fn put_code(&self) -> &Option<crate::PutCode> {
+        &self.put_code
+    }
+    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
+        &mut self.put_code
+    }
+    fn visibility(&self) -> &Option<super::common::Visibility> {
+        &self.visibility
+    }
+    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
+        &mut self.visibility
+    }
+    fn display_index(&self) -> &Option<String> {
+        &self.display_index
+    }
+    fn display_index_mut(&mut self) -> &mut Option<String> {
+        &mut self.display_index
+    }
+    fn path(&self) -> &Option<String> {
+        &self.path
+    }
+    fn path_mut(&mut self) -> &mut Option<String> {
+        &mut self.path
+    }
+    fn created_date(&self) -> &Option<crate::DateTime> {
+        &self.created_date
+    }
+    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.created_date
+    }
+    fn last_modified_date(&self) -> &Option<crate::DateTime> {
+        &self.last_modified_date
+    }
+    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.last_modified_date
+    }
+    fn source(&self) -> &Option<super::common::Source> {
+        &self.source
+    }
+    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+        &mut self.source
+    }
+    fn department_name(&self) -> &Option<String> {
+        &self.department_name
+    }
+    fn department_name_mut(&mut self) -> &mut Option<String> {
+        &mut self.department_name
+    }
+    fn role_title(&self) -> &Option<String> {
+        &self.role_title
+    }
+    fn role_title_mut(&mut self) -> &mut Option<String> {
+        &mut self.role_title
+    }
+    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.start_date
+    }
+    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.start_date
+    }
+    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.end_date
+    }
+    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.end_date
+    }
+    fn organization(&self) -> &Option<super::common::Organization> {
+        &self.organization
+    }
+    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
+        &mut self.organization
+    }
+    fn url(&self) -> &Option<String> {
+        &self.url
+    }
+    fn url_mut(&mut self) -> &mut Option<String> {
+        &mut self.url
+    }
+    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
+        &self.external_ids
+    }
+    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
+        &mut self.external_ids
+    }
+}
+impl AffiliationItem for crate::education::Education {
+    fn put_code(&self) -> &Option<crate::PutCode> {
+        &self.put_code
+    }
+    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
+        &mut self.put_code
+    }
+    fn visibility(&self) -> &Option<super::common::Visibility> {
+        &self.visibility
+    }
+    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
+        &mut self.visibility
+    }
+    fn display_index(&self) -> &Option<String> {
+        &self.display_index
+    }
+    fn display_index_mut(&mut self) -> &mut Option<String> {
+        &mut self.display_index
+    }
+    fn path(&self) -> &Option<String> {
+        &self.path
+    }
+    fn path_mut(&mut self) -> &mut Option<String> {
+        &mut self.path
+    }
+    fn created_date(&self) -> &Option<crate::DateTime> {
+        &self.created_date
+    }
+    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.created_date
+    }
+    fn last_modified_date(&self) -> &Option<crate::DateTime> {
+        &self.last_modified_date
+    }
+    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.last_modified_date
+    }
+    fn source(&self) -> &Option<super::common::Source> {
+        &self.source
+    }
+    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+        &mut self.source
+    }
+    fn department_name(&self) -> &Option<String> {
+        &self.department_name
+    }
+    fn department_name_mut(&mut self) -> &mut Option<String> {
+        &mut self.department_name
+    }
+    fn role_title(&self) -> &Option<String> {
+        &self.role_title
+    }
+    fn role_title_mut(&mut self) -> &mut Option<String> {
+        &mut self.role_title
+    }
+    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.start_date
+    }
+    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.start_date
+    }
+    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.end_date
+    }
+    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.end_date
+    }
+    fn organization(&self) -> &Option<super::common::Organization> {
+        &self.organization
+    }
+    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
+        &mut self.organization
+    }
+    fn url(&self) -> &Option<String> {
+        &self.url
+    }
+    fn url_mut(&mut self) -> &mut Option<String> {
+        &mut self.url
+    }
+    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
+        &self.external_ids
+    }
+    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
+        &mut self.external_ids
+    }
+}
+impl AffiliationItem for crate::employment::Employment {
+    fn put_code(&self) -> &Option<crate::PutCode> {
+        &self.put_code
+    }
+    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
+        &mut self.put_code
+    }
+    fn visibility(&self) -> &Option<super::common::Visibility> {
+        &self.visibility
+    }
+    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
+        &mut self.visibility
+    }
+    fn display_index(&self) -> &Option<String> {
+        &self.display_index
+    }
+    fn display_index_mut(&mut self) -> &mut Option<String> {
+        &mut self.display_index
+    }
+    fn path(&self) -> &Option<String> {
+        &self.path
+    }
+    fn path_mut(&mut self) -> &mut Option<String> {
+        &mut self.path
+    }
+    fn created_date(&self) -> &Option<crate::DateTime> {
+        &self.created_date
+    }
+    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.created_date
+    }
+    fn last_modified_date(&self) -> &Option<crate::DateTime> {
+        &self.last_modified_date
+    }
+    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.last_modified_date
+    }
+    fn source(&self) -> &Option<super::common::Source> {
+        &self.source
+    }
+    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+        &mut self.source
+    }
+    fn department_name(&self) -> &Option<String> {
+        &self.department_name
+    }
+    fn department_name_mut(&mut self) -> &mut Option<String> {
+        &mut self.department_name
+    }
+    fn role_title(&self) -> &Option<String> {
+        &self.role_title
+    }
+    fn role_title_mut(&mut self) -> &mut Option<String> {
+        &mut self.role_title
+    }
+    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.start_date
+    }
+    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.start_date
+    }
+    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.end_date
+    }
+    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.end_date
+    }
+    fn organization(&self) -> &Option<super::common::Organization> {
+        &self.organization
+    }
+    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
+        &mut self.organization
+    }
+    fn url(&self) -> &Option<String> {
+        &self.url
+    }
+    fn url_mut(&mut self) -> &mut Option<String> {
+        &mut self.url
+    }
+    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
+        &self.external_ids
+    }
+    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
+        &mut self.external_ids
+    }
+}
+impl AffiliationItem for crate::invited_position::InvitedPosition {
+    fn put_code(&self) -> &Option<crate::PutCode> {
+        &self.put_code
+    }
+    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
+        &mut self.put_code
+    }
+    fn visibility(&self) -> &Option<super::common::Visibility> {
+        &self.visibility
+    }
+    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
+        &mut self.visibility
+    }
+    fn display_index(&self) -> &Option<String> {
+        &self.display_index
+    }
+    fn display_index_mut(&mut self) -> &mut Option<String> {
+        &mut self.display_index
+    }
+    fn path(&self) -> &Option<String> {
+        &self.path
+    }
+    fn path_mut(&mut self) -> &mut Option<String> {
+        &mut self.path
+    }
+    fn created_date(&self) -> &Option<crate::DateTime> {
+        &self.created_date
+    }
+    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.created_date
+    }
+    fn last_modified_date(&self) -> &Option<crate::DateTime> {
+        &self.last_modified_date
+    }
+    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.last_modified_date
+    }
+    fn source(&self) -> &Option<super::common::Source> {
+        &self.source
+    }
+    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+        &mut self.source
+    }
+    fn department_name(&self) -> &Option<String> {
+        &self.department_name
+    }
+    fn department_name_mut(&mut self) -> &mut Option<String> {
+        &mut self.department_name
+    }
+    fn role_title(&self) -> &Option<String> {
+        &self.role_title
+    }
+    fn role_title_mut(&mut self) -> &mut Option<String> {
+        &mut self.role_title
+    }
+    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.start_date
+    }
+    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.start_date
+    }
+    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.end_date
+    }
+    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.end_date
+    }
+    fn organization(&self) -> &Option<super::common::Organization> {
+        &self.organization
+    }
+    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
+        &mut self.organization
+    }
+    fn url(&self) -> &Option<String> {
+        &self.url
+    }
+    fn url_mut(&mut self) -> &mut Option<String> {
+        &mut self.url
+    }
+    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
+        &self.external_ids
+    }
+    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
+        &mut self.external_ids
+    }
+}
+impl AffiliationItem for crate::membership::Membership {
+    fn put_code(&self) -> &Option<crate::PutCode> {
+        &self.put_code
+    }
+    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
+        &mut self.put_code
+    }
+    fn visibility(&self) -> &Option<super::common::Visibility> {
+        &self.visibility
+    }
+    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
+        &mut self.visibility
+    }
+    fn display_index(&self) -> &Option<String> {
+        &self.display_index
+    }
+    fn display_index_mut(&mut self) -> &mut Option<String> {
+        &mut self.display_index
+    }
+    fn path(&self) -> &Option<String> {
+        &self.path
+    }
+    fn path_mut(&mut self) -> &mut Option<String> {
+        &mut self.path
+    }
+    fn created_date(&self) -> &Option<crate::DateTime> {
+        &self.created_date
+    }
+    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.created_date
+    }
+    fn last_modified_date(&self) -> &Option<crate::DateTime> {
+        &self.last_modified_date
+    }
+    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.last_modified_date
+    }
+    fn source(&self) -> &Option<super::common::Source> {
+        &self.source
+    }
+    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+        &mut self.source
+    }
+    fn department_name(&self) -> &Option<String> {
+        &self.department_name
+    }
+    fn department_name_mut(&mut self) -> &mut Option<String> {
+        &mut self.department_name
+    }
+    fn role_title(&self) -> &Option<String> {
+        &self.role_title
+    }
+    fn role_title_mut(&mut self) -> &mut Option<String> {
+        &mut self.role_title
+    }
+    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.start_date
+    }
+    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.start_date
+    }
+    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.end_date
+    }
+    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.end_date
+    }
+    fn organization(&self) -> &Option<super::common::Organization> {
+        &self.organization
+    }
+    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
+        &mut self.organization
+    }
+    fn url(&self) -> &Option<String> {
+        &self.url
+    }
+    fn url_mut(&mut self) -> &mut Option<String> {
+        &mut self.url
+    }
+    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
+        &self.external_ids
+    }
+    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
+        &mut self.external_ids
+    }
+}
+impl AffiliationItem for crate::qualification::Qualification {
+    fn put_code(&self) -> &Option<crate::PutCode> {
+        &self.put_code
+    }
+    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
+        &mut self.put_code
+    }
+    fn visibility(&self) -> &Option<super::common::Visibility> {
+        &self.visibility
+    }
+    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
+        &mut self.visibility
+    }
+    fn display_index(&self) -> &Option<String> {
+        &self.display_index
+    }
+    fn display_index_mut(&mut self) -> &mut Option<String> {
+        &mut self.display_index
+    }
+    fn path(&self) -> &Option<String> {
+        &self.path
+    }
+    fn path_mut(&mut self) -> &mut Option<String> {
+        &mut self.path
+    }
+    fn created_date(&self) -> &Option<crate::DateTime> {
+        &self.created_date
+    }
+    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.created_date
+    }
+    fn last_modified_date(&self) -> &Option<crate::DateTime> {
+        &self.last_modified_date
+    }
+    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.last_modified_date
+    }
+    fn source(&self) -> &Option<super::common::Source> {
+        &self.source
+    }
+    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+        &mut self.source
+    }
+    fn department_name(&self) -> &Option<String> {
+        &self.department_name
+    }
+    fn department_name_mut(&mut self) -> &mut Option<String> {
+        &mut self.department_name
+    }
+    fn role_title(&self) -> &Option<String> {
+        &self.role_title
+    }
+    fn role_title_mut(&mut self) -> &mut Option<String> {
+        &mut self.role_title
+    }
+    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.start_date
+    }
+    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.start_date
+    }
+    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.end_date
+    }
+    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.end_date
+    }
+    fn organization(&self) -> &Option<super::common::Organization> {
+        &self.organization
+    }
+    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
+        &mut self.organization
+    }
+    fn url(&self) -> &Option<String> {
+        &self.url
+    }
+    fn url_mut(&mut self) -> &mut Option<String> {
+        &mut self.url
+    }
+    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
+        &self.external_ids
+    }
+    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
+        &mut self.external_ids
+    }
+}
+impl AffiliationItem for crate::service::Service {
+    fn put_code(&self) -> &Option<crate::PutCode> {
+        &self.put_code
+    }
+    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
+        &mut self.put_code
+    }
+    fn visibility(&self) -> &Option<super::common::Visibility> {
+        &self.visibility
+    }
+    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
+        &mut self.visibility
+    }
+    fn display_index(&self) -> &Option<String> {
+        &self.display_index
+    }
+    fn display_index_mut(&mut self) -> &mut Option<String> {
+        &mut self.display_index
+    }
+    fn path(&self) -> &Option<String> {
+        &self.path
+    }
+    fn path_mut(&mut self) -> &mut Option<String> {
+        &mut self.path
+    }
+    fn created_date(&self) -> &Option<crate::DateTime> {
+        &self.created_date
+    }
+    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.created_date
+    }
+    fn last_modified_date(&self) -> &Option<crate::DateTime> {
+        &self.last_modified_date
+    }
+    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.last_modified_date
+    }
+    fn source(&self) -> &Option<super::common::Source> {
+        &self.source
+    }
+    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+        &mut self.source
+    }
+    fn department_name(&self) -> &Option<String> {
+        &self.department_name
+    }
+    fn department_name_mut(&mut self) -> &mut Option<String> {
+        &mut self.department_name
+    }
+    fn role_title(&self) -> &Option<String> {
+        &self.role_title
+    }
+    fn role_title_mut(&mut self) -> &mut Option<String> {
+        &mut self.role_title
+    }
+    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.start_date
+    }
+    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.start_date
+    }
+    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.end_date
+    }
+    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.end_date
+    }
+    fn organization(&self) -> &Option<super::common::Organization> {
+        &self.organization
+    }
+    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
+        &mut self.organization
+    }
+    fn url(&self) -> &Option<String> {
+        &self.url
+    }
+    fn url_mut(&mut self) -> &mut Option<String> {
+        &mut self.url
+    }
+    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
+        &self.external_ids
+    }
+    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
+        &mut self.external_ids
+    }
+}
+impl AffiliationItem for crate::common::Affiliation {
+    fn put_code(&self) -> &Option<crate::PutCode> {
+        &self.put_code
+    }
+    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
+        &mut self.put_code
+    }
+    fn visibility(&self) -> &Option<super::common::Visibility> {
+        &self.visibility
+    }
+    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
+        &mut self.visibility
+    }
+    fn display_index(&self) -> &Option<String> {
+        &self.display_index
+    }
+    fn display_index_mut(&mut self) -> &mut Option<String> {
+        &mut self.display_index
+    }
+    fn path(&self) -> &Option<String> {
+        &self.path
+    }
+    fn path_mut(&mut self) -> &mut Option<String> {
+        &mut self.path
+    }
+    fn created_date(&self) -> &Option<crate::DateTime> {
+        &self.created_date
+    }
+    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.created_date
+    }
+    fn last_modified_date(&self) -> &Option<crate::DateTime> {
+        &self.last_modified_date
+    }
+    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.last_modified_date
+    }
+    fn source(&self) -> &Option<super::common::Source> {
+        &self.source
+    }
+    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+        &mut self.source
+    }
+    fn department_name(&self) -> &Option<String> {
+        &self.department_name
+    }
+    fn department_name_mut(&mut self) -> &mut Option<String> {
+        &mut self.department_name
+    }
+    fn role_title(&self) -> &Option<String> {
+        &self.role_title
+    }
+    fn role_title_mut(&mut self) -> &mut Option<String> {
+        &mut self.role_title
+    }
+    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.start_date
+    }
+    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.start_date
+    }
+    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.end_date
+    }
+    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.end_date
+    }
+    fn organization(&self) -> &Option<super::common::Organization> {
+        &self.organization
+    }
+    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
+        &mut self.organization
+    }
+    fn url(&self) -> &Option<String> {
+        &self.url
+    }
+    fn url_mut(&mut self) -> &mut Option<String> {
+        &mut self.url
+    }
+    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
+        &self.external_ids
+    }
+    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
+        &mut self.external_ids
+    }
+}
+/// The parts that the item types sharing the XSD type `common:affiliation-summary` have in common: [`DistinctionSummary`](crate::distinction::DistinctionSummary), [`EducationSummary`](crate::education::EducationSummary), [`EmploymentSummary`](crate::employment::EmploymentSummary), [`InvitedPositionSummary`](crate::invited_position::InvitedPositionSummary), [`MembershipSummary`](crate::membership::MembershipSummary), [`QualificationSummary`](crate::qualification::QualificationSummary), [`ServiceSummary`](crate::service::ServiceSummary).
+pub trait AffiliationSummaryItem {
+    /// The `put-code` attribute.
+    fn put_code(&self) -> &Option<crate::PutCode>;
+    /// The `put-code` attribute.
+    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode>;
+    /// The `visibility` attribute.
+    fn visibility(&self) -> &Option<super::common::Visibility>;
+    /// The `visibility` attribute.
+    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility>;
+    /// The `display-index` attribute.
+    fn display_index(&self) -> &Option<String>;
+    /// The `display-index` attribute.
+    fn display_index_mut(&mut self) -> &mut Option<String>;
+    /// The `path` attribute.
+    fn path(&self) -> &Option<String>;
+    /// The `path` attribute.
+    fn path_mut(&mut self) -> &mut Option<String>;
+    /// The `<created-date>` element.
+    fn created_date(&self) -> &Option<crate::DateTime>;
+    /// The `<created-date>` element.
+    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime>;
+    /// The `<last-modified-date>` element.
+    fn last_modified_date(&self) -> &Option<crate::DateTime>;
+    /// The `<last-modified-date>` element.
+    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime>;
+    /// The `<source>` element.
+    fn source(&self) -> &Option<super::common::Source>;
+    /// The `<source>` element.
+    fn source_mut(&mut self) -> &mut Option<super::common::Source>;
+    /// The `<department-name>` element.
+    fn department_name(&self) -> &Option<String>;
+    /// The `<department-name>` element.
+    fn department_name_mut(&mut self) -> &mut Option<String>;
+    /// The `<role-title>` element.
+    fn role_title(&self) -> &Option<String>;
+    /// The `<role-title>` element.
+    fn role_title_mut(&mut self) -> &mut Option<String>;
+    /// The `<start-date>` element.
+    fn start_date(&self) -> &Option<super::common::FuzzyDate>;
+    /// The `<start-date>` element.
+    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate>;
+    /// The `<end-date>` element.
+    fn end_date(&self) -> &Option<super::common::FuzzyDate>;
+    /// The `<end-date>` element.
+    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate>;
+    /// The `<organization>` element.
+    fn organization(&self) -> &Option<super::common::Organization>;
+    /// The `<organization>` element.
+    fn organization_mut(&mut self) -> &mut Option<super::common::Organization>;
+    /// The `<url>` element.
+    fn url(&self) -> &Option<String>;
+    /// The `<url>` element.
+    fn url_mut(&mut self) -> &mut Option<String>;
+    /// The `<external-ids>` element.
+    fn external_ids(&self) -> &Option<super::common::ExternalIds>;
+    /// The `<external-ids>` element.
+    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds>;
+}
+impl AffiliationSummaryItem for crate::distinction::DistinctionSummary {
+    fn put_code(&self) -> &Option<crate::PutCode> {
+        &self.put_code
+    }
+    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
+        &mut self.put_code
+    }
+    fn visibility(&self) -> &Option<super::common::Visibility> {
+        &self.visibility
+    }
+    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
+        &mut self.visibility
+    }
+    fn display_index(&self) -> &Option<String> {
+        &self.display_index
+    }
+    fn display_index_mut(&mut self) -> &mut Option<String> {
+        &mut self.display_index
+    }
+    fn path(&self) -> &Option<String> {
+        &self.path
+    }
+    fn path_mut(&mut self) -> &mut Option<String> {
+        &mut self.path
+    }
+    fn created_date(&self) -> &Option<crate::DateTime> {
+        &self.created_date
+    }
+    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.created_date
+    }
+    fn last_modified_date(&self) -> &Option<crate::DateTime> {
+        &self.last_modified_date
+    }
+    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.last_modified_date
+    }
+    fn source(&self) -> &Option<super::common::Source> {
+        &self.source
+    }
+    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+        &mut self.source
+    }
+    fn department_name(&self) -> &Option<String> {
+        &self.department_name
+    }
+    fn department_name_mut(&mut self) -> &mut Option<String> {
+        &mut self.department_name
+    }
+    fn role_title(&self) -> &Option<String> {
+        &self.role_title
+    }
+    fn role_title_mut(&mut self) -> &mut Option<String> {
+        &mut self.role_title
+    }
+    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.start_date
+    }
+    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.start_date
+    }
+    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.end_date
+    }
+    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.end_date
+    }
+    fn organization(&self) -> &Option<super::common::Organization> {
+        &self.organization
+    }
+    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
+        &mut self.organization
+    }
+    fn url(&self) -> &Option<String> {
+        &self.url
+    }
+    fn url_mut(&mut self) -> &mut Option<String> {
+        &mut self.url
+    }
+    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
+        &self.external_ids
+    }
+    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
+        &mut self.external_ids
+    }
+}
+impl AffiliationSummaryItem for crate::education::EducationSummary {
+    fn put_code(&self) -> &Option<crate::PutCode> {
+        &self.put_code
+    }
+    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
+        &mut self.put_code
+    }
+    fn visibility(&self) -> &Option<super::common::Visibility> {
+        &self.visibility
+    }
+    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
+        &mut self.visibility
+    }
+    fn display_index(&self) -> &Option<String> {
+        &self.display_index
+    }
+    fn display_index_mut(&mut self) -> &mut Option<String> {
+        &mut self.display_index
+    }
+    fn path(&self) -> &Option<String> {
+        &self.path
+    }
+    fn path_mut(&mut self) -> &mut Option<String> {
+        &mut self.path
+    }
+    fn created_date(&self) -> &Option<crate::DateTime> {
+        &self.created_date
+    }
+    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.created_date
+    }
+    fn last_modified_date(&self) -> &Option<crate::DateTime> {
+        &self.last_modified_date
+    }
+    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.last_modified_date
+    }
+    fn source(&self) -> &Option<super::common::Source> {
+        &self.source
+    }
+    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+        &mut self.source
+    }
+    fn department_name(&self) -> &Option<String> {
+        &self.department_name
+    }
+    fn department_name_mut(&mut self) -> &mut Option<String> {
+        &mut self.department_name
+    }
+    fn role_title(&self) -> &Option<String> {
+        &self.role_title
+    }
+    fn role_title_mut(&mut self) -> &mut Option<String> {
+        &mut self.role_title
+    }
+    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.start_date
+    }
+    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.start_date
+    }
+    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.end_date
+    }
+    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.end_date
+    }
+    fn organization(&self) -> &Option<super::common::Organization> {
+        &self.organization
+    }
+    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
+        &mut self.organization
+    }
+    fn url(&self) -> &Option<String> {
+        &self.url
+    }
+    fn url_mut(&mut self) -> &mut Option<String> {
+        &mut self.url
+    }
+    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
+        &self.external_ids
+    }
+    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
+        &mut self.external_ids
+    }
+}
+impl AffiliationSummaryItem for crate::employment::EmploymentSummary {
+    fn put_code(&self) -> &Option<crate::PutCode> {
+        &self.put_code
+    }
+    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
+        &mut self.put_code
+    }
+    fn visibility(&self) -> &Option<super::common::Visibility> {
+        &self.visibility
+    }
+    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
+        &mut self.visibility
+    }
+    fn display_index(&self) -> &Option<String> {
+        &self.display_index
+    }
+    fn display_index_mut(&mut self) -> &mut Option<String> {
+        &mut self.display_index
+    }
+    fn path(&self) -> &Option<String> {
+        &self.path
+    }
+    fn path_mut(&mut self) -> &mut Option<String> {
+        &mut self.path
+    }
+    fn created_date(&self) -> &Option<crate::DateTime> {
+        &self.created_date
+    }
+    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.created_date
+    }
+    fn last_modified_date(&self) -> &Option<crate::DateTime> {
+        &self.last_modified_date
+    }
+    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.last_modified_date
+    }
+    fn source(&self) -> &Option<super::common::Source> {
+        &self.source
+    }
+    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+        &mut self.source
+    }
+    fn department_name(&self) -> &Option<String> {
+        &self.department_name
+    }
+    fn department_name_mut(&mut self) -> &mut Option<String> {
+        &mut self.department_name
+    }
+    fn role_title(&self) -> &Option<String> {
+        &self.role_title
+    }
+    fn role_title_mut(&mut self) -> &mut Option<String> {
+        &mut self.role_title
+    }
+    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.start_date
+    }
+    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.start_date
+    }
+    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.end_date
+    }
+    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.end_date
+    }
+    fn organization(&self) -> &Option<super::common::Organization> {
+        &self.organization
+    }
+    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
+        &mut self.organization
+    }
+    fn url(&self) -> &Option<String> {
+        &self.url
+    }
+    fn url_mut(&mut self) -> &mut Option<String> {
+        &mut self.url
+    }
+    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
+        &self.external_ids
+    }
+    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
+        &mut self.external_ids
+    }
+}
+impl AffiliationSummaryItem for crate::invited_position::InvitedPositionSummary {
+    fn put_code(&self) -> &Option<crate::PutCode> {
+        &self.put_code
+    }
+    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
+        &mut self.put_code
+    }
+    fn visibility(&self) -> &Option<super::common::Visibility> {
+        &self.visibility
+    }
+    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
+        &mut self.visibility
+    }
+    fn display_index(&self) -> &Option<String> {
+        &self.display_index
+    }
+    fn display_index_mut(&mut self) -> &mut Option<String> {
+        &mut self.display_index
+    }
+    fn path(&self) -> &Option<String> {
+        &self.path
+    }
+    fn path_mut(&mut self) -> &mut Option<String> {
+        &mut self.path
+    }
+    fn created_date(&self) -> &Option<crate::DateTime> {
+        &self.created_date
+    }
+    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.created_date
+    }
+    fn last_modified_date(&self) -> &Option<crate::DateTime> {
+        &self.last_modified_date
+    }
+    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.last_modified_date
+    }
+    fn source(&self) -> &Option<super::common::Source> {
+        &self.source
+    }
+    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+        &mut self.source
+    }
+    fn department_name(&self) -> &Option<String> {
+        &self.department_name
+    }
+    fn department_name_mut(&mut self) -> &mut Option<String> {
+        &mut self.department_name
+    }
+    fn role_title(&self) -> &Option<String> {
+        &self.role_title
+    }
+    fn role_title_mut(&mut self) -> &mut Option<String> {
+        &mut self.role_title
+    }
+    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.start_date
+    }
+    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.start_date
+    }
+    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.end_date
+    }
+    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.end_date
+    }
+    fn organization(&self) -> &Option<super::common::Organization> {
+        &self.organization
+    }
+    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
+        &mut self.organization
+    }
+    fn url(&self) -> &Option<String> {
+        &self.url
+    }
+    fn url_mut(&mut self) -> &mut Option<String> {
+        &mut self.url
+    }
+    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
+        &self.external_ids
+    }
+    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
+        &mut self.external_ids
+    }
+}
+impl AffiliationSummaryItem for crate::membership::MembershipSummary {
+    fn put_code(&self) -> &Option<crate::PutCode> {
+        &self.put_code
+    }
+    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
+        &mut self.put_code
+    }
+    fn visibility(&self) -> &Option<super::common::Visibility> {
+        &self.visibility
+    }
+    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
+        &mut self.visibility
+    }
+    fn display_index(&self) -> &Option<String> {
+        &self.display_index
+    }
+    fn display_index_mut(&mut self) -> &mut Option<String> {
+        &mut self.display_index
+    }
+    fn path(&self) -> &Option<String> {
+        &self.path
+    }
+    fn path_mut(&mut self) -> &mut Option<String> {
+        &mut self.path
+    }
+    fn created_date(&self) -> &Option<crate::DateTime> {
+        &self.created_date
+    }
+    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.created_date
+    }
+    fn last_modified_date(&self) -> &Option<crate::DateTime> {
+        &self.last_modified_date
+    }
+    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.last_modified_date
+    }
+    fn source(&self) -> &Option<super::common::Source> {
+        &self.source
+    }
+    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+        &mut self.source
+    }
+    fn department_name(&self) -> &Option<String> {
+        &self.department_name
+    }
+    fn department_name_mut(&mut self) -> &mut Option<String> {
+        &mut self.department_name
+    }
+    fn role_title(&self) -> &Option<String> {
+        &self.role_title
+    }
+    fn role_title_mut(&mut self) -> &mut Option<String> {
+        &mut self.role_title
+    }
+    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.start_date
+    }
+    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.start_date
+    }
+    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.end_date
+    }
+    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.end_date
+    }
+    fn organization(&self) -> &Option<super::common::Organization> {
+        &self.organization
+    }
+    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
+        &mut self.organization
+    }
+    fn url(&self) -> &Option<String> {
+        &self.url
+    }
+    fn url_mut(&mut self) -> &mut Option<String> {
+        &mut self.url
+    }
+    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
+        &self.external_ids
+    }
+    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
+        &mut self.external_ids
+    }
+}
+impl AffiliationSummaryItem for crate::qualification::QualificationSummary {
+    fn put_code(&self) -> &Option<crate::PutCode> {
+        &self.put_code
+    }
+    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
+        &mut self.put_code
+    }
+    fn visibility(&self) -> &Option<super::common::Visibility> {
+        &self.visibility
+    }
+    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
+        &mut self.visibility
+    }
+    fn display_index(&self) -> &Option<String> {
+        &self.display_index
+    }
+    fn display_index_mut(&mut self) -> &mut Option<String> {
+        &mut self.display_index
+    }
+    fn path(&self) -> &Option<String> {
+        &self.path
+    }
+    fn path_mut(&mut self) -> &mut Option<String> {
+        &mut self.path
+    }
+    fn created_date(&self) -> &Option<crate::DateTime> {
+        &self.created_date
+    }
+    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.created_date
+    }
+    fn last_modified_date(&self) -> &Option<crate::DateTime> {
+        &self.last_modified_date
+    }
+    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.last_modified_date
+    }
+    fn source(&self) -> &Option<super::common::Source> {
+        &self.source
+    }
+    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+        &mut self.source
+    }
+    fn department_name(&self) -> &Option<String> {
+        &self.department_name
+    }
+    fn department_name_mut(&mut self) -> &mut Option<String> {
+        &mut self.department_name
+    }
+    fn role_title(&self) -> &Option<String> {
+        &self.role_title
+    }
+    fn role_title_mut(&mut self) -> &mut Option<String> {
+        &mut self.role_title
+    }
+    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.start_date
+    }
+    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.start_date
+    }
+    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.end_date
+    }
+    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.end_date
+    }
+    fn organization(&self) -> &Option<super::common::Organization> {
+        &self.organization
+    }
+    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
+        &mut self.organization
+    }
+    fn url(&self) -> &Option<String> {
+        &self.url
+    }
+    fn url_mut(&mut self) -> &mut Option<String> {
+        &mut self.url
+    }
+    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
+        &self.external_ids
+    }
+    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
+        &mut self.external_ids
+    }
+}
+impl AffiliationSummaryItem for crate::service::ServiceSummary {
+    fn put_code(&self) -> &Option<crate::PutCode> {
+        &self.put_code
+    }
+    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
+        &mut self.put_code
+    }
+    fn visibility(&self) -> &Option<super::common::Visibility> {
+        &self.visibility
+    }
+    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
+        &mut self.visibility
+    }
+    fn display_index(&self) -> &Option<String> {
+        &self.display_index
+    }
+    fn display_index_mut(&mut self) -> &mut Option<String> {
+        &mut self.display_index
+    }
+    fn path(&self) -> &Option<String> {
+        &self.path
+    }
+    fn path_mut(&mut self) -> &mut Option<String> {
+        &mut self.path
+    }
+    fn created_date(&self) -> &Option<crate::DateTime> {
+        &self.created_date
+    }
+    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.created_date
+    }
+    fn last_modified_date(&self) -> &Option<crate::DateTime> {
+        &self.last_modified_date
+    }
+    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.last_modified_date
+    }
+    fn source(&self) -> &Option<super::common::Source> {
+        &self.source
+    }
+    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+        &mut self.source
+    }
+    fn department_name(&self) -> &Option<String> {
+        &self.department_name
+    }
+    fn department_name_mut(&mut self) -> &mut Option<String> {
+        &mut self.department_name
+    }
+    fn role_title(&self) -> &Option<String> {
+        &self.role_title
+    }
+    fn role_title_mut(&mut self) -> &mut Option<String> {
+        &mut self.role_title
+    }
+    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.start_date
+    }
+    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.start_date
+    }
+    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.end_date
+    }
+    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.end_date
+    }
+    fn organization(&self) -> &Option<super::common::Organization> {
+        &self.organization
+    }
+    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
+        &mut self.organization
+    }
+    fn url(&self) -> &Option<String> {
+        &self.url
+    }
+    fn url_mut(&mut self) -> &mut Option<String> {
+        &mut self.url
+    }
+    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
+        &self.external_ids
+    }
+    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
+        &mut self.external_ids
+    }
+}
+impl AffiliationSummaryItem for crate::common::AffiliationSummary {
+    fn put_code(&self) -> &Option<crate::PutCode> {
+        &self.put_code
+    }
+    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
+        &mut self.put_code
+    }
+    fn visibility(&self) -> &Option<super::common::Visibility> {
+        &self.visibility
+    }
+    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
+        &mut self.visibility
+    }
+    fn display_index(&self) -> &Option<String> {
+        &self.display_index
+    }
+    fn display_index_mut(&mut self) -> &mut Option<String> {
+        &mut self.display_index
+    }
+    fn path(&self) -> &Option<String> {
+        &self.path
+    }
+    fn path_mut(&mut self) -> &mut Option<String> {
+        &mut self.path
+    }
+    fn created_date(&self) -> &Option<crate::DateTime> {
+        &self.created_date
+    }
+    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.created_date
+    }
+    fn last_modified_date(&self) -> &Option<crate::DateTime> {
+        &self.last_modified_date
+    }
+    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
+        &mut self.last_modified_date
+    }
+    fn source(&self) -> &Option<super::common::Source> {
+        &self.source
+    }
+    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+        &mut self.source
+    }
+    fn department_name(&self) -> &Option<String> {
+        &self.department_name
+    }
+    fn department_name_mut(&mut self) -> &mut Option<String> {
+        &mut self.department_name
+    }
+    fn role_title(&self) -> &Option<String> {
+        &self.role_title
+    }
+    fn role_title_mut(&mut self) -> &mut Option<String> {
+        &mut self.role_title
+    }
+    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.start_date
+    }
+    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.start_date
+    }
+    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
+        &self.end_date
+    }
+    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
+        &mut self.end_date
+    }
+    fn organization(&self) -> &Option<super::common::Organization> {
+        &self.organization
+    }
+    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
+        &mut self.organization
+    }
+    fn url(&self) -> &Option<String> {
+        &self.url
+    }
+    fn url_mut(&mut self) -> &mut Option<String> {
+        &mut self.url
+    }
+    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
+        &self.external_ids
+    }
+    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
+        &mut self.external_ids
     }
 }

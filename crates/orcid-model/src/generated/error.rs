@@ -2,16 +2,16 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `error:` namespace, `http://www.orcid.org/ns/error`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// `error:error`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Error {
     /// The HTTP response code that was also used in the response header.
     pub response_code: i32,
@@ -29,22 +29,120 @@ pub struct Error {
     pub error_code: Option<i64>,
     /// A URL of a page giving more information about troubleshooting errors
     pub more_info: Option<String>,
+    pub(crate) unknown: Unknown,
 }
 impl Error {
     /// A `Error` with its required parts; everything optional is left empty.
-    pub fn new(response_code: i32, developer_message: String) -> Self {
+    pub fn new(
+        response_code: impl Into<i32>,
+        developer_message: impl Into<String>,
+    ) -> Self {
         Self {
-            response_code,
-            developer_message,
+            response_code: response_code.into(),
+            developer_message: developer_message.into(),
             user_message: None,
             error_code: None,
             more_info: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<response-code>`.
+    pub fn with_response_code(mut self, value: impl Into<i32>) -> Self {
+        self.response_code = value.into();
+        self
+    }
+    /// Sets `<developer-message>`.
+    pub fn with_developer_message(mut self, value: impl Into<String>) -> Self {
+        self.developer_message = value.into();
+        self
+    }
+    /// Sets `<user-message>`.
+    pub fn with_user_message(mut self, value: impl Into<String>) -> Self {
+        self.user_message = Some(value.into());
+        self
+    }
+    /// Sets `<error-code>`.
+    pub fn with_error_code(mut self, value: impl Into<i64>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+    /// Sets `<more-info>`.
+    pub fn with_more_info(mut self, value: impl Into<String>) -> Self {
+        self.more_info = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `error:error`.
-pub static ERROR_SCHEMA: StructSchema = StructSchema {
+pub(crate) static ERROR_SCHEMA: StructSchema = StructSchema {
     name: "error:error",
+    ns: Ns::Error,
+    members: &[
+        Member {
+            ns: Ns::Error,
+            local: "response-code",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "response-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Error,
+            local: "developer-message",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "developer-message",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Error,
+            local: "user-message",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "user-message",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Error,
+            local: "error-code",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "error-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Error,
+            local: "more-info",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "more-info",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+    ],
     fields: &[
         "error:response-code",
         "error:developer-message",
@@ -53,192 +151,89 @@ pub static ERROR_SCHEMA: StructSchema = StructSchema {
         "error:more-info",
     ],
     required: 3,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Error,
-            local: "response-code",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i32>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Error,
-            local: "developer-message",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Error,
-            local: "user-message",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Error,
-            local: "error-code",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Error,
-            local: "more-info",
-            index: 4,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: error_member,
+    json_key_member: error_json_member,
 };
-impl FromXml for Error {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn error_json_member(key: &str) -> Option<usize> {
+    match key {
+        "response-code" => Some(0usize),
+        "developer-message" => Some(1usize),
+        "user-message" => Some(2usize),
+        "error-code" => Some(3usize),
+        "more-info" => Some(4usize),
+        _ => None,
+    }
+}
+fn error_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Error, b"response-code") => Some(0usize),
+        (Ns::Error, b"developer-message") => Some(1usize),
+        (Ns::Error, b"user-message") => Some(2usize),
+        (Ns::Error, b"error-code") => Some(3usize),
+        (Ns::Error, b"more-info") => Some(4usize),
+        _ => None,
+    }
+}
+impl Read for Error {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&ERROR_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Error, b"response-code") => {
-                    r.order(&ERROR_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
-                }
-                (Ns::Error, b"developer-message") => {
-                    r.order(&ERROR_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Error, b"user-message") => {
-                    r.order(&ERROR_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Error, b"error-code") => {
-                    r.order(&ERROR_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(r.simple_element::<i64>(&child, &Facets::NONE)?);
-                }
-                (Ns::Error, b"more-info") => {
-                    r.order(&ERROR_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                _ => r.unknown_element(start, &child, &ERROR_SCHEMA)?,
-            }
-        }
-        r.complete(start, &ERROR_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            response_code: r.take(start, &ERROR_SCHEMA, 0, f0)?,
-            developer_message: r.take(start, &ERROR_SCHEMA, 1, f1)?,
-            user_message: f2,
-            error_code: f3,
-            more_info: f4,
+            response_code: input.required(&frame, 0usize, m0)?,
+            developer_message: input.required(&frame, 1usize, m1)?,
+            user_message: m2,
+            error_code: m3,
+            more_info: m4,
+            unknown,
         })
     }
 }
-impl ToXml for Error {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Error, "response-code"), &self.response_code);
-        w.simple_element(
-            QName::new(Ns::Error, "developer-message"),
-            &self.developer_message,
-        );
+impl Write for Error {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&ERROR_SCHEMA, &self.unknown);
+        {
+            let v = &self.response_code;
+            out.simple(0usize, v);
+        }
+        {
+            let v = &self.developer_message;
+            out.simple(1usize, v);
+        }
         if let Some(v) = &self.user_message {
-            w.simple_element(QName::new(Ns::Error, "user-message"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.error_code {
-            w.simple_element(QName::new(Ns::Error, "error-code"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.more_info {
-            w.simple_element(QName::new(Ns::Error, "more-info"), v);
+            out.simple(4usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for Error {
     const NAME: QName = QName::new(Ns::Error, "error");
-}
-impl FromJson for Error {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("error:error")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "response-code" => f0 = json::read_plain::<i32>(r, "response-code")?,
-                "developer-message" => {
-                    f1 = json::read_plain::<String>(r, "developer-message")?;
-                }
-                "user-message" => f2 = json::read_plain::<String>(r, "user-message")?,
-                "error-code" => f3 = json::read_plain::<i64>(r, "error-code")?,
-                "more-info" => f4 = json::read_plain::<String>(r, "more-info")?,
-                _ => r.unknown_key(&key, "error:error")?,
-            }
-        }
-        Ok(Self {
-            response_code: r.required(f0, at, "error:error", "response-code")?,
-            developer_message: r.required(f1, at, "error:error", "developer-message")?,
-            user_message: f2,
-            error_code: f3,
-            more_info: f4,
-        })
-    }
-}
-impl ToJson for Error {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        {
-            w.key("response-code");
-            json::write_raw(w, &self.response_code);
-        }
-        {
-            w.key("developer-message");
-            json::write_string(w, &self.developer_message);
-        }
-        if let Some(v) = &self.user_message {
-            w.key("user-message");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.error_code {
-            w.key("error-code");
-            json::write_raw(w, v);
-        }
-        if let Some(v) = &self.more_info {
-            w.key("more-info");
-            json::write_string(w, v);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Error;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Error {
@@ -246,7 +241,7 @@ impl serde::Serialize for Error {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -254,6 +249,6 @@ impl<'de> serde::Deserialize<'de> for Error {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

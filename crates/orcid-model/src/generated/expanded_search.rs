@@ -2,18 +2,18 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `expanded-search:` namespace, `http://www.orcid.org/ns/expanded-search`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// A single expanded search result when performing a
 /// search on the
 /// ORCID Registry.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExpandedResult {
     /// ORCID iD.
     pub orcid_id: String,
@@ -29,24 +29,153 @@ pub struct ExpandedResult {
     pub emails: Vec<String>,
     /// Other names
     pub institution_names: Vec<String>,
+    pub(crate) unknown: Unknown,
 }
 impl ExpandedResult {
     /// A `ExpandedResult` with its required parts; everything optional is left empty.
-    pub fn new(orcid_id: String) -> Self {
+    pub fn new(orcid_id: impl Into<String>) -> Self {
         Self {
-            orcid_id,
+            orcid_id: orcid_id.into(),
             given_names: None,
             family_names: None,
             credit_name: None,
             other_names: Vec::new(),
             emails: Vec::new(),
             institution_names: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<orcid-id>`.
+    pub fn with_orcid_id(mut self, value: impl Into<String>) -> Self {
+        self.orcid_id = value.into();
+        self
+    }
+    /// Sets `<given-names>`.
+    pub fn with_given_names(mut self, value: impl Into<String>) -> Self {
+        self.given_names = Some(value.into());
+        self
+    }
+    /// Sets `<family-names>`.
+    pub fn with_family_names(mut self, value: impl Into<String>) -> Self {
+        self.family_names = Some(value.into());
+        self
+    }
+    /// Sets `<credit-name>`.
+    pub fn with_credit_name(mut self, value: impl Into<String>) -> Self {
+        self.credit_name = Some(value.into());
+        self
+    }
+    /// Adds one `<other-name>`.
+    pub fn with_other_name(mut self, value: impl Into<String>) -> Self {
+        self.other_names.push(value.into());
+        self
+    }
+    /// Adds one `<email>`.
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.emails.push(value.into());
+        self
+    }
+    /// Adds one `<institution-name>`.
+    pub fn with_institution_name(mut self, value: impl Into<String>) -> Self {
+        self.institution_names.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `expanded-search:expanded-result`.
-pub static EXPANDED_RESULT_SCHEMA: StructSchema = StructSchema {
+pub(crate) static EXPANDED_RESULT_SCHEMA: StructSchema = StructSchema {
     name: "expanded-search:expanded-result",
+    ns: Ns::ExpandedSearch,
+    members: &[
+        Member {
+            ns: Ns::ExpandedSearch,
+            local: "orcid-id",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "orcid-id",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::ExpandedSearch,
+            local: "given-names",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "given-names",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::ExpandedSearch,
+            local: "family-names",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "family-names",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::ExpandedSearch,
+            local: "credit-name",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "credit-name",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::ExpandedSearch,
+            local: "other-name",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "other-name",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::ExpandedSearch,
+            local: "email",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "email",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::ExpandedSearch,
+            local: "institution-name",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "institution-name",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+    ],
     fields: &[
         "expanded-search:orcid-id",
         "expanded-search:given-names",
@@ -57,267 +186,111 @@ pub static EXPANDED_RESULT_SCHEMA: StructSchema = StructSchema {
         "expanded-search:institution-name",
     ],
     required: 1,
+    required_attributes: 0,
     repeated: 112,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::ExpandedSearch,
-            local: "orcid-id",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::ExpandedSearch,
-            local: "given-names",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::ExpandedSearch,
-            local: "family-names",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::ExpandedSearch,
-            local: "credit-name",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::ExpandedSearch,
-            local: "other-name",
-            index: 4,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::ExpandedSearch,
-            local: "email",
-            index: 5,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::ExpandedSearch,
-            local: "institution-name",
-            index: 6,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: expanded_result_member,
+    json_key_member: expanded_result_json_member,
 };
-impl FromXml for ExpandedResult {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn expanded_result_json_member(key: &str) -> Option<usize> {
+    match key {
+        "orcid-id" => Some(0usize),
+        "given-names" => Some(1usize),
+        "family-names" => Some(2usize),
+        "credit-name" => Some(3usize),
+        "other-name" => Some(4usize),
+        "email" => Some(5usize),
+        "institution-name" => Some(6usize),
+        _ => None,
+    }
+}
+fn expanded_result_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::ExpandedSearch, b"orcid-id") => Some(0usize),
+        (Ns::ExpandedSearch, b"given-names") => Some(1usize),
+        (Ns::ExpandedSearch, b"family-names") => Some(2usize),
+        (Ns::ExpandedSearch, b"credit-name") => Some(3usize),
+        (Ns::ExpandedSearch, b"other-name") => Some(4usize),
+        (Ns::ExpandedSearch, b"email") => Some(5usize),
+        (Ns::ExpandedSearch, b"institution-name") => Some(6usize),
+        _ => None,
+    }
+}
+impl Read for ExpandedResult {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&EXPANDED_RESULT_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = Vec::new();
+        let mut m5 = Vec::new();
+        let mut m6 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => {
+                    if let Some(x) = input.simple(&mut frame)? {
+                        m4.push(x)
+                    }
+                }
+                5usize => {
+                    if let Some(x) = input.simple(&mut frame)? {
+                        m5.push(x)
+                    }
+                }
+                6usize => {
+                    if let Some(x) = input.simple(&mut frame)? {
+                        m6.push(x)
+                    }
+                }
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = Vec::new();
-        let mut f5 = Vec::new();
-        let mut f6 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::ExpandedSearch, b"orcid-id") => {
-                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::ExpandedSearch, b"given-names") => {
-                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::ExpandedSearch, b"family-names") => {
-                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::ExpandedSearch, b"credit-name") => {
-                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::ExpandedSearch, b"other-name") => {
-                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 4, &child)?;
-                    f4.push(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::ExpandedSearch, b"email") => {
-                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 5, &child)?;
-                    f5.push(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::ExpandedSearch, b"institution-name") => {
-                    r.order(&EXPANDED_RESULT_SCHEMA, &mut cursor, 6, &child)?;
-                    f6.push(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                _ => r.unknown_element(start, &child, &EXPANDED_RESULT_SCHEMA)?,
-            }
-        }
-        r.complete(start, &EXPANDED_RESULT_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            orcid_id: r.take(start, &EXPANDED_RESULT_SCHEMA, 0, f0)?,
-            given_names: f1,
-            family_names: f2,
-            credit_name: f3,
-            other_names: f4,
-            emails: f5,
-            institution_names: f6,
+            orcid_id: input.required(&frame, 0usize, m0)?,
+            given_names: m1,
+            family_names: m2,
+            credit_name: m3,
+            other_names: m4,
+            emails: m5,
+            institution_names: m6,
+            unknown,
         })
     }
 }
-impl ToXml for ExpandedResult {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::ExpandedSearch, "orcid-id"), &self.orcid_id);
+impl Write for ExpandedResult {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&EXPANDED_RESULT_SCHEMA, &self.unknown);
+        {
+            let v = &self.orcid_id;
+            out.simple(0usize, v);
+        }
         if let Some(v) = &self.given_names {
-            w.simple_element(QName::new(Ns::ExpandedSearch, "given-names"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.family_names {
-            w.simple_element(QName::new(Ns::ExpandedSearch, "family-names"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.credit_name {
-            w.simple_element(QName::new(Ns::ExpandedSearch, "credit-name"), v);
+            out.simple(3usize, v);
         }
         for v in &self.other_names {
-            w.simple_element(QName::new(Ns::ExpandedSearch, "other-name"), v);
+            out.simple(4usize, v);
         }
         for v in &self.emails {
-            w.simple_element(QName::new(Ns::ExpandedSearch, "email"), v);
+            out.simple(5usize, v);
         }
         for v in &self.institution_names {
-            w.simple_element(QName::new(Ns::ExpandedSearch, "institution-name"), v);
+            out.simple(6usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for ExpandedResult {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("expanded-search:expanded-result")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = Vec::new();
-        let mut f5 = Vec::new();
-        let mut f6 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "orcid-id" => f0 = json::read_plain::<String>(r, "orcid-id")?,
-                "given-names" => f1 = json::read_plain::<String>(r, "given-names")?,
-                "family-names" => f2 = json::read_plain::<String>(r, "family-names")?,
-                "credit-name" => f3 = json::read_plain::<String>(r, "credit-name")?,
-                "other-name" => {
-                    f4 = json::read_list(
-                        r,
-                        |r| Ok(json::read_plain::<String>(r, "other-name")?),
-                    )?;
-                }
-                "email" => {
-                    f5 = json::read_list(
-                        r,
-                        |r| Ok(json::read_plain::<String>(r, "email")?),
-                    )?;
-                }
-                "institution-name" => {
-                    f6 = json::read_list(
-                        r,
-                        |r| Ok(json::read_plain::<String>(r, "institution-name")?),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "expanded-search:expanded-result")?,
-            }
-        }
-        Ok(Self {
-            orcid_id: r.required(f0, at, "expanded-search:expanded-result", "orcid-id")?,
-            given_names: f1,
-            family_names: f2,
-            credit_name: f3,
-            other_names: f4,
-            emails: f5,
-            institution_names: f6,
-        })
-    }
-}
-impl ToJson for ExpandedResult {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        {
-            w.key("orcid-id");
-            json::write_string(w, &self.orcid_id);
-        }
-        if let Some(v) = &self.given_names {
-            w.key("given-names");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.family_names {
-            w.key("family-names");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.credit_name {
-            w.key("credit-name");
-            json::write_string(w, v);
-        }
-        if !self.other_names.is_empty() {
-            w.key("other-name");
-            w.begin_array();
-            for v in &self.other_names {
-                w.element();
-                json::write_string(w, v);
-            }
-            w.end_array();
-        }
-        if !self.emails.is_empty() {
-            w.key("email");
-            w.begin_array();
-            for v in &self.emails {
-                w.element();
-                json::write_string(w, v);
-            }
-            w.end_array();
-        }
-        if !self.institution_names.is_empty() {
-            w.key("institution-name");
-            w.begin_array();
-            for v in &self.institution_names {
-                w.element();
-                json::write_string(w, v);
-            }
-            w.end_array();
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -326,7 +299,7 @@ impl serde::Serialize for ExpandedResult {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -334,18 +307,20 @@ impl<'de> serde::Deserialize<'de> for ExpandedResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// The container element for the results when
 /// performing a search on the ORCID Registry. the num-found attribute
 /// indicates the number of successful matches.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExpandedSearch {
     /// The `num-found` attribute.
     pub num_found: Option<i64>,
     /// The `<expanded-result>` element.
     pub expanded_results: Vec<super::expanded_search::ExpandedResult>,
+    pub(crate) unknown: Unknown,
 }
 impl ExpandedSearch {
     /// An empty `ExpandedSearch`.
@@ -353,7 +328,26 @@ impl ExpandedSearch {
         Self {
             num_found: None,
             expanded_results: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `num-found` attribute.
+    pub fn with_num_found(mut self, value: impl Into<i64>) -> Self {
+        self.num_found = Some(value.into());
+        self
+    }
+    /// Adds one `<expanded-result>`.
+    pub fn with_expanded_result(
+        mut self,
+        value: impl Into<super::expanded_search::ExpandedResult>,
+    ) -> Self {
+        self.expanded_results.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for ExpandedSearch {
@@ -362,136 +356,96 @@ impl Default for ExpandedSearch {
     }
 }
 /// The content model of `expanded-search:expanded-search`.
-pub static EXPANDED_SEARCH_SCHEMA: StructSchema = StructSchema {
+pub(crate) static EXPANDED_SEARCH_SCHEMA: StructSchema = StructSchema {
     name: "expanded-search:expanded-search",
-    fields: &["expanded-search:expanded-result"],
-    required: 0,
-    repeated: 1,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::ExpandedSearch,
-            local: "expanded-result",
-            index: 0,
-            content: ChildContent::Struct(
-                &super::expanded_search::EXPANDED_RESULT_SCHEMA,
-            ),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::ExpandedSearch,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "num-found",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "num-found",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::ExpandedSearch,
+            local: "expanded-result",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(&super::expanded_search::EXPANDED_RESULT_SCHEMA),
+            json_key: "expanded-result",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    text: None,
+    fields: &["expanded-search:expanded-result"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 1,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: expanded_search_member,
+    json_key_member: expanded_search_json_member,
 };
-impl FromXml for ExpandedSearch {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_num_found = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"num-found") => {
-                    a_num_found = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
+fn expanded_search_json_member(key: &str) -> Option<usize> {
+    match key {
+        "num-found" => Some(0usize),
+        "expanded-result" => Some(1usize),
+        _ => None,
+    }
+}
+fn expanded_search_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::ExpandedSearch, b"expanded-result") => Some(1usize),
+        _ => None,
+    }
+}
+impl Read for ExpandedSearch {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&EXPANDED_SEARCH_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m1.push(x)
+                    }
                 }
-                _ => r.unknown_attribute(start, &attr)?,
+                _ => {}
             }
         }
-        let mut f0 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::ExpandedSearch, b"expanded-result") => {
-                    r.order(&EXPANDED_SEARCH_SCHEMA, &mut cursor, 0, &child)?;
-                    f0.push(
-                        <super::expanded_search::ExpandedResult as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &EXPANDED_SEARCH_SCHEMA)?,
-            }
-        }
-        r.complete(start, &EXPANDED_SEARCH_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            num_found: a_num_found,
-            expanded_results: f0,
+            num_found: m0,
+            expanded_results: m1,
+            unknown,
         })
     }
 }
-impl ToXml for ExpandedSearch {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for ExpandedSearch {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&EXPANDED_SEARCH_SCHEMA, &self.unknown);
         if let Some(v) = &self.num_found {
-            w.attribute(QName::new(Ns::None, "num-found"), v);
+            out.simple(0usize, v);
         }
         for v in &self.expanded_results {
-            ToXml::to_xml(v, w, QName::new(Ns::ExpandedSearch, "expanded-result"));
+            out.nested(1usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for ExpandedSearch {
     const NAME: QName = QName::new(Ns::ExpandedSearch, "expanded-search");
-}
-impl FromJson for ExpandedSearch {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("expanded-search:expanded-search")?;
-        let mut a_num_found = None;
-        let mut f0 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "num-found" => a_num_found = json::read_plain::<i64>(r, "num-found")?,
-                "expanded-result" => {
-                    f0 = json::read_list(
-                        r,
-                        |r| Ok(
-                            json::read_object::<
-                                super::expanded_search::ExpandedResult,
-                            >(r)?,
-                        ),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "expanded-search:expanded-search")?,
-            }
-        }
-        Ok(Self {
-            num_found: a_num_found,
-            expanded_results: f0,
-        })
-    }
-}
-impl ToJson for ExpandedSearch {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.num_found {
-            w.key("num-found");
-            json::write_raw(w, v);
-        }
-        if !self.expanded_results.is_empty() {
-            w.key("expanded-result");
-            w.begin_array();
-            for v in &self.expanded_results {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::ExpandedSearch;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for ExpandedSearch {
@@ -499,7 +453,7 @@ impl serde::Serialize for ExpandedSearch {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -507,6 +461,6 @@ impl<'de> serde::Deserialize<'de> for ExpandedSearch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

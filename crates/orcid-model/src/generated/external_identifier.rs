@@ -2,19 +2,19 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `external-identifier:` namespace, `http://www.orcid.org/ns/external-identifier`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// `external-identifier:external-identifier`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalIdentifier {
     /// The `put-code` attribute.
-    pub put_code: Option<i64>,
+    pub put_code: Option<crate::PutCode>,
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The `display-index` attribute.
@@ -22,9 +22,9 @@ pub struct ExternalIdentifier {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
     /// The `<external-id-type>` element.
@@ -39,12 +39,13 @@ pub struct ExternalIdentifier {
     pub external_id_url: Option<String>,
     /// The `<external-id-relationship>` element.
     pub external_id_relationship: Option<super::vocabulary::Relationship>,
+    pub(crate) unknown: Unknown,
 }
 impl ExternalIdentifier {
     /// A `ExternalIdentifier` with its required parts; everything optional is left empty.
     pub fn new(
-        external_id_type: super::vocabulary::ExternalIdType,
-        external_id_value: String,
+        external_id_type: impl Into<super::vocabulary::ExternalIdType>,
+        external_id_value: impl Into<String>,
     ) -> Self {
         Self {
             put_code: None,
@@ -54,18 +55,262 @@ impl ExternalIdentifier {
             created_date: None,
             last_modified_date: None,
             source: None,
-            external_id_type,
-            external_id_value,
+            external_id_type: external_id_type.into(),
+            external_id_value: external_id_value.into(),
             external_id_normalized: None,
             external_id_normalized_error: None,
             external_id_url: None,
             external_id_relationship: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `put-code` attribute.
+    pub fn with_put_code(mut self, value: impl Into<crate::PutCode>) -> Self {
+        self.put_code = Some(value.into());
+        self
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets the `display-index` attribute.
+    pub fn with_display_index(mut self, value: impl Into<String>) -> Self {
+        self.display_index = Some(value.into());
+        self
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<source>`.
+    pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Sets `<external-id-type>`.
+    pub fn with_external_id_type(
+        mut self,
+        value: impl Into<super::vocabulary::ExternalIdType>,
+    ) -> Self {
+        self.external_id_type = value.into();
+        self
+    }
+    /// Sets `<external-id-value>`.
+    pub fn with_external_id_value(mut self, value: impl Into<String>) -> Self {
+        self.external_id_value = value.into();
+        self
+    }
+    /// Sets `<external-id-normalized>`.
+    pub fn with_external_id_normalized(
+        mut self,
+        value: impl Into<super::common::TransientNonEmptyString>,
+    ) -> Self {
+        self.external_id_normalized = Some(value.into());
+        self
+    }
+    /// Sets `<external-id-normalized-error>`.
+    pub fn with_external_id_normalized_error(
+        mut self,
+        value: impl Into<super::common::TransientError>,
+    ) -> Self {
+        self.external_id_normalized_error = Some(value.into());
+        self
+    }
+    /// Sets `<external-id-url>`.
+    pub fn with_external_id_url(mut self, value: impl Into<String>) -> Self {
+        self.external_id_url = Some(value.into());
+        self
+    }
+    /// Sets `<external-id-relationship>`.
+    pub fn with_external_id_relationship(
+        mut self,
+        value: impl Into<super::vocabulary::Relationship>,
+    ) -> Self {
+        self.external_id_relationship = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `external-identifier:external-identifier`.
-pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
+pub(crate) static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
     name: "external-identifier:external-identifier",
+    ns: Ns::ExternalIdentifier,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "put-code",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "visibility",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "display-index",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "display-index",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::SOURCE_SCHEMA),
+            json_key: "source",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-id-type",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                vocabulary: None,
+            }),
+            json_key: "external-id-type",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-id-value",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                vocabulary: None,
+            }),
+            json_key: "external-id-value",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-id-normalized",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Struct(&super::common::TRANSIENT_NON_EMPTY_STRING_SCHEMA),
+            json_key: "external-id-normalized",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-id-normalized-error",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Struct(&super::common::TRANSIENT_ERROR_SCHEMA),
+            json_key: "external-id-normalized-error",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-id-url",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "external-id-url",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-id-relationship",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: Some(&super::vocabulary::Relationship::VOCABULARY),
+            }),
+            json_key: "external-id-relationship",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:created-date",
         "common:last-modified-date",
@@ -78,471 +323,149 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
         "common:external-id-relationship",
     ],
     required: 24,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source",
-            index: 2,
-            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-id-type",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::NON_EMPTY_STRING,
-                check: crate::xml::check_simple::<super::vocabulary::ExternalIdType>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-id-value",
-            index: 4,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::NON_EMPTY_STRING,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-id-normalized",
-            index: 5,
-            content: ChildContent::Struct(
-                &super::common::TRANSIENT_NON_EMPTY_STRING_SCHEMA,
-            ),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-id-normalized-error",
-            index: 6,
-            content: ChildContent::Struct(&super::common::TRANSIENT_ERROR_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-id-url",
-            index: 7,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-id-relationship",
-            index: 8,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::vocabulary::Relationship>,
-                vocabulary: Some(&super::vocabulary::Relationship::VOCABULARY),
-            }),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "put-code",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "display-index",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: external_identifier_member,
+    json_key_member: external_identifier_json_member,
 };
-impl FromXml for ExternalIdentifier {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"put-code") => {
-                    a_put_code = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"display-index") => {
-                    a_display_index = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn external_identifier_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "visibility" => Some(1usize),
+        "display-index" => Some(2usize),
+        "path" => Some(3usize),
+        "created-date" => Some(4usize),
+        "last-modified-date" => Some(5usize),
+        "source" => Some(6usize),
+        "external-id-type" => Some(7usize),
+        "external-id-value" => Some(8usize),
+        "external-id-normalized" => Some(9usize),
+        "external-id-normalized-error" => Some(10usize),
+        "external-id-url" => Some(11usize),
+        "external-id-relationship" => Some(12usize),
+        _ => None,
+    }
+}
+fn external_identifier_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"created-date") => Some(4usize),
+        (Ns::Common, b"last-modified-date") => Some(5usize),
+        (Ns::Common, b"source") => Some(6usize),
+        (Ns::Common, b"external-id-type") => Some(7usize),
+        (Ns::Common, b"external-id-value") => Some(8usize),
+        (Ns::Common, b"external-id-normalized") => Some(9usize),
+        (Ns::Common, b"external-id-normalized-error") => Some(10usize),
+        (Ns::Common, b"external-id-url") => Some(11usize),
+        (Ns::Common, b"external-id-relationship") => Some(12usize),
+        _ => None,
+    }
+}
+impl Read for ExternalIdentifier {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&EXTERNAL_IDENTIFIER_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        let mut m9 = None;
+        let mut m10 = None;
+        let mut m11 = None;
+        let mut m12 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.simple(&mut frame)?,
+                8usize => m8 = input.simple(&mut frame)?,
+                9usize => m9 = input.nested(&mut frame)?,
+                10usize => m10 = input.nested(&mut frame)?,
+                11usize => m11 = input.simple(&mut frame)?,
+                12usize => m12 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"created-date") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"source") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Common, b"external-id-type") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::ExternalIdType,
-                            >(&child, &super::common::NON_EMPTY_STRING)?,
-                    );
-                }
-                (Ns::Common, b"external-id-value") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::common::NON_EMPTY_STRING)?,
-                    );
-                }
-                (Ns::Common, b"external-id-normalized") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(
-                        <super::common::TransientNonEmptyString as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Common, b"external-id-normalized-error") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        <super::common::TransientError as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"external-id-url") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Common, b"external-id-relationship") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::Relationship,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &EXTERNAL_IDENTIFIER_SCHEMA)?,
-            }
-        }
-        r.complete(start, &EXTERNAL_IDENTIFIER_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            external_id_type: r.take(start, &EXTERNAL_IDENTIFIER_SCHEMA, 3, f3)?,
-            external_id_value: r.take(start, &EXTERNAL_IDENTIFIER_SCHEMA, 4, f4)?,
-            external_id_normalized: f5,
-            external_id_normalized_error: f6,
-            external_id_url: f7,
-            external_id_relationship: f8,
+            put_code: m0,
+            visibility: m1,
+            display_index: m2,
+            path: m3,
+            created_date: m4,
+            last_modified_date: m5,
+            source: m6,
+            external_id_type: input.required(&frame, 7usize, m7)?,
+            external_id_value: input.required(&frame, 8usize, m8)?,
+            external_id_normalized: m9,
+            external_id_normalized_error: m10,
+            external_id_url: m11,
+            external_id_relationship: m12,
+            unknown,
         })
     }
 }
-impl ToXml for ExternalIdentifier {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for ExternalIdentifier {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&EXTERNAL_IDENTIFIER_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
-            w.attribute(QName::new(Ns::None, "put-code"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.display_index {
-            w.attribute(QName::new(Ns::None, "display-index"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(5usize, v);
         }
         if let Some(v) = &self.source {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+            out.nested(6usize, v);
         }
-        w.simple_element(
-            QName::new(Ns::Common, "external-id-type"),
-            &self.external_id_type,
-        );
-        w.simple_element(
-            QName::new(Ns::Common, "external-id-value"),
-            &self.external_id_value,
-        );
+        {
+            let v = &self.external_id_type;
+            out.simple(7usize, v);
+        }
+        {
+            let v = &self.external_id_value;
+            out.simple(8usize, v);
+        }
         if let Some(v) = &self.external_id_normalized {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "external-id-normalized"));
+            out.nested(9usize, v);
         }
         if let Some(v) = &self.external_id_normalized_error {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "external-id-normalized-error"));
+            out.nested(10usize, v);
         }
         if let Some(v) = &self.external_id_url {
-            w.simple_element(QName::new(Ns::Common, "external-id-url"), v);
+            out.simple(11usize, v);
         }
         if let Some(v) = &self.external_id_relationship {
-            w.simple_element(QName::new(Ns::Common, "external-id-relationship"), v);
+            out.simple(12usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for ExternalIdentifier {
     const NAME: QName = QName::new(Ns::ExternalIdentifier, "external-identifier");
-}
-impl FromJson for ExternalIdentifier {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("external-identifier:external-identifier")?;
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "display-index" => {
-                    a_display_index = json::read_plain::<String>(r, "display-index")?;
-                }
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "created-date" => f0 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
-                "source" => f2 = json::read_object::<super::common::Source>(r)?,
-                "external-id-type" => {
-                    f3 = json::read_plain::<
-                        super::vocabulary::ExternalIdType,
-                    >(r, "external-id-type")?;
-                }
-                "external-id-value" => {
-                    f4 = json::read_plain::<String>(r, "external-id-value")?;
-                }
-                "external-id-normalized" => {
-                    f5 = json::read_object::<super::common::TransientNonEmptyString>(r)?;
-                }
-                "external-id-normalized-error" => {
-                    f6 = json::read_object::<super::common::TransientError>(r)?;
-                }
-                "external-id-url" => {
-                    f7 = json::read_wrapped::<String>(r, "external-id-url")?;
-                }
-                "external-id-relationship" => {
-                    f8 = json::read_plain::<
-                        super::vocabulary::Relationship,
-                    >(r, "external-id-relationship")?;
-                }
-                _ => r.unknown_key(&key, "external-identifier:external-identifier")?,
-            }
-        }
-        Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            external_id_type: r
-                .required(
-                    f3,
-                    at,
-                    "external-identifier:external-identifier",
-                    "external-id-type",
-                )?,
-            external_id_value: r
-                .required(
-                    f4,
-                    at,
-                    "external-identifier:external-identifier",
-                    "external-id-value",
-                )?,
-            external_id_normalized: f5,
-            external_id_normalized_error: f6,
-            external_id_url: f7,
-            external_id_relationship: f8,
-        })
-    }
-}
-impl ToJson for ExternalIdentifier {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.put_code {
-            w.key("put-code");
-            json::write_raw(w, v);
-        }
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.display_index {
-            w.key("display-index");
-            json::write_raw(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.source {
-                w.key("source");
-                ToJson::to_json(v, w);
-            }
-        }
-        {
-            w.key("external-id-type");
-            json::write_string(w, &self.external_id_type);
-        }
-        {
-            w.key("external-id-value");
-            json::write_string(w, &self.external_id_value);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.external_id_normalized {
-                w.key("external-id-normalized");
-                ToJson::to_json(v, w);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.external_id_normalized_error {
-                w.key("external-id-normalized-error");
-                ToJson::to_json(v, w);
-            }
-        }
-        if let Some(v) = &self.external_id_url {
-            w.key("external-id-url");
-            json::write_wrapped(w, v);
-        }
-        if let Some(v) = &self.external_id_relationship {
-            w.key("external-id-relationship");
-            json::write_string(w, v);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::ExternalIdentifier;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for ExternalIdentifier {
@@ -550,7 +473,7 @@ impl serde::Serialize for ExternalIdentifier {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -558,18 +481,20 @@ impl<'de> serde::Deserialize<'de> for ExternalIdentifier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `external-identifier:external-identifiers`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalIdentifiers {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<external-identifier>` element.
     pub external_identifiers: Vec<super::external_identifier::ExternalIdentifier>,
+    pub(crate) unknown: Unknown,
 }
 impl ExternalIdentifiers {
     /// An empty `ExternalIdentifiers`.
@@ -578,7 +503,31 @@ impl ExternalIdentifiers {
             path: None,
             last_modified_date: None,
             external_identifiers: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Adds one `<external-identifier>`.
+    pub fn with_external_identifier(
+        mut self,
+        value: impl Into<super::external_identifier::ExternalIdentifier>,
+    ) -> Self {
+        self.external_identifiers.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for ExternalIdentifiers {
@@ -587,172 +536,118 @@ impl Default for ExternalIdentifiers {
     }
 }
 /// The content model of `external-identifier:external-identifiers`.
-pub static EXTERNAL_IDENTIFIERS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static EXTERNAL_IDENTIFIERS_SCHEMA: StructSchema = StructSchema {
     name: "external-identifier:external-identifiers",
-    fields: &["common:last-modified-date", "external-identifier:external-identifier"],
-    required: 0,
-    repeated: 2,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::ExternalIdentifier,
-            local: "external-identifier",
-            index: 1,
-            content: ChildContent::Struct(
-                &super::external_identifier::EXTERNAL_IDENTIFIER_SCHEMA,
-            ),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::ExternalIdentifier,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::ExternalIdentifier,
+            local: "external-identifier",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(
+                &super::external_identifier::EXTERNAL_IDENTIFIER_SCHEMA,
+            ),
+            json_key: "external-identifier",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    text: None,
+    fields: &["common:last-modified-date", "external-identifier:external-identifier"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 2,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: external_identifiers_member,
+    json_key_member: external_identifiers_json_member,
 };
-impl FromXml for ExternalIdentifiers {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
+fn external_identifiers_json_member(key: &str) -> Option<usize> {
+    match key {
+        "path" => Some(0usize),
+        "last-modified-date" => Some(1usize),
+        "external-identifier" => Some(2usize),
+        _ => None,
+    }
+}
+fn external_identifiers_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(1usize),
+        (Ns::ExternalIdentifier, b"external-identifier") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for ExternalIdentifiers {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&EXTERNAL_IDENTIFIERS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m2.push(x)
+                    }
                 }
-                _ => r.unknown_attribute(start, &attr)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&EXTERNAL_IDENTIFIERS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::ExternalIdentifier, b"external-identifier") => {
-                    r.order(&EXTERNAL_IDENTIFIERS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1.push(
-                        <super::external_identifier::ExternalIdentifier as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &EXTERNAL_IDENTIFIERS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &EXTERNAL_IDENTIFIERS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            external_identifiers: f1,
+            path: m0,
+            last_modified_date: m1,
+            external_identifiers: m2,
+            unknown,
         })
     }
 }
-impl ToXml for ExternalIdentifiers {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for ExternalIdentifiers {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&EXTERNAL_IDENTIFIERS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(1usize, v);
         }
         for v in &self.external_identifiers {
-            ToXml::to_xml(
-                v,
-                w,
-                QName::new(Ns::ExternalIdentifier, "external-identifier"),
-            );
+            out.nested(2usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for ExternalIdentifiers {
     const NAME: QName = QName::new(Ns::ExternalIdentifier, "external-identifiers");
-}
-impl FromJson for ExternalIdentifiers {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("external-identifier:external-identifiers")?;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "external-identifier" => {
-                    f1 = json::read_list(
-                        r,
-                        |r| Ok(
-                            json::read_object::<
-                                super::external_identifier::ExternalIdentifier,
-                            >(r)?,
-                        ),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "external-identifier:external-identifiers")?,
-            }
-        }
-        Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            external_identifiers: f1,
-        })
-    }
-}
-impl ToJson for ExternalIdentifiers {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !self.external_identifiers.is_empty() {
-            w.key("external-identifier");
-            w.begin_array();
-            for v in &self.external_identifiers {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::ExternalIdentifiers;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for ExternalIdentifiers {
@@ -760,7 +655,7 @@ impl serde::Serialize for ExternalIdentifiers {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -768,6 +663,6 @@ impl<'de> serde::Deserialize<'de> for ExternalIdentifiers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

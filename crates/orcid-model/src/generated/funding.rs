@@ -2,25 +2,26 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `funding:` namespace, `http://www.orcid.org/ns/funding`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// A collaborator or other contributor to the funding.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Contributor {
     /// The `<contributor-orcid>` element.
-    pub contributor_orcid: Option<super::common::OrcidId>,
+    pub contributor_orcid: Option<super::common::OrcidIdentifier>,
     /// The `<credit-name>` element.
     pub credit_name: Option<String>,
     /// The `<contributor-email>` element.
     pub contributor_email: Option<String>,
     /// The `<contributor-attributes>` element.
     pub contributor_attributes: Option<super::funding::ContributorAttributes>,
+    pub(crate) unknown: Unknown,
 }
 impl Contributor {
     /// An empty `Contributor`.
@@ -30,7 +31,39 @@ impl Contributor {
             credit_name: None,
             contributor_email: None,
             contributor_attributes: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<contributor-orcid>`.
+    pub fn with_contributor_orcid(
+        mut self,
+        value: impl Into<super::common::OrcidIdentifier>,
+    ) -> Self {
+        self.contributor_orcid = Some(value.into());
+        self
+    }
+    /// Sets `<credit-name>`.
+    pub fn with_credit_name(mut self, value: impl Into<String>) -> Self {
+        self.credit_name = Some(value.into());
+        self
+    }
+    /// Sets `<contributor-email>`.
+    pub fn with_contributor_email(mut self, value: impl Into<String>) -> Self {
+        self.contributor_email = Some(value.into());
+        self
+    }
+    /// Sets `<contributor-attributes>`.
+    pub fn with_contributor_attributes(
+        mut self,
+        value: impl Into<super::funding::ContributorAttributes>,
+    ) -> Self {
+        self.contributor_attributes = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Contributor {
@@ -39,8 +72,53 @@ impl Default for Contributor {
     }
 }
 /// The content model of `funding:contributor`.
-pub static CONTRIBUTOR_SCHEMA: StructSchema = StructSchema {
+pub(crate) static CONTRIBUTOR_SCHEMA: StructSchema = StructSchema {
     name: "funding:contributor",
+    ns: Ns::Funding,
+    members: &[
+        Member {
+            ns: Ns::Common,
+            local: "contributor-orcid",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(&super::common::ORCID_IDENTIFIER_SCHEMA),
+            json_key: "contributor-orcid",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Funding,
+            local: "credit-name",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::STRING_150,
+                vocabulary: None,
+            }),
+            json_key: "credit-name",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Funding,
+            local: "contributor-email",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::EMAIL,
+                vocabulary: None,
+            }),
+            json_key: "contributor-email",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Funding,
+            local: "contributor-attributes",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Struct(&super::funding::CONTRIBUTOR_ATTRIBUTES_SCHEMA),
+            json_key: "contributor-attributes",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:contributor-orcid",
         "funding:credit-name",
@@ -48,168 +126,74 @@ pub static CONTRIBUTOR_SCHEMA: StructSchema = StructSchema {
         "funding:contributor-attributes",
     ],
     required: 0,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "contributor-orcid",
-            index: 0,
-            content: ChildContent::Struct(&super::common::ORCID_ID_SCHEMA),
-        },
-        Child {
-            ns: Ns::Funding,
-            local: "credit-name",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::STRING_150,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Funding,
-            local: "contributor-email",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::EMAIL,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Funding,
-            local: "contributor-attributes",
-            index: 3,
-            content: ChildContent::Struct(&super::funding::CONTRIBUTOR_ATTRIBUTES_SCHEMA),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: contributor_member,
+    json_key_member: contributor_json_member,
 };
-impl FromXml for Contributor {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn contributor_json_member(key: &str) -> Option<usize> {
+    match key {
+        "contributor-orcid" => Some(0usize),
+        "credit-name" => Some(1usize),
+        "contributor-email" => Some(2usize),
+        "contributor-attributes" => Some(3usize),
+        _ => None,
+    }
+}
+fn contributor_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"contributor-orcid") => Some(0usize),
+        (Ns::Funding, b"credit-name") => Some(1usize),
+        (Ns::Funding, b"contributor-email") => Some(2usize),
+        (Ns::Funding, b"contributor-attributes") => Some(3usize),
+        _ => None,
+    }
+}
+impl Read for Contributor {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&CONTRIBUTOR_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.nested(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"contributor-orcid") => {
-                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Funding, b"credit-name") => {
-                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<String>(&child, &super::common::STRING_150)?,
-                    );
-                }
-                (Ns::Funding, b"contributor-email") => {
-                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        r.simple_element::<String>(&child, &super::common::EMAIL)?,
-                    );
-                }
-                (Ns::Funding, b"contributor-attributes") => {
-                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        <super::funding::ContributorAttributes as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &CONTRIBUTOR_SCHEMA)?,
-            }
-        }
-        r.complete(start, &CONTRIBUTOR_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            contributor_orcid: f0,
-            credit_name: f1,
-            contributor_email: f2,
-            contributor_attributes: f3,
+            contributor_orcid: m0,
+            credit_name: m1,
+            contributor_email: m2,
+            contributor_attributes: m3,
+            unknown,
         })
     }
 }
-impl ToXml for Contributor {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Contributor {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&CONTRIBUTOR_SCHEMA, &self.unknown);
         if let Some(v) = &self.contributor_orcid {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "contributor-orcid"));
+            out.nested(0usize, v);
         }
         if let Some(v) = &self.credit_name {
-            w.simple_element(QName::new(Ns::Funding, "credit-name"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.contributor_email {
-            w.simple_element(QName::new(Ns::Funding, "contributor-email"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.contributor_attributes {
-            ToXml::to_xml(v, w, QName::new(Ns::Funding, "contributor-attributes"));
+            out.nested(3usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for Contributor {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("funding:contributor")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "contributor-orcid" => {
-                    f0 = json::read_object::<super::common::OrcidId>(r)?;
-                }
-                "credit-name" => f1 = json::read_wrapped::<String>(r, "credit-name")?,
-                "contributor-email" => {
-                    f2 = json::read_wrapped::<String>(r, "contributor-email")?;
-                }
-                "contributor-attributes" => {
-                    f3 = json::read_object::<super::funding::ContributorAttributes>(r)?;
-                }
-                _ => r.unknown_key(&key, "funding:contributor")?,
-            }
-        }
-        Ok(Self {
-            contributor_orcid: f0,
-            credit_name: f1,
-            contributor_email: f2,
-            contributor_attributes: f3,
-        })
-    }
-}
-impl ToJson for Contributor {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.contributor_orcid {
-            w.key("contributor-orcid");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.credit_name {
-            w.key("credit-name");
-            json::write_wrapped(w, v);
-        }
-        if let Some(v) = &self.contributor_email {
-            w.key("contributor-email");
-            json::write_wrapped(w, v);
-        }
-        if let Some(v) = &self.contributor_attributes {
-            w.key("contributor-attributes");
-            ToJson::to_json(v, w);
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -218,7 +202,7 @@ impl serde::Serialize for Contributor {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -226,20 +210,38 @@ impl<'de> serde::Deserialize<'de> for Contributor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// Provides detail of the nature of the contribution
 /// by the collaborator or other contirbutor.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ContributorAttributes {
     /// The `<contributor-role>` element.
     pub contributor_role: Option<super::vocabulary::FundingContributorRole>,
+    pub(crate) unknown: Unknown,
 }
 impl ContributorAttributes {
     /// An empty `ContributorAttributes`.
     pub fn new() -> Self {
-        Self { contributor_role: None }
+        Self {
+            contributor_role: None,
+            unknown: Unknown::default(),
+        }
+    }
+    /// Sets `<contributor-role>`.
+    pub fn with_contributor_role(
+        mut self,
+        value: impl Into<super::vocabulary::FundingContributorRole>,
+    ) -> Self {
+        self.contributor_role = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for ContributorAttributes {
@@ -248,94 +250,69 @@ impl Default for ContributorAttributes {
     }
 }
 /// The content model of `funding:contributor-attributes`.
-pub static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
+pub(crate) static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
     name: "funding:contributor-attributes",
-    fields: &["funding:contributor-role"],
-    required: 0,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Funding,
+    members: &[
+        Member {
             ns: Ns::Funding,
             local: "contributor-role",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<
-                    super::vocabulary::FundingContributorRole,
-                >,
-                vocabulary: Some(&super::vocabulary::FundingContributorRole::VOCABULARY),
+                vocabulary: None,
             }),
+            json_key: "contributor-role",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["funding:contributor-role"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: contributor_attributes_member,
+    json_key_member: contributor_attributes_json_member,
 };
-impl FromXml for ContributorAttributes {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
-            }
-        }
-        let mut f0 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Funding, b"contributor-role") => {
-                    r.order(&CONTRIBUTOR_ATTRIBUTES_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::FundingContributorRole,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &CONTRIBUTOR_ATTRIBUTES_SCHEMA)?,
-            }
-        }
-        r.complete(start, &CONTRIBUTOR_ATTRIBUTES_SCHEMA, &cursor)?;
-        Ok(Self { contributor_role: f0 })
+fn contributor_attributes_json_member(key: &str) -> Option<usize> {
+    match key {
+        "contributor-role" => Some(0usize),
+        _ => None,
     }
 }
-impl ToXml for ContributorAttributes {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+fn contributor_attributes_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Funding, b"contributor-role") => Some(0usize),
+        _ => None,
+    }
+}
+impl Read for ContributorAttributes {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&CONTRIBUTOR_ATTRIBUTES_SCHEMA)?;
+        let mut m0 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                _ => {}
+            }
+        }
+        let unknown = input.leave(&mut frame)?;
+        Ok(Self {
+            contributor_role: m0,
+            unknown,
+        })
+    }
+}
+impl Write for ContributorAttributes {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&CONTRIBUTOR_ATTRIBUTES_SCHEMA, &self.unknown);
         if let Some(v) = &self.contributor_role {
-            w.simple_element(QName::new(Ns::Funding, "contributor-role"), v);
+            out.simple(0usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for ContributorAttributes {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("funding:contributor-attributes")?;
-        let mut f0 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "contributor-role" => {
-                    f0 = json::read_plain::<
-                        super::vocabulary::FundingContributorRole,
-                    >(r, "contributor-role")?;
-                }
-                _ => r.unknown_key(&key, "funding:contributor-attributes")?,
-            }
-        }
-        Ok(Self { contributor_role: f0 })
-    }
-}
-impl ToJson for ContributorAttributes {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.contributor_role {
-            w.key("contributor-role");
-            json::write_string(w, v);
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -344,7 +321,7 @@ impl serde::Serialize for ContributorAttributes {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -352,19 +329,37 @@ impl<'de> serde::Deserialize<'de> for ContributorAttributes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// Container for the contributors of a funding.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Contributors {
     /// The `<contributor>` element.
     pub contributors: Vec<super::funding::Contributor>,
+    pub(crate) unknown: Unknown,
 }
 impl Contributors {
     /// An empty `Contributors`.
     pub fn new() -> Self {
-        Self { contributors: Vec::new() }
+        Self {
+            contributors: Vec::new(),
+            unknown: Unknown::default(),
+        }
+    }
+    /// Adds one `<contributor>`.
+    pub fn with_contributor(
+        mut self,
+        value: impl Into<super::funding::Contributor>,
+    ) -> Self {
+        self.contributors.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Contributors {
@@ -372,92 +367,81 @@ impl Default for Contributors {
         Self::new()
     }
 }
+impl From<Vec<super::funding::Contributor>> for Contributors {
+    fn from(list: Vec<super::funding::Contributor>) -> Self {
+        Self {
+            contributors: list,
+            ..Self::new()
+        }
+    }
+}
+impl FromIterator<super::funding::Contributor> for Contributors {
+    fn from_iter<I: IntoIterator<Item = super::funding::Contributor>>(iter: I) -> Self {
+        Self::from(iter.into_iter().collect::<Vec<_>>())
+    }
+}
 /// The content model of `funding:contributors`.
-pub static CONTRIBUTORS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static CONTRIBUTORS_SCHEMA: StructSchema = StructSchema {
     name: "funding:contributors",
-    fields: &["funding:contributor"],
-    required: 0,
-    repeated: 1,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Funding,
+    members: &[
+        Member {
             ns: Ns::Funding,
             local: "contributor",
-            index: 0,
-            content: ChildContent::Struct(&super::funding::CONTRIBUTOR_SCHEMA),
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(&super::funding::CONTRIBUTOR_SCHEMA),
+            json_key: "contributor",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["funding:contributor"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 1,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: contributors_member,
+    json_key_member: contributors_json_member,
 };
-impl FromXml for Contributors {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
-            }
-        }
-        let mut f0 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Funding, b"contributor") => {
-                    r.order(&CONTRIBUTORS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0.push(
-                        <super::funding::Contributor as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &CONTRIBUTORS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &CONTRIBUTORS_SCHEMA, &cursor)?;
-        Ok(Self { contributors: f0 })
+fn contributors_json_member(key: &str) -> Option<usize> {
+    match key {
+        "contributor" => Some(0usize),
+        _ => None,
     }
 }
-impl ToXml for Contributors {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+fn contributors_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Funding, b"contributor") => Some(0usize),
+        _ => None,
+    }
+}
+impl Read for Contributors {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&CONTRIBUTORS_SCHEMA)?;
+        let mut m0 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m0.push(x)
+                    }
+                }
+                _ => {}
+            }
+        }
+        let unknown = input.leave(&mut frame)?;
+        Ok(Self { contributors: m0, unknown })
+    }
+}
+impl Write for Contributors {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&CONTRIBUTORS_SCHEMA, &self.unknown);
         for v in &self.contributors {
-            ToXml::to_xml(v, w, QName::new(Ns::Funding, "contributor"));
+            out.nested(0usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for Contributors {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("funding:contributors")?;
-        let mut f0 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "contributor" => {
-                    f0 = json::read_list(
-                        r,
-                        |r| Ok(json::read_object::<super::funding::Contributor>(r)?),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "funding:contributors")?,
-            }
-        }
-        Ok(Self { contributors: f0 })
-    }
-}
-impl ToJson for Contributors {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !self.contributors.is_empty() {
-            w.key("contributor");
-            w.begin_array();
-            for v in &self.contributors {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -466,7 +450,7 @@ impl serde::Serialize for Contributors {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -474,14 +458,15 @@ impl<'de> serde::Deserialize<'de> for Contributors {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `funding:funding`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Funding {
     /// The `put-code` attribute.
-    pub put_code: Option<i64>,
+    pub put_code: Option<crate::PutCode>,
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The `display-index` attribute.
@@ -489,9 +474,9 @@ pub struct Funding {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
     /// The `<type>` element.
@@ -516,12 +501,13 @@ pub struct Funding {
     pub contributors: Option<super::funding::Contributors>,
     /// The `<organization>` element.
     pub organization: super::common::Organization,
+    pub(crate) unknown: Unknown,
 }
 impl Funding {
     /// A `Funding` with its required parts; everything optional is left empty.
     pub fn new(
-        kind: super::vocabulary::FundingType,
-        organization: super::common::Organization,
+        kind: impl Into<super::vocabulary::FundingType>,
+        organization: impl Into<super::common::Organization>,
     ) -> Self {
         Self {
             put_code: None,
@@ -531,7 +517,7 @@ impl Funding {
             created_date: None,
             last_modified_date: None,
             source: None,
-            kind,
+            kind: kind.into(),
             organization_defined_type: None,
             title: None,
             short_description: None,
@@ -541,13 +527,330 @@ impl Funding {
             end_date: None,
             external_ids: None,
             contributors: None,
-            organization,
+            organization: organization.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `put-code` attribute.
+    pub fn with_put_code(mut self, value: impl Into<crate::PutCode>) -> Self {
+        self.put_code = Some(value.into());
+        self
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets the `display-index` attribute.
+    pub fn with_display_index(mut self, value: impl Into<String>) -> Self {
+        self.display_index = Some(value.into());
+        self
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<source>`.
+    pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Sets `<type>`.
+    pub fn with_kind(
+        mut self,
+        value: impl Into<super::vocabulary::FundingType>,
+    ) -> Self {
+        self.kind = value.into();
+        self
+    }
+    /// Sets `<organization-defined-type>`.
+    pub fn with_organization_defined_type(mut self, value: impl Into<String>) -> Self {
+        self.organization_defined_type = Some(value.into());
+        self
+    }
+    /// Sets `<title>`.
+    pub fn with_title(mut self, value: impl Into<super::funding::FundingTitle>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets `<short-description>`.
+    pub fn with_short_description(mut self, value: impl Into<String>) -> Self {
+        self.short_description = Some(value.into());
+        self
+    }
+    /// Sets `<amount>`.
+    pub fn with_amount(mut self, value: impl Into<super::common::Amount>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+    /// Sets `<url>`.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `<start-date>`.
+    pub fn with_start_date(
+        mut self,
+        value: impl Into<super::common::FuzzyDate>,
+    ) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets `<end-date>`.
+    pub fn with_end_date(mut self, value: impl Into<super::common::FuzzyDate>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets `<external-ids>`.
+    pub fn with_external_ids(
+        mut self,
+        value: impl Into<super::common::ExternalIds>,
+    ) -> Self {
+        self.external_ids = Some(value.into());
+        self
+    }
+    /// Sets `<contributors>`.
+    pub fn with_contributors(
+        mut self,
+        value: impl Into<super::funding::Contributors>,
+    ) -> Self {
+        self.contributors = Some(value.into());
+        self
+    }
+    /// Sets `<organization>`.
+    pub fn with_organization(
+        mut self,
+        value: impl Into<super::common::Organization>,
+    ) -> Self {
+        self.organization = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `funding:funding`.
-pub static FUNDING_SCHEMA: StructSchema = StructSchema {
+pub(crate) static FUNDING_SCHEMA: StructSchema = StructSchema {
     name: "funding:funding",
+    ns: Ns::Funding,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "put-code",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "visibility",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "display-index",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "display-index",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::SOURCE_SCHEMA),
+            json_key: "source",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Funding,
+            local: "type",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: Some(&super::vocabulary::FundingType::VOCABULARY),
+            }),
+            json_key: "type",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Funding,
+            local: "organization-defined-type",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::ORGANIZATION_DEFINED_TYPE,
+                vocabulary: None,
+            }),
+            json_key: "organization-defined-type",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Funding,
+            local: "title",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Struct(&super::funding::FUNDING_TITLE_SCHEMA),
+            json_key: "title",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Funding,
+            local: "short-description",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::SHORT_DESCRIPTION,
+                vocabulary: None,
+            }),
+            json_key: "short-description",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Funding,
+            local: "amount",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Struct(&super::common::AMOUNT_SCHEMA),
+            json_key: "amount",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "url",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "url",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "start-date",
+            kind: MemberKind::Element { field: 9u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "start-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "end-date",
+            kind: MemberKind::Element { field: 10u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "end-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-ids",
+            kind: MemberKind::Element { field: 11u8 },
+            content: Content::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+            json_key: "external-ids",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Funding,
+            local: "contributors",
+            kind: MemberKind::Element { field: 12u8 },
+            content: Content::Struct(&super::funding::CONTRIBUTORS_SCHEMA),
+            json_key: "contributors",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "organization",
+            kind: MemberKind::Element { field: 13u8 },
+            content: Content::Struct(&super::common::ORGANIZATION_SCHEMA),
+            json_key: "organization",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:created-date",
         "common:last-modified-date",
@@ -565,558 +868,189 @@ pub static FUNDING_SCHEMA: StructSchema = StructSchema {
         "common:organization",
     ],
     required: 8200,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source",
-            index: 2,
-            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Funding,
-            local: "type",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::vocabulary::FundingType>,
-                vocabulary: Some(&super::vocabulary::FundingType::VOCABULARY),
-            }),
-        },
-        Child {
-            ns: Ns::Funding,
-            local: "organization-defined-type",
-            index: 4,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::ORGANIZATION_DEFINED_TYPE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Funding,
-            local: "title",
-            index: 5,
-            content: ChildContent::Struct(&super::funding::FUNDING_TITLE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Funding,
-            local: "short-description",
-            index: 6,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::SHORT_DESCRIPTION,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Funding,
-            local: "amount",
-            index: 7,
-            content: ChildContent::Struct(&super::common::AMOUNT_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "url",
-            index: 8,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "start-date",
-            index: 9,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "end-date",
-            index: 10,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-ids",
-            index: 11,
-            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Funding,
-            local: "contributors",
-            index: 12,
-            content: ChildContent::Struct(&super::funding::CONTRIBUTORS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "organization",
-            index: 13,
-            content: ChildContent::Struct(&super::common::ORGANIZATION_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "put-code",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "display-index",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: funding_member,
+    json_key_member: funding_json_member,
 };
-impl FromXml for Funding {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"put-code") => {
-                    a_put_code = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"display-index") => {
-                    a_display_index = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn funding_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "visibility" => Some(1usize),
+        "display-index" => Some(2usize),
+        "path" => Some(3usize),
+        "created-date" => Some(4usize),
+        "last-modified-date" => Some(5usize),
+        "source" => Some(6usize),
+        "type" => Some(7usize),
+        "organization-defined-type" => Some(8usize),
+        "title" => Some(9usize),
+        "short-description" => Some(10usize),
+        "amount" => Some(11usize),
+        "url" => Some(12usize),
+        "start-date" => Some(13usize),
+        "end-date" => Some(14usize),
+        "external-ids" => Some(15usize),
+        "contributors" => Some(16usize),
+        "organization" => Some(17usize),
+        _ => None,
+    }
+}
+fn funding_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"created-date") => Some(4usize),
+        (Ns::Common, b"last-modified-date") => Some(5usize),
+        (Ns::Common, b"source") => Some(6usize),
+        (Ns::Funding, b"type") => Some(7usize),
+        (Ns::Funding, b"organization-defined-type") => Some(8usize),
+        (Ns::Funding, b"title") => Some(9usize),
+        (Ns::Funding, b"short-description") => Some(10usize),
+        (Ns::Funding, b"amount") => Some(11usize),
+        (Ns::Common, b"url") => Some(12usize),
+        (Ns::Common, b"start-date") => Some(13usize),
+        (Ns::Common, b"end-date") => Some(14usize),
+        (Ns::Common, b"external-ids") => Some(15usize),
+        (Ns::Funding, b"contributors") => Some(16usize),
+        (Ns::Common, b"organization") => Some(17usize),
+        _ => None,
+    }
+}
+impl Read for Funding {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&FUNDING_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        let mut m9 = None;
+        let mut m10 = None;
+        let mut m11 = None;
+        let mut m12 = None;
+        let mut m13 = None;
+        let mut m14 = None;
+        let mut m15 = None;
+        let mut m16 = None;
+        let mut m17 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.simple(&mut frame)?,
+                8usize => m8 = input.simple(&mut frame)?,
+                9usize => m9 = input.nested(&mut frame)?,
+                10usize => m10 = input.simple(&mut frame)?,
+                11usize => m11 = input.nested(&mut frame)?,
+                12usize => m12 = input.simple(&mut frame)?,
+                13usize => m13 = input.nested(&mut frame)?,
+                14usize => m14 = input.nested(&mut frame)?,
+                15usize => m15 = input.nested(&mut frame)?,
+                16usize => m16 = input.nested(&mut frame)?,
+                17usize => m17 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut f10 = None;
-        let mut f11 = None;
-        let mut f12 = None;
-        let mut f13 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"created-date") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"source") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Funding, b"type") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::FundingType,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Funding, b"organization-defined-type") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::common::ORGANIZATION_DEFINED_TYPE)?,
-                    );
-                }
-                (Ns::Funding, b"title") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(
-                        <super::funding::FundingTitle as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Funding, b"short-description") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::common::SHORT_DESCRIPTION)?,
-                    );
-                }
-                (Ns::Funding, b"amount") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(<super::common::Amount as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Common, b"url") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Common, b"start-date") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 9, &child)?;
-                    f9 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"end-date") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 10, &child)?;
-                    f10 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"external-ids") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 11, &child)?;
-                    f11 = Some(
-                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Funding, b"contributors") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 12, &child)?;
-                    f12 = Some(
-                        <super::funding::Contributors as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"organization") => {
-                    r.order(&FUNDING_SCHEMA, &mut cursor, 13, &child)?;
-                    f13 = Some(
-                        <super::common::Organization as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &FUNDING_SCHEMA)?,
-            }
-        }
-        r.complete(start, &FUNDING_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            kind: r.take(start, &FUNDING_SCHEMA, 3, f3)?,
-            organization_defined_type: f4,
-            title: f5,
-            short_description: f6,
-            amount: f7,
-            url: f8,
-            start_date: f9,
-            end_date: f10,
-            external_ids: f11,
-            contributors: f12,
-            organization: r.take(start, &FUNDING_SCHEMA, 13, f13)?,
+            put_code: m0,
+            visibility: m1,
+            display_index: m2,
+            path: m3,
+            created_date: m4,
+            last_modified_date: m5,
+            source: m6,
+            kind: input.required(&frame, 7usize, m7)?,
+            organization_defined_type: m8,
+            title: m9,
+            short_description: m10,
+            amount: m11,
+            url: m12,
+            start_date: m13,
+            end_date: m14,
+            external_ids: m15,
+            contributors: m16,
+            organization: input.required(&frame, 17usize, m17)?,
+            unknown,
         })
     }
 }
-impl ToXml for Funding {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Funding {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&FUNDING_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
-            w.attribute(QName::new(Ns::None, "put-code"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.display_index {
-            w.attribute(QName::new(Ns::None, "display-index"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(5usize, v);
         }
         if let Some(v) = &self.source {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+            out.nested(6usize, v);
         }
-        w.simple_element(QName::new(Ns::Funding, "type"), &self.kind);
+        {
+            let v = &self.kind;
+            out.simple(7usize, v);
+        }
         if let Some(v) = &self.organization_defined_type {
-            w.simple_element(QName::new(Ns::Funding, "organization-defined-type"), v);
+            out.simple(8usize, v);
         }
         if let Some(v) = &self.title {
-            ToXml::to_xml(v, w, QName::new(Ns::Funding, "title"));
+            out.nested(9usize, v);
         }
         if let Some(v) = &self.short_description {
-            w.simple_element(QName::new(Ns::Funding, "short-description"), v);
+            out.simple(10usize, v);
         }
         if let Some(v) = &self.amount {
-            ToXml::to_xml(v, w, QName::new(Ns::Funding, "amount"));
+            out.nested(11usize, v);
         }
         if let Some(v) = &self.url {
-            w.simple_element(QName::new(Ns::Common, "url"), v);
+            out.simple(12usize, v);
         }
         if let Some(v) = &self.start_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "start-date"));
+            out.nested(13usize, v);
         }
         if let Some(v) = &self.end_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "end-date"));
+            out.nested(14usize, v);
         }
         if let Some(v) = &self.external_ids {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "external-ids"));
+            out.nested(15usize, v);
         }
         if let Some(v) = &self.contributors {
-            ToXml::to_xml(v, w, QName::new(Ns::Funding, "contributors"));
+            out.nested(16usize, v);
         }
-        ToXml::to_xml(&self.organization, w, QName::new(Ns::Common, "organization"));
-        w.end(name);
+        {
+            let v = &self.organization;
+            out.nested(17usize, v);
+        }
+        out.end();
     }
 }
 impl Element for Funding {
     const NAME: QName = QName::new(Ns::Funding, "funding");
-}
-impl FromJson for Funding {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("funding:funding")?;
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut f10 = None;
-        let mut f11 = None;
-        let mut f12 = None;
-        let mut f13 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "display-index" => {
-                    a_display_index = json::read_plain::<String>(r, "display-index")?;
-                }
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "created-date" => f0 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
-                "source" => f2 = json::read_object::<super::common::Source>(r)?,
-                "type" => {
-                    f3 = json::read_plain::<super::vocabulary::FundingType>(r, "type")?;
-                }
-                "organization-defined-type" => {
-                    f4 = json::read_wrapped::<String>(r, "organization-defined-type")?;
-                }
-                "title" => f5 = json::read_object::<super::funding::FundingTitle>(r)?,
-                "short-description" => {
-                    f6 = json::read_plain::<String>(r, "short-description")?;
-                }
-                "amount" => f7 = json::read_object::<super::common::Amount>(r)?,
-                "url" => f8 = json::read_wrapped::<String>(r, "url")?,
-                "start-date" => f9 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "end-date" => f10 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "external-ids" => {
-                    f11 = json::read_object::<super::common::ExternalIds>(r)?;
-                }
-                "contributors" => {
-                    f12 = json::read_object::<super::funding::Contributors>(r)?;
-                }
-                "organization" => {
-                    f13 = json::read_object::<super::common::Organization>(r)?;
-                }
-                _ => r.unknown_key(&key, "funding:funding")?,
-            }
-        }
-        Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            kind: r.required(f3, at, "funding:funding", "type")?,
-            organization_defined_type: f4,
-            title: f5,
-            short_description: f6,
-            amount: f7,
-            url: f8,
-            start_date: f9,
-            end_date: f10,
-            external_ids: f11,
-            contributors: f12,
-            organization: r.required(f13, at, "funding:funding", "organization")?,
-        })
-    }
-}
-impl ToJson for Funding {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.put_code {
-            w.key("put-code");
-            json::write_raw(w, v);
-        }
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.display_index {
-            w.key("display-index");
-            json::write_string(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.source {
-                w.key("source");
-                ToJson::to_json(v, w);
-            }
-        }
-        {
-            w.key("type");
-            json::write_string(w, &self.kind);
-        }
-        if let Some(v) = &self.organization_defined_type {
-            w.key("organization-defined-type");
-            json::write_wrapped(w, v);
-        }
-        if let Some(v) = &self.title {
-            w.key("title");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.short_description {
-            w.key("short-description");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.amount {
-            w.key("amount");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.url {
-            w.key("url");
-            json::write_wrapped(w, v);
-        }
-        if let Some(v) = &self.start_date {
-            w.key("start-date");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.end_date {
-            w.key("end-date");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.external_ids {
-            w.key("external-ids");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.contributors {
-            w.key("contributors");
-            ToJson::to_json(v, w);
-        }
-        {
-            w.key("organization");
-            ToJson::to_json(&self.organization, w);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Funding;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Funding {
@@ -1124,7 +1058,7 @@ impl serde::Serialize for Funding {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1132,14 +1066,15 @@ impl<'de> serde::Deserialize<'de> for Funding {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `funding:funding-summary`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FundingSummary {
     /// The `put-code` attribute.
-    pub put_code: Option<i64>,
+    pub put_code: Option<crate::PutCode>,
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The `display-index` attribute.
@@ -1147,9 +1082,9 @@ pub struct FundingSummary {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
     /// The `<title>` element.
@@ -1166,13 +1101,14 @@ pub struct FundingSummary {
     pub end_date: Option<super::common::FuzzyDate>,
     /// The `<organization>` element.
     pub organization: super::common::Organization,
+    pub(crate) unknown: Unknown,
 }
 impl FundingSummary {
     /// A `FundingSummary` with its required parts; everything optional is left empty.
     pub fn new(
-        title: super::funding::FundingTitle,
-        kind: super::vocabulary::FundingType,
-        organization: super::common::Organization,
+        title: impl Into<super::funding::FundingTitle>,
+        kind: impl Into<super::vocabulary::FundingType>,
+        organization: impl Into<super::common::Organization>,
     ) -> Self {
         Self {
             put_code: None,
@@ -1182,19 +1118,271 @@ impl FundingSummary {
             created_date: None,
             last_modified_date: None,
             source: None,
-            title,
+            title: title.into(),
             external_ids: None,
             url: None,
-            kind,
+            kind: kind.into(),
             start_date: None,
             end_date: None,
-            organization,
+            organization: organization.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `put-code` attribute.
+    pub fn with_put_code(mut self, value: impl Into<crate::PutCode>) -> Self {
+        self.put_code = Some(value.into());
+        self
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets the `display-index` attribute.
+    pub fn with_display_index(mut self, value: impl Into<String>) -> Self {
+        self.display_index = Some(value.into());
+        self
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<source>`.
+    pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Sets `<title>`.
+    pub fn with_title(mut self, value: impl Into<super::funding::FundingTitle>) -> Self {
+        self.title = value.into();
+        self
+    }
+    /// Sets `<external-ids>`.
+    pub fn with_external_ids(
+        mut self,
+        value: impl Into<super::common::ExternalIds>,
+    ) -> Self {
+        self.external_ids = Some(value.into());
+        self
+    }
+    /// Sets `<url>`.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `<type>`.
+    pub fn with_kind(
+        mut self,
+        value: impl Into<super::vocabulary::FundingType>,
+    ) -> Self {
+        self.kind = value.into();
+        self
+    }
+    /// Sets `<start-date>`.
+    pub fn with_start_date(
+        mut self,
+        value: impl Into<super::common::FuzzyDate>,
+    ) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets `<end-date>`.
+    pub fn with_end_date(mut self, value: impl Into<super::common::FuzzyDate>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets `<organization>`.
+    pub fn with_organization(
+        mut self,
+        value: impl Into<super::common::Organization>,
+    ) -> Self {
+        self.organization = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `funding:funding-summary`.
-pub static FUNDING_SUMMARY_SCHEMA: StructSchema = StructSchema {
+pub(crate) static FUNDING_SUMMARY_SCHEMA: StructSchema = StructSchema {
     name: "funding:funding-summary",
+    ns: Ns::Funding,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "put-code",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "visibility",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "display-index",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "display-index",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::SOURCE_SCHEMA),
+            json_key: "source",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Funding,
+            local: "title",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Struct(&super::funding::FUNDING_TITLE_SCHEMA),
+            json_key: "title",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-ids",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+            json_key: "external-ids",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "url",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "url",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Funding,
+            local: "type",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: Some(&super::vocabulary::FundingType::VOCABULARY),
+            }),
+            json_key: "type",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "start-date",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "start-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "end-date",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "end-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "organization",
+            kind: MemberKind::Element { field: 9u8 },
+            content: Content::Struct(&super::common::ORGANIZATION_SCHEMA),
+            json_key: "organization",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:created-date",
         "common:last-modified-date",
@@ -1208,442 +1396,158 @@ pub static FUNDING_SUMMARY_SCHEMA: StructSchema = StructSchema {
         "common:organization",
     ],
     required: 584,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source",
-            index: 2,
-            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Funding,
-            local: "title",
-            index: 3,
-            content: ChildContent::Struct(&super::funding::FUNDING_TITLE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-ids",
-            index: 4,
-            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "url",
-            index: 5,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Funding,
-            local: "type",
-            index: 6,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::vocabulary::FundingType>,
-                vocabulary: Some(&super::vocabulary::FundingType::VOCABULARY),
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "start-date",
-            index: 7,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "end-date",
-            index: 8,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "organization",
-            index: 9,
-            content: ChildContent::Struct(&super::common::ORGANIZATION_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "put-code",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "display-index",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: funding_summary_member,
+    json_key_member: funding_summary_json_member,
 };
-impl FromXml for FundingSummary {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"put-code") => {
-                    a_put_code = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"display-index") => {
-                    a_display_index = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn funding_summary_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "visibility" => Some(1usize),
+        "display-index" => Some(2usize),
+        "path" => Some(3usize),
+        "created-date" => Some(4usize),
+        "last-modified-date" => Some(5usize),
+        "source" => Some(6usize),
+        "title" => Some(7usize),
+        "external-ids" => Some(8usize),
+        "url" => Some(9usize),
+        "type" => Some(10usize),
+        "start-date" => Some(11usize),
+        "end-date" => Some(12usize),
+        "organization" => Some(13usize),
+        _ => None,
+    }
+}
+fn funding_summary_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"created-date") => Some(4usize),
+        (Ns::Common, b"last-modified-date") => Some(5usize),
+        (Ns::Common, b"source") => Some(6usize),
+        (Ns::Funding, b"title") => Some(7usize),
+        (Ns::Common, b"external-ids") => Some(8usize),
+        (Ns::Common, b"url") => Some(9usize),
+        (Ns::Funding, b"type") => Some(10usize),
+        (Ns::Common, b"start-date") => Some(11usize),
+        (Ns::Common, b"end-date") => Some(12usize),
+        (Ns::Common, b"organization") => Some(13usize),
+        _ => None,
+    }
+}
+impl Read for FundingSummary {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&FUNDING_SUMMARY_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        let mut m9 = None;
+        let mut m10 = None;
+        let mut m11 = None;
+        let mut m12 = None;
+        let mut m13 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.nested(&mut frame)?,
+                8usize => m8 = input.nested(&mut frame)?,
+                9usize => m9 = input.simple(&mut frame)?,
+                10usize => m10 = input.simple(&mut frame)?,
+                11usize => m11 = input.nested(&mut frame)?,
+                12usize => m12 = input.nested(&mut frame)?,
+                13usize => m13 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"created-date") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"source") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Funding, b"title") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        <super::funding::FundingTitle as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"external-ids") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"url") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Funding, b"type") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::FundingType,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"start-date") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"end-date") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"organization") => {
-                    r.order(&FUNDING_SUMMARY_SCHEMA, &mut cursor, 9, &child)?;
-                    f9 = Some(
-                        <super::common::Organization as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &FUNDING_SUMMARY_SCHEMA)?,
-            }
-        }
-        r.complete(start, &FUNDING_SUMMARY_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            title: r.take(start, &FUNDING_SUMMARY_SCHEMA, 3, f3)?,
-            external_ids: f4,
-            url: f5,
-            kind: r.take(start, &FUNDING_SUMMARY_SCHEMA, 6, f6)?,
-            start_date: f7,
-            end_date: f8,
-            organization: r.take(start, &FUNDING_SUMMARY_SCHEMA, 9, f9)?,
+            put_code: m0,
+            visibility: m1,
+            display_index: m2,
+            path: m3,
+            created_date: m4,
+            last_modified_date: m5,
+            source: m6,
+            title: input.required(&frame, 7usize, m7)?,
+            external_ids: m8,
+            url: m9,
+            kind: input.required(&frame, 10usize, m10)?,
+            start_date: m11,
+            end_date: m12,
+            organization: input.required(&frame, 13usize, m13)?,
+            unknown,
         })
     }
 }
-impl ToXml for FundingSummary {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for FundingSummary {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&FUNDING_SUMMARY_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
-            w.attribute(QName::new(Ns::None, "put-code"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.display_index {
-            w.attribute(QName::new(Ns::None, "display-index"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(5usize, v);
         }
         if let Some(v) = &self.source {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+            out.nested(6usize, v);
         }
-        ToXml::to_xml(&self.title, w, QName::new(Ns::Funding, "title"));
+        {
+            let v = &self.title;
+            out.nested(7usize, v);
+        }
         if let Some(v) = &self.external_ids {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "external-ids"));
+            out.nested(8usize, v);
         }
         if let Some(v) = &self.url {
-            w.simple_element(QName::new(Ns::Common, "url"), v);
+            out.simple(9usize, v);
         }
-        w.simple_element(QName::new(Ns::Funding, "type"), &self.kind);
+        {
+            let v = &self.kind;
+            out.simple(10usize, v);
+        }
         if let Some(v) = &self.start_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "start-date"));
+            out.nested(11usize, v);
         }
         if let Some(v) = &self.end_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "end-date"));
+            out.nested(12usize, v);
         }
-        ToXml::to_xml(&self.organization, w, QName::new(Ns::Common, "organization"));
-        w.end(name);
+        {
+            let v = &self.organization;
+            out.nested(13usize, v);
+        }
+        out.end();
     }
 }
 impl Element for FundingSummary {
     const NAME: QName = QName::new(Ns::Funding, "funding-summary");
-}
-impl FromJson for FundingSummary {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("funding:funding-summary")?;
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "display-index" => {
-                    a_display_index = json::read_plain::<String>(r, "display-index")?;
-                }
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "created-date" => f0 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
-                "source" => f2 = json::read_object::<super::common::Source>(r)?,
-                "title" => f3 = json::read_object::<super::funding::FundingTitle>(r)?,
-                "external-ids" => {
-                    f4 = json::read_object::<super::common::ExternalIds>(r)?;
-                }
-                "url" => f5 = json::read_wrapped::<String>(r, "url")?,
-                "type" => {
-                    f6 = json::read_plain::<super::vocabulary::FundingType>(r, "type")?;
-                }
-                "start-date" => f7 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "end-date" => f8 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "organization" => {
-                    f9 = json::read_object::<super::common::Organization>(r)?;
-                }
-                _ => r.unknown_key(&key, "funding:funding-summary")?,
-            }
-        }
-        Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            title: r.required(f3, at, "funding:funding-summary", "title")?,
-            external_ids: f4,
-            url: f5,
-            kind: r.required(f6, at, "funding:funding-summary", "type")?,
-            start_date: f7,
-            end_date: f8,
-            organization: r.required(f9, at, "funding:funding-summary", "organization")?,
-        })
-    }
-}
-impl ToJson for FundingSummary {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.put_code {
-            w.key("put-code");
-            json::write_raw(w, v);
-        }
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.display_index {
-            w.key("display-index");
-            json::write_string(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.source {
-                w.key("source");
-                ToJson::to_json(v, w);
-            }
-        }
-        {
-            w.key("title");
-            ToJson::to_json(&self.title, w);
-        }
-        if let Some(v) = &self.external_ids {
-            w.key("external-ids");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.url {
-            w.key("url");
-            json::write_wrapped(w, v);
-        }
-        {
-            w.key("type");
-            json::write_string(w, &self.kind);
-        }
-        if let Some(v) = &self.start_date {
-            w.key("start-date");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.end_date {
-            w.key("end-date");
-            ToJson::to_json(v, w);
-        }
-        {
-            w.key("organization");
-            ToJson::to_json(&self.organization, w);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::FundingSummary;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for FundingSummary {
@@ -1651,7 +1555,7 @@ impl serde::Serialize for FundingSummary {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1659,134 +1563,129 @@ impl<'de> serde::Deserialize<'de> for FundingSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// Container for titles of the funding.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FundingTitle {
     /// The main name or title of the funding.
     pub title: String,
     /// The `<translated-title>` element.
     pub translated_title: Option<super::common::TranslatedTitle>,
+    pub(crate) unknown: Unknown,
 }
 impl FundingTitle {
     /// A `FundingTitle` with its required parts; everything optional is left empty.
-    pub fn new(title: String) -> Self {
+    pub fn new(title: impl Into<String>) -> Self {
         Self {
-            title,
+            title: title.into(),
             translated_title: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<title>`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = value.into();
+        self
+    }
+    /// Sets `<translated-title>`.
+    pub fn with_translated_title(
+        mut self,
+        value: impl Into<super::common::TranslatedTitle>,
+    ) -> Self {
+        self.translated_title = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `funding:funding-title`.
-pub static FUNDING_TITLE_SCHEMA: StructSchema = StructSchema {
+pub(crate) static FUNDING_TITLE_SCHEMA: StructSchema = StructSchema {
     name: "funding:funding-title",
-    fields: &["common:title", "common:translated-title"],
-    required: 1,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Funding,
+    members: &[
+        Member {
             ns: Ns::Common,
             local: "title",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
-                check: crate::xml::check_simple::<String>,
                 vocabulary: None,
             }),
+            json_key: "title",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Common,
             local: "translated-title",
-            index: 1,
-            content: ChildContent::Struct(&super::common::TRANSLATED_TITLE_SCHEMA),
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::common::TRANSLATED_TITLE_SCHEMA),
+            json_key: "translated-title",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["common:title", "common:translated-title"],
+    required: 1,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: funding_title_member,
+    json_key_member: funding_title_json_member,
 };
-impl FromXml for FundingTitle {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn funding_title_json_member(key: &str) -> Option<usize> {
+    match key {
+        "title" => Some(0usize),
+        "translated-title" => Some(1usize),
+        _ => None,
+    }
+}
+fn funding_title_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"title") => Some(0usize),
+        (Ns::Common, b"translated-title") => Some(1usize),
+        _ => None,
+    }
+}
+impl Read for FundingTitle {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&FUNDING_TITLE_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"title") => {
-                    r.order(&FUNDING_TITLE_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<String>(&child, &super::common::STRING_1000)?,
-                    );
-                }
-                (Ns::Common, b"translated-title") => {
-                    r.order(&FUNDING_TITLE_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        <super::common::TranslatedTitle as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &FUNDING_TITLE_SCHEMA)?,
-            }
-        }
-        r.complete(start, &FUNDING_TITLE_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            title: r.take(start, &FUNDING_TITLE_SCHEMA, 0, f0)?,
-            translated_title: f1,
+            title: input.required(&frame, 0usize, m0)?,
+            translated_title: m1,
+            unknown,
         })
     }
 }
-impl ToXml for FundingTitle {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Common, "title"), &self.title);
-        if let Some(v) = &self.translated_title {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "translated-title"));
-        }
-        w.end(name);
-    }
-}
-impl FromJson for FundingTitle {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("funding:funding-title")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "title" => f0 = json::read_wrapped::<String>(r, "title")?,
-                "translated-title" => {
-                    f1 = json::read_object::<super::common::TranslatedTitle>(r)?;
-                }
-                _ => r.unknown_key(&key, "funding:funding-title")?,
-            }
-        }
-        Ok(Self {
-            title: r.required(f0, at, "funding:funding-title", "title")?,
-            translated_title: f1,
-        })
-    }
-}
-impl ToJson for FundingTitle {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
+impl Write for FundingTitle {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&FUNDING_TITLE_SCHEMA, &self.unknown);
         {
-            w.key("title");
-            json::write_wrapped(w, &self.title);
+            let v = &self.title;
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.translated_title {
-            w.key("translated-title");
-            ToJson::to_json(v, w);
+            out.nested(1usize, v);
         }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -1795,7 +1694,7 @@ impl serde::Serialize for FundingTitle {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1803,6 +1702,6 @@ impl<'de> serde::Deserialize<'de> for FundingTitle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

@@ -2,16 +2,16 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `group-id:` namespace, `http://www.orcid.org/ns/group-id`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// `group-id:GroupIdRecordType`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GroupIdRecordType {
     /// `publisher`
     Publisher,
@@ -29,9 +29,11 @@ pub enum GroupIdRecordType {
     Magazine,
     /// `peer-review service`
     PeerReviewService,
+    /// A value this version of the model does not know, kept as written. Strict reading refuses it; compare [`Self::as_str`] rather than matching on this variant.
+    Unknown(UnknownValue),
 }
 impl GroupIdRecordType {
-    /// Every value, as written in XML.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &[
         "publisher",
         "institution",
@@ -42,8 +44,8 @@ impl GroupIdRecordType {
         "magazine",
         "peer-review service",
     ];
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
+    /// The value as written.
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Publisher => "publisher",
             Self::Institution => "institution",
@@ -53,7 +55,34 @@ impl GroupIdRecordType {
             Self::Newsletter => "newsletter",
             Self::Magazine => "magazine",
             Self::PeerReviewService => "peer-review service",
+            Self::Unknown(v) => v.text(),
         }
+    }
+    /// Whether this version of the model knows the value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl From<&str> for GroupIdRecordType {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
+    fn from(s: &str) -> Self {
+        match s {
+            "publisher" => Self::Publisher,
+            "institution" => Self::Institution,
+            "journal" => Self::Journal,
+            "conference" => Self::Conference,
+            "newspaper" => Self::Newspaper,
+            "newsletter" => Self::Newsletter,
+            "magazine" => Self::Magazine,
+            "peer-review service" => Self::PeerReviewService,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl std::str::FromStr for GroupIdRecordType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
     }
 }
 impl std::fmt::Display for GroupIdRecordType {
@@ -61,50 +90,34 @@ impl std::fmt::Display for GroupIdRecordType {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for GroupIdRecordType {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "publisher" => Ok(Self::Publisher),
-            "institution" => Ok(Self::Institution),
-            "journal" => Ok(Self::Journal),
-            "conference" => Ok(Self::Conference),
-            "newspaper" => Ok(Self::Newspaper),
-            "newsletter" => Ok(Self::Newsletter),
-            "magazine" => Ok(Self::Magazine),
-            "peer-review service" => Ok(Self::PeerReviewService),
-            _ => {
-                Err(
-                    format!(
-                        "{:?} is not a {} value; expected one of {}", s,
-                        "group-id:GroupIdRecordType",
-                        "`publisher`, `institution`, `journal`, `conference`, `newspaper`, `newsletter`, `magazine`, `peer-review service`"
-                    ),
-                )
-            }
-        }
-    }
-}
 impl SimpleType for GroupIdRecordType {
     fn parse_xml(text: &str) -> Result<Self, String> {
-        text.parse()
+        Ok(Self::from(text))
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
+    fn is_known(&self) -> bool {
+        GroupIdRecordType::is_known(self)
+    }
+    const ENUMERATION: Option<(&'static str, &'static [&'static str])> = Some((
+        "group-id:GroupIdRecordType",
+        Self::VALUES,
+    ));
 }
 /// `group-id:group-id-record`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GroupIdRecord {
     /// The `put-code` attribute.
-    pub put_code: Option<i64>,
+    pub put_code: Option<crate::PutCode>,
     /// The ORCID identifier for the individual user (or
     /// legacy client application) that created the item. For identifiers
     /// of
     /// individual users, it may be used to look up ORCID record
     /// details via
     /// the API.
-    pub source_orcid: Option<super::common::OrcidId>,
+    pub source_orcid: Option<super::common::OrcidIdentifier>,
     /// The client ID for the client application (Member
     /// organization system) that created the item.
     pub source_client_id: Option<super::common::ClientId>,
@@ -113,7 +126,7 @@ pub struct GroupIdRecord {
     /// The ORCID identifier for the individual user (or
     /// legacy client application) made the assertion.
     /// If missing, source is the same as assertion origin.
-    pub assertion_origin_orcid: Option<super::common::OrcidId>,
+    pub assertion_origin_orcid: Option<super::common::OrcidIdentifier>,
     /// The client ID for the client application (Member
     /// organization system) that made the assertion.
     /// If missing, source is the same as assertion origin.
@@ -128,14 +141,15 @@ pub struct GroupIdRecord {
     pub description: String,
     /// type of group
     pub kind: super::group_id::GroupIdRecordType,
+    pub(crate) unknown: Unknown,
 }
 impl GroupIdRecord {
     /// A `GroupIdRecord` with its required parts; everything optional is left empty.
     pub fn new(
-        name: String,
-        group_id: String,
-        description: String,
-        kind: super::group_id::GroupIdRecordType,
+        name: impl Into<String>,
+        group_id: impl Into<String>,
+        description: impl Into<String>,
+        kind: impl Into<super::group_id::GroupIdRecordType>,
     ) -> Self {
         Self {
             put_code: None,
@@ -145,16 +159,217 @@ impl GroupIdRecord {
             assertion_origin_orcid: None,
             assertion_origin_client_id: None,
             assertion_origin_name: None,
-            name,
-            group_id,
-            description,
-            kind,
+            name: name.into(),
+            group_id: group_id.into(),
+            description: description.into(),
+            kind: kind.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `put-code` attribute.
+    pub fn with_put_code(mut self, value: impl Into<crate::PutCode>) -> Self {
+        self.put_code = Some(value.into());
+        self
+    }
+    /// Sets `<source-orcid>`.
+    pub fn with_source_orcid(
+        mut self,
+        value: impl Into<super::common::OrcidIdentifier>,
+    ) -> Self {
+        self.source_orcid = Some(value.into());
+        self
+    }
+    /// Sets `<source-client-id>`.
+    pub fn with_source_client_id(
+        mut self,
+        value: impl Into<super::common::ClientId>,
+    ) -> Self {
+        self.source_client_id = Some(value.into());
+        self
+    }
+    /// Sets `<source-name>`.
+    pub fn with_source_name(mut self, value: impl Into<String>) -> Self {
+        self.source_name = Some(value.into());
+        self
+    }
+    /// Sets `<assertion-origin-orcid>`.
+    pub fn with_assertion_origin_orcid(
+        mut self,
+        value: impl Into<super::common::OrcidIdentifier>,
+    ) -> Self {
+        self.assertion_origin_orcid = Some(value.into());
+        self
+    }
+    /// Sets `<assertion-origin-client-id>`.
+    pub fn with_assertion_origin_client_id(
+        mut self,
+        value: impl Into<super::common::ClientId>,
+    ) -> Self {
+        self.assertion_origin_client_id = Some(value.into());
+        self
+    }
+    /// Sets `<assertion-origin-name>`.
+    pub fn with_assertion_origin_name(mut self, value: impl Into<String>) -> Self {
+        self.assertion_origin_name = Some(value.into());
+        self
+    }
+    /// Sets `<name>`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `<group-id>`.
+    pub fn with_group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = value.into();
+        self
+    }
+    /// Sets `<description>`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets `<type>`.
+    pub fn with_kind(
+        mut self,
+        value: impl Into<super::group_id::GroupIdRecordType>,
+    ) -> Self {
+        self.kind = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `group-id:group-id-record`.
-pub static GROUP_ID_RECORD_SCHEMA: StructSchema = StructSchema {
+pub(crate) static GROUP_ID_RECORD_SCHEMA: StructSchema = StructSchema {
     name: "group-id:group-id-record",
+    ns: Ns::GroupId,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "put-code",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source-orcid",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(&super::common::ORCID_IDENTIFIER_SCHEMA),
+            json_key: "source-orcid",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source-client-id",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::common::CLIENT_ID_SCHEMA),
+            json_key: "source-client-id",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source-name",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "source-name",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "assertion-origin-orcid",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Struct(&super::common::ORCID_IDENTIFIER_SCHEMA),
+            json_key: "assertion-origin-orcid",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "assertion-origin-client-id",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Struct(&super::common::CLIENT_ID_SCHEMA),
+            json_key: "assertion-origin-client-id",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "assertion-origin-name",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "assertion-origin-name",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::GroupId,
+            local: "name",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::STRING_1000,
+                vocabulary: None,
+            }),
+            json_key: "name",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::GroupId,
+            local: "group-id",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::GROUP_ID,
+                vocabulary: None,
+            }),
+            json_key: "group-id",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::GroupId,
+            local: "description",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::STRING_1000,
+                vocabulary: None,
+            }),
+            json_key: "description",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::GroupId,
+            local: "type",
+            kind: MemberKind::Element { field: 9u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "type",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:source-orcid",
         "common:source-client-id",
@@ -168,6 +383,7 @@ pub static GROUP_ID_RECORD_SCHEMA: StructSchema = StructSchema {
         "group-id:type",
     ],
     required: 960,
+    required_attributes: 0,
     repeated: 0,
     groups: &[
         Group {
@@ -179,350 +395,135 @@ pub static GROUP_ID_RECORD_SCHEMA: StructSchema = StructSchema {
             branches: &[Branch { all: 8, required: 8 }, Branch { all: 16, required: 16 }],
         },
     ],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "source-orcid",
-            index: 0,
-            content: ChildContent::Struct(&super::common::ORCID_ID_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source-client-id",
-            index: 1,
-            content: ChildContent::Struct(&super::common::CLIENT_ID_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source-name",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "assertion-origin-orcid",
-            index: 3,
-            content: ChildContent::Struct(&super::common::ORCID_ID_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "assertion-origin-client-id",
-            index: 4,
-            content: ChildContent::Struct(&super::common::CLIENT_ID_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "assertion-origin-name",
-            index: 5,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::GroupId,
-            local: "name",
-            index: 6,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::STRING_1000,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::GroupId,
-            local: "group-id",
-            index: 7,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::GROUP_ID,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::GroupId,
-            local: "description",
-            index: 8,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::STRING_1000,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::GroupId,
-            local: "type",
-            index: 9,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::group_id::GroupIdRecordType>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "put-code",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: group_id_record_member,
+    json_key_member: group_id_record_json_member,
 };
-impl FromXml for GroupIdRecord {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_put_code = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"put-code") => {
-                    a_put_code = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn group_id_record_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "source-orcid" => Some(1usize),
+        "source-client-id" => Some(2usize),
+        "source-name" => Some(3usize),
+        "assertion-origin-orcid" => Some(4usize),
+        "assertion-origin-client-id" => Some(5usize),
+        "assertion-origin-name" => Some(6usize),
+        "name" => Some(7usize),
+        "group-id" => Some(8usize),
+        "description" => Some(9usize),
+        "type" => Some(10usize),
+        _ => None,
+    }
+}
+fn group_id_record_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"source-orcid") => Some(1usize),
+        (Ns::Common, b"source-client-id") => Some(2usize),
+        (Ns::Common, b"source-name") => Some(3usize),
+        (Ns::Common, b"assertion-origin-orcid") => Some(4usize),
+        (Ns::Common, b"assertion-origin-client-id") => Some(5usize),
+        (Ns::Common, b"assertion-origin-name") => Some(6usize),
+        (Ns::GroupId, b"name") => Some(7usize),
+        (Ns::GroupId, b"group-id") => Some(8usize),
+        (Ns::GroupId, b"description") => Some(9usize),
+        (Ns::GroupId, b"type") => Some(10usize),
+        _ => None,
+    }
+}
+impl Read for GroupIdRecord {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&GROUP_ID_RECORD_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        let mut m9 = None;
+        let mut m10 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.nested(&mut frame)?,
+                2usize => m2 = input.nested(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.nested(&mut frame)?,
+                5usize => m5 = input.nested(&mut frame)?,
+                6usize => m6 = input.simple(&mut frame)?,
+                7usize => m7 = input.simple(&mut frame)?,
+                8usize => m8 = input.simple(&mut frame)?,
+                9usize => m9 = input.simple(&mut frame)?,
+                10usize => m10 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"source-orcid") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Common, b"source-client-id") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        <super::common::ClientId as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"source-name") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Common, b"assertion-origin-orcid") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Common, b"assertion-origin-client-id") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        <super::common::ClientId as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"assertion-origin-name") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::GroupId, b"name") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        r.simple_element::<String>(&child, &super::common::STRING_1000)?,
-                    );
-                }
-                (Ns::GroupId, b"group-id") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(
-                        r.simple_element::<String>(&child, &super::common::GROUP_ID)?,
-                    );
-                }
-                (Ns::GroupId, b"description") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(
-                        r.simple_element::<String>(&child, &super::common::STRING_1000)?,
-                    );
-                }
-                (Ns::GroupId, b"type") => {
-                    r.order(&GROUP_ID_RECORD_SCHEMA, &mut cursor, 9, &child)?;
-                    f9 = Some(
-                        r
-                            .simple_element::<
-                                super::group_id::GroupIdRecordType,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &GROUP_ID_RECORD_SCHEMA)?,
-            }
-        }
-        r.complete(start, &GROUP_ID_RECORD_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: a_put_code,
-            source_orcid: f0,
-            source_client_id: f1,
-            source_name: f2,
-            assertion_origin_orcid: f3,
-            assertion_origin_client_id: f4,
-            assertion_origin_name: f5,
-            name: r.take(start, &GROUP_ID_RECORD_SCHEMA, 6, f6)?,
-            group_id: r.take(start, &GROUP_ID_RECORD_SCHEMA, 7, f7)?,
-            description: r.take(start, &GROUP_ID_RECORD_SCHEMA, 8, f8)?,
-            kind: r.take(start, &GROUP_ID_RECORD_SCHEMA, 9, f9)?,
+            put_code: m0,
+            source_orcid: m1,
+            source_client_id: m2,
+            source_name: m3,
+            assertion_origin_orcid: m4,
+            assertion_origin_client_id: m5,
+            assertion_origin_name: m6,
+            name: input.required(&frame, 7usize, m7)?,
+            group_id: input.required(&frame, 8usize, m8)?,
+            description: input.required(&frame, 9usize, m9)?,
+            kind: input.required(&frame, 10usize, m10)?,
+            unknown,
         })
     }
 }
-impl ToXml for GroupIdRecord {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for GroupIdRecord {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&GROUP_ID_RECORD_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
-            w.attribute(QName::new(Ns::None, "put-code"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.source_orcid {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source-orcid"));
+            out.nested(1usize, v);
         }
         if let Some(v) = &self.source_client_id {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source-client-id"));
+            out.nested(2usize, v);
         }
         if let Some(v) = &self.source_name {
-            w.simple_element(QName::new(Ns::Common, "source-name"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.assertion_origin_orcid {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "assertion-origin-orcid"));
+            out.nested(4usize, v);
         }
         if let Some(v) = &self.assertion_origin_client_id {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "assertion-origin-client-id"));
+            out.nested(5usize, v);
         }
         if let Some(v) = &self.assertion_origin_name {
-            w.simple_element(QName::new(Ns::Common, "assertion-origin-name"), v);
+            out.simple(6usize, v);
         }
-        w.simple_element(QName::new(Ns::GroupId, "name"), &self.name);
-        w.simple_element(QName::new(Ns::GroupId, "group-id"), &self.group_id);
-        w.simple_element(QName::new(Ns::GroupId, "description"), &self.description);
-        w.simple_element(QName::new(Ns::GroupId, "type"), &self.kind);
-        w.end(name);
+        {
+            let v = &self.name;
+            out.simple(7usize, v);
+        }
+        {
+            let v = &self.group_id;
+            out.simple(8usize, v);
+        }
+        {
+            let v = &self.description;
+            out.simple(9usize, v);
+        }
+        {
+            let v = &self.kind;
+            out.simple(10usize, v);
+        }
+        out.end();
     }
 }
 impl Element for GroupIdRecord {
     const NAME: QName = QName::new(Ns::GroupId, "group-id-record");
-}
-impl FromJson for GroupIdRecord {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("group-id:group-id-record")?;
-        let mut a_put_code = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
-                "source-orcid" => f0 = json::read_object::<super::common::OrcidId>(r)?,
-                "source-client-id" => {
-                    f1 = json::read_object::<super::common::ClientId>(r)?;
-                }
-                "source-name" => f2 = json::read_wrapped::<String>(r, "source-name")?,
-                "assertion-origin-orcid" => {
-                    f3 = json::read_object::<super::common::OrcidId>(r)?;
-                }
-                "assertion-origin-client-id" => {
-                    f4 = json::read_object::<super::common::ClientId>(r)?;
-                }
-                "assertion-origin-name" => {
-                    f5 = json::read_wrapped::<String>(r, "assertion-origin-name")?;
-                }
-                "name" => f6 = json::read_plain::<String>(r, "name")?,
-                "group-id" => f7 = json::read_plain::<String>(r, "group-id")?,
-                "description" => f8 = json::read_plain::<String>(r, "description")?,
-                "type" => {
-                    f9 = json::read_plain::<
-                        super::group_id::GroupIdRecordType,
-                    >(r, "type")?;
-                }
-                _ => r.unknown_key(&key, "group-id:group-id-record")?,
-            }
-        }
-        Ok(Self {
-            put_code: a_put_code,
-            source_orcid: f0,
-            source_client_id: f1,
-            source_name: f2,
-            assertion_origin_orcid: f3,
-            assertion_origin_client_id: f4,
-            assertion_origin_name: f5,
-            name: r.required(f6, at, "group-id:group-id-record", "name")?,
-            group_id: r.required(f7, at, "group-id:group-id-record", "group-id")?,
-            description: r.required(f8, at, "group-id:group-id-record", "description")?,
-            kind: r.required(f9, at, "group-id:group-id-record", "type")?,
-        })
-    }
-}
-impl ToJson for GroupIdRecord {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.put_code {
-            w.key("put-code");
-            json::write_raw(w, v);
-        }
-        if let Some(v) = &self.source_orcid {
-            w.key("source-orcid");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.source_client_id {
-            w.key("source-client-id");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.source_name {
-            w.key("source-name");
-            json::write_wrapped(w, v);
-        }
-        if let Some(v) = &self.assertion_origin_orcid {
-            w.key("assertion-origin-orcid");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.assertion_origin_client_id {
-            w.key("assertion-origin-client-id");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.assertion_origin_name {
-            w.key("assertion-origin-name");
-            json::write_wrapped(w, v);
-        }
-        {
-            w.key("name");
-            json::write_string(w, &self.name);
-        }
-        {
-            w.key("group-id");
-            json::write_string(w, &self.group_id);
-        }
-        {
-            w.key("description");
-            json::write_string(w, &self.description);
-        }
-        {
-            w.key("type");
-            json::write_string(w, &self.kind);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::GroupIdRecord;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for GroupIdRecord {
@@ -530,7 +531,7 @@ impl serde::Serialize for GroupIdRecord {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -538,14 +539,15 @@ impl<'de> serde::Deserialize<'de> for GroupIdRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `group-id:group-id-records`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GroupIdRecords {
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<total>` element.
     pub total: i64,
     /// The `<page>` element.
@@ -554,22 +556,121 @@ pub struct GroupIdRecords {
     pub page_size: i64,
     /// The `<group-id-record>` element.
     pub group_id_records: Vec<super::group_id::GroupIdRecord>,
+    pub(crate) unknown: Unknown,
 }
 impl GroupIdRecords {
     /// A `GroupIdRecords` with its required parts; everything optional is left empty.
-    pub fn new(total: i64, page: i64, page_size: i64) -> Self {
+    pub fn new(
+        total: impl Into<i64>,
+        page: impl Into<i64>,
+        page_size: impl Into<i64>,
+    ) -> Self {
         Self {
             last_modified_date: None,
-            total,
-            page,
-            page_size,
+            total: total.into(),
+            page: page.into(),
+            page_size: page_size.into(),
             group_id_records: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<total>`.
+    pub fn with_total(mut self, value: impl Into<i64>) -> Self {
+        self.total = value.into();
+        self
+    }
+    /// Sets `<page>`.
+    pub fn with_page(mut self, value: impl Into<i64>) -> Self {
+        self.page = value.into();
+        self
+    }
+    /// Sets `<page-size>`.
+    pub fn with_page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = value.into();
+        self
+    }
+    /// Adds one `<group-id-record>`.
+    pub fn with_group_id_record(
+        mut self,
+        value: impl Into<super::group_id::GroupIdRecord>,
+    ) -> Self {
+        self.group_id_records.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `group-id:group-id-records`.
-pub static GROUP_ID_RECORDS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static GROUP_ID_RECORDS_SCHEMA: StructSchema = StructSchema {
     name: "group-id:group-id-records",
+    ns: Ns::GroupId,
+    members: &[
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::GroupId,
+            local: "total",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "total",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::GroupId,
+            local: "page",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "page",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::GroupId,
+            local: "page-size",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "page-size",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::GroupId,
+            local: "group-id-record",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Struct(&super::group_id::GROUP_ID_RECORD_SCHEMA),
+            json_key: "group-id-record",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:last-modified-date",
         "group-id:total",
@@ -578,197 +679,94 @@ pub static GROUP_ID_RECORDS_SCHEMA: StructSchema = StructSchema {
         "group-id:group-id-record",
     ],
     required: 14,
+    required_attributes: 0,
     repeated: 16,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::GroupId,
-            local: "total",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::GroupId,
-            local: "page",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::GroupId,
-            local: "page-size",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::GroupId,
-            local: "group-id-record",
-            index: 4,
-            content: ChildContent::Struct(&super::group_id::GROUP_ID_RECORD_SCHEMA),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: group_id_records_member,
+    json_key_member: group_id_records_json_member,
 };
-impl FromXml for GroupIdRecords {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn group_id_records_json_member(key: &str) -> Option<usize> {
+    match key {
+        "last-modified-date" => Some(0usize),
+        "total" => Some(1usize),
+        "page" => Some(2usize),
+        "page-size" => Some(3usize),
+        "group-id-record" => Some(4usize),
+        _ => None,
+    }
+}
+fn group_id_records_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(0usize),
+        (Ns::GroupId, b"total") => Some(1usize),
+        (Ns::GroupId, b"page") => Some(2usize),
+        (Ns::GroupId, b"page-size") => Some(3usize),
+        (Ns::GroupId, b"group-id-record") => Some(4usize),
+        _ => None,
+    }
+}
+impl Read for GroupIdRecords {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&GROUP_ID_RECORDS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m4.push(x)
+                    }
+                }
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&GROUP_ID_RECORDS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::GroupId, b"total") => {
-                    r.order(&GROUP_ID_RECORDS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(r.simple_element::<i64>(&child, &Facets::NONE)?);
-                }
-                (Ns::GroupId, b"page") => {
-                    r.order(&GROUP_ID_RECORDS_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(r.simple_element::<i64>(&child, &Facets::NONE)?);
-                }
-                (Ns::GroupId, b"page-size") => {
-                    r.order(&GROUP_ID_RECORDS_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(r.simple_element::<i64>(&child, &Facets::NONE)?);
-                }
-                (Ns::GroupId, b"group-id-record") => {
-                    r.order(&GROUP_ID_RECORDS_SCHEMA, &mut cursor, 4, &child)?;
-                    f4.push(
-                        <super::group_id::GroupIdRecord as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &GROUP_ID_RECORDS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &GROUP_ID_RECORDS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            last_modified_date: f0,
-            total: r.take(start, &GROUP_ID_RECORDS_SCHEMA, 1, f1)?,
-            page: r.take(start, &GROUP_ID_RECORDS_SCHEMA, 2, f2)?,
-            page_size: r.take(start, &GROUP_ID_RECORDS_SCHEMA, 3, f3)?,
-            group_id_records: f4,
+            last_modified_date: m0,
+            total: input.required(&frame, 1usize, m1)?,
+            page: input.required(&frame, 2usize, m2)?,
+            page_size: input.required(&frame, 3usize, m3)?,
+            group_id_records: m4,
+            unknown,
         })
     }
 }
-impl ToXml for GroupIdRecords {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for GroupIdRecords {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&GROUP_ID_RECORDS_SCHEMA, &self.unknown);
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(0usize, v);
         }
-        w.simple_element(QName::new(Ns::GroupId, "total"), &self.total);
-        w.simple_element(QName::new(Ns::GroupId, "page"), &self.page);
-        w.simple_element(QName::new(Ns::GroupId, "page-size"), &self.page_size);
+        {
+            let v = &self.total;
+            out.simple(1usize, v);
+        }
+        {
+            let v = &self.page;
+            out.simple(2usize, v);
+        }
+        {
+            let v = &self.page_size;
+            out.simple(3usize, v);
+        }
         for v in &self.group_id_records {
-            ToXml::to_xml(v, w, QName::new(Ns::GroupId, "group-id-record"));
+            out.nested(4usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for GroupIdRecords {
     const NAME: QName = QName::new(Ns::GroupId, "group-id-records");
-}
-impl FromJson for GroupIdRecords {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("group-id:group-id-records")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "total" => f1 = json::read_plain::<i64>(r, "total")?,
-                "page" => f2 = json::read_plain::<i64>(r, "page")?,
-                "page-size" => f3 = json::read_plain::<i64>(r, "page-size")?,
-                "group-id-record" => {
-                    f4 = json::read_list(
-                        r,
-                        |r| Ok(json::read_object::<super::group_id::GroupIdRecord>(r)?),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "group-id:group-id-records")?,
-            }
-        }
-        Ok(Self {
-            last_modified_date: f0,
-            total: r.required(f1, at, "group-id:group-id-records", "total")?,
-            page: r.required(f2, at, "group-id:group-id-records", "page")?,
-            page_size: r.required(f3, at, "group-id:group-id-records", "page-size")?,
-            group_id_records: f4,
-        })
-    }
-}
-impl ToJson for GroupIdRecords {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        {
-            w.key("total");
-            json::write_raw(w, &self.total);
-        }
-        {
-            w.key("page");
-            json::write_raw(w, &self.page);
-        }
-        {
-            w.key("page-size");
-            json::write_raw(w, &self.page_size);
-        }
-        if !self.group_id_records.is_empty() {
-            w.key("group-id-record");
-            w.begin_array();
-            for v in &self.group_id_records {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::GroupIdRecords;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for GroupIdRecords {
@@ -776,7 +774,7 @@ impl serde::Serialize for GroupIdRecords {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -784,6 +782,6 @@ impl<'de> serde::Deserialize<'de> for GroupIdRecords {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

@@ -2,16 +2,16 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `history:` namespace, `http://www.orcid.org/ns/history`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// Indicates how the ORCID record was created.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreationMethod {
     /// `API`
     API,
@@ -21,23 +21,48 @@ pub enum CreationMethod {
     MemberReferred,
     /// `website`
     Website,
+    /// A value this version of the model does not know, kept as written. Strict reading refuses it; compare [`Self::as_str`] rather than matching on this variant.
+    Unknown(UnknownValue),
 }
 impl CreationMethod {
-    /// Every value, as written in XML.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &[
         "API",
         "Direct",
         "Member-referred",
         "website",
     ];
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
+    /// The value as written.
+    pub fn as_str(&self) -> &str {
         match self {
             Self::API => "API",
             Self::Direct => "Direct",
             Self::MemberReferred => "Member-referred",
             Self::Website => "website",
+            Self::Unknown(v) => v.text(),
         }
+    }
+    /// Whether this version of the model knows the value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl From<&str> for CreationMethod {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
+    fn from(s: &str) -> Self {
+        match s {
+            "API" => Self::API,
+            "Direct" => Self::Direct,
+            "Member-referred" => Self::MemberReferred,
+            "website" => Self::Website,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl std::str::FromStr for CreationMethod {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
     }
 }
 impl std::fmt::Display for CreationMethod {
@@ -45,41 +70,30 @@ impl std::fmt::Display for CreationMethod {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for CreationMethod {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "API" => Ok(Self::API),
-            "Direct" => Ok(Self::Direct),
-            "Member-referred" => Ok(Self::MemberReferred),
-            "website" => Ok(Self::Website),
-            _ => {
-                Err(
-                    format!(
-                        "{:?} is not a {} value; expected one of {}", s,
-                        "history:creation-method",
-                        "`API`, `Direct`, `Member-referred`, `website`"
-                    ),
-                )
-            }
-        }
-    }
-}
 impl SimpleType for CreationMethod {
     fn parse_xml(text: &str) -> Result<Self, String> {
-        text.parse()
+        Ok(Self::from(text))
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
+    fn is_known(&self) -> bool {
+        CreationMethod::is_known(self)
+    }
+    const ENUMERATION: Option<(&'static str, &'static [&'static str])> = Some((
+        "history:creation-method",
+        Self::VALUES,
+    ));
     fn parse_json(text: &str) -> Result<Self, String> {
-        match text {
-            "API" => Ok(Self::API),
-            "DIRECT" => Ok(Self::Direct),
-            "MEMBER_REFERRED" => Ok(Self::MemberReferred),
-            "WEBSITE" => Ok(Self::Website),
-            other => other.parse(),
-        }
+        Ok(
+            match text {
+                "API" => Self::API,
+                "DIRECT" => Self::Direct,
+                "MEMBER_REFERRED" => Self::MemberReferred,
+                "WEBSITE" => Self::Website,
+                other => Self::from(other),
+            },
+        )
     }
     fn write_json(&self, out: &mut String) {
         out.push_str(
@@ -88,12 +102,14 @@ impl SimpleType for CreationMethod {
                 Self::Direct => "DIRECT",
                 Self::MemberReferred => "MEMBER_REFERRED",
                 Self::Website => "WEBSITE",
+                Self::Unknown(v) => v.text(),
             },
         )
     }
 }
 /// The history of the researcher's ORCID record
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct History {
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
@@ -106,25 +122,29 @@ pub struct History {
     /// part of the OAuth workflow
     pub creation_method: Option<super::history::CreationMethod>,
     /// The `<completion-date>` element.
-    pub completion_date: Option<crate::xml::DateTime>,
+    pub completion_date: Option<crate::DateTime>,
     /// The `<submission-date>` element.
-    pub submission_date: Option<crate::xml::DateTime>,
+    pub submission_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<claimed>` element.
     pub claimed: Option<bool>,
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
     /// The `<deactivation-date>` element.
-    pub deactivation_date: Option<crate::xml::DateTime>,
+    pub deactivation_date: Option<crate::DateTime>,
     /// True if the user has a verified email
     pub verified_email: bool,
     /// True if the user's current primary email is verified
     pub verified_primary_email: bool,
+    pub(crate) unknown: Unknown,
 }
 impl History {
     /// A `History` with its required parts; everything optional is left empty.
-    pub fn new(verified_email: bool, verified_primary_email: bool) -> Self {
+    pub fn new(
+        verified_email: impl Into<bool>,
+        verified_primary_email: impl Into<bool>,
+    ) -> Self {
         Self {
             visibility: None,
             creation_method: None,
@@ -134,14 +154,198 @@ impl History {
             claimed: None,
             source: None,
             deactivation_date: None,
-            verified_email,
-            verified_primary_email,
+            verified_email: verified_email.into(),
+            verified_primary_email: verified_primary_email.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets `<creation-method>`.
+    pub fn with_creation_method(
+        mut self,
+        value: impl Into<super::history::CreationMethod>,
+    ) -> Self {
+        self.creation_method = Some(value.into());
+        self
+    }
+    /// Sets `<completion-date>`.
+    pub fn with_completion_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.completion_date = Some(value.into());
+        self
+    }
+    /// Sets `<submission-date>`.
+    pub fn with_submission_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.submission_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<claimed>`.
+    pub fn with_claimed(mut self, value: impl Into<bool>) -> Self {
+        self.claimed = Some(value.into());
+        self
+    }
+    /// Sets `<source>`.
+    pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Sets `<deactivation-date>`.
+    pub fn with_deactivation_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.deactivation_date = Some(value.into());
+        self
+    }
+    /// Sets `<verified-email>`.
+    pub fn with_verified_email(mut self, value: impl Into<bool>) -> Self {
+        self.verified_email = value.into();
+        self
+    }
+    /// Sets `<verified-primary-email>`.
+    pub fn with_verified_primary_email(mut self, value: impl Into<bool>) -> Self {
+        self.verified_primary_email = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `history:history`.
-pub static HISTORY_SCHEMA: StructSchema = StructSchema {
+pub(crate) static HISTORY_SCHEMA: StructSchema = StructSchema {
     name: "history:history",
+    ns: Ns::History,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "visibility",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::History,
+            local: "creation-method",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "creation-method",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::History,
+            local: "completion-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "completion-date",
+            shape: crate::__private::Shape::Millis,
+            upload: true,
+        },
+        Member {
+            ns: Ns::History,
+            local: "submission-date",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "submission-date",
+            shape: crate::__private::Shape::Millis,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::History,
+            local: "claimed",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "claimed",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Struct(&super::common::SOURCE_SCHEMA),
+            json_key: "source",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::History,
+            local: "deactivation-date",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "deactivation-date",
+            shape: crate::__private::Shape::Millis,
+            upload: true,
+        },
+        Member {
+            ns: Ns::History,
+            local: "verified-email",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "verified-email",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::History,
+            local: "verified-primary-email",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "verified-primary-email",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+    ],
     fields: &[
         "history:creation-method",
         "history:completion-date",
@@ -154,352 +358,128 @@ pub static HISTORY_SCHEMA: StructSchema = StructSchema {
         "history:verified-primary-email",
     ],
     required: 384,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::History,
-            local: "creation-method",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::history::CreationMethod>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::History,
-            local: "completion-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::History,
-            local: "submission-date",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::History,
-            local: "claimed",
-            index: 4,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<bool>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source",
-            index: 5,
-            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
-        },
-        Child {
-            ns: Ns::History,
-            local: "deactivation-date",
-            index: 6,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::History,
-            local: "verified-email",
-            index: 7,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<bool>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::History,
-            local: "verified-primary-email",
-            index: 8,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<bool>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: history_member,
+    json_key_member: history_json_member,
 };
-impl FromXml for History {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_visibility = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn history_json_member(key: &str) -> Option<usize> {
+    match key {
+        "visibility" => Some(0usize),
+        "creation-method" => Some(1usize),
+        "completion-date" => Some(2usize),
+        "submission-date" => Some(3usize),
+        "last-modified-date" => Some(4usize),
+        "claimed" => Some(5usize),
+        "source" => Some(6usize),
+        "deactivation-date" => Some(7usize),
+        "verified-email" => Some(8usize),
+        "verified-primary-email" => Some(9usize),
+        _ => None,
+    }
+}
+fn history_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::History, b"creation-method") => Some(1usize),
+        (Ns::History, b"completion-date") => Some(2usize),
+        (Ns::History, b"submission-date") => Some(3usize),
+        (Ns::Common, b"last-modified-date") => Some(4usize),
+        (Ns::History, b"claimed") => Some(5usize),
+        (Ns::Common, b"source") => Some(6usize),
+        (Ns::History, b"deactivation-date") => Some(7usize),
+        (Ns::History, b"verified-email") => Some(8usize),
+        (Ns::History, b"verified-primary-email") => Some(9usize),
+        _ => None,
+    }
+}
+impl Read for History {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&HISTORY_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        let mut m9 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.simple(&mut frame)?,
+                8usize => m8 = input.simple(&mut frame)?,
+                9usize => m9 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::History, b"creation-method") => {
-                    r.order(&HISTORY_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r
-                            .simple_element::<
-                                super::history::CreationMethod,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::History, b"completion-date") => {
-                    r.order(&HISTORY_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::History, b"submission-date") => {
-                    r.order(&HISTORY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&HISTORY_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::History, b"claimed") => {
-                    r.order(&HISTORY_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(r.simple_element::<bool>(&child, &Facets::NONE)?);
-                }
-                (Ns::Common, b"source") => {
-                    r.order(&HISTORY_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::History, b"deactivation-date") => {
-                    r.order(&HISTORY_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::History, b"verified-email") => {
-                    r.order(&HISTORY_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(r.simple_element::<bool>(&child, &Facets::NONE)?);
-                }
-                (Ns::History, b"verified-primary-email") => {
-                    r.order(&HISTORY_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(r.simple_element::<bool>(&child, &Facets::NONE)?);
-                }
-                _ => r.unknown_element(start, &child, &HISTORY_SCHEMA)?,
-            }
-        }
-        r.complete(start, &HISTORY_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            visibility: a_visibility,
-            creation_method: f0,
-            completion_date: f1,
-            submission_date: f2,
-            last_modified_date: f3,
-            claimed: f4,
-            source: f5,
-            deactivation_date: f6,
-            verified_email: r.take(start, &HISTORY_SCHEMA, 7, f7)?,
-            verified_primary_email: r.take(start, &HISTORY_SCHEMA, 8, f8)?,
+            visibility: m0,
+            creation_method: m1,
+            completion_date: m2,
+            submission_date: m3,
+            last_modified_date: m4,
+            claimed: m5,
+            source: m6,
+            deactivation_date: m7,
+            verified_email: input.required(&frame, 8usize, m8)?,
+            verified_primary_email: input.required(&frame, 9usize, m9)?,
+            unknown,
         })
     }
 }
-impl ToXml for History {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for History {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&HISTORY_SCHEMA, &self.unknown);
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.creation_method {
-            w.simple_element(QName::new(Ns::History, "creation-method"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.completion_date {
-            w.simple_element(QName::new(Ns::History, "completion-date"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.submission_date {
-            w.simple_element(QName::new(Ns::History, "submission-date"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.claimed {
-            w.simple_element(QName::new(Ns::History, "claimed"), v);
+            out.simple(5usize, v);
         }
         if let Some(v) = &self.source {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+            out.nested(6usize, v);
         }
         if let Some(v) = &self.deactivation_date {
-            w.simple_element(QName::new(Ns::History, "deactivation-date"), v);
+            out.simple(7usize, v);
         }
-        w.simple_element(
-            QName::new(Ns::History, "verified-email"),
-            &self.verified_email,
-        );
-        w.simple_element(
-            QName::new(Ns::History, "verified-primary-email"),
-            &self.verified_primary_email,
-        );
-        w.end(name);
+        {
+            let v = &self.verified_email;
+            out.simple(8usize, v);
+        }
+        {
+            let v = &self.verified_primary_email;
+            out.simple(9usize, v);
+        }
+        out.end();
     }
 }
 impl Element for History {
     const NAME: QName = QName::new(Ns::History, "history");
-}
-impl FromJson for History {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("history:history")?;
-        let mut a_visibility = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "creation-method" => {
-                    f0 = json::read_plain::<
-                        super::history::CreationMethod,
-                    >(r, "creation-method")?;
-                }
-                "completion-date" => f1 = json::read_millis(r, "completion-date")?,
-                "submission-date" => f2 = json::read_millis(r, "submission-date")?,
-                "last-modified-date" => f3 = json::read_millis(r, "last-modified-date")?,
-                "claimed" => f4 = json::read_plain::<bool>(r, "claimed")?,
-                "source" => f5 = json::read_object::<super::common::Source>(r)?,
-                "deactivation-date" => f6 = json::read_millis(r, "deactivation-date")?,
-                "verified-email" => f7 = json::read_plain::<bool>(r, "verified-email")?,
-                "verified-primary-email" => {
-                    f8 = json::read_plain::<bool>(r, "verified-primary-email")?;
-                }
-                _ => r.unknown_key(&key, "history:history")?,
-            }
-        }
-        Ok(Self {
-            visibility: a_visibility,
-            creation_method: f0,
-            completion_date: f1,
-            submission_date: f2,
-            last_modified_date: f3,
-            claimed: f4,
-            source: f5,
-            deactivation_date: f6,
-            verified_email: r.required(f7, at, "history:history", "verified-email")?,
-            verified_primary_email: r
-                .required(f8, at, "history:history", "verified-primary-email")?,
-        })
-    }
-}
-impl ToJson for History {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.creation_method {
-            w.key("creation-method");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.completion_date {
-            w.key("completion-date");
-            json::write_millis(w, v);
-        }
-        if let Some(v) = &self.submission_date {
-            w.key("submission-date");
-            json::write_millis(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if let Some(v) = &self.claimed {
-            w.key("claimed");
-            json::write_raw(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.source {
-                w.key("source");
-                ToJson::to_json(v, w);
-            }
-        }
-        if let Some(v) = &self.deactivation_date {
-            w.key("deactivation-date");
-            json::write_millis(w, v);
-        }
-        {
-            w.key("verified-email");
-            json::write_raw(w, &self.verified_email);
-        }
-        {
-            w.key("verified-primary-email");
-            json::write_raw(w, &self.verified_primary_email);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::History;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for History {
@@ -507,7 +487,7 @@ impl serde::Serialize for History {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -515,6 +495,6 @@ impl<'de> serde::Deserialize<'de> for History {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

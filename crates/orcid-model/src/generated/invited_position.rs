@@ -2,22 +2,22 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `invited-position:` namespace, `http://www.orcid.org/ns/invited-position`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// An invited position the researcher served.
 /// Invited Position is defined as an invited non-employment affiliation. This includes formal acknowledgements of an individual’s academic efforts through honorary titles and/or positions which require no specific service. May be paid or unpaid.
 /// * The put-code attribute is returned when reading this element.
 /// When updating the item, the put-code attribute must be included to indicate the specific item to be updated.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InvitedPosition {
     /// The `put-code` attribute.
-    pub put_code: Option<i64>,
+    pub put_code: Option<crate::PutCode>,
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The `display-index` attribute.
@@ -25,9 +25,9 @@ pub struct InvitedPosition {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
     /// The `<department-name>` element.
@@ -44,6 +44,7 @@ pub struct InvitedPosition {
     pub url: Option<String>,
     /// The `<external-ids>` element.
     pub external_ids: Option<super::common::ExternalIds>,
+    pub(crate) unknown: Unknown,
 }
 impl InvitedPosition {
     /// An empty `InvitedPosition`.
@@ -63,7 +64,95 @@ impl InvitedPosition {
             organization: None,
             url: None,
             external_ids: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `put-code` attribute.
+    pub fn with_put_code(mut self, value: impl Into<crate::PutCode>) -> Self {
+        self.put_code = Some(value.into());
+        self
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets the `display-index` attribute.
+    pub fn with_display_index(mut self, value: impl Into<String>) -> Self {
+        self.display_index = Some(value.into());
+        self
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<source>`.
+    pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Sets `<department-name>`.
+    pub fn with_department_name(mut self, value: impl Into<String>) -> Self {
+        self.department_name = Some(value.into());
+        self
+    }
+    /// Sets `<role-title>`.
+    pub fn with_role_title(mut self, value: impl Into<String>) -> Self {
+        self.role_title = Some(value.into());
+        self
+    }
+    /// Sets `<start-date>`.
+    pub fn with_start_date(
+        mut self,
+        value: impl Into<super::common::FuzzyDate>,
+    ) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets `<end-date>`.
+    pub fn with_end_date(mut self, value: impl Into<super::common::FuzzyDate>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets `<organization>`.
+    pub fn with_organization(
+        mut self,
+        value: impl Into<super::common::Organization>,
+    ) -> Self {
+        self.organization = Some(value.into());
+        self
+    }
+    /// Sets `<url>`.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `<external-ids>`.
+    pub fn with_external_ids(
+        mut self,
+        value: impl Into<super::common::ExternalIds>,
+    ) -> Self {
+        self.external_ids = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for InvitedPosition {
@@ -72,8 +161,172 @@ impl Default for InvitedPosition {
     }
 }
 /// The content model of `invited-position:invited-position`.
-pub static INVITED_POSITION_SCHEMA: StructSchema = StructSchema {
+pub(crate) static INVITED_POSITION_SCHEMA: StructSchema = StructSchema {
     name: "invited-position:invited-position",
+    ns: Ns::InvitedPosition,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "put-code",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "visibility",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "display-index",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "display-index",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::SOURCE_SCHEMA),
+            json_key: "source",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "department-name",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::LONG_TEXT,
+                vocabulary: None,
+            }),
+            json_key: "department-name",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "role-title",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::LONG_TEXT,
+                vocabulary: None,
+            }),
+            json_key: "role-title",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "start-date",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "start-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "end-date",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "end-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "organization",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Struct(&super::common::ORGANIZATION_SCHEMA),
+            json_key: "organization",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "url",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "url",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-ids",
+            kind: MemberKind::Element { field: 9u8 },
+            content: Content::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+            json_key: "external-ids",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:created-date",
         "common:last-modified-date",
@@ -87,449 +340,155 @@ pub static INVITED_POSITION_SCHEMA: StructSchema = StructSchema {
         "common:external-ids",
     ],
     required: 0,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source",
-            index: 2,
-            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "department-name",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::LONG_TEXT,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "role-title",
-            index: 4,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::LONG_TEXT,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "start-date",
-            index: 5,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "end-date",
-            index: 6,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "organization",
-            index: 7,
-            content: ChildContent::Struct(&super::common::ORGANIZATION_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "url",
-            index: 8,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-ids",
-            index: 9,
-            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "put-code",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "display-index",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: invited_position_member,
+    json_key_member: invited_position_json_member,
 };
-impl FromXml for InvitedPosition {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"put-code") => {
-                    a_put_code = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"display-index") => {
-                    a_display_index = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn invited_position_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "visibility" => Some(1usize),
+        "display-index" => Some(2usize),
+        "path" => Some(3usize),
+        "created-date" => Some(4usize),
+        "last-modified-date" => Some(5usize),
+        "source" => Some(6usize),
+        "department-name" => Some(7usize),
+        "role-title" => Some(8usize),
+        "start-date" => Some(9usize),
+        "end-date" => Some(10usize),
+        "organization" => Some(11usize),
+        "url" => Some(12usize),
+        "external-ids" => Some(13usize),
+        _ => None,
+    }
+}
+fn invited_position_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"created-date") => Some(4usize),
+        (Ns::Common, b"last-modified-date") => Some(5usize),
+        (Ns::Common, b"source") => Some(6usize),
+        (Ns::Common, b"department-name") => Some(7usize),
+        (Ns::Common, b"role-title") => Some(8usize),
+        (Ns::Common, b"start-date") => Some(9usize),
+        (Ns::Common, b"end-date") => Some(10usize),
+        (Ns::Common, b"organization") => Some(11usize),
+        (Ns::Common, b"url") => Some(12usize),
+        (Ns::Common, b"external-ids") => Some(13usize),
+        _ => None,
+    }
+}
+impl Read for InvitedPosition {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&INVITED_POSITION_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        let mut m9 = None;
+        let mut m10 = None;
+        let mut m11 = None;
+        let mut m12 = None;
+        let mut m13 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.simple(&mut frame)?,
+                8usize => m8 = input.simple(&mut frame)?,
+                9usize => m9 = input.nested(&mut frame)?,
+                10usize => m10 = input.nested(&mut frame)?,
+                11usize => m11 = input.nested(&mut frame)?,
+                12usize => m12 = input.simple(&mut frame)?,
+                13usize => m13 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"created-date") => {
-                    r.order(&INVITED_POSITION_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&INVITED_POSITION_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"source") => {
-                    r.order(&INVITED_POSITION_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Common, b"department-name") => {
-                    r.order(&INVITED_POSITION_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
-                    );
-                }
-                (Ns::Common, b"role-title") => {
-                    r.order(&INVITED_POSITION_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
-                    );
-                }
-                (Ns::Common, b"start-date") => {
-                    r.order(&INVITED_POSITION_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"end-date") => {
-                    r.order(&INVITED_POSITION_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"organization") => {
-                    r.order(&INVITED_POSITION_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(
-                        <super::common::Organization as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"url") => {
-                    r.order(&INVITED_POSITION_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Common, b"external-ids") => {
-                    r.order(&INVITED_POSITION_SCHEMA, &mut cursor, 9, &child)?;
-                    f9 = Some(
-                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &INVITED_POSITION_SCHEMA)?,
-            }
-        }
-        r.complete(start, &INVITED_POSITION_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            department_name: f3,
-            role_title: f4,
-            start_date: f5,
-            end_date: f6,
-            organization: f7,
-            url: f8,
-            external_ids: f9,
+            put_code: m0,
+            visibility: m1,
+            display_index: m2,
+            path: m3,
+            created_date: m4,
+            last_modified_date: m5,
+            source: m6,
+            department_name: m7,
+            role_title: m8,
+            start_date: m9,
+            end_date: m10,
+            organization: m11,
+            url: m12,
+            external_ids: m13,
+            unknown,
         })
     }
 }
-impl ToXml for InvitedPosition {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for InvitedPosition {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&INVITED_POSITION_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
-            w.attribute(QName::new(Ns::None, "put-code"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.display_index {
-            w.attribute(QName::new(Ns::None, "display-index"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(5usize, v);
         }
         if let Some(v) = &self.source {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+            out.nested(6usize, v);
         }
         if let Some(v) = &self.department_name {
-            w.simple_element(QName::new(Ns::Common, "department-name"), v);
+            out.simple(7usize, v);
         }
         if let Some(v) = &self.role_title {
-            w.simple_element(QName::new(Ns::Common, "role-title"), v);
+            out.simple(8usize, v);
         }
         if let Some(v) = &self.start_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "start-date"));
+            out.nested(9usize, v);
         }
         if let Some(v) = &self.end_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "end-date"));
+            out.nested(10usize, v);
         }
         if let Some(v) = &self.organization {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "organization"));
+            out.nested(11usize, v);
         }
         if let Some(v) = &self.url {
-            w.simple_element(QName::new(Ns::Common, "url"), v);
+            out.simple(12usize, v);
         }
         if let Some(v) = &self.external_ids {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "external-ids"));
+            out.nested(13usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for InvitedPosition {
     const NAME: QName = QName::new(Ns::InvitedPosition, "invited-position");
-}
-impl FromJson for InvitedPosition {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("invited-position:invited-position")?;
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "display-index" => {
-                    a_display_index = json::read_plain::<String>(r, "display-index")?;
-                }
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "created-date" => f0 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
-                "source" => f2 = json::read_object::<super::common::Source>(r)?,
-                "department-name" => {
-                    f3 = json::read_plain::<String>(r, "department-name")?;
-                }
-                "role-title" => f4 = json::read_plain::<String>(r, "role-title")?,
-                "start-date" => f5 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "end-date" => f6 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "organization" => {
-                    f7 = json::read_object::<super::common::Organization>(r)?;
-                }
-                "url" => f8 = json::read_wrapped::<String>(r, "url")?,
-                "external-ids" => {
-                    f9 = json::read_object::<super::common::ExternalIds>(r)?;
-                }
-                _ => r.unknown_key(&key, "invited-position:invited-position")?,
-            }
-        }
-        Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            department_name: f3,
-            role_title: f4,
-            start_date: f5,
-            end_date: f6,
-            organization: f7,
-            url: f8,
-            external_ids: f9,
-        })
-    }
-}
-impl ToJson for InvitedPosition {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.put_code {
-            w.key("put-code");
-            json::write_raw(w, v);
-        }
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.display_index {
-            w.key("display-index");
-            json::write_string(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.source {
-                w.key("source");
-                ToJson::to_json(v, w);
-            }
-        }
-        if let Some(v) = &self.department_name {
-            w.key("department-name");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.role_title {
-            w.key("role-title");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.start_date {
-            w.key("start-date");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.end_date {
-            w.key("end-date");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.organization {
-            w.key("organization");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.url {
-            w.key("url");
-            json::write_wrapped(w, v);
-        }
-        if let Some(v) = &self.external_ids {
-            w.key("external-ids");
-            ToJson::to_json(v, w);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::InvitedPosition;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for InvitedPosition {
@@ -537,7 +496,7 @@ impl serde::Serialize for InvitedPosition {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -545,14 +504,15 @@ impl<'de> serde::Deserialize<'de> for InvitedPosition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `invited-position:invited-position-summary`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InvitedPositionSummary {
     /// The `put-code` attribute.
-    pub put_code: Option<i64>,
+    pub put_code: Option<crate::PutCode>,
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The `display-index` attribute.
@@ -560,9 +520,9 @@ pub struct InvitedPositionSummary {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
     /// The `<department-name>` element.
@@ -579,6 +539,7 @@ pub struct InvitedPositionSummary {
     pub url: Option<String>,
     /// The `<external-ids>` element.
     pub external_ids: Option<super::common::ExternalIds>,
+    pub(crate) unknown: Unknown,
 }
 impl InvitedPositionSummary {
     /// An empty `InvitedPositionSummary`.
@@ -598,7 +559,95 @@ impl InvitedPositionSummary {
             organization: None,
             url: None,
             external_ids: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `put-code` attribute.
+    pub fn with_put_code(mut self, value: impl Into<crate::PutCode>) -> Self {
+        self.put_code = Some(value.into());
+        self
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets the `display-index` attribute.
+    pub fn with_display_index(mut self, value: impl Into<String>) -> Self {
+        self.display_index = Some(value.into());
+        self
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<source>`.
+    pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Sets `<department-name>`.
+    pub fn with_department_name(mut self, value: impl Into<String>) -> Self {
+        self.department_name = Some(value.into());
+        self
+    }
+    /// Sets `<role-title>`.
+    pub fn with_role_title(mut self, value: impl Into<String>) -> Self {
+        self.role_title = Some(value.into());
+        self
+    }
+    /// Sets `<start-date>`.
+    pub fn with_start_date(
+        mut self,
+        value: impl Into<super::common::FuzzyDate>,
+    ) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets `<end-date>`.
+    pub fn with_end_date(mut self, value: impl Into<super::common::FuzzyDate>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets `<organization>`.
+    pub fn with_organization(
+        mut self,
+        value: impl Into<super::common::Organization>,
+    ) -> Self {
+        self.organization = Some(value.into());
+        self
+    }
+    /// Sets `<url>`.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `<external-ids>`.
+    pub fn with_external_ids(
+        mut self,
+        value: impl Into<super::common::ExternalIds>,
+    ) -> Self {
+        self.external_ids = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for InvitedPositionSummary {
@@ -607,8 +656,172 @@ impl Default for InvitedPositionSummary {
     }
 }
 /// The content model of `invited-position:invited-position-summary`.
-pub static INVITED_POSITION_SUMMARY_SCHEMA: StructSchema = StructSchema {
+pub(crate) static INVITED_POSITION_SUMMARY_SCHEMA: StructSchema = StructSchema {
     name: "invited-position:invited-position-summary",
+    ns: Ns::InvitedPosition,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "put-code",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "visibility",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "display-index",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "display-index",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::SOURCE_SCHEMA),
+            json_key: "source",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "department-name",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::LONG_TEXT,
+                vocabulary: None,
+            }),
+            json_key: "department-name",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "role-title",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::LONG_TEXT,
+                vocabulary: None,
+            }),
+            json_key: "role-title",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "start-date",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "start-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "end-date",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "end-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "organization",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Struct(&super::common::ORGANIZATION_SCHEMA),
+            json_key: "organization",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "url",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "url",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-ids",
+            kind: MemberKind::Element { field: 9u8 },
+            content: Content::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+            json_key: "external-ids",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:created-date",
         "common:last-modified-date",
@@ -622,449 +835,155 @@ pub static INVITED_POSITION_SUMMARY_SCHEMA: StructSchema = StructSchema {
         "common:external-ids",
     ],
     required: 0,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source",
-            index: 2,
-            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "department-name",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::LONG_TEXT,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "role-title",
-            index: 4,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::LONG_TEXT,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "start-date",
-            index: 5,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "end-date",
-            index: 6,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "organization",
-            index: 7,
-            content: ChildContent::Struct(&super::common::ORGANIZATION_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "url",
-            index: 8,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-ids",
-            index: 9,
-            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "put-code",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "display-index",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: invited_position_summary_member,
+    json_key_member: invited_position_summary_json_member,
 };
-impl FromXml for InvitedPositionSummary {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"put-code") => {
-                    a_put_code = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"display-index") => {
-                    a_display_index = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn invited_position_summary_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "visibility" => Some(1usize),
+        "display-index" => Some(2usize),
+        "path" => Some(3usize),
+        "created-date" => Some(4usize),
+        "last-modified-date" => Some(5usize),
+        "source" => Some(6usize),
+        "department-name" => Some(7usize),
+        "role-title" => Some(8usize),
+        "start-date" => Some(9usize),
+        "end-date" => Some(10usize),
+        "organization" => Some(11usize),
+        "url" => Some(12usize),
+        "external-ids" => Some(13usize),
+        _ => None,
+    }
+}
+fn invited_position_summary_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"created-date") => Some(4usize),
+        (Ns::Common, b"last-modified-date") => Some(5usize),
+        (Ns::Common, b"source") => Some(6usize),
+        (Ns::Common, b"department-name") => Some(7usize),
+        (Ns::Common, b"role-title") => Some(8usize),
+        (Ns::Common, b"start-date") => Some(9usize),
+        (Ns::Common, b"end-date") => Some(10usize),
+        (Ns::Common, b"organization") => Some(11usize),
+        (Ns::Common, b"url") => Some(12usize),
+        (Ns::Common, b"external-ids") => Some(13usize),
+        _ => None,
+    }
+}
+impl Read for InvitedPositionSummary {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&INVITED_POSITION_SUMMARY_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        let mut m9 = None;
+        let mut m10 = None;
+        let mut m11 = None;
+        let mut m12 = None;
+        let mut m13 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.simple(&mut frame)?,
+                8usize => m8 = input.simple(&mut frame)?,
+                9usize => m9 = input.nested(&mut frame)?,
+                10usize => m10 = input.nested(&mut frame)?,
+                11usize => m11 = input.nested(&mut frame)?,
+                12usize => m12 = input.simple(&mut frame)?,
+                13usize => m13 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"created-date") => {
-                    r.order(&INVITED_POSITION_SUMMARY_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&INVITED_POSITION_SUMMARY_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"source") => {
-                    r.order(&INVITED_POSITION_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Common, b"department-name") => {
-                    r.order(&INVITED_POSITION_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
-                    );
-                }
-                (Ns::Common, b"role-title") => {
-                    r.order(&INVITED_POSITION_SUMMARY_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        r.simple_element::<String>(&child, &super::common::LONG_TEXT)?,
-                    );
-                }
-                (Ns::Common, b"start-date") => {
-                    r.order(&INVITED_POSITION_SUMMARY_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"end-date") => {
-                    r.order(&INVITED_POSITION_SUMMARY_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"organization") => {
-                    r.order(&INVITED_POSITION_SUMMARY_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(
-                        <super::common::Organization as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"url") => {
-                    r.order(&INVITED_POSITION_SUMMARY_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Common, b"external-ids") => {
-                    r.order(&INVITED_POSITION_SUMMARY_SCHEMA, &mut cursor, 9, &child)?;
-                    f9 = Some(
-                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &INVITED_POSITION_SUMMARY_SCHEMA)?,
-            }
-        }
-        r.complete(start, &INVITED_POSITION_SUMMARY_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            department_name: f3,
-            role_title: f4,
-            start_date: f5,
-            end_date: f6,
-            organization: f7,
-            url: f8,
-            external_ids: f9,
+            put_code: m0,
+            visibility: m1,
+            display_index: m2,
+            path: m3,
+            created_date: m4,
+            last_modified_date: m5,
+            source: m6,
+            department_name: m7,
+            role_title: m8,
+            start_date: m9,
+            end_date: m10,
+            organization: m11,
+            url: m12,
+            external_ids: m13,
+            unknown,
         })
     }
 }
-impl ToXml for InvitedPositionSummary {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for InvitedPositionSummary {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&INVITED_POSITION_SUMMARY_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
-            w.attribute(QName::new(Ns::None, "put-code"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.display_index {
-            w.attribute(QName::new(Ns::None, "display-index"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(5usize, v);
         }
         if let Some(v) = &self.source {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+            out.nested(6usize, v);
         }
         if let Some(v) = &self.department_name {
-            w.simple_element(QName::new(Ns::Common, "department-name"), v);
+            out.simple(7usize, v);
         }
         if let Some(v) = &self.role_title {
-            w.simple_element(QName::new(Ns::Common, "role-title"), v);
+            out.simple(8usize, v);
         }
         if let Some(v) = &self.start_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "start-date"));
+            out.nested(9usize, v);
         }
         if let Some(v) = &self.end_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "end-date"));
+            out.nested(10usize, v);
         }
         if let Some(v) = &self.organization {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "organization"));
+            out.nested(11usize, v);
         }
         if let Some(v) = &self.url {
-            w.simple_element(QName::new(Ns::Common, "url"), v);
+            out.simple(12usize, v);
         }
         if let Some(v) = &self.external_ids {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "external-ids"));
+            out.nested(13usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for InvitedPositionSummary {
     const NAME: QName = QName::new(Ns::InvitedPosition, "invited-position-summary");
-}
-impl FromJson for InvitedPositionSummary {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("invited-position:invited-position-summary")?;
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "display-index" => {
-                    a_display_index = json::read_plain::<String>(r, "display-index")?;
-                }
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "created-date" => f0 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
-                "source" => f2 = json::read_object::<super::common::Source>(r)?,
-                "department-name" => {
-                    f3 = json::read_plain::<String>(r, "department-name")?;
-                }
-                "role-title" => f4 = json::read_plain::<String>(r, "role-title")?,
-                "start-date" => f5 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "end-date" => f6 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "organization" => {
-                    f7 = json::read_object::<super::common::Organization>(r)?;
-                }
-                "url" => f8 = json::read_wrapped::<String>(r, "url")?,
-                "external-ids" => {
-                    f9 = json::read_object::<super::common::ExternalIds>(r)?;
-                }
-                _ => r.unknown_key(&key, "invited-position:invited-position-summary")?,
-            }
-        }
-        Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            department_name: f3,
-            role_title: f4,
-            start_date: f5,
-            end_date: f6,
-            organization: f7,
-            url: f8,
-            external_ids: f9,
-        })
-    }
-}
-impl ToJson for InvitedPositionSummary {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.put_code {
-            w.key("put-code");
-            json::write_raw(w, v);
-        }
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.display_index {
-            w.key("display-index");
-            json::write_string(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.source {
-                w.key("source");
-                ToJson::to_json(v, w);
-            }
-        }
-        if let Some(v) = &self.department_name {
-            w.key("department-name");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.role_title {
-            w.key("role-title");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.start_date {
-            w.key("start-date");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.end_date {
-            w.key("end-date");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.organization {
-            w.key("organization");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.url {
-            w.key("url");
-            json::write_wrapped(w, v);
-        }
-        if let Some(v) = &self.external_ids {
-            w.key("external-ids");
-            ToJson::to_json(v, w);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::InvitedPositionSummary;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for InvitedPositionSummary {
@@ -1072,7 +991,7 @@ impl serde::Serialize for InvitedPositionSummary {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1080,6 +999,6 @@ impl<'de> serde::Deserialize<'de> for InvitedPositionSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

@@ -2,19 +2,19 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `keyword:` namespace, `http://www.orcid.org/ns/keyword`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// `keyword:keyword`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Keyword {
     /// The `put-code` attribute.
-    pub put_code: Option<i64>,
+    pub put_code: Option<crate::PutCode>,
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The `display-index` attribute.
@@ -22,17 +22,18 @@ pub struct Keyword {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
     /// The `<content>` element.
     pub content: String,
+    pub(crate) unknown: Unknown,
 }
 impl Keyword {
     /// A `Keyword` with its required parts; everything optional is left empty.
-    pub fn new(content: String) -> Self {
+    pub fn new(content: impl Into<String>) -> Self {
         Self {
             put_code: None,
             visibility: None,
@@ -41,13 +42,166 @@ impl Keyword {
             created_date: None,
             last_modified_date: None,
             source: None,
-            content,
+            content: content.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `put-code` attribute.
+    pub fn with_put_code(mut self, value: impl Into<crate::PutCode>) -> Self {
+        self.put_code = Some(value.into());
+        self
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets the `display-index` attribute.
+    pub fn with_display_index(mut self, value: impl Into<String>) -> Self {
+        self.display_index = Some(value.into());
+        self
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<source>`.
+    pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Sets `<content>`.
+    pub fn with_content(mut self, value: impl Into<String>) -> Self {
+        self.content = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `keyword:keyword`.
-pub static KEYWORD_SCHEMA: StructSchema = StructSchema {
+pub(crate) static KEYWORD_SCHEMA: StructSchema = StructSchema {
     name: "keyword:keyword",
+    ns: Ns::Keyword,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "put-code",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "visibility",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "display-index",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "display-index",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::SOURCE_SCHEMA),
+            json_key: "source",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Keyword,
+            local: "content",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::STRING_255,
+                vocabulary: None,
+            }),
+            json_key: "content",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:created-date",
         "common:last-modified-date",
@@ -55,291 +209,108 @@ pub static KEYWORD_SCHEMA: StructSchema = StructSchema {
         "keyword:content",
     ],
     required: 8,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source",
-            index: 2,
-            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Keyword,
-            local: "content",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::STRING_255,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "put-code",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "display-index",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: keyword_member,
+    json_key_member: keyword_json_member,
 };
-impl FromXml for Keyword {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"put-code") => {
-                    a_put_code = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"display-index") => {
-                    a_display_index = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn keyword_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "visibility" => Some(1usize),
+        "display-index" => Some(2usize),
+        "path" => Some(3usize),
+        "created-date" => Some(4usize),
+        "last-modified-date" => Some(5usize),
+        "source" => Some(6usize),
+        "content" => Some(7usize),
+        _ => None,
+    }
+}
+fn keyword_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"created-date") => Some(4usize),
+        (Ns::Common, b"last-modified-date") => Some(5usize),
+        (Ns::Common, b"source") => Some(6usize),
+        (Ns::Keyword, b"content") => Some(7usize),
+        _ => None,
+    }
+}
+impl Read for Keyword {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&KEYWORD_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"created-date") => {
-                    r.order(&KEYWORD_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&KEYWORD_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"source") => {
-                    r.order(&KEYWORD_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Keyword, b"content") => {
-                    r.order(&KEYWORD_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        r.simple_element::<String>(&child, &super::common::STRING_255)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &KEYWORD_SCHEMA)?,
-            }
-        }
-        r.complete(start, &KEYWORD_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            content: r.take(start, &KEYWORD_SCHEMA, 3, f3)?,
+            put_code: m0,
+            visibility: m1,
+            display_index: m2,
+            path: m3,
+            created_date: m4,
+            last_modified_date: m5,
+            source: m6,
+            content: input.required(&frame, 7usize, m7)?,
+            unknown,
         })
     }
 }
-impl ToXml for Keyword {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Keyword {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&KEYWORD_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
-            w.attribute(QName::new(Ns::None, "put-code"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.display_index {
-            w.attribute(QName::new(Ns::None, "display-index"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(5usize, v);
         }
         if let Some(v) = &self.source {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+            out.nested(6usize, v);
         }
-        w.simple_element(QName::new(Ns::Keyword, "content"), &self.content);
-        w.end(name);
+        {
+            let v = &self.content;
+            out.simple(7usize, v);
+        }
+        out.end();
     }
 }
 impl Element for Keyword {
     const NAME: QName = QName::new(Ns::Keyword, "keyword");
-}
-impl FromJson for Keyword {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("keyword:keyword")?;
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "display-index" => {
-                    a_display_index = json::read_plain::<String>(r, "display-index")?;
-                }
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "created-date" => f0 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
-                "source" => f2 = json::read_object::<super::common::Source>(r)?,
-                "content" => f3 = json::read_plain::<String>(r, "content")?,
-                _ => r.unknown_key(&key, "keyword:keyword")?,
-            }
-        }
-        Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            content: r.required(f3, at, "keyword:keyword", "content")?,
-        })
-    }
-}
-impl ToJson for Keyword {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.put_code {
-            w.key("put-code");
-            json::write_raw(w, v);
-        }
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.display_index {
-            w.key("display-index");
-            json::write_raw(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.source {
-                w.key("source");
-                ToJson::to_json(v, w);
-            }
-        }
-        {
-            w.key("content");
-            json::write_string(w, &self.content);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Keyword;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Keyword {
@@ -347,7 +318,7 @@ impl serde::Serialize for Keyword {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -355,18 +326,20 @@ impl<'de> serde::Deserialize<'de> for Keyword {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// Keyworks container
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Keywords {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<keyword>` element.
     pub keywords: Vec<super::keyword::Keyword>,
+    pub(crate) unknown: Unknown,
 }
 impl Keywords {
     /// An empty `Keywords`.
@@ -375,7 +348,28 @@ impl Keywords {
             path: None,
             last_modified_date: None,
             keywords: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Adds one `<keyword>`.
+    pub fn with_keyword(mut self, value: impl Into<super::keyword::Keyword>) -> Self {
+        self.keywords.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Keywords {
@@ -384,157 +378,116 @@ impl Default for Keywords {
     }
 }
 /// The content model of `keyword:keywords`.
-pub static KEYWORDS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static KEYWORDS_SCHEMA: StructSchema = StructSchema {
     name: "keyword:keywords",
-    fields: &["common:last-modified-date", "keyword:keyword"],
-    required: 0,
-    repeated: 2,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Keyword,
-            local: "keyword",
-            index: 1,
-            content: ChildContent::Struct(&super::keyword::KEYWORD_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Keyword,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Keyword,
+            local: "keyword",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::keyword::KEYWORD_SCHEMA),
+            json_key: "keyword",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    text: None,
+    fields: &["common:last-modified-date", "keyword:keyword"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 2,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: keywords_member,
+    json_key_member: keywords_json_member,
 };
-impl FromXml for Keywords {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
+fn keywords_json_member(key: &str) -> Option<usize> {
+    match key {
+        "path" => Some(0usize),
+        "last-modified-date" => Some(1usize),
+        "keyword" => Some(2usize),
+        _ => None,
+    }
+}
+fn keywords_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(1usize),
+        (Ns::Keyword, b"keyword") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for Keywords {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&KEYWORDS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m2.push(x)
+                    }
                 }
-                _ => r.unknown_attribute(start, &attr)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&KEYWORDS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Keyword, b"keyword") => {
-                    r.order(&KEYWORDS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1.push(<super::keyword::Keyword as FromXml>::from_xml(r, &child)?);
-                }
-                _ => r.unknown_element(start, &child, &KEYWORDS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &KEYWORDS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            keywords: f1,
+            path: m0,
+            last_modified_date: m1,
+            keywords: m2,
+            unknown,
         })
     }
 }
-impl ToXml for Keywords {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Keywords {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&KEYWORDS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(1usize, v);
         }
         for v in &self.keywords {
-            ToXml::to_xml(v, w, QName::new(Ns::Keyword, "keyword"));
+            out.nested(2usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for Keywords {
     const NAME: QName = QName::new(Ns::Keyword, "keywords");
-}
-impl FromJson for Keywords {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("keyword:keywords")?;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "keyword" => {
-                    f1 = json::read_list(
-                        r,
-                        |r| Ok(json::read_object::<super::keyword::Keyword>(r)?),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "keyword:keywords")?,
-            }
-        }
-        Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            keywords: f1,
-        })
-    }
-}
-impl ToJson for Keywords {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !self.keywords.is_empty() {
-            w.key("keyword");
-            w.begin_array();
-            for v in &self.keywords {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Keywords;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Keywords {
@@ -542,7 +495,7 @@ impl serde::Serialize for Keywords {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -550,6 +503,6 @@ impl<'de> serde::Deserialize<'de> for Keywords {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

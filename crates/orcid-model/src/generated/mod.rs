@@ -37,10 +37,15 @@ pub mod summary;
 pub mod work;
 pub mod xml;
 pub mod vocabulary;
-use crate::json::{FromJson, JsonReader, JsonWriter, ToJson};
-use crate::xml::{Facets, FromXml, Layout, Mode, QName, ReadError, Reader, ToXml, Writer};
+pub(crate) mod sections;
+use crate::__private::{Facets, Read};
+use crate::runtime::json_in::JsonInput;
+use crate::runtime::output::{JsonOutput, XmlOutput};
+use crate::runtime::xml_in::{Start, XmlInput};
+use crate::{QName, ReadError};
 /// The XML namespaces of ORCID's 3.0 message schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Ns {
     /// No namespace (unqualified names).
     None,
@@ -272,9 +277,627 @@ impl Ns {
         }
     }
 }
+/// A kind of ORCID document: the name of its root element (qualified, `summary:works`,
+/// where two namespaces use one name). JSON has no root element, so reading JSON takes
+/// the kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Kind {
+    /// `activities-summary`
+    ActivitiesSummary,
+    /// `address`
+    Address,
+    /// `addresses`
+    Addresses,
+    /// `affiliation-group`
+    AffiliationGroup,
+    /// `application-group-orcid`
+    ApplicationGroupOrcid,
+    /// `application-orcid`
+    ApplicationOrcid,
+    /// `approval-date`
+    ApprovalDate,
+    /// `archived-date`
+    ArchivedDate,
+    /// `biography`
+    Biography,
+    /// `bulk`
+    Bulk,
+    /// `client`
+    Client,
+    /// `contributor-orcid`
+    ContributorOrcid,
+    /// `country`
+    Country,
+    /// `created-date`
+    CreatedDate,
+    /// `credit-name`
+    CreditName,
+    /// `distinction`
+    Distinction,
+    /// `distinction-summary`
+    DistinctionSummary,
+    /// `distinctions`
+    Distinctions,
+    /// `education`
+    Education,
+    /// `education-qualification`
+    EducationQualification,
+    /// `education-qualifications`
+    EducationQualifications,
+    /// `education-summary`
+    EducationSummary,
+    /// `educations`
+    Educations,
+    /// `email`
+    Email,
+    /// `email-domain`
+    EmailDomain,
+    /// `email-domains`
+    EmailDomains,
+    /// `emails`
+    Emails,
+    /// `employment`
+    Employment,
+    /// `employment-summary`
+    EmploymentSummary,
+    /// `employments`
+    Employments,
+    /// `end-date`
+    EndDate,
+    /// `error`
+    Error,
+    /// `expanded-search`
+    ExpandedSearch,
+    /// `external-id`
+    ExternalId,
+    /// `external-identifier`
+    ExternalIdentifier,
+    /// `external-identifiers`
+    ExternalIdentifiers,
+    /// `external-ids`
+    ExternalIds,
+    /// `funding`
+    Funding,
+    /// `funding-summary`
+    FundingSummary,
+    /// `fundings`
+    Fundings,
+    /// `fuzzy-date`
+    FuzzyDate,
+    /// `group-id-record`
+    GroupIdRecord,
+    /// `group-id-records`
+    GroupIdRecords,
+    /// `group-orcid-identifier`
+    GroupOrcidIdentifier,
+    /// `history`
+    History,
+    /// `invited-position`
+    InvitedPosition,
+    /// `invited-position-summary`
+    InvitedPositionSummary,
+    /// `invited-positions`
+    InvitedPositions,
+    /// `keyword`
+    Keyword,
+    /// `keywords`
+    Keywords,
+    /// `language-code`
+    LanguageCode,
+    /// `last-modified-date`
+    LastModifiedDate,
+    /// `membership`
+    Membership,
+    /// `membership-summary`
+    MembershipSummary,
+    /// `memberships`
+    Memberships,
+    /// `name`
+    Name,
+    /// `notification`
+    Notification,
+    /// `notification-intro`
+    NotificationIntro,
+    /// `notification-subject`
+    NotificationSubject,
+    /// `notifications`
+    Notifications,
+    /// `orcid-id`
+    OrcidId,
+    /// `orcid-identifier`
+    OrcidIdentifier,
+    /// `organization`
+    Organization,
+    /// `other-name`
+    OtherName,
+    /// `other-names`
+    OtherNames,
+    /// `peer-review`
+    PeerReview,
+    /// `peer-review-summary`
+    PeerReviewSummary,
+    /// `peer-reviews`
+    PeerReviews,
+    /// `person`
+    Person,
+    /// `personal-details`
+    PersonalDetails,
+    /// `preferences`
+    Preferences,
+    /// `professional-activities`
+    ProfessionalActivities,
+    /// `professional-activity`
+    ProfessionalActivity,
+    /// `publication-date`
+    PublicationDate,
+    /// `qualification`
+    Qualification,
+    /// `qualification-summary`
+    QualificationSummary,
+    /// `qualifications`
+    Qualifications,
+    /// `read-date`
+    ReadDate,
+    /// `record`
+    Record,
+    /// `record-summary`
+    RecordSummary,
+    /// `research-resource`
+    ResearchResource,
+    /// `research-resource-summary`
+    ResearchResourceSummary,
+    /// `research-resources`
+    ResearchResources,
+    /// `researcher-url`
+    ResearcherUrl,
+    /// `researcher-urls`
+    ResearcherUrls,
+    /// `search`
+    Search,
+    /// `sent-date`
+    SentDate,
+    /// `service`
+    Service,
+    /// `service-summary`
+    ServiceSummary,
+    /// `services`
+    Services,
+    /// `source`
+    Source,
+    /// `source-orcid`
+    SourceOrcid,
+    /// `start-date`
+    StartDate,
+    /// `subtitle`
+    Subtitle,
+    /// `summary:employment`
+    SummaryEmployment,
+    /// `summary:employments`
+    SummaryEmployments,
+    /// `summary:external-identifier`
+    SummaryExternalIdentifier,
+    /// `summary:external-identifiers`
+    SummaryExternalIdentifiers,
+    /// `summary:fundings`
+    SummaryFundings,
+    /// `summary:peer-reviews`
+    SummaryPeerReviews,
+    /// `summary:research-resources`
+    SummaryResearchResources,
+    /// `summary:works`
+    SummaryWorks,
+    /// `title`
+    Title,
+    /// `translated-title`
+    TranslatedTitle,
+    /// `url`
+    Url,
+    /// `work`
+    Work,
+    /// `work-summary`
+    WorkSummary,
+    /// `works`
+    Works,
+}
+impl Kind {
+    /// Every kind.
+    pub const ALL: &'static [Kind] = &[
+        Kind::ActivitiesSummary,
+        Kind::Address,
+        Kind::Addresses,
+        Kind::AffiliationGroup,
+        Kind::ApplicationGroupOrcid,
+        Kind::ApplicationOrcid,
+        Kind::ApprovalDate,
+        Kind::ArchivedDate,
+        Kind::Biography,
+        Kind::Bulk,
+        Kind::Client,
+        Kind::ContributorOrcid,
+        Kind::Country,
+        Kind::CreatedDate,
+        Kind::CreditName,
+        Kind::Distinction,
+        Kind::DistinctionSummary,
+        Kind::Distinctions,
+        Kind::Education,
+        Kind::EducationQualification,
+        Kind::EducationQualifications,
+        Kind::EducationSummary,
+        Kind::Educations,
+        Kind::Email,
+        Kind::EmailDomain,
+        Kind::EmailDomains,
+        Kind::Emails,
+        Kind::Employment,
+        Kind::EmploymentSummary,
+        Kind::Employments,
+        Kind::EndDate,
+        Kind::Error,
+        Kind::ExpandedSearch,
+        Kind::ExternalId,
+        Kind::ExternalIdentifier,
+        Kind::ExternalIdentifiers,
+        Kind::ExternalIds,
+        Kind::Funding,
+        Kind::FundingSummary,
+        Kind::Fundings,
+        Kind::FuzzyDate,
+        Kind::GroupIdRecord,
+        Kind::GroupIdRecords,
+        Kind::GroupOrcidIdentifier,
+        Kind::History,
+        Kind::InvitedPosition,
+        Kind::InvitedPositionSummary,
+        Kind::InvitedPositions,
+        Kind::Keyword,
+        Kind::Keywords,
+        Kind::LanguageCode,
+        Kind::LastModifiedDate,
+        Kind::Membership,
+        Kind::MembershipSummary,
+        Kind::Memberships,
+        Kind::Name,
+        Kind::Notification,
+        Kind::NotificationIntro,
+        Kind::NotificationSubject,
+        Kind::Notifications,
+        Kind::OrcidId,
+        Kind::OrcidIdentifier,
+        Kind::Organization,
+        Kind::OtherName,
+        Kind::OtherNames,
+        Kind::PeerReview,
+        Kind::PeerReviewSummary,
+        Kind::PeerReviews,
+        Kind::Person,
+        Kind::PersonalDetails,
+        Kind::Preferences,
+        Kind::ProfessionalActivities,
+        Kind::ProfessionalActivity,
+        Kind::PublicationDate,
+        Kind::Qualification,
+        Kind::QualificationSummary,
+        Kind::Qualifications,
+        Kind::ReadDate,
+        Kind::Record,
+        Kind::RecordSummary,
+        Kind::ResearchResource,
+        Kind::ResearchResourceSummary,
+        Kind::ResearchResources,
+        Kind::ResearcherUrl,
+        Kind::ResearcherUrls,
+        Kind::Search,
+        Kind::SentDate,
+        Kind::Service,
+        Kind::ServiceSummary,
+        Kind::Services,
+        Kind::Source,
+        Kind::SourceOrcid,
+        Kind::StartDate,
+        Kind::Subtitle,
+        Kind::SummaryEmployment,
+        Kind::SummaryEmployments,
+        Kind::SummaryExternalIdentifier,
+        Kind::SummaryExternalIdentifiers,
+        Kind::SummaryFundings,
+        Kind::SummaryPeerReviews,
+        Kind::SummaryResearchResources,
+        Kind::SummaryWorks,
+        Kind::Title,
+        Kind::TranslatedTitle,
+        Kind::Url,
+        Kind::Work,
+        Kind::WorkSummary,
+        Kind::Works,
+    ];
+    /// The kind's name: `work`, `employment`, `bulk`, `summary:works` ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::ActivitiesSummary => "activities-summary",
+            Kind::Address => "address",
+            Kind::Addresses => "addresses",
+            Kind::AffiliationGroup => "affiliation-group",
+            Kind::ApplicationGroupOrcid => "application-group-orcid",
+            Kind::ApplicationOrcid => "application-orcid",
+            Kind::ApprovalDate => "approval-date",
+            Kind::ArchivedDate => "archived-date",
+            Kind::Biography => "biography",
+            Kind::Bulk => "bulk",
+            Kind::Client => "client",
+            Kind::ContributorOrcid => "contributor-orcid",
+            Kind::Country => "country",
+            Kind::CreatedDate => "created-date",
+            Kind::CreditName => "credit-name",
+            Kind::Distinction => "distinction",
+            Kind::DistinctionSummary => "distinction-summary",
+            Kind::Distinctions => "distinctions",
+            Kind::Education => "education",
+            Kind::EducationQualification => "education-qualification",
+            Kind::EducationQualifications => "education-qualifications",
+            Kind::EducationSummary => "education-summary",
+            Kind::Educations => "educations",
+            Kind::Email => "email",
+            Kind::EmailDomain => "email-domain",
+            Kind::EmailDomains => "email-domains",
+            Kind::Emails => "emails",
+            Kind::Employment => "employment",
+            Kind::EmploymentSummary => "employment-summary",
+            Kind::Employments => "employments",
+            Kind::EndDate => "end-date",
+            Kind::Error => "error",
+            Kind::ExpandedSearch => "expanded-search",
+            Kind::ExternalId => "external-id",
+            Kind::ExternalIdentifier => "external-identifier",
+            Kind::ExternalIdentifiers => "external-identifiers",
+            Kind::ExternalIds => "external-ids",
+            Kind::Funding => "funding",
+            Kind::FundingSummary => "funding-summary",
+            Kind::Fundings => "fundings",
+            Kind::FuzzyDate => "fuzzy-date",
+            Kind::GroupIdRecord => "group-id-record",
+            Kind::GroupIdRecords => "group-id-records",
+            Kind::GroupOrcidIdentifier => "group-orcid-identifier",
+            Kind::History => "history",
+            Kind::InvitedPosition => "invited-position",
+            Kind::InvitedPositionSummary => "invited-position-summary",
+            Kind::InvitedPositions => "invited-positions",
+            Kind::Keyword => "keyword",
+            Kind::Keywords => "keywords",
+            Kind::LanguageCode => "language-code",
+            Kind::LastModifiedDate => "last-modified-date",
+            Kind::Membership => "membership",
+            Kind::MembershipSummary => "membership-summary",
+            Kind::Memberships => "memberships",
+            Kind::Name => "name",
+            Kind::Notification => "notification",
+            Kind::NotificationIntro => "notification-intro",
+            Kind::NotificationSubject => "notification-subject",
+            Kind::Notifications => "notifications",
+            Kind::OrcidId => "orcid-id",
+            Kind::OrcidIdentifier => "orcid-identifier",
+            Kind::Organization => "organization",
+            Kind::OtherName => "other-name",
+            Kind::OtherNames => "other-names",
+            Kind::PeerReview => "peer-review",
+            Kind::PeerReviewSummary => "peer-review-summary",
+            Kind::PeerReviews => "peer-reviews",
+            Kind::Person => "person",
+            Kind::PersonalDetails => "personal-details",
+            Kind::Preferences => "preferences",
+            Kind::ProfessionalActivities => "professional-activities",
+            Kind::ProfessionalActivity => "professional-activity",
+            Kind::PublicationDate => "publication-date",
+            Kind::Qualification => "qualification",
+            Kind::QualificationSummary => "qualification-summary",
+            Kind::Qualifications => "qualifications",
+            Kind::ReadDate => "read-date",
+            Kind::Record => "record",
+            Kind::RecordSummary => "record-summary",
+            Kind::ResearchResource => "research-resource",
+            Kind::ResearchResourceSummary => "research-resource-summary",
+            Kind::ResearchResources => "research-resources",
+            Kind::ResearcherUrl => "researcher-url",
+            Kind::ResearcherUrls => "researcher-urls",
+            Kind::Search => "search",
+            Kind::SentDate => "sent-date",
+            Kind::Service => "service",
+            Kind::ServiceSummary => "service-summary",
+            Kind::Services => "services",
+            Kind::Source => "source",
+            Kind::SourceOrcid => "source-orcid",
+            Kind::StartDate => "start-date",
+            Kind::Subtitle => "subtitle",
+            Kind::SummaryEmployment => "summary:employment",
+            Kind::SummaryEmployments => "summary:employments",
+            Kind::SummaryExternalIdentifier => "summary:external-identifier",
+            Kind::SummaryExternalIdentifiers => "summary:external-identifiers",
+            Kind::SummaryFundings => "summary:fundings",
+            Kind::SummaryPeerReviews => "summary:peer-reviews",
+            Kind::SummaryResearchResources => "summary:research-resources",
+            Kind::SummaryWorks => "summary:works",
+            Kind::Title => "title",
+            Kind::TranslatedTitle => "translated-title",
+            Kind::Url => "url",
+            Kind::Work => "work",
+            Kind::WorkSummary => "work-summary",
+            Kind::Works => "works",
+        }
+    }
+    /// The root element of a document of this kind.
+    pub fn root_name(self) -> QName {
+        match self {
+            Kind::ActivitiesSummary => QName::new(Ns::Activities, "activities-summary"),
+            Kind::Address => QName::new(Ns::Address, "address"),
+            Kind::Addresses => QName::new(Ns::Address, "addresses"),
+            Kind::AffiliationGroup => QName::new(Ns::Activities, "affiliation-group"),
+            Kind::ApplicationGroupOrcid => {
+                QName::new(Ns::Common, "application-group-orcid")
+            }
+            Kind::ApplicationOrcid => QName::new(Ns::Common, "application-orcid"),
+            Kind::ApprovalDate => QName::new(Ns::Common, "approval-date"),
+            Kind::ArchivedDate => QName::new(Ns::Common, "archived-date"),
+            Kind::Biography => QName::new(Ns::PersonalDetails, "biography"),
+            Kind::Bulk => QName::new(Ns::Bulk, "bulk"),
+            Kind::Client => QName::new(Ns::Client, "client"),
+            Kind::ContributorOrcid => QName::new(Ns::Common, "contributor-orcid"),
+            Kind::Country => QName::new(Ns::Common, "country"),
+            Kind::CreatedDate => QName::new(Ns::Common, "created-date"),
+            Kind::CreditName => QName::new(Ns::PersonalDetails, "credit-name"),
+            Kind::Distinction => QName::new(Ns::Distinction, "distinction"),
+            Kind::DistinctionSummary => {
+                QName::new(Ns::Distinction, "distinction-summary")
+            }
+            Kind::Distinctions => QName::new(Ns::Activities, "distinctions"),
+            Kind::Education => QName::new(Ns::Education, "education"),
+            Kind::EducationQualification => {
+                QName::new(Ns::Summary, "education-qualification")
+            }
+            Kind::EducationQualifications => {
+                QName::new(Ns::Summary, "education-qualifications")
+            }
+            Kind::EducationSummary => QName::new(Ns::Education, "education-summary"),
+            Kind::Educations => QName::new(Ns::Activities, "educations"),
+            Kind::Email => QName::new(Ns::Email, "email"),
+            Kind::EmailDomain => QName::new(Ns::Summary, "email-domain"),
+            Kind::EmailDomains => QName::new(Ns::Summary, "email-domains"),
+            Kind::Emails => QName::new(Ns::Email, "emails"),
+            Kind::Employment => QName::new(Ns::Employment, "employment"),
+            Kind::EmploymentSummary => QName::new(Ns::Employment, "employment-summary"),
+            Kind::Employments => QName::new(Ns::Activities, "employments"),
+            Kind::EndDate => QName::new(Ns::Common, "end-date"),
+            Kind::Error => QName::new(Ns::Error, "error"),
+            Kind::ExpandedSearch => QName::new(Ns::ExpandedSearch, "expanded-search"),
+            Kind::ExternalId => QName::new(Ns::Common, "external-id"),
+            Kind::ExternalIdentifier => {
+                QName::new(Ns::ExternalIdentifier, "external-identifier")
+            }
+            Kind::ExternalIdentifiers => {
+                QName::new(Ns::ExternalIdentifier, "external-identifiers")
+            }
+            Kind::ExternalIds => QName::new(Ns::Common, "external-ids"),
+            Kind::Funding => QName::new(Ns::Funding, "funding"),
+            Kind::FundingSummary => QName::new(Ns::Funding, "funding-summary"),
+            Kind::Fundings => QName::new(Ns::Activities, "fundings"),
+            Kind::FuzzyDate => QName::new(Ns::Common, "fuzzy-date"),
+            Kind::GroupIdRecord => QName::new(Ns::GroupId, "group-id-record"),
+            Kind::GroupIdRecords => QName::new(Ns::GroupId, "group-id-records"),
+            Kind::GroupOrcidIdentifier => {
+                QName::new(Ns::Common, "group-orcid-identifier")
+            }
+            Kind::History => QName::new(Ns::History, "history"),
+            Kind::InvitedPosition => QName::new(Ns::InvitedPosition, "invited-position"),
+            Kind::InvitedPositionSummary => {
+                QName::new(Ns::InvitedPosition, "invited-position-summary")
+            }
+            Kind::InvitedPositions => QName::new(Ns::Activities, "invited-positions"),
+            Kind::Keyword => QName::new(Ns::Keyword, "keyword"),
+            Kind::Keywords => QName::new(Ns::Keyword, "keywords"),
+            Kind::LanguageCode => QName::new(Ns::Common, "language-code"),
+            Kind::LastModifiedDate => QName::new(Ns::Common, "last-modified-date"),
+            Kind::Membership => QName::new(Ns::Membership, "membership"),
+            Kind::MembershipSummary => QName::new(Ns::Membership, "membership-summary"),
+            Kind::Memberships => QName::new(Ns::Activities, "memberships"),
+            Kind::Name => QName::new(Ns::PersonalDetails, "name"),
+            Kind::Notification => QName::new(Ns::Notification, "notification"),
+            Kind::NotificationIntro => QName::new(Ns::Notification, "notification-intro"),
+            Kind::NotificationSubject => {
+                QName::new(Ns::Notification, "notification-subject")
+            }
+            Kind::Notifications => QName::new(Ns::Notification, "notifications"),
+            Kind::OrcidId => QName::new(Ns::Common, "orcid-id"),
+            Kind::OrcidIdentifier => QName::new(Ns::Common, "orcid-identifier"),
+            Kind::Organization => QName::new(Ns::Common, "organization"),
+            Kind::OtherName => QName::new(Ns::OtherName, "other-name"),
+            Kind::OtherNames => QName::new(Ns::OtherName, "other-names"),
+            Kind::PeerReview => QName::new(Ns::PeerReview, "peer-review"),
+            Kind::PeerReviewSummary => QName::new(Ns::PeerReview, "peer-review-summary"),
+            Kind::PeerReviews => QName::new(Ns::Activities, "peer-reviews"),
+            Kind::Person => QName::new(Ns::Person, "person"),
+            Kind::PersonalDetails => QName::new(Ns::PersonalDetails, "personal-details"),
+            Kind::Preferences => QName::new(Ns::Preferences, "preferences"),
+            Kind::ProfessionalActivities => {
+                QName::new(Ns::Summary, "professional-activities")
+            }
+            Kind::ProfessionalActivity => {
+                QName::new(Ns::Summary, "professional-activity")
+            }
+            Kind::PublicationDate => QName::new(Ns::Common, "publication-date"),
+            Kind::Qualification => QName::new(Ns::Qualification, "qualification"),
+            Kind::QualificationSummary => {
+                QName::new(Ns::Qualification, "qualification-summary")
+            }
+            Kind::Qualifications => QName::new(Ns::Activities, "qualifications"),
+            Kind::ReadDate => QName::new(Ns::Common, "read-date"),
+            Kind::Record => QName::new(Ns::Record, "record"),
+            Kind::RecordSummary => QName::new(Ns::Summary, "record-summary"),
+            Kind::ResearchResource => {
+                QName::new(Ns::ResearchResource, "research-resource")
+            }
+            Kind::ResearchResourceSummary => {
+                QName::new(Ns::ResearchResource, "research-resource-summary")
+            }
+            Kind::ResearchResources => QName::new(Ns::Activities, "research-resources"),
+            Kind::ResearcherUrl => QName::new(Ns::ResearcherUrl, "researcher-url"),
+            Kind::ResearcherUrls => QName::new(Ns::ResearcherUrl, "researcher-urls"),
+            Kind::Search => QName::new(Ns::Search, "search"),
+            Kind::SentDate => QName::new(Ns::Common, "sent-date"),
+            Kind::Service => QName::new(Ns::Service, "service"),
+            Kind::ServiceSummary => QName::new(Ns::Service, "service-summary"),
+            Kind::Services => QName::new(Ns::Activities, "services"),
+            Kind::Source => QName::new(Ns::Common, "source"),
+            Kind::SourceOrcid => QName::new(Ns::Common, "source-orcid"),
+            Kind::StartDate => QName::new(Ns::Common, "start-date"),
+            Kind::Subtitle => QName::new(Ns::Common, "subtitle"),
+            Kind::SummaryEmployment => QName::new(Ns::Summary, "employment"),
+            Kind::SummaryEmployments => QName::new(Ns::Summary, "employments"),
+            Kind::SummaryExternalIdentifier => {
+                QName::new(Ns::Summary, "external-identifier")
+            }
+            Kind::SummaryExternalIdentifiers => {
+                QName::new(Ns::Summary, "external-identifiers")
+            }
+            Kind::SummaryFundings => QName::new(Ns::Summary, "fundings"),
+            Kind::SummaryPeerReviews => QName::new(Ns::Summary, "peer-reviews"),
+            Kind::SummaryResearchResources => {
+                QName::new(Ns::Summary, "research-resources")
+            }
+            Kind::SummaryWorks => QName::new(Ns::Summary, "works"),
+            Kind::Title => QName::new(Ns::Common, "title"),
+            Kind::TranslatedTitle => QName::new(Ns::Common, "translated-title"),
+            Kind::Url => QName::new(Ns::Common, "url"),
+            Kind::Work => QName::new(Ns::Work, "work"),
+            Kind::WorkSummary => QName::new(Ns::Work, "work-summary"),
+            Kind::Works => QName::new(Ns::Activities, "works"),
+        }
+    }
+}
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for Kind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Kind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown kind {s:?}; kinds are the names of ORCID's root elements: {}",
+                    Kind::ALL.iter().map(| k | k.as_str()).collect:: < Vec < _ >> ()
+                    .join(", ")
+                )
+            })
+    }
+}
 /// Any ORCID 3.0 document, by its root element.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum Document {
     /// A `<activities:activities-summary>` document.
     ActivitiesSummary(activities::ActivitiesSummary),
@@ -285,13 +908,13 @@ pub enum Document {
     /// A `<activities:affiliation-group>` document.
     AffiliationGroup(activities::AffiliationGroup),
     /// A `<common:application-group-orcid>` document.
-    ApplicationGroupOrcid(common::OrcidId),
+    ApplicationGroupOrcid(common::OrcidIdentifier),
     /// A `<common:application-orcid>` document.
-    ApplicationOrcid(common::OrcidId),
+    ApplicationOrcid(common::OrcidIdentifier),
     /// A `<common:approval-date>` document.
-    ApprovalDate(crate::xml::DateTime),
+    ApprovalDate(crate::DateTime),
     /// A `<common:archived-date>` document.
-    ArchivedDate(crate::xml::DateTime),
+    ArchivedDate(crate::DateTime),
     /// A `<personal-details:biography>` document.
     Biography(personal_details::Biography),
     /// A `<bulk:bulk>` document.
@@ -299,11 +922,11 @@ pub enum Document {
     /// A `<client:client>` document.
     Client(client::Client),
     /// A `<common:contributor-orcid>` document.
-    ContributorOrcid(common::OrcidId),
+    ContributorOrcid(common::OrcidIdentifier),
     /// A `<common:country>` document.
     Country(common::Country),
     /// A `<common:created-date>` document.
-    CreatedDate(crate::xml::DateTime),
+    CreatedDate(crate::DateTime),
     /// A `<personal-details:credit-name>` document.
     CreditName(String),
     /// A `<distinction:distinction>` document.
@@ -363,7 +986,7 @@ pub enum Document {
     /// A `<group-id:group-id-records>` document.
     GroupIdRecords(group_id::GroupIdRecords),
     /// A `<common:group-orcid-identifier>` document.
-    GroupOrcidIdentifier(common::OrcidId),
+    GroupOrcidIdentifier(common::OrcidIdentifier),
     /// A `<history:history>` document.
     History(history::History),
     /// A `<invited-position:invited-position>` document.
@@ -379,7 +1002,7 @@ pub enum Document {
     /// A `<common:language-code>` document.
     LanguageCode(vocabulary::LanguageCode),
     /// A `<common:last-modified-date>` document.
-    LastModifiedDate(crate::xml::DateTime),
+    LastModifiedDate(crate::DateTime),
     /// A `<membership:membership>` document.
     Membership(membership::Membership),
     /// A `<membership:membership-summary>` document.
@@ -399,9 +1022,9 @@ pub enum Document {
     /// A `<notification:notifications>` document.
     Notifications(notification::Notifications),
     /// A `<common:orcid-id>` document.
-    OrcidId(common::OrcidId),
+    OrcidId(common::OrcidIdentifier),
     /// A `<common:orcid-identifier>` document.
-    OrcidIdentifier(common::OrcidId),
+    OrcidIdentifier(common::OrcidIdentifier),
     /// A `<common:organization>` document.
     Organization(common::Organization),
     /// A `<other-name:other-name>` document.
@@ -433,7 +1056,7 @@ pub enum Document {
     /// A `<activities:qualifications>` document.
     Qualifications(activities::Qualifications),
     /// A `<common:read-date>` document.
-    ReadDate(crate::xml::DateTime),
+    ReadDate(crate::DateTime),
     /// A `<record:record>` document.
     Record(record::Record),
     /// A `<summary:record-summary>` document.
@@ -451,7 +1074,7 @@ pub enum Document {
     /// A `<search:search>` document.
     Search(search::Search),
     /// A `<common:sent-date>` document.
-    SentDate(crate::xml::DateTime),
+    SentDate(crate::DateTime),
     /// A `<service:service>` document.
     Service(service::Service),
     /// A `<service:service-summary>` document.
@@ -461,7 +1084,7 @@ pub enum Document {
     /// A `<common:source>` document.
     Source(common::Source),
     /// A `<common:source-orcid>` document.
-    SourceOrcid(common::OrcidId),
+    SourceOrcid(common::OrcidIdentifier),
     /// A `<common:start-date>` document.
     StartDate(common::FuzzyDate),
     /// A `<common:subtitle>` document.
@@ -607,931 +1230,6 @@ impl Document {
         QName::new(Ns::Work, "work"),
         QName::new(Ns::Work, "work-summary"),
         QName::new(Ns::Activities, "works"),
-    ];
-    /// Reads any ORCID document, telling by its root element what it is.
-    pub fn from_xml_bytes(
-        xml: &[u8],
-        mode: Mode,
-    ) -> std::result::Result<Document, ReadError> {
-        let mut r = Reader::new(xml, mode);
-        let root = r.root()?;
-        let doc = Document::from_root(&mut r, &root)?;
-        r.finish()?;
-        Ok(doc)
-    }
-    /// Reads the document whose root element `r` has just opened (for validators that
-    /// drive the reader themselves).
-    pub fn from_root<'a>(
-        r: &mut Reader<'a>,
-        root: &crate::xml::Start<'a>,
-    ) -> std::result::Result<Document, ReadError> {
-        let (xml, mode) = (r.source(), r.mode());
-        let doc = match (root.ns, root.local) {
-            (Ns::Activities, b"activities-summary") => {
-                Document::ActivitiesSummary(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Activities, b"affiliation-group") => {
-                Document::AffiliationGroup(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Activities, b"distinctions") => {
-                Document::Distinctions(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Activities, b"educations") => {
-                Document::Educations(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Activities, b"employments") => {
-                Document::Employments(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Activities, b"fundings") => {
-                Document::Fundings(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Activities, b"invited-positions") => {
-                Document::InvitedPositions(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Activities, b"memberships") => {
-                Document::Memberships(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Activities, b"peer-reviews") => {
-                Document::PeerReviews(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Activities, b"qualifications") => {
-                Document::Qualifications(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Activities, b"research-resources") => {
-                Document::ResearchResources(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Activities, b"services") => {
-                Document::Services(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Activities, b"works") => Document::Works(FromXml::from_xml(r, root)?),
-            (Ns::Address, b"address") => Document::Address(FromXml::from_xml(r, root)?),
-            (Ns::Address, b"addresses") => {
-                Document::Addresses(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Bulk, b"bulk") => Document::Bulk(FromXml::from_xml(r, root)?),
-            (Ns::Client, b"client") => Document::Client(FromXml::from_xml(r, root)?),
-            (Ns::Common, b"application-group-orcid") => {
-                Document::ApplicationGroupOrcid(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Common, b"application-orcid") => {
-                Document::ApplicationOrcid(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Common, b"approval-date") => {
-                Document::ApprovalDate(
-                    r.simple_element::<crate::xml::DateTime>(root, &Facets::NONE)?,
-                )
-            }
-            (Ns::Common, b"archived-date") => {
-                Document::ArchivedDate(
-                    r.simple_element::<crate::xml::DateTime>(root, &Facets::NONE)?,
-                )
-            }
-            (Ns::Common, b"contributor-orcid") => {
-                Document::ContributorOrcid(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Common, b"country") => Document::Country(FromXml::from_xml(r, root)?),
-            (Ns::Common, b"created-date") => {
-                Document::CreatedDate(
-                    r.simple_element::<crate::xml::DateTime>(root, &Facets::NONE)?,
-                )
-            }
-            (Ns::Common, b"end-date") => Document::EndDate(FromXml::from_xml(r, root)?),
-            (Ns::Common, b"external-id") => {
-                Document::ExternalId(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Common, b"external-ids") => {
-                Document::ExternalIds(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Common, b"fuzzy-date") => {
-                Document::FuzzyDate(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Common, b"group-orcid-identifier") => {
-                Document::GroupOrcidIdentifier(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Common, b"language-code") => {
-                Document::LanguageCode(
-                    r.simple_element::<vocabulary::LanguageCode>(root, &Facets::NONE)?,
-                )
-            }
-            (Ns::Common, b"last-modified-date") => {
-                Document::LastModifiedDate(
-                    r.simple_element::<crate::xml::DateTime>(root, &Facets::NONE)?,
-                )
-            }
-            (Ns::Common, b"orcid-id") => Document::OrcidId(FromXml::from_xml(r, root)?),
-            (Ns::Common, b"orcid-identifier") => {
-                Document::OrcidIdentifier(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Common, b"organization") => {
-                Document::Organization(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Common, b"publication-date") => {
-                Document::PublicationDate(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Common, b"read-date") => {
-                Document::ReadDate(
-                    r.simple_element::<crate::xml::DateTime>(root, &Facets::NONE)?,
-                )
-            }
-            (Ns::Common, b"sent-date") => {
-                Document::SentDate(
-                    r.simple_element::<crate::xml::DateTime>(root, &Facets::NONE)?,
-                )
-            }
-            (Ns::Common, b"source") => Document::Source(FromXml::from_xml(r, root)?),
-            (Ns::Common, b"source-orcid") => {
-                Document::SourceOrcid(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Common, b"start-date") => {
-                Document::StartDate(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Common, b"subtitle") => {
-                Document::Subtitle(r.simple_element::<String>(root, &common::SUBTITLE)?)
-            }
-            (Ns::Common, b"title") => {
-                Document::Title(r.simple_element::<String>(root, &common::STRING_1000)?)
-            }
-            (Ns::Common, b"translated-title") => {
-                Document::TranslatedTitle(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Common, b"url") => {
-                Document::Url(r.simple_element::<String>(root, &Facets::NONE)?)
-            }
-            (Ns::Distinction, b"distinction") => {
-                Document::Distinction(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Distinction, b"distinction-summary") => {
-                Document::DistinctionSummary(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Education, b"education") => {
-                Document::Education(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Education, b"education-summary") => {
-                Document::EducationSummary(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Email, b"email") => Document::Email(FromXml::from_xml(r, root)?),
-            (Ns::Email, b"emails") => Document::Emails(FromXml::from_xml(r, root)?),
-            (Ns::Employment, b"employment") => {
-                Document::Employment(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Employment, b"employment-summary") => {
-                Document::EmploymentSummary(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Error, b"error") => Document::Error(FromXml::from_xml(r, root)?),
-            (Ns::ExpandedSearch, b"expanded-search") => {
-                Document::ExpandedSearch(FromXml::from_xml(r, root)?)
-            }
-            (Ns::ExternalIdentifier, b"external-identifier") => {
-                Document::ExternalIdentifier(FromXml::from_xml(r, root)?)
-            }
-            (Ns::ExternalIdentifier, b"external-identifiers") => {
-                Document::ExternalIdentifiers(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Funding, b"funding") => Document::Funding(FromXml::from_xml(r, root)?),
-            (Ns::Funding, b"funding-summary") => {
-                Document::FundingSummary(FromXml::from_xml(r, root)?)
-            }
-            (Ns::GroupId, b"group-id-record") => {
-                Document::GroupIdRecord(FromXml::from_xml(r, root)?)
-            }
-            (Ns::GroupId, b"group-id-records") => {
-                Document::GroupIdRecords(FromXml::from_xml(r, root)?)
-            }
-            (Ns::History, b"history") => Document::History(FromXml::from_xml(r, root)?),
-            (Ns::InvitedPosition, b"invited-position") => {
-                Document::InvitedPosition(FromXml::from_xml(r, root)?)
-            }
-            (Ns::InvitedPosition, b"invited-position-summary") => {
-                Document::InvitedPositionSummary(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Keyword, b"keyword") => Document::Keyword(FromXml::from_xml(r, root)?),
-            (Ns::Keyword, b"keywords") => Document::Keywords(FromXml::from_xml(r, root)?),
-            (Ns::Membership, b"membership") => {
-                Document::Membership(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Membership, b"membership-summary") => {
-                Document::MembershipSummary(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Notification, b"notification") => {
-                match crate::xml::read_root(xml, mode) {
-                    Ok(v) => {
-                        r.skip(root)?;
-                        return Ok(Document::NotificationCustom(v));
-                    }
-                    Err(first_error) => {
-                        if let Ok(v) = crate::xml::read_root(xml, mode) {
-                            r.skip(root)?;
-                            return Ok(Document::NotificationPermission(v));
-                        }
-                        return Err(first_error);
-                    }
-                }
-            }
-            (Ns::Notification, b"notification-intro") => {
-                Document::NotificationIntro(
-                    r.simple_element::<String>(root, &notification::NOTIFICATION_INTRO)?,
-                )
-            }
-            (Ns::Notification, b"notification-subject") => {
-                Document::NotificationSubject(
-                    r.simple_element::<String>(root, &Facets::NONE)?,
-                )
-            }
-            (Ns::Notification, b"notifications") => {
-                Document::Notifications(FromXml::from_xml(r, root)?)
-            }
-            (Ns::OtherName, b"other-name") => {
-                Document::OtherName(FromXml::from_xml(r, root)?)
-            }
-            (Ns::OtherName, b"other-names") => {
-                Document::OtherNames(FromXml::from_xml(r, root)?)
-            }
-            (Ns::PeerReview, b"peer-review") => {
-                Document::PeerReview(FromXml::from_xml(r, root)?)
-            }
-            (Ns::PeerReview, b"peer-review-summary") => {
-                Document::PeerReviewSummary(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Person, b"person") => Document::Person(FromXml::from_xml(r, root)?),
-            (Ns::PersonalDetails, b"biography") => {
-                Document::Biography(FromXml::from_xml(r, root)?)
-            }
-            (Ns::PersonalDetails, b"credit-name") => {
-                Document::CreditName(
-                    r.simple_element::<String>(root, &common::STRING_150)?,
-                )
-            }
-            (Ns::PersonalDetails, b"name") => Document::Name(FromXml::from_xml(r, root)?),
-            (Ns::PersonalDetails, b"personal-details") => {
-                Document::PersonalDetails(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Preferences, b"preferences") => {
-                Document::Preferences(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Qualification, b"qualification") => {
-                Document::Qualification(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Qualification, b"qualification-summary") => {
-                Document::QualificationSummary(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Record, b"record") => Document::Record(FromXml::from_xml(r, root)?),
-            (Ns::ResearchResource, b"research-resource") => {
-                Document::ResearchResource(FromXml::from_xml(r, root)?)
-            }
-            (Ns::ResearchResource, b"research-resource-summary") => {
-                Document::ResearchResourceSummary(FromXml::from_xml(r, root)?)
-            }
-            (Ns::ResearcherUrl, b"researcher-url") => {
-                Document::ResearcherUrl(FromXml::from_xml(r, root)?)
-            }
-            (Ns::ResearcherUrl, b"researcher-urls") => {
-                Document::ResearcherUrls(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Search, b"search") => Document::Search(FromXml::from_xml(r, root)?),
-            (Ns::Service, b"service") => Document::Service(FromXml::from_xml(r, root)?),
-            (Ns::Service, b"service-summary") => {
-                Document::ServiceSummary(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Summary, b"education-qualification") => {
-                Document::EducationQualification(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Summary, b"education-qualifications") => {
-                Document::EducationQualifications(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Summary, b"email-domain") => {
-                Document::EmailDomain(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Summary, b"email-domains") => {
-                Document::EmailDomains(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Summary, b"employment") => {
-                Document::SummaryEmployment(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Summary, b"employments") => {
-                Document::SummaryEmployments(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Summary, b"external-identifier") => {
-                Document::SummaryExternalIdentifier(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Summary, b"external-identifiers") => {
-                Document::SummaryExternalIdentifiers(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Summary, b"fundings") => {
-                Document::SummaryFundings(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Summary, b"peer-reviews") => {
-                Document::SummaryPeerReviews(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Summary, b"professional-activities") => {
-                Document::ProfessionalActivities(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Summary, b"professional-activity") => {
-                Document::ProfessionalActivity(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Summary, b"record-summary") => {
-                Document::RecordSummary(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Summary, b"research-resources") => {
-                Document::SummaryResearchResources(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Summary, b"works") => {
-                Document::SummaryWorks(FromXml::from_xml(r, root)?)
-            }
-            (Ns::Work, b"work") => Document::Work(FromXml::from_xml(r, root)?),
-            (Ns::Work, b"work-summary") => {
-                Document::WorkSummary(FromXml::from_xml(r, root)?)
-            }
-            _ => {
-                return Err(
-                    r
-                        .error_for(
-                            root,
-                            format!(
-                                "<{}> is not an ORCID 3.0 document root", root
-                                .display_name()
-                            ),
-                        ),
-                );
-            }
-        };
-        Ok(doc)
-    }
-    /// Reads any ORCID document from a string.
-    pub fn from_xml_str(
-        xml: &str,
-        mode: Mode,
-    ) -> std::result::Result<Document, ReadError> {
-        Document::from_xml_bytes(xml.as_bytes(), mode)
-    }
-    /// What each root element holds, for validators (a name two schemas define appears twice).
-    pub const ROOT_CONTENTS: &'static [(Ns, &'static str, crate::xml::ChildContent)] = &[
-        (
-            Ns::Activities,
-            "activities-summary",
-            crate::xml::ChildContent::Struct(&activities::ACTIVITIES_SUMMARY_SCHEMA),
-        ),
-        (
-            Ns::Address,
-            "address",
-            crate::xml::ChildContent::Struct(&address::ADDRESS_SCHEMA),
-        ),
-        (
-            Ns::Address,
-            "addresses",
-            crate::xml::ChildContent::Struct(&address::ADDRESSES_SCHEMA),
-        ),
-        (
-            Ns::Activities,
-            "affiliation-group",
-            crate::xml::ChildContent::Struct(&activities::AFFILIATION_GROUP_SCHEMA),
-        ),
-        (
-            Ns::Common,
-            "application-group-orcid",
-            crate::xml::ChildContent::Struct(&common::ORCID_ID_SCHEMA),
-        ),
-        (
-            Ns::Common,
-            "application-orcid",
-            crate::xml::ChildContent::Struct(&common::ORCID_ID_SCHEMA),
-        ),
-        (
-            Ns::Common,
-            "approval-date",
-            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        ),
-        (
-            Ns::Common,
-            "archived-date",
-            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        ),
-        (
-            Ns::PersonalDetails,
-            "biography",
-            crate::xml::ChildContent::Struct(&personal_details::BIOGRAPHY_SCHEMA),
-        ),
-        (Ns::Bulk, "bulk", crate::xml::ChildContent::Struct(&bulk::BULK_SCHEMA)),
-        (Ns::Client, "client", crate::xml::ChildContent::Struct(&client::CLIENT_SCHEMA)),
-        (
-            Ns::Common,
-            "contributor-orcid",
-            crate::xml::ChildContent::Struct(&common::ORCID_ID_SCHEMA),
-        ),
-        (
-            Ns::Common,
-            "country",
-            crate::xml::ChildContent::Struct(&common::COUNTRY_SCHEMA),
-        ),
-        (
-            Ns::Common,
-            "created-date",
-            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        ),
-        (
-            Ns::PersonalDetails,
-            "credit-name",
-            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
-                facets: &common::STRING_150,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        ),
-        (
-            Ns::Distinction,
-            "distinction",
-            crate::xml::ChildContent::Struct(&distinction::DISTINCTION_SCHEMA),
-        ),
-        (
-            Ns::Distinction,
-            "distinction-summary",
-            crate::xml::ChildContent::Struct(&distinction::DISTINCTION_SUMMARY_SCHEMA),
-        ),
-        (
-            Ns::Activities,
-            "distinctions",
-            crate::xml::ChildContent::Struct(&activities::DISTINCTIONS_SCHEMA),
-        ),
-        (
-            Ns::Education,
-            "education",
-            crate::xml::ChildContent::Struct(&education::EDUCATION_SCHEMA),
-        ),
-        (
-            Ns::Summary,
-            "education-qualification",
-            crate::xml::ChildContent::Struct(&summary::EDUCATION_QUALIFICATION_SCHEMA),
-        ),
-        (
-            Ns::Summary,
-            "education-qualifications",
-            crate::xml::ChildContent::Struct(&summary::EDUCATION_QUALIFICATIONS_SCHEMA),
-        ),
-        (
-            Ns::Education,
-            "education-summary",
-            crate::xml::ChildContent::Struct(&education::EDUCATION_SUMMARY_SCHEMA),
-        ),
-        (
-            Ns::Activities,
-            "educations",
-            crate::xml::ChildContent::Struct(&activities::EDUCATIONS_SCHEMA),
-        ),
-        (Ns::Email, "email", crate::xml::ChildContent::Struct(&email::EMAIL_SCHEMA)),
-        (
-            Ns::Summary,
-            "email-domain",
-            crate::xml::ChildContent::Struct(&summary::EMAIL_DOMAIN_SCHEMA),
-        ),
-        (
-            Ns::Summary,
-            "email-domains",
-            crate::xml::ChildContent::Struct(&summary::EMAIL_DOMAINS_SCHEMA),
-        ),
-        (Ns::Email, "emails", crate::xml::ChildContent::Struct(&email::EMAILS_SCHEMA)),
-        (
-            Ns::Employment,
-            "employment",
-            crate::xml::ChildContent::Struct(&employment::EMPLOYMENT_SCHEMA),
-        ),
-        (
-            Ns::Employment,
-            "employment-summary",
-            crate::xml::ChildContent::Struct(&employment::EMPLOYMENT_SUMMARY_SCHEMA),
-        ),
-        (
-            Ns::Activities,
-            "employments",
-            crate::xml::ChildContent::Struct(&activities::EMPLOYMENTS_SCHEMA),
-        ),
-        (
-            Ns::Common,
-            "end-date",
-            crate::xml::ChildContent::Struct(&common::FUZZY_DATE_SCHEMA),
-        ),
-        (Ns::Error, "error", crate::xml::ChildContent::Struct(&error::ERROR_SCHEMA)),
-        (
-            Ns::ExpandedSearch,
-            "expanded-search",
-            crate::xml::ChildContent::Struct(&expanded_search::EXPANDED_SEARCH_SCHEMA),
-        ),
-        (
-            Ns::Common,
-            "external-id",
-            crate::xml::ChildContent::Struct(&common::EXTERNAL_ID_SCHEMA),
-        ),
-        (
-            Ns::ExternalIdentifier,
-            "external-identifier",
-            crate::xml::ChildContent::Struct(
-                &external_identifier::EXTERNAL_IDENTIFIER_SCHEMA,
-            ),
-        ),
-        (
-            Ns::ExternalIdentifier,
-            "external-identifiers",
-            crate::xml::ChildContent::Struct(
-                &external_identifier::EXTERNAL_IDENTIFIERS_SCHEMA,
-            ),
-        ),
-        (
-            Ns::Common,
-            "external-ids",
-            crate::xml::ChildContent::Struct(&common::EXTERNAL_IDS_SCHEMA),
-        ),
-        (
-            Ns::Funding,
-            "funding",
-            crate::xml::ChildContent::Struct(&funding::FUNDING_SCHEMA),
-        ),
-        (
-            Ns::Funding,
-            "funding-summary",
-            crate::xml::ChildContent::Struct(&funding::FUNDING_SUMMARY_SCHEMA),
-        ),
-        (
-            Ns::Activities,
-            "fundings",
-            crate::xml::ChildContent::Struct(&activities::FUNDINGS_SCHEMA),
-        ),
-        (
-            Ns::Common,
-            "fuzzy-date",
-            crate::xml::ChildContent::Struct(&common::FUZZY_DATE_SCHEMA),
-        ),
-        (
-            Ns::GroupId,
-            "group-id-record",
-            crate::xml::ChildContent::Struct(&group_id::GROUP_ID_RECORD_SCHEMA),
-        ),
-        (
-            Ns::GroupId,
-            "group-id-records",
-            crate::xml::ChildContent::Struct(&group_id::GROUP_ID_RECORDS_SCHEMA),
-        ),
-        (
-            Ns::Common,
-            "group-orcid-identifier",
-            crate::xml::ChildContent::Struct(&common::ORCID_ID_SCHEMA),
-        ),
-        (
-            Ns::History,
-            "history",
-            crate::xml::ChildContent::Struct(&history::HISTORY_SCHEMA),
-        ),
-        (
-            Ns::InvitedPosition,
-            "invited-position",
-            crate::xml::ChildContent::Struct(&invited_position::INVITED_POSITION_SCHEMA),
-        ),
-        (
-            Ns::InvitedPosition,
-            "invited-position-summary",
-            crate::xml::ChildContent::Struct(
-                &invited_position::INVITED_POSITION_SUMMARY_SCHEMA,
-            ),
-        ),
-        (
-            Ns::Activities,
-            "invited-positions",
-            crate::xml::ChildContent::Struct(&activities::INVITED_POSITIONS_SCHEMA),
-        ),
-        (
-            Ns::Keyword,
-            "keyword",
-            crate::xml::ChildContent::Struct(&keyword::KEYWORD_SCHEMA),
-        ),
-        (
-            Ns::Keyword,
-            "keywords",
-            crate::xml::ChildContent::Struct(&keyword::KEYWORDS_SCHEMA),
-        ),
-        (
-            Ns::Common,
-            "language-code",
-            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<vocabulary::LanguageCode>,
-                vocabulary: Some(&vocabulary::LanguageCode::VOCABULARY),
-            }),
-        ),
-        (
-            Ns::Common,
-            "last-modified-date",
-            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        ),
-        (
-            Ns::Membership,
-            "membership",
-            crate::xml::ChildContent::Struct(&membership::MEMBERSHIP_SCHEMA),
-        ),
-        (
-            Ns::Membership,
-            "membership-summary",
-            crate::xml::ChildContent::Struct(&membership::MEMBERSHIP_SUMMARY_SCHEMA),
-        ),
-        (
-            Ns::Activities,
-            "memberships",
-            crate::xml::ChildContent::Struct(&activities::MEMBERSHIPS_SCHEMA),
-        ),
-        (
-            Ns::PersonalDetails,
-            "name",
-            crate::xml::ChildContent::Struct(&personal_details::NAME_SCHEMA),
-        ),
-        (
-            Ns::Notification,
-            "notification",
-            crate::xml::ChildContent::Struct(&notification::NOTIFICATION_CUSTOM_SCHEMA),
-        ),
-        (
-            Ns::Notification,
-            "notification-intro",
-            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
-                facets: &notification::NOTIFICATION_INTRO,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        ),
-        (
-            Ns::Notification,
-            "notification",
-            crate::xml::ChildContent::Struct(
-                &notification::NOTIFICATION_PERMISSION_SCHEMA,
-            ),
-        ),
-        (
-            Ns::Notification,
-            "notification-subject",
-            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        ),
-        (
-            Ns::Notification,
-            "notifications",
-            crate::xml::ChildContent::Struct(&notification::NOTIFICATIONS_SCHEMA),
-        ),
-        (
-            Ns::Common,
-            "orcid-id",
-            crate::xml::ChildContent::Struct(&common::ORCID_ID_SCHEMA),
-        ),
-        (
-            Ns::Common,
-            "orcid-identifier",
-            crate::xml::ChildContent::Struct(&common::ORCID_ID_SCHEMA),
-        ),
-        (
-            Ns::Common,
-            "organization",
-            crate::xml::ChildContent::Struct(&common::ORGANIZATION_SCHEMA),
-        ),
-        (
-            Ns::OtherName,
-            "other-name",
-            crate::xml::ChildContent::Struct(&other_name::OTHER_NAME_SCHEMA),
-        ),
-        (
-            Ns::OtherName,
-            "other-names",
-            crate::xml::ChildContent::Struct(&other_name::OTHER_NAMES_SCHEMA),
-        ),
-        (
-            Ns::PeerReview,
-            "peer-review",
-            crate::xml::ChildContent::Struct(&peer_review::PEER_REVIEW_SCHEMA),
-        ),
-        (
-            Ns::PeerReview,
-            "peer-review-summary",
-            crate::xml::ChildContent::Struct(&peer_review::PEER_REVIEW_SUMMARY_SCHEMA),
-        ),
-        (
-            Ns::Activities,
-            "peer-reviews",
-            crate::xml::ChildContent::Struct(&activities::PEER_REVIEWS_SCHEMA),
-        ),
-        (Ns::Person, "person", crate::xml::ChildContent::Struct(&person::PERSON_SCHEMA)),
-        (
-            Ns::PersonalDetails,
-            "personal-details",
-            crate::xml::ChildContent::Struct(&personal_details::PERSONAL_DETAILS_SCHEMA),
-        ),
-        (
-            Ns::Preferences,
-            "preferences",
-            crate::xml::ChildContent::Struct(&preferences::PREFERENCES_SCHEMA),
-        ),
-        (
-            Ns::Summary,
-            "professional-activities",
-            crate::xml::ChildContent::Struct(&summary::PROFESSIONAL_ACTIVITIES_SCHEMA),
-        ),
-        (
-            Ns::Summary,
-            "professional-activity",
-            crate::xml::ChildContent::Struct(&summary::PROFESSIONAL_ACTIVITY_SCHEMA),
-        ),
-        (
-            Ns::Common,
-            "publication-date",
-            crate::xml::ChildContent::Struct(&common::FUZZY_DATE_SCHEMA),
-        ),
-        (
-            Ns::Qualification,
-            "qualification",
-            crate::xml::ChildContent::Struct(&qualification::QUALIFICATION_SCHEMA),
-        ),
-        (
-            Ns::Qualification,
-            "qualification-summary",
-            crate::xml::ChildContent::Struct(
-                &qualification::QUALIFICATION_SUMMARY_SCHEMA,
-            ),
-        ),
-        (
-            Ns::Activities,
-            "qualifications",
-            crate::xml::ChildContent::Struct(&activities::QUALIFICATIONS_SCHEMA),
-        ),
-        (
-            Ns::Common,
-            "read-date",
-            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        ),
-        (Ns::Record, "record", crate::xml::ChildContent::Struct(&record::RECORD_SCHEMA)),
-        (
-            Ns::Summary,
-            "record-summary",
-            crate::xml::ChildContent::Struct(&summary::RECORD_SUMMARY_SCHEMA),
-        ),
-        (
-            Ns::ResearchResource,
-            "research-resource",
-            crate::xml::ChildContent::Struct(
-                &research_resource::RESEARCH_RESOURCE_SCHEMA,
-            ),
-        ),
-        (
-            Ns::ResearchResource,
-            "research-resource-summary",
-            crate::xml::ChildContent::Struct(
-                &research_resource::RESEARCH_RESOURCE_SUMMARY_SCHEMA,
-            ),
-        ),
-        (
-            Ns::Activities,
-            "research-resources",
-            crate::xml::ChildContent::Struct(&activities::RESEARCH_RESOURCES_SCHEMA),
-        ),
-        (
-            Ns::ResearcherUrl,
-            "researcher-url",
-            crate::xml::ChildContent::Struct(&researcher_url::RESEARCHER_URL_SCHEMA),
-        ),
-        (
-            Ns::ResearcherUrl,
-            "researcher-urls",
-            crate::xml::ChildContent::Struct(&researcher_url::RESEARCHER_URLS_SCHEMA),
-        ),
-        (Ns::Search, "search", crate::xml::ChildContent::Struct(&search::SEARCH_SCHEMA)),
-        (
-            Ns::Common,
-            "sent-date",
-            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        ),
-        (
-            Ns::Service,
-            "service",
-            crate::xml::ChildContent::Struct(&service::SERVICE_SCHEMA),
-        ),
-        (
-            Ns::Service,
-            "service-summary",
-            crate::xml::ChildContent::Struct(&service::SERVICE_SUMMARY_SCHEMA),
-        ),
-        (
-            Ns::Activities,
-            "services",
-            crate::xml::ChildContent::Struct(&activities::SERVICES_SCHEMA),
-        ),
-        (Ns::Common, "source", crate::xml::ChildContent::Struct(&common::SOURCE_SCHEMA)),
-        (
-            Ns::Common,
-            "source-orcid",
-            crate::xml::ChildContent::Struct(&common::ORCID_ID_SCHEMA),
-        ),
-        (
-            Ns::Common,
-            "start-date",
-            crate::xml::ChildContent::Struct(&common::FUZZY_DATE_SCHEMA),
-        ),
-        (
-            Ns::Common,
-            "subtitle",
-            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
-                facets: &common::SUBTITLE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        ),
-        (
-            Ns::Summary,
-            "employment",
-            crate::xml::ChildContent::Struct(&summary::EMPLOYMENT_SCHEMA),
-        ),
-        (
-            Ns::Summary,
-            "employments",
-            crate::xml::ChildContent::Struct(&summary::EMPLOYMENTS_SCHEMA),
-        ),
-        (
-            Ns::Summary,
-            "external-identifier",
-            crate::xml::ChildContent::Struct(&summary::EXTERNAL_IDENTIFIER_SCHEMA),
-        ),
-        (
-            Ns::Summary,
-            "external-identifiers",
-            crate::xml::ChildContent::Struct(&summary::EXTERNAL_IDENTIFIERS_SCHEMA),
-        ),
-        (
-            Ns::Summary,
-            "fundings",
-            crate::xml::ChildContent::Struct(&summary::FUNDINGS_SCHEMA),
-        ),
-        (
-            Ns::Summary,
-            "peer-reviews",
-            crate::xml::ChildContent::Struct(&summary::PEER_REVIEWS_SCHEMA),
-        ),
-        (
-            Ns::Summary,
-            "research-resources",
-            crate::xml::ChildContent::Struct(&summary::RESEARCH_RESOURCES_SCHEMA),
-        ),
-        (Ns::Summary, "works", crate::xml::ChildContent::Struct(&summary::WORKS_SCHEMA)),
-        (
-            Ns::Common,
-            "title",
-            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
-                facets: &common::STRING_1000,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        ),
-        (
-            Ns::Common,
-            "translated-title",
-            crate::xml::ChildContent::Struct(&common::TRANSLATED_TITLE_SCHEMA),
-        ),
-        (
-            Ns::Common,
-            "url",
-            crate::xml::ChildContent::Simple(crate::xml::SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        ),
-        (Ns::Work, "work", crate::xml::ChildContent::Struct(&work::WORK_SCHEMA)),
-        (
-            Ns::Work,
-            "work-summary",
-            crate::xml::ChildContent::Struct(&work::WORK_SUMMARY_SCHEMA),
-        ),
-        (
-            Ns::Activities,
-            "works",
-            crate::xml::ChildContent::Struct(&activities::WORKS_SCHEMA),
-        ),
     ];
     /// The root element's name.
     pub fn root_name(&self) -> QName {
@@ -1711,902 +1409,1913 @@ impl Document {
             Document::Works(_) => QName::new(Ns::Activities, "works"),
         }
     }
-    /// The kinds of JSON document this model reads: ORCID's root element names
-    /// (`work`, `employment`, `bulk` ...), qualified (`summary:works`) where a name
-    /// is in two namespaces.
-    pub const JSON_KINDS: &'static [&'static str] = &[
-        "activities-summary",
-        "address",
-        "addresses",
-        "affiliation-group",
-        "application-group-orcid",
-        "application-orcid",
-        "approval-date",
-        "archived-date",
-        "biography",
-        "bulk",
-        "client",
-        "contributor-orcid",
-        "country",
-        "created-date",
-        "credit-name",
-        "distinction",
-        "distinction-summary",
-        "distinctions",
-        "education",
-        "education-qualification",
-        "education-qualifications",
-        "education-summary",
-        "educations",
-        "email",
-        "email-domain",
-        "email-domains",
-        "emails",
-        "employment",
-        "employment-summary",
-        "employments",
-        "end-date",
-        "error",
-        "expanded-search",
-        "external-id",
-        "external-identifier",
-        "external-identifiers",
-        "external-ids",
-        "funding",
-        "funding-summary",
-        "fundings",
-        "fuzzy-date",
-        "group-id-record",
-        "group-id-records",
-        "group-orcid-identifier",
-        "history",
-        "invited-position",
-        "invited-position-summary",
-        "invited-positions",
-        "keyword",
-        "keywords",
-        "language-code",
-        "last-modified-date",
-        "membership",
-        "membership-summary",
-        "memberships",
-        "name",
-        "notification",
-        "notification-intro",
-        "notification-subject",
-        "notifications",
-        "orcid-id",
-        "orcid-identifier",
-        "organization",
-        "other-name",
-        "other-names",
-        "peer-review",
-        "peer-review-summary",
-        "peer-reviews",
-        "person",
-        "personal-details",
-        "preferences",
-        "professional-activities",
-        "professional-activity",
-        "publication-date",
-        "qualification",
-        "qualification-summary",
-        "qualifications",
-        "read-date",
-        "record",
-        "record-summary",
-        "research-resource",
-        "research-resource-summary",
-        "research-resources",
-        "researcher-url",
-        "researcher-urls",
-        "search",
-        "sent-date",
-        "service",
-        "service-summary",
-        "services",
-        "source",
-        "source-orcid",
-        "start-date",
-        "subtitle",
-        "summary:employment",
-        "summary:employments",
-        "summary:external-identifier",
-        "summary:external-identifiers",
-        "summary:fundings",
-        "summary:peer-reviews",
-        "summary:research-resources",
-        "summary:works",
-        "title",
-        "translated-title",
-        "url",
-        "work",
-        "work-summary",
-        "works",
-    ];
-    /// Reads an ORCID JSON document of a kind (its XML root element name, see
-    /// [`Document::JSON_KINDS`]): JSON has no root name to tell it.
-    pub fn from_json_bytes(
-        json: &[u8],
-        kind: &str,
-        mode: Mode,
-    ) -> std::result::Result<Document, ReadError> {
-        let mut r = JsonReader::new(json, mode);
-        let doc = Document::from_json_reader(&mut r, json, kind, mode)?;
-        r.finish()?;
-        Ok(doc)
+    /// The kind of document.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Document::ActivitiesSummary(_) => Kind::ActivitiesSummary,
+            Document::Address(_) => Kind::Address,
+            Document::Addresses(_) => Kind::Addresses,
+            Document::AffiliationGroup(_) => Kind::AffiliationGroup,
+            Document::ApplicationGroupOrcid(_) => Kind::ApplicationGroupOrcid,
+            Document::ApplicationOrcid(_) => Kind::ApplicationOrcid,
+            Document::ApprovalDate(_) => Kind::ApprovalDate,
+            Document::ArchivedDate(_) => Kind::ArchivedDate,
+            Document::Biography(_) => Kind::Biography,
+            Document::Bulk(_) => Kind::Bulk,
+            Document::Client(_) => Kind::Client,
+            Document::ContributorOrcid(_) => Kind::ContributorOrcid,
+            Document::Country(_) => Kind::Country,
+            Document::CreatedDate(_) => Kind::CreatedDate,
+            Document::CreditName(_) => Kind::CreditName,
+            Document::Distinction(_) => Kind::Distinction,
+            Document::DistinctionSummary(_) => Kind::DistinctionSummary,
+            Document::Distinctions(_) => Kind::Distinctions,
+            Document::Education(_) => Kind::Education,
+            Document::EducationQualification(_) => Kind::EducationQualification,
+            Document::EducationQualifications(_) => Kind::EducationQualifications,
+            Document::EducationSummary(_) => Kind::EducationSummary,
+            Document::Educations(_) => Kind::Educations,
+            Document::Email(_) => Kind::Email,
+            Document::EmailDomain(_) => Kind::EmailDomain,
+            Document::EmailDomains(_) => Kind::EmailDomains,
+            Document::Emails(_) => Kind::Emails,
+            Document::Employment(_) => Kind::Employment,
+            Document::EmploymentSummary(_) => Kind::EmploymentSummary,
+            Document::Employments(_) => Kind::Employments,
+            Document::EndDate(_) => Kind::EndDate,
+            Document::Error(_) => Kind::Error,
+            Document::ExpandedSearch(_) => Kind::ExpandedSearch,
+            Document::ExternalId(_) => Kind::ExternalId,
+            Document::ExternalIdentifier(_) => Kind::ExternalIdentifier,
+            Document::ExternalIdentifiers(_) => Kind::ExternalIdentifiers,
+            Document::ExternalIds(_) => Kind::ExternalIds,
+            Document::Funding(_) => Kind::Funding,
+            Document::FundingSummary(_) => Kind::FundingSummary,
+            Document::Fundings(_) => Kind::Fundings,
+            Document::FuzzyDate(_) => Kind::FuzzyDate,
+            Document::GroupIdRecord(_) => Kind::GroupIdRecord,
+            Document::GroupIdRecords(_) => Kind::GroupIdRecords,
+            Document::GroupOrcidIdentifier(_) => Kind::GroupOrcidIdentifier,
+            Document::History(_) => Kind::History,
+            Document::InvitedPosition(_) => Kind::InvitedPosition,
+            Document::InvitedPositionSummary(_) => Kind::InvitedPositionSummary,
+            Document::InvitedPositions(_) => Kind::InvitedPositions,
+            Document::Keyword(_) => Kind::Keyword,
+            Document::Keywords(_) => Kind::Keywords,
+            Document::LanguageCode(_) => Kind::LanguageCode,
+            Document::LastModifiedDate(_) => Kind::LastModifiedDate,
+            Document::Membership(_) => Kind::Membership,
+            Document::MembershipSummary(_) => Kind::MembershipSummary,
+            Document::Memberships(_) => Kind::Memberships,
+            Document::Name(_) => Kind::Name,
+            Document::NotificationCustom(_) => Kind::Notification,
+            Document::NotificationIntro(_) => Kind::NotificationIntro,
+            Document::NotificationPermission(_) => Kind::Notification,
+            Document::NotificationSubject(_) => Kind::NotificationSubject,
+            Document::Notifications(_) => Kind::Notifications,
+            Document::OrcidId(_) => Kind::OrcidId,
+            Document::OrcidIdentifier(_) => Kind::OrcidIdentifier,
+            Document::Organization(_) => Kind::Organization,
+            Document::OtherName(_) => Kind::OtherName,
+            Document::OtherNames(_) => Kind::OtherNames,
+            Document::PeerReview(_) => Kind::PeerReview,
+            Document::PeerReviewSummary(_) => Kind::PeerReviewSummary,
+            Document::PeerReviews(_) => Kind::PeerReviews,
+            Document::Person(_) => Kind::Person,
+            Document::PersonalDetails(_) => Kind::PersonalDetails,
+            Document::Preferences(_) => Kind::Preferences,
+            Document::ProfessionalActivities(_) => Kind::ProfessionalActivities,
+            Document::ProfessionalActivity(_) => Kind::ProfessionalActivity,
+            Document::PublicationDate(_) => Kind::PublicationDate,
+            Document::Qualification(_) => Kind::Qualification,
+            Document::QualificationSummary(_) => Kind::QualificationSummary,
+            Document::Qualifications(_) => Kind::Qualifications,
+            Document::ReadDate(_) => Kind::ReadDate,
+            Document::Record(_) => Kind::Record,
+            Document::RecordSummary(_) => Kind::RecordSummary,
+            Document::ResearchResource(_) => Kind::ResearchResource,
+            Document::ResearchResourceSummary(_) => Kind::ResearchResourceSummary,
+            Document::ResearchResources(_) => Kind::ResearchResources,
+            Document::ResearcherUrl(_) => Kind::ResearcherUrl,
+            Document::ResearcherUrls(_) => Kind::ResearcherUrls,
+            Document::Search(_) => Kind::Search,
+            Document::SentDate(_) => Kind::SentDate,
+            Document::Service(_) => Kind::Service,
+            Document::ServiceSummary(_) => Kind::ServiceSummary,
+            Document::Services(_) => Kind::Services,
+            Document::Source(_) => Kind::Source,
+            Document::SourceOrcid(_) => Kind::SourceOrcid,
+            Document::StartDate(_) => Kind::StartDate,
+            Document::Subtitle(_) => Kind::Subtitle,
+            Document::SummaryEmployment(_) => Kind::SummaryEmployment,
+            Document::SummaryEmployments(_) => Kind::SummaryEmployments,
+            Document::SummaryExternalIdentifier(_) => Kind::SummaryExternalIdentifier,
+            Document::SummaryExternalIdentifiers(_) => Kind::SummaryExternalIdentifiers,
+            Document::SummaryFundings(_) => Kind::SummaryFundings,
+            Document::SummaryPeerReviews(_) => Kind::SummaryPeerReviews,
+            Document::SummaryResearchResources(_) => Kind::SummaryResearchResources,
+            Document::SummaryWorks(_) => Kind::SummaryWorks,
+            Document::Title(_) => Kind::Title,
+            Document::TranslatedTitle(_) => Kind::TranslatedTitle,
+            Document::Url(_) => Kind::Url,
+            Document::Work(_) => Kind::Work,
+            Document::WorkSummary(_) => Kind::WorkSummary,
+            Document::Works(_) => Kind::Works,
+        }
     }
-    /// Reads a JSON document of a kind from a reader already set up (for validators
-    /// that record positions); `json` and `mode` serve kinds two schemas define.
-    pub fn from_json_reader(
-        r: &mut JsonReader<'_>,
-        json: &[u8],
-        kind: &str,
-        mode: Mode,
-    ) -> std::result::Result<Document, ReadError> {
-        let doc = match kind {
-            "activities-summary" => Document::ActivitiesSummary(FromJson::from_json(r)?),
-            "address" => Document::Address(FromJson::from_json(r)?),
-            "addresses" => Document::Addresses(FromJson::from_json(r)?),
-            "affiliation-group" => Document::AffiliationGroup(FromJson::from_json(r)?),
-            "application-group-orcid" => {
-                Document::ApplicationGroupOrcid(FromJson::from_json(r)?)
+    /// Reads the document whose root element `input` has just read.
+    pub(crate) fn read_xml_root<'a>(
+        input: &mut XmlInput<'a>,
+        root: Start<'a>,
+        text: &'a str,
+    ) -> Result<Document, ReadError> {
+        let doc = match (root.ns, root.local()) {
+            (Ns::Activities, "activities-summary") => {
+                input.set_entering(root);
+                Document::ActivitiesSummary(Read::read(input)?)
             }
-            "application-orcid" => Document::ApplicationOrcid(FromJson::from_json(r)?),
-            "approval-date" => {
+            (Ns::Activities, "affiliation-group") => {
+                input.set_entering(root);
+                Document::AffiliationGroup(Read::read(input)?)
+            }
+            (Ns::Activities, "distinctions") => {
+                input.set_entering(root);
+                Document::Distinctions(Read::read(input)?)
+            }
+            (Ns::Activities, "educations") => {
+                input.set_entering(root);
+                Document::Educations(Read::read(input)?)
+            }
+            (Ns::Activities, "employments") => {
+                input.set_entering(root);
+                Document::Employments(Read::read(input)?)
+            }
+            (Ns::Activities, "fundings") => {
+                input.set_entering(root);
+                Document::Fundings(Read::read(input)?)
+            }
+            (Ns::Activities, "invited-positions") => {
+                input.set_entering(root);
+                Document::InvitedPositions(Read::read(input)?)
+            }
+            (Ns::Activities, "memberships") => {
+                input.set_entering(root);
+                Document::Memberships(Read::read(input)?)
+            }
+            (Ns::Activities, "peer-reviews") => {
+                input.set_entering(root);
+                Document::PeerReviews(Read::read(input)?)
+            }
+            (Ns::Activities, "qualifications") => {
+                input.set_entering(root);
+                Document::Qualifications(Read::read(input)?)
+            }
+            (Ns::Activities, "research-resources") => {
+                input.set_entering(root);
+                Document::ResearchResources(Read::read(input)?)
+            }
+            (Ns::Activities, "services") => {
+                input.set_entering(root);
+                Document::Services(Read::read(input)?)
+            }
+            (Ns::Activities, "works") => {
+                input.set_entering(root);
+                Document::Works(Read::read(input)?)
+            }
+            (Ns::Address, "address") => {
+                input.set_entering(root);
+                Document::Address(Read::read(input)?)
+            }
+            (Ns::Address, "addresses") => {
+                input.set_entering(root);
+                Document::Addresses(Read::read(input)?)
+            }
+            (Ns::Bulk, "bulk") => {
+                input.set_entering(root);
+                Document::Bulk(Read::read(input)?)
+            }
+            (Ns::Client, "client") => {
+                input.set_entering(root);
+                Document::Client(Read::read(input)?)
+            }
+            (Ns::Common, "application-group-orcid") => {
+                input.set_entering(root);
+                Document::ApplicationGroupOrcid(Read::read(input)?)
+            }
+            (Ns::Common, "application-orcid") => {
+                input.set_entering(root);
+                Document::ApplicationOrcid(Read::read(input)?)
+            }
+            (Ns::Common, "approval-date") => {
                 Document::ApprovalDate(
-                    r.simple::<crate::xml::DateTime>("approval-date")?,
+                    input.root_simple::<crate::DateTime>(&root, &Facets::NONE)?,
                 )
             }
-            "archived-date" => {
+            (Ns::Common, "archived-date") => {
                 Document::ArchivedDate(
-                    r.simple::<crate::xml::DateTime>("archived-date")?,
+                    input.root_simple::<crate::DateTime>(&root, &Facets::NONE)?,
                 )
             }
-            "biography" => Document::Biography(FromJson::from_json(r)?),
-            "bulk" => Document::Bulk(FromJson::from_json(r)?),
-            "client" => Document::Client(FromJson::from_json(r)?),
-            "contributor-orcid" => Document::ContributorOrcid(FromJson::from_json(r)?),
-            "country" => Document::Country(FromJson::from_json(r)?),
-            "created-date" => {
-                Document::CreatedDate(r.simple::<crate::xml::DateTime>("created-date")?)
+            (Ns::Common, "contributor-orcid") => {
+                input.set_entering(root);
+                Document::ContributorOrcid(Read::read(input)?)
             }
-            "credit-name" => Document::CreditName(r.simple::<String>("credit-name")?),
-            "distinction" => Document::Distinction(FromJson::from_json(r)?),
-            "distinction-summary" => {
-                Document::DistinctionSummary(FromJson::from_json(r)?)
+            (Ns::Common, "country") => {
+                input.set_entering(root);
+                Document::Country(Read::read(input)?)
             }
-            "distinctions" => Document::Distinctions(FromJson::from_json(r)?),
-            "education" => Document::Education(FromJson::from_json(r)?),
-            "education-qualification" => {
-                Document::EducationQualification(FromJson::from_json(r)?)
+            (Ns::Common, "created-date") => {
+                Document::CreatedDate(
+                    input.root_simple::<crate::DateTime>(&root, &Facets::NONE)?,
+                )
             }
-            "education-qualifications" => {
-                Document::EducationQualifications(FromJson::from_json(r)?)
+            (Ns::Common, "end-date") => {
+                input.set_entering(root);
+                Document::EndDate(Read::read(input)?)
             }
-            "education-summary" => Document::EducationSummary(FromJson::from_json(r)?),
-            "educations" => Document::Educations(FromJson::from_json(r)?),
-            "email" => Document::Email(FromJson::from_json(r)?),
-            "email-domain" => Document::EmailDomain(FromJson::from_json(r)?),
-            "email-domains" => Document::EmailDomains(FromJson::from_json(r)?),
-            "emails" => Document::Emails(FromJson::from_json(r)?),
-            "employment" => Document::Employment(FromJson::from_json(r)?),
-            "employment-summary" => Document::EmploymentSummary(FromJson::from_json(r)?),
-            "employments" => Document::Employments(FromJson::from_json(r)?),
-            "end-date" => Document::EndDate(FromJson::from_json(r)?),
-            "error" => Document::Error(FromJson::from_json(r)?),
-            "expanded-search" => Document::ExpandedSearch(FromJson::from_json(r)?),
-            "external-id" => Document::ExternalId(FromJson::from_json(r)?),
-            "external-identifier" => {
-                Document::ExternalIdentifier(FromJson::from_json(r)?)
+            (Ns::Common, "external-id") => {
+                input.set_entering(root);
+                Document::ExternalId(Read::read(input)?)
             }
-            "external-identifiers" => {
-                Document::ExternalIdentifiers(FromJson::from_json(r)?)
+            (Ns::Common, "external-ids") => {
+                input.set_entering(root);
+                Document::ExternalIds(Read::read(input)?)
             }
-            "external-ids" => Document::ExternalIds(FromJson::from_json(r)?),
-            "funding" => Document::Funding(FromJson::from_json(r)?),
-            "funding-summary" => Document::FundingSummary(FromJson::from_json(r)?),
-            "fundings" => Document::Fundings(FromJson::from_json(r)?),
-            "fuzzy-date" => Document::FuzzyDate(FromJson::from_json(r)?),
-            "group-id-record" => Document::GroupIdRecord(FromJson::from_json(r)?),
-            "group-id-records" => Document::GroupIdRecords(FromJson::from_json(r)?),
-            "group-orcid-identifier" => {
-                Document::GroupOrcidIdentifier(FromJson::from_json(r)?)
+            (Ns::Common, "fuzzy-date") => {
+                input.set_entering(root);
+                Document::FuzzyDate(Read::read(input)?)
             }
-            "history" => Document::History(FromJson::from_json(r)?),
-            "invited-position" => Document::InvitedPosition(FromJson::from_json(r)?),
-            "invited-position-summary" => {
-                Document::InvitedPositionSummary(FromJson::from_json(r)?)
+            (Ns::Common, "group-orcid-identifier") => {
+                input.set_entering(root);
+                Document::GroupOrcidIdentifier(Read::read(input)?)
             }
-            "invited-positions" => Document::InvitedPositions(FromJson::from_json(r)?),
-            "keyword" => Document::Keyword(FromJson::from_json(r)?),
-            "keywords" => Document::Keywords(FromJson::from_json(r)?),
-            "language-code" => {
+            (Ns::Common, "language-code") => {
                 Document::LanguageCode(
-                    r.simple::<vocabulary::LanguageCode>("language-code")?,
+                    input.root_simple::<vocabulary::LanguageCode>(&root, &Facets::NONE)?,
                 )
             }
-            "last-modified-date" => {
+            (Ns::Common, "last-modified-date") => {
                 Document::LastModifiedDate(
-                    r.simple::<crate::xml::DateTime>("last-modified-date")?,
+                    input.root_simple::<crate::DateTime>(&root, &Facets::NONE)?,
                 )
             }
-            "membership" => Document::Membership(FromJson::from_json(r)?),
-            "membership-summary" => Document::MembershipSummary(FromJson::from_json(r)?),
-            "memberships" => Document::Memberships(FromJson::from_json(r)?),
-            "name" => Document::Name(FromJson::from_json(r)?),
-            "notification" => {
-                {
-                    let mut fresh = JsonReader::new(json, mode);
-                    let attempt = {
-                        let r = &mut fresh;
-                        (|| -> std::result::Result<Document, ReadError> {
-                            let d = Document::NotificationCustom(
-                                FromJson::from_json(r)?,
-                            );
-                            r.finish()?;
-                            Ok(d)
-                        })()
-                    };
-                    if let Ok(doc) = attempt {
-                        r.skip()?;
-                        return Ok(doc);
-                    }
-                }
-                {
-                    let mut fresh = JsonReader::new(json, mode);
-                    let attempt = {
-                        let r = &mut fresh;
-                        (|| -> std::result::Result<Document, ReadError> {
-                            let d = Document::NotificationPermission(
-                                FromJson::from_json(r)?,
-                            );
-                            r.finish()?;
-                            Ok(d)
-                        })()
-                    };
-                    if let Ok(doc) = attempt {
-                        r.skip()?;
-                        return Ok(doc);
-                    }
-                }
-                Document::NotificationCustom(FromJson::from_json(r)?)
+            (Ns::Common, "orcid-id") => {
+                input.set_entering(root);
+                Document::OrcidId(Read::read(input)?)
             }
-            "notification-intro" => {
-                Document::NotificationIntro(r.simple::<String>("notification-intro")?)
+            (Ns::Common, "orcid-identifier") => {
+                input.set_entering(root);
+                Document::OrcidIdentifier(Read::read(input)?)
             }
-            "notification-subject" => {
+            (Ns::Common, "organization") => {
+                input.set_entering(root);
+                Document::Organization(Read::read(input)?)
+            }
+            (Ns::Common, "publication-date") => {
+                input.set_entering(root);
+                Document::PublicationDate(Read::read(input)?)
+            }
+            (Ns::Common, "read-date") => {
+                Document::ReadDate(
+                    input.root_simple::<crate::DateTime>(&root, &Facets::NONE)?,
+                )
+            }
+            (Ns::Common, "sent-date") => {
+                Document::SentDate(
+                    input.root_simple::<crate::DateTime>(&root, &Facets::NONE)?,
+                )
+            }
+            (Ns::Common, "source") => {
+                input.set_entering(root);
+                Document::Source(Read::read(input)?)
+            }
+            (Ns::Common, "source-orcid") => {
+                input.set_entering(root);
+                Document::SourceOrcid(Read::read(input)?)
+            }
+            (Ns::Common, "start-date") => {
+                input.set_entering(root);
+                Document::StartDate(Read::read(input)?)
+            }
+            (Ns::Common, "subtitle") => {
+                Document::Subtitle(
+                    input.root_simple::<String>(&root, &crate::common::SUBTITLE)?,
+                )
+            }
+            (Ns::Common, "title") => {
+                Document::Title(
+                    input.root_simple::<String>(&root, &crate::common::STRING_1000)?,
+                )
+            }
+            (Ns::Common, "translated-title") => {
+                input.set_entering(root);
+                Document::TranslatedTitle(Read::read(input)?)
+            }
+            (Ns::Common, "url") => {
+                Document::Url(input.root_simple::<String>(&root, &Facets::NONE)?)
+            }
+            (Ns::Distinction, "distinction") => {
+                input.set_entering(root);
+                Document::Distinction(Read::read(input)?)
+            }
+            (Ns::Distinction, "distinction-summary") => {
+                input.set_entering(root);
+                Document::DistinctionSummary(Read::read(input)?)
+            }
+            (Ns::Education, "education") => {
+                input.set_entering(root);
+                Document::Education(Read::read(input)?)
+            }
+            (Ns::Education, "education-summary") => {
+                input.set_entering(root);
+                Document::EducationSummary(Read::read(input)?)
+            }
+            (Ns::Email, "email") => {
+                input.set_entering(root);
+                Document::Email(Read::read(input)?)
+            }
+            (Ns::Email, "emails") => {
+                input.set_entering(root);
+                Document::Emails(Read::read(input)?)
+            }
+            (Ns::Employment, "employment") => {
+                input.set_entering(root);
+                Document::Employment(Read::read(input)?)
+            }
+            (Ns::Employment, "employment-summary") => {
+                input.set_entering(root);
+                Document::EmploymentSummary(Read::read(input)?)
+            }
+            (Ns::Error, "error") => {
+                input.set_entering(root);
+                Document::Error(Read::read(input)?)
+            }
+            (Ns::ExpandedSearch, "expanded-search") => {
+                input.set_entering(root);
+                Document::ExpandedSearch(Read::read(input)?)
+            }
+            (Ns::ExternalIdentifier, "external-identifier") => {
+                input.set_entering(root);
+                Document::ExternalIdentifier(Read::read(input)?)
+            }
+            (Ns::ExternalIdentifier, "external-identifiers") => {
+                input.set_entering(root);
+                Document::ExternalIdentifiers(Read::read(input)?)
+            }
+            (Ns::Funding, "funding") => {
+                input.set_entering(root);
+                Document::Funding(Read::read(input)?)
+            }
+            (Ns::Funding, "funding-summary") => {
+                input.set_entering(root);
+                Document::FundingSummary(Read::read(input)?)
+            }
+            (Ns::GroupId, "group-id-record") => {
+                input.set_entering(root);
+                Document::GroupIdRecord(Read::read(input)?)
+            }
+            (Ns::GroupId, "group-id-records") => {
+                input.set_entering(root);
+                Document::GroupIdRecords(Read::read(input)?)
+            }
+            (Ns::History, "history") => {
+                input.set_entering(root);
+                Document::History(Read::read(input)?)
+            }
+            (Ns::InvitedPosition, "invited-position") => {
+                input.set_entering(root);
+                Document::InvitedPosition(Read::read(input)?)
+            }
+            (Ns::InvitedPosition, "invited-position-summary") => {
+                input.set_entering(root);
+                Document::InvitedPositionSummary(Read::read(input)?)
+            }
+            (Ns::Keyword, "keyword") => {
+                input.set_entering(root);
+                Document::Keyword(Read::read(input)?)
+            }
+            (Ns::Keyword, "keywords") => {
+                input.set_entering(root);
+                Document::Keywords(Read::read(input)?)
+            }
+            (Ns::Membership, "membership") => {
+                input.set_entering(root);
+                Document::Membership(Read::read(input)?)
+            }
+            (Ns::Membership, "membership-summary") => {
+                input.set_entering(root);
+                Document::MembershipSummary(Read::read(input)?)
+            }
+            (Ns::Notification, "notification") => {
+                if input.mode() == crate::runtime::content::ReadMode::Validate {
+                    let choice = input.core().root_choice;
+                    input.core().more_roots = choice + 1 < 2usize;
+                    input.set_entering(root);
+                    return Ok(
+                        match choice {
+                            0usize => {
+                                Document::NotificationPermission(Read::read(input)?)
+                            }
+                            1usize => Document::NotificationCustom(Read::read(input)?),
+                            _ => Document::NotificationPermission(Read::read(input)?),
+                        },
+                    );
+                }
+                if let Ok(v) = crate::document::read_xml_as::<
+                    notification::NotificationPermission,
+                >(text, input.mode()) {
+                    input.skip_root(&root)?;
+                    return Ok(Document::NotificationPermission(v));
+                }
+                if let Ok(v) = crate::document::read_xml_as::<
+                    notification::NotificationCustom,
+                >(text, input.mode()) {
+                    input.skip_root(&root)?;
+                    return Ok(Document::NotificationCustom(v));
+                }
+                input.set_entering(root);
+                Document::NotificationPermission(Read::read(input)?)
+            }
+            (Ns::Notification, "notification-intro") => {
+                Document::NotificationIntro(
+                    input
+                        .root_simple::<
+                            String,
+                        >(&root, &crate::notification::NOTIFICATION_INTRO)?,
+                )
+            }
+            (Ns::Notification, "notification-subject") => {
                 Document::NotificationSubject(
-                    r.simple::<String>("notification-subject")?,
+                    input.root_simple::<String>(&root, &Facets::NONE)?,
                 )
             }
-            "notifications" => Document::Notifications(FromJson::from_json(r)?),
-            "orcid-id" => Document::OrcidId(FromJson::from_json(r)?),
-            "orcid-identifier" => Document::OrcidIdentifier(FromJson::from_json(r)?),
-            "organization" => Document::Organization(FromJson::from_json(r)?),
-            "other-name" => Document::OtherName(FromJson::from_json(r)?),
-            "other-names" => Document::OtherNames(FromJson::from_json(r)?),
-            "peer-review" => Document::PeerReview(FromJson::from_json(r)?),
-            "peer-review-summary" => Document::PeerReviewSummary(FromJson::from_json(r)?),
-            "peer-reviews" => Document::PeerReviews(FromJson::from_json(r)?),
-            "person" => Document::Person(FromJson::from_json(r)?),
-            "personal-details" => Document::PersonalDetails(FromJson::from_json(r)?),
-            "preferences" => Document::Preferences(FromJson::from_json(r)?),
-            "professional-activities" => {
-                Document::ProfessionalActivities(FromJson::from_json(r)?)
+            (Ns::Notification, "notifications") => {
+                input.set_entering(root);
+                Document::Notifications(Read::read(input)?)
             }
-            "professional-activity" => {
-                Document::ProfessionalActivity(FromJson::from_json(r)?)
+            (Ns::OtherName, "other-name") => {
+                input.set_entering(root);
+                Document::OtherName(Read::read(input)?)
             }
-            "publication-date" => Document::PublicationDate(FromJson::from_json(r)?),
-            "qualification" => Document::Qualification(FromJson::from_json(r)?),
-            "qualification-summary" => {
-                Document::QualificationSummary(FromJson::from_json(r)?)
+            (Ns::OtherName, "other-names") => {
+                input.set_entering(root);
+                Document::OtherNames(Read::read(input)?)
             }
-            "qualifications" => Document::Qualifications(FromJson::from_json(r)?),
-            "read-date" => {
-                Document::ReadDate(r.simple::<crate::xml::DateTime>("read-date")?)
+            (Ns::PeerReview, "peer-review") => {
+                input.set_entering(root);
+                Document::PeerReview(Read::read(input)?)
             }
-            "record" => Document::Record(FromJson::from_json(r)?),
-            "record-summary" => Document::RecordSummary(FromJson::from_json(r)?),
-            "research-resource" => Document::ResearchResource(FromJson::from_json(r)?),
-            "research-resource-summary" => {
-                Document::ResearchResourceSummary(FromJson::from_json(r)?)
+            (Ns::PeerReview, "peer-review-summary") => {
+                input.set_entering(root);
+                Document::PeerReviewSummary(Read::read(input)?)
             }
-            "research-resources" => Document::ResearchResources(FromJson::from_json(r)?),
-            "researcher-url" => Document::ResearcherUrl(FromJson::from_json(r)?),
-            "researcher-urls" => Document::ResearcherUrls(FromJson::from_json(r)?),
-            "search" => Document::Search(FromJson::from_json(r)?),
-            "sent-date" => {
-                Document::SentDate(r.simple::<crate::xml::DateTime>("sent-date")?)
+            (Ns::Person, "person") => {
+                input.set_entering(root);
+                Document::Person(Read::read(input)?)
             }
-            "service" => Document::Service(FromJson::from_json(r)?),
-            "service-summary" => Document::ServiceSummary(FromJson::from_json(r)?),
-            "services" => Document::Services(FromJson::from_json(r)?),
-            "source" => Document::Source(FromJson::from_json(r)?),
-            "source-orcid" => Document::SourceOrcid(FromJson::from_json(r)?),
-            "start-date" => Document::StartDate(FromJson::from_json(r)?),
-            "subtitle" => Document::Subtitle(r.simple::<String>("subtitle")?),
-            "summary:employment" => Document::SummaryEmployment(FromJson::from_json(r)?),
-            "summary:employments" => {
-                Document::SummaryEmployments(FromJson::from_json(r)?)
+            (Ns::PersonalDetails, "biography") => {
+                input.set_entering(root);
+                Document::Biography(Read::read(input)?)
             }
-            "summary:external-identifier" => {
-                Document::SummaryExternalIdentifier(FromJson::from_json(r)?)
+            (Ns::PersonalDetails, "credit-name") => {
+                Document::CreditName(
+                    input.root_simple::<String>(&root, &crate::common::STRING_150)?,
+                )
             }
-            "summary:external-identifiers" => {
-                Document::SummaryExternalIdentifiers(FromJson::from_json(r)?)
+            (Ns::PersonalDetails, "name") => {
+                input.set_entering(root);
+                Document::Name(Read::read(input)?)
             }
-            "summary:fundings" => Document::SummaryFundings(FromJson::from_json(r)?),
-            "summary:peer-reviews" => {
-                Document::SummaryPeerReviews(FromJson::from_json(r)?)
+            (Ns::PersonalDetails, "personal-details") => {
+                input.set_entering(root);
+                Document::PersonalDetails(Read::read(input)?)
             }
-            "summary:research-resources" => {
-                Document::SummaryResearchResources(FromJson::from_json(r)?)
+            (Ns::Preferences, "preferences") => {
+                input.set_entering(root);
+                Document::Preferences(Read::read(input)?)
             }
-            "summary:works" => Document::SummaryWorks(FromJson::from_json(r)?),
-            "title" => Document::Title(r.simple::<String>("title")?),
-            "translated-title" => Document::TranslatedTitle(FromJson::from_json(r)?),
-            "url" => Document::Url(r.simple::<String>("url")?),
-            "work" => Document::Work(FromJson::from_json(r)?),
-            "work-summary" => Document::WorkSummary(FromJson::from_json(r)?),
-            "works" => Document::Works(FromJson::from_json(r)?),
-            _ => {
-                return Err(
-                    r
-                        .error_at(
-                            0,
-                            format!(
-                                "unknown kind {kind:?}; kinds are the names of ORCID's root elements: {}",
-                                Document::JSON_KINDS.join(", ")
-                            ),
-                        ),
-                );
+            (Ns::Qualification, "qualification") => {
+                input.set_entering(root);
+                Document::Qualification(Read::read(input)?)
             }
+            (Ns::Qualification, "qualification-summary") => {
+                input.set_entering(root);
+                Document::QualificationSummary(Read::read(input)?)
+            }
+            (Ns::Record, "record") => {
+                input.set_entering(root);
+                Document::Record(Read::read(input)?)
+            }
+            (Ns::ResearchResource, "research-resource") => {
+                input.set_entering(root);
+                Document::ResearchResource(Read::read(input)?)
+            }
+            (Ns::ResearchResource, "research-resource-summary") => {
+                input.set_entering(root);
+                Document::ResearchResourceSummary(Read::read(input)?)
+            }
+            (Ns::ResearcherUrl, "researcher-url") => {
+                input.set_entering(root);
+                Document::ResearcherUrl(Read::read(input)?)
+            }
+            (Ns::ResearcherUrl, "researcher-urls") => {
+                input.set_entering(root);
+                Document::ResearcherUrls(Read::read(input)?)
+            }
+            (Ns::Search, "search") => {
+                input.set_entering(root);
+                Document::Search(Read::read(input)?)
+            }
+            (Ns::Service, "service") => {
+                input.set_entering(root);
+                Document::Service(Read::read(input)?)
+            }
+            (Ns::Service, "service-summary") => {
+                input.set_entering(root);
+                Document::ServiceSummary(Read::read(input)?)
+            }
+            (Ns::Summary, "education-qualification") => {
+                input.set_entering(root);
+                Document::EducationQualification(Read::read(input)?)
+            }
+            (Ns::Summary, "education-qualifications") => {
+                input.set_entering(root);
+                Document::EducationQualifications(Read::read(input)?)
+            }
+            (Ns::Summary, "email-domain") => {
+                input.set_entering(root);
+                Document::EmailDomain(Read::read(input)?)
+            }
+            (Ns::Summary, "email-domains") => {
+                input.set_entering(root);
+                Document::EmailDomains(Read::read(input)?)
+            }
+            (Ns::Summary, "employment") => {
+                input.set_entering(root);
+                Document::SummaryEmployment(Read::read(input)?)
+            }
+            (Ns::Summary, "employments") => {
+                input.set_entering(root);
+                Document::SummaryEmployments(Read::read(input)?)
+            }
+            (Ns::Summary, "external-identifier") => {
+                input.set_entering(root);
+                Document::SummaryExternalIdentifier(Read::read(input)?)
+            }
+            (Ns::Summary, "external-identifiers") => {
+                input.set_entering(root);
+                Document::SummaryExternalIdentifiers(Read::read(input)?)
+            }
+            (Ns::Summary, "fundings") => {
+                input.set_entering(root);
+                Document::SummaryFundings(Read::read(input)?)
+            }
+            (Ns::Summary, "peer-reviews") => {
+                input.set_entering(root);
+                Document::SummaryPeerReviews(Read::read(input)?)
+            }
+            (Ns::Summary, "professional-activities") => {
+                input.set_entering(root);
+                Document::ProfessionalActivities(Read::read(input)?)
+            }
+            (Ns::Summary, "professional-activity") => {
+                input.set_entering(root);
+                Document::ProfessionalActivity(Read::read(input)?)
+            }
+            (Ns::Summary, "record-summary") => {
+                input.set_entering(root);
+                Document::RecordSummary(Read::read(input)?)
+            }
+            (Ns::Summary, "research-resources") => {
+                input.set_entering(root);
+                Document::SummaryResearchResources(Read::read(input)?)
+            }
+            (Ns::Summary, "works") => {
+                input.set_entering(root);
+                Document::SummaryWorks(Read::read(input)?)
+            }
+            (Ns::Work, "work") => {
+                input.set_entering(root);
+                Document::Work(Read::read(input)?)
+            }
+            (Ns::Work, "work-summary") => {
+                input.set_entering(root);
+                Document::WorkSummary(Read::read(input)?)
+            }
+            _ => return Err(input.unknown_root(&root)),
         };
         Ok(doc)
     }
-    /// Reads an ORCID JSON document of a kind from a string.
-    pub fn from_json_str(
-        json: &str,
-        kind: &str,
-        mode: Mode,
-    ) -> std::result::Result<Document, ReadError> {
-        Document::from_json_bytes(json.as_bytes(), kind, mode)
+    /// Reads a JSON document of a kind.
+    pub(crate) fn read_json_kind<'a>(
+        input: &mut JsonInput<'a>,
+        kind: Kind,
+        text: &'a str,
+    ) -> Result<Document, ReadError> {
+        let doc = match kind {
+            Kind::ActivitiesSummary => Document::ActivitiesSummary(Read::read(input)?),
+            Kind::Address => Document::Address(Read::read(input)?),
+            Kind::Addresses => Document::Addresses(Read::read(input)?),
+            Kind::AffiliationGroup => Document::AffiliationGroup(Read::read(input)?),
+            Kind::ApplicationGroupOrcid => {
+                Document::ApplicationGroupOrcid(Read::read(input)?)
+            }
+            Kind::ApplicationOrcid => Document::ApplicationOrcid(Read::read(input)?),
+            Kind::ApprovalDate => {
+                Document::ApprovalDate(
+                    input
+                        .root_simple::<
+                            crate::DateTime,
+                        >("approval-date", &Facets::NONE, true)?,
+                )
+            }
+            Kind::ArchivedDate => {
+                Document::ArchivedDate(
+                    input
+                        .root_simple::<
+                            crate::DateTime,
+                        >("archived-date", &Facets::NONE, true)?,
+                )
+            }
+            Kind::Biography => Document::Biography(Read::read(input)?),
+            Kind::Bulk => Document::Bulk(Read::read(input)?),
+            Kind::Client => Document::Client(Read::read(input)?),
+            Kind::ContributorOrcid => Document::ContributorOrcid(Read::read(input)?),
+            Kind::Country => Document::Country(Read::read(input)?),
+            Kind::CreatedDate => {
+                Document::CreatedDate(
+                    input
+                        .root_simple::<
+                            crate::DateTime,
+                        >("created-date", &Facets::NONE, true)?,
+                )
+            }
+            Kind::CreditName => {
+                Document::CreditName(
+                    input
+                        .root_simple::<
+                            String,
+                        >("credit-name", &crate::common::STRING_150, false)?,
+                )
+            }
+            Kind::Distinction => Document::Distinction(Read::read(input)?),
+            Kind::DistinctionSummary => Document::DistinctionSummary(Read::read(input)?),
+            Kind::Distinctions => Document::Distinctions(Read::read(input)?),
+            Kind::Education => Document::Education(Read::read(input)?),
+            Kind::EducationQualification => {
+                Document::EducationQualification(Read::read(input)?)
+            }
+            Kind::EducationQualifications => {
+                Document::EducationQualifications(Read::read(input)?)
+            }
+            Kind::EducationSummary => Document::EducationSummary(Read::read(input)?),
+            Kind::Educations => Document::Educations(Read::read(input)?),
+            Kind::Email => Document::Email(Read::read(input)?),
+            Kind::EmailDomain => Document::EmailDomain(Read::read(input)?),
+            Kind::EmailDomains => Document::EmailDomains(Read::read(input)?),
+            Kind::Emails => Document::Emails(Read::read(input)?),
+            Kind::Employment => Document::Employment(Read::read(input)?),
+            Kind::EmploymentSummary => Document::EmploymentSummary(Read::read(input)?),
+            Kind::Employments => Document::Employments(Read::read(input)?),
+            Kind::EndDate => Document::EndDate(Read::read(input)?),
+            Kind::Error => Document::Error(Read::read(input)?),
+            Kind::ExpandedSearch => Document::ExpandedSearch(Read::read(input)?),
+            Kind::ExternalId => Document::ExternalId(Read::read(input)?),
+            Kind::ExternalIdentifier => Document::ExternalIdentifier(Read::read(input)?),
+            Kind::ExternalIdentifiers => {
+                Document::ExternalIdentifiers(Read::read(input)?)
+            }
+            Kind::ExternalIds => Document::ExternalIds(Read::read(input)?),
+            Kind::Funding => Document::Funding(Read::read(input)?),
+            Kind::FundingSummary => Document::FundingSummary(Read::read(input)?),
+            Kind::Fundings => Document::Fundings(Read::read(input)?),
+            Kind::FuzzyDate => Document::FuzzyDate(Read::read(input)?),
+            Kind::GroupIdRecord => Document::GroupIdRecord(Read::read(input)?),
+            Kind::GroupIdRecords => Document::GroupIdRecords(Read::read(input)?),
+            Kind::GroupOrcidIdentifier => {
+                Document::GroupOrcidIdentifier(Read::read(input)?)
+            }
+            Kind::History => Document::History(Read::read(input)?),
+            Kind::InvitedPosition => Document::InvitedPosition(Read::read(input)?),
+            Kind::InvitedPositionSummary => {
+                Document::InvitedPositionSummary(Read::read(input)?)
+            }
+            Kind::InvitedPositions => Document::InvitedPositions(Read::read(input)?),
+            Kind::Keyword => Document::Keyword(Read::read(input)?),
+            Kind::Keywords => Document::Keywords(Read::read(input)?),
+            Kind::LanguageCode => {
+                Document::LanguageCode(
+                    input
+                        .root_simple::<
+                            vocabulary::LanguageCode,
+                        >("language-code", &Facets::NONE, false)?,
+                )
+            }
+            Kind::LastModifiedDate => {
+                Document::LastModifiedDate(
+                    input
+                        .root_simple::<
+                            crate::DateTime,
+                        >("last-modified-date", &Facets::NONE, true)?,
+                )
+            }
+            Kind::Membership => Document::Membership(Read::read(input)?),
+            Kind::MembershipSummary => Document::MembershipSummary(Read::read(input)?),
+            Kind::Memberships => Document::Memberships(Read::read(input)?),
+            Kind::Name => Document::Name(Read::read(input)?),
+            Kind::Notification => {
+                if input.mode() == crate::runtime::content::ReadMode::Validate {
+                    let choice = input.core().root_choice;
+                    input.core().more_roots = choice + 1 < 2usize;
+                    return Ok(
+                        match choice {
+                            0usize => {
+                                Document::NotificationPermission(Read::read(input)?)
+                            }
+                            1usize => Document::NotificationCustom(Read::read(input)?),
+                            _ => Document::NotificationPermission(Read::read(input)?),
+                        },
+                    );
+                }
+                if let Ok(v) = crate::document::read_json_as::<
+                    notification::NotificationPermission,
+                >(text, input.mode()) {
+                    input.skip_value()?;
+                    return Ok(Document::NotificationPermission(v));
+                }
+                if let Ok(v) = crate::document::read_json_as::<
+                    notification::NotificationCustom,
+                >(text, input.mode()) {
+                    input.skip_value()?;
+                    return Ok(Document::NotificationCustom(v));
+                }
+                Document::NotificationPermission(Read::read(input)?)
+            }
+            Kind::NotificationIntro => {
+                Document::NotificationIntro(
+                    input
+                        .root_simple::<
+                            String,
+                        >(
+                            "notification-intro",
+                            &crate::notification::NOTIFICATION_INTRO,
+                            false,
+                        )?,
+                )
+            }
+            Kind::NotificationSubject => {
+                Document::NotificationSubject(
+                    input
+                        .root_simple::<
+                            String,
+                        >("notification-subject", &Facets::NONE, false)?,
+                )
+            }
+            Kind::Notifications => Document::Notifications(Read::read(input)?),
+            Kind::OrcidId => Document::OrcidId(Read::read(input)?),
+            Kind::OrcidIdentifier => Document::OrcidIdentifier(Read::read(input)?),
+            Kind::Organization => Document::Organization(Read::read(input)?),
+            Kind::OtherName => Document::OtherName(Read::read(input)?),
+            Kind::OtherNames => Document::OtherNames(Read::read(input)?),
+            Kind::PeerReview => Document::PeerReview(Read::read(input)?),
+            Kind::PeerReviewSummary => Document::PeerReviewSummary(Read::read(input)?),
+            Kind::PeerReviews => Document::PeerReviews(Read::read(input)?),
+            Kind::Person => Document::Person(Read::read(input)?),
+            Kind::PersonalDetails => Document::PersonalDetails(Read::read(input)?),
+            Kind::Preferences => Document::Preferences(Read::read(input)?),
+            Kind::ProfessionalActivities => {
+                Document::ProfessionalActivities(Read::read(input)?)
+            }
+            Kind::ProfessionalActivity => {
+                Document::ProfessionalActivity(Read::read(input)?)
+            }
+            Kind::PublicationDate => Document::PublicationDate(Read::read(input)?),
+            Kind::Qualification => Document::Qualification(Read::read(input)?),
+            Kind::QualificationSummary => {
+                Document::QualificationSummary(Read::read(input)?)
+            }
+            Kind::Qualifications => Document::Qualifications(Read::read(input)?),
+            Kind::ReadDate => {
+                Document::ReadDate(
+                    input
+                        .root_simple::<
+                            crate::DateTime,
+                        >("read-date", &Facets::NONE, true)?,
+                )
+            }
+            Kind::Record => Document::Record(Read::read(input)?),
+            Kind::RecordSummary => Document::RecordSummary(Read::read(input)?),
+            Kind::ResearchResource => Document::ResearchResource(Read::read(input)?),
+            Kind::ResearchResourceSummary => {
+                Document::ResearchResourceSummary(Read::read(input)?)
+            }
+            Kind::ResearchResources => Document::ResearchResources(Read::read(input)?),
+            Kind::ResearcherUrl => Document::ResearcherUrl(Read::read(input)?),
+            Kind::ResearcherUrls => Document::ResearcherUrls(Read::read(input)?),
+            Kind::Search => Document::Search(Read::read(input)?),
+            Kind::SentDate => {
+                Document::SentDate(
+                    input
+                        .root_simple::<
+                            crate::DateTime,
+                        >("sent-date", &Facets::NONE, true)?,
+                )
+            }
+            Kind::Service => Document::Service(Read::read(input)?),
+            Kind::ServiceSummary => Document::ServiceSummary(Read::read(input)?),
+            Kind::Services => Document::Services(Read::read(input)?),
+            Kind::Source => Document::Source(Read::read(input)?),
+            Kind::SourceOrcid => Document::SourceOrcid(Read::read(input)?),
+            Kind::StartDate => Document::StartDate(Read::read(input)?),
+            Kind::Subtitle => {
+                Document::Subtitle(
+                    input
+                        .root_simple::<
+                            String,
+                        >("subtitle", &crate::common::SUBTITLE, false)?,
+                )
+            }
+            Kind::SummaryEmployment => Document::SummaryEmployment(Read::read(input)?),
+            Kind::SummaryEmployments => Document::SummaryEmployments(Read::read(input)?),
+            Kind::SummaryExternalIdentifier => {
+                Document::SummaryExternalIdentifier(Read::read(input)?)
+            }
+            Kind::SummaryExternalIdentifiers => {
+                Document::SummaryExternalIdentifiers(Read::read(input)?)
+            }
+            Kind::SummaryFundings => Document::SummaryFundings(Read::read(input)?),
+            Kind::SummaryPeerReviews => Document::SummaryPeerReviews(Read::read(input)?),
+            Kind::SummaryResearchResources => {
+                Document::SummaryResearchResources(Read::read(input)?)
+            }
+            Kind::SummaryWorks => Document::SummaryWorks(Read::read(input)?),
+            Kind::Title => {
+                Document::Title(
+                    input
+                        .root_simple::<
+                            String,
+                        >("title", &crate::common::STRING_1000, false)?,
+                )
+            }
+            Kind::TranslatedTitle => Document::TranslatedTitle(Read::read(input)?),
+            Kind::Url => {
+                Document::Url(input.root_simple::<String>("url", &Facets::NONE, false)?)
+            }
+            Kind::Work => Document::Work(Read::read(input)?),
+            Kind::WorkSummary => Document::WorkSummary(Read::read(input)?),
+            Kind::Works => Document::Works(Read::read(input)?),
+        };
+        Ok(doc)
     }
-    /// The kind of document, as [`Document::from_json_bytes`] takes it.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Document::ActivitiesSummary(_) => "activities-summary",
-            Document::Address(_) => "address",
-            Document::Addresses(_) => "addresses",
-            Document::AffiliationGroup(_) => "affiliation-group",
-            Document::ApplicationGroupOrcid(_) => "application-group-orcid",
-            Document::ApplicationOrcid(_) => "application-orcid",
-            Document::ApprovalDate(_) => "approval-date",
-            Document::ArchivedDate(_) => "archived-date",
-            Document::Biography(_) => "biography",
-            Document::Bulk(_) => "bulk",
-            Document::Client(_) => "client",
-            Document::ContributorOrcid(_) => "contributor-orcid",
-            Document::Country(_) => "country",
-            Document::CreatedDate(_) => "created-date",
-            Document::CreditName(_) => "credit-name",
-            Document::Distinction(_) => "distinction",
-            Document::DistinctionSummary(_) => "distinction-summary",
-            Document::Distinctions(_) => "distinctions",
-            Document::Education(_) => "education",
-            Document::EducationQualification(_) => "education-qualification",
-            Document::EducationQualifications(_) => "education-qualifications",
-            Document::EducationSummary(_) => "education-summary",
-            Document::Educations(_) => "educations",
-            Document::Email(_) => "email",
-            Document::EmailDomain(_) => "email-domain",
-            Document::EmailDomains(_) => "email-domains",
-            Document::Emails(_) => "emails",
-            Document::Employment(_) => "employment",
-            Document::EmploymentSummary(_) => "employment-summary",
-            Document::Employments(_) => "employments",
-            Document::EndDate(_) => "end-date",
-            Document::Error(_) => "error",
-            Document::ExpandedSearch(_) => "expanded-search",
-            Document::ExternalId(_) => "external-id",
-            Document::ExternalIdentifier(_) => "external-identifier",
-            Document::ExternalIdentifiers(_) => "external-identifiers",
-            Document::ExternalIds(_) => "external-ids",
-            Document::Funding(_) => "funding",
-            Document::FundingSummary(_) => "funding-summary",
-            Document::Fundings(_) => "fundings",
-            Document::FuzzyDate(_) => "fuzzy-date",
-            Document::GroupIdRecord(_) => "group-id-record",
-            Document::GroupIdRecords(_) => "group-id-records",
-            Document::GroupOrcidIdentifier(_) => "group-orcid-identifier",
-            Document::History(_) => "history",
-            Document::InvitedPosition(_) => "invited-position",
-            Document::InvitedPositionSummary(_) => "invited-position-summary",
-            Document::InvitedPositions(_) => "invited-positions",
-            Document::Keyword(_) => "keyword",
-            Document::Keywords(_) => "keywords",
-            Document::LanguageCode(_) => "language-code",
-            Document::LastModifiedDate(_) => "last-modified-date",
-            Document::Membership(_) => "membership",
-            Document::MembershipSummary(_) => "membership-summary",
-            Document::Memberships(_) => "memberships",
-            Document::Name(_) => "name",
-            Document::NotificationCustom(_) => "notification",
-            Document::NotificationIntro(_) => "notification-intro",
-            Document::NotificationPermission(_) => "notification",
-            Document::NotificationSubject(_) => "notification-subject",
-            Document::Notifications(_) => "notifications",
-            Document::OrcidId(_) => "orcid-id",
-            Document::OrcidIdentifier(_) => "orcid-identifier",
-            Document::Organization(_) => "organization",
-            Document::OtherName(_) => "other-name",
-            Document::OtherNames(_) => "other-names",
-            Document::PeerReview(_) => "peer-review",
-            Document::PeerReviewSummary(_) => "peer-review-summary",
-            Document::PeerReviews(_) => "peer-reviews",
-            Document::Person(_) => "person",
-            Document::PersonalDetails(_) => "personal-details",
-            Document::Preferences(_) => "preferences",
-            Document::ProfessionalActivities(_) => "professional-activities",
-            Document::ProfessionalActivity(_) => "professional-activity",
-            Document::PublicationDate(_) => "publication-date",
-            Document::Qualification(_) => "qualification",
-            Document::QualificationSummary(_) => "qualification-summary",
-            Document::Qualifications(_) => "qualifications",
-            Document::ReadDate(_) => "read-date",
-            Document::Record(_) => "record",
-            Document::RecordSummary(_) => "record-summary",
-            Document::ResearchResource(_) => "research-resource",
-            Document::ResearchResourceSummary(_) => "research-resource-summary",
-            Document::ResearchResources(_) => "research-resources",
-            Document::ResearcherUrl(_) => "researcher-url",
-            Document::ResearcherUrls(_) => "researcher-urls",
-            Document::Search(_) => "search",
-            Document::SentDate(_) => "sent-date",
-            Document::Service(_) => "service",
-            Document::ServiceSummary(_) => "service-summary",
-            Document::Services(_) => "services",
-            Document::Source(_) => "source",
-            Document::SourceOrcid(_) => "source-orcid",
-            Document::StartDate(_) => "start-date",
-            Document::Subtitle(_) => "subtitle",
-            Document::SummaryEmployment(_) => "summary:employment",
-            Document::SummaryEmployments(_) => "summary:employments",
-            Document::SummaryExternalIdentifier(_) => "summary:external-identifier",
-            Document::SummaryExternalIdentifiers(_) => "summary:external-identifiers",
-            Document::SummaryFundings(_) => "summary:fundings",
-            Document::SummaryPeerReviews(_) => "summary:peer-reviews",
-            Document::SummaryResearchResources(_) => "summary:research-resources",
-            Document::SummaryWorks(_) => "summary:works",
-            Document::Title(_) => "title",
-            Document::TranslatedTitle(_) => "translated-title",
-            Document::Url(_) => "url",
-            Document::Work(_) => "work",
-            Document::WorkSummary(_) => "work-summary",
-            Document::Works(_) => "works",
-        }
-    }
-    /// Writes ORCID's JSON. `for_upload` leaves out what ORCID ignores or rejects on
-    /// input (read-only dates, source, path, transient normalised identifiers).
-    pub fn to_json_string(&self, for_upload: bool, pretty: bool) -> String {
-        let mut w = JsonWriter::new(for_upload, pretty);
-        match self {
-            Document::ActivitiesSummary(v) => v.to_json(&mut w),
-            Document::Address(v) => v.to_json(&mut w),
-            Document::Addresses(v) => v.to_json(&mut w),
-            Document::AffiliationGroup(v) => v.to_json(&mut w),
-            Document::ApplicationGroupOrcid(v) => v.to_json(&mut w),
-            Document::ApplicationOrcid(v) => v.to_json(&mut w),
-            Document::ApprovalDate(v) => crate::json::write_string(&mut w, v),
-            Document::ArchivedDate(v) => crate::json::write_string(&mut w, v),
-            Document::Biography(v) => v.to_json(&mut w),
-            Document::Bulk(v) => v.to_json(&mut w),
-            Document::Client(v) => v.to_json(&mut w),
-            Document::ContributorOrcid(v) => v.to_json(&mut w),
-            Document::Country(v) => v.to_json(&mut w),
-            Document::CreatedDate(v) => crate::json::write_string(&mut w, v),
-            Document::CreditName(v) => crate::json::write_string(&mut w, v),
-            Document::Distinction(v) => v.to_json(&mut w),
-            Document::DistinctionSummary(v) => v.to_json(&mut w),
-            Document::Distinctions(v) => v.to_json(&mut w),
-            Document::Education(v) => v.to_json(&mut w),
-            Document::EducationQualification(v) => v.to_json(&mut w),
-            Document::EducationQualifications(v) => v.to_json(&mut w),
-            Document::EducationSummary(v) => v.to_json(&mut w),
-            Document::Educations(v) => v.to_json(&mut w),
-            Document::Email(v) => v.to_json(&mut w),
-            Document::EmailDomain(v) => v.to_json(&mut w),
-            Document::EmailDomains(v) => v.to_json(&mut w),
-            Document::Emails(v) => v.to_json(&mut w),
-            Document::Employment(v) => v.to_json(&mut w),
-            Document::EmploymentSummary(v) => v.to_json(&mut w),
-            Document::Employments(v) => v.to_json(&mut w),
-            Document::EndDate(v) => v.to_json(&mut w),
-            Document::Error(v) => v.to_json(&mut w),
-            Document::ExpandedSearch(v) => v.to_json(&mut w),
-            Document::ExternalId(v) => v.to_json(&mut w),
-            Document::ExternalIdentifier(v) => v.to_json(&mut w),
-            Document::ExternalIdentifiers(v) => v.to_json(&mut w),
-            Document::ExternalIds(v) => v.to_json(&mut w),
-            Document::Funding(v) => v.to_json(&mut w),
-            Document::FundingSummary(v) => v.to_json(&mut w),
-            Document::Fundings(v) => v.to_json(&mut w),
-            Document::FuzzyDate(v) => v.to_json(&mut w),
-            Document::GroupIdRecord(v) => v.to_json(&mut w),
-            Document::GroupIdRecords(v) => v.to_json(&mut w),
-            Document::GroupOrcidIdentifier(v) => v.to_json(&mut w),
-            Document::History(v) => v.to_json(&mut w),
-            Document::InvitedPosition(v) => v.to_json(&mut w),
-            Document::InvitedPositionSummary(v) => v.to_json(&mut w),
-            Document::InvitedPositions(v) => v.to_json(&mut w),
-            Document::Keyword(v) => v.to_json(&mut w),
-            Document::Keywords(v) => v.to_json(&mut w),
-            Document::LanguageCode(v) => crate::json::write_string(&mut w, v),
-            Document::LastModifiedDate(v) => crate::json::write_string(&mut w, v),
-            Document::Membership(v) => v.to_json(&mut w),
-            Document::MembershipSummary(v) => v.to_json(&mut w),
-            Document::Memberships(v) => v.to_json(&mut w),
-            Document::Name(v) => v.to_json(&mut w),
-            Document::NotificationCustom(v) => v.to_json(&mut w),
-            Document::NotificationIntro(v) => crate::json::write_string(&mut w, v),
-            Document::NotificationPermission(v) => v.to_json(&mut w),
-            Document::NotificationSubject(v) => crate::json::write_string(&mut w, v),
-            Document::Notifications(v) => v.to_json(&mut w),
-            Document::OrcidId(v) => v.to_json(&mut w),
-            Document::OrcidIdentifier(v) => v.to_json(&mut w),
-            Document::Organization(v) => v.to_json(&mut w),
-            Document::OtherName(v) => v.to_json(&mut w),
-            Document::OtherNames(v) => v.to_json(&mut w),
-            Document::PeerReview(v) => v.to_json(&mut w),
-            Document::PeerReviewSummary(v) => v.to_json(&mut w),
-            Document::PeerReviews(v) => v.to_json(&mut w),
-            Document::Person(v) => v.to_json(&mut w),
-            Document::PersonalDetails(v) => v.to_json(&mut w),
-            Document::Preferences(v) => v.to_json(&mut w),
-            Document::ProfessionalActivities(v) => v.to_json(&mut w),
-            Document::ProfessionalActivity(v) => v.to_json(&mut w),
-            Document::PublicationDate(v) => v.to_json(&mut w),
-            Document::Qualification(v) => v.to_json(&mut w),
-            Document::QualificationSummary(v) => v.to_json(&mut w),
-            Document::Qualifications(v) => v.to_json(&mut w),
-            Document::ReadDate(v) => crate::json::write_string(&mut w, v),
-            Document::Record(v) => v.to_json(&mut w),
-            Document::RecordSummary(v) => v.to_json(&mut w),
-            Document::ResearchResource(v) => v.to_json(&mut w),
-            Document::ResearchResourceSummary(v) => v.to_json(&mut w),
-            Document::ResearchResources(v) => v.to_json(&mut w),
-            Document::ResearcherUrl(v) => v.to_json(&mut w),
-            Document::ResearcherUrls(v) => v.to_json(&mut w),
-            Document::Search(v) => v.to_json(&mut w),
-            Document::SentDate(v) => crate::json::write_string(&mut w, v),
-            Document::Service(v) => v.to_json(&mut w),
-            Document::ServiceSummary(v) => v.to_json(&mut w),
-            Document::Services(v) => v.to_json(&mut w),
-            Document::Source(v) => v.to_json(&mut w),
-            Document::SourceOrcid(v) => v.to_json(&mut w),
-            Document::StartDate(v) => v.to_json(&mut w),
-            Document::Subtitle(v) => crate::json::write_string(&mut w, v),
-            Document::SummaryEmployment(v) => v.to_json(&mut w),
-            Document::SummaryEmployments(v) => v.to_json(&mut w),
-            Document::SummaryExternalIdentifier(v) => v.to_json(&mut w),
-            Document::SummaryExternalIdentifiers(v) => v.to_json(&mut w),
-            Document::SummaryFundings(v) => v.to_json(&mut w),
-            Document::SummaryPeerReviews(v) => v.to_json(&mut w),
-            Document::SummaryResearchResources(v) => v.to_json(&mut w),
-            Document::SummaryWorks(v) => v.to_json(&mut w),
-            Document::Title(v) => crate::json::write_string(&mut w, v),
-            Document::TranslatedTitle(v) => v.to_json(&mut w),
-            Document::Url(v) => crate::json::write_string(&mut w, v),
-            Document::Work(v) => v.to_json(&mut w),
-            Document::WorkSummary(v) => v.to_json(&mut w),
-            Document::Works(v) => v.to_json(&mut w),
-        }
-        w.finish()
-    }
-    /// Writes the document.
-    pub fn to_xml_string(&self, layout: Layout) -> String {
-        let mut w = Writer::new(layout);
+    pub(crate) fn write_xml(&self, out: XmlOutput<'_>) -> String {
         match self {
             Document::ActivitiesSummary(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Activities, "activities-summary"))
+                out.document((Ns::Activities, "activities-summary"), v)
             }
-            Document::Address(v) => v.to_xml(&mut w, QName::new(Ns::Address, "address")),
-            Document::Addresses(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Address, "addresses"))
-            }
+            Document::Address(v) => out.document((Ns::Address, "address"), v),
+            Document::Addresses(v) => out.document((Ns::Address, "addresses"), v),
             Document::AffiliationGroup(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Activities, "affiliation-group"))
+                out.document((Ns::Activities, "affiliation-group"), v)
             }
             Document::ApplicationGroupOrcid(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Common, "application-group-orcid"))
+                out.document((Ns::Common, "application-group-orcid"), v)
             }
             Document::ApplicationOrcid(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Common, "application-orcid"))
+                out.document((Ns::Common, "application-orcid"), v)
             }
             Document::ApprovalDate(v) => {
-                w.simple_element(QName::new(Ns::Common, "approval-date"), v)
+                out.simple_document((Ns::Common, "approval-date"), v)
             }
             Document::ArchivedDate(v) => {
-                w.simple_element(QName::new(Ns::Common, "archived-date"), v)
+                out.simple_document((Ns::Common, "archived-date"), v)
             }
-            Document::Biography(v) => {
-                v.to_xml(&mut w, QName::new(Ns::PersonalDetails, "biography"))
-            }
-            Document::Bulk(v) => v.to_xml(&mut w, QName::new(Ns::Bulk, "bulk")),
-            Document::Client(v) => v.to_xml(&mut w, QName::new(Ns::Client, "client")),
+            Document::Biography(v) => out.document((Ns::PersonalDetails, "biography"), v),
+            Document::Bulk(v) => out.document((Ns::Bulk, "bulk"), v),
+            Document::Client(v) => out.document((Ns::Client, "client"), v),
             Document::ContributorOrcid(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Common, "contributor-orcid"))
+                out.document((Ns::Common, "contributor-orcid"), v)
             }
-            Document::Country(v) => v.to_xml(&mut w, QName::new(Ns::Common, "country")),
+            Document::Country(v) => out.document((Ns::Common, "country"), v),
             Document::CreatedDate(v) => {
-                w.simple_element(QName::new(Ns::Common, "created-date"), v)
+                out.simple_document((Ns::Common, "created-date"), v)
             }
             Document::CreditName(v) => {
-                w.simple_element(QName::new(Ns::PersonalDetails, "credit-name"), v)
+                out.simple_document((Ns::PersonalDetails, "credit-name"), v)
             }
-            Document::Distinction(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Distinction, "distinction"))
-            }
+            Document::Distinction(v) => out.document((Ns::Distinction, "distinction"), v),
             Document::DistinctionSummary(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Distinction, "distinction-summary"))
+                out.document((Ns::Distinction, "distinction-summary"), v)
             }
             Document::Distinctions(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Activities, "distinctions"))
+                out.document((Ns::Activities, "distinctions"), v)
             }
-            Document::Education(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Education, "education"))
-            }
+            Document::Education(v) => out.document((Ns::Education, "education"), v),
             Document::EducationQualification(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Summary, "education-qualification"))
+                out.document((Ns::Summary, "education-qualification"), v)
             }
             Document::EducationQualifications(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Summary, "education-qualifications"))
+                out.document((Ns::Summary, "education-qualifications"), v)
             }
             Document::EducationSummary(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Education, "education-summary"))
+                out.document((Ns::Education, "education-summary"), v)
             }
-            Document::Educations(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Activities, "educations"))
-            }
-            Document::Email(v) => v.to_xml(&mut w, QName::new(Ns::Email, "email")),
-            Document::EmailDomain(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Summary, "email-domain"))
-            }
-            Document::EmailDomains(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Summary, "email-domains"))
-            }
-            Document::Emails(v) => v.to_xml(&mut w, QName::new(Ns::Email, "emails")),
-            Document::Employment(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Employment, "employment"))
-            }
+            Document::Educations(v) => out.document((Ns::Activities, "educations"), v),
+            Document::Email(v) => out.document((Ns::Email, "email"), v),
+            Document::EmailDomain(v) => out.document((Ns::Summary, "email-domain"), v),
+            Document::EmailDomains(v) => out.document((Ns::Summary, "email-domains"), v),
+            Document::Emails(v) => out.document((Ns::Email, "emails"), v),
+            Document::Employment(v) => out.document((Ns::Employment, "employment"), v),
             Document::EmploymentSummary(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Employment, "employment-summary"))
+                out.document((Ns::Employment, "employment-summary"), v)
             }
-            Document::Employments(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Activities, "employments"))
-            }
-            Document::EndDate(v) => v.to_xml(&mut w, QName::new(Ns::Common, "end-date")),
-            Document::Error(v) => v.to_xml(&mut w, QName::new(Ns::Error, "error")),
+            Document::Employments(v) => out.document((Ns::Activities, "employments"), v),
+            Document::EndDate(v) => out.document((Ns::Common, "end-date"), v),
+            Document::Error(v) => out.document((Ns::Error, "error"), v),
             Document::ExpandedSearch(v) => {
-                v.to_xml(&mut w, QName::new(Ns::ExpandedSearch, "expanded-search"))
+                out.document((Ns::ExpandedSearch, "expanded-search"), v)
             }
-            Document::ExternalId(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Common, "external-id"))
-            }
+            Document::ExternalId(v) => out.document((Ns::Common, "external-id"), v),
             Document::ExternalIdentifier(v) => {
-                v.to_xml(
-                    &mut w,
-                    QName::new(Ns::ExternalIdentifier, "external-identifier"),
-                )
+                out.document((Ns::ExternalIdentifier, "external-identifier"), v)
             }
             Document::ExternalIdentifiers(v) => {
-                v.to_xml(
-                    &mut w,
-                    QName::new(Ns::ExternalIdentifier, "external-identifiers"),
-                )
+                out.document((Ns::ExternalIdentifier, "external-identifiers"), v)
             }
-            Document::ExternalIds(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Common, "external-ids"))
-            }
-            Document::Funding(v) => v.to_xml(&mut w, QName::new(Ns::Funding, "funding")),
+            Document::ExternalIds(v) => out.document((Ns::Common, "external-ids"), v),
+            Document::Funding(v) => out.document((Ns::Funding, "funding"), v),
             Document::FundingSummary(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Funding, "funding-summary"))
+                out.document((Ns::Funding, "funding-summary"), v)
             }
-            Document::Fundings(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Activities, "fundings"))
-            }
-            Document::FuzzyDate(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Common, "fuzzy-date"))
-            }
+            Document::Fundings(v) => out.document((Ns::Activities, "fundings"), v),
+            Document::FuzzyDate(v) => out.document((Ns::Common, "fuzzy-date"), v),
             Document::GroupIdRecord(v) => {
-                v.to_xml(&mut w, QName::new(Ns::GroupId, "group-id-record"))
+                out.document((Ns::GroupId, "group-id-record"), v)
             }
             Document::GroupIdRecords(v) => {
-                v.to_xml(&mut w, QName::new(Ns::GroupId, "group-id-records"))
+                out.document((Ns::GroupId, "group-id-records"), v)
             }
             Document::GroupOrcidIdentifier(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Common, "group-orcid-identifier"))
+                out.document((Ns::Common, "group-orcid-identifier"), v)
             }
-            Document::History(v) => v.to_xml(&mut w, QName::new(Ns::History, "history")),
+            Document::History(v) => out.document((Ns::History, "history"), v),
             Document::InvitedPosition(v) => {
-                v.to_xml(&mut w, QName::new(Ns::InvitedPosition, "invited-position"))
+                out.document((Ns::InvitedPosition, "invited-position"), v)
             }
             Document::InvitedPositionSummary(v) => {
-                v.to_xml(
-                    &mut w,
-                    QName::new(Ns::InvitedPosition, "invited-position-summary"),
-                )
+                out.document((Ns::InvitedPosition, "invited-position-summary"), v)
             }
             Document::InvitedPositions(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Activities, "invited-positions"))
+                out.document((Ns::Activities, "invited-positions"), v)
             }
-            Document::Keyword(v) => v.to_xml(&mut w, QName::new(Ns::Keyword, "keyword")),
-            Document::Keywords(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Keyword, "keywords"))
-            }
+            Document::Keyword(v) => out.document((Ns::Keyword, "keyword"), v),
+            Document::Keywords(v) => out.document((Ns::Keyword, "keywords"), v),
             Document::LanguageCode(v) => {
-                w.simple_element(QName::new(Ns::Common, "language-code"), v)
+                out.simple_document((Ns::Common, "language-code"), v)
             }
             Document::LastModifiedDate(v) => {
-                w.simple_element(QName::new(Ns::Common, "last-modified-date"), v)
+                out.simple_document((Ns::Common, "last-modified-date"), v)
             }
-            Document::Membership(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Membership, "membership"))
-            }
+            Document::Membership(v) => out.document((Ns::Membership, "membership"), v),
             Document::MembershipSummary(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Membership, "membership-summary"))
+                out.document((Ns::Membership, "membership-summary"), v)
             }
-            Document::Memberships(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Activities, "memberships"))
-            }
-            Document::Name(v) => {
-                v.to_xml(&mut w, QName::new(Ns::PersonalDetails, "name"))
-            }
+            Document::Memberships(v) => out.document((Ns::Activities, "memberships"), v),
+            Document::Name(v) => out.document((Ns::PersonalDetails, "name"), v),
             Document::NotificationCustom(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Notification, "notification"))
+                out.document((Ns::Notification, "notification"), v)
             }
             Document::NotificationIntro(v) => {
-                w.simple_element(QName::new(Ns::Notification, "notification-intro"), v)
+                out.simple_document((Ns::Notification, "notification-intro"), v)
             }
             Document::NotificationPermission(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Notification, "notification"))
+                out.document((Ns::Notification, "notification"), v)
             }
             Document::NotificationSubject(v) => {
-                w.simple_element(QName::new(Ns::Notification, "notification-subject"), v)
+                out.simple_document((Ns::Notification, "notification-subject"), v)
             }
             Document::Notifications(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Notification, "notifications"))
+                out.document((Ns::Notification, "notifications"), v)
             }
-            Document::OrcidId(v) => v.to_xml(&mut w, QName::new(Ns::Common, "orcid-id")),
+            Document::OrcidId(v) => out.document((Ns::Common, "orcid-id"), v),
             Document::OrcidIdentifier(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Common, "orcid-identifier"))
+                out.document((Ns::Common, "orcid-identifier"), v)
             }
-            Document::Organization(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Common, "organization"))
-            }
-            Document::OtherName(v) => {
-                v.to_xml(&mut w, QName::new(Ns::OtherName, "other-name"))
-            }
-            Document::OtherNames(v) => {
-                v.to_xml(&mut w, QName::new(Ns::OtherName, "other-names"))
-            }
-            Document::PeerReview(v) => {
-                v.to_xml(&mut w, QName::new(Ns::PeerReview, "peer-review"))
-            }
+            Document::Organization(v) => out.document((Ns::Common, "organization"), v),
+            Document::OtherName(v) => out.document((Ns::OtherName, "other-name"), v),
+            Document::OtherNames(v) => out.document((Ns::OtherName, "other-names"), v),
+            Document::PeerReview(v) => out.document((Ns::PeerReview, "peer-review"), v),
             Document::PeerReviewSummary(v) => {
-                v.to_xml(&mut w, QName::new(Ns::PeerReview, "peer-review-summary"))
+                out.document((Ns::PeerReview, "peer-review-summary"), v)
             }
-            Document::PeerReviews(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Activities, "peer-reviews"))
-            }
-            Document::Person(v) => v.to_xml(&mut w, QName::new(Ns::Person, "person")),
+            Document::PeerReviews(v) => out.document((Ns::Activities, "peer-reviews"), v),
+            Document::Person(v) => out.document((Ns::Person, "person"), v),
             Document::PersonalDetails(v) => {
-                v.to_xml(&mut w, QName::new(Ns::PersonalDetails, "personal-details"))
+                out.document((Ns::PersonalDetails, "personal-details"), v)
             }
-            Document::Preferences(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Preferences, "preferences"))
-            }
+            Document::Preferences(v) => out.document((Ns::Preferences, "preferences"), v),
             Document::ProfessionalActivities(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Summary, "professional-activities"))
+                out.document((Ns::Summary, "professional-activities"), v)
             }
             Document::ProfessionalActivity(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Summary, "professional-activity"))
+                out.document((Ns::Summary, "professional-activity"), v)
             }
             Document::PublicationDate(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Common, "publication-date"))
+                out.document((Ns::Common, "publication-date"), v)
             }
             Document::Qualification(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Qualification, "qualification"))
+                out.document((Ns::Qualification, "qualification"), v)
             }
             Document::QualificationSummary(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Qualification, "qualification-summary"))
+                out.document((Ns::Qualification, "qualification-summary"), v)
             }
             Document::Qualifications(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Activities, "qualifications"))
+                out.document((Ns::Activities, "qualifications"), v)
             }
-            Document::ReadDate(v) => {
-                w.simple_element(QName::new(Ns::Common, "read-date"), v)
-            }
-            Document::Record(v) => v.to_xml(&mut w, QName::new(Ns::Record, "record")),
+            Document::ReadDate(v) => out.simple_document((Ns::Common, "read-date"), v),
+            Document::Record(v) => out.document((Ns::Record, "record"), v),
             Document::RecordSummary(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Summary, "record-summary"))
+                out.document((Ns::Summary, "record-summary"), v)
             }
             Document::ResearchResource(v) => {
-                v.to_xml(&mut w, QName::new(Ns::ResearchResource, "research-resource"))
+                out.document((Ns::ResearchResource, "research-resource"), v)
             }
             Document::ResearchResourceSummary(v) => {
-                v.to_xml(
-                    &mut w,
-                    QName::new(Ns::ResearchResource, "research-resource-summary"),
-                )
+                out.document((Ns::ResearchResource, "research-resource-summary"), v)
             }
             Document::ResearchResources(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Activities, "research-resources"))
+                out.document((Ns::Activities, "research-resources"), v)
             }
             Document::ResearcherUrl(v) => {
-                v.to_xml(&mut w, QName::new(Ns::ResearcherUrl, "researcher-url"))
+                out.document((Ns::ResearcherUrl, "researcher-url"), v)
             }
             Document::ResearcherUrls(v) => {
-                v.to_xml(&mut w, QName::new(Ns::ResearcherUrl, "researcher-urls"))
+                out.document((Ns::ResearcherUrl, "researcher-urls"), v)
             }
-            Document::Search(v) => v.to_xml(&mut w, QName::new(Ns::Search, "search")),
-            Document::SentDate(v) => {
-                w.simple_element(QName::new(Ns::Common, "sent-date"), v)
-            }
-            Document::Service(v) => v.to_xml(&mut w, QName::new(Ns::Service, "service")),
+            Document::Search(v) => out.document((Ns::Search, "search"), v),
+            Document::SentDate(v) => out.simple_document((Ns::Common, "sent-date"), v),
+            Document::Service(v) => out.document((Ns::Service, "service"), v),
             Document::ServiceSummary(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Service, "service-summary"))
+                out.document((Ns::Service, "service-summary"), v)
             }
-            Document::Services(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Activities, "services"))
-            }
-            Document::Source(v) => v.to_xml(&mut w, QName::new(Ns::Common, "source")),
-            Document::SourceOrcid(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Common, "source-orcid"))
-            }
-            Document::StartDate(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Common, "start-date"))
-            }
-            Document::Subtitle(v) => {
-                w.simple_element(QName::new(Ns::Common, "subtitle"), v)
-            }
+            Document::Services(v) => out.document((Ns::Activities, "services"), v),
+            Document::Source(v) => out.document((Ns::Common, "source"), v),
+            Document::SourceOrcid(v) => out.document((Ns::Common, "source-orcid"), v),
+            Document::StartDate(v) => out.document((Ns::Common, "start-date"), v),
+            Document::Subtitle(v) => out.simple_document((Ns::Common, "subtitle"), v),
             Document::SummaryEmployment(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Summary, "employment"))
+                out.document((Ns::Summary, "employment"), v)
             }
             Document::SummaryEmployments(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Summary, "employments"))
+                out.document((Ns::Summary, "employments"), v)
             }
             Document::SummaryExternalIdentifier(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Summary, "external-identifier"))
+                out.document((Ns::Summary, "external-identifier"), v)
             }
             Document::SummaryExternalIdentifiers(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Summary, "external-identifiers"))
+                out.document((Ns::Summary, "external-identifiers"), v)
             }
-            Document::SummaryFundings(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Summary, "fundings"))
-            }
+            Document::SummaryFundings(v) => out.document((Ns::Summary, "fundings"), v),
             Document::SummaryPeerReviews(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Summary, "peer-reviews"))
+                out.document((Ns::Summary, "peer-reviews"), v)
             }
             Document::SummaryResearchResources(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Summary, "research-resources"))
+                out.document((Ns::Summary, "research-resources"), v)
+            }
+            Document::SummaryWorks(v) => out.document((Ns::Summary, "works"), v),
+            Document::Title(v) => out.simple_document((Ns::Common, "title"), v),
+            Document::TranslatedTitle(v) => {
+                out.document((Ns::Common, "translated-title"), v)
+            }
+            Document::Url(v) => out.simple_document((Ns::Common, "url"), v),
+            Document::Work(v) => out.document((Ns::Work, "work"), v),
+            Document::WorkSummary(v) => out.document((Ns::Work, "work-summary"), v),
+            Document::Works(v) => out.document((Ns::Activities, "works"), v),
+        }
+    }
+    pub(crate) fn write_json(&self, out: JsonOutput<'_>) -> String {
+        match self {
+            Document::ActivitiesSummary(v) => out.document(v),
+            Document::Address(v) => out.document(v),
+            Document::Addresses(v) => out.document(v),
+            Document::AffiliationGroup(v) => out.document(v),
+            Document::ApplicationGroupOrcid(v) => out.document(v),
+            Document::ApplicationOrcid(v) => out.document(v),
+            Document::ApprovalDate(v) => {
+                out.simple_document(v, crate::__private::Shape::Millis)
+            }
+            Document::ArchivedDate(v) => {
+                out.simple_document(v, crate::__private::Shape::Millis)
+            }
+            Document::Biography(v) => out.document(v),
+            Document::Bulk(v) => out.document(v),
+            Document::Client(v) => out.document(v),
+            Document::ContributorOrcid(v) => out.document(v),
+            Document::Country(v) => out.document(v),
+            Document::CreatedDate(v) => {
+                out.simple_document(v, crate::__private::Shape::Millis)
+            }
+            Document::CreditName(v) => {
+                out.simple_document(v, crate::__private::Shape::Wrapped)
+            }
+            Document::Distinction(v) => out.document(v),
+            Document::DistinctionSummary(v) => out.document(v),
+            Document::Distinctions(v) => out.document(v),
+            Document::Education(v) => out.document(v),
+            Document::EducationQualification(v) => out.document(v),
+            Document::EducationQualifications(v) => out.document(v),
+            Document::EducationSummary(v) => out.document(v),
+            Document::Educations(v) => out.document(v),
+            Document::Email(v) => out.document(v),
+            Document::EmailDomain(v) => out.document(v),
+            Document::EmailDomains(v) => out.document(v),
+            Document::Emails(v) => out.document(v),
+            Document::Employment(v) => out.document(v),
+            Document::EmploymentSummary(v) => out.document(v),
+            Document::Employments(v) => out.document(v),
+            Document::EndDate(v) => out.document(v),
+            Document::Error(v) => out.document(v),
+            Document::ExpandedSearch(v) => out.document(v),
+            Document::ExternalId(v) => out.document(v),
+            Document::ExternalIdentifier(v) => out.document(v),
+            Document::ExternalIdentifiers(v) => out.document(v),
+            Document::ExternalIds(v) => out.document(v),
+            Document::Funding(v) => out.document(v),
+            Document::FundingSummary(v) => out.document(v),
+            Document::Fundings(v) => out.document(v),
+            Document::FuzzyDate(v) => out.document(v),
+            Document::GroupIdRecord(v) => out.document(v),
+            Document::GroupIdRecords(v) => out.document(v),
+            Document::GroupOrcidIdentifier(v) => out.document(v),
+            Document::History(v) => out.document(v),
+            Document::InvitedPosition(v) => out.document(v),
+            Document::InvitedPositionSummary(v) => out.document(v),
+            Document::InvitedPositions(v) => out.document(v),
+            Document::Keyword(v) => out.document(v),
+            Document::Keywords(v) => out.document(v),
+            Document::LanguageCode(v) => {
+                out.simple_document(v, crate::__private::Shape::String)
+            }
+            Document::LastModifiedDate(v) => {
+                out.simple_document(v, crate::__private::Shape::Millis)
+            }
+            Document::Membership(v) => out.document(v),
+            Document::MembershipSummary(v) => out.document(v),
+            Document::Memberships(v) => out.document(v),
+            Document::Name(v) => out.document(v),
+            Document::NotificationCustom(v) => out.document(v),
+            Document::NotificationIntro(v) => {
+                out.simple_document(v, crate::__private::Shape::String)
+            }
+            Document::NotificationPermission(v) => out.document(v),
+            Document::NotificationSubject(v) => {
+                out.simple_document(v, crate::__private::Shape::String)
+            }
+            Document::Notifications(v) => out.document(v),
+            Document::OrcidId(v) => out.document(v),
+            Document::OrcidIdentifier(v) => out.document(v),
+            Document::Organization(v) => out.document(v),
+            Document::OtherName(v) => out.document(v),
+            Document::OtherNames(v) => out.document(v),
+            Document::PeerReview(v) => out.document(v),
+            Document::PeerReviewSummary(v) => out.document(v),
+            Document::PeerReviews(v) => out.document(v),
+            Document::Person(v) => out.document(v),
+            Document::PersonalDetails(v) => out.document(v),
+            Document::Preferences(v) => out.document(v),
+            Document::ProfessionalActivities(v) => out.document(v),
+            Document::ProfessionalActivity(v) => out.document(v),
+            Document::PublicationDate(v) => out.document(v),
+            Document::Qualification(v) => out.document(v),
+            Document::QualificationSummary(v) => out.document(v),
+            Document::Qualifications(v) => out.document(v),
+            Document::ReadDate(v) => {
+                out.simple_document(v, crate::__private::Shape::Millis)
+            }
+            Document::Record(v) => out.document(v),
+            Document::RecordSummary(v) => out.document(v),
+            Document::ResearchResource(v) => out.document(v),
+            Document::ResearchResourceSummary(v) => out.document(v),
+            Document::ResearchResources(v) => out.document(v),
+            Document::ResearcherUrl(v) => out.document(v),
+            Document::ResearcherUrls(v) => out.document(v),
+            Document::Search(v) => out.document(v),
+            Document::SentDate(v) => {
+                out.simple_document(v, crate::__private::Shape::Millis)
+            }
+            Document::Service(v) => out.document(v),
+            Document::ServiceSummary(v) => out.document(v),
+            Document::Services(v) => out.document(v),
+            Document::Source(v) => out.document(v),
+            Document::SourceOrcid(v) => out.document(v),
+            Document::StartDate(v) => out.document(v),
+            Document::Subtitle(v) => {
+                out.simple_document(v, crate::__private::Shape::Wrapped)
+            }
+            Document::SummaryEmployment(v) => out.document(v),
+            Document::SummaryEmployments(v) => out.document(v),
+            Document::SummaryExternalIdentifier(v) => out.document(v),
+            Document::SummaryExternalIdentifiers(v) => out.document(v),
+            Document::SummaryFundings(v) => out.document(v),
+            Document::SummaryPeerReviews(v) => out.document(v),
+            Document::SummaryResearchResources(v) => out.document(v),
+            Document::SummaryWorks(v) => out.document(v),
+            Document::Title(v) => {
+                out.simple_document(v, crate::__private::Shape::Wrapped)
+            }
+            Document::TranslatedTitle(v) => out.document(v),
+            Document::Url(v) => out.simple_document(v, crate::__private::Shape::Wrapped),
+            Document::Work(v) => out.document(v),
+            Document::WorkSummary(v) => out.document(v),
+            Document::Works(v) => out.document(v),
+        }
+    }
+    pub(crate) fn collect_unknown(&self) -> Vec<String> {
+        match self {
+            Document::ActivitiesSummary(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "activities-summary",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Address(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "address",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Addresses(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "addresses",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::AffiliationGroup(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "affiliation-group",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::ApplicationGroupOrcid(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "application-group-orcid",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::ApplicationOrcid(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "application-orcid",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::ApprovalDate(_) => Vec::new(),
+            Document::ArchivedDate(_) => Vec::new(),
+            Document::Biography(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "biography",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Bulk(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "bulk",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Client(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "client",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::ContributorOrcid(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "contributor-orcid",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Country(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "country",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::CreatedDate(_) => Vec::new(),
+            Document::CreditName(_) => Vec::new(),
+            Document::Distinction(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "distinction",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::DistinctionSummary(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "distinction-summary",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Distinctions(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "distinctions",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Education(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "education",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::EducationQualification(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "education-qualification",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::EducationQualifications(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "education-qualifications",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::EducationSummary(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "education-summary",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Educations(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "educations",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Email(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "email",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::EmailDomain(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "email-domain",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::EmailDomains(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "email-domains",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Emails(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "emails",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Employment(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "employment",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::EmploymentSummary(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "employment-summary",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Employments(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "employments",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::EndDate(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "end-date",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Error(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "error",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::ExpandedSearch(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "expanded-search",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::ExternalId(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "external-id",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::ExternalIdentifier(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "external-identifier",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::ExternalIdentifiers(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "external-identifiers",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::ExternalIds(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "external-ids",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Funding(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "funding",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::FundingSummary(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "funding-summary",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Fundings(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "fundings",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::FuzzyDate(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "fuzzy-date",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::GroupIdRecord(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "group-id-record",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::GroupIdRecords(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "group-id-records",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::GroupOrcidIdentifier(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "group-orcid-identifier",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::History(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "history",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::InvitedPosition(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "invited-position",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::InvitedPositionSummary(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "invited-position-summary",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::InvitedPositions(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "invited-positions",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Keyword(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "keyword",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Keywords(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "keywords",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::LanguageCode(_) => Vec::new(),
+            Document::LastModifiedDate(_) => Vec::new(),
+            Document::Membership(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "membership",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::MembershipSummary(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "membership-summary",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Memberships(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "memberships",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Name(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "name",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::NotificationCustom(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "notification",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::NotificationIntro(_) => Vec::new(),
+            Document::NotificationPermission(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "notification",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::NotificationSubject(_) => Vec::new(),
+            Document::Notifications(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "notifications",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::OrcidId(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "orcid-id",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::OrcidIdentifier(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "orcid-identifier",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Organization(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "organization",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::OtherName(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "other-name",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::OtherNames(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "other-names",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::PeerReview(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "peer-review",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::PeerReviewSummary(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "peer-review-summary",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::PeerReviews(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "peer-reviews",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Person(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "person",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::PersonalDetails(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "personal-details",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Preferences(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "preferences",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::ProfessionalActivities(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "professional-activities",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::ProfessionalActivity(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "professional-activity",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::PublicationDate(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "publication-date",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Qualification(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "qualification",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::QualificationSummary(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "qualification-summary",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Qualifications(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "qualifications",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::ReadDate(_) => Vec::new(),
+            Document::Record(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "record",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::RecordSummary(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "record-summary",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::ResearchResource(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "research-resource",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::ResearchResourceSummary(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "research-resource-summary",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::ResearchResources(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "research-resources",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::ResearcherUrl(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "researcher-url",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::ResearcherUrls(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "researcher-urls",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Search(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "search",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::SentDate(_) => Vec::new(),
+            Document::Service(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "service",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::ServiceSummary(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "service-summary",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Services(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "services",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Source(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "source",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::SourceOrcid(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "source-orcid",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::StartDate(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "start-date",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::Subtitle(_) => Vec::new(),
+            Document::SummaryEmployment(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "employment",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::SummaryEmployments(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "employments",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::SummaryExternalIdentifier(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "external-identifier",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::SummaryExternalIdentifiers(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "external-identifiers",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::SummaryFundings(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "fundings",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::SummaryPeerReviews(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "peer-reviews",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
+            Document::SummaryResearchResources(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "research-resources",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
             }
             Document::SummaryWorks(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Summary, "works"))
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "works",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
             }
-            Document::Title(v) => w.simple_element(QName::new(Ns::Common, "title"), v),
+            Document::Title(_) => Vec::new(),
             Document::TranslatedTitle(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Common, "translated-title"))
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "translated-title",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
             }
-            Document::Url(v) => w.simple_element(QName::new(Ns::Common, "url"), v),
-            Document::Work(v) => v.to_xml(&mut w, QName::new(Ns::Work, "work")),
+            Document::Url(_) => Vec::new(),
+            Document::Work(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "work",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
             Document::WorkSummary(v) => {
-                v.to_xml(&mut w, QName::new(Ns::Work, "work-summary"))
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "work-summary",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
             }
-            Document::Works(v) => v.to_xml(&mut w, QName::new(Ns::Activities, "works")),
+            Document::Works(v) => {
+                let mut collector = crate::runtime::output::UnknownCollector::new(
+                    "works",
+                );
+                crate::__private::Write::write(v, &mut collector);
+                collector.found
+            }
         }
-        w.finish()
     }
 }

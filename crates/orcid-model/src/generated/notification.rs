@@ -2,16 +2,15 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `notification:` namespace, `http://www.orcid.org/ns/notification`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// The facets of `notification:ItemItemName`.
-pub static ITEM_ITEM_NAME: Facets = Facets {
+pub(crate) static ITEM_ITEM_NAME: Facets = Facets {
     type_name: "notification:ItemItemName",
     min_length: None,
     max_length: Some(1000usize),
@@ -20,7 +19,7 @@ pub static ITEM_ITEM_NAME: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `notification:notification-intro`.
-pub static NOTIFICATION_INTRO: Facets = Facets {
+pub(crate) static NOTIFICATION_INTRO: Facets = Facets {
     type_name: "notification:notification-intro",
     min_length: None,
     max_length: Some(1000usize),
@@ -29,7 +28,7 @@ pub static NOTIFICATION_INTRO: Facets = Facets {
     max_inclusive: None,
 };
 /// The facets of `notification:NotificationSubject`.
-pub static NOTIFICATION_SUBJECT: Facets = Facets {
+pub(crate) static NOTIFICATION_SUBJECT: Facets = Facets {
     type_name: "notification:NotificationSubject",
     min_length: None,
     max_length: Some(200usize),
@@ -38,7 +37,8 @@ pub static NOTIFICATION_SUBJECT: Facets = Facets {
     max_inclusive: None,
 };
 /// `notification:activity-type`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ActivityType {
     /// `employment`
     Employment,
@@ -60,9 +60,11 @@ pub enum ActivityType {
     Work,
     /// `peer-review`
     PeerReview,
+    /// A value this version of the model does not know, kept as written. Strict reading refuses it; compare [`Self::as_str`] rather than matching on this variant.
+    Unknown(UnknownValue),
 }
 impl ActivityType {
-    /// Every value, as written in XML.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &[
         "employment",
         "education",
@@ -75,8 +77,8 @@ impl ActivityType {
         "work",
         "peer-review",
     ];
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
+    /// The value as written.
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Employment => "employment",
             Self::Education => "education",
@@ -88,7 +90,36 @@ impl ActivityType {
             Self::Funding => "funding",
             Self::Work => "work",
             Self::PeerReview => "peer-review",
+            Self::Unknown(v) => v.text(),
         }
+    }
+    /// Whether this version of the model knows the value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl From<&str> for ActivityType {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
+    fn from(s: &str) -> Self {
+        match s {
+            "employment" => Self::Employment,
+            "education" => Self::Education,
+            "qualification" => Self::Qualification,
+            "invited-position" => Self::InvitedPosition,
+            "distinction" => Self::Distinction,
+            "membership" => Self::Membership,
+            "service" => Self::Service,
+            "funding" => Self::Funding,
+            "work" => Self::Work,
+            "peer-review" => Self::PeerReview,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl std::str::FromStr for ActivityType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
     }
 }
 impl std::fmt::Display for ActivityType {
@@ -96,54 +127,58 @@ impl std::fmt::Display for ActivityType {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for ActivityType {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "employment" => Ok(Self::Employment),
-            "education" => Ok(Self::Education),
-            "qualification" => Ok(Self::Qualification),
-            "invited-position" => Ok(Self::InvitedPosition),
-            "distinction" => Ok(Self::Distinction),
-            "membership" => Ok(Self::Membership),
-            "service" => Ok(Self::Service),
-            "funding" => Ok(Self::Funding),
-            "work" => Ok(Self::Work),
-            "peer-review" => Ok(Self::PeerReview),
-            _ => {
-                Err(
-                    format!(
-                        "{:?} is not a {} value; expected one of {}", s,
-                        "notification:activity-type",
-                        "`employment`, `education`, `qualification`, `invited-position`, `distinction`, `membership`, `service`, `funding`, `work`, `peer-review`"
-                    ),
-                )
-            }
-        }
-    }
-}
 impl SimpleType for ActivityType {
     fn parse_xml(text: &str) -> Result<Self, String> {
-        text.parse()
+        Ok(Self::from(text))
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
+    fn is_known(&self) -> bool {
+        ActivityType::is_known(self)
+    }
+    const ENUMERATION: Option<(&'static str, &'static [&'static str])> = Some((
+        "notification:activity-type",
+        Self::VALUES,
+    ));
 }
 /// `notification:NotificationNotificationType`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CustomNotificationType {
     /// `custom`
     Custom,
+    /// A value this version of the model does not know, kept as written. Strict reading refuses it; compare [`Self::as_str`] rather than matching on this variant.
+    Unknown(UnknownValue),
 }
 impl CustomNotificationType {
-    /// Every value, as written in XML.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &["custom"];
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
+    /// The value as written.
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Custom => "custom",
+            Self::Unknown(v) => v.text(),
         }
+    }
+    /// Whether this version of the model knows the value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl From<&str> for CustomNotificationType {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
+    fn from(s: &str) -> Self {
+        match s {
+            "custom" => Self::Custom,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl std::str::FromStr for CustomNotificationType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
     }
 }
 impl std::fmt::Display for CustomNotificationType {
@@ -151,44 +186,58 @@ impl std::fmt::Display for CustomNotificationType {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for CustomNotificationType {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "custom" => Ok(Self::Custom),
-            _ => {
-                Err(
-                    format!(
-                        "{:?} is not a {} value; expected one of {}", s,
-                        "notification:NotificationNotificationType", "`custom`"
-                    ),
-                )
-            }
-        }
-    }
-}
 impl SimpleType for CustomNotificationType {
     fn parse_xml(text: &str) -> Result<Self, String> {
-        text.parse()
+        Ok(Self::from(text))
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
+    fn is_known(&self) -> bool {
+        CustomNotificationType::is_known(self)
+    }
+    const ENUMERATION: Option<(&'static str, &'static [&'static str])> = Some((
+        "notification:NotificationNotificationType",
+        Self::VALUES,
+    ));
 }
 /// `notification:notification-type`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum NotificationType {
     /// `permission`
     Permission,
+    /// A value this version of the model does not know, kept as written. Strict reading refuses it; compare [`Self::as_str`] rather than matching on this variant.
+    Unknown(UnknownValue),
 }
 impl NotificationType {
-    /// Every value, as written in XML.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &["permission"];
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
+    /// The value as written.
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Permission => "permission",
+            Self::Unknown(v) => v.text(),
         }
+    }
+    /// Whether this version of the model knows the value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl From<&str> for NotificationType {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
+    fn from(s: &str) -> Self {
+        match s {
+            "permission" => Self::Permission,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl std::str::FromStr for NotificationType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
     }
 }
 impl std::fmt::Display for NotificationType {
@@ -196,32 +245,24 @@ impl std::fmt::Display for NotificationType {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for NotificationType {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "permission" => Ok(Self::Permission),
-            _ => {
-                Err(
-                    format!(
-                        "{:?} is not a {} value; expected one of {}", s,
-                        "notification:notification-type", "`permission`"
-                    ),
-                )
-            }
-        }
-    }
-}
 impl SimpleType for NotificationType {
     fn parse_xml(text: &str) -> Result<Self, String> {
-        text.parse()
+        Ok(Self::from(text))
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
+    fn is_known(&self) -> bool {
+        NotificationType::is_known(self)
+    }
+    const ENUMERATION: Option<(&'static str, &'static [&'static str])> = Some((
+        "notification:notification-type",
+        Self::VALUES,
+    ));
 }
 /// `notification:authorization-url`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AuthorizationUrl {
     /// The `<uri>` element.
     pub uri: Option<String>,
@@ -229,6 +270,7 @@ pub struct AuthorizationUrl {
     pub path: Option<String>,
     /// The `<host>` element.
     pub host: Option<String>,
+    pub(crate) unknown: Unknown,
 }
 impl AuthorizationUrl {
     /// An empty `AuthorizationUrl`.
@@ -237,7 +279,28 @@ impl AuthorizationUrl {
             uri: None,
             path: None,
             host: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<uri>`.
+    pub fn with_uri(mut self, value: impl Into<String>) -> Self {
+        self.uri = Some(value.into());
+        self
+    }
+    /// Sets `<path>`.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<host>`.
+    pub fn with_host(mut self, value: impl Into<String>) -> Self {
+        self.host = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for AuthorizationUrl {
@@ -246,10 +309,50 @@ impl Default for AuthorizationUrl {
     }
 }
 /// The content model of `notification:authorization-url`.
-pub static AUTHORIZATION_URL_SCHEMA: StructSchema = StructSchema {
+pub(crate) static AUTHORIZATION_URL_SCHEMA: StructSchema = StructSchema {
     name: "notification:authorization-url",
+    ns: Ns::Notification,
+    members: &[
+        Member {
+            ns: Ns::Notification,
+            local: "uri",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "uri",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Notification,
+            local: "path",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Notification,
+            local: "host",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "host",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+    ],
     fields: &["notification:uri", "notification:path", "notification:host"],
     required: 0,
+    required_attributes: 0,
     repeated: 0,
     groups: &[
         Group {
@@ -257,133 +360,63 @@ pub static AUTHORIZATION_URL_SCHEMA: StructSchema = StructSchema {
             branches: &[Branch { all: 3, required: 1 }, Branch { all: 2, required: 2 }],
         },
     ],
-    children: &[
-        Child {
-            ns: Ns::Notification,
-            local: "uri",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Notification,
-            local: "path",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Notification,
-            local: "host",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: authorization_url_member,
+    json_key_member: authorization_url_json_member,
 };
-impl FromXml for AuthorizationUrl {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn authorization_url_json_member(key: &str) -> Option<usize> {
+    match key {
+        "uri" => Some(0usize),
+        "path" => Some(1usize),
+        "host" => Some(2usize),
+        _ => None,
+    }
+}
+fn authorization_url_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Notification, b"uri") => Some(0usize),
+        (Ns::Notification, b"path") => Some(1usize),
+        (Ns::Notification, b"host") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for AuthorizationUrl {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&AUTHORIZATION_URL_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Notification, b"uri") => {
-                    r.order(&AUTHORIZATION_URL_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Notification, b"path") => {
-                    r.order(&AUTHORIZATION_URL_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Notification, b"host") => {
-                    r.order(&AUTHORIZATION_URL_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                _ => r.unknown_element(start, &child, &AUTHORIZATION_URL_SCHEMA)?,
-            }
-        }
-        r.complete(start, &AUTHORIZATION_URL_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            uri: f0,
-            path: f1,
-            host: f2,
+            uri: m0,
+            path: m1,
+            host: m2,
+            unknown,
         })
     }
 }
-impl ToXml for AuthorizationUrl {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for AuthorizationUrl {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&AUTHORIZATION_URL_SCHEMA, &self.unknown);
         if let Some(v) = &self.uri {
-            w.simple_element(QName::new(Ns::Notification, "uri"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.path {
-            w.simple_element(QName::new(Ns::Notification, "path"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.host {
-            w.simple_element(QName::new(Ns::Notification, "host"), v);
+            out.simple(2usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for AuthorizationUrl {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("notification:authorization-url")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "uri" => f0 = json::read_plain::<String>(r, "uri")?,
-                "path" => f1 = json::read_plain::<String>(r, "path")?,
-                "host" => f2 = json::read_plain::<String>(r, "host")?,
-                _ => r.unknown_key(&key, "notification:authorization-url")?,
-            }
-        }
-        Ok(Self {
-            uri: f0,
-            path: f1,
-            host: f2,
-        })
-    }
-}
-impl ToJson for AuthorizationUrl {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.uri {
-            w.key("uri");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.path {
-            w.key("path");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.host {
-            w.key("host");
-            json::write_string(w, v);
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -392,7 +425,7 @@ impl serde::Serialize for AuthorizationUrl {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -400,11 +433,12 @@ impl<'de> serde::Deserialize<'de> for AuthorizationUrl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `notification:item`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Item {
     /// The `<item-type>` element.
     pub item_type: super::notification::ActivityType,
@@ -412,159 +446,151 @@ pub struct Item {
     pub item_name: String,
     /// The `<external-id>` element.
     pub external_id: Option<super::common::ExternalId>,
+    pub(crate) unknown: Unknown,
 }
 impl Item {
     /// A `Item` with its required parts; everything optional is left empty.
-    pub fn new(item_type: super::notification::ActivityType, item_name: String) -> Self {
+    pub fn new(
+        item_type: impl Into<super::notification::ActivityType>,
+        item_name: impl Into<String>,
+    ) -> Self {
         Self {
-            item_type,
-            item_name,
+            item_type: item_type.into(),
+            item_name: item_name.into(),
             external_id: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<item-type>`.
+    pub fn with_item_type(
+        mut self,
+        value: impl Into<super::notification::ActivityType>,
+    ) -> Self {
+        self.item_type = value.into();
+        self
+    }
+    /// Sets `<item-name>`.
+    pub fn with_item_name(mut self, value: impl Into<String>) -> Self {
+        self.item_name = value.into();
+        self
+    }
+    /// Sets `<external-id>`.
+    pub fn with_external_id(
+        mut self,
+        value: impl Into<super::common::ExternalId>,
+    ) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `notification:item`.
-pub static ITEM_SCHEMA: StructSchema = StructSchema {
+pub(crate) static ITEM_SCHEMA: StructSchema = StructSchema {
     name: "notification:item",
-    fields: &["notification:item-type", "notification:item-name", "common:external-id"],
-    required: 3,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Notification,
+    members: &[
+        Member {
             ns: Ns::Notification,
             local: "item-type",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::notification::ActivityType>,
                 vocabulary: None,
             }),
+            json_key: "item-type",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Notification,
             local: "item-name",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &super::notification::ITEM_ITEM_NAME,
-                check: crate::xml::check_simple::<String>,
                 vocabulary: None,
             }),
+            json_key: "item-name",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Common,
             local: "external-id",
-            index: 2,
-            content: ChildContent::Struct(&super::common::EXTERNAL_ID_SCHEMA),
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::EXTERNAL_ID_SCHEMA),
+            json_key: "external-id",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["notification:item-type", "notification:item-name", "common:external-id"],
+    required: 3,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: item_member,
+    json_key_member: item_json_member,
 };
-impl FromXml for Item {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn item_json_member(key: &str) -> Option<usize> {
+    match key {
+        "item-type" => Some(0usize),
+        "item-name" => Some(1usize),
+        "external-id" => Some(2usize),
+        _ => None,
+    }
+}
+fn item_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Notification, b"item-type") => Some(0usize),
+        (Ns::Notification, b"item-name") => Some(1usize),
+        (Ns::Common, b"external-id") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for Item {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&ITEM_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Notification, b"item-type") => {
-                    r.order(&ITEM_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r
-                            .simple_element::<
-                                super::notification::ActivityType,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Notification, b"item-name") => {
-                    r.order(&ITEM_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::notification::ITEM_ITEM_NAME)?,
-                    );
-                }
-                (Ns::Common, b"external-id") => {
-                    r.order(&ITEM_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::ExternalId as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &ITEM_SCHEMA)?,
-            }
-        }
-        r.complete(start, &ITEM_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            item_type: r.take(start, &ITEM_SCHEMA, 0, f0)?,
-            item_name: r.take(start, &ITEM_SCHEMA, 1, f1)?,
-            external_id: f2,
+            item_type: input.required(&frame, 0usize, m0)?,
+            item_name: input.required(&frame, 1usize, m1)?,
+            external_id: m2,
+            unknown,
         })
     }
 }
-impl ToXml for Item {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Notification, "item-type"), &self.item_type);
-        w.simple_element(QName::new(Ns::Notification, "item-name"), &self.item_name);
-        if let Some(v) = &self.external_id {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "external-id"));
-        }
-        w.end(name);
-    }
-}
-impl FromJson for Item {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("notification:item")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "item-type" => {
-                    f0 = json::read_plain::<
-                        super::notification::ActivityType,
-                    >(r, "item-type")?;
-                }
-                "item-name" => f1 = json::read_plain::<String>(r, "item-name")?,
-                "external-id" => f2 = json::read_object::<super::common::ExternalId>(r)?,
-                _ => r.unknown_key(&key, "notification:item")?,
-            }
-        }
-        Ok(Self {
-            item_type: r.required(f0, at, "notification:item", "item-type")?,
-            item_name: r.required(f1, at, "notification:item", "item-name")?,
-            external_id: f2,
-        })
-    }
-}
-impl ToJson for Item {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
+impl Write for Item {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&ITEM_SCHEMA, &self.unknown);
         {
-            w.key("item-type");
-            json::write_string(w, &self.item_type);
+            let v = &self.item_type;
+            out.simple(0usize, v);
         }
         {
-            w.key("item-name");
-            json::write_string(w, &self.item_name);
+            let v = &self.item_name;
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.external_id {
-            w.key("external-id");
-            ToJson::to_json(v, w);
+            out.nested(2usize, v);
         }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -573,7 +599,7 @@ impl serde::Serialize for Item {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -581,19 +607,34 @@ impl<'de> serde::Deserialize<'de> for Item {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `notification:items`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Items {
     /// The `<item>` element.
     pub items: Vec<super::notification::Item>,
+    pub(crate) unknown: Unknown,
 }
 impl Items {
     /// An empty `Items`.
     pub fn new() -> Self {
-        Self { items: Vec::new() }
+        Self {
+            items: Vec::new(),
+            unknown: Unknown::default(),
+        }
+    }
+    /// Adds one `<item>`.
+    pub fn with_item(mut self, value: impl Into<super::notification::Item>) -> Self {
+        self.items.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Items {
@@ -601,92 +642,78 @@ impl Default for Items {
         Self::new()
     }
 }
+impl From<Vec<super::notification::Item>> for Items {
+    fn from(list: Vec<super::notification::Item>) -> Self {
+        Self { items: list, ..Self::new() }
+    }
+}
+impl FromIterator<super::notification::Item> for Items {
+    fn from_iter<I: IntoIterator<Item = super::notification::Item>>(iter: I) -> Self {
+        Self::from(iter.into_iter().collect::<Vec<_>>())
+    }
+}
 /// The content model of `notification:items`.
-pub static ITEMS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static ITEMS_SCHEMA: StructSchema = StructSchema {
     name: "notification:items",
-    fields: &["notification:item"],
-    required: 0,
-    repeated: 1,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Notification,
+    members: &[
+        Member {
             ns: Ns::Notification,
             local: "item",
-            index: 0,
-            content: ChildContent::Struct(&super::notification::ITEM_SCHEMA),
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(&super::notification::ITEM_SCHEMA),
+            json_key: "item",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["notification:item"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 1,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: items_member,
+    json_key_member: items_json_member,
 };
-impl FromXml for Items {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
-            }
-        }
-        let mut f0 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Notification, b"item") => {
-                    r.order(&ITEMS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0.push(
-                        <super::notification::Item as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &ITEMS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &ITEMS_SCHEMA, &cursor)?;
-        Ok(Self { items: f0 })
+fn items_json_member(key: &str) -> Option<usize> {
+    match key {
+        "item" => Some(0usize),
+        _ => None,
     }
 }
-impl ToXml for Items {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+fn items_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Notification, b"item") => Some(0usize),
+        _ => None,
+    }
+}
+impl Read for Items {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&ITEMS_SCHEMA)?;
+        let mut m0 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m0.push(x)
+                    }
+                }
+                _ => {}
+            }
+        }
+        let unknown = input.leave(&mut frame)?;
+        Ok(Self { items: m0, unknown })
+    }
+}
+impl Write for Items {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&ITEMS_SCHEMA, &self.unknown);
         for v in &self.items {
-            ToXml::to_xml(v, w, QName::new(Ns::Notification, "item"));
+            out.nested(0usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for Items {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("notification:items")?;
-        let mut f0 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "item" => {
-                    f0 = json::read_list(
-                        r,
-                        |r| Ok(json::read_object::<super::notification::Item>(r)?),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "notification:items")?,
-            }
-        }
-        Ok(Self { items: f0 })
-    }
-}
-impl ToJson for Items {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !self.items.is_empty() {
-            w.key("item");
-            w.begin_array();
-            for v in &self.items {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -695,7 +722,7 @@ impl serde::Serialize for Items {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -703,14 +730,15 @@ impl<'de> serde::Deserialize<'de> for Items {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `notification:notification`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NotificationCustom {
     /// The `put-code` attribute.
-    pub put_code: Option<i64>,
+    pub put_code: Option<crate::PutCode>,
     /// The `lang` attribute.
     pub lang: Option<String>,
     /// The `<notification-type>` element.
@@ -722,43 +750,244 @@ pub struct NotificationCustom {
     /// The `<body-html>` element.
     pub body_html: String,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<sent-date>` element.
-    pub sent_date: crate::xml::DateTime,
+    pub sent_date: crate::DateTime,
     /// The `<read-date>` element.
-    pub read_date: Option<crate::xml::DateTime>,
+    pub read_date: Option<crate::DateTime>,
     /// The `<archived-date>` element.
-    pub archived_date: Option<crate::xml::DateTime>,
+    pub archived_date: Option<crate::DateTime>,
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
+    pub(crate) unknown: Unknown,
 }
 impl NotificationCustom {
     /// A `NotificationCustom` with its required parts; everything optional is left empty.
     pub fn new(
-        notification_type: super::notification::CustomNotificationType,
-        subject: String,
-        body_text: String,
-        body_html: String,
-        sent_date: crate::xml::DateTime,
+        notification_type: impl Into<super::notification::CustomNotificationType>,
+        subject: impl Into<String>,
+        body_text: impl Into<String>,
+        body_html: impl Into<String>,
+        sent_date: impl Into<crate::DateTime>,
     ) -> Self {
         Self {
             put_code: None,
             lang: None,
-            notification_type,
-            subject,
-            body_text,
-            body_html,
+            notification_type: notification_type.into(),
+            subject: subject.into(),
+            body_text: body_text.into(),
+            body_html: body_html.into(),
             created_date: None,
-            sent_date,
+            sent_date: sent_date.into(),
             read_date: None,
             archived_date: None,
             source: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `put-code` attribute.
+    pub fn with_put_code(mut self, value: impl Into<crate::PutCode>) -> Self {
+        self.put_code = Some(value.into());
+        self
+    }
+    /// Sets the `lang` attribute.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Sets `<notification-type>`.
+    pub fn with_notification_type(
+        mut self,
+        value: impl Into<super::notification::CustomNotificationType>,
+    ) -> Self {
+        self.notification_type = value.into();
+        self
+    }
+    /// Sets `<subject>`.
+    pub fn with_subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = value.into();
+        self
+    }
+    /// Sets `<body-text>`.
+    pub fn with_body_text(mut self, value: impl Into<String>) -> Self {
+        self.body_text = value.into();
+        self
+    }
+    /// Sets `<body-html>`.
+    pub fn with_body_html(mut self, value: impl Into<String>) -> Self {
+        self.body_html = value.into();
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<sent-date>`.
+    pub fn with_sent_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.sent_date = value.into();
+        self
+    }
+    /// Sets `<read-date>`.
+    pub fn with_read_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.read_date = Some(value.into());
+        self
+    }
+    /// Sets `<archived-date>`.
+    pub fn with_archived_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.archived_date = Some(value.into());
+        self
+    }
+    /// Sets `<source>`.
+    pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `notification:notification`.
-pub static NOTIFICATION_CUSTOM_SCHEMA: StructSchema = StructSchema {
+pub(crate) static NOTIFICATION_CUSTOM_SCHEMA: StructSchema = StructSchema {
     name: "notification:notification",
+    ns: Ns::Notification,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "put-code",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Xml,
+            local: "lang",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "lang",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Notification,
+            local: "notification-type",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "notification-type",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Notification,
+            local: "subject",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::notification::NOTIFICATION_SUBJECT,
+                vocabulary: None,
+            }),
+            json_key: "subject",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Notification,
+            local: "body-text",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "body-text",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Notification,
+            local: "body-html",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "body-html",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "sent-date",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "sent-date",
+            shape: crate::__private::Shape::Millis,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "read-date",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "read-date",
+            shape: crate::__private::Shape::Millis,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "archived-date",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "archived-date",
+            shape: crate::__private::Shape::Millis,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Struct(&super::common::SOURCE_SCHEMA),
+            json_key: "source",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+    ],
     fields: &[
         "notification:notification-type",
         "notification:subject",
@@ -771,368 +1000,138 @@ pub static NOTIFICATION_CUSTOM_SCHEMA: StructSchema = StructSchema {
         "common:source",
     ],
     required: 47,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Notification,
-            local: "notification-type",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<
-                    super::notification::CustomNotificationType,
-                >,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Notification,
-            local: "subject",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::notification::NOTIFICATION_SUBJECT,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Notification,
-            local: "body-text",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Notification,
-            local: "body-html",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 4,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "sent-date",
-            index: 5,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "read-date",
-            index: 6,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "archived-date",
-            index: 7,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source",
-            index: 8,
-            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "put-code",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::Xml,
-            local: "lang",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: notification_custom_member,
+    json_key_member: notification_custom_json_member,
 };
-impl FromXml for NotificationCustom {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_put_code = None;
-        let mut a_lang = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"put-code") => {
-                    a_put_code = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Xml, b"lang") => {
-                    a_lang = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn notification_custom_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "lang" => Some(1usize),
+        "notification-type" => Some(2usize),
+        "subject" => Some(3usize),
+        "body-text" => Some(4usize),
+        "body-html" => Some(5usize),
+        "created-date" => Some(6usize),
+        "sent-date" => Some(7usize),
+        "read-date" => Some(8usize),
+        "archived-date" => Some(9usize),
+        "source" => Some(10usize),
+        _ => None,
+    }
+}
+fn notification_custom_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Notification, b"notification-type") => Some(2usize),
+        (Ns::Notification, b"subject") => Some(3usize),
+        (Ns::Notification, b"body-text") => Some(4usize),
+        (Ns::Notification, b"body-html") => Some(5usize),
+        (Ns::Common, b"created-date") => Some(6usize),
+        (Ns::Common, b"sent-date") => Some(7usize),
+        (Ns::Common, b"read-date") => Some(8usize),
+        (Ns::Common, b"archived-date") => Some(9usize),
+        (Ns::Common, b"source") => Some(10usize),
+        _ => None,
+    }
+}
+impl Read for NotificationCustom {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&NOTIFICATION_CUSTOM_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        let mut m9 = None;
+        let mut m10 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                6usize => m6 = input.simple(&mut frame)?,
+                7usize => m7 = input.simple(&mut frame)?,
+                8usize => m8 = input.simple(&mut frame)?,
+                9usize => m9 = input.simple(&mut frame)?,
+                10usize => m10 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Notification, b"notification-type") => {
-                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r
-                            .simple_element::<
-                                super::notification::CustomNotificationType,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Notification, b"subject") => {
-                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::notification::NOTIFICATION_SUBJECT)?,
-                    );
-                }
-                (Ns::Notification, b"body-text") => {
-                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Notification, b"body-html") => {
-                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Common, b"created-date") => {
-                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"sent-date") => {
-                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"read-date") => {
-                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"archived-date") => {
-                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"source") => {
-                    r.order(&NOTIFICATION_CUSTOM_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
-                }
-                _ => r.unknown_element(start, &child, &NOTIFICATION_CUSTOM_SCHEMA)?,
-            }
-        }
-        r.complete(start, &NOTIFICATION_CUSTOM_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: a_put_code,
-            lang: a_lang,
-            notification_type: r.take(start, &NOTIFICATION_CUSTOM_SCHEMA, 0, f0)?,
-            subject: r.take(start, &NOTIFICATION_CUSTOM_SCHEMA, 1, f1)?,
-            body_text: r.take(start, &NOTIFICATION_CUSTOM_SCHEMA, 2, f2)?,
-            body_html: r.take(start, &NOTIFICATION_CUSTOM_SCHEMA, 3, f3)?,
-            created_date: f4,
-            sent_date: r.take(start, &NOTIFICATION_CUSTOM_SCHEMA, 5, f5)?,
-            read_date: f6,
-            archived_date: f7,
-            source: f8,
+            put_code: m0,
+            lang: m1,
+            notification_type: input.required(&frame, 2usize, m2)?,
+            subject: input.required(&frame, 3usize, m3)?,
+            body_text: input.required(&frame, 4usize, m4)?,
+            body_html: input.required(&frame, 5usize, m5)?,
+            created_date: m6,
+            sent_date: input.required(&frame, 7usize, m7)?,
+            read_date: m8,
+            archived_date: m9,
+            source: m10,
+            unknown,
         })
     }
 }
-impl ToXml for NotificationCustom {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for NotificationCustom {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&NOTIFICATION_CUSTOM_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
-            w.attribute(QName::new(Ns::None, "put-code"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.lang {
-            w.attribute(QName::new(Ns::Xml, "lang"), v);
+            out.simple(1usize, v);
         }
-        w.simple_element(
-            QName::new(Ns::Notification, "notification-type"),
-            &self.notification_type,
-        );
-        w.simple_element(QName::new(Ns::Notification, "subject"), &self.subject);
-        w.simple_element(QName::new(Ns::Notification, "body-text"), &self.body_text);
-        w.simple_element(QName::new(Ns::Notification, "body-html"), &self.body_html);
+        {
+            let v = &self.notification_type;
+            out.simple(2usize, v);
+        }
+        {
+            let v = &self.subject;
+            out.simple(3usize, v);
+        }
+        {
+            let v = &self.body_text;
+            out.simple(4usize, v);
+        }
+        {
+            let v = &self.body_html;
+            out.simple(5usize, v);
+        }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(6usize, v);
         }
-        w.simple_element(QName::new(Ns::Common, "sent-date"), &self.sent_date);
+        {
+            let v = &self.sent_date;
+            out.simple(7usize, v);
+        }
         if let Some(v) = &self.read_date {
-            w.simple_element(QName::new(Ns::Common, "read-date"), v);
+            out.simple(8usize, v);
         }
         if let Some(v) = &self.archived_date {
-            w.simple_element(QName::new(Ns::Common, "archived-date"), v);
+            out.simple(9usize, v);
         }
         if let Some(v) = &self.source {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+            out.nested(10usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for NotificationCustom {
     const NAME: QName = QName::new(Ns::Notification, "notification");
-}
-impl FromJson for NotificationCustom {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("notification:notification")?;
-        let mut a_put_code = None;
-        let mut a_lang = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
-                "lang" => a_lang = json::read_plain::<String>(r, "lang")?,
-                "notification-type" => {
-                    f0 = json::read_plain::<
-                        super::notification::CustomNotificationType,
-                    >(r, "notification-type")?;
-                }
-                "subject" => f1 = json::read_plain::<String>(r, "subject")?,
-                "body-text" => f2 = json::read_plain::<String>(r, "body-text")?,
-                "body-html" => f3 = json::read_plain::<String>(r, "body-html")?,
-                "created-date" => f4 = json::read_millis(r, "created-date")?,
-                "sent-date" => f5 = json::read_millis(r, "sent-date")?,
-                "read-date" => f6 = json::read_millis(r, "read-date")?,
-                "archived-date" => f7 = json::read_millis(r, "archived-date")?,
-                "source" => f8 = json::read_object::<super::common::Source>(r)?,
-                _ => r.unknown_key(&key, "notification:notification")?,
-            }
-        }
-        Ok(Self {
-            put_code: a_put_code,
-            lang: a_lang,
-            notification_type: r
-                .required(f0, at, "notification:notification", "notification-type")?,
-            subject: r.required(f1, at, "notification:notification", "subject")?,
-            body_text: r.required(f2, at, "notification:notification", "body-text")?,
-            body_html: r.required(f3, at, "notification:notification", "body-html")?,
-            created_date: f4,
-            sent_date: r.required(f5, at, "notification:notification", "sent-date")?,
-            read_date: f6,
-            archived_date: f7,
-            source: f8,
-        })
-    }
-}
-impl ToJson for NotificationCustom {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.put_code {
-            w.key("put-code");
-            json::write_raw(w, v);
-        }
-        if let Some(v) = &self.lang {
-            w.key("lang");
-            json::write_string(w, v);
-        }
-        {
-            w.key("notification-type");
-            json::write_string(w, &self.notification_type);
-        }
-        {
-            w.key("subject");
-            json::write_string(w, &self.subject);
-        }
-        {
-            w.key("body-text");
-            json::write_string(w, &self.body_text);
-        }
-        {
-            w.key("body-html");
-            json::write_string(w, &self.body_html);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        {
-            w.key("sent-date");
-            json::write_millis(w, &self.sent_date);
-        }
-        if let Some(v) = &self.read_date {
-            w.key("read-date");
-            json::write_millis(w, v);
-        }
-        if let Some(v) = &self.archived_date {
-            w.key("archived-date");
-            json::write_millis(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.source {
-                w.key("source");
-                ToJson::to_json(v, w);
-            }
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Notification;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for NotificationCustom {
@@ -1140,7 +1139,7 @@ impl serde::Serialize for NotificationCustom {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1148,14 +1147,15 @@ impl<'de> serde::Deserialize<'de> for NotificationCustom {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `notification:notification`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NotificationPermission {
     /// The `put-code` attribute.
-    pub put_code: Option<i64>,
+    pub put_code: Option<crate::PutCode>,
     /// The `<notification-type>` element.
     pub notification_type: super::notification::NotificationType,
     /// The `<authorization-url>` element.
@@ -1169,46 +1169,259 @@ pub struct NotificationPermission {
     /// The `<items>` element.
     pub items: super::notification::Items,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<sent-date>` element.
-    pub sent_date: Option<crate::xml::DateTime>,
+    pub sent_date: Option<crate::DateTime>,
     /// The `<read-date>` element.
-    pub read_date: Option<crate::xml::DateTime>,
+    pub read_date: Option<crate::DateTime>,
     /// The `<actioned-date>` element.
-    pub actioned_date: Option<crate::xml::DateTime>,
+    pub actioned_date: Option<crate::DateTime>,
     /// The `<archived-date>` element.
-    pub archived_date: Option<crate::xml::DateTime>,
+    pub archived_date: Option<crate::DateTime>,
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
+    pub(crate) unknown: Unknown,
 }
 impl NotificationPermission {
     /// A `NotificationPermission` with its required parts; everything optional is left empty.
     pub fn new(
-        notification_type: super::notification::NotificationType,
-        authorization_url: super::notification::AuthorizationUrl,
-        notification_subject: String,
-        notification_intro: String,
-        items: super::notification::Items,
+        notification_type: impl Into<super::notification::NotificationType>,
+        authorization_url: impl Into<super::notification::AuthorizationUrl>,
+        notification_subject: impl Into<String>,
+        notification_intro: impl Into<String>,
+        items: impl Into<super::notification::Items>,
     ) -> Self {
         Self {
             put_code: None,
-            notification_type,
-            authorization_url,
-            notification_subject,
-            notification_intro,
-            items,
+            notification_type: notification_type.into(),
+            authorization_url: authorization_url.into(),
+            notification_subject: notification_subject.into(),
+            notification_intro: notification_intro.into(),
+            items: items.into(),
             created_date: None,
             sent_date: None,
             read_date: None,
             actioned_date: None,
             archived_date: None,
             source: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `put-code` attribute.
+    pub fn with_put_code(mut self, value: impl Into<crate::PutCode>) -> Self {
+        self.put_code = Some(value.into());
+        self
+    }
+    /// Sets `<notification-type>`.
+    pub fn with_notification_type(
+        mut self,
+        value: impl Into<super::notification::NotificationType>,
+    ) -> Self {
+        self.notification_type = value.into();
+        self
+    }
+    /// Sets `<authorization-url>`.
+    pub fn with_authorization_url(
+        mut self,
+        value: impl Into<super::notification::AuthorizationUrl>,
+    ) -> Self {
+        self.authorization_url = value.into();
+        self
+    }
+    /// Sets `<notification-subject>`.
+    pub fn with_notification_subject(mut self, value: impl Into<String>) -> Self {
+        self.notification_subject = value.into();
+        self
+    }
+    /// Sets `<notification-intro>`.
+    pub fn with_notification_intro(mut self, value: impl Into<String>) -> Self {
+        self.notification_intro = value.into();
+        self
+    }
+    /// Sets `<items>`.
+    pub fn with_items(mut self, value: impl Into<super::notification::Items>) -> Self {
+        self.items = value.into();
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<sent-date>`.
+    pub fn with_sent_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.sent_date = Some(value.into());
+        self
+    }
+    /// Sets `<read-date>`.
+    pub fn with_read_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.read_date = Some(value.into());
+        self
+    }
+    /// Sets `<actioned-date>`.
+    pub fn with_actioned_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.actioned_date = Some(value.into());
+        self
+    }
+    /// Sets `<archived-date>`.
+    pub fn with_archived_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.archived_date = Some(value.into());
+        self
+    }
+    /// Sets `<source>`.
+    pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `notification:notification`.
-pub static NOTIFICATION_PERMISSION_SCHEMA: StructSchema = StructSchema {
+pub(crate) static NOTIFICATION_PERMISSION_SCHEMA: StructSchema = StructSchema {
     name: "notification:notification",
+    ns: Ns::Notification,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "put-code",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Notification,
+            local: "notification-type",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "notification-type",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Notification,
+            local: "authorization-url",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::notification::AUTHORIZATION_URL_SCHEMA),
+            json_key: "authorization-url",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Notification,
+            local: "notification-subject",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "notification-subject",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Notification,
+            local: "notification-intro",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::notification::NOTIFICATION_INTRO,
+                vocabulary: None,
+            }),
+            json_key: "notification-intro",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Notification,
+            local: "items",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Struct(&super::notification::ITEMS_SCHEMA),
+            json_key: "items",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "sent-date",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "sent-date",
+            shape: crate::__private::Shape::Millis,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "read-date",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "read-date",
+            shape: crate::__private::Shape::Millis,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Notification,
+            local: "actioned-date",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "actioned-date",
+            shape: crate::__private::Shape::Millis,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "archived-date",
+            kind: MemberKind::Element { field: 9u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "archived-date",
+            shape: crate::__private::Shape::Millis,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source",
+            kind: MemberKind::Element { field: 10u8 },
+            content: Content::Struct(&super::common::SOURCE_SCHEMA),
+            json_key: "source",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+    ],
     fields: &[
         "notification:notification-type",
         "notification:authorization-url",
@@ -1223,411 +1436,147 @@ pub static NOTIFICATION_PERMISSION_SCHEMA: StructSchema = StructSchema {
         "common:source",
     ],
     required: 31,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Notification,
-            local: "notification-type",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::notification::NotificationType>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Notification,
-            local: "authorization-url",
-            index: 1,
-            content: ChildContent::Struct(&super::notification::AUTHORIZATION_URL_SCHEMA),
-        },
-        Child {
-            ns: Ns::Notification,
-            local: "notification-subject",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Notification,
-            local: "notification-intro",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::notification::NOTIFICATION_INTRO,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Notification,
-            local: "items",
-            index: 4,
-            content: ChildContent::Struct(&super::notification::ITEMS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 5,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "sent-date",
-            index: 6,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "read-date",
-            index: 7,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Notification,
-            local: "actioned-date",
-            index: 8,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "archived-date",
-            index: 9,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source",
-            index: 10,
-            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "put-code",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: notification_permission_member,
+    json_key_member: notification_permission_json_member,
 };
-impl FromXml for NotificationPermission {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_put_code = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"put-code") => {
-                    a_put_code = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn notification_permission_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "notification-type" => Some(1usize),
+        "authorization-url" => Some(2usize),
+        "notification-subject" => Some(3usize),
+        "notification-intro" => Some(4usize),
+        "items" => Some(5usize),
+        "created-date" => Some(6usize),
+        "sent-date" => Some(7usize),
+        "read-date" => Some(8usize),
+        "actioned-date" => Some(9usize),
+        "archived-date" => Some(10usize),
+        "source" => Some(11usize),
+        _ => None,
+    }
+}
+fn notification_permission_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Notification, b"notification-type") => Some(1usize),
+        (Ns::Notification, b"authorization-url") => Some(2usize),
+        (Ns::Notification, b"notification-subject") => Some(3usize),
+        (Ns::Notification, b"notification-intro") => Some(4usize),
+        (Ns::Notification, b"items") => Some(5usize),
+        (Ns::Common, b"created-date") => Some(6usize),
+        (Ns::Common, b"sent-date") => Some(7usize),
+        (Ns::Common, b"read-date") => Some(8usize),
+        (Ns::Notification, b"actioned-date") => Some(9usize),
+        (Ns::Common, b"archived-date") => Some(10usize),
+        (Ns::Common, b"source") => Some(11usize),
+        _ => None,
+    }
+}
+impl Read for NotificationPermission {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&NOTIFICATION_PERMISSION_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        let mut m9 = None;
+        let mut m10 = None;
+        let mut m11 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.nested(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.nested(&mut frame)?,
+                6usize => m6 = input.simple(&mut frame)?,
+                7usize => m7 = input.simple(&mut frame)?,
+                8usize => m8 = input.simple(&mut frame)?,
+                9usize => m9 = input.simple(&mut frame)?,
+                10usize => m10 = input.simple(&mut frame)?,
+                11usize => m11 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut f10 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Notification, b"notification-type") => {
-                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r
-                            .simple_element::<
-                                super::notification::NotificationType,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Notification, b"authorization-url") => {
-                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        <super::notification::AuthorizationUrl as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Notification, b"notification-subject") => {
-                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Notification, b"notification-intro") => {
-                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::notification::NOTIFICATION_INTRO)?,
-                    );
-                }
-                (Ns::Notification, b"items") => {
-                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        <super::notification::Items as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"created-date") => {
-                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"sent-date") => {
-                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"read-date") => {
-                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Notification, b"actioned-date") => {
-                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"archived-date") => {
-                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 9, &child)?;
-                    f9 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"source") => {
-                    r.order(&NOTIFICATION_PERMISSION_SCHEMA, &mut cursor, 10, &child)?;
-                    f10 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
-                }
-                _ => r.unknown_element(start, &child, &NOTIFICATION_PERMISSION_SCHEMA)?,
-            }
-        }
-        r.complete(start, &NOTIFICATION_PERMISSION_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: a_put_code,
-            notification_type: r.take(start, &NOTIFICATION_PERMISSION_SCHEMA, 0, f0)?,
-            authorization_url: r.take(start, &NOTIFICATION_PERMISSION_SCHEMA, 1, f1)?,
-            notification_subject: r.take(start, &NOTIFICATION_PERMISSION_SCHEMA, 2, f2)?,
-            notification_intro: r.take(start, &NOTIFICATION_PERMISSION_SCHEMA, 3, f3)?,
-            items: r.take(start, &NOTIFICATION_PERMISSION_SCHEMA, 4, f4)?,
-            created_date: f5,
-            sent_date: f6,
-            read_date: f7,
-            actioned_date: f8,
-            archived_date: f9,
-            source: f10,
+            put_code: m0,
+            notification_type: input.required(&frame, 1usize, m1)?,
+            authorization_url: input.required(&frame, 2usize, m2)?,
+            notification_subject: input.required(&frame, 3usize, m3)?,
+            notification_intro: input.required(&frame, 4usize, m4)?,
+            items: input.required(&frame, 5usize, m5)?,
+            created_date: m6,
+            sent_date: m7,
+            read_date: m8,
+            actioned_date: m9,
+            archived_date: m10,
+            source: m11,
+            unknown,
         })
     }
 }
-impl ToXml for NotificationPermission {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for NotificationPermission {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&NOTIFICATION_PERMISSION_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
-            w.attribute(QName::new(Ns::None, "put-code"), v);
+            out.simple(0usize, v);
         }
-        w.simple_element(
-            QName::new(Ns::Notification, "notification-type"),
-            &self.notification_type,
-        );
-        ToXml::to_xml(
-            &self.authorization_url,
-            w,
-            QName::new(Ns::Notification, "authorization-url"),
-        );
-        w.simple_element(
-            QName::new(Ns::Notification, "notification-subject"),
-            &self.notification_subject,
-        );
-        w.simple_element(
-            QName::new(Ns::Notification, "notification-intro"),
-            &self.notification_intro,
-        );
-        ToXml::to_xml(&self.items, w, QName::new(Ns::Notification, "items"));
+        {
+            let v = &self.notification_type;
+            out.simple(1usize, v);
+        }
+        {
+            let v = &self.authorization_url;
+            out.nested(2usize, v);
+        }
+        {
+            let v = &self.notification_subject;
+            out.simple(3usize, v);
+        }
+        {
+            let v = &self.notification_intro;
+            out.simple(4usize, v);
+        }
+        {
+            let v = &self.items;
+            out.nested(5usize, v);
+        }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(6usize, v);
         }
         if let Some(v) = &self.sent_date {
-            w.simple_element(QName::new(Ns::Common, "sent-date"), v);
+            out.simple(7usize, v);
         }
         if let Some(v) = &self.read_date {
-            w.simple_element(QName::new(Ns::Common, "read-date"), v);
+            out.simple(8usize, v);
         }
         if let Some(v) = &self.actioned_date {
-            w.simple_element(QName::new(Ns::Notification, "actioned-date"), v);
+            out.simple(9usize, v);
         }
         if let Some(v) = &self.archived_date {
-            w.simple_element(QName::new(Ns::Common, "archived-date"), v);
+            out.simple(10usize, v);
         }
         if let Some(v) = &self.source {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+            out.nested(11usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for NotificationPermission {
     const NAME: QName = QName::new(Ns::Notification, "notification");
-}
-impl FromJson for NotificationPermission {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("notification:notification")?;
-        let mut a_put_code = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut f10 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
-                "notification-type" => {
-                    f0 = json::read_plain::<
-                        super::notification::NotificationType,
-                    >(r, "notification-type")?;
-                }
-                "authorization-url" => {
-                    f1 = json::read_object::<super::notification::AuthorizationUrl>(r)?;
-                }
-                "notification-subject" => {
-                    f2 = json::read_plain::<String>(r, "notification-subject")?;
-                }
-                "notification-intro" => {
-                    f3 = json::read_plain::<String>(r, "notification-intro")?;
-                }
-                "items" => f4 = json::read_object::<super::notification::Items>(r)?,
-                "created-date" => f5 = json::read_millis(r, "created-date")?,
-                "sent-date" => f6 = json::read_millis(r, "sent-date")?,
-                "read-date" => f7 = json::read_millis(r, "read-date")?,
-                "actioned-date" => f8 = json::read_millis(r, "actioned-date")?,
-                "archived-date" => f9 = json::read_millis(r, "archived-date")?,
-                "source" => f10 = json::read_object::<super::common::Source>(r)?,
-                _ => r.unknown_key(&key, "notification:notification")?,
-            }
-        }
-        Ok(Self {
-            put_code: a_put_code,
-            notification_type: r
-                .required(f0, at, "notification:notification", "notification-type")?,
-            authorization_url: r
-                .required(f1, at, "notification:notification", "authorization-url")?,
-            notification_subject: r
-                .required(f2, at, "notification:notification", "notification-subject")?,
-            notification_intro: r
-                .required(f3, at, "notification:notification", "notification-intro")?,
-            items: r.required(f4, at, "notification:notification", "items")?,
-            created_date: f5,
-            sent_date: f6,
-            read_date: f7,
-            actioned_date: f8,
-            archived_date: f9,
-            source: f10,
-        })
-    }
-}
-impl ToJson for NotificationPermission {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.put_code {
-            w.key("put-code");
-            json::write_raw(w, v);
-        }
-        {
-            w.key("notification-type");
-            json::write_string(w, &self.notification_type);
-        }
-        {
-            w.key("authorization-url");
-            ToJson::to_json(&self.authorization_url, w);
-        }
-        {
-            w.key("notification-subject");
-            json::write_string(w, &self.notification_subject);
-        }
-        {
-            w.key("notification-intro");
-            json::write_string(w, &self.notification_intro);
-        }
-        {
-            w.key("items");
-            ToJson::to_json(&self.items, w);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if let Some(v) = &self.sent_date {
-            w.key("sent-date");
-            json::write_millis(w, v);
-        }
-        if let Some(v) = &self.read_date {
-            w.key("read-date");
-            json::write_millis(w, v);
-        }
-        if let Some(v) = &self.actioned_date {
-            w.key("actioned-date");
-            json::write_millis(w, v);
-        }
-        if let Some(v) = &self.archived_date {
-            w.key("archived-date");
-            json::write_millis(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.source {
-                w.key("source");
-                ToJson::to_json(v, w);
-            }
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Notification;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for NotificationPermission {
@@ -1635,7 +1584,7 @@ impl serde::Serialize for NotificationPermission {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1643,19 +1592,37 @@ impl<'de> serde::Deserialize<'de> for NotificationPermission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `notification:notifications`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Notifications {
     /// The `<notification>` element.
     pub notifications: Vec<super::notification::NotificationPermission>,
+    pub(crate) unknown: Unknown,
 }
 impl Notifications {
     /// An empty `Notifications`.
     pub fn new() -> Self {
-        Self { notifications: Vec::new() }
+        Self {
+            notifications: Vec::new(),
+            unknown: Unknown::default(),
+        }
+    }
+    /// Adds one `<notification>`.
+    pub fn with_notification(
+        mut self,
+        value: impl Into<super::notification::NotificationPermission>,
+    ) -> Self {
+        self.notifications.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Notifications {
@@ -1663,105 +1630,90 @@ impl Default for Notifications {
         Self::new()
     }
 }
-/// The content model of `notification:notifications`.
-pub static NOTIFICATIONS_SCHEMA: StructSchema = StructSchema {
-    name: "notification:notifications",
-    fields: &["notification:notification"],
-    required: 0,
-    repeated: 1,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Notification,
-            local: "notification",
-            index: 0,
-            content: ChildContent::Struct(
-                &super::notification::NOTIFICATION_PERMISSION_SCHEMA,
-            ),
-        },
-    ],
-    attributes: &[],
-    text: None,
-};
-impl FromXml for Notifications {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
-            }
+impl From<Vec<super::notification::NotificationPermission>> for Notifications {
+    fn from(list: Vec<super::notification::NotificationPermission>) -> Self {
+        Self {
+            notifications: list,
+            ..Self::new()
         }
-        let mut f0 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Notification, b"notification") => {
-                    r.order(&NOTIFICATIONS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0.push(
-                        <super::notification::NotificationPermission as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &NOTIFICATIONS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &NOTIFICATIONS_SCHEMA, &cursor)?;
-        Ok(Self { notifications: f0 })
     }
 }
-impl ToXml for Notifications {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        for v in &self.notifications {
-            ToXml::to_xml(v, w, QName::new(Ns::Notification, "notification"));
+impl FromIterator<super::notification::NotificationPermission> for Notifications {
+    fn from_iter<I: IntoIterator<Item = super::notification::NotificationPermission>>(
+        iter: I,
+    ) -> Self {
+        Self::from(iter.into_iter().collect::<Vec<_>>())
+    }
+}
+/// The content model of `notification:notifications`.
+pub(crate) static NOTIFICATIONS_SCHEMA: StructSchema = StructSchema {
+    name: "notification:notifications",
+    ns: Ns::Notification,
+    members: &[
+        Member {
+            ns: Ns::Notification,
+            local: "notification",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(
+                &super::notification::NOTIFICATION_PERMISSION_SCHEMA,
+            ),
+            json_key: "notification",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
+    fields: &["notification:notification"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 1,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: notifications_member,
+    json_key_member: notifications_json_member,
+};
+fn notifications_json_member(key: &str) -> Option<usize> {
+    match key {
+        "notification" => Some(0usize),
+        _ => None,
+    }
+}
+fn notifications_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Notification, b"notification") => Some(0usize),
+        _ => None,
+    }
+}
+impl Read for Notifications {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&NOTIFICATIONS_SCHEMA)?;
+        let mut m0 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m0.push(x)
+                    }
+                }
+                _ => {}
+            }
         }
-        w.end(name);
+        let unknown = input.leave(&mut frame)?;
+        Ok(Self { notifications: m0, unknown })
+    }
+}
+impl Write for Notifications {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&NOTIFICATIONS_SCHEMA, &self.unknown);
+        for v in &self.notifications {
+            out.nested(0usize, v);
+        }
+        out.end();
     }
 }
 impl Element for Notifications {
     const NAME: QName = QName::new(Ns::Notification, "notifications");
-}
-impl FromJson for Notifications {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("notification:notifications")?;
-        let mut f0 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "notification" => {
-                    f0 = json::read_list(
-                        r,
-                        |r| Ok(
-                            json::read_object::<
-                                super::notification::NotificationPermission,
-                            >(r)?,
-                        ),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "notification:notifications")?,
-            }
-        }
-        Ok(Self { notifications: f0 })
-    }
-}
-impl ToJson for Notifications {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !self.notifications.is_empty() {
-            w.key("notification");
-            w.begin_array();
-            for v in &self.notifications {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Notifications;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Notifications {
@@ -1769,7 +1721,7 @@ impl serde::Serialize for Notifications {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1777,6 +1729,6 @@ impl<'de> serde::Deserialize<'de> for Notifications {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

@@ -2,19 +2,19 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `peer-review:` namespace, `http://www.orcid.org/ns/peer-review`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// `peer-review:peer-review`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PeerReview {
     /// The `put-code` attribute.
-    pub put_code: Option<i64>,
+    pub put_code: Option<crate::PutCode>,
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The `display-index` attribute.
@@ -22,9 +22,9 @@ pub struct PeerReview {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
     /// The role played by a person in their contribution to a review.
@@ -54,16 +54,17 @@ pub struct PeerReview {
     pub subject_url: Option<String>,
     /// Information about the organization convening the review (journal publisher, conference organizer, funding agency, etc). A valid organizational identifier (Ringgold ID, ROR ID, GRID ID or FundRef ID is required).
     pub convening_organization: super::common::Organization,
+    pub(crate) unknown: Unknown,
 }
 impl PeerReview {
     /// A `PeerReview` with its required parts; everything optional is left empty.
     pub fn new(
-        reviewer_role: super::vocabulary::PeerReviewRole,
-        review_identifiers: super::common::ExternalIds,
-        review_type: super::vocabulary::PeerReviewType,
-        review_completion_date: super::common::FuzzyDate,
-        review_group_id: String,
-        convening_organization: super::common::Organization,
+        reviewer_role: impl Into<super::vocabulary::PeerReviewRole>,
+        review_identifiers: impl Into<super::common::ExternalIds>,
+        review_type: impl Into<super::vocabulary::PeerReviewType>,
+        review_completion_date: impl Into<super::common::FuzzyDate>,
+        review_group_id: impl Into<String>,
+        convening_organization: impl Into<super::common::Organization>,
     ) -> Self {
         Self {
             put_code: None,
@@ -73,24 +74,373 @@ impl PeerReview {
             created_date: None,
             last_modified_date: None,
             source: None,
-            reviewer_role,
-            review_identifiers,
+            reviewer_role: reviewer_role.into(),
+            review_identifiers: review_identifiers.into(),
             review_url: None,
-            review_type,
-            review_completion_date,
-            review_group_id,
+            review_type: review_type.into(),
+            review_completion_date: review_completion_date.into(),
+            review_group_id: review_group_id.into(),
             subject_external_identifier: None,
             subject_container_name: None,
             subject_type: None,
             subject_name: None,
             subject_url: None,
-            convening_organization,
+            convening_organization: convening_organization.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `put-code` attribute.
+    pub fn with_put_code(mut self, value: impl Into<crate::PutCode>) -> Self {
+        self.put_code = Some(value.into());
+        self
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets the `display-index` attribute.
+    pub fn with_display_index(mut self, value: impl Into<String>) -> Self {
+        self.display_index = Some(value.into());
+        self
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<source>`.
+    pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Sets `<reviewer-role>`.
+    pub fn with_reviewer_role(
+        mut self,
+        value: impl Into<super::vocabulary::PeerReviewRole>,
+    ) -> Self {
+        self.reviewer_role = value.into();
+        self
+    }
+    /// Sets `<review-identifiers>`.
+    pub fn with_review_identifiers(
+        mut self,
+        value: impl Into<super::common::ExternalIds>,
+    ) -> Self {
+        self.review_identifiers = value.into();
+        self
+    }
+    /// Sets `<review-url>`.
+    pub fn with_review_url(mut self, value: impl Into<String>) -> Self {
+        self.review_url = Some(value.into());
+        self
+    }
+    /// Sets `<review-type>`.
+    pub fn with_review_type(
+        mut self,
+        value: impl Into<super::vocabulary::PeerReviewType>,
+    ) -> Self {
+        self.review_type = value.into();
+        self
+    }
+    /// Sets `<review-completion-date>`.
+    pub fn with_review_completion_date(
+        mut self,
+        value: impl Into<super::common::FuzzyDate>,
+    ) -> Self {
+        self.review_completion_date = value.into();
+        self
+    }
+    /// Sets `<review-group-id>`.
+    pub fn with_review_group_id(mut self, value: impl Into<String>) -> Self {
+        self.review_group_id = value.into();
+        self
+    }
+    /// Sets `<subject-external-identifier>`.
+    pub fn with_subject_external_identifier(
+        mut self,
+        value: impl Into<super::common::ExternalId>,
+    ) -> Self {
+        self.subject_external_identifier = Some(value.into());
+        self
+    }
+    /// Sets `<subject-container-name>`.
+    pub fn with_subject_container_name(mut self, value: impl Into<String>) -> Self {
+        self.subject_container_name = Some(value.into());
+        self
+    }
+    /// Sets `<subject-type>`.
+    pub fn with_subject_type(
+        mut self,
+        value: impl Into<super::vocabulary::PeerReviewSubjectType>,
+    ) -> Self {
+        self.subject_type = Some(value.into());
+        self
+    }
+    /// Sets `<subject-name>`.
+    pub fn with_subject_name(
+        mut self,
+        value: impl Into<super::peer_review::SubjectName>,
+    ) -> Self {
+        self.subject_name = Some(value.into());
+        self
+    }
+    /// Sets `<subject-url>`.
+    pub fn with_subject_url(mut self, value: impl Into<String>) -> Self {
+        self.subject_url = Some(value.into());
+        self
+    }
+    /// Sets `<convening-organization>`.
+    pub fn with_convening_organization(
+        mut self,
+        value: impl Into<super::common::Organization>,
+    ) -> Self {
+        self.convening_organization = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `peer-review:peer-review`.
-pub static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
+pub(crate) static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
     name: "peer-review:peer-review",
+    ns: Ns::PeerReview,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "put-code",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "visibility",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "display-index",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "display-index",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::SOURCE_SCHEMA),
+            json_key: "source",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::PeerReview,
+            local: "reviewer-role",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: Some(&super::vocabulary::PeerReviewRole::VOCABULARY),
+            }),
+            json_key: "reviewer-role",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PeerReview,
+            local: "review-identifiers",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+            json_key: "review-identifiers",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PeerReview,
+            local: "review-url",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "review-url",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PeerReview,
+            local: "review-type",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: Some(&super::vocabulary::PeerReviewType::VOCABULARY),
+            }),
+            json_key: "review-type",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PeerReview,
+            local: "review-completion-date",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "review-completion-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PeerReview,
+            local: "review-group-id",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::GROUP_ID,
+                vocabulary: None,
+            }),
+            json_key: "review-group-id",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PeerReview,
+            local: "subject-external-identifier",
+            kind: MemberKind::Element { field: 9u8 },
+            content: Content::Struct(&super::common::EXTERNAL_ID_SCHEMA),
+            json_key: "subject-external-identifier",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PeerReview,
+            local: "subject-container-name",
+            kind: MemberKind::Element { field: 10u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::STRING_1000,
+                vocabulary: None,
+            }),
+            json_key: "subject-container-name",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PeerReview,
+            local: "subject-type",
+            kind: MemberKind::Element { field: 11u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: Some(&super::vocabulary::PeerReviewSubjectType::VOCABULARY),
+            }),
+            json_key: "subject-type",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PeerReview,
+            local: "subject-name",
+            kind: MemberKind::Element { field: 12u8 },
+            content: Content::Struct(&super::peer_review::SUBJECT_NAME_SCHEMA),
+            json_key: "subject-name",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PeerReview,
+            local: "subject-url",
+            kind: MemberKind::Element { field: 13u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "subject-url",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PeerReview,
+            local: "convening-organization",
+            kind: MemberKind::Element { field: 14u8 },
+            content: Content::Struct(&super::common::ORGANIZATION_SCHEMA),
+            json_key: "convening-organization",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:created-date",
         "common:last-modified-date",
@@ -109,632 +459,201 @@ pub static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
         "peer-review:convening-organization",
     ],
     required: 16856,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source",
-            index: 2,
-            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
-        },
-        Child {
-            ns: Ns::PeerReview,
-            local: "reviewer-role",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::vocabulary::PeerReviewRole>,
-                vocabulary: Some(&super::vocabulary::PeerReviewRole::VOCABULARY),
-            }),
-        },
-        Child {
-            ns: Ns::PeerReview,
-            local: "review-identifiers",
-            index: 4,
-            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
-        },
-        Child {
-            ns: Ns::PeerReview,
-            local: "review-url",
-            index: 5,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::PeerReview,
-            local: "review-type",
-            index: 6,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::vocabulary::PeerReviewType>,
-                vocabulary: Some(&super::vocabulary::PeerReviewType::VOCABULARY),
-            }),
-        },
-        Child {
-            ns: Ns::PeerReview,
-            local: "review-completion-date",
-            index: 7,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::PeerReview,
-            local: "review-group-id",
-            index: 8,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::GROUP_ID,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::PeerReview,
-            local: "subject-external-identifier",
-            index: 9,
-            content: ChildContent::Struct(&super::common::EXTERNAL_ID_SCHEMA),
-        },
-        Child {
-            ns: Ns::PeerReview,
-            local: "subject-container-name",
-            index: 10,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::STRING_1000,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::PeerReview,
-            local: "subject-type",
-            index: 11,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<
-                    super::vocabulary::PeerReviewSubjectType,
-                >,
-                vocabulary: Some(&super::vocabulary::PeerReviewSubjectType::VOCABULARY),
-            }),
-        },
-        Child {
-            ns: Ns::PeerReview,
-            local: "subject-name",
-            index: 12,
-            content: ChildContent::Struct(&super::peer_review::SUBJECT_NAME_SCHEMA),
-        },
-        Child {
-            ns: Ns::PeerReview,
-            local: "subject-url",
-            index: 13,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::PeerReview,
-            local: "convening-organization",
-            index: 14,
-            content: ChildContent::Struct(&super::common::ORGANIZATION_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "put-code",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "display-index",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: peer_review_member,
+    json_key_member: peer_review_json_member,
 };
-impl FromXml for PeerReview {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"put-code") => {
-                    a_put_code = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"display-index") => {
-                    a_display_index = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn peer_review_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "visibility" => Some(1usize),
+        "display-index" => Some(2usize),
+        "path" => Some(3usize),
+        "created-date" => Some(4usize),
+        "last-modified-date" => Some(5usize),
+        "source" => Some(6usize),
+        "reviewer-role" => Some(7usize),
+        "review-identifiers" => Some(8usize),
+        "review-url" => Some(9usize),
+        "review-type" => Some(10usize),
+        "review-completion-date" => Some(11usize),
+        "review-group-id" => Some(12usize),
+        "subject-external-identifier" => Some(13usize),
+        "subject-container-name" => Some(14usize),
+        "subject-type" => Some(15usize),
+        "subject-name" => Some(16usize),
+        "subject-url" => Some(17usize),
+        "convening-organization" => Some(18usize),
+        _ => None,
+    }
+}
+fn peer_review_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"created-date") => Some(4usize),
+        (Ns::Common, b"last-modified-date") => Some(5usize),
+        (Ns::Common, b"source") => Some(6usize),
+        (Ns::PeerReview, b"reviewer-role") => Some(7usize),
+        (Ns::PeerReview, b"review-identifiers") => Some(8usize),
+        (Ns::PeerReview, b"review-url") => Some(9usize),
+        (Ns::PeerReview, b"review-type") => Some(10usize),
+        (Ns::PeerReview, b"review-completion-date") => Some(11usize),
+        (Ns::PeerReview, b"review-group-id") => Some(12usize),
+        (Ns::PeerReview, b"subject-external-identifier") => Some(13usize),
+        (Ns::PeerReview, b"subject-container-name") => Some(14usize),
+        (Ns::PeerReview, b"subject-type") => Some(15usize),
+        (Ns::PeerReview, b"subject-name") => Some(16usize),
+        (Ns::PeerReview, b"subject-url") => Some(17usize),
+        (Ns::PeerReview, b"convening-organization") => Some(18usize),
+        _ => None,
+    }
+}
+impl Read for PeerReview {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&PEER_REVIEW_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        let mut m9 = None;
+        let mut m10 = None;
+        let mut m11 = None;
+        let mut m12 = None;
+        let mut m13 = None;
+        let mut m14 = None;
+        let mut m15 = None;
+        let mut m16 = None;
+        let mut m17 = None;
+        let mut m18 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.simple(&mut frame)?,
+                8usize => m8 = input.nested(&mut frame)?,
+                9usize => m9 = input.simple(&mut frame)?,
+                10usize => m10 = input.simple(&mut frame)?,
+                11usize => m11 = input.nested(&mut frame)?,
+                12usize => m12 = input.simple(&mut frame)?,
+                13usize => m13 = input.nested(&mut frame)?,
+                14usize => m14 = input.simple(&mut frame)?,
+                15usize => m15 = input.simple(&mut frame)?,
+                16usize => m16 = input.nested(&mut frame)?,
+                17usize => m17 = input.simple(&mut frame)?,
+                18usize => m18 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut f10 = None;
-        let mut f11 = None;
-        let mut f12 = None;
-        let mut f13 = None;
-        let mut f14 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"created-date") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"source") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::PeerReview, b"reviewer-role") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::PeerReviewRole,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::PeerReview, b"review-identifiers") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::PeerReview, b"review-url") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::PeerReview, b"review-type") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::PeerReviewType,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::PeerReview, b"review-completion-date") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::PeerReview, b"review-group-id") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(
-                        r.simple_element::<String>(&child, &super::common::GROUP_ID)?,
-                    );
-                }
-                (Ns::PeerReview, b"subject-external-identifier") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 9, &child)?;
-                    f9 = Some(
-                        <super::common::ExternalId as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::PeerReview, b"subject-container-name") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 10, &child)?;
-                    f10 = Some(
-                        r.simple_element::<String>(&child, &super::common::STRING_1000)?,
-                    );
-                }
-                (Ns::PeerReview, b"subject-type") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 11, &child)?;
-                    f11 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::PeerReviewSubjectType,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::PeerReview, b"subject-name") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 12, &child)?;
-                    f12 = Some(
-                        <super::peer_review::SubjectName as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::PeerReview, b"subject-url") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 13, &child)?;
-                    f13 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::PeerReview, b"convening-organization") => {
-                    r.order(&PEER_REVIEW_SCHEMA, &mut cursor, 14, &child)?;
-                    f14 = Some(
-                        <super::common::Organization as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &PEER_REVIEW_SCHEMA)?,
-            }
-        }
-        r.complete(start, &PEER_REVIEW_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            reviewer_role: r.take(start, &PEER_REVIEW_SCHEMA, 3, f3)?,
-            review_identifiers: r.take(start, &PEER_REVIEW_SCHEMA, 4, f4)?,
-            review_url: f5,
-            review_type: r.take(start, &PEER_REVIEW_SCHEMA, 6, f6)?,
-            review_completion_date: r.take(start, &PEER_REVIEW_SCHEMA, 7, f7)?,
-            review_group_id: r.take(start, &PEER_REVIEW_SCHEMA, 8, f8)?,
-            subject_external_identifier: f9,
-            subject_container_name: f10,
-            subject_type: f11,
-            subject_name: f12,
-            subject_url: f13,
-            convening_organization: r.take(start, &PEER_REVIEW_SCHEMA, 14, f14)?,
+            put_code: m0,
+            visibility: m1,
+            display_index: m2,
+            path: m3,
+            created_date: m4,
+            last_modified_date: m5,
+            source: m6,
+            reviewer_role: input.required(&frame, 7usize, m7)?,
+            review_identifiers: input.required(&frame, 8usize, m8)?,
+            review_url: m9,
+            review_type: input.required(&frame, 10usize, m10)?,
+            review_completion_date: input.required(&frame, 11usize, m11)?,
+            review_group_id: input.required(&frame, 12usize, m12)?,
+            subject_external_identifier: m13,
+            subject_container_name: m14,
+            subject_type: m15,
+            subject_name: m16,
+            subject_url: m17,
+            convening_organization: input.required(&frame, 18usize, m18)?,
+            unknown,
         })
     }
 }
-impl ToXml for PeerReview {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for PeerReview {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&PEER_REVIEW_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
-            w.attribute(QName::new(Ns::None, "put-code"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.display_index {
-            w.attribute(QName::new(Ns::None, "display-index"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(5usize, v);
         }
         if let Some(v) = &self.source {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+            out.nested(6usize, v);
         }
-        w.simple_element(
-            QName::new(Ns::PeerReview, "reviewer-role"),
-            &self.reviewer_role,
-        );
-        ToXml::to_xml(
-            &self.review_identifiers,
-            w,
-            QName::new(Ns::PeerReview, "review-identifiers"),
-        );
+        {
+            let v = &self.reviewer_role;
+            out.simple(7usize, v);
+        }
+        {
+            let v = &self.review_identifiers;
+            out.nested(8usize, v);
+        }
         if let Some(v) = &self.review_url {
-            w.simple_element(QName::new(Ns::PeerReview, "review-url"), v);
+            out.simple(9usize, v);
         }
-        w.simple_element(QName::new(Ns::PeerReview, "review-type"), &self.review_type);
-        ToXml::to_xml(
-            &self.review_completion_date,
-            w,
-            QName::new(Ns::PeerReview, "review-completion-date"),
-        );
-        w.simple_element(
-            QName::new(Ns::PeerReview, "review-group-id"),
-            &self.review_group_id,
-        );
+        {
+            let v = &self.review_type;
+            out.simple(10usize, v);
+        }
+        {
+            let v = &self.review_completion_date;
+            out.nested(11usize, v);
+        }
+        {
+            let v = &self.review_group_id;
+            out.simple(12usize, v);
+        }
         if let Some(v) = &self.subject_external_identifier {
-            ToXml::to_xml(
-                v,
-                w,
-                QName::new(Ns::PeerReview, "subject-external-identifier"),
-            );
+            out.nested(13usize, v);
         }
         if let Some(v) = &self.subject_container_name {
-            w.simple_element(QName::new(Ns::PeerReview, "subject-container-name"), v);
+            out.simple(14usize, v);
         }
         if let Some(v) = &self.subject_type {
-            w.simple_element(QName::new(Ns::PeerReview, "subject-type"), v);
+            out.simple(15usize, v);
         }
         if let Some(v) = &self.subject_name {
-            ToXml::to_xml(v, w, QName::new(Ns::PeerReview, "subject-name"));
+            out.nested(16usize, v);
         }
         if let Some(v) = &self.subject_url {
-            w.simple_element(QName::new(Ns::PeerReview, "subject-url"), v);
+            out.simple(17usize, v);
         }
-        ToXml::to_xml(
-            &self.convening_organization,
-            w,
-            QName::new(Ns::PeerReview, "convening-organization"),
-        );
-        w.end(name);
+        {
+            let v = &self.convening_organization;
+            out.nested(18usize, v);
+        }
+        out.end();
     }
 }
 impl Element for PeerReview {
     const NAME: QName = QName::new(Ns::PeerReview, "peer-review");
-}
-impl FromJson for PeerReview {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("peer-review:peer-review")?;
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut f10 = None;
-        let mut f11 = None;
-        let mut f12 = None;
-        let mut f13 = None;
-        let mut f14 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "display-index" => {
-                    a_display_index = json::read_plain::<String>(r, "display-index")?;
-                }
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "created-date" => f0 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
-                "source" => f2 = json::read_object::<super::common::Source>(r)?,
-                "reviewer-role" => {
-                    f3 = json::read_plain::<
-                        super::vocabulary::PeerReviewRole,
-                    >(r, "reviewer-role")?;
-                }
-                "review-identifiers" => {
-                    f4 = json::read_object::<super::common::ExternalIds>(r)?;
-                }
-                "review-url" => f5 = json::read_wrapped::<String>(r, "review-url")?,
-                "review-type" => {
-                    f6 = json::read_plain::<
-                        super::vocabulary::PeerReviewType,
-                    >(r, "review-type")?;
-                }
-                "review-completion-date" => {
-                    f7 = json::read_object::<super::common::FuzzyDate>(r)?;
-                }
-                "review-group-id" => {
-                    f8 = json::read_plain::<String>(r, "review-group-id")?;
-                }
-                "subject-external-identifier" => {
-                    f9 = json::read_object::<super::common::ExternalId>(r)?;
-                }
-                "subject-container-name" => {
-                    f10 = json::read_wrapped::<String>(r, "subject-container-name")?;
-                }
-                "subject-type" => {
-                    f11 = json::read_plain::<
-                        super::vocabulary::PeerReviewSubjectType,
-                    >(r, "subject-type")?;
-                }
-                "subject-name" => {
-                    f12 = json::read_object::<super::peer_review::SubjectName>(r)?;
-                }
-                "subject-url" => f13 = json::read_wrapped::<String>(r, "subject-url")?,
-                "convening-organization" => {
-                    f14 = json::read_object::<super::common::Organization>(r)?;
-                }
-                _ => r.unknown_key(&key, "peer-review:peer-review")?,
-            }
-        }
-        Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            reviewer_role: r
-                .required(f3, at, "peer-review:peer-review", "reviewer-role")?,
-            review_identifiers: r
-                .required(f4, at, "peer-review:peer-review", "review-identifiers")?,
-            review_url: f5,
-            review_type: r.required(f6, at, "peer-review:peer-review", "review-type")?,
-            review_completion_date: r
-                .required(f7, at, "peer-review:peer-review", "review-completion-date")?,
-            review_group_id: r
-                .required(f8, at, "peer-review:peer-review", "review-group-id")?,
-            subject_external_identifier: f9,
-            subject_container_name: f10,
-            subject_type: f11,
-            subject_name: f12,
-            subject_url: f13,
-            convening_organization: r
-                .required(f14, at, "peer-review:peer-review", "convening-organization")?,
-        })
-    }
-}
-impl ToJson for PeerReview {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.put_code {
-            w.key("put-code");
-            json::write_raw(w, v);
-        }
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.display_index {
-            w.key("display-index");
-            json::write_string(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.source {
-                w.key("source");
-                ToJson::to_json(v, w);
-            }
-        }
-        {
-            w.key("reviewer-role");
-            json::write_string(w, &self.reviewer_role);
-        }
-        {
-            w.key("review-identifiers");
-            ToJson::to_json(&self.review_identifiers, w);
-        }
-        if let Some(v) = &self.review_url {
-            w.key("review-url");
-            json::write_wrapped(w, v);
-        }
-        {
-            w.key("review-type");
-            json::write_string(w, &self.review_type);
-        }
-        {
-            w.key("review-completion-date");
-            ToJson::to_json(&self.review_completion_date, w);
-        }
-        {
-            w.key("review-group-id");
-            json::write_string(w, &self.review_group_id);
-        }
-        if let Some(v) = &self.subject_external_identifier {
-            w.key("subject-external-identifier");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.subject_container_name {
-            w.key("subject-container-name");
-            json::write_wrapped(w, v);
-        }
-        if let Some(v) = &self.subject_type {
-            w.key("subject-type");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.subject_name {
-            w.key("subject-name");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.subject_url {
-            w.key("subject-url");
-            json::write_wrapped(w, v);
-        }
-        {
-            w.key("convening-organization");
-            ToJson::to_json(&self.convening_organization, w);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::PeerReview;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for PeerReview {
@@ -742,7 +661,7 @@ impl serde::Serialize for PeerReview {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -750,14 +669,15 @@ impl<'de> serde::Deserialize<'de> for PeerReview {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `peer-review:peer-review-summary`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PeerReviewSummary {
     /// The `put-code` attribute.
-    pub put_code: Option<i64>,
+    pub put_code: Option<crate::PutCode>,
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The `display-index` attribute.
@@ -765,9 +685,9 @@ pub struct PeerReviewSummary {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
     /// The role played by a person in their
@@ -786,15 +706,16 @@ pub struct PeerReviewSummary {
     pub review_group_id: String,
     /// Information about the organization convening the review (journal publisher, conference organizer, funding agency, etc). Whenever possible, this organization is identified by a unique identifier like the Ringgold ID or FundRef ID.
     pub convening_organization: super::common::Organization,
+    pub(crate) unknown: Unknown,
 }
 impl PeerReviewSummary {
     /// A `PeerReviewSummary` with its required parts; everything optional is left empty.
     pub fn new(
-        reviewer_role: super::vocabulary::PeerReviewRole,
-        review_type: super::vocabulary::PeerReviewType,
-        completion_date: super::common::FuzzyDate,
-        review_group_id: String,
-        convening_organization: super::common::Organization,
+        reviewer_role: impl Into<super::vocabulary::PeerReviewRole>,
+        review_type: impl Into<super::vocabulary::PeerReviewType>,
+        completion_date: impl Into<super::common::FuzzyDate>,
+        review_group_id: impl Into<String>,
+        convening_organization: impl Into<super::common::Organization>,
     ) -> Self {
         Self {
             put_code: None,
@@ -804,19 +725,280 @@ impl PeerReviewSummary {
             created_date: None,
             last_modified_date: None,
             source: None,
-            reviewer_role,
+            reviewer_role: reviewer_role.into(),
             external_ids: None,
             review_url: None,
-            review_type,
-            completion_date,
-            review_group_id,
-            convening_organization,
+            review_type: review_type.into(),
+            completion_date: completion_date.into(),
+            review_group_id: review_group_id.into(),
+            convening_organization: convening_organization.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `put-code` attribute.
+    pub fn with_put_code(mut self, value: impl Into<crate::PutCode>) -> Self {
+        self.put_code = Some(value.into());
+        self
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets the `display-index` attribute.
+    pub fn with_display_index(mut self, value: impl Into<String>) -> Self {
+        self.display_index = Some(value.into());
+        self
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<source>`.
+    pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Sets `<reviewer-role>`.
+    pub fn with_reviewer_role(
+        mut self,
+        value: impl Into<super::vocabulary::PeerReviewRole>,
+    ) -> Self {
+        self.reviewer_role = value.into();
+        self
+    }
+    /// Sets `<external-ids>`.
+    pub fn with_external_ids(
+        mut self,
+        value: impl Into<super::common::ExternalIds>,
+    ) -> Self {
+        self.external_ids = Some(value.into());
+        self
+    }
+    /// Sets `<review-url>`.
+    pub fn with_review_url(mut self, value: impl Into<String>) -> Self {
+        self.review_url = Some(value.into());
+        self
+    }
+    /// Sets `<review-type>`.
+    pub fn with_review_type(
+        mut self,
+        value: impl Into<super::vocabulary::PeerReviewType>,
+    ) -> Self {
+        self.review_type = value.into();
+        self
+    }
+    /// Sets `<completion-date>`.
+    pub fn with_completion_date(
+        mut self,
+        value: impl Into<super::common::FuzzyDate>,
+    ) -> Self {
+        self.completion_date = value.into();
+        self
+    }
+    /// Sets `<review-group-id>`.
+    pub fn with_review_group_id(mut self, value: impl Into<String>) -> Self {
+        self.review_group_id = value.into();
+        self
+    }
+    /// Sets `<convening-organization>`.
+    pub fn with_convening_organization(
+        mut self,
+        value: impl Into<super::common::Organization>,
+    ) -> Self {
+        self.convening_organization = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `peer-review:peer-review-summary`.
-pub static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
+pub(crate) static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
     name: "peer-review:peer-review-summary",
+    ns: Ns::PeerReview,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "put-code",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "visibility",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "display-index",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "display-index",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::SOURCE_SCHEMA),
+            json_key: "source",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::PeerReview,
+            local: "reviewer-role",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: Some(&super::vocabulary::PeerReviewRole::VOCABULARY),
+            }),
+            json_key: "reviewer-role",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-ids",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+            json_key: "external-ids",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PeerReview,
+            local: "review-url",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "review-url",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PeerReview,
+            local: "review-type",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: Some(&super::vocabulary::PeerReviewType::VOCABULARY),
+            }),
+            json_key: "review-type",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PeerReview,
+            local: "completion-date",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "completion-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PeerReview,
+            local: "review-group-id",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::GROUP_ID,
+                vocabulary: None,
+            }),
+            json_key: "review-group-id",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PeerReview,
+            local: "convening-organization",
+            kind: MemberKind::Element { field: 9u8 },
+            content: Content::Struct(&super::common::ORGANIZATION_SCHEMA),
+            json_key: "convening-organization",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:created-date",
         "common:last-modified-date",
@@ -830,483 +1012,160 @@ pub static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
         "peer-review:convening-organization",
     ],
     required: 968,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source",
-            index: 2,
-            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
-        },
-        Child {
-            ns: Ns::PeerReview,
-            local: "reviewer-role",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::vocabulary::PeerReviewRole>,
-                vocabulary: Some(&super::vocabulary::PeerReviewRole::VOCABULARY),
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-ids",
-            index: 4,
-            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
-        },
-        Child {
-            ns: Ns::PeerReview,
-            local: "review-url",
-            index: 5,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::PeerReview,
-            local: "review-type",
-            index: 6,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::vocabulary::PeerReviewType>,
-                vocabulary: Some(&super::vocabulary::PeerReviewType::VOCABULARY),
-            }),
-        },
-        Child {
-            ns: Ns::PeerReview,
-            local: "completion-date",
-            index: 7,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::PeerReview,
-            local: "review-group-id",
-            index: 8,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::GROUP_ID,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::PeerReview,
-            local: "convening-organization",
-            index: 9,
-            content: ChildContent::Struct(&super::common::ORGANIZATION_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "put-code",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "display-index",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: peer_review_summary_member,
+    json_key_member: peer_review_summary_json_member,
 };
-impl FromXml for PeerReviewSummary {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"put-code") => {
-                    a_put_code = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"display-index") => {
-                    a_display_index = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn peer_review_summary_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "visibility" => Some(1usize),
+        "display-index" => Some(2usize),
+        "path" => Some(3usize),
+        "created-date" => Some(4usize),
+        "last-modified-date" => Some(5usize),
+        "source" => Some(6usize),
+        "reviewer-role" => Some(7usize),
+        "external-ids" => Some(8usize),
+        "review-url" => Some(9usize),
+        "review-type" => Some(10usize),
+        "completion-date" => Some(11usize),
+        "review-group-id" => Some(12usize),
+        "convening-organization" => Some(13usize),
+        _ => None,
+    }
+}
+fn peer_review_summary_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"created-date") => Some(4usize),
+        (Ns::Common, b"last-modified-date") => Some(5usize),
+        (Ns::Common, b"source") => Some(6usize),
+        (Ns::PeerReview, b"reviewer-role") => Some(7usize),
+        (Ns::Common, b"external-ids") => Some(8usize),
+        (Ns::PeerReview, b"review-url") => Some(9usize),
+        (Ns::PeerReview, b"review-type") => Some(10usize),
+        (Ns::PeerReview, b"completion-date") => Some(11usize),
+        (Ns::PeerReview, b"review-group-id") => Some(12usize),
+        (Ns::PeerReview, b"convening-organization") => Some(13usize),
+        _ => None,
+    }
+}
+impl Read for PeerReviewSummary {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&PEER_REVIEW_SUMMARY_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        let mut m9 = None;
+        let mut m10 = None;
+        let mut m11 = None;
+        let mut m12 = None;
+        let mut m13 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.simple(&mut frame)?,
+                8usize => m8 = input.nested(&mut frame)?,
+                9usize => m9 = input.simple(&mut frame)?,
+                10usize => m10 = input.simple(&mut frame)?,
+                11usize => m11 = input.nested(&mut frame)?,
+                12usize => m12 = input.simple(&mut frame)?,
+                13usize => m13 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"created-date") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"source") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::PeerReview, b"reviewer-role") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::PeerReviewRole,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"external-ids") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::PeerReview, b"review-url") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::PeerReview, b"review-type") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::PeerReviewType,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::PeerReview, b"completion-date") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::PeerReview, b"review-group-id") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(
-                        r.simple_element::<String>(&child, &super::common::GROUP_ID)?,
-                    );
-                }
-                (Ns::PeerReview, b"convening-organization") => {
-                    r.order(&PEER_REVIEW_SUMMARY_SCHEMA, &mut cursor, 9, &child)?;
-                    f9 = Some(
-                        <super::common::Organization as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &PEER_REVIEW_SUMMARY_SCHEMA)?,
-            }
-        }
-        r.complete(start, &PEER_REVIEW_SUMMARY_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            reviewer_role: r.take(start, &PEER_REVIEW_SUMMARY_SCHEMA, 3, f3)?,
-            external_ids: f4,
-            review_url: f5,
-            review_type: r.take(start, &PEER_REVIEW_SUMMARY_SCHEMA, 6, f6)?,
-            completion_date: r.take(start, &PEER_REVIEW_SUMMARY_SCHEMA, 7, f7)?,
-            review_group_id: r.take(start, &PEER_REVIEW_SUMMARY_SCHEMA, 8, f8)?,
-            convening_organization: r.take(start, &PEER_REVIEW_SUMMARY_SCHEMA, 9, f9)?,
+            put_code: m0,
+            visibility: m1,
+            display_index: m2,
+            path: m3,
+            created_date: m4,
+            last_modified_date: m5,
+            source: m6,
+            reviewer_role: input.required(&frame, 7usize, m7)?,
+            external_ids: m8,
+            review_url: m9,
+            review_type: input.required(&frame, 10usize, m10)?,
+            completion_date: input.required(&frame, 11usize, m11)?,
+            review_group_id: input.required(&frame, 12usize, m12)?,
+            convening_organization: input.required(&frame, 13usize, m13)?,
+            unknown,
         })
     }
 }
-impl ToXml for PeerReviewSummary {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for PeerReviewSummary {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&PEER_REVIEW_SUMMARY_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
-            w.attribute(QName::new(Ns::None, "put-code"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.display_index {
-            w.attribute(QName::new(Ns::None, "display-index"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(5usize, v);
         }
         if let Some(v) = &self.source {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+            out.nested(6usize, v);
         }
-        w.simple_element(
-            QName::new(Ns::PeerReview, "reviewer-role"),
-            &self.reviewer_role,
-        );
+        {
+            let v = &self.reviewer_role;
+            out.simple(7usize, v);
+        }
         if let Some(v) = &self.external_ids {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "external-ids"));
+            out.nested(8usize, v);
         }
         if let Some(v) = &self.review_url {
-            w.simple_element(QName::new(Ns::PeerReview, "review-url"), v);
+            out.simple(9usize, v);
         }
-        w.simple_element(QName::new(Ns::PeerReview, "review-type"), &self.review_type);
-        ToXml::to_xml(
-            &self.completion_date,
-            w,
-            QName::new(Ns::PeerReview, "completion-date"),
-        );
-        w.simple_element(
-            QName::new(Ns::PeerReview, "review-group-id"),
-            &self.review_group_id,
-        );
-        ToXml::to_xml(
-            &self.convening_organization,
-            w,
-            QName::new(Ns::PeerReview, "convening-organization"),
-        );
-        w.end(name);
+        {
+            let v = &self.review_type;
+            out.simple(10usize, v);
+        }
+        {
+            let v = &self.completion_date;
+            out.nested(11usize, v);
+        }
+        {
+            let v = &self.review_group_id;
+            out.simple(12usize, v);
+        }
+        {
+            let v = &self.convening_organization;
+            out.nested(13usize, v);
+        }
+        out.end();
     }
 }
 impl Element for PeerReviewSummary {
     const NAME: QName = QName::new(Ns::PeerReview, "peer-review-summary");
-}
-impl FromJson for PeerReviewSummary {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("peer-review:peer-review-summary")?;
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "display-index" => {
-                    a_display_index = json::read_plain::<String>(r, "display-index")?;
-                }
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "created-date" => f0 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
-                "source" => f2 = json::read_object::<super::common::Source>(r)?,
-                "reviewer-role" => {
-                    f3 = json::read_plain::<
-                        super::vocabulary::PeerReviewRole,
-                    >(r, "reviewer-role")?;
-                }
-                "external-ids" => {
-                    f4 = json::read_object::<super::common::ExternalIds>(r)?;
-                }
-                "review-url" => f5 = json::read_wrapped::<String>(r, "review-url")?,
-                "review-type" => {
-                    f6 = json::read_plain::<
-                        super::vocabulary::PeerReviewType,
-                    >(r, "review-type")?;
-                }
-                "completion-date" => {
-                    f7 = json::read_object::<super::common::FuzzyDate>(r)?;
-                }
-                "review-group-id" => {
-                    f8 = json::read_plain::<String>(r, "review-group-id")?;
-                }
-                "convening-organization" => {
-                    f9 = json::read_object::<super::common::Organization>(r)?;
-                }
-                _ => r.unknown_key(&key, "peer-review:peer-review-summary")?,
-            }
-        }
-        Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            reviewer_role: r
-                .required(f3, at, "peer-review:peer-review-summary", "reviewer-role")?,
-            external_ids: f4,
-            review_url: f5,
-            review_type: r
-                .required(f6, at, "peer-review:peer-review-summary", "review-type")?,
-            completion_date: r
-                .required(f7, at, "peer-review:peer-review-summary", "completion-date")?,
-            review_group_id: r
-                .required(f8, at, "peer-review:peer-review-summary", "review-group-id")?,
-            convening_organization: r
-                .required(
-                    f9,
-                    at,
-                    "peer-review:peer-review-summary",
-                    "convening-organization",
-                )?,
-        })
-    }
-}
-impl ToJson for PeerReviewSummary {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.put_code {
-            w.key("put-code");
-            json::write_raw(w, v);
-        }
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.display_index {
-            w.key("display-index");
-            json::write_string(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.source {
-                w.key("source");
-                ToJson::to_json(v, w);
-            }
-        }
-        {
-            w.key("reviewer-role");
-            json::write_string(w, &self.reviewer_role);
-        }
-        if let Some(v) = &self.external_ids {
-            w.key("external-ids");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.review_url {
-            w.key("review-url");
-            json::write_wrapped(w, v);
-        }
-        {
-            w.key("review-type");
-            json::write_string(w, &self.review_type);
-        }
-        {
-            w.key("completion-date");
-            ToJson::to_json(&self.completion_date, w);
-        }
-        {
-            w.key("review-group-id");
-            json::write_string(w, &self.review_group_id);
-        }
-        {
-            w.key("convening-organization");
-            ToJson::to_json(&self.convening_organization, w);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::PeerReviewSummary;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for PeerReviewSummary {
@@ -1314,7 +1173,7 @@ impl serde::Serialize for PeerReviewSummary {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1322,11 +1181,12 @@ impl<'de> serde::Deserialize<'de> for PeerReviewSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// Container for peer-review subject name.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SubjectName {
     /// The main name or title of the subject.
     pub title: String,
@@ -1334,153 +1194,144 @@ pub struct SubjectName {
     pub subtitle: Option<String>,
     /// The `<translated-title>` element.
     pub translated_title: Option<super::common::TranslatedTitle>,
+    pub(crate) unknown: Unknown,
 }
 impl SubjectName {
     /// A `SubjectName` with its required parts; everything optional is left empty.
-    pub fn new(title: String) -> Self {
+    pub fn new(title: impl Into<String>) -> Self {
         Self {
-            title,
+            title: title.into(),
             subtitle: None,
             translated_title: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<title>`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = value.into();
+        self
+    }
+    /// Sets `<subtitle>`.
+    pub fn with_subtitle(mut self, value: impl Into<String>) -> Self {
+        self.subtitle = Some(value.into());
+        self
+    }
+    /// Sets `<translated-title>`.
+    pub fn with_translated_title(
+        mut self,
+        value: impl Into<super::common::TranslatedTitle>,
+    ) -> Self {
+        self.translated_title = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `peer-review:subject-name`.
-pub static SUBJECT_NAME_SCHEMA: StructSchema = StructSchema {
+pub(crate) static SUBJECT_NAME_SCHEMA: StructSchema = StructSchema {
     name: "peer-review:subject-name",
-    fields: &["common:title", "common:subtitle", "common:translated-title"],
-    required: 1,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::PeerReview,
+    members: &[
+        Member {
             ns: Ns::Common,
             local: "title",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
-                check: crate::xml::check_simple::<String>,
                 vocabulary: None,
             }),
+            json_key: "title",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Common,
             local: "subtitle",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &super::common::SUBTITLE,
-                check: crate::xml::check_simple::<String>,
                 vocabulary: None,
             }),
+            json_key: "subtitle",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Common,
             local: "translated-title",
-            index: 2,
-            content: ChildContent::Struct(&super::common::TRANSLATED_TITLE_SCHEMA),
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::TRANSLATED_TITLE_SCHEMA),
+            json_key: "translated-title",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["common:title", "common:subtitle", "common:translated-title"],
+    required: 1,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: subject_name_member,
+    json_key_member: subject_name_json_member,
 };
-impl FromXml for SubjectName {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn subject_name_json_member(key: &str) -> Option<usize> {
+    match key {
+        "title" => Some(0usize),
+        "subtitle" => Some(1usize),
+        "translated-title" => Some(2usize),
+        _ => None,
+    }
+}
+fn subject_name_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"title") => Some(0usize),
+        (Ns::Common, b"subtitle") => Some(1usize),
+        (Ns::Common, b"translated-title") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for SubjectName {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&SUBJECT_NAME_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"title") => {
-                    r.order(&SUBJECT_NAME_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<String>(&child, &super::common::STRING_1000)?,
-                    );
-                }
-                (Ns::Common, b"subtitle") => {
-                    r.order(&SUBJECT_NAME_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<String>(&child, &super::common::SUBTITLE)?,
-                    );
-                }
-                (Ns::Common, b"translated-title") => {
-                    r.order(&SUBJECT_NAME_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::TranslatedTitle as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &SUBJECT_NAME_SCHEMA)?,
-            }
-        }
-        r.complete(start, &SUBJECT_NAME_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            title: r.take(start, &SUBJECT_NAME_SCHEMA, 0, f0)?,
-            subtitle: f1,
-            translated_title: f2,
+            title: input.required(&frame, 0usize, m0)?,
+            subtitle: m1,
+            translated_title: m2,
+            unknown,
         })
     }
 }
-impl ToXml for SubjectName {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Common, "title"), &self.title);
-        if let Some(v) = &self.subtitle {
-            w.simple_element(QName::new(Ns::Common, "subtitle"), v);
-        }
-        if let Some(v) = &self.translated_title {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "translated-title"));
-        }
-        w.end(name);
-    }
-}
-impl FromJson for SubjectName {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("peer-review:subject-name")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "title" => f0 = json::read_wrapped::<String>(r, "title")?,
-                "subtitle" => f1 = json::read_wrapped::<String>(r, "subtitle")?,
-                "translated-title" => {
-                    f2 = json::read_object::<super::common::TranslatedTitle>(r)?;
-                }
-                _ => r.unknown_key(&key, "peer-review:subject-name")?,
-            }
-        }
-        Ok(Self {
-            title: r.required(f0, at, "peer-review:subject-name", "title")?,
-            subtitle: f1,
-            translated_title: f2,
-        })
-    }
-}
-impl ToJson for SubjectName {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
+impl Write for SubjectName {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&SUBJECT_NAME_SCHEMA, &self.unknown);
         {
-            w.key("title");
-            json::write_wrapped(w, &self.title);
+            let v = &self.title;
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.subtitle {
-            w.key("subtitle");
-            json::write_wrapped(w, v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.translated_title {
-            w.key("translated-title");
-            ToJson::to_json(v, w);
+            out.nested(2usize, v);
         }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -1489,7 +1340,7 @@ impl serde::Serialize for SubjectName {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1497,6 +1348,6 @@ impl<'de> serde::Deserialize<'de> for SubjectName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

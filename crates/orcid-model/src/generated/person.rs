@@ -2,21 +2,21 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `person:` namespace, `http://www.orcid.org/ns/person`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// `person:person`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Person {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<name>` element.
     pub name: Option<super::personal_details::Name>,
     /// The `<other-names>` element.
@@ -33,10 +33,11 @@ pub struct Person {
     pub keywords: Option<super::keyword::Keywords>,
     /// Container for identifiers that apply to the researcher themselves.
     pub external_identifiers: Option<super::external_identifier::ExternalIdentifiers>,
+    pub(crate) unknown: Unknown,
 }
 impl Person {
     /// A `Person` with its required parts; everything optional is left empty.
-    pub fn new(emails: super::email::Emails) -> Self {
+    pub fn new(emails: impl Into<super::email::Emails>) -> Self {
         Self {
             path: None,
             last_modified_date: None,
@@ -44,16 +45,190 @@ impl Person {
             other_names: None,
             biography: None,
             researcher_urls: None,
-            emails,
+            emails: emails.into(),
             addresses: None,
             keywords: None,
             external_identifiers: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<name>`.
+    pub fn with_name(mut self, value: impl Into<super::personal_details::Name>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `<other-names>`.
+    pub fn with_other_names(
+        mut self,
+        value: impl Into<super::other_name::OtherNames>,
+    ) -> Self {
+        self.other_names = Some(value.into());
+        self
+    }
+    /// Sets `<biography>`.
+    pub fn with_biography(
+        mut self,
+        value: impl Into<super::personal_details::Biography>,
+    ) -> Self {
+        self.biography = Some(value.into());
+        self
+    }
+    /// Sets `<researcher-urls>`.
+    pub fn with_researcher_urls(
+        mut self,
+        value: impl Into<super::researcher_url::ResearcherUrls>,
+    ) -> Self {
+        self.researcher_urls = Some(value.into());
+        self
+    }
+    /// Sets `<emails>`.
+    pub fn with_emails(mut self, value: impl Into<super::email::Emails>) -> Self {
+        self.emails = value.into();
+        self
+    }
+    /// Sets `<addresses>`.
+    pub fn with_addresses(
+        mut self,
+        value: impl Into<super::address::Addresses>,
+    ) -> Self {
+        self.addresses = Some(value.into());
+        self
+    }
+    /// Sets `<keywords>`.
+    pub fn with_keywords(mut self, value: impl Into<super::keyword::Keywords>) -> Self {
+        self.keywords = Some(value.into());
+        self
+    }
+    /// Sets `<external-identifiers>`.
+    pub fn with_external_identifiers(
+        mut self,
+        value: impl Into<super::external_identifier::ExternalIdentifiers>,
+    ) -> Self {
+        self.external_identifiers = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `person:person`.
-pub static PERSON_SCHEMA: StructSchema = StructSchema {
+pub(crate) static PERSON_SCHEMA: StructSchema = StructSchema {
     name: "person:person",
+    ns: Ns::Person,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Person,
+            local: "name",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::personal_details::NAME_SCHEMA),
+            json_key: "name",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::OtherName,
+            local: "other-names",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::other_name::OTHER_NAMES_SCHEMA),
+            json_key: "other-names",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Person,
+            local: "biography",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Struct(&super::personal_details::BIOGRAPHY_SCHEMA),
+            json_key: "biography",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::ResearcherUrl,
+            local: "researcher-urls",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Struct(&super::researcher_url::RESEARCHER_URLS_SCHEMA),
+            json_key: "researcher-urls",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Email,
+            local: "emails",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Struct(&super::email::EMAILS_SCHEMA),
+            json_key: "emails",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Address,
+            local: "addresses",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Struct(&super::address::ADDRESSES_SCHEMA),
+            json_key: "addresses",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Keyword,
+            local: "keywords",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Struct(&super::keyword::KEYWORDS_SCHEMA),
+            json_key: "keywords",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::ExternalIdentifier,
+            local: "external-identifiers",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Struct(
+                &super::external_identifier::EXTERNAL_IDENTIFIERS_SCHEMA,
+            ),
+            json_key: "external-identifiers",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:last-modified-date",
         "person:name",
@@ -66,334 +241,127 @@ pub static PERSON_SCHEMA: StructSchema = StructSchema {
         "external-identifier:external-identifiers",
     ],
     required: 32,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Person,
-            local: "name",
-            index: 1,
-            content: ChildContent::Struct(&super::personal_details::NAME_SCHEMA),
-        },
-        Child {
-            ns: Ns::OtherName,
-            local: "other-names",
-            index: 2,
-            content: ChildContent::Struct(&super::other_name::OTHER_NAMES_SCHEMA),
-        },
-        Child {
-            ns: Ns::Person,
-            local: "biography",
-            index: 3,
-            content: ChildContent::Struct(&super::personal_details::BIOGRAPHY_SCHEMA),
-        },
-        Child {
-            ns: Ns::ResearcherUrl,
-            local: "researcher-urls",
-            index: 4,
-            content: ChildContent::Struct(&super::researcher_url::RESEARCHER_URLS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Email,
-            local: "emails",
-            index: 5,
-            content: ChildContent::Struct(&super::email::EMAILS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Address,
-            local: "addresses",
-            index: 6,
-            content: ChildContent::Struct(&super::address::ADDRESSES_SCHEMA),
-        },
-        Child {
-            ns: Ns::Keyword,
-            local: "keywords",
-            index: 7,
-            content: ChildContent::Struct(&super::keyword::KEYWORDS_SCHEMA),
-        },
-        Child {
-            ns: Ns::ExternalIdentifier,
-            local: "external-identifiers",
-            index: 8,
-            content: ChildContent::Struct(
-                &super::external_identifier::EXTERNAL_IDENTIFIERS_SCHEMA,
-            ),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: person_member,
+    json_key_member: person_json_member,
 };
-impl FromXml for Person {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn person_json_member(key: &str) -> Option<usize> {
+    match key {
+        "path" => Some(0usize),
+        "last-modified-date" => Some(1usize),
+        "name" => Some(2usize),
+        "other-names" => Some(3usize),
+        "biography" => Some(4usize),
+        "researcher-urls" => Some(5usize),
+        "emails" => Some(6usize),
+        "addresses" => Some(7usize),
+        "keywords" => Some(8usize),
+        "external-identifiers" => Some(9usize),
+        _ => None,
+    }
+}
+fn person_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(1usize),
+        (Ns::Person, b"name") => Some(2usize),
+        (Ns::OtherName, b"other-names") => Some(3usize),
+        (Ns::Person, b"biography") => Some(4usize),
+        (Ns::ResearcherUrl, b"researcher-urls") => Some(5usize),
+        (Ns::Email, b"emails") => Some(6usize),
+        (Ns::Address, b"addresses") => Some(7usize),
+        (Ns::Keyword, b"keywords") => Some(8usize),
+        (Ns::ExternalIdentifier, b"external-identifiers") => Some(9usize),
+        _ => None,
+    }
+}
+impl Read for Person {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&PERSON_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        let mut m9 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.nested(&mut frame)?,
+                3usize => m3 = input.nested(&mut frame)?,
+                4usize => m4 = input.nested(&mut frame)?,
+                5usize => m5 = input.nested(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.nested(&mut frame)?,
+                8usize => m8 = input.nested(&mut frame)?,
+                9usize => m9 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&PERSON_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Person, b"name") => {
-                    r.order(&PERSON_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        <super::personal_details::Name as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::OtherName, b"other-names") => {
-                    r.order(&PERSON_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::other_name::OtherNames as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Person, b"biography") => {
-                    r.order(&PERSON_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        <super::personal_details::Biography as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::ResearcherUrl, b"researcher-urls") => {
-                    r.order(&PERSON_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        <super::researcher_url::ResearcherUrls as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Email, b"emails") => {
-                    r.order(&PERSON_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(<super::email::Emails as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Address, b"addresses") => {
-                    r.order(&PERSON_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        <super::address::Addresses as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Keyword, b"keywords") => {
-                    r.order(&PERSON_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(
-                        <super::keyword::Keywords as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::ExternalIdentifier, b"external-identifiers") => {
-                    r.order(&PERSON_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(
-                        <super::external_identifier::ExternalIdentifiers as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &PERSON_SCHEMA)?,
-            }
-        }
-        r.complete(start, &PERSON_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            name: f1,
-            other_names: f2,
-            biography: f3,
-            researcher_urls: f4,
-            emails: r.take(start, &PERSON_SCHEMA, 5, f5)?,
-            addresses: f6,
-            keywords: f7,
-            external_identifiers: f8,
+            path: m0,
+            last_modified_date: m1,
+            name: m2,
+            other_names: m3,
+            biography: m4,
+            researcher_urls: m5,
+            emails: input.required(&frame, 6usize, m6)?,
+            addresses: m7,
+            keywords: m8,
+            external_identifiers: m9,
+            unknown,
         })
     }
 }
-impl ToXml for Person {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Person {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&PERSON_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.name {
-            ToXml::to_xml(v, w, QName::new(Ns::Person, "name"));
+            out.nested(2usize, v);
         }
         if let Some(v) = &self.other_names {
-            ToXml::to_xml(v, w, QName::new(Ns::OtherName, "other-names"));
+            out.nested(3usize, v);
         }
         if let Some(v) = &self.biography {
-            ToXml::to_xml(v, w, QName::new(Ns::Person, "biography"));
+            out.nested(4usize, v);
         }
         if let Some(v) = &self.researcher_urls {
-            ToXml::to_xml(v, w, QName::new(Ns::ResearcherUrl, "researcher-urls"));
+            out.nested(5usize, v);
         }
-        ToXml::to_xml(&self.emails, w, QName::new(Ns::Email, "emails"));
+        {
+            let v = &self.emails;
+            out.nested(6usize, v);
+        }
         if let Some(v) = &self.addresses {
-            ToXml::to_xml(v, w, QName::new(Ns::Address, "addresses"));
+            out.nested(7usize, v);
         }
         if let Some(v) = &self.keywords {
-            ToXml::to_xml(v, w, QName::new(Ns::Keyword, "keywords"));
+            out.nested(8usize, v);
         }
         if let Some(v) = &self.external_identifiers {
-            ToXml::to_xml(
-                v,
-                w,
-                QName::new(Ns::ExternalIdentifier, "external-identifiers"),
-            );
+            out.nested(9usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for Person {
     const NAME: QName = QName::new(Ns::Person, "person");
-}
-impl FromJson for Person {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("person:person")?;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "name" => f1 = json::read_object::<super::personal_details::Name>(r)?,
-                "other-names" => {
-                    f2 = json::read_object::<super::other_name::OtherNames>(r)?;
-                }
-                "biography" => {
-                    f3 = json::read_object::<super::personal_details::Biography>(r)?;
-                }
-                "researcher-urls" => {
-                    f4 = json::read_object::<super::researcher_url::ResearcherUrls>(r)?;
-                }
-                "emails" => f5 = json::read_object::<super::email::Emails>(r)?,
-                "addresses" => f6 = json::read_object::<super::address::Addresses>(r)?,
-                "keywords" => f7 = json::read_object::<super::keyword::Keywords>(r)?,
-                "external-identifiers" => {
-                    f8 = json::read_object::<
-                        super::external_identifier::ExternalIdentifiers,
-                    >(r)?;
-                }
-                _ => r.unknown_key(&key, "person:person")?,
-            }
-        }
-        Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            name: f1,
-            other_names: f2,
-            biography: f3,
-            researcher_urls: f4,
-            emails: r.required(f5, at, "person:person", "emails")?,
-            addresses: f6,
-            keywords: f7,
-            external_identifiers: f8,
-        })
-    }
-}
-impl ToJson for Person {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if let Some(v) = &self.name {
-            w.key("name");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.other_names {
-            w.key("other-names");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.biography {
-            w.key("biography");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.researcher_urls {
-            w.key("researcher-urls");
-            ToJson::to_json(v, w);
-        }
-        {
-            w.key("emails");
-            ToJson::to_json(&self.emails, w);
-        }
-        if let Some(v) = &self.addresses {
-            w.key("addresses");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.keywords {
-            w.key("keywords");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.external_identifiers {
-            w.key("external-identifiers");
-            ToJson::to_json(v, w);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Person;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Person {
@@ -401,7 +369,7 @@ impl serde::Serialize for Person {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -409,6 +377,6 @@ impl<'de> serde::Deserialize<'de> for Person {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

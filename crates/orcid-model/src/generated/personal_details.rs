@@ -2,257 +2,231 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `personal-details:` namespace, `http://www.orcid.org/ns/personal-details`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// Description of the researcher's professional career.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Biography {
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<content>` element.
     pub content: String,
+    pub(crate) unknown: Unknown,
 }
 impl Biography {
     /// A `Biography` with its required parts; everything optional is left empty.
-    pub fn new(content: String) -> Self {
+    pub fn new(content: impl Into<String>) -> Self {
         Self {
             visibility: None,
             path: None,
             created_date: None,
             last_modified_date: None,
-            content,
+            content: content.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<content>`.
+    pub fn with_content(mut self, value: impl Into<String>) -> Self {
+        self.content = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `personal-details:biography`.
-pub static BIOGRAPHY_SCHEMA: StructSchema = StructSchema {
+pub(crate) static BIOGRAPHY_SCHEMA: StructSchema = StructSchema {
     name: "personal-details:biography",
+    ns: Ns::PersonalDetails,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "visibility",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::PersonalDetails,
+            local: "content",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                vocabulary: None,
+            }),
+            json_key: "content",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:created-date",
         "common:last-modified-date",
         "personal-details:content",
     ],
     required: 4,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::PersonalDetails,
-            local: "content",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::NON_EMPTY_STRING,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: biography_member,
+    json_key_member: biography_json_member,
 };
-impl FromXml for Biography {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_visibility = None;
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn biography_json_member(key: &str) -> Option<usize> {
+    match key {
+        "visibility" => Some(0usize),
+        "path" => Some(1usize),
+        "created-date" => Some(2usize),
+        "last-modified-date" => Some(3usize),
+        "content" => Some(4usize),
+        _ => None,
+    }
+}
+fn biography_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"created-date") => Some(2usize),
+        (Ns::Common, b"last-modified-date") => Some(3usize),
+        (Ns::PersonalDetails, b"content") => Some(4usize),
+        _ => None,
+    }
+}
+impl Read for Biography {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&BIOGRAPHY_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"created-date") => {
-                    r.order(&BIOGRAPHY_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&BIOGRAPHY_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::PersonalDetails, b"content") => {
-                    r.order(&BIOGRAPHY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::common::NON_EMPTY_STRING)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &BIOGRAPHY_SCHEMA)?,
-            }
-        }
-        r.complete(start, &BIOGRAPHY_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            visibility: a_visibility,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            content: r.take(start, &BIOGRAPHY_SCHEMA, 2, f2)?,
+            visibility: m0,
+            path: m1,
+            created_date: m2,
+            last_modified_date: m3,
+            content: input.required(&frame, 4usize, m4)?,
+            unknown,
         })
     }
 }
-impl ToXml for Biography {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Biography {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&BIOGRAPHY_SCHEMA, &self.unknown);
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(3usize, v);
         }
-        w.simple_element(QName::new(Ns::PersonalDetails, "content"), &self.content);
-        w.end(name);
+        {
+            let v = &self.content;
+            out.simple(4usize, v);
+        }
+        out.end();
     }
 }
 impl Element for Biography {
     const NAME: QName = QName::new(Ns::PersonalDetails, "biography");
-}
-impl FromJson for Biography {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("personal-details:biography")?;
-        let mut a_visibility = None;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "created-date" => f0 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
-                "content" => f2 = json::read_plain::<String>(r, "content")?,
-                _ => r.unknown_key(&key, "personal-details:biography")?,
-            }
-        }
-        Ok(Self {
-            visibility: a_visibility,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            content: r.required(f2, at, "personal-details:biography", "content")?,
-        })
-    }
-}
-impl ToJson for Biography {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        {
-            w.key("content");
-            json::write_string(w, &self.content);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Biography;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Biography {
@@ -260,7 +234,7 @@ impl serde::Serialize for Biography {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -268,26 +242,28 @@ impl<'de> serde::Deserialize<'de> for Biography {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// Container for the researcher's first and last name.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Name {
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The given name(s) of the researcher or contributor.
     pub given_names: Option<String>,
     /// The family (last) name of the researcher. This element is optional, because some cultures only use given names.
     pub family_name: Option<String>,
     /// The full name of the researcher as they prefer it to appear.
     pub credit_name: Option<String>,
+    pub(crate) unknown: Unknown,
 }
 impl Name {
     /// An empty `Name`.
@@ -300,7 +276,51 @@ impl Name {
             given_names: None,
             family_name: None,
             credit_name: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<given-names>`.
+    pub fn with_given_names(mut self, value: impl Into<String>) -> Self {
+        self.given_names = Some(value.into());
+        self
+    }
+    /// Sets `<family-name>`.
+    pub fn with_family_name(mut self, value: impl Into<String>) -> Self {
+        self.family_name = Some(value.into());
+        self
+    }
+    /// Sets `<credit-name>`.
+    pub fn with_credit_name(mut self, value: impl Into<String>) -> Self {
+        self.credit_name = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Name {
@@ -309,8 +329,99 @@ impl Default for Name {
     }
 }
 /// The content model of `personal-details:name`.
-pub static NAME_SCHEMA: StructSchema = StructSchema {
+pub(crate) static NAME_SCHEMA: StructSchema = StructSchema {
     name: "personal-details:name",
+    ns: Ns::PersonalDetails,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "visibility",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::PersonalDetails,
+            local: "given-names",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::STRING_150,
+                vocabulary: None,
+            }),
+            json_key: "given-names",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PersonalDetails,
+            local: "family-name",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::STRING_150,
+                vocabulary: None,
+            }),
+            json_key: "family-name",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PersonalDetails,
+            local: "credit-name",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::STRING_150,
+                vocabulary: None,
+            }),
+            json_key: "credit-name",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:created-date",
         "common:last-modified-date",
@@ -319,270 +430,101 @@ pub static NAME_SCHEMA: StructSchema = StructSchema {
         "personal-details:credit-name",
     ],
     required: 0,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::PersonalDetails,
-            local: "given-names",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::STRING_150,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::PersonalDetails,
-            local: "family-name",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::STRING_150,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::PersonalDetails,
-            local: "credit-name",
-            index: 4,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::STRING_150,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &["source"],
+    element_member: name_member,
+    json_key_member: name_json_member,
 };
-impl FromXml for Name {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_visibility = None;
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn name_json_member(key: &str) -> Option<usize> {
+    match key {
+        "visibility" => Some(0usize),
+        "path" => Some(1usize),
+        "created-date" => Some(2usize),
+        "last-modified-date" => Some(3usize),
+        "given-names" => Some(4usize),
+        "family-name" => Some(5usize),
+        "credit-name" => Some(6usize),
+        _ => None,
+    }
+}
+fn name_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"created-date") => Some(2usize),
+        (Ns::Common, b"last-modified-date") => Some(3usize),
+        (Ns::PersonalDetails, b"given-names") => Some(4usize),
+        (Ns::PersonalDetails, b"family-name") => Some(5usize),
+        (Ns::PersonalDetails, b"credit-name") => Some(6usize),
+        _ => None,
+    }
+}
+impl Read for Name {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&NAME_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                6usize => m6 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"created-date") => {
-                    r.order(&NAME_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&NAME_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::PersonalDetails, b"given-names") => {
-                    r.order(&NAME_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        r.simple_element::<String>(&child, &super::common::STRING_150)?,
-                    );
-                }
-                (Ns::PersonalDetails, b"family-name") => {
-                    r.order(&NAME_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        r.simple_element::<String>(&child, &super::common::STRING_150)?,
-                    );
-                }
-                (Ns::PersonalDetails, b"credit-name") => {
-                    r.order(&NAME_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        r.simple_element::<String>(&child, &super::common::STRING_150)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &NAME_SCHEMA)?,
-            }
-        }
-        r.complete(start, &NAME_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            visibility: a_visibility,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            given_names: f2,
-            family_name: f3,
-            credit_name: f4,
+            visibility: m0,
+            path: m1,
+            created_date: m2,
+            last_modified_date: m3,
+            given_names: m4,
+            family_name: m5,
+            credit_name: m6,
+            unknown,
         })
     }
 }
-impl ToXml for Name {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Name {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&NAME_SCHEMA, &self.unknown);
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.given_names {
-            w.simple_element(QName::new(Ns::PersonalDetails, "given-names"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.family_name {
-            w.simple_element(QName::new(Ns::PersonalDetails, "family-name"), v);
+            out.simple(5usize, v);
         }
         if let Some(v) = &self.credit_name {
-            w.simple_element(QName::new(Ns::PersonalDetails, "credit-name"), v);
+            out.simple(6usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for Name {
     const NAME: QName = QName::new(Ns::PersonalDetails, "name");
-}
-impl FromJson for Name {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("personal-details:name")?;
-        let mut a_visibility = None;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "created-date" => f0 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
-                "given-names" => f2 = json::read_wrapped::<String>(r, "given-names")?,
-                "family-name" => f3 = json::read_wrapped::<String>(r, "family-name")?,
-                "credit-name" => f4 = json::read_wrapped::<String>(r, "credit-name")?,
-                "source" if r.null()? => {}
-                _ => r.unknown_key(&key, "personal-details:name")?,
-            }
-        }
-        Ok(Self {
-            visibility: a_visibility,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            given_names: f2,
-            family_name: f3,
-            credit_name: f4,
-        })
-    }
-}
-impl ToJson for Name {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if let Some(v) = &self.given_names {
-            w.key("given-names");
-            json::write_wrapped(w, v);
-        }
-        if let Some(v) = &self.family_name {
-            w.key("family-name");
-            json::write_wrapped(w, v);
-        }
-        if let Some(v) = &self.credit_name {
-            w.key("credit-name");
-            json::write_wrapped(w, v);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Name;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Name {
@@ -590,7 +532,7 @@ impl serde::Serialize for Name {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -598,22 +540,24 @@ impl<'de> serde::Deserialize<'de> for Name {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `personal-details:personal-details`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PersonalDetails {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<name>` element.
     pub name: Option<super::personal_details::Name>,
     /// The `<other-names>` element.
     pub other_names: Option<super::other_name::OtherNames>,
     /// The `<biography>` element.
     pub biography: Option<super::personal_details::Biography>,
+    pub(crate) unknown: Unknown,
 }
 impl PersonalDetails {
     /// An empty `PersonalDetails`.
@@ -624,7 +568,44 @@ impl PersonalDetails {
             name: None,
             other_names: None,
             biography: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<name>`.
+    pub fn with_name(mut self, value: impl Into<super::personal_details::Name>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `<other-names>`.
+    pub fn with_other_names(
+        mut self,
+        value: impl Into<super::other_name::OtherNames>,
+    ) -> Self {
+        self.other_names = Some(value.into());
+        self
+    }
+    /// Sets `<biography>`.
+    pub fn with_biography(
+        mut self,
+        value: impl Into<super::personal_details::Biography>,
+    ) -> Self {
+        self.biography = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for PersonalDetails {
@@ -633,8 +614,64 @@ impl Default for PersonalDetails {
     }
 }
 /// The content model of `personal-details:personal-details`.
-pub static PERSONAL_DETAILS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static PERSONAL_DETAILS_SCHEMA: StructSchema = StructSchema {
     name: "personal-details:personal-details",
+    ns: Ns::PersonalDetails,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::PersonalDetails,
+            local: "name",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::personal_details::NAME_SCHEMA),
+            json_key: "name",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::OtherName,
+            local: "other-names",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::other_name::OTHER_NAMES_SCHEMA),
+            json_key: "other-names",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::PersonalDetails,
+            local: "biography",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Struct(&super::personal_details::BIOGRAPHY_SCHEMA),
+            json_key: "biography",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:last-modified-date",
         "personal-details:name",
@@ -642,200 +679,86 @@ pub static PERSONAL_DETAILS_SCHEMA: StructSchema = StructSchema {
         "personal-details:biography",
     ],
     required: 0,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::PersonalDetails,
-            local: "name",
-            index: 1,
-            content: ChildContent::Struct(&super::personal_details::NAME_SCHEMA),
-        },
-        Child {
-            ns: Ns::OtherName,
-            local: "other-names",
-            index: 2,
-            content: ChildContent::Struct(&super::other_name::OTHER_NAMES_SCHEMA),
-        },
-        Child {
-            ns: Ns::PersonalDetails,
-            local: "biography",
-            index: 3,
-            content: ChildContent::Struct(&super::personal_details::BIOGRAPHY_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: personal_details_member,
+    json_key_member: personal_details_json_member,
 };
-impl FromXml for PersonalDetails {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn personal_details_json_member(key: &str) -> Option<usize> {
+    match key {
+        "path" => Some(0usize),
+        "last-modified-date" => Some(1usize),
+        "name" => Some(2usize),
+        "other-names" => Some(3usize),
+        "biography" => Some(4usize),
+        _ => None,
+    }
+}
+fn personal_details_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"last-modified-date") => Some(1usize),
+        (Ns::PersonalDetails, b"name") => Some(2usize),
+        (Ns::OtherName, b"other-names") => Some(3usize),
+        (Ns::PersonalDetails, b"biography") => Some(4usize),
+        _ => None,
+    }
+}
+impl Read for PersonalDetails {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&PERSONAL_DETAILS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.nested(&mut frame)?,
+                3usize => m3 = input.nested(&mut frame)?,
+                4usize => m4 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&PERSONAL_DETAILS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::PersonalDetails, b"name") => {
-                    r.order(&PERSONAL_DETAILS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        <super::personal_details::Name as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::OtherName, b"other-names") => {
-                    r.order(&PERSONAL_DETAILS_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::other_name::OtherNames as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::PersonalDetails, b"biography") => {
-                    r.order(&PERSONAL_DETAILS_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        <super::personal_details::Biography as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &PERSONAL_DETAILS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &PERSONAL_DETAILS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            name: f1,
-            other_names: f2,
-            biography: f3,
+            path: m0,
+            last_modified_date: m1,
+            name: m2,
+            other_names: m3,
+            biography: m4,
+            unknown,
         })
     }
 }
-impl ToXml for PersonalDetails {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for PersonalDetails {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&PERSONAL_DETAILS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.name {
-            ToXml::to_xml(v, w, QName::new(Ns::PersonalDetails, "name"));
+            out.nested(2usize, v);
         }
         if let Some(v) = &self.other_names {
-            ToXml::to_xml(v, w, QName::new(Ns::OtherName, "other-names"));
+            out.nested(3usize, v);
         }
         if let Some(v) = &self.biography {
-            ToXml::to_xml(v, w, QName::new(Ns::PersonalDetails, "biography"));
+            out.nested(4usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for PersonalDetails {
     const NAME: QName = QName::new(Ns::PersonalDetails, "personal-details");
-}
-impl FromJson for PersonalDetails {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("personal-details:personal-details")?;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "last-modified-date" => f0 = json::read_millis(r, "last-modified-date")?,
-                "name" => f1 = json::read_object::<super::personal_details::Name>(r)?,
-                "other-names" => {
-                    f2 = json::read_object::<super::other_name::OtherNames>(r)?;
-                }
-                "biography" => {
-                    f3 = json::read_object::<super::personal_details::Biography>(r)?;
-                }
-                _ => r.unknown_key(&key, "personal-details:personal-details")?,
-            }
-        }
-        Ok(Self {
-            path: a_path,
-            last_modified_date: f0,
-            name: f1,
-            other_names: f2,
-            biography: f3,
-        })
-    }
-}
-impl ToJson for PersonalDetails {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if let Some(v) = &self.name {
-            w.key("name");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.other_names {
-            w.key("other-names");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.biography {
-            w.key("biography");
-            ToJson::to_json(v, w);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::PersonalDetails;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for PersonalDetails {
@@ -843,7 +766,7 @@ impl serde::Serialize for PersonalDetails {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -851,6 +774,6 @@ impl<'de> serde::Deserialize<'de> for PersonalDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

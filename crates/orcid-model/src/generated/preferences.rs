@@ -2,118 +2,111 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `preferences:` namespace, `http://www.orcid.org/ns/preferences`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// Preferences set by the researcher or contributor.
 /// (currently language preference)
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Preferences {
     /// The `<locale>` element.
     pub locale: super::vocabulary::Locale,
+    pub(crate) unknown: Unknown,
 }
 impl Preferences {
     /// A `Preferences` with its required parts; everything optional is left empty.
-    pub fn new(locale: super::vocabulary::Locale) -> Self {
-        Self { locale }
+    pub fn new(locale: impl Into<super::vocabulary::Locale>) -> Self {
+        Self {
+            locale: locale.into(),
+            unknown: Unknown::default(),
+        }
+    }
+    /// Sets `<locale>`.
+    pub fn with_locale(mut self, value: impl Into<super::vocabulary::Locale>) -> Self {
+        self.locale = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `preferences:preferences`.
-pub static PREFERENCES_SCHEMA: StructSchema = StructSchema {
+pub(crate) static PREFERENCES_SCHEMA: StructSchema = StructSchema {
     name: "preferences:preferences",
-    fields: &["preferences:locale"],
-    required: 1,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Preferences,
+    members: &[
+        Member {
             ns: Ns::Preferences,
             local: "locale",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &super::common::LOCALE,
-                check: crate::xml::check_simple::<super::vocabulary::Locale>,
-                vocabulary: Some(&super::vocabulary::Locale::VOCABULARY),
+                vocabulary: None,
             }),
+            json_key: "locale",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["preferences:locale"],
+    required: 1,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: preferences_member,
+    json_key_member: preferences_json_member,
 };
-impl FromXml for Preferences {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn preferences_json_member(key: &str) -> Option<usize> {
+    match key {
+        "locale" => Some(0usize),
+        _ => None,
+    }
+}
+fn preferences_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Preferences, b"locale") => Some(0usize),
+        _ => None,
+    }
+}
+impl Read for Preferences {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&PREFERENCES_SCHEMA)?;
+        let mut m0 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Preferences, b"locale") => {
-                    r.order(&PREFERENCES_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::Locale,
-                            >(&child, &super::common::LOCALE)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &PREFERENCES_SCHEMA)?,
-            }
-        }
-        r.complete(start, &PREFERENCES_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            locale: r.take(start, &PREFERENCES_SCHEMA, 0, f0)?,
+            locale: input.required(&frame, 0usize, m0)?,
+            unknown,
         })
     }
 }
-impl ToXml for Preferences {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Preferences, "locale"), &self.locale);
-        w.end(name);
+impl Write for Preferences {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&PREFERENCES_SCHEMA, &self.unknown);
+        {
+            let v = &self.locale;
+            out.simple(0usize, v);
+        }
+        out.end();
     }
 }
 impl Element for Preferences {
     const NAME: QName = QName::new(Ns::Preferences, "preferences");
-}
-impl FromJson for Preferences {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("preferences:preferences")?;
-        let mut f0 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "locale" => {
-                    f0 = json::read_plain::<super::vocabulary::Locale>(r, "locale")?;
-                }
-                _ => r.unknown_key(&key, "preferences:preferences")?,
-            }
-        }
-        Ok(Self {
-            locale: r.required(f0, at, "preferences:preferences", "locale")?,
-        })
-    }
-}
-impl ToJson for Preferences {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        {
-            w.key("locale");
-            json::write_string(w, &self.locale);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Preferences;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Preferences {
@@ -121,7 +114,7 @@ impl serde::Serialize for Preferences {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -129,6 +122,6 @@ impl<'de> serde::Deserialize<'de> for Preferences {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

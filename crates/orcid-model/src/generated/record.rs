@@ -2,14 +2,13 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `record:` namespace, `http://www.orcid.org/ns/record`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// The container element for a researcher or
 /// contributor ORCID Record.
 /// * The type attribute can only be set by
@@ -20,11 +19,12 @@ use super::Ns;
 /// attribute indicates the API privileges held by the group as
 /// indicated by their ORCID Membership Agreement.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<orcid-identifier>` element.
-    pub orcid_identifier: Option<super::common::OrcidId>,
+    pub orcid_identifier: Option<super::common::OrcidIdentifier>,
     /// The `<preferences>` element.
     pub preferences: Option<super::preferences::Preferences>,
     /// The `<history>` element.
@@ -34,6 +34,7 @@ pub struct Record {
     pub person: Option<super::person::Person>,
     /// The `<activities-summary>` element.
     pub activities_summary: Option<super::activities::ActivitiesSummary>,
+    pub(crate) unknown: Unknown,
 }
 impl Record {
     /// An empty `Record`.
@@ -45,7 +46,52 @@ impl Record {
             history: None,
             person: None,
             activities_summary: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<orcid-identifier>`.
+    pub fn with_orcid_identifier(
+        mut self,
+        value: impl Into<super::common::OrcidIdentifier>,
+    ) -> Self {
+        self.orcid_identifier = Some(value.into());
+        self
+    }
+    /// Sets `<preferences>`.
+    pub fn with_preferences(
+        mut self,
+        value: impl Into<super::preferences::Preferences>,
+    ) -> Self {
+        self.preferences = Some(value.into());
+        self
+    }
+    /// Sets `<history>`.
+    pub fn with_history(mut self, value: impl Into<super::history::History>) -> Self {
+        self.history = Some(value.into());
+        self
+    }
+    /// Sets `<person>`.
+    pub fn with_person(mut self, value: impl Into<super::person::Person>) -> Self {
+        self.person = Some(value.into());
+        self
+    }
+    /// Sets `<activities-summary>`.
+    pub fn with_activities_summary(
+        mut self,
+        value: impl Into<super::activities::ActivitiesSummary>,
+    ) -> Self {
+        self.activities_summary = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Record {
@@ -54,8 +100,70 @@ impl Default for Record {
     }
 }
 /// The content model of `record:record`.
-pub static RECORD_SCHEMA: StructSchema = StructSchema {
+pub(crate) static RECORD_SCHEMA: StructSchema = StructSchema {
     name: "record:record",
+    ns: Ns::Record,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "orcid-identifier",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(&super::common::ORCID_IDENTIFIER_SCHEMA),
+            json_key: "orcid-identifier",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Preferences,
+            local: "preferences",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::preferences::PREFERENCES_SCHEMA),
+            json_key: "preferences",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::History,
+            local: "history",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::history::HISTORY_SCHEMA),
+            json_key: "history",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Person,
+            local: "person",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Struct(&super::person::PERSON_SCHEMA),
+            json_key: "person",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Activities,
+            local: "activities-summary",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Struct(&super::activities::ACTIVITIES_SUMMARY_SCHEMA),
+            json_key: "activities-summary",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:orcid-identifier",
         "preferences:preferences",
@@ -64,219 +172,94 @@ pub static RECORD_SCHEMA: StructSchema = StructSchema {
         "activities:activities-summary",
     ],
     required: 0,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "orcid-identifier",
-            index: 0,
-            content: ChildContent::Struct(&super::common::ORCID_ID_SCHEMA),
-        },
-        Child {
-            ns: Ns::Preferences,
-            local: "preferences",
-            index: 1,
-            content: ChildContent::Struct(&super::preferences::PREFERENCES_SCHEMA),
-        },
-        Child {
-            ns: Ns::History,
-            local: "history",
-            index: 2,
-            content: ChildContent::Struct(&super::history::HISTORY_SCHEMA),
-        },
-        Child {
-            ns: Ns::Person,
-            local: "person",
-            index: 3,
-            content: ChildContent::Struct(&super::person::PERSON_SCHEMA),
-        },
-        Child {
-            ns: Ns::Activities,
-            local: "activities-summary",
-            index: 4,
-            content: ChildContent::Struct(&super::activities::ACTIVITIES_SUMMARY_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: record_member,
+    json_key_member: record_json_member,
 };
-impl FromXml for Record {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn record_json_member(key: &str) -> Option<usize> {
+    match key {
+        "path" => Some(0usize),
+        "orcid-identifier" => Some(1usize),
+        "preferences" => Some(2usize),
+        "history" => Some(3usize),
+        "person" => Some(4usize),
+        "activities-summary" => Some(5usize),
+        _ => None,
+    }
+}
+fn record_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"orcid-identifier") => Some(1usize),
+        (Ns::Preferences, b"preferences") => Some(2usize),
+        (Ns::History, b"history") => Some(3usize),
+        (Ns::Person, b"person") => Some(4usize),
+        (Ns::Activities, b"activities-summary") => Some(5usize),
+        _ => None,
+    }
+}
+impl Read for Record {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&RECORD_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.nested(&mut frame)?,
+                2usize => m2 = input.nested(&mut frame)?,
+                3usize => m3 = input.nested(&mut frame)?,
+                4usize => m4 = input.nested(&mut frame)?,
+                5usize => m5 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"orcid-identifier") => {
-                    r.order(&RECORD_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Preferences, b"preferences") => {
-                    r.order(&RECORD_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        <super::preferences::Preferences as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::History, b"history") => {
-                    r.order(&RECORD_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::history::History as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Person, b"person") => {
-                    r.order(&RECORD_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(<super::person::Person as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Activities, b"activities-summary") => {
-                    r.order(&RECORD_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        <super::activities::ActivitiesSummary as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &RECORD_SCHEMA)?,
-            }
-        }
-        r.complete(start, &RECORD_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            path: a_path,
-            orcid_identifier: f0,
-            preferences: f1,
-            history: f2,
-            person: f3,
-            activities_summary: f4,
+            path: m0,
+            orcid_identifier: m1,
+            preferences: m2,
+            history: m3,
+            person: m4,
+            activities_summary: m5,
+            unknown,
         })
     }
 }
-impl ToXml for Record {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Record {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&RECORD_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.orcid_identifier {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "orcid-identifier"));
+            out.nested(1usize, v);
         }
         if let Some(v) = &self.preferences {
-            ToXml::to_xml(v, w, QName::new(Ns::Preferences, "preferences"));
+            out.nested(2usize, v);
         }
         if let Some(v) = &self.history {
-            ToXml::to_xml(v, w, QName::new(Ns::History, "history"));
+            out.nested(3usize, v);
         }
         if let Some(v) = &self.person {
-            ToXml::to_xml(v, w, QName::new(Ns::Person, "person"));
+            out.nested(4usize, v);
         }
         if let Some(v) = &self.activities_summary {
-            ToXml::to_xml(v, w, QName::new(Ns::Activities, "activities-summary"));
+            out.nested(5usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for Record {
     const NAME: QName = QName::new(Ns::Record, "record");
-}
-impl FromJson for Record {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("record:record")?;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "orcid-identifier" => {
-                    f0 = json::read_object::<super::common::OrcidId>(r)?;
-                }
-                "preferences" => {
-                    f1 = json::read_object::<super::preferences::Preferences>(r)?;
-                }
-                "history" => f2 = json::read_object::<super::history::History>(r)?,
-                "person" => f3 = json::read_object::<super::person::Person>(r)?,
-                "activities-summary" => {
-                    f4 = json::read_object::<super::activities::ActivitiesSummary>(r)?;
-                }
-                _ => r.unknown_key(&key, "record:record")?,
-            }
-        }
-        Ok(Self {
-            path: a_path,
-            orcid_identifier: f0,
-            preferences: f1,
-            history: f2,
-            person: f3,
-            activities_summary: f4,
-        })
-    }
-}
-impl ToJson for Record {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if let Some(v) = &self.orcid_identifier {
-            w.key("orcid-identifier");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.preferences {
-            w.key("preferences");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.history {
-            w.key("history");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.person {
-            w.key("person");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.activities_summary {
-            w.key("activities-summary");
-            ToJson::to_json(v, w);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Record;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Record {
@@ -284,7 +267,7 @@ impl serde::Serialize for Record {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -292,6 +275,6 @@ impl<'de> serde::Deserialize<'de> for Record {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

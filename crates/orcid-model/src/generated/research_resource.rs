@@ -2,24 +2,41 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `research-resource:` namespace, `http://www.orcid.org/ns/research-resource`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// Container for host and proposal organisations
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Hosts {
     /// The `<organization>` element.
     pub organizations: Vec<super::common::Organization>,
+    pub(crate) unknown: Unknown,
 }
 impl Hosts {
     /// An empty `Hosts`.
     pub fn new() -> Self {
-        Self { organizations: Vec::new() }
+        Self {
+            organizations: Vec::new(),
+            unknown: Unknown::default(),
+        }
+    }
+    /// Adds one `<organization>`.
+    pub fn with_organization(
+        mut self,
+        value: impl Into<super::common::Organization>,
+    ) -> Self {
+        self.organizations.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Hosts {
@@ -27,92 +44,81 @@ impl Default for Hosts {
         Self::new()
     }
 }
+impl From<Vec<super::common::Organization>> for Hosts {
+    fn from(list: Vec<super::common::Organization>) -> Self {
+        Self {
+            organizations: list,
+            ..Self::new()
+        }
+    }
+}
+impl FromIterator<super::common::Organization> for Hosts {
+    fn from_iter<I: IntoIterator<Item = super::common::Organization>>(iter: I) -> Self {
+        Self::from(iter.into_iter().collect::<Vec<_>>())
+    }
+}
 /// The content model of `research-resource:hosts`.
-pub static HOSTS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static HOSTS_SCHEMA: StructSchema = StructSchema {
     name: "research-resource:hosts",
-    fields: &["common:organization"],
-    required: 0,
-    repeated: 1,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::ResearchResource,
+    members: &[
+        Member {
             ns: Ns::Common,
             local: "organization",
-            index: 0,
-            content: ChildContent::Struct(&super::common::ORGANIZATION_SCHEMA),
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(&super::common::ORGANIZATION_SCHEMA),
+            json_key: "organization",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["common:organization"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 1,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: hosts_member,
+    json_key_member: hosts_json_member,
 };
-impl FromXml for Hosts {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
-            }
-        }
-        let mut f0 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"organization") => {
-                    r.order(&HOSTS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0.push(
-                        <super::common::Organization as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &HOSTS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &HOSTS_SCHEMA, &cursor)?;
-        Ok(Self { organizations: f0 })
+fn hosts_json_member(key: &str) -> Option<usize> {
+    match key {
+        "organization" => Some(0usize),
+        _ => None,
     }
 }
-impl ToXml for Hosts {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+fn hosts_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"organization") => Some(0usize),
+        _ => None,
+    }
+}
+impl Read for Hosts {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&HOSTS_SCHEMA)?;
+        let mut m0 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m0.push(x)
+                    }
+                }
+                _ => {}
+            }
+        }
+        let unknown = input.leave(&mut frame)?;
+        Ok(Self { organizations: m0, unknown })
+    }
+}
+impl Write for Hosts {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&HOSTS_SCHEMA, &self.unknown);
         for v in &self.organizations {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "organization"));
+            out.nested(0usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for Hosts {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("research-resource:hosts")?;
-        let mut f0 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "organization" => {
-                    f0 = json::read_list(
-                        r,
-                        |r| Ok(json::read_object::<super::common::Organization>(r)?),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "research-resource:hosts")?,
-            }
-        }
-        Ok(Self { organizations: f0 })
-    }
-}
-impl ToJson for Hosts {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !self.organizations.is_empty() {
-            w.key("organization");
-            w.begin_array();
-            for v in &self.organizations {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -121,7 +127,7 @@ impl serde::Serialize for Hosts {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -129,11 +135,12 @@ impl<'de> serde::Deserialize<'de> for Hosts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// Container for proposal that led to access
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Proposal {
     /// The `<title>` element.
     pub title: super::research_resource::ResearchResourceTitle,
@@ -147,27 +154,138 @@ pub struct Proposal {
     pub end_date: Option<super::common::FuzzyDate>,
     /// The `<url>` element.
     pub url: Option<String>,
+    pub(crate) unknown: Unknown,
 }
 impl Proposal {
     /// A `Proposal` with its required parts; everything optional is left empty.
     pub fn new(
-        title: super::research_resource::ResearchResourceTitle,
-        hosts: super::research_resource::Hosts,
-        external_ids: super::common::ExternalIds,
+        title: impl Into<super::research_resource::ResearchResourceTitle>,
+        hosts: impl Into<super::research_resource::Hosts>,
+        external_ids: impl Into<super::common::ExternalIds>,
     ) -> Self {
         Self {
-            title,
-            hosts,
-            external_ids,
+            title: title.into(),
+            hosts: hosts.into(),
+            external_ids: external_ids.into(),
             start_date: None,
             end_date: None,
             url: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<title>`.
+    pub fn with_title(
+        mut self,
+        value: impl Into<super::research_resource::ResearchResourceTitle>,
+    ) -> Self {
+        self.title = value.into();
+        self
+    }
+    /// Sets `<hosts>`.
+    pub fn with_hosts(
+        mut self,
+        value: impl Into<super::research_resource::Hosts>,
+    ) -> Self {
+        self.hosts = value.into();
+        self
+    }
+    /// Sets `<external-ids>`.
+    pub fn with_external_ids(
+        mut self,
+        value: impl Into<super::common::ExternalIds>,
+    ) -> Self {
+        self.external_ids = value.into();
+        self
+    }
+    /// Sets `<start-date>`.
+    pub fn with_start_date(
+        mut self,
+        value: impl Into<super::common::FuzzyDate>,
+    ) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets `<end-date>`.
+    pub fn with_end_date(mut self, value: impl Into<super::common::FuzzyDate>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets `<url>`.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `research-resource:proposal`.
-pub static PROPOSAL_SCHEMA: StructSchema = StructSchema {
+pub(crate) static PROPOSAL_SCHEMA: StructSchema = StructSchema {
     name: "research-resource:proposal",
+    ns: Ns::ResearchResource,
+    members: &[
+        Member {
+            ns: Ns::ResearchResource,
+            local: "title",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(
+                &super::research_resource::RESEARCH_RESOURCE_TITLE_SCHEMA,
+            ),
+            json_key: "title",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::ResearchResource,
+            local: "hosts",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::research_resource::HOSTS_SCHEMA),
+            json_key: "hosts",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-ids",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+            json_key: "external-ids",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "start-date",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "start-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "end-date",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "end-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "url",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "url",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+    ],
     fields: &[
         "research-resource:title",
         "research-resource:hosts",
@@ -177,212 +295,93 @@ pub static PROPOSAL_SCHEMA: StructSchema = StructSchema {
         "common:url",
     ],
     required: 7,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::ResearchResource,
-            local: "title",
-            index: 0,
-            content: ChildContent::Struct(
-                &super::research_resource::RESEARCH_RESOURCE_TITLE_SCHEMA,
-            ),
-        },
-        Child {
-            ns: Ns::ResearchResource,
-            local: "hosts",
-            index: 1,
-            content: ChildContent::Struct(&super::research_resource::HOSTS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-ids",
-            index: 2,
-            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "start-date",
-            index: 3,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "end-date",
-            index: 4,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "url",
-            index: 5,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: proposal_member,
+    json_key_member: proposal_json_member,
 };
-impl FromXml for Proposal {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn proposal_json_member(key: &str) -> Option<usize> {
+    match key {
+        "title" => Some(0usize),
+        "hosts" => Some(1usize),
+        "external-ids" => Some(2usize),
+        "start-date" => Some(3usize),
+        "end-date" => Some(4usize),
+        "url" => Some(5usize),
+        _ => None,
+    }
+}
+fn proposal_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::ResearchResource, b"title") => Some(0usize),
+        (Ns::ResearchResource, b"hosts") => Some(1usize),
+        (Ns::Common, b"external-ids") => Some(2usize),
+        (Ns::Common, b"start-date") => Some(3usize),
+        (Ns::Common, b"end-date") => Some(4usize),
+        (Ns::Common, b"url") => Some(5usize),
+        _ => None,
+    }
+}
+impl Read for Proposal {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&PROPOSAL_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.nested(&mut frame)?,
+                1usize => m1 = input.nested(&mut frame)?,
+                2usize => m2 = input.nested(&mut frame)?,
+                3usize => m3 = input.nested(&mut frame)?,
+                4usize => m4 = input.nested(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::ResearchResource, b"title") => {
-                    r.order(&PROPOSAL_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        <super::research_resource::ResearchResourceTitle as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::ResearchResource, b"hosts") => {
-                    r.order(&PROPOSAL_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        <super::research_resource::Hosts as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Common, b"external-ids") => {
-                    r.order(&PROPOSAL_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"start-date") => {
-                    r.order(&PROPOSAL_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"end-date") => {
-                    r.order(&PROPOSAL_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"url") => {
-                    r.order(&PROPOSAL_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                _ => r.unknown_element(start, &child, &PROPOSAL_SCHEMA)?,
-            }
-        }
-        r.complete(start, &PROPOSAL_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            title: r.take(start, &PROPOSAL_SCHEMA, 0, f0)?,
-            hosts: r.take(start, &PROPOSAL_SCHEMA, 1, f1)?,
-            external_ids: r.take(start, &PROPOSAL_SCHEMA, 2, f2)?,
-            start_date: f3,
-            end_date: f4,
-            url: f5,
+            title: input.required(&frame, 0usize, m0)?,
+            hosts: input.required(&frame, 1usize, m1)?,
+            external_ids: input.required(&frame, 2usize, m2)?,
+            start_date: m3,
+            end_date: m4,
+            url: m5,
+            unknown,
         })
     }
 }
-impl ToXml for Proposal {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        ToXml::to_xml(&self.title, w, QName::new(Ns::ResearchResource, "title"));
-        ToXml::to_xml(&self.hosts, w, QName::new(Ns::ResearchResource, "hosts"));
-        ToXml::to_xml(&self.external_ids, w, QName::new(Ns::Common, "external-ids"));
-        if let Some(v) = &self.start_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "start-date"));
-        }
-        if let Some(v) = &self.end_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "end-date"));
-        }
-        if let Some(v) = &self.url {
-            w.simple_element(QName::new(Ns::Common, "url"), v);
-        }
-        w.end(name);
-    }
-}
-impl FromJson for Proposal {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("research-resource:proposal")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "title" => {
-                    f0 = json::read_object::<
-                        super::research_resource::ResearchResourceTitle,
-                    >(r)?;
-                }
-                "hosts" => f1 = json::read_object::<super::research_resource::Hosts>(r)?,
-                "external-ids" => {
-                    f2 = json::read_object::<super::common::ExternalIds>(r)?;
-                }
-                "start-date" => f3 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "end-date" => f4 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "url" => f5 = json::read_wrapped::<String>(r, "url")?,
-                _ => r.unknown_key(&key, "research-resource:proposal")?,
-            }
-        }
-        Ok(Self {
-            title: r.required(f0, at, "research-resource:proposal", "title")?,
-            hosts: r.required(f1, at, "research-resource:proposal", "hosts")?,
-            external_ids: r
-                .required(f2, at, "research-resource:proposal", "external-ids")?,
-            start_date: f3,
-            end_date: f4,
-            url: f5,
-        })
-    }
-}
-impl ToJson for Proposal {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
+impl Write for Proposal {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&PROPOSAL_SCHEMA, &self.unknown);
         {
-            w.key("title");
-            ToJson::to_json(&self.title, w);
+            let v = &self.title;
+            out.nested(0usize, v);
         }
         {
-            w.key("hosts");
-            ToJson::to_json(&self.hosts, w);
+            let v = &self.hosts;
+            out.nested(1usize, v);
         }
         {
-            w.key("external-ids");
-            ToJson::to_json(&self.external_ids, w);
+            let v = &self.external_ids;
+            out.nested(2usize, v);
         }
         if let Some(v) = &self.start_date {
-            w.key("start-date");
-            ToJson::to_json(v, w);
+            out.nested(3usize, v);
         }
         if let Some(v) = &self.end_date {
-            w.key("end-date");
-            ToJson::to_json(v, w);
+            out.nested(4usize, v);
         }
         if let Some(v) = &self.url {
-            w.key("url");
-            json::write_wrapped(w, v);
+            out.simple(5usize, v);
         }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -391,7 +390,7 @@ impl serde::Serialize for Proposal {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -399,14 +398,15 @@ impl<'de> serde::Deserialize<'de> for Proposal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `research-resource:research-resource`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ResearchResource {
     /// The `put-code` attribute.
-    pub put_code: Option<i64>,
+    pub put_code: Option<crate::PutCode>,
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The `display-index` attribute.
@@ -414,21 +414,22 @@ pub struct ResearchResource {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
     /// The `<proposal>` element.
     pub proposal: super::research_resource::Proposal,
     /// The `<resource-items>` element.
     pub resource_items: super::research_resource::ResourceItems,
+    pub(crate) unknown: Unknown,
 }
 impl ResearchResource {
     /// A `ResearchResource` with its required parts; everything optional is left empty.
     pub fn new(
-        proposal: super::research_resource::Proposal,
-        resource_items: super::research_resource::ResourceItems,
+        proposal: impl Into<super::research_resource::Proposal>,
+        resource_items: impl Into<super::research_resource::ResourceItems>,
     ) -> Self {
         Self {
             put_code: None,
@@ -438,14 +439,184 @@ impl ResearchResource {
             created_date: None,
             last_modified_date: None,
             source: None,
-            proposal,
-            resource_items,
+            proposal: proposal.into(),
+            resource_items: resource_items.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `put-code` attribute.
+    pub fn with_put_code(mut self, value: impl Into<crate::PutCode>) -> Self {
+        self.put_code = Some(value.into());
+        self
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets the `display-index` attribute.
+    pub fn with_display_index(mut self, value: impl Into<String>) -> Self {
+        self.display_index = Some(value.into());
+        self
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<source>`.
+    pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Sets `<proposal>`.
+    pub fn with_proposal(
+        mut self,
+        value: impl Into<super::research_resource::Proposal>,
+    ) -> Self {
+        self.proposal = value.into();
+        self
+    }
+    /// Sets `<resource-items>`.
+    pub fn with_resource_items(
+        mut self,
+        value: impl Into<super::research_resource::ResourceItems>,
+    ) -> Self {
+        self.resource_items = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `research-resource:research-resource`.
-pub static RESEARCH_RESOURCE_SCHEMA: StructSchema = StructSchema {
+pub(crate) static RESEARCH_RESOURCE_SCHEMA: StructSchema = StructSchema {
     name: "research-resource:research-resource",
+    ns: Ns::ResearchResource,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "put-code",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "visibility",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "display-index",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "display-index",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::SOURCE_SCHEMA),
+            json_key: "source",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::ResearchResource,
+            local: "proposal",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Struct(&super::research_resource::PROPOSAL_SCHEMA),
+            json_key: "proposal",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::ResearchResource,
+            local: "resource-items",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Struct(&super::research_resource::RESOURCE_ITEMS_SCHEMA),
+            json_key: "resource-item",
+            shape: crate::__private::Shape::Flattened,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:created-date",
         "common:last-modified-date",
@@ -454,344 +625,117 @@ pub static RESEARCH_RESOURCE_SCHEMA: StructSchema = StructSchema {
         "research-resource:resource-items",
     ],
     required: 24,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source",
-            index: 2,
-            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
-        },
-        Child {
-            ns: Ns::ResearchResource,
-            local: "proposal",
-            index: 3,
-            content: ChildContent::Struct(&super::research_resource::PROPOSAL_SCHEMA),
-        },
-        Child {
-            ns: Ns::ResearchResource,
-            local: "resource-items",
-            index: 4,
-            content: ChildContent::Struct(
-                &super::research_resource::RESOURCE_ITEMS_SCHEMA,
-            ),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "put-code",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "display-index",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: research_resource_member,
+    json_key_member: research_resource_json_member,
 };
-impl FromXml for ResearchResource {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"put-code") => {
-                    a_put_code = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"display-index") => {
-                    a_display_index = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn research_resource_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "visibility" => Some(1usize),
+        "display-index" => Some(2usize),
+        "path" => Some(3usize),
+        "created-date" => Some(4usize),
+        "last-modified-date" => Some(5usize),
+        "source" => Some(6usize),
+        "proposal" => Some(7usize),
+        "resource-item" => Some(8usize),
+        _ => None,
+    }
+}
+fn research_resource_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"created-date") => Some(4usize),
+        (Ns::Common, b"last-modified-date") => Some(5usize),
+        (Ns::Common, b"source") => Some(6usize),
+        (Ns::ResearchResource, b"proposal") => Some(7usize),
+        (Ns::ResearchResource, b"resource-items") => Some(8usize),
+        _ => None,
+    }
+}
+impl Read for ResearchResource {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&RESEARCH_RESOURCE_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.nested(&mut frame)?,
+                8usize => m8 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"created-date") => {
-                    r.order(&RESEARCH_RESOURCE_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&RESEARCH_RESOURCE_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"source") => {
-                    r.order(&RESEARCH_RESOURCE_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::ResearchResource, b"proposal") => {
-                    r.order(&RESEARCH_RESOURCE_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        <super::research_resource::Proposal as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::ResearchResource, b"resource-items") => {
-                    r.order(&RESEARCH_RESOURCE_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        <super::research_resource::ResourceItems as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &RESEARCH_RESOURCE_SCHEMA)?,
-            }
-        }
-        r.complete(start, &RESEARCH_RESOURCE_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            proposal: r.take(start, &RESEARCH_RESOURCE_SCHEMA, 3, f3)?,
-            resource_items: r.take(start, &RESEARCH_RESOURCE_SCHEMA, 4, f4)?,
+            put_code: m0,
+            visibility: m1,
+            display_index: m2,
+            path: m3,
+            created_date: m4,
+            last_modified_date: m5,
+            source: m6,
+            proposal: input.required(&frame, 7usize, m7)?,
+            resource_items: input.required(&frame, 8usize, m8)?,
+            unknown,
         })
     }
 }
-impl ToXml for ResearchResource {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for ResearchResource {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&RESEARCH_RESOURCE_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
-            w.attribute(QName::new(Ns::None, "put-code"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.display_index {
-            w.attribute(QName::new(Ns::None, "display-index"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(5usize, v);
         }
         if let Some(v) = &self.source {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+            out.nested(6usize, v);
         }
-        ToXml::to_xml(&self.proposal, w, QName::new(Ns::ResearchResource, "proposal"));
-        ToXml::to_xml(
-            &self.resource_items,
-            w,
-            QName::new(Ns::ResearchResource, "resource-items"),
-        );
-        w.end(name);
+        {
+            let v = &self.proposal;
+            out.nested(7usize, v);
+        }
+        {
+            let v = &self.resource_items;
+            out.nested(8usize, v);
+        }
+        out.end();
     }
 }
 impl Element for ResearchResource {
     const NAME: QName = QName::new(Ns::ResearchResource, "research-resource");
-}
-impl FromJson for ResearchResource {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("research-resource:research-resource")?;
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "display-index" => {
-                    a_display_index = json::read_plain::<String>(r, "display-index")?;
-                }
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "created-date" => f0 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
-                "source" => f2 = json::read_object::<super::common::Source>(r)?,
-                "proposal" => {
-                    f3 = json::read_object::<super::research_resource::Proposal>(r)?;
-                }
-                "resource-item" => {
-                    f4 = Some(super::research_resource::ResourceItems {
-                        resource_items: json::read_list(
-                            r,
-                            |r| Ok(
-                                json::read_object::<
-                                    super::research_resource::ResourceItem,
-                                >(r)?,
-                            ),
-                        )?,
-                    });
-                }
-                _ => r.unknown_key(&key, "research-resource:research-resource")?,
-            }
-        }
-        Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            proposal: r
-                .required(f3, at, "research-resource:research-resource", "proposal")?,
-            resource_items: r
-                .required(
-                    f4,
-                    at,
-                    "research-resource:research-resource",
-                    "resource-item",
-                )?,
-        })
-    }
-}
-impl ToJson for ResearchResource {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.put_code {
-            w.key("put-code");
-            json::write_raw(w, v);
-        }
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.display_index {
-            w.key("display-index");
-            json::write_string(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.source {
-                w.key("source");
-                ToJson::to_json(v, w);
-            }
-        }
-        {
-            w.key("proposal");
-            ToJson::to_json(&self.proposal, w);
-        }
-        w.key("resource-item");
-        w.begin_array();
-        for v in &self.resource_items.resource_items {
-            w.element();
-            ToJson::to_json(v, w);
-        }
-        w.end_array();
-        w.end_object();
-    }
+    const KIND: Kind = Kind::ResearchResource;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for ResearchResource {
@@ -799,7 +743,7 @@ impl serde::Serialize for ResearchResource {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -807,14 +751,15 @@ impl<'de> serde::Deserialize<'de> for ResearchResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `research-resource:research-resource-summary`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ResearchResourceSummary {
     /// The `put-code` attribute.
-    pub put_code: Option<i64>,
+    pub put_code: Option<crate::PutCode>,
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The `display-index` attribute.
@@ -822,17 +767,18 @@ pub struct ResearchResourceSummary {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
     /// The `<proposal>` element.
     pub proposal: super::research_resource::Proposal,
+    pub(crate) unknown: Unknown,
 }
 impl ResearchResourceSummary {
     /// A `ResearchResourceSummary` with its required parts; everything optional is left empty.
-    pub fn new(proposal: super::research_resource::Proposal) -> Self {
+    pub fn new(proposal: impl Into<super::research_resource::Proposal>) -> Self {
         Self {
             put_code: None,
             visibility: None,
@@ -841,13 +787,166 @@ impl ResearchResourceSummary {
             created_date: None,
             last_modified_date: None,
             source: None,
-            proposal,
+            proposal: proposal.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `put-code` attribute.
+    pub fn with_put_code(mut self, value: impl Into<crate::PutCode>) -> Self {
+        self.put_code = Some(value.into());
+        self
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets the `display-index` attribute.
+    pub fn with_display_index(mut self, value: impl Into<String>) -> Self {
+        self.display_index = Some(value.into());
+        self
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<source>`.
+    pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Sets `<proposal>`.
+    pub fn with_proposal(
+        mut self,
+        value: impl Into<super::research_resource::Proposal>,
+    ) -> Self {
+        self.proposal = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `research-resource:research-resource-summary`.
-pub static RESEARCH_RESOURCE_SUMMARY_SCHEMA: StructSchema = StructSchema {
+pub(crate) static RESEARCH_RESOURCE_SUMMARY_SCHEMA: StructSchema = StructSchema {
     name: "research-resource:research-resource-summary",
+    ns: Ns::ResearchResource,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "put-code",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "visibility",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "display-index",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "display-index",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::SOURCE_SCHEMA),
+            json_key: "source",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::ResearchResource,
+            local: "proposal",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Struct(&super::research_resource::PROPOSAL_SCHEMA),
+            json_key: "proposal",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:created-date",
         "common:last-modified-date",
@@ -855,298 +954,108 @@ pub static RESEARCH_RESOURCE_SUMMARY_SCHEMA: StructSchema = StructSchema {
         "research-resource:proposal",
     ],
     required: 8,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source",
-            index: 2,
-            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
-        },
-        Child {
-            ns: Ns::ResearchResource,
-            local: "proposal",
-            index: 3,
-            content: ChildContent::Struct(&super::research_resource::PROPOSAL_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "put-code",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "display-index",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: research_resource_summary_member,
+    json_key_member: research_resource_summary_json_member,
 };
-impl FromXml for ResearchResourceSummary {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"put-code") => {
-                    a_put_code = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"display-index") => {
-                    a_display_index = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn research_resource_summary_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "visibility" => Some(1usize),
+        "display-index" => Some(2usize),
+        "path" => Some(3usize),
+        "created-date" => Some(4usize),
+        "last-modified-date" => Some(5usize),
+        "source" => Some(6usize),
+        "proposal" => Some(7usize),
+        _ => None,
+    }
+}
+fn research_resource_summary_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"created-date") => Some(4usize),
+        (Ns::Common, b"last-modified-date") => Some(5usize),
+        (Ns::Common, b"source") => Some(6usize),
+        (Ns::ResearchResource, b"proposal") => Some(7usize),
+        _ => None,
+    }
+}
+impl Read for ResearchResourceSummary {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&RESEARCH_RESOURCE_SUMMARY_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"created-date") => {
-                    r.order(&RESEARCH_RESOURCE_SUMMARY_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&RESEARCH_RESOURCE_SUMMARY_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"source") => {
-                    r.order(&RESEARCH_RESOURCE_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::ResearchResource, b"proposal") => {
-                    r.order(&RESEARCH_RESOURCE_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        <super::research_resource::Proposal as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &RESEARCH_RESOURCE_SUMMARY_SCHEMA)?,
-            }
-        }
-        r.complete(start, &RESEARCH_RESOURCE_SUMMARY_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            proposal: r.take(start, &RESEARCH_RESOURCE_SUMMARY_SCHEMA, 3, f3)?,
+            put_code: m0,
+            visibility: m1,
+            display_index: m2,
+            path: m3,
+            created_date: m4,
+            last_modified_date: m5,
+            source: m6,
+            proposal: input.required(&frame, 7usize, m7)?,
+            unknown,
         })
     }
 }
-impl ToXml for ResearchResourceSummary {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for ResearchResourceSummary {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&RESEARCH_RESOURCE_SUMMARY_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
-            w.attribute(QName::new(Ns::None, "put-code"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.display_index {
-            w.attribute(QName::new(Ns::None, "display-index"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(5usize, v);
         }
         if let Some(v) = &self.source {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+            out.nested(6usize, v);
         }
-        ToXml::to_xml(&self.proposal, w, QName::new(Ns::ResearchResource, "proposal"));
-        w.end(name);
+        {
+            let v = &self.proposal;
+            out.nested(7usize, v);
+        }
+        out.end();
     }
 }
 impl Element for ResearchResourceSummary {
     const NAME: QName = QName::new(Ns::ResearchResource, "research-resource-summary");
-}
-impl FromJson for ResearchResourceSummary {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("research-resource:research-resource-summary")?;
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "display-index" => {
-                    a_display_index = json::read_plain::<String>(r, "display-index")?;
-                }
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "created-date" => f0 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
-                "source" => f2 = json::read_object::<super::common::Source>(r)?,
-                "proposal" => {
-                    f3 = json::read_object::<super::research_resource::Proposal>(r)?;
-                }
-                _ => r.unknown_key(&key, "research-resource:research-resource-summary")?,
-            }
-        }
-        Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            proposal: r
-                .required(
-                    f3,
-                    at,
-                    "research-resource:research-resource-summary",
-                    "proposal",
-                )?,
-        })
-    }
-}
-impl ToJson for ResearchResourceSummary {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.put_code {
-            w.key("put-code");
-            json::write_raw(w, v);
-        }
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.display_index {
-            w.key("display-index");
-            json::write_string(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.source {
-                w.key("source");
-                ToJson::to_json(v, w);
-            }
-        }
-        {
-            w.key("proposal");
-            ToJson::to_json(&self.proposal, w);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::ResearchResourceSummary;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for ResearchResourceSummary {
@@ -1154,7 +1063,7 @@ impl serde::Serialize for ResearchResourceSummary {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1162,11 +1071,12 @@ impl<'de> serde::Deserialize<'de> for ResearchResourceSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// Container for titles of the proposal or resource-item.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ResearchResourceTitle {
     /// The main name or title of the work. For a
     /// spin-off
@@ -1174,125 +1084,118 @@ pub struct ResearchResourceTitle {
     pub title: String,
     /// The `<translated-title>` element.
     pub translated_title: Option<super::common::TranslatedTitle>,
+    pub(crate) unknown: Unknown,
 }
 impl ResearchResourceTitle {
     /// A `ResearchResourceTitle` with its required parts; everything optional is left empty.
-    pub fn new(title: String) -> Self {
+    pub fn new(title: impl Into<String>) -> Self {
         Self {
-            title,
+            title: title.into(),
             translated_title: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<title>`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = value.into();
+        self
+    }
+    /// Sets `<translated-title>`.
+    pub fn with_translated_title(
+        mut self,
+        value: impl Into<super::common::TranslatedTitle>,
+    ) -> Self {
+        self.translated_title = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `research-resource:research-resource-title`.
-pub static RESEARCH_RESOURCE_TITLE_SCHEMA: StructSchema = StructSchema {
+pub(crate) static RESEARCH_RESOURCE_TITLE_SCHEMA: StructSchema = StructSchema {
     name: "research-resource:research-resource-title",
-    fields: &["common:title", "common:translated-title"],
-    required: 1,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::ResearchResource,
+    members: &[
+        Member {
             ns: Ns::Common,
             local: "title",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
-                check: crate::xml::check_simple::<String>,
                 vocabulary: None,
             }),
+            json_key: "title",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Common,
             local: "translated-title",
-            index: 1,
-            content: ChildContent::Struct(&super::common::TRANSLATED_TITLE_SCHEMA),
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::common::TRANSLATED_TITLE_SCHEMA),
+            json_key: "translated-title",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["common:title", "common:translated-title"],
+    required: 1,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: research_resource_title_member,
+    json_key_member: research_resource_title_json_member,
 };
-impl FromXml for ResearchResourceTitle {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn research_resource_title_json_member(key: &str) -> Option<usize> {
+    match key {
+        "title" => Some(0usize),
+        "translated-title" => Some(1usize),
+        _ => None,
+    }
+}
+fn research_resource_title_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"title") => Some(0usize),
+        (Ns::Common, b"translated-title") => Some(1usize),
+        _ => None,
+    }
+}
+impl Read for ResearchResourceTitle {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&RESEARCH_RESOURCE_TITLE_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"title") => {
-                    r.order(&RESEARCH_RESOURCE_TITLE_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<String>(&child, &super::common::STRING_1000)?,
-                    );
-                }
-                (Ns::Common, b"translated-title") => {
-                    r.order(&RESEARCH_RESOURCE_TITLE_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        <super::common::TranslatedTitle as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &RESEARCH_RESOURCE_TITLE_SCHEMA)?,
-            }
-        }
-        r.complete(start, &RESEARCH_RESOURCE_TITLE_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            title: r.take(start, &RESEARCH_RESOURCE_TITLE_SCHEMA, 0, f0)?,
-            translated_title: f1,
+            title: input.required(&frame, 0usize, m0)?,
+            translated_title: m1,
+            unknown,
         })
     }
 }
-impl ToXml for ResearchResourceTitle {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Common, "title"), &self.title);
-        if let Some(v) = &self.translated_title {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "translated-title"));
-        }
-        w.end(name);
-    }
-}
-impl FromJson for ResearchResourceTitle {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("research-resource:research-resource-title")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "title" => f0 = json::read_wrapped::<String>(r, "title")?,
-                "translated-title" => {
-                    f1 = json::read_object::<super::common::TranslatedTitle>(r)?;
-                }
-                _ => r.unknown_key(&key, "research-resource:research-resource-title")?,
-            }
-        }
-        Ok(Self {
-            title: r
-                .required(f0, at, "research-resource:research-resource-title", "title")?,
-            translated_title: f1,
-        })
-    }
-}
-impl ToJson for ResearchResourceTitle {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
+impl Write for ResearchResourceTitle {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&RESEARCH_RESOURCE_TITLE_SCHEMA, &self.unknown);
         {
-            w.key("title");
-            json::write_wrapped(w, &self.title);
+            let v = &self.title;
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.translated_title {
-            w.key("translated-title");
-            ToJson::to_json(v, w);
+            out.nested(1usize, v);
         }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -1301,7 +1204,7 @@ impl serde::Serialize for ResearchResourceTitle {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1309,11 +1212,12 @@ impl<'de> serde::Deserialize<'de> for ResearchResourceTitle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// Actual resources used
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceItem {
     /// The `<resource-name>` element.
     pub resource_name: String,
@@ -1325,27 +1229,125 @@ pub struct ResourceItem {
     pub external_ids: super::common::ExternalIds,
     /// The `<url>` element.
     pub url: Option<String>,
+    pub(crate) unknown: Unknown,
 }
 impl ResourceItem {
     /// A `ResourceItem` with its required parts; everything optional is left empty.
     pub fn new(
-        resource_name: String,
-        resource_type: super::vocabulary::ResearchResourceType,
-        hosts: super::research_resource::Hosts,
-        external_ids: super::common::ExternalIds,
+        resource_name: impl Into<String>,
+        resource_type: impl Into<super::vocabulary::ResearchResourceType>,
+        hosts: impl Into<super::research_resource::Hosts>,
+        external_ids: impl Into<super::common::ExternalIds>,
     ) -> Self {
         Self {
-            resource_name,
-            resource_type,
-            hosts,
-            external_ids,
+            resource_name: resource_name.into(),
+            resource_type: resource_type.into(),
+            hosts: hosts.into(),
+            external_ids: external_ids.into(),
             url: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<resource-name>`.
+    pub fn with_resource_name(mut self, value: impl Into<String>) -> Self {
+        self.resource_name = value.into();
+        self
+    }
+    /// Sets `<resource-type>`.
+    pub fn with_resource_type(
+        mut self,
+        value: impl Into<super::vocabulary::ResearchResourceType>,
+    ) -> Self {
+        self.resource_type = value.into();
+        self
+    }
+    /// Sets `<hosts>`.
+    pub fn with_hosts(
+        mut self,
+        value: impl Into<super::research_resource::Hosts>,
+    ) -> Self {
+        self.hosts = value.into();
+        self
+    }
+    /// Sets `<external-ids>`.
+    pub fn with_external_ids(
+        mut self,
+        value: impl Into<super::common::ExternalIds>,
+    ) -> Self {
+        self.external_ids = value.into();
+        self
+    }
+    /// Sets `<url>`.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `research-resource:resource-item`.
-pub static RESOURCE_ITEM_SCHEMA: StructSchema = StructSchema {
+pub(crate) static RESOURCE_ITEM_SCHEMA: StructSchema = StructSchema {
     name: "research-resource:resource-item",
+    ns: Ns::ResearchResource,
+    members: &[
+        Member {
+            ns: Ns::ResearchResource,
+            local: "resource-name",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::STRING_1000,
+                vocabulary: None,
+            }),
+            json_key: "resource-name",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::ResearchResource,
+            local: "resource-type",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: Some(&super::vocabulary::ResearchResourceType::VOCABULARY),
+            }),
+            json_key: "resource-type",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::ResearchResource,
+            local: "hosts",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::research_resource::HOSTS_SCHEMA),
+            json_key: "hosts",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-ids",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+            json_key: "external-ids",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "url",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "url",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+    ],
     fields: &[
         "research-resource:resource-name",
         "research-resource:resource-type",
@@ -1354,202 +1356,86 @@ pub static RESOURCE_ITEM_SCHEMA: StructSchema = StructSchema {
         "common:url",
     ],
     required: 15,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::ResearchResource,
-            local: "resource-name",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::STRING_1000,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::ResearchResource,
-            local: "resource-type",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<
-                    super::vocabulary::ResearchResourceType,
-                >,
-                vocabulary: Some(&super::vocabulary::ResearchResourceType::VOCABULARY),
-            }),
-        },
-        Child {
-            ns: Ns::ResearchResource,
-            local: "hosts",
-            index: 2,
-            content: ChildContent::Struct(&super::research_resource::HOSTS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-ids",
-            index: 3,
-            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "url",
-            index: 4,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: resource_item_member,
+    json_key_member: resource_item_json_member,
 };
-impl FromXml for ResourceItem {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn resource_item_json_member(key: &str) -> Option<usize> {
+    match key {
+        "resource-name" => Some(0usize),
+        "resource-type" => Some(1usize),
+        "hosts" => Some(2usize),
+        "external-ids" => Some(3usize),
+        "url" => Some(4usize),
+        _ => None,
+    }
+}
+fn resource_item_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::ResearchResource, b"resource-name") => Some(0usize),
+        (Ns::ResearchResource, b"resource-type") => Some(1usize),
+        (Ns::ResearchResource, b"hosts") => Some(2usize),
+        (Ns::Common, b"external-ids") => Some(3usize),
+        (Ns::Common, b"url") => Some(4usize),
+        _ => None,
+    }
+}
+impl Read for ResourceItem {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&RESOURCE_ITEM_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.nested(&mut frame)?,
+                3usize => m3 = input.nested(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::ResearchResource, b"resource-name") => {
-                    r.order(&RESOURCE_ITEM_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<String>(&child, &super::common::STRING_1000)?,
-                    );
-                }
-                (Ns::ResearchResource, b"resource-type") => {
-                    r.order(&RESOURCE_ITEM_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::ResearchResourceType,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::ResearchResource, b"hosts") => {
-                    r.order(&RESOURCE_ITEM_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::research_resource::Hosts as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Common, b"external-ids") => {
-                    r.order(&RESOURCE_ITEM_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"url") => {
-                    r.order(&RESOURCE_ITEM_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                _ => r.unknown_element(start, &child, &RESOURCE_ITEM_SCHEMA)?,
-            }
-        }
-        r.complete(start, &RESOURCE_ITEM_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            resource_name: r.take(start, &RESOURCE_ITEM_SCHEMA, 0, f0)?,
-            resource_type: r.take(start, &RESOURCE_ITEM_SCHEMA, 1, f1)?,
-            hosts: r.take(start, &RESOURCE_ITEM_SCHEMA, 2, f2)?,
-            external_ids: r.take(start, &RESOURCE_ITEM_SCHEMA, 3, f3)?,
-            url: f4,
+            resource_name: input.required(&frame, 0usize, m0)?,
+            resource_type: input.required(&frame, 1usize, m1)?,
+            hosts: input.required(&frame, 2usize, m2)?,
+            external_ids: input.required(&frame, 3usize, m3)?,
+            url: m4,
+            unknown,
         })
     }
 }
-impl ToXml for ResourceItem {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(
-            QName::new(Ns::ResearchResource, "resource-name"),
-            &self.resource_name,
-        );
-        w.simple_element(
-            QName::new(Ns::ResearchResource, "resource-type"),
-            &self.resource_type,
-        );
-        ToXml::to_xml(&self.hosts, w, QName::new(Ns::ResearchResource, "hosts"));
-        ToXml::to_xml(&self.external_ids, w, QName::new(Ns::Common, "external-ids"));
-        if let Some(v) = &self.url {
-            w.simple_element(QName::new(Ns::Common, "url"), v);
-        }
-        w.end(name);
-    }
-}
-impl FromJson for ResourceItem {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("research-resource:resource-item")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "resource-name" => f0 = json::read_plain::<String>(r, "resource-name")?,
-                "resource-type" => {
-                    f1 = json::read_plain::<
-                        super::vocabulary::ResearchResourceType,
-                    >(r, "resource-type")?;
-                }
-                "hosts" => f2 = json::read_object::<super::research_resource::Hosts>(r)?,
-                "external-ids" => {
-                    f3 = json::read_object::<super::common::ExternalIds>(r)?;
-                }
-                "url" => f4 = json::read_wrapped::<String>(r, "url")?,
-                _ => r.unknown_key(&key, "research-resource:resource-item")?,
-            }
-        }
-        Ok(Self {
-            resource_name: r
-                .required(f0, at, "research-resource:resource-item", "resource-name")?,
-            resource_type: r
-                .required(f1, at, "research-resource:resource-item", "resource-type")?,
-            hosts: r.required(f2, at, "research-resource:resource-item", "hosts")?,
-            external_ids: r
-                .required(f3, at, "research-resource:resource-item", "external-ids")?,
-            url: f4,
-        })
-    }
-}
-impl ToJson for ResourceItem {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
+impl Write for ResourceItem {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&RESOURCE_ITEM_SCHEMA, &self.unknown);
         {
-            w.key("resource-name");
-            json::write_string(w, &self.resource_name);
+            let v = &self.resource_name;
+            out.simple(0usize, v);
         }
         {
-            w.key("resource-type");
-            json::write_string(w, &self.resource_type);
+            let v = &self.resource_type;
+            out.simple(1usize, v);
         }
         {
-            w.key("hosts");
-            ToJson::to_json(&self.hosts, w);
+            let v = &self.hosts;
+            out.nested(2usize, v);
         }
         {
-            w.key("external-ids");
-            ToJson::to_json(&self.external_ids, w);
+            let v = &self.external_ids;
+            out.nested(3usize, v);
         }
         if let Some(v) = &self.url {
-            w.key("url");
-            json::write_wrapped(w, v);
+            out.simple(4usize, v);
         }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -1558,7 +1444,7 @@ impl serde::Serialize for ResourceItem {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1566,19 +1452,37 @@ impl<'de> serde::Deserialize<'de> for ResourceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// Container for resources
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceItems {
     /// The `<resource-item>` element.
     pub resource_items: Vec<super::research_resource::ResourceItem>,
+    pub(crate) unknown: Unknown,
 }
 impl ResourceItems {
     /// An empty `ResourceItems`.
     pub fn new() -> Self {
-        Self { resource_items: Vec::new() }
+        Self {
+            resource_items: Vec::new(),
+            unknown: Unknown::default(),
+        }
+    }
+    /// Adds one `<resource-item>`.
+    pub fn with_resource_item(
+        mut self,
+        value: impl Into<super::research_resource::ResourceItem>,
+    ) -> Self {
+        self.resource_items.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for ResourceItems {
@@ -1586,101 +1490,86 @@ impl Default for ResourceItems {
         Self::new()
     }
 }
+impl From<Vec<super::research_resource::ResourceItem>> for ResourceItems {
+    fn from(list: Vec<super::research_resource::ResourceItem>) -> Self {
+        Self {
+            resource_items: list,
+            ..Self::new()
+        }
+    }
+}
+impl FromIterator<super::research_resource::ResourceItem> for ResourceItems {
+    fn from_iter<I: IntoIterator<Item = super::research_resource::ResourceItem>>(
+        iter: I,
+    ) -> Self {
+        Self::from(iter.into_iter().collect::<Vec<_>>())
+    }
+}
 /// The content model of `research-resource:resource-items`.
-pub static RESOURCE_ITEMS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static RESOURCE_ITEMS_SCHEMA: StructSchema = StructSchema {
     name: "research-resource:resource-items",
-    fields: &["research-resource:resource-item"],
-    required: 0,
-    repeated: 1,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::ResearchResource,
+    members: &[
+        Member {
             ns: Ns::ResearchResource,
             local: "resource-item",
-            index: 0,
-            content: ChildContent::Struct(
-                &super::research_resource::RESOURCE_ITEM_SCHEMA,
-            ),
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(&super::research_resource::RESOURCE_ITEM_SCHEMA),
+            json_key: "resource-item",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["research-resource:resource-item"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 1,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: resource_items_member,
+    json_key_member: resource_items_json_member,
 };
-impl FromXml for ResourceItems {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
-            }
-        }
-        let mut f0 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::ResearchResource, b"resource-item") => {
-                    r.order(&RESOURCE_ITEMS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0.push(
-                        <super::research_resource::ResourceItem as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &RESOURCE_ITEMS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &RESOURCE_ITEMS_SCHEMA, &cursor)?;
-        Ok(Self { resource_items: f0 })
+fn resource_items_json_member(key: &str) -> Option<usize> {
+    match key {
+        "resource-item" => Some(0usize),
+        _ => None,
     }
 }
-impl ToXml for ResourceItems {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+fn resource_items_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::ResearchResource, b"resource-item") => Some(0usize),
+        _ => None,
+    }
+}
+impl Read for ResourceItems {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&RESOURCE_ITEMS_SCHEMA)?;
+        let mut m0 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m0.push(x)
+                    }
+                }
+                _ => {}
+            }
+        }
+        let unknown = input.leave(&mut frame)?;
+        Ok(Self {
+            resource_items: m0,
+            unknown,
+        })
+    }
+}
+impl Write for ResourceItems {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&RESOURCE_ITEMS_SCHEMA, &self.unknown);
         for v in &self.resource_items {
-            ToXml::to_xml(v, w, QName::new(Ns::ResearchResource, "resource-item"));
+            out.nested(0usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for ResourceItems {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("research-resource:resource-items")?;
-        let mut f0 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "resource-item" => {
-                    f0 = json::read_list(
-                        r,
-                        |r| Ok(
-                            json::read_object::<
-                                super::research_resource::ResourceItem,
-                            >(r)?,
-                        ),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "research-resource:resource-items")?,
-            }
-        }
-        Ok(Self { resource_items: f0 })
-    }
-}
-impl ToJson for ResourceItems {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !self.resource_items.is_empty() {
-            w.key("resource-item");
-            w.begin_array();
-            for v in &self.resource_items {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -1689,7 +1578,7 @@ impl serde::Serialize for ResourceItems {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1697,6 +1586,6 @@ impl<'de> serde::Deserialize<'de> for ResourceItems {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

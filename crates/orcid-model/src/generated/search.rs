@@ -2,23 +2,24 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `search:` namespace, `http://www.orcid.org/ns/search`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// The container element for the results when
 /// performing a search on the ORCID Registry. the num-found attribute
 /// indicates the number of successful matches.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Search {
     /// The `num-found` attribute.
     pub num_found: Option<i64>,
     /// The `<result>` element.
     pub results: Vec<super::search::SearchResult>,
+    pub(crate) unknown: Unknown,
 }
 impl Search {
     /// An empty `Search`.
@@ -26,7 +27,23 @@ impl Search {
         Self {
             num_found: None,
             results: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `num-found` attribute.
+    pub fn with_num_found(mut self, value: impl Into<i64>) -> Self {
+        self.num_found = Some(value.into());
+        self
+    }
+    /// Adds one `<result>`.
+    pub fn with_result(mut self, value: impl Into<super::search::SearchResult>) -> Self {
+        self.results.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Search {
@@ -35,127 +52,96 @@ impl Default for Search {
     }
 }
 /// The content model of `search:search`.
-pub static SEARCH_SCHEMA: StructSchema = StructSchema {
+pub(crate) static SEARCH_SCHEMA: StructSchema = StructSchema {
     name: "search:search",
-    fields: &["search:result"],
-    required: 0,
-    repeated: 1,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Search,
-            local: "result",
-            index: 0,
-            content: ChildContent::Struct(&super::search::SEARCH_RESULT_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
+    ns: Ns::Search,
+    members: &[
+        Member {
             ns: Ns::None,
             local: "num-found",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
+            kind: MemberKind::Attribute {
+                required: false,
             },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "num-found",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Search,
+            local: "result",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(&super::search::SEARCH_RESULT_SCHEMA),
+            json_key: "result",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    text: None,
+    fields: &["search:result"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 1,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: search_member,
+    json_key_member: search_json_member,
 };
-impl FromXml for Search {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_num_found = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"num-found") => {
-                    a_num_found = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
+fn search_json_member(key: &str) -> Option<usize> {
+    match key {
+        "num-found" => Some(0usize),
+        "result" => Some(1usize),
+        _ => None,
+    }
+}
+fn search_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Search, b"result") => Some(1usize),
+        _ => None,
+    }
+}
+impl Read for Search {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&SEARCH_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m1.push(x)
+                    }
                 }
-                _ => r.unknown_attribute(start, &attr)?,
+                _ => {}
             }
         }
-        let mut f0 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Search, b"result") => {
-                    r.order(&SEARCH_SCHEMA, &mut cursor, 0, &child)?;
-                    f0.push(
-                        <super::search::SearchResult as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &SEARCH_SCHEMA)?,
-            }
-        }
-        r.complete(start, &SEARCH_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            num_found: a_num_found,
-            results: f0,
+            num_found: m0,
+            results: m1,
+            unknown,
         })
     }
 }
-impl ToXml for Search {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Search {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&SEARCH_SCHEMA, &self.unknown);
         if let Some(v) = &self.num_found {
-            w.attribute(QName::new(Ns::None, "num-found"), v);
+            out.simple(0usize, v);
         }
         for v in &self.results {
-            ToXml::to_xml(v, w, QName::new(Ns::Search, "result"));
+            out.nested(1usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for Search {
     const NAME: QName = QName::new(Ns::Search, "search");
-}
-impl FromJson for Search {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("search:search")?;
-        let mut a_num_found = None;
-        let mut f0 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "num-found" => a_num_found = json::read_plain::<i64>(r, "num-found")?,
-                "result" => {
-                    f0 = json::read_list(
-                        r,
-                        |r| Ok(json::read_object::<super::search::SearchResult>(r)?),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "search:search")?,
-            }
-        }
-        Ok(Self {
-            num_found: a_num_found,
-            results: f0,
-        })
-    }
-}
-impl ToJson for Search {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.num_found {
-            w.key("num-found");
-            json::write_raw(w, v);
-        }
-        if !self.results.is_empty() {
-            w.key("result");
-            w.begin_array();
-            for v in &self.results {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Search;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Search {
@@ -163,7 +149,7 @@ impl serde::Serialize for Search {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -171,104 +157,102 @@ impl<'de> serde::Deserialize<'de> for Search {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// A single result when performing a search on the
 /// ORCID Registry.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SearchResult {
     /// The `<orcid-identifier>` element.
-    pub orcid_identifier: super::common::OrcidId,
+    pub orcid_identifier: super::common::OrcidIdentifier,
+    pub(crate) unknown: Unknown,
 }
 impl SearchResult {
     /// A `SearchResult` with its required parts; everything optional is left empty.
-    pub fn new(orcid_identifier: super::common::OrcidId) -> Self {
-        Self { orcid_identifier }
+    pub fn new(orcid_identifier: impl Into<super::common::OrcidIdentifier>) -> Self {
+        Self {
+            orcid_identifier: orcid_identifier.into(),
+            unknown: Unknown::default(),
+        }
+    }
+    /// Sets `<orcid-identifier>`.
+    pub fn with_orcid_identifier(
+        mut self,
+        value: impl Into<super::common::OrcidIdentifier>,
+    ) -> Self {
+        self.orcid_identifier = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `search:result`.
-pub static SEARCH_RESULT_SCHEMA: StructSchema = StructSchema {
+pub(crate) static SEARCH_RESULT_SCHEMA: StructSchema = StructSchema {
     name: "search:result",
-    fields: &["common:orcid-identifier"],
-    required: 1,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Search,
+    members: &[
+        Member {
             ns: Ns::Common,
             local: "orcid-identifier",
-            index: 0,
-            content: ChildContent::Struct(&super::common::ORCID_ID_SCHEMA),
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(&super::common::ORCID_IDENTIFIER_SCHEMA),
+            json_key: "orcid-identifier",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["common:orcid-identifier"],
+    required: 1,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: search_result_member,
+    json_key_member: search_result_json_member,
 };
-impl FromXml for SearchResult {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn search_result_json_member(key: &str) -> Option<usize> {
+    match key {
+        "orcid-identifier" => Some(0usize),
+        _ => None,
+    }
+}
+fn search_result_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"orcid-identifier") => Some(0usize),
+        _ => None,
+    }
+}
+impl Read for SearchResult {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&SEARCH_RESULT_SCHEMA)?;
+        let mut m0 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"orcid-identifier") => {
-                    r.order(&SEARCH_RESULT_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
-                }
-                _ => r.unknown_element(start, &child, &SEARCH_RESULT_SCHEMA)?,
-            }
-        }
-        r.complete(start, &SEARCH_RESULT_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            orcid_identifier: r.take(start, &SEARCH_RESULT_SCHEMA, 0, f0)?,
+            orcid_identifier: input.required(&frame, 0usize, m0)?,
+            unknown,
         })
     }
 }
-impl ToXml for SearchResult {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        ToXml::to_xml(
-            &self.orcid_identifier,
-            w,
-            QName::new(Ns::Common, "orcid-identifier"),
-        );
-        w.end(name);
-    }
-}
-impl FromJson for SearchResult {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("search:result")?;
-        let mut f0 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "orcid-identifier" => {
-                    f0 = json::read_object::<super::common::OrcidId>(r)?;
-                }
-                _ => r.unknown_key(&key, "search:result")?,
-            }
-        }
-        Ok(Self {
-            orcid_identifier: r.required(f0, at, "search:result", "orcid-identifier")?,
-        })
-    }
-}
-impl ToJson for SearchResult {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
+impl Write for SearchResult {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&SEARCH_RESULT_SCHEMA, &self.unknown);
         {
-            w.key("orcid-identifier");
-            ToJson::to_json(&self.orcid_identifier, w);
+            let v = &self.orcid_identifier;
+            out.nested(0usize, v);
         }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -277,7 +261,7 @@ impl serde::Serialize for SearchResult {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -285,6 +269,6 @@ impl<'de> serde::Deserialize<'de> for SearchResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

@@ -2,22 +2,21 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `summary:` namespace, `http://www.orcid.org/ns/summary`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// The pattern `[\s\S]*[^\s\n\r]+[\s\S]*`.
-pub static CREDIT_NAME_PATTERN: Pattern = Pattern::with_native(
+pub(crate) static CREDIT_NAME_PATTERN: Pattern = Pattern::with_native(
     "[\\s\\S]*[^\\s\\n\\r]+[\\s\\S]*",
     "^(?:[\\t\\n\\r [^\\t\\n\\r ]]*[^\\t\\n\\r \\n\\r]+[\\t\\n\\r [^\\t\\n\\r ]]*)$",
-    crate::xml::has_non_space,
+    crate::__private::has_non_space,
 );
 /// The facets of `summary:credit-name`.
-pub static CREDIT_NAME: Facets = Facets {
+pub(crate) static CREDIT_NAME: Facets = Facets {
     type_name: "summary:credit-name",
     min_length: None,
     max_length: None,
@@ -26,22 +25,46 @@ pub static CREDIT_NAME: Facets = Facets {
     max_inclusive: None,
 };
 /// `summary:education-qualification-type`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EducationQualificationType {
     /// `education`
     Education,
     /// `qualification`
     Qualification,
+    /// A value this version of the model does not know, kept as written. Strict reading refuses it; compare [`Self::as_str`] rather than matching on this variant.
+    Unknown(UnknownValue),
 }
 impl EducationQualificationType {
-    /// Every value, as written in XML.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &["education", "qualification"];
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
+    /// The value as written.
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Education => "education",
             Self::Qualification => "qualification",
+            Self::Unknown(v) => v.text(),
         }
+    }
+    /// Whether this version of the model knows the value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl From<&str> for EducationQualificationType {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
+    fn from(s: &str) -> Self {
+        match s {
+            "education" => Self::Education,
+            "qualification" => Self::Qualification,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl std::str::FromStr for EducationQualificationType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
     }
 }
 impl std::fmt::Display for EducationQualificationType {
@@ -49,34 +72,24 @@ impl std::fmt::Display for EducationQualificationType {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for EducationQualificationType {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "education" => Ok(Self::Education),
-            "qualification" => Ok(Self::Qualification),
-            _ => {
-                Err(
-                    format!(
-                        "{:?} is not a {} value; expected one of {}", s,
-                        "summary:education-qualification-type",
-                        "`education`, `qualification`"
-                    ),
-                )
-            }
-        }
-    }
-}
 impl SimpleType for EducationQualificationType {
     fn parse_xml(text: &str) -> Result<Self, String> {
-        text.parse()
+        Ok(Self::from(text))
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
+    fn is_known(&self) -> bool {
+        EducationQualificationType::is_known(self)
+    }
+    const ENUMERATION: Option<(&'static str, &'static [&'static str])> = Some((
+        "summary:education-qualification-type",
+        Self::VALUES,
+    ));
 }
 /// `summary:professional-activity-type`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ProfessionalActivityType {
     /// `distinction`
     Distinction,
@@ -86,23 +99,48 @@ pub enum ProfessionalActivityType {
     Membership,
     /// `service`
     Service,
+    /// A value this version of the model does not know, kept as written. Strict reading refuses it; compare [`Self::as_str`] rather than matching on this variant.
+    Unknown(UnknownValue),
 }
 impl ProfessionalActivityType {
-    /// Every value, as written in XML.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &[
         "distinction",
         "invited-postition",
         "membership",
         "service",
     ];
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
+    /// The value as written.
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Distinction => "distinction",
             Self::InvitedPostition => "invited-postition",
             Self::Membership => "membership",
             Self::Service => "service",
+            Self::Unknown(v) => v.text(),
         }
+    }
+    /// Whether this version of the model knows the value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl From<&str> for ProfessionalActivityType {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
+    fn from(s: &str) -> Self {
+        match s {
+            "distinction" => Self::Distinction,
+            "invited-postition" => Self::InvitedPostition,
+            "membership" => Self::Membership,
+            "service" => Self::Service,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl std::str::FromStr for ProfessionalActivityType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
     }
 }
 impl std::fmt::Display for ProfessionalActivityType {
@@ -110,36 +148,24 @@ impl std::fmt::Display for ProfessionalActivityType {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for ProfessionalActivityType {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "distinction" => Ok(Self::Distinction),
-            "invited-postition" => Ok(Self::InvitedPostition),
-            "membership" => Ok(Self::Membership),
-            "service" => Ok(Self::Service),
-            _ => {
-                Err(
-                    format!(
-                        "{:?} is not a {} value; expected one of {}", s,
-                        "summary:professional-activity-type",
-                        "`distinction`, `invited-postition`, `membership`, `service`"
-                    ),
-                )
-            }
-        }
-    }
-}
 impl SimpleType for ProfessionalActivityType {
     fn parse_xml(text: &str) -> Result<Self, String> {
-        text.parse()
+        Ok(Self::from(text))
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
+    fn is_known(&self) -> bool {
+        ProfessionalActivityType::is_known(self)
+    }
+    const ENUMERATION: Option<(&'static str, &'static [&'static str])> = Some((
+        "summary:professional-activity-type",
+        Self::VALUES,
+    ));
 }
 /// `summary:education-qualification`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EducationQualification {
     /// The `<put-code>` element.
     pub put_code: i64,
@@ -157,31 +183,177 @@ pub struct EducationQualification {
     pub end_date: Option<super::common::FuzzyDate>,
     /// The `<validated>` element.
     pub validated: bool,
+    pub(crate) unknown: Unknown,
 }
 impl EducationQualification {
     /// A `EducationQualification` with its required parts; everything optional is left empty.
     pub fn new(
-        put_code: i64,
-        kind: super::summary::EducationQualificationType,
-        organization_name: String,
-        role: String,
-        validated: bool,
+        put_code: impl Into<i64>,
+        kind: impl Into<super::summary::EducationQualificationType>,
+        organization_name: impl Into<String>,
+        role: impl Into<String>,
+        validated: impl Into<bool>,
     ) -> Self {
         Self {
-            put_code,
-            kind,
-            organization_name,
-            role,
+            put_code: put_code.into(),
+            kind: kind.into(),
+            organization_name: organization_name.into(),
+            role: role.into(),
             url: None,
             start_date: None,
             end_date: None,
-            validated,
+            validated: validated.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<put-code>`.
+    pub fn with_put_code(mut self, value: impl Into<i64>) -> Self {
+        self.put_code = value.into();
+        self
+    }
+    /// Sets `<type>`.
+    pub fn with_kind(
+        mut self,
+        value: impl Into<super::summary::EducationQualificationType>,
+    ) -> Self {
+        self.kind = value.into();
+        self
+    }
+    /// Sets `<organization-name>`.
+    pub fn with_organization_name(mut self, value: impl Into<String>) -> Self {
+        self.organization_name = value.into();
+        self
+    }
+    /// Sets `<role>`.
+    pub fn with_role(mut self, value: impl Into<String>) -> Self {
+        self.role = value.into();
+        self
+    }
+    /// Sets `<url>`.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `<start-date>`.
+    pub fn with_start_date(
+        mut self,
+        value: impl Into<super::common::FuzzyDate>,
+    ) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets `<end-date>`.
+    pub fn with_end_date(mut self, value: impl Into<super::common::FuzzyDate>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets `<validated>`.
+    pub fn with_validated(mut self, value: impl Into<bool>) -> Self {
+        self.validated = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `summary:education-qualification`.
-pub static EDUCATION_QUALIFICATION_SCHEMA: StructSchema = StructSchema {
+pub(crate) static EDUCATION_QUALIFICATION_SCHEMA: StructSchema = StructSchema {
     name: "summary:education-qualification",
+    ns: Ns::Summary,
+    members: &[
+        Member {
+            ns: Ns::Summary,
+            local: "put-code",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "type",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "type",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "organization-name",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                vocabulary: None,
+            }),
+            json_key: "organization-name",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "role",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                vocabulary: None,
+            }),
+            json_key: "role",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "url",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "url",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "start-date",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "start-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "end-date",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "end-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "validated",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "validated",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+    ],
     fields: &[
         "summary:put-code",
         "summary:type",
@@ -193,288 +365,116 @@ pub static EDUCATION_QUALIFICATION_SCHEMA: StructSchema = StructSchema {
         "summary:validated",
     ],
     required: 143,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Summary,
-            local: "put-code",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "type",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<
-                    super::summary::EducationQualificationType,
-                >,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "organization-name",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::NON_EMPTY_STRING,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "role",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::NON_EMPTY_STRING,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "url",
-            index: 4,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "start-date",
-            index: 5,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "end-date",
-            index: 6,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "validated",
-            index: 7,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<bool>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: education_qualification_member,
+    json_key_member: education_qualification_json_member,
 };
-impl FromXml for EducationQualification {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn education_qualification_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "type" => Some(1usize),
+        "organization-name" => Some(2usize),
+        "role" => Some(3usize),
+        "url" => Some(4usize),
+        "start-date" => Some(5usize),
+        "end-date" => Some(6usize),
+        "validated" => Some(7usize),
+        _ => None,
+    }
+}
+fn education_qualification_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Summary, b"put-code") => Some(0usize),
+        (Ns::Summary, b"type") => Some(1usize),
+        (Ns::Summary, b"organization-name") => Some(2usize),
+        (Ns::Summary, b"role") => Some(3usize),
+        (Ns::Summary, b"url") => Some(4usize),
+        (Ns::Common, b"start-date") => Some(5usize),
+        (Ns::Common, b"end-date") => Some(6usize),
+        (Ns::Summary, b"validated") => Some(7usize),
+        _ => None,
+    }
+}
+impl Read for EducationQualification {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&EDUCATION_QUALIFICATION_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.nested(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Summary, b"put-code") => {
-                    r.order(&EDUCATION_QUALIFICATION_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(r.simple_element::<i64>(&child, &Facets::NONE)?);
-                }
-                (Ns::Summary, b"type") => {
-                    r.order(&EDUCATION_QUALIFICATION_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r
-                            .simple_element::<
-                                super::summary::EducationQualificationType,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Summary, b"organization-name") => {
-                    r.order(&EDUCATION_QUALIFICATION_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::common::NON_EMPTY_STRING)?,
-                    );
-                }
-                (Ns::Summary, b"role") => {
-                    r.order(&EDUCATION_QUALIFICATION_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::common::NON_EMPTY_STRING)?,
-                    );
-                }
-                (Ns::Summary, b"url") => {
-                    r.order(&EDUCATION_QUALIFICATION_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Common, b"start-date") => {
-                    r.order(&EDUCATION_QUALIFICATION_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"end-date") => {
-                    r.order(&EDUCATION_QUALIFICATION_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Summary, b"validated") => {
-                    r.order(&EDUCATION_QUALIFICATION_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(r.simple_element::<bool>(&child, &Facets::NONE)?);
-                }
-                _ => r.unknown_element(start, &child, &EDUCATION_QUALIFICATION_SCHEMA)?,
-            }
-        }
-        r.complete(start, &EDUCATION_QUALIFICATION_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: r.take(start, &EDUCATION_QUALIFICATION_SCHEMA, 0, f0)?,
-            kind: r.take(start, &EDUCATION_QUALIFICATION_SCHEMA, 1, f1)?,
-            organization_name: r.take(start, &EDUCATION_QUALIFICATION_SCHEMA, 2, f2)?,
-            role: r.take(start, &EDUCATION_QUALIFICATION_SCHEMA, 3, f3)?,
-            url: f4,
-            start_date: f5,
-            end_date: f6,
-            validated: r.take(start, &EDUCATION_QUALIFICATION_SCHEMA, 7, f7)?,
+            put_code: input.required(&frame, 0usize, m0)?,
+            kind: input.required(&frame, 1usize, m1)?,
+            organization_name: input.required(&frame, 2usize, m2)?,
+            role: input.required(&frame, 3usize, m3)?,
+            url: m4,
+            start_date: m5,
+            end_date: m6,
+            validated: input.required(&frame, 7usize, m7)?,
+            unknown,
         })
     }
 }
-impl ToXml for EducationQualification {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Summary, "put-code"), &self.put_code);
-        w.simple_element(QName::new(Ns::Summary, "type"), &self.kind);
-        w.simple_element(
-            QName::new(Ns::Summary, "organization-name"),
-            &self.organization_name,
-        );
-        w.simple_element(QName::new(Ns::Summary, "role"), &self.role);
+impl Write for EducationQualification {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&EDUCATION_QUALIFICATION_SCHEMA, &self.unknown);
+        {
+            let v = &self.put_code;
+            out.simple(0usize, v);
+        }
+        {
+            let v = &self.kind;
+            out.simple(1usize, v);
+        }
+        {
+            let v = &self.organization_name;
+            out.simple(2usize, v);
+        }
+        {
+            let v = &self.role;
+            out.simple(3usize, v);
+        }
         if let Some(v) = &self.url {
-            w.simple_element(QName::new(Ns::Summary, "url"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.start_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "start-date"));
+            out.nested(5usize, v);
         }
         if let Some(v) = &self.end_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "end-date"));
+            out.nested(6usize, v);
         }
-        w.simple_element(QName::new(Ns::Summary, "validated"), &self.validated);
-        w.end(name);
+        {
+            let v = &self.validated;
+            out.simple(7usize, v);
+        }
+        out.end();
     }
 }
 impl Element for EducationQualification {
     const NAME: QName = QName::new(Ns::Summary, "education-qualification");
-}
-impl FromJson for EducationQualification {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("summary:education-qualification")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => f0 = json::read_plain::<i64>(r, "put-code")?,
-                "type" => {
-                    f1 = json::read_plain::<
-                        super::summary::EducationQualificationType,
-                    >(r, "type")?;
-                }
-                "organization-name" => {
-                    f2 = json::read_plain::<String>(r, "organization-name")?;
-                }
-                "role" => f3 = json::read_plain::<String>(r, "role")?,
-                "url" => f4 = json::read_plain::<String>(r, "url")?,
-                "start-date" => f5 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "end-date" => f6 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "validated" => f7 = json::read_plain::<bool>(r, "validated")?,
-                _ => r.unknown_key(&key, "summary:education-qualification")?,
-            }
-        }
-        Ok(Self {
-            put_code: r.required(f0, at, "summary:education-qualification", "put-code")?,
-            kind: r.required(f1, at, "summary:education-qualification", "type")?,
-            organization_name: r
-                .required(
-                    f2,
-                    at,
-                    "summary:education-qualification",
-                    "organization-name",
-                )?,
-            role: r.required(f3, at, "summary:education-qualification", "role")?,
-            url: f4,
-            start_date: f5,
-            end_date: f6,
-            validated: r
-                .required(f7, at, "summary:education-qualification", "validated")?,
-        })
-    }
-}
-impl ToJson for EducationQualification {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        {
-            w.key("put-code");
-            json::write_raw(w, &self.put_code);
-        }
-        {
-            w.key("type");
-            json::write_string(w, &self.kind);
-        }
-        {
-            w.key("organization-name");
-            json::write_string(w, &self.organization_name);
-        }
-        {
-            w.key("role");
-            json::write_string(w, &self.role);
-        }
-        if let Some(v) = &self.url {
-            w.key("url");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.start_date {
-            w.key("start-date");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.end_date {
-            w.key("end-date");
-            ToJson::to_json(v, w);
-        }
-        {
-            w.key("validated");
-            json::write_raw(w, &self.validated);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::EducationQualification;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for EducationQualification {
@@ -482,7 +482,7 @@ impl serde::Serialize for EducationQualification {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -490,153 +490,138 @@ impl<'de> serde::Deserialize<'de> for EducationQualification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `summary:education-qualifications`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EducationQualifications {
     /// The `<count>` element.
     pub count: i32,
     /// The `<education-qualification>` element.
     pub education_qualifications: Vec<super::summary::EducationQualification>,
+    pub(crate) unknown: Unknown,
 }
 impl EducationQualifications {
     /// A `EducationQualifications` with its required parts; everything optional is left empty.
-    pub fn new(count: i32) -> Self {
+    pub fn new(count: impl Into<i32>) -> Self {
         Self {
-            count,
+            count: count.into(),
             education_qualifications: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<count>`.
+    pub fn with_count(mut self, value: impl Into<i32>) -> Self {
+        self.count = value.into();
+        self
+    }
+    /// Adds one `<education-qualification>`.
+    pub fn with_education_qualification(
+        mut self,
+        value: impl Into<super::summary::EducationQualification>,
+    ) -> Self {
+        self.education_qualifications.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `summary:education-qualifications`.
-pub static EDUCATION_QUALIFICATIONS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static EDUCATION_QUALIFICATIONS_SCHEMA: StructSchema = StructSchema {
     name: "summary:education-qualifications",
-    fields: &["summary:count", "summary:education-qualification"],
-    required: 1,
-    repeated: 2,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Summary,
+    members: &[
+        Member {
             ns: Ns::Summary,
             local: "count",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i32>,
                 vocabulary: None,
             }),
+            json_key: "count",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Summary,
             local: "education-qualification",
-            index: 1,
-            content: ChildContent::Struct(
-                &super::summary::EDUCATION_QUALIFICATION_SCHEMA,
-            ),
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::summary::EDUCATION_QUALIFICATION_SCHEMA),
+            json_key: "education-qualification",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["summary:count", "summary:education-qualification"],
+    required: 1,
+    required_attributes: 0,
+    repeated: 2,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: education_qualifications_member,
+    json_key_member: education_qualifications_json_member,
 };
-impl FromXml for EducationQualifications {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn education_qualifications_json_member(key: &str) -> Option<usize> {
+    match key {
+        "count" => Some(0usize),
+        "education-qualification" => Some(1usize),
+        _ => None,
+    }
+}
+fn education_qualifications_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Summary, b"count") => Some(0usize),
+        (Ns::Summary, b"education-qualification") => Some(1usize),
+        _ => None,
+    }
+}
+impl Read for EducationQualifications {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&EDUCATION_QUALIFICATIONS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m1.push(x)
+                    }
+                }
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Summary, b"count") => {
-                    r.order(&EDUCATION_QUALIFICATIONS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
-                }
-                (Ns::Summary, b"education-qualification") => {
-                    r.order(&EDUCATION_QUALIFICATIONS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1.push(
-                        <super::summary::EducationQualification as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &EDUCATION_QUALIFICATIONS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &EDUCATION_QUALIFICATIONS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            count: r.take(start, &EDUCATION_QUALIFICATIONS_SCHEMA, 0, f0)?,
-            education_qualifications: f1,
+            count: input.required(&frame, 0usize, m0)?,
+            education_qualifications: m1,
+            unknown,
         })
     }
 }
-impl ToXml for EducationQualifications {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Summary, "count"), &self.count);
-        for v in &self.education_qualifications {
-            ToXml::to_xml(v, w, QName::new(Ns::Summary, "education-qualification"));
+impl Write for EducationQualifications {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&EDUCATION_QUALIFICATIONS_SCHEMA, &self.unknown);
+        {
+            let v = &self.count;
+            out.simple(0usize, v);
         }
-        w.end(name);
+        for v in &self.education_qualifications {
+            out.nested(1usize, v);
+        }
+        out.end();
     }
 }
 impl Element for EducationQualifications {
     const NAME: QName = QName::new(Ns::Summary, "education-qualifications");
-}
-impl FromJson for EducationQualifications {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("summary:education-qualifications")?;
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "count" => f0 = json::read_plain::<i32>(r, "count")?,
-                "education-qualification" => {
-                    f1 = json::read_list(
-                        r,
-                        |r| Ok(
-                            json::read_object::<
-                                super::summary::EducationQualification,
-                            >(r)?,
-                        ),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "summary:education-qualifications")?,
-            }
-        }
-        Ok(Self {
-            count: r.required(f0, at, "summary:education-qualifications", "count")?,
-            education_qualifications: f1,
-        })
-    }
-}
-impl ToJson for EducationQualifications {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        {
-            w.key("count");
-            json::write_raw(w, &self.count);
-        }
-        if !self.education_qualifications.is_empty() {
-            w.key("education-qualification");
-            w.begin_array();
-            for v in &self.education_qualifications {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::EducationQualifications;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for EducationQualifications {
@@ -644,7 +629,7 @@ impl serde::Serialize for EducationQualifications {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -652,35 +637,114 @@ impl<'de> serde::Deserialize<'de> for EducationQualifications {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `summary:email-domain`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailDomain {
     /// The `<value>` element.
     pub value: String,
     /// The `<verification-date>` element.
-    pub verification_date: Option<crate::xml::DateTime>,
+    pub verification_date: Option<crate::DateTime>,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
+    pub(crate) unknown: Unknown,
 }
 impl EmailDomain {
     /// A `EmailDomain` with its required parts; everything optional is left empty.
-    pub fn new(value: String) -> Self {
+    pub fn new(value: impl Into<String>) -> Self {
         Self {
-            value,
+            value: value.into(),
             verification_date: None,
             created_date: None,
             last_modified_date: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<value>`.
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = value.into();
+        self
+    }
+    /// Sets `<verification-date>`.
+    pub fn with_verification_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.verification_date = Some(value.into());
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `summary:email-domain`.
-pub static EMAIL_DOMAIN_SCHEMA: StructSchema = StructSchema {
+pub(crate) static EMAIL_DOMAIN_SCHEMA: StructSchema = StructSchema {
     name: "summary:email-domain",
+    ns: Ns::Summary,
+    members: &[
+        Member {
+            ns: Ns::Summary,
+            local: "value",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                vocabulary: None,
+            }),
+            json_key: "value",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "verification-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "verification-date",
+            shape: crate::__private::Shape::Millis,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+    ],
     fields: &[
         "summary:value",
         "summary:verification-date",
@@ -688,178 +752,80 @@ pub static EMAIL_DOMAIN_SCHEMA: StructSchema = StructSchema {
         "common:last-modified-date",
     ],
     required: 1,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Summary,
-            local: "value",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::NON_EMPTY_STRING,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "verification-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: email_domain_member,
+    json_key_member: email_domain_json_member,
 };
-impl FromXml for EmailDomain {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn email_domain_json_member(key: &str) -> Option<usize> {
+    match key {
+        "value" => Some(0usize),
+        "verification-date" => Some(1usize),
+        "created-date" => Some(2usize),
+        "last-modified-date" => Some(3usize),
+        _ => None,
+    }
+}
+fn email_domain_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Summary, b"value") => Some(0usize),
+        (Ns::Summary, b"verification-date") => Some(1usize),
+        (Ns::Common, b"created-date") => Some(2usize),
+        (Ns::Common, b"last-modified-date") => Some(3usize),
+        _ => None,
+    }
+}
+impl Read for EmailDomain {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&EMAIL_DOMAIN_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Summary, b"value") => {
-                    r.order(&EMAIL_DOMAIN_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::common::NON_EMPTY_STRING)?,
-                    );
-                }
-                (Ns::Summary, b"verification-date") => {
-                    r.order(&EMAIL_DOMAIN_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"created-date") => {
-                    r.order(&EMAIL_DOMAIN_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&EMAIL_DOMAIN_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &EMAIL_DOMAIN_SCHEMA)?,
-            }
-        }
-        r.complete(start, &EMAIL_DOMAIN_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            value: r.take(start, &EMAIL_DOMAIN_SCHEMA, 0, f0)?,
-            verification_date: f1,
-            created_date: f2,
-            last_modified_date: f3,
+            value: input.required(&frame, 0usize, m0)?,
+            verification_date: m1,
+            created_date: m2,
+            last_modified_date: m3,
+            unknown,
         })
     }
 }
-impl ToXml for EmailDomain {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Summary, "value"), &self.value);
+impl Write for EmailDomain {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&EMAIL_DOMAIN_SCHEMA, &self.unknown);
+        {
+            let v = &self.value;
+            out.simple(0usize, v);
+        }
         if let Some(v) = &self.verification_date {
-            w.simple_element(QName::new(Ns::Summary, "verification-date"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(3usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for EmailDomain {
     const NAME: QName = QName::new(Ns::Summary, "email-domain");
-}
-impl FromJson for EmailDomain {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("summary:email-domain")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "value" => f0 = json::read_plain::<String>(r, "value")?,
-                "verification-date" => f1 = json::read_millis(r, "verification-date")?,
-                "created-date" => f2 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f3 = json::read_millis(r, "last-modified-date")?,
-                _ => r.unknown_key(&key, "summary:email-domain")?,
-            }
-        }
-        Ok(Self {
-            value: r.required(f0, at, "summary:email-domain", "value")?,
-            verification_date: f1,
-            created_date: f2,
-            last_modified_date: f3,
-        })
-    }
-}
-impl ToJson for EmailDomain {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        {
-            w.key("value");
-            json::write_string(w, &self.value);
-        }
-        if let Some(v) = &self.verification_date {
-            w.key("verification-date");
-            json::write_millis(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::EmailDomain;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for EmailDomain {
@@ -867,7 +833,7 @@ impl serde::Serialize for EmailDomain {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -875,144 +841,138 @@ impl<'de> serde::Deserialize<'de> for EmailDomain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `summary:email-domains`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailDomains {
     /// The `<count>` element.
     pub count: i32,
     /// The `<email-domain>` element.
     pub email_domains: Vec<super::summary::EmailDomain>,
+    pub(crate) unknown: Unknown,
 }
 impl EmailDomains {
     /// A `EmailDomains` with its required parts; everything optional is left empty.
-    pub fn new(count: i32) -> Self {
+    pub fn new(count: impl Into<i32>) -> Self {
         Self {
-            count,
+            count: count.into(),
             email_domains: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<count>`.
+    pub fn with_count(mut self, value: impl Into<i32>) -> Self {
+        self.count = value.into();
+        self
+    }
+    /// Adds one `<email-domain>`.
+    pub fn with_email_domain(
+        mut self,
+        value: impl Into<super::summary::EmailDomain>,
+    ) -> Self {
+        self.email_domains.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `summary:email-domains`.
-pub static EMAIL_DOMAINS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static EMAIL_DOMAINS_SCHEMA: StructSchema = StructSchema {
     name: "summary:email-domains",
-    fields: &["summary:count", "summary:email-domain"],
-    required: 1,
-    repeated: 2,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Summary,
+    members: &[
+        Member {
             ns: Ns::Summary,
             local: "count",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i32>,
                 vocabulary: None,
             }),
+            json_key: "count",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Summary,
             local: "email-domain",
-            index: 1,
-            content: ChildContent::Struct(&super::summary::EMAIL_DOMAIN_SCHEMA),
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::summary::EMAIL_DOMAIN_SCHEMA),
+            json_key: "email-domain",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["summary:count", "summary:email-domain"],
+    required: 1,
+    required_attributes: 0,
+    repeated: 2,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: email_domains_member,
+    json_key_member: email_domains_json_member,
 };
-impl FromXml for EmailDomains {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn email_domains_json_member(key: &str) -> Option<usize> {
+    match key {
+        "count" => Some(0usize),
+        "email-domain" => Some(1usize),
+        _ => None,
+    }
+}
+fn email_domains_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Summary, b"count") => Some(0usize),
+        (Ns::Summary, b"email-domain") => Some(1usize),
+        _ => None,
+    }
+}
+impl Read for EmailDomains {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&EMAIL_DOMAINS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m1.push(x)
+                    }
+                }
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Summary, b"count") => {
-                    r.order(&EMAIL_DOMAINS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
-                }
-                (Ns::Summary, b"email-domain") => {
-                    r.order(&EMAIL_DOMAINS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1.push(
-                        <super::summary::EmailDomain as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &EMAIL_DOMAINS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &EMAIL_DOMAINS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            count: r.take(start, &EMAIL_DOMAINS_SCHEMA, 0, f0)?,
-            email_domains: f1,
+            count: input.required(&frame, 0usize, m0)?,
+            email_domains: m1,
+            unknown,
         })
     }
 }
-impl ToXml for EmailDomains {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Summary, "count"), &self.count);
-        for v in &self.email_domains {
-            ToXml::to_xml(v, w, QName::new(Ns::Summary, "email-domain"));
+impl Write for EmailDomains {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&EMAIL_DOMAINS_SCHEMA, &self.unknown);
+        {
+            let v = &self.count;
+            out.simple(0usize, v);
         }
-        w.end(name);
+        for v in &self.email_domains {
+            out.nested(1usize, v);
+        }
+        out.end();
     }
 }
 impl Element for EmailDomains {
     const NAME: QName = QName::new(Ns::Summary, "email-domains");
-}
-impl FromJson for EmailDomains {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("summary:email-domains")?;
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "count" => f0 = json::read_plain::<i32>(r, "count")?,
-                "email-domain" => {
-                    f1 = json::read_list(
-                        r,
-                        |r| Ok(json::read_object::<super::summary::EmailDomain>(r)?),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "summary:email-domains")?,
-            }
-        }
-        Ok(Self {
-            count: r.required(f0, at, "summary:email-domains", "count")?,
-            email_domains: f1,
-        })
-    }
-}
-impl ToJson for EmailDomains {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        {
-            w.key("count");
-            json::write_raw(w, &self.count);
-        }
-        if !self.email_domains.is_empty() {
-            w.key("email-domain");
-            w.begin_array();
-            for v in &self.email_domains {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::EmailDomains;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for EmailDomains {
@@ -1020,7 +980,7 @@ impl serde::Serialize for EmailDomains {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1028,11 +988,12 @@ impl<'de> serde::Deserialize<'de> for EmailDomains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `summary:employment`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Employment {
     /// The `<put-code>` element.
     pub put_code: i64,
@@ -1050,31 +1011,174 @@ pub struct Employment {
     pub end_date: Option<super::common::FuzzyDate>,
     /// The `<validated>` element.
     pub validated: bool,
+    pub(crate) unknown: Unknown,
 }
 impl Employment {
     /// A `Employment` with its required parts; everything optional is left empty.
     pub fn new(
-        put_code: i64,
-        kind: String,
-        organization_name: String,
-        role: String,
-        validated: bool,
+        put_code: impl Into<i64>,
+        kind: impl Into<String>,
+        organization_name: impl Into<String>,
+        role: impl Into<String>,
+        validated: impl Into<bool>,
     ) -> Self {
         Self {
-            put_code,
-            kind,
-            organization_name,
-            role,
+            put_code: put_code.into(),
+            kind: kind.into(),
+            organization_name: organization_name.into(),
+            role: role.into(),
             url: None,
             start_date: None,
             end_date: None,
-            validated,
+            validated: validated.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<put-code>`.
+    pub fn with_put_code(mut self, value: impl Into<i64>) -> Self {
+        self.put_code = value.into();
+        self
+    }
+    /// Sets `<type>`.
+    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+        self.kind = value.into();
+        self
+    }
+    /// Sets `<organization-name>`.
+    pub fn with_organization_name(mut self, value: impl Into<String>) -> Self {
+        self.organization_name = value.into();
+        self
+    }
+    /// Sets `<role>`.
+    pub fn with_role(mut self, value: impl Into<String>) -> Self {
+        self.role = value.into();
+        self
+    }
+    /// Sets `<url>`.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `<start-date>`.
+    pub fn with_start_date(
+        mut self,
+        value: impl Into<super::common::FuzzyDate>,
+    ) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets `<end-date>`.
+    pub fn with_end_date(mut self, value: impl Into<super::common::FuzzyDate>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets `<validated>`.
+    pub fn with_validated(mut self, value: impl Into<bool>) -> Self {
+        self.validated = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `summary:employment`.
-pub static EMPLOYMENT_SCHEMA: StructSchema = StructSchema {
+pub(crate) static EMPLOYMENT_SCHEMA: StructSchema = StructSchema {
     name: "summary:employment",
+    ns: Ns::Summary,
+    members: &[
+        Member {
+            ns: Ns::Summary,
+            local: "put-code",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "type",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "type",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "organization-name",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                vocabulary: None,
+            }),
+            json_key: "organization-name",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "role",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                vocabulary: None,
+            }),
+            json_key: "role",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "url",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "url",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "start-date",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "start-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "end-date",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "end-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "validated",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "validated",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+    ],
     fields: &[
         "summary:put-code",
         "summary:type",
@@ -1086,271 +1190,116 @@ pub static EMPLOYMENT_SCHEMA: StructSchema = StructSchema {
         "summary:validated",
     ],
     required: 143,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Summary,
-            local: "put-code",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "type",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "organization-name",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::NON_EMPTY_STRING,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "role",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::NON_EMPTY_STRING,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "url",
-            index: 4,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "start-date",
-            index: 5,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "end-date",
-            index: 6,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "validated",
-            index: 7,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<bool>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: employment_member,
+    json_key_member: employment_json_member,
 };
-impl FromXml for Employment {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn employment_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "type" => Some(1usize),
+        "organization-name" => Some(2usize),
+        "role" => Some(3usize),
+        "url" => Some(4usize),
+        "start-date" => Some(5usize),
+        "end-date" => Some(6usize),
+        "validated" => Some(7usize),
+        _ => None,
+    }
+}
+fn employment_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Summary, b"put-code") => Some(0usize),
+        (Ns::Summary, b"type") => Some(1usize),
+        (Ns::Summary, b"organization-name") => Some(2usize),
+        (Ns::Summary, b"role") => Some(3usize),
+        (Ns::Summary, b"url") => Some(4usize),
+        (Ns::Common, b"start-date") => Some(5usize),
+        (Ns::Common, b"end-date") => Some(6usize),
+        (Ns::Summary, b"validated") => Some(7usize),
+        _ => None,
+    }
+}
+impl Read for Employment {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&EMPLOYMENT_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.nested(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Summary, b"put-code") => {
-                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(r.simple_element::<i64>(&child, &Facets::NONE)?);
-                }
-                (Ns::Summary, b"type") => {
-                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Summary, b"organization-name") => {
-                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::common::NON_EMPTY_STRING)?,
-                    );
-                }
-                (Ns::Summary, b"role") => {
-                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::common::NON_EMPTY_STRING)?,
-                    );
-                }
-                (Ns::Summary, b"url") => {
-                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Common, b"start-date") => {
-                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"end-date") => {
-                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Summary, b"validated") => {
-                    r.order(&EMPLOYMENT_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(r.simple_element::<bool>(&child, &Facets::NONE)?);
-                }
-                _ => r.unknown_element(start, &child, &EMPLOYMENT_SCHEMA)?,
-            }
-        }
-        r.complete(start, &EMPLOYMENT_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: r.take(start, &EMPLOYMENT_SCHEMA, 0, f0)?,
-            kind: r.take(start, &EMPLOYMENT_SCHEMA, 1, f1)?,
-            organization_name: r.take(start, &EMPLOYMENT_SCHEMA, 2, f2)?,
-            role: r.take(start, &EMPLOYMENT_SCHEMA, 3, f3)?,
-            url: f4,
-            start_date: f5,
-            end_date: f6,
-            validated: r.take(start, &EMPLOYMENT_SCHEMA, 7, f7)?,
+            put_code: input.required(&frame, 0usize, m0)?,
+            kind: input.required(&frame, 1usize, m1)?,
+            organization_name: input.required(&frame, 2usize, m2)?,
+            role: input.required(&frame, 3usize, m3)?,
+            url: m4,
+            start_date: m5,
+            end_date: m6,
+            validated: input.required(&frame, 7usize, m7)?,
+            unknown,
         })
     }
 }
-impl ToXml for Employment {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Summary, "put-code"), &self.put_code);
-        w.simple_element(QName::new(Ns::Summary, "type"), &self.kind);
-        w.simple_element(
-            QName::new(Ns::Summary, "organization-name"),
-            &self.organization_name,
-        );
-        w.simple_element(QName::new(Ns::Summary, "role"), &self.role);
+impl Write for Employment {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&EMPLOYMENT_SCHEMA, &self.unknown);
+        {
+            let v = &self.put_code;
+            out.simple(0usize, v);
+        }
+        {
+            let v = &self.kind;
+            out.simple(1usize, v);
+        }
+        {
+            let v = &self.organization_name;
+            out.simple(2usize, v);
+        }
+        {
+            let v = &self.role;
+            out.simple(3usize, v);
+        }
         if let Some(v) = &self.url {
-            w.simple_element(QName::new(Ns::Summary, "url"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.start_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "start-date"));
+            out.nested(5usize, v);
         }
         if let Some(v) = &self.end_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "end-date"));
+            out.nested(6usize, v);
         }
-        w.simple_element(QName::new(Ns::Summary, "validated"), &self.validated);
-        w.end(name);
+        {
+            let v = &self.validated;
+            out.simple(7usize, v);
+        }
+        out.end();
     }
 }
 impl Element for Employment {
     const NAME: QName = QName::new(Ns::Summary, "employment");
-}
-impl FromJson for Employment {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("summary:employment")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => f0 = json::read_plain::<i64>(r, "put-code")?,
-                "type" => f1 = json::read_plain::<String>(r, "type")?,
-                "organization-name" => {
-                    f2 = json::read_plain::<String>(r, "organization-name")?;
-                }
-                "role" => f3 = json::read_plain::<String>(r, "role")?,
-                "url" => f4 = json::read_plain::<String>(r, "url")?,
-                "start-date" => f5 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "end-date" => f6 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "validated" => f7 = json::read_plain::<bool>(r, "validated")?,
-                _ => r.unknown_key(&key, "summary:employment")?,
-            }
-        }
-        Ok(Self {
-            put_code: r.required(f0, at, "summary:employment", "put-code")?,
-            kind: r.required(f1, at, "summary:employment", "type")?,
-            organization_name: r
-                .required(f2, at, "summary:employment", "organization-name")?,
-            role: r.required(f3, at, "summary:employment", "role")?,
-            url: f4,
-            start_date: f5,
-            end_date: f6,
-            validated: r.required(f7, at, "summary:employment", "validated")?,
-        })
-    }
-}
-impl ToJson for Employment {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        {
-            w.key("put-code");
-            json::write_raw(w, &self.put_code);
-        }
-        {
-            w.key("type");
-            json::write_string(w, &self.kind);
-        }
-        {
-            w.key("organization-name");
-            json::write_string(w, &self.organization_name);
-        }
-        {
-            w.key("role");
-            json::write_string(w, &self.role);
-        }
-        if let Some(v) = &self.url {
-            w.key("url");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.start_date {
-            w.key("start-date");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.end_date {
-            w.key("end-date");
-            ToJson::to_json(v, w);
-        }
-        {
-            w.key("validated");
-            json::write_raw(w, &self.validated);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::SummaryEmployment;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Employment {
@@ -1358,7 +1307,7 @@ impl serde::Serialize for Employment {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1366,144 +1315,138 @@ impl<'de> serde::Deserialize<'de> for Employment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `summary:employments`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Employments {
     /// The `<count>` element.
     pub count: i32,
     /// The `<employment>` element.
     pub employments: Vec<super::summary::Employment>,
+    pub(crate) unknown: Unknown,
 }
 impl Employments {
     /// A `Employments` with its required parts; everything optional is left empty.
-    pub fn new(count: i32) -> Self {
+    pub fn new(count: impl Into<i32>) -> Self {
         Self {
-            count,
+            count: count.into(),
             employments: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<count>`.
+    pub fn with_count(mut self, value: impl Into<i32>) -> Self {
+        self.count = value.into();
+        self
+    }
+    /// Adds one `<employment>`.
+    pub fn with_employment(
+        mut self,
+        value: impl Into<super::summary::Employment>,
+    ) -> Self {
+        self.employments.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `summary:employments`.
-pub static EMPLOYMENTS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static EMPLOYMENTS_SCHEMA: StructSchema = StructSchema {
     name: "summary:employments",
-    fields: &["summary:count", "summary:employment"],
-    required: 1,
-    repeated: 2,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Summary,
+    members: &[
+        Member {
             ns: Ns::Summary,
             local: "count",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i32>,
                 vocabulary: None,
             }),
+            json_key: "count",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Summary,
             local: "employment",
-            index: 1,
-            content: ChildContent::Struct(&super::summary::EMPLOYMENT_SCHEMA),
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::summary::EMPLOYMENT_SCHEMA),
+            json_key: "employment",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["summary:count", "summary:employment"],
+    required: 1,
+    required_attributes: 0,
+    repeated: 2,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: employments_member,
+    json_key_member: employments_json_member,
 };
-impl FromXml for Employments {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn employments_json_member(key: &str) -> Option<usize> {
+    match key {
+        "count" => Some(0usize),
+        "employment" => Some(1usize),
+        _ => None,
+    }
+}
+fn employments_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Summary, b"count") => Some(0usize),
+        (Ns::Summary, b"employment") => Some(1usize),
+        _ => None,
+    }
+}
+impl Read for Employments {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&EMPLOYMENTS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m1.push(x)
+                    }
+                }
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Summary, b"count") => {
-                    r.order(&EMPLOYMENTS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
-                }
-                (Ns::Summary, b"employment") => {
-                    r.order(&EMPLOYMENTS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1.push(
-                        <super::summary::Employment as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &EMPLOYMENTS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &EMPLOYMENTS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            count: r.take(start, &EMPLOYMENTS_SCHEMA, 0, f0)?,
-            employments: f1,
+            count: input.required(&frame, 0usize, m0)?,
+            employments: m1,
+            unknown,
         })
     }
 }
-impl ToXml for Employments {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Summary, "count"), &self.count);
-        for v in &self.employments {
-            ToXml::to_xml(v, w, QName::new(Ns::Summary, "employment"));
+impl Write for Employments {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&EMPLOYMENTS_SCHEMA, &self.unknown);
+        {
+            let v = &self.count;
+            out.simple(0usize, v);
         }
-        w.end(name);
+        for v in &self.employments {
+            out.nested(1usize, v);
+        }
+        out.end();
     }
 }
 impl Element for Employments {
     const NAME: QName = QName::new(Ns::Summary, "employments");
-}
-impl FromJson for Employments {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("summary:employments")?;
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "count" => f0 = json::read_plain::<i32>(r, "count")?,
-                "employment" => {
-                    f1 = json::read_list(
-                        r,
-                        |r| Ok(json::read_object::<super::summary::Employment>(r)?),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "summary:employments")?,
-            }
-        }
-        Ok(Self {
-            count: r.required(f0, at, "summary:employments", "count")?,
-            employments: f1,
-        })
-    }
-}
-impl ToJson for Employments {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        {
-            w.key("count");
-            json::write_raw(w, &self.count);
-        }
-        if !self.employments.is_empty() {
-            w.key("employment");
-            w.begin_array();
-            for v in &self.employments {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::SummaryEmployments;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Employments {
@@ -1511,7 +1454,7 @@ impl serde::Serialize for Employments {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1519,11 +1462,12 @@ impl<'de> serde::Deserialize<'de> for Employments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `summary:external-identifier`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalIdentifier {
     /// The `<put-code>` element.
     pub put_code: i64,
@@ -1535,22 +1479,121 @@ pub struct ExternalIdentifier {
     pub external_id_url: Option<String>,
     /// The `<validated>` element.
     pub validated: bool,
+    pub(crate) unknown: Unknown,
 }
 impl ExternalIdentifier {
     /// A `ExternalIdentifier` with its required parts; everything optional is left empty.
-    pub fn new(put_code: i64, external_id_type: String, validated: bool) -> Self {
+    pub fn new(
+        put_code: impl Into<i64>,
+        external_id_type: impl Into<String>,
+        validated: impl Into<bool>,
+    ) -> Self {
         Self {
-            put_code,
-            external_id_type,
+            put_code: put_code.into(),
+            external_id_type: external_id_type.into(),
             external_id_value: None,
             external_id_url: None,
-            validated,
+            validated: validated.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<put-code>`.
+    pub fn with_put_code(mut self, value: impl Into<i64>) -> Self {
+        self.put_code = value.into();
+        self
+    }
+    /// Sets `<external-id-type>`.
+    pub fn with_external_id_type(mut self, value: impl Into<String>) -> Self {
+        self.external_id_type = value.into();
+        self
+    }
+    /// Sets `<external-id-value>`.
+    pub fn with_external_id_value(mut self, value: impl Into<String>) -> Self {
+        self.external_id_value = Some(value.into());
+        self
+    }
+    /// Sets `<external-id-url>`.
+    pub fn with_external_id_url(mut self, value: impl Into<String>) -> Self {
+        self.external_id_url = Some(value.into());
+        self
+    }
+    /// Sets `<validated>`.
+    pub fn with_validated(mut self, value: impl Into<bool>) -> Self {
+        self.validated = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `summary:external-identifier`.
-pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
+pub(crate) static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
     name: "summary:external-identifier",
+    ns: Ns::Summary,
+    members: &[
+        Member {
+            ns: Ns::Summary,
+            local: "put-code",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "external-id-type",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                vocabulary: None,
+            }),
+            json_key: "external-id-type",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "external-id-value",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                vocabulary: None,
+            }),
+            json_key: "external-id-value",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "external-id-url",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "external-id-url",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "validated",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "validated",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+    ],
     fields: &[
         "summary:put-code",
         "summary:external-id-type",
@@ -1559,205 +1602,90 @@ pub static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
         "summary:validated",
     ],
     required: 19,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Summary,
-            local: "put-code",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "external-id-type",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::NON_EMPTY_STRING,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "external-id-value",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::NON_EMPTY_STRING,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "external-id-url",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "validated",
-            index: 4,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<bool>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: external_identifier_member,
+    json_key_member: external_identifier_json_member,
 };
-impl FromXml for ExternalIdentifier {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn external_identifier_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "external-id-type" => Some(1usize),
+        "external-id-value" => Some(2usize),
+        "external-id-url" => Some(3usize),
+        "validated" => Some(4usize),
+        _ => None,
+    }
+}
+fn external_identifier_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Summary, b"put-code") => Some(0usize),
+        (Ns::Summary, b"external-id-type") => Some(1usize),
+        (Ns::Summary, b"external-id-value") => Some(2usize),
+        (Ns::Summary, b"external-id-url") => Some(3usize),
+        (Ns::Summary, b"validated") => Some(4usize),
+        _ => None,
+    }
+}
+impl Read for ExternalIdentifier {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&EXTERNAL_IDENTIFIER_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Summary, b"put-code") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(r.simple_element::<i64>(&child, &Facets::NONE)?);
-                }
-                (Ns::Summary, b"external-id-type") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::common::NON_EMPTY_STRING)?,
-                    );
-                }
-                (Ns::Summary, b"external-id-value") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::common::NON_EMPTY_STRING)?,
-                    );
-                }
-                (Ns::Summary, b"external-id-url") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Summary, b"validated") => {
-                    r.order(&EXTERNAL_IDENTIFIER_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(r.simple_element::<bool>(&child, &Facets::NONE)?);
-                }
-                _ => r.unknown_element(start, &child, &EXTERNAL_IDENTIFIER_SCHEMA)?,
-            }
-        }
-        r.complete(start, &EXTERNAL_IDENTIFIER_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: r.take(start, &EXTERNAL_IDENTIFIER_SCHEMA, 0, f0)?,
-            external_id_type: r.take(start, &EXTERNAL_IDENTIFIER_SCHEMA, 1, f1)?,
-            external_id_value: f2,
-            external_id_url: f3,
-            validated: r.take(start, &EXTERNAL_IDENTIFIER_SCHEMA, 4, f4)?,
+            put_code: input.required(&frame, 0usize, m0)?,
+            external_id_type: input.required(&frame, 1usize, m1)?,
+            external_id_value: m2,
+            external_id_url: m3,
+            validated: input.required(&frame, 4usize, m4)?,
+            unknown,
         })
     }
 }
-impl ToXml for ExternalIdentifier {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Summary, "put-code"), &self.put_code);
-        w.simple_element(
-            QName::new(Ns::Summary, "external-id-type"),
-            &self.external_id_type,
-        );
+impl Write for ExternalIdentifier {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&EXTERNAL_IDENTIFIER_SCHEMA, &self.unknown);
+        {
+            let v = &self.put_code;
+            out.simple(0usize, v);
+        }
+        {
+            let v = &self.external_id_type;
+            out.simple(1usize, v);
+        }
         if let Some(v) = &self.external_id_value {
-            w.simple_element(QName::new(Ns::Summary, "external-id-value"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.external_id_url {
-            w.simple_element(QName::new(Ns::Summary, "external-id-url"), v);
+            out.simple(3usize, v);
         }
-        w.simple_element(QName::new(Ns::Summary, "validated"), &self.validated);
-        w.end(name);
+        {
+            let v = &self.validated;
+            out.simple(4usize, v);
+        }
+        out.end();
     }
 }
 impl Element for ExternalIdentifier {
     const NAME: QName = QName::new(Ns::Summary, "external-identifier");
-}
-impl FromJson for ExternalIdentifier {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("summary:external-identifier")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => f0 = json::read_plain::<i64>(r, "put-code")?,
-                "external-id-type" => {
-                    f1 = json::read_plain::<String>(r, "external-id-type")?;
-                }
-                "external-id-value" => {
-                    f2 = json::read_plain::<String>(r, "external-id-value")?;
-                }
-                "external-id-url" => {
-                    f3 = json::read_plain::<String>(r, "external-id-url")?;
-                }
-                "validated" => f4 = json::read_plain::<bool>(r, "validated")?,
-                _ => r.unknown_key(&key, "summary:external-identifier")?,
-            }
-        }
-        Ok(Self {
-            put_code: r.required(f0, at, "summary:external-identifier", "put-code")?,
-            external_id_type: r
-                .required(f1, at, "summary:external-identifier", "external-id-type")?,
-            external_id_value: f2,
-            external_id_url: f3,
-            validated: r.required(f4, at, "summary:external-identifier", "validated")?,
-        })
-    }
-}
-impl ToJson for ExternalIdentifier {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        {
-            w.key("put-code");
-            json::write_raw(w, &self.put_code);
-        }
-        {
-            w.key("external-id-type");
-            json::write_string(w, &self.external_id_type);
-        }
-        if let Some(v) = &self.external_id_value {
-            w.key("external-id-value");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.external_id_url {
-            w.key("external-id-url");
-            json::write_string(w, v);
-        }
-        {
-            w.key("validated");
-            json::write_raw(w, &self.validated);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::SummaryExternalIdentifier;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for ExternalIdentifier {
@@ -1765,7 +1693,7 @@ impl serde::Serialize for ExternalIdentifier {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1773,21 +1701,37 @@ impl<'de> serde::Deserialize<'de> for ExternalIdentifier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `summary:external-identifiers`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalIdentifiers {
     /// The `<external-identifier>` element.
     pub external_identifiers: Vec<super::summary::ExternalIdentifier>,
+    pub(crate) unknown: Unknown,
 }
 impl ExternalIdentifiers {
     /// An empty `ExternalIdentifiers`.
     pub fn new() -> Self {
         Self {
             external_identifiers: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Adds one `<external-identifier>`.
+    pub fn with_external_identifier(
+        mut self,
+        value: impl Into<super::summary::ExternalIdentifier>,
+    ) -> Self {
+        self.external_identifiers.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for ExternalIdentifiers {
@@ -1795,101 +1739,91 @@ impl Default for ExternalIdentifiers {
         Self::new()
     }
 }
-/// The content model of `summary:external-identifiers`.
-pub static EXTERNAL_IDENTIFIERS_SCHEMA: StructSchema = StructSchema {
-    name: "summary:external-identifiers",
-    fields: &["summary:external-identifier"],
-    required: 0,
-    repeated: 1,
-    groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Summary,
-            local: "external-identifier",
-            index: 0,
-            content: ChildContent::Struct(&super::summary::EXTERNAL_IDENTIFIER_SCHEMA),
-        },
-    ],
-    attributes: &[],
-    text: None,
-};
-impl FromXml for ExternalIdentifiers {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
-            }
+impl From<Vec<super::summary::ExternalIdentifier>> for ExternalIdentifiers {
+    fn from(list: Vec<super::summary::ExternalIdentifier>) -> Self {
+        Self {
+            external_identifiers: list,
+            ..Self::new()
         }
-        let mut f0 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Summary, b"external-identifier") => {
-                    r.order(&EXTERNAL_IDENTIFIERS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0.push(
-                        <super::summary::ExternalIdentifier as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &EXTERNAL_IDENTIFIERS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &EXTERNAL_IDENTIFIERS_SCHEMA, &cursor)?;
-        Ok(Self { external_identifiers: f0 })
     }
 }
-impl ToXml for ExternalIdentifiers {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        for v in &self.external_identifiers {
-            ToXml::to_xml(v, w, QName::new(Ns::Summary, "external-identifier"));
+impl FromIterator<super::summary::ExternalIdentifier> for ExternalIdentifiers {
+    fn from_iter<I: IntoIterator<Item = super::summary::ExternalIdentifier>>(
+        iter: I,
+    ) -> Self {
+        Self::from(iter.into_iter().collect::<Vec<_>>())
+    }
+}
+/// The content model of `summary:external-identifiers`.
+pub(crate) static EXTERNAL_IDENTIFIERS_SCHEMA: StructSchema = StructSchema {
+    name: "summary:external-identifiers",
+    ns: Ns::Summary,
+    members: &[
+        Member {
+            ns: Ns::Summary,
+            local: "external-identifier",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(&super::summary::EXTERNAL_IDENTIFIER_SCHEMA),
+            json_key: "external-identifier",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
+    fields: &["summary:external-identifier"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 1,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: external_identifiers_member,
+    json_key_member: external_identifiers_json_member,
+};
+fn external_identifiers_json_member(key: &str) -> Option<usize> {
+    match key {
+        "external-identifier" => Some(0usize),
+        _ => None,
+    }
+}
+fn external_identifiers_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Summary, b"external-identifier") => Some(0usize),
+        _ => None,
+    }
+}
+impl Read for ExternalIdentifiers {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&EXTERNAL_IDENTIFIERS_SCHEMA)?;
+        let mut m0 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m0.push(x)
+                    }
+                }
+                _ => {}
+            }
         }
-        w.end(name);
+        let unknown = input.leave(&mut frame)?;
+        Ok(Self {
+            external_identifiers: m0,
+            unknown,
+        })
+    }
+}
+impl Write for ExternalIdentifiers {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&EXTERNAL_IDENTIFIERS_SCHEMA, &self.unknown);
+        for v in &self.external_identifiers {
+            out.nested(0usize, v);
+        }
+        out.end();
     }
 }
 impl Element for ExternalIdentifiers {
     const NAME: QName = QName::new(Ns::Summary, "external-identifiers");
-}
-impl FromJson for ExternalIdentifiers {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("summary:external-identifiers")?;
-        let mut f0 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "external-identifier" => {
-                    f0 = json::read_list(
-                        r,
-                        |r| Ok(
-                            json::read_object::<super::summary::ExternalIdentifier>(r)?,
-                        ),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "summary:external-identifiers")?,
-            }
-        }
-        Ok(Self { external_identifiers: f0 })
-    }
-}
-impl ToJson for ExternalIdentifiers {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !self.external_identifiers.is_empty() {
-            w.key("external-identifier");
-            w.begin_array();
-            for v in &self.external_identifiers {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::SummaryExternalIdentifiers;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for ExternalIdentifiers {
@@ -1897,7 +1831,7 @@ impl serde::Serialize for ExternalIdentifiers {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1905,143 +1839,138 @@ impl<'de> serde::Deserialize<'de> for ExternalIdentifiers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `summary:fundings`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Fundings {
     /// The `<self-asserted-count>` element.
     pub self_asserted_count: i32,
     /// The `<validated-count>` element.
     pub validated_count: i32,
+    pub(crate) unknown: Unknown,
 }
 impl Fundings {
     /// A `Fundings` with its required parts; everything optional is left empty.
-    pub fn new(self_asserted_count: i32, validated_count: i32) -> Self {
+    pub fn new(
+        self_asserted_count: impl Into<i32>,
+        validated_count: impl Into<i32>,
+    ) -> Self {
         Self {
-            self_asserted_count,
-            validated_count,
+            self_asserted_count: self_asserted_count.into(),
+            validated_count: validated_count.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<self-asserted-count>`.
+    pub fn with_self_asserted_count(mut self, value: impl Into<i32>) -> Self {
+        self.self_asserted_count = value.into();
+        self
+    }
+    /// Sets `<validated-count>`.
+    pub fn with_validated_count(mut self, value: impl Into<i32>) -> Self {
+        self.validated_count = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `summary:fundings`.
-pub static FUNDINGS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static FUNDINGS_SCHEMA: StructSchema = StructSchema {
     name: "summary:fundings",
-    fields: &["summary:self-asserted-count", "summary:validated-count"],
-    required: 3,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Summary,
+    members: &[
+        Member {
             ns: Ns::Summary,
             local: "self-asserted-count",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i32>,
                 vocabulary: None,
             }),
+            json_key: "self-asserted-count",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Summary,
             local: "validated-count",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i32>,
                 vocabulary: None,
             }),
+            json_key: "validated-count",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["summary:self-asserted-count", "summary:validated-count"],
+    required: 3,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: fundings_member,
+    json_key_member: fundings_json_member,
 };
-impl FromXml for Fundings {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn fundings_json_member(key: &str) -> Option<usize> {
+    match key {
+        "self-asserted-count" => Some(0usize),
+        "validated-count" => Some(1usize),
+        _ => None,
+    }
+}
+fn fundings_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Summary, b"self-asserted-count") => Some(0usize),
+        (Ns::Summary, b"validated-count") => Some(1usize),
+        _ => None,
+    }
+}
+impl Read for Fundings {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&FUNDINGS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Summary, b"self-asserted-count") => {
-                    r.order(&FUNDINGS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
-                }
-                (Ns::Summary, b"validated-count") => {
-                    r.order(&FUNDINGS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
-                }
-                _ => r.unknown_element(start, &child, &FUNDINGS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &FUNDINGS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            self_asserted_count: r.take(start, &FUNDINGS_SCHEMA, 0, f0)?,
-            validated_count: r.take(start, &FUNDINGS_SCHEMA, 1, f1)?,
+            self_asserted_count: input.required(&frame, 0usize, m0)?,
+            validated_count: input.required(&frame, 1usize, m1)?,
+            unknown,
         })
     }
 }
-impl ToXml for Fundings {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(
-            QName::new(Ns::Summary, "self-asserted-count"),
-            &self.self_asserted_count,
-        );
-        w.simple_element(
-            QName::new(Ns::Summary, "validated-count"),
-            &self.validated_count,
-        );
-        w.end(name);
+impl Write for Fundings {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&FUNDINGS_SCHEMA, &self.unknown);
+        {
+            let v = &self.self_asserted_count;
+            out.simple(0usize, v);
+        }
+        {
+            let v = &self.validated_count;
+            out.simple(1usize, v);
+        }
+        out.end();
     }
 }
 impl Element for Fundings {
     const NAME: QName = QName::new(Ns::Summary, "fundings");
-}
-impl FromJson for Fundings {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("summary:fundings")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "self-asserted-count" => {
-                    f0 = json::read_plain::<i32>(r, "self-asserted-count")?;
-                }
-                "validated-count" => f1 = json::read_plain::<i32>(r, "validated-count")?,
-                _ => r.unknown_key(&key, "summary:fundings")?,
-            }
-        }
-        Ok(Self {
-            self_asserted_count: r
-                .required(f0, at, "summary:fundings", "self-asserted-count")?,
-            validated_count: r.required(f1, at, "summary:fundings", "validated-count")?,
-        })
-    }
-}
-impl ToJson for Fundings {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        {
-            w.key("self-asserted-count");
-            json::write_raw(w, &self.self_asserted_count);
-        }
-        {
-            w.key("validated-count");
-            json::write_raw(w, &self.validated_count);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::SummaryFundings;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Fundings {
@@ -2049,7 +1978,7 @@ impl serde::Serialize for Fundings {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -2057,11 +1986,12 @@ impl<'de> serde::Deserialize<'de> for Fundings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `summary:peer-reviews`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PeerReviews {
     /// The `<peer-review-publication-grants>` element.
     pub peer_review_publication_grants: i32,
@@ -2069,168 +1999,157 @@ pub struct PeerReviews {
     pub self_asserted_count: Option<i32>,
     /// The `<total>` element.
     pub total: i32,
+    pub(crate) unknown: Unknown,
 }
 impl PeerReviews {
     /// A `PeerReviews` with its required parts; everything optional is left empty.
-    pub fn new(peer_review_publication_grants: i32, total: i32) -> Self {
+    pub fn new(
+        peer_review_publication_grants: impl Into<i32>,
+        total: impl Into<i32>,
+    ) -> Self {
         Self {
-            peer_review_publication_grants,
+            peer_review_publication_grants: peer_review_publication_grants.into(),
             self_asserted_count: None,
-            total,
+            total: total.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<peer-review-publication-grants>`.
+    pub fn with_peer_review_publication_grants(mut self, value: impl Into<i32>) -> Self {
+        self.peer_review_publication_grants = value.into();
+        self
+    }
+    /// Sets `<self-asserted-count>`.
+    pub fn with_self_asserted_count(mut self, value: impl Into<i32>) -> Self {
+        self.self_asserted_count = Some(value.into());
+        self
+    }
+    /// Sets `<total>`.
+    pub fn with_total(mut self, value: impl Into<i32>) -> Self {
+        self.total = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `summary:peer-reviews`.
-pub static PEER_REVIEWS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static PEER_REVIEWS_SCHEMA: StructSchema = StructSchema {
     name: "summary:peer-reviews",
+    ns: Ns::Summary,
+    members: &[
+        Member {
+            ns: Ns::Summary,
+            local: "peer-review-publication-grants",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "peer-review-publication-grants",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "self-asserted-count",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "self-asserted-count",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "total",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "total",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+    ],
     fields: &[
         "summary:peer-review-publication-grants",
         "summary:self-asserted-count",
         "summary:total",
     ],
     required: 5,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Summary,
-            local: "peer-review-publication-grants",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i32>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "self-asserted-count",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i32>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "total",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i32>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: peer_reviews_member,
+    json_key_member: peer_reviews_json_member,
 };
-impl FromXml for PeerReviews {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn peer_reviews_json_member(key: &str) -> Option<usize> {
+    match key {
+        "peer-review-publication-grants" => Some(0usize),
+        "self-asserted-count" => Some(1usize),
+        "total" => Some(2usize),
+        _ => None,
+    }
+}
+fn peer_reviews_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Summary, b"peer-review-publication-grants") => Some(0usize),
+        (Ns::Summary, b"self-asserted-count") => Some(1usize),
+        (Ns::Summary, b"total") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for PeerReviews {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&PEER_REVIEWS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Summary, b"peer-review-publication-grants") => {
-                    r.order(&PEER_REVIEWS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
-                }
-                (Ns::Summary, b"self-asserted-count") => {
-                    r.order(&PEER_REVIEWS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
-                }
-                (Ns::Summary, b"total") => {
-                    r.order(&PEER_REVIEWS_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
-                }
-                _ => r.unknown_element(start, &child, &PEER_REVIEWS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &PEER_REVIEWS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            peer_review_publication_grants: r.take(start, &PEER_REVIEWS_SCHEMA, 0, f0)?,
-            self_asserted_count: f1,
-            total: r.take(start, &PEER_REVIEWS_SCHEMA, 2, f2)?,
+            peer_review_publication_grants: input.required(&frame, 0usize, m0)?,
+            self_asserted_count: m1,
+            total: input.required(&frame, 2usize, m2)?,
+            unknown,
         })
     }
 }
-impl ToXml for PeerReviews {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(
-            QName::new(Ns::Summary, "peer-review-publication-grants"),
-            &self.peer_review_publication_grants,
-        );
-        if let Some(v) = &self.self_asserted_count {
-            w.simple_element(QName::new(Ns::Summary, "self-asserted-count"), v);
+impl Write for PeerReviews {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&PEER_REVIEWS_SCHEMA, &self.unknown);
+        {
+            let v = &self.peer_review_publication_grants;
+            out.simple(0usize, v);
         }
-        w.simple_element(QName::new(Ns::Summary, "total"), &self.total);
-        w.end(name);
+        if let Some(v) = &self.self_asserted_count {
+            out.simple(1usize, v);
+        }
+        {
+            let v = &self.total;
+            out.simple(2usize, v);
+        }
+        out.end();
     }
 }
 impl Element for PeerReviews {
     const NAME: QName = QName::new(Ns::Summary, "peer-reviews");
-}
-impl FromJson for PeerReviews {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("summary:peer-reviews")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "peer-review-publication-grants" => {
-                    f0 = json::read_plain::<i32>(r, "peer-review-publication-grants")?;
-                }
-                "self-asserted-count" => {
-                    f1 = json::read_plain::<i32>(r, "self-asserted-count")?;
-                }
-                "total" => f2 = json::read_plain::<i32>(r, "total")?,
-                _ => r.unknown_key(&key, "summary:peer-reviews")?,
-            }
-        }
-        Ok(Self {
-            peer_review_publication_grants: r
-                .required(
-                    f0,
-                    at,
-                    "summary:peer-reviews",
-                    "peer-review-publication-grants",
-                )?,
-            self_asserted_count: f1,
-            total: r.required(f2, at, "summary:peer-reviews", "total")?,
-        })
-    }
-}
-impl ToJson for PeerReviews {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        {
-            w.key("peer-review-publication-grants");
-            json::write_raw(w, &self.peer_review_publication_grants);
-        }
-        if let Some(v) = &self.self_asserted_count {
-            w.key("self-asserted-count");
-            json::write_raw(w, v);
-        }
-        {
-            w.key("total");
-            json::write_raw(w, &self.total);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::SummaryPeerReviews;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for PeerReviews {
@@ -2238,7 +2157,7 @@ impl serde::Serialize for PeerReviews {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -2246,149 +2165,138 @@ impl<'de> serde::Deserialize<'de> for PeerReviews {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `summary:professional-activities`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProfessionalActivities {
     /// The `<count>` element.
     pub count: i32,
     /// The `<professional-activity>` element.
     pub professional_activities: Vec<super::summary::ProfessionalActivity>,
+    pub(crate) unknown: Unknown,
 }
 impl ProfessionalActivities {
     /// A `ProfessionalActivities` with its required parts; everything optional is left empty.
-    pub fn new(count: i32) -> Self {
+    pub fn new(count: impl Into<i32>) -> Self {
         Self {
-            count,
+            count: count.into(),
             professional_activities: Vec::new(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<count>`.
+    pub fn with_count(mut self, value: impl Into<i32>) -> Self {
+        self.count = value.into();
+        self
+    }
+    /// Adds one `<professional-activity>`.
+    pub fn with_professional_activity(
+        mut self,
+        value: impl Into<super::summary::ProfessionalActivity>,
+    ) -> Self {
+        self.professional_activities.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `summary:professional-activities`.
-pub static PROFESSIONAL_ACTIVITIES_SCHEMA: StructSchema = StructSchema {
+pub(crate) static PROFESSIONAL_ACTIVITIES_SCHEMA: StructSchema = StructSchema {
     name: "summary:professional-activities",
-    fields: &["summary:count", "summary:professional-activity"],
-    required: 1,
-    repeated: 2,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Summary,
+    members: &[
+        Member {
             ns: Ns::Summary,
             local: "count",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i32>,
                 vocabulary: None,
             }),
+            json_key: "count",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Summary,
             local: "professional-activity",
-            index: 1,
-            content: ChildContent::Struct(&super::summary::PROFESSIONAL_ACTIVITY_SCHEMA),
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Struct(&super::summary::PROFESSIONAL_ACTIVITY_SCHEMA),
+            json_key: "professional-activity",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["summary:count", "summary:professional-activity"],
+    required: 1,
+    required_attributes: 0,
+    repeated: 2,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: professional_activities_member,
+    json_key_member: professional_activities_json_member,
 };
-impl FromXml for ProfessionalActivities {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn professional_activities_json_member(key: &str) -> Option<usize> {
+    match key {
+        "count" => Some(0usize),
+        "professional-activity" => Some(1usize),
+        _ => None,
+    }
+}
+fn professional_activities_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Summary, b"count") => Some(0usize),
+        (Ns::Summary, b"professional-activity") => Some(1usize),
+        _ => None,
+    }
+}
+impl Read for ProfessionalActivities {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&PROFESSIONAL_ACTIVITIES_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m1.push(x)
+                    }
+                }
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Summary, b"count") => {
-                    r.order(&PROFESSIONAL_ACTIVITIES_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
-                }
-                (Ns::Summary, b"professional-activity") => {
-                    r.order(&PROFESSIONAL_ACTIVITIES_SCHEMA, &mut cursor, 1, &child)?;
-                    f1.push(
-                        <super::summary::ProfessionalActivity as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &PROFESSIONAL_ACTIVITIES_SCHEMA)?,
-            }
-        }
-        r.complete(start, &PROFESSIONAL_ACTIVITIES_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            count: r.take(start, &PROFESSIONAL_ACTIVITIES_SCHEMA, 0, f0)?,
-            professional_activities: f1,
+            count: input.required(&frame, 0usize, m0)?,
+            professional_activities: m1,
+            unknown,
         })
     }
 }
-impl ToXml for ProfessionalActivities {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Summary, "count"), &self.count);
-        for v in &self.professional_activities {
-            ToXml::to_xml(v, w, QName::new(Ns::Summary, "professional-activity"));
+impl Write for ProfessionalActivities {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&PROFESSIONAL_ACTIVITIES_SCHEMA, &self.unknown);
+        {
+            let v = &self.count;
+            out.simple(0usize, v);
         }
-        w.end(name);
+        for v in &self.professional_activities {
+            out.nested(1usize, v);
+        }
+        out.end();
     }
 }
 impl Element for ProfessionalActivities {
     const NAME: QName = QName::new(Ns::Summary, "professional-activities");
-}
-impl FromJson for ProfessionalActivities {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("summary:professional-activities")?;
-        let mut f0 = None;
-        let mut f1 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "count" => f0 = json::read_plain::<i32>(r, "count")?,
-                "professional-activity" => {
-                    f1 = json::read_list(
-                        r,
-                        |r| Ok(
-                            json::read_object::<super::summary::ProfessionalActivity>(r)?,
-                        ),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "summary:professional-activities")?,
-            }
-        }
-        Ok(Self {
-            count: r.required(f0, at, "summary:professional-activities", "count")?,
-            professional_activities: f1,
-        })
-    }
-}
-impl ToJson for ProfessionalActivities {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        {
-            w.key("count");
-            json::write_raw(w, &self.count);
-        }
-        if !self.professional_activities.is_empty() {
-            w.key("professional-activity");
-            w.begin_array();
-            for v in &self.professional_activities {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::ProfessionalActivities;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for ProfessionalActivities {
@@ -2396,7 +2304,7 @@ impl serde::Serialize for ProfessionalActivities {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -2404,11 +2312,12 @@ impl<'de> serde::Deserialize<'de> for ProfessionalActivities {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `summary:professional-activity`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProfessionalActivity {
     /// The `<put-code>` element.
     pub put_code: i64,
@@ -2426,31 +2335,177 @@ pub struct ProfessionalActivity {
     pub end_date: Option<super::common::FuzzyDate>,
     /// The `<validated>` element.
     pub validated: bool,
+    pub(crate) unknown: Unknown,
 }
 impl ProfessionalActivity {
     /// A `ProfessionalActivity` with its required parts; everything optional is left empty.
     pub fn new(
-        put_code: i64,
-        kind: super::summary::ProfessionalActivityType,
-        organization_name: String,
-        role: String,
-        validated: bool,
+        put_code: impl Into<i64>,
+        kind: impl Into<super::summary::ProfessionalActivityType>,
+        organization_name: impl Into<String>,
+        role: impl Into<String>,
+        validated: impl Into<bool>,
     ) -> Self {
         Self {
-            put_code,
-            kind,
-            organization_name,
-            role,
+            put_code: put_code.into(),
+            kind: kind.into(),
+            organization_name: organization_name.into(),
+            role: role.into(),
             url: None,
             start_date: None,
             end_date: None,
-            validated,
+            validated: validated.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<put-code>`.
+    pub fn with_put_code(mut self, value: impl Into<i64>) -> Self {
+        self.put_code = value.into();
+        self
+    }
+    /// Sets `<type>`.
+    pub fn with_kind(
+        mut self,
+        value: impl Into<super::summary::ProfessionalActivityType>,
+    ) -> Self {
+        self.kind = value.into();
+        self
+    }
+    /// Sets `<organization-name>`.
+    pub fn with_organization_name(mut self, value: impl Into<String>) -> Self {
+        self.organization_name = value.into();
+        self
+    }
+    /// Sets `<role>`.
+    pub fn with_role(mut self, value: impl Into<String>) -> Self {
+        self.role = value.into();
+        self
+    }
+    /// Sets `<url>`.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `<start-date>`.
+    pub fn with_start_date(
+        mut self,
+        value: impl Into<super::common::FuzzyDate>,
+    ) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets `<end-date>`.
+    pub fn with_end_date(mut self, value: impl Into<super::common::FuzzyDate>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets `<validated>`.
+    pub fn with_validated(mut self, value: impl Into<bool>) -> Self {
+        self.validated = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `summary:professional-activity`.
-pub static PROFESSIONAL_ACTIVITY_SCHEMA: StructSchema = StructSchema {
+pub(crate) static PROFESSIONAL_ACTIVITY_SCHEMA: StructSchema = StructSchema {
     name: "summary:professional-activity",
+    ns: Ns::Summary,
+    members: &[
+        Member {
+            ns: Ns::Summary,
+            local: "put-code",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "type",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "type",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "organization-name",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                vocabulary: None,
+            }),
+            json_key: "organization-name",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "role",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::NON_EMPTY_STRING,
+                vocabulary: None,
+            }),
+            json_key: "role",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "url",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "url",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "start-date",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "start-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "end-date",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "end-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "validated",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "validated",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+    ],
     fields: &[
         "summary:put-code",
         "summary:type",
@@ -2462,282 +2517,116 @@ pub static PROFESSIONAL_ACTIVITY_SCHEMA: StructSchema = StructSchema {
         "summary:validated",
     ],
     required: 143,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Summary,
-            local: "put-code",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "type",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<
-                    super::summary::ProfessionalActivityType,
-                >,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "organization-name",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::NON_EMPTY_STRING,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "role",
-            index: 3,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::NON_EMPTY_STRING,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "url",
-            index: 4,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "start-date",
-            index: 5,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "end-date",
-            index: 6,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "validated",
-            index: 7,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<bool>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: professional_activity_member,
+    json_key_member: professional_activity_json_member,
 };
-impl FromXml for ProfessionalActivity {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn professional_activity_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "type" => Some(1usize),
+        "organization-name" => Some(2usize),
+        "role" => Some(3usize),
+        "url" => Some(4usize),
+        "start-date" => Some(5usize),
+        "end-date" => Some(6usize),
+        "validated" => Some(7usize),
+        _ => None,
+    }
+}
+fn professional_activity_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Summary, b"put-code") => Some(0usize),
+        (Ns::Summary, b"type") => Some(1usize),
+        (Ns::Summary, b"organization-name") => Some(2usize),
+        (Ns::Summary, b"role") => Some(3usize),
+        (Ns::Summary, b"url") => Some(4usize),
+        (Ns::Common, b"start-date") => Some(5usize),
+        (Ns::Common, b"end-date") => Some(6usize),
+        (Ns::Summary, b"validated") => Some(7usize),
+        _ => None,
+    }
+}
+impl Read for ProfessionalActivity {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&PROFESSIONAL_ACTIVITY_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.nested(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Summary, b"put-code") => {
-                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(r.simple_element::<i64>(&child, &Facets::NONE)?);
-                }
-                (Ns::Summary, b"type") => {
-                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r
-                            .simple_element::<
-                                super::summary::ProfessionalActivityType,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Summary, b"organization-name") => {
-                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::common::NON_EMPTY_STRING)?,
-                    );
-                }
-                (Ns::Summary, b"role") => {
-                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::common::NON_EMPTY_STRING)?,
-                    );
-                }
-                (Ns::Summary, b"url") => {
-                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Common, b"start-date") => {
-                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"end-date") => {
-                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Summary, b"validated") => {
-                    r.order(&PROFESSIONAL_ACTIVITY_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(r.simple_element::<bool>(&child, &Facets::NONE)?);
-                }
-                _ => r.unknown_element(start, &child, &PROFESSIONAL_ACTIVITY_SCHEMA)?,
-            }
-        }
-        r.complete(start, &PROFESSIONAL_ACTIVITY_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: r.take(start, &PROFESSIONAL_ACTIVITY_SCHEMA, 0, f0)?,
-            kind: r.take(start, &PROFESSIONAL_ACTIVITY_SCHEMA, 1, f1)?,
-            organization_name: r.take(start, &PROFESSIONAL_ACTIVITY_SCHEMA, 2, f2)?,
-            role: r.take(start, &PROFESSIONAL_ACTIVITY_SCHEMA, 3, f3)?,
-            url: f4,
-            start_date: f5,
-            end_date: f6,
-            validated: r.take(start, &PROFESSIONAL_ACTIVITY_SCHEMA, 7, f7)?,
+            put_code: input.required(&frame, 0usize, m0)?,
+            kind: input.required(&frame, 1usize, m1)?,
+            organization_name: input.required(&frame, 2usize, m2)?,
+            role: input.required(&frame, 3usize, m3)?,
+            url: m4,
+            start_date: m5,
+            end_date: m6,
+            validated: input.required(&frame, 7usize, m7)?,
+            unknown,
         })
     }
 }
-impl ToXml for ProfessionalActivity {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Summary, "put-code"), &self.put_code);
-        w.simple_element(QName::new(Ns::Summary, "type"), &self.kind);
-        w.simple_element(
-            QName::new(Ns::Summary, "organization-name"),
-            &self.organization_name,
-        );
-        w.simple_element(QName::new(Ns::Summary, "role"), &self.role);
+impl Write for ProfessionalActivity {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&PROFESSIONAL_ACTIVITY_SCHEMA, &self.unknown);
+        {
+            let v = &self.put_code;
+            out.simple(0usize, v);
+        }
+        {
+            let v = &self.kind;
+            out.simple(1usize, v);
+        }
+        {
+            let v = &self.organization_name;
+            out.simple(2usize, v);
+        }
+        {
+            let v = &self.role;
+            out.simple(3usize, v);
+        }
         if let Some(v) = &self.url {
-            w.simple_element(QName::new(Ns::Summary, "url"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.start_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "start-date"));
+            out.nested(5usize, v);
         }
         if let Some(v) = &self.end_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "end-date"));
+            out.nested(6usize, v);
         }
-        w.simple_element(QName::new(Ns::Summary, "validated"), &self.validated);
-        w.end(name);
+        {
+            let v = &self.validated;
+            out.simple(7usize, v);
+        }
+        out.end();
     }
 }
 impl Element for ProfessionalActivity {
     const NAME: QName = QName::new(Ns::Summary, "professional-activity");
-}
-impl FromJson for ProfessionalActivity {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("summary:professional-activity")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => f0 = json::read_plain::<i64>(r, "put-code")?,
-                "type" => {
-                    f1 = json::read_plain::<
-                        super::summary::ProfessionalActivityType,
-                    >(r, "type")?;
-                }
-                "organization-name" => {
-                    f2 = json::read_plain::<String>(r, "organization-name")?;
-                }
-                "role" => f3 = json::read_plain::<String>(r, "role")?,
-                "url" => f4 = json::read_plain::<String>(r, "url")?,
-                "start-date" => f5 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "end-date" => f6 = json::read_object::<super::common::FuzzyDate>(r)?,
-                "validated" => f7 = json::read_plain::<bool>(r, "validated")?,
-                _ => r.unknown_key(&key, "summary:professional-activity")?,
-            }
-        }
-        Ok(Self {
-            put_code: r.required(f0, at, "summary:professional-activity", "put-code")?,
-            kind: r.required(f1, at, "summary:professional-activity", "type")?,
-            organization_name: r
-                .required(f2, at, "summary:professional-activity", "organization-name")?,
-            role: r.required(f3, at, "summary:professional-activity", "role")?,
-            url: f4,
-            start_date: f5,
-            end_date: f6,
-            validated: r.required(f7, at, "summary:professional-activity", "validated")?,
-        })
-    }
-}
-impl ToJson for ProfessionalActivity {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        {
-            w.key("put-code");
-            json::write_raw(w, &self.put_code);
-        }
-        {
-            w.key("type");
-            json::write_string(w, &self.kind);
-        }
-        {
-            w.key("organization-name");
-            json::write_string(w, &self.organization_name);
-        }
-        {
-            w.key("role");
-            json::write_string(w, &self.role);
-        }
-        if let Some(v) = &self.url {
-            w.key("url");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.start_date {
-            w.key("start-date");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.end_date {
-            w.key("end-date");
-            ToJson::to_json(v, w);
-        }
-        {
-            w.key("validated");
-            json::write_raw(w, &self.validated);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::ProfessionalActivity;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for ProfessionalActivity {
@@ -2745,7 +2634,7 @@ impl serde::Serialize for ProfessionalActivity {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -2753,20 +2642,21 @@ impl<'de> serde::Deserialize<'de> for ProfessionalActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `summary:record-summary`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RecordSummary {
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<credit-name>` element.
     pub credit_name: Option<String>,
     /// The `<orcid-identifier>` element.
-    pub orcid_identifier: super::common::OrcidId,
+    pub orcid_identifier: super::common::OrcidIdentifier,
     /// The `<external-identifiers>` element.
     pub external_identifiers: Option<super::summary::ExternalIdentifiers>,
     /// The `<employments>` element.
@@ -2785,15 +2675,16 @@ pub struct RecordSummary {
     pub research_resources: Option<super::summary::ResearchResources>,
     /// The `<email-domains>` element.
     pub email_domains: Option<super::summary::EmailDomains>,
+    pub(crate) unknown: Unknown,
 }
 impl RecordSummary {
     /// A `RecordSummary` with its required parts; everything optional is left empty.
-    pub fn new(orcid_identifier: super::common::OrcidId) -> Self {
+    pub fn new(orcid_identifier: impl Into<super::common::OrcidIdentifier>) -> Self {
         Self {
             created_date: None,
             last_modified_date: None,
             credit_name: None,
-            orcid_identifier,
+            orcid_identifier: orcid_identifier.into(),
             external_identifiers: None,
             employments: None,
             professional_activities: None,
@@ -2803,12 +2694,236 @@ impl RecordSummary {
             education_qualifications: None,
             research_resources: None,
             email_domains: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<credit-name>`.
+    pub fn with_credit_name(mut self, value: impl Into<String>) -> Self {
+        self.credit_name = Some(value.into());
+        self
+    }
+    /// Sets `<orcid-identifier>`.
+    pub fn with_orcid_identifier(
+        mut self,
+        value: impl Into<super::common::OrcidIdentifier>,
+    ) -> Self {
+        self.orcid_identifier = value.into();
+        self
+    }
+    /// Sets `<external-identifiers>`.
+    pub fn with_external_identifiers(
+        mut self,
+        value: impl Into<super::summary::ExternalIdentifiers>,
+    ) -> Self {
+        self.external_identifiers = Some(value.into());
+        self
+    }
+    /// Sets `<employments>`.
+    pub fn with_employments(
+        mut self,
+        value: impl Into<super::summary::Employments>,
+    ) -> Self {
+        self.employments = Some(value.into());
+        self
+    }
+    /// Sets `<professional-activities>`.
+    pub fn with_professional_activities(
+        mut self,
+        value: impl Into<super::summary::ProfessionalActivities>,
+    ) -> Self {
+        self.professional_activities = Some(value.into());
+        self
+    }
+    /// Sets `<fundings>`.
+    pub fn with_fundings(mut self, value: impl Into<super::summary::Fundings>) -> Self {
+        self.fundings = Some(value.into());
+        self
+    }
+    /// Sets `<works>`.
+    pub fn with_works(mut self, value: impl Into<super::summary::Works>) -> Self {
+        self.works = Some(value.into());
+        self
+    }
+    /// Sets `<peer-reviews>`.
+    pub fn with_peer_reviews(
+        mut self,
+        value: impl Into<super::summary::PeerReviews>,
+    ) -> Self {
+        self.peer_reviews = Some(value.into());
+        self
+    }
+    /// Sets `<education-qualifications>`.
+    pub fn with_education_qualifications(
+        mut self,
+        value: impl Into<super::summary::EducationQualifications>,
+    ) -> Self {
+        self.education_qualifications = Some(value.into());
+        self
+    }
+    /// Sets `<research-resources>`.
+    pub fn with_research_resources(
+        mut self,
+        value: impl Into<super::summary::ResearchResources>,
+    ) -> Self {
+        self.research_resources = Some(value.into());
+        self
+    }
+    /// Sets `<email-domains>`.
+    pub fn with_email_domains(
+        mut self,
+        value: impl Into<super::summary::EmailDomains>,
+    ) -> Self {
+        self.email_domains = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `summary:record-summary`.
-pub static RECORD_SUMMARY_SCHEMA: StructSchema = StructSchema {
+pub(crate) static RECORD_SUMMARY_SCHEMA: StructSchema = StructSchema {
     name: "summary:record-summary",
+    ns: Ns::Summary,
+    members: &[
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "credit-name",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::summary::CREDIT_NAME,
+                vocabulary: None,
+            }),
+            json_key: "credit-name",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "orcid-identifier",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Struct(&super::common::ORCID_IDENTIFIER_SCHEMA),
+            json_key: "orcid-identifier",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "external-identifiers",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Struct(&super::summary::EXTERNAL_IDENTIFIERS_SCHEMA),
+            json_key: "external-identifiers",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "employments",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Struct(&super::summary::EMPLOYMENTS_SCHEMA),
+            json_key: "employments",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "professional-activities",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Struct(&super::summary::PROFESSIONAL_ACTIVITIES_SCHEMA),
+            json_key: "professional-activities",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "fundings",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Struct(&super::summary::FUNDINGS_SCHEMA),
+            json_key: "fundings",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "works",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Struct(&super::summary::WORKS_SCHEMA),
+            json_key: "works",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "peer-reviews",
+            kind: MemberKind::Element { field: 9u8 },
+            content: Content::Struct(&super::summary::PEER_REVIEWS_SCHEMA),
+            json_key: "peer-reviews",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "education-qualifications",
+            kind: MemberKind::Element { field: 10u8 },
+            content: Content::Struct(&super::summary::EDUCATION_QUALIFICATIONS_SCHEMA),
+            json_key: "education-qualifications",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "research-resources",
+            kind: MemberKind::Element { field: 11u8 },
+            content: Content::Struct(&super::summary::RESEARCH_RESOURCES_SCHEMA),
+            json_key: "research-resources",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Summary,
+            local: "email-domains",
+            kind: MemberKind::Element { field: 12u8 },
+            content: Content::Struct(&super::summary::EMAIL_DOMAINS_SCHEMA),
+            json_key: "email-domains",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:created-date",
         "common:last-modified-date",
@@ -2825,422 +2940,152 @@ pub static RECORD_SUMMARY_SCHEMA: StructSchema = StructSchema {
         "summary:email-domains",
     ],
     required: 8,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "credit-name",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::summary::CREDIT_NAME,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "orcid-identifier",
-            index: 3,
-            content: ChildContent::Struct(&super::common::ORCID_ID_SCHEMA),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "external-identifiers",
-            index: 4,
-            content: ChildContent::Struct(&super::summary::EXTERNAL_IDENTIFIERS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "employments",
-            index: 5,
-            content: ChildContent::Struct(&super::summary::EMPLOYMENTS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "professional-activities",
-            index: 6,
-            content: ChildContent::Struct(
-                &super::summary::PROFESSIONAL_ACTIVITIES_SCHEMA,
-            ),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "fundings",
-            index: 7,
-            content: ChildContent::Struct(&super::summary::FUNDINGS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "works",
-            index: 8,
-            content: ChildContent::Struct(&super::summary::WORKS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "peer-reviews",
-            index: 9,
-            content: ChildContent::Struct(&super::summary::PEER_REVIEWS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "education-qualifications",
-            index: 10,
-            content: ChildContent::Struct(
-                &super::summary::EDUCATION_QUALIFICATIONS_SCHEMA,
-            ),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "research-resources",
-            index: 11,
-            content: ChildContent::Struct(&super::summary::RESEARCH_RESOURCES_SCHEMA),
-        },
-        Child {
-            ns: Ns::Summary,
-            local: "email-domains",
-            index: 12,
-            content: ChildContent::Struct(&super::summary::EMAIL_DOMAINS_SCHEMA),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: record_summary_member,
+    json_key_member: record_summary_json_member,
 };
-impl FromXml for RecordSummary {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn record_summary_json_member(key: &str) -> Option<usize> {
+    match key {
+        "created-date" => Some(0usize),
+        "last-modified-date" => Some(1usize),
+        "credit-name" => Some(2usize),
+        "orcid-identifier" => Some(3usize),
+        "external-identifiers" => Some(4usize),
+        "employments" => Some(5usize),
+        "professional-activities" => Some(6usize),
+        "fundings" => Some(7usize),
+        "works" => Some(8usize),
+        "peer-reviews" => Some(9usize),
+        "education-qualifications" => Some(10usize),
+        "research-resources" => Some(11usize),
+        "email-domains" => Some(12usize),
+        _ => None,
+    }
+}
+fn record_summary_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"created-date") => Some(0usize),
+        (Ns::Common, b"last-modified-date") => Some(1usize),
+        (Ns::Summary, b"credit-name") => Some(2usize),
+        (Ns::Common, b"orcid-identifier") => Some(3usize),
+        (Ns::Summary, b"external-identifiers") => Some(4usize),
+        (Ns::Summary, b"employments") => Some(5usize),
+        (Ns::Summary, b"professional-activities") => Some(6usize),
+        (Ns::Summary, b"fundings") => Some(7usize),
+        (Ns::Summary, b"works") => Some(8usize),
+        (Ns::Summary, b"peer-reviews") => Some(9usize),
+        (Ns::Summary, b"education-qualifications") => Some(10usize),
+        (Ns::Summary, b"research-resources") => Some(11usize),
+        (Ns::Summary, b"email-domains") => Some(12usize),
+        _ => None,
+    }
+}
+impl Read for RecordSummary {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&RECORD_SUMMARY_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        let mut m9 = None;
+        let mut m10 = None;
+        let mut m11 = None;
+        let mut m12 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.nested(&mut frame)?,
+                4usize => m4 = input.nested(&mut frame)?,
+                5usize => m5 = input.nested(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.nested(&mut frame)?,
+                8usize => m8 = input.nested(&mut frame)?,
+                9usize => m9 = input.nested(&mut frame)?,
+                10usize => m10 = input.nested(&mut frame)?,
+                11usize => m11 = input.nested(&mut frame)?,
+                12usize => m12 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut f10 = None;
-        let mut f11 = None;
-        let mut f12 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"created-date") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Summary, b"credit-name") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        r.simple_element::<String>(&child, &super::summary::CREDIT_NAME)?,
-                    );
-                }
-                (Ns::Common, b"orcid-identifier") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Summary, b"external-identifiers") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        <super::summary::ExternalIdentifiers as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Summary, b"employments") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(
-                        <super::summary::Employments as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Summary, b"professional-activities") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        <super::summary::ProfessionalActivities as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Summary, b"fundings") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(
-                        <super::summary::Fundings as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Summary, b"works") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(<super::summary::Works as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Summary, b"peer-reviews") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 9, &child)?;
-                    f9 = Some(
-                        <super::summary::PeerReviews as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Summary, b"education-qualifications") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 10, &child)?;
-                    f10 = Some(
-                        <super::summary::EducationQualifications as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Summary, b"research-resources") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 11, &child)?;
-                    f11 = Some(
-                        <super::summary::ResearchResources as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                (Ns::Summary, b"email-domains") => {
-                    r.order(&RECORD_SUMMARY_SCHEMA, &mut cursor, 12, &child)?;
-                    f12 = Some(
-                        <super::summary::EmailDomains as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &RECORD_SUMMARY_SCHEMA)?,
-            }
-        }
-        r.complete(start, &RECORD_SUMMARY_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            created_date: f0,
-            last_modified_date: f1,
-            credit_name: f2,
-            orcid_identifier: r.take(start, &RECORD_SUMMARY_SCHEMA, 3, f3)?,
-            external_identifiers: f4,
-            employments: f5,
-            professional_activities: f6,
-            fundings: f7,
-            works: f8,
-            peer_reviews: f9,
-            education_qualifications: f10,
-            research_resources: f11,
-            email_domains: f12,
+            created_date: m0,
+            last_modified_date: m1,
+            credit_name: m2,
+            orcid_identifier: input.required(&frame, 3usize, m3)?,
+            external_identifiers: m4,
+            employments: m5,
+            professional_activities: m6,
+            fundings: m7,
+            works: m8,
+            peer_reviews: m9,
+            education_qualifications: m10,
+            research_resources: m11,
+            email_domains: m12,
+            unknown,
         })
     }
 }
-impl ToXml for RecordSummary {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for RecordSummary {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&RECORD_SUMMARY_SCHEMA, &self.unknown);
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.credit_name {
-            w.simple_element(QName::new(Ns::Summary, "credit-name"), v);
+            out.simple(2usize, v);
         }
-        ToXml::to_xml(
-            &self.orcid_identifier,
-            w,
-            QName::new(Ns::Common, "orcid-identifier"),
-        );
+        {
+            let v = &self.orcid_identifier;
+            out.nested(3usize, v);
+        }
         if let Some(v) = &self.external_identifiers {
-            ToXml::to_xml(v, w, QName::new(Ns::Summary, "external-identifiers"));
+            out.nested(4usize, v);
         }
         if let Some(v) = &self.employments {
-            ToXml::to_xml(v, w, QName::new(Ns::Summary, "employments"));
+            out.nested(5usize, v);
         }
         if let Some(v) = &self.professional_activities {
-            ToXml::to_xml(v, w, QName::new(Ns::Summary, "professional-activities"));
+            out.nested(6usize, v);
         }
         if let Some(v) = &self.fundings {
-            ToXml::to_xml(v, w, QName::new(Ns::Summary, "fundings"));
+            out.nested(7usize, v);
         }
         if let Some(v) = &self.works {
-            ToXml::to_xml(v, w, QName::new(Ns::Summary, "works"));
+            out.nested(8usize, v);
         }
         if let Some(v) = &self.peer_reviews {
-            ToXml::to_xml(v, w, QName::new(Ns::Summary, "peer-reviews"));
+            out.nested(9usize, v);
         }
         if let Some(v) = &self.education_qualifications {
-            ToXml::to_xml(v, w, QName::new(Ns::Summary, "education-qualifications"));
+            out.nested(10usize, v);
         }
         if let Some(v) = &self.research_resources {
-            ToXml::to_xml(v, w, QName::new(Ns::Summary, "research-resources"));
+            out.nested(11usize, v);
         }
         if let Some(v) = &self.email_domains {
-            ToXml::to_xml(v, w, QName::new(Ns::Summary, "email-domains"));
+            out.nested(12usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for RecordSummary {
     const NAME: QName = QName::new(Ns::Summary, "record-summary");
-}
-impl FromJson for RecordSummary {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("summary:record-summary")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut f10 = None;
-        let mut f11 = None;
-        let mut f12 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "created-date" => f0 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
-                "credit-name" => f2 = json::read_plain::<String>(r, "credit-name")?,
-                "orcid-identifier" => {
-                    f3 = json::read_object::<super::common::OrcidId>(r)?;
-                }
-                "external-identifiers" => {
-                    f4 = json::read_object::<super::summary::ExternalIdentifiers>(r)?;
-                }
-                "employments" => {
-                    f5 = json::read_object::<super::summary::Employments>(r)?;
-                }
-                "professional-activities" => {
-                    f6 = json::read_object::<super::summary::ProfessionalActivities>(r)?;
-                }
-                "fundings" => f7 = json::read_object::<super::summary::Fundings>(r)?,
-                "works" => f8 = json::read_object::<super::summary::Works>(r)?,
-                "peer-reviews" => {
-                    f9 = json::read_object::<super::summary::PeerReviews>(r)?;
-                }
-                "education-qualifications" => {
-                    f10 = json::read_object::<
-                        super::summary::EducationQualifications,
-                    >(r)?;
-                }
-                "research-resources" => {
-                    f11 = json::read_object::<super::summary::ResearchResources>(r)?;
-                }
-                "email-domains" => {
-                    f12 = json::read_object::<super::summary::EmailDomains>(r)?;
-                }
-                _ => r.unknown_key(&key, "summary:record-summary")?,
-            }
-        }
-        Ok(Self {
-            created_date: f0,
-            last_modified_date: f1,
-            credit_name: f2,
-            orcid_identifier: r
-                .required(f3, at, "summary:record-summary", "orcid-identifier")?,
-            external_identifiers: f4,
-            employments: f5,
-            professional_activities: f6,
-            fundings: f7,
-            works: f8,
-            peer_reviews: f9,
-            education_qualifications: f10,
-            research_resources: f11,
-            email_domains: f12,
-        })
-    }
-}
-impl ToJson for RecordSummary {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if let Some(v) = &self.credit_name {
-            w.key("credit-name");
-            json::write_string(w, v);
-        }
-        {
-            w.key("orcid-identifier");
-            ToJson::to_json(&self.orcid_identifier, w);
-        }
-        if let Some(v) = &self.external_identifiers {
-            w.key("external-identifiers");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.employments {
-            w.key("employments");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.professional_activities {
-            w.key("professional-activities");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.fundings {
-            w.key("fundings");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.works {
-            w.key("works");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.peer_reviews {
-            w.key("peer-reviews");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.education_qualifications {
-            w.key("education-qualifications");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.research_resources {
-            w.key("research-resources");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.email_domains {
-            w.key("email-domains");
-            ToJson::to_json(v, w);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::RecordSummary;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for RecordSummary {
@@ -3248,7 +3093,7 @@ impl serde::Serialize for RecordSummary {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -3256,144 +3101,138 @@ impl<'de> serde::Deserialize<'de> for RecordSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `summary:research-resources`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ResearchResources {
     /// The `<self-asserted-count>` element.
     pub self_asserted_count: i32,
     /// The `<validated-count>` element.
     pub validated_count: i32,
+    pub(crate) unknown: Unknown,
 }
 impl ResearchResources {
     /// A `ResearchResources` with its required parts; everything optional is left empty.
-    pub fn new(self_asserted_count: i32, validated_count: i32) -> Self {
+    pub fn new(
+        self_asserted_count: impl Into<i32>,
+        validated_count: impl Into<i32>,
+    ) -> Self {
         Self {
-            self_asserted_count,
-            validated_count,
+            self_asserted_count: self_asserted_count.into(),
+            validated_count: validated_count.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<self-asserted-count>`.
+    pub fn with_self_asserted_count(mut self, value: impl Into<i32>) -> Self {
+        self.self_asserted_count = value.into();
+        self
+    }
+    /// Sets `<validated-count>`.
+    pub fn with_validated_count(mut self, value: impl Into<i32>) -> Self {
+        self.validated_count = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `summary:research-resources`.
-pub static RESEARCH_RESOURCES_SCHEMA: StructSchema = StructSchema {
+pub(crate) static RESEARCH_RESOURCES_SCHEMA: StructSchema = StructSchema {
     name: "summary:research-resources",
-    fields: &["summary:self-asserted-count", "summary:validated-count"],
-    required: 3,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Summary,
+    members: &[
+        Member {
             ns: Ns::Summary,
             local: "self-asserted-count",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i32>,
                 vocabulary: None,
             }),
+            json_key: "self-asserted-count",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Summary,
             local: "validated-count",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i32>,
                 vocabulary: None,
             }),
+            json_key: "validated-count",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["summary:self-asserted-count", "summary:validated-count"],
+    required: 3,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: research_resources_member,
+    json_key_member: research_resources_json_member,
 };
-impl FromXml for ResearchResources {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn research_resources_json_member(key: &str) -> Option<usize> {
+    match key {
+        "self-asserted-count" => Some(0usize),
+        "validated-count" => Some(1usize),
+        _ => None,
+    }
+}
+fn research_resources_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Summary, b"self-asserted-count") => Some(0usize),
+        (Ns::Summary, b"validated-count") => Some(1usize),
+        _ => None,
+    }
+}
+impl Read for ResearchResources {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&RESEARCH_RESOURCES_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Summary, b"self-asserted-count") => {
-                    r.order(&RESEARCH_RESOURCES_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
-                }
-                (Ns::Summary, b"validated-count") => {
-                    r.order(&RESEARCH_RESOURCES_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
-                }
-                _ => r.unknown_element(start, &child, &RESEARCH_RESOURCES_SCHEMA)?,
-            }
-        }
-        r.complete(start, &RESEARCH_RESOURCES_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            self_asserted_count: r.take(start, &RESEARCH_RESOURCES_SCHEMA, 0, f0)?,
-            validated_count: r.take(start, &RESEARCH_RESOURCES_SCHEMA, 1, f1)?,
+            self_asserted_count: input.required(&frame, 0usize, m0)?,
+            validated_count: input.required(&frame, 1usize, m1)?,
+            unknown,
         })
     }
 }
-impl ToXml for ResearchResources {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(
-            QName::new(Ns::Summary, "self-asserted-count"),
-            &self.self_asserted_count,
-        );
-        w.simple_element(
-            QName::new(Ns::Summary, "validated-count"),
-            &self.validated_count,
-        );
-        w.end(name);
+impl Write for ResearchResources {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&RESEARCH_RESOURCES_SCHEMA, &self.unknown);
+        {
+            let v = &self.self_asserted_count;
+            out.simple(0usize, v);
+        }
+        {
+            let v = &self.validated_count;
+            out.simple(1usize, v);
+        }
+        out.end();
     }
 }
 impl Element for ResearchResources {
     const NAME: QName = QName::new(Ns::Summary, "research-resources");
-}
-impl FromJson for ResearchResources {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("summary:research-resources")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "self-asserted-count" => {
-                    f0 = json::read_plain::<i32>(r, "self-asserted-count")?;
-                }
-                "validated-count" => f1 = json::read_plain::<i32>(r, "validated-count")?,
-                _ => r.unknown_key(&key, "summary:research-resources")?,
-            }
-        }
-        Ok(Self {
-            self_asserted_count: r
-                .required(f0, at, "summary:research-resources", "self-asserted-count")?,
-            validated_count: r
-                .required(f1, at, "summary:research-resources", "validated-count")?,
-        })
-    }
-}
-impl ToJson for ResearchResources {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        {
-            w.key("self-asserted-count");
-            json::write_raw(w, &self.self_asserted_count);
-        }
-        {
-            w.key("validated-count");
-            json::write_raw(w, &self.validated_count);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::SummaryResearchResources;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for ResearchResources {
@@ -3401,7 +3240,7 @@ impl serde::Serialize for ResearchResources {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -3409,143 +3248,138 @@ impl<'de> serde::Deserialize<'de> for ResearchResources {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `summary:works`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Works {
     /// The `<self-asserted-count>` element.
     pub self_asserted_count: i32,
     /// The `<validated-count>` element.
     pub validated_count: i32,
+    pub(crate) unknown: Unknown,
 }
 impl Works {
     /// A `Works` with its required parts; everything optional is left empty.
-    pub fn new(self_asserted_count: i32, validated_count: i32) -> Self {
+    pub fn new(
+        self_asserted_count: impl Into<i32>,
+        validated_count: impl Into<i32>,
+    ) -> Self {
         Self {
-            self_asserted_count,
-            validated_count,
+            self_asserted_count: self_asserted_count.into(),
+            validated_count: validated_count.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<self-asserted-count>`.
+    pub fn with_self_asserted_count(mut self, value: impl Into<i32>) -> Self {
+        self.self_asserted_count = value.into();
+        self
+    }
+    /// Sets `<validated-count>`.
+    pub fn with_validated_count(mut self, value: impl Into<i32>) -> Self {
+        self.validated_count = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `summary:works`.
-pub static WORKS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static WORKS_SCHEMA: StructSchema = StructSchema {
     name: "summary:works",
-    fields: &["summary:self-asserted-count", "summary:validated-count"],
-    required: 3,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Summary,
+    members: &[
+        Member {
             ns: Ns::Summary,
             local: "self-asserted-count",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i32>,
                 vocabulary: None,
             }),
+            json_key: "self-asserted-count",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Summary,
             local: "validated-count",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i32>,
                 vocabulary: None,
             }),
+            json_key: "validated-count",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["summary:self-asserted-count", "summary:validated-count"],
+    required: 3,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: works_member,
+    json_key_member: works_json_member,
 };
-impl FromXml for Works {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn works_json_member(key: &str) -> Option<usize> {
+    match key {
+        "self-asserted-count" => Some(0usize),
+        "validated-count" => Some(1usize),
+        _ => None,
+    }
+}
+fn works_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Summary, b"self-asserted-count") => Some(0usize),
+        (Ns::Summary, b"validated-count") => Some(1usize),
+        _ => None,
+    }
+}
+impl Read for Works {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&WORKS_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Summary, b"self-asserted-count") => {
-                    r.order(&WORKS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
-                }
-                (Ns::Summary, b"validated-count") => {
-                    r.order(&WORKS_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(r.simple_element::<i32>(&child, &Facets::NONE)?);
-                }
-                _ => r.unknown_element(start, &child, &WORKS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &WORKS_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            self_asserted_count: r.take(start, &WORKS_SCHEMA, 0, f0)?,
-            validated_count: r.take(start, &WORKS_SCHEMA, 1, f1)?,
+            self_asserted_count: input.required(&frame, 0usize, m0)?,
+            validated_count: input.required(&frame, 1usize, m1)?,
+            unknown,
         })
     }
 }
-impl ToXml for Works {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(
-            QName::new(Ns::Summary, "self-asserted-count"),
-            &self.self_asserted_count,
-        );
-        w.simple_element(
-            QName::new(Ns::Summary, "validated-count"),
-            &self.validated_count,
-        );
-        w.end(name);
+impl Write for Works {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&WORKS_SCHEMA, &self.unknown);
+        {
+            let v = &self.self_asserted_count;
+            out.simple(0usize, v);
+        }
+        {
+            let v = &self.validated_count;
+            out.simple(1usize, v);
+        }
+        out.end();
     }
 }
 impl Element for Works {
     const NAME: QName = QName::new(Ns::Summary, "works");
-}
-impl FromJson for Works {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("summary:works")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "self-asserted-count" => {
-                    f0 = json::read_plain::<i32>(r, "self-asserted-count")?;
-                }
-                "validated-count" => f1 = json::read_plain::<i32>(r, "validated-count")?,
-                _ => r.unknown_key(&key, "summary:works")?,
-            }
-        }
-        Ok(Self {
-            self_asserted_count: r
-                .required(f0, at, "summary:works", "self-asserted-count")?,
-            validated_count: r.required(f1, at, "summary:works", "validated-count")?,
-        })
-    }
-}
-impl ToJson for Works {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        {
-            w.key("self-asserted-count");
-            json::write_raw(w, &self.self_asserted_count);
-        }
-        {
-            w.key("validated-count");
-            json::write_raw(w, &self.validated_count);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::SummaryWorks;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Works {
@@ -3553,7 +3387,7 @@ impl serde::Serialize for Works {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -3561,6 +3395,6 @@ impl<'de> serde::Deserialize<'de> for Works {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

@@ -3,11 +3,13 @@
 
 //! ORCID's controlled vocabularies (from `schemas/vocabularies.toml`): fields the XSD types
 //! as plain strings but ORCID checks against a list.
-use crate::xml::SimpleType;
+#![allow(clippy::all)]
+use crate::__private::{SimpleType, UnknownValue, Vocabulary};
 /// The format of a work's citation.
 ///
 /// Values from ORCID's `citation-type` list; `Unknown` keeps any value not on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CitationType {
     /// `formatted-unspecified`
     FormattedUnspecified,
@@ -27,11 +29,11 @@ pub enum CitationType {
     FormattedChicago,
     /// `ris`
     Ris,
-    /// A value not on ORCID's list (kept as written, so that reading never fails).
-    Unknown(String),
+    /// A value not on ORCID's list, kept as written. Compare [`Self::as_str`] rather than matching on this variant: a value a later version knows moves to a variant of its own.
+    Unknown(UnknownValue),
 }
 impl CitationType {
-    /// Every value on ORCID's list.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &[
         "formatted-unspecified",
         "bibtex",
@@ -43,12 +45,13 @@ impl CitationType {
         "formatted-chicago",
         "ris",
     ];
-    /// The list, for validators.
-    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+    /// The list, for validation.
+    pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "citation-type",
         values: Self::VALUES,
-        orcid_error: 9037u16,
     };
+    /// Other spellings ORCID accepts and stores as one of the values: (spelling, value).
+    pub const ALIASES: &'static [(&'static str, &'static str)] = &[];
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -61,15 +64,16 @@ impl CitationType {
             Self::FormattedVancouver => "formatted-vancouver",
             Self::FormattedChicago => "formatted-chicago",
             Self::Ris => "ris",
-            Self::Unknown(s) => s,
+            Self::Unknown(v) => v.text(),
         }
     }
-    /// Whether the value is on ORCID's list.
+    /// Whether this version of the model knows the value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for CitationType {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
     fn from(s: &str) -> Self {
         match s {
             "formatted-unspecified" => Self::FormattedUnspecified,
@@ -81,7 +85,7 @@ impl From<&str> for CitationType {
             "formatted-vancouver" => Self::FormattedVancouver,
             "formatted-chicago" => Self::FormattedChicago,
             "ris" => Self::Ris,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
@@ -103,14 +107,15 @@ impl SimpleType for CitationType {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
-    fn is_listed(&self) -> bool {
-        self.is_known()
+    fn is_known(&self) -> bool {
+        CitationType::is_known(self)
     }
 }
 /// A contributor's role: ORCID's legacy roles or a CRediT role URI.
 ///
 /// Values from ORCID's `contributor-role` list; `Unknown` keeps any value not on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ContributorRole {
     /// `author`
     Author,
@@ -162,11 +167,11 @@ pub enum ContributorRole {
     CreditWritingOriginalDraft,
     /// `http://credit.niso.org/contributor-roles/writing-review-editing/`
     CreditWritingReviewEditing,
-    /// A value not on ORCID's list (kept as written, so that reading never fails).
-    Unknown(String),
+    /// A value not on ORCID's list, kept as written. Compare [`Self::as_str`] rather than matching on this variant: a value a later version knows moves to a variant of its own.
+    Unknown(UnknownValue),
 }
 impl ContributorRole {
-    /// Every value on ORCID's list.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &[
         "author",
         "assignee",
@@ -194,12 +199,13 @@ impl ContributorRole {
         "http://credit.niso.org/contributor-roles/writing-original-draft/",
         "http://credit.niso.org/contributor-roles/writing-review-editing/",
     ];
-    /// The list, for validators.
-    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+    /// The list, for validation.
+    pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "contributor-role",
         values: Self::VALUES,
-        orcid_error: 9058u16,
     };
+    /// Other spellings ORCID accepts and stores as one of the values: (spelling, value).
+    pub const ALIASES: &'static [(&'static str, &'static str)] = &[];
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -254,15 +260,16 @@ impl ContributorRole {
             Self::CreditWritingReviewEditing => {
                 "http://credit.niso.org/contributor-roles/writing-review-editing/"
             }
-            Self::Unknown(s) => s,
+            Self::Unknown(v) => v.text(),
         }
     }
-    /// Whether the value is on ORCID's list.
+    /// Whether this version of the model knows the value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for ContributorRole {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
     fn from(s: &str) -> Self {
         match s {
             "author" => Self::Author,
@@ -316,7 +323,7 @@ impl From<&str> for ContributorRole {
             "http://credit.niso.org/contributor-roles/writing-review-editing/" => {
                 Self::CreditWritingReviewEditing
             }
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
@@ -338,50 +345,53 @@ impl SimpleType for ContributorRole {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
-    fn is_listed(&self) -> bool {
-        self.is_known()
+    fn is_known(&self) -> bool {
+        ContributorRole::is_known(self)
     }
 }
 /// Whether a contributor is the first or an additional one.
 ///
 /// Values from ORCID's `contributor-sequence` list; `Unknown` keeps any value not on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ContributorSequence {
     /// `first`
     First,
     /// `additional`
     Additional,
-    /// A value not on ORCID's list (kept as written, so that reading never fails).
-    Unknown(String),
+    /// A value not on ORCID's list, kept as written. Compare [`Self::as_str`] rather than matching on this variant: a value a later version knows moves to a variant of its own.
+    Unknown(UnknownValue),
 }
 impl ContributorSequence {
-    /// Every value on ORCID's list.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &["first", "additional"];
-    /// The list, for validators.
-    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+    /// The list, for validation.
+    pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "contributor-sequence",
         values: Self::VALUES,
-        orcid_error: 9037u16,
     };
+    /// Other spellings ORCID accepts and stores as one of the values: (spelling, value).
+    pub const ALIASES: &'static [(&'static str, &'static str)] = &[];
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
             Self::First => "first",
             Self::Additional => "additional",
-            Self::Unknown(s) => s,
+            Self::Unknown(v) => v.text(),
         }
     }
-    /// Whether the value is on ORCID's list.
+    /// Whether this version of the model knows the value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for ContributorSequence {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
     fn from(s: &str) -> Self {
         match s {
             "first" => Self::First,
             "additional" => Self::Additional,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
@@ -403,14 +413,15 @@ impl SimpleType for ContributorSequence {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
-    fn is_listed(&self) -> bool {
-        self.is_known()
+    fn is_known(&self) -> bool {
+        ContributorSequence::is_known(self)
     }
 }
 /// An ISO 3166-1 alpha-2 country code.
 ///
 /// Values from ORCID's `country` list; `Unknown` keeps any value not on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Country {
     /// `AF`
     AF,
@@ -912,11 +923,11 @@ pub enum Country {
     TW,
     /// `XK`
     XK,
-    /// A value not on ORCID's list (kept as written, so that reading never fails).
-    Unknown(String),
+    /// A value not on ORCID's list, kept as written. Compare [`Self::as_str`] rather than matching on this variant: a value a later version knows moves to a variant of its own.
+    Unknown(UnknownValue),
 }
 impl Country {
-    /// Every value on ORCID's list.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &[
         "AF",
         "AX",
@@ -1169,12 +1180,13 @@ impl Country {
         "TW",
         "XK",
     ];
-    /// The list, for validators.
-    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+    /// The list, for validation.
+    pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "country",
         values: Self::VALUES,
-        orcid_error: 9037u16,
     };
+    /// Other spellings ORCID accepts and stores as one of the values: (spelling, value).
+    pub const ALIASES: &'static [(&'static str, &'static str)] = &[];
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1428,15 +1440,16 @@ impl Country {
             Self::ZW => "ZW",
             Self::TW => "TW",
             Self::XK => "XK",
-            Self::Unknown(s) => s,
+            Self::Unknown(v) => v.text(),
         }
     }
-    /// Whether the value is on ORCID's list.
+    /// Whether this version of the model knows the value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for Country {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
     fn from(s: &str) -> Self {
         match s {
             "AF" => Self::AF,
@@ -1689,7 +1702,7 @@ impl From<&str> for Country {
             "ZW" => Self::ZW,
             "TW" => Self::TW,
             "XK" => Self::XK,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
@@ -1711,14 +1724,15 @@ impl SimpleType for Country {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
-    fn is_listed(&self) -> bool {
-        self.is_known()
+    fn is_known(&self) -> bool {
+        Country::is_known(self)
     }
 }
 /// An ISO 4217 currency code (ORCID checks it with java.util.Currency, which also knows withdrawn codes such as ADP).
 ///
 /// Values from ORCID's `currency-code` list; `Unknown` keeps any value not on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CurrencyCode {
     /// `ADP`
     ADP,
@@ -2180,11 +2194,11 @@ pub enum CurrencyCode {
     ZWN,
     /// `ZWR`
     ZWR,
-    /// A value not on ORCID's list (kept as written, so that reading never fails).
-    Unknown(String),
+    /// A value not on ORCID's list, kept as written. Compare [`Self::as_str`] rather than matching on this variant: a value a later version knows moves to a variant of its own.
+    Unknown(UnknownValue),
 }
 impl CurrencyCode {
-    /// Every value on ORCID's list.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &[
         "ADP",
         "AED",
@@ -2417,12 +2431,13 @@ impl CurrencyCode {
         "ZWN",
         "ZWR",
     ];
-    /// The list, for validators.
-    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+    /// The list, for validation.
+    pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "currency-code",
         values: Self::VALUES,
-        orcid_error: 9037u16,
     };
+    /// Other spellings ORCID accepts and stores as one of the values: (spelling, value).
+    pub const ALIASES: &'static [(&'static str, &'static str)] = &[];
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2656,15 +2671,16 @@ impl CurrencyCode {
             Self::ZWL => "ZWL",
             Self::ZWN => "ZWN",
             Self::ZWR => "ZWR",
-            Self::Unknown(s) => s,
+            Self::Unknown(v) => v.text(),
         }
     }
-    /// Whether the value is on ORCID's list.
+    /// Whether this version of the model knows the value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for CurrencyCode {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
     fn from(s: &str) -> Self {
         match s {
             "ADP" => Self::ADP,
@@ -2897,7 +2913,7 @@ impl From<&str> for CurrencyCode {
             "ZWL" => Self::ZWL,
             "ZWN" => Self::ZWN,
             "ZWR" => Self::ZWR,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
@@ -2919,14 +2935,15 @@ impl SimpleType for CurrencyCode {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
-    fn is_listed(&self) -> bool {
-        self.is_known()
+    fn is_known(&self) -> bool {
+        CurrencyCode::is_known(self)
     }
 }
 /// How an external identifier relates to the item (`self`, `part-of`, `version-of`, `funded-by`).
 ///
 /// Values from ORCID's `external-id-relationship` list; `Unknown` keeps any value not on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Relationship {
     /// `part-of`
     PartOf,
@@ -2936,23 +2953,24 @@ pub enum Relationship {
     VersionOf,
     /// `funded-by`
     FundedBy,
-    /// A value not on ORCID's list (kept as written, so that reading never fails).
-    Unknown(String),
+    /// A value not on ORCID's list, kept as written. Compare [`Self::as_str`] rather than matching on this variant: a value a later version knows moves to a variant of its own.
+    Unknown(UnknownValue),
 }
 impl Relationship {
-    /// Every value on ORCID's list.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &[
         "part-of",
         "self",
         "version-of",
         "funded-by",
     ];
-    /// The list, for validators.
-    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+    /// The list, for validation.
+    pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "external-id-relationship",
         values: Self::VALUES,
-        orcid_error: 9037u16,
     };
+    /// Other spellings ORCID accepts and stores as one of the values: (spelling, value).
+    pub const ALIASES: &'static [(&'static str, &'static str)] = &[];
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2960,22 +2978,23 @@ impl Relationship {
             Self::Self_ => "self",
             Self::VersionOf => "version-of",
             Self::FundedBy => "funded-by",
-            Self::Unknown(s) => s,
+            Self::Unknown(v) => v.text(),
         }
     }
-    /// Whether the value is on ORCID's list.
+    /// Whether this version of the model knows the value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for Relationship {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
     fn from(s: &str) -> Self {
         match s {
             "part-of" => Self::PartOf,
             "self" => Self::Self_,
             "version-of" => Self::VersionOf,
             "funded-by" => Self::FundedBy,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
@@ -2997,14 +3016,15 @@ impl SimpleType for Relationship {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
-    fn is_listed(&self) -> bool {
-        self.is_known()
+    fn is_known(&self) -> bool {
+        Relationship::is_known(self)
     }
 }
 /// An identifier type from ORCID's identifier registry (the live list is at /v3.0/identifiers).
 ///
 /// Values from ORCID's `external-id-type` list; `Unknown` keeps any value not on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ExternalIdType {
     /// `agr`: agr: Agricola
     Agr,
@@ -3114,11 +3134,11 @@ pub enum ExternalIdType {
     Cgn,
     /// `raid`: raid: Research Activity Identifier
     Raid,
-    /// A value not on ORCID's list (kept as written, so that reading never fails).
-    Unknown(String),
+    /// A value not on ORCID's list, kept as written. Compare [`Self::as_str`] rather than matching on this variant: a value a later version knows moves to a variant of its own.
+    Unknown(UnknownValue),
 }
 impl ExternalIdType {
-    /// Every value on ORCID's list.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &[
         "agr",
         "arxiv",
@@ -3175,12 +3195,13 @@ impl ExternalIdType {
         "cgn",
         "raid",
     ];
-    /// The list, for validators.
-    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+    /// The list, for validation.
+    pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "external-id-type",
         values: Self::VALUES,
-        orcid_error: 9023u16,
     };
+    /// Other spellings ORCID accepts and stores as one of the values: (spelling, value).
+    pub const ALIASES: &'static [(&'static str, &'static str)] = &[];
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3238,15 +3259,16 @@ impl ExternalIdType {
             Self::K10plus => "k10plus",
             Self::Cgn => "cgn",
             Self::Raid => "raid",
-            Self::Unknown(s) => s,
+            Self::Unknown(v) => v.text(),
         }
     }
-    /// Whether the value is on ORCID's list.
+    /// Whether this version of the model knows the value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for ExternalIdType {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
     fn from(s: &str) -> Self {
         match s {
             "agr" => Self::Agr,
@@ -3303,7 +3325,7 @@ impl From<&str> for ExternalIdType {
             "k10plus" => Self::K10plus,
             "cgn" => Self::Cgn,
             "raid" => Self::Raid,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
@@ -3325,14 +3347,15 @@ impl SimpleType for ExternalIdType {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
-    fn is_listed(&self) -> bool {
-        self.is_known()
+    fn is_known(&self) -> bool {
+        ExternalIdType::is_known(self)
     }
 }
 /// A funding contributor's role.
 ///
 /// Values from ORCID's `funding-contributor-role` list; `Unknown` keeps any value not on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FundingContributorRole {
     /// `lead`
     Lead,
@@ -3370,11 +3393,11 @@ pub enum FundingContributorRole {
     CreditWritingOriginalDraft,
     /// `http://credit.niso.org/contributor-roles/writing-review-editing/`
     CreditWritingReviewEditing,
-    /// A value not on ORCID's list (kept as written, so that reading never fails).
-    Unknown(String),
+    /// A value not on ORCID's list, kept as written. Compare [`Self::as_str`] rather than matching on this variant: a value a later version knows moves to a variant of its own.
+    Unknown(UnknownValue),
 }
 impl FundingContributorRole {
-    /// Every value on ORCID's list.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &[
         "lead",
         "co-lead",
@@ -3395,12 +3418,13 @@ impl FundingContributorRole {
         "http://credit.niso.org/contributor-roles/writing-original-draft/",
         "http://credit.niso.org/contributor-roles/writing-review-editing/",
     ];
-    /// The list, for validators.
-    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+    /// The list, for validation.
+    pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "funding-contributor-role",
         values: Self::VALUES,
-        orcid_error: 9037u16,
     };
+    /// Other spellings ORCID accepts and stores as one of the values: (spelling, value).
+    pub const ALIASES: &'static [(&'static str, &'static str)] = &[];
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3448,15 +3472,16 @@ impl FundingContributorRole {
             Self::CreditWritingReviewEditing => {
                 "http://credit.niso.org/contributor-roles/writing-review-editing/"
             }
-            Self::Unknown(s) => s,
+            Self::Unknown(v) => v.text(),
         }
     }
-    /// Whether the value is on ORCID's list.
+    /// Whether this version of the model knows the value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for FundingContributorRole {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
     fn from(s: &str) -> Self {
         match s {
             "lead" => Self::Lead,
@@ -3503,7 +3528,7 @@ impl From<&str> for FundingContributorRole {
             "http://credit.niso.org/contributor-roles/writing-review-editing/" => {
                 Self::CreditWritingReviewEditing
             }
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
@@ -3525,14 +3550,15 @@ impl SimpleType for FundingContributorRole {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
-    fn is_listed(&self) -> bool {
-        self.is_known()
+    fn is_known(&self) -> bool {
+        FundingContributorRole::is_known(self)
     }
 }
 /// The type of a funding.
 ///
 /// Values from ORCID's `funding-type` list; `Unknown` keeps any value not on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FundingType {
     /// `grant`
     Grant,
@@ -3542,23 +3568,24 @@ pub enum FundingType {
     Award,
     /// `salary-award`
     SalaryAward,
-    /// A value not on ORCID's list (kept as written, so that reading never fails).
-    Unknown(String),
+    /// A value not on ORCID's list, kept as written. Compare [`Self::as_str`] rather than matching on this variant: a value a later version knows moves to a variant of its own.
+    Unknown(UnknownValue),
 }
 impl FundingType {
-    /// Every value on ORCID's list.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &[
         "grant",
         "contract",
         "award",
         "salary-award",
     ];
-    /// The list, for validators.
-    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+    /// The list, for validation.
+    pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "funding-type",
         values: Self::VALUES,
-        orcid_error: 9037u16,
     };
+    /// Other spellings ORCID accepts and stores as one of the values: (spelling, value).
+    pub const ALIASES: &'static [(&'static str, &'static str)] = &[];
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3566,22 +3593,23 @@ impl FundingType {
             Self::Contract => "contract",
             Self::Award => "award",
             Self::SalaryAward => "salary-award",
-            Self::Unknown(s) => s,
+            Self::Unknown(v) => v.text(),
         }
     }
-    /// Whether the value is on ORCID's list.
+    /// Whether this version of the model knows the value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for FundingType {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
     fn from(s: &str) -> Self {
         match s {
             "grant" => Self::Grant,
             "contract" => Self::Contract,
             "award" => Self::Award,
             "salary-award" => Self::SalaryAward,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
@@ -3603,14 +3631,15 @@ impl SimpleType for FundingType {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
-    fn is_listed(&self) -> bool {
-        self.is_known()
+    fn is_known(&self) -> bool {
+        FundingType::is_known(self)
     }
 }
 /// A language, as ORCID codes it (ISO 639-1 with a few of ORCID's own, like `zh_CN`).
 ///
 /// Values from ORCID's `language-code` list; `Unknown` keeps any value not on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LanguageCode {
     /// `ab`
     Ab,
@@ -3984,11 +4013,11 @@ pub enum LanguageCode {
     Za,
     /// `zu`
     Zu,
-    /// A value not on ORCID's list (kept as written, so that reading never fails).
-    Unknown(String),
+    /// A value not on ORCID's list, kept as written. Compare [`Self::as_str`] rather than matching on this variant: a value a later version knows moves to a variant of its own.
+    Unknown(UnknownValue),
 }
 impl LanguageCode {
-    /// Every value on ORCID's list.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &[
         "ab",
         "aa",
@@ -4177,12 +4206,13 @@ impl LanguageCode {
         "za",
         "zu",
     ];
-    /// The list, for validators.
-    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+    /// The list, for validation.
+    pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "language-code",
         values: Self::VALUES,
-        orcid_error: 9037u16,
     };
+    /// Other spellings ORCID accepts and stores as one of the values: (spelling, value).
+    pub const ALIASES: &'static [(&'static str, &'static str)] = &[];
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4372,15 +4402,16 @@ impl LanguageCode {
             Self::Yo => "yo",
             Self::Za => "za",
             Self::Zu => "zu",
-            Self::Unknown(s) => s,
+            Self::Unknown(v) => v.text(),
         }
     }
-    /// Whether the value is on ORCID's list.
+    /// Whether this version of the model knows the value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for LanguageCode {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
     fn from(s: &str) -> Self {
         match s {
             "ab" => Self::Ab,
@@ -4569,7 +4600,7 @@ impl From<&str> for LanguageCode {
             "yo" => Self::Yo,
             "za" => Self::Za,
             "zu" => Self::Zu,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
@@ -4591,14 +4622,15 @@ impl SimpleType for LanguageCode {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
-    fn is_listed(&self) -> bool {
-        self.is_known()
+    fn is_known(&self) -> bool {
+        LanguageCode::is_known(self)
     }
 }
 /// A user-interface locale.
 ///
 /// Values from ORCID's `locale` list; `Unknown` keeps any value not on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Locale {
     /// `ar`
     Ar,
@@ -4632,11 +4664,11 @@ pub enum Locale {
     ZhTW,
     /// `xx`
     Xx,
-    /// A value not on ORCID's list (kept as written, so that reading never fails).
-    Unknown(String),
+    /// A value not on ORCID's list, kept as written. Compare [`Self::as_str`] rather than matching on this variant: a value a later version knows moves to a variant of its own.
+    Unknown(UnknownValue),
 }
 impl Locale {
-    /// Every value on ORCID's list.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &[
         "ar",
         "cs",
@@ -4655,12 +4687,13 @@ impl Locale {
         "zh_TW",
         "xx",
     ];
-    /// The list, for validators.
-    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+    /// The list, for validation.
+    pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "locale",
         values: Self::VALUES,
-        orcid_error: 9037u16,
     };
+    /// Other spellings ORCID accepts and stores as one of the values: (spelling, value).
+    pub const ALIASES: &'static [(&'static str, &'static str)] = &[];
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4680,15 +4713,16 @@ impl Locale {
             Self::ZhCN => "zh_CN",
             Self::ZhTW => "zh_TW",
             Self::Xx => "xx",
-            Self::Unknown(s) => s,
+            Self::Unknown(v) => v.text(),
         }
     }
-    /// Whether the value is on ORCID's list.
+    /// Whether this version of the model knows the value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for Locale {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
     fn from(s: &str) -> Self {
         match s {
             "ar" => Self::Ar,
@@ -4707,7 +4741,7 @@ impl From<&str> for Locale {
             "zh_CN" => Self::ZhCN,
             "zh_TW" => Self::ZhTW,
             "xx" => Self::Xx,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
@@ -4729,14 +4763,15 @@ impl SimpleType for Locale {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
-    fn is_listed(&self) -> bool {
-        self.is_known()
+    fn is_known(&self) -> bool {
+        Locale::is_known(self)
     }
 }
 /// The reviewer's role.
 ///
 /// Values from ORCID's `peer-review-role` list; `Unknown` keeps any value not on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PeerReviewRole {
     /// `reviewer`
     Reviewer,
@@ -4748,11 +4783,11 @@ pub enum PeerReviewRole {
     Chair,
     /// `organizer`
     Organizer,
-    /// A value not on ORCID's list (kept as written, so that reading never fails).
-    Unknown(String),
+    /// A value not on ORCID's list, kept as written. Compare [`Self::as_str`] rather than matching on this variant: a value a later version knows moves to a variant of its own.
+    Unknown(UnknownValue),
 }
 impl PeerReviewRole {
-    /// Every value on ORCID's list.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &[
         "reviewer",
         "editor",
@@ -4760,12 +4795,13 @@ impl PeerReviewRole {
         "chair",
         "organizer",
     ];
-    /// The list, for validators.
-    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+    /// The list, for validation.
+    pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "peer-review-role",
         values: Self::VALUES,
-        orcid_error: 9037u16,
     };
+    /// Other spellings ORCID accepts and stores as one of the values: (spelling, value).
+    pub const ALIASES: &'static [(&'static str, &'static str)] = &[];
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4774,15 +4810,16 @@ impl PeerReviewRole {
             Self::Member => "member",
             Self::Chair => "chair",
             Self::Organizer => "organizer",
-            Self::Unknown(s) => s,
+            Self::Unknown(v) => v.text(),
         }
     }
-    /// Whether the value is on ORCID's list.
+    /// Whether this version of the model knows the value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for PeerReviewRole {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
     fn from(s: &str) -> Self {
         match s {
             "reviewer" => Self::Reviewer,
@@ -4790,7 +4827,7 @@ impl From<&str> for PeerReviewRole {
             "member" => Self::Member,
             "chair" => Self::Chair,
             "organizer" => Self::Organizer,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
@@ -4812,14 +4849,15 @@ impl SimpleType for PeerReviewRole {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
-    fn is_listed(&self) -> bool {
-        self.is_known()
+    fn is_known(&self) -> bool {
+        PeerReviewRole::is_known(self)
     }
 }
 /// The type of the reviewed object: a work type or a few more.
 ///
 /// Values from ORCID's `peer-review-subject-type` list; `Unknown` keeps any value not on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PeerReviewSubjectType {
     /// `annotation`
     Annotation,
@@ -4949,11 +4987,11 @@ pub enum PeerReviewSubjectType {
     ResearchResourceProposal,
     /// `undefined`
     Undefined,
-    /// A value not on ORCID's list (kept as written, so that reading never fails).
-    Unknown(String),
+    /// A value not on ORCID's list, kept as written. Compare [`Self::as_str`] rather than matching on this variant: a value a later version knows moves to a variant of its own.
+    Unknown(UnknownValue),
 }
 impl PeerReviewSubjectType {
-    /// Every value on ORCID's list.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &[
         "annotation",
         "artistic-performance",
@@ -5020,12 +5058,18 @@ impl PeerReviewSubjectType {
         "research-resource-proposal",
         "undefined",
     ];
-    /// The list, for validators.
-    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+    /// The list, for validation.
+    pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "peer-review-subject-type",
         values: Self::VALUES,
-        orcid_error: 9037u16,
     };
+    /// Other spellings ORCID accepts and stores as one of the values: (spelling, value).
+    pub const ALIASES: &'static [(&'static str, &'static str)] = &[
+        ("article-journal", "journal-article"),
+        ("chapter", "book-chapter"),
+        ("dataset", "data-set"),
+        ("standard", "standards-and-policy"),
+    ];
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5093,15 +5137,16 @@ impl PeerReviewSubjectType {
             Self::SalaryAward => "salary-award",
             Self::ResearchResourceProposal => "research-resource-proposal",
             Self::Undefined => "undefined",
-            Self::Unknown(s) => s,
+            Self::Unknown(v) => v.text(),
         }
     }
-    /// Whether the value is on ORCID's list.
+    /// Whether this version of the model knows the value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for PeerReviewSubjectType {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
     fn from(s: &str) -> Self {
         match s {
             "annotation" => Self::Annotation,
@@ -5168,7 +5213,7 @@ impl From<&str> for PeerReviewSubjectType {
             "salary-award" => Self::SalaryAward,
             "research-resource-proposal" => Self::ResearchResourceProposal,
             "undefined" => Self::Undefined,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
@@ -5190,50 +5235,53 @@ impl SimpleType for PeerReviewSubjectType {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
-    fn is_listed(&self) -> bool {
-        self.is_known()
+    fn is_known(&self) -> bool {
+        PeerReviewSubjectType::is_known(self)
     }
 }
 /// Whether a peer review is a review or an evaluation.
 ///
 /// Values from ORCID's `peer-review-type` list; `Unknown` keeps any value not on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PeerReviewType {
     /// `review`
     Review,
     /// `evaluation`
     Evaluation,
-    /// A value not on ORCID's list (kept as written, so that reading never fails).
-    Unknown(String),
+    /// A value not on ORCID's list, kept as written. Compare [`Self::as_str`] rather than matching on this variant: a value a later version knows moves to a variant of its own.
+    Unknown(UnknownValue),
 }
 impl PeerReviewType {
-    /// Every value on ORCID's list.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &["review", "evaluation"];
-    /// The list, for validators.
-    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+    /// The list, for validation.
+    pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "peer-review-type",
         values: Self::VALUES,
-        orcid_error: 9037u16,
     };
+    /// Other spellings ORCID accepts and stores as one of the values: (spelling, value).
+    pub const ALIASES: &'static [(&'static str, &'static str)] = &[];
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Review => "review",
             Self::Evaluation => "evaluation",
-            Self::Unknown(s) => s,
+            Self::Unknown(v) => v.text(),
         }
     }
-    /// Whether the value is on ORCID's list.
+    /// Whether this version of the model knows the value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for PeerReviewType {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
     fn from(s: &str) -> Self {
         match s {
             "review" => Self::Review,
             "evaluation" => Self::Evaluation,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
@@ -5255,14 +5303,15 @@ impl SimpleType for PeerReviewType {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
-    fn is_listed(&self) -> bool {
-        self.is_known()
+    fn is_known(&self) -> bool {
+        PeerReviewType::is_known(self)
     }
 }
 /// The type of a research resource.
 ///
 /// Values from ORCID's `research-resource-type` list; `Unknown` keeps any value not on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ResearchResourceType {
     /// `infrastructures`
     Infrastructures,
@@ -5272,23 +5321,24 @@ pub enum ResearchResourceType {
     Equipment,
     /// `services`
     Services,
-    /// A value not on ORCID's list (kept as written, so that reading never fails).
-    Unknown(String),
+    /// A value not on ORCID's list, kept as written. Compare [`Self::as_str`] rather than matching on this variant: a value a later version knows moves to a variant of its own.
+    Unknown(UnknownValue),
 }
 impl ResearchResourceType {
-    /// Every value on ORCID's list.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &[
         "infrastructures",
         "collections",
         "equipment",
         "services",
     ];
-    /// The list, for validators.
-    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+    /// The list, for validation.
+    pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "research-resource-type",
         values: Self::VALUES,
-        orcid_error: 9037u16,
     };
+    /// Other spellings ORCID accepts and stores as one of the values: (spelling, value).
+    pub const ALIASES: &'static [(&'static str, &'static str)] = &[];
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5296,22 +5346,23 @@ impl ResearchResourceType {
             Self::Collections => "collections",
             Self::Equipment => "equipment",
             Self::Services => "services",
-            Self::Unknown(s) => s,
+            Self::Unknown(v) => v.text(),
         }
     }
-    /// Whether the value is on ORCID's list.
+    /// Whether this version of the model knows the value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for ResearchResourceType {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
     fn from(s: &str) -> Self {
         match s {
             "infrastructures" => Self::Infrastructures,
             "collections" => Self::Collections,
             "equipment" => Self::Equipment,
             "services" => Self::Services,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
@@ -5333,14 +5384,15 @@ impl SimpleType for ResearchResourceType {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
-    fn is_listed(&self) -> bool {
-        self.is_known()
+    fn is_known(&self) -> bool {
+        ResearchResourceType::is_known(self)
     }
 }
 /// The type of a work.
 ///
 /// Values from ORCID's `work-type` list; `Unknown` keeps any value not on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WorkType {
     /// `annotation`
     Annotation,
@@ -5460,11 +5512,11 @@ pub enum WorkType {
     WorkingPaper,
     /// `undefined`
     Undefined,
-    /// A value not on ORCID's list (kept as written, so that reading never fails).
-    Unknown(String),
+    /// A value not on ORCID's list, kept as written. Compare [`Self::as_str`] rather than matching on this variant: a value a later version knows moves to a variant of its own.
+    Unknown(UnknownValue),
 }
 impl WorkType {
-    /// Every value on ORCID's list.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &[
         "annotation",
         "artistic-performance",
@@ -5526,12 +5578,18 @@ impl WorkType {
         "working-paper",
         "undefined",
     ];
-    /// The list, for validators.
-    pub const VOCABULARY: crate::xml::Vocabulary = crate::xml::Vocabulary {
+    /// The list, for validation.
+    pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "work-type",
         values: Self::VALUES,
-        orcid_error: 9037u16,
     };
+    /// Other spellings ORCID accepts and stores as one of the values: (spelling, value).
+    pub const ALIASES: &'static [(&'static str, &'static str)] = &[
+        ("article-journal", "journal-article"),
+        ("chapter", "book-chapter"),
+        ("dataset", "data-set"),
+        ("standard", "standards-and-policy"),
+    ];
     /// The value as written.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5594,15 +5652,16 @@ impl WorkType {
             Self::Website => "website",
             Self::WorkingPaper => "working-paper",
             Self::Undefined => "undefined",
-            Self::Unknown(s) => s,
+            Self::Unknown(v) => v.text(),
         }
     }
-    /// Whether the value is on ORCID's list.
+    /// Whether this version of the model knows the value.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for WorkType {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
     fn from(s: &str) -> Self {
         match s {
             "annotation" => Self::Annotation,
@@ -5664,7 +5723,7 @@ impl From<&str> for WorkType {
             "website" => Self::Website,
             "working-paper" => Self::WorkingPaper,
             "undefined" => Self::Undefined,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
@@ -5686,7 +5745,7 @@ impl SimpleType for WorkType {
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
-    fn is_listed(&self) -> bool {
-        self.is_known()
+    fn is_known(&self) -> bool {
+        WorkType::is_known(self)
     }
 }

@@ -2,32 +2,55 @@
 // Do not edit: change the generator (xtask/src/codegen) or schemas/, then run `cargo xtask codegen`.
 
 //! Types of the `work:` namespace, `http://www.orcid.org/ns/work`.
-#![allow(unused_imports, unused_variables, clippy::all)]
-use crate::xml::{
-    AttributeSchema, Branch, Child, ChildContent, Element, Facets, FieldCursor, FromXml,
-    Group, Pattern, QName, ReadError, Reader, SimpleSchema, SimpleType, Start,
-    StructSchema, ToXml, Writer,
+#![allow(unused_imports, dead_code, clippy::all)]
+use crate::__private::{
+    Branch, Content, Facets, Group, Input, Member, MemberKind, Output, Pattern, Read,
+    Shape, SimpleSchema, SimpleType, StructSchema, Unknown, UnknownValue, Vocabulary,
+    Write,
 };
-use crate::json::{self, FromJson, JsonReader, JsonWriter, ToJson};
-use super::Ns;
+use crate::{Element, Kind, Ns, QName, ReadError};
 /// Indication of where in the contributor list the
 /// collaborator or other contributor's name would appear
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ContributorSequence {
     /// `first`
     First,
     /// `additional`
     Additional,
+    /// A value this version of the model does not know, kept as written. Strict reading refuses it; compare [`Self::as_str`] rather than matching on this variant.
+    Unknown(UnknownValue),
 }
 impl ContributorSequence {
-    /// Every value, as written in XML.
+    /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &["first", "additional"];
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
+    /// The value as written.
+    pub fn as_str(&self) -> &str {
         match self {
             Self::First => "first",
             Self::Additional => "additional",
+            Self::Unknown(v) => v.text(),
         }
+    }
+    /// Whether this version of the model knows the value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl From<&str> for ContributorSequence {
+    /// The value for its text; a value this version does not know is kept as `Unknown`.
+    fn from(s: &str) -> Self {
+        match s {
+            "first" => Self::First,
+            "additional" => Self::Additional,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl std::str::FromStr for ContributorSequence {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
     }
 }
 impl std::fmt::Display for ContributorSequence {
@@ -35,167 +58,151 @@ impl std::fmt::Display for ContributorSequence {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for ContributorSequence {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "first" => Ok(Self::First),
-            "additional" => Ok(Self::Additional),
-            _ => {
-                Err(
-                    format!(
-                        "{:?} is not a {} value; expected one of {}", s,
-                        "work:contributor-sequence", "`first`, `additional`"
-                    ),
-                )
-            }
-        }
-    }
-}
 impl SimpleType for ContributorSequence {
     fn parse_xml(text: &str) -> Result<Self, String> {
-        text.parse()
+        Ok(Self::from(text))
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(self.as_str())
     }
+    fn is_known(&self) -> bool {
+        ContributorSequence::is_known(self)
+    }
+    const ENUMERATION: Option<(&'static str, &'static [&'static str])> = Some((
+        "work:contributor-sequence",
+        Self::VALUES,
+    ));
 }
 /// Container for a work citation. Citations may be
 /// fielded (e.g., RIS, BibTeX - preferred citation type), or may be
 /// textual (APA, MLA, Chicago, etc.) The required work-citation-type
 /// element indicates the format of the citation.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Citation {
     /// The `<citation-type>` element.
     pub citation_type: super::vocabulary::CitationType,
     /// The `<citation-value>` element.
     pub citation_value: String,
+    pub(crate) unknown: Unknown,
 }
 impl Citation {
     /// A `Citation` with its required parts; everything optional is left empty.
     pub fn new(
-        citation_type: super::vocabulary::CitationType,
-        citation_value: String,
+        citation_type: impl Into<super::vocabulary::CitationType>,
+        citation_value: impl Into<String>,
     ) -> Self {
         Self {
-            citation_type,
-            citation_value,
+            citation_type: citation_type.into(),
+            citation_value: citation_value.into(),
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<citation-type>`.
+    pub fn with_citation_type(
+        mut self,
+        value: impl Into<super::vocabulary::CitationType>,
+    ) -> Self {
+        self.citation_type = value.into();
+        self
+    }
+    /// Sets `<citation-value>`.
+    pub fn with_citation_value(mut self, value: impl Into<String>) -> Self {
+        self.citation_value = value.into();
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `work:citation`.
-pub static CITATION_SCHEMA: StructSchema = StructSchema {
+pub(crate) static CITATION_SCHEMA: StructSchema = StructSchema {
     name: "work:citation",
-    fields: &["work:citation-type", "work:citation-value"],
-    required: 3,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Work,
+    members: &[
+        Member {
             ns: Ns::Work,
             local: "citation-type",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::vocabulary::CitationType>,
                 vocabulary: Some(&super::vocabulary::CitationType::VOCABULARY),
             }),
+            json_key: "citation-type",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Work,
             local: "citation-value",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
                 vocabulary: None,
             }),
+            json_key: "citation-value",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["work:citation-type", "work:citation-value"],
+    required: 3,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: citation_member,
+    json_key_member: citation_json_member,
 };
-impl FromXml for Citation {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn citation_json_member(key: &str) -> Option<usize> {
+    match key {
+        "citation-type" => Some(0usize),
+        "citation-value" => Some(1usize),
+        _ => None,
+    }
+}
+fn citation_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Work, b"citation-type") => Some(0usize),
+        (Ns::Work, b"citation-value") => Some(1usize),
+        _ => None,
+    }
+}
+impl Read for Citation {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&CITATION_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Work, b"citation-type") => {
-                    r.order(&CITATION_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::CitationType,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Work, b"citation-value") => {
-                    r.order(&CITATION_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                _ => r.unknown_element(start, &child, &CITATION_SCHEMA)?,
-            }
-        }
-        r.complete(start, &CITATION_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            citation_type: r.take(start, &CITATION_SCHEMA, 0, f0)?,
-            citation_value: r.take(start, &CITATION_SCHEMA, 1, f1)?,
+            citation_type: input.required(&frame, 0usize, m0)?,
+            citation_value: input.required(&frame, 1usize, m1)?,
+            unknown,
         })
     }
 }
-impl ToXml for Citation {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Work, "citation-type"), &self.citation_type);
-        w.simple_element(QName::new(Ns::Work, "citation-value"), &self.citation_value);
-        w.end(name);
-    }
-}
-impl FromJson for Citation {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("work:citation")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "citation-type" => {
-                    f0 = json::read_plain::<
-                        super::vocabulary::CitationType,
-                    >(r, "citation-type")?;
-                }
-                "citation-value" => f1 = json::read_plain::<String>(r, "citation-value")?,
-                _ => r.unknown_key(&key, "work:citation")?,
-            }
-        }
-        Ok(Self {
-            citation_type: r.required(f0, at, "work:citation", "citation-type")?,
-            citation_value: r.required(f1, at, "work:citation", "citation-value")?,
-        })
-    }
-}
-impl ToJson for Citation {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
+impl Write for Citation {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&CITATION_SCHEMA, &self.unknown);
         {
-            w.key("citation-type");
-            json::write_string(w, &self.citation_type);
+            let v = &self.citation_type;
+            out.simple(0usize, v);
         }
         {
-            w.key("citation-value");
-            json::write_string(w, &self.citation_value);
+            let v = &self.citation_value;
+            out.simple(1usize, v);
         }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -204,7 +211,7 @@ impl serde::Serialize for Citation {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -212,21 +219,23 @@ impl<'de> serde::Deserialize<'de> for Citation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// A collaborator or other contributor to a work or
 /// other orcid-activity
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Contributor {
     /// ORCID iD for the contributor - only add if you have collected an authenticated iD for the contributor
-    pub contributor_orcid: Option<super::common::OrcidId>,
+    pub contributor_orcid: Option<super::common::OrcidIdentifier>,
     /// The `<credit-name>` element.
     pub credit_name: Option<String>,
     /// The `<contributor-email>` element.
     pub contributor_email: Option<String>,
     /// The `<contributor-attributes>` element.
     pub contributor_attributes: Option<super::work::ContributorAttributes>,
+    pub(crate) unknown: Unknown,
 }
 impl Contributor {
     /// An empty `Contributor`.
@@ -236,7 +245,39 @@ impl Contributor {
             credit_name: None,
             contributor_email: None,
             contributor_attributes: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<contributor-orcid>`.
+    pub fn with_contributor_orcid(
+        mut self,
+        value: impl Into<super::common::OrcidIdentifier>,
+    ) -> Self {
+        self.contributor_orcid = Some(value.into());
+        self
+    }
+    /// Sets `<credit-name>`.
+    pub fn with_credit_name(mut self, value: impl Into<String>) -> Self {
+        self.credit_name = Some(value.into());
+        self
+    }
+    /// Sets `<contributor-email>`.
+    pub fn with_contributor_email(mut self, value: impl Into<String>) -> Self {
+        self.contributor_email = Some(value.into());
+        self
+    }
+    /// Sets `<contributor-attributes>`.
+    pub fn with_contributor_attributes(
+        mut self,
+        value: impl Into<super::work::ContributorAttributes>,
+    ) -> Self {
+        self.contributor_attributes = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for Contributor {
@@ -245,8 +286,53 @@ impl Default for Contributor {
     }
 }
 /// The content model of `work:contributor`.
-pub static CONTRIBUTOR_SCHEMA: StructSchema = StructSchema {
+pub(crate) static CONTRIBUTOR_SCHEMA: StructSchema = StructSchema {
     name: "work:contributor",
+    ns: Ns::Work,
+    members: &[
+        Member {
+            ns: Ns::Common,
+            local: "contributor-orcid",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(&super::common::ORCID_IDENTIFIER_SCHEMA),
+            json_key: "contributor-orcid",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Work,
+            local: "credit-name",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::STRING_150,
+                vocabulary: None,
+            }),
+            json_key: "credit-name",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Work,
+            local: "contributor-email",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::EMAIL,
+                vocabulary: None,
+            }),
+            json_key: "contributor-email",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Work,
+            local: "contributor-attributes",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Struct(&super::work::CONTRIBUTOR_ATTRIBUTES_SCHEMA),
+            json_key: "contributor-attributes",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:contributor-orcid",
         "work:credit-name",
@@ -254,168 +340,74 @@ pub static CONTRIBUTOR_SCHEMA: StructSchema = StructSchema {
         "work:contributor-attributes",
     ],
     required: 0,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "contributor-orcid",
-            index: 0,
-            content: ChildContent::Struct(&super::common::ORCID_ID_SCHEMA),
-        },
-        Child {
-            ns: Ns::Work,
-            local: "credit-name",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::STRING_150,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Work,
-            local: "contributor-email",
-            index: 2,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::EMAIL,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Work,
-            local: "contributor-attributes",
-            index: 3,
-            content: ChildContent::Struct(&super::work::CONTRIBUTOR_ATTRIBUTES_SCHEMA),
-        },
-    ],
-    attributes: &[],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: contributor_member,
+    json_key_member: contributor_json_member,
 };
-impl FromXml for Contributor {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn contributor_json_member(key: &str) -> Option<usize> {
+    match key {
+        "contributor-orcid" => Some(0usize),
+        "credit-name" => Some(1usize),
+        "contributor-email" => Some(2usize),
+        "contributor-attributes" => Some(3usize),
+        _ => None,
+    }
+}
+fn contributor_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"contributor-orcid") => Some(0usize),
+        (Ns::Work, b"credit-name") => Some(1usize),
+        (Ns::Work, b"contributor-email") => Some(2usize),
+        (Ns::Work, b"contributor-attributes") => Some(3usize),
+        _ => None,
+    }
+}
+impl Read for Contributor {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&CONTRIBUTOR_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.nested(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"contributor-orcid") => {
-                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(<super::common::OrcidId as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Work, b"credit-name") => {
-                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<String>(&child, &super::common::STRING_150)?,
-                    );
-                }
-                (Ns::Work, b"contributor-email") => {
-                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        r.simple_element::<String>(&child, &super::common::EMAIL)?,
-                    );
-                }
-                (Ns::Work, b"contributor-attributes") => {
-                    r.order(&CONTRIBUTOR_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(
-                        <super::work::ContributorAttributes as FromXml>::from_xml(
-                            r,
-                            &child,
-                        )?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &CONTRIBUTOR_SCHEMA)?,
-            }
-        }
-        r.complete(start, &CONTRIBUTOR_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            contributor_orcid: f0,
-            credit_name: f1,
-            contributor_email: f2,
-            contributor_attributes: f3,
+            contributor_orcid: m0,
+            credit_name: m1,
+            contributor_email: m2,
+            contributor_attributes: m3,
+            unknown,
         })
     }
 }
-impl ToXml for Contributor {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Contributor {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&CONTRIBUTOR_SCHEMA, &self.unknown);
         if let Some(v) = &self.contributor_orcid {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "contributor-orcid"));
+            out.nested(0usize, v);
         }
         if let Some(v) = &self.credit_name {
-            w.simple_element(QName::new(Ns::Work, "credit-name"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.contributor_email {
-            w.simple_element(QName::new(Ns::Work, "contributor-email"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.contributor_attributes {
-            ToXml::to_xml(v, w, QName::new(Ns::Work, "contributor-attributes"));
+            out.nested(3usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for Contributor {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("work:contributor")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "contributor-orcid" => {
-                    f0 = json::read_object::<super::common::OrcidId>(r)?;
-                }
-                "credit-name" => f1 = json::read_wrapped::<String>(r, "credit-name")?,
-                "contributor-email" => {
-                    f2 = json::read_wrapped::<String>(r, "contributor-email")?;
-                }
-                "contributor-attributes" => {
-                    f3 = json::read_object::<super::work::ContributorAttributes>(r)?;
-                }
-                _ => r.unknown_key(&key, "work:contributor")?,
-            }
-        }
-        Ok(Self {
-            contributor_orcid: f0,
-            credit_name: f1,
-            contributor_email: f2,
-            contributor_attributes: f3,
-        })
-    }
-}
-impl ToJson for Contributor {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.contributor_orcid {
-            w.key("contributor-orcid");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.credit_name {
-            w.key("credit-name");
-            json::write_wrapped(w, v);
-        }
-        if let Some(v) = &self.contributor_email {
-            w.key("contributor-email");
-            json::write_wrapped(w, v);
-        }
-        if let Some(v) = &self.contributor_attributes {
-            w.key("contributor-attributes");
-            ToJson::to_json(v, w);
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -424,7 +416,7 @@ impl serde::Serialize for Contributor {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -432,17 +424,19 @@ impl<'de> serde::Deserialize<'de> for Contributor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// Provides detail of the nature of the contribution
 /// by the collaborator or other contirbutor.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ContributorAttributes {
     /// The `<contributor-sequence>` element.
     pub contributor_sequence: Option<super::work::ContributorSequence>,
     /// The `<contributor-role>` element.
     pub contributor_role: Option<super::vocabulary::ContributorRole>,
+    pub(crate) unknown: Unknown,
 }
 impl ContributorAttributes {
     /// An empty `ContributorAttributes`.
@@ -450,7 +444,29 @@ impl ContributorAttributes {
         Self {
             contributor_sequence: None,
             contributor_role: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<contributor-sequence>`.
+    pub fn with_contributor_sequence(
+        mut self,
+        value: impl Into<super::work::ContributorSequence>,
+    ) -> Self {
+        self.contributor_sequence = Some(value.into());
+        self
+    }
+    /// Sets `<contributor-role>`.
+    pub fn with_contributor_role(
+        mut self,
+        value: impl Into<super::vocabulary::ContributorRole>,
+    ) -> Self {
+        self.contributor_role = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for ContributorAttributes {
@@ -459,131 +475,89 @@ impl Default for ContributorAttributes {
     }
 }
 /// The content model of `work:contributor-attributes`.
-pub static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
+pub(crate) static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
     name: "work:contributor-attributes",
-    fields: &["work:contributor-sequence", "work:contributor-role"],
-    required: 0,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Work,
+    members: &[
+        Member {
             ns: Ns::Work,
             local: "contributor-sequence",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::work::ContributorSequence>,
                 vocabulary: None,
             }),
+            json_key: "contributor-sequence",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Work,
             local: "contributor-role",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::vocabulary::ContributorRole>,
-                vocabulary: Some(&super::vocabulary::ContributorRole::VOCABULARY),
+                vocabulary: None,
             }),
+            json_key: "contributor-role",
+            shape: crate::__private::Shape::String,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["work:contributor-sequence", "work:contributor-role"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: contributor_attributes_member,
+    json_key_member: contributor_attributes_json_member,
 };
-impl FromXml for ContributorAttributes {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn contributor_attributes_json_member(key: &str) -> Option<usize> {
+    match key {
+        "contributor-sequence" => Some(0usize),
+        "contributor-role" => Some(1usize),
+        _ => None,
+    }
+}
+fn contributor_attributes_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Work, b"contributor-sequence") => Some(0usize),
+        (Ns::Work, b"contributor-role") => Some(1usize),
+        _ => None,
+    }
+}
+impl Read for ContributorAttributes {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&CONTRIBUTOR_ATTRIBUTES_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Work, b"contributor-sequence") => {
-                    r.order(&CONTRIBUTOR_ATTRIBUTES_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r
-                            .simple_element::<
-                                super::work::ContributorSequence,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Work, b"contributor-role") => {
-                    r.order(&CONTRIBUTOR_ATTRIBUTES_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::ContributorRole,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &CONTRIBUTOR_ATTRIBUTES_SCHEMA)?,
-            }
-        }
-        r.complete(start, &CONTRIBUTOR_ATTRIBUTES_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            contributor_sequence: f0,
-            contributor_role: f1,
+            contributor_sequence: m0,
+            contributor_role: m1,
+            unknown,
         })
     }
 }
-impl ToXml for ContributorAttributes {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for ContributorAttributes {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&CONTRIBUTOR_ATTRIBUTES_SCHEMA, &self.unknown);
         if let Some(v) = &self.contributor_sequence {
-            w.simple_element(QName::new(Ns::Work, "contributor-sequence"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.contributor_role {
-            w.simple_element(QName::new(Ns::Work, "contributor-role"), v);
+            out.simple(1usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for ContributorAttributes {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("work:contributor-attributes")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "contributor-sequence" => {
-                    f0 = json::read_plain::<
-                        super::work::ContributorSequence,
-                    >(r, "contributor-sequence")?;
-                }
-                "contributor-role" => {
-                    f1 = json::read_plain::<
-                        super::vocabulary::ContributorRole,
-                    >(r, "contributor-role")?;
-                }
-                _ => r.unknown_key(&key, "work:contributor-attributes")?,
-            }
-        }
-        Ok(Self {
-            contributor_sequence: f0,
-            contributor_role: f1,
-        })
-    }
-}
-impl ToJson for ContributorAttributes {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.contributor_sequence {
-            w.key("contributor-sequence");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.contributor_role {
-            w.key("contributor-role");
-            json::write_string(w, v);
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -592,7 +566,7 @@ impl serde::Serialize for ContributorAttributes {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -600,7 +574,7 @@ impl<'de> serde::Deserialize<'de> for ContributorAttributes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// A work is any research output that the researcher produced or contributed to
@@ -608,9 +582,10 @@ impl<'de> serde::Deserialize<'de> for ContributorAttributes {
 /// element. When updating the item, the put-code attribute must be
 /// included to indicate the specific record to be updated.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Work {
     /// The `put-code` attribute.
-    pub put_code: Option<i64>,
+    pub put_code: Option<crate::PutCode>,
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The `display-index` attribute.
@@ -618,9 +593,9 @@ pub struct Work {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
     /// The `<title>` element.
@@ -652,12 +627,13 @@ pub struct Work {
     pub language_code: Option<super::vocabulary::LanguageCode>,
     /// The `<country>` element.
     pub country: Option<super::common::Country>,
+    pub(crate) unknown: Unknown,
 }
 impl Work {
     /// A `Work` with its required parts; everything optional is left empty.
     pub fn new(
-        title: super::work::WorkTitle,
-        kind: super::vocabulary::WorkType,
+        title: impl Into<super::work::WorkTitle>,
+        kind: impl Into<super::vocabulary::WorkType>,
     ) -> Self {
         Self {
             put_code: None,
@@ -667,23 +643,340 @@ impl Work {
             created_date: None,
             last_modified_date: None,
             source: None,
-            title,
+            title: title.into(),
             journal_title: None,
             short_description: None,
             citation: None,
-            kind,
+            kind: kind.into(),
             publication_date: None,
             external_ids: None,
             url: None,
             contributors: None,
             language_code: None,
             country: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `put-code` attribute.
+    pub fn with_put_code(mut self, value: impl Into<crate::PutCode>) -> Self {
+        self.put_code = Some(value.into());
+        self
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets the `display-index` attribute.
+    pub fn with_display_index(mut self, value: impl Into<String>) -> Self {
+        self.display_index = Some(value.into());
+        self
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<source>`.
+    pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Sets `<title>`.
+    pub fn with_title(mut self, value: impl Into<super::work::WorkTitle>) -> Self {
+        self.title = value.into();
+        self
+    }
+    /// Sets `<journal-title>`.
+    pub fn with_journal_title(mut self, value: impl Into<String>) -> Self {
+        self.journal_title = Some(value.into());
+        self
+    }
+    /// Sets `<short-description>`.
+    pub fn with_short_description(mut self, value: impl Into<String>) -> Self {
+        self.short_description = Some(value.into());
+        self
+    }
+    /// Sets `<citation>`.
+    pub fn with_citation(mut self, value: impl Into<super::work::Citation>) -> Self {
+        self.citation = Some(value.into());
+        self
+    }
+    /// Sets `<type>`.
+    pub fn with_kind(mut self, value: impl Into<super::vocabulary::WorkType>) -> Self {
+        self.kind = value.into();
+        self
+    }
+    /// Sets `<publication-date>`.
+    pub fn with_publication_date(
+        mut self,
+        value: impl Into<super::common::FuzzyDate>,
+    ) -> Self {
+        self.publication_date = Some(value.into());
+        self
+    }
+    /// Sets `<external-ids>`.
+    pub fn with_external_ids(
+        mut self,
+        value: impl Into<super::common::ExternalIds>,
+    ) -> Self {
+        self.external_ids = Some(value.into());
+        self
+    }
+    /// Sets `<url>`.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `<contributors>`.
+    pub fn with_contributors(
+        mut self,
+        value: impl Into<super::work::WorkContributors>,
+    ) -> Self {
+        self.contributors = Some(value.into());
+        self
+    }
+    /// Sets `<language-code>`.
+    pub fn with_language_code(
+        mut self,
+        value: impl Into<super::vocabulary::LanguageCode>,
+    ) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+    /// Sets `<country>`.
+    pub fn with_country(mut self, value: impl Into<super::common::Country>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `work:work`.
-pub static WORK_SCHEMA: StructSchema = StructSchema {
+pub(crate) static WORK_SCHEMA: StructSchema = StructSchema {
     name: "work:work",
+    ns: Ns::Work,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "put-code",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "visibility",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "display-index",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "display-index",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::SOURCE_SCHEMA),
+            json_key: "source",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Work,
+            local: "title",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Struct(&super::work::WORK_TITLE_SCHEMA),
+            json_key: "title",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Work,
+            local: "journal-title",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::STRING_1000,
+                vocabulary: None,
+            }),
+            json_key: "journal-title",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Work,
+            local: "short-description",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::SHORT_DESCRIPTION,
+                vocabulary: None,
+            }),
+            json_key: "short-description",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Work,
+            local: "citation",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Struct(&super::work::CITATION_SCHEMA),
+            json_key: "citation",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Work,
+            local: "type",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: Some(&super::vocabulary::WorkType::VOCABULARY),
+            }),
+            json_key: "type",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "publication-date",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "publication-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-ids",
+            kind: MemberKind::Element { field: 9u8 },
+            content: Content::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+            json_key: "external-ids",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "url",
+            kind: MemberKind::Element { field: 10u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "url",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Work,
+            local: "contributors",
+            kind: MemberKind::Element { field: 11u8 },
+            content: Content::Struct(&super::work::WORK_CONTRIBUTORS_SCHEMA),
+            json_key: "contributors",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "language-code",
+            kind: MemberKind::Element { field: 12u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: Some(&super::vocabulary::LanguageCode::VOCABULARY),
+            }),
+            json_key: "language-code",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "country",
+            kind: MemberKind::Element { field: 13u8 },
+            content: Content::Struct(&super::common::COUNTRY_SCHEMA),
+            json_key: "country",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:created-date",
         "common:last-modified-date",
@@ -701,562 +994,189 @@ pub static WORK_SCHEMA: StructSchema = StructSchema {
         "common:country",
     ],
     required: 136,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source",
-            index: 2,
-            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Work,
-            local: "title",
-            index: 3,
-            content: ChildContent::Struct(&super::work::WORK_TITLE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Work,
-            local: "journal-title",
-            index: 4,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::STRING_1000,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Work,
-            local: "short-description",
-            index: 5,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::SHORT_DESCRIPTION,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Work,
-            local: "citation",
-            index: 6,
-            content: ChildContent::Struct(&super::work::CITATION_SCHEMA),
-        },
-        Child {
-            ns: Ns::Work,
-            local: "type",
-            index: 7,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::vocabulary::WorkType>,
-                vocabulary: Some(&super::vocabulary::WorkType::VOCABULARY),
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "publication-date",
-            index: 8,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-ids",
-            index: 9,
-            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "url",
-            index: 10,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Work,
-            local: "contributors",
-            index: 11,
-            content: ChildContent::Struct(&super::work::WORK_CONTRIBUTORS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "language-code",
-            index: 12,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::vocabulary::LanguageCode>,
-                vocabulary: Some(&super::vocabulary::LanguageCode::VOCABULARY),
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "country",
-            index: 13,
-            content: ChildContent::Struct(&super::common::COUNTRY_SCHEMA),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "put-code",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "display-index",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: work_member,
+    json_key_member: work_json_member,
 };
-impl FromXml for Work {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"put-code") => {
-                    a_put_code = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"display-index") => {
-                    a_display_index = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn work_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "visibility" => Some(1usize),
+        "display-index" => Some(2usize),
+        "path" => Some(3usize),
+        "created-date" => Some(4usize),
+        "last-modified-date" => Some(5usize),
+        "source" => Some(6usize),
+        "title" => Some(7usize),
+        "journal-title" => Some(8usize),
+        "short-description" => Some(9usize),
+        "citation" => Some(10usize),
+        "type" => Some(11usize),
+        "publication-date" => Some(12usize),
+        "external-ids" => Some(13usize),
+        "url" => Some(14usize),
+        "contributors" => Some(15usize),
+        "language-code" => Some(16usize),
+        "country" => Some(17usize),
+        _ => None,
+    }
+}
+fn work_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"created-date") => Some(4usize),
+        (Ns::Common, b"last-modified-date") => Some(5usize),
+        (Ns::Common, b"source") => Some(6usize),
+        (Ns::Work, b"title") => Some(7usize),
+        (Ns::Work, b"journal-title") => Some(8usize),
+        (Ns::Work, b"short-description") => Some(9usize),
+        (Ns::Work, b"citation") => Some(10usize),
+        (Ns::Work, b"type") => Some(11usize),
+        (Ns::Common, b"publication-date") => Some(12usize),
+        (Ns::Common, b"external-ids") => Some(13usize),
+        (Ns::Common, b"url") => Some(14usize),
+        (Ns::Work, b"contributors") => Some(15usize),
+        (Ns::Common, b"language-code") => Some(16usize),
+        (Ns::Common, b"country") => Some(17usize),
+        _ => None,
+    }
+}
+impl Read for Work {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&WORK_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        let mut m9 = None;
+        let mut m10 = None;
+        let mut m11 = None;
+        let mut m12 = None;
+        let mut m13 = None;
+        let mut m14 = None;
+        let mut m15 = None;
+        let mut m16 = None;
+        let mut m17 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.nested(&mut frame)?,
+                8usize => m8 = input.simple(&mut frame)?,
+                9usize => m9 = input.simple(&mut frame)?,
+                10usize => m10 = input.nested(&mut frame)?,
+                11usize => m11 = input.simple(&mut frame)?,
+                12usize => m12 = input.nested(&mut frame)?,
+                13usize => m13 = input.nested(&mut frame)?,
+                14usize => m14 = input.simple(&mut frame)?,
+                15usize => m15 = input.nested(&mut frame)?,
+                16usize => m16 = input.simple(&mut frame)?,
+                17usize => m17 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut f10 = None;
-        let mut f11 = None;
-        let mut f12 = None;
-        let mut f13 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"created-date") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"source") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Work, b"title") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(<super::work::WorkTitle as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Work, b"journal-title") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        r.simple_element::<String>(&child, &super::common::STRING_1000)?,
-                    );
-                }
-                (Ns::Work, b"short-description") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(
-                        r
-                            .simple_element::<
-                                String,
-                            >(&child, &super::common::SHORT_DESCRIPTION)?,
-                    );
-                }
-                (Ns::Work, b"citation") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(<super::work::Citation as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Work, b"type") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::WorkType,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"publication-date") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"external-ids") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 9, &child)?;
-                    f9 = Some(
-                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"url") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 10, &child)?;
-                    f10 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Work, b"contributors") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 11, &child)?;
-                    f11 = Some(
-                        <super::work::WorkContributors as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"language-code") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 12, &child)?;
-                    f12 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::LanguageCode,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"country") => {
-                    r.order(&WORK_SCHEMA, &mut cursor, 13, &child)?;
-                    f13 = Some(
-                        <super::common::Country as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &WORK_SCHEMA)?,
-            }
-        }
-        r.complete(start, &WORK_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            title: r.take(start, &WORK_SCHEMA, 3, f3)?,
-            journal_title: f4,
-            short_description: f5,
-            citation: f6,
-            kind: r.take(start, &WORK_SCHEMA, 7, f7)?,
-            publication_date: f8,
-            external_ids: f9,
-            url: f10,
-            contributors: f11,
-            language_code: f12,
-            country: f13,
+            put_code: m0,
+            visibility: m1,
+            display_index: m2,
+            path: m3,
+            created_date: m4,
+            last_modified_date: m5,
+            source: m6,
+            title: input.required(&frame, 7usize, m7)?,
+            journal_title: m8,
+            short_description: m9,
+            citation: m10,
+            kind: input.required(&frame, 11usize, m11)?,
+            publication_date: m12,
+            external_ids: m13,
+            url: m14,
+            contributors: m15,
+            language_code: m16,
+            country: m17,
+            unknown,
         })
     }
 }
-impl ToXml for Work {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for Work {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&WORK_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
-            w.attribute(QName::new(Ns::None, "put-code"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.display_index {
-            w.attribute(QName::new(Ns::None, "display-index"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(5usize, v);
         }
         if let Some(v) = &self.source {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+            out.nested(6usize, v);
         }
-        ToXml::to_xml(&self.title, w, QName::new(Ns::Work, "title"));
+        {
+            let v = &self.title;
+            out.nested(7usize, v);
+        }
         if let Some(v) = &self.journal_title {
-            w.simple_element(QName::new(Ns::Work, "journal-title"), v);
+            out.simple(8usize, v);
         }
         if let Some(v) = &self.short_description {
-            w.simple_element(QName::new(Ns::Work, "short-description"), v);
+            out.simple(9usize, v);
         }
         if let Some(v) = &self.citation {
-            ToXml::to_xml(v, w, QName::new(Ns::Work, "citation"));
+            out.nested(10usize, v);
         }
-        w.simple_element(QName::new(Ns::Work, "type"), &self.kind);
+        {
+            let v = &self.kind;
+            out.simple(11usize, v);
+        }
         if let Some(v) = &self.publication_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "publication-date"));
+            out.nested(12usize, v);
         }
         if let Some(v) = &self.external_ids {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "external-ids"));
+            out.nested(13usize, v);
         }
         if let Some(v) = &self.url {
-            w.simple_element(QName::new(Ns::Common, "url"), v);
+            out.simple(14usize, v);
         }
         if let Some(v) = &self.contributors {
-            ToXml::to_xml(v, w, QName::new(Ns::Work, "contributors"));
+            out.nested(15usize, v);
         }
         if let Some(v) = &self.language_code {
-            w.simple_element(QName::new(Ns::Common, "language-code"), v);
+            out.simple(16usize, v);
         }
         if let Some(v) = &self.country {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "country"));
+            out.nested(17usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for Work {
     const NAME: QName = QName::new(Ns::Work, "work");
-}
-impl FromJson for Work {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("work:work")?;
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut f10 = None;
-        let mut f11 = None;
-        let mut f12 = None;
-        let mut f13 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "display-index" => {
-                    a_display_index = json::read_plain::<String>(r, "display-index")?;
-                }
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "created-date" => f0 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
-                "source" => f2 = json::read_object::<super::common::Source>(r)?,
-                "title" => f3 = json::read_object::<super::work::WorkTitle>(r)?,
-                "journal-title" => f4 = json::read_wrapped::<String>(r, "journal-title")?,
-                "short-description" => {
-                    f5 = json::read_plain::<String>(r, "short-description")?;
-                }
-                "citation" => f6 = json::read_object::<super::work::Citation>(r)?,
-                "type" => {
-                    f7 = json::read_plain::<super::vocabulary::WorkType>(r, "type")?;
-                }
-                "publication-date" => {
-                    f8 = json::read_object::<super::common::FuzzyDate>(r)?;
-                }
-                "external-ids" => {
-                    f9 = json::read_object::<super::common::ExternalIds>(r)?;
-                }
-                "url" => f10 = json::read_wrapped::<String>(r, "url")?,
-                "contributors" => {
-                    f11 = json::read_object::<super::work::WorkContributors>(r)?;
-                }
-                "language-code" => {
-                    f12 = json::read_plain::<
-                        super::vocabulary::LanguageCode,
-                    >(r, "language-code")?;
-                }
-                "country" => f13 = json::read_object::<super::common::Country>(r)?,
-                _ => r.unknown_key(&key, "work:work")?,
-            }
-        }
-        Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            title: r.required(f3, at, "work:work", "title")?,
-            journal_title: f4,
-            short_description: f5,
-            citation: f6,
-            kind: r.required(f7, at, "work:work", "type")?,
-            publication_date: f8,
-            external_ids: f9,
-            url: f10,
-            contributors: f11,
-            language_code: f12,
-            country: f13,
-        })
-    }
-}
-impl ToJson for Work {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.put_code {
-            w.key("put-code");
-            json::write_raw(w, v);
-        }
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.display_index {
-            w.key("display-index");
-            json::write_string(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.source {
-                w.key("source");
-                ToJson::to_json(v, w);
-            }
-        }
-        {
-            w.key("title");
-            ToJson::to_json(&self.title, w);
-        }
-        if let Some(v) = &self.journal_title {
-            w.key("journal-title");
-            json::write_wrapped(w, v);
-        }
-        if let Some(v) = &self.short_description {
-            w.key("short-description");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.citation {
-            w.key("citation");
-            ToJson::to_json(v, w);
-        }
-        {
-            w.key("type");
-            json::write_string(w, &self.kind);
-        }
-        if let Some(v) = &self.publication_date {
-            w.key("publication-date");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.external_ids {
-            w.key("external-ids");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.url {
-            w.key("url");
-            json::write_wrapped(w, v);
-        }
-        if let Some(v) = &self.contributors {
-            w.key("contributors");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.language_code {
-            w.key("language-code");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.country {
-            w.key("country");
-            ToJson::to_json(v, w);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::Work;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for Work {
@@ -1264,7 +1184,7 @@ impl serde::Serialize for Work {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1272,19 +1192,37 @@ impl<'de> serde::Deserialize<'de> for Work {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// Container for the contributors of a Work.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkContributors {
     /// The `<contributor>` element.
     pub contributors: Vec<super::work::Contributor>,
+    pub(crate) unknown: Unknown,
 }
 impl WorkContributors {
     /// An empty `WorkContributors`.
     pub fn new() -> Self {
-        Self { contributors: Vec::new() }
+        Self {
+            contributors: Vec::new(),
+            unknown: Unknown::default(),
+        }
+    }
+    /// Adds one `<contributor>`.
+    pub fn with_contributor(
+        mut self,
+        value: impl Into<super::work::Contributor>,
+    ) -> Self {
+        self.contributors.push(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 impl Default for WorkContributors {
@@ -1292,90 +1230,81 @@ impl Default for WorkContributors {
         Self::new()
     }
 }
+impl From<Vec<super::work::Contributor>> for WorkContributors {
+    fn from(list: Vec<super::work::Contributor>) -> Self {
+        Self {
+            contributors: list,
+            ..Self::new()
+        }
+    }
+}
+impl FromIterator<super::work::Contributor> for WorkContributors {
+    fn from_iter<I: IntoIterator<Item = super::work::Contributor>>(iter: I) -> Self {
+        Self::from(iter.into_iter().collect::<Vec<_>>())
+    }
+}
 /// The content model of `work:work-contributors`.
-pub static WORK_CONTRIBUTORS_SCHEMA: StructSchema = StructSchema {
+pub(crate) static WORK_CONTRIBUTORS_SCHEMA: StructSchema = StructSchema {
     name: "work:work-contributors",
-    fields: &["work:contributor"],
-    required: 0,
-    repeated: 1,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Work,
+    members: &[
+        Member {
             ns: Ns::Work,
             local: "contributor",
-            index: 0,
-            content: ChildContent::Struct(&super::work::CONTRIBUTOR_SCHEMA),
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Struct(&super::work::CONTRIBUTOR_SCHEMA),
+            json_key: "contributor",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["work:contributor"],
+    required: 0,
+    required_attributes: 0,
+    repeated: 1,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: work_contributors_member,
+    json_key_member: work_contributors_json_member,
 };
-impl FromXml for WorkContributors {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
-            }
-        }
-        let mut f0 = Vec::new();
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Work, b"contributor") => {
-                    r.order(&WORK_CONTRIBUTORS_SCHEMA, &mut cursor, 0, &child)?;
-                    f0.push(<super::work::Contributor as FromXml>::from_xml(r, &child)?);
-                }
-                _ => r.unknown_element(start, &child, &WORK_CONTRIBUTORS_SCHEMA)?,
-            }
-        }
-        r.complete(start, &WORK_CONTRIBUTORS_SCHEMA, &cursor)?;
-        Ok(Self { contributors: f0 })
+fn work_contributors_json_member(key: &str) -> Option<usize> {
+    match key {
+        "contributor" => Some(0usize),
+        _ => None,
     }
 }
-impl ToXml for WorkContributors {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+fn work_contributors_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Work, b"contributor") => Some(0usize),
+        _ => None,
+    }
+}
+impl Read for WorkContributors {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&WORK_CONTRIBUTORS_SCHEMA)?;
+        let mut m0 = Vec::new();
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => {
+                    if let Some(x) = input.nested(&mut frame)? {
+                        m0.push(x)
+                    }
+                }
+                _ => {}
+            }
+        }
+        let unknown = input.leave(&mut frame)?;
+        Ok(Self { contributors: m0, unknown })
+    }
+}
+impl Write for WorkContributors {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&WORK_CONTRIBUTORS_SCHEMA, &self.unknown);
         for v in &self.contributors {
-            ToXml::to_xml(v, w, QName::new(Ns::Work, "contributor"));
+            out.nested(0usize, v);
         }
-        w.end(name);
-    }
-}
-impl FromJson for WorkContributors {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("work:work-contributors")?;
-        let mut f0 = Vec::new();
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "contributor" => {
-                    f0 = json::read_list(
-                        r,
-                        |r| Ok(json::read_object::<super::work::Contributor>(r)?),
-                    )?;
-                }
-                _ => r.unknown_key(&key, "work:work-contributors")?,
-            }
-        }
-        Ok(Self { contributors: f0 })
-    }
-}
-impl ToJson for WorkContributors {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if !self.contributors.is_empty() {
-            w.key("contributor");
-            w.begin_array();
-            for v in &self.contributors {
-                w.element();
-                ToJson::to_json(v, w);
-            }
-            w.end_array();
-        }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -1384,7 +1313,7 @@ impl serde::Serialize for WorkContributors {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1392,14 +1321,15 @@ impl<'de> serde::Deserialize<'de> for WorkContributors {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// `work:work-summary`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkSummary {
     /// The `put-code` attribute.
-    pub put_code: Option<i64>,
+    pub put_code: Option<crate::PutCode>,
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The `display-index` attribute.
@@ -1407,9 +1337,9 @@ pub struct WorkSummary {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<created-date>` element.
-    pub created_date: Option<crate::xml::DateTime>,
+    pub created_date: Option<crate::DateTime>,
     /// The `<last-modified-date>` element.
-    pub last_modified_date: Option<crate::xml::DateTime>,
+    pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
     /// The `<title>` element.
@@ -1430,12 +1360,13 @@ pub struct WorkSummary {
     /// * If a dictionary entry, use the dictionary title.
     /// * If a conference poster, abstract or paper, use the conference name.
     pub journal_title: Option<String>,
+    pub(crate) unknown: Unknown,
 }
 impl WorkSummary {
     /// A `WorkSummary` with its required parts; everything optional is left empty.
     pub fn new(
-        title: super::work::WorkTitle,
-        kind: super::vocabulary::WorkType,
+        title: impl Into<super::work::WorkTitle>,
+        kind: impl Into<super::vocabulary::WorkType>,
     ) -> Self {
         Self {
             put_code: None,
@@ -1445,18 +1376,253 @@ impl WorkSummary {
             created_date: None,
             last_modified_date: None,
             source: None,
-            title,
+            title: title.into(),
             external_ids: None,
             url: None,
-            kind,
+            kind: kind.into(),
             publication_date: None,
             journal_title: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets the `put-code` attribute.
+    pub fn with_put_code(mut self, value: impl Into<crate::PutCode>) -> Self {
+        self.put_code = Some(value.into());
+        self
+    }
+    /// Sets the `visibility` attribute.
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::common::Visibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets the `display-index` attribute.
+    pub fn with_display_index(mut self, value: impl Into<String>) -> Self {
+        self.display_index = Some(value.into());
+        self
+    }
+    /// Sets the `path` attribute.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `<created-date>`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `<last-modified-date>`.
+    pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+    /// Sets `<source>`.
+    pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Sets `<title>`.
+    pub fn with_title(mut self, value: impl Into<super::work::WorkTitle>) -> Self {
+        self.title = value.into();
+        self
+    }
+    /// Sets `<external-ids>`.
+    pub fn with_external_ids(
+        mut self,
+        value: impl Into<super::common::ExternalIds>,
+    ) -> Self {
+        self.external_ids = Some(value.into());
+        self
+    }
+    /// Sets `<url>`.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `<type>`.
+    pub fn with_kind(mut self, value: impl Into<super::vocabulary::WorkType>) -> Self {
+        self.kind = value.into();
+        self
+    }
+    /// Sets `<publication-date>`.
+    pub fn with_publication_date(
+        mut self,
+        value: impl Into<super::common::FuzzyDate>,
+    ) -> Self {
+        self.publication_date = Some(value.into());
+        self
+    }
+    /// Sets `<journal-title>`.
+    pub fn with_journal_title(mut self, value: impl Into<String>) -> Self {
+        self.journal_title = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `work:work-summary`.
-pub static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
+pub(crate) static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
     name: "work:work-summary",
+    ns: Ns::Work,
+    members: &[
+        Member {
+            ns: Ns::None,
+            local: "put-code",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "put-code",
+            shape: crate::__private::Shape::Raw,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "visibility",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "visibility",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "display-index",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "display-index",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::None,
+            local: "path",
+            kind: MemberKind::Attribute {
+                required: false,
+            },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "path",
+            shape: crate::__private::Shape::String,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "created-date",
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "created-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "last-modified-date",
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "last-modified-date",
+            shape: crate::__private::Shape::Millis,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "source",
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::SOURCE_SCHEMA),
+            json_key: "source",
+            shape: crate::__private::Shape::Object,
+            upload: false,
+        },
+        Member {
+            ns: Ns::Work,
+            local: "title",
+            kind: MemberKind::Element { field: 3u8 },
+            content: Content::Struct(&super::work::WORK_TITLE_SCHEMA),
+            json_key: "title",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "external-ids",
+            kind: MemberKind::Element { field: 4u8 },
+            content: Content::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
+            json_key: "external-ids",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "url",
+            kind: MemberKind::Element { field: 5u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: None,
+            }),
+            json_key: "url",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Work,
+            local: "type",
+            kind: MemberKind::Element { field: 6u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &Facets::NONE,
+                vocabulary: Some(&super::vocabulary::WorkType::VOCABULARY),
+            }),
+            json_key: "type",
+            shape: crate::__private::Shape::String,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Common,
+            local: "publication-date",
+            kind: MemberKind::Element { field: 7u8 },
+            content: Content::Struct(&super::common::FUZZY_DATE_SCHEMA),
+            json_key: "publication-date",
+            shape: crate::__private::Shape::Object,
+            upload: true,
+        },
+        Member {
+            ns: Ns::Work,
+            local: "journal-title",
+            kind: MemberKind::Element { field: 8u8 },
+            content: Content::Simple(SimpleSchema {
+                facets: &super::common::STRING_1000,
+                vocabulary: None,
+            }),
+            json_key: "journal-title",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
+        },
+    ],
     fields: &[
         "common:created-date",
         "common:last-modified-date",
@@ -1469,422 +1635,149 @@ pub static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
         "work:journal-title",
     ],
     required: 72,
+    required_attributes: 0,
     repeated: 0,
     groups: &[],
-    children: &[
-        Child {
-            ns: Ns::Common,
-            local: "created-date",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "last-modified-date",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<crate::xml::DateTime>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "source",
-            index: 2,
-            content: ChildContent::Struct(&super::common::SOURCE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Work,
-            local: "title",
-            index: 3,
-            content: ChildContent::Struct(&super::work::WORK_TITLE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "external-ids",
-            index: 4,
-            content: ChildContent::Struct(&super::common::EXTERNAL_IDS_SCHEMA),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "url",
-            index: 5,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-        Child {
-            ns: Ns::Work,
-            local: "type",
-            index: 6,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::vocabulary::WorkType>,
-                vocabulary: Some(&super::vocabulary::WorkType::VOCABULARY),
-            }),
-        },
-        Child {
-            ns: Ns::Common,
-            local: "publication-date",
-            index: 7,
-            content: ChildContent::Struct(&super::common::FUZZY_DATE_SCHEMA),
-        },
-        Child {
-            ns: Ns::Work,
-            local: "journal-title",
-            index: 8,
-            content: ChildContent::Simple(SimpleSchema {
-                facets: &super::common::STRING_1000,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            }),
-        },
-    ],
-    attributes: &[
-        AttributeSchema {
-            ns: Ns::None,
-            local: "put-code",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<i64>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "visibility",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<super::common::Visibility>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "display-index",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-        AttributeSchema {
-            ns: Ns::None,
-            local: "path",
-            required: false,
-            value: SimpleSchema {
-                facets: &Facets::NONE,
-                check: crate::xml::check_simple::<String>,
-                vocabulary: None,
-            },
-        },
-    ],
-    text: None,
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: work_summary_member,
+    json_key_member: work_summary_json_member,
 };
-impl FromXml for WorkSummary {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                (Ns::None, b"put-code") => {
-                    a_put_code = Some(
-                        r.attribute_value::<i64>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"visibility") => {
-                    a_visibility = Some(
-                        r
-                            .attribute_value::<
-                                super::common::Visibility,
-                            >(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"display-index") => {
-                    a_display_index = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                (Ns::None, b"path") => {
-                    a_path = Some(
-                        r.attribute_value::<String>(start, &attr, &Facets::NONE)?,
-                    );
-                }
-                _ => r.unknown_attribute(start, &attr)?,
+fn work_summary_json_member(key: &str) -> Option<usize> {
+    match key {
+        "put-code" => Some(0usize),
+        "visibility" => Some(1usize),
+        "display-index" => Some(2usize),
+        "path" => Some(3usize),
+        "created-date" => Some(4usize),
+        "last-modified-date" => Some(5usize),
+        "source" => Some(6usize),
+        "title" => Some(7usize),
+        "external-ids" => Some(8usize),
+        "url" => Some(9usize),
+        "type" => Some(10usize),
+        "publication-date" => Some(11usize),
+        "journal-title" => Some(12usize),
+        _ => None,
+    }
+}
+fn work_summary_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"created-date") => Some(4usize),
+        (Ns::Common, b"last-modified-date") => Some(5usize),
+        (Ns::Common, b"source") => Some(6usize),
+        (Ns::Work, b"title") => Some(7usize),
+        (Ns::Common, b"external-ids") => Some(8usize),
+        (Ns::Common, b"url") => Some(9usize),
+        (Ns::Work, b"type") => Some(10usize),
+        (Ns::Common, b"publication-date") => Some(11usize),
+        (Ns::Work, b"journal-title") => Some(12usize),
+        _ => None,
+    }
+}
+impl Read for WorkSummary {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&WORK_SUMMARY_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        let mut m3 = None;
+        let mut m4 = None;
+        let mut m5 = None;
+        let mut m6 = None;
+        let mut m7 = None;
+        let mut m8 = None;
+        let mut m9 = None;
+        let mut m10 = None;
+        let mut m11 = None;
+        let mut m12 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.simple(&mut frame)?,
+                3usize => m3 = input.simple(&mut frame)?,
+                4usize => m4 = input.simple(&mut frame)?,
+                5usize => m5 = input.simple(&mut frame)?,
+                6usize => m6 = input.nested(&mut frame)?,
+                7usize => m7 = input.nested(&mut frame)?,
+                8usize => m8 = input.nested(&mut frame)?,
+                9usize => m9 = input.simple(&mut frame)?,
+                10usize => m10 = input.simple(&mut frame)?,
+                11usize => m11 = input.nested(&mut frame)?,
+                12usize => m12 = input.simple(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"created-date") => {
-                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"last-modified-date") => {
-                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<crate::xml::DateTime>(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"source") => {
-                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(<super::common::Source as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Work, b"title") => {
-                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 3, &child)?;
-                    f3 = Some(<super::work::WorkTitle as FromXml>::from_xml(r, &child)?);
-                }
-                (Ns::Common, b"external-ids") => {
-                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 4, &child)?;
-                    f4 = Some(
-                        <super::common::ExternalIds as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Common, b"url") => {
-                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 5, &child)?;
-                    f5 = Some(r.simple_element::<String>(&child, &Facets::NONE)?);
-                }
-                (Ns::Work, b"type") => {
-                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 6, &child)?;
-                    f6 = Some(
-                        r
-                            .simple_element::<
-                                super::vocabulary::WorkType,
-                            >(&child, &Facets::NONE)?,
-                    );
-                }
-                (Ns::Common, b"publication-date") => {
-                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 7, &child)?;
-                    f7 = Some(
-                        <super::common::FuzzyDate as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                (Ns::Work, b"journal-title") => {
-                    r.order(&WORK_SUMMARY_SCHEMA, &mut cursor, 8, &child)?;
-                    f8 = Some(
-                        r.simple_element::<String>(&child, &super::common::STRING_1000)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &WORK_SUMMARY_SCHEMA)?,
-            }
-        }
-        r.complete(start, &WORK_SUMMARY_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            title: r.take(start, &WORK_SUMMARY_SCHEMA, 3, f3)?,
-            external_ids: f4,
-            url: f5,
-            kind: r.take(start, &WORK_SUMMARY_SCHEMA, 6, f6)?,
-            publication_date: f7,
-            journal_title: f8,
+            put_code: m0,
+            visibility: m1,
+            display_index: m2,
+            path: m3,
+            created_date: m4,
+            last_modified_date: m5,
+            source: m6,
+            title: input.required(&frame, 7usize, m7)?,
+            external_ids: m8,
+            url: m9,
+            kind: input.required(&frame, 10usize, m10)?,
+            publication_date: m11,
+            journal_title: m12,
+            unknown,
         })
     }
 }
-impl ToXml for WorkSummary {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
+impl Write for WorkSummary {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&WORK_SUMMARY_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
-            w.attribute(QName::new(Ns::None, "put-code"), v);
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.visibility {
-            w.attribute(QName::new(Ns::None, "visibility"), v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.display_index {
-            w.attribute(QName::new(Ns::None, "display-index"), v);
+            out.simple(2usize, v);
         }
         if let Some(v) = &self.path {
-            w.attribute(QName::new(Ns::None, "path"), v);
+            out.simple(3usize, v);
         }
         if let Some(v) = &self.created_date {
-            w.simple_element(QName::new(Ns::Common, "created-date"), v);
+            out.simple(4usize, v);
         }
         if let Some(v) = &self.last_modified_date {
-            w.simple_element(QName::new(Ns::Common, "last-modified-date"), v);
+            out.simple(5usize, v);
         }
         if let Some(v) = &self.source {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "source"));
+            out.nested(6usize, v);
         }
-        ToXml::to_xml(&self.title, w, QName::new(Ns::Work, "title"));
+        {
+            let v = &self.title;
+            out.nested(7usize, v);
+        }
         if let Some(v) = &self.external_ids {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "external-ids"));
+            out.nested(8usize, v);
         }
         if let Some(v) = &self.url {
-            w.simple_element(QName::new(Ns::Common, "url"), v);
+            out.simple(9usize, v);
         }
-        w.simple_element(QName::new(Ns::Work, "type"), &self.kind);
+        {
+            let v = &self.kind;
+            out.simple(10usize, v);
+        }
         if let Some(v) = &self.publication_date {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "publication-date"));
+            out.nested(11usize, v);
         }
         if let Some(v) = &self.journal_title {
-            w.simple_element(QName::new(Ns::Work, "journal-title"), v);
+            out.simple(12usize, v);
         }
-        w.end(name);
+        out.end();
     }
 }
 impl Element for WorkSummary {
     const NAME: QName = QName::new(Ns::Work, "work-summary");
-}
-impl FromJson for WorkSummary {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("work:work-summary")?;
-        let mut a_put_code = None;
-        let mut a_visibility = None;
-        let mut a_display_index = None;
-        let mut a_path = None;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "put-code" => a_put_code = json::read_plain::<i64>(r, "put-code")?,
-                "visibility" => {
-                    a_visibility = json::read_plain::<
-                        super::common::Visibility,
-                    >(r, "visibility")?;
-                }
-                "display-index" => {
-                    a_display_index = json::read_plain::<String>(r, "display-index")?;
-                }
-                "path" => a_path = json::read_plain::<String>(r, "path")?,
-                "created-date" => f0 = json::read_millis(r, "created-date")?,
-                "last-modified-date" => f1 = json::read_millis(r, "last-modified-date")?,
-                "source" => f2 = json::read_object::<super::common::Source>(r)?,
-                "title" => f3 = json::read_object::<super::work::WorkTitle>(r)?,
-                "external-ids" => {
-                    f4 = json::read_object::<super::common::ExternalIds>(r)?;
-                }
-                "url" => f5 = json::read_wrapped::<String>(r, "url")?,
-                "type" => {
-                    f6 = json::read_plain::<super::vocabulary::WorkType>(r, "type")?;
-                }
-                "publication-date" => {
-                    f7 = json::read_object::<super::common::FuzzyDate>(r)?;
-                }
-                "journal-title" => f8 = json::read_wrapped::<String>(r, "journal-title")?,
-                _ => r.unknown_key(&key, "work:work-summary")?,
-            }
-        }
-        Ok(Self {
-            put_code: a_put_code,
-            visibility: a_visibility,
-            display_index: a_display_index,
-            path: a_path,
-            created_date: f0,
-            last_modified_date: f1,
-            source: f2,
-            title: r.required(f3, at, "work:work-summary", "title")?,
-            external_ids: f4,
-            url: f5,
-            kind: r.required(f6, at, "work:work-summary", "type")?,
-            publication_date: f7,
-            journal_title: f8,
-        })
-    }
-}
-impl ToJson for WorkSummary {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
-        if let Some(v) = &self.put_code {
-            w.key("put-code");
-            json::write_raw(w, v);
-        }
-        if let Some(v) = &self.visibility {
-            w.key("visibility");
-            json::write_string(w, v);
-        }
-        if let Some(v) = &self.display_index {
-            w.key("display-index");
-            json::write_string(w, v);
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.path {
-                w.key("path");
-                json::write_string(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.created_date {
-                w.key("created-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.last_modified_date {
-                w.key("last-modified-date");
-                json::write_millis(w, v);
-            }
-        }
-        if !w.for_upload() {
-            if let Some(v) = &self.source {
-                w.key("source");
-                ToJson::to_json(v, w);
-            }
-        }
-        {
-            w.key("title");
-            ToJson::to_json(&self.title, w);
-        }
-        if let Some(v) = &self.external_ids {
-            w.key("external-ids");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.url {
-            w.key("url");
-            json::write_wrapped(w, v);
-        }
-        {
-            w.key("type");
-            json::write_string(w, &self.kind);
-        }
-        if let Some(v) = &self.publication_date {
-            w.key("publication-date");
-            ToJson::to_json(v, w);
-        }
-        if let Some(v) = &self.journal_title {
-            w.key("journal-title");
-            json::write_wrapped(w, v);
-        }
-        w.end_object();
-    }
+    const KIND: Kind = Kind::WorkSummary;
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize for WorkSummary {
@@ -1892,7 +1785,7 @@ impl serde::Serialize for WorkSummary {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -1900,11 +1793,12 @@ impl<'de> serde::Deserialize<'de> for WorkSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }
 /// Container for titles of the work.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkTitle {
     /// The main name or title of the work. For a
     /// spin-off company, include use the company name
@@ -1913,153 +1807,144 @@ pub struct WorkTitle {
     pub subtitle: Option<String>,
     /// The `<translated-title>` element.
     pub translated_title: Option<super::common::TranslatedTitle>,
+    pub(crate) unknown: Unknown,
 }
 impl WorkTitle {
     /// A `WorkTitle` with its required parts; everything optional is left empty.
-    pub fn new(title: String) -> Self {
+    pub fn new(title: impl Into<String>) -> Self {
         Self {
-            title,
+            title: title.into(),
             subtitle: None,
             translated_title: None,
+            unknown: Unknown::default(),
         }
+    }
+    /// Sets `<title>`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = value.into();
+        self
+    }
+    /// Sets `<subtitle>`.
+    pub fn with_subtitle(mut self, value: impl Into<String>) -> Self {
+        self.subtitle = Some(value.into());
+        self
+    }
+    /// Sets `<translated-title>`.
+    pub fn with_translated_title(
+        mut self,
+        value: impl Into<super::common::TranslatedTitle>,
+    ) -> Self {
+        self.translated_title = Some(value.into());
+        self
+    }
+    /// What this value held, when read, that this version of the model does not know
+    /// (see [`crate::UnknownContent`]).
+    pub fn unknown_content(&self) -> &crate::UnknownContent {
+        &self.unknown
     }
 }
 /// The content model of `work:work-title`.
-pub static WORK_TITLE_SCHEMA: StructSchema = StructSchema {
+pub(crate) static WORK_TITLE_SCHEMA: StructSchema = StructSchema {
     name: "work:work-title",
-    fields: &["common:title", "common:subtitle", "common:translated-title"],
-    required: 1,
-    repeated: 0,
-    groups: &[],
-    children: &[
-        Child {
+    ns: Ns::Work,
+    members: &[
+        Member {
             ns: Ns::Common,
             local: "title",
-            index: 0,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 0u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
-                check: crate::xml::check_simple::<String>,
                 vocabulary: None,
             }),
+            json_key: "title",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Common,
             local: "subtitle",
-            index: 1,
-            content: ChildContent::Simple(SimpleSchema {
+            kind: MemberKind::Element { field: 1u8 },
+            content: Content::Simple(SimpleSchema {
                 facets: &super::common::SUBTITLE,
-                check: crate::xml::check_simple::<String>,
                 vocabulary: None,
             }),
+            json_key: "subtitle",
+            shape: crate::__private::Shape::Wrapped,
+            upload: true,
         },
-        Child {
+        Member {
             ns: Ns::Common,
             local: "translated-title",
-            index: 2,
-            content: ChildContent::Struct(&super::common::TRANSLATED_TITLE_SCHEMA),
+            kind: MemberKind::Element { field: 2u8 },
+            content: Content::Struct(&super::common::TRANSLATED_TITLE_SCHEMA),
+            json_key: "translated-title",
+            shape: crate::__private::Shape::Object,
+            upload: true,
         },
     ],
-    attributes: &[],
-    text: None,
+    fields: &["common:title", "common:subtitle", "common:translated-title"],
+    required: 1,
+    required_attributes: 0,
+    repeated: 0,
+    groups: &[],
+    json_tagged: None,
+    json_null_keys: &[],
+    element_member: work_title_member,
+    json_key_member: work_title_json_member,
 };
-impl FromXml for WorkTitle {
-    fn from_xml<'a>(
-        r: &mut Reader<'a>,
-        start: &Start<'a>,
-    ) -> std::result::Result<Self, ReadError> {
-        for attr in r.attributes(start) {
-            let attr = attr?;
-            match (attr.ns, attr.local) {
-                _ => r.unknown_attribute(start, &attr)?,
+fn work_title_json_member(key: &str) -> Option<usize> {
+    match key {
+        "title" => Some(0usize),
+        "subtitle" => Some(1usize),
+        "translated-title" => Some(2usize),
+        _ => None,
+    }
+}
+fn work_title_member(ns: Ns, local: &[u8]) -> Option<usize> {
+    match (ns, local) {
+        (Ns::Common, b"title") => Some(0usize),
+        (Ns::Common, b"subtitle") => Some(1usize),
+        (Ns::Common, b"translated-title") => Some(2usize),
+        _ => None,
+    }
+}
+impl Read for WorkTitle {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> std::result::Result<Self, ReadError> {
+        let mut frame = input.enter(&WORK_TITLE_SCHEMA)?;
+        let mut m0 = None;
+        let mut m1 = None;
+        let mut m2 = None;
+        while let Some(member) = input.next(&mut frame)? {
+            match member {
+                0usize => m0 = input.simple(&mut frame)?,
+                1usize => m1 = input.simple(&mut frame)?,
+                2usize => m2 = input.nested(&mut frame)?,
+                _ => {}
             }
         }
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut cursor = FieldCursor::default();
-        while let Some(child) = r.next_child(start)? {
-            match (child.ns, child.local) {
-                (Ns::Common, b"title") => {
-                    r.order(&WORK_TITLE_SCHEMA, &mut cursor, 0, &child)?;
-                    f0 = Some(
-                        r.simple_element::<String>(&child, &super::common::STRING_1000)?,
-                    );
-                }
-                (Ns::Common, b"subtitle") => {
-                    r.order(&WORK_TITLE_SCHEMA, &mut cursor, 1, &child)?;
-                    f1 = Some(
-                        r.simple_element::<String>(&child, &super::common::SUBTITLE)?,
-                    );
-                }
-                (Ns::Common, b"translated-title") => {
-                    r.order(&WORK_TITLE_SCHEMA, &mut cursor, 2, &child)?;
-                    f2 = Some(
-                        <super::common::TranslatedTitle as FromXml>::from_xml(r, &child)?,
-                    );
-                }
-                _ => r.unknown_element(start, &child, &WORK_TITLE_SCHEMA)?,
-            }
-        }
-        r.complete(start, &WORK_TITLE_SCHEMA, &cursor)?;
+        let unknown = input.leave(&mut frame)?;
         Ok(Self {
-            title: r.take(start, &WORK_TITLE_SCHEMA, 0, f0)?,
-            subtitle: f1,
-            translated_title: f2,
+            title: input.required(&frame, 0usize, m0)?,
+            subtitle: m1,
+            translated_title: m2,
+            unknown,
         })
     }
 }
-impl ToXml for WorkTitle {
-    fn to_xml(&self, w: &mut Writer, name: QName) {
-        w.start(name);
-        w.simple_element(QName::new(Ns::Common, "title"), &self.title);
-        if let Some(v) = &self.subtitle {
-            w.simple_element(QName::new(Ns::Common, "subtitle"), v);
-        }
-        if let Some(v) = &self.translated_title {
-            ToXml::to_xml(v, w, QName::new(Ns::Common, "translated-title"));
-        }
-        w.end(name);
-    }
-}
-impl FromJson for WorkTitle {
-    fn from_json(r: &mut JsonReader<'_>) -> std::result::Result<Self, ReadError> {
-        let at = r.begin_object("work:work-title")?;
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = r.next_key()? {
-            match key.name.as_ref() {
-                "title" => f0 = json::read_wrapped::<String>(r, "title")?,
-                "subtitle" => f1 = json::read_wrapped::<String>(r, "subtitle")?,
-                "translated-title" => {
-                    f2 = json::read_object::<super::common::TranslatedTitle>(r)?;
-                }
-                _ => r.unknown_key(&key, "work:work-title")?,
-            }
-        }
-        Ok(Self {
-            title: r.required(f0, at, "work:work-title", "title")?,
-            subtitle: f1,
-            translated_title: f2,
-        })
-    }
-}
-impl ToJson for WorkTitle {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.begin_object();
+impl Write for WorkTitle {
+    fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
+        out.begin(&WORK_TITLE_SCHEMA, &self.unknown);
         {
-            w.key("title");
-            json::write_wrapped(w, &self.title);
+            let v = &self.title;
+            out.simple(0usize, v);
         }
         if let Some(v) = &self.subtitle {
-            w.key("subtitle");
-            json::write_wrapped(w, v);
+            out.simple(1usize, v);
         }
         if let Some(v) = &self.translated_title {
-            w.key("translated-title");
-            ToJson::to_json(v, w);
+            out.nested(2usize, v);
         }
-        w.end_object();
+        out.end();
     }
 }
 #[cfg(feature = "serde")]
@@ -2068,7 +1953,7 @@ impl serde::Serialize for WorkTitle {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        json::serde_support::serialize(self, serializer)
+        crate::__private::serde_support::serialize(self, serializer)
     }
 }
 #[cfg(feature = "serde")]
@@ -2076,6 +1961,6 @@ impl<'de> serde::Deserialize<'de> for WorkTitle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        json::serde_support::deserialize(deserializer)
+        crate::__private::serde_support::deserialize(deserializer)
     }
 }

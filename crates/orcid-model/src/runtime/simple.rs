@@ -18,10 +18,22 @@ pub trait SimpleType: Sized {
     fn write_json(&self, out: &mut String) {
         self.write_xml(out)
     }
-    /// For ORCID's vocabularies: whether the value is on the list (everything else: true).
-    fn is_listed(&self) -> bool {
+    /// For enumerations: whether this version knows the value (an unknown one is kept as
+    /// written). Everything else: true.
+    fn is_known(&self) -> bool {
         true
     }
+    /// For a date-time: milliseconds since the epoch (ORCID's JSON form).
+    fn json_millis(&self) -> Option<i64> {
+        None
+    }
+    /// For a date-time: the value for milliseconds since the epoch.
+    fn from_json_millis(_millis: i64) -> Option<Self> {
+        None
+    }
+    /// For an XSD enumeration: its XSD name and its values, so that an unknown value breaks
+    /// the XSD (a vocabulary's unknown value breaks only ORCID's list).
+    const ENUMERATION: Option<(&'static str, &'static [&'static str])> = None;
 }
 
 impl SimpleType for String {
@@ -131,6 +143,12 @@ impl SimpleType for DateTime {
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(&self.0);
+    }
+    fn json_millis(&self) -> Option<i64> {
+        self.epoch_millis()
+    }
+    fn from_json_millis(millis: i64) -> Option<Self> {
+        Some(DateTime::from_epoch_millis(millis))
     }
 }
 

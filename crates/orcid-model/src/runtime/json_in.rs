@@ -1,0 +1,840 @@
+//! Reading ORCID's JSON: a pull reader with RFC 8259's grammar exactly (numbers, escapes,
+//! surrogate pairs, literals), that knows where it is for messages, nests at most
+//! [`MAX_DEPTH`] deep and never recurses on what the input controls.
+//!
+//! ORCID's JSON comes from its Java classes, not from the XSD: some simple values are wrapped
+//! as `{"value": ...}`, dates are epoch milliseconds, lists sit under the singular element
+//! name. The schema tables say which member has which shape; this reader forgives where ORCID
+//! does: `null` for anything optional, a bare scalar where a wrapper is expected, a single
+//! value where a list is.
+
+use std::borrow::Cow;
+
+use super::content::{Core, Form, FrameCore, Input, MAX_DEPTH, Name, ProblemKind, Read, ReadMode, simple_value};
+use super::schema::{MemberKind, Shape, StructSchema};
+use super::simple::{DateTime, SimpleType};
+use super::unknown::Unknown;
+use crate::ReadError;
+
+/// The kind of the next JSON value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `{`
+    Object,
+    /// `[`
+    Array,
+    /// `"..."`
+    String,
+    /// `-1.5e3`
+    Number,
+    /// `true`, `false`
+    Bool,
+    /// `null`
+    Null,
+}
+
+impl Kind {
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::Object => "an object",
+            Kind::Array => "an array",
+            Kind::String => "a string",
+            Kind::Number => "a number",
+            Kind::Bool => "true or false",
+            Kind::Null => "null",
+        }
+    }
+}
+
+/// The grammar: a pull reader over UTF-8 text.
+pub struct Lexer<'a> {
+    src: &'a str,
+    pos: usize,
+    /// Per open container: (whether it is an object, whether no member has been read yet).
+    open: Vec<(bool, bool)>,
+}
+
+/// A grammar error: where and what.
+pub struct SyntaxError {
+    /// Byte offset.
+    pub pos: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+type Syntax<T> = Result<T, SyntaxError>;
+
+/// The bytes that end a run of plain characters in a string: `"`, `\` and control characters.
+static STRING_STOP: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
+fn syntax<T>(pos: usize, message: impl Into<String>) -> Syntax<T> {
+    Err(SyntaxError { pos, message: format!("malformed JSON: {}", message.into()) })
+}
+
+impl<'a> Lexer<'a> {
+    /// A reader over text (a leading byte-order mark is skipped, as ORCID's parser does).
+    pub fn new(src: &'a str) -> Lexer<'a> {
+        let pos = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
+        Lexer { src, pos, open: Vec::new() }
+    }
+
+    /// The current byte offset.
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+
+    fn skip_ws(&mut self) {
+        let bytes = self.src.as_bytes();
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// The kind of the next value, at its position.
+    pub fn peek(&mut self) -> Syntax<Kind> {
+        self.skip_ws();
+        match self.src.as_bytes().get(self.pos) {
+            Some(b'{') => Ok(Kind::Object),
+            Some(b'[') => Ok(Kind::Array),
+            Some(b'"') => Ok(Kind::String),
+            Some(b'-' | b'0'..=b'9') => Ok(Kind::Number),
+            Some(b't' | b'f') => Ok(Kind::Bool),
+            Some(b'n') => Ok(Kind::Null),
+            Some(_) => {
+                let c = self.src[self.pos..].chars().next().unwrap_or('?');
+                syntax(self.pos, format!("unexpected {c:?} where a value should be"))
+            }
+            None => syntax(self.pos, "unexpected end of input where a value should be"),
+        }
+    }
+
+    /// Consumes `null` if it is next.
+    pub fn null(&mut self) -> Syntax<bool> {
+        if self.peek()? == Kind::Null {
+            self.literal("null")?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    fn literal(&mut self, word: &str) -> Syntax<()> {
+        if self.src[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            syntax(self.pos, format!("expected `{word}`"))
+        }
+    }
+
+    fn expect_byte(&mut self, b: u8, what: &str) -> Syntax<()> {
+        self.skip_ws();
+        if self.src.as_bytes().get(self.pos) == Some(&b) {
+            self.pos += 1;
+            Ok(())
+        } else if self.pos >= self.src.len() {
+            syntax(self.pos, format!("unexpected end of input; expected {what}"))
+        } else {
+            syntax(self.pos, format!("expected {what}"))
+        }
+    }
+
+    fn open(&mut self, b: u8) -> Syntax<()> {
+        if self.open.len() >= MAX_DEPTH {
+            return Err(SyntaxError {
+                pos: self.pos,
+                message: format!("values nest deeper than {MAX_DEPTH} levels, more than ORCID's JSON parser allows"),
+            });
+        }
+        self.expect_byte(b, if b == b'{' { "`{`" } else { "`[`" })?;
+        self.open.push((b == b'{', true));
+        Ok(())
+    }
+
+    /// How many containers are open.
+    pub fn depth(&self) -> usize {
+        self.open.len()
+    }
+
+    /// Whether this container has had no member yet; marks it as having one.
+    fn take_first(&mut self) -> bool {
+        let top = self.open.last_mut().expect("inside a container");
+        std::mem::replace(&mut top.1, false)
+    }
+
+    /// Opens an object.
+    pub fn begin_object(&mut self) -> Syntax<()> {
+        self.open(b'{')
+    }
+
+    /// The next key of the object opened last (and its `:`), or `None` at its end.
+    pub fn next_key(&mut self) -> Syntax<Option<(Cow<'a, str>, usize)>> {
+        self.skip_ws();
+        let first = self.open.last().expect("inside an object").1;
+        if self.src.as_bytes().get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+            self.open.pop();
+            return Ok(None);
+        }
+        if !first {
+            self.expect_byte(b',', "`,` or `}`")?;
+            self.skip_ws();
+        }
+        self.take_first();
+        let pos = self.pos;
+        if self.src.as_bytes().get(self.pos) != Some(&b'"') {
+            return if self.pos >= self.src.len() { syntax(pos, "unexpected end of input; expected a key") } else { syntax(pos, "expected a key") };
+        }
+        let name = self.string()?;
+        self.expect_byte(b':', "`:`")?;
+        Ok(Some((name, pos)))
+    }
+
+    /// Opens an array.
+    pub fn begin_array(&mut self) -> Syntax<()> {
+        self.open(b'[')
+    }
+
+    /// Whether the array opened last has another element (and moves to it).
+    pub fn next_element(&mut self) -> Syntax<bool> {
+        self.skip_ws();
+        let first = self.open.last().expect("inside an array").1;
+        if self.src.as_bytes().get(self.pos) == Some(&b']') {
+            self.pos += 1;
+            self.open.pop();
+            return Ok(false);
+        }
+        if !first {
+            self.expect_byte(b',', "`,` or `]`")?;
+        }
+        self.take_first();
+        self.skip_ws();
+        Ok(true)
+    }
+
+    /// A string, at its opening quote.
+    pub fn string(&mut self) -> Syntax<Cow<'a, str>> {
+        let start = self.pos;
+        self.pos += 1;
+        let bytes = self.src.as_bytes();
+        let mut owned: Option<String> = None;
+        let mut run_start = self.pos;
+        loop {
+            // Up to the next quote, backslash or control character: a table per byte beats a
+            // vector search on the short strings JSON is mostly made of.
+            let end = match bytes[self.pos..].iter().position(|&b| STRING_STOP[usize::from(b)]) {
+                Some(i) => self.pos + i,
+                None => return syntax(start, "unterminated string"),
+            };
+            match bytes[end] {
+                b'"' => {
+                    self.pos = end + 1;
+                    return Ok(match owned {
+                        None => Cow::Borrowed(&self.src[run_start..end]),
+                        Some(mut s) => {
+                            s.push_str(&self.src[run_start..end]);
+                            Cow::Owned(s)
+                        }
+                    });
+                }
+                b'\\' => {}
+                b => return syntax(end, format!("the control character U+{b:04X} must be escaped in a string")),
+            }
+            let buf = owned.get_or_insert_with(String::new);
+            buf.push_str(&self.src[run_start..end]);
+            self.pos = end + 1;
+            let esc = bytes.get(self.pos).copied();
+            self.pos += 1;
+            match esc {
+                Some(b'"') => buf.push('"'),
+                Some(b'\\') => buf.push('\\'),
+                Some(b'/') => buf.push('/'),
+                Some(b'b') => buf.push('\u{8}'),
+                Some(b'f') => buf.push('\u{c}'),
+                Some(b'n') => buf.push('\n'),
+                Some(b'r') => buf.push('\r'),
+                Some(b't') => buf.push('\t'),
+                Some(b'u') => {
+                    let at = self.pos - 2;
+                    let unit = self.hex4()?;
+                    let c = match unit {
+                        0xD800..=0xDBFF => {
+                            if !self.src[self.pos..].starts_with("\\u") {
+                                return syntax(at, "a \\u escape of a leading surrogate must be followed by one of a trailing surrogate");
+                            }
+                            self.pos += 2;
+                            let low = self.hex4()?;
+                            if !(0xDC00..=0xDFFF).contains(&low) {
+                                return syntax(at, "a \\u escape of a leading surrogate must be followed by one of a trailing surrogate");
+                            }
+                            char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
+                        }
+                        0xDC00..=0xDFFF => return syntax(at, "a \\u escape of a trailing surrogate without a leading one"),
+                        _ => char::from_u32(unit),
+                    };
+                    buf.push(c.unwrap_or('\u{FFFD}'));
+                }
+                Some(_) => return syntax(self.pos - 2, "bad escape"),
+                None => return syntax(start, "unterminated string"),
+            }
+            run_start = self.pos;
+        }
+    }
+
+    fn hex4(&mut self) -> Syntax<u32> {
+        let digits = self.src.as_bytes().get(self.pos..self.pos + 4);
+        match digits.filter(|d| d.iter().all(u8::is_ascii_hexdigit)) {
+            Some(d) => {
+                self.pos += 4;
+                Ok(d.iter().fold(0, |n, &b| n * 16 + char::from(b).to_digit(16).unwrap_or(0)))
+            }
+            None => syntax(self.pos, "bad \\u escape (four hex digits)"),
+        }
+    }
+
+    /// A number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, exactly.
+    fn number(&mut self) -> Syntax<&'a str> {
+        let start = self.pos;
+        let bytes = self.src.as_bytes();
+        let digits = |at: usize| bytes[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let mut at = start;
+        if bytes.get(at) == Some(&b'-') {
+            at += 1;
+        }
+        match bytes.get(at) {
+            Some(b'0') => at += 1,
+            Some(b'1'..=b'9') => at += digits(at),
+            _ => return syntax(start, "a number needs digits"),
+        }
+        if bytes.get(at) == Some(&b'.') {
+            let n = digits(at + 1);
+            if n == 0 {
+                return syntax(at, "a decimal point needs digits after it");
+            }
+            at += 1 + n;
+        }
+        if let Some(b'e' | b'E') = bytes.get(at) {
+            at += 1;
+            if let Some(b'+' | b'-') = bytes.get(at) {
+                at += 1;
+            }
+            let n = digits(at);
+            if n == 0 {
+                return syntax(at, "an exponent needs digits");
+            }
+            at += n;
+        }
+        self.pos = at;
+        Ok(&self.src[start..at])
+    }
+
+    /// The text of a scalar (string, number or boolean), and where it starts.
+    pub fn scalar(&mut self) -> Syntax<(Cow<'a, str>, usize, Kind)> {
+        let kind = self.peek()?;
+        let pos = self.pos;
+        let text = match kind {
+            Kind::String => self.string()?,
+            Kind::Number => Cow::Borrowed(self.number()?),
+            Kind::Bool if self.src[self.pos..].starts_with("true") => {
+                self.pos += 4;
+                Cow::Borrowed("true")
+            }
+            Kind::Bool => {
+                self.literal("false")?;
+                Cow::Borrowed("false")
+            }
+            Kind::Null => {
+                self.literal("null")?;
+                Cow::Borrowed("null")
+            }
+            Kind::Object | Kind::Array => return syntax(pos, "expected a scalar"),
+        };
+        Ok((text, pos, kind))
+    }
+
+    /// Skips a value of any kind, without recursion; returns where it starts and ends.
+    pub fn skip(&mut self) -> Syntax<(usize, usize)> {
+        let start = {
+            self.skip_ws();
+            self.pos
+        };
+        let base = self.open.len();
+        loop {
+            match self.peek()? {
+                Kind::Object => self.begin_object()?,
+                Kind::Array => self.begin_array()?,
+                _ => {
+                    self.scalar()?;
+                }
+            }
+            // Move on to the next value inside what the skip opened, closing what ends.
+            loop {
+                if self.open.len() == base {
+                    return Ok((start, self.pos));
+                }
+                let in_object = self.in_object();
+                let more = if in_object { self.next_key()?.is_some() } else { self.next_element()? };
+                if more {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Whether the container opened last is an object.
+    fn in_object(&self) -> bool {
+        self.open.last().is_some_and(|c| c.0)
+    }
+
+    /// After the document's value: only whitespace may follow.
+    pub fn finish(&mut self) -> Syntax<()> {
+        self.skip_ws();
+        if self.pos < self.src.len() {
+            return syntax(self.pos, "content after the document's value");
+        }
+        Ok(())
+    }
+}
+
+/// How a JSON frame reads its members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FrameKind {
+    /// An object: keys name the members.
+    Object,
+    /// A wrapper the JSON leaves out (see [`Shape::Flattened`]): the value at hand is the
+    /// list of the struct's one member.
+    Flattened,
+}
+
+/// Where a frame is in a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum List {
+    /// Not in one.
+    None,
+    /// In the array of this member.
+    Member(usize),
+    /// In the array of the struct's tagged list.
+    Tagged,
+    /// In one entry object of the tagged list.
+    TaggedEntry,
+}
+
+/// What a reader holds for an open struct.
+pub struct JsonFrame {
+    core: FrameCore,
+    kind: FrameKind,
+    list: List,
+    /// Whether the struct's end was read.
+    ended: bool,
+    /// Where the value of the member just returned starts.
+    value_pos: usize,
+}
+
+/// The JSON reader the generated code drives.
+pub struct JsonInput<'a> {
+    core: Core<'a>,
+    lex: Lexer<'a>,
+    /// Whether the next `enter` reads a flattened list rather than an object.
+    flattened: bool,
+}
+
+impl<'a> JsonInput<'a> {
+    /// A reader over a whole document (UTF-8 text).
+    pub fn new(src: &'a str, mode: ReadMode) -> JsonInput<'a> {
+        JsonInput { core: Core::new(src.as_bytes(), mode, Form::Json), lex: Lexer::new(src), flattened: false }
+    }
+
+    /// The shared state (mode, problems, trail).
+    pub fn core(&mut self) -> &mut Core<'a> {
+        &mut self.core
+    }
+
+    /// Hands over the shared state once reading is done.
+    pub fn into_core(self) -> Core<'a> {
+        self.core
+    }
+
+    /// How this reader reads.
+    pub fn mode(&self) -> ReadMode {
+        self.core.mode
+    }
+
+    /// Skips the value at hand (after a fresh reader has read it).
+    pub fn skip_value(&mut self) -> Result<(), ReadError> {
+        self.skip().map(|_| ())
+    }
+
+    /// A grammar error: it stops reading in every mode.
+    fn malformed(&mut self, e: SyntaxError) -> ReadError {
+        let kind = if e.message.contains("nest deeper") { ProblemKind::Limit } else { ProblemKind::Malformed };
+        self.core.fatal(kind, None, e.pos, e.message)
+    }
+
+    /// The kind of the next value.
+    pub fn peek(&mut self) -> Result<Kind, ReadError> {
+        self.lex.peek().map_err(|e| self.malformed(e))
+    }
+
+    /// After the document's value: only whitespace may follow.
+    pub fn finish(&mut self) -> Result<(), ReadError> {
+        self.lex.finish().map_err(|e| self.malformed(e))
+    }
+
+    /// Skips a value; returns where it starts and ends.
+    fn skip(&mut self) -> Result<(usize, usize), ReadError> {
+        self.lex.skip().map_err(|e| self.malformed(e))
+    }
+
+    /// Reads a document whose root is a simple value (`title`, `created-date` ...).
+    pub fn root_simple<T: SimpleType>(&mut self, what: &str, facets: &'static super::schema::Facets, millis: bool) -> Result<T, ReadError> {
+        let (text, pos) = self.scalar_or_wrapped(None, Name::Key(what))?.unwrap_or((Cow::Borrowed(""), self.lex.pos()));
+        let text = if millis { millis_text(&text) } else { text };
+        if self.core.mode != ReadMode::Lenient
+            && let Err(message) = facets.check(&text)
+        {
+            self.core.problem(ProblemKind::Value, None, pos, format!("{what}: {message}"))?;
+        }
+        T::parse_json(&text).map_err(|message| self.core.fatal(ProblemKind::Value, None, pos, format!("{what}: {message}")))
+    }
+
+    /// A scalar, or a `{"value": scalar}` wrapper around one (other keys in the wrapper go
+    /// to `frame` as unknown, when there is one). `None` for `null`.
+    fn scalar_or_wrapped(&mut self, mut frame: Option<&mut JsonFrame>, what: Name<'_>) -> Result<Option<(Cow<'a, str>, usize)>, ReadError> {
+        match self.peek()? {
+            Kind::Null => {
+                self.lex.null().map_err(|e| self.malformed(e))?;
+                Ok(None)
+            }
+            Kind::Object => {
+                let at = self.lex.pos();
+                self.lex.begin_object().map_err(|e| self.malformed(e))?;
+                let mut value = None;
+                while let Some((key, key_pos)) = self.lex.next_key().map_err(|e| self.malformed(e))? {
+                    if key == "value" {
+                        if self.peek()? == Kind::Null {
+                            self.lex.null().map_err(|e| self.malformed(e))?;
+                        } else {
+                            value = Some(self.scalar(what)?);
+                        }
+                        continue;
+                    }
+                    let trail = frame.as_ref().and_then(|f| f.core.member_trail);
+                    let message = format!("unknown key \"{key}\" in {what} (expected \"value\")");
+                    self.core.problem(ProblemKind::UnknownKey, trail, key_pos, message)?;
+                    let (from, to) = self.skip()?;
+                    if self.core.keep_unknown
+                        && let Some(f) = frame.as_deref_mut()
+                    {
+                        let owner = f.core.owner();
+                        let raw = &self.lex.src[from..to];
+                        f.core.unknown.keep_member_key(owner, &key, raw);
+                    }
+                }
+                if value.is_none() {
+                    let trail = frame.as_ref().and_then(|f| f.core.member_trail);
+                    self.core.problem(ProblemKind::MissingElement, trail, at, format!("{what} is missing the required key \"value\""))?;
+                }
+                Ok(value)
+            }
+            Kind::Array => {
+                let pos = self.lex.pos();
+                let trail = frame.as_ref().and_then(|f| f.core.member_trail);
+                self.core.problem(ProblemKind::JsonShape, trail, pos, format!("expected a value for {what}, found an array"))?;
+                self.skip()?;
+                Ok(None)
+            }
+            _ => self.scalar(what).map(Some),
+        }
+    }
+
+    fn scalar(&mut self, what: Name<'_>) -> Result<(Cow<'a, str>, usize), ReadError> {
+        match self.peek()? {
+            Kind::Object | Kind::Array => {
+                let pos = self.lex.pos();
+                let found = self.peek()?.describe();
+                Err(self.core.fatal(ProblemKind::JsonShape, None, pos, format!("expected a value for {what}, found {found}")))
+            }
+            _ => {
+                let (text, pos, _) = self.lex.scalar().map_err(|e| self.malformed(e))?;
+                Ok((text, pos))
+            }
+        }
+    }
+
+    /// Meets a member whose value is next: a `null` is as good as absent; a list member
+    /// takes an array (or one value); anything else one value.
+    fn member_value(&mut self, f: &mut JsonFrame, index: usize, key_pos: usize, key: &str) -> Result<bool, ReadError> {
+        let schema = f.core.schema;
+        let member = &schema.members[index];
+        let kind = self.peek()?;
+        if kind == Kind::Null {
+            self.lex.null().map_err(|e| self.malformed(e))?;
+            return Ok(false);
+        }
+        let list = f.core.repeatable(index) || member.shape == Shape::Flattened;
+        if kind == Kind::Array && f.core.repeatable(index) {
+            self.lex.begin_array().map_err(|e| self.malformed(e))?;
+            f.list = List::Member(index);
+            return Ok(false);
+        }
+        if kind == Kind::Array && !list {
+            let message = format!("\"{key}\" in {} holds one value, not an array", schema.name);
+            let trail = f.core.trail;
+            self.core.problem(ProblemKind::JsonShape, trail, key_pos, message)?;
+            self.skip()?;
+            return Ok(false);
+        }
+        f.core.meet(&mut self.core, index, key_pos, Name::Key(key))?;
+        f.value_pos = self.lex.pos();
+        Ok(true)
+    }
+}
+
+impl<'a> Input<'a> for JsonInput<'a> {
+    type Frame = JsonFrame;
+
+    fn enter(&mut self, schema: &'static StructSchema) -> Result<JsonFrame, ReadError> {
+        let pos = {
+            let _ = self.peek()?;
+            self.lex.pos()
+        };
+        let trail = if self.core.validating() && self.core.trail_is_empty() {
+            let root = schema.name.rsplit(':').next().unwrap_or(schema.name);
+            Some(self.core.trail.push(None, Cow::Owned(root.to_owned()), false, 0, pos))
+        } else {
+            self.core.pending_trail.take()
+        };
+        let mut frame = JsonFrame { core: FrameCore::new(schema, pos, trail), kind: FrameKind::Object, list: List::None, ended: false, value_pos: pos };
+        if std::mem::take(&mut self.flattened) {
+            frame.kind = FrameKind::Flattened;
+            return Ok(frame);
+        }
+        match self.peek()? {
+            Kind::Object => {
+                self.lex.begin_object().map_err(|e| self.malformed(e))?;
+                Ok(frame)
+            }
+            other => Err(self.core.fatal(ProblemKind::JsonShape, trail, pos, format!("expected an object for {}, found {}", schema.name, other.describe()))),
+        }
+    }
+
+    fn next(&mut self, f: &mut JsonFrame) -> Result<Option<usize>, ReadError> {
+        let schema = f.core.schema;
+        if f.kind == FrameKind::Flattened {
+            // The struct's one member, once per element of the list.
+            let index = schema.members.iter().position(|m| m.field().is_some()).expect("a flattened wrapper holds a list");
+            loop {
+                if f.ended {
+                    return Ok(None);
+                }
+                match f.list {
+                    List::None => match self.peek()? {
+                        Kind::Array => {
+                            self.lex.begin_array().map_err(|e| self.malformed(e))?;
+                            f.list = List::Member(index);
+                        }
+                        _ => {
+                            // One value where a list is: the list of one.
+                            f.ended = true;
+                            let pos = self.lex.pos();
+                            f.core.meet(&mut self.core, index, pos, Name::Key(schema.members[index].json_key))?;
+                            f.value_pos = pos;
+                            return Ok(Some(index));
+                        }
+                    },
+                    _ => {
+                        if !self.lex.next_element().map_err(|e| self.malformed(e))? {
+                            f.ended = true;
+                            return Ok(None);
+                        }
+                        if self.peek()? == Kind::Null {
+                            self.lex.null().map_err(|e| self.malformed(e))?;
+                            continue;
+                        }
+                        let pos = self.lex.pos();
+                        f.core.meet(&mut self.core, index, pos, Name::Key(schema.members[index].json_key))?;
+                        f.value_pos = pos;
+                        return Ok(Some(index));
+                    }
+                }
+            }
+        }
+        loop {
+            if f.ended {
+                return Ok(None);
+            }
+            match f.list {
+                List::Member(index) => {
+                    if !self.lex.next_element().map_err(|e| self.malformed(e))? {
+                        f.list = List::None;
+                        continue;
+                    }
+                    if self.peek()? == Kind::Null {
+                        self.lex.null().map_err(|e| self.malformed(e))?;
+                        continue;
+                    }
+                    let pos = self.lex.pos();
+                    let key = schema.members[index].json_key;
+                    f.core.meet(&mut self.core, index, pos, Name::Key(key))?;
+                    f.value_pos = pos;
+                    return Ok(Some(index));
+                }
+                List::Tagged => {
+                    if !self.lex.next_element().map_err(|e| self.malformed(e))? {
+                        f.list = List::None;
+                        continue;
+                    }
+                    if self.peek()? == Kind::Null {
+                        self.lex.null().map_err(|e| self.malformed(e))?;
+                        continue;
+                    }
+                    if self.peek()? != Kind::Object {
+                        let pos = self.lex.pos();
+                        let tagged = schema.json_tagged.unwrap_or_default();
+                        let message = format!("each entry of \"{tagged}\" is an object naming its kind");
+                        self.core.problem(ProblemKind::JsonShape, f.core.trail, pos, message)?;
+                        self.skip()?;
+                        continue;
+                    }
+                    self.lex.begin_object().map_err(|e| self.malformed(e))?;
+                    f.list = List::TaggedEntry;
+                }
+                List::TaggedEntry | List::None => {
+                    let Some((key, key_pos)) = self.lex.next_key().map_err(|e| self.malformed(e))? else {
+                        if f.list == List::TaggedEntry {
+                            f.list = List::Tagged;
+                            continue;
+                        }
+                        f.ended = true;
+                        return Ok(None);
+                    };
+                    let in_entry = f.list == List::TaggedEntry;
+                    if !in_entry && schema.json_tagged == Some(key.as_ref()) {
+                        match self.peek()? {
+                            Kind::Null => {
+                                self.lex.null().map_err(|e| self.malformed(e))?;
+                            }
+                            Kind::Array => {
+                                self.lex.begin_array().map_err(|e| self.malformed(e))?;
+                                f.list = List::Tagged;
+                            }
+                            _ => {
+                                self.lex.begin_object().map_err(|e| self.malformed(e))?;
+                                f.list = List::TaggedEntry;
+                            }
+                        }
+                        continue;
+                    }
+                    if !in_entry && schema.json_null_keys.contains(&key.as_ref()) && self.peek()? == Kind::Null {
+                        self.lex.null().map_err(|e| self.malformed(e))?;
+                        continue;
+                    }
+                    let text = if key == "value" && !in_entry { schema.text_member() } else { None };
+                    let index = text.or_else(|| schema.json_member(&key));
+                    // In a tagged list's entry only its repeated members; outside, the others.
+                    let index = index.filter(|&i| schema.json_tagged.is_none() || in_entry == f.core.repeatable(i));
+                    match index {
+                        Some(index) => {
+                            if self.member_value(f, index, key_pos, &key)? {
+                                return Ok(Some(index));
+                            }
+                        }
+                        None => {
+                            let message = format!("unknown key \"{key}\" in {}{}", schema.name, schema.expected_keys());
+                            let trail = if self.core.validating() {
+                                Some(self.core.trail.push(f.core.trail, Cow::Owned(key.clone().into_owned()), false, 0, key_pos))
+                            } else {
+                                None
+                            };
+                            self.core.problem(ProblemKind::UnknownKey, trail, key_pos, message)?;
+                            let (from, to) = self.skip()?;
+                            if self.core.keep_unknown {
+                                let raw = &self.lex.src[from..to];
+                                f.core.unknown.keep_json_key(f.core.reached, &key, raw);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn simple<T: SimpleType>(&mut self, f: &mut JsonFrame) -> Result<Option<T>, ReadError> {
+        let member = f.core.current();
+        let what = Name::Key(member.json_key);
+        let value = match member.shape {
+            Shape::Wrapped | Shape::Millis => self.scalar_or_wrapped(Some(f), what)?,
+            _ => match self.peek()? {
+                Kind::Object | Kind::Array => {
+                    let pos = self.lex.pos();
+                    let found = self.peek()?.describe();
+                    self.core.problem(ProblemKind::JsonShape, f.core.member_trail, pos, format!("expected a value for {what}, found {found}"))?;
+                    self.skip()?;
+                    None
+                }
+                _ => Some(self.scalar(what)?),
+            },
+        };
+        let Some((text, pos)) = value else { return Ok(None) };
+        if member.shape == Shape::Millis
+            && let Some(value) = text.parse::<i64>().ok().and_then(T::from_json_millis)
+        {
+            return Ok(Some(value));
+        }
+        simple_value(&mut self.core, &mut f.core, &text, pos, what, T::parse_json)
+    }
+
+    fn nested<T: Read>(&mut self, f: &mut JsonFrame) -> Result<Option<T>, ReadError> {
+        let member = f.core.current();
+        if member.shape == Shape::Flattened {
+            self.flattened = true;
+        } else if self.peek()? != Kind::Object {
+            let pos = self.lex.pos();
+            let found = self.peek()?.describe();
+            let message = format!("expected an object for \"{}\", found {found}", member.json_key);
+            self.core.problem(ProblemKind::JsonShape, f.core.member_trail, pos, message)?;
+            self.skip()?;
+            return Ok(None);
+        }
+        self.core.pending_trail = f.core.member_trail;
+        match T::read(self) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.is_reported() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn leave(&mut self, f: &mut JsonFrame) -> Result<Unknown, ReadError> {
+        while !f.ended {
+            // A struct that stopped early (it cannot, but stay safe): finish its object.
+            if self.next(f)?.is_some() {
+                self.skip()?;
+            }
+        }
+        let what = Name::Type(f.core.schema.name);
+        f.core.complete(&mut self.core, what, |m| format!("key \"{}\"", m.json_key))?;
+        Ok(std::mem::take(&mut f.core.unknown).finish())
+    }
+
+    fn required<T>(&mut self, f: &JsonFrame, member: usize, value: Option<T>) -> Result<T, ReadError> {
+        f.core.required(&self.core, member, value, Name::Type(f.core.schema.name))
+    }
+}
+
+/// A date-time as ORCID's JSON writes it, epoch milliseconds, as `xs:dateTime` text; other
+/// text as it is.
+fn millis_text(text: &str) -> Cow<'_, str> {
+    match text.parse::<i64>() {
+        Ok(ms) => Cow::Owned(DateTime::from_epoch_millis(ms).as_str().to_owned()),
+        Err(_) => Cow::Borrowed(text),
+    }
+}

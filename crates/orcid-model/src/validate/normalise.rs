@@ -1,0 +1,1 @@
+//! What ORCID does to values before it checks or stores them.
