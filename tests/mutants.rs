@@ -130,10 +130,11 @@ fn mutants(doc: &Node) -> Vec<(String, Node)> {
         // Swap it with the next element sibling.
         let mut m = doc.clone();
         if let Node::Element { children, .. } = at(&mut m, parent)
-            && let Some(j) = (i + 1..children.len()).find(|&j| matches!(children[j], Node::Element { .. })) {
-                children.swap(i, j);
-                out.push((format!("swap {path:?}"), m));
-            }
+            && let Some(j) = (i + 1..children.len()).find(|&j| matches!(children[j], Node::Element { .. }))
+        {
+            children.swap(i, j);
+            out.push((format!("swap {path:?}"), m));
+        }
         let node = at(&mut doc.clone(), path).clone();
         if is_leaf(&node) {
             for (label, text) in [
@@ -198,7 +199,8 @@ fn main() {
         let paths: Vec<PathBuf> = files.iter().map(|(_, f)| f.clone()).collect();
         let verdicts = conformance::xmllint(&schema, &paths).expect("xmllint runs");
         for (label, file) in &files {
-            let report = orcid_model::validate::validate_xml(&std::fs::read(file).expect("written"), &orcid_model::validate::Options::default());
+            let report =
+                orcid_model::validate::validate_xml(&std::fs::read(file).expect("written"), &orcid_model::validate::Options::default());
             let ours: Vec<_> = report.diagnostics.iter().filter(|d| d.code.starts_with("xsd.") || d.code.starts_with("xml.")).collect();
             let theirs = &verdicts[file];
             if theirs.is_some() {
@@ -222,9 +224,15 @@ fn main() {
         let kind = folder.file_name().expect("kind").to_string_lossy().into_owned();
         let verdicts = conformance::xmllint(&schemas.join(format!("record_3.0/{kind}-3.0.xsd")), &files).expect("xmllint runs");
         for file in &files {
-            let report = orcid_model::validate::validate_xml(&std::fs::read(file).expect("written"), &orcid_model::validate::Options::default());
+            let report =
+                orcid_model::validate::validate_xml(&std::fs::read(file).expect("written"), &orcid_model::validate::Options::default());
             if verdicts[file].is_some() || !report.diagnostics.is_empty() {
-                disagreements.push(format!("corpus item {} is not valid: xmllint {:?}, ours {:?}", file.display(), verdicts[file], report.diagnostics));
+                disagreements.push(format!(
+                    "corpus item {} is not valid: xmllint {:?}, ours {:?}",
+                    file.display(),
+                    verdicts[file],
+                    report.diagnostics
+                ));
             }
             total += 1;
         }

@@ -33,10 +33,8 @@ fn check(sample: &Path, schemas: &Path, scratch: &Path) -> Result<(), Failed> {
         (None, Ok(_), true) => {}
     }
     for layout in [Layout::Indented, Layout::Compact] {
-        let out = scratch.join(format!(
-            "{}-{layout:?}.xml",
-            sample.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
-        ));
+        let out =
+            scratch.join(format!("{}-{layout:?}.xml", sample.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()));
         std::fs::write(&out, doc.to_xml_string(layout))?;
         if let Some(msg) = xmllint(&schema, &out)? {
             return Err(format!("our {layout:?} output is not valid: {msg}").into());

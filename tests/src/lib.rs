@@ -110,8 +110,11 @@ pub fn xmllint(schema: &Path, files: &[PathBuf]) -> Result<BTreeMap<PathBuf, Opt
     Ok(errors
         .into_iter()
         .map(|(file, errs)| {
-            let counted: Vec<String> =
-                errs.into_iter().filter(|e| e.contains("Schemas validity error") || e.contains("parser error")).filter(|e| !is_date_time_whitespace_error(e)).collect();
+            let counted: Vec<String> = errs
+                .into_iter()
+                .filter(|e| e.contains("Schemas validity error") || e.contains("parser error"))
+                .filter(|e| !is_date_time_whitespace_error(e))
+                .collect();
             (file, if counted.is_empty() { None } else { Some(counted.join("\n")) })
         })
         .collect())

@@ -35,8 +35,26 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "regeneration", "zebrafish", "signalling", "cohort", "protein", "lattice", "glacier", "Māori", "ökologie", "network",
-    "synthesis", "catalyst", "language", "memory", "river", "archive", "quantum", "soil", "migration", "learning",
+    "regeneration",
+    "zebrafish",
+    "signalling",
+    "cohort",
+    "protein",
+    "lattice",
+    "glacier",
+    "Māori",
+    "ökologie",
+    "network",
+    "synthesis",
+    "catalyst",
+    "language",
+    "memory",
+    "river",
+    "archive",
+    "quantum",
+    "soil",
+    "migration",
+    "learning",
 ];
 const NAMES: &[&str] = &["Aroha Ngata", "José Álvarez", "Mei Chen", "Oluwaseun Adeyemi", "Saoirse Byrne", "Pita Sharples", "Анна Петрова"];
 const WORK_TYPES: &[&str] = &["journal-article", "book-chapter", "conference-paper", "data-set", "preprint", "report", "software"];

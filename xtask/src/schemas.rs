@@ -52,16 +52,10 @@ impl Lock {
         if upstream != UPSTREAM {
             bail!("{}: upstream must be {UPSTREAM}, found {upstream:?}", path.display());
         }
-        let commit = doc
-            .get("commit")
-            .and_then(|v| v.as_str())
-            .with_context(|| format!("{}: missing `commit`", path.display()))?
-            .to_owned();
+        let commit =
+            doc.get("commit").and_then(|v| v.as_str()).with_context(|| format!("{}: missing `commit`", path.display()))?.to_owned();
         check_commit(&commit)?;
-        let table = doc
-            .get("files")
-            .and_then(|v| v.as_table())
-            .with_context(|| format!("{}: missing [files]", path.display()))?;
+        let table = doc.get("files").and_then(|v| v.as_table()).with_context(|| format!("{}: missing [files]", path.display()))?;
         let mut files = BTreeMap::new();
         for (name, sum) in table {
             let sum = sum.as_str().filter(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()));

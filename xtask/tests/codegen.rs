@@ -126,10 +126,14 @@ fn schemas_update_reports_changes() {
     assert_eq!(changes.removed, vec!["src/main/resources/client_3.0/client-3.0.xsd"]);
     assert_eq!(changes.changed, vec!["src/main/resources/common_3.0/common-3.0.xsd"]);
     assert_eq!(new.files.len(), 2);
-    assert_eq!(Lock::load(&{
-        let p = dir.join("test.lock");
-        std::fs::write(&p, new.render()).unwrap();
-        p
-    }).unwrap(), new);
+    assert_eq!(
+        Lock::load(&{
+            let p = dir.join("test.lock");
+            std::fs::write(&p, new.render()).unwrap();
+            p
+        })
+        .unwrap(),
+        new
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -57,9 +57,7 @@ fn runtime() -> tokio::runtime::Runtime {
 /// The token from `--token-file` or `ORCID_TOKEN`; never from a plain flag (shell history).
 fn access_token(target: &Target) -> Result<AccessToken, String> {
     match &target.token_file {
-        Some(file) => std::fs::read_to_string(file)
-            .map(|t| AccessToken::new(t.trim()))
-            .map_err(|e| format!("{}: {e}", file.display())),
+        Some(file) => std::fs::read_to_string(file).map(|t| AccessToken::new(t.trim())).map_err(|e| format!("{}: {e}", file.display())),
         None => std::env::var("ORCID_TOKEN")
             .ok()
             .filter(|t| !t.trim().is_empty())
@@ -264,7 +262,8 @@ fn finish(result: Result<String, Error>, what: impl std::fmt::Display) -> ExitCo
 pub fn token(api: &str, client_id: &str, secret_file: Option<&Path>, grant: TokenGrant<'_>, out: Option<&Path>) -> ExitCode {
     let secret = match secret_file {
         Some(f) => std::fs::read_to_string(f).map(|s| s.trim().to_string()).map_err(|e| format!("{}: {e}", f.display())),
-        None => std::env::var("ORCID_CLIENT_SECRET").map_err(|_| "no client secret: set ORCID_CLIENT_SECRET or give --client-secret-file".to_string()),
+        None => std::env::var("ORCID_CLIENT_SECRET")
+            .map_err(|_| "no client secret: set ORCID_CLIENT_SECRET or give --client-secret-file".to_string()),
     };
     let secret = match secret {
         Ok(s) => ClientSecret::new(s),

@@ -55,4 +55,3 @@ pub fn read_document(bytes: &[u8], kind: Option<Kind>, mode: Mode, file: &Path) 
         None => Err(format!("{}:1:1: neither XML nor JSON", file.display())),
     }
 }
-

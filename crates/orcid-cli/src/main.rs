@@ -295,7 +295,9 @@ fn main() -> ExitCode {
         }
         Command::Delete { target, section, put_code } => return api::delete(&target, &section, put_code),
         Command::Get { target, section, put_code } => return api::get(&target, &section, put_code),
-        Command::Sandbox { command: SandboxCommand::Serve { port, clients, records, no_rate_limit, fail_503, drop_connections, lose_created, delay_ms } } => {
+        Command::Sandbox {
+            command: SandboxCommand::Serve { port, clients, records, no_rate_limit, fail_503, drop_connections, lose_created, delay_ms },
+        } => {
             let mut config = orcid_emulator::Config::default();
             if !clients.is_empty() {
                 config.clients.clear();
@@ -337,10 +339,11 @@ fn convert(output: &Output, kind: Option<Kind>, out: Option<&Path>, mode: Mode, 
         return Outcome::Usage;
     }
     if let Some(dir) = out
-        && let Err(e) = std::fs::create_dir_all(dir) {
-            eprintln!("error: {}: {e}", dir.display());
-            return Outcome::Usage;
-        }
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        eprintln!("error: {}: {e}", dir.display());
+        return Outcome::Usage;
+    }
     // Each file on its own: one bad file is reported and the rest are still converted.
     let mut worst = Outcome::Ok;
     for file in files {
@@ -373,7 +376,8 @@ fn convert_one(output: &Output, kind: Option<Kind>, out: Option<&Path>, mode: Mo
     };
     // Content the model does not know crosses forms by ORCID's conventions: say so.
     let from = crate::input::form_of(&bytes);
-    let crossing = matches!((from, output.to), (Some(crate::input::Form::Xml), Format::Json) | (Some(crate::input::Form::Json), Format::Xml));
+    let crossing =
+        matches!((from, output.to), (Some(crate::input::Form::Xml), Format::Json) | (Some(crate::input::Form::Json), Format::Xml));
     if crossing {
         for piece in doc.unknown_content_everywhere() {
             eprintln!(

@@ -9,7 +9,7 @@ use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use codespan_reporting::term::{self, Config};
 use orcid_model::Kind;
-use orcid_model::validate::{Diagnostic, Options as Rules, Severity, validate_json, validate_xml};
+use orcid_model::validate::{Diagnostic, Options as Rules, Report as Validation, Severity, validate_json, validate_xml};
 
 use crate::input::{Form, form_of, json_kind};
 
@@ -47,8 +47,8 @@ fn today() -> Option<(u16, u8, u8)> {
 /// One file's outcome.
 struct FileResult {
     path: PathBuf,
-    kind: Option<Kind>,
-    diagnostics: Vec<Diagnostic>,
+    /// The validator's report (with the kind, when told).
+    report: Validation,
     /// The file could not be read at all (I/O): reported, and the run ends with exit 2.
     io_error: Option<String>,
 }
@@ -73,7 +73,7 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
         indicatif::ProgressBar::hidden()
     };
     let mut exit = 0u8;
-    let (mut files, mut valid, mut errors, mut warnings) = (0usize, 0usize, 0usize, 0usize);
+    let (mut files, mut valid, mut errors, mut warnings, mut notes) = (0usize, 0usize, 0usize, 0usize, 0usize);
     let mut rules = if options.update { Rules::update() } else { Rules::default() };
     if let Some(today) = today() {
         rules = rules.with_today(today);
@@ -81,11 +81,12 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
     let mut buffer = Vec::new();
     let mut check = |file: &Path| {
         let result = check_file(file, options.kind, rules, &mut buffer);
-        let file_errors = result.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-        let file_warnings = result.diagnostics.len() - file_errors;
+        let file_errors = result.report.count(Severity::Error);
+        let file_warnings = result.report.count(Severity::Warning);
         files += 1;
         errors += file_errors;
         warnings += file_warnings;
+        notes += result.report.count(Severity::Note);
         let file_valid = result.io_error.is_none() && file_errors == 0 && !(options.deny_warnings && file_warnings > 0);
         if file_valid {
             valid += 1;
@@ -115,16 +116,17 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
     let _ = match options.format {
         OutputFormat::Text => writeln!(
             out,
-            "{}: {valid} valid, {} invalid; {}, {}",
+            "{}: {valid} valid, {} invalid; {}, {}{}",
             plural(files, "file"),
             files - valid,
             plural(errors, "error"),
             plural(warnings, "warning"),
+            if notes > 0 { format!(", {}", plural(notes, "note")) } else { String::new() },
         ),
         OutputFormat::Json => writeln!(
             out,
             "{}",
-            serde_json::json!({"summary": {"files": files, "valid": valid, "invalid": files - valid, "errors": errors, "warnings": warnings}})
+            serde_json::json!({"summary": {"files": files, "valid": valid, "invalid": files - valid, "errors": errors, "warnings": warnings, "notes": notes}})
         ),
     };
     exit
@@ -164,7 +166,7 @@ fn walk(path: &Path, visit: &mut dyn FnMut(&Path), failed: &mut dyn FnMut(String
 
 /// Checks one file, read into `buffer` (reused from file to file).
 fn check_file(path: &Path, kind: Option<Kind>, rules: Rules, buffer: &mut Vec<u8>) -> FileResult {
-    let mut result = FileResult { path: path.to_path_buf(), kind: None, diagnostics: Vec::new(), io_error: None };
+    let mut result = FileResult { path: path.to_path_buf(), report: Validation::default(), io_error: None };
     buffer.clear();
     if let Err(e) = std::fs::File::open(path).and_then(|mut f| f.read_to_end(buffer)) {
         result.io_error = Some(e.to_string());
@@ -172,24 +174,20 @@ fn check_file(path: &Path, kind: Option<Kind>, rules: Rules, buffer: &mut Vec<u8
     }
     let bytes = &buffer[..];
     match form_of(bytes) {
-        Some(Form::Xml) => {
-            let report = validate_xml(bytes, &rules);
-            result.kind = report.kind;
-            result.diagnostics = report.diagnostics;
-        }
+        Some(Form::Xml) => result.report = validate_xml(bytes, &rules),
         Some(Form::Json) => match json_kind(bytes, kind, path) {
             Ok((kind, source)) => {
-                let report = validate_json(bytes, kind, &rules);
-                result.kind = Some(kind);
-                result.diagnostics = report.diagnostics;
+                result.report = validate_json(bytes, kind, &rules);
                 // Say how the kind was told when the document does not fit it.
-                if let Some(first) = result.diagnostics.iter_mut().find(|d| d.code == "json.structure") {
+                if let Some(first) =
+                    result.report.diagnostics.iter_mut().find(|d| d.code == "json.structure" || d.code == "json.unknown-key")
+                {
                     first.message = format!("{} (read as {kind}, from {source})", first.message);
                 }
             }
-            Err(message) => result.diagnostics.push(one_error("json.kind", 1, 1, message)),
+            Err(message) => result.report.diagnostics.push(one_error("json.kind", 1, 1, message)),
         },
-        None => result.diagnostics.push(one_error("input.form", 1, 1, "neither XML nor JSON".into())),
+        None => result.report.diagnostics.push(one_error("input.form", 1, 1, "neither XML nor JSON".into())),
     }
     result
 }
@@ -209,11 +207,12 @@ fn print_file(result: &FileResult, valid: bool, format: OutputFormat, to: Stream
     match format {
         OutputFormat::Json => {
             let diagnostics: Vec<_> = result
+                .report
                 .diagnostics
                 .iter()
                 .map(|d| {
                     serde_json::json!({
-                        "severity": if d.severity == Severity::Error { "error" } else { "warning" },
+                        "severity": severity_name(d.severity),
                         "code": d.code,
                         "rule": d.rule,
                         "status": d.status,
@@ -226,12 +225,18 @@ fn print_file(result: &FileResult, valid: bool, format: OutputFormat, to: Stream
                     })
                 })
                 .collect();
+            let answer = |d: &Diagnostic| serde_json::json!({"status": d.status, "orcid_code": d.orcid_code, "rule": d.rule});
             let mut object = serde_json::json!({
                 "file": result.path.display().to_string(),
-                "kind": result.kind.map(|k| k.as_str()),
+                "kind": result.report.kind.map(|k| k.as_str()),
                 "valid": valid,
+                "verdict": result.report.verdict().map(answer),
                 "diagnostics": diagnostics,
             });
+            let slots = slot_verdicts(&result.report);
+            if !slots.is_empty() {
+                object["slots"] = slots.iter().map(|(n, d)| serde_json::json!({"work": n, "verdict": answer(d)})).collect();
+            }
             if let Some(e) = &result.io_error {
                 object["io_error"] = serde_json::Value::String(e.clone());
             }
@@ -245,20 +250,25 @@ fn print_file(result: &FileResult, valid: bool, format: OutputFormat, to: Stream
                 eprintln!("error: {}: {e}", result.path.display());
                 return;
             }
-            if result.diagnostics.is_empty() {
+            if result.report.diagnostics.is_empty() {
                 return;
             }
             let source = std::fs::read_to_string(&result.path).unwrap_or_default();
             let file = SimpleFile::new(result.path.display().to_string(), source.as_str());
             let writer = match to {
-                Stream::Stdout => StandardStream::stdout(if std::io::stdout().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never }),
-                Stream::Stderr => StandardStream::stderr(if std::io::stderr().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never }),
+                Stream::Stdout => {
+                    StandardStream::stdout(if std::io::stdout().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never })
+                }
+                Stream::Stderr => {
+                    StandardStream::stderr(if std::io::stderr().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never })
+                }
             };
             let config = Config::default();
-            for d in &result.diagnostics {
+            for d in &result.report.diagnostics {
                 let span = marked_span(&source, byte_offset(&source, d.line, d.column));
                 let mut report = match d.severity {
                     Severity::Error => Report::error(),
+                    Severity::Note => Report::note(),
                     _ => Report::warning(),
                 }
                 .with_code(d.code)
@@ -282,7 +292,51 @@ fn print_file(result: &FileResult, valid: bool, format: OutputFormat, to: Stream
                 report = report.with_notes(notes);
                 let _ = term::emit(&mut writer.lock(), &config, &file, &report);
             }
+            // ORCID stops at the first problem it meets, in its own order: say which, when
+            // there are several.
+            let mut out = writer.lock();
+            let name = result.path.display();
+            if let Some(d) = result.report.verdict().filter(|_| result.report.count(Severity::Error) > 1) {
+                let _ = writeln!(out, "{name}: ORCID would answer {} ({} at {}, line {})\n", answer_text(d), rule_text(d), d.path, d.line);
+            }
+            for (n, d) in slot_verdicts(&result.report) {
+                let _ = writeln!(out, "{name}: ORCID would answer work {n} with {} ({} at line {})", answer_text(d), rule_text(d), d.line);
+            }
         }
+    }
+}
+
+/// A bulk's refused works, when the whole request is not refused: (position, ORCID's answer).
+fn slot_verdicts(report: &Validation) -> Vec<(usize, &Diagnostic)> {
+    if report.kind != Some(Kind::Bulk) || report.verdict().is_some() {
+        return Vec::new();
+    }
+    let mut slots: Vec<usize> = report
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.path.strip_prefix("bulk/work[").and_then(|r| r.split(']').next()).and_then(|n| n.parse().ok()))
+        .collect();
+    slots.dedup();
+    slots.into_iter().filter_map(|n| report.slot_verdict(n).map(|d| (n, d))).collect()
+}
+
+fn answer_text(d: &Diagnostic) -> String {
+    match (d.status, d.orcid_code) {
+        (Some(status), Some(code)) => format!("{status}, error {code}"),
+        (Some(status), None) => format!("{status} (its XML parser's schema error)"),
+        _ => "with an error".to_owned(),
+    }
+}
+
+fn rule_text(d: &Diagnostic) -> String {
+    if d.rule.is_empty() { d.code.to_owned() } else { format!("rule {}, {}", d.rule, d.code) }
+}
+
+fn severity_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Note => "note",
+        _ => "warning",
     }
 }
 
@@ -311,9 +365,13 @@ fn byte_offset(source: &str, line: usize, column: usize) -> usize {
 /// there are no errors (warnings are shown, not counted).
 pub fn check_before_upload(path: &Path, kind: Option<Kind>, update: bool) -> bool {
     let rules = if update { Rules::update() } else { Rules::default() };
-    let result = check_file(path, kind, rules, &mut Vec::new());
-    let valid = result.io_error.is_none() && result.diagnostics.iter().all(|d| d.severity != Severity::Error);
-    if !result.diagnostics.is_empty() || result.io_error.is_some() {
+    let mut result = check_file(path, kind, rules, &mut Vec::new());
+    if update {
+        // `orcid put` sends the put-code given on the command line in the body.
+        result.report.diagnostics.retain(|d| d.rule != "PUT");
+    }
+    let valid = result.io_error.is_none() && result.report.is_valid();
+    if !result.report.diagnostics.is_empty() || result.io_error.is_some() {
         print_file(&result, valid, OutputFormat::Text, Stream::Stderr);
     }
     valid

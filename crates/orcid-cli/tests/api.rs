@@ -95,7 +95,12 @@ fn post_refuses_invalid_items_and_missing_tokens() {
     let out = orcid(&["post", bad.to_str().unwrap(), "--no-validate", "--api", &api, "--orcid", ORCID], Some(&token));
     let _ = std::fs::remove_file(&bad);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("HTTP 400 with error 9051: 400 Bad Request: <work:type>: \"jornal-article\" is not on ORCID's work-type list"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr)
+            .contains("HTTP 400 with error 9051: 400 Bad Request: <work:type>: \"jornal-article\" is not on ORCID's work-type list"),
+        "{}",
+        text(&out.stderr)
+    );
 
     let out = orcid(&["post", "work.xml", "--api", &api, "--orcid", ORCID], None);
     assert_eq!(out.status.code(), Some(2));
@@ -118,7 +123,19 @@ fn token_by_client_credentials_to_a_private_file() {
     std::fs::write(&secret, "emulator-secret\n").unwrap();
     let out_file = dir.join("token");
     let out = orcid(
-        &["token", "--api", &emulator.url(), "--client-id", CLIENT, "--client-secret-file", secret.to_str().unwrap(), "--scope", "/read-public", "--out", out_file.to_str().unwrap()],
+        &[
+            "token",
+            "--api",
+            &emulator.url(),
+            "--client-id",
+            CLIENT,
+            "--client-secret-file",
+            secret.to_str().unwrap(),
+            "--scope",
+            "/read-public",
+            "--out",
+            out_file.to_str().unwrap(),
+        ],
         None,
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -133,7 +150,20 @@ fn token_by_client_credentials_to_a_private_file() {
     }
 
     std::fs::write(&secret, "wrong").unwrap();
-    let out = orcid(&["token", "--api", &emulator.url(), "--client-id", CLIENT, "--client-secret-file", secret.to_str().unwrap(), "--scope", "/read-public"], None);
+    let out = orcid(
+        &[
+            "token",
+            "--api",
+            &emulator.url(),
+            "--client-id",
+            CLIENT,
+            "--client-secret-file",
+            secret.to_str().unwrap(),
+            "--scope",
+            "/read-public",
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(text(&out.stderr), "error: OAuth error (HTTP 401): invalid_client: Bad client credentials\n");
     let _ = std::fs::remove_dir_all(&dir);

@@ -63,7 +63,8 @@ fn several_files_go_to_a_folder_and_one_bad_file_does_not_stop_the_rest() {
     let dir = std::env::temp_dir().join(format!("orcid-cli-convert-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let dir_arg = dir.to_str().unwrap();
-    let out = orcid(&["convert", "--to", "xml", "--compact", "--out", dir_arg, "work.xml", "invalid/work-without-type.xml", "employment.xml"]);
+    let out =
+        orcid(&["convert", "--to", "xml", "--compact", "--out", dir_arg, "work.xml", "invalid/work-without-type.xml", "employment.xml"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("invalid/work-without-type.xml:3:1:"));
     let work = std::fs::read_to_string(dir.join("work.xml")).unwrap();
@@ -144,7 +145,10 @@ fn json_kind_from_flag_name_or_shape() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
-        format!("{}:1:1: funding:funding is missing the required key \"organization\" (read as funding, from the file name)\n", named.display())
+        format!(
+            "{}:1:1: funding:funding is missing the required key \"organization\" (read as funding, from the file name)\n",
+            named.display()
+        )
     );
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -35,7 +35,7 @@ fn problems_show_the_source_line_with_a_marker() {
   │     ^^^^^^^^^^^
   │
   = at work/title
-  = ORCID would reject this with error 9001
+  = ORCID answers 400 (its XML parser's schema error, 9012 or 9001) (rule §2.1)
 
 1 file: 0 valid, 1 invalid; 1 error, 0 warnings
 "
@@ -44,19 +44,20 @@ fn problems_show_the_source_line_with_a_marker() {
 
 #[test]
 fn folders_are_searched_and_json_output_is_one_object_per_file() {
-    let out = orcid(&["validate", "--format", "json", "."]);
+    let out = orcid(&["validate", "--format", "json", "invalid", "work.xml"]);
     assert_eq!(out.status.code(), Some(1));
     let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let files: Vec<&str> = lines.iter().filter_map(|l| l["file"].as_str()).collect();
+    assert_eq!(files, ["invalid/not-well-formed.xml", "invalid/work-misordered.xml", "invalid/work-without-type.xml", "work.xml"]);
+    let missing = &lines[2]["diagnostics"][0];
     assert_eq!(
-        files,
-        ["./employment.xml", "./invalid/not-well-formed.xml", "./invalid/work-misordered.xml", "./invalid/work-without-type.xml", "./work.xml"]
+        (&missing["code"], &missing["line"], &missing["status"], &missing["orcid_code"]),
+        (&"xsd.missing-element".into(), &3.into(), &400.into(), &serde_json::Value::Null)
     );
-    assert_eq!(lines[3]["diagnostics"][0]["code"], "xsd.missing-element");
-    assert_eq!(lines[3]["diagnostics"][0]["line"], 3);
-    assert_eq!(lines[3]["diagnostics"][0]["orcid_code"], 9001);
-    assert_eq!(lines[4]["valid"], true);
-    assert_eq!(lines[5]["summary"], serde_json::json!({"files": 5, "valid": 2, "invalid": 3, "errors": 3, "warnings": 0}));
+    assert_eq!(lines[2]["verdict"], serde_json::json!({"status": 400, "orcid_code": null, "rule": "§2.1"}));
+    assert_eq!(lines[3]["valid"], true);
+    assert_eq!(lines[3]["verdict"], serde_json::Value::Null);
+    assert_eq!(lines[4]["summary"], serde_json::json!({"files": 4, "valid": 1, "invalid": 3, "errors": 3, "warnings": 0, "notes": 0}));
 }
 
 #[test]
@@ -77,12 +78,18 @@ fn json_files_are_checked_strictly() {
             {"external-id-type": "isbn", "external-id-value": "978-3-16-148410-0", "external-id-relationship": "self"}]}}"#,
     )
     .unwrap();
-    std::fs::write(dir.join("work-bad.json"), "{\n  \"title\": {\"title\": {\"value\": \"T\"}},\n  \"type\": \"book\",\n  \"colour\": 1\n}").unwrap();
+    std::fs::write(
+        dir.join("work-bad.json"),
+        "{\n  \"title\": {\"title\": {\"value\": \"T\"}},\n  \"type\": \"book\",\n  \"colour\": 1\n}",
+    )
+    .unwrap();
     let out = orcid(&["validate", "--format", "json", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let structure = lines[0]["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "json.structure").unwrap();
-    assert_eq!(structure["message"], r#"unknown key "colour" in work:work (read as work, from the file name)"#);
+    let structure = lines[0]["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "json.unknown-key").unwrap();
+    let message = structure["message"].as_str().unwrap();
+    assert!(message.starts_with(r#"unknown key "colour" in work:work (expected one of "put-code", "#), "{message}");
+    assert!(message.ends_with(r#" (read as work, from the file name)"#), "{message}");
     assert_eq!((structure["line"].as_u64(), structure["column"].as_u64()), (Some(4), Some(3)));
     assert_eq!(lines[1]["valid"], true);
     let _ = std::fs::remove_dir_all(dir);
@@ -104,7 +111,11 @@ fn warnings_pass_unless_denied() {
     let path = file.to_str().unwrap();
     let out = orcid(&["validate", path]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
-    assert!(text(&out.stdout).contains("warning[warn.url-scheme]: the URL \"example.org/articles/zebrafish\" has no scheme"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("warning[warn.url-scheme]: the URL \"example.org/articles/zebrafish\" has no scheme"),
+        "{}",
+        text(&out.stdout)
+    );
     assert!(text(&out.stdout).ends_with("1 file: 1 valid, 0 invalid; 0 errors, 1 warning\n"), "{}", text(&out.stdout));
     assert_eq!(orcid(&["validate", "--deny-warnings", path]).status.code(), Some(1));
     let _ = std::fs::remove_dir_all(dir);
@@ -120,5 +131,42 @@ fn update_bodies_carry_their_put_code() {
     let path = file.to_str().unwrap();
     assert_eq!(orcid(&["validate", path]).status.code(), Some(1));
     assert_eq!(orcid(&["validate", "--update", path]).status.code(), Some(0));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn every_example_item_is_valid() {
+    let out = orcid(&["validate", "--format", "json", "."]);
+    let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let invalid: Vec<&str> = lines.iter().filter(|l| l["valid"] == false).filter_map(|l| l["file"].as_str()).collect();
+    assert_eq!(invalid, ["./invalid/not-well-formed.xml", "./invalid/work-misordered.xml", "./invalid/work-without-type.xml"]);
+}
+
+#[test]
+fn a_bulk_gets_an_answer_per_work_and_the_verdict_follows_orcids_order() {
+    let dir = std::env::temp_dir().join(format!("orcid-validate-bulk-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bulk = std::fs::read_to_string(items().join("bulk.xml")).unwrap();
+    // The second work repeats the first one's DOI, in another spelling.
+    let file = dir.join("bulk.xml");
+    std::fs::write(&file, bulk.replace("10.5555/fins.2024.02", "https://doi.org/10.5555/FINS.2023.01")).unwrap();
+    let out = orcid(&["validate", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(
+            "error[orcid.duplicate]: a work earlier in this bulk has the identifier doi \"https://doi.org/10.5555/FINS.2023.01\" too"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("bulk.xml: ORCID would answer work 2 with 409, error 9021 (rule B4, orcid.duplicate at line 23)"), "{stdout}");
+
+    // A single work with two errors: ORCID answers the one its server checks first.
+    let work = std::fs::read_to_string(items().join("work.xml")).unwrap();
+    let file = dir.join("work.xml");
+    std::fs::write(&file, work.replacen("<work:work ", "<work:work put-code=\"3\" ", 1).replacen(">author<", ">writer<", 1)).unwrap();
+    let out = orcid(&["validate", "--format", "json", file.to_str().unwrap()]);
+    let first: serde_json::Value = serde_json::from_str(text(&out.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(first["verdict"], serde_json::json!({"status": 400, "orcid_code": 9024, "rule": "W17"}));
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -21,7 +21,7 @@ fn work(run: &str, n: usize) -> Work {
     let mut work = Work::new(WorkTitle::new(format!("Benchmark work {n}")), WorkType::JournalArticle);
     let mut id = ExternalId::new(ExternalIdType::Doi, format!("10.5555/bench.{run}.{n}"));
     id.external_id_relationship = Some(Relationship::Self_);
-    work.external_ids = Some(ExternalIds { external_ids: vec![id] });
+    work.external_ids = Some(ExternalIds::from(vec![id]));
     work
 }
 
@@ -65,9 +65,18 @@ fn main() {
         // The emulator queues requests beyond 24 a second, so the fastest possible run
         // serves the first at once and one every 1/24 s after it.
         let minimum = Duration::from_secs_f64((WORKS - 1) as f64 / 24.0);
-        println!("one by one: {WORKS} works in {:.2} s; rate-limit minimum {:.2} s; {:+.1}% over", elapsed.as_secs_f64(), minimum.as_secs_f64(), (elapsed.as_secs_f64() / minimum.as_secs_f64() - 1.0) * 100.0);
+        println!(
+            "one by one: {WORKS} works in {:.2} s; rate-limit minimum {:.2} s; {:+.1}% over",
+            elapsed.as_secs_f64(),
+            minimum.as_secs_f64(),
+            (elapsed.as_secs_f64() / minimum.as_secs_f64() - 1.0) * 100.0
+        );
         println!("one by one: {} requests, {} answered 503", emulator.requests(), emulator.rate_limited());
-        println!("one by one: client CPU {:.0} ms in all, {:.0} µs a request; {existing} answered as existing", cpu_one.as_secs_f64() * 1e3, cpu_one.as_secs_f64() * 1e6 / WORKS as f64);
+        println!(
+            "one by one: client CPU {:.0} ms in all, {:.0} µs a request; {existing} answered as existing",
+            cpu_one.as_secs_f64() * 1e3,
+            cpu_one.as_secs_f64() * 1e6 / WORKS as f64
+        );
 
         let works: Vec<Work> = (0..WORKS).map(|n| work("bulk", n)).collect();
         let requests = emulator.requests();
@@ -77,6 +86,13 @@ fn main() {
         let elapsed = started.elapsed();
         let cpu_bulk = thread_cpu() - cpu;
         let ok = results.iter().filter(|r| r.is_ok()).count();
-        println!("bulk: {ok} of {WORKS} works in {} requests ({} answered 503 in all), {:.2} s; client CPU {:.0} ms, {:.1} ms a request", emulator.requests() - requests, emulator.rate_limited(), elapsed.as_secs_f64(), cpu_bulk.as_secs_f64() * 1e3, cpu_bulk.as_secs_f64() * 1e3 / WORKS.div_ceil(100) as f64);
+        println!(
+            "bulk: {ok} of {WORKS} works in {} requests ({} answered 503 in all), {:.2} s; client CPU {:.0} ms, {:.1} ms a request",
+            emulator.requests() - requests,
+            emulator.rate_limited(),
+            elapsed.as_secs_f64(),
+            cpu_bulk.as_secs_f64() * 1e3,
+            cpu_bulk.as_secs_f64() * 1e3 / WORKS.div_ceil(100) as f64
+        );
     });
 }

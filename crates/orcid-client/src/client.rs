@@ -196,7 +196,7 @@ impl ClientBuilder {
 /// let client = Client::builder(Api::Sandbox).format(WireFormat::Json).build()?;
 /// let token = AccessToken::new(std::env::var("ORCID_TOKEN").unwrap_or_default());
 /// let work = Work::new(WorkTitle::new("On ORCID"), WorkType::JournalArticle);
-/// let orcid = "0000-0002-1825-0097".parse()?;
+/// let orcid: orcid_model::OrcidId = "0000-0002-1825-0097".parse().expect("an ORCID iD");
 /// let created = client.create(&token, &orcid, &work).await?;
 /// println!("put-code {}", created.put_code);
 /// # Ok(()) }
@@ -311,13 +311,8 @@ impl Client {
     /// Deletes an item (DELETE `/{orcid}/{section}/{put-code}`): `client.delete::<Work>(..)`.
     pub async fn delete<T: RecordItem>(&self, token: &AccessToken, orcid: &OrcidId, put_code: PutCode) -> Result<(), Error> {
         let code = put_code.to_string();
-        let call = Call {
-            method: Method::DELETE,
-            url: self.url(orcid, &[T::SECTION.path(), &code]),
-            token,
-            body: None,
-            resend_if_unsure: true,
-        };
+        let call =
+            Call { method: Method::DELETE, url: self.url(orcid, &[T::SECTION.path(), &code]), token, body: None, resend_if_unsure: true };
         self.expect(&call, 204).await.map(drop)
     }
 
@@ -354,7 +349,12 @@ impl Client {
 
     /// Reads works by put-code (GET `/{orcid}/works/{pc,pc,...}`, 100 a request), one result
     /// per put-code in the order given: the work, or ORCID's error for that put-code.
-    pub async fn read_works(&self, token: &AccessToken, orcid: &OrcidId, put_codes: &[PutCode]) -> Result<Vec<Result<Work, ApiError>>, Error> {
+    pub async fn read_works(
+        &self,
+        token: &AccessToken,
+        orcid: &OrcidId,
+        put_codes: &[PutCode],
+    ) -> Result<Vec<Result<Work, ApiError>>, Error> {
         let mut results = Vec::with_capacity(put_codes.len());
         for chunk in put_codes.chunks(100) {
             let list: Vec<String> = chunk.iter().map(PutCode::to_string).collect();
@@ -392,13 +392,24 @@ impl Client {
 
     /// Creates works in bulk (POST `/{orcid}/works`, 100 a request), one result per work in
     /// the order given: its put-code, or ORCID's error for that work.
-    pub async fn create_works(&self, token: &AccessToken, orcid: &OrcidId, works: &[Work]) -> Result<Vec<Result<Created, ApiError>>, Error> {
+    pub async fn create_works(
+        &self,
+        token: &AccessToken,
+        orcid: &OrcidId,
+        works: &[Work],
+    ) -> Result<Vec<Result<Created, ApiError>>, Error> {
         let mut results = Vec::with_capacity(works.len());
         for chunk in works.chunks(100) {
             let bulk: Bulk = chunk.iter().cloned().map(BulkItem::Work).collect::<Vec<_>>().into();
             // ORCID refuses works without a `self` identifier, so a resent batch cannot
             // make copies: each work already stored comes back as a duplicate.
-            let call = Call { method: Method::POST, url: self.url(orcid, &["works"]), token, body: Some(self.encode(&bulk)), resend_if_unsure: true };
+            let call = Call {
+                method: Method::POST,
+                url: self.url(orcid, &["works"]),
+                token,
+                body: Some(self.encode(&bulk)),
+                resend_if_unsure: true,
+            };
             let answer = self.expect(&call, 200).await?;
             let back: Bulk = self.decode(&answer, "bulk")?;
             if back.items.len() != chunk.len() {
@@ -411,7 +422,12 @@ impl Client {
                 results.push(match item {
                     BulkItem::Work(w) => match w.put_code {
                         Some(put_code) => Ok(Created { put_code, existing: false }),
-                        None => return Err(Error::Decode { what: "the bulk answer".into(), message: "a stored work without a put-code".into() }),
+                        None => {
+                            return Err(Error::Decode {
+                                what: "the bulk answer".into(),
+                                message: "a stored work without a put-code".into(),
+                            });
+                        }
                     },
                     BulkItem::Error(e) => {
                         let error = ApiError::from_model(&e);
@@ -420,7 +436,12 @@ impl Client {
                             None => Err(error),
                         }
                     }
-                    _ => return Err(Error::Decode { what: "the bulk answer".into(), message: "an entry that is neither a work nor an error".into() }),
+                    _ => {
+                        return Err(Error::Decode {
+                            what: "the bulk answer".into(),
+                            message: "an entry that is neither a work nor an error".into(),
+                        });
+                    }
                 });
             }
         }
@@ -450,12 +471,16 @@ impl Client {
     fn decode<T: Element>(&self, answer: &Answer, what: &str) -> Result<T, Error> {
         let json = is_json(&answer.headers);
         let result = if json {
-            let text = std::str::from_utf8(&answer.body).map_err(|e| Error::Decode { what: format!("the {what} in the answer"), message: e.to_string() })?;
+            let text = std::str::from_utf8(&answer.body)
+                .map_err(|e| Error::Decode { what: format!("the {what} in the answer"), message: e.to_string() })?;
             T::from_json_str(text, Mode::Lenient)
         } else {
             T::from_xml_bytes(&answer.body, Mode::Lenient)
         };
-        result.map_err(|e| Error::Decode { what: format!("the {what} in the answer ({})", if json { "JSON" } else { "XML" }), message: e.to_string() })
+        result.map_err(|e| Error::Decode {
+            what: format!("the {what} in the answer ({})", if json { "JSON" } else { "XML" }),
+            message: e.to_string(),
+        })
     }
 
     async fn get<T: Element>(&self, token: &AccessToken, orcid: &OrcidId, segments: &[&str], what: &str) -> Result<T, Error> {
@@ -540,7 +565,9 @@ impl Client {
             unsure_before |= unsure;
             retries += 1;
             match &outcome {
-                Ok(a) => tracing::warn!(method = %call.method, url = %call.url, status = a.status, retry = retries, wait_ms = wait.as_millis() as u64, "retrying"),
+                Ok(a) => {
+                    tracing::warn!(method = %call.method, url = %call.url, status = a.status, retry = retries, wait_ms = wait.as_millis() as u64, "retrying")
+                }
                 Err(Attempt::NotSent(e) | Attempt::Unsure(e) | Attempt::TooLarge(e)) => {
                     tracing::warn!(method = %call.method, url = %call.url, error = %e, retry = retries, wait_ms = wait.as_millis() as u64, "retrying")
                 }

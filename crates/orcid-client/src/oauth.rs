@@ -119,11 +119,11 @@ impl OAuthClient {
 
     async fn token(&self, form: &[(&str, &str)]) -> Result<Token, Error> {
         let body = self.post("token", form).await?;
-        let json: serde_json::Value = serde_json::from_slice(&body)
-            .map_err(|e| Error::Decode { what: "the token answer".into(), message: e.to_string() })?;
+        let json: serde_json::Value =
+            serde_json::from_slice(&body).map_err(|e| Error::Decode { what: "the token answer".into(), message: e.to_string() })?;
         let text = |key: &str| json.get(key).and_then(|v| v.as_str()).map(str::to_string);
-        let access_token = text("access_token")
-            .ok_or_else(|| Error::Decode { what: "the token answer".into(), message: "no `access_token`".into() })?;
+        let access_token =
+            text("access_token").ok_or_else(|| Error::Decode { what: "the token answer".into(), message: "no `access_token`".into() })?;
         Ok(Token {
             access_token: AccessToken::new(access_token),
             token_type: text("token_type").unwrap_or_else(|| "bearer".into()),

@@ -56,7 +56,8 @@ mod tests {
 
     #[test]
     fn backoff_doubles_with_jitter_and_is_capped() {
-        let policy = RetryPolicy { initial_backoff: Duration::from_millis(100), max_backoff: Duration::from_millis(350), ..RetryPolicy::default() };
+        let policy =
+            RetryPolicy { initial_backoff: Duration::from_millis(100), max_backoff: Duration::from_millis(350), ..RetryPolicy::default() };
         for _ in 0..100 {
             let first = policy.backoff(1, None);
             assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100), "{first:?}");

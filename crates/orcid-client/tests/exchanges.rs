@@ -12,9 +12,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use orcid_client::{AccessToken, Api, Client, ClientSecret, ErrorCode, OAuthClient, RateLimit, RefreshToken, RetryPolicy, WireFormat};
+use orcid_model::PutCode;
 use orcid_model::common::{ExternalId, ExternalIds};
 use orcid_model::vocabulary::{ExternalIdType, Relationship, WorkType};
-use orcid_model::PutCode;
 use orcid_model::work::{Work, WorkTitle};
 
 const ORCID: &str = "0000-0002-1825-0097";
@@ -92,7 +92,12 @@ fn work() -> Work {
 fn client(url: &str, format: WireFormat) -> Client {
     Client::builder(Api::Url(format!("{url}/v3.0/")))
         .format(format)
-        .retry(RetryPolicy { max_retries: 3, initial_backoff: Duration::from_millis(5), max_backoff: Duration::from_millis(10), max_elapsed: Duration::from_secs(5) })
+        .retry(RetryPolicy {
+            max_retries: 3,
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(10),
+            max_elapsed: Duration::from_secs(5),
+        })
         .build()
         .unwrap()
 }
@@ -135,7 +140,8 @@ async fn create_update_delete_read_in_xml() {
     answer(&r, 200, &[("content-type", XML)], stored.clone());
     let back = client.update(&token, &ID, PutCode::new(733536), &changed).await.unwrap();
     assert_eq!(back.put_code, Some(PutCode::new(123)), "the stored item as the server answered");
-    let put_body = item_xml.replace("xmlns:work=\"http://www.orcid.org/ns/work\">", "xmlns:work=\"http://www.orcid.org/ns/work\" put-code=\"733536\">");
+    let put_body = item_xml
+        .replace("xmlns:work=\"http://www.orcid.org/ns/work\">", "xmlns:work=\"http://www.orcid.org/ns/work\" put-code=\"733536\">");
     assert!(put_body.contains("put-code=\"733536\""));
     assert_eq!(take(&r), [seen("PUT", &format!("/v3.0/{ORCID}/work/733536"), XML, Some(XML), &put_body)]);
 
@@ -178,10 +184,16 @@ async fn json_bodies_and_every_read() {
     client.read_summary(&token, &ID).await.unwrap();
     let works = client.read_summaries::<Work>(&token, &ID).await.unwrap();
     assert!(!works.groups.is_empty());
-    let paths: Vec<String> = take(&r).into_iter().map(|s| {
-        assert_eq!((s.method.as_str(), s.accept.as_deref(), s.authorization.as_deref(), s.body.as_str()), ("GET", Some(JSON), Some(format!("Bearer {TOKEN}").as_str()), ""));
-        s.path
-    }).collect();
+    let paths: Vec<String> = take(&r)
+        .into_iter()
+        .map(|s| {
+            assert_eq!(
+                (s.method.as_str(), s.accept.as_deref(), s.authorization.as_deref(), s.body.as_str()),
+                ("GET", Some(JSON), Some(format!("Bearer {TOKEN}").as_str()), "")
+            );
+            s.path
+        })
+        .collect();
     assert_eq!(paths, reads.map(|(p, _)| format!("/v3.0/{ORCID}/{p}")));
 
     // A JSON answer is read as JSON.
@@ -198,7 +210,9 @@ async fn bulk_and_works_by_put_code() {
     // 150 put-codes: two requests; the answers come back found-first and are put in order.
     let codes: Vec<PutCode> = (1..=150).map(PutCode::new).collect();
     let bulk_of = |found: &[i64], missing: usize| {
-        let mut xml = String::from(r#"<bulk:bulk xmlns:bulk="http://www.orcid.org/ns/bulk" xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common" xmlns:error="http://www.orcid.org/ns/error">"#);
+        let mut xml = String::from(
+            r#"<bulk:bulk xmlns:bulk="http://www.orcid.org/ns/bulk" xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common" xmlns:error="http://www.orcid.org/ns/error">"#,
+        );
         for pc in found {
             xml.push_str(&format!(r#"<work:work put-code="{pc}"><work:title><common:title>W{pc}</common:title></work:title><work:type>book</work:type></work:work>"#));
         }
@@ -215,7 +229,10 @@ async fn bulk_and_works_by_put_code() {
     assert!(results[1..].iter().zip(2..).all(|(w, pc)| w.as_ref().unwrap().put_code == Some(PutCode::new(pc))));
     let seen = take(&r);
     let list = |range: std::ops::RangeInclusive<i64>| range.map(|n| n.to_string()).collect::<Vec<_>>().join(",");
-    assert_eq!(seen.iter().map(|s| s.path.clone()).collect::<Vec<_>>(), [format!("/v3.0/{ORCID}/works/{}", list(1..=100)), format!("/v3.0/{ORCID}/works/{}", list(101..=150))]);
+    assert_eq!(
+        seen.iter().map(|s| s.path.clone()).collect::<Vec<_>>(),
+        [format!("/v3.0/{ORCID}/works/{}", list(1..=100)), format!("/v3.0/{ORCID}/works/{}", list(101..=150))]
+    );
 
     // Bulk create: one POST of a bulk; one result per work, in order.
     answer(&r, 200, &[("content-type", XML)], bulk_of(&[7], 1));
@@ -304,7 +321,13 @@ async fn the_client_waits_for_its_rate_limit() {
         answer(&r, 204, &[], "");
     }
     let started = Instant::now();
-    let tasks: Vec<_> = (0..15).map(|i| { let c = client.clone(); let t = token.clone(); tokio::spawn(async move { c.delete::<Work>(&t, &ID, PutCode::new(i)).await }) }).collect();
+    let tasks: Vec<_> = (0..15)
+        .map(|i| {
+            let c = client.clone();
+            let t = token.clone();
+            tokio::spawn(async move { c.delete::<Work>(&t, &ID, PutCode::new(i)).await })
+        })
+        .collect();
     for t in tasks {
         t.await.unwrap().unwrap();
     }

@@ -13,14 +13,15 @@ use axum::extract::{Request, State as Shared};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use orcid_model::bulk::{Bulk, BulkItem};
 use orcid_model::activities::ActivitiesSummary;
+use orcid_model::bulk::{Bulk, BulkItem};
 use orcid_model::common::{ClientId, ExternalIds, OrcidIdentifier, Source, Visibility};
-use orcid_model::items::{RecordItem, Section, SectionVisitor, duplicate_key};
+use orcid_model::items::{DuplicateKey, RecordItem, Section, SectionVisitor, duplicate_keys};
+use orcid_model::normalise::IdKey;
 use orcid_model::peer_review::PeerReview;
 use orcid_model::person::Person;
 use orcid_model::record::Record;
-use orcid_model::validate::{Options, Severity, validate_json, validate_xml};
+use orcid_model::validate::{Checked, Options, check_json, check_xml};
 use orcid_model::work::Work;
 use orcid_model::{DateTime, Element, Layout, Mode, Ns, PutCode, WriteOptions};
 
@@ -60,9 +61,6 @@ impl Form {
         }
     }
 }
-
-/// `(type, normalised value)` of a `self` identifier.
-type DuplicateKey = (String, String);
 
 /// An item with the duplicate keys of its `self` identifiers.
 type Keyed<T> = (Vec<DuplicateKey>, T);
@@ -105,7 +103,11 @@ fn typed<T: Element>(answer: Form, status: StatusCode, value: &T) -> Response {
 }
 
 fn service_unavailable() -> Response {
-    (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "text/html")], "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>")
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::CONTENT_TYPE, "text/html")],
+        "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>",
+    )
         .into_response()
 }
 
@@ -263,16 +265,22 @@ fn sees_all(ctx: &Ctx<'_>) -> bool {
     ctx.grant.orcid.as_deref() == Some(ctx.orcid.as_str())
 }
 
-/// Reads and validates a body as ORCID would: the first error the validator finds becomes
-/// the 400 answer, with its ORCID code.
+/// Validates a body as ORCID's server does (the same rules, server rules §2-§5).
+fn check(ctx: &Ctx<'_>, body: &[u8], kind: orcid_model::Kind, update: bool) -> Checked {
+    let options = if update { Options::update() } else { Options::default() };
+    match ctx.body.unwrap_or(Form::Xml) {
+        Form::Xml => check_xml(body, &options),
+        Form::Json => check_json(body, kind, &options),
+    }
+}
+
+/// Reads and validates a body as ORCID would: the first error ORCID's server would meet
+/// becomes the answer, with its status and ORCID code.
 fn parse_item<T: RecordItem>(ctx: &Ctx<'_>, body: &[u8], update: bool) -> Result<T, Response> {
     let form = ctx.body.unwrap_or(Form::Xml);
-    let options = if update { Options::update() } else { Options::default() };
-    let report = match form {
-        Form::Xml => validate_xml(body, &options),
-        Form::Json => validate_json(body, T::KIND, &options),
-    };
-    if let Some(answer) = refusal(&report, form) {
+    let checked = check(ctx, body, T::KIND, update);
+    if let Some(d) = checked.report.verdict() {
+        let answer = refusal(d, form);
         return Err(orcid_error(ctx.answer, answer.0, answer.1, answer.2));
     }
     let item = match form {
@@ -282,16 +290,34 @@ fn parse_item<T: RecordItem>(ctx: &Ctx<'_>, body: &[u8], update: bool) -> Result
     item.map_err(|e| orcid_error(ctx.answer, 400, 9001, format!("expected a {} for /{}: {e}", T::NAME.local, T::SECTION)))
 }
 
-/// ORCID's answer to a body the validator refuses: (status, code, message). An XSD problem in
-/// an XML body is 9012 (ORCID's event handler), in JSON 9047.
-fn refusal(report: &orcid_model::validate::Report, form: Form) -> Option<(u16, u16, String)> {
-    let d = report.verdict()?;
+/// ORCID's answer to a problem the validator finds: (status, code, message). An XSD problem
+/// in an XML body is 9012 (ORCID's event handler), in JSON 9047.
+fn refusal(d: &orcid_model::validate::Diagnostic, form: Form) -> (u16, u16, String) {
     let code = d.orcid_code.unwrap_or(if form == Form::Json { 9047 } else { 9012 });
-    Some((d.status.unwrap_or(400), code, format!("{} (at {}, line {}, column {})", d.message, d.path, d.line, d.column)))
+    (d.status.unwrap_or(400), code, format!("{} (at {}, line {}, column {})", d.message, d.path, d.line, d.column))
 }
 
-fn duplicate_keys<T: RecordItem>(item: &T) -> Vec<DuplicateKey> {
-    item.self_external_ids().iter().map(|id| duplicate_key(id.external_id_type.as_str(), &id.external_id_value)).collect()
+/// A work's identifiers a later bulk's `self` identifiers may not repeat (all but `part-of`
+/// and `funded-by` ones, server rules §5.2 B4); none for other items.
+fn bulk_keys<T: RecordItem>(item: &T) -> Vec<IdKey> {
+    use orcid_model::vocabulary::Relationship;
+    if T::SECTION != Section::Work {
+        return Vec::new();
+    }
+    let ids = item.external_ids().map(|ids| ids.external_ids.as_slice()).unwrap_or_default();
+    ids.iter()
+        .filter(|id| !matches!(id.external_id_relationship, Some(Relationship::PartOf | Relationship::FundedBy)))
+        .map(|id| IdKey::normalised(id.external_id_type.as_str(), &id.external_id_value))
+        .collect()
+}
+
+/// ORCID's answer to a duplicate: 9030 for person items, 9021 for activities.
+fn duplicate_error(section: Section, existing: PutCode) -> orcid_model::error::Error {
+    if section.is_person() {
+        error_value(409, 9030, format!("An element with the same value already exists: see the element with put-code {existing}."))
+    } else {
+        error_value(409, 9021, duplicate_message(existing))
+    }
 }
 
 fn duplicate_message(put_code: PutCode) -> String {
@@ -316,16 +342,29 @@ fn source_of(ctx: &Ctx<'_>) -> Source {
 }
 
 /// Stores a new item; returns its put-code, or the error answer (duplicate, works cap).
-/// Works earlier in the same bulk are stored by then, so duplicates within a batch are found too.
+/// In a bulk (`in_bulk`) a work's `self` identifiers are looked up among all identifiers of
+/// the source's works, those stored earlier in the same bulk included (server rules §5.2).
 ///
 /// The duplicate check and the insert are one step, under one lock: two concurrent creates of
 /// the same item cannot both pass the check.
-fn store_new<T: RecordItem>(ctx: &Ctx<'_>, mut item: T) -> Result<(PutCode, T), orcid_model::error::Error> {
+fn store_new<T: RecordItem>(ctx: &Ctx<'_>, mut item: T, in_bulk: bool) -> Result<(PutCode, T), orcid_model::error::Error> {
     let keys = duplicate_keys(&item);
     let mut records = lock(&ctx.state.records);
     let record = records.entry(ctx.orcid.clone()).or_default();
-    if let Some(existing) = record.duplicate_of(T::SECTION, &ctx.grant.client_id, &keys, None) {
-        return Err(error_value(409, 9021, duplicate_message(existing)));
+    let duplicate = if in_bulk {
+        let self_ids: Vec<IdKey> = keys
+            .iter()
+            .filter_map(|k| match k {
+                DuplicateKey::Id { self_relationship: true, key } => Some(key.clone()),
+                _ => None,
+            })
+            .collect();
+        record.bulk_duplicate_of(&ctx.grant.client_id, &self_ids)
+    } else {
+        record.duplicate_of(T::SECTION, &ctx.grant.client_id, &keys, None)
+    };
+    if let Some(existing) = duplicate {
+        return Err(duplicate_error(T::SECTION, existing));
     }
     if T::SECTION == Section::Work && record.sections.get(&T::SECTION).map_or(0, |s| s.len()) >= 10_000 {
         return Err(error_value(409, 9048, "the record already holds 10,000 works".into()));
@@ -335,7 +374,12 @@ fn store_new<T: RecordItem>(ctx: &Ctx<'_>, mut item: T) -> Result<(PutCode, T), 
     item.set_put_code(Some(put_code));
     // On a claimed record the researcher's default visibility applies, not the client's.
     item.set_visibility(Some(Visibility::Public));
-    item.set_stored(Some(source_of(ctx)), Some(stamp.clone()), Some(stamp), Some(format!("/{}/{}/{put_code}", ctx.orcid, T::SECTION.path())));
+    item.set_stored(
+        Some(source_of(ctx)),
+        Some(stamp.clone()),
+        Some(stamp),
+        Some(format!("/{}/{}/{put_code}", ctx.orcid, T::SECTION.path())),
+    );
     record.insert(
         T::SECTION,
         put_code,
@@ -343,6 +387,7 @@ fn store_new<T: RecordItem>(ctx: &Ctx<'_>, mut item: T) -> Result<(PutCode, T), 
             client_id: ctx.grant.client_id.clone(),
             xml: item.to_xml_string(Layout::Compact),
             duplicate_keys: keys,
+            bulk_keys: bulk_keys(&item),
             visibility: Some(Visibility::Public),
         },
     );
@@ -357,7 +402,7 @@ fn create<T: RecordItem>(ctx: &Ctx<'_>, body: &[u8]) -> Response {
         Ok(item) => item,
         Err(r) => return r,
     };
-    match store_new(ctx, item) {
+    match store_new(ctx, item, false) {
         Ok((put_code, _)) => {
             let location = format!("{}/v3.0/{}/{}/{put_code}", ctx.state.base_url, ctx.orcid, T::SECTION.path());
             (StatusCode::CREATED, [(header::LOCATION, location)]).into_response()
@@ -388,7 +433,12 @@ fn update<T: RecordItem>(ctx: &Ctx<'_>, put_code: PutCode, body: &[u8]) -> Respo
     match item.put_code() {
         None => return orcid_error(ctx.answer, 400, 9019, "the body must carry the put-code of the item to update"),
         Some(pc) if pc != put_code => {
-            return orcid_error(ctx.answer, 400, 9019, format!("the put-code in the body ({pc}) differs from the one in the URL ({put_code})"));
+            return orcid_error(
+                ctx.answer,
+                400,
+                9019,
+                format!("the put-code in the body ({pc}) differs from the one in the URL ({put_code})"),
+            );
         }
         Some(_) => {}
     }
@@ -410,15 +460,25 @@ fn update<T: RecordItem>(ctx: &Ctx<'_>, put_code: PutCode, body: &[u8]) -> Respo
     let created = old_item.created_date().cloned();
     item.set_visibility(old.visibility.clone());
     item.set_stored(Some(source_of(ctx)), created, Some(now()), Some(format!("/{}/{}/{put_code}", ctx.orcid, T::SECTION.path())));
-    let entry = StoredItem { client_id: old.client_id, xml: item.to_xml_string(Layout::Compact), duplicate_keys: keys.clone(), visibility: old.visibility };
+    let entry = StoredItem {
+        client_id: old.client_id,
+        xml: item.to_xml_string(Layout::Compact),
+        duplicate_keys: keys.clone(),
+        bulk_keys: bulk_keys(&item),
+        visibility: old.visibility,
+    };
     {
         // The duplicate check and the replacement are one step.
         let mut records = lock(&ctx.state.records);
         let Some(record) = records.get_mut(&ctx.orcid) else {
             return orcid_error(ctx.answer, 404, 9016, format!("no record {}", ctx.orcid));
         };
-        if let Some(existing) = record.duplicate_of(T::SECTION, &ctx.grant.client_id, &keys, Some(put_code)) {
-            return orcid_error(ctx.answer, 409, 9021, duplicate_message(existing));
+        // ORCID checks duplicates on update too, except for research resources (RR10).
+        if T::SECTION != Section::ResearchResource
+            && let Some(existing) = record.duplicate_of(T::SECTION, &ctx.grant.client_id, &keys, Some(put_code))
+        {
+            let e = duplicate_error(T::SECTION, existing);
+            return typed(ctx.answer, StatusCode::CONFLICT, &e);
         }
         record.insert(T::SECTION, put_code, entry);
     }
@@ -514,7 +574,8 @@ fn summaries<T: RecordItem>(ctx: &Ctx<'_>) -> Result<T::Summaries, String> {
             xml.push_str("</activities:group>");
         }
     } else {
-        let group = if matches!(T::SECTION, Section::Work | Section::Funding | Section::ResearchResource) { "group" } else { "affiliation-group" };
+        let group =
+            if matches!(T::SECTION, Section::Work | Section::Funding | Section::ResearchResource) { "group" } else { "affiliation-group" };
         let members: Vec<Keyed<&T>> = items.iter().map(|(k, item)| (k.clone(), item)).collect();
         for members in group_by_self_ids(&members) {
             xml.push_str(&format!("<activities:{group}>"));
@@ -571,7 +632,10 @@ fn record(ctx: &Ctx<'_>) -> Result<Record, String> {
     let mut record = Record::new();
     record.path = Some(format!("/{}", ctx.orcid));
     record.orcid_identifier = Some(
-        OrcidIdentifier::new().with_uri(format!("https://sandbox.orcid.org/{}", ctx.orcid)).with_path(ctx.orcid.clone()).with_host("sandbox.orcid.org"),
+        OrcidIdentifier::new()
+            .with_uri(format!("https://sandbox.orcid.org/{}", ctx.orcid))
+            .with_path(ctx.orcid.clone())
+            .with_host("sandbox.orcid.org"),
     );
     record.person = Some(person(ctx)?);
     record.activities_summary = Some(activities(ctx)?);
@@ -611,7 +675,7 @@ fn group_ids<T: RecordItem>(members: &[&&T]) -> ExternalIds {
     let mut ids = ExternalIds::new();
     let mut seen = HashSet::new();
     for id in members.iter().flat_map(|m| m.self_external_ids()) {
-        if seen.insert(duplicate_key(id.external_id_type.as_str(), &id.external_id_value)) {
+        if seen.insert(IdKey::normalised(id.external_id_type.as_str(), &id.external_id_value)) {
             ids.external_ids.push(id.clone());
         }
     }
@@ -642,50 +706,35 @@ fn read_works(ctx: &Ctx<'_>, codes: &str) -> Response {
     typed(ctx.answer, StatusCode::OK, &Bulk::from(found))
 }
 
-/// POST `/{orcid}/works` with a bulk: each work stored or answered by an error, in order.
+/// POST `/{orcid}/works` with a bulk: each work stored or answered by an error, in order
+/// (server rules §5.2). What fails the whole request (reading the body, more than 100 works)
+/// is answered as an error.
 fn bulk_create(ctx: &Ctx<'_>, body: &[u8]) -> Response {
     if let Err(r) = may_write::<Work>(ctx) {
         return r;
     }
     let form = ctx.body.unwrap_or(Form::Xml);
-    let options = Options::default();
-    let report = match form {
-        Form::Xml => validate_xml(body, &options),
-        Form::Json => validate_json(body, orcid_model::Kind::Bulk, &options),
-    };
-    let parsed = match form {
-        Form::Xml => Bulk::from_xml_bytes(body, Mode::Lenient),
-        Form::Json => Bulk::from_json_bytes(body, Mode::Lenient),
-    };
-    let bulk = match parsed {
-        Ok(b) => b,
-        Err(e) => return orcid_error(ctx.answer, 400, if form == Form::Json { 9047 } else { 9001 }, format!("expected a bulk of works: {e}")),
-    };
-    if bulk.items.len() > 100 {
-        return orcid_error(ctx.answer, 400, 9006, format!("{} works in one bulk; at most 100", bulk.items.len()));
+    let checked = check(ctx, body, orcid_model::Kind::Bulk, false);
+    if let Some(d) = checked.report.verdict() {
+        let (status, code, message) = refusal(d, form);
+        return orcid_error(ctx.answer, status, code, message);
     }
-    // The validator's findings, by the work they are in (`bulk/work[3]/...`).
-    let problem_of = |index: usize| {
-        report.diagnostics.iter().filter(|d| d.severity == Severity::Error).find(|d| {
-            let rest = d.path.strip_prefix("bulk/work").unwrap_or("");
-            let n = rest.strip_prefix('[').and_then(|r| r.split(']').next()).and_then(|n| n.parse::<usize>().ok()).unwrap_or(1);
-            !d.path.is_empty() && d.path.starts_with("bulk/work") && n == index + 1
-        })
-    };
-    let mut out = Vec::with_capacity(bulk.items.len());
-    for (i, entry) in bulk.items.into_iter().enumerate() {
-        let BulkItem::Work(work) = entry else {
-            out.push(BulkItem::Error(error_value(400, 9001, format!("entry {} is not a work", i + 1))));
-            continue;
-        };
-        if let Some(d) = problem_of(i) {
-            let code = d.orcid_code.unwrap_or(if form == Form::Json { 9047 } else { 9001 });
-            out.push(BulkItem::Error(error_value(400, code, format!("{} (at {})", d.message, d.path))));
-            continue;
-        }
-        match store_new(ctx, work) {
-            Ok((_, stored)) => out.push(BulkItem::Work(stored)),
-            Err(e) => out.push(BulkItem::Error(e)),
+    if !matches!(checked.document, Some(orcid_model::Document::Bulk(_))) {
+        return orcid_error(ctx.answer, 400, if form == Form::Json { 9047 } else { 9012 }, "expected a bulk of works");
+    }
+    let mut out = Vec::new();
+    for slot in checked.bulk_slots() {
+        // A duplicate of an earlier work is found again when storing, to name its put-code.
+        match (slot.refusal.filter(|d| d.rule != "B4"), slot.work) {
+            (Some(d), _) => {
+                let (status, code, message) = refusal(d, form);
+                out.push(BulkItem::Error(error_value(status, code, message)));
+            }
+            (None, Some(work)) => match store_new(ctx, work.clone(), true) {
+                Ok((_, stored)) => out.push(BulkItem::Work(stored)),
+                Err(e) => out.push(BulkItem::Error(e)),
+            },
+            (None, None) => out.push(BulkItem::Error(error_value(400, 9001, "this entry could not be read as a work".into()))),
         }
     }
     let stored_some = out.iter().any(|i| matches!(i, BulkItem::Work(_)));

@@ -76,7 +76,11 @@ impl Default for Config {
     /// (`0000-0002-1825-0097`, Josiah Carberry), ORCID's rate limit, no faults.
     fn default() -> Self {
         Config {
-            clients: vec![ClientConfig { id: "APP-EMULATOR00000001".into(), secret: "emulator-secret".into(), name: "Emulated member".into() }],
+            clients: vec![ClientConfig {
+                id: "APP-EMULATOR00000001".into(),
+                secret: "emulator-secret".into(),
+                name: "Emulated member".into(),
+            }],
             users: vec![UserConfig { orcid: "0000-0002-1825-0097".into(), name: "Josiah Carberry".into() }],
             rate_limit: Some((24.0, 40)),
             faults: Faults::default(),

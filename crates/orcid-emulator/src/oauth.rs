@@ -19,7 +19,8 @@ fn form(bytes: &[u8]) -> HashMap<String, String> {
 }
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    (status, [(header::CONTENT_TYPE, "application/json")], json!({"error": error, "error_description": description}).to_string()).into_response()
+    (status, [(header::CONTENT_TYPE, "application/json")], json!({"error": error, "error_description": description}).to_string())
+        .into_response()
 }
 
 /// The researcher "signs in" (the first configured user, or `orcid=` in the query) and

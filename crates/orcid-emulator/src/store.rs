@@ -5,7 +5,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use orcid_model::PutCode;
-use orcid_model::items::Section;
+use orcid_model::items::{DuplicateKey, Section};
+use orcid_model::normalise::IdKey;
 
 use crate::faults::{FaultCounter, Faults, RateQueue};
 use crate::{Config, UserConfig};
@@ -39,8 +40,12 @@ pub(crate) struct PendingCode {
 pub(crate) struct StoredItem {
     pub client_id: String,
     pub xml: String,
-    /// `(type, normalised value)` of each `self` identifier.
-    pub duplicate_keys: Vec<(String, String)>,
+    /// What ORCID finds duplicates of the item by (its `self` identifiers, a person item's
+    /// content).
+    pub duplicate_keys: Vec<DuplicateKey>,
+    /// For works: every identifier but `part-of` and `funded-by` ones, which a later bulk's
+    /// `self` identifiers may not repeat (server rules §5.2, B4).
+    pub bulk_keys: Vec<IdKey>,
     pub visibility: Option<orcid_model::common::Visibility>,
 }
 
@@ -49,7 +54,9 @@ pub(crate) struct StoredItem {
 pub(crate) struct Record {
     pub sections: HashMap<Section, BTreeMap<PutCode, StoredItem>>,
     /// (section, source client, duplicate key) → put-code.
-    by_self_id: HashMap<(Section, String, (String, String)), PutCode>,
+    by_self_id: HashMap<(Section, String, DuplicateKey), PutCode>,
+    /// (source client, identifier) → put-code of the work that has it, for bulks.
+    by_work_id: HashMap<(String, IdKey), PutCode>,
 }
 
 impl Record {
@@ -58,6 +65,9 @@ impl Record {
         self.remove(section, put_code);
         for key in &item.duplicate_keys {
             self.by_self_id.insert((section, item.client_id.clone(), key.clone()), put_code);
+        }
+        for key in &item.bulk_keys {
+            self.by_work_id.insert((item.client_id.clone(), key.clone()), put_code);
         }
         self.sections.entry(section).or_default().insert(put_code, item);
     }
@@ -68,15 +78,30 @@ impl Record {
             for key in old.duplicate_keys {
                 self.by_self_id.remove(&(section, old.client_id.clone(), key));
             }
+            for key in old.bulk_keys {
+                self.by_work_id.remove(&(old.client_id.clone(), key));
+            }
         }
     }
 
     /// The put-code of the same source's other item with one of these `self` identifiers.
-    pub(crate) fn duplicate_of(&self, section: Section, client_id: &str, keys: &[(String, String)], except: Option<PutCode>) -> Option<PutCode> {
+    pub(crate) fn duplicate_of(
+        &self,
+        section: Section,
+        client_id: &str,
+        keys: &[DuplicateKey],
+        except: Option<PutCode>,
+    ) -> Option<PutCode> {
         keys.iter()
             .filter_map(|k| self.by_self_id.get(&(section, client_id.to_string(), k.clone())))
             .copied()
             .find(|pc| Some(*pc) != except)
+    }
+
+    /// The put-code of the same source's work holding one of these `self` identifiers among
+    /// its identifiers (any relationship but `part-of` and `funded-by`): a bulk's duplicate.
+    pub(crate) fn bulk_duplicate_of(&self, client_id: &str, self_ids: &[IdKey]) -> Option<PutCode> {
+        self_ids.iter().find_map(|k| self.by_work_id.get(&(client_id.to_string(), k.clone())).copied())
     }
 }
 

@@ -28,7 +28,14 @@ fn work(doi: &str, put_code: Option<i64>, visibility: Option<&str>) -> String {
 }
 
 /// Sends and returns (status, ORCID error code if any, body).
-async fn send(method: reqwest::Method, url: &str, token: Option<&str>, content_type: Option<&str>, accept: &str, body: String) -> (u16, Option<u16>, String) {
+async fn send(
+    method: reqwest::Method,
+    url: &str,
+    token: Option<&str>,
+    content_type: Option<&str>,
+    accept: &str,
+    body: String,
+) -> (u16, Option<u16>, String) {
     let mut request = http().request(method, url).header("accept", accept).body(body);
     if let Some(t) = token {
         request = request.bearer_auth(t);
@@ -69,7 +76,8 @@ async fn media_types_and_tokens() {
 async fn put_code_and_visibility_rules_on_update() {
     let (emulator, token) = start().await;
     let base = format!("{}/v3.0/{ORCID}", emulator.url());
-    let (_, _, location) = send(reqwest::Method::POST, &format!("{base}/work"), Some(&token), Some(XML), XML, work("10.1/b", None, None)).await;
+    let (_, _, location) =
+        send(reqwest::Method::POST, &format!("{base}/work"), Some(&token), Some(XML), XML, work("10.1/b", None, None)).await;
     let pc: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
     let put = |body: String, at: i64| {
         let token = token.clone();
@@ -88,7 +96,9 @@ async fn put_code_and_visibility_rules_on_update() {
     // validator's 9031 is reached; server rules §5.10).
     let keyword = |pc: Option<i64>| {
         let pc = pc.map(|p| format!(r#" put-code="{p}""#)).unwrap_or_default();
-        format!(r#"<keyword:keyword xmlns:keyword="http://www.orcid.org/ns/keyword"{pc}><keyword:content>k</keyword:content></keyword:keyword>"#)
+        format!(
+            r#"<keyword:keyword xmlns:keyword="http://www.orcid.org/ns/keyword"{pc}><keyword:content>k</keyword:content></keyword:keyword>"#
+        )
     };
     let (status, _, location) = send(reqwest::Method::POST, &format!("{base}/keywords"), Some(&token), Some(XML), XML, keyword(None)).await;
     assert_eq!(status, 201, "{location}");
@@ -102,21 +112,31 @@ async fn limits_on_bulk_multiple_reads_and_the_works_cap() {
     let (emulator, token) = start().await;
     let base = format!("{}/v3.0/{ORCID}", emulator.url());
     let codes: Vec<String> = (1..=101).map(|n| n.to_string()).collect();
-    let (_, code, _) = send(reqwest::Method::GET, &format!("{base}/works/{}", codes.join(",")), Some(&token), None, XML, String::new()).await;
+    let (_, code, _) =
+        send(reqwest::Method::GET, &format!("{base}/works/{}", codes.join(",")), Some(&token), None, XML, String::new()).await;
     assert_eq!(code, Some(9042));
 
     let bulk = |from: usize, n: usize| {
-        let body: String = (from..from + n).map(|i| work(&format!("10.1/cap.{i}"), None, None).replace(r#" xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common""#, "")).collect();
-        format!(r#"<bulk:bulk xmlns:bulk="http://www.orcid.org/ns/bulk" xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common">{body}</bulk:bulk>"#)
+        let body: String = (from..from + n)
+            .map(|i| {
+                work(&format!("10.1/cap.{i}"), None, None)
+                    .replace(r#" xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common""#, "")
+            })
+            .collect();
+        format!(
+            r#"<bulk:bulk xmlns:bulk="http://www.orcid.org/ns/bulk" xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common">{body}</bulk:bulk>"#
+        )
     };
     let (_, code, _) = send(reqwest::Method::POST, &format!("{base}/works"), Some(&token), Some(XML), XML, bulk(0, 101)).await;
     assert_eq!(code, Some(9006));
     // Fill the record to ORCID's 10,000 works; the next is refused with 9048.
     for batch in 0..100 {
-        let (status, _, body) = send(reqwest::Method::POST, &format!("{base}/works"), Some(&token), Some(XML), XML, bulk(batch * 100, 100)).await;
+        let (status, _, body) =
+            send(reqwest::Method::POST, &format!("{base}/works"), Some(&token), Some(XML), XML, bulk(batch * 100, 100)).await;
         assert!(status == 200 && !body.contains("error-code"), "{body}");
     }
     assert_eq!(emulator.count(ORCID, orcid_model::items::Section::Work), 10_000);
-    let (status, code, _) = send(reqwest::Method::POST, &format!("{base}/work"), Some(&token), Some(XML), XML, work("10.1/one-more", None, None)).await;
+    let (status, code, _) =
+        send(reqwest::Method::POST, &format!("{base}/work"), Some(&token), Some(XML), XML, work("10.1/one-more", None, None)).await;
     assert_eq!((status, code), (409, Some(9048)));
 }

@@ -42,9 +42,7 @@ fn read_strict(bencher: Bencher, name: &str) {
 #[divan::bench(args = SAMPLES)]
 fn serde_json_value_floor(bencher: Bencher, name: &str) {
     let bytes = input(name);
-    bencher
-        .counter(BytesCount::new(bytes.len()))
-        .bench(|| serde_json::from_slice::<serde_json::Value>(black_box(&bytes)).expect("valid"));
+    bencher.counter(BytesCount::new(bytes.len())).bench(|| serde_json::from_slice::<serde_json::Value>(black_box(&bytes)).expect("valid"));
 }
 
 #[divan::bench(args = SAMPLES)]

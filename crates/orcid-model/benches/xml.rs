@@ -39,17 +39,13 @@ fn main() {
 #[divan::bench(args = SAMPLES)]
 fn read_strict(bencher: Bencher, name: &str) {
     let bytes = input(name);
-    bencher
-        .counter(BytesCount::new(bytes.len()))
-        .bench(|| Document::from_xml_bytes(black_box(&bytes), Mode::Strict).expect("valid"));
+    bencher.counter(BytesCount::new(bytes.len())).bench(|| Document::from_xml_bytes(black_box(&bytes), Mode::Strict).expect("valid"));
 }
 
 #[divan::bench(args = SAMPLES)]
 fn read_lenient(bencher: Bencher, name: &str) {
     let bytes = input(name);
-    bencher
-        .counter(BytesCount::new(bytes.len()))
-        .bench(|| Document::from_xml_bytes(black_box(&bytes), Mode::Lenient).expect("valid"));
+    bencher.counter(BytesCount::new(bytes.len())).bench(|| Document::from_xml_bytes(black_box(&bytes), Mode::Lenient).expect("valid"));
 }
 
 #[divan::bench(args = SAMPLES)]

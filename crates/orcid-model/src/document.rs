@@ -117,9 +117,7 @@ impl Kind {
         Kind::ALL
             .iter()
             .filter(|kind| !kind.as_str().contains(':'))
-            .filter(|kind| {
-                name.strip_prefix(kind.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_', '.']))
-            })
+            .filter(|kind| name.strip_prefix(kind.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_', '.'])))
             .max_by_key(|kind| kind.as_str().len())
             .copied()
     }

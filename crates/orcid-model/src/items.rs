@@ -119,36 +119,64 @@ impl std::fmt::Display for Section {
     }
 }
 
-/// Identifier types ORCID normalises, so it finds duplicates among values written differently.
-pub const NORMALISED_TYPES: &[&str] =
-    &["doi", "isbn", "issn", "pmid", "pmc", "arxiv", "bibcode", "uri", "handle", "ssrn", "eid", "wosuid", "ark"];
+/// What ORCID finds duplicates by (server rules §6.8, §5.10): two items of one section from
+/// the same source are duplicates when they share a key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DuplicateKey {
+    /// An activity's external identifier with relationship `self`, or without a relationship
+    /// (only affiliations may lack one; two such ids match each other, not a `self` one).
+    Id {
+        /// Whether the relationship is `self` (else there is none).
+        self_relationship: bool,
+        /// The type and the value as ORCID compares them (normalised; raw for fundings).
+        key: crate::normalise::IdKey,
+    },
+    /// A person item's identity: an other name's or keyword's content, a researcher URL's
+    /// url, a person identifier's type and value; compared exactly.
+    Person(String),
+}
 
-/// The key ORCID compares `self` identifiers by: the type and the value, normalised for the
-/// types in [`NORMALISED_TYPES`] (case, resolver prefixes, ISBN/ISSN punctuation) and
-/// trimmed for the others. An approximation of ORCID's normalisers covering what they are
-/// documented to do.
+/// The keys ORCID finds duplicates of `item` by. Addresses have none (ORCID's comparison of
+/// addresses never matches).
 ///
 /// ```
-/// use orcid_model::items::duplicate_key;
-/// assert_eq!(duplicate_key("doi", "https://doi.org/10.1000/ABC"), duplicate_key("doi", "10.1000/abc"));
-/// assert_eq!(duplicate_key("isbn", "978-3-16-148410-0"), ("isbn".to_string(), "9783161484100".to_string()));
+/// use orcid_model::items::{DuplicateKey, duplicate_keys};
+/// use orcid_model::keyword::Keyword;
+/// assert_eq!(duplicate_keys(&Keyword::new("fish")), [DuplicateKey::Person("fish".into())]);
 /// ```
-pub fn duplicate_key(kind: &str, value: &str) -> (String, String) {
-    let value = value.trim();
-    let lower = value.to_lowercase();
-    let normalised = match kind {
-        "doi" => match lower.find("10.") {
-            Some(at) => lower[at..].to_string(),
-            None => lower,
-        },
-        "isbn" | "issn" => value.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_uppercase(),
-        "pmid" => value.chars().filter(char::is_ascii_digit).collect(),
-        "pmc" => format!("PMC{}", value.chars().filter(char::is_ascii_digit).collect::<String>()),
-        "arxiv" => lower.trim_start_matches("arxiv:").to_string(),
-        "uri" | "handle" | "ssrn" | "eid" | "wosuid" | "ark" | "bibcode" => lower,
-        _ => value.to_string(),
-    };
-    (kind.to_string(), normalised)
+pub fn duplicate_keys<T: RecordItem>(item: &T) -> Vec<DuplicateKey> {
+    use crate::normalise::IdKey;
+    let any = item as &dyn std::any::Any;
+    let person = |key: String| vec![DuplicateKey::Person(key)];
+    if let Some(o) = any.downcast_ref::<crate::other_name::OtherName>() {
+        return person(o.content.clone());
+    }
+    if let Some(k) = any.downcast_ref::<crate::keyword::Keyword>() {
+        return person(k.content.clone());
+    }
+    if let Some(u) = any.downcast_ref::<crate::researcher_url::ResearcherUrl>() {
+        return person(u.url.clone());
+    }
+    if let Some(x) = any.downcast_ref::<crate::external_identifier::ExternalIdentifier>() {
+        return person(format!("{}\u{0}{}", x.external_id_type.as_str(), x.external_id_value));
+    }
+    let raw = T::SECTION == Section::Funding;
+    item.external_ids()
+        .map(|ids| ids.external_ids.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|id| {
+            let self_relationship = match &id.external_id_relationship {
+                Some(Relationship::Self_) => true,
+                None => false,
+                Some(_) => return None,
+            };
+            let (kind, value) = (id.external_id_type.as_str(), id.external_id_value.as_str());
+            let key = if raw { IdKey::raw(kind, value) } else { IdKey::normalised(kind, value) };
+            Some(DuplicateKey::Id { self_relationship, key })
+        })
+        .collect()
 }
 
 /// The put-code an ORCID duplicate error (9021) names: ORCID's message says

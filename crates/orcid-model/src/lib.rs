@@ -44,6 +44,7 @@ mod document;
 #[rustfmt::skip]
 pub mod generated;
 pub mod items;
+pub mod normalise;
 mod runtime;
 pub mod validate;
 mod values;
@@ -59,8 +60,8 @@ pub mod __private {
     pub use crate::runtime::content::{Input, Read};
     pub use crate::runtime::output::{Output, Write};
     pub use crate::runtime::schema::{
-        Branch, Content, Facets, Group, Member, MemberKind, Pattern, Shape, SimpleSchema, StructSchema, Vocabulary,
-        has_non_space, is_orcid_path, is_orcid_uri,
+        Branch, Content, Facets, Group, Member, MemberKind, Pattern, Shape, SimpleSchema, StructSchema, Vocabulary, has_non_space,
+        is_orcid_path, is_orcid_uri,
     };
     #[cfg(feature = "serde")]
     pub use crate::runtime::serde_support;
@@ -69,8 +70,8 @@ pub mod __private {
     pub use crate::values::UnknownValue;
 }
 
-use runtime::content::{Read, ReadMode};
-use runtime::output::{JsonOutput, Write, XmlOutput};
+use runtime::content::ReadMode;
+use runtime::output::{JsonOutput, XmlOutput};
 
 /// How strictly to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -10,9 +10,9 @@ use std::path::Path;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use orcid_model::{Document, Layout, Mode};
+use quick_xml::NsReader;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
 
 /// The two samples ORCID ships that are invalid against its own XSD, and what strict mode says.
 const INVALID: &[(&str, &str)] = &[
@@ -33,7 +33,8 @@ enum Node {
 /// attributes, comments and whitespace-only text between elements do not count.
 fn infoset(xml: &[u8]) -> Node {
     let mut reader = NsReader::from_reader(xml);
-    let mut stack: Vec<Node> = vec![Node::Element { ns: String::new(), local: "#document".into(), attrs: BTreeMap::new(), children: vec![] }];
+    let mut stack: Vec<Node> =
+        vec![Node::Element { ns: String::new(), local: "#document".into(), attrs: BTreeMap::new(), children: vec![] }];
     let resolve = |r: ResolveResult<'_>| match r {
         ResolveResult::Bound(ns) => String::from_utf8_lossy(ns.as_ref()).into_owned(),
         _ => String::new(),

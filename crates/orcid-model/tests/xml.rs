@@ -84,7 +84,10 @@ fn missing_required_element_is_an_error_in_both_modes() {
 #[test]
 fn lengths_count_characters_not_bytes() {
     // common:title is a string-1000: 1000 two-byte characters are fine, 1001 are not.
-    let ok = work_xml("", &format!("  <work:title><common:title>{}</common:title></work:title>\n  <work:type>book</work:type>", "é".repeat(1000)));
+    let ok = work_xml(
+        "",
+        &format!("  <work:title><common:title>{}</common:title></work:title>\n  <work:type>book</work:type>", "é".repeat(1000)),
+    );
     assert!(Work::from_xml_str(&ok, Mode::Strict).is_ok());
     let long = ok.replace("<common:title>é", "<common:title>éé");
     let err = Work::from_xml_str(&long, Mode::Strict).unwrap_err();
@@ -106,7 +109,12 @@ fn unknown_vocabulary_values_read_and_are_flagged() {
 fn bad_xsd_enumeration_value_names_the_choices() {
     let xml = work_xml(r#" visibility="secret""#, title_and_type());
     let err = Work::from_xml_str(&xml, Mode::Strict).unwrap_err();
-    assert!(err.message.contains(r#""secret" is not a common:visibility value; expected one of `private`, `limited`, `public`, `registered-only`"#), "{}", err.message);
+    assert!(
+        err.message
+            .contains(r#""secret" is not a common:visibility value; expected one of `private`, `limited`, `public`, `registered-only`"#),
+        "{}",
+        err.message
+    );
 }
 
 #[test]
@@ -123,14 +131,16 @@ fn document_tells_the_kind_and_rejects_other_roots() {
     assert_eq!(doc.root_name().to_string(), "work:work");
     let err = Document::from_xml_str(r#"<html xmlns="http://www.w3.org/1999/xhtml"/>"#, Mode::Strict).unwrap_err();
     assert_eq!(err.message, "<html> is not an ORCID 3.0 document root");
-    let err = Work::from_xml_str(r#"<common:title xmlns:common="http://www.orcid.org/ns/common">x</common:title>"#, Mode::Strict).unwrap_err();
+    let err =
+        Work::from_xml_str(r#"<common:title xmlns:common="http://www.orcid.org/ns/common">x</common:title>"#, Mode::Strict).unwrap_err();
     assert_eq!(err.message, "expected a <work:work> document, found <common:title>");
 }
 
 /// Items built in code, as they are written (insta snapshots).
 #[test]
 fn items_built_in_code() {
-    let title = WorkTitle::new("Zebrafish fin regeneration").with_translated_title(TranslatedTitle::new(LanguageCode::De, "Flossenregeneration"));
+    let title =
+        WorkTitle::new("Zebrafish fin regeneration").with_translated_title(TranslatedTitle::new(LanguageCode::De, "Flossenregeneration"));
     let doi = ExternalId::new(ExternalIdType::Doi, "10.5555/zebrafish")
         .with_external_id_relationship(Relationship::Self_)
         .with_external_id_url("https://doi.org/10.5555/zebrafish");
@@ -164,7 +174,8 @@ fn namespaces_are_resolved_by_scope_whatever_the_prefixes() {
     assert_eq!(work.external_ids.unwrap().external_ids[0].external_id_value, "10.1/x");
 
     // A prefix that is not declared is not ORCID's namespace.
-    let undeclared = work_xml("", "  <work:title><common:title>T</common:title></work:title>\n  <work:type>book</work:type>\n  <nope:thing/>");
+    let undeclared =
+        work_xml("", "  <work:title><common:title>T</common:title></work:title>\n  <work:type>book</work:type>\n  <nope:thing/>");
     assert!(Work::from_xml_str(&undeclared, Mode::Strict).unwrap_err().message.starts_with("unexpected element <nope:thing>"));
 }
 

@@ -89,10 +89,8 @@ pub const UPLOAD_OMITS: &[&str] = &[
 
 /// XSD enumerations whose JSON values are Java enum names (history's `creation-method`:
 /// XML `Member-referred`, JSON `MEMBER_REFERRED`): (type, [(XML value, JSON value)]).
-pub const JSON_ENUM_VALUES: &[(&str, &[(&str, &str)])] = &[(
-    "history:creation-method",
-    &[("API", "API"), ("Direct", "DIRECT"), ("Member-referred", "MEMBER_REFERRED"), ("website", "WEBSITE")],
-)];
+pub const JSON_ENUM_VALUES: &[(&str, &[(&str, &str)])] =
+    &[("history:creation-method", &[("API", "API"), ("Direct", "DIRECT"), ("Member-referred", "MEMBER_REFERRED"), ("website", "WEBSITE")])];
 
 /// The shape of a child element's value.
 pub fn element_shape(qualified: &str, ty: &TyRef) -> Shape {

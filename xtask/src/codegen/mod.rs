@@ -52,11 +52,7 @@ impl Outcome {
 
 impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (stale, missing, orphaned) = if self.check {
-            ("stale", "missing", "orphaned")
-        } else {
-            ("updated", "created", "removed")
-        };
+        let (stale, missing, orphaned) = if self.check { ("stale", "missing", "orphaned") } else { ("updated", "created", "removed") };
         for (label, list) in [(stale, &self.stale), (missing, &self.missing), (orphaned, &self.orphaned)] {
             for file in list {
                 writeln!(f, "{label:9} {file}")?;
@@ -89,9 +85,7 @@ pub fn interpret_files(files: Vec<PathBuf>) -> Result<MetaTypes> {
 
 /// Interprets parsed schemas, with our overrides of XSD built-in types.
 pub fn interpret_schemas(schemas: &Schemas) -> Result<MetaTypes> {
-    let xs = schemas
-        .resolve_namespace(&Some(xsd_parser::config::Namespace::XS))
-        .context("the XSDs do not use the XML Schema namespace")?;
+    let xs = schemas.resolve_namespace(&Some(xsd_parser::config::Namespace::XS)).context("the XSDs do not use the XML Schema namespace")?;
     let anonymous = schemas.resolve_namespace(&None).context("no anonymous namespace")?;
     let xs_type = |name: &'static str| TypeIdent::type_(name).with_ns(xs);
     let interpreter = Interpreter::new(schemas)

@@ -360,9 +360,10 @@ pub fn build(types: &MetaTypes, vocabularies: Vec<Vocabulary>) -> Result<Model> 
         if let Content::Elements { fields, .. } = &mut s.content {
             for e in fields.iter_mut().flat_map(|f| f.elems.iter_mut()) {
                 if let TyRef::Struct(path) = &mut e.ty
-                    && let Some((_, new)) = b.renames.iter().find(|(old, _)| old == path) {
-                        *path = new.clone();
-                    }
+                    && let Some((_, new)) = b.renames.iter().find(|(old, _)| old == path)
+                {
+                    *path = new.clone();
+                }
             }
         }
     }
@@ -536,7 +537,15 @@ impl<'t> Builder<'t> {
         if doc.is_empty() {
             doc = shared.doc.clone();
         }
-        let def = StructDef { module, rust: own_name, xsd: self.qualified(element), schema: element.schema, doc, shared: Some(type_key.clone()), ..shared };
+        let def = StructDef {
+            module,
+            rust: own_name,
+            xsd: self.qualified(element),
+            schema: element.schema,
+            doc,
+            shared: Some(type_key.clone()),
+            ..shared
+        };
         self.structs.insert(own_key.clone(), def);
         let own = TyRef::Struct(format!("super::{own_key}"));
         self.refs.insert(element.clone(), own.clone());
@@ -573,10 +582,8 @@ impl<'t> Builder<'t> {
         let module = self.module(ident.ns)?;
         let doc = Self::doc(&self.types.items[ident].documentation);
         let content_meta = c.content.as_ref().map(|id| (id, &self.types.items[id].variant));
-        let is_group = matches!(
-            content_meta,
-            Some((_, MetaTypeVariant::Sequence(_) | MetaTypeVariant::Choice(_) | MetaTypeVariant::All(_)))
-        );
+        let is_group =
+            matches!(content_meta, Some((_, MetaTypeVariant::Sequence(_) | MetaTypeVariant::Choice(_) | MetaTypeVariant::All(_))));
         // Simple content: a text value, plus attributes.
         if !is_group {
             let text = match content_meta {
@@ -585,9 +592,10 @@ impl<'t> Builder<'t> {
                 None => None,
             };
             if c.attributes.is_empty()
-                && let Some(text) = text {
-                    return Ok(TyRef::Simple(text));
-                }
+                && let Some(text) = text
+            {
+                return Ok(TyRef::Simple(text));
+            }
             self.in_progress.push(ident.clone());
             let attrs = self.attributes(ident, c)?;
             self.in_progress.pop();
@@ -632,14 +640,18 @@ impl<'t> Builder<'t> {
         // of their own (`education:education` is an `Education`, though it adds nothing to
         // `common:affiliation`), so that every item has its own name and root element.
         if let Base::Extension(base) | Base::Restriction(base) = &c.base
-            && let Ok(TyRef::Struct(base_path)) = self.type_ref(&base.clone()) {
-                let key = base_path.trim_start_matches("super::").to_owned();
-                let same_name = key == format!("{module}::{}", self.rust_name(ident));
-                if let Some(b) = self.structs.get(&key)
-                    && same_name && b.attrs == attrs && b.content == content {
-                        return Ok(TyRef::Struct(base_path));
-                    }
+            && let Ok(TyRef::Struct(base_path)) = self.type_ref(&base.clone())
+        {
+            let key = base_path.trim_start_matches("super::").to_owned();
+            let same_name = key == format!("{module}::{}", self.rust_name(ident));
+            if let Some(b) = self.structs.get(&key)
+                && same_name
+                && b.attrs == attrs
+                && b.content == content
+            {
+                return Ok(TyRef::Struct(base_path));
             }
+        }
         let mut rust = self.rust_name(ident);
         if self.structs.contains_key(&format!("{module}::{rust}")) || self.clashes.contains(&(module.clone(), rust.clone())) {
             // Two XSDs of one namespace define the same name (notification-permission and
@@ -686,10 +698,8 @@ impl<'t> Builder<'t> {
         if global_path == *local_path {
             return Ok(None);
         }
-        let (a, b) = (
-            self.structs.get(local_path.trim_start_matches("super::")),
-            self.structs.get(global_path.trim_start_matches("super::")),
-        );
+        let (a, b) =
+            (self.structs.get(local_path.trim_start_matches("super::")), self.structs.get(global_path.trim_start_matches("super::")));
         match (a, b) {
             (Some(a), Some(b)) if a.attrs == b.attrs && a.content == b.content => Ok(Some(TyRef::Struct(global_path))),
             _ => Ok(None),
@@ -743,11 +753,8 @@ impl<'t> Builder<'t> {
         if let Some(i) = fields.iter().position(|f| f.elems == field.elems) {
             // The same element in two alternatives of a choice is one field.
             if fields[i].occurs != field.occurs {
-                fields[i].occurs = if fields[i].occurs == Occurs::Many || field.occurs == Occurs::Many {
-                    Occurs::Many
-                } else {
-                    Occurs::Optional
-                };
+                fields[i].occurs =
+                    if fields[i].occurs == Occurs::Many || field.occurs == Occurs::Many { Occurs::Many } else { Occurs::Optional };
             }
             return Ok(i);
         }
@@ -809,8 +816,18 @@ impl<'t> Builder<'t> {
 
     /// A choice: fields for each alternative, and a group saying only one may be used.
     /// A repeated choice of several elements becomes one list of an enum instead.
-    fn choice(&mut self, g: &GroupMeta, optional: bool, ctx: &Ctx, fields: &mut Vec<FieldDef>, groups: &mut Vec<GroupDef>) -> Result<(u64, u64)> {
-        if ctx.repeated && g.elements.len() > 1 && g.elements.iter().all(|e| matches!(e.variant, ElementMetaVariant::Type { mode: ElementMode::Element, .. })) {
+    fn choice(
+        &mut self,
+        g: &GroupMeta,
+        optional: bool,
+        ctx: &Ctx,
+        fields: &mut Vec<FieldDef>,
+        groups: &mut Vec<GroupDef>,
+    ) -> Result<(u64, u64)> {
+        if ctx.repeated
+            && g.elements.len() > 1
+            && g.elements.iter().all(|e| matches!(e.variant, ElementMetaVariant::Type { mode: ElementMode::Element, .. }))
+        {
             let owner_name = self.rust_name(&ctx.owner);
             let mut elems = Vec::new();
             for e in g.elements.iter() {
@@ -980,10 +997,7 @@ impl<'t> Builder<'t> {
                 }
                 values.push((value, variant));
             }
-            self.enums.insert(
-                key.clone(),
-                EnumDef { module, rust, xsd: self.qualified(ident), doc: Self::doc(&ty.documentation), values },
-            );
+            self.enums.insert(key.clone(), EnumDef { module, rust, xsd: self.qualified(ident), doc: Self::doc(&ty.documentation), values });
         }
         Ok(format!("super::{key}"))
     }

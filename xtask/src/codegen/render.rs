@@ -11,7 +11,10 @@ use anyhow::{Context, Result, bail};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::json::{FLATTENED_WRAPPERS, JSON_ENUM_VALUES, NULL_ONLY_KEYS, PREFERRED_ROOTS, Shape, TAGGED_LISTS, UPLOAD_OMITS, attribute_shape, element_shape, scalar_shape};
+use super::json::{
+    FLATTENED_WRAPPERS, JSON_ENUM_VALUES, NULL_ONLY_KEYS, PREFERRED_ROOTS, Shape, TAGGED_LISTS, UPLOAD_OMITS, attribute_shape,
+    element_shape, scalar_shape,
+};
 use super::model::{AttrDef, Content, EnumDef, FacetDef, FieldDef, Model, Occurs, RootDef, SimpleRef, StructDef, TyRef};
 use super::names::{camel, screaming, snake};
 use super::patterns::xsd_to_rust_regex;
@@ -166,8 +169,21 @@ fn facets(f: &FacetDef) -> TokenStream {
 }
 
 /// What every open enum has: the unknown variant, `as_str`, `is_known`, conversions.
+/// `aliases` are other spellings read as one of the values (ORCID's adapters map them so,
+/// server rules §6.1).
 #[allow(clippy::too_many_arguments)]
-fn open_enum(name: &syn::Ident, doc: TokenStream, variants: &[syn::Ident], values: &[String], vdocs: Vec<String>, enumeration: Option<&str>, json: Option<TokenStream>, extra: TokenStream) -> TokenStream {
+fn open_enum(
+    name: &syn::Ident,
+    doc: TokenStream,
+    variants: &[syn::Ident],
+    values: &[String],
+    vdocs: Vec<String>,
+    enumeration: Option<&str>,
+    json: Option<TokenStream>,
+    extra: TokenStream,
+    aliases: &[(String, syn::Ident)],
+) -> TokenStream {
+    let (alias_texts, alias_variants): (Vec<_>, Vec<_>) = aliases.iter().cloned().unzip();
     let unknown_doc = if enumeration.is_some() {
         " A value this version of the model does not know, kept as written. Strict reading refuses it; \
           compare [`Self::as_str`] rather than matching on this variant."
@@ -202,7 +218,7 @@ fn open_enum(name: &syn::Ident, doc: TokenStream, variants: &[syn::Ident], value
         impl From<&str> for #name {
             /// The value for its text; a value this version does not know is kept as `Unknown`.
             fn from(s: &str) -> Self {
-                match s { #(#values => Self::#variants,)* other => Self::Unknown(UnknownValue::new(other)) }
+                match s { #(#values => Self::#variants,)* #(#alias_texts => Self::#alias_variants,)* other => Self::Unknown(UnknownValue::new(other)) }
             }
         }
         impl std::str::FromStr for #name {
@@ -231,8 +247,7 @@ fn xsd_enum(e: &EnumDef) -> TokenStream {
     let vdocs = values.iter().map(|v| format!(" `{v}`")).collect();
     // ORCID's JSON writes a few enumerations with Java enum names; both forms are read.
     let json = JSON_ENUM_VALUES.iter().find(|(t, _)| *t == e.xsd).map(|(_, pairs)| {
-        let json_names: Vec<&str> =
-            values.iter().map(|v| pairs.iter().find(|(x, _)| x == v).map_or(v.as_str(), |(_, j)| *j)).collect();
+        let json_names: Vec<&str> = values.iter().map(|v| pairs.iter().find(|(x, _)| x == v).map_or(v.as_str(), |(_, j)| *j)).collect();
         quote! {
             fn parse_json(text: &str) -> Result<Self, String> {
                 Ok(match text {
@@ -245,14 +260,15 @@ fn xsd_enum(e: &EnumDef) -> TokenStream {
             }
         }
     });
-    open_enum(&name, doc, &variants, &values, vdocs, Some(&e.xsd), json, quote!())
+    open_enum(&name, doc, &variants, &values, vdocs, Some(&e.xsd), json, quote!(), &[])
 }
 
 /// An open enum for one of ORCID's vocabularies.
 fn vocab_enum(v: &Vocabulary) -> TokenStream {
     let name = format_ident!("{}", v.rust);
     let key = &v.key;
-    let doc = docs(&[v.doc.clone(), String::new(), format!("Values from ORCID's `{}` list; `Unknown` keeps any value not on it.", v.key)], "");
+    let doc =
+        docs(&[v.doc.clone(), String::new(), format!("Values from ORCID's `{}` list; `Unknown` keeps any value not on it.", v.key)], "");
     let variants: Vec<_> = v.values.iter().map(|(_, n, _)| format_ident!("{}", n)).collect();
     let values: Vec<_> = v.values.iter().map(|(val, _, _)| val.clone()).collect();
     let vdocs = v
@@ -265,12 +281,18 @@ fn vocab_enum(v: &Vocabulary) -> TokenStream {
         .collect();
     let aliases = v.aliases.iter().map(|(from, to)| quote!((#from, #to)));
     let extra = quote! {
-        /// The list, for validation.
+        /// The list, for validation (which uses some lists only).
+        #[allow(dead_code)]
         pub(crate) const VOCABULARY: Vocabulary = Vocabulary { name: #key, values: Self::VALUES };
         /// Other spellings ORCID accepts and stores as one of the values: (spelling, value).
         pub const ALIASES: &'static [(&'static str, &'static str)] = &[#(#aliases),*];
     };
-    open_enum(&name, doc, &variants, &values, vdocs, None, None, extra)
+    let alias_arms: Vec<(String, syn::Ident)> = v
+        .aliases
+        .iter()
+        .filter_map(|(from, to)| v.values.iter().find(|(val, _, _)| val == to).map(|(_, n, _)| (from.clone(), format_ident!("{}", n))))
+        .collect();
+    open_enum(&name, doc, &variants, &values, vdocs, None, None, extra, &alias_arms)
 }
 
 fn vocabulary(vocabularies: &[Vocabulary]) -> TokenStream {
@@ -302,7 +324,6 @@ fn value_type(t: &TyRef) -> TokenStream {
         TyRef::Simple(s) => ty(&s.rust),
     }
 }
-
 
 fn attr_type(a: &AttrDef) -> TokenStream {
     let inner = ty(&a.ty.rust);
@@ -410,10 +431,13 @@ fn structure(s: &StructDef, root: Option<&RootDef>, model: &Model) -> Result<Tok
         if a.required {
             ctor_params.push(quote!(#f: impl Into<#inner>));
             ctor_fields.push(quote!(#f: #f.into()));
-            setters.push(quote!(#[doc = #set_doc] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#f = value.into(); self }));
+            setters
+                .push(quote!(#[doc = #set_doc] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#f = value.into(); self }));
         } else {
             ctor_fields.push(quote!(#f: None));
-            setters.push(quote!(#[doc = #set_doc] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#f = Some(value.into()); self }));
+            setters.push(
+                quote!(#[doc = #set_doc] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#f = Some(value.into()); self }),
+            );
         }
     }
     if let Content::Text(t) = &s.content {
@@ -439,17 +463,22 @@ fn structure(s: &StructDef, root: Option<&RootDef>, model: &Model) -> Result<Tok
                 ctor_params.push(quote!(#id: impl Into<#inner>));
                 ctor_fields.push(quote!(#id: #id.into()));
                 let sd = format!(" Sets {xml_names}.");
-                setters.push(quote!(#[doc = #sd] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#id = value.into(); self }));
+                setters
+                    .push(quote!(#[doc = #sd] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#id = value.into(); self }));
             }
             Occurs::Optional => {
                 ctor_fields.push(quote!(#id: None));
                 let sd = format!(" Sets {xml_names}.");
-                setters.push(quote!(#[doc = #sd] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#id = Some(value.into()); self }));
+                setters.push(
+                    quote!(#[doc = #sd] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#id = Some(value.into()); self }),
+                );
             }
             Occurs::Many => {
                 ctor_fields.push(quote!(#id: Vec::new()));
                 let sd = format!(" Adds one {xml_names}.");
-                setters.push(quote!(#[doc = #sd] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#id.push(value.into()); self }));
+                setters.push(
+                    quote!(#[doc = #sd] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#id.push(value.into()); self }),
+                );
             }
         }
         if let Some(e) = &f.choice_enum {
@@ -626,7 +655,8 @@ fn structure(s: &StructDef, root: Option<&RootDef>, model: &Model) -> Result<Tok
         fields.iter().enumerate().filter(|(_, f)| pred(f)).fold(0u64, |m, (i, _)| m | (1 << i))
     };
     let required = Literal::u64_unsuffixed(mask(&|f| f.occurs == Occurs::Required));
-    let required_attributes = Literal::u64_unsuffixed(s.attrs.iter().enumerate().filter(|(_, a)| a.required).fold(0u64, |m, (i, _)| m | (1 << i)));
+    let required_attributes =
+        Literal::u64_unsuffixed(s.attrs.iter().enumerate().filter(|(_, a)| a.required).fold(0u64, |m, (i, _)| m | (1 << i)));
     let repeated = Literal::u64_unsuffixed(mask(&|f| f.occurs == Occurs::Many));
     let group_tokens = groups.iter().map(|g| {
         let optional = g.optional;
@@ -666,9 +696,11 @@ fn structure(s: &StructDef, root: Option<&RootDef>, model: &Model) -> Result<Tok
     };
     let schema_doc = format!(" The content model of `{xsd}`.");
     let many_args = (ctor_params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let default_impl = ctor_params.is_empty().then(|| quote! {
-        impl Default for #name {
-            fn default() -> Self { Self::new() }
+    let default_impl = ctor_params.is_empty().then(|| {
+        quote! {
+            impl Default for #name {
+                fn default() -> Self { Self::new() }
+            }
         }
     });
     // A wrapper of one list, with nothing required: built from the list.
@@ -881,8 +913,16 @@ fn sections(model: &Model) -> Result<TokenStream> {
     }
     for sec in present {
         let variant = format_ident!("{}", sec.variant);
-        let item = model.roots.iter().find(|r| format!("{}{}", prefix_of(&r.ns), r.local) == sec.item).with_context(|| format!("section item {}", sec.item))?;
-        let summaries = model.roots.iter().find(|r| format!("{}{}", prefix_of(&r.ns), r.local) == sec.summaries).with_context(|| format!("section list {}", sec.summaries))?;
+        let item = model
+            .roots
+            .iter()
+            .find(|r| format!("{}{}", prefix_of(&r.ns), r.local) == sec.item)
+            .with_context(|| format!("section item {}", sec.item))?;
+        let summaries = model
+            .roots
+            .iter()
+            .find(|r| format!("{}{}", prefix_of(&r.ns), r.local) == sec.summaries)
+            .with_context(|| format!("section list {}", sec.summaries))?;
         let item_ty = ty(&format!("crate::{}", item.path));
         let summaries_ty = ty(&format!("crate::{}", summaries.path));
         let item_kind = format_ident!("{}", kind_variant(&kind_name(model, item)));
@@ -901,7 +941,11 @@ fn sections(model: &Model) -> Result<TokenStream> {
         let ids: syn::Expr = syn::parse_str(sec.ids).map_err(|e| anyhow::anyhow!("section {}: bad ids expression: {e}", sec.variant))?;
         let (summary_ty, summary_body) = match sec.summary {
             Some(summary) => {
-                let root = model.roots.iter().find(|r| format!("{}{}", prefix_of(&r.ns), r.local) == summary).with_context(|| format!("section summary {summary}"))?;
+                let root = model
+                    .roots
+                    .iter()
+                    .find(|r| format!("{}{}", prefix_of(&r.ns), r.local) == summary)
+                    .with_context(|| format!("section summary {summary}"))?;
                 let t = ty(&format!("crate::{}", root.path));
                 let body = match sec.summary_fn {
                     Some(f) => {

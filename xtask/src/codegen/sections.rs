@@ -28,7 +28,14 @@ pub struct SectionDef {
     pub ids: &'static str,
 }
 
-const fn activity(variant: &'static str, item: &'static str, path: &'static str, list: &'static str, summaries: &'static str, ids: &'static str) -> SectionDef {
+const fn activity(
+    variant: &'static str,
+    item: &'static str,
+    path: &'static str,
+    list: &'static str,
+    summaries: &'static str,
+    ids: &'static str,
+) -> SectionDef {
     SectionDef { variant, item, path, list, summaries, person: false, summary: None, summary_fn: None, ids }
 }
 
@@ -44,46 +51,106 @@ const fn summarised(def: SectionDef, summary: &'static str) -> SectionDef {
 /// Every writable section, in the order ORCID's record lists them.
 pub const SECTIONS: &[SectionDef] = &[
     summarised(activity("Work", "work:work", "work", "works", "activities:works", "item.external_ids.as_ref()"), "work:work-summary"),
-    summarised(activity("Funding", "funding:funding", "funding", "fundings", "activities:fundings", "item.external_ids.as_ref()"), "funding:funding-summary"),
+    summarised(
+        activity("Funding", "funding:funding", "funding", "fundings", "activities:fundings", "item.external_ids.as_ref()"),
+        "funding:funding-summary",
+    ),
     SectionDef {
         summary_fn: Some("crate::items::peer_review_summary"),
         ..summarised(
-            activity("PeerReview", "peer-review:peer-review", "peer-review", "peer-reviews", "activities:peer-reviews", "Some(&item.review_identifiers)"),
+            activity(
+                "PeerReview",
+                "peer-review:peer-review",
+                "peer-review",
+                "peer-reviews",
+                "activities:peer-reviews",
+                "Some(&item.review_identifiers)",
+            ),
             "peer-review:peer-review-summary",
         )
     },
-    summarised(activity(
-        "ResearchResource",
-        "research-resource:research-resource",
-        "research-resource",
-        "research-resources",
-        "activities:research-resources",
-        "Some(&item.proposal.external_ids)",
-    ), "research-resource:research-resource-summary"),
-    summarised(activity("Employment", "employment:employment", "employment", "employments", "activities:employments", "item.external_ids.as_ref()"), "employment:employment-summary"),
-    summarised(activity("Education", "education:education", "education", "educations", "activities:educations", "item.external_ids.as_ref()"), "education:education-summary"),
-    summarised(activity("Distinction", "distinction:distinction", "distinction", "distinctions", "activities:distinctions", "item.external_ids.as_ref()"), "distinction:distinction-summary"),
-    summarised(activity(
-        "InvitedPosition",
-        "invited-position:invited-position",
-        "invited-position",
-        "invited-positions",
-        "activities:invited-positions",
-        "item.external_ids.as_ref()",
-    ), "invited-position:invited-position-summary"),
-    summarised(activity("Membership", "membership:membership", "membership", "memberships", "activities:memberships", "item.external_ids.as_ref()"), "membership:membership-summary"),
-    summarised(activity(
-        "Qualification",
-        "qualification:qualification",
-        "qualification",
-        "qualifications",
-        "activities:qualifications",
-        "item.external_ids.as_ref()",
-    ), "qualification:qualification-summary"),
-    summarised(activity("Service", "service:service", "service", "services", "activities:services", "item.external_ids.as_ref()"), "service:service-summary"),
+    summarised(
+        activity(
+            "ResearchResource",
+            "research-resource:research-resource",
+            "research-resource",
+            "research-resources",
+            "activities:research-resources",
+            "Some(&item.proposal.external_ids)",
+        ),
+        "research-resource:research-resource-summary",
+    ),
+    summarised(
+        activity(
+            "Employment",
+            "employment:employment",
+            "employment",
+            "employments",
+            "activities:employments",
+            "item.external_ids.as_ref()",
+        ),
+        "employment:employment-summary",
+    ),
+    summarised(
+        activity("Education", "education:education", "education", "educations", "activities:educations", "item.external_ids.as_ref()"),
+        "education:education-summary",
+    ),
+    summarised(
+        activity(
+            "Distinction",
+            "distinction:distinction",
+            "distinction",
+            "distinctions",
+            "activities:distinctions",
+            "item.external_ids.as_ref()",
+        ),
+        "distinction:distinction-summary",
+    ),
+    summarised(
+        activity(
+            "InvitedPosition",
+            "invited-position:invited-position",
+            "invited-position",
+            "invited-positions",
+            "activities:invited-positions",
+            "item.external_ids.as_ref()",
+        ),
+        "invited-position:invited-position-summary",
+    ),
+    summarised(
+        activity(
+            "Membership",
+            "membership:membership",
+            "membership",
+            "memberships",
+            "activities:memberships",
+            "item.external_ids.as_ref()",
+        ),
+        "membership:membership-summary",
+    ),
+    summarised(
+        activity(
+            "Qualification",
+            "qualification:qualification",
+            "qualification",
+            "qualifications",
+            "activities:qualifications",
+            "item.external_ids.as_ref()",
+        ),
+        "qualification:qualification-summary",
+    ),
+    summarised(
+        activity("Service", "service:service", "service", "services", "activities:services", "item.external_ids.as_ref()"),
+        "service:service-summary",
+    ),
     person("OtherName", "other-name:other-name", "other-names", "other-name:other-names"),
     person("Keyword", "keyword:keyword", "keywords", "keyword:keywords"),
     person("ResearcherUrl", "researcher-url:researcher-url", "researcher-urls", "researcher-url:researcher-urls"),
-    person("ExternalIdentifier", "external-identifier:external-identifier", "external-identifiers", "external-identifier:external-identifiers"),
+    person(
+        "ExternalIdentifier",
+        "external-identifier:external-identifier",
+        "external-identifiers",
+        "external-identifier:external-identifiers",
+    ),
     person("Address", "address:address", "address", "address:addresses"),
 ];

@@ -63,9 +63,8 @@ pub fn stage(upstream: &Path, dest: &Path) -> Result<Vec<PathBuf>> {
     let mut staged = Vec::new();
     for rel in XSD_FILES {
         let from = resources.join(rel);
-        let mut text = fs::read_to_string(&from).with_context(|| {
-            format!("reading {} (run `cargo xtask schemas fetch` first)", from.display())
-        })?;
+        let mut text =
+            fs::read_to_string(&from).with_context(|| format!("reading {} (run `cargo xtask schemas fetch` first)", from.display()))?;
         for (bad, good) in FIXUPS {
             text = text.replace(bad, good);
         }

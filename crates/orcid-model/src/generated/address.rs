@@ -28,12 +28,12 @@ pub struct Address {
     /// The `<source>` element.
     pub source: Option<super::common::Source>,
     /// The `<country>` element.
-    pub country: String,
+    pub country: super::vocabulary::Country,
     pub(crate) unknown: Unknown,
 }
 impl Address {
     /// A `Address` with its required parts; everything optional is left empty.
-    pub fn new(country: impl Into<String>) -> Self {
+    pub fn new(country: impl Into<super::vocabulary::Country>) -> Self {
         Self {
             put_code: None,
             visibility: None,
@@ -85,7 +85,7 @@ impl Address {
         self
     }
     /// Sets `<country>`.
-    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+    pub fn with_country(mut self, value: impl Into<super::vocabulary::Country>) -> Self {
         self.country = value.into();
         self
     }
@@ -195,7 +195,7 @@ pub(crate) static ADDRESS_SCHEMA: StructSchema = StructSchema {
             kind: MemberKind::Element { field: 3u8 },
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                vocabulary: None,
+                vocabulary: Some(&super::vocabulary::Country::VOCABULARY),
             }),
             json_key: "country",
             shape: crate::__private::Shape::Wrapped,

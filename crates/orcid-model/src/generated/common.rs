@@ -1947,12 +1947,12 @@ pub struct Country {
     /// The `visibility` attribute.
     pub visibility: Option<super::common::Visibility>,
     /// The text content.
-    pub value: String,
+    pub value: super::vocabulary::Country,
     pub(crate) unknown: Unknown,
 }
 impl Country {
     /// A `Country` with its required parts; everything optional is left empty.
-    pub fn new(value: impl Into<String>) -> Self {
+    pub fn new(value: impl Into<super::vocabulary::Country>) -> Self {
         Self {
             visibility: None,
             value: value.into(),
@@ -1998,7 +1998,7 @@ pub(crate) static COUNTRY_SCHEMA: StructSchema = StructSchema {
             kind: MemberKind::Text,
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
-                vocabulary: None,
+                vocabulary: Some(&super::vocabulary::Country::VOCABULARY),
             }),
             json_key: "value",
             shape: crate::__private::Shape::String,

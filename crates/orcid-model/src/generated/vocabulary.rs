@@ -45,7 +45,8 @@ impl CitationType {
         "formatted-chicago",
         "ris",
     ];
-    /// The list, for validation.
+    /// The list, for validation (which uses some lists only).
+    #[allow(dead_code)]
     pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "citation-type",
         values: Self::VALUES,
@@ -199,7 +200,8 @@ impl ContributorRole {
         "http://credit.niso.org/contributor-roles/writing-original-draft/",
         "http://credit.niso.org/contributor-roles/writing-review-editing/",
     ];
-    /// The list, for validation.
+    /// The list, for validation (which uses some lists only).
+    #[allow(dead_code)]
     pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "contributor-role",
         values: Self::VALUES,
@@ -365,7 +367,8 @@ pub enum ContributorSequence {
 impl ContributorSequence {
     /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &["first", "additional"];
-    /// The list, for validation.
+    /// The list, for validation (which uses some lists only).
+    #[allow(dead_code)]
     pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "contributor-sequence",
         values: Self::VALUES,
@@ -1180,7 +1183,8 @@ impl Country {
         "TW",
         "XK",
     ];
-    /// The list, for validation.
+    /// The list, for validation (which uses some lists only).
+    #[allow(dead_code)]
     pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "country",
         values: Self::VALUES,
@@ -2431,7 +2435,8 @@ impl CurrencyCode {
         "ZWN",
         "ZWR",
     ];
-    /// The list, for validation.
+    /// The list, for validation (which uses some lists only).
+    #[allow(dead_code)]
     pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "currency-code",
         values: Self::VALUES,
@@ -2964,7 +2969,8 @@ impl Relationship {
         "version-of",
         "funded-by",
     ];
-    /// The list, for validation.
+    /// The list, for validation (which uses some lists only).
+    #[allow(dead_code)]
     pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "external-id-relationship",
         values: Self::VALUES,
@@ -3118,14 +3124,10 @@ pub enum ExternalIdType {
     Dnb,
     /// `hal`: hal: Hyper Articles en Ligne
     Hal,
-    /// `grant_number`
+    /// `grant_number`: Grant Number
     GrantNumber,
-    /// `grant-number`: Grant Number
-    GrantNumberHyphenated,
-    /// `proposal_id`
-    ProposalId,
     /// `proposal-id`: Proposal ID
-    ProposalIdHyphenated,
+    ProposalId,
     /// `cstr`: cstr: Science and technology resource identification
     Cstr,
     /// `k10plus`: k10plus: K10plus
@@ -3187,15 +3189,14 @@ impl ExternalIdType {
         "dnb",
         "hal",
         "grant_number",
-        "grant-number",
-        "proposal_id",
         "proposal-id",
         "cstr",
         "k10plus",
         "cgn",
         "raid",
     ];
-    /// The list, for validation.
+    /// The list, for validation (which uses some lists only).
+    #[allow(dead_code)]
     pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "external-id-type",
         values: Self::VALUES,
@@ -3252,9 +3253,7 @@ impl ExternalIdType {
             Self::Dnb => "dnb",
             Self::Hal => "hal",
             Self::GrantNumber => "grant_number",
-            Self::GrantNumberHyphenated => "grant-number",
-            Self::ProposalId => "proposal_id",
-            Self::ProposalIdHyphenated => "proposal-id",
+            Self::ProposalId => "proposal-id",
             Self::Cstr => "cstr",
             Self::K10plus => "k10plus",
             Self::Cgn => "cgn",
@@ -3318,9 +3317,7 @@ impl From<&str> for ExternalIdType {
             "dnb" => Self::Dnb,
             "hal" => Self::Hal,
             "grant_number" => Self::GrantNumber,
-            "grant-number" => Self::GrantNumberHyphenated,
-            "proposal_id" => Self::ProposalId,
-            "proposal-id" => Self::ProposalIdHyphenated,
+            "proposal-id" => Self::ProposalId,
             "cstr" => Self::Cstr,
             "k10plus" => Self::K10plus,
             "cgn" => Self::Cgn,
@@ -3418,7 +3415,8 @@ impl FundingContributorRole {
         "http://credit.niso.org/contributor-roles/writing-original-draft/",
         "http://credit.niso.org/contributor-roles/writing-review-editing/",
     ];
-    /// The list, for validation.
+    /// The list, for validation (which uses some lists only).
+    #[allow(dead_code)]
     pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "funding-contributor-role",
         values: Self::VALUES,
@@ -3579,7 +3577,8 @@ impl FundingType {
         "award",
         "salary-award",
     ];
-    /// The list, for validation.
+    /// The list, for validation (which uses some lists only).
+    #[allow(dead_code)]
     pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "funding-type",
         values: Self::VALUES,
@@ -4206,7 +4205,8 @@ impl LanguageCode {
         "za",
         "zu",
     ];
-    /// The list, for validation.
+    /// The list, for validation (which uses some lists only).
+    #[allow(dead_code)]
     pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "language-code",
         values: Self::VALUES,
@@ -4687,7 +4687,8 @@ impl Locale {
         "zh_TW",
         "xx",
     ];
-    /// The list, for validation.
+    /// The list, for validation (which uses some lists only).
+    #[allow(dead_code)]
     pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "locale",
         values: Self::VALUES,
@@ -4795,7 +4796,8 @@ impl PeerReviewRole {
         "chair",
         "organizer",
     ];
-    /// The list, for validation.
+    /// The list, for validation (which uses some lists only).
+    #[allow(dead_code)]
     pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "peer-review-role",
         values: Self::VALUES,
@@ -5058,7 +5060,8 @@ impl PeerReviewSubjectType {
         "research-resource-proposal",
         "undefined",
     ];
-    /// The list, for validation.
+    /// The list, for validation (which uses some lists only).
+    #[allow(dead_code)]
     pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "peer-review-subject-type",
         values: Self::VALUES,
@@ -5213,6 +5216,10 @@ impl From<&str> for PeerReviewSubjectType {
             "salary-award" => Self::SalaryAward,
             "research-resource-proposal" => Self::ResearchResourceProposal,
             "undefined" => Self::Undefined,
+            "article-journal" => Self::JournalArticle,
+            "chapter" => Self::BookChapter,
+            "dataset" => Self::DataSet,
+            "standard" => Self::StandardsAndPolicy,
             other => Self::Unknown(UnknownValue::new(other)),
         }
     }
@@ -5255,7 +5262,8 @@ pub enum PeerReviewType {
 impl PeerReviewType {
     /// Every value this version knows, as written in XML.
     pub const VALUES: &'static [&'static str] = &["review", "evaluation"];
-    /// The list, for validation.
+    /// The list, for validation (which uses some lists only).
+    #[allow(dead_code)]
     pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "peer-review-type",
         values: Self::VALUES,
@@ -5332,7 +5340,8 @@ impl ResearchResourceType {
         "equipment",
         "services",
     ];
-    /// The list, for validation.
+    /// The list, for validation (which uses some lists only).
+    #[allow(dead_code)]
     pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "research-resource-type",
         values: Self::VALUES,
@@ -5578,7 +5587,8 @@ impl WorkType {
         "working-paper",
         "undefined",
     ];
-    /// The list, for validation.
+    /// The list, for validation (which uses some lists only).
+    #[allow(dead_code)]
     pub(crate) const VOCABULARY: Vocabulary = Vocabulary {
         name: "work-type",
         values: Self::VALUES,
@@ -5723,6 +5733,10 @@ impl From<&str> for WorkType {
             "website" => Self::Website,
             "working-paper" => Self::WorkingPaper,
             "undefined" => Self::Undefined,
+            "article-journal" => Self::JournalArticle,
+            "chapter" => Self::BookChapter,
+            "dataset" => Self::DataSet,
+            "standard" => Self::StandardsAndPolicy,
             other => Self::Unknown(UnknownValue::new(other)),
         }
     }

@@ -60,8 +60,6 @@ impl From<Mode> for ReadMode {
 pub enum ProblemKind {
     /// Not well-formed XML or not JSON.
     Malformed,
-    /// The bytes and the encoding the document declares disagree, or the encoding is unknown.
-    Encoding,
     /// Nested deeper than [`MAX_DEPTH`], or more attributes than [`MAX_ATTRIBUTES`].
     Limit,
     /// The root element is not an ORCID document.
@@ -94,12 +92,15 @@ pub enum ProblemKind {
     Vocabulary,
     /// A JSON value of the wrong kind (an array for a single value, a string for an object).
     JsonShape,
+    /// Not a problem: another spelling of a listed value, which ORCID accepts and stores as
+    /// the listed one (`dataset` for `data-set`).
+    Alias,
 }
 
 impl ProblemKind {
     /// Whether the problem stops reading in every mode (there is no telling what follows).
     pub fn is_fatal(self) -> bool {
-        matches!(self, ProblemKind::Malformed | ProblemKind::Encoding | ProblemKind::Limit | ProblemKind::UnknownRoot)
+        matches!(self, ProblemKind::Malformed | ProblemKind::Limit | ProblemKind::UnknownRoot)
     }
 }
 
@@ -172,6 +173,15 @@ impl<'a> Trail<'a> {
         out
     }
 
+    /// The entries under `parent` named `name`, in document order: (entry, ordinal).
+    pub fn children(&self, parent: u32, name: &str) -> Vec<(u32, u32)> {
+        (0u32..)
+            .zip(&self.entries)
+            .filter(|(_, e)| e.parent == parent && !e.attribute && e.name == name)
+            .map(|(i, e)| (i, e.ordinal))
+            .collect()
+    }
+
     /// The byte offset where the element a path names starts; for an element that is not
     /// there, where its nearest ancestor that is starts.
     pub fn position(&self, path: &str) -> usize {
@@ -188,7 +198,10 @@ impl<'a> Trail<'a> {
                 None => (segment, 0),
             };
             let hit = self.entries[from.min(self.entries.len())..].iter().position(|e| {
-                e.parent == parent && e.name == name && e.attribute == attribute && (e.ordinal == ordinal || (ordinal <= 1 && e.ordinal <= 1))
+                e.parent == parent
+                    && e.name == name
+                    && e.attribute == attribute
+                    && (e.ordinal == ordinal || (ordinal <= 1 && e.ordinal <= 1))
             });
             match hit {
                 Some(i) => {
@@ -226,6 +239,12 @@ pub struct Core<'a> {
     pub root_choice: usize,
     /// Whether the root has a definition after `root_choice`.
     pub more_roots: bool,
+    /// In validation, the trail entries of structs that could not be read (a required member
+    /// missing or unreadable): their parents hold no value for them.
+    pub dropped: Vec<u32>,
+    /// In validation, a problem that stops reading was met (malformed input, a limit): what
+    /// is open is not completed, so no problem follows from the early end.
+    pub stopped: bool,
 }
 
 impl<'a> Core<'a> {
@@ -243,6 +262,8 @@ impl<'a> Core<'a> {
             keep_unknown,
             root_choice: 0,
             more_roots: false,
+            dropped: Vec::new(),
+            stopped: false,
         }
     }
 
@@ -286,7 +307,12 @@ impl<'a> Core<'a> {
                 } else {
                     self.more_problems += 1;
                 }
-                if kind.is_fatal() { Err(ReadError::reported()) } else { Ok(()) }
+                if kind.is_fatal() {
+                    self.stopped = true;
+                    Err(ReadError::reported())
+                } else {
+                    Ok(())
+                }
             }
             ReadMode::Strict => match kind {
                 // ORCID's lists are its rules, not the XSD's: validation checks them.
@@ -295,7 +321,6 @@ impl<'a> Core<'a> {
             },
             ReadMode::Lenient => match kind {
                 ProblemKind::Malformed
-                | ProblemKind::Encoding
                 | ProblemKind::Limit
                 | ProblemKind::UnknownRoot
                 | ProblemKind::MissingElement
@@ -468,7 +493,9 @@ impl FrameCore {
                 let before = self.schema.fields[self.reached - 1];
                 core.problem(ProblemKind::Order, self.member_trail, pos, format!("{name} is out of order: it must come before <{before}>"))
             }
-            Some(_) if member.is_attribute() => core.problem(ProblemKind::Repeated, self.member_trail, pos, format!("{name} is given twice")),
+            Some(_) if member.is_attribute() => {
+                core.problem(ProblemKind::Repeated, self.member_trail, pos, format!("{name} is given twice"))
+            }
             Some(kind) => core.problem(kind, self.member_trail, pos, format!("{name} may appear only once here")),
         }
     }
@@ -569,6 +596,14 @@ pub fn simple_value<T: SimpleType>(
             let message = format!("{name}: {} is not on ORCID's {} list{hint}", shown(trimmed), vocabulary.name);
             core.problem_with(ProblemKind::Vocabulary, trail, pos, message, None, Some((vocabulary.name, trimmed.to_owned())))?;
         }
+    } else if core.validating()
+        && let Some(vocabulary) = simple.vocabulary
+        && !vocabulary.accepts(text)
+    {
+        let mut stored = String::new();
+        value.write_xml(&mut stored);
+        let message = format!("{name}: ORCID accepts {} as another spelling of {stored:?}", shown(text));
+        core.problem_with(ProblemKind::Alias, trail, pos, message, None, Some((vocabulary.name, stored)))?;
     }
     Ok(Some(value))
 }

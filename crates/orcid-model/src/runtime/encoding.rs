@@ -41,8 +41,12 @@ pub fn json_text(src: &[u8]) -> Result<&str, EncodingError> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Detected {
     Utf8Bom,
-    Utf16Le { bom: bool },
-    Utf16Be { bom: bool },
+    Utf16Le {
+        bom: bool,
+    },
+    Utf16Be {
+        bom: bool,
+    },
     /// ASCII-compatible, no byte-order mark: the declaration decides.
     Plain,
 }

@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 
 use super::content::{Core, Form, FrameCore, Input, MAX_DEPTH, Name, ProblemKind, Read, ReadMode, simple_value};
-use super::schema::{MemberKind, Shape, StructSchema};
+use super::schema::{Shape, StructSchema};
 use super::simple::{DateTime, SimpleType};
 use super::unknown::Unknown;
 use crate::ReadError;
@@ -160,11 +160,6 @@ impl<'a> Lexer<'a> {
         Ok(())
     }
 
-    /// How many containers are open.
-    pub fn depth(&self) -> usize {
-        self.open.len()
-    }
-
     /// Whether this container has had no member yet; marks it as having one.
     fn take_first(&mut self) -> bool {
         let top = self.open.last_mut().expect("inside a container");
@@ -192,7 +187,11 @@ impl<'a> Lexer<'a> {
         self.take_first();
         let pos = self.pos;
         if self.src.as_bytes().get(self.pos) != Some(&b'"') {
-            return if self.pos >= self.src.len() { syntax(pos, "unexpected end of input; expected a key") } else { syntax(pos, "expected a key") };
+            return if self.pos >= self.src.len() {
+                syntax(pos, "unexpected end of input; expected a key")
+            } else {
+                syntax(pos, "expected a key")
+            };
         }
         let name = self.string()?;
         self.expect_byte(b':', "`:`")?;
@@ -613,7 +612,8 @@ impl<'a> Input<'a> for JsonInput<'a> {
         } else {
             self.core.pending_trail.take()
         };
-        let mut frame = JsonFrame { core: FrameCore::new(schema, pos, trail), kind: FrameKind::Object, list: List::None, ended: false, value_pos: pos };
+        let mut frame =
+            JsonFrame { core: FrameCore::new(schema, pos, trail), kind: FrameKind::Object, list: List::None, ended: false, value_pos: pos };
         if std::mem::take(&mut self.flattened) {
             frame.kind = FrameKind::Flattened;
             return Ok(frame);
@@ -623,7 +623,12 @@ impl<'a> Input<'a> for JsonInput<'a> {
                 self.lex.begin_object().map_err(|e| self.malformed(e))?;
                 Ok(frame)
             }
-            other => Err(self.core.fatal(ProblemKind::JsonShape, trail, pos, format!("expected an object for {}, found {}", schema.name, other.describe()))),
+            other => Err(self.core.fatal(
+                ProblemKind::JsonShape,
+                trail,
+                pos,
+                format!("expected an object for {}, found {}", schema.name, other.describe()),
+            )),
         }
     }
 
@@ -777,7 +782,12 @@ impl<'a> Input<'a> for JsonInput<'a> {
                 Kind::Object | Kind::Array => {
                     let pos = self.lex.pos();
                     let found = self.peek()?.describe();
-                    self.core.problem(ProblemKind::JsonShape, f.core.member_trail, pos, format!("expected a value for {what}, found {found}"))?;
+                    self.core.problem(
+                        ProblemKind::JsonShape,
+                        f.core.member_trail,
+                        pos,
+                        format!("expected a value for {what}, found {found}"),
+                    )?;
                     self.skip()?;
                     None
                 }
@@ -808,7 +818,10 @@ impl<'a> Input<'a> for JsonInput<'a> {
         self.core.pending_trail = f.core.member_trail;
         match T::read(self) {
             Ok(v) => Ok(Some(v)),
-            Err(e) if e.is_reported() => Ok(None),
+            Err(e) if e.is_reported() && !self.core.stopped => {
+                self.core.dropped.extend(f.core.member_trail);
+                Ok(None)
+            }
             Err(e) => Err(e),
         }
     }

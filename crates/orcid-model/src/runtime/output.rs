@@ -262,10 +262,10 @@ impl<'v> XmlOutput<'v> {
             self.newline();
         }
         // (prefix, uri) declared by the kept elements open now; their default namespace.
-        let mut scopes: Vec<Vec<(String, String)>> = Vec::new();
+        let mut scopes: Scopes = Vec::new();
         let mut open_names: Vec<String> = Vec::new();
         let mut in_tag = false;
-        let declared = |scopes: &Vec<Vec<(String, String)>>, prefix: &str| -> Option<String> {
+        let declared = |scopes: &Scopes, prefix: &str| -> Option<String> {
             scopes.iter().rev().flat_map(|s| s.iter().rev()).find(|(p, _)| p == prefix).map(|(_, u)| u.clone())
         };
         for token in tokens {
@@ -340,9 +340,9 @@ impl<'v> XmlOutput<'v> {
         &self,
         name: &XmlName,
         attribute: bool,
-        scopes: &Vec<Vec<(String, String)>>,
+        scopes: &Scopes,
         scope: &mut Vec<(String, String)>,
-        declared: &dyn Fn(&Vec<Vec<(String, String)>>, &str) -> Option<String>,
+        declared: &dyn Fn(&Scopes, &str) -> Option<String>,
     ) -> String {
         let ns = if name.uri.is_empty() { Ns::None } else { Ns::from_uri(name.uri.as_bytes()) };
         if ns != Ns::None && ns != Ns::Other {
@@ -962,7 +962,13 @@ impl<'v> JsonOutput<'v> {
         let field = m.field();
         let repeated = field.is_some_and(|f| schema.repeated & (1 << f) != 0);
         let tagged = repeated && schema.json_tagged.is_some();
-        let list = if tagged { Some(usize::MAX) } else if repeated { Some(member) } else { None };
+        let list = if tagged {
+            Some(usize::MAX)
+        } else if repeated {
+            Some(member)
+        } else {
+            None
+        };
         if frame.list.is_some() && frame.list != list {
             frame.list = None;
             self.w.end_array();
@@ -1033,7 +1039,8 @@ impl<'v> Output<'v> for JsonOutput<'v> {
             return;
         }
         let occurrence = frame.pending.occurrence(member);
-        let owned: Vec<&'v Item> = if frame.pending.unknown.is_empty() { Vec::new() } else { frame.pending.owned(member, occurrence).collect() };
+        let owned: Vec<&'v Item> =
+            if frame.pending.unknown.is_empty() { Vec::new() } else { frame.pending.owned(member, occurrence).collect() };
         self.before(member);
         self.w.scalar(value, m.shape, &owned);
         self.after(member);
@@ -1070,11 +1077,18 @@ impl<'v> Output<'v> for JsonOutput<'v> {
     }
 }
 
+/// The (prefix, uri) declarations of each kept element open now, outermost first.
+type Scopes = Vec<Vec<(String, String)>>;
+
+/// A struct the collector is in: its path, its content model, occurrences of its repeated
+/// members.
+type OpenStruct = (String, &'static StructSchema, Vec<(usize, u32)>);
+
 /// Goes through a value as a writer would, writing nothing: collects every piece of unknown
 /// content with where it is (`work/contributors/contributor[2]: <x:note>`).
 pub struct UnknownCollector {
-    /// Per open struct: its path, its content model, occurrences of its repeated members.
-    open: Vec<(String, &'static StructSchema, Vec<(usize, u32)>)>,
+    /// Per open struct.
+    open: Vec<OpenStruct>,
     /// The path segment the next struct is entered as.
     next: Option<String>,
     /// What was found.

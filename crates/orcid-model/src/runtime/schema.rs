@@ -196,7 +196,7 @@ impl Vocabulary {
 }
 
 /// The value of `values` closest to `value` (by edit distance, ignoring case), if close.
-pub fn closest(values: &[&'static str], value: &str) -> Option<&'static str> {
+pub fn closest<'v>(values: &[&'v str], value: &str) -> Option<&'v str> {
     // Long values are nobody's typo; the distance is quadratic in the lengths.
     if value.len() > 200 {
         return None;
@@ -391,11 +391,7 @@ impl StructSchema {
     }
 
     fn names(&self, mask: u64) -> String {
-        (0..self.fields.len())
-            .filter(|i| mask & (1 << i) != 0)
-            .map(|i| format!("<{}>", self.fields[i]))
-            .collect::<Vec<_>>()
-            .join(", ")
+        (0..self.fields.len()).filter(|i| mask & (1 << i) != 0).map(|i| format!("<{}>", self.fields[i])).collect::<Vec<_>>().join(", ")
     }
 
     /// Checks choices and optional sequences against the fields present.
@@ -473,7 +469,7 @@ mod tests {
     /// cases of XSD's syntax (Unicode digits, line ends under `.`, group counts).
     #[test]
     fn native_patterns_agree_with_their_regexes() {
-    use crate::common::{NON_EMPTY_STRING_PATTERN, ORCID_PATH_PATTERN, ORCID_URI_PATTERN};
+        use crate::common::{NON_EMPTY_STRING_PATTERN, ORCID_PATH_PATTERN, ORCID_URI_PATTERN};
         let paths = [
             "0000-0002-1825-0097",
             "0000-0002-1825-009X",
@@ -495,8 +491,23 @@ mod tests {
             "0000-0002-1825-009Ⅹ",
         ];
         let mut uris: Vec<String> = Vec::new();
-        for host in ["orcid.org", "sandbox.orcid.org", "qa.orcid.org", "orcid.org.evil", "evilorcid.org", "a/orcid.org", "", "localhost/orcid-web", "localhost:8080/a/orcid-web", "localhost\n/orcid-web", "localhost/orcid-webx", "x.localhost/orcid-web", "sandbox.orcid.org\n"] {
-            for path in ["0000-0002-1825-0097", "0000-0002-1825-009X", "0000-0002-1825", "0000-0002-1825-0097/", "", "٠٠٠٠-0002-1825-0097"] {
+        for host in [
+            "orcid.org",
+            "sandbox.orcid.org",
+            "qa.orcid.org",
+            "orcid.org.evil",
+            "evilorcid.org",
+            "a/orcid.org",
+            "",
+            "localhost/orcid-web",
+            "localhost:8080/a/orcid-web",
+            "localhost\n/orcid-web",
+            "localhost/orcid-webx",
+            "x.localhost/orcid-web",
+            "sandbox.orcid.org\n",
+        ] {
+            for path in ["0000-0002-1825-0097", "0000-0002-1825-009X", "0000-0002-1825", "0000-0002-1825-0097/", "", "٠٠٠٠-0002-1825-0097"]
+            {
                 for scheme in ["https://", "http://", "https:/", ""] {
                     uris.push(format!("{scheme}{host}/{path}"));
                 }

@@ -103,13 +103,7 @@ impl DateTime {
         let days = millis.div_euclid(86_400_000);
         let ms = millis.rem_euclid(86_400_000);
         let (y, m, d) = civil_from_days(days);
-        DateTime(format!(
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-            ms / 3_600_000,
-            ms / 60_000 % 60,
-            ms / 1000 % 60,
-            ms % 1000
-        ))
+        DateTime(format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000))
     }
 }
 

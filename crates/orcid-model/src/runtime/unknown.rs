@@ -102,6 +102,8 @@ pub struct Item {
 /// # Ok::<(), orcid_model::ReadError>(())
 /// ```
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
+// Every generated struct holds one: boxed, an empty one is a single null pointer.
+#[allow(clippy::box_collection)]
 pub struct UnknownContent(Option<Box<Vec<Item>>>);
 
 impl UnknownContent {

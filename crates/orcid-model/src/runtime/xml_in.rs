@@ -12,7 +12,7 @@ use quick_xml::events::attributes::Attributes;
 use quick_xml::events::{BytesStart, Event};
 
 use super::content::{Core, Form, FrameCore, Input, MAX_ATTRIBUTES, MAX_DEPTH, Name, ProblemKind, Read, ReadMode, simple_value};
-use super::schema::{MemberKind, StructSchema, shown};
+use super::schema::{MemberKind, StructSchema};
 use super::simple::SimpleType;
 use super::unknown::{Unknown, XmlName, XmlToken};
 use crate::{Ns, ReadError};
@@ -305,7 +305,12 @@ impl<'a> XmlInput<'a> {
         let name_len = content.bytes().position(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')).unwrap_or(content.len());
         let local_at = content.as_bytes()[..name_len].iter().position(|&b| b == b':').map_or(0, |colon| colon + 1);
         let (Ok(name_len), Ok(local_at), Ok(pos32)) = (u16::try_from(name_len), u16::try_from(local_at), u32::try_from(pos)) else {
-            return Err(self.core.fatal(ProblemKind::Limit, None, pos, "names longer than 65,535 bytes and documents over 4 GB are not read".into()));
+            return Err(self.core.fatal(
+                ProblemKind::Limit,
+                None,
+                pos,
+                "names longer than 65,535 bytes and documents over 4 GB are not read".into(),
+            ));
         };
         let start = Start { content, pos: pos32, name_len, local_at, ns: Ns::None, empty };
         let prefix = start.prefix();
@@ -819,7 +824,8 @@ impl<'a> XmlInput<'a> {
         {
             self.core.problem(ProblemKind::Value, None, start.pos(), format!("{}: {message}", start.display()))?;
         }
-        T::parse_xml(&text).map_err(|message| self.core.fatal(ProblemKind::Value, None, start.pos(), format!("{}: {message}", start.display())))
+        T::parse_xml(&text)
+            .map_err(|message| self.core.fatal(ProblemKind::Value, None, start.pos(), format!("{}: {message}", start.display())))
     }
 
     /// Goes past the root element without reading it (after a fresh reader has read it).
@@ -834,7 +840,6 @@ enum Piece<'a, 's> {
     End,
     Text(Cow<'a, str>),
 }
-
 
 impl<'a> XmlInput<'a> {
     /// The next child element that is a member (unknown ones are handled here), or `None` at
@@ -956,7 +961,7 @@ impl<'a> Input<'a> for XmlInput<'a> {
                 simple_value(&mut self.core, &mut f.core, &value, f.start.pos(), name, T::parse_xml)
             }
             MemberKind::Text => {
-                let start = f.start.clone();
+                let start = f.start;
                 let text = self.text(&start, f.core.trail)?;
                 f.phase = Phase::Ended;
                 simple_value(&mut self.core, &mut f.core, &text, start.pos(), Name::Element(start.qname()), T::parse_xml)
@@ -977,7 +982,10 @@ impl<'a> Input<'a> for XmlInput<'a> {
         self.core.pending_trail = f.core.member_trail;
         match T::read(self) {
             Ok(v) => Ok(Some(v)),
-            Err(e) if e.is_reported() => Ok(None),
+            Err(e) if e.is_reported() && !self.core.stopped => {
+                self.core.dropped.extend(f.core.member_trail);
+                Ok(None)
+            }
             Err(e) => Err(e),
         }
     }
@@ -1151,9 +1159,4 @@ fn unescape(raw: &[u8]) -> Result<Cow<'_, str>, String> {
     quick_xml::escape::unescape(text).map_err(|e| e.to_string()).and_then(|v| {
         if v.chars().all(is_xml_char) { Ok(v) } else { Err("a character reference to a character XML does not allow".into()) }
     })
-}
-
-/// For messages about values: a long value cut short.
-pub fn show(text: &str) -> String {
-    shown(text)
 }

@@ -58,7 +58,6 @@ pub(super) fn diagnose(p: &Problem, form: Form, bulk: bool) -> Option<Finding> {
             Form::Xml => "xml.malformed",
             Form::Json => "json.malformed",
         },
-        K::Encoding => "xml.encoding",
         K::Limit => "input.limit",
         K::UnknownRoot => "xsd.unknown-root",
         K::UnknownElement => "xsd.unknown-element",
@@ -75,6 +74,7 @@ pub(super) fn diagnose(p: &Problem, form: Form, bulk: bool) -> Option<Finding> {
         K::Enumeration => "xsd.enumeration",
         K::Vocabulary => "orcid.vocabulary",
         K::JsonShape => "json.structure",
+        K::Alias => return Some(alias(p)),
     };
     let (path, pos, message) = (p.path.clone(), p.pos, p.message.clone());
     if bulk {
@@ -97,13 +97,48 @@ fn bulk_problem(p: &Problem, form: Form, code: &'static str) -> Option<Finding> 
     use ProblemKind as K;
     let (path, pos, message) = (p.path.clone(), p.pos, p.message.clone());
     match (p.kind, form) {
-        (K::Malformed | K::Encoding | K::Limit | K::UnknownRoot, Form::Xml) => Some(error(code, "§2.1", None, path, pos, message)),
+        (K::Malformed | K::Limit | K::UnknownRoot, Form::Xml) => Some(error(code, "§2.1", None, path, pos, message)),
         (K::Malformed, Form::Json) => Some(error(code, "§2.2", Some(9001), path, pos, message)),
-        (K::Encoding | K::Limit | K::UnknownRoot, Form::Json) => Some(error(code, "§2.2", Some(9047), path, pos, message)),
+        (K::Limit | K::UnknownRoot, Form::Json) => Some(error(code, "§2.2", Some(9047), path, pos, message)),
         // Jackson binds JSON before anything else: what it cannot bind fails the request.
         (K::UnknownKey | K::JsonShape | K::Vocabulary, Form::Json) => Some(error(code, "§5.2", Some(9047), path, pos, message)),
         (K::MissingElement | K::MissingAttribute, _) => missing_in_bulk(&path, p.member.unwrap_or_default(), pos),
+        // A date part that is not a number reaches ORCID's fuzzy-date check (W7).
+        (K::Value, _) if is_date_part(&path) => Some(Finding {
+            severity: Severity::Error,
+            code: "orcid.date",
+            rule: "W7",
+            status: Some(400),
+            orcid_code: Some(9049),
+            path,
+            pos: Some(pos),
+            message,
+            note: None,
+        }),
         _ => None,
+    }
+}
+
+/// `.../publication-date/month` and the like.
+fn is_date_part(path: &str) -> bool {
+    let mut segments = path.rsplit('/');
+    matches!(segments.next(), Some("year" | "month" | "day")) && segments.next().is_some_and(|s| s.ends_with("date"))
+}
+
+/// Another spelling of a listed value: a note saying what ORCID stores (§6.1).
+fn alias(p: &Problem) -> Finding {
+    let rule = &super::rules::ALIAS;
+    let stored = p.value.as_ref().map(|(_, stored)| stored.as_str()).unwrap_or_default();
+    Finding {
+        severity: rule.severity,
+        code: rule.code,
+        rule: rule.id,
+        status: None,
+        orcid_code: None,
+        path: p.path.clone(),
+        pos: Some(p.pos),
+        message: p.message.clone(),
+        note: Some(format!("ORCID stores {stored:?}")),
     }
 }
 
@@ -112,31 +147,27 @@ fn bulk_problem(p: &Problem, form: Form, code: &'static str) -> Option<Finding> 
 fn missing_in_bulk(path: &str, member: &str, pos: usize) -> Option<Finding> {
     let parent = path.rsplit('/').next().unwrap_or(path);
     let parent = parent.split('[').next().unwrap_or(parent);
-    let (rule, code, status, orcid_code, message): (&str, &str, u16, u16, &str) = match (parent, member) {
-        ("work" | "title", "title") => ("W1", "orcid.work-title", 400, 9022, "a work needs a title (<work:title><common:title>)"),
-        ("work", "type") => ("W5", "orcid.work-type", 400, 9037, "a work needs a type (<work:type>)"),
-        ("translated-title", "language-code") => {
-            ("W4", "orcid.translated-title-language", 400, 9037, "a translated title needs its language (language-code)")
+    let (rule, message) = match (parent, member) {
+        ("work" | "title", "title") => ("W1", "a work needs a title (<work:title><common:title>)"),
+        ("work", "type") => ("W5", "a work needs a type (<work:type>)"),
+        ("translated-title", "language-code") => ("W4", "a translated title needs its language (language-code)"),
+        ("citation", "citation-type") => ("W9", "a citation needs its type (<work:citation-type>)"),
+        ("citation", "citation-value") => ("W10", "a citation needs its text (<work:citation-value>)"),
+        ("external-id", "external-id-value") => ("W19", "an external identifier needs a value"),
+        ("external-id", "external-id-type") => {
+            ("B5", "an external identifier needs a type; without one ORCID fails on this work with an internal error")
         }
-        ("citation", "citation-type") => ("W9", "orcid.citation-type", 400, 9037, "a citation needs its type (<work:citation-type>)"),
-        ("citation", "citation-value") => ("W10", "orcid.citation-value", 400, 9020, "a citation needs its text (<work:citation-value>)"),
-        ("external-id", "external-id-value") => ("§4.2", "orcid.external-id-value", 400, 9023, "an external identifier needs a value"),
-        ("external-id", "external-id-type") => (
-            "B5",
-            "orcid.external-id-type",
-            500,
-            9008,
-            "an external identifier needs a type; without one ORCID fails on this work with an internal error",
-        ),
-        ("publication-date", "year") => ("W7", "orcid.date", 400, 9049, "a date needs a year"),
+        ("publication-date", "year") => ("W7", "a date needs a year"),
         _ => return None,
     };
+    let rule = super::rules::rule(rule)?;
+    let answer = rule.answers.first();
     Some(Finding {
         severity: Severity::Error,
-        code,
-        rule,
-        status: Some(status),
-        orcid_code: Some(orcid_code),
+        code: rule.code,
+        rule: rule.id,
+        status: answer.map(|a| a.status),
+        orcid_code: answer.and_then(|a| a.code),
         path: format!("{path}/{member}"),
         pos: Some(pos),
         message: message.to_owned(),

@@ -22,7 +22,6 @@
 //! ```
 
 mod binding;
-pub mod normalise;
 mod rules;
 
 use crate::runtime::content::{Core, Form, ReadMode};
@@ -30,8 +29,9 @@ use crate::runtime::encoding;
 use crate::runtime::json_in::JsonInput;
 use crate::runtime::xml_in::XmlInput;
 use crate::{Document, Kind};
+use rules::BulkEntries;
 
-pub use rules::{RULES, Rule};
+pub use rules::{Answer, Decided, RULE_SETS, Rule, RuleSet, rule, rules};
 
 /// How to validate.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -60,6 +60,9 @@ impl Options {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Severity {
+    /// ORCID accepts it and stores it differently (another spelling of a listed value): the
+    /// note says what it stores.
+    Note,
     /// ORCID accepts it, but it is probably a mistake.
     Warning,
     /// ORCID would refuse the document.
@@ -143,10 +146,47 @@ impl Report {
         self.diagnostics.iter().filter(|d| d.severity == severity).count()
     }
 
-    /// The first error: what ORCID would answer, as far as the document alone tells.
+    /// What ORCID would answer, as far as the document alone tells: the error it finds first
+    /// (reading the body first, then its rules in their order). For a bulk, only what fails the
+    /// whole request; each work's answer is [`Report::slot_verdict`].
     pub fn verdict(&self) -> Option<&Diagnostic> {
-        self.diagnostics.iter().find(|d| d.severity == Severity::Error)
+        let bulk = self.kind == Some(Kind::Bulk);
+        first_error(self.diagnostics.iter().filter(|d| !bulk || whole_request(d)))
     }
+
+    /// What ORCID would answer for the `n`th work (from 1) of a bulk.
+    pub fn slot_verdict(&self, n: usize) -> Option<&Diagnostic> {
+        first_error(self.diagnostics.iter().filter(|d| !whole_request(d) && bulk_slot(&d.path) == Some(n)))
+    }
+}
+
+/// The error ORCID meets first among these: by the step that finds it, then in the document.
+fn first_error<'d>(diagnostics: impl Iterator<Item = &'d Diagnostic>) -> Option<&'d Diagnostic> {
+    diagnostics.filter(|d| d.severity == Severity::Error).min_by_key(|d| (rank(d), d.line, d.column))
+}
+
+/// Where in ORCID's order a problem is met: input that cannot be parsed at all first, then
+/// the body's binding (`§2.1`), then the rules by their number (`W12` after `W3`).
+fn rank(d: &Diagnostic) -> u32 {
+    if matches!(d.code, "xml.malformed" | "json.malformed" | "xml.encoding" | "json.encoding" | "json.empty" | "input.limit") {
+        return 0;
+    }
+    if d.rule.starts_with('§') {
+        return 1;
+    }
+    2 + d.rule.trim_start_matches(|c: char| !c.is_ascii_digit()).parse().unwrap_or(0)
+}
+
+/// Whether a problem in a bulk fails the whole request (reading the body, its size) rather
+/// than one work's slot (ORCID's rules on that work).
+fn whole_request(d: &Diagnostic) -> bool {
+    d.rule.starts_with('§') || d.rule == "B1" || d.rule == "B2"
+}
+
+/// The work (from 1) of a bulk a path is in: `bulk/work[3]/title` → 3.
+fn bulk_slot(path: &str) -> Option<usize> {
+    let rest = path.strip_prefix("bulk/work[")?;
+    rest.split(']').next()?.parse().ok()
 }
 
 /// What a check finds; the position is added from the path.
@@ -165,70 +205,140 @@ pub(crate) struct Finding {
 /// Validates an XML document (in any encoding XML allows): the XSD, ORCID's lists and
 /// ORCID's rules for its kind.
 pub fn validate_xml(src: &[u8], options: &Options) -> Report {
-    let text = match encoding::xml_text(src) {
-        Ok(text) => text,
-        Err(e) => return Report { kind: None, diagnostics: vec![binding::unreadable(src, Form::Xml, e.pos, e.message)], more: 0 },
-    };
-    // A root name two schemas define (notification:notification) is read as each; the
-    // reading with the fewest problems is the report.
-    let mut best: Option<Report> = None;
-    for choice in 0.. {
-        let mut input = XmlInput::new(&text, ReadMode::Validate);
-        input.core().root_choice = choice;
-        let doc = input.root().and_then(|root| Document::read_xml_root(&mut input, root, &text)).and_then(|doc| input.finish().map(|_| doc));
-        let core = input.into_core();
-        let more = core.more_roots;
-        let report = report(text.as_bytes(), Form::Xml, doc.ok(), core, None, options);
-        if best.as_ref().is_none_or(|b| report.count(Severity::Error) < b.count(Severity::Error)) {
-            best = Some(report);
-        }
-        if !more {
-            break;
-        }
-    }
-    best.unwrap_or_default()
+    check_xml(src, options).report
 }
 
 /// Validates a JSON document of a kind (UTF-8): the XSD as ORCID applies it to JSON, ORCID's
 /// lists and ORCID's rules.
 pub fn validate_json(src: &[u8], kind: Kind, options: &Options) -> Report {
+    check_json(src, kind, options).report
+}
+
+/// A validated document: the report, and the document as ORCID's server binds it (what it
+/// would store), when it could be read.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Checked {
+    /// Every problem found.
+    pub report: Report,
+    /// The document as read for validation: values ORCID's lists refuse are kept as unknown
+    /// values, content the model does not know is left out (as ORCID leaves it out).
+    pub document: Option<Document>,
+    bulk: BulkEntries,
+}
+
+/// One work entry of a bulk, as ORCID's server takes it (§5.2).
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Slot<'a> {
+    /// The work as read (none when it could not be read).
+    pub work: Option<&'a crate::work::Work>,
+    /// The first error ORCID answers this entry with, if any. A duplicate of a work earlier
+    /// in the bulk (rule B4) still comes with its work, so a server can name the put-code it
+    /// gave the first one.
+    pub refusal: Option<&'a Diagnostic>,
+}
+
+impl Checked {
+    /// A bulk's work entries in order; empty for other documents or when the whole request is
+    /// refused ([`Report::verdict`]).
+    pub fn bulk_slots(&self) -> Vec<Slot<'_>> {
+        let Some(Document::Bulk(bulk)) = &self.document else { return Vec::new() };
+        if self.report.verdict().is_some() {
+            return Vec::new();
+        }
+        let mut works = bulk.items.iter().filter_map(|i| match i {
+            crate::bulk::BulkItem::Work(w) => Some(w),
+            _ => None,
+        });
+        let mut read = self.bulk.ordinals.iter().peekable();
+        (1..=self.bulk.total)
+            .map(|ordinal| {
+                let work = if read.peek() == Some(&&ordinal) {
+                    read.next();
+                    works.next()
+                } else {
+                    None
+                };
+                Slot { work, refusal: self.report.slot_verdict(ordinal as usize) }
+            })
+            .collect()
+    }
+}
+
+/// [`validate_xml`], keeping what was read.
+pub fn check_xml(src: &[u8], options: &Options) -> Checked {
+    let text = match encoding::xml_text(src) {
+        Ok(text) => text,
+        Err(e) => return unreadable(None, binding::unreadable(src, Form::Xml, e.pos, e.message)),
+    };
+    // A root name two schemas define (notification:notification) is read as each; the
+    // reading with the fewest problems is the report.
+    best_reading(|choice| {
+        let mut input = XmlInput::new(&text, ReadMode::Validate);
+        input.core().root_choice = choice;
+        let doc =
+            input.root().and_then(|root| Document::read_xml_root(&mut input, root, &text)).and_then(|doc| input.finish().map(|_| doc));
+        let core = input.into_core();
+        let more = core.more_roots;
+        (checked(text.as_bytes(), Form::Xml, doc.ok(), core, None, options), more)
+    })
+}
+
+/// [`validate_json`], keeping what was read.
+pub fn check_json(src: &[u8], kind: Kind, options: &Options) -> Checked {
     let text = match encoding::json_text(src) {
         Ok(text) => text,
-        Err(e) => return Report { kind: Some(kind), diagnostics: vec![binding::unreadable(src, Form::Json, e.pos, e.message)], more: 0 },
+        Err(e) => return unreadable(Some(kind), binding::unreadable(src, Form::Json, e.pos, e.message)),
     };
     if text.trim_start_matches('\u{FEFF}').trim().is_empty() {
-        return Report { kind: Some(kind), diagnostics: vec![binding::empty_json(src)], more: 0 };
+        return unreadable(Some(kind), binding::empty_json(src));
     }
-    let mut best: Option<Report> = None;
-    for choice in 0.. {
+    best_reading(|choice| {
         let mut input = JsonInput::new(text, ReadMode::Validate);
         input.core().root_choice = choice;
         let doc = Document::read_json_kind(&mut input, kind, text).and_then(|doc| input.finish().map(|_| doc));
         let core = input.into_core();
         let more = core.more_roots;
-        let report = report(text.as_bytes(), Form::Json, doc.ok(), core, Some(kind), options);
-        if best.as_ref().is_none_or(|b| report.count(Severity::Error) < b.count(Severity::Error)) {
-            best = Some(report);
+        (checked(text.as_bytes(), Form::Json, doc.ok(), core, Some(kind), options), more)
+    })
+}
+
+fn unreadable(kind: Option<Kind>, d: Diagnostic) -> Checked {
+    Checked { report: Report { kind, diagnostics: vec![d], more: 0 }, document: None, bulk: BulkEntries::default() }
+}
+
+/// Reads with each definition of the root (`read(choice)` says whether there are more) and
+/// keeps the reading with the fewest errors.
+fn best_reading(mut read: impl FnMut(usize) -> (Checked, bool)) -> Checked {
+    let mut best: Option<Checked> = None;
+    for choice in 0.. {
+        let (checked, more) = read(choice);
+        if best.as_ref().is_none_or(|b| checked.report.count(Severity::Error) < b.report.count(Severity::Error)) {
+            best = Some(checked);
         }
         if !more {
             break;
         }
     }
-    best.unwrap_or_default()
+    best.expect("one reading at least")
 }
 
 /// The diagnostics of a read (its problems) and of ORCID's rules on what was read.
-fn report(src: &[u8], form: Form, doc: Option<Document>, core: Core<'_>, kind: Option<Kind>, options: &Options) -> Report {
+fn checked(src: &[u8], form: Form, doc: Option<Document>, core: Core<'_>, kind: Option<Kind>, options: &Options) -> Checked {
     let kind = doc.as_ref().map(Document::kind).or(kind);
     let bulk = kind == Some(Kind::Bulk);
     let mut findings: Vec<Finding> = core.problems.iter().filter_map(|p| binding::diagnose(p, form, bulk)).collect();
+    let entries = if bulk { bulk_entries(&core) } else { BulkEntries::default() };
     if let Some(doc) = &doc {
         // ORCID's rules run on what the body binds to: in a single item only once the XSD is
         // satisfied; in a bulk (no XSD step) on every work.
         let xsd_ok = bulk || !findings.iter().any(|f| f.severity == Severity::Error);
-        for mut f in rules::check(doc, form, xsd_ok, options) {
-            f.pos = Some(core.trail.position(&f.path));
-            findings.push(f);
+        if xsd_ok {
+            for mut f in rules::check(doc, &entries, options) {
+                f.pos = Some(core.trail.position(&f.path));
+                findings.push(f);
+            }
         }
     }
     let mut positions: Vec<usize> = findings.iter().map(|f| f.pos.unwrap_or(0)).collect();
@@ -250,7 +360,16 @@ fn report(src: &[u8], form: Form, doc: Option<Document>, core: Core<'_>, kind: O
         })
         .collect();
     diagnostics.sort_by_key(|d| (d.line, d.column));
-    Report { kind, diagnostics, more: core.more_problems }
+    Checked { report: Report { kind, diagnostics, more: core.more_problems }, document: doc, bulk: entries }
+}
+
+/// A bulk's `work` entries as the read found them.
+fn bulk_entries(core: &Core<'_>) -> BulkEntries {
+    let entries = core.trail.children(0, "work");
+    let mut dropped = core.dropped.clone();
+    dropped.sort_unstable();
+    let ordinals = entries.iter().filter(|(index, _)| dropped.binary_search(index).is_err()).map(|(_, ordinal)| *ordinal).collect();
+    BulkEntries { total: u32::try_from(entries.len()).unwrap_or(u32::MAX), ordinals }
 }
 
 /// Lines and columns of many byte offsets in one pass over the input.

@@ -1,1 +1,0 @@
-//! What ORCID does to values before it checks or stores them.
