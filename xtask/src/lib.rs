@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod codegen;
 pub mod corpus;
+pub mod public_api;
 pub mod schemas;
 
 /// Where things live in the workspace.

@@ -3,6 +3,7 @@
 //! - `cargo xtask schemas fetch [--from DIR]`: fill `schemas/upstream/` with the pinned ORCID files.
 //! - `cargo xtask schemas update --rev REV [--from DIR]`: re-pin to another upstream commit.
 //! - `cargo xtask codegen [--check]`: regenerate `crates/orcid-model/src/generated/`.
+//! - `cargo xtask public-api [--check]`: list the library crates' public API under `api/`.
 //! - `cargo xtask corpus --out DIR [--count N]`: synthetic items for benchmarks.
 //! - `cargo xtask bench-validate --corpus DIR`: `orcid validate` against xmllint, in CPU time.
 
@@ -10,7 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xtask::{codegen, paths, schemas};
+use xtask::{codegen, paths, public_api, schemas};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Maintainer tasks for the ORCID workspace")]
@@ -48,6 +49,13 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// List each library crate's public API under api/ (one line per item), or check the
+    /// committed listings.
+    PublicApi {
+        /// Do not write: exit non-zero when a listing differs from the code.
+        #[arg(long)]
+        check: bool,
+    },
     /// Generate the model crate's code from the fetched schemas.
     Codegen {
         /// Do not write: exit non-zero when a generated file is stale, missing or orphaned.
@@ -64,7 +72,8 @@ enum SchemasCommand {
         #[arg(long, value_name = "DIR")]
         from: Option<PathBuf>,
     },
-    /// Pin another upstream commit and print which files were added, removed or changed.
+    /// Pin another upstream commit, fetch it, regenerate the model, and print which files
+    /// changed and how the model's public API changed (and whether only by additions).
     Update {
         /// The upstream commit (40 hex digits).
         #[arg(long, value_name = "REV")]
@@ -100,7 +109,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 schemas::Lock { commit: String::new(), files: Default::default() }
             };
-            let (new, changes) = schemas::update(&old, &schemas::Source::choose(from), &rev)?;
+            let source = schemas::Source::choose(from);
+            let (new, changes) = schemas::update(&old, &source, &rev)?;
             std::fs::write(&lock_path, new.render())?;
             for (label, list) in [("added", &changes.added), ("removed", &changes.removed), ("changed", &changes.changed)] {
                 for path in list {
@@ -108,12 +118,36 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             println!(
-                "pinned {rev}: {} files ({} added, {} removed, {} changed); now run `cargo xtask schemas fetch` and `cargo xtask codegen`",
+                "pinned {rev}: {} files ({} added, {} removed, {} changed)",
                 new.files.len(),
                 changes.added.len(),
                 changes.removed.len(),
                 changes.changed.len()
             );
+            schemas::fetch(&new, &source, &paths::upstream_dir())?;
+            print!("{}", codegen::run(&paths::upstream_dir(), &paths::generated_dir(), false)?);
+            let (dir, name) = public_api::CRATES[0];
+            let listing_path = public_api::listing_path(&paths::root(), name);
+            let before = std::fs::read_to_string(&listing_path).unwrap_or_default();
+            let after = public_api::listing(&paths::root().join(dir), name)?;
+            let (removed, added) = public_api::diff(&before, &after);
+            for line in &removed {
+                println!("- {line}");
+            }
+            for line in &added {
+                println!("+ {line}");
+            }
+            std::fs::write(&listing_path, &after)?;
+            if removed.is_empty() {
+                println!("{name}'s public API: {} lines added, none removed: an additive change", added.len());
+            } else {
+                println!(
+                    "{name}'s public API: {} lines removed or changed, {} added: NOT additive (a breaking release)",
+                    removed.len(),
+                    added.len()
+                );
+            }
+            println!("review `git diff api/ crates/orcid-model/src/generated/` and say what changed for users in CHANGELOG.md");
         }
         Command::Corpus { out, count, seed } => {
             let folders = xtask::corpus::write(&out, count, seed)?;
@@ -128,6 +162,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let xsd_dir = paths::root().join("target/xtask/xsd");
             codegen::stage::stage(&paths::upstream_dir(), &xsd_dir)?;
             xtask::bench::run(&corpus, &paths::root().join("target/release/orcid"), &xsd_dir, runs)?;
+        }
+        Command::PublicApi { check } => {
+            let mut stale = Vec::new();
+            for (dir, name) in public_api::CRATES {
+                let path = public_api::listing_path(&paths::root(), name);
+                let listing = public_api::listing(&paths::root().join(dir), name)?;
+                if std::fs::read_to_string(&path).ok().as_deref() == Some(listing.as_str()) {
+                    println!("up to date {}", path.display());
+                } else if check {
+                    stale.push(path.display().to_string());
+                } else {
+                    std::fs::create_dir_all(path.parent().expect("api/"))?;
+                    std::fs::write(&path, &listing)?;
+                    println!("wrote      {}", path.display());
+                }
+            }
+            if !stale.is_empty() {
+                eprintln!("stale: {} (run `cargo xtask public-api` and review the diff)", stale.join(", "));
+                return Ok(ExitCode::FAILURE);
+            }
         }
         Command::Codegen { check } => {
             let outcome = codegen::run(&paths::upstream_dir(), &paths::generated_dir(), check)?;

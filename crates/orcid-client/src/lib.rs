@@ -28,6 +28,11 @@ pub use oauth::{OAuthClient, Token, scope};
 pub use retry::RetryPolicy;
 pub use token::{AccessToken, ClientSecret, RefreshToken};
 
+/// The crate's README, whose example is compiled as a test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 /// The HTTP client under both API and OAuth clients: rustls with the ring provider.
 fn http_client(timeout: std::time::Duration, user_agent: &str) -> Result<reqwest::Client, Error> {
     // Another part of the program may have chosen a provider already; that one is kept.

@@ -21,6 +21,11 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+/// The crate's README, whose example is compiled as a test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 mod api;
 mod faults;
 mod oauth;

@@ -54,6 +54,11 @@ pub use runtime::simple::{DatePart, DateTime};
 pub use runtime::unknown::UnknownContent;
 pub use values::{OrcidId, OrcidIdError, PutCode, UnknownValue, orcid_checksum_ok};
 
+/// The crate's README, whose example is run as a test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 /// The runtime the generated code builds on. Not public API: it may change in any release.
 #[doc(hidden)]
 pub mod __private {
