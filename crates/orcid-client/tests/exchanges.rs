@@ -335,3 +335,30 @@ async fn the_client_waits_for_its_rate_limit() {
     let elapsed = started.elapsed();
     assert!(elapsed >= Duration::from_millis(480) && elapsed < Duration::from_millis(1500), "{elapsed:?}");
 }
+
+/// A read, a change and an update through this version send back what a newer ORCID added:
+/// ORCID's PUT replaces the whole item, so anything dropped would be erased on the record.
+#[tokio::test]
+async fn an_update_sends_back_what_this_version_does_not_know() {
+    let (url, r) = recorder().await;
+    let client = client(&url, WireFormat::Xml);
+    let token = AccessToken::new(TOKEN);
+    let newer = format!(
+        "{WORK_XML}<work:title><common:title>On ORCID</common:title></work:title><work:abstract lang=\"en\">Added later.</work:abstract><work:type>journal-article</work:type><common:external-ids><common:external-id><common:external-id-type>doi</common:external-id-type><common:external-id-value>10.5555/12345</common:external-id-value><common:external-id-relationship>self</common:external-id-relationship></common:external-id></common:external-ids><x:note xmlns:x=\"https://example.org/ns\" x:level=\"2\">kept</x:note></work:work>"
+    )
+    .replace("xmlns:work=\"http://www.orcid.org/ns/work\">", "xmlns:work=\"http://www.orcid.org/ns/work\" put-code=\"733536\" path=\"/0000-0002-1825-0097/work/733536\">");
+    answer(&r, 200, &[("content-type", XML)], newer);
+    let mut work: Work = client.read(&token, &ID, PutCode::new(733536)).await.unwrap();
+    take(&r);
+
+    work.title.title = "On ORCID, revised".into();
+    answer(&r, 200, &[("content-type", XML)], "");
+    let _ = client.update(&token, &ID, PutCode::new(733536), &work).await;
+    let sent = take(&r);
+    assert_eq!(sent.len(), 1);
+    let body = &sent[0].body;
+    assert!(body.contains("<common:title>On ORCID, revised</common:title>\n    </work:title>\n    <work:abstract lang=\"en\">Added later.</work:abstract>\n    <work:type>"), "{body}");
+    assert!(body.contains("</common:external-ids>\n    <x:note xmlns:x=\"https://example.org/ns\" x:level=\"2\">kept</x:note>\n</work:work>"), "{body}");
+    // What ORCID sets is not sent back.
+    assert!(!body.contains("path="), "{body}");
+}
