@@ -11,7 +11,8 @@ fn public_api_listings_are_current() {
         let current = public_api::listing(&paths::root().join(dir), name).expect("the crate parses");
         if committed != current {
             let (removed, added) = public_api::diff(&committed, &current);
-            let lines: Vec<String> = removed.iter().map(|l| format!("- {l}")).chain(added.iter().map(|l| format!("+ {l}"))).take(40).collect();
+            let lines: Vec<String> =
+                removed.iter().map(|l| format!("- {l}")).chain(added.iter().map(|l| format!("+ {l}"))).take(40).collect();
             stale.push(format!("{name}:\n{}", lines.join("\n")));
         }
     }

@@ -358,7 +358,10 @@ async fn an_update_sends_back_what_this_version_does_not_know() {
     assert_eq!(sent.len(), 1);
     let body = &sent[0].body;
     assert!(body.contains("<common:title>On ORCID, revised</common:title>\n    </work:title>\n    <work:abstract lang=\"en\">Added later.</work:abstract>\n    <work:type>"), "{body}");
-    assert!(body.contains("</common:external-ids>\n    <x:note xmlns:x=\"https://example.org/ns\" x:level=\"2\">kept</x:note>\n</work:work>"), "{body}");
+    assert!(
+        body.contains("</common:external-ids>\n    <x:note xmlns:x=\"https://example.org/ns\" x:level=\"2\">kept</x:note>\n</work:work>"),
+        "{body}"
+    );
     // What ORCID sets is not sent back.
     assert!(!body.contains("path="), "{body}");
 }

@@ -117,3 +117,18 @@ fn serde_gives_orcid_json() {
     let back: Work = serde_json::from_value(via_serde).unwrap();
     assert_eq!(back, work);
 }
+
+#[test]
+fn strings_are_escaped_as_json_says() {
+    // Every ASCII character at every position of an eight-byte word, and non-ASCII text.
+    let mut samples: Vec<String> = (0u8..0x80).map(|b| format!("ab{}cdefghij", char::from(b))).collect();
+    samples.extend((0..16).map(|i| format!("{}\"{}\\\u{1}", "x".repeat(i), "y".repeat(i))));
+    samples.push("Ökologie und 再生 \u{7f} \u{2028}".into());
+    for text in samples {
+        let work = Work::new(WorkTitle::new(text.clone()), WorkType::Book);
+        let json = work.to_json_string(WriteOptions::read().compact());
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json:?}: {e}"));
+        assert_eq!(value["title"]["title"]["value"], text.as_str(), "{json}");
+        assert_eq!(json, serde_json::to_string(&value).unwrap().replace("\\u007f", "\u{7f}"), "escaped as serde_json escapes");
+    }
+}

@@ -43,7 +43,10 @@ fn unknown_xml_elements_attributes_and_values_are_kept_in_place() {
         written.contains(r#"</common:external-ids><x:funding-note xmlns:x="https://example.org/ns" x:kind="grant"><x:ref>MFP-1</x:ref> and text</x:funding-note><work:contributors>"#),
         "{written}"
     );
-    assert!(written.contains("<work:credit-name>A. Ngata</work:credit-name><work:affiliation-hint>Te Herenga Waka</work:affiliation-hint>"), "{written}");
+    assert!(
+        written.contains("<work:credit-name>A. Ngata</work:credit-name><work:affiliation-hint>Te Herenga Waka</work:affiliation-hint>"),
+        "{written}"
+    );
 
     // The same information set: what was written reads back as what was read (title aside).
     let again = Work::from_xml_str(&written, Mode::Lenient).unwrap();
@@ -88,7 +91,10 @@ fn from_one_form_to_the_other_what_cannot_be_carried_is_named() {
     assert!(as_json.contains(r#""visibility":"trusted-parties""#), "an unknown value is a value in either form: {as_json}");
     let everywhere = from_xml.unknown_content_everywhere();
     assert_eq!(everywhere.len(), 4, "{everywhere:?}");
-    assert!(everywhere.iter().any(|w| w.starts_with("work/contributors/contributor[1]") && w.contains("<work:affiliation-hint>")), "{everywhere:?}");
+    assert!(
+        everywhere.iter().any(|w| w.starts_with("work/contributors/contributor[1]") && w.contains("<work:affiliation-hint>")),
+        "{everywhere:?}"
+    );
 
     let from_json = Work::from_json_str(NEWER_JSON, Mode::Lenient).unwrap();
     let everywhere = from_json.unknown_content_everywhere();

@@ -184,6 +184,41 @@ fn open_enum(
     aliases: &[(String, syn::Ident)],
 ) -> TokenStream {
     let (alias_texts, alias_variants): (Vec<_>, Vec<_>) = aliases.iter().cloned().unzip();
+    // A long list of short codes (countries, languages) is searched by halves on the code
+    // packed into an integer: a `match` on strings tries its arms one by one.
+    let all_texts = || values.iter().chain(aliases.iter().map(|(text, _)| text));
+    let from_body = if values.len() + aliases.len() > 16 && all_texts().all(|t| !t.is_empty() && t.len() <= 8) {
+        let pack = |t: &str| t.bytes().fold(0u64, |acc, b| (acc << 8) | u64::from(b)) << (8 * (8 - t.len()));
+        let mut sorted: Vec<(u64, String, TokenStream)> =
+            values.iter().zip(variants).map(|(text, v)| (pack(text), text.clone(), quote!(#name::#v))).collect();
+        sorted.extend(aliases.iter().map(|(text, v)| (pack(text), text.clone(), quote!(#name::#v))));
+        sorted.sort_by_key(|(key, _, _)| *key);
+        let keys = sorted.iter().map(|(key, _, _)| proc_macro2::Literal::u64_suffixed(*key));
+        let texts = sorted.iter().map(|(_, text, _)| text);
+        let targets = sorted.iter().map(|(_, _, target)| target);
+        quote! {
+            static SORTED: &[(u64, &str, #name)] = &[#((#keys, #texts, #targets)),*];
+            if (1..=8).contains(&s.len()) {
+                let key = s.bytes().fold(0u64, |acc, b| (acc << 8) | u64::from(b)) << (8 * (8 - s.len()));
+                if let Ok(i) = SORTED.binary_search_by_key(&key, |(key, _, _)| *key)
+                    && SORTED[i].1 == s
+                {
+                    return SORTED[i].2.clone();
+                }
+            }
+            Self::Unknown(UnknownValue::new(s))
+        }
+    } else {
+        quote!(match s { #(#values => Self::#variants,)* #(#alias_texts => Self::#alias_variants,)* other => Self::Unknown(UnknownValue::new(other)) })
+    };
+    // The text is the same in both forms unless the JSON has names of its own.
+    let as_text = json.is_none().then(|| {
+        quote!(
+            fn as_text(&self) -> Option<&str> {
+                Some(self.as_str())
+            }
+        )
+    });
     let unknown_doc = if enumeration.is_some() {
         " A value this version of the model does not know, kept as written. Strict reading refuses it; \
           compare [`Self::as_str`] rather than matching on this variant."
@@ -218,7 +253,7 @@ fn open_enum(
         impl From<&str> for #name {
             /// The value for its text; a value this version does not know is kept as `Unknown`.
             fn from(s: &str) -> Self {
-                match s { #(#values => Self::#variants,)* #(#alias_texts => Self::#alias_variants,)* other => Self::Unknown(UnknownValue::new(other)) }
+                #from_body
             }
         }
         impl std::str::FromStr for #name {
@@ -234,6 +269,7 @@ fn open_enum(
             fn is_known(&self) -> bool { #name::is_known(self) }
             #set
             #json
+            #as_text
         }
     }
 }

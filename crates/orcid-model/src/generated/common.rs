@@ -382,6 +382,9 @@ impl SimpleType for Visibility {
         "common:visibility",
         Self::VALUES,
     ));
+    fn as_text(&self) -> Option<&str> {
+        Some(self.as_str())
+    }
 }
 /// Container for address information. Only country
 /// information is included at this time.

@@ -104,6 +104,9 @@ impl SimpleType for GroupIdRecordType {
         "group-id:GroupIdRecordType",
         Self::VALUES,
     ));
+    fn as_text(&self) -> Option<&str> {
+        Some(self.as_str())
+    }
 }
 /// `group-id:group-id-record`
 #[derive(Debug, Clone, PartialEq)]

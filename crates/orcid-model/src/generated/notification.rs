@@ -141,6 +141,9 @@ impl SimpleType for ActivityType {
         "notification:activity-type",
         Self::VALUES,
     ));
+    fn as_text(&self) -> Option<&str> {
+        Some(self.as_str())
+    }
 }
 /// `notification:NotificationNotificationType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -200,6 +203,9 @@ impl SimpleType for CustomNotificationType {
         "notification:NotificationNotificationType",
         Self::VALUES,
     ));
+    fn as_text(&self) -> Option<&str> {
+        Some(self.as_str())
+    }
 }
 /// `notification:notification-type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -259,6 +265,9 @@ impl SimpleType for NotificationType {
         "notification:notification-type",
         Self::VALUES,
     ));
+    fn as_text(&self) -> Option<&str> {
+        Some(self.as_str())
+    }
 }
 /// `notification:authorization-url`
 #[derive(Debug, Clone, PartialEq)]

@@ -86,6 +86,9 @@ impl SimpleType for EducationQualificationType {
         "summary:education-qualification-type",
         Self::VALUES,
     ));
+    fn as_text(&self) -> Option<&str> {
+        Some(self.as_str())
+    }
 }
 /// `summary:professional-activity-type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -162,6 +165,9 @@ impl SimpleType for ProfessionalActivityType {
         "summary:professional-activity-type",
         Self::VALUES,
     ));
+    fn as_text(&self) -> Option<&str> {
+        Some(self.as_str())
+    }
 }
 /// `summary:education-qualification`
 #[derive(Debug, Clone, PartialEq)]

@@ -72,6 +72,9 @@ impl SimpleType for ContributorSequence {
         "work:contributor-sequence",
         Self::VALUES,
     ));
+    fn as_text(&self) -> Option<&str> {
+        Some(self.as_str())
+    }
 }
 /// Container for a work citation. Citations may be
 /// fielded (e.g., RIS, BibTeX - preferred citation type), or may be

@@ -230,8 +230,16 @@ impl<'a> Lexer<'a> {
         loop {
             // Up to the next quote, backslash or control character: a table per byte beats a
             // vector search on the short strings JSON is mostly made of.
-            let end = match bytes[self.pos..].iter().position(|&b| STRING_STOP[usize::from(b)]) {
-                Some(i) => self.pos + i,
+            let mut at = self.pos;
+            // Eight bytes at a time past runs with nothing to stop at (long titles, citations).
+            while let Some(chunk) = bytes.get(at..at + 8) {
+                if super::output::needs_escape(u64::from_le_bytes(chunk.try_into().expect("eight bytes"))) {
+                    break;
+                }
+                at += 8;
+            }
+            let end = match bytes[at..].iter().position(|&b| STRING_STOP[usize::from(b)]) {
+                Some(i) => at + i,
                 None => return syntax(start, "unterminated string"),
             };
             match bytes[end] {

@@ -668,6 +668,14 @@ impl JsonWriter {
         self.separator();
     }
 
+    /// Writes a key of the schema (plain ASCII, nothing to escape) of the object opened last.
+    fn schema_key(&mut self, key: &'static str) {
+        self.separator();
+        self.out.push('"');
+        self.out.push_str(key);
+        self.out.push_str(if self.pretty { "\": " } else { "\":" });
+    }
+
     /// Writes a key of the object opened last.
     pub fn key(&mut self, key: &str) {
         self.separator();
@@ -680,23 +688,44 @@ impl JsonWriter {
 
     /// A string value.
     pub fn string(&mut self, s: &str) {
+        self.out.reserve(s.len() + 2);
         self.out.push('"');
-        if !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
-            self.out.push_str(s);
-            self.out.push('"');
-            return;
-        }
-        for c in s.chars() {
-            match c {
-                '"' => self.out.push_str("\\\""),
-                '\\' => self.out.push_str("\\\\"),
-                '\n' => self.out.push_str("\\n"),
-                '\r' => self.out.push_str("\\r"),
-                '\t' => self.out.push_str("\\t"),
-                c if (c as u32) < 0x20 => self.out.push_str(&format!("\\u{:04x}", c as u32)),
-                c => self.out.push(c),
+        let bytes = s.as_bytes();
+        // Copy runs that need no escape; find the next byte that does eight at a time.
+        let mut run = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            if let Some(chunk) = bytes.get(i..i + 8) {
+                let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+                if !needs_escape(word) {
+                    i += 8;
+                    continue;
+                }
             }
+            let b = bytes[i];
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                self.out.push_str(&s[run..i]);
+                match b {
+                    b'"' => self.out.push_str("\\\""),
+                    b'\\' => self.out.push_str("\\\\"),
+                    b'\n' => self.out.push_str("\\n"),
+                    b'\r' => self.out.push_str("\\r"),
+                    b'\t' => self.out.push_str("\\t"),
+                    // The short forms Jackson (ORCID's JSON) and serde_json write too.
+                    0x08 => self.out.push_str("\\b"),
+                    0x0C => self.out.push_str("\\f"),
+                    _ => {
+                        const HEX: &[u8; 16] = b"0123456789abcdef";
+                        self.out.push_str("\\u00");
+                        self.out.push(char::from(HEX[usize::from(b >> 4)]));
+                        self.out.push(char::from(HEX[usize::from(b & 0xF)]));
+                    }
+                }
+                run = i + 1;
+            }
+            i += 1;
         }
+        self.out.push_str(&s[run..]);
         self.out.push('"');
     }
 
@@ -708,13 +737,25 @@ impl JsonWriter {
     /// A scalar in a shape: a string, a literal (numbers and booleans), `{"value": ...}`, or
     /// epoch milliseconds; `extra` adds keys to a wrapper (a bare scalar becomes wrapped).
     fn scalar<T: SimpleType>(&mut self, value: &T, shape: Shape, extra: &[&Item]) {
+        if let (Some(text), Shape::Wrapped | Shape::String, true) = (value.as_text(), shape, extra.is_empty()) {
+            // The common case: text written as it is, without a copy.
+            if shape == Shape::Wrapped {
+                self.begin_object();
+                self.schema_key("value");
+                self.string(text);
+                self.end_object();
+            } else {
+                self.string(text);
+            }
+            return;
+        }
         let mut text = std::mem::take(&mut self.scratch);
         text.clear();
         value.write_json(&mut text);
         let wrapped = matches!(shape, Shape::Wrapped | Shape::Millis) || !extra.is_empty();
         if wrapped {
             self.begin_object();
-            self.key("value");
+            self.schema_key("value");
         }
         match shape {
             Shape::Millis => match value.json_millis() {
@@ -879,7 +920,7 @@ impl JsonWriter {
                         self.string(value);
                     }
                     if !node.text.trim().is_empty() {
-                        self.key("value");
+                        self.schema_key("value");
                         self.string(&node.text);
                     }
                     // Children grouped by local name, in order of first appearance.
@@ -904,6 +945,16 @@ impl JsonWriter {
             }
         }
     }
+}
+
+/// Whether any of eight bytes is `"`, `\\` or a control character (below 0x20), which JSON
+/// strings escape. (SWAR: each test sets the high bit of the bytes that match.)
+pub(crate) fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let below_0x20 = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    below_0x20 | zero_byte(word ^ (ONES * u64::from(b'"'))) | zero_byte(word ^ (ONES * u64::from(b'\\'))) != 0
 }
 
 /// Whether text is a JSON number exactly (the common case, a whole number, decided at once).
@@ -984,17 +1035,17 @@ impl<'v> JsonOutput<'v> {
             Some(_) if frame.list == list => self.w.element(),
             Some(_) => {
                 if !frame.flattened {
-                    self.w.key(if tagged { schema.json_tagged.unwrap_or_default() } else { m.json_key });
+                    self.w.schema_key(if tagged { schema.json_tagged.unwrap_or_default() } else { m.json_key });
                 }
                 self.w.begin_array();
                 self.w.element();
                 frame.list = list;
             }
-            None => self.w.key(if m.kind == MemberKind::Text { "value" } else { m.json_key }),
+            None => self.w.schema_key(if m.kind == MemberKind::Text { "value" } else { m.json_key }),
         }
         if tagged {
             self.w.begin_object();
-            self.w.key(m.json_key);
+            self.w.schema_key(m.json_key);
         }
     }
 
@@ -1020,7 +1071,7 @@ impl<'v> Output<'v> for JsonOutput<'v> {
             match (&item.node, item.owner) {
                 (Node::XmlAttribute(..), None) => self.w.piece(item),
                 (Node::Value(text), Some((m, _))) if schema.members[m].is_attribute() => {
-                    self.w.key(schema.members[m].json_key);
+                    self.w.schema_key(schema.members[m].json_key);
                     self.w.string(text);
                 }
                 _ => {}

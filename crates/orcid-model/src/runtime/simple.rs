@@ -18,6 +18,11 @@ pub trait SimpleType: Sized {
     fn write_json(&self, out: &mut String) {
         self.write_xml(out)
     }
+    /// The value's text, when it is kept as text and written the same in XML and JSON
+    /// (strings, enumerations): writers use it without a copy.
+    fn as_text(&self) -> Option<&str> {
+        None
+    }
     /// For enumerations: whether this version knows the value (an unknown one is kept as
     /// written). Everything else: true.
     fn is_known(&self) -> bool {
@@ -42,6 +47,9 @@ impl SimpleType for String {
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(self);
+    }
+    fn as_text(&self) -> Option<&str> {
+        Some(self)
     }
 }
 
@@ -146,45 +154,46 @@ impl SimpleType for DateTime {
     }
 }
 
-fn digits(s: &str, n: usize) -> Option<i64> {
-    (s.len() == n && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
-}
-
-/// Parses `YYYY-MM-DDThh:mm:ss(.s+)?(Z|±hh:mm)?` to epoch milliseconds.
+/// Parses `YYYY-MM-DDThh:mm:ss(.s+)?(Z|±hh:mm)?` to epoch milliseconds. (Byte by byte: every
+/// item of a record carries dates, so this runs often.)
 fn parse_date_time(s: &str) -> Option<i64> {
-    let (date, time) = s.split_once('T')?;
-    let mut parts = date.splitn(3, '-');
-    let (y, m, d) = (digits(parts.next()?, 4)?, digits(parts.next()?, 2)?, digits(parts.next()?, 2)?);
+    let b = s.as_bytes();
+    let number = |at: usize, n: usize| -> Option<i64> {
+        let d = b.get(at..at + n)?;
+        d.iter().all(u8::is_ascii_digit).then(|| d.iter().fold(0, |acc, &c| acc * 10 + i64::from(c - b'0')))
+    };
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (y, m, d) = (number(0, 4)?, number(5, 2)?, number(8, 2)?);
+    let (hh, mm, ss) = (number(11, 2)?, number(14, 2)?, number(17, 2)?);
     if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
         return None;
     }
-    let (clock, offset_min) = if let Some(c) = time.strip_suffix('Z') {
-        (c, 0)
-    } else if let Some(i) = time.rfind(['+', '-']).filter(|&i| i >= 8) {
-        let (c, off) = time.split_at(i);
-        let sign = if off.starts_with('-') { -1 } else { 1 };
-        let (oh, om) = off[1..].split_once(':')?;
-        let (oh, om) = (digits(oh, 2)?, digits(om, 2)?);
-        if oh > 14 || om > 59 {
-            return None;
-        }
-        (c, sign * (oh * 60 + om))
-    } else {
-        (time, 0)
-    };
-    let (hms, frac) = clock.split_once('.').map_or((clock, None), |(a, b)| (a, Some(b)));
-    let mut hms = hms.splitn(3, ':');
-    let (hh, mm, ss) = (digits(hms.next()?, 2)?, digits(hms.next()?, 2)?, digits(hms.next()?, 2)?);
     if hh > 24 || mm > 59 || ss > 59 || (hh == 24 && (mm, ss) != (0, 0)) {
         return None;
     }
-    let millis = match frac {
-        None => 0,
-        Some(f) if !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()) => {
-            let f3: String = f.chars().chain("000".chars()).take(3).collect();
-            f3.parse::<i64>().ok()?
+    let mut at = 19;
+    let mut millis = 0;
+    if b.get(at) == Some(&b'.') {
+        let start = at + 1;
+        at = start + b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if at == start {
+            return None;
         }
-        Some(_) => return None,
+        // The first three digits, padded with zeros.
+        millis = (start..start + 3).fold(0, |acc, k| acc * 10 + if k < at { i64::from(b[k] - b'0') } else { 0 });
+    }
+    let offset_min = match &b[at..] {
+        [] | [b'Z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] if [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()) => {
+            let (oh, om) = (i64::from((h1 - b'0') * 10 + (h2 - b'0')), i64::from((m1 - b'0') * 10 + (m2 - b'0')));
+            if oh > 14 || om > 59 {
+                return None;
+            }
+            if *sign == b'-' { -(oh * 60 + om) } else { oh * 60 + om }
+        }
+        _ => return None,
     };
     let days = days_from_civil(y, m, d);
     Some(((days * 24 + hh) * 60 + mm - offset_min) * 60_000 + ss * 1000 + millis)
@@ -298,5 +307,30 @@ mod tests {
         let mut out = String::new();
         p.write_xml(&mut out);
         assert_eq!(out, "05");
+    }
+
+    #[test]
+    fn date_times_to_epoch_milliseconds() {
+        let cases = [
+            ("1970-01-01T00:00:00", Some(0)),
+            ("1970-01-01T00:00:00Z", Some(0)),
+            ("2024-02-29T12:34:56.789Z", Some(1_709_210_096_789)),
+            ("2024-02-29T12:34:56.7Z", Some(1_709_210_096_700)),
+            ("2024-02-29T12:34:56.78912+01:30", Some(1_709_210_096_789 - 90 * 60_000)),
+            ("2024-02-29T12:34:56-05:00", Some(1_709_210_096_000 + 5 * 3_600_000)),
+            ("2024-01-01T24:00:00Z", Some(1_704_153_600_000)),
+            ("2023-02-29T00:00:00Z", None),
+            ("2024-13-01T00:00:00Z", None),
+            ("2024-01-01T24:00:01Z", None),
+            ("2024-01-01T00:00:00.Z", None),
+            ("2024-01-01T00:00:00+15:00", None),
+            ("2024-01-01T00:00:00+0100", None),
+            ("2024-01-01 00:00:00", None),
+            ("24-01-01T00:00:00", None),
+            ("2024-1-01T00:00:00", None),
+        ];
+        for (text, millis) in cases {
+            assert_eq!(parse_date_time(text), millis, "{text}");
+        }
     }
 }

@@ -978,6 +978,7 @@ impl<'a> Input<'a> for XmlInput<'a> {
         }
     }
 
+    #[inline(always)]
     fn nested<T: Read>(&mut self, f: &mut XmlFrame<'a>) -> Result<Option<T>, ReadError> {
         self.core.pending_trail = f.core.member_trail;
         match T::read(self) {
