@@ -215,7 +215,7 @@ fn main() {
     let mutant_count = total;
     // The benchmark corpus: every generated item is valid for xmllint and for us.
     let corpus = scratch.join("corpus");
-    for folder in xtask::corpus::write(&corpus, 300, 7).expect("corpus") {
+    for folder in xtask::corpus::write(&corpus, 300, 7, 0).expect("corpus") {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&folder).expect("folder").map(|e| e.expect("entry").path()).collect();
         files.sort();
         if files.is_empty() {

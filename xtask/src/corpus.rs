@@ -1,8 +1,12 @@
-//! `cargo xtask corpus --out DIR --count N`: synthetic, valid ORCID items for benchmarks.
+//! `cargo xtask corpus --out DIR --count N [--problems PCT]`: synthetic ORCID items for
+//! benchmarks.
 //!
-//! Mostly works with 0 to 50 contributors, plus fundings, employments, educations and peer
-//! reviews, one file each, in a folder per kind (so that `xmllint --schema` can take a folder
-//! at a time). The same seed gives the same files.
+//! Mostly works (70 in 100), as integrators send them: a handful of contributors (1 to 5 for
+//! nine works in ten, median 3; up to 50 for the tenth), about 3 KB; plus fundings,
+//! employments, educations and peer reviews; one file each, in a folder per kind (so that
+//! `xmllint --schema` can take a folder at a time). Every item is valid unless `--problems`
+//! asks for a share with one problem ORCID's server refuses (the XSD still satisfied). The
+//! same seed gives the same files.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -112,7 +116,7 @@ fn work(rng: &mut Rng, n: usize) -> String {
     let _ = writeln!(x, "  {}", date(rng, "publication-date", 2000));
     let _ = writeln!(x, "  {}", self_doi(rng, n));
     let _ = writeln!(x, "  <common:url>https://example.org/works/{n}</common:url>");
-    let contributors = rng.below(51);
+    let contributors = if rng.below(10) == 0 { rng.below(51) } else { 1 + rng.below(5) };
     if contributors > 0 {
         x.push_str("  <work:contributors>\n");
         for i in 0..contributors {
@@ -168,8 +172,45 @@ fn peer_review(rng: &mut Rng, n: usize) -> String {
     )
 }
 
-/// Writes `count` items under `out`; returns the folders written (one per kind).
-pub fn write(out: &Path, count: usize, seed: u64) -> Result<Vec<PathBuf>> {
+/// One problem ORCID's server refuses, put into an item of a kind (the XSD stays satisfied):
+/// a rule of the specification each.
+fn with_problem(rng: &mut Rng, kind: &str, xml: String) -> String {
+    let problem = rng.below(3);
+    match kind {
+        "work" => match problem {
+            // W19: an identifier type outside ORCID's registry.
+            0 => xml.replacen("<common:external-id-type>doi<", "<common:external-id-type>DOI<", 1),
+            // W19: no `self` identifier.
+            1 => xml.replacen(">self<", ">part-of<", 1),
+            // W7: not a calendar date.
+            _ => {
+                let mut x = xml;
+                for (tag, value) in [("<common:month>", "02"), ("<common:day>", "31")] {
+                    if let Some(at) = x.find(tag) {
+                        x.replace_range(at + tag.len()..at + tag.len() + 2, value);
+                    }
+                }
+                x
+            }
+        },
+        // F6: an amount that is not a number.
+        "funding" => xml.replacen("</funding:amount>", ",000</funding:amount>", 1),
+        // E4: an organization without its city.
+        "employment" | "education" => {
+            let at = xml.find("<common:city>").unwrap_or(0);
+            let end = xml.find("</common:city>").map_or(at, |e| e + "</common:city>".len());
+            let mut x = xml;
+            x.replace_range(at..end, "");
+            x
+        }
+        // R4: a review identifier type outside the registry.
+        _ => xml.replacen(">source-work-id<", ">source_work_id<", 1),
+    }
+}
+
+/// Writes `count` items under `out`, `problems` in 100 of them with a problem ORCID refuses;
+/// returns the folders written (one per kind).
+pub fn write(out: &Path, count: usize, seed: u64, problems: u64) -> Result<Vec<PathBuf>> {
     let mut rng = Rng::new(seed);
     let kinds = ["work", "funding", "employment", "education", "peer-review"];
     for kind in kinds {
@@ -184,6 +225,7 @@ pub fn write(out: &Path, count: usize, seed: u64) -> Result<Vec<PathBuf>> {
             86..93 => ("education", affiliation(&mut rng, "education")),
             _ => ("peer-review", peer_review(&mut rng, n)),
         };
+        let xml = if rng.below(100) < problems { with_problem(&mut rng, kind, xml) } else { xml };
         let path = out.join(kind).join(format!("{kind}-{n:06}.xml"));
         fs::write(&path, xml).with_context(|| format!("writing {}", path.display()))?;
     }

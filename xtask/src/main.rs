@@ -38,13 +38,20 @@ enum Command {
         /// The seed (the same seed gives the same files).
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// How many in 100 items get one problem ORCID's server refuses (0: all valid).
+        #[arg(long, default_value_t = 0, value_name = "PCT")]
+        problems: u64,
     },
-    /// Compare the CPU time of `orcid validate` over a corpus with `xmllint --schema` over the
-    /// same files (builds the release binary first; needs xmllint).
+    /// Compare the CPU time of `orcid validate` over a corpus with a plain quick-xml read loop
+    /// (the floor) and `xmllint --schema` over the same files, and over a corpus with problems
+    /// (builds the release binaries first; needs xmllint).
     BenchValidate {
-        /// A corpus written by `cargo xtask corpus`.
+        /// A corpus of valid items written by `cargo xtask corpus`.
         #[arg(long, value_name = "DIR")]
         corpus: PathBuf,
+        /// A corpus written with `--problems PCT`.
+        #[arg(long, value_name = "DIR")]
+        problems: Option<PathBuf>,
         /// Runs of each tool; the best counts.
         #[arg(long, default_value_t = 3)]
         runs: usize,
@@ -149,19 +156,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             println!("review `git diff api/ crates/orcid-model/src/generated/` and say what changed for users in CHANGELOG.md");
         }
-        Command::Corpus { out, count, seed } => {
-            let folders = xtask::corpus::write(&out, count, seed)?;
+        Command::Corpus { out, count, seed, problems } => {
+            let folders = xtask::corpus::write(&out, count, seed, problems)?;
             println!("wrote {count} items into {} folders under {}", folders.len(), out.display());
         }
-        Command::BenchValidate { corpus, runs } => {
-            let built = std::process::Command::new(env!("CARGO"))
-                .args(["build", "--release", "--quiet", "--package", "orcid-cli"])
-                .current_dir(paths::root())
-                .status()?;
-            anyhow::ensure!(built.success(), "building orcid failed");
+        Command::BenchValidate { corpus, problems, runs } => {
+            for args in [&["--package", "orcid-cli"][..], &["--package", "orcid-model", "--example", "xml_floor"]] {
+                let built = std::process::Command::new(env!("CARGO"))
+                    .args(["build", "--release", "--quiet"])
+                    .args(args)
+                    .current_dir(paths::root())
+                    .status()?;
+                anyhow::ensure!(built.success(), "building {args:?} failed");
+            }
             let xsd_dir = paths::root().join("target/xtask/xsd");
             codegen::stage::stage(&paths::upstream_dir(), &xsd_dir)?;
-            xtask::bench::run(&corpus, &paths::root().join("target/release/orcid"), &xsd_dir, runs)?;
+            xtask::bench::run(&xtask::bench::Bench {
+                corpus: &corpus,
+                problems: problems.as_deref(),
+                orcid: &paths::root().join("target/release/orcid"),
+                floor: &paths::root().join("target/release/examples/xml_floor"),
+                xsd_dir: &xsd_dir,
+                runs,
+            })?;
         }
         Command::PublicApi { check } => {
             let mut stale = Vec::new();
