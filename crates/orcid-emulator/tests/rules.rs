@@ -140,3 +140,131 @@ async fn limits_on_bulk_multiple_reads_and_the_works_cap() {
         send(reqwest::Method::POST, &format!("{base}/work"), Some(&token), Some(XML), XML, work("10.1/one-more", None, None)).await;
     assert_eq!((status, code), (409, Some(9048)));
 }
+
+fn item(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/items").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Posts an item to a section; (status, ORCID code, location or body).
+async fn post(emulator: &Emulator, token: &str, section: &str, body: String) -> (u16, Option<u16>, String) {
+    send(reqwest::Method::POST, &format!("{}/v3.0/{ORCID}/{section}", emulator.url()), Some(token), Some(XML), XML, body).await
+}
+
+/// Duplicates as ORCID finds them (server rules §6.8, §5.4 E8, §5.3 F14, §5.10): per section
+/// and per source; works, reviews and affiliations by normalised `self` ids (affiliation ids
+/// without a relationship too), fundings by raw values, person items by identical content.
+#[tokio::test]
+async fn duplicates_as_orcid_finds_them() {
+    let (emulator, token) = start().await;
+    let other = emulator.issue_token("APP-OTHER00000000002", ORCID, "/activities/update /person/update /read-limited");
+
+    // W21: the same DOI written differently; another source may add it.
+    assert_eq!(post(&emulator, &token, "work", work("10.5555/ABC", None, None)).await.0, 201);
+    assert_eq!(post(&emulator, &token, "work", work("https://doi.org/10.5555/abc", None, None)).await.1, Some(9021));
+    assert_eq!(post(&emulator, &other, "work", work("10.5555/abc", None, None)).await.0, 201);
+
+    // E8: an employment whose id has no relationship duplicates another without one (D1);
+    // an education with the same id is another section.
+    let with_id = |xml: String, relationship: &str| {
+        xml.replacen(
+            "</common:organization>",
+            &format!("</common:organization>\n\t<common:external-ids><common:external-id><common:external-id-type>erm</common:external-id-type><common:external-id-value>E-1</common:external-id-value>{relationship}</common:external-id></common:external-ids>"),
+            1,
+        )
+    };
+    let employment = item("employment.xml");
+    assert_eq!(post(&emulator, &token, "employment", with_id(employment.clone(), "")).await.0, 201);
+    assert_eq!(post(&emulator, &token, "employment", with_id(employment.clone(), "")).await.1, Some(9021));
+    let self_id = "<common:external-id-relationship>self</common:external-id-relationship>";
+    assert_eq!(post(&emulator, &token, "employment", with_id(employment.clone(), self_id)).await.0, 201, "self and none do not match");
+    let education = employment
+        .replace("employment:employment", "education:education")
+        .replace("ns/employment\"", "ns/education\"")
+        .replace("xmlns:employment", "xmlns:education");
+    assert_eq!(post(&emulator, &token, "education", with_id(education, "")).await.0, 201);
+
+    // F14: fundings compare raw values, so a grant number in another case is another funding.
+    let funding = item("funding.xml");
+    assert_eq!(post(&emulator, &token, "funding", funding.clone()).await.0, 201);
+    assert_eq!(post(&emulator, &token, "funding", funding.clone()).await.1, Some(9021));
+    assert_eq!(post(&emulator, &token, "funding", funding.replace(">MFP-UOA2024<", ">mfp-uoa2024<")).await.0, 201);
+
+    // K3, U5: person items with identical content are 409/9030.
+    assert_eq!(post(&emulator, &token, "keywords", item("keyword.xml")).await.0, 201);
+    let (status, code, _) = post(&emulator, &token, "keywords", item("keyword.xml")).await;
+    assert_eq!((status, code), (409, Some(9030)));
+    assert_eq!(post(&emulator, &token, "keywords", item("keyword.xml").replace(">regeneration<", ">Regeneration<")).await.0, 201);
+    assert_eq!(post(&emulator, &token, "researcher-urls", item("researcher-url.xml")).await.0, 201);
+    assert_eq!(post(&emulator, &token, "researcher-urls", item("researcher-url.xml").replace(">Lab<", ">Our lab<")).await.1, Some(9030));
+    // Addresses never match (ORCID's comparison cannot), so the same country goes in twice.
+    assert_eq!(post(&emulator, &token, "address", item("address.xml")).await.0, 201);
+    assert_eq!(post(&emulator, &token, "address", item("address.xml")).await.0, 201);
+}
+
+/// A research resource is checked for duplicates on create only (RR10).
+#[tokio::test]
+async fn research_resources_are_not_checked_for_duplicates_on_update() {
+    let (emulator, token) = start().await;
+    let resource = item("research-resource.xml");
+    let (status, _, first) = post(&emulator, &token, "research-resource", resource.clone()).await;
+    assert_eq!(status, 201);
+    let other = resource.replace(">MX-2024-117<", ">MX-2024-118<");
+    let (status, _, second) = post(&emulator, &token, "research-resource", other).await;
+    assert_eq!(status, 201);
+    assert_eq!(post(&emulator, &token, "research-resource", resource.clone()).await.1, Some(9021));
+    // Updating the second to the first one's proposal id is accepted.
+    let put_code = second.rsplit('/').next().unwrap().to_owned();
+    let body = resource.replacen(
+        "<research-resource:research-resource ",
+        &format!("<research-resource:research-resource put-code=\"{put_code}\" "),
+        1,
+    );
+    let (status, code, _) = send(reqwest::Method::PUT, &second, Some(&token), Some(XML), XML, body).await;
+    assert_eq!((status, code), (200, None), "{first}");
+}
+
+/// The emulator answers with the validator's verdict: ORCID's codes and its order.
+#[tokio::test]
+async fn refusals_carry_orcids_codes() {
+    let (emulator, token) = start().await;
+    let cases = [
+        // §4.1: a work type no adapter knows, in XML.
+        ("work", item("work.xml").replace(">journal-article<", ">journal_article<"), 400, 9051),
+        // W19: an identifier type outside the registry.
+        ("work", item("work.xml").replace(">doi<", ">DOI<"), 400, 9023),
+        // W10 before W17, as ORCID checks them.
+        (
+            "work",
+            item("work.xml")
+                .replacen("<work:work ", "<work:work put-code=\"3\" ", 1)
+                .replace("@article{doe2024,", " ")
+                .replace("\ttitle={Zebrafish fin regeneration},\n\tyear={2024}\n}", ""),
+            400,
+            9020,
+        ),
+        // F6: an amount that is not a number.
+        ("funding", item("funding.xml").replace(">250000<", ">250,000<"), 400, 9054),
+        // E4: an employment without a city.
+        ("employment", item("employment.xml").replace("<common:city>Providence</common:city>", ""), 400, 9060),
+        // P5: a distinction without an organization id or external ids.
+        ("distinction", item("distinction.xml").replace("https://ror.org/03wnrjx87", ""), 400, 9062),
+        // R10: an issn: group that holds no ISSN.
+        ("peer-review", item("peer-review.xml").replace(">issn:0953-1513<", ">issn:journal<"), 400, 9053),
+        // N3 does not apply here; X3: a person identifier that is not `self`.
+        ("external-identifiers", item("external-identifier.xml").replace(">self<", ">part-of<"), 400, 9020),
+        // An XSD problem in XML: 9012.
+        ("work", item("work.xml").replace("<work:type>journal-article</work:type>", ""), 400, 9012),
+    ];
+    for (section, body, status, code) in cases {
+        let (got_status, got_code, answer) = post(&emulator, &token, section, body).await;
+        assert_eq!((got_status, got_code), (status, Some(code)), "{section}: {answer}");
+    }
+    // A bulk: one answer per work, a duplicate of an earlier work names its put-code.
+    let bulk = item("bulk.xml").replace("10.5555/fins.2024.02", "https://doi.org/10.5555/FINS.2023.01");
+    let (status, _, body) = post(&emulator, &token, "works", bulk).await;
+    assert_eq!(status, 200, "{body}");
+    let first = body.split("put-code=\"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_owned();
+    assert!(body.contains("<error:error-code>9021</error:error-code>"), "{body}");
+    assert!(body.contains(&format!("put-code {first}")), "{body}");
+}
