@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
-use codespan_reporting::files::SimpleFile;
+use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use codespan_reporting::term::{self, Config};
 use orcid_model::Kind;
@@ -254,7 +254,7 @@ fn print_file(result: &FileResult, valid: bool, format: OutputFormat, to: Stream
                 return;
             }
             let source = std::fs::read_to_string(&result.path).unwrap_or_default();
-            let file = SimpleFile::new(result.path.display().to_string(), source.as_str());
+            let name = result.path.display().to_string();
             let writer = match to {
                 Stream::Stdout => {
                     StandardStream::stdout(if std::io::stdout().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never })
@@ -265,7 +265,7 @@ fn print_file(result: &FileResult, valid: bool, format: OutputFormat, to: Stream
             };
             let config = Config::default();
             for d in &result.report.diagnostics {
-                let span = marked_span(&source, byte_offset(&source, d.line, d.column));
+                let (file, span) = Excerpt::around(&name, &source, d);
                 let mut report = match d.severity {
                     Severity::Error => Report::error(),
                     Severity::Note => Report::note(),
@@ -345,6 +345,72 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// The span to mark: a tag's name (`<work:title`), or one character.
+/// The marked line of a diagnostic, cut to a window around the mark: a long line (a whole
+/// document on one line, a huge value) costs the same as a short one, however many
+/// diagnostics point into it. Reports the true line and column.
+struct Excerpt<'s> {
+    name: &'s str,
+    /// The window of the line (with `…` where it was cut).
+    text: String,
+    line: usize,
+    /// Characters of the line left out before the window (less the `…`).
+    columns_before: usize,
+}
+
+impl<'s> Excerpt<'s> {
+    /// Characters shown each side of the mark.
+    const WINDOW: usize = 120;
+
+    fn around(name: &'s str, source: &str, d: &Diagnostic) -> (Excerpt<'s>, std::ops::Range<usize>) {
+        let at = d.offset.min(source.len());
+        let at = (0..=at).rev().find(|&i| source.is_char_boundary(i)).unwrap_or(0);
+        let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[at..].find('\n').map_or(source.len(), |i| at + i);
+        let line = source[line_start..line_end].trim_end_matches('\r');
+        let mark = at - line_start;
+        let from = line[..mark.min(line.len())].char_indices().rev().nth(Self::WINDOW - 1).map_or(0, |(i, _)| i);
+        let to = line[mark.min(line.len())..].char_indices().nth(Self::WINDOW).map_or(line.len(), |(i, _)| mark + i);
+        let mut text = String::new();
+        let mut columns_before = d.column.saturating_sub(1) - line[from..mark.min(line.len())].chars().count();
+        if from > 0 {
+            text.push('…');
+            columns_before = columns_before.saturating_sub(1);
+        }
+        let offset = text.len();
+        text.push_str(&line[from..to]);
+        if to < line.len() {
+            text.push('…');
+        }
+        let span = marked_span(&text, offset + mark.min(line.len()) - from);
+        (Excerpt { name, text, line: d.line, columns_before }, span)
+    }
+}
+
+impl<'a> Files<'a> for Excerpt<'a> {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(self.name)
+    }
+    fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.text)
+    }
+    fn line_index(&'a self, (): (), _byte_index: usize) -> Result<usize, FilesError> {
+        Ok(0)
+    }
+    fn line_number(&'a self, (): (), _line_index: usize) -> Result<usize, FilesError> {
+        Ok(self.line)
+    }
+    fn column_number(&'a self, (): (), _line_index: usize, byte_index: usize) -> Result<usize, FilesError> {
+        Ok(self.columns_before + self.text[..byte_index.min(self.text.len())].chars().count() + 1)
+    }
+    fn line_range(&'a self, (): (), _line_index: usize) -> Result<std::ops::Range<usize>, FilesError> {
+        Ok(0..self.text.len())
+    }
+}
+
 fn marked_span(source: &str, at: usize) -> std::ops::Range<usize> {
     let rest = &source.as_bytes()[at.min(source.len())..];
     if rest.first() == Some(&b'<') {
@@ -352,13 +418,6 @@ fn marked_span(source: &str, at: usize) -> std::ops::Range<usize> {
         return at..at + len.max(1);
     }
     at..(at + 1).min(source.len()).max(at)
-}
-
-/// The byte offset of a 1-based line and character column.
-fn byte_offset(source: &str, line: usize, column: usize) -> usize {
-    let line_start: usize = source.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
-    let rest = &source[line_start.min(source.len())..];
-    line_start + rest.char_indices().nth(column.saturating_sub(1)).map_or(rest.len(), |(i, _)| i)
 }
 
 /// Validates one item before it is sent: problems go to standard error as text; `true` when

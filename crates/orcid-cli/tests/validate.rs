@@ -170,3 +170,40 @@ fn a_bulk_gets_an_answer_per_work_and_the_verdict_follows_orcids_order() {
     assert_eq!(first["verdict"], serde_json::json!({"status": 400, "orcid_code": 9024, "rule": "W17"}));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[cfg(unix)]
+#[test]
+fn folder_loops_and_broken_entries_are_reported_and_the_run_goes_on() {
+    let dir = std::env::temp_dir().join(format!("orcid-validate-walk-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::copy(items().join("work.xml"), dir.join("sub/work.xml")).unwrap();
+    // A link back to the folder itself, and a link to nothing.
+    std::os::unix::fs::symlink(&dir, dir.join("sub/loop")).unwrap();
+    std::os::unix::fs::symlink(dir.join("gone.xml"), dir.join("broken.xml")).unwrap();
+    let out = orcid(&["validate", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "an entry could not be read");
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("a symbolic link back to"), "{stderr}");
+    assert!(stderr.contains("broken.xml"), "{stderr}");
+    // The work was validated once, not once per trip round the loop.
+    assert_eq!(text(&out.stdout), "1 file: 1 valid, 0 invalid; 0 errors, 0 warnings\n");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_long_line_is_shown_around_the_mark_with_its_true_column() {
+    let dir = std::env::temp_dir().join(format!("orcid-validate-long-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // One line: a long description, then a key the model does not know.
+    let json = format!(r#"{{"title":{{"title":{{"value":"T"}}}},"short-description":"{}","type":"book","colour":1}}"#, "d".repeat(5000));
+    let file = dir.join("work-long.json");
+    std::fs::write(&file, &json).unwrap();
+    let out = orcid(&["validate", file.to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    let column = json.find("\"colour\"").unwrap() + 1;
+    assert!(stdout.contains(&format!("work-long.json:1:{column}")), "{stdout}");
+    assert!(stdout.contains("1 │ …ddd"), "{stdout}");
+    assert!(stdout.lines().all(|l| l.chars().count() < 400), "{stdout}");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -365,3 +365,69 @@ async fn an_update_sends_back_what_this_version_does_not_know() {
     // What ORCID sets is not sent back.
     assert!(!body.contains("path="), "{body}");
 }
+
+/// A server that answers a read with a body: of a declared length beyond the client's limit,
+/// one that never ends (chunked, forever), or one that stops halfway and stalls.
+async fn misbehaving(kind: &'static str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let head = match kind {
+                    "large" => "HTTP/1.1 200 OK\r\ncontent-type: application/vnd.orcid+xml\r\ncontent-length: 1000000000\r\n\r\n",
+                    "endless" => "HTTP/1.1 200 OK\r\ncontent-type: application/vnd.orcid+xml\r\ntransfer-encoding: chunked\r\n\r\n",
+                    _ => "HTTP/1.1 200 OK\r\ncontent-type: application/vnd.orcid+xml\r\ncontent-length: 100000\r\n\r\n",
+                };
+                if socket.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                match kind {
+                    "endless" => {
+                        let chunk = format!("{:x}\r\n{}\r\n", 65536, "x".repeat(65536));
+                        while socket.write_all(chunk.as_bytes()).await.is_ok() {}
+                    }
+                    "stall" => {
+                        let _ = socket.write_all(&[b' '; 1000]).await;
+                        tokio::time::sleep(Duration::from_secs(3600)).await;
+                    }
+                    _ => tokio::time::sleep(Duration::from_secs(3600)).await,
+                }
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn answers_too_large_endless_or_stalled_end_with_an_error() {
+    let token = AccessToken::new(TOKEN);
+    let no_retry = RetryPolicy {
+        max_retries: 0,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(1),
+        max_elapsed: Duration::from_secs(1),
+    };
+    for (kind, expect) in [("large", "more than the 1048576"), ("endless", "past 1048576 bytes"), ("stall", "")] {
+        let url = misbehaving(kind).await;
+        let client = Client::builder(Api::Url(format!("{url}/v3.0/")))
+            .max_response_bytes(1 << 20)
+            .timeout(Duration::from_millis(500))
+            .retry(no_retry)
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let result: Result<Work, _> = client.read(&token, &ID, PutCode::new(1)).await;
+        let e = result.unwrap_err().to_string();
+        assert!(e.contains(expect), "{kind}: {e}");
+        assert!(started.elapsed() < Duration::from_secs(10), "{kind}: took {:?}", started.elapsed());
+        if kind == "stall" {
+            assert!(e.to_lowercase().contains("time"), "{kind}: {e}");
+        }
+        assert!(!e.contains(TOKEN), "the token is never in an error");
+    }
+}

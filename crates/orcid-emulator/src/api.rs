@@ -65,6 +65,10 @@ impl Form {
 /// An item with the duplicate keys of its `self` identifiers.
 type Keyed<T> = (Vec<DuplicateKey>, T);
 
+/// The largest request body read: a bulk of 100 works with 50 contributors each is under
+/// 5 MiB.
+const MAX_BODY_BYTES: usize = 32 << 20;
+
 /// Marks a bulk answer that stored at least one work (a lost answer then matters).
 #[derive(Clone, Copy)]
 struct StoredSome;
@@ -137,8 +141,12 @@ async fn member_api(Shared(state): Shared<Arc<State>>, request: Request) -> Resp
         tokio::time::sleep(faults.delay).await;
     }
     let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(Body::new(body), 32 << 20).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "body too large").into_response();
+    let Ok(body) = axum::body::to_bytes(Body::new(body), MAX_BODY_BYTES).await else {
+        // ORCID documents no limit of its own; a body far beyond any item is refused in
+        // ORCID's error shape, and the connection goes on serving.
+        let json = parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("json"));
+        let form = if json { Form::Json } else { Form::Xml };
+        return orcid_error(form, 413, 9001, format!("the request body is larger than {} MiB", MAX_BODY_BYTES >> 20));
     };
     let response = handle(&state, &parts.method, parts.uri.path(), &parts.headers, &body);
     let stored = response.status() == StatusCode::CREATED || response.extensions().get::<StoredSome>().is_some();

@@ -268,3 +268,53 @@ async fn refusals_carry_orcids_codes() {
     assert!(body.contains("<error:error-code>9021</error:error-code>"), "{body}");
     assert!(body.contains(&format!("put-code {first}")), "{body}");
 }
+
+/// Deep, broken and oversized bodies get ORCID's error shape, and the emulator goes on serving.
+#[tokio::test]
+async fn hostile_bodies_are_answered_and_the_emulator_keeps_serving() {
+    let (emulator, token) = start().await;
+    let depth = 200_000;
+    let deep_xml = format!(
+        r#"<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common">{}{}</work:work>"#,
+        "<x>".repeat(depth),
+        "</x>".repeat(depth)
+    );
+    let deep_json = format!(r#"{{"title":{{"title":{{"value":"T"}}}},"type":"book","x":{}{}}}"#, "[".repeat(depth), "]".repeat(depth));
+    let url = format!("{}/v3.0/{ORCID}/work", emulator.url());
+    let post = reqwest::Method::POST;
+    assert_eq!(send(post.clone(), &url, Some(&token), Some(XML), XML, deep_xml).await.0, 400);
+    let (status, _, body) = send(post.clone(), &url, Some(&token), Some(JSON), JSON, deep_json).await;
+    assert_eq!(status, 400);
+    let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!((error["response-code"].as_u64(), error["error-code"].as_u64()), (Some(400), Some(9047)), "{body}");
+    assert!(error["developer-message"].as_str().unwrap().contains("deeper than 1000 levels"), "{body}");
+    let (status, code, _) = send(post.clone(), &url, Some(&token), Some(XML), XML, "<work:work".to_owned()).await;
+    assert_eq!((status, code), (400, Some(9012)));
+    let (status, code, _) = send(post.clone(), &url, Some(&token), Some(XML), XML, "x".repeat(33 << 20)).await;
+    assert_eq!((status, code), (413, Some(9001)));
+    // Still serving.
+    assert_eq!(send(post, &url, Some(&token), Some(XML), XML, work("10.1/after", None, None)).await.0, 201);
+}
+
+/// The duplicate check and the insert are one step: concurrent creates of one item on a
+/// multi-threaded runtime store it once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_creates_of_one_item_store_it_once() {
+    let (emulator, token) = start().await;
+    let url = format!("{}/v3.0/{ORCID}/work", emulator.url());
+    let mut tasks = Vec::new();
+    for _ in 0..32 {
+        let (url, token) = (url.clone(), token.clone());
+        tasks.push(tokio::spawn(async move {
+            send(reqwest::Method::POST, &url, Some(&token), Some(XML), XML, work("10.1/race", None, None)).await.0
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    statuses.sort_unstable();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 31, "{statuses:?}");
+    assert_eq!(emulator.count(ORCID, orcid_model::items::Section::Work), 1);
+}

@@ -27,6 +27,7 @@ pub(super) fn unreadable(src: &[u8], form: Form, pos: usize, message: String) ->
         path: String::new(),
         line,
         column,
+        offset: pos.min(src.len()),
         message,
         note: None,
     }
@@ -44,6 +45,7 @@ pub(super) fn empty_json(src: &[u8]) -> super::Diagnostic {
         path: String::new(),
         line,
         column,
+        offset: src.len(),
         message: "the body is empty: send the item's JSON".into(),
         note: None,
     }

@@ -92,6 +92,8 @@ pub struct Diagnostic {
     pub line: usize,
     /// 1-based column, in characters.
     pub column: usize,
+    /// Byte offset in the document as text (UTF-8; for other encodings, after decoding).
+    pub offset: usize,
     /// What is wrong and what to change.
     pub message: String,
     /// What ORCID does with a value before it checks or stores it, where it changes it
@@ -112,6 +114,7 @@ impl Diagnostic {
             path: String::new(),
             line: 1,
             column: 1,
+            offset: 0,
             message: message.into(),
             note: None,
         }
@@ -341,12 +344,14 @@ fn checked(src: &[u8], form: Form, doc: Option<Document>, core: Core<'_>, kind: 
             }
         }
     }
-    let mut positions: Vec<usize> = findings.iter().map(|f| f.pos.unwrap_or(0)).collect();
+    let mut positions: Vec<usize> = findings.iter().map(|f| f.pos.unwrap_or(0).min(src.len())).collect();
+    let offsets = positions.clone();
     let lines = line_columns(src, &mut positions);
     let mut diagnostics: Vec<Diagnostic> = findings
         .into_iter()
         .zip(lines)
-        .map(|(f, (line, column))| Diagnostic {
+        .zip(offsets)
+        .map(|((f, (line, column)), offset)| Diagnostic {
             severity: f.severity,
             code: f.code,
             rule: f.rule,
@@ -355,6 +360,7 @@ fn checked(src: &[u8], form: Form, doc: Option<Document>, core: Core<'_>, kind: 
             path: f.path,
             line,
             column,
+            offset,
             message: f.message,
             note: f.note,
         })
