@@ -254,6 +254,8 @@ fn print_file(result: &FileResult, valid: bool, format: OutputFormat, to: Stream
                 return;
             }
             let source = std::fs::read_to_string(&result.path).unwrap_or_default();
+            // Offsets count from after a byte-order mark, as the validator reads the text.
+            let source = source.strip_prefix('\u{FEFF}').unwrap_or(&source);
             let name = result.path.display().to_string();
             let writer = match to {
                 Stream::Stdout => {
@@ -265,7 +267,7 @@ fn print_file(result: &FileResult, valid: bool, format: OutputFormat, to: Stream
             };
             let config = Config::default();
             for d in &result.report.diagnostics {
-                let (file, span) = Excerpt::around(&name, &source, d);
+                let (file, span) = Excerpt::around(&name, source, d);
                 let mut report = match d.severity {
                     Severity::Error => Report::error(),
                     Severity::Note => Report::note(),

@@ -190,3 +190,30 @@ fn json_grammar_agrees_on_mutated_values() {
     }
     assert!(checked > 1000, "{checked}");
 }
+
+#[test]
+fn documents_in_the_encodings_xml_allows_read_everywhere() {
+    let work = format!(
+        "{WORK_START}<work:title><common:title>Flossenregeneration é</common:title></work:title><work:type>book</work:type><common:external-ids><common:external-id><common:external-id-type>doi</common:external-id-type><common:external-id-value>10.5555/é</common:external-id-value><common:external-id-relationship>self</common:external-id-relationship></common:external-id></common:external-ids></work:work>"
+    );
+    let mut utf8_bom = vec![0xEF, 0xBB, 0xBF];
+    utf8_bom.extend_from_slice(work.as_bytes());
+    let mut utf16le = vec![0xFF, 0xFE];
+    utf16le.extend(work.encode_utf16().flat_map(u16::to_le_bytes));
+    let mut utf16be = vec![0xFE, 0xFF];
+    utf16be.extend(work.encode_utf16().flat_map(u16::to_be_bytes));
+    let latin1: Vec<u8> =
+        format!("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>{work}").chars().map(|c| u8::try_from(u32::from(c)).unwrap()).collect();
+    for (what, bytes) in [("UTF-8 with a BOM", utf8_bom), ("UTF-16LE", utf16le), ("UTF-16BE", utf16be), ("ISO-8859-1", latin1)] {
+        let Document::Work(read) = Document::from_xml_bytes(&bytes, Mode::Strict).unwrap_or_else(|e| panic!("{what}: {e}")) else {
+            panic!("{what}")
+        };
+        assert_eq!(read.title.title, "Flossenregeneration é", "{what}");
+        let report = validate_xml(&bytes, &Options::default());
+        assert!(report.diagnostics.is_empty(), "{what}: {:#?}", report.diagnostics);
+    }
+    // Declared UTF-16 on UTF-8 bytes: an error naming both.
+    let contradiction = format!("<?xml version=\"1.0\" encoding=\"UTF-16\"?>{work}");
+    let e = Document::from_xml_bytes(contradiction.as_bytes(), Mode::Lenient).unwrap_err();
+    assert!(e.message.contains("UTF-16") && e.message.contains("ASCII bytes"), "{}", e.message);
+}
