@@ -45,12 +45,12 @@ pub struct ItemFile {
 const REFUSED: u8 = 1;
 const FAILED: u8 = 2;
 
-fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
+pub(crate) fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(code)
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime")
 }
 
@@ -72,6 +72,12 @@ struct Connection {
     token: AccessToken,
     orcid: OrcidId,
     format: crate::Format,
+}
+
+/// The client, the token and the record of a target, or the exit code of what is missing.
+pub(crate) fn connect_parts(target: &Target) -> Result<(Client, AccessToken, OrcidId), ExitCode> {
+    let c = connect(target)?;
+    Ok((c.client, c.token, c.orcid))
 }
 
 /// The client and the token for a target, or the exit code of what is missing.

@@ -17,6 +17,7 @@ use std::process::ExitCode;
 
 mod api;
 mod input;
+mod push;
 mod validate;
 
 #[global_allocator]
@@ -123,6 +124,49 @@ enum Command {
         target: api::Target,
         #[command(flatten)]
         item: api::ItemFile,
+    },
+    /// Bring a record in step with a folder of item files, each item on it exactly once.
+    ///
+    /// Every .xml and .json file in DIR (any writable section, told by its content) is
+    /// validated first; invalid files are reported and left out. A ledger in DIR
+    /// (.orcid-push.sqlite) keeps each file's put-code and a hash of the body sent: unchanged
+    /// files cost no request, changed ones are updated, new ones created (works 100 a request).
+    /// Run it again after a crash or a lost connection: nothing is created twice.
+    Push {
+        /// `sandbox`, `production`, or the API base URL of another server.
+        #[arg(long, default_value = "sandbox", value_name = "API")]
+        api: String,
+        /// The researcher's ORCID iD (`0000-0002-1825-0097`).
+        #[arg(long, value_name = "ORCID")]
+        orcid: String,
+        /// A file holding the access token; without it, the environment variable ORCID_TOKEN.
+        #[arg(long, value_name = "FILE")]
+        token_file: Option<std::path::PathBuf>,
+        /// The wire format of the requests.
+        #[arg(long, value_enum, default_value = "xml")]
+        wire_format: Format,
+        /// The folder of item files.
+        #[arg(value_name = "DIR")]
+        dir: std::path::PathBuf,
+        /// Print the plan (create, update, delete, unchanged, invalid) and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Delete the items of files removed from the folder.
+        #[arg(long)]
+        delete: bool,
+        /// Take over items already on the record that this client created (by their `self`
+        /// identifiers, else by their content) instead of creating them again.
+        #[arg(long)]
+        adopt: bool,
+        /// Create again the items someone deleted on the record.
+        #[arg(long)]
+        recreate: bool,
+        /// This client's id (APP-...): only its items are taken over.
+        #[arg(long, value_name = "CLIENT_ID")]
+        client_id: Option<String>,
+        /// How to print the report: a line per file, or one JSON object per file.
+        #[arg(long, value_enum, default_value = "text")]
+        format: push::OutputFormat,
     },
     /// Update an item (PUT) and print it as stored. The body's put-code is set from --put-code.
     Put {
@@ -294,6 +338,16 @@ fn main() -> ExitCode {
             return api::put(&target, put_code, &item, kind);
         }
         Command::Delete { target, section, put_code } => return api::delete(&target, &section, put_code),
+        Command::Push { api, orcid, token_file, wire_format, dir, dry_run, delete, adopt, recreate, client_id, format } => {
+            let target = api::Target { api, orcid, format: wire_format, token_file };
+            let mut options = orcid_client::push::PushOptions::default();
+            options.dry_run = dry_run;
+            options.delete = delete;
+            options.adopt = adopt;
+            options.recreate = recreate;
+            options.client_id = client_id;
+            return push::run(&target, &dir, &options, format);
+        }
         Command::Get { target, section, put_code } => return api::get(&target, &section, put_code),
         Command::Sandbox {
             command: SandboxCommand::Serve { port, clients, records, no_rate_limit, fail_503, drop_connections, lose_created, delay_ms },

@@ -459,7 +459,7 @@ impl Client {
     }
 
     /// A body for upload: without what ORCID sets itself (source, dates, paths).
-    fn encode<T: Element>(&self, value: &T) -> String {
+    pub(crate) fn encode<T: Element>(&self, value: &T) -> String {
         match self.inner.format {
             WireFormat::Xml => value.to_xml_with(WriteOptions::upload()),
             WireFormat::Json => value.to_json_string(WriteOptions::upload().compact()),

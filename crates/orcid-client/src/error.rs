@@ -4,6 +4,7 @@ use std::fmt;
 
 /// What went wrong talking to ORCID.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// ORCID answered with an error body (or an error status without one).
     #[error("{0}")]
@@ -32,6 +33,9 @@ pub enum Error {
     /// A request that makes no sense to send (more than 100 put-codes in a bulk, a bad base URL ...).
     #[error("{0}")]
     Usage(String),
+    /// A local file or `push`'s ledger could not be read or written.
+    #[error("{0}")]
+    Local(String),
 }
 
 impl Error {

@@ -16,8 +16,12 @@
 
 mod client;
 mod error;
+#[cfg(feature = "push")]
+pub mod ledger;
 mod limiter;
 mod oauth;
+#[cfg(feature = "push")]
+pub mod push;
 mod retry;
 mod token;
 

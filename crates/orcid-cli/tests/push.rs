@@ -1,0 +1,244 @@
+//! `orcid push`, run as a user runs it against the emulator over loopback: each item on the
+//! record exactly once, whatever happens.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use orcid_emulator::{Config, Emulator, Faults};
+use orcid_model::items::Section;
+
+const ORCID: &str = "0000-0002-1825-0097";
+const CLIENT: &str = "APP-EMULATOR00000001";
+
+fn items() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/items")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn emulator() -> (tokio::runtime::Runtime, Emulator, String) {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let config = Config { rate_limit: None, ..Config::default() };
+    let emulator = runtime.block_on(Emulator::start(config, "127.0.0.1:0")).unwrap();
+    let token = emulator.issue_token(CLIENT, ORCID, "/activities/update /person/update /read-limited");
+    (runtime, emulator, token)
+}
+
+/// A folder with one item file of each of several sections, and `works` works.
+fn folder(name: &str, works: usize) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("orcid-push-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in ["employment.xml", "funding.xml", "keyword.xml", "researcher-url.xml", "distinction.xml", "peer-review.xml"] {
+        std::fs::copy(items().join(file), dir.join(file)).unwrap();
+    }
+    let work = std::fs::read_to_string(items().join("work.xml")).unwrap();
+    for i in 0..works {
+        std::fs::write(dir.join(format!("work-{i:03}.xml")), work.replace("10.5555/zebrafish.2024.0507", &format!("10.5555/push.{i}")))
+            .unwrap();
+    }
+    dir
+}
+
+fn push(emulator: &Emulator, token: &str, dir: &Path, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_orcid"))
+        .args(["push", "--api", &emulator.url(), "--orcid", ORCID, "--format", "json"])
+        .args(extra)
+        .arg(dir)
+        .env("ORCID_TOKEN", token)
+        .output()
+        .expect("runs")
+}
+
+/// The report's per-file lines: (file, action).
+fn actions(out: &Output) -> Vec<(String, String)> {
+    text(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v.get("file").is_some())
+        .map(|v| (v["file"].as_str().unwrap().to_owned(), v["action"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+fn counts(emulator: &Emulator) -> Vec<usize> {
+    [
+        Section::Work,
+        Section::Employment,
+        Section::Funding,
+        Section::Keyword,
+        Section::ResearcherUrl,
+        Section::Distinction,
+        Section::PeerReview,
+    ]
+    .into_iter()
+    .map(|s| emulator.count(ORCID, s))
+    .collect()
+}
+
+#[test]
+fn a_folder_is_pushed_once_and_then_only_what_changed() {
+    let (_rt, emulator, token) = emulator();
+    let dir = folder("basic", 150);
+    let out = push(&emulator, &token, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(counts(&emulator), [150, 1, 1, 1, 1, 1, 1]);
+    assert!(actions(&out).iter().all(|(_, a)| a == "create"), "{:?}", actions(&out));
+    // 150 works in 2 bulk requests, the 6 other items one request each.
+    assert_eq!(emulator.requests(), 8);
+
+    // Again: nothing to send, not even a read.
+    let out = push(&emulator, &token, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(actions(&out).iter().all(|(_, a)| a == "unchanged"), "{:?}", actions(&out));
+    assert_eq!(emulator.requests(), 8);
+
+    // A changed file is updated; a removed one kept unless --delete.
+    let keyword = dir.join("keyword.xml");
+    std::fs::write(&keyword, std::fs::read_to_string(&keyword).unwrap().replace(">regeneration<", ">fin regeneration<")).unwrap();
+    std::fs::remove_file(dir.join("work-007.xml")).unwrap();
+    let out = push(&emulator, &token, &dir, &["--dry-run"]);
+    let planned = actions(&out);
+    assert!(planned.contains(&("keyword.xml".into(), "update".into())), "{planned:?}");
+    assert!(planned.contains(&("work-007.xml".into(), "kept".into())), "{planned:?}");
+    assert_eq!(emulator.requests(), 8, "a dry run sends nothing");
+    let out = push(&emulator, &token, &dir, &[]);
+    assert!(actions(&out).contains(&("keyword.xml".into(), "update".into())), "{:?}", actions(&out));
+    assert_eq!(emulator.count(ORCID, Section::Work), 150);
+    let out = push(&emulator, &token, &dir, &["--delete"]);
+    assert!(actions(&out).contains(&("work-007.xml".into(), "delete".into())), "{:?}", actions(&out));
+    assert_eq!(emulator.count(ORCID, Section::Work), 149);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn invalid_files_are_reported_and_the_others_go_on() {
+    let (_rt, emulator, token) = emulator();
+    let dir = folder("invalid", 2);
+    std::fs::write(dir.join("work-bad.xml"), std::fs::read_to_string(items().join("work.xml")).unwrap().replace(">doi<", ">DOI<")).unwrap();
+    let out = push(&emulator, &token, &dir, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(actions(&out).contains(&("work-bad.xml".into(), "invalid".into())), "{:?}", actions(&out));
+    let bad = text(&out.stdout).lines().find(|l| l.contains("work-bad.xml")).unwrap().to_owned();
+    assert!(bad.contains("\"orcid_code\":9023"), "{bad}");
+    assert_eq!(counts(&emulator), [2, 1, 1, 1, 1, 1, 1]);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Lost answers, dropped connections and 503s: run again until the report is clean, then every
+/// item is on the record once and the ledger knows it.
+#[test]
+fn lost_answers_and_faults_never_make_a_second_copy() {
+    let (_rt, emulator, token) = emulator();
+    let dir = folder("faults", 40);
+    emulator.set_faults(Faults { unavailable: 0.2, drop_connection: 0.1, lose_created: 0.3, ..Faults::default() });
+    let mut runs = 0;
+    loop {
+        runs += 1;
+        let out = push(&emulator, &token, &dir, &[]);
+        if out.status.code() == Some(0) {
+            break;
+        }
+        assert!(runs < 20, "still failing after 20 runs: {}{}", text(&out.stdout), text(&out.stderr));
+    }
+    emulator.set_faults(Faults::default());
+    assert_eq!(counts(&emulator), [40, 1, 1, 1, 1, 1, 1], "after {runs} runs");
+    let out = push(&emulator, &token, &dir, &[]);
+    assert!(actions(&out).iter().all(|(_, a)| a == "unchanged"), "the ledger matches the record: {:?}", actions(&out));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `kill -9` at any moment: the next run ends with every item on the record once. Each run
+/// is killed as soon as the record has grown (so mid-run, between a create and its ledger
+/// entry where it can be), with slow answers and some of them lost.
+#[test]
+fn a_killed_push_resumes_without_duplicates() {
+    let (_rt, emulator, token) = emulator();
+    let dir = folder("kill", 250);
+    for i in 0..20 {
+        std::fs::write(
+            dir.join(format!("keyword-{i:02}.xml")),
+            std::fs::read_to_string(items().join("keyword.xml")).unwrap().replace(">regeneration<", &format!(">topic {i}<")),
+        )
+        .unwrap();
+    }
+    let total = |emulator: &Emulator| counts(emulator).iter().sum::<usize>();
+    emulator.set_faults(Faults { delay: Duration::from_millis(20), lose_created: 0.15, ..Faults::default() });
+    let mut killed_mid_run = 0;
+    for _ in 0..6 {
+        let before = total(&emulator);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_orcid"))
+            .args(["push", "--api", &emulator.url(), "--orcid", ORCID])
+            .arg(&dir)
+            .env("ORCID_TOKEN", &token)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        loop {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            if total(&emulator) > before {
+                let _ = child.kill();
+                killed_mid_run += 1;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let _ = child.wait();
+    }
+    assert!(killed_mid_run >= 3, "only {killed_mid_run} runs were killed mid-run");
+    emulator.set_faults(Faults::default());
+    let out = push(&emulator, &token, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(counts(&emulator), [250, 1, 1, 21, 1, 1, 1]);
+    let out = push(&emulator, &token, &dir, &[]);
+    assert!(actions(&out).iter().all(|(_, a)| a == "unchanged"), "{:?}", actions(&out));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A first run against a record that already holds the items (created by this client before
+/// the ledger existed) takes them over with --adopt instead of creating them again.
+#[test]
+fn adopt_takes_over_items_already_on_the_record() {
+    let (_rt, emulator, token) = emulator();
+    let dir = folder("adopt", 3);
+    assert_eq!(push(&emulator, &token, &dir, &[]).status.code(), Some(0));
+    std::fs::remove_file(dir.join(".orcid-push.sqlite")).unwrap();
+    let _ = std::fs::remove_file(dir.join(".orcid-push.sqlite-wal"));
+    let _ = std::fs::remove_file(dir.join(".orcid-push.sqlite-shm"));
+    let out = push(&emulator, &token, &dir, &["--adopt", "--client-id", CLIENT]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(actions(&out).iter().all(|(_, a)| a == "adopt"), "{:?}", actions(&out));
+    assert_eq!(counts(&emulator), [3, 1, 1, 1, 1, 1, 1]);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// An item the researcher deleted stays deleted; --recreate creates it again.
+#[test]
+fn items_deleted_on_the_record_are_reported_and_recreated_on_request() {
+    let (rt, emulator, token) = emulator();
+    let dir = folder("gone", 0);
+    assert_eq!(push(&emulator, &token, &dir, &[]).status.code(), Some(0));
+    // Someone deletes the keyword on the record; then the file changes.
+    let client = orcid_client::Client::builder(orcid_client::Api::Url(format!("{}/v3.0/", emulator.url()))).build().unwrap();
+    let access = orcid_client::AccessToken::new(&token);
+    let id: orcid_model::OrcidId = ORCID.parse().unwrap();
+    let keywords = rt.block_on(client.read_summaries::<orcid_model::keyword::Keyword>(&access, &id)).unwrap();
+    let put_code = keywords.keywords[0].put_code.unwrap();
+    rt.block_on(client.delete::<orcid_model::keyword::Keyword>(&access, &id, put_code)).unwrap();
+    let keyword = dir.join("keyword.xml");
+    std::fs::write(&keyword, std::fs::read_to_string(&keyword).unwrap().replace(">regeneration<", ">fins<")).unwrap();
+    let out = push(&emulator, &token, &dir, &[]);
+    assert!(actions(&out).contains(&("keyword.xml".into(), "gone".into())), "{:?}", actions(&out));
+    assert_eq!(emulator.count(ORCID, Section::Keyword), 0);
+    let out = push(&emulator, &token, &dir, &[]);
+    assert!(actions(&out).contains(&("keyword.xml".into(), "gone".into())), "still gone: {:?}", actions(&out));
+    let out = push(&emulator, &token, &dir, &["--recreate"]);
+    assert!(actions(&out).contains(&("keyword.xml".into(), "create".into())), "{:?}", actions(&out));
+    assert_eq!(emulator.count(ORCID, Section::Keyword), 1);
+    let _ = std::fs::remove_dir_all(dir);
+}
