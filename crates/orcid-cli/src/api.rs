@@ -55,7 +55,7 @@ pub(crate) fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// The token from `--token-file` or `ORCID_TOKEN`; never from a plain flag (shell history).
-fn access_token(target: &Target) -> Result<AccessToken, String> {
+pub(crate) fn access_token(target: &Target) -> Result<AccessToken, String> {
     match &target.token_file {
         Some(file) => std::fs::read_to_string(file).map(|t| AccessToken::new(t.trim())).map_err(|e| format!("{}: {e}", file.display())),
         None => std::env::var("ORCID_TOKEN")
@@ -88,7 +88,7 @@ fn connect(target: &Target) -> Result<Connection, ExitCode> {
     Ok(Connection { client, token, orcid, format: target.format })
 }
 
-fn client(target: &Target) -> Result<Client, Error> {
+pub(crate) fn client(target: &Target) -> Result<Client, Error> {
     let format = match target.format {
         crate::Format::Xml => WireFormat::Xml,
         crate::Format::Json => WireFormat::Json,
@@ -245,14 +245,14 @@ pub fn get(target: &Target, section_name: &str, put_code: Option<PutCode>) -> Ex
     finish(result, section_name)
 }
 
-fn render<T: Element>(value: &T, format: crate::Format) -> String {
+pub(crate) fn render<T: Element>(value: &T, format: crate::Format) -> String {
     match format {
         crate::Format::Xml => value.to_xml_string(Layout::Indented),
         crate::Format::Json => value.to_json_string(WriteOptions::read()),
     }
 }
 
-fn finish(result: Result<String, Error>, what: impl std::fmt::Display) -> ExitCode {
+pub(crate) fn finish(result: Result<String, Error>, what: impl std::fmt::Display) -> ExitCode {
     match result {
         Ok(text) => {
             print!("{text}");

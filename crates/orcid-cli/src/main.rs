@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod api;
+mod groups;
 mod input;
 mod push;
 mod validate;
@@ -167,6 +168,11 @@ enum Command {
         /// How to print the report: a line per file, or one JSON object per file.
         #[arg(long, value_enum, default_value = "text")]
         format: push::OutputFormat,
+    },
+    /// Peer-review group ids in ORCID's registry: create, update, get, search, delete.
+    Group {
+        #[command(subcommand)]
+        command: groups::GroupCommand,
     },
     /// Update an item (PUT) and print it as stored. The body's put-code is set from --put-code.
     Put {
@@ -338,6 +344,7 @@ fn main() -> ExitCode {
             return api::put(&target, put_code, &item, kind);
         }
         Command::Delete { target, section, put_code } => return api::delete(&target, &section, put_code),
+        Command::Group { command } => return groups::run(&command),
         Command::Push { api, orcid, token_file, wire_format, dir, dry_run, delete, adopt, recreate, client_id, format } => {
             let target = api::Target { api, orcid, format: wire_format, token_file };
             let mut options = orcid_client::push::PushOptions::default();

@@ -184,3 +184,45 @@ fn sandbox_serve_says_where_it_listens() {
     assert!(first.starts_with("ORCID member API emulator at http://127.0.0.1:") && first.ends_with("/oauth)"), "{first}");
     assert_eq!(second, "clients: APP-EMULATOR00000001; records: 0000-0001-5109-3700");
 }
+
+#[test]
+fn group_commands_register_find_update_and_delete() {
+    let (_runtime, emulator) = emulator();
+    let token = emulator.issue_token(CLIENT, ORCID, "/group-id-record/update");
+    let api = emulator.url();
+    let target = ["--api", api.as_str()];
+    let out = orcid(&[&["group", "create"][..], &target, &["group-id-record.xml"]].concat(), Some(&token));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let put_code = text(&out.stdout).trim().to_owned();
+    assert!(put_code.parse::<i64>().is_ok(), "{put_code:?}");
+
+    // Group ids compare ignoring case, as ORCID's registry compares them.
+    let out = orcid(
+        &[&["group", "get"][..], &target, &["--group-id", "ORCID-GENERATED:Example-Press-Reviews", "--format", "json"]].concat(),
+        Some(&token),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["put-code"].as_i64().unwrap().to_string(), put_code);
+
+    let out = orcid(&[&["group", "search"][..], &target, &["--name", "Example Academic Press reviews"]].concat(), Some(&token));
+    assert!(
+        text(&out.stdout).contains("<group-id:group-id>orcid-generated:example-press-reviews</group-id:group-id>"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = orcid(&[&["group", "search"][..], &target, &["--all"]].concat(), Some(&token));
+    assert_eq!(text(&out.stdout).lines().count(), 1, "{}", text(&out.stdout));
+
+    // Registering it again: ORCID's 9025, exit 1.
+    let out = orcid(&[&["group", "create"][..], &target, &["group-id-record.xml"]].concat(), Some(&token));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("9025"), "{}", text(&out.stderr));
+
+    let out = orcid(&[&["group", "update", "--put-code", &put_code][..], &target, &["group-id-record.xml"]].concat(), Some(&token));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = orcid(&[&["group", "delete", "--put-code", &put_code][..], &target].concat(), Some(&token));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = orcid(&[&["group", "get", "--put-code", &put_code][..], &target].concat(), Some(&token));
+    assert_eq!(out.status.code(), Some(1));
+}

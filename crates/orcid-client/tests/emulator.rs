@@ -397,3 +397,71 @@ async fn record_person_and_activities_show_what_was_written() {
         assert!(listed.contains(&format!("put-code=\"{employment}\"")), "{listed}");
     }
 }
+
+/// Peer-review group ids: looked up, registered, owned by their client, unique ignoring case;
+/// `issn:` groups registered by ORCID; a review needs a registered group (server rules §5.8,
+/// R10, R11).
+#[tokio::test]
+async fn group_ids_are_registered_owned_and_required_by_reviews() {
+    use orcid_model::group_id::GroupIdRecord;
+    use orcid_model::peer_review::PeerReview;
+    let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
+    for format in [WireFormat::Xml, WireFormat::Json] {
+        let client = client(&emulator, format);
+        let suffix = if format == WireFormat::Xml { "xml" } else { "json" };
+        let groups = AccessToken::new(emulator.issue_token(CLIENT, ORCID, "/group-id-record/update"));
+        let group_id = format!("orcid-generated:press-{suffix}");
+        let group = GroupIdRecord::new("Example Press reviews", group_id.as_str(), "Reviews for Example Press", "publisher");
+
+        assert_eq!(client.find_group(&groups, &group_id).await.unwrap(), None);
+        let created = client.create_group(&groups, &group).await.unwrap();
+        let found = client
+            .find_group(&groups, &group_id.to_uppercase().replace("ORCID-GENERATED", "orcid-generated"))
+            .await
+            .unwrap()
+            .expect("found ignoring case");
+        assert_eq!(found.put_code, Some(created.put_code));
+        assert_eq!(client.find_group_by_name(&groups, "Example Press reviews").await.unwrap().map(|g| g.group_id), Some(group_id.clone()));
+        assert_eq!(client.read_group(&groups, created.put_code).await.unwrap().description, "Reviews for Example Press");
+
+        // G4: the same group id, in another case, is taken.
+        let again = GroupIdRecord::new("Copy", group_id.replace("press", "PRESS").as_str(), "d", "publisher");
+        assert_eq!(client.create_group(&groups, &again).await.unwrap_err().orcid_code(), Some(ErrorCode::GroupIdExists));
+        // G6: another client may not change it; its source may.
+        let other = AccessToken::new(emulator.issue_token("APP-OTHER00000000002", ORCID, "/group-id-record/update"));
+        let renamed = group.clone().with_name("Example Press: all reviews");
+        assert_eq!(client.update_group(&other, created.put_code, &renamed).await.unwrap_err().orcid_code(), Some(ErrorCode::NotSource));
+        assert_eq!(client.update_group(&groups, created.put_code, &renamed).await.unwrap().name, "Example Press: all reviews");
+        let page = client.group_page(&groups, 1, 100).await.unwrap();
+        assert!(page.group_id_records.iter().any(|g| g.group_id == group_id), "{page:?}");
+
+        // R11: a review naming a group that is not registered is refused; a registered one is fine.
+        let user = token(&emulator);
+        let review_xml =
+            std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/items/peer-review.xml")).unwrap();
+        let mut review = PeerReview::from_xml_str(&review_xml, Mode::Strict).unwrap();
+        review.review_group_id = format!("orcid-generated:unknown-{suffix}");
+        review.review_identifiers.external_ids[0].external_id_value = format!("REV-{suffix}-1");
+        let e = client.create(&user, &ID, &review).await.unwrap_err();
+        assert_eq!(e.orcid_code(), Some(ErrorCode::ValidationFailed), "{e}");
+        review.review_group_id = group_id.clone();
+        client.create(&user, &ID, &review).await.unwrap();
+        // R10: an `issn:` group is registered by ORCID when a review names it; a group-id POST
+        // of one is always 409/9025 (or 9053 without an ISSN).
+        review.review_group_id = format!("issn:1234-567{}", if suffix == "xml" { "8" } else { "X" });
+        review.review_identifiers.external_ids[0].external_id_value = format!("REV-{suffix}-2");
+        client.create(&user, &ID, &review).await.unwrap();
+        assert!(client.find_group(&groups, &review.review_group_id).await.unwrap().is_some());
+        let issn_group = GroupIdRecord::new("A journal", "issn:2049-3630", "d", "journal");
+        assert_eq!(client.create_group(&groups, &issn_group).await.unwrap_err().orcid_code(), Some(ErrorCode::GroupIdExists));
+        assert!(client.find_group(&groups, "issn:2049-3630").await.unwrap().is_some(), "registered by ORCID");
+        let bad_issn = GroupIdRecord::new("A journal", "issn:journal", "d", "journal");
+        assert_eq!(client.create_group(&groups, &bad_issn).await.unwrap_err().orcid_code(), Some(ErrorCode::InvalidIssn));
+
+        client.delete_group(&groups, created.put_code).await.unwrap();
+        assert_eq!(client.find_group(&groups, &group_id).await.unwrap(), None);
+        // Writing needs the update scope.
+        let read_only = AccessToken::new(emulator.issue_token(CLIENT, ORCID, "/group-id-record/read"));
+        assert!(client.create_group(&read_only, &group).await.is_err());
+    }
+}

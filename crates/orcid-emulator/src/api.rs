@@ -39,13 +39,13 @@ pub(crate) fn router(state: Arc<State>) -> Router {
 
 /// XML or JSON, for a body or an answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Form {
+pub(crate) enum Form {
     Xml,
     Json,
 }
 
 impl Form {
-    fn media_type(self) -> &'static str {
+    pub(crate) fn media_type(self) -> &'static str {
         match self {
             Form::Xml => "application/vnd.orcid+xml",
             Form::Json => "application/vnd.orcid+json",
@@ -83,7 +83,7 @@ struct Ctx<'a> {
 }
 
 /// An answer in ORCID's error shape.
-fn orcid_error(answer: Form, status: u16, code: u16, message: impl Into<String>) -> Response {
+pub(crate) fn orcid_error(answer: Form, status: u16, code: u16, message: impl Into<String>) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
     let error = error_value(status.as_u16(), code, message.into());
     typed(answer, status, &error)
@@ -98,7 +98,7 @@ fn error_value(status: u16, code: u16, message: String) -> orcid_model::error::E
 }
 
 /// A typed value as the answer's body.
-fn typed<T: Element>(answer: Form, status: StatusCode, value: &T) -> Response {
+pub(crate) fn typed<T: Element>(answer: Form, status: StatusCode, value: &T) -> Response {
     let body = match answer {
         Form::Xml => value.to_xml_string(Layout::Indented),
         Form::Json => value.to_json_string(WriteOptions::read().compact()),
@@ -148,7 +148,7 @@ async fn member_api(Shared(state): Shared<Arc<State>>, request: Request) -> Resp
         let form = if json { Form::Json } else { Form::Xml };
         return orcid_error(form, 413, 9001, format!("the request body is larger than {} MiB", MAX_BODY_BYTES >> 20));
     };
-    let response = handle(&state, &parts.method, parts.uri.path(), &parts.headers, &body);
+    let response = handle(&state, &parts.method, parts.uri.path(), parts.uri.query().unwrap_or(""), &parts.headers, &body);
     let stored = response.status() == StatusCode::CREATED || response.extensions().get::<StoredSome>().is_some();
     if parts.method == Method::POST
         && stored
@@ -160,7 +160,7 @@ async fn member_api(Shared(state): Shared<Arc<State>>, request: Request) -> Resp
     response
 }
 
-fn handle(state: &State, method: &Method, path: &str, headers: &HeaderMap, body: &[u8]) -> Response {
+fn handle(state: &State, method: &Method, path: &str, query: &str, headers: &HeaderMap, body: &[u8]) -> Response {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("*/*");
     let answer = if accept.contains("json") {
         Form::Json
@@ -184,15 +184,27 @@ fn handle(state: &State, method: &Method, path: &str, headers: &HeaderMap, body:
             None => return orcid_error(answer, 401, 9017, "invalid access token"),
         },
     };
+    let body_form = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(Form::of_content_type);
+    if matches!(*method, Method::POST | Method::PUT) && body_form.is_none() {
+        return (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Content-Type must be an ORCID XML or JSON media type").into_response();
+    }
+    // The registry of group ids is not a record's.
+    if orcid == "group-id-record" {
+        return crate::groups::handle(crate::groups::Request {
+            state,
+            grant: &grant,
+            method,
+            rest: segments,
+            query,
+            body,
+            answer,
+            body_form,
+        });
+    }
     if state.user(orcid).is_none() {
         return orcid_error(answer, 404, 9016, format!("no record with ORCID iD {orcid}"));
     }
-    let body_form = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(Form::of_content_type);
     let ctx = Ctx { state, orcid: orcid.to_string(), grant, answer, body: body_form };
-    let writing = matches!(*method, Method::POST | Method::PUT);
-    if writing && ctx.body.is_none() {
-        return (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Content-Type must be an ORCID XML or JSON media type").into_response();
-    }
     match (method.clone(), segments) {
         (Method::POST, ["works"]) => bulk_create(&ctx, body),
         (Method::GET, ["works", codes]) => read_works(&ctx, codes),
@@ -300,7 +312,7 @@ fn parse_item<T: RecordItem>(ctx: &Ctx<'_>, body: &[u8], update: bool) -> Result
 
 /// ORCID's answer to a problem the validator finds: (status, code, message). An XSD problem
 /// in an XML body is 9012 (ORCID's event handler), in JSON 9047.
-fn refusal(d: &orcid_model::validate::Diagnostic, form: Form) -> (u16, u16, String) {
+pub(crate) fn refusal(d: &orcid_model::validate::Diagnostic, form: Form) -> (u16, u16, String) {
     let code = d.orcid_code.unwrap_or(if form == Form::Json { 9047 } else { 9012 });
     (d.status.unwrap_or(400), code, format!("{} (at {}, line {}, column {})", d.message, d.path, d.line, d.column))
 }
@@ -317,6 +329,23 @@ fn bulk_keys<T: RecordItem>(item: &T) -> Vec<IdKey> {
         .filter(|id| !matches!(id.external_id_relationship, Some(Relationship::PartOf | Relationship::FundedBy)))
         .map(|id| IdKey::normalised(id.external_id_type.as_str(), &id.external_id_value))
         .collect()
+}
+
+/// A peer review's group must be registered (R11). On create an `issn:` group id is stored
+/// normalised and ORCID registers the group when missing (R10); on update it must exist.
+fn review_group<T: RecordItem>(ctx: &Ctx<'_>, item: &mut T, creating: bool) -> Result<(), Response> {
+    let Some(review) = (item as &mut dyn std::any::Any).downcast_mut::<PeerReview>() else { return Ok(()) };
+    if creating
+        && review.review_group_id.starts_with("issn:")
+        && let Some(normalised) = orcid_model::normalise::peer_review_issn_group(&review.review_group_id)
+    {
+        review.review_group_id = normalised;
+    }
+    if crate::groups::group_for_review(ctx.state, &review.review_group_id, creating) {
+        Ok(())
+    } else {
+        Err(orcid_error(ctx.answer, 400, 9020, format!("The given group id does not exist in our records: {}", review.review_group_id)))
+    }
 }
 
 /// ORCID's answer to a duplicate: 9030 for person items, 9021 for activities.
@@ -406,10 +435,13 @@ fn create<T: RecordItem>(ctx: &Ctx<'_>, body: &[u8]) -> Response {
     if let Err(r) = may_write::<T>(ctx) {
         return r;
     }
-    let item: T = match parse_item(ctx, body, false) {
+    let mut item: T = match parse_item(ctx, body, false) {
         Ok(item) => item,
         Err(r) => return r,
     };
+    if let Err(r) = review_group(ctx, &mut item, true) {
+        return r;
+    }
     match store_new(ctx, item, false) {
         Ok((put_code, _)) => {
             let location = format!("{}/v3.0/{}/{}/{put_code}", ctx.state.base_url, ctx.orcid, T::SECTION.path());
@@ -438,6 +470,9 @@ fn update<T: RecordItem>(ctx: &Ctx<'_>, put_code: PutCode, body: &[u8]) -> Respo
         Ok(item) => item,
         Err(r) => return r,
     };
+    if let Err(r) = review_group(ctx, &mut item, false) {
+        return r;
+    }
     match item.put_code() {
         None => return orcid_error(ctx.answer, 400, 9019, "the body must carry the put-code of the item to update"),
         Some(pc) if pc != put_code => {

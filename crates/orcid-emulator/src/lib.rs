@@ -28,6 +28,7 @@ pub struct ReadmeDoctests;
 
 mod api;
 mod faults;
+mod groups;
 mod oauth;
 mod store;
 

@@ -113,6 +113,8 @@ pub(crate) struct State {
     pub refresh_tokens: Mutex<HashMap<String, String>>,
     pub codes: Mutex<HashMap<String, PendingCode>>,
     pub records: Mutex<HashMap<String, Record>>,
+    /// The registry of peer-review group ids.
+    pub groups: Mutex<crate::groups::Registry>,
     next_put_code: AtomicU64,
     pub faults: Mutex<Faults>,
     pub unavailable: FaultCounter,
@@ -135,6 +137,7 @@ impl State {
             refresh_tokens: Mutex::default(),
             codes: Mutex::default(),
             records: Mutex::new(records),
+            groups: Mutex::default(),
             next_put_code: AtomicU64::new(1000),
             unavailable: FaultCounter::default(),
             dropped: FaultCounter::default(),

@@ -1,0 +1,158 @@
+//! `orcid group`: peer-review group ids in ORCID's registry (a client-credentials token with
+//! `/group-id-record/update`, or `/group-id-record/read` to look up).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use orcid_client::Error;
+use orcid_model::group_id::GroupIdRecord;
+use orcid_model::{Element, Mode, PutCode};
+
+use crate::api::{Target, access_token, client, fail, finish, render, runtime};
+
+/// Where and how: the API, the wire format, the token.
+#[derive(clap::Args)]
+pub struct GroupTarget {
+    /// `sandbox`, `production`, or the API base URL of another server.
+    #[arg(long, default_value = "sandbox", value_name = "API")]
+    pub api: String,
+    /// The wire format, and the form groups are printed in.
+    #[arg(long, value_enum, default_value = "xml")]
+    pub format: crate::Format,
+    /// A file holding the access token; without it, the environment variable ORCID_TOKEN.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+}
+
+/// What to do with groups.
+#[derive(clap::Subcommand)]
+pub enum GroupCommand {
+    /// Register a group (the file is a group-id record, XML or JSON) and print its put-code.
+    Create {
+        #[command(flatten)]
+        target: GroupTarget,
+        /// The group-id record.
+        file: PathBuf,
+    },
+    /// Update a group this client registered and print it as stored.
+    Update {
+        #[command(flatten)]
+        target: GroupTarget,
+        /// The group's put-code.
+        #[arg(long, value_name = "PUT_CODE")]
+        put_code: PutCode,
+        /// The group-id record.
+        file: PathBuf,
+    },
+    /// Print a group, by put-code or by group id (exit 1 when there is none).
+    Get {
+        #[command(flatten)]
+        target: GroupTarget,
+        /// The group's put-code.
+        #[arg(long, value_name = "PUT_CODE", conflicts_with = "group_id", required_unless_present = "group_id")]
+        put_code: Option<PutCode>,
+        /// The group id (`orcid-generated:...`, `issn:...`), compared ignoring case.
+        #[arg(long, value_name = "GROUP_ID")]
+        group_id: Option<String>,
+    },
+    /// Find a group by its name, or list every group (one per line in JSON, page by page).
+    Search {
+        #[command(flatten)]
+        target: GroupTarget,
+        /// The group's name, exactly.
+        #[arg(long, value_name = "NAME", required_unless_present = "all")]
+        name: Option<String>,
+        /// Every group of the registry, page after page.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Delete a group this client registered.
+    Delete {
+        #[command(flatten)]
+        target: GroupTarget,
+        /// The group's put-code.
+        #[arg(long, value_name = "PUT_CODE")]
+        put_code: PutCode,
+    },
+}
+
+fn as_target(t: &GroupTarget) -> Target {
+    Target { api: t.api.clone(), orcid: String::new(), format: t.format, token_file: t.token_file.clone() }
+}
+
+fn read_record(file: &std::path::Path) -> Result<GroupIdRecord, ExitCode> {
+    let bytes = std::fs::read(file).map_err(|e| fail(2, format!("{}: {e}", file.display())))?;
+    let record = match crate::input::form_of(&bytes) {
+        Some(crate::input::Form::Json) => GroupIdRecord::from_json_bytes(&bytes, Mode::Strict),
+        _ => GroupIdRecord::from_xml_bytes(&bytes, Mode::Strict),
+    };
+    record.map_err(|e| fail(1, format!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message)))
+}
+
+/// Runs a group command.
+pub fn run(command: &GroupCommand) -> ExitCode {
+    let t = match command {
+        GroupCommand::Create { target, .. }
+        | GroupCommand::Update { target, .. }
+        | GroupCommand::Get { target, .. }
+        | GroupCommand::Search { target, .. }
+        | GroupCommand::Delete { target, .. } => as_target(target),
+    };
+    let (client, token) = match (client(&t), access_token(&t)) {
+        (Ok(c), Ok(tok)) => (c, tok),
+        (Err(e), _) => return fail(2, e),
+        (_, Err(e)) => return fail(2, e),
+    };
+    let rt = runtime();
+    let result: Result<String, Error> = match command {
+        GroupCommand::Create { file, .. } => {
+            let record = match read_record(file) {
+                Ok(r) => r,
+                Err(code) => return code,
+            };
+            rt.block_on(client.create_group(&token, &record)).map(|c| format!("{}\n", c.put_code))
+        }
+        GroupCommand::Update { put_code, file, .. } => {
+            let record = match read_record(file) {
+                Ok(r) => r,
+                Err(code) => return code,
+            };
+            rt.block_on(client.update_group(&token, *put_code, &record)).map(|g| render(&g, t.format))
+        }
+        GroupCommand::Get { put_code: Some(pc), .. } => rt.block_on(client.read_group(&token, *pc)).map(|g| render(&g, t.format)),
+        GroupCommand::Get { group_id, .. } => {
+            let id = group_id.clone().unwrap_or_default();
+            match rt.block_on(client.find_group(&token, &id)) {
+                Ok(Some(g)) => Ok(render(&g, t.format)),
+                Ok(None) => return fail(1, format!("no group {id:?} in ORCID's registry")),
+                Err(e) => Err(e),
+            }
+        }
+        GroupCommand::Search { name: Some(name), all: false, .. } => match rt.block_on(client.find_group_by_name(&token, name)) {
+            Ok(Some(g)) => Ok(render(&g, t.format)),
+            Ok(None) => return fail(1, format!("no group named {name:?}")),
+            Err(e) => Err(e),
+        },
+        GroupCommand::Search { .. } => rt.block_on(all_groups(&client, &token)),
+        GroupCommand::Delete { put_code, .. } => rt.block_on(client.delete_group(&token, *put_code)).map(|()| String::new()),
+    };
+    finish(result, "group-id-record")
+}
+
+/// Every group, one JSON object a line, page after page (100 a page, ORCID's largest).
+async fn all_groups(client: &orcid_client::Client, token: &orcid_client::AccessToken) -> Result<String, Error> {
+    let mut out = String::new();
+    let mut page = 1;
+    loop {
+        let list = client.group_page(token, page, 100).await?;
+        for g in &list.group_id_records {
+            out.push_str(&g.to_json_string(orcid_model::WriteOptions::read().compact()));
+            out.push('\n');
+        }
+        let seen = i64::from(page) * list.page_size.max(1);
+        if list.group_id_records.is_empty() || seen >= list.total {
+            return Ok(out);
+        }
+        page += 1;
+    }
+}
