@@ -90,6 +90,9 @@ pub struct FieldDef {
     pub choice_enum: Option<String>,
     /// How often.
     pub occurs: Occurs,
+    /// A list (`Many`) the XSD requires at least one entry of (`minOccurs` ≥ 1 outside any
+    /// optional group).
+    pub at_least_one: bool,
     /// Documentation.
     pub doc: Vec<String>,
 }
@@ -752,6 +755,8 @@ impl<'t> Builder<'t> {
     fn add_field(&mut self, fields: &mut Vec<FieldDef>, field: FieldDef) -> Result<usize> {
         if let Some(i) = fields.iter().position(|f| f.elems == field.elems) {
             // The same element in two alternatives of a choice is one field.
+            // Required only where every alternative requires it.
+            fields[i].at_least_one &= field.at_least_one;
             if fields[i].occurs != field.occurs {
                 fields[i].occurs =
                     if fields[i].occurs == Occurs::Many || field.occurs == Occurs::Many { Occurs::Many } else { Occurs::Optional };
@@ -780,7 +785,8 @@ impl<'t> Builder<'t> {
                     } else {
                         Occurs::Required
                     };
-                    let field = self.element_field(e.ident.ns, e.ident.name.as_str(), &e.form, type_, occurs, &e.documentation)?;
+                    let mut field = self.element_field(e.ident.ns, e.ident.name.as_str(), &e.form, type_, occurs, &e.documentation)?;
+                    field.at_least_one = occurs == Occurs::Many && min > 0 && !ctx.optional;
                     let i = self.add_field(fields, field)?;
                     all |= 1 << i;
                     if min > 0 {
@@ -842,6 +848,7 @@ impl<'t> Builder<'t> {
                 elems,
                 choice_enum: Some(format!("{owner_name}Item")),
                 occurs: Occurs::Many,
+                at_least_one: false,
                 doc: vec!["The entries, in document order.".into()],
             };
             let i = self.add_field(fields, field)?;
@@ -901,6 +908,7 @@ impl<'t> Builder<'t> {
             elems: vec![ElemName { ns: ns_variant, local: local.to_owned(), ty, variant: None }],
             choice_enum: None,
             occurs,
+            at_least_one: false,
             doc,
         })
     }

@@ -690,7 +690,7 @@ fn structure(s: &StructDef, root: Option<&RootDef>, model: &Model) -> Result<Tok
     let mask = |pred: &dyn Fn(&FieldDef) -> bool| -> u64 {
         fields.iter().enumerate().filter(|(_, f)| pred(f)).fold(0u64, |m, (i, _)| m | (1 << i))
     };
-    let required = Literal::u64_unsuffixed(mask(&|f| f.occurs == Occurs::Required));
+    let required = Literal::u64_unsuffixed(mask(&|f| f.occurs == Occurs::Required || f.at_least_one));
     let required_attributes =
         Literal::u64_unsuffixed(s.attrs.iter().enumerate().filter(|(_, a)| a.required).fold(0u64, |m, (i, _)| m | (1 << i)));
     let repeated = Literal::u64_unsuffixed(mask(&|f| f.occurs == Occurs::Many));

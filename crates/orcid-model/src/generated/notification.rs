@@ -677,7 +677,7 @@ pub(crate) static ITEMS_SCHEMA: StructSchema = StructSchema {
         },
     ],
     fields: &["notification:item"],
-    required: 0,
+    required: 1,
     required_attributes: 0,
     repeated: 1,
     groups: &[],
