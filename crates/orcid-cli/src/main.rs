@@ -18,6 +18,7 @@ use std::process::ExitCode;
 mod api;
 mod groups;
 mod input;
+mod notices;
 mod push;
 mod validate;
 
@@ -173,6 +174,16 @@ enum Command {
     Group {
         #[command(subcommand)]
         command: groups::GroupCommand,
+    },
+    /// Permission notifications in a researcher's ORCID inbox: create, get, archive.
+    Notify {
+        #[command(subcommand)]
+        command: notices::NotifyCommand,
+    },
+    /// Webhooks: a URL ORCID calls when a record changes.
+    Webhook {
+        #[command(subcommand)]
+        command: notices::WebhookCommand,
     },
     /// Update an item (PUT) and print it as stored. The body's put-code is set from --put-code.
     Put {
@@ -345,6 +356,8 @@ fn main() -> ExitCode {
         }
         Command::Delete { target, section, put_code } => return api::delete(&target, &section, put_code),
         Command::Group { command } => return groups::run(&command),
+        Command::Notify { command } => return notices::notify(&command),
+        Command::Webhook { command } => return notices::webhook(&command),
         Command::Push { api, orcid, token_file, wire_format, dir, dry_run, delete, adopt, recreate, client_id, format } => {
             let target = api::Target { api, orcid, format: wire_format, token_file };
             let mut options = orcid_client::push::PushOptions::default();

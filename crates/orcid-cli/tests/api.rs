@@ -226,3 +226,82 @@ fn group_commands_register_find_update_and_delete() {
     let out = orcid(&[&["group", "get", "--put-code", &put_code][..], &target].concat(), Some(&token));
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// A callback server: each request's first line, sent on the channel, answered 204.
+fn callback_server() -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = stream.write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+            let line = String::from_utf8_lossy(&request).lines().next().unwrap_or_default().to_owned();
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    (url, rx)
+}
+
+#[test]
+fn notify_and_webhook_commands() {
+    let (_runtime, emulator) = emulator();
+    let api = emulator.url();
+    let target = ["--api", api.as_str(), "--orcid", ORCID];
+
+    // A permission notification: sent, read back with ORCID's dates, archived.
+    let notify = emulator.issue_token(CLIENT, ORCID, "/premium-notification");
+    let out = orcid(&[&["notify", "create"][..], &target, &["notification-permission.xml"]].concat(), Some(&notify));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let put_code = text(&out.stdout).trim().to_owned();
+    let out = orcid(&[&["notify", "get", "--put-code", &put_code, "--format", "json"][..], &target].concat(), Some(&notify));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((json["put-code"].as_i64().map(|n| n.to_string()), json["archived-date"].is_null()), (Some(put_code.clone()), true));
+    assert!(json["sent-date"]["value"].is_u64(), "epoch milliseconds, as ORCID writes dates in JSON: {json}");
+    let out = orcid(&[&["notify", "archive", "--put-code", &put_code][..], &target].concat(), Some(&notify));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("<common:archived-date>"), "{}", text(&out.stdout));
+    // An invalid notification is not sent, and says where it is wrong.
+    let empty = std::env::temp_dir().join(format!("orcid-cli-empty-items-{}.xml", std::process::id()));
+    let xml = std::fs::read_to_string(items().join("notification-permission.xml")).unwrap();
+    let start = xml.find("<notification:items>").unwrap();
+    let end = xml.find("</notification:items>").unwrap() + "</notification:items>".len();
+    std::fs::write(&empty, format!("{}<notification:items/>{}", &xml[..start], &xml[end..])).unwrap();
+    let before = emulator.requests();
+    let out = orcid(&[&["notify", "create"][..], &target, &[empty.to_str().unwrap()]].concat(), Some(&notify));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("is missing the required element <notification:item>"), "{}", text(&out.stderr));
+    assert_eq!(emulator.requests(), before, "nothing sent");
+    let _ = std::fs::remove_file(&empty);
+
+    // A webhook: registered once, called when the record changes, removed.
+    let hooks = emulator.issue_token(CLIENT, ORCID, "/webhook");
+    let (callbacks, calls) = callback_server();
+    let hook = format!("{callbacks}/orcid-changed/{ORCID}");
+    let out = orcid(&[&["webhook", "add"][..], &target, &[&hook]].concat(), Some(&hooks));
+    assert_eq!((out.status.code(), text(&out.stdout)), (Some(0), format!("registered: {hook} for {ORCID}\n")));
+    let out = orcid(&[&["webhook", "add"][..], &target, &[&hook]].concat(), Some(&hooks));
+    assert_eq!(text(&out.stdout), format!("already registered: {hook} for {ORCID}\n"));
+    let writer = emulator.issue_token(CLIENT, ORCID, "/activities/update");
+    let out = orcid(&[&["post"][..], &target, &["work.xml"]].concat(), Some(&writer));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let call = calls.recv_timeout(std::time::Duration::from_secs(5)).expect("the webhook is called");
+    assert_eq!(call, format!("POST /orcid-changed/{ORCID} HTTP/1.1"));
+    let out = orcid(&[&["webhook", "remove"][..], &target, &[&hook]].concat(), Some(&hooks));
+    assert_eq!(text(&out.stdout), format!("removed: {hook} for {ORCID}\n"));
+    let out = orcid(&[&["webhook", "remove"][..], &target, &[&hook]].concat(), Some(&hooks));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("9028"), "{}", text(&out.stderr));
+}

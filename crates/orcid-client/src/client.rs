@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use orcid_model::activities::ActivitiesSummary;
 use orcid_model::bulk::{Bulk, BulkItem};
-use orcid_model::group_id::{GroupIdRecord, GroupIdRecords};
 use orcid_model::items::{RecordItem, put_code_in_duplicate_message};
 use orcid_model::person::Person;
 use orcid_model::record::Record;
@@ -223,23 +222,24 @@ impl std::fmt::Debug for Client {
 }
 
 /// One request as the retry loop sends it.
-struct Call<'a> {
-    method: Method,
-    url: url::Url,
-    token: &'a AccessToken,
-    body: Option<String>,
+pub(crate) struct Call<'a> {
+    pub method: Method,
+    pub url: url::Url,
+    /// `None` for anonymous reads of the public API.
+    pub token: Option<&'a AccessToken>,
+    pub body: Option<String>,
     /// Whether to send again after a failure that leaves it unknown whether the server
     /// acted (timeout, dropped connection, 502/504). Safe for reads, updates and deletes,
     /// and for creates that ORCID would refuse as duplicates.
-    resend_if_unsure: bool,
+    pub resend_if_unsure: bool,
 }
 
 /// An answer, with whether an earlier attempt may have been acted on.
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    body: Vec<u8>,
-    unsure_before: bool,
+pub(crate) struct Answer {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+    pub unsure_before: bool,
 }
 
 impl Client {
@@ -272,7 +272,7 @@ impl Client {
         let call = Call {
             method: Method::POST,
             url: self.url(orcid, &[T::SECTION.path()]),
-            token,
+            token: Some(token),
             body: Some(self.encode(item)),
             resend_if_unsure: !item.self_external_ids().is_empty(),
         };
@@ -301,7 +301,7 @@ impl Client {
         let call = Call {
             method: Method::PUT,
             url: self.url(orcid, &[T::SECTION.path(), &code]),
-            token,
+            token: Some(token),
             body: Some(self.encode(&item)),
             resend_if_unsure: true,
         };
@@ -312,50 +312,65 @@ impl Client {
     /// Deletes an item (DELETE `/{orcid}/{section}/{put-code}`): `client.delete::<Work>(..)`.
     pub async fn delete<T: RecordItem>(&self, token: &AccessToken, orcid: &OrcidId, put_code: PutCode) -> Result<(), Error> {
         let code = put_code.to_string();
-        let call =
-            Call { method: Method::DELETE, url: self.url(orcid, &[T::SECTION.path(), &code]), token, body: None, resend_if_unsure: true };
+        let call = Call {
+            method: Method::DELETE,
+            url: self.url(orcid, &[T::SECTION.path(), &code]),
+            token: Some(token),
+            body: None,
+            resend_if_unsure: true,
+        };
         self.expect(&call, 204).await.map(drop)
     }
 
     /// Reads one item (GET `/{orcid}/{section}/{put-code}`): `client.read::<Work>(..)`.
-    pub async fn read<T: RecordItem>(&self, token: &AccessToken, orcid: &OrcidId, put_code: PutCode) -> Result<T, Error> {
-        self.get(token, orcid, &[T::SECTION.path(), &put_code.to_string()], T::SECTION.path()).await
+    pub async fn read<T: RecordItem>(
+        &self,
+        token: impl Into<Option<&AccessToken>>,
+        orcid: &OrcidId,
+        put_code: PutCode,
+    ) -> Result<T, Error> {
+        self.get(token.into(), orcid, &[T::SECTION.path(), &put_code.to_string()], T::SECTION.path()).await
     }
 
     /// Reads a section's summaries (GET `/{orcid}/works`, `/{orcid}/employments` ...):
     /// `client.read_summaries::<Work>(..)`.
-    pub async fn read_summaries<T: RecordItem>(&self, token: &AccessToken, orcid: &OrcidId) -> Result<T::Summaries, Error> {
-        self.get(token, orcid, &[T::SECTION.list_path()], T::SECTION.list_path()).await
+    pub async fn read_summaries<T: RecordItem>(
+        &self,
+        token: impl Into<Option<&AccessToken>>,
+        orcid: &OrcidId,
+    ) -> Result<T::Summaries, Error> {
+        self.get(token.into(), orcid, &[T::SECTION.list_path()], T::SECTION.list_path()).await
     }
 
     /// Reads the whole record (GET `/{orcid}/record`).
-    pub async fn read_record(&self, token: &AccessToken, orcid: &OrcidId) -> Result<Record, Error> {
-        self.get(token, orcid, &["record"], "record").await
+    pub async fn read_record(&self, token: impl Into<Option<&AccessToken>>, orcid: &OrcidId) -> Result<Record, Error> {
+        self.get(token.into(), orcid, &["record"], "record").await
     }
 
     /// Reads the person section (GET `/{orcid}/person`).
-    pub async fn read_person(&self, token: &AccessToken, orcid: &OrcidId) -> Result<Person, Error> {
-        self.get(token, orcid, &["person"], "person").await
+    pub async fn read_person(&self, token: impl Into<Option<&AccessToken>>, orcid: &OrcidId) -> Result<Person, Error> {
+        self.get(token.into(), orcid, &["person"], "person").await
     }
 
     /// Reads the activities' summaries (GET `/{orcid}/activities`).
-    pub async fn read_activities(&self, token: &AccessToken, orcid: &OrcidId) -> Result<ActivitiesSummary, Error> {
-        self.get(token, orcid, &["activities"], "activities").await
+    pub async fn read_activities(&self, token: impl Into<Option<&AccessToken>>, orcid: &OrcidId) -> Result<ActivitiesSummary, Error> {
+        self.get(token.into(), orcid, &["activities"], "activities").await
     }
 
     /// Reads the record summary (GET `/{orcid}/summary`, member API only).
     pub async fn read_summary(&self, token: &AccessToken, orcid: &OrcidId) -> Result<RecordSummary, Error> {
-        self.get(token, orcid, &["summary"], "summary").await
+        self.get(Some(token), orcid, &["summary"], "summary").await
     }
 
     /// Reads works by put-code (GET `/{orcid}/works/{pc,pc,...}`, 100 a request), one result
     /// per put-code in the order given: the work, or ORCID's error for that put-code.
     pub async fn read_works(
         &self,
-        token: &AccessToken,
+        token: impl Into<Option<&AccessToken>>,
         orcid: &OrcidId,
         put_codes: &[PutCode],
     ) -> Result<Vec<Result<Work, ApiError>>, Error> {
+        let token = token.into();
         let mut results = Vec::with_capacity(put_codes.len());
         for chunk in put_codes.chunks(100) {
             let list: Vec<String> = chunk.iter().map(PutCode::to_string).collect();
@@ -391,115 +406,6 @@ impl Client {
         Ok(results)
     }
 
-    /// Registers a peer-review group id (POST `/group-id-record`; a client-credentials token
-    /// with `/group-id-record/update`). ORCID refuses a group id that exists (409, 9025), and
-    /// creates `issn:` groups itself (so posting one is always 9025 or 9053).
-    ///
-    /// ```no_run
-    /// # async fn run(client: orcid_client::Client, token: orcid_client::AccessToken) -> Result<(), orcid_client::Error> {
-    /// use orcid_model::group_id::GroupIdRecord;
-    /// let group = GroupIdRecord::new("Example Press reviews", "orcid-generated:example-press", "Reviews for Example Press", "publisher");
-    /// let found = client.find_group(&token, "orcid-generated:example-press").await?;
-    /// let put_code = match found {
-    ///     Some(existing) => existing.put_code.expect("a registered group has a put-code"),
-    ///     None => client.create_group(&token, &group).await?.put_code,
-    /// };
-    /// # Ok(()) }
-    /// ```
-    pub async fn create_group(&self, token: &AccessToken, record: &GroupIdRecord) -> Result<Created, Error> {
-        let mut record = record.clone();
-        record.put_code = None;
-        let call = Call {
-            method: Method::POST,
-            url: self.api_url(&["group-id-record"], &[]),
-            token,
-            body: Some(self.encode(&record)),
-            resend_if_unsure: true,
-        };
-        let answer = self.send(&call).await?;
-        if answer.status == 201 {
-            return Ok(Created { put_code: put_code_from_location(&answer.headers)?, existing: false });
-        }
-        Err(self.api_error(&answer).into())
-    }
-
-    /// Updates a group this client registered (PUT `/group-id-record/{put-code}`).
-    pub async fn update_group(&self, token: &AccessToken, put_code: PutCode, record: &GroupIdRecord) -> Result<GroupIdRecord, Error> {
-        let mut record = record.clone();
-        record.put_code = Some(put_code);
-        let code = put_code.to_string();
-        let call = Call {
-            method: Method::PUT,
-            url: self.api_url(&["group-id-record", &code], &[]),
-            token,
-            body: Some(self.encode(&record)),
-            resend_if_unsure: true,
-        };
-        let answer = self.expect(&call, 200).await?;
-        self.decode(&answer, "group-id-record")
-    }
-
-    /// Deletes a group this client registered.
-    pub async fn delete_group(&self, token: &AccessToken, put_code: PutCode) -> Result<(), Error> {
-        let code = put_code.to_string();
-        let call =
-            Call { method: Method::DELETE, url: self.api_url(&["group-id-record", &code], &[]), token, body: None, resend_if_unsure: true };
-        self.expect(&call, 204).await.map(drop)
-    }
-
-    /// Reads a group by its put-code.
-    pub async fn read_group(&self, token: &AccessToken, put_code: PutCode) -> Result<GroupIdRecord, Error> {
-        let code = put_code.to_string();
-        let call =
-            Call { method: Method::GET, url: self.api_url(&["group-id-record", &code], &[]), token, body: None, resend_if_unsure: true };
-        let answer = self.expect(&call, 200).await?;
-        self.decode(&answer, "group-id-record")
-    }
-
-    /// The group with this group id (compared ignoring case), if registered. For an `issn:`
-    /// group id ORCID registers the group on the spot when the ISSN portal knows it.
-    pub async fn find_group(&self, token: &AccessToken, group_id: &str) -> Result<Option<GroupIdRecord>, Error> {
-        self.find_group_by(token, "group-id", group_id).await
-    }
-
-    /// The group with this name exactly, if any.
-    pub async fn find_group_by_name(&self, token: &AccessToken, name: &str) -> Result<Option<GroupIdRecord>, Error> {
-        self.find_group_by(token, "name", name).await
-    }
-
-    async fn find_group_by(&self, token: &AccessToken, key: &str, value: &str) -> Result<Option<GroupIdRecord>, Error> {
-        let call = Call {
-            method: Method::GET,
-            url: self.api_url(&["group-id-record"], &[(key, value)]),
-            token,
-            body: None,
-            resend_if_unsure: true,
-        };
-        let answer = self.expect(&call, 200).await?;
-        // Nothing found is an empty record (200), as ORCID answers.
-        let text = String::from_utf8_lossy(&answer.body);
-        let trimmed = text.trim();
-        if trimmed == "{}" || trimmed.ends_with("/>") && !trimmed.contains("<group-id:group-id>") {
-            return Ok(None);
-        }
-        let record: GroupIdRecord = self.decode(&answer, "group-id-record")?;
-        Ok(record.put_code.is_some().then_some(record))
-    }
-
-    /// One page of the registry (`page` from 1; ORCID gives at most 100 a page).
-    pub async fn group_page(&self, token: &AccessToken, page: u32, page_size: u32) -> Result<GroupIdRecords, Error> {
-        let (page, size) = (page.max(1).to_string(), page_size.clamp(1, 100).to_string());
-        let call = Call {
-            method: Method::GET,
-            url: self.api_url(&["group-id-record"], &[("page-size", &size), ("page", &page)]),
-            token,
-            body: None,
-            resend_if_unsure: true,
-        };
-        let answer = self.expect(&call, 200).await?;
-        self.decode(&answer, "group-id-records")
-    }
-
     /// Creates works in bulk (POST `/{orcid}/works`, 100 a request), one result per work in
     /// the order given: its put-code, or ORCID's error for that work.
     pub async fn create_works(
@@ -516,7 +422,7 @@ impl Client {
             let call = Call {
                 method: Method::POST,
                 url: self.url(orcid, &["works"]),
-                token,
+                token: Some(token),
                 body: Some(self.encode(&bulk)),
                 resend_if_unsure: true,
             };
@@ -560,7 +466,7 @@ impl Client {
 
     /// `{api base}/{orcid}/{segments...}`, each segment percent-encoded as a path segment.
     /// A URL under the API base that is not a record's (`/group-id-record/...`).
-    fn api_url(&self, segments: &[&str], query: &[(&str, &str)]) -> url::Url {
+    pub(crate) fn api_url(&self, segments: &[&str], query: &[(&str, &str)]) -> url::Url {
         let mut url = self.inner.api_url.clone();
         url.path_segments_mut().expect("an http(s) URL has a path").pop_if_empty().extend(segments);
         if !query.is_empty() {
@@ -569,7 +475,14 @@ impl Client {
         url
     }
 
-    fn url(&self, orcid: &OrcidId, segments: &[&str]) -> url::Url {
+    /// The server's origin, without `/v3.0` (webhooks live there).
+    pub(crate) fn origin_url(&self) -> url::Url {
+        let mut url = self.inner.api_url.clone();
+        url.path_segments_mut().expect("an http(s) URL has a path").pop_if_empty().pop();
+        url
+    }
+
+    pub(crate) fn url(&self, orcid: &OrcidId, segments: &[&str]) -> url::Url {
         let mut url = self.inner.api_url.clone();
         {
             let mut path = url.path_segments_mut().expect("an http(s) URL has a path");
@@ -588,7 +501,7 @@ impl Client {
 
     /// Reads an answer's body as `T`, in the form its `Content-Type` says. Leniently: ORCID
     /// may add fields this version does not know.
-    fn decode<T: Element>(&self, answer: &Answer, what: &str) -> Result<T, Error> {
+    pub(crate) fn decode<T: Element>(&self, answer: &Answer, what: &str) -> Result<T, Error> {
         let json = is_json(&answer.headers);
         let result = if json {
             let text = std::str::from_utf8(&answer.body)
@@ -603,20 +516,20 @@ impl Client {
         })
     }
 
-    async fn get<T: Element>(&self, token: &AccessToken, orcid: &OrcidId, segments: &[&str], what: &str) -> Result<T, Error> {
+    async fn get<T: Element>(&self, token: Option<&AccessToken>, orcid: &OrcidId, segments: &[&str], what: &str) -> Result<T, Error> {
         let call = Call { method: Method::GET, url: self.url(orcid, segments), token, body: None, resend_if_unsure: true };
         let answer = self.expect(&call, 200).await?;
         self.decode(&answer, what)
     }
 
     /// Sends and turns any status but `status` into the error it carries.
-    async fn expect(&self, call: &Call<'_>, status: u16) -> Result<Answer, Error> {
+    pub(crate) async fn expect(&self, call: &Call<'_>, status: u16) -> Result<Answer, Error> {
         let answer = self.send(call).await?;
         if answer.status == status { Ok(answer) } else { Err(self.api_error(&answer).into()) }
     }
 
     /// ORCID's error from an answer's body, or what the status says when there is none.
-    fn api_error(&self, answer: &Answer) -> ApiError {
+    pub(crate) fn api_error(&self, answer: &Answer) -> ApiError {
         let parsed = if is_json(&answer.headers) {
             std::str::from_utf8(&answer.body).ok().and_then(|t| orcid_model::error::Error::from_json_str(t, Mode::Lenient).ok())
         } else {
@@ -644,7 +557,7 @@ impl Client {
 
     /// The retry loop: waits for the rate limiter, sends, and sends again on 503, 429, 502,
     /// 504 and connection failures as the policy allows.
-    async fn send(&self, call: &Call<'_>) -> Result<Answer, Error> {
+    pub(crate) async fn send(&self, call: &Call<'_>) -> Result<Answer, Error> {
         let policy = &self.inner.retry;
         let started = Instant::now();
         let mut retries = 0u32;
@@ -698,12 +611,10 @@ impl Client {
 
     async fn attempt(&self, call: &Call<'_>) -> Result<Answer, Attempt> {
         let media = self.inner.format.media_type();
-        let mut request = self
-            .inner
-            .http
-            .request(call.method.clone(), call.url.clone())
-            .header(AUTHORIZATION, call.token.header_value())
-            .header(ACCEPT, media);
+        let mut request = self.inner.http.request(call.method.clone(), call.url.clone()).header(ACCEPT, media);
+        if let Some(token) = call.token {
+            request = request.header(AUTHORIZATION, token.header_value());
+        }
         if let Some(body) = &call.body {
             request = request.header(CONTENT_TYPE, media).body(body.clone());
         }
@@ -759,12 +670,12 @@ pub(crate) fn transport_message(e: &reqwest::Error) -> String {
     message
 }
 
-fn is_json(headers: &HeaderMap) -> bool {
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("json"))
 }
 
 /// The put-code at the end of a `Location` header.
-fn put_code_from_location(headers: &HeaderMap) -> Result<PutCode, Error> {
+pub(crate) fn put_code_from_location(headers: &HeaderMap) -> Result<PutCode, Error> {
     let location = headers
         .get(LOCATION)
         .and_then(|v| v.to_str().ok())

@@ -128,8 +128,11 @@ error_codes! {
     InsufficientScope = 9005, "Scope missing or wrong.";
     IllegalArgument = 9006, "Illegal argument (a bulk of more than 100 works).";
     Deprecated = 9007, "The iD was deprecated: the record was merged into another.";
+    NotificationAlreadyRead = 9009, "The researcher has read the notification: it can no longer be archived.";
     NotSource = 9010, "The client is not the item's source.";
     NotFound = 9011, "Not found.";
+    BadParameters = 9012, "A malformed request: an XML body the schema refuses, or a search's rows or start out of range.";
+    Forbidden = 9014, "Not allowed (another client's webhook).";
     ScopeNotPermitted = 9015, "Scope missing or wrong.";
     ResourceNotFound = 9016, "Not found.";
     InvalidTokenRecord = 9017, "Bad or missing token.";
@@ -142,12 +145,15 @@ error_codes! {
     PutCodeOnCreate = 9024, "A put-code was sent on create.";
     GroupIdExists = 9025, "The group id exists.";
     GroupIdInvalid = 9026, "Invalid group id.";
+    WebhookNotFound = 9028, "No such webhook on the record.";
+    NotificationNotFound = 9029, "No such notification on the record.";
     PersonPutCodeMissing = 9031, "Put-code missing on a person item update.";
     InvalidPutCode = 9034, "Invalid put-code.";
     VisibilityChange = 9035, "Visibility may not change on update.";
     Unclaimed = 9036, "The record is not claimed.";
     InvalidEnumeration = 9037, "A value not on ORCID's list.";
     TooManyPutCodes = 9042, "More than 100 put-codes.";
+    SearchStartTooLarge = 9043, "A search's start beyond 10,000 without credentials.";
     Deactivated = 9044, "The record is deactivated.";
     DisambiguatedOrganization = 9045, "Disambiguated organization missing or invalid.";
     OrganizationMissing = 9046, "Organization missing.";

@@ -16,9 +16,11 @@
 
 mod client;
 mod error;
+mod groups;
 #[cfg(feature = "push")]
 pub mod ledger;
 mod limiter;
+mod notices;
 mod oauth;
 #[cfg(feature = "push")]
 pub mod push;

@@ -22,6 +22,12 @@ pub mod scope {
     pub const READ_PUBLIC: &str = "/read-public";
     /// Register webhooks (client credentials).
     pub const WEBHOOK: &str = "/webhook";
+    /// Send permission notifications to researchers' inboxes (client credentials).
+    pub const PREMIUM_NOTIFICATION: &str = "/premium-notification";
+    /// Register, update and delete peer-review group ids (client credentials).
+    pub const GROUP_ID_RECORD_UPDATE: &str = "/group-id-record/update";
+    /// Look up peer-review group ids (client credentials).
+    pub const GROUP_ID_RECORD_READ: &str = "/group-id-record/read";
     /// OpenID Connect.
     pub const OPENID: &str = "openid";
 }

@@ -465,3 +465,99 @@ async fn group_ids_are_registered_owned_and_required_by_reviews() {
         assert!(client.create_group(&read_only, &group).await.is_err());
     }
 }
+
+/// Client-credentials tokens from the emulator's OAuth endpoint, for a client and a scope.
+async fn client_token(emulator: &Emulator, client_id: &str, secret: &str, scope: &str) -> AccessToken {
+    let oauth = OAuthClient::new(&Api::Url(emulator.url()), client_id, ClientSecret::new(secret)).unwrap();
+    oauth.client_credentials(scope).await.unwrap().access_token
+}
+
+#[tokio::test]
+async fn notifications_are_kept_per_record_and_archived_by_their_sender() {
+    use orcid_model::notification::NotificationPermission;
+    let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
+    let sender = client_token(&emulator, CLIENT, "emulator-secret", scope::PREMIUM_NOTIFICATION).await;
+    let other = client_token(&emulator, "APP-OTHER00000000002", "other-secret", scope::PREMIUM_NOTIFICATION).await;
+    let item =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/items/notification-permission.xml")).unwrap();
+    let notification = NotificationPermission::from_xml_str(&item, Mode::Strict).unwrap();
+    for format in [WireFormat::Xml, WireFormat::Json] {
+        let client = client(&emulator, format);
+        let created = client.create_notification(&sender, &ID, &notification).await.unwrap();
+        let read = client.read_notification(&sender, &ID, created.put_code).await.unwrap();
+        assert_eq!((read.put_code, &read.items, &read.archived_date), (Some(created.put_code), &notification.items, &None));
+        assert!(read.sent_date.is_some() && read.source.is_some(), "ORCID sets the dates and the source: {read:?}");
+
+        // Only the sender sees or archives it.
+        assert_eq!(client.read_notification(&other, &ID, created.put_code).await.unwrap_err().orcid_code(), Some(ErrorCode::WrongScope));
+        assert_eq!(client.archive_notification(&other, &ID, created.put_code).await.unwrap_err().orcid_code(), Some(ErrorCode::NotSource));
+        let archived = client.archive_notification(&sender, &ID, created.put_code).await.unwrap();
+        let when = archived.archived_date.clone().expect("archived");
+        // Archiving is kept, not a removal; a second DELETE changes nothing.
+        assert_eq!(client.archive_notification(&sender, &ID, created.put_code).await.unwrap().archived_date, Some(when));
+        assert!(client.read_notification(&sender, &ID, created.put_code).await.unwrap().archived_date.is_some());
+        let missing = client.read_notification(&sender, &ID, orcid_model::PutCode::new(1)).await.unwrap_err();
+        assert_eq!(missing.orcid_code(), Some(ErrorCode::NotificationNotFound));
+        // A researcher's token lacks the scope.
+        let user = token(&emulator);
+        assert_eq!(
+            client.create_notification(&user, &ID, &notification).await.unwrap_err().orcid_code(),
+            Some(ErrorCode::InsufficientScope)
+        );
+        // The body is checked as ORCID checks it (server rules §5.9).
+        let mut empty = notification.clone();
+        empty.items.items.clear();
+        assert!(client.create_notification(&sender, &ID, &empty).await.is_err());
+    }
+}
+
+/// A callback server on loopback that counts the POSTs each path receives.
+async fn callback_server() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let app = axum::Router::new().fallback(move |method: axum::http::Method, uri: axum::http::Uri, body: axum::body::Bytes| {
+        let tx = tx.clone();
+        async move {
+            assert!(body.is_empty(), "ORCID's webhook call has an empty body");
+            let _ = tx.send(format!("{method} {uri}"));
+            axum::http::StatusCode::NO_CONTENT
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, rx)
+}
+
+#[tokio::test]
+async fn a_webhook_is_called_when_its_record_changes() {
+    let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
+    let client = client(&emulator, WireFormat::Xml);
+    let hooks = client_token(&emulator, CLIENT, "emulator-secret", scope::WEBHOOK).await;
+    let other = client_token(&emulator, "APP-OTHER00000000002", "other-secret", scope::WEBHOOK).await;
+    let (callbacks, mut calls) = callback_server().await;
+    let kept = format!("{callbacks}/kept/{ORCID}?from=orcid");
+    let removed = format!("{callbacks}/removed/{ORCID}");
+
+    assert!(client.register_webhook(&hooks, &ID, &kept).await.unwrap(), "201: new");
+    assert!(!client.register_webhook(&hooks, &ID, &kept).await.unwrap(), "204: registered already");
+    assert!(client.register_webhook(&hooks, &ID, &removed).await.unwrap());
+    assert_eq!(client.remove_webhook(&other, &ID, &removed).await.unwrap_err().orcid_code(), Some(ErrorCode::Forbidden));
+    client.remove_webhook(&hooks, &ID, &removed).await.unwrap();
+    assert_eq!(client.remove_webhook(&hooks, &ID, &removed).await.unwrap_err().orcid_code(), Some(ErrorCode::WebhookNotFound));
+
+    // A change to the record: the kept callback hears of it, the removed one does not.
+    let user = token(&emulator);
+    let created = client.create(&user, &ID, &work(1)).await.unwrap();
+    let call = tokio::time::timeout(Duration::from_secs(5), calls.recv()).await.expect("called within 5 s").unwrap();
+    assert_eq!(call, format!("POST /kept/{ORCID}?from=orcid"));
+    client.delete::<Work>(&user, &ID, created.put_code).await.unwrap();
+    let call = tokio::time::timeout(Duration::from_secs(5), calls.recv()).await.expect("called within 5 s").unwrap();
+    assert_eq!(call, format!("POST /kept/{ORCID}?from=orcid"));
+    assert!(calls.try_recv().is_err(), "one call a change, none for the removed callback");
+    // Reads change nothing and call nothing.
+    client.read_summaries::<Work>(&user, &ID).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(calls.try_recv().is_err());
+    // A researcher's token lacks the scope.
+    assert_eq!(client.register_webhook(&user, &ID, &kept).await.unwrap_err().orcid_code(), Some(ErrorCode::InsufficientScope));
+}

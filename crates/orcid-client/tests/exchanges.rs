@@ -431,3 +431,93 @@ async fn answers_too_large_endless_or_stalled_end_with_an_error() {
         assert!(!e.contains(TOKEN), "the token is never in an error");
     }
 }
+
+#[tokio::test]
+async fn group_id_record_exchanges() {
+    use orcid_model::group_id::GroupIdRecord;
+    let (url, r) = recorder().await;
+    let client = client(&url, WireFormat::Json);
+    let token = AccessToken::new(TOKEN);
+    let group = GroupIdRecord::new("Example Press reviews", "orcid-generated:example-press", "Reviews for Example Press", "publisher");
+    let body = r#"{"name":"Example Press reviews","group-id":"orcid-generated:example-press","description":"Reviews for Example Press","type":"publisher"}"#;
+    let stored = r#"{"name":"Example Press reviews","group-id":"orcid-generated:example-press","description":"Reviews for Example Press","type":"publisher","put-code":1042}"#;
+
+    answer(&r, 201, &[("location", &format!("{url}/v3.0/group-id-record/1042"))], "");
+    assert_eq!(client.create_group(&token, &group).await.unwrap().put_code, PutCode::new(1042));
+    answer(&r, 200, &[("content-type", JSON)], stored);
+    let updated = client.update_group(&token, PutCode::new(1042), &group).await.unwrap();
+    assert_eq!(updated.put_code, Some(PutCode::new(1042)));
+    answer(&r, 200, &[("content-type", JSON)], stored);
+    assert_eq!(client.read_group(&token, PutCode::new(1042)).await.unwrap().name, "Example Press reviews");
+    answer(&r, 200, &[("content-type", JSON)], stored);
+    let found = client.find_group(&token, "orcid-generated:example-press").await.unwrap();
+    assert_eq!(found.and_then(|g| g.put_code), Some(PutCode::new(1042)));
+    // Nothing found is an empty record, as ORCID answers.
+    answer(&r, 200, &[("content-type", JSON)], "{}");
+    assert!(client.find_group_by_name(&token, "Nobody & Co").await.unwrap().is_none());
+    answer(&r, 200, &[("content-type", JSON)], r#"{"total":1,"page":1,"page-size":100,"group-id-record":[]}"#);
+    client.group_page(&token, 1, 500).await.unwrap();
+    answer(&r, 204, &[], "");
+    client.delete_group(&token, PutCode::new(1042)).await.unwrap();
+
+    let put_body = body.replace(r#"{"name""#, r#"{"put-code":1042,"name""#);
+    assert_eq!(
+        take(&r),
+        [
+            seen("POST", "/v3.0/group-id-record", JSON, Some(JSON), body),
+            seen("PUT", "/v3.0/group-id-record/1042", JSON, Some(JSON), &put_body),
+            seen("GET", "/v3.0/group-id-record/1042", JSON, None, ""),
+            seen("GET", "/v3.0/group-id-record?group-id=orcid-generated%3Aexample-press", JSON, None, ""),
+            seen("GET", "/v3.0/group-id-record?name=Nobody+%26+Co", JSON, None, ""),
+            seen("GET", "/v3.0/group-id-record?page-size=100&page=1", JSON, None, ""),
+            seen("DELETE", "/v3.0/group-id-record/1042", JSON, None, ""),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn notification_and_webhook_exchanges() {
+    use orcid_model::notification::{ActivityType, AuthorizationUrl, Item, Items, NotificationPermission, NotificationType};
+    let (url, r) = recorder().await;
+    let client = client(&url, WireFormat::Json);
+    let token = AccessToken::new(TOKEN);
+    let notification = NotificationPermission::new(
+        NotificationType::Permission,
+        AuthorizationUrl::new().with_path("/oauth/authorize?client_id=APP-1&response_type=code&scope=/activities/update"),
+        "Your article",
+        "We would like to add it.",
+        Items::new().with_item(Item::new(ActivityType::Work, "On ORCID")),
+    );
+    let body = r#"{"notification-type":"permission","authorization-url":{"path":"/oauth/authorize?client_id=APP-1&response_type=code&scope=/activities/update"},"notification-subject":"Your article","notification-intro":"We would like to add it.","items":{"item":[{"item-type":"work","item-name":"On ORCID"}]}}"#;
+    let archived = sample("notification_3.0/samples/notification-permission-3.0.xml")
+        .replace("<common:sent-date>", "<common:archived-date>2026-11-29T10:00:00.000Z</common:archived-date><common:sent-date>");
+
+    answer(&r, 201, &[("location", &format!("{url}/v3.0/{ORCID}/notification-permission/55"))], "");
+    assert_eq!(client.create_notification(&token, &ID, &notification).await.unwrap().put_code, PutCode::new(55));
+    answer(&r, 200, &[("content-type", XML)], sample("notification_3.0/samples/notification-permission-3.0.xml"));
+    assert_eq!(client.read_notification(&token, &ID, PutCode::new(55)).await.unwrap().items.items.len(), 4);
+    answer(&r, 200, &[("content-type", XML)], archived);
+    assert!(client.archive_notification(&token, &ID, PutCode::new(55)).await.unwrap().archived_date.is_some());
+
+    // Webhooks live outside /v3.0; the callback is one percent-encoded segment.
+    let callback = "https://example.org/hooks/0000-0002-1825-0097?k=a b+c";
+    let hook = format!("/{ORCID}/webhook/https%3A%2F%2Fexample.org%2Fhooks%2F0000-0002-1825-0097%3Fk%3Da%20b%2Bc");
+    answer(&r, 201, &[("location", &format!("{url}{hook}"))], "");
+    assert!(client.register_webhook(&token, &ID, callback).await.unwrap());
+    answer(&r, 204, &[], "");
+    assert!(!client.register_webhook(&token, &ID, callback).await.unwrap(), "204: it was registered already");
+    answer(&r, 204, &[], "");
+    client.remove_webhook(&token, &ID, callback).await.unwrap();
+
+    assert_eq!(
+        take(&r),
+        [
+            seen("POST", &format!("/v3.0/{ORCID}/notification-permission"), JSON, Some(JSON), body),
+            seen("GET", &format!("/v3.0/{ORCID}/notification-permission/55"), JSON, None, ""),
+            seen("DELETE", &format!("/v3.0/{ORCID}/notification-permission/55"), JSON, None, ""),
+            seen("PUT", &hook, JSON, None, ""),
+            seen("PUT", &hook, JSON, None, ""),
+            seen("DELETE", &hook, JSON, None, ""),
+        ]
+    );
+}

@@ -74,12 +74,12 @@ const MAX_BODY_BYTES: usize = 32 << 20;
 struct StoredSome;
 
 /// One request's context: who asks, for which record, in which form.
-struct Ctx<'a> {
-    state: &'a State,
-    orcid: String,
-    grant: Grant,
-    answer: Form,
-    body: Option<Form>,
+pub(crate) struct Ctx<'a> {
+    pub state: &'a State,
+    pub orcid: String,
+    pub grant: Grant,
+    pub answer: Form,
+    pub body: Option<Form>,
 }
 
 /// An answer in ORCID's error shape.
@@ -169,8 +169,11 @@ fn handle(state: &State, method: &Method, path: &str, query: &str, headers: &Hea
     } else {
         return (StatusCode::NOT_ACCEPTABLE, format!("cannot answer in {accept}")).into_response();
     };
-    let Some(rest) = path.strip_prefix("/v3.0/") else {
-        return orcid_error(answer, 404, 9016, format!("no resource at {path}"));
+    // Webhooks live outside the versioned API: `/{orcid}/webhook/{url}`.
+    let rest = match path.strip_prefix("/v3.0/") {
+        Some(rest) => rest,
+        None if path.split('/').nth(2) == Some("webhook") => path.trim_start_matches('/'),
+        None => return orcid_error(answer, 404, 9016, format!("no resource at {path}")),
     };
     let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let Some((&orcid, segments)) = segments.split_first() else {
@@ -185,7 +188,9 @@ fn handle(state: &State, method: &Method, path: &str, query: &str, headers: &Hea
         },
     };
     let body_form = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(Form::of_content_type);
-    if matches!(*method, Method::POST | Method::PUT) && body_form.is_none() {
+    // A webhook's PUT carries no body.
+    let bodiless = segments.first() == Some(&"webhook");
+    if matches!(*method, Method::POST | Method::PUT) && body_form.is_none() && !bodiless {
         return (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Content-Type must be an ORCID XML or JSON media type").into_response();
     }
     // The registry of group ids is not a record's.
@@ -206,6 +211,15 @@ fn handle(state: &State, method: &Method, path: &str, query: &str, headers: &Hea
     }
     let ctx = Ctx { state, orcid: orcid.to_string(), grant, answer, body: body_form };
     match (method.clone(), segments) {
+        (Method::POST, ["notification-permission"]) => crate::notices::create_notification(&ctx, body),
+        (m @ (Method::GET | Method::DELETE), ["notification-permission", code]) => match code.parse::<PutCode>() {
+            Ok(pc) => crate::notices::notification(&ctx, pc, m == Method::DELETE),
+            Err(_) => orcid_error(answer, 400, 9034, format!("invalid put-code {code}")),
+        },
+        (m @ (Method::PUT | Method::DELETE), ["webhook", url]) => {
+            let url = percent_decode(url);
+            crate::notices::webhook(&ctx, &url, m == Method::PUT)
+        }
         (Method::POST, ["works"]) => bulk_create(&ctx, body),
         (Method::GET, ["works", codes]) => read_works(&ctx, codes),
         (Method::POST, [section]) => match find(section, Section::path) {
@@ -234,6 +248,14 @@ fn handle(state: &State, method: &Method, path: &str, query: &str, headers: &Hea
         }
         _ => orcid_error(answer, 405, 9001, format!("{method} {path} is not part of the member API")),
     }
+}
+
+/// A path segment percent-decoded (a webhook's callback URL travels as one segment).
+fn percent_decode(segment: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", segment.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
 }
 
 /// A whole-record read's answer.
@@ -363,14 +385,14 @@ fn duplicate_message(put_code: PutCode) -> String {
     )
 }
 
-fn now() -> DateTime {
+pub(crate) fn now() -> DateTime {
     let millis = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
     DateTime::from_epoch_millis(millis)
 }
 
 /// The client as ORCID names an item's source (the sandbox's host: the schema wants an
 /// orcid.org URI).
-fn source_of(ctx: &Ctx<'_>) -> Source {
+pub(crate) fn source_of(ctx: &Ctx<'_>) -> Source {
     let client = ClientId::new()
         .with_uri(format!("https://sandbox.orcid.org/client/{}", ctx.grant.client_id))
         .with_path(ctx.grant.client_id.clone())
@@ -444,6 +466,7 @@ fn create<T: RecordItem>(ctx: &Ctx<'_>, body: &[u8]) -> Response {
     }
     match store_new(ctx, item, false) {
         Ok((put_code, _)) => {
+            crate::notices::record_changed(ctx.state, &ctx.orcid);
             let location = format!("{}/v3.0/{}/{}/{put_code}", ctx.state.base_url, ctx.orcid, T::SECTION.path());
             (StatusCode::CREATED, [(header::LOCATION, location)]).into_response()
         }
@@ -525,6 +548,7 @@ fn update<T: RecordItem>(ctx: &Ctx<'_>, put_code: PutCode, body: &[u8]) -> Respo
         }
         record.insert(T::SECTION, put_code, entry);
     }
+    crate::notices::record_changed(ctx.state, &ctx.orcid);
     typed(ctx.answer, StatusCode::OK, &item)
 }
 
@@ -542,6 +566,7 @@ fn delete<T: RecordItem>(ctx: &Ctx<'_>, put_code: PutCode) -> Response {
     if let Some(record) = lock(&ctx.state.records).get_mut(&ctx.orcid) {
         record.remove(T::SECTION, put_code);
     }
+    crate::notices::record_changed(ctx.state, &ctx.orcid);
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -781,6 +806,9 @@ fn bulk_create(ctx: &Ctx<'_>, body: &[u8]) -> Response {
         }
     }
     let stored_some = out.iter().any(|i| matches!(i, BulkItem::Work(_)));
+    if stored_some {
+        crate::notices::record_changed(ctx.state, &ctx.orcid);
+    }
     let mut response = typed(ctx.answer, StatusCode::OK, &Bulk::from(out));
     if stored_some {
         response.extensions_mut().insert(StoredSome);

@@ -29,6 +29,7 @@ pub struct ReadmeDoctests;
 mod api;
 mod faults;
 mod groups;
+mod notices;
 mod oauth;
 mod store;
 

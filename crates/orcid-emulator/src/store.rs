@@ -115,6 +115,8 @@ pub(crate) struct State {
     pub records: Mutex<HashMap<String, Record>>,
     /// The registry of peer-review group ids.
     pub groups: Mutex<crate::groups::Registry>,
+    /// Each record's notifications and webhooks.
+    pub notices: Mutex<HashMap<String, crate::notices::Notices>>,
     next_put_code: AtomicU64,
     pub faults: Mutex<Faults>,
     pub unavailable: FaultCounter,
@@ -138,6 +140,7 @@ impl State {
             codes: Mutex::default(),
             records: Mutex::new(records),
             groups: Mutex::default(),
+            notices: Mutex::default(),
             next_put_code: AtomicU64::new(1000),
             unavailable: FaultCounter::default(),
             dropped: FaultCounter::default(),

@@ -1,0 +1,153 @@
+//! Permission notifications (`/{orcid}/notification-permission`, scope
+//! `/premium-notification`) and webhooks (`/{orcid}/webhook/{url}`, scope `/webhook`): stored
+//! per record; a webhook is called (an empty POST) when its record changes.
+
+// A handler's early answer is its error, as in `api.rs`.
+#![allow(clippy::result_large_err)]
+
+use std::collections::BTreeMap;
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use orcid_model::notification::NotificationPermission;
+use orcid_model::{Element, Kind, Mode, PutCode};
+
+use crate::api::{Ctx, Form, orcid_error, refusal, source_of, typed};
+use crate::store::{State, lock};
+
+/// A record's notifications and webhooks.
+#[derive(Debug, Default)]
+pub(crate) struct Notices {
+    /// put-code → (the client that sent it, the notification).
+    notifications: BTreeMap<PutCode, (String, NotificationPermission)>,
+    /// callback URI → the client that registered it (ORCID keys webhooks by record and URI).
+    webhooks: BTreeMap<String, String>,
+}
+
+fn scoped(ctx: &Ctx<'_>, scope: &str) -> Result<(), Response> {
+    if ctx.grant.has_scope(scope) { Ok(()) } else { Err(orcid_error(ctx.answer, 403, 9005, format!("the token lacks the scope {scope}"))) }
+}
+
+/// POST: a notification asking the researcher for permission (server rules §5.9).
+pub(crate) fn create_notification(ctx: &Ctx<'_>, body: &[u8]) -> Response {
+    if let Err(r) = scoped(ctx, "/premium-notification") {
+        return r;
+    }
+    let form = ctx.body.unwrap_or(Form::Xml);
+    let checked = match form {
+        Form::Xml => orcid_model::validate::check_xml(body, &orcid_model::validate::Options::default()),
+        Form::Json => orcid_model::validate::check_json(body, Kind::Notification, &orcid_model::validate::Options::default()),
+    };
+    if let Some(d) = checked.report.verdict() {
+        let (status, code, message) = refusal(d, form);
+        return orcid_error(ctx.answer, status, code, message);
+    }
+    let parsed = match form {
+        Form::Xml => NotificationPermission::from_xml_bytes(body, Mode::Lenient),
+        Form::Json => NotificationPermission::from_json_bytes(body, Mode::Lenient),
+    };
+    let mut notification = match parsed {
+        Ok(n) => n,
+        Err(e) => return orcid_error(ctx.answer, 400, 9001, format!("expected a notification: {e}")),
+    };
+    let put_code = ctx.state.next_put_code();
+    let stamp = crate::api::now();
+    notification.put_code = Some(put_code);
+    notification.created_date = Some(stamp.clone());
+    notification.sent_date = Some(stamp);
+    notification.source = Some(source_of(ctx));
+    lock(&ctx.state.notices)
+        .entry(ctx.orcid.clone())
+        .or_default()
+        .notifications
+        .insert(put_code, (ctx.grant.client_id.clone(), notification));
+    let location = format!("{}/v3.0/{}/notification-permission/{put_code}", ctx.state.base_url, ctx.orcid);
+    (StatusCode::CREATED, [(header::LOCATION, location)]).into_response()
+}
+
+/// GET (`archive` false) or DELETE (`archive` true: the notification is archived, not removed,
+/// and answered as it is now). Only the client that sent it may read (403, 9004) or archive
+/// it (403, 9010); an unknown put-code is 404, 9029.
+pub(crate) fn notification(ctx: &Ctx<'_>, put_code: PutCode, archive: bool) -> Response {
+    if let Err(r) = scoped(ctx, "/premium-notification") {
+        return r;
+    }
+    let mut notices = lock(&ctx.state.notices);
+    let Some((client, n)) = notices.get_mut(&ctx.orcid).and_then(|n| n.notifications.get_mut(&put_code)) else {
+        return orcid_error(ctx.answer, 404, 9029, format!("no notification {put_code} on record {}", ctx.orcid));
+    };
+    if *client != ctx.grant.client_id {
+        let (status, code) = if archive { (403, 9010) } else { (403, 9004) };
+        return orcid_error(ctx.answer, status, code, format!("This notification does not belong to {}", ctx.grant.client_id));
+    }
+    if archive && n.archived_date.is_none() {
+        n.archived_date = Some(crate::api::now());
+    }
+    typed(ctx.answer, StatusCode::OK, &*n)
+}
+
+/// PUT or DELETE `/{orcid}/webhook/{uri}`. PUT answers 201 when registered, 204 when the
+/// record already had that URI (whoever registered it); DELETE answers 204, 404 (9028) when
+/// there is no such webhook, 403 (9014) when another client registered it.
+pub(crate) fn webhook(ctx: &Ctx<'_>, uri: &str, register: bool) -> Response {
+    if let Err(r) = scoped(ctx, "/webhook") {
+        return r;
+    }
+    // ORCID checks only that the text parses as a URI (relative ones too).
+    if uri.is_empty() || uri.chars().any(|c| c.is_control() || c.is_whitespace() || "\"<>\\^`{|}".contains(c)) {
+        return orcid_error(ctx.answer, 400, 9012, format!("Invalid webhook URI: {uri}"));
+    }
+    let mut notices = lock(&ctx.state.notices);
+    let webhooks = &mut notices.entry(ctx.orcid.clone()).or_default().webhooks;
+    if register {
+        if webhooks.contains_key(uri) {
+            return StatusCode::NO_CONTENT.into_response();
+        }
+        webhooks.insert(uri.to_string(), ctx.grant.client_id.clone());
+        let encoded: String = url::form_urlencoded::byte_serialize(uri.as_bytes()).collect();
+        let location = format!("{}/{}/webhook/{encoded}", ctx.state.base_url, ctx.orcid);
+        return (StatusCode::CREATED, [(header::LOCATION, location)]).into_response();
+    }
+    match webhooks.get(uri) {
+        None => orcid_error(ctx.answer, 404, 9028, format!("no webhook {uri} on record {}", ctx.orcid)),
+        Some(client) if *client != ctx.grant.client_id => {
+            orcid_error(ctx.answer, 403, 9014, "Unable to unregister webhook: only the client that registered it can unregister it.")
+        }
+        Some(_) => {
+            webhooks.remove(uri);
+            StatusCode::NO_CONTENT.into_response()
+        }
+    }
+}
+
+/// Calls each webhook of a record that changed: an empty POST, as ORCID sends it (ORCID
+/// gathers changes for five minutes; the emulator calls at once, so tests can watch).
+pub(crate) fn record_changed(state: &State, orcid: &str) {
+    let urls: Vec<String> = lock(&state.notices).get(orcid).map(|n| n.webhooks.keys().cloned().collect()).unwrap_or_default();
+    for url in urls {
+        tokio::spawn(async move {
+            if let Err(e) = post_empty(&url).await {
+                tracing::warn!(url = %url, error = %e, "webhook call failed");
+            }
+        });
+    }
+}
+
+/// An empty HTTP/1.1 POST to an `http://` URL (the emulator's callbacks run on loopback;
+/// HTTPS callbacks are left to ORCID).
+async fn post_empty(url: &str) -> std::io::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let parsed = url::Url::parse(url).map_err(|e| std::io::Error::other(e.to_string()))?;
+    if parsed.scheme() != "http" {
+        return Err(std::io::Error::other("the emulator calls http:// webhooks only"));
+    }
+    let host = parsed.host_str().unwrap_or("localhost");
+    let port = parsed.port_or_known_default().unwrap_or(80);
+    let mut stream = tokio::net::TcpStream::connect((host, port)).await?;
+    let path = &parsed[url::Position::BeforePath..];
+    let request = format!("POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await?;
+    let mut answer = [0u8; 64];
+    let _ = stream.read(&mut answer).await?;
+    Ok(())
+}
