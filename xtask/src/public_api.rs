@@ -282,7 +282,12 @@ fn impls(name: &str, module: &str, modules: &BTreeMap<String, Module>, out: &mut
             let syn::Type::Path(ty) = &*imp.self_ty else { continue };
             let segments: Vec<String> = ty.path.segments.iter().map(|s| s.ident.to_string()).collect();
             let (last, parents) = segments.split_last().map_or((String::new(), &[][..]), |(l, p)| (l.clone(), p));
-            if last != name || canonical(&resolve(path, parents), modules) != module {
+            // `impl Client` in another module names the type through its `use`.
+            let owner = match parents {
+                [] => imported_from(&m.file, path, &last).unwrap_or_else(|| path.clone()),
+                _ => resolve(path, parents),
+            };
+            if last != name || canonical(&owner, modules) != module {
                 continue;
             }
             match &imp.trait_ {
@@ -303,6 +308,17 @@ fn impls(name: &str, module: &str, modules: &BTreeMap<String, Module>, out: &mut
     }
     traits.sort();
     out.extend(traits);
+}
+
+/// The module a file's `use` items import `name` from, if they do.
+fn imported_from(file: &syn::File, module: &str, name: &str) -> Option<String> {
+    let mut leaves = Vec::new();
+    for item in &file.items {
+        if let Item::Use(u) = item {
+            use_leaves(&u.tree, module, &mut Vec::new(), &mut leaves);
+        }
+    }
+    leaves.into_iter().find(|(_, leaf)| leaf == name).map(|(from, _)| from)
 }
 
 /// The lines only in `old` (removed) and only in `new` (added), in order.
