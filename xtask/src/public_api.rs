@@ -67,6 +67,17 @@ fn load(file: &Path, path: String, public: bool, modules: &mut BTreeMap<String, 
             _ => None,
         })
         .collect();
+    // Inline modules (`pub mod scope { ... }`) are modules of their own.
+    for item in &parsed.items {
+        if let Item::Mod(m) = item
+            && let Some((_, items)) = &m.content
+            && !excluded(&m.attrs)
+        {
+            let inline = syn::File { shebang: None, attrs: Vec::new(), items: items.clone() };
+            let inline_public = public && is_pub(&m.vis) && !hidden(&m.attrs);
+            modules.insert(format!("{path}::{}", m.ident), Module { file: inline, public: inline_public });
+        }
+    }
     modules.insert(path.clone(), Module { file: parsed, public });
     for (name, child_public) in children {
         let candidates = [dir.join(format!("{name}.rs")), dir.join(&name).join("mod.rs")];
@@ -172,6 +183,15 @@ fn list_item(item: &Item, module: &str, modules: &BTreeMap<String, Module>, out:
             let mut leaves = Vec::new();
             use_leaves(&u.tree, module, &mut Vec::new(), &mut leaves);
             for (from, name) in leaves {
+                // A private module's inline module re-exported whole (`pub use oauth::scope`).
+                let whole = format!("{from}::{name}");
+                if let Some(inner) = modules.get(&whole).filter(|m| !m.public) {
+                    out.push(format!("mod {whole}"));
+                    for item in &inner.file.items {
+                        list_item(item, &whole, modules, out);
+                    }
+                    continue;
+                }
                 if let Some(source) = modules.get(&from).filter(|m| !m.public) {
                     for item in source.file.items.iter().filter(|i| item_name(i).as_deref() == Some(name.as_str())) {
                         list_item(item, &from, modules, out);
