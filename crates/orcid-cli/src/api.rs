@@ -13,7 +13,8 @@ use crate::input::{form_of, read_document};
 /// Where to send requests and how: shared by post, put, delete and get.
 #[derive(clap::Args)]
 pub struct Target {
-    /// `sandbox`, `production`, or the API base URL of another server (with or without `/v3.0`).
+    /// `sandbox`, `production`, `public`, `public-sandbox`, or the API base URL of another
+    /// server (with or without `/v3.0`).
     #[arg(long, default_value = "sandbox", value_name = "API")]
     pub api: String,
     /// The researcher's ORCID iD (`0000-0002-1825-0097`).
@@ -55,14 +56,17 @@ pub(crate) fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// The token from `--token-file` or `ORCID_TOKEN`; never from a plain flag (shell history).
-pub(crate) fn access_token(target: &Target) -> Result<AccessToken, String> {
-    match &target.token_file {
-        Some(file) => std::fs::read_to_string(file).map(|t| AccessToken::new(t.trim())).map_err(|e| format!("{}: {e}", file.display())),
-        None => std::env::var("ORCID_TOKEN")
-            .ok()
-            .filter(|t| !t.trim().is_empty())
-            .map(|t| AccessToken::new(t.trim()))
-            .ok_or_else(|| "no token: set ORCID_TOKEN or give --token-file".into()),
+pub(crate) fn access_token(token_file: Option<&Path>) -> Result<AccessToken, String> {
+    optional_token(token_file)?.ok_or_else(|| "no token: set ORCID_TOKEN or give --token-file".into())
+}
+
+/// The token if one is given: reads of the public API go without.
+pub(crate) fn optional_token(token_file: Option<&Path>) -> Result<Option<AccessToken>, String> {
+    match token_file {
+        Some(file) => {
+            std::fs::read_to_string(file).map(|t| Some(AccessToken::new(t.trim()))).map_err(|e| format!("{}: {e}", file.display()))
+        }
+        None => Ok(std::env::var("ORCID_TOKEN").ok().filter(|t| !t.trim().is_empty()).map(|t| AccessToken::new(t.trim()))),
     }
 }
 
@@ -83,17 +87,33 @@ pub(crate) fn connect_parts(target: &Target) -> Result<(Client, AccessToken, Orc
 /// The client and the token for a target, or the exit code of what is missing.
 fn connect(target: &Target) -> Result<Connection, ExitCode> {
     let orcid = target.orcid.parse::<OrcidId>().map_err(|e| fail(FAILED, format!("--orcid: {e}")))?;
-    let token = access_token(target).map_err(|e| fail(FAILED, e))?;
-    let client = client(target).map_err(|e| fail(FAILED, e))?;
+    let token = access_token(target.token_file.as_deref()).map_err(|e| fail(FAILED, e))?;
+    let client = client(&target.api, target.format).map_err(|e| fail(FAILED, e))?;
     Ok(Connection { client, token, orcid, format: target.format })
 }
 
-pub(crate) fn client(target: &Target) -> Result<Client, Error> {
-    let format = match target.format {
+/// A client for `--api` speaking `--format`.
+pub(crate) fn client(api: &str, format: crate::Format) -> Result<Client, Error> {
+    let format = match format {
         crate::Format::Xml => WireFormat::Xml,
         crate::Format::Json => WireFormat::Json,
     };
-    Client::builder(Api::parse(&target.api)?).format(format).build()
+    Client::builder(Api::parse(api)?).format(format).build()
+}
+
+/// Where and how, for requests that are not about one record (group ids, search): the API,
+/// the wire format, the token.
+#[derive(clap::Args)]
+pub struct Access {
+    /// `sandbox`, `production`, `public`, `public-sandbox`, or the API base URL of another server.
+    #[arg(long, default_value = "sandbox", value_name = "API")]
+    pub api: String,
+    /// The wire format, and the form documents are printed in.
+    #[arg(long, value_enum, default_value = "xml")]
+    pub format: crate::Format,
+    /// A file holding the access token; without it, the environment variable ORCID_TOKEN.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
 }
 
 /// An API error's exit code: ORCID refusing is 1, anything else (network, usage) 2.
@@ -106,7 +126,7 @@ fn error_code(e: &Error) -> u8 {
 
 /// The help's list of sections.
 pub fn sections_help() -> String {
-    format!("Sections: {}", sections())
+    format!("Sections: {}; `get` also reads record, person and activities.", sections())
 }
 
 /// The sections `--section` takes.
@@ -209,17 +229,23 @@ impl SectionVisitor for Delete<'_> {
     }
 }
 
-/// Reads one item, or the list, of the section it is run for.
-struct Read<'a>(&'a Connection, Option<PutCode>);
+/// Reads one item, or the list, of the section it is run for; without a token on the
+/// public API.
+struct Read<'a> {
+    client: &'a Client,
+    token: Option<&'a AccessToken>,
+    orcid: &'a OrcidId,
+    format: crate::Format,
+    put_code: Option<PutCode>,
+}
 
 impl SectionVisitor for Read<'_> {
     type Output = Result<String, Error>;
     fn visit<T: RecordItem>(self) -> Self::Output {
-        let c = self.0;
         runtime().block_on(async {
-            match self.1 {
-                Some(pc) => c.client.read::<T>(&c.token, &c.orcid, pc).await.map(|item| render(&item, c.format)),
-                None => c.client.read_summaries::<T>(&c.token, &c.orcid).await.map(|list| render(&list, c.format)),
+            match self.put_code {
+                Some(pc) => self.client.read::<T>(self.token, self.orcid, pc).await.map(|item| render(&item, self.format)),
+                None => self.client.read_summaries::<T>(self.token, self.orcid).await.map(|list| render(&list, self.format)),
             }
         })
     }
@@ -235,13 +261,27 @@ pub fn delete(target: &Target, section_name: &str, put_code: PutCode) -> ExitCod
     finish(result, format!("{section_name} {put_code}"))
 }
 
-/// `orcid get`: one item with `--put-code`, else the section's summaries.
+/// `orcid get`: one item with `--put-code`, else the section's summaries, or the whole
+/// `record`, `person` or `activities`. Without a token the read is anonymous (the public API
+/// answers it; the member API refuses it).
 pub fn get(target: &Target, section_name: &str, put_code: Option<PutCode>) -> ExitCode {
-    let connection = match connect(target) {
-        Ok(c) => c,
-        Err(code) => return code,
+    let orcid = match target.orcid.parse::<OrcidId>() {
+        Ok(o) => o,
+        Err(e) => return fail(FAILED, format!("--orcid: {e}")),
     };
-    let result = section(section_name).and_then(|s| s.visit(Read(&connection, put_code)));
+    let (token, client) = match (optional_token(target.token_file.as_deref()), client(&target.api, target.format)) {
+        (Ok(t), Ok(c)) => (t, c),
+        (Err(e), _) => return fail(FAILED, e),
+        (_, Err(e)) => return fail(FAILED, e),
+    };
+    let (token, format) = (token.as_ref(), target.format);
+    let rt = runtime();
+    let result = match (section_name, put_code) {
+        ("record", None) => rt.block_on(client.read_record(token, &orcid)).map(|r| render(&r, format)),
+        ("person", None) => rt.block_on(client.read_person(token, &orcid)).map(|p| render(&p, format)),
+        ("activities", None) => rt.block_on(client.read_activities(token, &orcid)).map(|a| render(&a, format)),
+        _ => section(section_name).and_then(|s| s.visit(Read { client: &client, token, orcid: &orcid, format, put_code })),
+    };
     finish(result, section_name)
 }
 
@@ -338,9 +378,14 @@ fn write_private(path: &Path, secret: &str) -> std::io::Result<()> {
 pub fn serve(port: u16, config: orcid_emulator::Config) -> ExitCode {
     let clients: Vec<String> = config.clients.iter().map(|c| c.id.clone()).collect();
     let records: Vec<String> = config.users.iter().map(|u| u.orcid.clone()).collect();
+    let people = match config.people {
+        0 => String::new(),
+        n => format!(" and {n} generated from 0000-0003-0000-0000 on"),
+    };
     let result = runtime().block_on(orcid_emulator::run_until_stopped(config, &format!("127.0.0.1:{port}"), |addr| {
         eprintln!("ORCID member API emulator at http://{addr}/v3.0 (OAuth at http://{addr}/oauth)");
-        eprintln!("clients: {}; records: {}", clients.join(", "), records.join(", "));
+        eprintln!("public API at http://{addr}/pub/v3.0");
+        eprintln!("clients: {}; records: {}{people}", clients.join(", "), records.join(", "));
     }));
     match result {
         Ok(()) => ExitCode::SUCCESS,

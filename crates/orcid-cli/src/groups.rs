@@ -8,21 +8,7 @@ use orcid_client::Error;
 use orcid_model::group_id::GroupIdRecord;
 use orcid_model::{Element, Mode, PutCode};
 
-use crate::api::{Target, access_token, client, fail, finish, render, runtime};
-
-/// Where and how: the API, the wire format, the token.
-#[derive(clap::Args)]
-pub struct GroupTarget {
-    /// `sandbox`, `production`, or the API base URL of another server.
-    #[arg(long, default_value = "sandbox", value_name = "API")]
-    pub api: String,
-    /// The wire format, and the form groups are printed in.
-    #[arg(long, value_enum, default_value = "xml")]
-    pub format: crate::Format,
-    /// A file holding the access token; without it, the environment variable ORCID_TOKEN.
-    #[arg(long, value_name = "FILE")]
-    pub token_file: Option<PathBuf>,
-}
+use crate::api::{Access, access_token, client, fail, finish, render, runtime};
 
 /// What to do with groups.
 #[derive(clap::Subcommand)]
@@ -30,14 +16,14 @@ pub enum GroupCommand {
     /// Register a group (the file is a group-id record, XML or JSON) and print its put-code.
     Create {
         #[command(flatten)]
-        target: GroupTarget,
+        target: Access,
         /// The group-id record.
         file: PathBuf,
     },
     /// Update a group this client registered and print it as stored.
     Update {
         #[command(flatten)]
-        target: GroupTarget,
+        target: Access,
         /// The group's put-code.
         #[arg(long, value_name = "PUT_CODE")]
         put_code: PutCode,
@@ -47,7 +33,7 @@ pub enum GroupCommand {
     /// Print a group, by put-code or by group id (exit 1 when there is none).
     Get {
         #[command(flatten)]
-        target: GroupTarget,
+        target: Access,
         /// The group's put-code.
         #[arg(long, value_name = "PUT_CODE", conflicts_with = "group_id", required_unless_present = "group_id")]
         put_code: Option<PutCode>,
@@ -58,7 +44,7 @@ pub enum GroupCommand {
     /// Find a group by its name, or list every group (one per line in JSON, page by page).
     Search {
         #[command(flatten)]
-        target: GroupTarget,
+        target: Access,
         /// The group's name, exactly.
         #[arg(long, value_name = "NAME", required_unless_present = "all")]
         name: Option<String>,
@@ -69,15 +55,11 @@ pub enum GroupCommand {
     /// Delete a group this client registered.
     Delete {
         #[command(flatten)]
-        target: GroupTarget,
+        target: Access,
         /// The group's put-code.
         #[arg(long, value_name = "PUT_CODE")]
         put_code: PutCode,
     },
-}
-
-fn as_target(t: &GroupTarget) -> Target {
-    Target { api: t.api.clone(), orcid: String::new(), format: t.format, token_file: t.token_file.clone() }
 }
 
 fn read_record(file: &std::path::Path) -> Result<GroupIdRecord, ExitCode> {
@@ -91,14 +73,12 @@ fn read_record(file: &std::path::Path) -> Result<GroupIdRecord, ExitCode> {
 
 /// Runs a group command.
 pub fn run(command: &GroupCommand) -> ExitCode {
-    let t = match command {
-        GroupCommand::Create { target, .. }
-        | GroupCommand::Update { target, .. }
-        | GroupCommand::Get { target, .. }
-        | GroupCommand::Search { target, .. }
-        | GroupCommand::Delete { target, .. } => as_target(target),
-    };
-    let (client, token) = match (client(&t), access_token(&t)) {
+    let (GroupCommand::Create { target: t, .. }
+    | GroupCommand::Update { target: t, .. }
+    | GroupCommand::Get { target: t, .. }
+    | GroupCommand::Search { target: t, .. }
+    | GroupCommand::Delete { target: t, .. }) = command;
+    let (client, token) = match (client(&t.api, t.format), access_token(t.token_file.as_deref())) {
         (Ok(c), Ok(tok)) => (c, tok),
         (Err(e), _) => return fail(2, e),
         (_, Err(e)) => return fail(2, e),

@@ -20,6 +20,7 @@ mod groups;
 mod input;
 mod notices;
 mod push;
+mod search;
 mod validate;
 
 #[global_allocator]
@@ -175,6 +176,11 @@ enum Command {
         #[command(subcommand)]
         command: groups::GroupCommand,
     },
+    /// Search ORCID's registry with Solr's query syntax: iDs (default), names and
+    /// institutions (--expanded) or CSV (--csv FIELDS); one page, or every page with --all.
+    /// Results go to standard output, one JSON object a line, or as CSV. A token is optional:
+    /// the public API answers without one.
+    Search(search::SearchArgs),
     /// Permission notifications in a researcher's ORCID inbox: create, get, archive.
     Notify {
         #[command(subcommand)]
@@ -207,12 +213,14 @@ enum Command {
         #[arg(long, value_name = "PUT_CODE")]
         put_code: PutCode,
     },
-    /// Print one item (--put-code) or a section's summaries, in the wire format.
+    /// Print one item (--put-code), a section's summaries, or the whole record, person or
+    /// activities, in the wire format. Without a token the read is anonymous: the public API
+    /// (`--api public` or `public-sandbox`) answers it with the record's public data.
     #[command(after_help = api::sections_help())]
     Get {
         #[command(flatten)]
         target: api::Target,
-        /// The section (`work`, `employment`, `keywords` ...).
+        /// The section (`work`, `employment`, `keywords` ..., or `record`, `person`, `activities`).
         #[arg(long, value_name = "SECTION")]
         section: String,
         /// One item's put-code; without it, the section's summaries.
@@ -238,9 +246,14 @@ enum SandboxCommand {
         /// A client, as ID:SECRET (repeatable).
         #[arg(long = "client", value_name = "ID:SECRET")]
         clients: Vec<String>,
-        /// A record's ORCID iD (repeatable).
-        #[arg(long = "record", value_name = "ORCID")]
+        /// A record's ORCID iD, with the holder's name after `=` (repeatable):
+        /// `0000-0002-1825-0097=Josiah Carberry`.
+        #[arg(long = "record", value_name = "ORCID[=NAME]")]
         records: Vec<String>,
+        /// Generate this many more records (names, employments, works with DOIs) for search
+        /// to find, with iDs from 0000-0003-0000-0000 on; the same ones for the same number.
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        people: usize,
         /// Serve without the member API's rate limit (24 a second, queue of 40).
         #[arg(long)]
         no_rate_limit: bool,
@@ -357,6 +370,7 @@ fn main() -> ExitCode {
         Command::Delete { target, section, put_code } => return api::delete(&target, &section, put_code),
         Command::Group { command } => return groups::run(&command),
         Command::Notify { command } => return notices::notify(&command),
+        Command::Search(args) => return search::run(&args),
         Command::Webhook { command } => return notices::webhook(&command),
         Command::Push { api, orcid, token_file, wire_format, dir, dry_run, delete, adopt, recreate, client_id, format } => {
             let target = api::Target { api, orcid, format: wire_format, token_file };
@@ -370,7 +384,8 @@ fn main() -> ExitCode {
         }
         Command::Get { target, section, put_code } => return api::get(&target, &section, put_code),
         Command::Sandbox {
-            command: SandboxCommand::Serve { port, clients, records, no_rate_limit, fail_503, drop_connections, lose_created, delay_ms },
+            command:
+                SandboxCommand::Serve { port, clients, records, people, no_rate_limit, fail_503, drop_connections, lose_created, delay_ms },
         } => {
             let mut config = orcid_emulator::Config::default();
             if !clients.is_empty() {
@@ -384,8 +399,17 @@ fn main() -> ExitCode {
                 }
             }
             if !records.is_empty() {
-                config.users = records.iter().map(|o| orcid_emulator::UserConfig { orcid: o.clone(), name: String::new() }).collect();
+                config.users.clear();
+                for record in &records {
+                    let (orcid, name) = record.split_once('=').unwrap_or((record, ""));
+                    if let Err(e) = orcid_model::OrcidId::parse(orcid) {
+                        eprintln!("error: --record {record:?}: {e}");
+                        return ExitCode::from(Outcome::Usage as u8);
+                    }
+                    config.users.push(orcid_emulator::UserConfig { orcid: orcid.trim().to_owned(), name: name.trim().to_owned() });
+                }
             }
+            config.people = people;
             if no_rate_limit {
                 config.rate_limit = None;
             }

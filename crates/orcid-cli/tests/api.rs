@@ -172,17 +172,28 @@ fn token_by_client_credentials_to_a_private_file() {
 #[test]
 fn sandbox_serve_says_where_it_listens() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_orcid"))
-        .args(["sandbox", "serve", "--port", "0", "--record", "0000-0001-5109-3700"])
+        .args(["sandbox", "serve", "--port", "0", "--record", "0000-0001-5109-3700=Ada Lovelace", "--people", "5"])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
     let second = lines.next().unwrap().unwrap();
+    let third = lines.next().unwrap().unwrap();
+    let base = first.strip_prefix("ORCID member API emulator at ").and_then(|r| r.split_once("/v3.0")).map(|(b, _)| b.to_owned());
+    // The record holder's name is searchable on the public API.
+    let found =
+        orcid(&["search", "--api", &format!("{}/pub", base.clone().unwrap_or_default()), "given-and-family-names:\"ada lovelace\""], None);
     child.kill().unwrap();
     let _ = child.wait();
     assert!(first.starts_with("ORCID member API emulator at http://127.0.0.1:") && first.ends_with("/oauth)"), "{first}");
-    assert_eq!(second, "clients: APP-EMULATOR00000001; records: 0000-0001-5109-3700");
+    assert_eq!(second, format!("public API at {}/pub/v3.0", base.unwrap_or_default()));
+    assert_eq!(third, "clients: APP-EMULATOR00000001; records: 0000-0001-5109-3700 and 5 generated from 0000-0003-0000-0000 on");
+    assert!(text(&found.stdout).contains("\"path\":\"0000-0001-5109-3700\""), "{}", text(&found.stderr));
+    // A --record that is not an iD is refused before anything starts.
+    let out = orcid(&["sandbox", "serve", "--port", "0", "--record", "0000-0001-5109-3701=Ada"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("check digit"), "{}", text(&out.stderr));
 }
 
 #[test]
@@ -304,4 +315,46 @@ fn notify_and_webhook_commands() {
     let out = orcid(&[&["webhook", "remove"][..], &target, &[&hook]].concat(), Some(&hooks));
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("9028"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn search_and_anonymous_reads() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let config = Config { rate_limit: None, people: 300, ..Config::default() };
+    let emulator = runtime.block_on(Emulator::start(config, "127.0.0.1:0")).unwrap();
+    let public = format!("{}/pub", emulator.url());
+
+    // Without a token, on the public API: one JSON object a line.
+    let out = orcid(&["search", "--api", &public, "family-name:Carberry AND given-names:Josiah"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["orcid-identifier"]["path"], ORCID);
+
+    // Every page: 301 records, 50 a page.
+    let out = orcid(&["search", "--api", &public, "--expanded", "--all", "--rows", "50", "*:*"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 301);
+    assert!(lines.iter().any(|l| l["orcid-id"] == ORCID && l["family-names"] == "Carberry"));
+    let out = orcid(&["search", "--api", &public, "--csv", "orcid,family-name", "--all", "--rows", "100", "*:*"], None);
+    let csv = text(&out.stdout);
+    assert_eq!(csv.lines().next(), Some("orcid,family-name"), "the header once");
+    assert_eq!(csv.lines().count(), 302);
+    assert!(csv.contains(&format!("\n{ORCID},Carberry\n")), "{csv}");
+
+    // What ORCID refuses: exit 1 with ORCID's code.
+    let out = orcid(&["search", "--api", &public, "colour:red"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("error 9008"), "{}", text(&out.stderr));
+    let out = orcid(&["search", "--api", &public, "--start", "10001", "*:*"], None);
+    assert!(text(&out.stderr).contains("error 9043"), "{}", text(&out.stderr));
+
+    // Reads: anonymous on the public API, refused on the member API.
+    let out = orcid(&["get", "--api", &public, "--orcid", ORCID, "--section", "record", "--format", "json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let record: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(record["person"]["name"]["family-name"]["value"], "Carberry", "{record}");
+    let out = orcid(&["get", "--api", &emulator.url(), "--orcid", ORCID, "--section", "person"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("error 9002"), "{}", text(&out.stderr));
 }

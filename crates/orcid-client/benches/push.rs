@@ -62,7 +62,8 @@ fn main() {
                 report.count(orcid_client::push::Action::Unchanged)
             );
         }
-        println!("ORCID's limit alone needs {:.2} s for 110 requests (40 at once, then 24 a second)", (110.0 - 40.0) / 24.0);
+        // nginx's limit_req without nodelay: the first at once, then one every 1/24 s.
+        println!("ORCID's pacing alone needs {:.2} s for 110 requests (one every 1/24 s)", (110.0 - 1.0) / 24.0);
     });
     let _ = std::fs::remove_dir_all(dir);
 }

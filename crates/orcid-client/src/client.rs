@@ -23,22 +23,29 @@ use crate::token::AccessToken;
 
 /// Which ORCID to talk to.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Api {
     /// `https://api.orcid.org/v3.0`, OAuth at `https://orcid.org/oauth`.
     Production,
     /// `https://api.sandbox.orcid.org/v3.0`, OAuth at `https://sandbox.orcid.org/oauth`.
     Sandbox,
+    /// The public API, `https://pub.orcid.org/v3.0`: reads and search of public data, with a
+    /// `/read-public` token or none. OAuth at `https://orcid.org/oauth`.
+    Public,
+    /// The sandbox's public API, `https://pub.sandbox.orcid.org/v3.0`.
+    PublicSandbox,
     /// Any other server (an emulator, a proxy): its API base, with or without `/v3.0`.
     /// OAuth is then at `/oauth` on the same origin.
     Url(String),
 }
 
 impl Api {
-    /// `sandbox`, `production`, or a URL.
+    /// `sandbox`, `production`, `public`, `public-sandbox`, or a URL.
     ///
     /// ```
     /// use orcid_client::Api;
     /// assert_eq!(Api::parse("sandbox").unwrap(), Api::Sandbox);
+    /// assert_eq!(Api::parse("public-sandbox").unwrap().api_base(), "https://pub.sandbox.orcid.org/v3.0");
     /// assert_eq!(Api::parse("http://127.0.0.1:8080/v3.0/").unwrap().api_base(), "http://127.0.0.1:8080/v3.0");
     /// assert!(Api::parse("orcid").is_err());
     /// ```
@@ -46,9 +53,13 @@ impl Api {
         match text {
             "sandbox" => Ok(Api::Sandbox),
             "production" => Ok(Api::Production),
+            "public" => Ok(Api::Public),
+            "public-sandbox" => Ok(Api::PublicSandbox),
             url => match url::Url::parse(url) {
                 Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(Api::Url(url.to_string())),
-                _ => Err(Error::Usage(format!("`{text}` is neither `sandbox`, `production` nor an http(s) URL"))),
+                _ => {
+                    Err(Error::Usage(format!("`{text}` is none of `sandbox`, `production`, `public`, `public-sandbox` or an http(s) URL")))
+                }
             },
         }
     }
@@ -58,6 +69,8 @@ impl Api {
         match self {
             Api::Production => "https://api.orcid.org/v3.0".into(),
             Api::Sandbox => "https://api.sandbox.orcid.org/v3.0".into(),
+            Api::Public => "https://pub.orcid.org/v3.0".into(),
+            Api::PublicSandbox => "https://pub.sandbox.orcid.org/v3.0".into(),
             Api::Url(url) => format!("{}/v3.0", origin_of(url)),
         }
     }
@@ -68,11 +81,16 @@ impl Api {
         url::Url::parse(&base).map_err(|e| Error::Usage(format!("`{base}` is not a URL: {e}")))
     }
 
+    /// Whether this is one of ORCID's public API hosts (whose rate limit is 12 a second).
+    pub fn is_public(&self) -> bool {
+        matches!(self, Api::Public | Api::PublicSandbox)
+    }
+
     /// Where the OAuth endpoints are: `{base}/oauth/token` and so on.
     pub fn oauth_base(&self) -> String {
         match self {
-            Api::Production => "https://orcid.org".into(),
-            Api::Sandbox => "https://sandbox.orcid.org".into(),
+            Api::Production | Api::Public => "https://orcid.org".into(),
+            Api::Sandbox | Api::PublicSandbox => "https://sandbox.orcid.org".into(),
             Api::Url(url) => origin_of(url),
         }
     }
@@ -245,10 +263,11 @@ pub(crate) struct Answer {
 impl Client {
     /// A builder for `api`.
     pub fn builder(api: Api) -> ClientBuilder {
+        let rate_limit = if api.is_public() { RateLimit::PUBLIC } else { RateLimit::default() };
         ClientBuilder {
             api,
             format: WireFormat::Xml,
-            rate_limit: RateLimit::default(),
+            rate_limit,
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(30),
             user_agent: concat!("orcid-client/", env!("CARGO_PKG_VERSION")).into(),
@@ -558,13 +577,18 @@ impl Client {
     /// The retry loop: waits for the rate limiter, sends, and sends again on 503, 429, 502,
     /// 504 and connection failures as the policy allows.
     pub(crate) async fn send(&self, call: &Call<'_>) -> Result<Answer, Error> {
+        self.send_accepting(call, None).await
+    }
+
+    /// [`Client::send`] asking for another media type than the wire format's (`text/csv`).
+    pub(crate) async fn send_accepting(&self, call: &Call<'_>, accept: Option<&'static str>) -> Result<Answer, Error> {
         let policy = &self.inner.retry;
         let started = Instant::now();
         let mut retries = 0u32;
         let mut unsure_before = false;
         loop {
             self.inner.limiter.acquire().await;
-            let outcome = self.attempt(call).await;
+            let outcome = self.attempt(call, accept).await;
             // (may retry, whether the server may have acted, Retry-After)
             let (retryable, unsure, after) = match &outcome {
                 Ok(a) => match a.status {
@@ -609,9 +633,9 @@ impl Client {
         }
     }
 
-    async fn attempt(&self, call: &Call<'_>) -> Result<Answer, Attempt> {
+    async fn attempt(&self, call: &Call<'_>, accept: Option<&'static str>) -> Result<Answer, Attempt> {
         let media = self.inner.format.media_type();
-        let mut request = self.inner.http.request(call.method.clone(), call.url.clone()).header(ACCEPT, media);
+        let mut request = self.inner.http.request(call.method.clone(), call.url.clone()).header(ACCEPT, accept.unwrap_or(media));
         if let Some(token) = call.token {
             request = request.header(AUTHORIZATION, token.header_value());
         }

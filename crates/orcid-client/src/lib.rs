@@ -3,6 +3,9 @@
 //! - [`Client`]: create, update, delete and read record items ([`RecordItem`]s of the model
 //!   crate), read records, bulk-create works and read works by put-code; XML or JSON on the
 //!   wire; a rate limit shared by every clone; retries that never leave two copies.
+//! - The rest of the member API on the same [`Client`]: peer-review group ids, permission
+//!   notifications, webhooks, anonymous reads of the public API ([`Api::Public`]) and search
+//!   (one page, or a stream of [`SearchPage`]s within ORCID's limits).
 //! - [`OAuthClient`]: the authorize URL, code exchange, client credentials, refresh, revoke.
 //! - [`Error`]: ORCID's API errors with their codes, OAuth errors, transport and decoding.
 //!
@@ -25,6 +28,7 @@ mod oauth;
 #[cfg(feature = "push")]
 pub mod push;
 mod retry;
+mod search;
 mod token;
 
 pub use client::{Api, Client, ClientBuilder, Created, WireFormat};
@@ -32,6 +36,7 @@ pub use error::{ApiError, Error, ErrorCode};
 pub use limiter::RateLimit;
 pub use oauth::{OAuthClient, Token, scope};
 pub use retry::RetryPolicy;
+pub use search::{MAX_ROWS, MAX_START_ANONYMOUS, SearchPage};
 pub use token::{AccessToken, ClientSecret, RefreshToken};
 
 /// The crate's README, whose example is compiled as a test.

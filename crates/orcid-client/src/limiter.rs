@@ -17,6 +17,8 @@ pub struct RateLimit {
 impl RateLimit {
     /// ORCID's member API limit: 24 a second, burst 40.
     pub const MEMBER_API: RateLimit = RateLimit { per_second: 24.0, burst: 40 };
+    /// ORCID's public API limit: 12 a second, burst 40 (and a daily quota, answered 429).
+    pub const PUBLIC: RateLimit = RateLimit { per_second: 12.0, burst: 40 };
 }
 
 impl Default for RateLimit {

@@ -561,3 +561,72 @@ async fn a_webhook_is_called_when_its_record_changes() {
     // A researcher's token lacks the scope.
     assert_eq!(client.register_webhook(&user, &ID, &kept).await.unwrap_err().orcid_code(), Some(ErrorCode::InsufficientScope));
 }
+
+#[tokio::test]
+async fn search_finds_people_by_name_and_pages_through_thousands() {
+    use futures_util::StreamExt;
+    let mut config = config();
+    config.people = 2500;
+    let emulator = Emulator::start(config, "127.0.0.1:0").await.unwrap();
+    let public = Client::builder(Api::Url(format!("{}/pub/v3.0", emulator.url())))
+        .format(WireFormat::Json)
+        .retry(fast_retries())
+        .rate_limit(RateLimit { per_second: 10_000.0, burst: 10_000 })
+        .build()
+        .unwrap();
+
+    // By name, anonymously, on the public API.
+    let found = public.search(None, "family-name:Carberry AND given-names:Josiah", 0, 10).await.unwrap();
+    assert_eq!(found.num_found, Some(1));
+    assert_eq!(found.results[0].orcid_identifier.path.as_deref(), Some(ORCID));
+    let expanded = public.expanded_search(None, "given-and-family-names:\"Josiah Carberry\"", 0, 10).await.unwrap();
+    assert_eq!(
+        (expanded.expanded_results[0].given_names.as_deref(), expanded.expanded_results[0].family_names.as_deref()),
+        (Some("Josiah"), Some("Carberry"))
+    );
+
+    // Every record, 100 a page: 26 requests, each record once.
+    let before = emulator.requests();
+    let pages: Vec<_> = public.search_all(None, "*:*", 100).collect().await;
+    assert_eq!(emulator.requests() - before, 26);
+    let ids: std::collections::BTreeSet<String> =
+        pages.into_iter().flat_map(|p| p.unwrap().results).map(|r| r.orcid_identifier.path.unwrap_or_default()).collect();
+    assert_eq!(ids.len(), 2501);
+    // Generated iDs start at 0000-0003-0000-0000 (check digit aside).
+    let generated = |n: u64| orcid_model::OrcidId::from_number(30_000_000 + n).unwrap().as_str().to_owned();
+    assert!(ids.contains(ORCID) && ids.contains(&generated(0)) && ids.contains(&generated(2499)));
+
+    // Generated people have employments and works with DOIs; expanded search shows institutions.
+    let by_doi = public.search(None, "digital-object-ids:\"10.5555/emulator.7.0\"", 0, 10).await.unwrap();
+    assert_eq!(by_doi.results.iter().map(|r| r.orcid_identifier.path.clone().unwrap_or_default()).collect::<Vec<_>>(), [generated(7)]);
+    let at = public.expanded_search(None, "affiliation-org-name:\"Example Light Source\"", 0, 1000).await.unwrap();
+    assert!(at.num_found.unwrap() > 50 && at.expanded_results.iter().all(|r| !r.institution_names.is_empty()), "{:?}", at.num_found);
+    let csv = public.csv_search(None, &format!("orcid:{}", generated(7)), &["orcid", "family-name", "nonsense"], 0, 10).await.unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("orcid,family-name"), "ORCID drops fields it does not allow");
+    assert!(lines.next().unwrap().starts_with(&format!("{},", generated(7))));
+    assert_eq!(lines.next(), None);
+
+    // Person items written through the API are searchable at once, on both APIs.
+    let member = client(&emulator, WireFormat::Xml);
+    let user = token(&emulator);
+    member.create(&user, &ID, &Keyword::new("zebrafish fin regeneration")).await.unwrap();
+    let by_keyword = member.search(&user, "keyword:(zebrafish AND regeneration)", 0, 10).await.unwrap();
+    assert_eq!(by_keyword.results.iter().map(|r| r.orcid_identifier.path.clone().unwrap_or_default()).collect::<Vec<_>>(), [ORCID]);
+
+    // ORCID's limits: 1000 rows a page; start 10,000 without a token; Solr's refusals are 500s.
+    assert_eq!(public.search(None, "*:*", 0, 1001).await.unwrap_err().orcid_code(), Some(ErrorCode::BadParameters));
+    assert_eq!(public.search(None, "*:*", 10_001, 10).await.unwrap_err().orcid_code(), Some(ErrorCode::SearchStartTooLarge));
+    let deep = public.search(&user, "*:*", 10_001, 10).await.unwrap();
+    assert_eq!((deep.num_found, deep.results.len()), (Some(2501), 0), "a token lifts the start limit");
+    let refused = public.search(None, "colour:red", 0, 10).await.unwrap_err();
+    assert_eq!(refused.orcid_code(), Some(ErrorCode::Other(9008)));
+
+    // Reads: the public API answers without a token; the member API does not.
+    let record = public.read_record(None, &ID).await.unwrap();
+    let name = record.person.and_then(|p| p.name).expect("the record holder's name");
+    assert_eq!((name.given_names.as_deref(), name.family_name.as_deref()), (Some("Josiah"), Some("Carberry")));
+    assert_eq!(member.read_record(None, &ID).await.unwrap_err().orcid_code(), Some(ErrorCode::InvalidToken));
+    // The public API only reads.
+    assert_eq!(public.create(&user, &ID, &Keyword::new("x")).await.unwrap_err().orcid_code(), Some(ErrorCode::BadRequest));
+}

@@ -521,3 +521,84 @@ async fn notification_and_webhook_exchanges() {
         ]
     );
 }
+
+#[tokio::test]
+async fn public_reads_and_search_exchanges() {
+    use futures_util::StreamExt;
+    let (url, r) = recorder().await;
+    let client = client(&url, WireFormat::Json);
+    let token = AccessToken::new(TOKEN);
+
+    // An anonymous read sends no Authorization header at all.
+    answer(&r, 200, &[("content-type", XML)], sample("record_3.0/samples/read_samples/record-3.0.xml"));
+    client.read_record(None, &ID).await.unwrap();
+    let anonymous = Seen { authorization: None, ..seen("GET", &format!("/v3.0/{ORCID}/record"), JSON, None, "") };
+    assert_eq!(take(&r), [anonymous]);
+
+    answer(&r, 200, &[("content-type", XML)], sample("record_3.0/samples/read_samples/search-3.0.xml"));
+    let page = client.search(&token, "family-name:Carberry AND given-names:\"Josiah S\"", 20, 10).await.unwrap();
+    assert_eq!((page.num_found, page.results[0].orcid_identifier.path.as_deref()), (Some(1), Some("8888-8888-8888-8880")));
+    let expanded = r#"{"expanded-result":[{"orcid-id":"0000-0002-1825-0097","given-names":"Josiah","family-names":"Carberry","credit-name":null,"other-name":[],"email":[],"institution-name":["Brown University"]}],"num-found":1}"#;
+    answer(&r, 200, &[("content-type", JSON)], expanded);
+    let found = client.expanded_search(None, "Carberry", 0, 1000).await.unwrap();
+    assert_eq!(found.expanded_results[0].institution_names, ["Brown University"]);
+    answer(&r, 200, &[("content-type", "text/csv;charset=UTF-8")], "orcid,family-name\n0000-0002-1825-0097,Carberry\n");
+    let csv = client.csv_search(None, "ringgold-org-id:385488", &["orcid", "family-name"], 0, 5).await.unwrap();
+    assert_eq!(csv, "orcid,family-name\n0000-0002-1825-0097,Carberry\n");
+    let query = |q: &str| q.replace(' ', "+").replace(':', "%3A").replace('"', "%22");
+    assert_eq!(
+        take(&r),
+        [
+            seen(
+                "GET",
+                &format!("/v3.0/search/?q={}&start=20&rows=10", query("family-name:Carberry AND given-names:\"Josiah S\"")),
+                JSON,
+                None,
+                ""
+            ),
+            Seen { authorization: None, ..seen("GET", "/v3.0/expanded-search/?q=Carberry&start=0&rows=1000", JSON, None, "") },
+            Seen {
+                authorization: None,
+                ..seen("GET", "/v3.0/csv-search/?q=ringgold-org-id%3A385488&start=0&rows=5&fl=orcid%2Cfamily-name", "text/csv", None, "")
+            },
+        ]
+    );
+
+    // Paging without a token stops at ORCID's depth limit: the page at start 10,000 is the last.
+    let full_page = |start: usize| {
+        let results: Vec<String> = (start..start + 1000)
+            .map(|n| format!(r#"{{"orcid-identifier":{{"uri":"https://orcid.org/x","path":"{n}","host":"orcid.org"}}}}"#))
+            .collect();
+        format!(r#"{{"num-found":50000,"result":[{}]}}"#, results.join(","))
+    };
+    for start in (0..=10_000).step_by(1000) {
+        answer(&r, 200, &[("content-type", JSON)], full_page(start));
+    }
+    let pages: Vec<_> = client.search_all(None, "*:*", 1000).collect().await;
+    assert_eq!(pages.len(), 11);
+    assert!(pages.iter().all(|p| p.as_ref().unwrap().results.len() == 1000));
+    let starts: Vec<String> = take(&r).into_iter().map(|s| s.path).collect();
+    let expected: Vec<String> = (0..=10_000).step_by(1000).map(|s| format!("/v3.0/search/?q=*%3A*&start={s}&rows=1000")).collect();
+    assert_eq!(starts, expected);
+
+    // With a token it goes on to the end; a short page ends it; an error ends it after the error.
+    answer(
+        &r,
+        200,
+        &[("content-type", JSON)],
+        r#"{"num-found":1500,"result":[]}"#.replace(
+            "[]",
+            &format!("[{}]", "{\"orcid-identifier\":{\"path\":\"p\"}},".repeat(999) + "{\"orcid-identifier\":{\"path\":\"p\"}}"),
+        ),
+    );
+    answer(
+        &r,
+        400,
+        &[("content-type", JSON)],
+        r#"{"response-code":400,"developer-message":"The rows parameter must be an integer between 0 and 1000","error-code":9012}"#,
+    );
+    let pages: Vec<_> = client.search_all(Some(&token), "*:*", 1000).collect().await;
+    assert_eq!(pages.len(), 2);
+    assert_eq!(pages[1].as_ref().unwrap_err().orcid_code(), Some(ErrorCode::BadParameters));
+    assert_eq!(take(&r).len(), 2);
+}

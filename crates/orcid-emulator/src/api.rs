@@ -80,6 +80,8 @@ pub(crate) struct Ctx<'a> {
     pub grant: Grant,
     pub answer: Form,
     pub body: Option<Form>,
+    /// Asked through the public API: public data only.
+    pub public: bool,
 }
 
 /// An answer in ORCID's error shape.
@@ -161,10 +163,17 @@ async fn member_api(Shared(state): Shared<Arc<State>>, request: Request) -> Resp
 }
 
 fn handle(state: &State, method: &Method, path: &str, query: &str, headers: &HeaderMap, body: &[u8]) -> Response {
+    // The public API (`pub.orcid.org`) is served under `/pub`: reads only, a token optional,
+    // public data only.
+    let (public, path) = match path.strip_prefix("/pub/") {
+        Some(_) => (true, &path["/pub".len()..]),
+        None => (false, path),
+    };
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("*/*");
+    let csv = path.trim_end_matches('/') == "/v3.0/csv-search";
     let answer = if accept.contains("json") {
         Form::Json
-    } else if accept.contains("xml") || accept.contains("*/*") {
+    } else if accept.contains("xml") || accept.contains("*/*") || csv {
         Form::Xml
     } else {
         return (StatusCode::NOT_ACCEPTABLE, format!("cannot answer in {accept}")).into_response();
@@ -172,21 +181,30 @@ fn handle(state: &State, method: &Method, path: &str, query: &str, headers: &Hea
     // Webhooks live outside the versioned API: `/{orcid}/webhook/{url}`.
     let rest = match path.strip_prefix("/v3.0/") {
         Some(rest) => rest,
-        None if path.split('/').nth(2) == Some("webhook") => path.trim_start_matches('/'),
+        None if !public && path.split('/').nth(2) == Some("webhook") => path.trim_start_matches('/'),
         None => return orcid_error(answer, 404, 9016, format!("no resource at {path}")),
     };
     let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let Some((&orcid, segments)) = segments.split_first() else {
         return orcid_error(answer, 404, 9016, "no ORCID iD in the path");
     };
-    // Who asks.
+    // Who asks: the public API answers without a token too.
     let grant = match headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+        None if public => None,
         None => return orcid_error(answer, 401, 9002, "an access token is required (Authorization: Bearer ...)"),
         Some(value) => match value.strip_prefix("Bearer ").and_then(|t| lock(&state.tokens).get(t.trim()).cloned()) {
-            Some(grant) => grant,
+            Some(grant) => Some(grant),
             None => return orcid_error(answer, 401, 9017, "invalid access token"),
         },
     };
+    if public && *method != Method::GET {
+        return orcid_error(answer, 405, 9001, format!("{method} {path}: the public API only reads"));
+    }
+    if let Some(kind) = crate::search::Kind::of_path(orcid) {
+        let credentials = grant.is_some();
+        return crate::search::handle(state, kind, query, answer, credentials);
+    }
+    let grant = grant.unwrap_or_else(Grant::anonymous);
     let body_form = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(Form::of_content_type);
     // A webhook's PUT carries no body.
     let bodiless = segments.first() == Some(&"webhook");
@@ -209,7 +227,7 @@ fn handle(state: &State, method: &Method, path: &str, query: &str, headers: &Hea
     if state.user(orcid).is_none() {
         return orcid_error(answer, 404, 9016, format!("no record with ORCID iD {orcid}"));
     }
-    let ctx = Ctx { state, orcid: orcid.to_string(), grant, answer, body: body_form };
+    let ctx = Ctx { state, orcid: orcid.to_string(), grant, answer, body: body_form, public };
     match (method.clone(), segments) {
         (Method::POST, ["notification-permission"]) => crate::notices::create_notification(&ctx, body),
         (m @ (Method::GET | Method::DELETE), ["notification-permission", code]) => match code.parse::<PutCode>() {
@@ -304,7 +322,7 @@ fn may_write<T: RecordItem>(ctx: &Ctx<'_>) -> Result<(), Response> {
 
 /// Whether the asker sees items of every visibility (the researcher's own token) or only public ones.
 fn sees_all(ctx: &Ctx<'_>) -> bool {
-    ctx.grant.orcid.as_deref() == Some(ctx.orcid.as_str())
+    !ctx.public && ctx.grant.orcid.as_deref() == Some(ctx.orcid.as_str())
 }
 
 /// Validates a body as ORCID's server does (the same rules, server rules §2-§5).
@@ -385,6 +403,12 @@ fn duplicate_message(put_code: PutCode) -> String {
     )
 }
 
+/// After a change to a record: search finds it as it is now, and its webhooks are called.
+fn record_changed(ctx: &Ctx<'_>) {
+    crate::search::record_changed(ctx.state, &ctx.orcid);
+    crate::notices::call_webhooks(ctx.state, &ctx.orcid);
+}
+
 pub(crate) fn now() -> DateTime {
     let millis = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
     DateTime::from_epoch_millis(millis)
@@ -406,7 +430,7 @@ pub(crate) fn source_of(ctx: &Ctx<'_>) -> Source {
 ///
 /// The duplicate check and the insert are one step, under one lock: two concurrent creates of
 /// the same item cannot both pass the check.
-fn store_new<T: RecordItem>(ctx: &Ctx<'_>, mut item: T, in_bulk: bool) -> Result<(PutCode, T), orcid_model::error::Error> {
+fn store_new<T: RecordItem>(ctx: &Ctx<'_>, item: T, in_bulk: bool) -> Result<(PutCode, T), orcid_model::error::Error> {
     let keys = duplicate_keys(&item);
     let mut records = lock(&ctx.state.records);
     let record = records.entry(ctx.orcid.clone()).or_default();
@@ -428,29 +452,39 @@ fn store_new<T: RecordItem>(ctx: &Ctx<'_>, mut item: T, in_bulk: bool) -> Result
     if T::SECTION == Section::Work && record.sections.get(&T::SECTION).map_or(0, |s| s.len()) >= 10_000 {
         return Err(error_value(409, 9048, "the record already holds 10,000 works".into()));
     }
-    let put_code = ctx.state.next_put_code();
+    Ok(store_item(ctx.state, record, &ctx.orcid, &ctx.grant.client_id, source_of(ctx), item, keys))
+}
+
+/// Stores a new item on a record as ORCID does: a put-code, the source, the dates, the path,
+/// and public visibility (on a claimed record the researcher's default applies, not the
+/// client's). `client_id` owns it (the record's iD for items the researcher added); `keys`
+/// are its duplicate keys.
+pub(crate) fn store_item<T: RecordItem>(
+    state: &State,
+    record: &mut crate::store::Record,
+    orcid: &str,
+    client_id: &str,
+    source: Source,
+    mut item: T,
+    keys: Vec<DuplicateKey>,
+) -> (PutCode, T) {
+    let put_code = state.next_put_code();
     let stamp = now();
     item.set_put_code(Some(put_code));
-    // On a claimed record the researcher's default visibility applies, not the client's.
     item.set_visibility(Some(Visibility::Public));
-    item.set_stored(
-        Some(source_of(ctx)),
-        Some(stamp.clone()),
-        Some(stamp),
-        Some(format!("/{}/{}/{put_code}", ctx.orcid, T::SECTION.path())),
-    );
+    item.set_stored(Some(source), Some(stamp.clone()), Some(stamp), Some(format!("/{orcid}/{}/{put_code}", T::SECTION.path())));
     record.insert(
         T::SECTION,
         put_code,
         StoredItem {
-            client_id: ctx.grant.client_id.clone(),
+            client_id: client_id.to_owned(),
             xml: item.to_xml_string(Layout::Compact),
             duplicate_keys: keys,
             bulk_keys: bulk_keys(&item),
             visibility: Some(Visibility::Public),
         },
     );
-    Ok((put_code, item))
+    (put_code, item)
 }
 
 fn create<T: RecordItem>(ctx: &Ctx<'_>, body: &[u8]) -> Response {
@@ -466,7 +500,7 @@ fn create<T: RecordItem>(ctx: &Ctx<'_>, body: &[u8]) -> Response {
     }
     match store_new(ctx, item, false) {
         Ok((put_code, _)) => {
-            crate::notices::record_changed(ctx.state, &ctx.orcid);
+            record_changed(ctx);
             let location = format!("{}/v3.0/{}/{}/{put_code}", ctx.state.base_url, ctx.orcid, T::SECTION.path());
             (StatusCode::CREATED, [(header::LOCATION, location)]).into_response()
         }
@@ -548,7 +582,7 @@ fn update<T: RecordItem>(ctx: &Ctx<'_>, put_code: PutCode, body: &[u8]) -> Respo
         }
         record.insert(T::SECTION, put_code, entry);
     }
-    crate::notices::record_changed(ctx.state, &ctx.orcid);
+    record_changed(ctx);
     typed(ctx.answer, StatusCode::OK, &item)
 }
 
@@ -566,7 +600,7 @@ fn delete<T: RecordItem>(ctx: &Ctx<'_>, put_code: PutCode) -> Response {
     if let Some(record) = lock(&ctx.state.records).get_mut(&ctx.orcid) {
         record.remove(T::SECTION, put_code);
     }
-    crate::notices::record_changed(ctx.state, &ctx.orcid);
+    record_changed(ctx);
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -682,11 +716,20 @@ fn activities(ctx: &Ctx<'_>) -> Result<ActivitiesSummary, String> {
         .with_works(summaries::<work::Work>(ctx)?))
 }
 
-/// `/person`: the person sections (the emulator keeps no name, biography or emails).
+/// `/person`: the record holder's name and the person sections (the emulator keeps no
+/// biography or emails).
 fn person(ctx: &Ctx<'_>) -> Result<Person, String> {
     use orcid_model::*;
     let mut person = Person::new(orcid_model::email::Emails::default());
     person.path = Some(format!("/{}/person", ctx.orcid));
+    if let Some(name) = ctx.state.user(&ctx.orcid).and_then(|u| crate::people::PersonName::parse(&u.name)) {
+        let mut written = personal_details::Name::new();
+        written.visibility = Some(Visibility::Public);
+        written.path = Some(ctx.orcid.clone());
+        written.given_names = Some(name.given_names);
+        written.family_name = name.family_name;
+        person.name = Some(written);
+    }
     person.other_names = Some(summaries::<other_name::OtherName>(ctx)?);
     person.researcher_urls = Some(summaries::<researcher_url::ResearcherUrl>(ctx)?);
     person.addresses = Some(summaries::<address::Address>(ctx)?);
@@ -807,7 +850,7 @@ fn bulk_create(ctx: &Ctx<'_>, body: &[u8]) -> Response {
     }
     let stored_some = out.iter().any(|i| matches!(i, BulkItem::Work(_)));
     if stored_some {
-        crate::notices::record_changed(ctx.state, &ctx.orcid);
+        record_changed(ctx);
     }
     let mut response = typed(ctx.answer, StatusCode::OK, &Bulk::from(out));
     if stored_some {

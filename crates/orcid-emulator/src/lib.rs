@@ -6,7 +6,9 @@
 //! normalised `self` identifiers (9021), section lists grouped as ORCID groups them,
 //! `/activities`, `/person` and `/record` built from them, bulk works and reading works by put-code, the
 //! 10,000-works cap, `400` error bodies built from the validator's diagnostics, and the
-//! member API's rate limit (24 a second with a queue of 40; `503` beyond it). Faults can be
+//! member API's rate limit (24 a second with a queue of 40; `503` beyond it), the
+//! peer-review group registry, permission notifications, webhooks (called when their record
+//! changes), the public API under `/pub` and search over the records. Faults can be
 //! injected on purpose: a share of `503`s, delays, dropped connections, and creates whose
 //! answer is lost after the item was stored.
 //!
@@ -31,6 +33,8 @@ mod faults;
 mod groups;
 mod notices;
 mod oauth;
+mod people;
+mod search;
 mod store;
 
 use std::net::SocketAddr;
@@ -76,6 +80,10 @@ pub struct Config {
     pub rate_limit: Option<(f64, u32)>,
     /// Faults to inject.
     pub faults: Faults,
+    /// How many records to generate besides `users`, for search to find: names, current and
+    /// past employments, works with DOIs (iDs from `0000-0003-0000-0000` on, the same for the
+    /// same number).
+    pub people: usize,
 }
 
 impl Default for Config {
@@ -91,6 +99,7 @@ impl Default for Config {
             users: vec![UserConfig { orcid: "0000-0002-1825-0097".into(), name: "Josiah Carberry".into() }],
             rate_limit: Some((24.0, 40)),
             faults: Faults::default(),
+            people: 0,
         }
     }
 }

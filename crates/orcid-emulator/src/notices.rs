@@ -122,7 +122,7 @@ pub(crate) fn webhook(ctx: &Ctx<'_>, uri: &str, register: bool) -> Response {
 
 /// Calls each webhook of a record that changed: an empty POST, as ORCID sends it (ORCID
 /// gathers changes for five minutes; the emulator calls at once, so tests can watch).
-pub(crate) fn record_changed(state: &State, orcid: &str) {
+pub(crate) fn call_webhooks(state: &State, orcid: &str) {
     let urls: Vec<String> = lock(&state.notices).get(orcid).map(|n| n.webhooks.keys().cloned().collect()).unwrap_or_default();
     for url in urls {
         tokio::spawn(async move {

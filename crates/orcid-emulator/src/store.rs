@@ -21,6 +21,11 @@ pub(crate) struct Grant {
 }
 
 impl Grant {
+    /// No token: an anonymous reader of the public API.
+    pub(crate) fn anonymous() -> Grant {
+        Grant { client_id: String::new(), orcid: None, scopes: Vec::new() }
+    }
+
     pub(crate) fn has_scope(&self, scope: &str) -> bool {
         self.scopes.iter().any(|s| s == scope)
     }
@@ -117,6 +122,8 @@ pub(crate) struct State {
     pub groups: Mutex<crate::groups::Registry>,
     /// Each record's notifications and webhooks.
     pub notices: Mutex<HashMap<String, crate::notices::Notices>>,
+    /// What search finds each record by.
+    pub search: Mutex<crate::search::Index>,
     next_put_code: AtomicU64,
     pub faults: Mutex<Faults>,
     pub unavailable: FaultCounter,
@@ -128,9 +135,12 @@ pub(crate) struct State {
 }
 
 impl State {
+    /// The emulator's state: the configured records, `config.people` generated ones, and the
+    /// search index of all of them.
     pub(crate) fn new(config: Config, base_url: String) -> State {
         let records = config.users.iter().map(|u| (u.orcid.clone(), Record::default())).collect();
-        State {
+        let people = config.people;
+        let mut state = State {
             rate: config.rate_limit.map(|(per_second, burst)| RateQueue::new(per_second, burst)),
             faults: Mutex::new(config.faults),
             config,
@@ -141,13 +151,25 @@ impl State {
             records: Mutex::new(records),
             groups: Mutex::default(),
             notices: Mutex::default(),
+            search: Mutex::default(),
             next_put_code: AtomicU64::new(1000),
             unavailable: FaultCounter::default(),
             dropped: FaultCounter::default(),
             lost: FaultCounter::default(),
             rate_limited: AtomicU64::new(0),
             requests: AtomicU64::new(0),
+        };
+        for (user, record) in crate::people::generate(&state, people) {
+            lock(&state.records).insert(user.orcid.clone(), record);
+            state.config.users.push(user);
         }
+        let mut index = crate::search::Index::default();
+        for (orcid, record) in lock(&state.records).iter() {
+            let name = state.user(orcid).and_then(|u| crate::people::PersonName::parse(&u.name));
+            index.put(orcid, crate::search::document(orcid, name.as_ref(), record));
+        }
+        *lock(&state.search) = index;
+        state
     }
 
     pub(crate) fn user(&self, orcid: &str) -> Option<&UserConfig> {

@@ -1,0 +1,117 @@
+//! `orcid search`: ORCID's search with Solr's query syntax, one page or every page, as JSON
+//! lines or CSV on standard output.
+
+use std::io::{IsTerminal, Write};
+use std::pin::pin;
+use std::process::ExitCode;
+
+use futures_util::StreamExt;
+use orcid_client::{Error, SearchPage};
+
+use crate::api::{Access, client, fail, optional_token, runtime};
+
+/// What `orcid search` prints.
+#[derive(clap::Args)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    access: Access,
+    /// Names, other names, emails and institutions with each iD (`expanded-search`).
+    #[arg(long, conflicts_with = "csv")]
+    expanded: bool,
+    /// CSV of these fields, comma-separated (`csv-search`): orcid, email, given-names,
+    /// family-name, given-and-family-names, current-institution-affiliation-name,
+    /// past-institution-affiliation-name, credit-name, other-names.
+    #[arg(long, value_name = "FIELDS")]
+    csv: Option<String>,
+    /// Results a page (ORCID's default and largest: 1000).
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    rows: u32,
+    /// The first result to print (from 0).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    start: u32,
+    /// Every page, to the last result or, without a token, ORCID's limit (start 10,000).
+    #[arg(long, conflicts_with = "start")]
+    all: bool,
+    /// The query, in Solr's syntax: `family-name:Carberry AND given-names:Josiah`.
+    query: String,
+}
+
+/// Runs `orcid search`.
+pub fn run(args: &SearchArgs) -> ExitCode {
+    let (token, client) = match (optional_token(args.access.token_file.as_deref()), client(&args.access.api, args.access.format)) {
+        (Ok(t), Ok(c)) => (t, c),
+        (Err(e), _) => return fail(2, e),
+        (_, Err(e)) => return fail(2, e),
+    };
+    let fields: Vec<&str> = args.csv.as_deref().map(|f| f.split(',').map(str::trim).collect()).unwrap_or_default();
+    let result = runtime().block_on(async {
+        let mut out = std::io::stdout().lock();
+        let token = token.as_ref();
+        if args.csv.is_some() {
+            if !args.all {
+                let csv = client.csv_search(token, &args.query, &fields, args.start, args.rows).await?;
+                return write(&mut out, &csv);
+            }
+            // The header once, from a first page of one record's size.
+            let header = client.csv_search(token, &args.query, &fields, 0, 0).await?;
+            write(&mut out, &header)?;
+            let pages = client.csv_search_all(token, &args.query, &fields, args.rows);
+            return print_pages(pin!(pages), &mut out, |record| Ok(format!("{record}\n"))).await;
+        }
+        match (args.expanded, args.all) {
+            (false, false) => {
+                let page = client.search(token, &args.query, args.start, args.rows).await?;
+                page.results.iter().try_for_each(|r| write(&mut out, &json_line(serde_json::to_string(r))?))
+            }
+            (true, false) => {
+                let page = client.expanded_search(token, &args.query, args.start, args.rows).await?;
+                page.expanded_results.iter().try_for_each(|r| write(&mut out, &json_line(serde_json::to_string(r))?))
+            }
+            (false, true) => {
+                let pages = pin!(client.search_all(token, &args.query, args.rows));
+                print_pages(pages, &mut out, |r| json_line(serde_json::to_string(r))).await
+            }
+            (true, true) => {
+                let pages = pin!(client.expanded_search_all(token, &args.query, args.rows));
+                print_pages(pages, &mut out, |r| json_line(serde_json::to_string(r))).await
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e @ (Error::Api(_) | Error::OAuth { .. })) => fail(1, format!("search: {e}")),
+        Err(e) => fail(2, format!("search: {e}")),
+    }
+}
+
+/// Prints each page's results as they come, with a progress bar on a terminal.
+async fn print_pages<T>(
+    mut pages: std::pin::Pin<&mut impl futures_core::Stream<Item = Result<SearchPage<T>, Error>>>,
+    out: &mut impl Write,
+    line: impl Fn(&T) -> Result<String, Error>,
+) -> Result<(), Error> {
+    let bar = if std::io::stderr().is_terminal() { indicatif::ProgressBar::new(0) } else { indicatif::ProgressBar::hidden() };
+    let mut printed = 0u64;
+    while let Some(page) = pages.next().await {
+        let page = page?;
+        if let Some(n) = page.num_found {
+            bar.set_length(n);
+        }
+        for result in &page.results {
+            write(out, &line(result)?)?;
+        }
+        printed += page.results.len() as u64;
+        bar.set_position(printed);
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
+fn write(out: &mut impl Write, text: &str) -> Result<(), Error> {
+    out.write_all(text.as_bytes()).map_err(|e| Error::Local(format!("standard output: {e}")))
+}
+
+/// A result as one line of ORCID's JSON.
+fn json_line(json: serde_json::Result<String>) -> Result<String, Error> {
+    json.map(|s| s + "\n").map_err(|e| Error::Local(e.to_string()))
+}
