@@ -445,7 +445,14 @@ async fn group_ids_are_registered_owned_and_required_by_reviews() {
         let e = client.create(&user, &ID, &review).await.unwrap_err();
         assert_eq!(e.orcid_code(), Some(ErrorCode::ValidationFailed), "{e}");
         review.review_group_id = group_id.clone();
-        client.create(&user, &ID, &review).await.unwrap();
+        let posted = client.create(&user, &ID, &review).await.unwrap();
+        // The review is on the record, under its group.
+        let record = client.read_record(&user, &ID).await.unwrap();
+        let reviews = record.activities_summary.and_then(|a| a.peer_reviews).expect("peer reviews on the record");
+        let on_record = reviews.groups.iter().find(|g| g.external_ids.external_ids.iter().any(|id| id.external_id_value == group_id));
+        let summaries: Vec<_> =
+            on_record.expect("the review's group").peer_review_groups.iter().flat_map(|g| &g.peer_review_summaries).collect();
+        assert!(summaries.iter().any(|s| s.put_code == Some(posted.put_code)), "{summaries:?}");
         // R10: an `issn:` group is registered by ORCID when a review names it; a group-id POST
         // of one is always 409/9025 (or 9053 without an ISSN).
         review.review_group_id = format!("issn:1234-567{}", if suffix == "xml" { "8" } else { "X" });
