@@ -154,6 +154,20 @@ fn read_item(item: &ItemFile, kind: Option<Kind>, update: bool) -> Result<Docume
     read_document(&bytes, kind, mode, file).map_err(|e| fail(REFUSED, e))
 }
 
+/// A file of one document type (a group-id record, a notification), checked as ORCID's server
+/// would check it, then read strictly. `update`: the body of a PUT.
+pub(crate) fn read_checked<T: Element>(file: &Path, update: bool) -> Result<T, ExitCode> {
+    if !crate::validate::check_before_upload(file, Some(T::KIND), update) {
+        return Err(fail(REFUSED, format!("{}: not sent: fix the errors above", file.display())));
+    }
+    let bytes = std::fs::read(file).map_err(|e| fail(FAILED, format!("{}: {e}", file.display())))?;
+    let value = match form_of(&bytes) {
+        Some(crate::input::Form::Json) => T::from_json_bytes(&bytes, Mode::Strict),
+        _ => T::from_xml_bytes(&bytes, Mode::Strict),
+    };
+    value.map_err(|e| fail(REFUSED, format!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message)))
+}
+
 /// The item read (and validated) and the connection for a post or put.
 fn prepare(target: &Target, item_file: &ItemFile, kind: Option<Kind>, update: bool) -> Result<(Document, Connection), ExitCode> {
     let doc = read_item(item_file, kind, update)?;

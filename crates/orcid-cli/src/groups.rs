@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use orcid_client::Error;
 use orcid_model::group_id::GroupIdRecord;
-use orcid_model::{Element, Mode, PutCode};
+use orcid_model::{Element, PutCode};
 
-use crate::api::{Access, access_token, client, fail, finish, render, runtime};
+use crate::api::{Access, access_token, client, fail, finish, read_checked, render, runtime};
 
 /// What to do with groups.
 #[derive(clap::Subcommand)]
@@ -62,15 +62,6 @@ pub enum GroupCommand {
     },
 }
 
-fn read_record(file: &std::path::Path) -> Result<GroupIdRecord, ExitCode> {
-    let bytes = std::fs::read(file).map_err(|e| fail(2, format!("{}: {e}", file.display())))?;
-    let record = match crate::input::form_of(&bytes) {
-        Some(crate::input::Form::Json) => GroupIdRecord::from_json_bytes(&bytes, Mode::Strict),
-        _ => GroupIdRecord::from_xml_bytes(&bytes, Mode::Strict),
-    };
-    record.map_err(|e| fail(1, format!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message)))
-}
-
 /// Runs a group command.
 pub fn run(command: &GroupCommand) -> ExitCode {
     let (GroupCommand::Create { target: t, .. }
@@ -86,14 +77,14 @@ pub fn run(command: &GroupCommand) -> ExitCode {
     let rt = runtime();
     let result: Result<String, Error> = match command {
         GroupCommand::Create { file, .. } => {
-            let record = match read_record(file) {
+            let record = match read_checked::<GroupIdRecord>(file, false) {
                 Ok(r) => r,
                 Err(code) => return code,
             };
             rt.block_on(client.create_group(&token, &record)).map(|c| format!("{}\n", c.put_code))
         }
         GroupCommand::Update { put_code, file, .. } => {
-            let record = match read_record(file) {
+            let record = match read_checked::<GroupIdRecord>(file, true) {
                 Ok(r) => r,
                 Err(code) => return code,
             };

@@ -5,10 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use orcid_model::PutCode;
 use orcid_model::notification::NotificationPermission;
-use orcid_model::{Element, Kind, Mode, PutCode};
 
-use crate::api::{Target, connect_parts, fail, finish, render, runtime};
+use crate::api::{Target, connect_parts, finish, read_checked, render, runtime};
 
 /// What to do with permission notifications.
 #[derive(clap::Subcommand)]
@@ -57,19 +57,6 @@ pub enum WebhookCommand {
     },
 }
 
-/// Reads a notification file, after checking it as ORCID's server would.
-fn read_notification(file: &Path) -> Result<NotificationPermission, ExitCode> {
-    if !crate::validate::check_before_upload(file, Some(Kind::Notification), false) {
-        return Err(fail(1, format!("{}: not sent: fix the errors above", file.display())));
-    }
-    let bytes = std::fs::read(file).map_err(|e| fail(2, format!("{}: {e}", file.display())))?;
-    let notification = match crate::input::form_of(&bytes) {
-        Some(crate::input::Form::Json) => NotificationPermission::from_json_bytes(&bytes, Mode::Strict),
-        _ => NotificationPermission::from_xml_bytes(&bytes, Mode::Strict),
-    };
-    notification.map_err(|e| fail(1, format!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message)))
-}
-
 /// Runs a notify command.
 pub fn notify(command: &NotifyCommand) -> ExitCode {
     match command {
@@ -81,7 +68,7 @@ pub fn notify(command: &NotifyCommand) -> ExitCode {
 
 /// `orcid notify create`: checks the file before it needs the token.
 fn create(target: &Target, file: &Path) -> ExitCode {
-    let notification = match read_notification(file) {
+    let notification = match read_checked::<NotificationPermission>(file, false) {
         Ok(n) => n,
         Err(code) => return code,
     };

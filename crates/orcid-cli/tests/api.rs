@@ -225,6 +225,17 @@ fn group_commands_register_find_update_and_delete() {
     let out = orcid(&[&["group", "search"][..], &target, &["--all"]].concat(), Some(&token));
     assert_eq!(text(&out.stdout).lines().count(), 1, "{}", text(&out.stdout));
 
+    // A record ORCID would refuse is checked first and not sent.
+    let bad = std::env::temp_dir().join(format!("orcid-cli-bad-group-{}.xml", std::process::id()));
+    let xml = std::fs::read_to_string(items().join("group-id-record.xml")).unwrap();
+    std::fs::write(&bad, xml.replace("<group-id:type>publisher</group-id:type>", "")).unwrap();
+    let before = emulator.requests();
+    let out = orcid(&[&["group", "create"][..], &target, &[bad.to_str().unwrap()]].concat(), Some(&token));
+    let _ = std::fs::remove_file(&bad);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("is missing the required element <group-id:type>"), "{}", text(&out.stderr));
+    assert_eq!(emulator.requests(), before, "nothing sent");
+
     // Registering it again: ORCID's 9025, exit 1.
     let out = orcid(&[&["group", "create"][..], &target, &["group-id-record.xml"]].concat(), Some(&token));
     assert_eq!(out.status.code(), Some(1));
