@@ -35,11 +35,8 @@ impl Client {
             body: Some(self.encode(&record)),
             resend_if_unsure: true,
         };
-        let answer = self.send(&call).await?;
-        if answer.status == 201 {
-            return Ok(Created { put_code: put_code_from_location(&answer.headers)?, existing: false });
-        }
-        Err(self.api_error(&answer).into())
+        let answer = self.expect(&call, 201).await?;
+        Ok(Created { put_code: put_code_from_location(&answer.headers)?, existing: false })
     }
 
     /// Updates a group this client registered (PUT `/group-id-record/{put-code}`).

@@ -47,11 +47,8 @@ impl Client {
             body: Some(self.encode(&notification)),
             resend_if_unsure: false,
         };
-        let answer = self.send(&call).await?;
-        if answer.status == 201 {
-            return Ok(Created { put_code: put_code_from_location(&answer.headers)?, existing: false });
-        }
-        Err(self.api_error(&answer).into())
+        let answer = self.expect(&call, 201).await?;
+        Ok(Created { put_code: put_code_from_location(&answer.headers)?, existing: false })
     }
 
     /// Reads a notification this client sent (GET `/{orcid}/notification-permission/{put-code}`),
