@@ -28,6 +28,8 @@ pub(crate) const MAX_ROWS: u32 = 1000;
 pub(crate) const MAX_START_ANONYMOUS: u32 = 10_000;
 /// How deep parentheses may nest in a query (Solr refuses far less deep ones on its own).
 const MAX_DEPTH: usize = 64;
+/// Solr's `maxBooleanClauses`: a query of more terms is refused (and a search stays bounded).
+const MAX_TERMS: usize = 1024;
 
 /// The fields matched word by word.
 const TEXT_FIELDS: &[&str] = &[
@@ -422,6 +424,10 @@ impl Query {
     /// Parses Solr's query syntax (the subset in the module's documentation).
     pub(crate) fn parse(text: &str) -> Result<Query, String> {
         let tokens = lex(text)?;
+        let terms = tokens.iter().filter(|t| matches!(t, Token::Word(_) | Token::Phrase(_))).count();
+        if terms > MAX_TERMS {
+            return Err(format!("too many clauses: {terms} terms, at most {MAX_TERMS}"));
+        }
         let mut parser = Parser { tokens, at: 0 };
         if parser.tokens.is_empty() {
             // An empty query finds nothing.
@@ -740,6 +746,8 @@ mod tests {
         assert!(Query::parse("family-name:").is_err());
         let deep = format!("{}a{}", "(".repeat(100), ")".repeat(100));
         assert!(Query::parse(&deep).is_err());
+        assert!(Query::parse(&"a ".repeat(1024)).is_ok());
+        assert_eq!(Query::parse(&"a ".repeat(1025)).unwrap_err(), "too many clauses: 1025 terms, at most 1024");
         assert_eq!(Query::parse("colour:red").unwrap().score(&doc()).unwrap_err(), "undefined field colour");
         assert_eq!(Query::parse("").unwrap().score(&doc()).unwrap(), None);
     }
