@@ -5,12 +5,18 @@
 //! it also treats `&&`, `--` and `~~` as set operators, so `&` and `~` are escaped there.
 
 /// Patterns with an equivalent plain-code test in the runtime: (XSD pattern, function path).
-/// `non-empty-string`'s pattern sits on nearly every text field and ORCID iDs are in every
-/// contributor, so these are worth it.
+/// `non-empty-string`'s pattern sits on nearly every text field, ORCID iDs are in every
+/// contributor and client ids in every source, so these are worth it.
 pub const NATIVE: &[(&str, &str)] = &[
     (r"[\s\S]*[^\s\n\r]+[\s\S]*", "crate::__private::has_non_space"),
     (r"(\d{4}-){3,}\d{3}[\dX]", "crate::__private::is_orcid_path"),
     (r"https://([^/]*orcid\.org|localhost.*/orcid-web)/(\d{4}-){3,}\d{3}[\dX]", "crate::__private::is_orcid_uri"),
+    (r"(APP-[\da-zA-Z]{16}|(\d{4}-){3,}\d{3}[\dX])", "crate::__private::is_client_path"),
+    (
+        r"https://([^/]*orcid\.org|localhost.*/orcid-web)/client/(APP-[\da-zA-Z]{16}|(\d{4}-){3,}\d{3}[\dX])",
+        "crate::__private::is_client_uri",
+    ),
+    ("true", "crate::__private::is_true"),
 ];
 
 /// Translates one XSD pattern (the ones ORCID uses: classes, `\d`, `\s`, `\S`, groups, counts).

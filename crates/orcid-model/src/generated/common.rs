@@ -10,14 +10,16 @@ use crate::__private::{
 };
 use crate::{Element, Kind, Ns, QName, ReadError};
 /// The pattern `(APP-[\da-zA-Z]{16}|(\d{4}-){3,}\d{3}[\dX])`.
-pub(crate) static CLIENT_PATH_PATTERN: Pattern = Pattern::new(
+pub(crate) static CLIENT_PATH_PATTERN: Pattern = Pattern::with_native(
     "(APP-[\\da-zA-Z]{16}|(\\d{4}-){3,}\\d{3}[\\dX])",
     "^(?:(APP-[\\da-zA-Z]{16}|(\\d{4}-){3,}\\d{3}[\\dX]))$",
+    crate::__private::is_client_path,
 );
 /// The pattern `https://([^/]*orcid\.org|localhost.*/orcid-web)/client/(APP-[\da-zA-Z]{16}|(\d{4}-){3,}\d{3}[\dX])`.
-pub(crate) static CLIENT_URI_PATTERN: Pattern = Pattern::new(
+pub(crate) static CLIENT_URI_PATTERN: Pattern = Pattern::with_native(
     "https://([^/]*orcid\\.org|localhost.*/orcid-web)/client/(APP-[\\da-zA-Z]{16}|(\\d{4}-){3,}\\d{3}[\\dX])",
     "^(?:https://([^/]*orcid\\.org|localhost.*/orcid-web)/client/(APP-[\\da-zA-Z]{16}|(\\d{4}-){3,}\\d{3}[\\dX]))$",
+    crate::__private::is_client_uri,
 );
 /// The pattern `[^@]+@[^\.]+\..+`.
 pub(crate) static EMAIL_PATTERN: Pattern = Pattern::new(
@@ -83,14 +85,16 @@ pub(crate) static STRING_350_PATTERN: Pattern = Pattern::with_native(
     crate::__private::has_non_space,
 );
 /// The pattern `true`.
-pub(crate) static TRANSIENT_ERROR_TRANSIENT_PATTERN: Pattern = Pattern::new(
+pub(crate) static TRANSIENT_ERROR_TRANSIENT_PATTERN: Pattern = Pattern::with_native(
     "true",
     "^(?:true)$",
+    crate::__private::is_true,
 );
 /// The pattern `true`.
-pub(crate) static TRANSIENT_NON_EMPTY_STRING_TRANSIENT_PATTERN: Pattern = Pattern::new(
+pub(crate) static TRANSIENT_NON_EMPTY_STRING_TRANSIENT_PATTERN: Pattern = Pattern::with_native(
     "true",
     "^(?:true)$",
+    crate::__private::is_true,
 );
 /// The pattern `[\s\S]*[^\s\n\r]+[\s\S]*`.
 pub(crate) static TRANSLATED_TITLE_CONTENT17_PATTERN: Pattern = Pattern::with_native(

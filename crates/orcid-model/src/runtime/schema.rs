@@ -174,6 +174,37 @@ pub fn is_orcid_uri(text: &str) -> Option<bool> {
     Some(host_ok && is_orcid_path(path) == Some(true))
 }
 
+/// `(APP-[\da-zA-Z]{16}|(\d{4}-){3,}\d{3}[\dX])`, a source's client id (a member API client or
+/// an ORCID iD), for ASCII text.
+pub fn is_client_path(text: &str) -> Option<bool> {
+    if !text.is_ascii() {
+        return None;
+    }
+    match text.strip_prefix("APP-") {
+        Some(id) => Some(id.len() == 16 && id.bytes().all(|b| b.is_ascii_alphanumeric())),
+        None => is_orcid_path(text),
+    }
+}
+
+/// `https://([^/]*orcid\.org|localhost.*/orcid-web)/client/(client path)`, for ASCII text.
+pub fn is_client_uri(text: &str) -> Option<bool> {
+    if !text.is_ascii() {
+        return None;
+    }
+    let Some(rest) = text.strip_prefix("https://") else { return Some(false) };
+    // The client path holds no `/`, so the last `/` ends `.../client`.
+    let Some((before, path)) = rest.rsplit_once('/') else { return Some(false) };
+    let Some(host) = before.strip_suffix("/client") else { return Some(false) };
+    let host_ok = (host.ends_with("orcid.org") && !host.contains('/'))
+        || (host.starts_with("localhost") && host.ends_with("/orcid-web") && !host.contains(['\n', '\r']));
+    Some(host_ok && is_client_path(path) == Some(true))
+}
+
+/// `true`: a transient flag's only value.
+pub fn is_true(text: &str) -> Option<bool> {
+    Some(text == "true")
+}
+
 /// One of ORCID's controlled vocabularies, as data.
 #[derive(Debug)]
 pub struct Vocabulary {
@@ -469,7 +500,10 @@ mod tests {
     /// cases of XSD's syntax (Unicode digits, line ends under `.`, group counts).
     #[test]
     fn native_patterns_agree_with_their_regexes() {
-        use crate::common::{NON_EMPTY_STRING_PATTERN, ORCID_PATH_PATTERN, ORCID_URI_PATTERN};
+        use crate::common::{
+            CLIENT_PATH_PATTERN, CLIENT_URI_PATTERN, NON_EMPTY_STRING_PATTERN, ORCID_PATH_PATTERN, ORCID_URI_PATTERN,
+            TRANSIENT_ERROR_TRANSIENT_PATTERN, TRANSIENT_NON_EMPTY_STRING_TRANSIENT_PATTERN,
+        };
         let paths = [
             "0000-0002-1825-0097",
             "0000-0002-1825-009X",
@@ -514,10 +548,35 @@ mod tests {
             }
         }
         let texts = ["", " ", "\t\n\r ", "a", " a ", "\u{a0}", "\u{2003}", "\n\u{85}", "Māori"];
+        let clients: Vec<String> = [
+            "APP-EMULATOR00000001",
+            "APP-emulator0000000X",
+            "APP-EMULATOR0000001",
+            "APP-EMULATOR000000012",
+            "APP-EMULATOR-0000001",
+            "app-EMULATOR00000001",
+            "APP-ÉMULATOR0000001",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(paths.iter().map(|s| s.to_string()))
+        .collect();
+        let client_uris: Vec<String> = uris
+            .iter()
+            .filter_map(|u| u.rsplit_once('/'))
+            .flat_map(|(host, _)| {
+                clients.iter().flat_map(move |c| [format!("{host}/client/{c}"), format!("{host}/{c}"), format!("{host}/client/client/{c}")])
+            })
+            .collect();
+        let flags = ["true", "True", "true ", "", "false", "truetrue"].map(String::from).to_vec();
         for (pattern, inputs) in [
             (&ORCID_PATH_PATTERN, paths.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
             (&ORCID_URI_PATTERN, uris),
             (&NON_EMPTY_STRING_PATTERN, texts.iter().map(|s| s.to_string()).collect()),
+            (&CLIENT_PATH_PATTERN, clients.clone()),
+            (&CLIENT_URI_PATTERN, client_uris),
+            (&TRANSIENT_ERROR_TRANSIENT_PATTERN, flags.clone()),
+            (&TRANSIENT_NON_EMPTY_STRING_TRANSIENT_PATTERN, flags),
         ] {
             for input in inputs {
                 assert_eq!(pattern.is_match(&input), pattern.regex_is_match(&input), "{} on {input:?}", pattern.xsd);

@@ -111,7 +111,26 @@ impl DateTime {
         let days = millis.div_euclid(86_400_000);
         let ms = millis.rem_euclid(86_400_000);
         let (y, m, d) = civil_from_days(days);
-        DateTime(format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000))
+        let (hour, minute, second, milli) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+        if !(0..=9999).contains(&y) {
+            return DateTime(format!("{y:04}-{m:02}-{d:02}T{hour:02}:{minute:02}:{second:02}.{milli:03}Z"));
+        }
+        // Every date in a JSON answer comes through here: digits written in place, not by `format!`.
+        let mut text = *b"0000-00-00T00:00:00.000Z";
+        let mut put = |at: usize, width: usize, mut value: i64| {
+            for i in (at..at + width).rev() {
+                text[i] = b'0' + (value % 10) as u8;
+                value /= 10;
+            }
+        };
+        put(0, 4, y);
+        put(5, 2, m);
+        put(8, 2, d);
+        put(11, 2, hour);
+        put(14, 2, minute);
+        put(17, 2, second);
+        put(20, 3, milli);
+        DateTime(String::from_utf8_lossy(&text).into_owned())
     }
 }
 
@@ -295,6 +314,13 @@ mod tests {
         assert_eq!(t.epoch_millis(), Some(1_484_675_744_542));
         assert_eq!(DateTime::from_epoch_millis(1_484_675_744_542).as_str(), "2017-01-17T17:55:44.542Z");
         assert_eq!(DateTime::from_epoch_millis(0).as_str(), "1970-01-01T00:00:00.000Z");
+        assert_eq!(DateTime::from_epoch_millis(-1).as_str(), "1969-12-31T23:59:59.999Z");
+        assert_eq!(DateTime::from_epoch_millis(253_402_300_799_999).as_str(), "9999-12-31T23:59:59.999Z");
+        assert_eq!(DateTime::from_epoch_millis(253_402_300_800_000).as_str(), "10000-01-01T00:00:00.000Z");
+        // Every value written reads back as the same instant.
+        for millis in (-62_135_596_800_000i64..253_402_300_799_999).step_by(9_876_543_210_987) {
+            assert_eq!(DateTime::from_epoch_millis(millis).epoch_millis(), Some(millis), "{millis}");
+        }
         assert!(DateTime::parse_xml("2017-02-30T00:00:00Z").is_err());
         assert!(DateTime::parse_xml("yesterday").is_err());
     }
