@@ -270,10 +270,7 @@ fn handle(state: &State, method: &Method, path: &str, query: &str, headers: &Hea
 
 /// A path segment percent-decoded (a webhook's callback URL travels as one segment).
 fn percent_decode(segment: &str) -> String {
-    url::form_urlencoded::parse(format!("x={}", segment.replace('+', "%2B")).as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
+    percent_encoding::percent_decode_str(segment).decode_utf8_lossy().into_owned()
 }
 
 /// A whole-record read's answer.
