@@ -270,16 +270,11 @@ impl Index {
     }
 
     /// The documents a query matches, best first (more matching terms), then by iD.
-    pub(crate) fn find(&self, query: &Query) -> Result<Vec<&Doc>, String> {
-        let mut hits = Vec::new();
-        for doc in self.docs.values() {
-            if let Some(score) = query.score(doc)? {
-                hits.push((score, doc));
-            }
-        }
+    pub(crate) fn find(&self, query: &Query) -> Vec<&Doc> {
+        let mut hits: Vec<(u32, &Doc)> = self.docs.values().filter_map(|doc| Some((query.score(doc)?, doc))).collect();
         // A stable sort keeps the iD order among equal scores.
         hits.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
-        Ok(hits.into_iter().map(|(_, d)| d).collect())
+        hits.into_iter().map(|(_, d)| d).collect()
     }
 }
 
@@ -333,10 +328,7 @@ pub(crate) fn handle(state: &State, kind: Kind, query: &str, answer: Form, crede
         Err(message) => return solr_refused(answer, &message),
     };
     let index = current(state);
-    let hits = match index.find(&parsed) {
-        Ok(hits) => hits,
-        Err(message) => return solr_refused(answer, &message),
-    };
+    let hits = index.find(&parsed);
     let found = hits.len() as i64;
     let page = hits.iter().skip(start).take(rows);
     match kind {
@@ -401,23 +393,58 @@ fn current(state: &State) -> std::sync::MutexGuard<'_, Index> {
 pub(crate) enum Query {
     /// `*:*`.
     All,
-    /// A term or phrase in a field (`None`: any field).
-    Term { field: Option<String>, value: Value },
+    /// A term or phrase in a field (`text`: any field).
+    Term { field: String, want: Want },
     /// Lucene's boolean query: every `must` clause matches, no `must_not` clause does, and,
     /// when there is no `must` clause, at least one `should` clause does (a query of
     /// `must_not` clauses alone matches everything else, as Solr makes it).
     Bool { must: Vec<Query>, should: Vec<Query>, must_not: Vec<Query> },
 }
 
-/// What a term looks for.
+/// What a term looks for, prepared once when the query is parsed.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Value {
-    /// A word as written (text fields take its words; value fields the whole of it).
-    Word(String),
-    /// A word ending in `*`.
-    Prefix(String),
-    /// A quoted phrase.
-    Phrase(String),
+pub(crate) enum Want {
+    /// In a text field: these words in a row (a word or a phrase; none matches nothing).
+    Words(Vec<String>),
+    /// In a text field: a word beginning so (a term ending in `*`).
+    WordPrefix(String),
+    /// In a value field: the whole value, ignoring ASCII case.
+    Value(String),
+    /// In a value field: a value beginning so, ignoring case (lower-cased here).
+    ValuePrefix(String),
+}
+
+impl Want {
+    /// What a term (a word or a phrase as written, `prefix` when it ended in `*`) looks for
+    /// in a field, or Solr's refusal of an undefined field.
+    fn of(field: &str, term: &str, prefix: bool) -> Result<Want, String> {
+        let text = TEXT_FIELDS.contains(&field);
+        let known = text || VALUE_FIELDS.contains(&field) || ["-self", "-part-of", "-version-of"].iter().any(|s| field.ends_with(s));
+        if !known {
+            return Err(format!("undefined field {field}"));
+        }
+        let fold = field == "given-and-family-names";
+        Ok(match (text, prefix) {
+            (true, true) => Want::WordPrefix(words(term, fold).concat()),
+            (true, false) => Want::Words(words(term, fold)),
+            (false, true) => Want::ValuePrefix(term.to_lowercase()),
+            (false, false) => Want::Value(term.to_owned()),
+        })
+    }
+
+    /// Whether a field of the document has it.
+    fn found_in(&self, doc: &Doc, field: &str) -> bool {
+        let values = || doc.values(field).iter();
+        let phrases = || doc.words.get(field).into_iter().flatten();
+        match self {
+            Want::Value(v) => values().any(|have| have.eq_ignore_ascii_case(v)),
+            Want::ValuePrefix(p) => values().any(|have| have.to_lowercase().starts_with(p.as_str())),
+            Want::WordPrefix(p) => phrases().flatten().any(|w| w.starts_with(p.as_str())),
+            Want::Words(wanted) => {
+                !wanted.is_empty() && phrases().any(|have| have.windows(wanted.len()).any(|window| window == wanted.as_slice()))
+            }
+        }
+    }
 }
 
 impl Query {
@@ -441,63 +468,28 @@ impl Query {
     }
 
     /// `None` when the document does not match; else how many terms matched.
-    fn score(&self, doc: &Doc) -> Result<Option<u32>, String> {
-        Ok(match self {
+    fn score(&self, doc: &Doc) -> Option<u32> {
+        match self {
             Query::All => Some(1),
-            Query::Term { field, value } => term_matches(doc, field.as_deref().unwrap_or("text"), value)?.then_some(1),
+            Query::Term { field, want } => want.found_in(doc, field).then_some(1),
             Query::Bool { must, should, must_not } => {
                 let mut total = 0;
                 for q in must {
-                    match q.score(doc)? {
-                        Some(s) => total += s,
-                        None => return Ok(None),
-                    }
+                    total += q.score(doc)?;
                 }
-                for q in must_not {
-                    if q.score(doc)?.is_some() {
-                        return Ok(None);
-                    }
+                if must_not.iter().any(|q| q.score(doc).is_some()) {
+                    return None;
                 }
                 let mut any_should = false;
-                for q in should {
-                    if let Some(s) = q.score(doc)? {
-                        total += s;
-                        any_should = true;
-                    }
+                for s in should.iter().filter_map(|q| q.score(doc)) {
+                    total += s;
+                    any_should = true;
                 }
                 let only_negative = must.is_empty() && should.is_empty() && !must_not.is_empty();
                 (any_should || !must.is_empty() || only_negative).then_some(total)
             }
-        })
-    }
-}
-
-/// Whether a field of the document has the value.
-fn term_matches(doc: &Doc, field: &str, value: &Value) -> Result<bool, String> {
-    let text = TEXT_FIELDS.contains(&field);
-    let known = text || VALUE_FIELDS.contains(&field) || ["-self", "-part-of", "-version-of"].iter().any(|s| field.ends_with(s));
-    if !known {
-        return Err(format!("undefined field {field}"));
-    }
-    if !text {
-        let values = doc.values(field);
-        return Ok(match value {
-            Value::Word(w) | Value::Phrase(w) => values.iter().any(|v| v.eq_ignore_ascii_case(w)),
-            Value::Prefix(p) => values.iter().any(|v| v.to_lowercase().starts_with(&p.to_lowercase())),
-        });
-    }
-    let fold = field == "given-and-family-names";
-    let Some(all) = doc.words.get(field) else { return Ok(false) };
-    Ok(match value {
-        Value::Prefix(p) => {
-            let p = words(p, fold).concat();
-            all.iter().flatten().any(|w| w.starts_with(&p))
         }
-        Value::Word(w) | Value::Phrase(w) => {
-            let wanted = words(w, fold);
-            !wanted.is_empty() && all.iter().any(|have| have.windows(wanted.len()).any(|window| window == wanted.as_slice()))
-        }
-    })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -679,13 +671,17 @@ impl Parser {
             },
             Token::Word(w) if w == "*" && field == Some("*") => Ok(Query::All),
             Token::Word(w) => {
-                let value = match w.strip_suffix('*') {
-                    Some(p) if !p.is_empty() => Value::Prefix(p.to_owned()),
-                    _ => Value::Word(w),
+                let field = field.unwrap_or("text");
+                let want = match w.strip_suffix('*') {
+                    Some(p) if !p.is_empty() => Want::of(field, p, true)?,
+                    _ => Want::of(field, &w, false)?,
                 };
-                Ok(Query::Term { field: field.map(str::to_owned), value })
+                Ok(Query::Term { field: field.to_owned(), want })
             }
-            Token::Phrase(p) => Ok(Query::Term { field: field.map(str::to_owned), value: Value::Phrase(p) }),
+            Token::Phrase(p) => {
+                let field = field.unwrap_or("text");
+                Ok(Query::Term { field: field.to_owned(), want: Want::of(field, &p, false)? })
+            }
             other => Err(format!("unexpected {other:?}")),
         }
     }
@@ -707,7 +703,7 @@ mod tests {
     }
 
     fn matches(q: &str) -> bool {
-        Query::parse(q).unwrap().score(&doc()).unwrap().is_some()
+        Query::parse(q).unwrap().score(&doc()).is_some()
     }
 
     #[test]
@@ -748,8 +744,8 @@ mod tests {
         assert!(Query::parse(&deep).is_err());
         assert!(Query::parse(&"a ".repeat(1024)).is_ok());
         assert_eq!(Query::parse(&"a ".repeat(1025)).unwrap_err(), "too many clauses: 1025 terms, at most 1024");
-        assert_eq!(Query::parse("colour:red").unwrap().score(&doc()).unwrap_err(), "undefined field colour");
-        assert_eq!(Query::parse("").unwrap().score(&doc()).unwrap(), None);
+        assert_eq!(Query::parse("colour:red").unwrap_err(), "undefined field colour");
+        assert_eq!(Query::parse("").unwrap().score(&doc()), None);
     }
 
     #[test]
