@@ -55,13 +55,29 @@ pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime")
 }
 
-/// The token from `--token-file` or `ORCID_TOKEN`; never from a plain flag (shell history).
-pub(crate) fn access_token(token_file: Option<&Path>) -> Result<AccessToken, String> {
-    optional_token(token_file)?.ok_or_else(|| "no token: set ORCID_TOKEN or give --token-file".into())
+/// The client for `--api` and `--format`, and the token if one is given (reads of the public
+/// API go without), or the exit code of what failed.
+pub(crate) fn client_and_token(
+    api: &str,
+    format: crate::Format,
+    token_file: Option<&Path>,
+) -> Result<(Client, Option<AccessToken>), ExitCode> {
+    let token = optional_token(token_file).map_err(|e| fail(FAILED, e))?;
+    let client = client(api, format).map_err(|e| fail(FAILED, e))?;
+    Ok((client, token))
 }
 
-/// The token if one is given: reads of the public API go without.
-pub(crate) fn optional_token(token_file: Option<&Path>) -> Result<Option<AccessToken>, String> {
+/// [`client_and_token`], with the token required.
+pub(crate) fn client_with_token(api: &str, format: crate::Format, token_file: Option<&Path>) -> Result<(Client, AccessToken), ExitCode> {
+    match client_and_token(api, format, token_file)? {
+        (client, Some(token)) => Ok((client, token)),
+        (_, None) => Err(fail(FAILED, "no token: set ORCID_TOKEN or give --token-file")),
+    }
+}
+
+/// The token from `--token-file` or `ORCID_TOKEN`, if either is given; never from a plain flag
+/// (shell history).
+fn optional_token(token_file: Option<&Path>) -> Result<Option<AccessToken>, String> {
     match token_file {
         Some(file) => {
             std::fs::read_to_string(file).map(|t| Some(AccessToken::new(t.trim()))).map_err(|e| format!("{}: {e}", file.display()))
@@ -87,8 +103,7 @@ pub(crate) fn connect_parts(target: &Target) -> Result<(Client, AccessToken, Orc
 /// The client and the token for a target, or the exit code of what is missing.
 fn connect(target: &Target) -> Result<Connection, ExitCode> {
     let orcid = target.orcid.parse::<OrcidId>().map_err(|e| fail(FAILED, format!("--orcid: {e}")))?;
-    let token = access_token(target.token_file.as_deref()).map_err(|e| fail(FAILED, e))?;
-    let client = client(&target.api, target.format).map_err(|e| fail(FAILED, e))?;
+    let (client, token) = client_with_token(&target.api, target.format, target.token_file.as_deref())?;
     Ok(Connection { client, token, orcid, format: target.format })
 }
 
@@ -283,10 +298,9 @@ pub fn get(target: &Target, section_name: &str, put_code: Option<PutCode>) -> Ex
         Ok(o) => o,
         Err(e) => return fail(FAILED, format!("--orcid: {e}")),
     };
-    let (token, client) = match (optional_token(target.token_file.as_deref()), client(&target.api, target.format)) {
-        (Ok(t), Ok(c)) => (t, c),
-        (Err(e), _) => return fail(FAILED, e),
-        (_, Err(e)) => return fail(FAILED, e),
+    let (client, token) = match client_and_token(&target.api, target.format, target.token_file.as_deref()) {
+        Ok(ready) => ready,
+        Err(code) => return code,
     };
     let (token, format) = (token.as_ref(), target.format);
     let rt = runtime();

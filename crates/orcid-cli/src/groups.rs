@@ -8,7 +8,7 @@ use orcid_client::Error;
 use orcid_model::group_id::GroupIdRecord;
 use orcid_model::{Element, PutCode};
 
-use crate::api::{Access, access_token, client, fail, finish, read_checked, render, runtime};
+use crate::api::{Access, client_with_token, fail, finish, read_checked, render, runtime};
 
 /// What to do with groups.
 #[derive(clap::Subcommand)]
@@ -69,10 +69,9 @@ pub fn run(command: &GroupCommand) -> ExitCode {
     | GroupCommand::Get { target: t, .. }
     | GroupCommand::Search { target: t, .. }
     | GroupCommand::Delete { target: t, .. }) = command;
-    let (client, token) = match (client(&t.api, t.format), access_token(t.token_file.as_deref())) {
-        (Ok(c), Ok(tok)) => (c, tok),
-        (Err(e), _) => return fail(2, e),
-        (_, Err(e)) => return fail(2, e),
+    let (client, token) = match client_with_token(&t.api, t.format, t.token_file.as_deref()) {
+        Ok(ready) => ready,
+        Err(code) => return code,
     };
     let rt = runtime();
     let result: Result<String, Error> = match command {

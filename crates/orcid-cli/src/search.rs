@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use futures_util::StreamExt;
 use orcid_client::{Error, SearchPage};
 
-use crate::api::{Access, client, fail, optional_token, runtime};
+use crate::api::{Access, client_and_token, fail, runtime};
 
 /// What `orcid search` prints.
 #[derive(clap::Args)]
@@ -38,10 +38,9 @@ pub struct SearchArgs {
 
 /// Runs `orcid search`.
 pub fn run(args: &SearchArgs) -> ExitCode {
-    let (token, client) = match (optional_token(args.access.token_file.as_deref()), client(&args.access.api, args.access.format)) {
-        (Ok(t), Ok(c)) => (t, c),
-        (Err(e), _) => return fail(2, e),
-        (_, Err(e)) => return fail(2, e),
+    let (client, token) = match client_and_token(&args.access.api, args.access.format, args.access.token_file.as_deref()) {
+        Ok(ready) => ready,
+        Err(code) => return code,
     };
     let fields: Vec<&str> = args.csv.as_deref().map(|f| f.split(',').map(str::trim).collect()).unwrap_or_default();
     let result = runtime().block_on(async {
