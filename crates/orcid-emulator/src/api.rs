@@ -311,10 +311,12 @@ fn may_write<T: RecordItem>(ctx: &Ctx<'_>) -> Result<(), Response> {
     if ctx.grant.orcid.as_deref() != Some(ctx.orcid.as_str()) {
         return Err(orcid_error(ctx.answer, 403, 9015, format!("the token is not for record {}", ctx.orcid)));
     }
-    if !ctx.grant.has_scope(scope) {
-        return Err(orcid_error(ctx.answer, 403, 9005, format!("the token lacks the scope {scope}")));
-    }
-    Ok(())
+    needs_scope(ctx, scope)
+}
+
+/// The token must have the scope (403, 9005).
+pub(crate) fn needs_scope(ctx: &Ctx<'_>, scope: &str) -> Result<(), Response> {
+    if ctx.grant.has_scope(scope) { Ok(()) } else { Err(orcid_error(ctx.answer, 403, 9005, format!("the token lacks the scope {scope}"))) }
 }
 
 /// Whether the asker sees items of every visibility (the researcher's own token) or only public ones.

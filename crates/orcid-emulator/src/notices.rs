@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use orcid_model::notification::NotificationPermission;
 use orcid_model::{Element, Kind, Mode, PutCode};
 
-use crate::api::{Ctx, Form, orcid_error, refusal, source_of, typed};
+use crate::api::{Ctx, Form, needs_scope, orcid_error, refusal, source_of, typed};
 use crate::store::{State, lock};
 
 /// A record's notifications and webhooks.
@@ -24,13 +24,9 @@ pub(crate) struct Notices {
     webhooks: BTreeMap<String, String>,
 }
 
-fn scoped(ctx: &Ctx<'_>, scope: &str) -> Result<(), Response> {
-    if ctx.grant.has_scope(scope) { Ok(()) } else { Err(orcid_error(ctx.answer, 403, 9005, format!("the token lacks the scope {scope}"))) }
-}
-
 /// POST: a notification asking the researcher for permission (server rules §5.9).
 pub(crate) fn create_notification(ctx: &Ctx<'_>, body: &[u8]) -> Response {
-    if let Err(r) = scoped(ctx, "/premium-notification") {
+    if let Err(r) = needs_scope(ctx, "/premium-notification") {
         return r;
     }
     let form = ctx.body.unwrap_or(Form::Xml);
@@ -69,7 +65,7 @@ pub(crate) fn create_notification(ctx: &Ctx<'_>, body: &[u8]) -> Response {
 /// and answered as it is now). Only the client that sent it may read (403, 9004) or archive
 /// it (403, 9010); an unknown put-code is 404, 9029.
 pub(crate) fn notification(ctx: &Ctx<'_>, put_code: PutCode, archive: bool) -> Response {
-    if let Err(r) = scoped(ctx, "/premium-notification") {
+    if let Err(r) = needs_scope(ctx, "/premium-notification") {
         return r;
     }
     let mut notices = lock(&ctx.state.notices);
@@ -90,7 +86,7 @@ pub(crate) fn notification(ctx: &Ctx<'_>, put_code: PutCode, archive: bool) -> R
 /// record already had that URI (whoever registered it); DELETE answers 204, 404 (9028) when
 /// there is no such webhook, 403 (9014) when another client registered it.
 pub(crate) fn webhook(ctx: &Ctx<'_>, uri: &str, register: bool) -> Response {
-    if let Err(r) = scoped(ctx, "/webhook") {
+    if let Err(r) = needs_scope(ctx, "/webhook") {
         return r;
     }
     // ORCID checks only that the text parses as a URI (relative ones too).
