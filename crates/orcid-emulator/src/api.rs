@@ -325,33 +325,47 @@ fn sees_all(ctx: &Ctx<'_>) -> bool {
 }
 
 /// Validates a body as ORCID's server does (the same rules, server rules §2-§5).
-fn check(ctx: &Ctx<'_>, body: &[u8], kind: orcid_model::Kind, update: bool) -> Checked {
+fn check(form: Form, body: &[u8], kind: orcid_model::Kind, update: bool) -> Checked {
     let options = if update { Options::update() } else { Options::default() };
-    match ctx.body.unwrap_or(Form::Xml) {
+    match form {
         Form::Xml => check_xml(body, &options),
         Form::Json => check_json(body, kind, &options),
     }
 }
 
-/// Reads and validates a body as ORCID would: the first error ORCID's server would meet
-/// becomes the answer, with its status and ORCID code.
-fn parse_item<T: RecordItem>(ctx: &Ctx<'_>, body: &[u8], update: bool) -> Result<T, Response> {
-    let form = ctx.body.unwrap_or(Form::Xml);
-    let checked = check(ctx, body, T::KIND, update);
+/// Reads a body as ORCID's server reads it: the first error ORCID would meet (the validator's
+/// verdict) becomes the answer, with its status and ORCID code, after `on_refusal` does what
+/// ORCID does on meeting it; otherwise the document, read leniently.
+pub(crate) fn read_body<T: Element>(
+    answer: Form,
+    body_form: Option<Form>,
+    body: &[u8],
+    update: bool,
+    on_refusal: impl FnOnce(&orcid_model::validate::Diagnostic, &Checked),
+) -> Result<T, Response> {
+    let form = body_form.unwrap_or(Form::Xml);
+    let checked = check(form, body, T::KIND, update);
     if let Some(d) = checked.report.verdict() {
-        let answer = refusal(d, form);
-        return Err(orcid_error(ctx.answer, answer.0, answer.1, answer.2));
+        on_refusal(d, &checked);
+        let (status, code, message) = refusal(d, form);
+        return Err(orcid_error(answer, status, code, message));
     }
-    let item = match form {
+    let value = match form {
         Form::Xml => T::from_xml_bytes(body, Mode::Lenient),
         Form::Json => T::from_json_bytes(body, Mode::Lenient),
     };
-    item.map_err(|e| orcid_error(ctx.answer, 400, 9001, format!("expected a {} for /{}: {e}", T::NAME.local, T::SECTION)))
+    // The validator read it; a model that cannot is a bug of ours, named as such.
+    value.map_err(|e| orcid_error(answer, 400, 9001, format!("expected a {}: {e}", T::NAME.local)))
+}
+
+/// A record item's body, read as ORCID's server reads it.
+fn parse_item<T: RecordItem>(ctx: &Ctx<'_>, body: &[u8], update: bool) -> Result<T, Response> {
+    read_body(ctx.answer, ctx.body, body, update, |_, _| {})
 }
 
 /// ORCID's answer to a problem the validator finds: (status, code, message). An XSD problem
 /// in an XML body is 9012 (ORCID's event handler), in JSON 9047.
-pub(crate) fn refusal(d: &orcid_model::validate::Diagnostic, form: Form) -> (u16, u16, String) {
+fn refusal(d: &orcid_model::validate::Diagnostic, form: Form) -> (u16, u16, String) {
     let code = d.orcid_code.unwrap_or(if form == Form::Json { 9047 } else { 9012 });
     (d.status.unwrap_or(400), code, format!("{} (at {}, line {}, column {})", d.message, d.path, d.line, d.column))
 }
@@ -824,7 +838,7 @@ fn bulk_create(ctx: &Ctx<'_>, body: &[u8]) -> Response {
         return r;
     }
     let form = ctx.body.unwrap_or(Form::Xml);
-    let checked = check(ctx, body, orcid_model::Kind::Bulk, false);
+    let checked = check(form, body, orcid_model::Kind::Bulk, false);
     if let Some(d) = checked.report.verdict() {
         let (status, code, message) = refusal(d, form);
         return orcid_error(ctx.answer, status, code, message);

@@ -9,11 +9,11 @@ use std::collections::BTreeMap;
 
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use orcid_model::PutCode;
 use orcid_model::group_id::{GroupIdRecord, GroupIdRecords};
 use orcid_model::normalise::is_issn_for_group;
-use orcid_model::{Element, Kind, Mode, PutCode};
 
-use crate::api::{Form, orcid_error, refusal, typed};
+use crate::api::{Form, orcid_error, typed};
 use crate::store::{Grant, State, lock};
 
 /// The largest page ORCID gives of the registry.
@@ -161,13 +161,7 @@ fn empty_record(answer: Form) -> Response {
 
 /// Reads and validates a body as ORCID does (G1-G3), or the answer refusing it.
 fn read_body(state: &State, body: &[u8], answer: Form, body_form: Option<Form>, update: bool) -> Result<GroupIdRecord, Response> {
-    let form = body_form.unwrap_or(Form::Xml);
-    let options = if update { orcid_model::validate::Options::update() } else { orcid_model::validate::Options::default() };
-    let checked = match form {
-        Form::Xml => orcid_model::validate::check_xml(body, &options),
-        Form::Json => orcid_model::validate::check_json(body, Kind::GroupIdRecord, &options),
-    };
-    if let Some(d) = checked.report.verdict() {
+    let mut record: GroupIdRecord = crate::api::read_body(answer, body_form, body, update, |d, checked| {
         // G1: ORCID creates an `issn:` group itself (when the ISSN portal knows it), then
         // answers that it exists.
         if d.rule == "G1" && d.orcid_code == Some(9025) {
@@ -177,14 +171,7 @@ fn read_body(state: &State, body: &[u8], answer: Form, body_form: Option<Form>, 
             };
             lock(&state.groups).create_issn_group(state, &group_id);
         }
-        let (status, code, message) = refusal(d, form);
-        return Err(orcid_error(answer, status, code, message));
-    }
-    let parsed = match form {
-        Form::Xml => GroupIdRecord::from_xml_bytes(body, Mode::Lenient),
-        Form::Json => GroupIdRecord::from_json_bytes(body, Mode::Lenient),
-    };
-    let mut record = parsed.map_err(|e| orcid_error(answer, 400, 9001, format!("expected a group-id record: {e}")))?;
+    })?;
     // ORCID drops control characters from the name.
     record.name = record.name.chars().filter(|c| !c.is_control()).collect();
     Ok(record)

@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use orcid_model::PutCode;
 use orcid_model::notification::NotificationPermission;
-use orcid_model::{Element, Kind, Mode, PutCode};
 
-use crate::api::{Ctx, Form, needs_scope, orcid_error, refusal, source_of, typed};
+use crate::api::{Ctx, needs_scope, orcid_error, source_of, typed};
 use crate::store::{State, lock};
 
 /// A record's notifications and webhooks.
@@ -29,22 +29,9 @@ pub(crate) fn create_notification(ctx: &Ctx<'_>, body: &[u8]) -> Response {
     if let Err(r) = needs_scope(ctx, "/premium-notification") {
         return r;
     }
-    let form = ctx.body.unwrap_or(Form::Xml);
-    let checked = match form {
-        Form::Xml => orcid_model::validate::check_xml(body, &orcid_model::validate::Options::default()),
-        Form::Json => orcid_model::validate::check_json(body, Kind::Notification, &orcid_model::validate::Options::default()),
-    };
-    if let Some(d) = checked.report.verdict() {
-        let (status, code, message) = refusal(d, form);
-        return orcid_error(ctx.answer, status, code, message);
-    }
-    let parsed = match form {
-        Form::Xml => NotificationPermission::from_xml_bytes(body, Mode::Lenient),
-        Form::Json => NotificationPermission::from_json_bytes(body, Mode::Lenient),
-    };
-    let mut notification = match parsed {
+    let mut notification: NotificationPermission = match crate::api::read_body(ctx.answer, ctx.body, body, false, |_, _| {}) {
         Ok(n) => n,
-        Err(e) => return orcid_error(ctx.answer, 400, 9001, format!("expected a notification: {e}")),
+        Err(r) => return r,
     };
     let put_code = ctx.state.next_put_code();
     let stamp = crate::api::now();
