@@ -116,21 +116,22 @@ pub(crate) fn call_webhooks(state: &State, orcid: &str) {
     }
 }
 
-/// An empty HTTP/1.1 POST to an `http://` URL (the emulator's callbacks run on loopback;
-/// HTTPS callbacks are left to ORCID).
-async fn post_empty(url: &str) -> std::io::Result<()> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let parsed = url::Url::parse(url).map_err(|e| std::io::Error::other(e.to_string()))?;
+/// An empty HTTP/1.1 POST to an `http://` URL, answered with any status (the emulator's
+/// callbacks run on loopback; HTTPS callbacks are left to ORCID).
+async fn post_empty(url: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(url).map_err(|e| e.to_string())?;
     if parsed.scheme() != "http" {
-        return Err(std::io::Error::other("the emulator calls http:// webhooks only"));
+        return Err("the emulator calls http:// webhooks only".into());
     }
     let host = parsed.host_str().unwrap_or("localhost");
     let port = parsed.port_or_known_default().unwrap_or(80);
-    let mut stream = tokio::net::TcpStream::connect((host, port)).await?;
-    let path = &parsed[url::Position::BeforePath..];
-    let request = format!("POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await?;
-    let mut answer = [0u8; 64];
-    let _ = stream.read(&mut answer).await?;
-    Ok(())
+    let stream = tokio::net::TcpStream::connect((host, port)).await.map_err(|e| e.to_string())?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await.map_err(|e| e.to_string())?;
+    tokio::spawn(connection);
+    let request = hyper::Request::post(&parsed[url::Position::BeforePath..])
+        .header(header::HOST, format!("{host}:{port}"))
+        .body(http_body_util::Empty::<hyper::body::Bytes>::new())
+        .map_err(|e| e.to_string())?;
+    sender.send_request(request).await.map(drop).map_err(|e| e.to_string())
 }
