@@ -735,7 +735,7 @@ fn person(ctx: &Ctx<'_>) -> Result<Person, String> {
     use orcid_model::*;
     let mut person = Person::new(orcid_model::email::Emails::default());
     person.path = Some(format!("/{}/person", ctx.orcid));
-    if let Some(name) = ctx.state.user(&ctx.orcid).and_then(|u| crate::people::PersonName::parse(&u.name)) {
+    if let Some(name) = ctx.state.person_name(&ctx.orcid) {
         let mut written = personal_details::Name::new();
         written.visibility = Some(Visibility::Public);
         written.path = Some(ctx.orcid.clone());

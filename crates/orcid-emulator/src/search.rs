@@ -151,7 +151,7 @@ fn words(text: &str, fold: bool) -> Vec<String> {
 }
 
 /// The search document of a record: its holder's name and its public items.
-pub(crate) fn document(orcid: &str, name: Option<&crate::people::PersonName>, record: &Record) -> Doc {
+fn document(orcid: &str, name: Option<&crate::people::PersonName>, record: &Record) -> Doc {
     let mut doc = Doc::default();
     doc.add("orcid", orcid);
     if let Some(name) = name {
@@ -379,7 +379,7 @@ pub(crate) fn record_changed(state: &State, orcid: &str) {
 fn current(state: &State) -> std::sync::MutexGuard<'_, Index> {
     let changed = std::mem::take(&mut crate::store::lock(&state.search).changed);
     for orcid in changed {
-        let name = state.user(&orcid).and_then(|u| crate::people::PersonName::parse(&u.name));
+        let name = state.person_name(&orcid);
         let doc = crate::store::lock(&state.records).get(&orcid).map(|record| document(&orcid, name.as_ref(), record));
         if let Some(doc) = doc {
             crate::store::lock(&state.search).put(&orcid, doc);

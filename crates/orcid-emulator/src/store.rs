@@ -135,8 +135,7 @@ pub(crate) struct State {
 }
 
 impl State {
-    /// The emulator's state: the configured records, `config.people` generated ones, and the
-    /// search index of all of them.
+    /// The emulator's state: the configured records and `config.people` generated ones.
     pub(crate) fn new(config: Config, base_url: String) -> State {
         let records = config.users.iter().map(|u| (u.orcid.clone(), Record::default())).collect();
         let people = config.people;
@@ -163,13 +162,17 @@ impl State {
             lock(&state.records).insert(user.orcid.clone(), record);
             state.config.users.push(user);
         }
-        let mut index = crate::search::Index::default();
-        for (orcid, record) in lock(&state.records).iter() {
-            let name = state.user(orcid).and_then(|u| crate::people::PersonName::parse(&u.name));
-            index.put(orcid, crate::search::document(orcid, name.as_ref(), record));
+        // Indexed at the first search, as records changed later are.
+        let orcids: Vec<String> = lock(&state.records).keys().cloned().collect();
+        for orcid in orcids {
+            crate::search::record_changed(&state, &orcid);
         }
-        *lock(&state.search) = index;
         state
+    }
+
+    /// The record holder's name, if the record has one.
+    pub(crate) fn person_name(&self, orcid: &str) -> Option<crate::people::PersonName> {
+        self.user(orcid).and_then(|u| crate::people::PersonName::parse(&u.name))
     }
 
     pub(crate) fn user(&self, orcid: &str) -> Option<&UserConfig> {
