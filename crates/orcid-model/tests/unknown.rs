@@ -82,6 +82,19 @@ fn unknown_json_keys_and_values_are_kept_in_place() {
     assert!(Work::from_json_str(NEWER_JSON, Mode::Strict).is_err());
 }
 
+/// Keys after a wrapper's `"value"` (ORCID's `{"value": ...}` around a simple value) are kept
+/// with it, and the value is read as it was, escapes included, whatever follows it.
+#[test]
+fn unknown_keys_in_a_value_wrapper_are_kept_with_it() {
+    let json = r#"{"title":{"title":{"value":"Fins"}},"journal-title":{"value":"J. \"Fin\" Biol. \u00e9","lang":"en","script":{"name":"Latn"}},"type":"journal-article"}"#;
+    let work = Work::from_json_str(json, Mode::Lenient).expect("lenient reading keeps going");
+    assert_eq!(work.journal_title.as_deref(), Some("J. \"Fin\" Biol. é"));
+    let written = work.to_json_string(WriteOptions::read().compact());
+    assert_eq!(written, json.replace("\\u00e9", "é"));
+    let err = Work::from_json_str(json, Mode::Strict).expect_err("strict reading refuses the key");
+    assert!(err.to_string().contains(r#"unknown key "lang" in "journal-title""#), "{err}");
+}
+
 #[test]
 fn from_one_form_to_the_other_what_cannot_be_carried_is_named() {
     // XML elements have no place in JSON, and JSON keys none in XML: each form keeps its own,

@@ -52,6 +52,16 @@ pub struct Lexer<'a> {
     pos: usize,
     /// Per open container: (whether it is an object, whether no member has been read yet).
     open: Vec<(bool, bool)>,
+    /// The key or scalar read last, as [`Lexer::text`] gives it: where it starts, the span of
+    /// its text, and whether that text is `unescaped` instead (it had escapes). Kept here
+    /// rather than handed back as a `Cow` through `Result` and `Option`: copying one out
+    /// through those layers stalls the processor (a store that cannot be forwarded to the
+    /// wider load after it) and cost more than lexing the key.
+    token_at: usize,
+    token: (usize, usize),
+    escaped: bool,
+    /// The unescaped text of the last string with escapes (reused).
+    unescaped: String,
 }
 
 /// A grammar error: where and what.
@@ -62,7 +72,9 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-type Syntax<T> = Result<T, SyntaxError>;
+/// A lexer's answer. The error is boxed so that answers fit in registers: the lexer is called
+/// for every token, and an answer returned through memory costs more than the token.
+pub type Syntax<T> = Result<T, Box<SyntaxError>>;
 
 /// The bytes that end a run of plain characters in a string: `"`, `\` and control characters.
 static STRING_STOP: [bool; 256] = {
@@ -78,14 +90,14 @@ static STRING_STOP: [bool; 256] = {
 };
 
 fn syntax<T>(pos: usize, message: impl Into<String>) -> Syntax<T> {
-    Err(SyntaxError { pos, message: format!("malformed JSON: {}", message.into()) })
+    Err(Box::new(SyntaxError { pos, message: format!("malformed JSON: {}", message.into()) }))
 }
 
 impl<'a> Lexer<'a> {
     /// A reader over text (a leading byte-order mark is skipped, as ORCID's parser does).
     pub fn new(src: &'a str) -> Lexer<'a> {
         let pos = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
-        Lexer { src, pos, open: Vec::new() }
+        Lexer { src, pos, open: Vec::new(), token_at: pos, token: (pos, pos), escaped: false, unescaped: String::new() }
     }
 
     /// The current byte offset.
@@ -150,10 +162,10 @@ impl<'a> Lexer<'a> {
 
     fn open(&mut self, b: u8) -> Syntax<()> {
         if self.open.len() >= MAX_DEPTH {
-            return Err(SyntaxError {
+            return Err(Box::new(SyntaxError {
                 pos: self.pos,
                 message: format!("values nest deeper than {MAX_DEPTH} levels, more than ORCID's JSON parser allows"),
-            });
+            }));
         }
         self.expect_byte(b, if b == b'{' { "`{`" } else { "`[`" })?;
         self.open.push((b == b'{', true));
@@ -171,14 +183,15 @@ impl<'a> Lexer<'a> {
         self.open(b'{')
     }
 
-    /// The next key of the object opened last (and its `:`), or `None` at its end.
-    pub fn next_key(&mut self) -> Syntax<Option<(Cow<'a, str>, usize)>> {
+    /// Reads the next key of the object opened last (and its `:`): its text is
+    /// [`Lexer::text`], where it starts [`Lexer::text_pos`]. `false` at the object's end.
+    pub fn next_key(&mut self) -> Syntax<bool> {
         self.skip_ws();
         let first = self.open.last().expect("inside an object").1;
         if self.src.as_bytes().get(self.pos) == Some(&b'}') {
             self.pos += 1;
             self.open.pop();
-            return Ok(None);
+            return Ok(false);
         }
         if !first {
             self.expect_byte(b',', "`,` or `}`")?;
@@ -193,9 +206,31 @@ impl<'a> Lexer<'a> {
                 syntax(pos, "expected a key")
             };
         }
-        let name = self.string()?;
+        self.string()?;
         self.expect_byte(b':', "`:`")?;
-        Ok(Some((name, pos)))
+        Ok(true)
+    }
+
+    /// The text of the key or scalar read last (a string unescaped, a number or literal as
+    /// written).
+    pub fn text(&self) -> Cow<'a, str> {
+        if self.escaped {
+            Cow::Owned(self.unescaped.clone())
+        } else {
+            Cow::Borrowed(self.src.get(self.token.0..self.token.1).unwrap_or(""))
+        }
+    }
+
+    /// Where the key or scalar read last starts.
+    pub fn text_pos(&self) -> usize {
+        self.token_at
+    }
+
+    /// Sets what [`Lexer::text`] gives: the input from `from` to `to`.
+    fn set_token(&mut self, at: usize, from: usize, to: usize) {
+        self.token_at = at;
+        self.token = (from, to);
+        self.escaped = false;
     }
 
     /// Opens an array.
@@ -220,12 +255,12 @@ impl<'a> Lexer<'a> {
         Ok(true)
     }
 
-    /// A string, at its opening quote.
-    pub fn string(&mut self) -> Syntax<Cow<'a, str>> {
+    /// Reads a string, at its opening quote, as the token [`Lexer::text`] gives.
+    fn string(&mut self) -> Syntax<()> {
         let start = self.pos;
         self.pos += 1;
         let bytes = self.src.as_bytes();
-        let mut owned: Option<String> = None;
+        let mut escaped = false;
         let mut run_start = self.pos;
         loop {
             // Up to the next quote, backslash or control character: a table per byte beats a
@@ -245,31 +280,35 @@ impl<'a> Lexer<'a> {
             match bytes[end] {
                 b'"' => {
                     self.pos = end + 1;
-                    return Ok(match owned {
-                        None => Cow::Borrowed(&self.src[run_start..end]),
-                        Some(mut s) => {
-                            s.push_str(&self.src[run_start..end]);
-                            Cow::Owned(s)
-                        }
-                    });
+                    if escaped {
+                        self.unescaped.push_str(&self.src[run_start..end]);
+                        self.token_at = start;
+                        self.escaped = true;
+                    } else {
+                        self.set_token(start, run_start, end);
+                    }
+                    return Ok(());
                 }
                 b'\\' => {}
                 b => return syntax(end, format!("the control character U+{b:04X} must be escaped in a string")),
             }
-            let buf = owned.get_or_insert_with(String::new);
-            buf.push_str(&self.src[run_start..end]);
+            if !escaped {
+                escaped = true;
+                self.unescaped.clear();
+            }
+            self.unescaped.push_str(&self.src[run_start..end]);
             self.pos = end + 1;
             let esc = bytes.get(self.pos).copied();
             self.pos += 1;
             match esc {
-                Some(b'"') => buf.push('"'),
-                Some(b'\\') => buf.push('\\'),
-                Some(b'/') => buf.push('/'),
-                Some(b'b') => buf.push('\u{8}'),
-                Some(b'f') => buf.push('\u{c}'),
-                Some(b'n') => buf.push('\n'),
-                Some(b'r') => buf.push('\r'),
-                Some(b't') => buf.push('\t'),
+                Some(b'"') => self.unescaped.push('"'),
+                Some(b'\\') => self.unescaped.push('\\'),
+                Some(b'/') => self.unescaped.push('/'),
+                Some(b'b') => self.unescaped.push('\u{8}'),
+                Some(b'f') => self.unescaped.push('\u{c}'),
+                Some(b'n') => self.unescaped.push('\n'),
+                Some(b'r') => self.unescaped.push('\r'),
+                Some(b't') => self.unescaped.push('\t'),
                 Some(b'u') => {
                     let at = self.pos - 2;
                     let unit = self.hex4()?;
@@ -288,7 +327,7 @@ impl<'a> Lexer<'a> {
                         0xDC00..=0xDFFF => return syntax(at, "a \\u escape of a trailing surrogate without a leading one"),
                         _ => char::from_u32(unit),
                     };
-                    buf.push(c.unwrap_or('\u{FFFD}'));
+                    self.unescaped.push(c.unwrap_or('\u{FFFD}'));
                 }
                 Some(_) => return syntax(self.pos - 2, "bad escape"),
                 None => return syntax(start, "unterminated string"),
@@ -309,7 +348,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// A number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, exactly.
-    fn number(&mut self) -> Syntax<&'a str> {
+    fn number(&mut self) -> Syntax<()> {
         let start = self.pos;
         let bytes = self.src.as_bytes();
         let digits = |at: usize| bytes[at..].iter().take_while(|b| b.is_ascii_digit()).count();
@@ -341,31 +380,35 @@ impl<'a> Lexer<'a> {
             at += n;
         }
         self.pos = at;
-        Ok(&self.src[start..at])
+        Ok(())
     }
 
-    /// The text of a scalar (string, number or boolean), and where it starts.
-    pub fn scalar(&mut self) -> Syntax<(Cow<'a, str>, usize, Kind)> {
+    /// Reads a scalar (string, number, boolean or `null`): its text is [`Lexer::text`], where
+    /// it starts [`Lexer::text_pos`].
+    pub fn scalar(&mut self) -> Syntax<Kind> {
         let kind = self.peek()?;
         let pos = self.pos;
-        let text = match kind {
+        match kind {
             Kind::String => self.string()?,
-            Kind::Number => Cow::Borrowed(self.number()?),
-            Kind::Bool if self.src[self.pos..].starts_with("true") => {
-                self.pos += 4;
-                Cow::Borrowed("true")
-            }
-            Kind::Bool => {
-                self.literal("false")?;
-                Cow::Borrowed("false")
-            }
-            Kind::Null => {
-                self.literal("null")?;
-                Cow::Borrowed("null")
-            }
+            Kind::Number => self.number()?,
+            Kind::Bool if self.src[self.pos..].starts_with("true") => self.pos += 4,
+            Kind::Bool => self.literal("false")?,
+            Kind::Null => self.literal("null")?,
             Kind::Object | Kind::Array => return syntax(pos, "expected a scalar"),
-        };
-        Ok((text, pos, kind))
+        }
+        if kind != Kind::String {
+            self.set_token(pos, pos, self.pos);
+        }
+        Ok(kind)
+    }
+
+    /// Reads the scalar at `pos` again as the token (where later keys took its place), then
+    /// goes on where reading was.
+    pub fn reread_scalar(&mut self, pos: usize) -> Syntax<()> {
+        let resume = std::mem::replace(&mut self.pos, pos);
+        let read = self.scalar();
+        self.pos = resume;
+        read.map(|_| ())
     }
 
     /// Skips a value of any kind, without recursion; returns where it starts and ends.
@@ -389,7 +432,7 @@ impl<'a> Lexer<'a> {
                     return Ok((start, self.pos));
                 }
                 let in_object = self.in_object();
-                let more = if in_object { self.next_key()?.is_some() } else { self.next_element()? };
+                let more = if in_object { self.next_key()? } else { self.next_element()? };
                 if more {
                     break;
                 }
@@ -488,22 +531,25 @@ impl<'a> JsonInput<'a> {
 
     /// The kind of the next value.
     pub fn peek(&mut self) -> Result<Kind, ReadError> {
-        self.lex.peek().map_err(|e| self.malformed(e))
+        self.lex.peek().map_err(|e| self.malformed(*e))
     }
 
     /// After the document's value: only whitespace may follow.
     pub fn finish(&mut self) -> Result<(), ReadError> {
-        self.lex.finish().map_err(|e| self.malformed(e))
+        self.lex.finish().map_err(|e| self.malformed(*e))
     }
 
     /// Skips a value; returns where it starts and ends.
     fn skip(&mut self) -> Result<(usize, usize), ReadError> {
-        self.lex.skip().map_err(|e| self.malformed(e))
+        self.lex.skip().map_err(|e| self.malformed(*e))
     }
 
     /// Reads a document whose root is a simple value (`title`, `created-date` ...).
     pub fn root_simple<T: SimpleType>(&mut self, what: &str, facets: &'static super::schema::Facets, millis: bool) -> Result<T, ReadError> {
-        let (text, pos) = self.scalar_or_wrapped(None, Name::Key(what))?.unwrap_or((Cow::Borrowed(""), self.lex.pos()));
+        let (text, pos) = match self.scalar_or_wrapped(None, Name::Key(what))? {
+            true => (self.lex.text(), self.lex.text_pos()),
+            false => (Cow::Borrowed(""), self.lex.pos()),
+        };
         let text = if millis { millis_text(&text) } else { text };
         if self.core.mode != ReadMode::Lenient
             && let Err(message) = facets.check(&text)
@@ -513,24 +559,31 @@ impl<'a> JsonInput<'a> {
         T::parse_json(&text).map_err(|message| self.core.fatal(ProblemKind::Value, None, pos, format!("{what}: {message}")))
     }
 
-    /// A scalar, or a `{"value": scalar}` wrapper around one (other keys in the wrapper go
-    /// to `frame` as unknown, when there is one). `None` for `null`.
-    fn scalar_or_wrapped(&mut self, mut frame: Option<&mut JsonFrame>, what: Name<'_>) -> Result<Option<(Cow<'a, str>, usize)>, ReadError> {
+    /// Reads a scalar, or a `{"value": scalar}` wrapper around one (other keys in the wrapper
+    /// go to `frame` as unknown, when there is one): `true` with the scalar as the lexer's
+    /// token, `false` for `null`.
+    fn scalar_or_wrapped(&mut self, mut frame: Option<&mut JsonFrame>, what: Name<'_>) -> Result<bool, ReadError> {
         match self.peek()? {
             Kind::Null => {
-                self.lex.null().map_err(|e| self.malformed(e))?;
-                Ok(None)
+                self.lex.null().map_err(|e| self.malformed(*e))?;
+                Ok(false)
             }
             Kind::Object => {
                 let at = self.lex.pos();
-                self.lex.begin_object().map_err(|e| self.malformed(e))?;
-                let mut value = None;
-                while let Some((key, key_pos)) = self.lex.next_key().map_err(|e| self.malformed(e))? {
+                self.lex.begin_object().map_err(|e| self.malformed(*e))?;
+                // Where the value is, and whether a key read after it took the lexer's token.
+                let mut value: Option<usize> = None;
+                let mut token_taken = false;
+                while self.lex.next_key().map_err(|e| self.malformed(*e))? {
+                    let (key, key_pos) = (self.lex.text(), self.lex.text_pos());
+                    token_taken = true;
                     if key == "value" {
                         if self.peek()? == Kind::Null {
-                            self.lex.null().map_err(|e| self.malformed(e))?;
+                            self.lex.null().map_err(|e| self.malformed(*e))?;
                         } else {
-                            value = Some(self.scalar(what)?);
+                            self.scalar(what)?;
+                            value = Some(self.lex.text_pos());
+                            token_taken = false;
                         }
                         continue;
                     }
@@ -546,34 +599,41 @@ impl<'a> JsonInput<'a> {
                         f.core.unknown.keep_member_key(owner, &key, raw);
                     }
                 }
-                if value.is_none() {
-                    let trail = frame.as_ref().and_then(|f| f.core.member_trail);
-                    self.core.problem(ProblemKind::MissingElement, trail, at, format!("{what} is missing the required key \"value\""))?;
+                match value {
+                    Some(pos) if token_taken => self.lex.reread_scalar(pos).map_err(|e| self.malformed(*e))?,
+                    Some(_) => {}
+                    None => {
+                        let trail = frame.as_ref().and_then(|f| f.core.member_trail);
+                        self.core.problem(
+                            ProblemKind::MissingElement,
+                            trail,
+                            at,
+                            format!("{what} is missing the required key \"value\""),
+                        )?;
+                    }
                 }
-                Ok(value)
+                Ok(value.is_some())
             }
             Kind::Array => {
                 let pos = self.lex.pos();
                 let trail = frame.as_ref().and_then(|f| f.core.member_trail);
                 self.core.problem(ProblemKind::JsonShape, trail, pos, format!("expected a value for {what}, found an array"))?;
                 self.skip()?;
-                Ok(None)
+                Ok(false)
             }
-            _ => self.scalar(what).map(Some),
+            _ => self.scalar(what).map(|()| true),
         }
     }
 
-    fn scalar(&mut self, what: Name<'_>) -> Result<(Cow<'a, str>, usize), ReadError> {
+    /// Reads a scalar as the lexer's token; an object or array is fatal.
+    fn scalar(&mut self, what: Name<'_>) -> Result<(), ReadError> {
         match self.peek()? {
             Kind::Object | Kind::Array => {
                 let pos = self.lex.pos();
                 let found = self.peek()?.describe();
                 Err(self.core.fatal(ProblemKind::JsonShape, None, pos, format!("expected a value for {what}, found {found}")))
             }
-            _ => {
-                let (text, pos, _) = self.lex.scalar().map_err(|e| self.malformed(e))?;
-                Ok((text, pos))
-            }
+            _ => self.lex.scalar().map(|_| ()).map_err(|e| self.malformed(*e)),
         }
     }
 
@@ -584,12 +644,12 @@ impl<'a> JsonInput<'a> {
         let member = &schema.members[index];
         let kind = self.peek()?;
         if kind == Kind::Null {
-            self.lex.null().map_err(|e| self.malformed(e))?;
+            self.lex.null().map_err(|e| self.malformed(*e))?;
             return Ok(false);
         }
         let list = f.core.repeatable(index) || member.shape == Shape::Flattened;
         if kind == Kind::Array && f.core.repeatable(index) {
-            self.lex.begin_array().map_err(|e| self.malformed(e))?;
+            self.lex.begin_array().map_err(|e| self.malformed(*e))?;
             f.list = List::Member(index);
             return Ok(false);
         }
@@ -628,7 +688,7 @@ impl<'a> Input<'a> for JsonInput<'a> {
         }
         match self.peek()? {
             Kind::Object => {
-                self.lex.begin_object().map_err(|e| self.malformed(e))?;
+                self.lex.begin_object().map_err(|e| self.malformed(*e))?;
                 Ok(frame)
             }
             other => Err(self.core.fatal(
@@ -652,7 +712,7 @@ impl<'a> Input<'a> for JsonInput<'a> {
                 match f.list {
                     List::None => match self.peek()? {
                         Kind::Array => {
-                            self.lex.begin_array().map_err(|e| self.malformed(e))?;
+                            self.lex.begin_array().map_err(|e| self.malformed(*e))?;
                             f.list = List::Member(index);
                         }
                         _ => {
@@ -665,12 +725,12 @@ impl<'a> Input<'a> for JsonInput<'a> {
                         }
                     },
                     _ => {
-                        if !self.lex.next_element().map_err(|e| self.malformed(e))? {
+                        if !self.lex.next_element().map_err(|e| self.malformed(*e))? {
                             f.ended = true;
                             return Ok(None);
                         }
                         if self.peek()? == Kind::Null {
-                            self.lex.null().map_err(|e| self.malformed(e))?;
+                            self.lex.null().map_err(|e| self.malformed(*e))?;
                             continue;
                         }
                         let pos = self.lex.pos();
@@ -687,12 +747,12 @@ impl<'a> Input<'a> for JsonInput<'a> {
             }
             match f.list {
                 List::Member(index) => {
-                    if !self.lex.next_element().map_err(|e| self.malformed(e))? {
+                    if !self.lex.next_element().map_err(|e| self.malformed(*e))? {
                         f.list = List::None;
                         continue;
                     }
                     if self.peek()? == Kind::Null {
-                        self.lex.null().map_err(|e| self.malformed(e))?;
+                        self.lex.null().map_err(|e| self.malformed(*e))?;
                         continue;
                     }
                     let pos = self.lex.pos();
@@ -702,12 +762,12 @@ impl<'a> Input<'a> for JsonInput<'a> {
                     return Ok(Some(index));
                 }
                 List::Tagged => {
-                    if !self.lex.next_element().map_err(|e| self.malformed(e))? {
+                    if !self.lex.next_element().map_err(|e| self.malformed(*e))? {
                         f.list = List::None;
                         continue;
                     }
                     if self.peek()? == Kind::Null {
-                        self.lex.null().map_err(|e| self.malformed(e))?;
+                        self.lex.null().map_err(|e| self.malformed(*e))?;
                         continue;
                     }
                     if self.peek()? != Kind::Object {
@@ -718,37 +778,38 @@ impl<'a> Input<'a> for JsonInput<'a> {
                         self.skip()?;
                         continue;
                     }
-                    self.lex.begin_object().map_err(|e| self.malformed(e))?;
+                    self.lex.begin_object().map_err(|e| self.malformed(*e))?;
                     f.list = List::TaggedEntry;
                 }
                 List::TaggedEntry | List::None => {
-                    let Some((key, key_pos)) = self.lex.next_key().map_err(|e| self.malformed(e))? else {
+                    if !self.lex.next_key().map_err(|e| self.malformed(*e))? {
                         if f.list == List::TaggedEntry {
                             f.list = List::Tagged;
                             continue;
                         }
                         f.ended = true;
                         return Ok(None);
-                    };
+                    }
+                    let (key, key_pos) = (self.lex.text(), self.lex.text_pos());
                     let in_entry = f.list == List::TaggedEntry;
                     if !in_entry && schema.json_tagged == Some(key.as_ref()) {
                         match self.peek()? {
                             Kind::Null => {
-                                self.lex.null().map_err(|e| self.malformed(e))?;
+                                self.lex.null().map_err(|e| self.malformed(*e))?;
                             }
                             Kind::Array => {
-                                self.lex.begin_array().map_err(|e| self.malformed(e))?;
+                                self.lex.begin_array().map_err(|e| self.malformed(*e))?;
                                 f.list = List::Tagged;
                             }
                             _ => {
-                                self.lex.begin_object().map_err(|e| self.malformed(e))?;
+                                self.lex.begin_object().map_err(|e| self.malformed(*e))?;
                                 f.list = List::TaggedEntry;
                             }
                         }
                         continue;
                     }
                     if !in_entry && schema.json_null_keys.contains(&key.as_ref()) && self.peek()? == Kind::Null {
-                        self.lex.null().map_err(|e| self.malformed(e))?;
+                        self.lex.null().map_err(|e| self.malformed(*e))?;
                         continue;
                     }
                     let text = if key == "value" && !in_entry { schema.text_member() } else { None };
@@ -784,7 +845,7 @@ impl<'a> Input<'a> for JsonInput<'a> {
     fn simple<T: SimpleType>(&mut self, f: &mut JsonFrame) -> Result<Option<T>, ReadError> {
         let member = f.core.current();
         let what = Name::Key(member.json_key);
-        let value = match member.shape {
+        let read = match member.shape {
             Shape::Wrapped | Shape::Millis => self.scalar_or_wrapped(Some(f), what)?,
             _ => match self.peek()? {
                 Kind::Object | Kind::Array => {
@@ -797,12 +858,18 @@ impl<'a> Input<'a> for JsonInput<'a> {
                         format!("expected a value for {what}, found {found}"),
                     )?;
                     self.skip()?;
-                    None
+                    false
                 }
-                _ => Some(self.scalar(what)?),
+                _ => {
+                    self.lex.scalar().map_err(|e| self.malformed(*e))?;
+                    true
+                }
             },
         };
-        let Some((text, pos)) = value else { return Ok(None) };
+        if !read {
+            return Ok(None);
+        }
+        let (text, pos) = (self.lex.text(), self.lex.text_pos());
         if member.shape == Shape::Millis
             && let Some(value) = text.parse::<i64>().ok().and_then(T::from_json_millis)
         {

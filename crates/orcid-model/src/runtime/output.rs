@@ -525,7 +525,7 @@ fn json_to_tokens(ns: Ns, key: &str, raw: &str, tokens: &mut Vec<XmlToken>) {
     // Per open container: (is object, the key its elements repeat under, for arrays).
     let mut stack: Vec<(bool, String)> = Vec::new();
     let mut current_key = key.to_owned();
-    let outcome: Result<(), super::json_in::SyntaxError> = (|| {
+    let outcome: super::json_in::Syntax<()> = (|| {
         loop {
             // A value under `current_key`.
             match lex.peek()? {
@@ -542,7 +542,8 @@ fn json_to_tokens(ns: Ns, key: &str, raw: &str, tokens: &mut Vec<XmlToken>) {
                     lex.null()?;
                 }
                 _ => {
-                    let (text, _, _) = lex.scalar()?;
+                    lex.scalar()?;
+                    let text = lex.text();
                     if current_key == "value" && stack.last().is_some_and(|(obj, _)| *obj) {
                         tokens.push(XmlToken::Text(text.into_owned().into_boxed_str()));
                     } else {
@@ -556,16 +557,12 @@ fn json_to_tokens(ns: Ns, key: &str, raw: &str, tokens: &mut Vec<XmlToken>) {
             loop {
                 let Some((is_object, array_key)) = stack.last().cloned() else { return Ok(()) };
                 if is_object {
-                    match lex.next_key()? {
-                        Some((k, _)) => {
-                            current_key = k.into_owned();
-                            break;
-                        }
-                        None => {
-                            stack.pop();
-                            tokens.push(XmlToken::End);
-                        }
+                    if lex.next_key()? {
+                        current_key = lex.text().into_owned();
+                        break;
                     }
+                    stack.pop();
+                    tokens.push(XmlToken::End);
                 } else if lex.next_element()? {
                     current_key = array_key;
                     break;
@@ -585,7 +582,7 @@ fn json_scalar_text(raw: &str) -> Option<String> {
     use super::json_in::{Kind, Lexer};
     let mut lex = Lexer::new(raw);
     match lex.peek().ok()? {
-        Kind::String | Kind::Number | Kind::Bool => lex.scalar().ok().map(|(t, _, _)| t.into_owned()),
+        Kind::String | Kind::Number | Kind::Bool => lex.scalar().ok().map(|_| lex.text().into_owned()),
         _ => None,
     }
 }
@@ -836,7 +833,7 @@ impl JsonWriter {
         use super::json_in::{Kind, Lexer};
         let mut lex = Lexer::new(raw);
         let mut stack: Vec<bool> = Vec::new();
-        let outcome: Result<(), super::json_in::SyntaxError> = (|| {
+        let outcome: super::json_in::Syntax<()> = (|| {
             loop {
                 match lex.peek()? {
                     Kind::Object => {
@@ -850,27 +847,23 @@ impl JsonWriter {
                         stack.push(false);
                     }
                     Kind::String => {
-                        let (text, _, _) = lex.scalar()?;
-                        self.string(&text);
+                        lex.scalar()?;
+                        self.string(&lex.text());
                     }
                     _ => {
-                        let (text, _, _) = lex.scalar()?;
-                        self.raw(&text);
+                        lex.scalar()?;
+                        self.raw(&lex.text());
                     }
                 }
                 loop {
                     let Some(&is_object) = stack.last() else { return Ok(()) };
                     if is_object {
-                        match lex.next_key()? {
-                            Some((k, _)) => {
-                                self.key(&k);
-                                break;
-                            }
-                            None => {
-                                stack.pop();
-                                self.end_object();
-                            }
+                        if lex.next_key()? {
+                            self.key(&lex.text());
+                            break;
                         }
+                        stack.pop();
+                        self.end_object();
                     } else if lex.next_element()? {
                         self.element();
                         break;
