@@ -39,6 +39,17 @@ fn read_strict(bencher: Bencher, name: &str) {
         .bench(|| Document::from_json_bytes(black_box(&bytes), kind, Mode::Strict).expect("valid"));
 }
 
+/// Reading and dropping the document, what a program pays per document: `read_strict` times
+/// the reading only (divan drops what a benchmark returns outside the timing).
+#[divan::bench(args = SAMPLES)]
+fn read_and_drop(bencher: Bencher, name: &str) {
+    let bytes = input(name);
+    let kind = kind(name);
+    bencher
+        .counter(BytesCount::new(bytes.len()))
+        .bench(|| drop(Document::from_json_bytes(black_box(&bytes), kind, Mode::Strict).expect("valid")));
+}
+
 #[divan::bench(args = SAMPLES)]
 fn serde_json_value_floor(bencher: Bencher, name: &str) {
     let bytes = input(name);

@@ -65,16 +65,19 @@ fn detect(src: &[u8]) -> Result<Detected, EncodingError> {
     })
 }
 
-/// The `encoding` of an XML declaration at the start of `text`, if it has one.
-fn declared_encoding(text: &str) -> Option<&str> {
-    let decl = text.strip_prefix("<?xml")?;
-    let end = decl.find("?>")?;
+/// The `encoding` of an XML declaration at the start of `text`, if it has one. Read as bytes
+/// (the declaration is ASCII in every encoding a parser may meet before decoding), with plain
+/// loops: it is a few dozen bytes, read once per document, where building a substring
+/// searcher costs more than the search.
+fn declared_encoding(text: &[u8]) -> Option<&str> {
+    let decl = text.strip_prefix(b"<?xml")?;
+    let end = decl.windows(2).position(|w| w == b"?>")?;
     let decl = &decl[..end];
-    let at = decl.find("encoding")?;
-    let rest = decl[at + "encoding".len()..].trim_start().strip_prefix('=')?.trim_start();
-    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let rest = &rest[1..];
-    Some(&rest[..rest.find(quote)?])
+    let at = decl.windows(8).position(|w| w == b"encoding")?;
+    let rest = decl[at + "encoding".len()..].trim_ascii_start().strip_prefix(b"=")?.trim_ascii_start();
+    let (&quote, rest) = rest.split_first().filter(|(q, _)| matches!(q, b'"' | b'\''))?;
+    let label = &rest[..rest.iter().position(|&b| b == quote)?];
+    std::str::from_utf8(label).ok()
 }
 
 fn is_utf8_label(label: &str) -> bool {
@@ -94,7 +97,7 @@ pub fn xml_text(src: &[u8]) -> Result<Cow<'_, str>, EncodingError> {
     match detect(src)? {
         Detected::Utf8Bom => {
             let text = utf8(&src[3..]).map_err(|e| EncodingError { pos: e.pos + 3, ..e })?;
-            match declared_encoding(text) {
+            match declared_encoding(text.as_bytes()) {
                 Some(label) if !is_utf8_label(label) => {
                     error(0, format!("the byte-order mark says UTF-8 but the declaration says {label:?}"))
                 }
@@ -108,7 +111,7 @@ pub fn xml_text(src: &[u8]) -> Result<Cow<'_, str>, EncodingError> {
             let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(body) else {
                 return error(0, format!("the document is not valid {}", encoding.name()));
             };
-            match declared_encoding(&text) {
+            match declared_encoding(text.as_bytes()) {
                 Some(label) if !is_utf16_label(label) => {
                     let found = if bom { "byte-order mark" } else { "first bytes" };
                     error(0, format!("the {found} say {} but the declaration says {label:?}", encoding.name()))
@@ -117,34 +120,26 @@ pub fn xml_text(src: &[u8]) -> Result<Cow<'_, str>, EncodingError> {
                 _ => Ok(Cow::Owned(text.into_owned())),
             }
         }
-        Detected::Plain => {
-            // The declaration is ASCII in every encoding a parser may meet here.
-            let head = &src[..src.len().min(512)];
-            let head = match std::str::from_utf8(head) {
-                Ok(h) => h,
-                Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or(""),
-            };
-            match declared_encoding(head) {
-                None => utf8(src).map(Cow::Borrowed),
-                Some(label) if is_utf8_label(label) => utf8(src).map(Cow::Borrowed),
-                Some(label) if is_utf16_label(label) => {
-                    error(0, format!("the declaration says {label:?} but the bytes are not UTF-16 (no byte-order mark, ASCII bytes)"))
+        Detected::Plain => match declared_encoding(&src[..src.len().min(512)]) {
+            None => utf8(src).map(Cow::Borrowed),
+            Some(label) if is_utf8_label(label) => utf8(src).map(Cow::Borrowed),
+            Some(label) if is_utf16_label(label) => {
+                error(0, format!("the declaration says {label:?} but the bytes are not UTF-16 (no byte-order mark, ASCII bytes)"))
+            }
+            Some(label) if is_latin1_label(label) => Ok(Cow::Owned(src.iter().map(|&b| char::from(b)).collect())),
+            Some(label) => {
+                let Some(encoding) = encoding_rs::Encoding::for_label_no_replacement(label.as_bytes()) else {
+                    return error(0, format!("the declaration names an encoding this reader does not know: {label:?}"));
+                };
+                if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
+                    return error(0, format!("the declaration says {label:?} but the bytes are not UTF-16"));
                 }
-                Some(label) if is_latin1_label(label) => Ok(Cow::Owned(src.iter().map(|&b| char::from(b)).collect())),
-                Some(label) => {
-                    let Some(encoding) = encoding_rs::Encoding::for_label_no_replacement(label.as_bytes()) else {
-                        return error(0, format!("the declaration names an encoding this reader does not know: {label:?}"));
-                    };
-                    if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
-                        return error(0, format!("the declaration says {label:?} but the bytes are not UTF-16"));
-                    }
-                    match encoding.decode_without_bom_handling_and_without_replacement(src) {
-                        Some(text) => Ok(Cow::Owned(text.into_owned())),
-                        None => error(0, format!("the bytes are not valid {label}, which the declaration says they are")),
-                    }
+                match encoding.decode_without_bom_handling_and_without_replacement(src) {
+                    Some(text) => Ok(Cow::Owned(text.into_owned())),
+                    None => error(0, format!("the bytes are not valid {label}, which the declaration says they are")),
                 }
             }
-        }
+        },
     }
 }
 

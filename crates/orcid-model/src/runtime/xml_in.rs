@@ -255,7 +255,7 @@ impl<'a> XmlInput<'a> {
             namespaces: Namespaces::default(),
             src,
             has_cr: memchr::memchr(b'\r', src.as_bytes()).is_some(),
-            has_cdata_end: memchr::memmem::find(src.as_bytes(), b"]]>").is_some(),
+            has_cdata_end: has_cdata_end(src.as_bytes()),
             attrs: Vec::new(),
             attrs_of: u32::MAX,
             opened: Start { content: "", pos: 0, name_len: 0, local_at: 0, ns: Ns::None, empty: true },
@@ -1084,6 +1084,12 @@ fn end_tag_len(bytes: &[u8], name: &[u8]) -> Option<usize> {
     let tail = bytes.strip_prefix(b"</")?.strip_prefix(name)?;
     let spaces = tail.iter().take_while(|b| b" \t\r\n".contains(b)).count();
     (tail.get(spaces) == Some(&b'>')).then_some(2 + name.len() + spaces + 1)
+}
+
+/// Whether `]]>` appears anywhere. By its rare first byte: a substring searcher costs more to
+/// build than a small document takes to read.
+fn has_cdata_end(src: &[u8]) -> bool {
+    memchr::memchr_iter(b']', src).any(|i| src.get(i + 1..i + 3) == Some(b"]>"))
 }
 
 /// What XML 1.0 says of `]]>` in character data.
