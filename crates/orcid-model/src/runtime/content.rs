@@ -452,7 +452,8 @@ impl FrameCore {
     }
 
     /// Meets member `index`, at `pos`, named `name` in messages: checks order (XML only) and
-    /// repetition, marks it present, and in validation records where it is.
+    /// repetition, marks it present, and in validation records where it is. The rare work (a
+    /// problem, validation's trail) is out of line: this runs for every member.
     pub fn meet<'a>(&mut self, core: &mut Core<'a>, index: usize, pos: usize, name: Name<'_>) -> Result<(), ReadError> {
         let member = &self.schema.members[index];
         self.member = Some(index);
@@ -483,6 +484,24 @@ impl FrameCore {
         }
         // Occurrences matter for paths (validation) and for where kept pieces go (lenient).
         self.occurrence = if repeatable && core.mode != ReadMode::Strict { self.count(index) } else { 0 };
+        if core.mode == ReadMode::Validate || problem.is_some() {
+            return self.record_meeting(core, member, repeatable, problem, pos, name);
+        }
+        Ok(())
+    }
+
+    /// What [`FrameCore::meet`] found, recorded: the member's trail entry (validation) and
+    /// its problem.
+    #[inline(never)]
+    fn record_meeting(
+        &mut self,
+        core: &mut Core<'_>,
+        member: &'static Member,
+        repeatable: bool,
+        problem: Option<ProblemKind>,
+        pos: usize,
+        name: Name<'_>,
+    ) -> Result<(), ReadError> {
         if core.mode == ReadMode::Validate {
             let ordinal = if repeatable { self.occurrence + 1 } else { 0 };
             self.member_trail = Some(core.trail.push(self.trail, Cow::Borrowed(member.local), member.is_attribute(), ordinal, pos));
