@@ -559,7 +559,12 @@ impl<'a> XmlInput<'a> {
                 }
                 Event::CData(c) => Cow::Borrowed(self.slice_at(pos + 9, c.len())),
                 Event::GeneralRef(r) => match resolve_reference(&r) {
-                    Some(ch) => Cow::Owned(ch.to_string()),
+                    Some(ch) => {
+                        // Into the text being built, without a string of its own.
+                        let buf = out.get_or_insert_with(|| std::mem::take(&mut first).into_owned());
+                        buf.push(ch);
+                        continue;
+                    }
                     None => {
                         let name = String::from_utf8_lossy(&r).into_owned();
                         let what = if name.starts_with('#') { "bad character reference" } else { "unknown entity" };
@@ -592,7 +597,7 @@ impl<'a> XmlInput<'a> {
                 Some(buf) => buf.push_str(&piece),
                 None if first.is_empty() => first = piece,
                 None => {
-                    let mut buf = first.clone().into_owned();
+                    let mut buf = std::mem::take(&mut first).into_owned();
                     buf.push_str(&piece);
                     out = Some(buf);
                 }
