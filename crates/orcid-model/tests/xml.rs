@@ -204,6 +204,31 @@ fn mismatched_end_tags_are_malformed() {
     assert_eq!(Work::from_xml_str(&xml, Mode::Lenient).unwrap_err().message, "malformed XML: </work:unknow> does not close <work:unknown>");
 }
 
+/// Character and entity references resolve wherever they stand in the text (also next to a
+/// comment), and the ones XML does not allow are refused with their text.
+#[test]
+fn references_resolve_and_bad_ones_are_named() {
+    let refs = "&amp;&lt;&gt;&quot;&apos; &#65;&#x42;&#x0043;&#0000068; &#x1F41F; end";
+    let expected = "&<>\"' ABCD 🐟 end";
+    for text in [refs.to_owned(), format!("<!-- c -->{refs}"), format!("{refs}<!-- c -->")] {
+        let xml = work_xml("", &format!("  <work:title><common:title>{text}</common:title></work:title>\n  <work:type>book</work:type>"));
+        assert_eq!(Work::from_xml_str(&xml, Mode::Strict).unwrap().title.title, expected, "{text}");
+    }
+    for (bad, message) in [
+        ("&#0;", "bad character reference `&#0;`"),
+        ("&#xD800;", "bad character reference `&#xD800;`"),
+        ("&#x110000;", "bad character reference `&#x110000;`"),
+        ("&#+65;", "bad character reference `&#+65;`"),
+        ("&#X41;", "bad character reference `&#X41;`"),
+        ("&#1;", "bad character reference `&#1;`"),
+        ("&nbsp;", "unknown entity `&nbsp;`"),
+    ] {
+        let xml = work_xml("", &format!("  <work:title><common:title>a{bad}b</common:title></work:title>\n  <work:type>book</work:type>"));
+        let err = Work::from_xml_str(&xml, Mode::Lenient).unwrap_err();
+        assert_eq!(err.message, format!("malformed XML: {message}"), "{bad}");
+    }
+}
+
 /// Markup the reader takes past quick-xml (start and end tags between elements, plain text
 /// up to its end tag) reads as quick-xml reads it: `>` inside quoted attribute values,
 /// whitespace before `>` and `/>`, comments and references in between.
