@@ -888,6 +888,8 @@ impl<'a> XmlInput<'a> {
 impl<'a> Input<'a> for XmlInput<'a> {
     type Frame = XmlFrame<'a>;
 
+    // Inlined: the frame is then built where the struct's reader keeps it, not copied there.
+    #[inline(always)]
     fn enter(&mut self, schema: &'static StructSchema) -> Result<XmlFrame<'a>, ReadError> {
         // The element just opened: the root, or the child `next` returned.
         let start = self.opened;
