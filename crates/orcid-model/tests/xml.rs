@@ -173,10 +173,44 @@ fn namespaces_are_resolved_by_scope_whatever_the_prefixes() {
     assert_eq!(work.url.as_deref(), Some("https://example.org"));
     assert_eq!(work.external_ids.unwrap().external_ids[0].external_id_value, "10.1/x");
 
-    // A prefix that is not declared is not ORCID's namespace.
+    // A prefix that is not declared makes the name meaningless: malformed, as ORCID's
+    // namespace-aware parser says, in both modes (lenient reading could not write it back).
     let undeclared =
         work_xml("", "  <work:title><common:title>T</common:title></work:title>\n  <work:type>book</work:type>\n  <nope:thing/>");
-    assert!(Work::from_xml_str(&undeclared, Mode::Strict).unwrap_err().message.starts_with("unexpected element <nope:thing>"));
+    for mode in [Mode::Strict, Mode::Lenient] {
+        let e = Work::from_xml_str(&undeclared, mode).unwrap_err();
+        assert_eq!((e.line, e.message.as_str()), (5, "malformed XML: the prefix `nope` of <nope:thing> is not declared"));
+    }
+}
+
+/// What namespaces require of names: one colon at most, declared prefixes (`xml` is always
+/// declared), and no two attributes with the same namespace and local name.
+#[test]
+fn names_must_be_namespace_well_formed() {
+    let with = |extra: &str| {
+        work_xml("", &format!("  <work:title><common:title>T</common:title></work:title>\n  <work:type>book</work:type>\n  {extra}"))
+    };
+    for (extra, message) in [
+        ("<x:a:b xmlns:x=\"https://example.org\"/>", "<x:a:b> is not a name namespaces allow (prefix:local, one colon)"),
+        ("<:b/>", "<:b> is not a name namespaces allow (prefix:local, one colon)"),
+        (
+            "<x:b xmlns:x=\"https://example.org\" x:c:d=\"1\"/>",
+            "the attribute `x:c:d` of <x:b> is not a name namespaces allow (prefix:local, one colon)",
+        ),
+        ("<x:b xmlns:x=\"https://example.org\" y:c=\"1\"/>", "the prefix `y` of the attribute `y:c` of <x:b> is not declared"),
+        (
+            "<x:b xmlns:x=\"https://example.org\" xmlns:y=\"https://example.org\" x:c=\"1\" y:c=\"2\"/>",
+            "<x:b> has two attributes named `c` in the namespace `https://example.org`",
+        ),
+    ] {
+        for mode in [Mode::Strict, Mode::Lenient] {
+            let e = Work::from_xml_str(&with(extra), mode).unwrap_err();
+            assert_eq!(e.message, format!("malformed XML: {message}"), "{extra}");
+        }
+    }
+    let fine = with("<x:b xmlns:x=\"https://example.org\" xml:lang=\"en\" x:c=\"1\" c=\"2\"/>");
+    let work = Work::from_xml_str(&fine, Mode::Lenient).unwrap();
+    assert_eq!(Work::from_xml_str(&work.to_xml_string(Layout::Compact), Mode::Lenient).unwrap(), work);
 }
 
 /// Literal line ends in character data read as XML 1.0 says: `\r\n` and a lone `\r` become

@@ -9,8 +9,10 @@
 
 use std::fmt;
 
-/// A namespaced name as a document wrote it.
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// A namespaced name as a document wrote it. Two names are equal when their namespace and
+/// local name are: the prefix is how the document spelled the namespace, and writing may
+/// spell it otherwise (a foreign namespace never takes one of ORCID's prefixes).
+#[derive(Clone)]
 pub struct XmlName {
     /// The namespace URI ("" for none).
     pub uri: Box<str>,
@@ -24,6 +26,20 @@ impl XmlName {
     /// A name.
     pub fn new(uri: &str, prefix: &str, local: &str) -> XmlName {
         XmlName { uri: uri.into(), prefix: prefix.into(), local: local.into() }
+    }
+}
+
+impl PartialEq for XmlName {
+    fn eq(&self, other: &XmlName) -> bool {
+        self.uri == other.uri && self.local == other.local
+    }
+}
+
+impl Eq for XmlName {}
+
+impl std::hash::Hash for XmlName {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (&self.uri, &self.local).hash(state);
     }
 }
 

@@ -322,15 +322,74 @@ impl<'a> XmlInput<'a> {
                 format!("elements nest deeper than {MAX_DEPTH} levels; ORCID's documents nest about a dozen"),
             ));
         }
+        if local_at > 0 && !is_qname(start.qname()) {
+            return Err(self.malformed(pos, format!("{} is not a name namespaces allow (prefix:local, one colon)", start.display())));
+        }
         self.attrs.clear();
         self.attrs_of = start.pos;
         if start.has_attributes() {
             let declarations = self.parse_attributes(&start)?;
             self.namespaces.open(&start, declarations.into_iter());
+            self.check_attribute_names(&start)?;
         } else {
             self.namespaces.depth += 1;
         }
-        self.opened = Start { ns: self.namespaces.resolve(prefix), ..start };
+        let ns = self.namespaces.resolve(prefix);
+        if ns == Ns::Other && self.namespaces.lookup(prefix).is_none() {
+            // As a namespace-aware parser (ORCID's) says: the name means nothing.
+            return Err(self.malformed(pos, format!("the prefix `{prefix}` of {} is not declared", start.display())));
+        }
+        self.opened = Start { ns, ..start };
+        Ok(())
+    }
+
+    /// What namespaces require of the attributes of the tag opened last, once its
+    /// declarations are in scope: names with one colon at most, declared prefixes, and no two
+    /// attributes with the same namespace and local name (`a:x` and `b:x`, with `a` and `b`
+    /// bound to one namespace).
+    fn check_attribute_names(&mut self, start: &Start<'a>) -> Result<(), ReadError> {
+        // Namespaced attributes are few (`xsi:schemaLocation`); past this many, a set.
+        const FEW: usize = 8;
+        let mut seen: Vec<(&str, &'a str)> = Vec::new();
+        let mut many: Option<std::collections::HashSet<(&str, &'a str)>> = None;
+        for i in 0..self.attrs.len() {
+            let a = self.attrs[i];
+            let key = &start.content[a.key.0 as usize..a.key.1 as usize];
+            let Some((prefix, local)) = key.split_once(':') else { continue };
+            if !is_qname(key) {
+                let message =
+                    format!("the attribute `{key}` of {} is not a name namespaces allow (prefix:local, one colon)", start.display());
+                return Err(self.malformed(start.pos(), message));
+            }
+            if prefix == "xmlns" {
+                continue;
+            }
+            let uri = match prefix {
+                "xml" => Ns::Xml.uri(),
+                _ => match self.namespaces.lookup(prefix) {
+                    Some((_, uri, _)) => uri,
+                    None => {
+                        let message = format!("the prefix `{prefix}` of the attribute `{key}` of {} is not declared", start.display());
+                        return Err(self.malformed(start.pos(), message));
+                    }
+                },
+            };
+            let twice = match &mut many {
+                Some(set) => !set.insert((uri, local)),
+                None => {
+                    let twice = seen.contains(&(uri, local));
+                    seen.push((uri, local));
+                    if seen.len() > FEW {
+                        many = Some(seen.drain(..).collect());
+                    }
+                    twice
+                }
+            };
+            if twice {
+                let message = format!("{} has two attributes named `{local}` in the namespace `{uri}`", start.display());
+                return Err(self.malformed(start.pos(), message));
+            }
+        }
         Ok(())
     }
 
@@ -1045,6 +1104,12 @@ impl<'a> XmlInput<'a> {
         }
         Ok(())
     }
+}
+
+/// Whether a name with a colon is a qualified name as namespaces allow: a non-empty prefix
+/// and local part, one colon.
+fn is_qname(name: &str) -> bool {
+    matches!(name.split_once(':'), Some((prefix, local)) if !prefix.is_empty() && !local.is_empty() && !local.contains(':'))
 }
 
 /// `prefix:local` split at the colon (no prefix: `("", name)`).

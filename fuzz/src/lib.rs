@@ -1,0 +1,79 @@
+//! What must hold for any input, whatever its bytes: the fuzz targets call these, and
+//! `cargo test` runs them over the seed corpus and every input fuzzing has found a problem
+//! with (`tests/fuzz_corpus.rs` in the workspace).
+//!
+//! Beyond "no panic, no hang" (libFuzzer's own checks): a document lenient reading takes is
+//! written back and read again to the same value, in its own form; what the validator passes,
+//! strict reading takes.
+
+#![forbid(unsafe_code)]
+
+use orcid_model::validate::{self, Options};
+use orcid_model::{Document, Kind, Layout, Mode, ReadError, WriteOptions};
+
+/// XML: both modes read or refuse without panicking; a document read leniently survives
+/// being written (both layouts) and read again, and can be written as JSON.
+pub fn read_xml(data: &[u8]) {
+    let strict = Document::from_xml_bytes(data, Mode::Strict);
+    let lenient = Document::from_xml_bytes(data, Mode::Lenient);
+    let Some(doc) = agree(strict, lenient) else { return };
+    for layout in [Layout::Indented, Layout::Compact] {
+        let written = doc.to_xml_string(layout);
+        let again =
+            Document::from_xml_str(&written, Mode::Lenient).unwrap_or_else(|e| panic!("written XML does not read back: {e}\n{written}"));
+        assert_eq!(again, doc, "XML written and read back differs\n{written}");
+    }
+    let _ = doc.to_json_string(WriteOptions::read());
+}
+
+/// JSON (the first byte picks the kind, the rest is the document): both modes read or
+/// refuse without panicking; a document read leniently survives being written and read
+/// again as JSON, and can be written as XML.
+pub fn read_json(data: &[u8]) {
+    let Some((&pick, json)) = data.split_first() else { return };
+    let kind = Kind::ALL[usize::from(pick) % Kind::ALL.len()];
+    let strict = Document::from_json_bytes(json, kind, Mode::Strict);
+    let lenient = Document::from_json_bytes(json, kind, Mode::Lenient);
+    let Some(doc) = agree(strict, lenient) else { return };
+    for options in [WriteOptions::read(), WriteOptions::read().compact()] {
+        let written = doc.to_json_string(options);
+        let again = Document::from_json_str(&written, kind, Mode::Lenient)
+            .unwrap_or_else(|e| panic!("written JSON does not read back: {e}\n{written}"));
+        assert_eq!(again, doc, "JSON written and read back differs\n{written}");
+    }
+    let _ = doc.to_xml_string(Layout::Indented);
+}
+
+/// What strict reading takes, lenient reading takes too, as the same value. The document
+/// lenient reading took, if any.
+fn agree(strict: Result<Document, ReadError>, lenient: Result<Document, ReadError>) -> Option<Document> {
+    match (strict, lenient) {
+        (Ok(strict), Ok(lenient)) => {
+            assert_eq!(strict, lenient, "strict and lenient reading disagree on a document both take");
+            Some(lenient)
+        }
+        (Ok(_), Err(e)) => panic!("lenient reading refuses what strict reading takes: {e}"),
+        (Err(_), lenient) => lenient.ok(),
+    }
+}
+
+/// Validation of both forms finishes without panicking, and what it passes strict reading
+/// takes (the validator checks more than the model, never less).
+pub fn validate(data: &[u8]) {
+    let report = validate::validate_xml(data, &Options::default());
+    if report.is_valid() {
+        if let Err(e) = Document::from_xml_bytes(data, Mode::Strict) {
+            panic!("the validator passes XML that strict reading refuses: {e}");
+        }
+    }
+    let _ = report.verdict();
+    if let Some((&pick, json)) = data.split_first() {
+        let kind = Kind::ALL[usize::from(pick) % Kind::ALL.len()];
+        let report = validate::validate_json(json, kind, &Options::default());
+        if report.is_valid() {
+            if let Err(e) = Document::from_json_bytes(json, kind, Mode::Strict) {
+                panic!("the validator passes JSON that strict reading refuses: {e}");
+            }
+        }
+    }
+}
