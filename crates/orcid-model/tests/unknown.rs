@@ -95,6 +95,25 @@ fn unknown_keys_in_a_value_wrapper_are_kept_with_it() {
     assert!(err.to_string().contains(r#"unknown key "lang" in "journal-title""#), "{err}");
 }
 
+/// A member that comes once, given twice: lenient reading takes the first and keeps the
+/// second as it is, where it is (reading the second over the first would lose the first, and
+/// a bad first value then a good one would not read back the same).
+#[test]
+fn a_member_given_twice_keeps_both() {
+    let xml = r#"<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common"><work:title><common:title>Fins</common:title></work:title><work:journal-title>First</work:journal-title><work:journal-title>Second</work:journal-title><work:type>book</work:type></work:work>"#;
+    let work = Work::from_xml_str(xml, Mode::Lenient).unwrap();
+    assert_eq!(work.journal_title.as_deref(), Some("First"));
+    let written = work.to_xml_string(Layout::Compact);
+    assert!(written.contains("<work:journal-title>First</work:journal-title><work:journal-title>Second</work:journal-title>"), "{written}");
+    assert_eq!(Work::from_xml_str(&written, Mode::Lenient).unwrap(), work);
+    assert!(Work::from_xml_str(xml, Mode::Strict).is_err());
+
+    let json = r#"{"title":{"title":{"value":"Fins"}},"journal-title":{"value":"First"},"journal-title":{"value":"Second"},"type":"book"}"#;
+    let work = Work::from_json_str(json, Mode::Lenient).unwrap();
+    assert_eq!(work.journal_title.as_deref(), Some("First"));
+    assert_eq!(work.to_json_string(WriteOptions::read().compact()), json);
+}
+
 #[test]
 fn from_one_form_to_the_other_what_cannot_be_carried_is_named() {
     // XML elements have no place in JSON, and JSON keys none in XML: each form keeps its own,

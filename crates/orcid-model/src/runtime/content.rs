@@ -446,6 +446,19 @@ impl FrameCore {
         &self.schema.members[self.member.expect("a member was returned")]
     }
 
+    /// Whether a member that comes at most once has come already (an element or key; XML
+    /// attributes cannot repeat).
+    pub fn seen_before(&self, member: usize) -> bool {
+        match self.schema.members[member].kind {
+            MemberKind::Element { field } => {
+                let bit = 1u64 << field;
+                self.present & bit != 0 && self.schema.repeated & bit == 0
+            }
+            MemberKind::Attribute { .. } => self.attributes & (1u64 << member) != 0,
+            MemberKind::Text => false,
+        }
+    }
+
     /// Whether the member's field may repeat.
     pub fn repeatable(&self, member: usize) -> bool {
         self.schema.members[member].field().is_some_and(|f| self.schema.repeated & (1 << f) != 0)

@@ -653,6 +653,14 @@ impl<'a> JsonInput<'a> {
             f.list = List::Member(index);
             return Ok(false);
         }
+        if self.core.keep_unknown && f.core.seen_before(index) {
+            // Lenient reading: a second of a member that comes once is kept as it is, where it
+            // is, rather than read over the first.
+            let (from, to) = self.skip()?;
+            let raw = &self.lex.src[from..to];
+            f.core.unknown.keep_json_key(f.core.reached, key, raw);
+            return Ok(false);
+        }
         if kind == Kind::Array && !list {
             let message = format!("\"{key}\" in {} holds one value, not an array", schema.name);
             let trail = f.core.trail;

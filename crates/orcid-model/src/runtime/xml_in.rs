@@ -918,6 +918,13 @@ impl<'a> XmlInput<'a> {
             // Read in place: a copy of the tag just written costs a stall.
             let (ns, local) = (self.opened.ns, self.opened.local());
             match schema.element(ns, local.as_bytes()) {
+                Some(index) if self.core.keep_unknown && f.core.seen_before(index) => {
+                    // Lenient reading: a second of a member that comes once is kept as it is,
+                    // where it is, rather than read over the first.
+                    let child = self.opened;
+                    let tokens = self.capture(&child)?;
+                    f.core.unknown.keep_xml_element(f.core.reached, tokens);
+                }
                 Some(index) => {
                     let (pos, qname) = (self.opened.pos(), self.opened.qname());
                     f.core.meet(&mut self.core, index, pos, Name::Element(qname))?;
