@@ -114,6 +114,18 @@ fn a_member_given_twice_keeps_both() {
     assert_eq!(work.to_json_string(WriteOptions::read().compact()), json);
 }
 
+/// A value that could not be read is written back under its member's key, in its shape, with
+/// what else its wrapper held (it was written as a bare string, which is not JSON).
+#[test]
+fn an_unreadable_json_value_is_written_back_under_its_key() {
+    let json = r#"{"title":{"title":{"value":"Fins"}},"type":"book","publication-date":{"year":{"value":"2024"},"month":{"value":"13x","note":"n"}}}"#;
+    let work = Work::from_json_str(json, Mode::Lenient).unwrap();
+    assert_eq!(work.publication_date.as_ref().map(|d| d.month.is_none()), Some(true));
+    let written = work.to_json_string(WriteOptions::read().compact());
+    assert_eq!(written, json);
+    assert_eq!(Work::from_json_str(&written, Mode::Lenient).unwrap(), work);
+}
+
 #[test]
 fn from_one_form_to_the_other_what_cannot_be_carried_is_named() {
     // XML elements have no place in JSON, and JSON keys none in XML: each form keeps its own,

@@ -1022,7 +1022,8 @@ impl<'v> JsonOutput<'v> {
             && let Some(field) = field
         {
             let items = frame.pending.in_place(field);
-            self.w.pieces(&items);
+            let (schema, unknown) = (frame.pending.schema, frame.pending.unknown);
+            write_pieces(&mut self.w, schema, unknown, &items);
         }
         match list {
             Some(_) if frame.list == list => self.w.element(),
@@ -1113,12 +1114,30 @@ impl<'v> Output<'v> for JsonOutput<'v> {
         }
         if !frame.pending.unknown.is_empty() {
             let items = frame.pending.in_place(usize::MAX);
-            self.w.pieces(&items);
+            write_pieces(&mut self.w, frame.pending.schema, frame.pending.unknown, &items);
         }
         if !frame.flattened {
             self.w.end_object();
         }
     }
+}
+
+/// Writes pieces of unknown content that stand in a struct's content: a value that could not
+/// be read under its member's key, in the member's shape, with the keys kept in its wrapper;
+/// the rest as [`JsonWriter::pieces`] does.
+fn write_pieces<'v>(w: &mut JsonWriter, schema: &'static StructSchema, unknown: &'v UnknownContent, items: &[&'v Item]) {
+    let mut rest = 0;
+    for (i, item) in items.iter().enumerate() {
+        let (Node::Value(text), Some((m, occurrence))) = (&item.node, item.owner) else { continue };
+        w.pieces(&items[rest..i]);
+        rest = i + 1;
+        let member = &schema.members[m];
+        let wrapper: Vec<&Item> =
+            unknown.items().iter().filter(|x| x.owner == Some((m, occurrence)) && !matches!(x.node, Node::Value(_))).collect();
+        w.schema_key(if member.kind == MemberKind::Text { "value" } else { member.json_key });
+        w.scalar(&text.to_string(), member.shape, &wrapper);
+    }
+    w.pieces(&items[rest..]);
 }
 
 /// The (prefix, uri) declarations of each kept element open now, outermost first.
