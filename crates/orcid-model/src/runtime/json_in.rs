@@ -172,10 +172,20 @@ impl<'a> Lexer<'a> {
         Ok(())
     }
 
-    /// Whether this container has had no member yet; marks it as having one.
-    fn take_first(&mut self) -> bool {
-        let top = self.open.last_mut().expect("inside a container");
-        std::mem::replace(&mut top.1, false)
+    /// Marks the container open now as having a member.
+    fn take_first(&mut self) {
+        if let Some(top) = self.open.last_mut() {
+            top.1 = false;
+        }
+    }
+
+    /// Whether the container open last is of the kind asked for (an object or an array) and
+    /// has no member yet. A reader asking in the wrong place is an error, not a panic.
+    fn open_container(&self, object: bool) -> Syntax<bool> {
+        match self.open.last() {
+            Some(&(is_object, first)) if is_object == object => Ok(first),
+            _ => syntax(self.pos, if object { "a key read outside an object" } else { "an element read outside an array" }),
+        }
     }
 
     /// Opens an object.
@@ -187,7 +197,7 @@ impl<'a> Lexer<'a> {
     /// [`Lexer::text`], where it starts [`Lexer::text_pos`]. `false` at the object's end.
     pub fn next_key(&mut self) -> Syntax<bool> {
         self.skip_ws();
-        let first = self.open.last().expect("inside an object").1;
+        let first = self.open_container(true)?;
         if self.src.as_bytes().get(self.pos) == Some(&b'}') {
             self.pos += 1;
             self.open.pop();
@@ -241,7 +251,7 @@ impl<'a> Lexer<'a> {
     /// Whether the array opened last has another element (and moves to it).
     pub fn next_element(&mut self) -> Syntax<bool> {
         self.skip_ws();
-        let first = self.open.last().expect("inside an array").1;
+        let first = self.open_container(false)?;
         if self.src.as_bytes().get(self.pos) == Some(&b']') {
             self.pos += 1;
             self.open.pop();
@@ -476,6 +486,8 @@ enum List {
     Tagged,
     /// In one entry object of the tagged list.
     TaggedEntry,
+    /// In the one entry object the tagged list's key holds instead of an array.
+    TaggedSingle,
 }
 
 /// What a reader holds for an open struct.
@@ -789,17 +801,24 @@ impl<'a> Input<'a> for JsonInput<'a> {
                     self.lex.begin_object().map_err(|e| self.malformed(*e))?;
                     f.list = List::TaggedEntry;
                 }
-                List::TaggedEntry | List::None => {
+                List::TaggedEntry | List::TaggedSingle | List::None => {
                     if !self.lex.next_key().map_err(|e| self.malformed(*e))? {
-                        if f.list == List::TaggedEntry {
-                            f.list = List::Tagged;
-                            continue;
+                        match f.list {
+                            List::TaggedEntry => {
+                                f.list = List::Tagged;
+                                continue;
+                            }
+                            List::TaggedSingle => {
+                                f.list = List::None;
+                                continue;
+                            }
+                            _ => {}
                         }
                         f.ended = true;
                         return Ok(None);
                     }
                     let (key, key_pos) = (self.lex.text(), self.lex.text_pos());
-                    let in_entry = f.list == List::TaggedEntry;
+                    let in_entry = matches!(f.list, List::TaggedEntry | List::TaggedSingle);
                     if !in_entry && schema.json_tagged == Some(key.as_ref()) {
                         match self.peek()? {
                             Kind::Null => {
@@ -811,7 +830,7 @@ impl<'a> Input<'a> for JsonInput<'a> {
                             }
                             _ => {
                                 self.lex.begin_object().map_err(|e| self.malformed(*e))?;
-                                f.list = List::TaggedEntry;
+                                f.list = List::TaggedSingle;
                             }
                         }
                         continue;
