@@ -597,6 +597,16 @@ pub struct JsonWriter {
     pretty: bool,
 }
 
+/// JSON text (valid) as this crate writes it compact: no whitespace between tokens, strings
+/// escaped one way. Lenient reading keeps unknown values so, so that they compare by what they
+/// hold, whatever the layout and escapes they were read with (writing lays them out anew).
+pub fn canonical_json(raw: &str) -> Box<str> {
+    let mut w = JsonWriter::new(false);
+    w.out = String::with_capacity(raw.len());
+    w.copy(raw);
+    w.out.into_boxed_str()
+}
+
 impl JsonWriter {
     /// A writer; `pretty` indents by two spaces.
     pub fn new(pretty: bool) -> JsonWriter {
@@ -1205,5 +1215,16 @@ impl<'v> Output<'v> for UnknownCollector {
 
     fn end(&mut self) {
         self.open.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn canonical_json_drops_layout_and_spells_escapes_one_way() {
+        let raw = "{ \"a b\" : \"x \\\" y\\\\ \\/ \\u0041\" ,\n\t\"c\" : [ 1 , 2.50 , true, null ] }";
+        assert_eq!(&*super::canonical_json(raw), r#"{"a b":"x \" y\\ / A","c":[1,2.50,true,null]}"#);
+        let once = super::canonical_json(raw);
+        assert_eq!(super::canonical_json(&once), once);
     }
 }

@@ -203,12 +203,12 @@ impl UnknownBuilder {
 
     /// A JSON key after the fields read so far.
     pub fn keep_json_key(&mut self, anchor: usize, key: &str, raw: &str) {
-        self.items.push(Item { anchor, owner: None, node: Node::JsonKey(key.into(), compact_json(raw)) });
+        self.items.push(Item { anchor, owner: None, node: Node::JsonKey(key.into(), super::output::canonical_json(raw)) });
     }
 
     /// A JSON key inside the wrapper object of a known simple member.
     pub fn keep_member_key(&mut self, owner: (usize, u32), key: &str, raw: &str) {
-        self.items.push(Item { anchor: 0, owner: Some(owner), node: Node::JsonKey(key.into(), compact_json(raw)) });
+        self.items.push(Item { anchor: 0, owner: Some(owner), node: Node::JsonKey(key.into(), super::output::canonical_json(raw)) });
     }
 
     /// The value of a known member that could not be read, as written.
@@ -278,44 +278,5 @@ impl<'t> XmlTree<'t> {
     pub fn is_text_only(&self, node: usize) -> bool {
         let n = &self.nodes[node];
         n.attributes.is_empty() && n.children.is_empty()
-    }
-}
-
-/// Valid JSON text without the whitespace between its tokens. Kept values are stored so,
-/// to compare by what they hold whatever the layout they were read in (the writer lays them
-/// out anew).
-fn compact_json(raw: &str) -> Box<str> {
-    if !raw.bytes().any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
-        return raw.into();
-    }
-    let mut out = String::with_capacity(raw.len());
-    let (mut in_string, mut escaped) = (false, false);
-    for c in raw.chars() {
-        if in_string {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-        } else if c == '"' {
-            in_string = true;
-            out.push(c);
-        } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
-            out.push(c);
-        }
-    }
-    out.into_boxed_str()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn compact_json_drops_whitespace_between_tokens_only() {
-        let raw = "{ \"a b\" : \"x \\\" y\\\\\" ,\n\t\"c\" : [ 1 , 2.50 , true ] }";
-        assert_eq!(&*super::compact_json(raw), "{\"a b\":\"x \\\" y\\\\\",\"c\":[1,2.50,true]}");
-        assert_eq!(&*super::compact_json("\"  \""), "\"  \"");
     }
 }
