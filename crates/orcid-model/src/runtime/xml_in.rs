@@ -322,8 +322,11 @@ impl<'a> XmlInput<'a> {
                 format!("elements nest deeper than {MAX_DEPTH} levels; ORCID's documents nest about a dozen"),
             ));
         }
-        if local_at > 0 && !is_qname(start.qname()) {
-            return Err(self.malformed(pos, format!("{} is not a name namespaces allow (prefix:local, one colon)", start.display())));
+        // With a colon: a prefix and a local part. (A second colon is looked for only in names
+        // that are kept, `kept_name`: a name the schema knows has none, and this runs for
+        // every tag.)
+        if local_at == 1 || (local_at > 0 && local_at == name_len) {
+            return Err(self.bad_name(&start));
         }
         self.attrs.clear();
         self.attrs_of = start.pos;
@@ -336,17 +339,31 @@ impl<'a> XmlInput<'a> {
         }
         let ns = self.namespaces.resolve(prefix);
         if ns == Ns::Other && self.namespaces.lookup(prefix).is_none() {
-            // As a namespace-aware parser (ORCID's) says: the name means nothing.
-            return Err(self.malformed(pos, format!("the prefix `{prefix}` of {} is not declared", start.display())));
+            return Err(self.bad_name(&start));
         }
         self.opened = Start { ns, ..start };
         Ok(())
+    }
+
+    /// A tag name namespaces do not allow: two colons, or a prefix not declared (which a
+    /// namespace-aware parser, ORCID's, refuses: the name means nothing). Out of line: tags
+    /// are opened for every element.
+    #[cold]
+    #[inline(never)]
+    fn bad_name(&mut self, start: &Start<'a>) -> ReadError {
+        let message = if is_qname(start.qname().as_bytes()) {
+            format!("the prefix `{}` of {} is not declared", start.prefix(), start.display())
+        } else {
+            format!("{} is not a name namespaces allow (prefix:local, one colon)", start.display())
+        };
+        self.malformed(start.pos(), message)
     }
 
     /// What namespaces require of the attributes of the tag opened last, once its
     /// declarations are in scope: names with one colon at most, declared prefixes, and no two
     /// attributes with the same namespace and local name (`a:x` and `b:x`, with `a` and `b`
     /// bound to one namespace).
+    #[inline(never)]
     fn check_attribute_names(&mut self, start: &Start<'a>) -> Result<(), ReadError> {
         // Namespaced attributes are few (`xsi:schemaLocation`); past this many, a set.
         const FEW: usize = 8;
@@ -355,8 +372,10 @@ impl<'a> XmlInput<'a> {
         for i in 0..self.attrs.len() {
             let a = self.attrs[i];
             let key = &start.content[a.key.0 as usize..a.key.1 as usize];
-            let Some((prefix, local)) = key.split_once(':') else { continue };
-            if !is_qname(key) {
+            // By bytes: a `str` searcher's set-up costs more than a short name.
+            let Some(colon) = key.bytes().position(|b| b == b':') else { continue };
+            let (prefix, local) = (&key[..colon], &key[colon + 1..]);
+            if prefix.is_empty() || local.is_empty() || local.bytes().any(|b| b == b':') {
                 let message =
                     format!("the attribute `{key}` of {} is not a name namespaces allow (prefix:local, one colon)", start.display());
                 return Err(self.malformed(start.pos(), message));
@@ -812,18 +831,23 @@ impl<'a> XmlInput<'a> {
 
     /// Reads an element the model does not know, with everything in it, as tokens.
     fn capture(&mut self, start: &Start<'a>) -> Result<Vec<XmlToken>, ReadError> {
-        let mut tokens = vec![XmlToken::Start(self.name_of(start))];
+        let mut tokens = vec![XmlToken::Start(self.kept_name(start)?)];
         self.push_attributes(start, &mut tokens)?;
         let mut failed = None;
         self.walk(start, &mut |input, piece| match piece {
-            Piece::Start(child) => {
-                tokens.push(XmlToken::Start(input.name_of(child)));
-                if failed.is_none()
-                    && let Err(e) = input.push_attributes(child, &mut tokens)
-                {
-                    failed = Some(e);
+            Piece::Start(child) => match input.kept_name(child) {
+                Ok(name) => {
+                    tokens.push(XmlToken::Start(name));
+                    if failed.is_none()
+                        && let Err(e) = input.push_attributes(child, &mut tokens)
+                    {
+                        failed = Some(e);
+                    }
                 }
-            }
+                Err(e) => {
+                    failed.get_or_insert(e);
+                }
+            },
             Piece::End => tokens.push(XmlToken::End),
             Piece::Text(text) => match tokens.last_mut() {
                 Some(XmlToken::Text(t)) => {
@@ -841,9 +865,13 @@ impl<'a> XmlInput<'a> {
         Ok(tokens)
     }
 
-    /// An element's name with its namespace URI, for keeping.
-    fn name_of(&self, start: &Start<'a>) -> XmlName {
-        XmlName::new(self.namespaces.uri(start.prefix()), start.prefix(), start.local())
+    /// An element's name with its namespace URI, for keeping; a name with a second colon,
+    /// which namespaces do not allow, is malformed.
+    fn kept_name(&mut self, start: &Start<'a>) -> Result<XmlName, ReadError> {
+        if start.local().contains(':') {
+            return Err(self.bad_name(start));
+        }
+        Ok(XmlName::new(self.namespaces.uri(start.prefix()), start.prefix(), start.local()))
     }
 
     /// The attributes of an element kept as unknown content (namespace declarations and
@@ -932,6 +960,9 @@ impl<'a> XmlInput<'a> {
                 }
                 None => {
                     let child = self.opened;
+                    if child.local().contains(':') {
+                        return Err(self.bad_name(&child));
+                    }
                     let message = format!("unexpected element {} in {}{}", child.display(), f.start.display(), schema.expected_hint());
                     let trail = if self.core.validating() {
                         Some(self.core.trail.push(f.core.trail, Cow::Borrowed(child.local()), false, 0, child.pos()))
@@ -1115,8 +1146,11 @@ impl<'a> XmlInput<'a> {
 
 /// Whether a name with a colon is a qualified name as namespaces allow: a non-empty prefix
 /// and local part, one colon.
-fn is_qname(name: &str) -> bool {
-    matches!(name.split_once(':'), Some((prefix, local)) if !prefix.is_empty() && !local.is_empty() && !local.contains(':'))
+fn is_qname(name: &[u8]) -> bool {
+    match name.iter().position(|&b| b == b':') {
+        Some(colon) => colon > 0 && colon + 1 < name.len() && !name[colon + 1..].contains(&b':'),
+        None => false,
+    }
 }
 
 /// `prefix:local` split at the colon (no prefix: `("", name)`).
