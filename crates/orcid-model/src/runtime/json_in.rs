@@ -668,21 +668,30 @@ impl<'a> JsonInput<'a> {
         if self.core.keep_unknown && f.core.seen_before(index) {
             // Lenient reading: a second of a member that comes once is kept as it is, where it
             // is, rather than read over the first.
-            let (from, to) = self.skip()?;
-            let raw = &self.lex.src[from..to];
-            f.core.unknown.keep_json_key(f.core.reached, key, raw);
+            self.keep_or_skip(f, key)?;
             return Ok(false);
         }
         if kind == Kind::Array && !list {
             let message = format!("\"{key}\" in {} holds one value, not an array", schema.name);
             let trail = f.core.trail;
             self.core.problem(ProblemKind::JsonShape, trail, key_pos, message)?;
-            self.skip()?;
+            self.keep_or_skip(f, key)?;
             return Ok(false);
         }
         f.core.meet(&mut self.core, index, key_pos, Name::Key(key))?;
         f.value_pos = self.lex.pos();
         Ok(true)
+    }
+
+    /// Skips the value of `key`, keeping it (lenient reading) with the struct's unknown
+    /// content, in place.
+    fn keep_or_skip(&mut self, f: &mut JsonFrame, key: &str) -> Result<(), ReadError> {
+        let (from, to) = self.skip()?;
+        if self.core.keep_unknown {
+            let raw = &self.lex.src[from..to];
+            f.core.unknown.keep_json_key(f.core.reached, key, raw);
+        }
+        Ok(())
     }
 }
 
@@ -857,11 +866,7 @@ impl<'a> Input<'a> for JsonInput<'a> {
                                 None
                             };
                             self.core.problem(ProblemKind::UnknownKey, trail, key_pos, message)?;
-                            let (from, to) = self.skip()?;
-                            if self.core.keep_unknown {
-                                let raw = &self.lex.src[from..to];
-                                f.core.unknown.keep_json_key(f.core.reached, &key, raw);
-                            }
+                            self.keep_or_skip(f, &key)?;
                         }
                     }
                 }
