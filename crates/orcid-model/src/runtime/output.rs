@@ -601,8 +601,7 @@ pub struct JsonWriter {
 /// escaped one way. Lenient reading keeps unknown values so, so that they compare by what they
 /// hold, whatever the layout and escapes they were read with (writing lays them out anew).
 pub fn canonical_json(raw: &str) -> Box<str> {
-    let mut w = JsonWriter::new(false);
-    w.out = String::with_capacity(raw.len());
+    let mut w = JsonWriter { out: String::with_capacity(raw.len()), scratch: String::new(), first: Vec::new(), pretty: false };
     w.copy(raw);
     w.out.into_boxed_str()
 }
