@@ -3,8 +3,8 @@
 //! with (`tests/fuzz_corpus.rs` in the workspace).
 //!
 //! Beyond "no panic, no hang" (libFuzzer's own checks): a document lenient reading takes is
-//! written back and read again to the same value, in its own form; what the validator passes,
-//! strict reading takes.
+//! written back and read again to the same value, in its own form; one strict reading takes
+//! crosses to the other form and back; what the validator passes, strict reading takes.
 
 #![forbid(unsafe_code)]
 
@@ -15,6 +15,7 @@ use orcid_model::{Document, Kind, Layout, Mode, ReadError, WriteOptions};
 /// being written (both layouts) and read again, and can be written as JSON.
 pub fn read_xml(data: &[u8]) {
     let strict = Document::from_xml_bytes(data, Mode::Strict);
+    let strict_ok = strict.is_ok();
     let lenient = Document::from_xml_bytes(data, Mode::Lenient);
     let Some(doc) = agree(strict, lenient) else { return };
     for layout in [Layout::Indented, Layout::Compact] {
@@ -23,7 +24,14 @@ pub fn read_xml(data: &[u8]) {
             Document::from_xml_str(&written, Mode::Lenient).unwrap_or_else(|e| panic!("written XML does not read back: {e}\n{written}"));
         assert_eq!(again, doc, "XML written and read back differs\n{written}");
     }
-    let _ = doc.to_json_string(WriteOptions::read());
+    // Known content crosses to JSON and back (a strictly read document has nothing unknown;
+    // date-times take JSON's epoch milliseconds, so the second crossing is compared).
+    let json = doc.to_json_string(WriteOptions::read());
+    if strict_ok {
+        let back = Document::from_json_str(&json, doc.kind(), Mode::Strict)
+            .unwrap_or_else(|e| panic!("XML converted to JSON does not read back strictly: {e}\n{json}"));
+        assert_eq!(back.to_json_string(WriteOptions::read()), json, "XML converted to JSON, read back and written again differs");
+    }
 }
 
 /// JSON (the first byte picks the kind, the rest is the document): both modes read or
@@ -33,6 +41,7 @@ pub fn read_json(data: &[u8]) {
     let Some((&pick, json)) = data.split_first() else { return };
     let kind = Kind::ALL[usize::from(pick) % Kind::ALL.len()];
     let strict = Document::from_json_bytes(json, kind, Mode::Strict);
+    let strict_ok = strict.is_ok();
     let lenient = Document::from_json_bytes(json, kind, Mode::Lenient);
     let Some(doc) = agree(strict, lenient) else { return };
     for options in [WriteOptions::read(), WriteOptions::read().compact()] {
@@ -41,7 +50,13 @@ pub fn read_json(data: &[u8]) {
             .unwrap_or_else(|e| panic!("written JSON does not read back: {e}\n{written}"));
         assert_eq!(again, doc, "JSON written and read back differs\n{written}");
     }
-    let _ = doc.to_xml_string(Layout::Indented);
+    // Known content crosses to XML and back (the second crossing compared, as for XML).
+    let xml = doc.to_xml_string(Layout::Indented);
+    if strict_ok {
+        let back = Document::from_xml_str(&xml, Mode::Strict)
+            .unwrap_or_else(|e| panic!("JSON converted to XML does not read back strictly: {e}\n{xml}"));
+        assert_eq!(back.to_xml_string(Layout::Indented), xml, "JSON converted to XML, read back and written again differs");
+    }
 }
 
 /// What strict reading takes, lenient reading takes too, as the same value. The document
