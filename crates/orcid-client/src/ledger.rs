@@ -35,6 +35,21 @@ pub struct Ledger {
     db: Connection,
 }
 
+/// The columns an [`Entry`] is read from, in the order [`entry_of_row`] reads them.
+const ENTRY_COLUMNS: &str = "file, section, put_code, body_hash, state, changed";
+
+/// An entry from a row of [`ENTRY_COLUMNS`].
+fn entry_of_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
+    Ok(Entry {
+        file: r.get(0)?,
+        section: r.get(1)?,
+        put_code: r.get::<_, Option<i64>>(2)?.map(PutCode::new),
+        body_hash: r.get(3)?,
+        state: r.get(4)?,
+        changed: r.get(5)?,
+    })
+}
+
 impl Ledger {
     /// The file name of the ledger in a folder.
     pub const FILE: &'static str = ".orcid-push.sqlite";
@@ -62,38 +77,15 @@ impl Ledger {
 
     /// Every entry of a record.
     pub fn entries(&self, orcid: &str) -> rusqlite::Result<Vec<Entry>> {
-        let mut query =
-            self.db.prepare("SELECT file, section, put_code, body_hash, state, changed FROM entries WHERE orcid = ?1 ORDER BY file")?;
-        let rows = query.query_map(params![orcid], |r| {
-            Ok(Entry {
-                file: r.get(0)?,
-                section: r.get(1)?,
-                put_code: r.get::<_, Option<i64>>(2)?.map(PutCode::new),
-                body_hash: r.get(3)?,
-                state: r.get(4)?,
-                changed: r.get(5)?,
-            })
-        })?;
+        let mut query = self.db.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE orcid = ?1 ORDER BY file"))?;
+        let rows = query.query_map(params![orcid], entry_of_row)?;
         rows.collect()
     }
 
     /// One entry.
     pub fn entry(&self, orcid: &str, file: &str) -> rusqlite::Result<Option<Entry>> {
         self.db
-            .query_row(
-                "SELECT file, section, put_code, body_hash, state, changed FROM entries WHERE orcid = ?1 AND file = ?2",
-                params![orcid, file],
-                |r| {
-                    Ok(Entry {
-                        file: r.get(0)?,
-                        section: r.get(1)?,
-                        put_code: r.get::<_, Option<i64>>(2)?.map(PutCode::new),
-                        body_hash: r.get(3)?,
-                        state: r.get(4)?,
-                        changed: r.get(5)?,
-                    })
-                },
-            )
+            .query_row(&format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE orcid = ?1 AND file = ?2"), params![orcid, file], entry_of_row)
             .optional()
     }
 
