@@ -5,10 +5,12 @@
 //! `cargo bench -p orcid-client --bench create_works` (about 45 s: the limit is the point).
 //! The emulator runs on a thread of its own, so the client's CPU time is its thread's alone.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use orcid_client::{AccessToken, Api, Client};
-use orcid_emulator::{Config, Emulator};
+use orcid_emulator::Config;
 use orcid_model::common::{ExternalId, ExternalIds};
 use orcid_model::vocabulary::{ExternalIdType, Relationship, WorkType};
 use orcid_model::work::{Work, WorkTitle};
@@ -35,16 +37,7 @@ fn thread_cpu() -> Duration {
 
 fn main() {
     // The emulator on its own thread and runtime.
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-        runtime.block_on(async move {
-            let emulator = std::sync::Arc::new(Emulator::start(Config::default(), "127.0.0.1:0").await.unwrap());
-            tx.send(emulator).unwrap();
-            std::future::pending::<()>().await
-        });
-    });
-    let emulator = rx.recv().unwrap();
+    let emulator = common::emulator(Config::default());
     let token = emulator.issue_token("APP-EMULATOR00000001", ORCID, "/activities/update /read-limited");
     let url = emulator.url();
 

@@ -4,25 +4,18 @@
 //!
 //! `cargo bench -p orcid-client --features push --bench push`.
 
+mod common;
+
 use std::time::Instant;
 
 use orcid_client::push::{PushOptions, push};
 use orcid_client::{AccessToken, Api, Client};
-use orcid_emulator::{Config, Emulator};
+use orcid_emulator::Config;
 
 const ORCID: &str = "0000-0002-1825-0097";
 
 fn main() {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-        runtime.block_on(async move {
-            let emulator = std::sync::Arc::new(Emulator::start(Config::default(), "127.0.0.1:0").await.unwrap());
-            tx.send(emulator).unwrap();
-            std::future::pending::<()>().await
-        });
-    });
-    let emulator = rx.recv().unwrap();
+    let emulator = common::emulator(Config::default());
     let token = emulator.issue_token("APP-EMULATOR00000001", ORCID, "/activities/update /person/update /read-limited");
 
     let dir = std::env::temp_dir().join(format!("orcid-push-bench-{}", std::process::id()));

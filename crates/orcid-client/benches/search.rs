@@ -7,6 +7,8 @@
 //!
 //! `cargo bench -p orcid-client --bench search`.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -16,19 +18,10 @@ use orcid_emulator::{Config, Emulator};
 
 /// An emulator of 10,000 records on a runtime of its own.
 fn emulator(rate_limit: Option<(f64, u32)>) -> Arc<Emulator> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-        runtime.block_on(async move {
-            let started = Instant::now();
-            let config = Config { people: 9_999, rate_limit, ..Config::default() };
-            let emulator = Arc::new(Emulator::start(config, "127.0.0.1:0").await.unwrap());
-            println!("emulator with 10,000 records ready in {:.2} s", started.elapsed().as_secs_f64());
-            tx.send(emulator).unwrap();
-            std::future::pending::<()>().await
-        });
-    });
-    rx.recv().unwrap()
+    let started = Instant::now();
+    let emulator = common::emulator(Config { people: 9_999, rate_limit, ..Config::default() });
+    println!("emulator with 10,000 records ready in {:.2} s", started.elapsed().as_secs_f64());
+    emulator
 }
 
 fn main() {
