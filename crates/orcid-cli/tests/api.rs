@@ -1,30 +1,13 @@
 //! `orcid token`, `post`, `put`, `get`, `delete` and `sandbox serve`, run as a user runs
 //! them, against the emulator over loopback.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use orcid_emulator::{Config, Emulator};
-
-const ORCID: &str = "0000-0002-1825-0097";
-const CLIENT: &str = "APP-EMULATOR00000001";
-
-fn items() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/items")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// The emulator on a runtime of its own, for the life of the test.
-fn emulator() -> (tokio::runtime::Runtime, Emulator) {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-    let config = Config { rate_limit: None, ..Config::default() };
-    let emulator = runtime.block_on(Emulator::start(config, "127.0.0.1:0")).unwrap();
-    (runtime, emulator)
-}
+use common::{CLIENT, ORCID, emulator, items, text};
+use orcid_emulator::Config;
 
 fn orcid(args: &[&str], token: Option<&str>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_orcid"));
@@ -37,7 +20,7 @@ fn orcid(args: &[&str], token: Option<&str>) -> Output {
 
 #[test]
 fn post_get_put_delete_a_work() {
-    let (_runtime, emulator) = emulator();
+    let (_runtime, emulator) = emulator(1);
     let token = emulator.issue_token(CLIENT, ORCID, "/activities/update /read-limited");
     let api = emulator.url();
     let target = ["--api", api.as_str(), "--orcid", ORCID];
@@ -78,7 +61,7 @@ fn post_get_put_delete_a_work() {
 
 #[test]
 fn post_refuses_invalid_items_and_missing_tokens() {
-    let (_runtime, emulator) = emulator();
+    let (_runtime, emulator) = emulator(1);
     let token = emulator.issue_token(CLIENT, ORCID, "/activities/update");
     let api = emulator.url();
     let out = orcid(&["post", "invalid/work-misordered.xml", "--api", &api, "--orcid", ORCID], Some(&token));
@@ -116,7 +99,7 @@ fn post_refuses_invalid_items_and_missing_tokens() {
 
 #[test]
 fn token_by_client_credentials_to_a_private_file() {
-    let (_runtime, emulator) = emulator();
+    let (_runtime, emulator) = emulator(1);
     let dir = std::env::temp_dir().join(format!("orcid-cli-token-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let secret = dir.join("secret");
@@ -198,7 +181,7 @@ fn sandbox_serve_says_where_it_listens() {
 
 #[test]
 fn group_commands_register_find_update_and_delete() {
-    let (_runtime, emulator) = emulator();
+    let (_runtime, emulator) = emulator(1);
     let token = emulator.issue_token(CLIENT, ORCID, "/group-id-record/update");
     let api = emulator.url();
     let target = ["--api", api.as_str()];
@@ -278,7 +261,7 @@ fn callback_server() -> (String, std::sync::mpsc::Receiver<String>) {
 
 #[test]
 fn notify_and_webhook_commands() {
-    let (_runtime, emulator) = emulator();
+    let (_runtime, emulator) = emulator(1);
     let api = emulator.url();
     let target = ["--api", api.as_str(), "--orcid", ORCID];
 
@@ -330,9 +313,7 @@ fn notify_and_webhook_commands() {
 
 #[test]
 fn search_and_anonymous_reads() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-    let config = Config { rate_limit: None, people: 300, ..Config::default() };
-    let emulator = runtime.block_on(Emulator::start(config, "127.0.0.1:0")).unwrap();
+    let (_runtime, emulator) = common::start(Config { rate_limit: None, people: 300, ..Config::default() }, 1);
     let public = format!("{}/pub", emulator.url());
 
     // Without a token, on the public API: one JSON object a line.

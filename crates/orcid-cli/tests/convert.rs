@@ -1,11 +1,11 @@
 //! `orcid convert`, run as a user runs it.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-fn items() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/items")
-}
+use common::items;
 
 fn orcid(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_orcid")).args(args).current_dir(items()).output().expect("runs")

@@ -1,28 +1,19 @@
 //! `orcid push`, run as a user runs it against the emulator over loopback: each item on the
 //! record exactly once, whatever happens.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use orcid_emulator::{Config, Emulator, Faults};
+use common::{CLIENT, ORCID, items, text};
+use orcid_emulator::{Emulator, Faults};
 use orcid_model::items::Section;
 
-const ORCID: &str = "0000-0002-1825-0097";
-const CLIENT: &str = "APP-EMULATOR00000001";
-
-fn items() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/items")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
+/// The emulator and a token that may write the record.
 fn emulator() -> (tokio::runtime::Runtime, Emulator, String) {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let config = Config { rate_limit: None, ..Config::default() };
-    let emulator = runtime.block_on(Emulator::start(config, "127.0.0.1:0")).unwrap();
+    let (runtime, emulator) = common::emulator(2);
     let token = emulator.issue_token(CLIENT, ORCID, "/activities/update /person/update /read-limited");
     (runtime, emulator, token)
 }
