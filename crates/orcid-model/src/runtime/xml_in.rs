@@ -303,6 +303,12 @@ impl<'a> XmlInput<'a> {
     /// its namespace declarations come into scope and its name is resolved.
     fn open(&mut self, content: &'a str, empty: bool, pos: usize) -> Result<(), ReadError> {
         let (name_len, colon) = scan_name(content.as_bytes());
+        self.open_named(content, empty, pos, name_len, colon)
+    }
+
+    /// [`XmlInput::open`] for a tag whose name is scanned already: `name_len` bytes, with its
+    /// first colon at `colon`.
+    fn open_named(&mut self, content: &'a str, empty: bool, pos: usize, name_len: usize, colon: Option<usize>) -> Result<(), ReadError> {
         let local_at = colon.map_or(0, |colon| colon + 1);
         let (Ok(name_len), Ok(local_at), Ok(pos32)) = (u16::try_from(name_len), u16::try_from(local_at), u32::try_from(pos)) else {
             return Err(self.core.fatal(
@@ -728,27 +734,36 @@ impl<'a> XmlInput<'a> {
             }
             None | Some(b'!' | b'?' | b' ' | b'\t' | b'\r' | b'\n') => Ok(None),
             Some(_) => {
-                // The tag ends at the first `>` outside quoted attribute values.
-                let mut i = 0;
-                let gt = loop {
-                    let Some(j) = memchr::memchr3(b'>', b'"', b'\'', &after[i..]) else { return Ok(None) };
-                    let j = i + j;
-                    match after[j] {
-                        b'>' => break j,
-                        quote => match memchr::memchr(quote, &after[j + 1..]) {
-                            Some(k) => i = j + 1 + k + 1,
-                            None => return Ok(None),
-                        },
+                // Most tags are a name alone: `>` or `/>` right after it.
+                let (name_len, colon) = scan_name(after);
+                let (len, empty) = match after.get(name_len) {
+                    Some(b'>') => (name_len, false),
+                    Some(b'/') if after.get(name_len + 1) == Some(&b'>') => (name_len, true),
+                    Some(b' ' | b'\t' | b'\r' | b'\n') => {
+                        // Attributes: the tag ends at the first `>` outside quoted values.
+                        let mut i = name_len;
+                        let gt = loop {
+                            let Some(j) = memchr::memchr3(b'>', b'"', b'\'', &after[i..]) else { return Ok(None) };
+                            let j = i + j;
+                            match after[j] {
+                                b'>' => break j,
+                                quote => match memchr::memchr(quote, &after[j + 1..]) {
+                                    Some(k) => i = j + 1 + k + 1,
+                                    None => return Ok(None),
+                                },
+                            }
+                        };
+                        match after[..gt].last() {
+                            Some(b'/') => (gt - 1, true),
+                            _ => (gt, false),
+                        }
                     }
+                    _ => return Ok(None),
                 };
                 let at = from + lt + 1;
-                let Some(content) = self.src.get(at..at + gt) else { return Ok(None) };
-                let (content, empty) = match content.strip_suffix('/') {
-                    Some(c) => (c, true),
-                    None => (content, false),
-                };
-                self.advance(lt + 1 + gt + 1);
-                self.open(content, empty, at - 1)?;
+                let Some(content) = self.src.get(at..at + len) else { return Ok(None) };
+                self.advance(lt + 1 + len + usize::from(empty) + 1);
+                self.open_named(content, empty, at - 1, name_len, colon)?;
                 Ok(Some(Markup::Start))
             }
         }
@@ -1207,9 +1222,9 @@ fn non_spaces(word: u64) -> u64 {
     (word.wrapping_add(ONES * (0x7f - 0x20)) | word) & HIGHS
 }
 
-/// The colons in `word`, flagged in their top bit.
-fn colons(word: u64) -> u64 {
-    let x = word ^ (ONES * u64::from(b':'));
+/// The bytes of `word` equal to `byte`, flagged in their top bit.
+fn equal_to(word: u64, byte: u8) -> u64 {
+    let x = word ^ (ONES * u64::from(byte));
     x.wrapping_sub(ONES) & !x & HIGHS
 }
 
@@ -1218,26 +1233,27 @@ fn lowest(mask: u64) -> usize {
     (mask.trailing_zeros() / 8) as usize
 }
 
-/// The name a tag's content starts with: its length (up to whitespace) and its first colon.
+/// The name a tag starts with: its length (up to whitespace, `>` or `/`, which no name holds)
+/// and its first colon.
 fn scan_name(bytes: &[u8]) -> (usize, Option<usize>) {
     let mut colon = None;
     let mut i = 0;
     while let Some(&chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
         let word = u64::from_le_bytes(chunk);
-        let found = colons(word);
+        let found = equal_to(word, b':');
         if colon.is_none() && found != 0 {
             colon = Some(i + lowest(found));
         }
-        let space = spaces(word);
-        if space != 0 {
-            let end = i + lowest(space);
+        let stop = spaces(word) | equal_to(word, b'>') | equal_to(word, b'/');
+        if stop != 0 {
+            let end = i + lowest(stop);
             return (end, colon.filter(|&c| c < end));
         }
         i += 8;
     }
     for (at, &b) in bytes.iter().enumerate().skip(i) {
         match b {
-            b'\0'..=b' ' => return (at, colon),
+            b'\0'..=b' ' | b'>' | b'/' => return (at, colon),
             b':' if colon.is_none() => colon = Some(at),
             _ => {}
         }
@@ -1347,7 +1363,7 @@ mod tests {
     /// carries a word-wise add could spread).
     #[test]
     fn word_scans_agree_with_byte_loops() {
-        const ALPHABET: &[u8] = b" \t\n\r:!a-\xa1\xc3\xff\x7f";
+        const ALPHABET: &[u8] = b" \t\n\r:!a-/>\xa1\xc3\xff\x7f";
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
         for _ in 0..200_000 {
             state ^= state << 13;
@@ -1356,7 +1372,7 @@ mod tests {
             let len = (state % 27) as usize;
             let bytes: Vec<u8> = (0..len).map(|i| ALPHABET[((state >> (i * 2 % 60)) as usize + i) % ALPHABET.len()]).collect();
             let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
-            let end = bytes.iter().position(is_space).unwrap_or(len);
+            let end = bytes.iter().position(|b| is_space(b) || matches!(b, b'>' | b'/')).unwrap_or(len);
             let colon = bytes[..end].iter().position(|&b| b == b':');
             assert_eq!(scan_name(&bytes), (end, colon), "{bytes:?}");
             assert_eq!(skip_spaces(&bytes), bytes.iter().position(|b| !is_space(b)), "{bytes:?}");
