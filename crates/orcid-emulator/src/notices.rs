@@ -38,7 +38,7 @@ pub(crate) fn create_notification(ctx: &Ctx<'_>, body: &[u8]) -> Response {
     notification.put_code = Some(put_code);
     notification.created_date = Some(stamp.clone());
     notification.sent_date = Some(stamp);
-    notification.source = Some(source_of(ctx));
+    notification.source = Some(Box::new(source_of(ctx)));
     lock(&ctx.state.notices)
         .entry(ctx.orcid.clone())
         .or_default()

@@ -342,11 +342,27 @@ fn vocabulary(vocabularies: &[Vocabulary]) -> TokenStream {
     }
 }
 
-fn field_type(f: &FieldDef) -> TokenStream {
+/// Struct types held in a `Box` where they are a field: an item's `<common:source>` is set by
+/// ORCID on every item and on each external id, and holding its 376 bytes inline made every
+/// item, and every entry of every list of external ids, that much larger to move and allocate.
+const BOXED: &[&str] = &["super::common::Source"];
+
+/// Whether a field's value is boxed (see [`BOXED`]).
+fn is_boxed(f: &FieldDef) -> bool {
+    f.choice_enum.is_none() && matches!(&f.elems[0].ty, TyRef::Struct(p) if BOXED.contains(&p.as_str()))
+}
+
+/// A field's value type, boxed or not: what `Option` or `Vec` holds.
+fn field_value_type(f: &FieldDef) -> TokenStream {
     let inner = match &f.choice_enum {
         Some(e) => ty(e),
         None => value_type(&f.elems[0].ty),
     };
+    if is_boxed(f) { quote!(Box<#inner>) } else { inner }
+}
+
+fn field_type(f: &FieldDef) -> TokenStream {
+    let inner = field_value_type(f);
     match f.occurs {
         Occurs::Required => inner,
         Occurs::Optional => quote!(Option<#inner>),
@@ -493,27 +509,30 @@ fn structure(s: &StructDef, root: Option<&RootDef>, model: &Model) -> Result<Tok
             Some(e) => ty(e),
             None => value_type(&f.elems[0].ty),
         };
+        // Constructors and setters take the value itself, boxed or not.
+        let into = |value: TokenStream| if is_boxed(f) { quote!(Box::new(#value.into())) } else { quote!(#value.into()) };
         let set = setter(f);
+        let value_into = into(quote!(value));
         match f.occurs {
             Occurs::Required => {
                 ctor_params.push(quote!(#id: impl Into<#inner>));
-                ctor_fields.push(quote!(#id: #id.into()));
+                let id_into = into(quote!(#id));
+                ctor_fields.push(quote!(#id: #id_into));
                 let sd = format!(" Sets {xml_names}.");
-                setters
-                    .push(quote!(#[doc = #sd] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#id = value.into(); self }));
+                setters.push(quote!(#[doc = #sd] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#id = #value_into; self }));
             }
             Occurs::Optional => {
                 ctor_fields.push(quote!(#id: None));
                 let sd = format!(" Sets {xml_names}.");
                 setters.push(
-                    quote!(#[doc = #sd] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#id = Some(value.into()); self }),
+                    quote!(#[doc = #sd] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#id = Some(#value_into); self }),
                 );
             }
             Occurs::Many => {
                 ctor_fields.push(quote!(#id: Vec::new()));
                 let sd = format!(" Adds one {xml_names}.");
                 setters.push(
-                    quote!(#[doc = #sd] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#id.push(value.into()); self }),
+                    quote!(#[doc = #sd] pub fn #set(mut self, value: impl Into<#inner>) -> Self { self.#id.push(#value_into); self }),
                 );
             }
         }
@@ -1007,7 +1026,7 @@ fn sections(model: &Model) -> Result<TokenStream> {
                 fn external_ids(&self) -> Option<&crate::common::ExternalIds> { let item = self; #ids }
                 fn created_date(&self) -> Option<&crate::DateTime> { self.created_date.as_ref() }
                 fn set_stored(&mut self, source: Option<crate::common::Source>, created: Option<crate::DateTime>, last_modified: Option<crate::DateTime>, path: Option<String>) {
-                    self.source = source;
+                    self.source = source.map(Box::new);
                     self.created_date = created;
                     self.last_modified_date = last_modified;
                     self.path = path;

@@ -26,7 +26,7 @@ pub struct Address {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// The `<country>` element.
     pub country: super::vocabulary::Country,
     pub(crate) unknown: Unknown,
@@ -81,7 +81,7 @@ impl Address {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<country>`.

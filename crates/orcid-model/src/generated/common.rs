@@ -517,7 +517,7 @@ pub struct Affiliation {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// The `<department-name>` element.
     pub department_name: Option<String>,
     /// The `<role-title>` element.
@@ -590,7 +590,7 @@ impl Affiliation {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<department-name>`.
@@ -1008,7 +1008,7 @@ pub struct AffiliationSummary {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// The `<department-name>` element.
     pub department_name: Option<String>,
     /// The `<role-title>` element.
@@ -1081,7 +1081,7 @@ impl AffiliationSummary {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<department-name>`.
@@ -2255,7 +2255,7 @@ pub struct ElementSummary {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     pub(crate) unknown: Unknown,
 }
 impl ElementSummary {
@@ -2307,7 +2307,7 @@ impl ElementSummary {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// What this value held, when read, that this version of the model does not know
@@ -2543,7 +2543,7 @@ pub struct ExternalId {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// The `<external-id-type>` element.
     pub external_id_type: super::vocabulary::ExternalIdType,
     /// The `<external-id-value>` element.
@@ -2616,7 +2616,7 @@ impl ExternalId {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<external-id-type>`.
@@ -4727,9 +4727,9 @@ pub trait AffiliationItem {
     /// The `<last-modified-date>` element.
     fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime>;
     /// The `<source>` element.
-    fn source(&self) -> &Option<super::common::Source>;
+    fn source(&self) -> &Option<Box<super::common::Source>>;
     /// The `<source>` element.
-    fn source_mut(&mut self) -> &mut Option<super::common::Source>;
+    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>>;
     /// The `<department-name>` element.
     fn department_name(&self) -> &Option<String>;
     /// The `<department-name>` element.
@@ -4796,10 +4796,10 @@ impl AffiliationItem for crate::distinction::Distinction {
     fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
         &mut self.last_modified_date
     }
-    fn source(&self) -> &Option<super::common::Source> {
+    fn source(&self) -> &Option<Box<super::common::Source>> {
         &self.source
     }
-    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
         &mut self.source
     }
     fn department_name(&self) -> &Option<String> {
@@ -4882,10 +4882,10 @@ impl AffiliationItem for crate::education::Education {
     fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
         &mut self.last_modified_date
     }
-    fn source(&self) -> &Option<super::common::Source> {
+    fn source(&self) -> &Option<Box<super::common::Source>> {
         &self.source
     }
-    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
         &mut self.source
     }
     fn department_name(&self) -> &Option<String> {
@@ -4968,10 +4968,10 @@ impl AffiliationItem for crate::employment::Employment {
     fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
         &mut self.last_modified_date
     }
-    fn source(&self) -> &Option<super::common::Source> {
+    fn source(&self) -> &Option<Box<super::common::Source>> {
         &self.source
     }
-    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
         &mut self.source
     }
     fn department_name(&self) -> &Option<String> {
@@ -5054,10 +5054,10 @@ impl AffiliationItem for crate::invited_position::InvitedPosition {
     fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
         &mut self.last_modified_date
     }
-    fn source(&self) -> &Option<super::common::Source> {
+    fn source(&self) -> &Option<Box<super::common::Source>> {
         &self.source
     }
-    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
         &mut self.source
     }
     fn department_name(&self) -> &Option<String> {
@@ -5140,10 +5140,10 @@ impl AffiliationItem for crate::membership::Membership {
     fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
         &mut self.last_modified_date
     }
-    fn source(&self) -> &Option<super::common::Source> {
+    fn source(&self) -> &Option<Box<super::common::Source>> {
         &self.source
     }
-    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
         &mut self.source
     }
     fn department_name(&self) -> &Option<String> {
@@ -5226,10 +5226,10 @@ impl AffiliationItem for crate::qualification::Qualification {
     fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
         &mut self.last_modified_date
     }
-    fn source(&self) -> &Option<super::common::Source> {
+    fn source(&self) -> &Option<Box<super::common::Source>> {
         &self.source
     }
-    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
         &mut self.source
     }
     fn department_name(&self) -> &Option<String> {
@@ -5312,10 +5312,10 @@ impl AffiliationItem for crate::service::Service {
     fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
         &mut self.last_modified_date
     }
-    fn source(&self) -> &Option<super::common::Source> {
+    fn source(&self) -> &Option<Box<super::common::Source>> {
         &self.source
     }
-    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
         &mut self.source
     }
     fn department_name(&self) -> &Option<String> {
@@ -5398,10 +5398,10 @@ impl AffiliationItem for crate::common::Affiliation {
     fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
         &mut self.last_modified_date
     }
-    fn source(&self) -> &Option<super::common::Source> {
+    fn source(&self) -> &Option<Box<super::common::Source>> {
         &self.source
     }
-    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
         &mut self.source
     }
     fn department_name(&self) -> &Option<String> {
@@ -5474,9 +5474,9 @@ pub trait AffiliationSummaryItem {
     /// The `<last-modified-date>` element.
     fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime>;
     /// The `<source>` element.
-    fn source(&self) -> &Option<super::common::Source>;
+    fn source(&self) -> &Option<Box<super::common::Source>>;
     /// The `<source>` element.
-    fn source_mut(&mut self) -> &mut Option<super::common::Source>;
+    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>>;
     /// The `<department-name>` element.
     fn department_name(&self) -> &Option<String>;
     /// The `<department-name>` element.
@@ -5543,10 +5543,10 @@ impl AffiliationSummaryItem for crate::distinction::DistinctionSummary {
     fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
         &mut self.last_modified_date
     }
-    fn source(&self) -> &Option<super::common::Source> {
+    fn source(&self) -> &Option<Box<super::common::Source>> {
         &self.source
     }
-    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
         &mut self.source
     }
     fn department_name(&self) -> &Option<String> {
@@ -5629,10 +5629,10 @@ impl AffiliationSummaryItem for crate::education::EducationSummary {
     fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
         &mut self.last_modified_date
     }
-    fn source(&self) -> &Option<super::common::Source> {
+    fn source(&self) -> &Option<Box<super::common::Source>> {
         &self.source
     }
-    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
         &mut self.source
     }
     fn department_name(&self) -> &Option<String> {
@@ -5715,10 +5715,10 @@ impl AffiliationSummaryItem for crate::employment::EmploymentSummary {
     fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
         &mut self.last_modified_date
     }
-    fn source(&self) -> &Option<super::common::Source> {
+    fn source(&self) -> &Option<Box<super::common::Source>> {
         &self.source
     }
-    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
         &mut self.source
     }
     fn department_name(&self) -> &Option<String> {
@@ -5801,10 +5801,10 @@ impl AffiliationSummaryItem for crate::invited_position::InvitedPositionSummary 
     fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
         &mut self.last_modified_date
     }
-    fn source(&self) -> &Option<super::common::Source> {
+    fn source(&self) -> &Option<Box<super::common::Source>> {
         &self.source
     }
-    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
         &mut self.source
     }
     fn department_name(&self) -> &Option<String> {
@@ -5887,10 +5887,10 @@ impl AffiliationSummaryItem for crate::membership::MembershipSummary {
     fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
         &mut self.last_modified_date
     }
-    fn source(&self) -> &Option<super::common::Source> {
+    fn source(&self) -> &Option<Box<super::common::Source>> {
         &self.source
     }
-    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
         &mut self.source
     }
     fn department_name(&self) -> &Option<String> {
@@ -5973,10 +5973,10 @@ impl AffiliationSummaryItem for crate::qualification::QualificationSummary {
     fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
         &mut self.last_modified_date
     }
-    fn source(&self) -> &Option<super::common::Source> {
+    fn source(&self) -> &Option<Box<super::common::Source>> {
         &self.source
     }
-    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
         &mut self.source
     }
     fn department_name(&self) -> &Option<String> {
@@ -6059,10 +6059,10 @@ impl AffiliationSummaryItem for crate::service::ServiceSummary {
     fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
         &mut self.last_modified_date
     }
-    fn source(&self) -> &Option<super::common::Source> {
+    fn source(&self) -> &Option<Box<super::common::Source>> {
         &self.source
     }
-    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
         &mut self.source
     }
     fn department_name(&self) -> &Option<String> {
@@ -6145,10 +6145,10 @@ impl AffiliationSummaryItem for crate::common::AffiliationSummary {
     fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
         &mut self.last_modified_date
     }
-    fn source(&self) -> &Option<super::common::Source> {
+    fn source(&self) -> &Option<Box<super::common::Source>> {
         &self.source
     }
-    fn source_mut(&mut self) -> &mut Option<super::common::Source> {
+    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
         &mut self.source
     }
     fn department_name(&self) -> &Option<String> {

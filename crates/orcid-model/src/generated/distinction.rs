@@ -30,7 +30,7 @@ pub struct Distinction {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// The `<department-name>` element.
     pub department_name: Option<String>,
     /// The `<role-title>` element.
@@ -103,7 +103,7 @@ impl Distinction {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<department-name>`.
@@ -525,7 +525,7 @@ pub struct DistinctionSummary {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// The `<department-name>` element.
     pub department_name: Option<String>,
     /// The `<role-title>` element.
@@ -598,7 +598,7 @@ impl DistinctionSummary {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<department-name>`.

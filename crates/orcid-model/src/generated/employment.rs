@@ -29,7 +29,7 @@ pub struct Employment {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// The `<department-name>` element.
     pub department_name: Option<String>,
     /// The `<role-title>` element.
@@ -102,7 +102,7 @@ impl Employment {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<department-name>`.
@@ -524,7 +524,7 @@ pub struct EmploymentSummary {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// The `<department-name>` element.
     pub department_name: Option<String>,
     /// The `<role-title>` element.
@@ -597,7 +597,7 @@ impl EmploymentSummary {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<department-name>`.

@@ -26,7 +26,7 @@ pub struct ExternalIdentifier {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// The `<external-id-type>` element.
     pub external_id_type: super::vocabulary::ExternalIdType,
     /// The `<external-id-value>` element.
@@ -99,7 +99,7 @@ impl ExternalIdentifier {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<external-id-type>`.

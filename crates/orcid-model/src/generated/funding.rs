@@ -478,7 +478,7 @@ pub struct Funding {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// The `<type>` element.
     pub kind: super::vocabulary::FundingType,
     /// The `<organization-defined-type>` element.
@@ -566,7 +566,7 @@ impl Funding {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<type>`.
@@ -1086,7 +1086,7 @@ pub struct FundingSummary {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// The `<title>` element.
     pub title: super::funding::FundingTitle,
     /// The `<external-ids>` element.
@@ -1163,7 +1163,7 @@ impl FundingSummary {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<title>`.

@@ -130,7 +130,7 @@ pub struct History {
     /// The `<claimed>` element.
     pub claimed: Option<bool>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// The `<deactivation-date>` element.
     pub deactivation_date: Option<crate::DateTime>,
     /// True if the user has a verified email
@@ -197,7 +197,7 @@ impl History {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<deactivation-date>`.

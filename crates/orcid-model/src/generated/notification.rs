@@ -767,7 +767,7 @@ pub struct NotificationCustom {
     /// The `<archived-date>` element.
     pub archived_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     pub(crate) unknown: Unknown,
 }
 impl NotificationCustom {
@@ -849,7 +849,7 @@ impl NotificationCustom {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// What this value held, when read, that this version of the model does not know
@@ -1188,7 +1188,7 @@ pub struct NotificationPermission {
     /// The `<archived-date>` element.
     pub archived_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     pub(crate) unknown: Unknown,
 }
 impl NotificationPermission {
@@ -1279,7 +1279,7 @@ impl NotificationPermission {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// What this value held, when read, that this version of the model does not know

@@ -26,7 +26,7 @@ pub struct OtherName {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// A name for the researcher.
     pub content: String,
     pub(crate) unknown: Unknown,
@@ -81,7 +81,7 @@ impl OtherName {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<content>`.

@@ -26,7 +26,7 @@ pub struct PeerReview {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// The role played by a person in their contribution to a review.
     /// Options for this field are: chair, editor, member, organizer, reviewer
     pub reviewer_role: super::vocabulary::PeerReviewRole,
@@ -124,7 +124,7 @@ impl PeerReview {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<reviewer-role>`.
@@ -689,7 +689,7 @@ pub struct PeerReviewSummary {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// The role played by a person in their
     /// contribution to a review.
     pub reviewer_role: super::vocabulary::PeerReviewRole,
@@ -770,7 +770,7 @@ impl PeerReviewSummary {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<reviewer-role>`.

@@ -418,7 +418,7 @@ pub struct ResearchResource {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// The `<proposal>` element.
     pub proposal: super::research_resource::Proposal,
     /// The `<resource-items>` element.
@@ -479,7 +479,7 @@ impl ResearchResource {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<proposal>`.
@@ -771,7 +771,7 @@ pub struct ResearchResourceSummary {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// The `<proposal>` element.
     pub proposal: super::research_resource::Proposal,
     pub(crate) unknown: Unknown,
@@ -826,7 +826,7 @@ impl ResearchResourceSummary {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<proposal>`.

@@ -26,7 +26,7 @@ pub struct ResearcherUrl {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// A short display name describing the URL. Max length is 355 characters.
     pub url_name: Option<String>,
     /// The URL (including <http://> or <https://>). Max length is 2000 characters.
@@ -84,7 +84,7 @@ impl ResearcherUrl {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<url-name>`.

@@ -262,7 +262,7 @@ impl crate::items::RecordItem for crate::work::Work {
         last_modified: Option<crate::DateTime>,
         path: Option<String>,
     ) {
-        self.source = source;
+        self.source = source.map(Box::new);
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
@@ -301,7 +301,7 @@ impl crate::items::RecordItem for crate::funding::Funding {
         last_modified: Option<crate::DateTime>,
         path: Option<String>,
     ) {
-        self.source = source;
+        self.source = source.map(Box::new);
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
@@ -340,7 +340,7 @@ impl crate::items::RecordItem for crate::peer_review::PeerReview {
         last_modified: Option<crate::DateTime>,
         path: Option<String>,
     ) {
-        self.source = source;
+        self.source = source.map(Box::new);
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
@@ -379,7 +379,7 @@ impl crate::items::RecordItem for crate::research_resource::ResearchResource {
         last_modified: Option<crate::DateTime>,
         path: Option<String>,
     ) {
-        self.source = source;
+        self.source = source.map(Box::new);
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
@@ -418,7 +418,7 @@ impl crate::items::RecordItem for crate::employment::Employment {
         last_modified: Option<crate::DateTime>,
         path: Option<String>,
     ) {
-        self.source = source;
+        self.source = source.map(Box::new);
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
@@ -457,7 +457,7 @@ impl crate::items::RecordItem for crate::education::Education {
         last_modified: Option<crate::DateTime>,
         path: Option<String>,
     ) {
-        self.source = source;
+        self.source = source.map(Box::new);
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
@@ -496,7 +496,7 @@ impl crate::items::RecordItem for crate::distinction::Distinction {
         last_modified: Option<crate::DateTime>,
         path: Option<String>,
     ) {
-        self.source = source;
+        self.source = source.map(Box::new);
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
@@ -535,7 +535,7 @@ impl crate::items::RecordItem for crate::invited_position::InvitedPosition {
         last_modified: Option<crate::DateTime>,
         path: Option<String>,
     ) {
-        self.source = source;
+        self.source = source.map(Box::new);
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
@@ -574,7 +574,7 @@ impl crate::items::RecordItem for crate::membership::Membership {
         last_modified: Option<crate::DateTime>,
         path: Option<String>,
     ) {
-        self.source = source;
+        self.source = source.map(Box::new);
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
@@ -613,7 +613,7 @@ impl crate::items::RecordItem for crate::qualification::Qualification {
         last_modified: Option<crate::DateTime>,
         path: Option<String>,
     ) {
-        self.source = source;
+        self.source = source.map(Box::new);
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
@@ -652,7 +652,7 @@ impl crate::items::RecordItem for crate::service::Service {
         last_modified: Option<crate::DateTime>,
         path: Option<String>,
     ) {
-        self.source = source;
+        self.source = source.map(Box::new);
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
@@ -694,7 +694,7 @@ impl crate::items::RecordItem for crate::other_name::OtherName {
         last_modified: Option<crate::DateTime>,
         path: Option<String>,
     ) {
-        self.source = source;
+        self.source = source.map(Box::new);
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
@@ -736,7 +736,7 @@ impl crate::items::RecordItem for crate::keyword::Keyword {
         last_modified: Option<crate::DateTime>,
         path: Option<String>,
     ) {
-        self.source = source;
+        self.source = source.map(Box::new);
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
@@ -778,7 +778,7 @@ impl crate::items::RecordItem for crate::researcher_url::ResearcherUrl {
         last_modified: Option<crate::DateTime>,
         path: Option<String>,
     ) {
-        self.source = source;
+        self.source = source.map(Box::new);
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
@@ -820,7 +820,7 @@ impl crate::items::RecordItem for crate::external_identifier::ExternalIdentifier
         last_modified: Option<crate::DateTime>,
         path: Option<String>,
     ) {
-        self.source = source;
+        self.source = source.map(Box::new);
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
@@ -862,7 +862,7 @@ impl crate::items::RecordItem for crate::address::Address {
         last_modified: Option<crate::DateTime>,
         path: Option<String>,
     ) {
-        self.source = source;
+        self.source = source.map(Box::new);
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;

@@ -600,7 +600,7 @@ pub struct Work {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// The `<title>` element.
     pub title: super::work::WorkTitle,
     /// The title of the publication or group under which
@@ -695,7 +695,7 @@ impl Work {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<title>`.
@@ -1344,7 +1344,7 @@ pub struct WorkSummary {
     /// The `<last-modified-date>` element.
     pub last_modified_date: Option<crate::DateTime>,
     /// The `<source>` element.
-    pub source: Option<super::common::Source>,
+    pub source: Option<Box<super::common::Source>>,
     /// The `<title>` element.
     pub title: super::work::WorkTitle,
     /// The `<external-ids>` element.
@@ -1423,7 +1423,7 @@ impl WorkSummary {
     }
     /// Sets `<source>`.
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
-        self.source = Some(value.into());
+        self.source = Some(Box::new(value.into()));
         self
     }
     /// Sets `<title>`.

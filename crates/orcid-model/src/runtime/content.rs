@@ -647,6 +647,13 @@ pub trait Read: Sized {
     fn read<'a, I: Input<'a>>(input: &mut I) -> Result<Self, ReadError>;
 }
 
+/// A boxed field (the generator boxes some large struct types) reads as its value.
+impl<T: Read> Read for Box<T> {
+    fn read<'a, I: Input<'a>>(input: &mut I) -> Result<Self, ReadError> {
+        T::read(input).map(Box::new)
+    }
+}
+
 /// A reader of one form (XML or JSON) that the generated code drives.
 pub trait Input<'a>: Sized {
     /// What the reader keeps for an open struct.

@@ -13,6 +13,13 @@ pub trait Write {
     fn write<'v, O: Output<'v>>(&'v self, output: &mut O);
 }
 
+/// A boxed field writes as its value.
+impl<T: Write> Write for Box<T> {
+    fn write<'v, O: Output<'v>>(&'v self, output: &mut O) {
+        T::write(self, output)
+    }
+}
+
 /// A writer of one form that the generated code drives.
 pub trait Output<'v> {
     /// Starts a struct.
