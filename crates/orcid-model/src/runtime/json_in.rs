@@ -695,6 +695,54 @@ impl<'a> JsonInput<'a> {
     }
 }
 
+impl<'a> JsonInput<'a> {
+    /// [`Input::next`] for a wrapper the JSON leaves out: its one member, once per element of
+    /// the list (out of line: the common path stays small).
+    #[inline(never)]
+    fn next_flattened(&mut self, f: &mut JsonFrame) -> Result<Option<usize>, ReadError> {
+        let schema = f.core.schema;
+        loop {
+            if f.ended {
+                return Ok(None);
+            }
+            match f.list {
+                List::Member(index) => {
+                    if !self.lex.next_element().map_err(|e| self.malformed(*e))? {
+                        f.ended = true;
+                        return Ok(None);
+                    }
+                    if self.peek()? == Kind::Null {
+                        self.lex.null().map_err(|e| self.malformed(*e))?;
+                        continue;
+                    }
+                    let pos = self.lex.pos();
+                    f.core.meet(&mut self.core, index, pos, Name::Key(schema.members[index].json_key))?;
+                    f.value_pos = pos;
+                    return Ok(Some(index));
+                }
+                // Not started (a flattened wrapper holds no tagged list).
+                _ => {
+                    let index = schema.members.iter().position(|m| m.field().is_some()).expect("a flattened wrapper holds a list");
+                    match self.peek()? {
+                        Kind::Array => {
+                            self.lex.begin_array().map_err(|e| self.malformed(*e))?;
+                            f.list = List::Member(index);
+                        }
+                        _ => {
+                            // One value where a list is: the list of one.
+                            f.ended = true;
+                            let pos = self.lex.pos();
+                            f.core.meet(&mut self.core, index, pos, Name::Key(schema.members[index].json_key))?;
+                            f.value_pos = pos;
+                            return Ok(Some(index));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 impl<'a> Input<'a> for JsonInput<'a> {
     type Frame = JsonFrame;
 
@@ -732,43 +780,7 @@ impl<'a> Input<'a> for JsonInput<'a> {
     fn next(&mut self, f: &mut JsonFrame) -> Result<Option<usize>, ReadError> {
         let schema = f.core.schema;
         if f.kind == FrameKind::Flattened {
-            // The struct's one member, once per element of the list.
-            let index = schema.members.iter().position(|m| m.field().is_some()).expect("a flattened wrapper holds a list");
-            loop {
-                if f.ended {
-                    return Ok(None);
-                }
-                match f.list {
-                    List::None => match self.peek()? {
-                        Kind::Array => {
-                            self.lex.begin_array().map_err(|e| self.malformed(*e))?;
-                            f.list = List::Member(index);
-                        }
-                        _ => {
-                            // One value where a list is: the list of one.
-                            f.ended = true;
-                            let pos = self.lex.pos();
-                            f.core.meet(&mut self.core, index, pos, Name::Key(schema.members[index].json_key))?;
-                            f.value_pos = pos;
-                            return Ok(Some(index));
-                        }
-                    },
-                    _ => {
-                        if !self.lex.next_element().map_err(|e| self.malformed(*e))? {
-                            f.ended = true;
-                            return Ok(None);
-                        }
-                        if self.peek()? == Kind::Null {
-                            self.lex.null().map_err(|e| self.malformed(*e))?;
-                            continue;
-                        }
-                        let pos = self.lex.pos();
-                        f.core.meet(&mut self.core, index, pos, Name::Key(schema.members[index].json_key))?;
-                        f.value_pos = pos;
-                        return Ok(Some(index));
-                    }
-                }
-            }
+            return self.next_flattened(f);
         }
         loop {
             if f.ended {
