@@ -693,9 +693,25 @@ impl<'a> JsonInput<'a> {
         }
         Ok(())
     }
-}
 
-impl<'a> JsonInput<'a> {
+    /// The next entry of the list of member `index` being read (`null` entries skipped), met;
+    /// `false` at the list's end.
+    fn list_entry(&mut self, f: &mut JsonFrame, index: usize) -> Result<bool, ReadError> {
+        loop {
+            if !self.lex.next_element().map_err(|e| self.malformed(*e))? {
+                return Ok(false);
+            }
+            if self.peek()? == Kind::Null {
+                self.lex.null().map_err(|e| self.malformed(*e))?;
+                continue;
+            }
+            let pos = self.lex.pos();
+            f.core.meet(&mut self.core, index, pos, Name::Key(f.core.schema.members[index].json_key))?;
+            f.value_pos = pos;
+            return Ok(true);
+        }
+    }
+
     /// [`Input::next`] for a wrapper the JSON leaves out: its one member, once per element of
     /// the list (out of line: the common path stays small).
     #[inline(never)]
@@ -707,18 +723,11 @@ impl<'a> JsonInput<'a> {
             }
             match f.list {
                 List::Member(index) => {
-                    if !self.lex.next_element().map_err(|e| self.malformed(*e))? {
-                        f.ended = true;
-                        return Ok(None);
+                    if self.list_entry(f, index)? {
+                        return Ok(Some(index));
                     }
-                    if self.peek()? == Kind::Null {
-                        self.lex.null().map_err(|e| self.malformed(*e))?;
-                        continue;
-                    }
-                    let pos = self.lex.pos();
-                    f.core.meet(&mut self.core, index, pos, Name::Key(schema.members[index].json_key))?;
-                    f.value_pos = pos;
-                    return Ok(Some(index));
+                    f.ended = true;
+                    return Ok(None);
                 }
                 // Not started (a flattened wrapper holds no tagged list).
                 _ => {
@@ -788,19 +797,10 @@ impl<'a> Input<'a> for JsonInput<'a> {
             }
             match f.list {
                 List::Member(index) => {
-                    if !self.lex.next_element().map_err(|e| self.malformed(*e))? {
-                        f.list = List::None;
-                        continue;
+                    if self.list_entry(f, index)? {
+                        return Ok(Some(index));
                     }
-                    if self.peek()? == Kind::Null {
-                        self.lex.null().map_err(|e| self.malformed(*e))?;
-                        continue;
-                    }
-                    let pos = self.lex.pos();
-                    let key = schema.members[index].json_key;
-                    f.core.meet(&mut self.core, index, pos, Name::Key(key))?;
-                    f.value_pos = pos;
-                    return Ok(Some(index));
+                    f.list = List::None;
                 }
                 List::Tagged => {
                     if !self.lex.next_element().map_err(|e| self.malformed(*e))? {
