@@ -132,6 +132,7 @@ impl<'a> Namespaces<'a> {
     }
 
     /// Leaves the innermost element.
+    #[inline]
     fn close(&mut self) {
         if let Some(&(depth, len)) = self.scopes.last()
             && depth == self.depth
@@ -625,7 +626,7 @@ impl<'a> XmlInput<'a> {
         }
         if let Some(text) = self.plain_text(start) {
             self.namespaces.close();
-            return Ok(Cow::Borrowed(text));
+            return Ok(text);
         }
         let mut out: Option<String> = None;
         let mut first: Cow<'a, str> = Cow::Borrowed("");
@@ -697,18 +698,45 @@ impl<'a> XmlInput<'a> {
         self.src.get(pos..pos + len).unwrap_or("")
     }
 
-    /// The common case of text content, read without quick-xml: character data with no
-    /// markup or references straight up to `start`'s end tag. Reading goes on after the end
-    /// tag; `None` (nothing consumed) leaves anything else to the general way.
-    fn plain_text(&mut self, start: &Start<'a>) -> Option<&'a str> {
+    /// The common case of text content, read without quick-xml: character data, with the
+    /// five named entity references at most, straight up to `start`'s end tag. Reading goes on
+    /// after the end tag; `None` (nothing consumed) leaves anything else (character
+    /// references, CDATA, comments, markup, line ends to normalise) to the general way.
+    fn plain_text(&mut self, start: &Start<'a>) -> Option<Cow<'a, str>> {
         let from = self.position();
         let rest = self.src.as_bytes().get(from..)?;
-        let stop = memchr::memchr2(b'<', b'&', rest)?;
+        let mut stop = memchr::memchr2(b'<', b'&', rest)?;
+        // Text with references is built here; text without is a slice of the input.
+        let mut built: Option<String> = None;
+        let mut piece_from = 0;
+        while rest[stop] == b'&' {
+            let semicolon = stop + 1 + memchr::memchr(b';', rest.get(stop + 1..)?)?;
+            let ch = match &rest[stop + 1..semicolon] {
+                b"amp" => '&',
+                b"lt" => '<',
+                b"gt" => '>',
+                b"quot" => '"',
+                b"apos" => '\'',
+                _ => return None,
+            };
+            let buf = built.get_or_insert_with(String::new);
+            buf.push_str(self.src.get(from + piece_from..from + stop)?);
+            buf.push(ch);
+            piece_from = semicolon + 1;
+            stop = piece_from + memchr::memchr2(b'<', b'&', &rest[piece_from..])?;
+        }
         let end = end_tag_len(&rest[stop..], start.qname().as_bytes())?;
-        let text = self.src.get(from..from + stop)?;
-        if (self.has_cr && text.contains('\r')) || (self.has_cdata_end && text.contains("]]>")) {
+        let raw = self.src.get(from..from + stop)?;
+        if (self.has_cr && raw.contains('\r')) || (self.has_cdata_end && raw.contains("]]>")) {
             return None;
         }
+        let text = match built {
+            Some(mut buf) => {
+                buf.push_str(self.src.get(from + piece_from..from + stop)?);
+                Cow::Owned(buf)
+            }
+            None => Cow::Borrowed(raw),
+        };
         // quick-xml goes on after the end tag, in the state it is in now (inside text).
         self.advance(stop + end);
         Some(text)
@@ -1235,6 +1263,7 @@ fn lowest(mask: u64) -> usize {
 
 /// The name a tag starts with: its length (up to whitespace, `>` or `/`, which no name holds)
 /// and its first colon.
+#[inline]
 fn scan_name(bytes: &[u8]) -> (usize, Option<usize>) {
     let mut colon = None;
     let mut i = 0;
@@ -1356,7 +1385,40 @@ fn unescape(text: &str) -> Result<Cow<'_, str>, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{scan_name, skip_spaces};
+    use super::{ReadMode, XmlInput, scan_name, skip_spaces};
+
+    /// The text of `<x>…</x>`, as `text` reads it.
+    fn text_of(inner: &str) -> Result<String, String> {
+        let src = format!("<x>{inner}</x>");
+        let mut input = XmlInput::new(&src, ReadMode::Strict);
+        let root = input.root().map_err(|e| e.to_string())?;
+        let text = input.text(&root, None).map_err(|e| e.to_string())?.into_owned();
+        input.finish().map_err(|e| e.to_string())?;
+        Ok(text)
+    }
+
+    /// Text with the five named references is read without quick-xml; anything else it
+    /// holds sends it the general way, and both give the same text.
+    #[test]
+    fn text_with_references_reads_the_same_either_way() {
+        for (inner, expected) in [
+            ("plain", "plain"),
+            ("", ""),
+            ("a &amp; b", "a & b"),
+            ("&lt;wnt&gt;", "<wnt>"),
+            ("&quot;&apos;&amp;", "\"'&"),
+            ("x &#65; y &amp; z", "x A y & z"),
+            ("&amp; then &#x42;", "& then B"),
+            ("a &amp; b<!-- c --> d", "a & b d"),
+            ("a &amp;<![CDATA[<&>]]> b", "a &<&> b"),
+            ("two\nlines &amp; more", "two\nlines & more"),
+        ] {
+            assert_eq!(text_of(inner).as_deref(), Ok(expected), "{inner:?}");
+        }
+        for bad in ["a & b", "a &bogus; b", "a &amp b", "&;", "]]&gt; ok ]]>"] {
+            assert!(text_of(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
 
     /// The eight-at-a-time scans agree with plain byte loops, at every length and position
     /// (bytes from a small alphabet: whitespace, colons, ASCII, and the high bytes whose
