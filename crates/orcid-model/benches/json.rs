@@ -39,6 +39,16 @@ fn read_strict(bencher: Bencher, name: &str) {
         .bench(|| Document::from_json_bytes(black_box(&bytes), kind, Mode::Strict).expect("valid"));
 }
 
+/// Lenient reading: no XSD facets checked, unknown content kept.
+#[divan::bench(args = SAMPLES)]
+fn read_lenient(bencher: Bencher, name: &str) {
+    let bytes = input(name);
+    let kind = kind(name);
+    bencher
+        .counter(BytesCount::new(bytes.len()))
+        .bench(|| Document::from_json_bytes(black_box(&bytes), kind, Mode::Lenient).expect("valid"));
+}
+
 /// Reading and dropping the document, what a program pays per document: `read_strict` times
 /// the reading only (divan drops what a benchmark returns outside the timing).
 #[divan::bench(args = SAMPLES)]
