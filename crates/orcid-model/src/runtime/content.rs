@@ -550,7 +550,10 @@ impl FrameCore {
                 core.problem_with(ProblemKind::MissingElement, self.trail, self.pos, message, Some(member.local), None)?;
             }
         }
-        if let Err(message) = self.schema.check_groups(self.present) {
+        // Lenient reading lets a choice be (its problem would be dropped).
+        if core.mode != ReadMode::Lenient
+            && let Err(message) = self.schema.check_groups(self.present)
+        {
             core.problem(ProblemKind::Choice, self.trail, self.pos, format!("{what}: {message}"))?;
         }
         Ok(())
