@@ -319,16 +319,25 @@ impl<'a> Core<'a> {
                 ProblemKind::Vocabulary => Ok(()),
                 _ => Err(self.error(pos, message)),
             },
-            ReadMode::Lenient => match kind {
-                ProblemKind::Malformed
-                | ProblemKind::Limit
-                | ProblemKind::UnknownRoot
-                | ProblemKind::MissingElement
-                | ProblemKind::MissingAttribute
-                | ProblemKind::JsonShape => Err(self.error(pos, message)),
-                _ => Ok(()),
-            },
+            ReadMode::Lenient if stops_lenient_reading(kind) => Err(self.error(pos, message)),
+            ReadMode::Lenient => Ok(()),
         }
+    }
+
+    /// [`Core::problem`] with its message written only when the problem counts in this mode:
+    /// lenient reading drops most problems (unknown content, values it keeps), and a document
+    /// from a newer ORCID can hold many.
+    pub fn problem_lazy(
+        &mut self,
+        kind: ProblemKind,
+        trail: Option<u32>,
+        pos: usize,
+        message: impl FnOnce() -> String,
+    ) -> Result<(), ReadError> {
+        if self.mode == ReadMode::Lenient && !stops_lenient_reading(kind) {
+            return Ok(());
+        }
+        self.problem(kind, trail, pos, message())
     }
 
     /// A problem that stops reading in every mode.
@@ -617,9 +626,10 @@ pub fn simple_value<T: SimpleType>(
     if !value.is_known() {
         let trimmed = text.trim_matches(super::is_xml_space);
         if let Some((xsd, values)) = T::ENUMERATION {
-            let list = values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
-            let message = format!("{name}: {} is not a {xsd} value; expected one of {list}", shown(text));
-            core.problem(ProblemKind::Enumeration, trail, pos, message)?;
+            core.problem_lazy(ProblemKind::Enumeration, trail, pos, || {
+                let list = values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+                format!("{name}: {} is not a {xsd} value; expected one of {list}", shown(text))
+            })?;
         } else if let Some(vocabulary) = simple.vocabulary
             && core.validating()
             && !vocabulary.accepts(trimmed)
@@ -681,4 +691,18 @@ pub trait Input<'a>: Sized {
 
     /// The value of a required member, once the struct is read.
     fn required<T>(&mut self, frame: &Self::Frame, member: usize, value: Option<T>) -> Result<T, ReadError>;
+}
+
+/// The problems lenient reading stops at: what makes a document unreadable, not what it can
+/// read past (and keep).
+fn stops_lenient_reading(kind: ProblemKind) -> bool {
+    matches!(
+        kind,
+        ProblemKind::Malformed
+            | ProblemKind::Limit
+            | ProblemKind::UnknownRoot
+            | ProblemKind::MissingElement
+            | ProblemKind::MissingAttribute
+            | ProblemKind::JsonShape
+    )
 }

@@ -600,8 +600,8 @@ impl<'a> JsonInput<'a> {
                         continue;
                     }
                     let trail = frame.as_ref().and_then(|f| f.core.member_trail);
-                    let message = format!("unknown key \"{key}\" in {what} (expected \"value\")");
-                    self.core.problem(ProblemKind::UnknownKey, trail, key_pos, message)?;
+                    let message = || format!("unknown key \"{key}\" in {what} (expected \"value\")");
+                    self.core.problem_lazy(ProblemKind::UnknownKey, trail, key_pos, message)?;
                     let (from, to) = self.skip()?;
                     if self.core.keep_unknown
                         && let Some(f) = frame.as_deref_mut()
@@ -871,13 +871,13 @@ impl<'a> Input<'a> for JsonInput<'a> {
                             }
                         }
                         None => {
-                            let message = format!("unknown key \"{key}\" in {}{}", schema.name, schema.expected_keys());
+                            let message = || format!("unknown key \"{key}\" in {}{}", schema.name, schema.expected_keys());
                             let trail = if self.core.validating() {
                                 Some(self.core.trail.push(f.core.trail, Cow::Owned(key.clone().into_owned()), false, 0, key_pos))
                             } else {
                                 None
                             };
-                            self.core.problem(ProblemKind::UnknownKey, trail, key_pos, message)?;
+                            self.core.problem_lazy(ProblemKind::UnknownKey, trail, key_pos, message)?;
                             self.keep_or_skip(f, &key)?;
                         }
                     }

@@ -1005,13 +1005,13 @@ impl<'a> XmlInput<'a> {
                     if child.local().contains(':') {
                         return Err(self.bad_name(&child));
                     }
-                    let message = format!("unexpected element {} in {}{}", child.display(), f.start.display(), schema.expected_hint());
+                    let message = || format!("unexpected element {} in {}{}", child.display(), f.start.display(), schema.expected_hint());
                     let trail = if self.core.validating() {
                         Some(self.core.trail.push(f.core.trail, Cow::Borrowed(child.local()), false, 0, child.pos()))
                     } else {
                         None
                     };
-                    self.core.problem(ProblemKind::UnknownElement, trail, child.pos(), message)?;
+                    self.core.problem_lazy(ProblemKind::UnknownElement, trail, child.pos(), message)?;
                     if self.core.keep_unknown {
                         let tokens = self.capture(&child)?;
                         f.core.unknown.keep_xml_element(f.core.reached, tokens);
@@ -1079,8 +1079,8 @@ impl<'a> Input<'a> for XmlInput<'a> {
                     return Ok(Some(index));
                 }
                 None => {
-                    let message = format!("unknown attribute `{key}` on {}", f.start.display());
-                    self.core.problem(ProblemKind::UnknownAttribute, f.core.trail, f.start.pos(), message)?;
+                    let message = || format!("unknown attribute `{key}` on {}", f.start.display());
+                    self.core.problem_lazy(ProblemKind::UnknownAttribute, f.core.trail, f.start.pos(), message)?;
                     if self.core.keep_unknown {
                         let uri = if prefix.is_empty() { "" } else { self.namespaces.uri(prefix) };
                         f.core.unknown.keep_xml_attribute(XmlName::new(uri, prefix, local), value.into_owned());
@@ -1171,8 +1171,8 @@ impl<'a> XmlInput<'a> {
             if Ns::from_uri(uri.as_bytes()) == Ns::Xsi {
                 continue;
             }
-            let message = format!("unknown attribute `{key}` on {}", child.display());
-            self.core.problem(ProblemKind::UnknownAttribute, f.core.member_trail, child.pos(), message)?;
+            let message = || format!("unknown attribute `{key}` on {}", child.display());
+            self.core.problem_lazy(ProblemKind::UnknownAttribute, f.core.member_trail, child.pos(), message)?;
             if self.core.keep_unknown {
                 let value = match attribute_text(raw) {
                     Ok(v) => v.into_owned(),
