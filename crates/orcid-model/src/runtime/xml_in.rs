@@ -711,14 +711,7 @@ impl<'a> XmlInput<'a> {
         let mut piece_from = 0;
         while rest[stop] == b'&' {
             let semicolon = stop + 1 + memchr::memchr(b';', rest.get(stop + 1..)?)?;
-            let ch = match &rest[stop + 1..semicolon] {
-                b"amp" => '&',
-                b"lt" => '<',
-                b"gt" => '>',
-                b"quot" => '"',
-                b"apos" => '\'',
-                _ => return None,
-            };
+            let ch = predefined_entity(&rest[stop + 1..semicolon])?;
             let buf = built.get_or_insert_with(String::new);
             buf.push_str(self.src.get(from + piece_from..from + stop)?);
             buf.push(ch);
@@ -1216,15 +1209,20 @@ pub fn qualified(ns: Ns, local: &str) -> String {
 pub fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Option<char> {
     match r.resolve_char_ref() {
         Ok(Some(c)) => is_xml_char(c).then_some(c),
-        Ok(None) => match r.as_ref() {
-            b"amp" => Some('&'),
-            b"lt" => Some('<'),
-            b"gt" => Some('>'),
-            b"quot" => Some('"'),
-            b"apos" => Some('\''),
-            _ => None,
-        },
+        Ok(None) => predefined_entity(r.as_ref()),
         Err(_) => None,
+    }
+}
+
+/// The character of one of XML's five predefined entities (`amp`, `lt` ...), by name.
+fn predefined_entity(name: &[u8]) -> Option<char> {
+    match name {
+        b"amp" => Some('&'),
+        b"lt" => Some('<'),
+        b"gt" => Some('>'),
+        b"quot" => Some('"'),
+        b"apos" => Some('\''),
+        _ => None,
     }
 }
 
