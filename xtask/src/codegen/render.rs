@@ -352,12 +352,18 @@ fn is_boxed(f: &FieldDef) -> bool {
     f.choice_enum.is_none() && matches!(&f.elems[0].ty, TyRef::Struct(p) if BOXED.contains(&p.as_str()))
 }
 
-/// A field's value type, boxed or not: what `Option` or `Vec` holds.
-fn field_value_type(f: &FieldDef) -> TokenStream {
-    let inner = match &f.choice_enum {
+/// A field's value type as constructors and setters take it: its choice enum or its one
+/// element's type, never boxed.
+fn field_inner_type(f: &FieldDef) -> TokenStream {
+    match &f.choice_enum {
         Some(e) => ty(e),
         None => value_type(&f.elems[0].ty),
-    };
+    }
+}
+
+/// A field's value type, boxed or not: what `Option` or `Vec` holds.
+fn field_value_type(f: &FieldDef) -> TokenStream {
+    let inner = field_inner_type(f);
     if is_boxed(f) { quote!(Box<#inner>) } else { inner }
 }
 
@@ -505,10 +511,7 @@ fn structure(s: &StructDef, root: Option<&RootDef>, model: &Model) -> Result<Tok
         let xml_names = f.elems.iter().map(|e| format!("`<{}>`", e.local)).collect::<Vec<_>>().join(" or ");
         let d = docs(&f.doc, &format!("The {xml_names} element."));
         decls.push(quote!(#d pub #id: #t,));
-        let inner = match &f.choice_enum {
-            Some(e) => ty(e),
-            None => value_type(&f.elems[0].ty),
-        };
+        let inner = field_inner_type(f);
         // Constructors and setters take the value itself, boxed or not.
         let into = |value: TokenStream| if is_boxed(f) { quote!(Box::new(#value.into())) } else { quote!(#value.into()) };
         let set = setter(f);
@@ -762,10 +765,8 @@ fn structure(s: &StructDef, root: Option<&RootDef>, model: &Model) -> Result<Tok
     let list_impls = match (fields, &s.content, s.attrs.is_empty()) {
         ([f], Content::Elements { .. }, true) if f.occurs == Occurs::Many => {
             let id = format_ident!("{}", f.rust);
-            let inner = match &f.choice_enum {
-                Some(e) => ty(e),
-                None => value_type(&f.elems[0].ty),
-            };
+            // The list as the field holds it.
+            let inner = field_value_type(f);
             Some(quote! {
                 impl From<Vec<#inner>> for #name {
                     fn from(list: Vec<#inner>) -> Self { Self { #id: list, ..Self::new() } }
