@@ -1,8 +1,12 @@
 //! `cargo xtask`: the maintainer's tasks for this workspace.
 //!
 //! - `cargo xtask schemas fetch [--from DIR]`: fill `schemas/upstream/` with the pinned ORCID files.
-//! - `cargo xtask schemas update --rev REV [--from DIR]`: re-pin to another upstream commit.
+//! - `cargo xtask schemas update --rev REV [--from DIR]`: re-pin to another upstream commit, with
+//!   the upgrade report.
+//! - `cargo xtask schemas check [--from DIR]`: exit 1, with the report, when upstream is ahead.
+//! - `cargo xtask lists refresh NAME`: re-read a data file of `schemas/lists/` from its source.
 //! - `cargo xtask codegen [--check]`: regenerate `crates/orcid-model/src/generated/`.
+//! - `cargo xtask backtest [--from CLONE]`: replay every release since 3.1.0.
 //! - `cargo xtask public-api [--check]`: list the library crates' public API under `api/`.
 //! - `cargo xtask corpus --out DIR [--count N]`: synthetic items for benchmarks.
 //! - `cargo xtask bench-validate --corpus DIR`: `orcid validate` against xmllint, in CPU time.
@@ -11,7 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xtask::{codegen, paths, public_api, schemas};
+use xtask::{backtest, codegen, lists, paths, public_api, repin, schemas};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Maintainer tasks for the ORCID workspace")]
@@ -63,6 +67,28 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Re-read a data file of schemas/lists/ (a list ORCID's model repository does not hold)
+    /// from where it comes from.
+    Lists {
+        #[command(subcommand)]
+        command: ListsCommand,
+    },
+    /// Replay ORCID/orcid-model's releases since 3.1.0 in a copy of the workspace: re-pin each in
+    /// turn (printing its report), regenerate, and build and test the model, with no hand edit.
+    Backtest {
+        /// A git clone of ORCID/orcid-model (default: $ORCID_MODEL_DIR).
+        #[arg(long, value_name = "DIR")]
+        from: Option<PathBuf>,
+        /// Only these releases (`3.3.4,3.3.6`), in the order given.
+        #[arg(long, value_delimiter = ',')]
+        releases: Vec<String>,
+        /// Re-pin and report only; build and test nothing.
+        #[arg(long)]
+        no_test: bool,
+        /// Where the copy and its target folder go (default: under the target folder).
+        #[arg(long, value_name = "DIR")]
+        work: Option<PathBuf>,
+    },
     /// Generate the model crate's code from the fetched schemas.
     Codegen {
         /// Do not write: exit non-zero when a generated file is stale, missing or orphaned.
@@ -79,15 +105,45 @@ enum SchemasCommand {
         #[arg(long, value_name = "DIR")]
         from: Option<PathBuf>,
     },
-    /// Pin another upstream commit, fetch it, regenerate the model, and print which files
-    /// changed and how the model's public API changed (and whether only by additions).
+    /// Pin another upstream commit, fetch it, regenerate the model, and print the upgrade
+    /// report: schema, list and API changes, what `orcid validate` now says, a CHANGELOG draft.
     Update {
-        /// The upstream commit (40 hex digits).
+        /// The upstream commit (40 hex digits; with a git clone, any revision: a tag, a short hash).
         #[arg(long, value_name = "REV")]
         rev: String,
-        /// A local checkout of the upstream repository at REV (default: $ORCID_MODEL_DIR, else download).
+        /// A git clone of the upstream repository, or a plain folder at REV (default:
+        /// $ORCID_MODEL_DIR, else download).
         #[arg(long, value_name = "DIR")]
         from: Option<PathBuf>,
+        /// Also write the report to this file (for a pull request's text).
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+    },
+    /// Exit 1 when upstream's main is ahead of the pin, printing the report of re-pinning to it
+    /// (made in a scratch copy; the workspace is not touched): an upstream watch.
+    Check {
+        /// A git clone of the upstream repository (default: $ORCID_MODEL_DIR, else GitHub).
+        #[arg(long, value_name = "DIR")]
+        from: Option<PathBuf>,
+        /// Also write the report to this file.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ListsCommand {
+    /// Write schemas/lists/NAME.tsv anew from its source (currency-codes, credit-roles,
+    /// external-id-types), keeping its provenance lines true.
+    Refresh {
+        /// The data file's name.
+        name: String,
+        /// Where to read it (see each file's `refresh:` line).
+        #[arg(long, value_name = "PATH-OR-URL")]
+        from: Option<String>,
+        /// With a git clone: the revision to read.
+        #[arg(long, default_value = "HEAD")]
+        rev: String,
     },
 }
 
@@ -102,59 +158,68 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let root = paths::root();
     match cli.command {
         Command::Schemas { command: SchemasCommand::Fetch { from } } => {
             let lock = schemas::Lock::load(&paths::lock_file())?;
             let source = schemas::Source::choose(from);
             let n = schemas::fetch(&lock, &source, &paths::upstream_dir())?;
-            println!("fetched {n} files at {} into {}", lock.commit, paths::upstream_dir().display());
+            println!("fetched {n} files of ORCID/orcid-model {} into {}", lock.snapshot(), paths::upstream_dir().display());
         }
-        Command::Schemas { command: SchemasCommand::Update { rev, from } } => {
-            let lock_path = paths::lock_file();
-            let old = if lock_path.exists() {
-                schemas::Lock::load(&lock_path)?
-            } else {
-                schemas::Lock { commit: String::new(), files: Default::default() }
-            };
+        Command::Schemas { command: SchemasCommand::Update { rev, from, report } } => {
             let source = schemas::Source::choose(from);
-            let (new, changes) = schemas::update(&old, &source, &rev)?;
-            std::fs::write(&lock_path, new.render())?;
-            for (label, list) in [("added", &changes.added), ("removed", &changes.removed), ("changed", &changes.changed)] {
-                for path in list {
-                    println!("{label:8} {path}");
+            let r = repin::update(&root, &source, &rev)?;
+            let text = r.render();
+            print!("{text}");
+            if let Some(path) = report {
+                std::fs::write(&path, &text)?;
+            }
+            println!("review `git diff schemas/ api/ crates/orcid-model/src/generated/` and put the draft above in CHANGELOG.md");
+        }
+        Command::Schemas { command: SchemasCommand::Check { from, report } } => {
+            let source = schemas::Source::choose(from);
+            let lock = schemas::Lock::load(&paths::lock_file())?;
+            match repin::check(&root, &source)? {
+                None => println!("the pin ({}) is upstream's main", lock.snapshot()),
+                Some(r) => {
+                    let text = r.render();
+                    print!("{text}");
+                    if let Some(path) = report {
+                        std::fs::write(&path, &text)?;
+                    }
+                    eprintln!("upstream's main ({}) is ahead of the pin ({})", r.to, r.from);
+                    return Ok(ExitCode::FAILURE);
                 }
             }
-            println!(
-                "pinned {rev}: {} files ({} added, {} removed, {} changed)",
-                new.files.len(),
-                changes.added.len(),
-                changes.removed.len(),
-                changes.changed.len()
-            );
-            schemas::fetch(&new, &source, &paths::upstream_dir())?;
-            print!("{}", codegen::run(&paths::upstream_dir(), &paths::generated_dir(), false)?);
-            let (dir, name) = public_api::CRATES[0];
-            let listing_path = public_api::listing_path(&paths::root(), name);
-            let before = std::fs::read_to_string(&listing_path).unwrap_or_default();
-            let after = public_api::listing(&paths::root().join(dir), name)?;
-            let (removed, added) = public_api::diff(&before, &after);
-            for line in &removed {
-                println!("- {line}");
+        }
+        Command::Lists { command: ListsCommand::Refresh { name, from, rev } } => {
+            print!("{}", lists::refresh(&root, &name, from.as_deref(), &rev)?);
+            println!("wrote schemas/lists/{name}.tsv: run `cargo xtask codegen` and review the diff");
+        }
+        Command::Backtest { from, releases, no_test, work } => {
+            let source = schemas::Source::choose(from);
+            if !matches!(source, schemas::Source::Git(_)) {
+                anyhow::bail!("the backtest reads upstream's history: give --from (or ORCID_MODEL_DIR) a git clone of ORCID/orcid-model");
             }
-            for line in &added {
-                println!("+ {line}");
-            }
-            std::fs::write(&listing_path, &after)?;
-            if removed.is_empty() {
-                println!("{name}'s public API: {} lines added, none removed: an additive change", added.len());
+            let chosen: Vec<(&str, &str)> = if releases.is_empty() {
+                backtest::RELEASES.to_vec()
             } else {
-                println!(
-                    "{name}'s public API: {} lines removed or changed, {} added: NOT additive (a breaking release)",
-                    removed.len(),
-                    added.len()
-                );
+                releases
+                    .iter()
+                    .map(|r| {
+                        backtest::RELEASES.iter().find(|(name, _)| name == r).copied().ok_or_else(|| anyhow::anyhow!("no release {r}"))
+                    })
+                    .collect::<anyhow::Result<_>>()?
+            };
+            let work = work.unwrap_or_else(|| paths::scratch(&root, "backtest"));
+            let check: &[&str] = &["test", "--offline", "-p", "orcid-model", "--quiet"];
+            let started = std::time::Instant::now();
+            let steps = backtest::run(&root, &source, &chosen, &work, (!no_test).then_some(check))?;
+            print!("{}", backtest::render(&steps));
+            println!("\nbacktest of {} releases: {:.0} s", steps.len(), started.elapsed().as_secs_f64());
+            if steps.iter().any(|s| matches!(s.check, Some((false, _, _)))) {
+                return Ok(ExitCode::FAILURE);
             }
-            println!("review `git diff api/ crates/orcid-model/src/generated/` and say what changed for users in CHANGELOG.md");
         }
         Command::Corpus { out, count, seed, problems } => {
             let folders = xtask::corpus::write(&out, count, seed, problems)?;
@@ -169,13 +234,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .status()?;
                 anyhow::ensure!(built.success(), "building {args:?} failed");
             }
-            let xsd_dir = paths::root().join("target/xtask/xsd");
+            let xsd_dir = paths::scratch(&root, "xsd");
             codegen::stage::stage(&paths::upstream_dir(), &xsd_dir)?;
             xtask::bench::run(&xtask::bench::Bench {
                 corpus: &corpus,
                 problems: problems.as_deref(),
-                orcid: &paths::root().join("target/release/orcid"),
-                floor: &paths::root().join("target/release/examples/xml_floor"),
+                orcid: &paths::target(&root).join("release/orcid"),
+                floor: &paths::target(&root).join("release/examples/xml_floor"),
                 xsd_dir: &xsd_dir,
                 runs,
             })?;
@@ -201,7 +266,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Codegen { check } => {
-            let outcome = codegen::run(&paths::upstream_dir(), &paths::generated_dir(), check)?;
+            let outcome = codegen::run(&root, check)?;
             print!("{outcome}");
             if check && !outcome.is_clean() {
                 return Ok(ExitCode::FAILURE);

@@ -17,18 +17,22 @@ fn render_fixture(file: &str, module: &str, vocabularies: Vec<Vocabulary>) -> St
     files[&format!("{module}.rs")].clone()
 }
 
+fn inputs() -> codegen::Inputs {
+    codegen::Inputs::of_workspace(&paths::root())
+}
+
 #[test]
 fn generated_code_is_current() {
     // `cargo xtask codegen --check`: the committed files are exactly what the generator makes.
-    let outcome = codegen::run(&paths::upstream_dir(), &paths::generated_dir(), true).expect("codegen runs");
+    let outcome = codegen::run(&paths::root(), true).expect("codegen runs");
     assert!(outcome.is_clean(), "{outcome}");
 }
 
 #[test]
 fn generation_is_deterministic() {
     let stage = std::env::temp_dir().join(format!("orcid-xtask-determinism-{}", std::process::id()));
-    let a = codegen::generate(&paths::upstream_dir(), &paths::vocabularies_file(), &stage.join("a")).expect("first run");
-    let b = codegen::generate(&paths::upstream_dir(), &paths::vocabularies_file(), &stage.join("b")).expect("second run");
+    let a = codegen::generate(&inputs(), &stage.join("a")).expect("first run");
+    let b = codegen::generate(&inputs(), &stage.join("b")).expect("second run");
     assert_eq!(a, b);
     let _ = std::fs::remove_dir_all(stage);
 }
@@ -36,7 +40,7 @@ fn generation_is_deterministic() {
 #[test]
 fn model_surface() {
     let stage = std::env::temp_dir().join(format!("orcid-xtask-surface-{}", std::process::id()));
-    let model = codegen::build_model(&paths::upstream_dir(), &paths::vocabularies_file(), &stage).expect("model");
+    let model = codegen::build_model(&inputs(), &stage).expect("model");
     insta::assert_snapshot!("model_surface", model.surface());
     let _ = std::fs::remove_dir_all(stage);
 }
@@ -78,6 +82,7 @@ fn feature_vocabulary_overlay() {
         bound: true,
         aliases: vec![("crimson".into(), "red".into())],
         except_in: vec![],
+        origins: vec!["Colour.java".into()],
     };
     let types = codegen::interpret_files(vec![fixture("vocabulary.xsd")]).expect("parses");
     let model = model::build(&types, vec![colours]).expect("builds");
@@ -94,7 +99,7 @@ fn schemas_fetch_checks_every_file() {
     std::fs::create_dir_all(mirror.join("src/main/resources/common_3.0")).unwrap();
     std::fs::write(mirror.join("src/main/resources/common_3.0/common-3.0.xsd"), "<xs:schema/>").unwrap();
     let good = xtask::schemas::sha256_hex(b"<xs:schema/>");
-    let mut lock = Lock { commit: "0".repeat(40), files: Default::default() };
+    let mut lock = Lock { commit: "0".repeat(40), release: None, date: None, files: Default::default() };
     lock.files.insert("src/main/resources/common_3.0/common-3.0.xsd".into(), good);
     let n = fetch(&lock, &Source::Dir(mirror.clone()), &dir.join("out")).expect("fetches");
     assert_eq!(n, 1);
@@ -118,7 +123,7 @@ fn schemas_update_reports_changes() {
     std::fs::write(res.join("common_3.0/common-3.0.xsd"), "new").unwrap();
     std::fs::write(res.join("record_3.0/work-3.0.xsd"), "work").unwrap();
     std::fs::write(res.join("record_3.0/README.md"), "not in scope").unwrap();
-    let mut old = Lock { commit: "a".repeat(40), files: Default::default() };
+    let mut old = Lock { commit: "a".repeat(40), release: None, date: None, files: Default::default() };
     old.files.insert("src/main/resources/common_3.0/common-3.0.xsd".into(), xtask::schemas::sha256_hex(b"old"));
     old.files.insert("src/main/resources/client_3.0/client-3.0.xsd".into(), xtask::schemas::sha256_hex(b"gone"));
     let (new, changes) = update(&old, &Source::Dir(dir.clone()), &"b".repeat(40)).expect("updates");

@@ -30,8 +30,15 @@ use clap::{Parser, Subcommand, ValueEnum};
 use input::read_document;
 use orcid_model::{Kind, Layout, Mode, PutCode, WriteOptions};
 
+/// `orcid --version`: this version and the ORCID snapshot its model and validator know.
+fn version() -> &'static str {
+    static VERSION: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| format!("{} (knows {})", env!("CARGO_PKG_VERSION"), orcid_model::ORCID_SNAPSHOT));
+    &VERSION
+}
+
 #[derive(Parser)]
-#[command(name = "orcid", version, about = "Validate, convert and push ORCID 3.0 items")]
+#[command(name = "orcid", version = version(), about = "Validate, convert and push ORCID 3.0 items")]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -36,6 +36,33 @@
 //! `#[non_exhaustive]`, every enumeration keeps values it does not know, and lenient reading
 //! keeps elements, attributes and JSON keys it does not know with the item they belong to and
 //! writes them back (see [`UnknownContent`]).
+//!
+//! # Accessors
+//!
+//! Every struct has an accessor for each of its members, named as the field, whose shape does
+//! not depend on what the XSD says of how often the member occurs: `Option<&T>` for one value
+//! (`Option<&str>` for text, `Option<T>` for put-codes, numbers and flags), `&[T]` for a list.
+//! ORCID makes elements optional or required between releases (3.3.7 made an organization's city
+//! optional; 3.3.8 a professional activity's organization); code that reads through accessors
+//! builds against the model generated at any of them. The public fields stay for building and
+//! changing values.
+//!
+//! ```
+//! use orcid_model::{Document, Mode};
+//! let xml = r#"<employment:employment xmlns:employment="http://www.orcid.org/ns/employment"
+//!         xmlns:common="http://www.orcid.org/ns/common">
+//!     <common:organization><common:name>ORCID</common:name>
+//!         <common:address><common:city>Bethesda</common:city><common:country>US</common:country></common:address>
+//!     </common:organization>
+//! </employment:employment>"#;
+//! let Document::Employment(job) = Document::from_xml_str(xml, Mode::Strict)? else { panic!("an employment") };
+//! let address = job.organization().and_then(|org| org.address());
+//! assert_eq!(address.and_then(|a| a.city()), Some("Bethesda"));
+//! assert_eq!(address.and_then(|a| a.region()), None);
+//! # Ok::<(), orcid_model::ReadError>(())
+//! ```
+//!
+//! [`ORCID_SNAPSHOT`] names the ORCID release, commit and date the model was generated from.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -52,7 +79,7 @@ mod values;
 pub use generated::*;
 pub use runtime::simple::{DatePart, DateTime};
 pub use runtime::unknown::UnknownContent;
-pub use values::{OrcidId, OrcidIdError, PutCode, UnknownValue, orcid_checksum_ok};
+pub use values::{OrcidId, OrcidIdError, OrcidSnapshot, PutCode, UnknownValue, orcid_checksum_ok};
 
 /// The crate's README, whose example is run as a test.
 #[cfg(doctest)]

@@ -259,3 +259,29 @@ mod tests {
         assert!(!orcid_checksum_ok("0000-0002-1825-0098"));
     }
 }
+
+/// Which ORCID a build of this crate knows: the release, commit and date of ORCID/orcid-model
+/// (its XSDs and Java lists) the model was generated from. A value outside this snapshot's lists
+/// may be one a newer ORCID accepts.
+///
+/// ```
+/// let s = orcid_model::ORCID_SNAPSHOT;
+/// assert_eq!(s.to_string(), format!("ORCID/orcid-model {} ({}, {})", s.release, &s.commit[..7], s.date));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OrcidSnapshot {
+    /// The release (`3.3.8`), or `unreleased` for a commit between releases.
+    pub release: &'static str,
+    /// The full commit.
+    pub commit: &'static str,
+    /// The commit's date, `YYYY-MM-DD` (or `unknown`).
+    pub date: &'static str,
+}
+
+impl std::fmt::Display for OrcidSnapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let short = self.commit.get(..7).unwrap_or(self.commit);
+        write!(f, "ORCID/orcid-model {} ({short}, {})", self.release, self.date)
+    }
+}

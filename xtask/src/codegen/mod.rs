@@ -17,6 +17,7 @@ use xsd_parser::config::{ParserFlags, Resolver, Schema};
 use xsd_parser::models::meta::{CustomMeta, ReferenceMeta};
 use xsd_parser::{Interpreter, MetaTypes, Schemas, TypeIdent};
 
+pub mod java;
 pub mod json;
 pub mod model;
 pub mod names;
@@ -101,22 +102,76 @@ pub fn interpret_schemas(schemas: &Schemas) -> Result<MetaTypes> {
     Ok(types)
 }
 
-/// Builds the model description from the fetched schemas and the vocabularies file.
-pub fn build_model(upstream: &Path, vocabularies: &Path, stage_dir: &Path) -> Result<model::Model> {
-    let types = interpret(upstream, stage_dir)?;
-    model::build(&types, vocab::load(vocabularies)?)
+/// What the generator reads: the fetched upstream files at the pin, the lock that pins them,
+/// and our lists overlay and data files.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// The folder `schemas fetch` filled (`schemas/upstream/`).
+    pub upstream: PathBuf,
+    /// `schemas/orcid-model.lock`.
+    pub lock: PathBuf,
+    /// `schemas/lists.toml`.
+    pub overlay: PathBuf,
+    /// `schemas/lists/`.
+    pub data: PathBuf,
+}
+
+impl Inputs {
+    /// The workspace's own inputs (under `root`).
+    pub fn of_workspace(root: &Path) -> Inputs {
+        Inputs {
+            upstream: root.join("schemas/upstream"),
+            lock: root.join("schemas/orcid-model.lock"),
+            overlay: root.join("schemas/lists.toml"),
+            data: root.join("schemas/lists"),
+        }
+    }
+
+    /// The list sources for [`vocab::load`].
+    pub fn lists(&self) -> vocab::Sources<'_> {
+        vocab::Sources { overlay: &self.overlay, data: &self.data, upstream: &self.upstream }
+    }
+
+    /// The pin, checked against what `schemas fetch` last wrote.
+    pub fn snapshot(&self) -> Result<model::Snapshot> {
+        let lock = crate::schemas::Lock::load(&self.lock)?;
+        let fetched = fs::read_to_string(self.upstream.join("COMMIT")).unwrap_or_default();
+        if fetched.trim() != lock.commit {
+            anyhow::bail!(
+                "{} holds {} but {} pins {}: run `cargo xtask schemas fetch`",
+                self.upstream.display(),
+                if fetched.trim().is_empty() { "no fetched files" } else { fetched.trim() },
+                self.lock.display(),
+                lock.commit
+            );
+        }
+        Ok(model::Snapshot {
+            release: lock.release.clone().unwrap_or_else(|| "unreleased".into()),
+            commit: lock.commit.clone(),
+            date: lock.date.clone().unwrap_or_else(|| "unknown".into()),
+        })
+    }
+}
+
+/// Builds the model description from the fetched schemas, the pin and the lists.
+pub fn build_model(inputs: &Inputs, stage_dir: &Path) -> Result<model::Model> {
+    let snapshot = inputs.snapshot()?;
+    let types = interpret(&inputs.upstream, stage_dir)?;
+    let mut model = model::build(&types, vocab::load(inputs.lists())?)?;
+    model.snapshot = Some(snapshot);
+    Ok(model)
 }
 
 /// Generates every file, in memory: file name → contents.
-pub fn generate(upstream: &Path, vocabularies: &Path, stage_dir: &Path) -> Result<BTreeMap<String, String>> {
-    render::render(&build_model(upstream, vocabularies, stage_dir)?)
+pub fn generate(inputs: &Inputs, stage_dir: &Path) -> Result<BTreeMap<String, String>> {
+    render::render(&build_model(inputs, stage_dir)?)
 }
 
-/// Runs the generator and writes `out`, or with `check` only compares.
-pub fn run(upstream: &Path, out: &Path, check: bool) -> Result<Outcome> {
-    let stage_dir = crate::paths::root().join("target/xtask/xsd");
-    let files = generate(upstream, &crate::paths::vocabularies_file(), &stage_dir)?;
-    apply(&files, out, check)
+/// Runs the generator on the workspace at `root` and writes its model crate's generated folder,
+/// or with `check` only compares.
+pub fn run(root: &Path, check: bool) -> Result<Outcome> {
+    let files = generate(&Inputs::of_workspace(root), &crate::paths::scratch(root, "xsd"))?;
+    apply(&files, &root.join(crate::paths::GENERATED), check)
 }
 
 /// Writes (or compares) generated files against the folder `out`.

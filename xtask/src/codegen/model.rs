@@ -240,6 +240,19 @@ pub struct Model {
     pub roots: Vec<RootDef>,
     /// Vocabularies.
     pub vocabularies: Vec<Vocabulary>,
+    /// The upstream snapshot the model is generated from (none for test fixtures).
+    pub snapshot: Option<Snapshot>,
+}
+
+/// Which ORCID a model was generated from: the pin's release, commit and date.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    /// `pom.xml`'s version at the commit (`3.3.8`), or `unreleased`.
+    pub release: String,
+    /// The full commit.
+    pub commit: String,
+    /// The commit's date, `YYYY-MM-DD`, or `unknown`.
+    pub date: String,
 }
 
 impl Model {
@@ -285,8 +298,33 @@ impl Model {
             let values = e.values.iter().map(|(v, _)| v.as_str()).collect::<Vec<_>>().join(" ");
             let _ = writeln!(out, "enum {}::{}  <{}>: {values}", e.module, e.rust, e.xsd);
         }
+        for f in &self.facets {
+            let mut parts = Vec::new();
+            let mut part = |name: &str, v: Option<String>| {
+                if let Some(v) = v {
+                    parts.push(format!("{name}={v}"));
+                }
+            };
+            part("minLength", f.min_length.map(|v| v.to_string()));
+            part("maxLength", f.max_length.map(|v| v.to_string()));
+            part("minInclusive", f.min_inclusive.map(|v| v.to_string()));
+            part("maxInclusive", f.max_inclusive.map(|v| v.to_string()));
+            for path in &f.patterns {
+                let name = path.rsplit("::").next().unwrap_or(path);
+                let pattern = self.patterns.iter().find(|p| p.rust == name).map_or(name, |p| p.xsd.as_str());
+                parts.push(format!("pattern={pattern}"));
+            }
+            let _ = writeln!(out, "facet {}: {}", f.xsd, parts.join(" "));
+        }
         for v in &self.vocabularies {
-            let _ = writeln!(out, "vocabulary {} ({} values)", v.rust, v.values.len());
+            let bound = if v.bound { ", bound" } else { "" };
+            let _ = writeln!(out, "vocabulary {} <{}> from {}{bound}:", v.rust, v.key, v.origins.join(" + "));
+            for (value, _, _) in &v.values {
+                let _ = writeln!(out, "    {value}");
+            }
+            for (spelling, value) in &v.aliases {
+                let _ = writeln!(out, "    {spelling} -> {value}");
+            }
         }
         for r in &self.roots {
             let _ = writeln!(out, "root {}:{} -> Document::{}({})", r.ns, r.local, r.variant, r.path);
@@ -384,7 +422,7 @@ pub fn build(types: &MetaTypes, vocabularies: Vec<Vocabulary>) -> Result<Model> 
     let patterns: Vec<PatternDef> = b.patterns.into_values().collect();
     let mut namespaces: Vec<NsDef> = b.ns.into_values().collect();
     namespaces.sort_by(|a, c| a.prefix.cmp(&c.prefix));
-    Ok(Model { namespaces, structs, enums, facets, patterns, roots: b.roots, vocabularies: b.vocabularies })
+    Ok(Model { namespaces, structs, enums, facets, patterns, roots: b.roots, vocabularies: b.vocabularies, snapshot: None })
 }
 
 struct Builder<'t> {

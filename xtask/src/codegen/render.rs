@@ -459,6 +459,55 @@ fn setter(f: &FieldDef) -> syn::Ident {
     }
 }
 
+/// Simple types read by value (`Copy`): their accessors return `Option<T>`, not `Option<&T>`.
+const COPY_TYPES: &[&str] = &["crate::PutCode", "i64", "i32", "bool"];
+
+/// The members `items::RecordItem` already names (hand-written, with the accessor shape): the
+/// shared traits leave them out, so that no method name means two things on an item.
+const RECORD_ITEM_METHODS: &[&str] = &["put_code", "visibility", "external_ids", "created_date"];
+
+/// An accessor's return type and body for a value held as `held` (`self.x`, or `self.x` of a
+/// trait impl), whatever the XSD's cardinality: one value is `Option<&T>` (`Option<&str>` for
+/// text, `Option<T>` for `Copy` types), a list `&[T]`. Hand-written code reads fields through
+/// these, so that an element the XSD makes optional, or required, in a later release changes
+/// no code that reads it.
+fn accessor(held: TokenStream, inner: &TokenStream, simple: Option<&str>, occurs: Occurs, boxed: bool) -> (TokenStream, TokenStream) {
+    let copy = simple.is_some_and(|s| COPY_TYPES.contains(&s));
+    let text = simple == Some("String");
+    match occurs {
+        Occurs::Many => (quote!(&[#inner]), quote!(&#held)),
+        Occurs::Required if copy => (quote!(Option<#inner>), quote!(Some(#held))),
+        Occurs::Required if text => (quote!(Option<&str>), quote!(Some(#held.as_str()))),
+        Occurs::Required if boxed => (quote!(Option<&#inner>), quote!(Some(&*#held))),
+        Occurs::Required => (quote!(Option<&#inner>), quote!(Some(&#held))),
+        Occurs::Optional if copy => (quote!(Option<#inner>), quote!(#held)),
+        Occurs::Optional if text || boxed => (quote!(Option<&#inner>), quote!(#held.as_deref())),
+        Occurs::Optional => (quote!(Option<&#inner>), quote!(#held.as_ref())),
+    }
+}
+
+/// The accessor of a field: (name, return type, body reading `self`).
+fn field_accessor(f: &FieldDef) -> (syn::Ident, TokenStream, TokenStream) {
+    let id = format_ident!("{}", f.rust);
+    let simple = match (&f.choice_enum, &f.elems[0].ty) {
+        (None, TyRef::Simple(s)) => Some(s.rust.as_str()),
+        _ => None,
+    };
+    let inner = if simple == Some("String") && f.occurs != Occurs::Many { quote!(str) } else { field_inner_type(f) };
+    let (ret, body) = accessor(quote!(self.#id), &inner, simple, f.occurs, is_boxed(f));
+    (id, ret, body)
+}
+
+/// The accessor of an attribute: (name, return type, body reading `self`).
+fn attr_accessor(a: &AttrDef) -> (syn::Ident, TokenStream, TokenStream) {
+    let id = format_ident!("{}", a.rust);
+    let simple = a.ty.rust.as_str();
+    let inner = if simple == "String" { quote!(str) } else { ty(simple) };
+    let occurs = if a.required { Occurs::Required } else { Occurs::Optional };
+    let (ret, body) = accessor(quote!(self.#id), &inner, Some(simple), occurs, false);
+    (id, ret, body)
+}
+
 fn structure(s: &StructDef, root: Option<&RootDef>, model: &Model) -> Result<TokenStream> {
     let name = format_ident!("{}", s.rust);
     let schema_name = format_ident!("{}_SCHEMA", screaming(&s.rust));
@@ -567,6 +616,20 @@ fn structure(s: &StructDef, root: Option<&RootDef>, model: &Model) -> Result<Tok
     names.sort();
     if names.windows(2).any(|w| w[0] == w[1]) {
         bail!("{xsd}: two setters share a name");
+    }
+    // Accessors: one a member, named as the field, shaped whatever its cardinality.
+    let mut getters = Vec::new();
+    let attr_docs = s.attrs.iter().map(|a| format!("The `{}` attribute", a.local));
+    let field_docs = fields
+        .iter()
+        .map(|f| format!("The {} element", f.elems.iter().map(|e| format!("`<{}>`", e.local)).collect::<Vec<_>>().join(" or ")));
+    let accessors = s.attrs.iter().map(attr_accessor).chain(fields.iter().map(field_accessor));
+    for ((id, ret, body), what) in accessors.zip(attr_docs.chain(field_docs)) {
+        if id == "new" || id.to_string().starts_with("with_") {
+            bail!("{xsd}: the accessor {id} would clash with the constructor or a setter");
+        }
+        let d = format!(" {what}: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).");
+        getters.push(quote!(#[doc = #d] #[inline] pub fn #id(&self) -> #ret { #body }));
     }
 
     // The members: attributes, then elements in field order, then text.
@@ -795,6 +858,7 @@ fn structure(s: &StructDef, root: Option<&RootDef>, model: &Model) -> Result<Tok
                 Self { #(#ctor_fields,)* unknown: Unknown::default() }
             }
             #(#setters)*
+            #(#getters)*
             /// What this value held, when read, that this version of the model does not know
             /// (see [`crate::UnknownContent`]).
             pub fn unknown_content(&self) -> &crate::UnknownContent { &self.unknown }
@@ -899,21 +963,12 @@ fn shared_traits(model: &Model) -> Result<Vec<(&str, TokenStream)>> {
         };
         let mut sigs = Vec::new();
         let mut bodies = Vec::new();
-        for a in &shared.attrs {
-            let f = format_ident!("{}", a.rust);
-            let f_mut = format_ident!("{}_mut", a.rust);
-            let t = attr_type(a);
-            let d = format!(" The `{}` attribute.", a.local);
-            sigs.push(quote!(#[doc = #d] fn #f(&self) -> &#t; #[doc = #d] fn #f_mut(&mut self) -> &mut #t;));
-            bodies.push(quote!(fn #f(&self) -> &#t { &self.#f } fn #f_mut(&mut self) -> &mut #t { &mut self.#f }));
-        }
-        for fd in fields {
-            let f = format_ident!("{}", fd.rust);
-            let f_mut = format_ident!("{}_mut", fd.rust.trim_end_matches('_'));
-            let t = field_type(fd);
-            let d = format!(" The `<{}>` element.", fd.elems[0].local);
-            sigs.push(quote!(#[doc = #d] fn #f(&self) -> &#t; #[doc = #d] fn #f_mut(&mut self) -> &mut #t;));
-            bodies.push(quote!(fn #f(&self) -> &#t { &self.#f } fn #f_mut(&mut self) -> &mut #t { &mut self.#f }));
+        let members = shared.attrs.iter().map(attr_accessor).chain(fields.iter().map(field_accessor));
+        for (f, ret, _) in members.filter(|(f, _, _)| !RECORD_ITEM_METHODS.contains(&f.to_string().as_str())) {
+            let d = format!(" `{f}`, present or not.");
+            sigs.push(quote!(#[doc = #d] fn #f(&self) -> #ret;));
+            // Each type's inherent accessor, which has the same shape.
+            bodies.push(quote!(fn #f(&self) -> #ret { Self::#f(self) }));
         }
         let doc = format!(
             " The parts that the item types sharing the XSD type `{}` have in common: {}.",
@@ -1262,12 +1317,26 @@ fn root_module(model: &Model) -> Result<TokenStream> {
         })
     });
 
+    let snapshot = match &model.snapshot {
+        Some(s) => {
+            let (release, commit, date) = (&s.release, &s.commit, &s.date);
+            let doc = format!(" The ORCID snapshot this model was generated from: ORCID/orcid-model {release} ({commit}, {date}).");
+            quote! {
+                #[doc = #doc]
+                pub const ORCID_SNAPSHOT: crate::OrcidSnapshot = crate::OrcidSnapshot { release: #release, commit: #commit, date: #date };
+            }
+        }
+        None => quote!(),
+    };
+
     Ok(quote! {
         //! The model generated from ORCID's 3.0 XSDs: one module per namespace.
         #![allow(clippy::all)]
         #(pub mod #modules;)*
         pub mod vocabulary;
         pub(crate) mod sections;
+
+        #snapshot
 
         use crate::__private::{Facets, Read};
         use crate::runtime::json_in::JsonInput;

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-/// The XSDs of the 3.0 message schema, relative to `src/main/resources/`.
+/// The XSDs of the 3.0 message schema, relative to `src/main/resources/`, in the order they are
+/// parsed. A pin may lack some (the summary's XSD came with 3.3.1) or have more: what a pin has
+/// and this list does not is parsed after these, in name order.
 pub const XSD_FILES: &[&str] = &[
     "common_3.0/common-3.0.xsd",
     "record_3.0/activities-3.0.xsd",
@@ -56,15 +58,22 @@ pub const FIXUPS: &[(&str, &str)] = &[
     ("../record_2.1/activities-2.1.xsd", "../record_3.0/activities-3.0.xsd"),
 ];
 
-/// Stages the XSDs from `upstream` (the fetched repository root) into `dest`.
-/// Returns the staged files, in [`XSD_FILES`] order.
+/// Stages the XSDs the pin has, from `upstream` (the fetched repository root) into `dest`.
+/// Returns the staged files, in [`XSD_FILES`] order and then by name.
 pub fn stage(upstream: &Path, dest: &Path) -> Result<Vec<PathBuf>> {
     let resources = upstream.join("src/main/resources");
+    if !resources.join(XSD_FILES[0]).is_file() {
+        anyhow::bail!("{} is missing: run `cargo xtask schemas fetch` first", resources.join(XSD_FILES[0]).display());
+    }
+    let mut fetched = Vec::new();
+    collect_xsds(&resources, &resources, &mut fetched)?;
+    fetched.sort();
+    let mut order: Vec<String> = XSD_FILES.iter().filter(|rel| fetched.iter().any(|f| f == *rel)).map(|rel| rel.to_string()).collect();
+    order.extend(fetched.into_iter().filter(|f| !XSD_FILES.contains(&f.as_str())));
     let mut staged = Vec::new();
-    for rel in XSD_FILES {
+    for rel in &order {
         let from = resources.join(rel);
-        let mut text =
-            fs::read_to_string(&from).with_context(|| format!("reading {} (run `cargo xtask schemas fetch` first)", from.display()))?;
+        let mut text = fs::read_to_string(&from).with_context(|| format!("reading {}", from.display()))?;
         for (bad, good) in FIXUPS {
             text = text.replace(bad, good);
         }
@@ -74,4 +83,19 @@ pub fn stage(upstream: &Path, dest: &Path) -> Result<Vec<PathBuf>> {
         staged.push(to);
     }
     Ok(staged)
+}
+
+/// The `.xsd` files under `dir`, relative to `root`, `/`-separated.
+fn collect_xsds(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
+    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_xsds(root, &path, out)?;
+        } else if path.extension().is_some_and(|e| e == "xsd")
+            && let Ok(rel) = path.strip_prefix(root)
+        {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(())
 }

@@ -89,6 +89,46 @@ impl Address {
         self.country = value.into();
         self
     }
+    /// The `put-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    /// The `visibility` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn visibility(&self) -> Option<&super::common::Visibility> {
+        self.visibility.as_ref()
+    }
+    /// The `display-index` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn display_index(&self) -> Option<&str> {
+        self.display_index.as_deref()
+    }
+    /// The `path` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<created-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn created_date(&self) -> Option<&crate::DateTime> {
+        self.created_date.as_ref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<source>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source(&self) -> Option<&super::common::Source> {
+        self.source.as_deref()
+    }
+    /// The `<country>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn country(&self) -> Option<&super::vocabulary::Country> {
+        Some(&self.country)
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -365,6 +405,21 @@ impl Addresses {
     pub fn with_address(mut self, value: impl Into<super::address::Address>) -> Self {
         self.addresses.push(value.into());
         self
+    }
+    /// The `path` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<address>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn addresses(&self) -> &[super::address::Address] {
+        &self.addresses
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).

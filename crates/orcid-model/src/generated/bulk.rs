@@ -30,6 +30,11 @@ impl Bulk {
         self.items.push(value.into());
         self
     }
+    /// The `<work>` or `<error>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn items(&self) -> &[BulkItem] {
+        &self.items
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {

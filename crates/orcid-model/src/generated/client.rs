@@ -47,6 +47,16 @@ impl Client {
         self.description = value.into();
         self
     }
+    /// The `<name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        Some(self.name.as_str())
+    }
+    /// The `<description>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn description(&self) -> Option<&str> {
+        Some(self.description.as_str())
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {

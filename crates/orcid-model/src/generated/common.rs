@@ -412,6 +412,11 @@ impl Address {
         self.country = Some(value.into());
         self
     }
+    /// The `<country>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn country(&self) -> Option<&super::common::Country> {
+        self.country.as_ref()
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -636,6 +641,76 @@ impl Affiliation {
     ) -> Self {
         self.external_ids = Some(value.into());
         self
+    }
+    /// The `put-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    /// The `visibility` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn visibility(&self) -> Option<&super::common::Visibility> {
+        self.visibility.as_ref()
+    }
+    /// The `display-index` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn display_index(&self) -> Option<&str> {
+        self.display_index.as_deref()
+    }
+    /// The `path` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<created-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn created_date(&self) -> Option<&crate::DateTime> {
+        self.created_date.as_ref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<source>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source(&self) -> Option<&super::common::Source> {
+        self.source.as_deref()
+    }
+    /// The `<department-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn department_name(&self) -> Option<&str> {
+        self.department_name.as_deref()
+    }
+    /// The `<role-title>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn role_title(&self) -> Option<&str> {
+        self.role_title.as_deref()
+    }
+    /// The `<start-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        self.start_date.as_ref()
+    }
+    /// The `<end-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        self.end_date.as_ref()
+    }
+    /// The `<organization>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn organization(&self) -> Option<&super::common::Organization> {
+        self.organization.as_ref()
+    }
+    /// The `<url>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+    /// The `<external-ids>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_ids(&self) -> Option<&super::common::ExternalIds> {
+        self.external_ids.as_ref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -1128,6 +1203,76 @@ impl AffiliationSummary {
         self.external_ids = Some(value.into());
         self
     }
+    /// The `put-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    /// The `visibility` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn visibility(&self) -> Option<&super::common::Visibility> {
+        self.visibility.as_ref()
+    }
+    /// The `display-index` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn display_index(&self) -> Option<&str> {
+        self.display_index.as_deref()
+    }
+    /// The `path` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<created-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn created_date(&self) -> Option<&crate::DateTime> {
+        self.created_date.as_ref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<source>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source(&self) -> Option<&super::common::Source> {
+        self.source.as_deref()
+    }
+    /// The `<department-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn department_name(&self) -> Option<&str> {
+        self.department_name.as_deref()
+    }
+    /// The `<role-title>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn role_title(&self) -> Option<&str> {
+        self.role_title.as_deref()
+    }
+    /// The `<start-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        self.start_date.as_ref()
+    }
+    /// The `<end-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        self.end_date.as_ref()
+    }
+    /// The `<organization>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn organization(&self) -> Option<&super::common::Organization> {
+        self.organization.as_ref()
+    }
+    /// The `<url>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+    /// The `<external-ids>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_ids(&self) -> Option<&super::common::ExternalIds> {
+        self.external_ids.as_ref()
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -1512,6 +1657,11 @@ impl Amount {
         self.currency_code = value.into();
         self
     }
+    /// The `currency-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn currency_code(&self) -> Option<&super::vocabulary::CurrencyCode> {
+        Some(&self.currency_code)
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -1654,6 +1804,21 @@ impl ClientId {
     pub fn with_host(mut self, value: impl Into<String>) -> Self {
         self.host = Some(value.into());
         self
+    }
+    /// The `<uri>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn uri(&self) -> Option<&str> {
+        self.uri.as_deref()
+    }
+    /// The `<path>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<host>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn host(&self) -> Option<&str> {
+        self.host.as_deref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -1830,6 +1995,18 @@ impl ContributorAttributes {
         self.contributor_role = Some(value.into());
         self
     }
+    /// The `<contributor-sequence>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn contributor_sequence(
+        &self,
+    ) -> Option<&super::vocabulary::ContributorSequence> {
+        self.contributor_sequence.as_ref()
+    }
+    /// The `<contributor-role>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn contributor_role(&self) -> Option<&super::vocabulary::ContributorRole> {
+        self.contributor_role.as_ref()
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -1973,6 +2150,11 @@ impl Country {
     ) -> Self {
         self.visibility = Some(value.into());
         self
+    }
+    /// The `visibility` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn visibility(&self) -> Option<&super::common::Visibility> {
+        self.visibility.as_ref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -2123,6 +2305,16 @@ impl DisambiguatedOrganization {
     pub fn with_disambiguation_source(mut self, value: impl Into<String>) -> Self {
         self.disambiguation_source = value.into();
         self
+    }
+    /// The `<disambiguated-organization-identifier>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn disambiguated_organization_identifier(&self) -> Option<&str> {
+        Some(self.disambiguated_organization_identifier.as_str())
+    }
+    /// The `<disambiguation-source>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn disambiguation_source(&self) -> Option<&str> {
+        Some(self.disambiguation_source.as_str())
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -2309,6 +2501,41 @@ impl ElementSummary {
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
         self.source = Some(Box::new(value.into()));
         self
+    }
+    /// The `put-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    /// The `visibility` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn visibility(&self) -> Option<&super::common::Visibility> {
+        self.visibility.as_ref()
+    }
+    /// The `display-index` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn display_index(&self) -> Option<&str> {
+        self.display_index.as_deref()
+    }
+    /// The `path` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<created-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn created_date(&self) -> Option<&crate::DateTime> {
+        self.created_date.as_ref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<source>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source(&self) -> Option<&super::common::Source> {
+        self.source.as_deref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -2660,6 +2887,75 @@ impl ExternalId {
     ) -> Self {
         self.external_id_relationship = Some(value.into());
         self
+    }
+    /// The `put-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    /// The `visibility` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn visibility(&self) -> Option<&super::common::Visibility> {
+        self.visibility.as_ref()
+    }
+    /// The `display-index` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn display_index(&self) -> Option<&str> {
+        self.display_index.as_deref()
+    }
+    /// The `path` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<created-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn created_date(&self) -> Option<&crate::DateTime> {
+        self.created_date.as_ref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<source>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source(&self) -> Option<&super::common::Source> {
+        self.source.as_deref()
+    }
+    /// The `<external-id-type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_id_type(&self) -> Option<&super::vocabulary::ExternalIdType> {
+        Some(&self.external_id_type)
+    }
+    /// The `<external-id-value>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_id_value(&self) -> Option<&str> {
+        Some(self.external_id_value.as_str())
+    }
+    /// The `<external-id-normalized>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_id_normalized(
+        &self,
+    ) -> Option<&super::common::TransientNonEmptyString> {
+        self.external_id_normalized.as_ref()
+    }
+    /// The `<external-id-normalized-error>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_id_normalized_error(
+        &self,
+    ) -> Option<&super::common::TransientError> {
+        self.external_id_normalized_error.as_ref()
+    }
+    /// The `<external-id-url>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_id_url(&self) -> Option<&str> {
+        self.external_id_url.as_deref()
+    }
+    /// The `<external-id-relationship>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_id_relationship(&self) -> Option<&super::vocabulary::Relationship> {
+        self.external_id_relationship.as_ref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -3025,6 +3321,11 @@ impl ExternalIds {
         self.external_ids.push(value.into());
         self
     }
+    /// The `<external-id>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_ids(&self) -> &[super::common::ExternalId] {
+        &self.external_ids
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -3176,6 +3477,21 @@ impl FuzzyDate {
     pub fn with_day(mut self, value: impl Into<crate::DatePart>) -> Self {
         self.day = Some(value.into());
         self
+    }
+    /// The `<year>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn year(&self) -> Option<&crate::DatePart> {
+        Some(&self.year)
+    }
+    /// The `<month>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn month(&self) -> Option<&crate::DatePart> {
+        self.month.as_ref()
+    }
+    /// The `<day>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn day(&self) -> Option<&crate::DatePart> {
+        self.day.as_ref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -3351,6 +3667,21 @@ impl OrcidIdentifier {
     pub fn with_host(mut self, value: impl Into<String>) -> Self {
         self.host = Some(value.into());
         self
+    }
+    /// The `<uri>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn uri(&self) -> Option<&str> {
+        self.uri.as_deref()
+    }
+    /// The `<path>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<host>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn host(&self) -> Option<&str> {
+        self.host.as_deref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -3542,6 +3873,23 @@ impl Organization {
         self.disambiguated_organization = Some(value.into());
         self
     }
+    /// The `<name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        Some(self.name.as_str())
+    }
+    /// The `<address>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn address(&self) -> Option<&super::common::OrganizationAddress> {
+        Some(&self.address)
+    }
+    /// The `<disambiguated-organization>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn disambiguated_organization(
+        &self,
+    ) -> Option<&super::common::DisambiguatedOrganization> {
+        self.disambiguated_organization.as_ref()
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -3707,6 +4055,21 @@ impl OrganizationAddress {
     pub fn with_country(mut self, value: impl Into<super::vocabulary::Country>) -> Self {
         self.country = Some(value.into());
         self
+    }
+    /// The `<city>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn city(&self) -> Option<&str> {
+        self.city.as_deref()
+    }
+    /// The `<region>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+    /// The `<country>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn country(&self) -> Option<&super::vocabulary::Country> {
+        self.country.as_ref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -3928,6 +4291,36 @@ impl Source {
     pub fn with_assertion_origin_name(mut self, value: impl Into<String>) -> Self {
         self.assertion_origin_name = Some(value.into());
         self
+    }
+    /// The `<source-orcid>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source_orcid(&self) -> Option<&super::common::OrcidIdentifier> {
+        self.source_orcid.as_ref()
+    }
+    /// The `<source-client-id>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source_client_id(&self) -> Option<&super::common::ClientId> {
+        self.source_client_id.as_ref()
+    }
+    /// The `<source-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source_name(&self) -> Option<&str> {
+        self.source_name.as_deref()
+    }
+    /// The `<assertion-origin-orcid>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn assertion_origin_orcid(&self) -> Option<&super::common::OrcidIdentifier> {
+        self.assertion_origin_orcid.as_ref()
+    }
+    /// The `<assertion-origin-client-id>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn assertion_origin_client_id(&self) -> Option<&super::common::ClientId> {
+        self.assertion_origin_client_id.as_ref()
+    }
+    /// The `<assertion-origin-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn assertion_origin_name(&self) -> Option<&str> {
+        self.assertion_origin_name.as_deref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -4162,6 +4555,11 @@ impl StringWithLangCode {
         self.language_code = value.into();
         self
     }
+    /// The `language-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn language_code(&self) -> Option<&super::vocabulary::LanguageCode> {
+        Some(&self.language_code)
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -4302,6 +4700,21 @@ impl TransientError {
     pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
         self.error_message = Some(value.into());
         self
+    }
+    /// The `transient` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn transient(&self) -> Option<bool> {
+        Some(self.transient)
+    }
+    /// The `<error-code>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn error_code(&self) -> Option<&str> {
+        self.error_code.as_deref()
+    }
+    /// The `<error-message>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -4456,6 +4869,11 @@ impl TransientNonEmptyString {
         self.transient = value.into();
         self
     }
+    /// The `transient` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn transient(&self) -> Option<bool> {
+        Some(self.transient)
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -4592,6 +5010,11 @@ impl TranslatedTitle {
         self.language_code = value.into();
         self
     }
+    /// The `language-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn language_code(&self) -> Option<&super::vocabulary::LanguageCode> {
+        Some(&self.language_code)
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -4702,1495 +5125,559 @@ impl<'de> serde::Deserialize<'de> for TranslatedTitle {
 }
 /// The parts that the item types sharing the XSD type `common:affiliation` have in common: [`Distinction`](crate::distinction::Distinction), [`Education`](crate::education::Education), [`Employment`](crate::employment::Employment), [`InvitedPosition`](crate::invited_position::InvitedPosition), [`Membership`](crate::membership::Membership), [`Qualification`](crate::qualification::Qualification), [`Service`](crate::service::Service).
 pub trait AffiliationItem {
-    /// The `put-code` attribute.
-    fn put_code(&self) -> &Option<crate::PutCode>;
-    /// The `put-code` attribute.
-    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode>;
-    /// The `visibility` attribute.
-    fn visibility(&self) -> &Option<super::common::Visibility>;
-    /// The `visibility` attribute.
-    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility>;
-    /// The `display-index` attribute.
-    fn display_index(&self) -> &Option<String>;
-    /// The `display-index` attribute.
-    fn display_index_mut(&mut self) -> &mut Option<String>;
-    /// The `path` attribute.
-    fn path(&self) -> &Option<String>;
-    /// The `path` attribute.
-    fn path_mut(&mut self) -> &mut Option<String>;
-    /// The `<created-date>` element.
-    fn created_date(&self) -> &Option<crate::DateTime>;
-    /// The `<created-date>` element.
-    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime>;
-    /// The `<last-modified-date>` element.
-    fn last_modified_date(&self) -> &Option<crate::DateTime>;
-    /// The `<last-modified-date>` element.
-    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime>;
-    /// The `<source>` element.
-    fn source(&self) -> &Option<Box<super::common::Source>>;
-    /// The `<source>` element.
-    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>>;
-    /// The `<department-name>` element.
-    fn department_name(&self) -> &Option<String>;
-    /// The `<department-name>` element.
-    fn department_name_mut(&mut self) -> &mut Option<String>;
-    /// The `<role-title>` element.
-    fn role_title(&self) -> &Option<String>;
-    /// The `<role-title>` element.
-    fn role_title_mut(&mut self) -> &mut Option<String>;
-    /// The `<start-date>` element.
-    fn start_date(&self) -> &Option<super::common::FuzzyDate>;
-    /// The `<start-date>` element.
-    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate>;
-    /// The `<end-date>` element.
-    fn end_date(&self) -> &Option<super::common::FuzzyDate>;
-    /// The `<end-date>` element.
-    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate>;
-    /// The `<organization>` element.
-    fn organization(&self) -> &Option<super::common::Organization>;
-    /// The `<organization>` element.
-    fn organization_mut(&mut self) -> &mut Option<super::common::Organization>;
-    /// The `<url>` element.
-    fn url(&self) -> &Option<String>;
-    /// The `<url>` element.
-    fn url_mut(&mut self) -> &mut Option<String>;
-    /// The `<external-ids>` element.
-    fn external_ids(&self) -> &Option<super::common::ExternalIds>;
-    /// The `<external-ids>` element.
-    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds>;
+    /// `display_index`, present or not.
+    fn display_index(&self) -> Option<&str>;
+    /// `path`, present or not.
+    fn path(&self) -> Option<&str>;
+    /// `last_modified_date`, present or not.
+    fn last_modified_date(&self) -> Option<&crate::DateTime>;
+    /// `source`, present or not.
+    fn source(&self) -> Option<&super::common::Source>;
+    /// `department_name`, present or not.
+    fn department_name(&self) -> Option<&str>;
+    /// `role_title`, present or not.
+    fn role_title(&self) -> Option<&str>;
+    /// `start_date`, present or not.
+    fn start_date(&self) -> Option<&super::common::FuzzyDate>;
+    /// `end_date`, present or not.
+    fn end_date(&self) -> Option<&super::common::FuzzyDate>;
+    /// `organization`, present or not.
+    fn organization(&self) -> Option<&super::common::Organization>;
+    /// `url`, present or not.
+    fn url(&self) -> Option<&str>;
 }
 impl AffiliationItem for crate::distinction::Distinction {
-    fn put_code(&self) -> &Option<crate::PutCode> {
-        &self.put_code
+    fn display_index(&self) -> Option<&str> {
+        Self::display_index(self)
     }
-    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
-        &mut self.put_code
+    fn path(&self) -> Option<&str> {
+        Self::path(self)
     }
-    fn visibility(&self) -> &Option<super::common::Visibility> {
-        &self.visibility
+    fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        Self::last_modified_date(self)
     }
-    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
-        &mut self.visibility
+    fn source(&self) -> Option<&super::common::Source> {
+        Self::source(self)
     }
-    fn display_index(&self) -> &Option<String> {
-        &self.display_index
+    fn department_name(&self) -> Option<&str> {
+        Self::department_name(self)
     }
-    fn display_index_mut(&mut self) -> &mut Option<String> {
-        &mut self.display_index
+    fn role_title(&self) -> Option<&str> {
+        Self::role_title(self)
     }
-    fn path(&self) -> &Option<String> {
-        &self.path
+    fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::start_date(self)
     }
-    fn path_mut(&mut self) -> &mut Option<String> {
-        &mut self.path
+    fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::end_date(self)
     }
-    fn created_date(&self) -> &Option<crate::DateTime> {
-        &self.created_date
+    fn organization(&self) -> Option<&super::common::Organization> {
+        Self::organization(self)
     }
-    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.created_date
-    }
-    fn last_modified_date(&self) -> &Option<crate::DateTime> {
-        &self.last_modified_date
-    }
-    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.last_modified_date
-    }
-    fn source(&self) -> &Option<Box<super::common::Source>> {
-        &self.source
-    }
-    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
-        &mut self.source
-    }
-    fn department_name(&self) -> &Option<String> {
-        &self.department_name
-    }
-    fn department_name_mut(&mut self) -> &mut Option<String> {
-        &mut self.department_name
-    }
-    fn role_title(&self) -> &Option<String> {
-        &self.role_title
-    }
-    fn role_title_mut(&mut self) -> &mut Option<String> {
-        &mut self.role_title
-    }
-    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.start_date
-    }
-    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.start_date
-    }
-    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.end_date
-    }
-    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.end_date
-    }
-    fn organization(&self) -> &Option<super::common::Organization> {
-        &self.organization
-    }
-    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
-        &mut self.organization
-    }
-    fn url(&self) -> &Option<String> {
-        &self.url
-    }
-    fn url_mut(&mut self) -> &mut Option<String> {
-        &mut self.url
-    }
-    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
-        &self.external_ids
-    }
-    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
-        &mut self.external_ids
+    fn url(&self) -> Option<&str> {
+        Self::url(self)
     }
 }
 impl AffiliationItem for crate::education::Education {
-    fn put_code(&self) -> &Option<crate::PutCode> {
-        &self.put_code
+    fn display_index(&self) -> Option<&str> {
+        Self::display_index(self)
     }
-    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
-        &mut self.put_code
+    fn path(&self) -> Option<&str> {
+        Self::path(self)
     }
-    fn visibility(&self) -> &Option<super::common::Visibility> {
-        &self.visibility
+    fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        Self::last_modified_date(self)
     }
-    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
-        &mut self.visibility
+    fn source(&self) -> Option<&super::common::Source> {
+        Self::source(self)
     }
-    fn display_index(&self) -> &Option<String> {
-        &self.display_index
+    fn department_name(&self) -> Option<&str> {
+        Self::department_name(self)
     }
-    fn display_index_mut(&mut self) -> &mut Option<String> {
-        &mut self.display_index
+    fn role_title(&self) -> Option<&str> {
+        Self::role_title(self)
     }
-    fn path(&self) -> &Option<String> {
-        &self.path
+    fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::start_date(self)
     }
-    fn path_mut(&mut self) -> &mut Option<String> {
-        &mut self.path
+    fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::end_date(self)
     }
-    fn created_date(&self) -> &Option<crate::DateTime> {
-        &self.created_date
+    fn organization(&self) -> Option<&super::common::Organization> {
+        Self::organization(self)
     }
-    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.created_date
-    }
-    fn last_modified_date(&self) -> &Option<crate::DateTime> {
-        &self.last_modified_date
-    }
-    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.last_modified_date
-    }
-    fn source(&self) -> &Option<Box<super::common::Source>> {
-        &self.source
-    }
-    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
-        &mut self.source
-    }
-    fn department_name(&self) -> &Option<String> {
-        &self.department_name
-    }
-    fn department_name_mut(&mut self) -> &mut Option<String> {
-        &mut self.department_name
-    }
-    fn role_title(&self) -> &Option<String> {
-        &self.role_title
-    }
-    fn role_title_mut(&mut self) -> &mut Option<String> {
-        &mut self.role_title
-    }
-    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.start_date
-    }
-    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.start_date
-    }
-    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.end_date
-    }
-    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.end_date
-    }
-    fn organization(&self) -> &Option<super::common::Organization> {
-        &self.organization
-    }
-    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
-        &mut self.organization
-    }
-    fn url(&self) -> &Option<String> {
-        &self.url
-    }
-    fn url_mut(&mut self) -> &mut Option<String> {
-        &mut self.url
-    }
-    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
-        &self.external_ids
-    }
-    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
-        &mut self.external_ids
+    fn url(&self) -> Option<&str> {
+        Self::url(self)
     }
 }
 impl AffiliationItem for crate::employment::Employment {
-    fn put_code(&self) -> &Option<crate::PutCode> {
-        &self.put_code
+    fn display_index(&self) -> Option<&str> {
+        Self::display_index(self)
     }
-    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
-        &mut self.put_code
+    fn path(&self) -> Option<&str> {
+        Self::path(self)
     }
-    fn visibility(&self) -> &Option<super::common::Visibility> {
-        &self.visibility
+    fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        Self::last_modified_date(self)
     }
-    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
-        &mut self.visibility
+    fn source(&self) -> Option<&super::common::Source> {
+        Self::source(self)
     }
-    fn display_index(&self) -> &Option<String> {
-        &self.display_index
+    fn department_name(&self) -> Option<&str> {
+        Self::department_name(self)
     }
-    fn display_index_mut(&mut self) -> &mut Option<String> {
-        &mut self.display_index
+    fn role_title(&self) -> Option<&str> {
+        Self::role_title(self)
     }
-    fn path(&self) -> &Option<String> {
-        &self.path
+    fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::start_date(self)
     }
-    fn path_mut(&mut self) -> &mut Option<String> {
-        &mut self.path
+    fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::end_date(self)
     }
-    fn created_date(&self) -> &Option<crate::DateTime> {
-        &self.created_date
+    fn organization(&self) -> Option<&super::common::Organization> {
+        Self::organization(self)
     }
-    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.created_date
-    }
-    fn last_modified_date(&self) -> &Option<crate::DateTime> {
-        &self.last_modified_date
-    }
-    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.last_modified_date
-    }
-    fn source(&self) -> &Option<Box<super::common::Source>> {
-        &self.source
-    }
-    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
-        &mut self.source
-    }
-    fn department_name(&self) -> &Option<String> {
-        &self.department_name
-    }
-    fn department_name_mut(&mut self) -> &mut Option<String> {
-        &mut self.department_name
-    }
-    fn role_title(&self) -> &Option<String> {
-        &self.role_title
-    }
-    fn role_title_mut(&mut self) -> &mut Option<String> {
-        &mut self.role_title
-    }
-    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.start_date
-    }
-    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.start_date
-    }
-    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.end_date
-    }
-    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.end_date
-    }
-    fn organization(&self) -> &Option<super::common::Organization> {
-        &self.organization
-    }
-    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
-        &mut self.organization
-    }
-    fn url(&self) -> &Option<String> {
-        &self.url
-    }
-    fn url_mut(&mut self) -> &mut Option<String> {
-        &mut self.url
-    }
-    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
-        &self.external_ids
-    }
-    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
-        &mut self.external_ids
+    fn url(&self) -> Option<&str> {
+        Self::url(self)
     }
 }
 impl AffiliationItem for crate::invited_position::InvitedPosition {
-    fn put_code(&self) -> &Option<crate::PutCode> {
-        &self.put_code
+    fn display_index(&self) -> Option<&str> {
+        Self::display_index(self)
     }
-    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
-        &mut self.put_code
+    fn path(&self) -> Option<&str> {
+        Self::path(self)
     }
-    fn visibility(&self) -> &Option<super::common::Visibility> {
-        &self.visibility
+    fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        Self::last_modified_date(self)
     }
-    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
-        &mut self.visibility
+    fn source(&self) -> Option<&super::common::Source> {
+        Self::source(self)
     }
-    fn display_index(&self) -> &Option<String> {
-        &self.display_index
+    fn department_name(&self) -> Option<&str> {
+        Self::department_name(self)
     }
-    fn display_index_mut(&mut self) -> &mut Option<String> {
-        &mut self.display_index
+    fn role_title(&self) -> Option<&str> {
+        Self::role_title(self)
     }
-    fn path(&self) -> &Option<String> {
-        &self.path
+    fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::start_date(self)
     }
-    fn path_mut(&mut self) -> &mut Option<String> {
-        &mut self.path
+    fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::end_date(self)
     }
-    fn created_date(&self) -> &Option<crate::DateTime> {
-        &self.created_date
+    fn organization(&self) -> Option<&super::common::Organization> {
+        Self::organization(self)
     }
-    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.created_date
-    }
-    fn last_modified_date(&self) -> &Option<crate::DateTime> {
-        &self.last_modified_date
-    }
-    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.last_modified_date
-    }
-    fn source(&self) -> &Option<Box<super::common::Source>> {
-        &self.source
-    }
-    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
-        &mut self.source
-    }
-    fn department_name(&self) -> &Option<String> {
-        &self.department_name
-    }
-    fn department_name_mut(&mut self) -> &mut Option<String> {
-        &mut self.department_name
-    }
-    fn role_title(&self) -> &Option<String> {
-        &self.role_title
-    }
-    fn role_title_mut(&mut self) -> &mut Option<String> {
-        &mut self.role_title
-    }
-    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.start_date
-    }
-    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.start_date
-    }
-    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.end_date
-    }
-    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.end_date
-    }
-    fn organization(&self) -> &Option<super::common::Organization> {
-        &self.organization
-    }
-    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
-        &mut self.organization
-    }
-    fn url(&self) -> &Option<String> {
-        &self.url
-    }
-    fn url_mut(&mut self) -> &mut Option<String> {
-        &mut self.url
-    }
-    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
-        &self.external_ids
-    }
-    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
-        &mut self.external_ids
+    fn url(&self) -> Option<&str> {
+        Self::url(self)
     }
 }
 impl AffiliationItem for crate::membership::Membership {
-    fn put_code(&self) -> &Option<crate::PutCode> {
-        &self.put_code
+    fn display_index(&self) -> Option<&str> {
+        Self::display_index(self)
     }
-    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
-        &mut self.put_code
+    fn path(&self) -> Option<&str> {
+        Self::path(self)
     }
-    fn visibility(&self) -> &Option<super::common::Visibility> {
-        &self.visibility
+    fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        Self::last_modified_date(self)
     }
-    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
-        &mut self.visibility
+    fn source(&self) -> Option<&super::common::Source> {
+        Self::source(self)
     }
-    fn display_index(&self) -> &Option<String> {
-        &self.display_index
+    fn department_name(&self) -> Option<&str> {
+        Self::department_name(self)
     }
-    fn display_index_mut(&mut self) -> &mut Option<String> {
-        &mut self.display_index
+    fn role_title(&self) -> Option<&str> {
+        Self::role_title(self)
     }
-    fn path(&self) -> &Option<String> {
-        &self.path
+    fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::start_date(self)
     }
-    fn path_mut(&mut self) -> &mut Option<String> {
-        &mut self.path
+    fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::end_date(self)
     }
-    fn created_date(&self) -> &Option<crate::DateTime> {
-        &self.created_date
+    fn organization(&self) -> Option<&super::common::Organization> {
+        Self::organization(self)
     }
-    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.created_date
-    }
-    fn last_modified_date(&self) -> &Option<crate::DateTime> {
-        &self.last_modified_date
-    }
-    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.last_modified_date
-    }
-    fn source(&self) -> &Option<Box<super::common::Source>> {
-        &self.source
-    }
-    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
-        &mut self.source
-    }
-    fn department_name(&self) -> &Option<String> {
-        &self.department_name
-    }
-    fn department_name_mut(&mut self) -> &mut Option<String> {
-        &mut self.department_name
-    }
-    fn role_title(&self) -> &Option<String> {
-        &self.role_title
-    }
-    fn role_title_mut(&mut self) -> &mut Option<String> {
-        &mut self.role_title
-    }
-    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.start_date
-    }
-    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.start_date
-    }
-    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.end_date
-    }
-    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.end_date
-    }
-    fn organization(&self) -> &Option<super::common::Organization> {
-        &self.organization
-    }
-    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
-        &mut self.organization
-    }
-    fn url(&self) -> &Option<String> {
-        &self.url
-    }
-    fn url_mut(&mut self) -> &mut Option<String> {
-        &mut self.url
-    }
-    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
-        &self.external_ids
-    }
-    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
-        &mut self.external_ids
+    fn url(&self) -> Option<&str> {
+        Self::url(self)
     }
 }
 impl AffiliationItem for crate::qualification::Qualification {
-    fn put_code(&self) -> &Option<crate::PutCode> {
-        &self.put_code
+    fn display_index(&self) -> Option<&str> {
+        Self::display_index(self)
     }
-    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
-        &mut self.put_code
+    fn path(&self) -> Option<&str> {
+        Self::path(self)
     }
-    fn visibility(&self) -> &Option<super::common::Visibility> {
-        &self.visibility
+    fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        Self::last_modified_date(self)
     }
-    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
-        &mut self.visibility
+    fn source(&self) -> Option<&super::common::Source> {
+        Self::source(self)
     }
-    fn display_index(&self) -> &Option<String> {
-        &self.display_index
+    fn department_name(&self) -> Option<&str> {
+        Self::department_name(self)
     }
-    fn display_index_mut(&mut self) -> &mut Option<String> {
-        &mut self.display_index
+    fn role_title(&self) -> Option<&str> {
+        Self::role_title(self)
     }
-    fn path(&self) -> &Option<String> {
-        &self.path
+    fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::start_date(self)
     }
-    fn path_mut(&mut self) -> &mut Option<String> {
-        &mut self.path
+    fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::end_date(self)
     }
-    fn created_date(&self) -> &Option<crate::DateTime> {
-        &self.created_date
+    fn organization(&self) -> Option<&super::common::Organization> {
+        Self::organization(self)
     }
-    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.created_date
-    }
-    fn last_modified_date(&self) -> &Option<crate::DateTime> {
-        &self.last_modified_date
-    }
-    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.last_modified_date
-    }
-    fn source(&self) -> &Option<Box<super::common::Source>> {
-        &self.source
-    }
-    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
-        &mut self.source
-    }
-    fn department_name(&self) -> &Option<String> {
-        &self.department_name
-    }
-    fn department_name_mut(&mut self) -> &mut Option<String> {
-        &mut self.department_name
-    }
-    fn role_title(&self) -> &Option<String> {
-        &self.role_title
-    }
-    fn role_title_mut(&mut self) -> &mut Option<String> {
-        &mut self.role_title
-    }
-    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.start_date
-    }
-    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.start_date
-    }
-    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.end_date
-    }
-    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.end_date
-    }
-    fn organization(&self) -> &Option<super::common::Organization> {
-        &self.organization
-    }
-    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
-        &mut self.organization
-    }
-    fn url(&self) -> &Option<String> {
-        &self.url
-    }
-    fn url_mut(&mut self) -> &mut Option<String> {
-        &mut self.url
-    }
-    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
-        &self.external_ids
-    }
-    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
-        &mut self.external_ids
+    fn url(&self) -> Option<&str> {
+        Self::url(self)
     }
 }
 impl AffiliationItem for crate::service::Service {
-    fn put_code(&self) -> &Option<crate::PutCode> {
-        &self.put_code
+    fn display_index(&self) -> Option<&str> {
+        Self::display_index(self)
     }
-    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
-        &mut self.put_code
+    fn path(&self) -> Option<&str> {
+        Self::path(self)
     }
-    fn visibility(&self) -> &Option<super::common::Visibility> {
-        &self.visibility
+    fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        Self::last_modified_date(self)
     }
-    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
-        &mut self.visibility
+    fn source(&self) -> Option<&super::common::Source> {
+        Self::source(self)
     }
-    fn display_index(&self) -> &Option<String> {
-        &self.display_index
+    fn department_name(&self) -> Option<&str> {
+        Self::department_name(self)
     }
-    fn display_index_mut(&mut self) -> &mut Option<String> {
-        &mut self.display_index
+    fn role_title(&self) -> Option<&str> {
+        Self::role_title(self)
     }
-    fn path(&self) -> &Option<String> {
-        &self.path
+    fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::start_date(self)
     }
-    fn path_mut(&mut self) -> &mut Option<String> {
-        &mut self.path
+    fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::end_date(self)
     }
-    fn created_date(&self) -> &Option<crate::DateTime> {
-        &self.created_date
+    fn organization(&self) -> Option<&super::common::Organization> {
+        Self::organization(self)
     }
-    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.created_date
-    }
-    fn last_modified_date(&self) -> &Option<crate::DateTime> {
-        &self.last_modified_date
-    }
-    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.last_modified_date
-    }
-    fn source(&self) -> &Option<Box<super::common::Source>> {
-        &self.source
-    }
-    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
-        &mut self.source
-    }
-    fn department_name(&self) -> &Option<String> {
-        &self.department_name
-    }
-    fn department_name_mut(&mut self) -> &mut Option<String> {
-        &mut self.department_name
-    }
-    fn role_title(&self) -> &Option<String> {
-        &self.role_title
-    }
-    fn role_title_mut(&mut self) -> &mut Option<String> {
-        &mut self.role_title
-    }
-    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.start_date
-    }
-    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.start_date
-    }
-    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.end_date
-    }
-    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.end_date
-    }
-    fn organization(&self) -> &Option<super::common::Organization> {
-        &self.organization
-    }
-    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
-        &mut self.organization
-    }
-    fn url(&self) -> &Option<String> {
-        &self.url
-    }
-    fn url_mut(&mut self) -> &mut Option<String> {
-        &mut self.url
-    }
-    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
-        &self.external_ids
-    }
-    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
-        &mut self.external_ids
+    fn url(&self) -> Option<&str> {
+        Self::url(self)
     }
 }
 impl AffiliationItem for crate::common::Affiliation {
-    fn put_code(&self) -> &Option<crate::PutCode> {
-        &self.put_code
+    fn display_index(&self) -> Option<&str> {
+        Self::display_index(self)
     }
-    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
-        &mut self.put_code
+    fn path(&self) -> Option<&str> {
+        Self::path(self)
     }
-    fn visibility(&self) -> &Option<super::common::Visibility> {
-        &self.visibility
+    fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        Self::last_modified_date(self)
     }
-    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
-        &mut self.visibility
+    fn source(&self) -> Option<&super::common::Source> {
+        Self::source(self)
     }
-    fn display_index(&self) -> &Option<String> {
-        &self.display_index
+    fn department_name(&self) -> Option<&str> {
+        Self::department_name(self)
     }
-    fn display_index_mut(&mut self) -> &mut Option<String> {
-        &mut self.display_index
+    fn role_title(&self) -> Option<&str> {
+        Self::role_title(self)
     }
-    fn path(&self) -> &Option<String> {
-        &self.path
+    fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::start_date(self)
     }
-    fn path_mut(&mut self) -> &mut Option<String> {
-        &mut self.path
+    fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::end_date(self)
     }
-    fn created_date(&self) -> &Option<crate::DateTime> {
-        &self.created_date
+    fn organization(&self) -> Option<&super::common::Organization> {
+        Self::organization(self)
     }
-    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.created_date
-    }
-    fn last_modified_date(&self) -> &Option<crate::DateTime> {
-        &self.last_modified_date
-    }
-    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.last_modified_date
-    }
-    fn source(&self) -> &Option<Box<super::common::Source>> {
-        &self.source
-    }
-    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
-        &mut self.source
-    }
-    fn department_name(&self) -> &Option<String> {
-        &self.department_name
-    }
-    fn department_name_mut(&mut self) -> &mut Option<String> {
-        &mut self.department_name
-    }
-    fn role_title(&self) -> &Option<String> {
-        &self.role_title
-    }
-    fn role_title_mut(&mut self) -> &mut Option<String> {
-        &mut self.role_title
-    }
-    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.start_date
-    }
-    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.start_date
-    }
-    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.end_date
-    }
-    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.end_date
-    }
-    fn organization(&self) -> &Option<super::common::Organization> {
-        &self.organization
-    }
-    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
-        &mut self.organization
-    }
-    fn url(&self) -> &Option<String> {
-        &self.url
-    }
-    fn url_mut(&mut self) -> &mut Option<String> {
-        &mut self.url
-    }
-    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
-        &self.external_ids
-    }
-    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
-        &mut self.external_ids
+    fn url(&self) -> Option<&str> {
+        Self::url(self)
     }
 }
 /// The parts that the item types sharing the XSD type `common:affiliation-summary` have in common: [`DistinctionSummary`](crate::distinction::DistinctionSummary), [`EducationSummary`](crate::education::EducationSummary), [`EmploymentSummary`](crate::employment::EmploymentSummary), [`InvitedPositionSummary`](crate::invited_position::InvitedPositionSummary), [`MembershipSummary`](crate::membership::MembershipSummary), [`QualificationSummary`](crate::qualification::QualificationSummary), [`ServiceSummary`](crate::service::ServiceSummary).
 pub trait AffiliationSummaryItem {
-    /// The `put-code` attribute.
-    fn put_code(&self) -> &Option<crate::PutCode>;
-    /// The `put-code` attribute.
-    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode>;
-    /// The `visibility` attribute.
-    fn visibility(&self) -> &Option<super::common::Visibility>;
-    /// The `visibility` attribute.
-    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility>;
-    /// The `display-index` attribute.
-    fn display_index(&self) -> &Option<String>;
-    /// The `display-index` attribute.
-    fn display_index_mut(&mut self) -> &mut Option<String>;
-    /// The `path` attribute.
-    fn path(&self) -> &Option<String>;
-    /// The `path` attribute.
-    fn path_mut(&mut self) -> &mut Option<String>;
-    /// The `<created-date>` element.
-    fn created_date(&self) -> &Option<crate::DateTime>;
-    /// The `<created-date>` element.
-    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime>;
-    /// The `<last-modified-date>` element.
-    fn last_modified_date(&self) -> &Option<crate::DateTime>;
-    /// The `<last-modified-date>` element.
-    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime>;
-    /// The `<source>` element.
-    fn source(&self) -> &Option<Box<super::common::Source>>;
-    /// The `<source>` element.
-    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>>;
-    /// The `<department-name>` element.
-    fn department_name(&self) -> &Option<String>;
-    /// The `<department-name>` element.
-    fn department_name_mut(&mut self) -> &mut Option<String>;
-    /// The `<role-title>` element.
-    fn role_title(&self) -> &Option<String>;
-    /// The `<role-title>` element.
-    fn role_title_mut(&mut self) -> &mut Option<String>;
-    /// The `<start-date>` element.
-    fn start_date(&self) -> &Option<super::common::FuzzyDate>;
-    /// The `<start-date>` element.
-    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate>;
-    /// The `<end-date>` element.
-    fn end_date(&self) -> &Option<super::common::FuzzyDate>;
-    /// The `<end-date>` element.
-    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate>;
-    /// The `<organization>` element.
-    fn organization(&self) -> &Option<super::common::Organization>;
-    /// The `<organization>` element.
-    fn organization_mut(&mut self) -> &mut Option<super::common::Organization>;
-    /// The `<url>` element.
-    fn url(&self) -> &Option<String>;
-    /// The `<url>` element.
-    fn url_mut(&mut self) -> &mut Option<String>;
-    /// The `<external-ids>` element.
-    fn external_ids(&self) -> &Option<super::common::ExternalIds>;
-    /// The `<external-ids>` element.
-    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds>;
+    /// `display_index`, present or not.
+    fn display_index(&self) -> Option<&str>;
+    /// `path`, present or not.
+    fn path(&self) -> Option<&str>;
+    /// `last_modified_date`, present or not.
+    fn last_modified_date(&self) -> Option<&crate::DateTime>;
+    /// `source`, present or not.
+    fn source(&self) -> Option<&super::common::Source>;
+    /// `department_name`, present or not.
+    fn department_name(&self) -> Option<&str>;
+    /// `role_title`, present or not.
+    fn role_title(&self) -> Option<&str>;
+    /// `start_date`, present or not.
+    fn start_date(&self) -> Option<&super::common::FuzzyDate>;
+    /// `end_date`, present or not.
+    fn end_date(&self) -> Option<&super::common::FuzzyDate>;
+    /// `organization`, present or not.
+    fn organization(&self) -> Option<&super::common::Organization>;
+    /// `url`, present or not.
+    fn url(&self) -> Option<&str>;
 }
 impl AffiliationSummaryItem for crate::distinction::DistinctionSummary {
-    fn put_code(&self) -> &Option<crate::PutCode> {
-        &self.put_code
+    fn display_index(&self) -> Option<&str> {
+        Self::display_index(self)
     }
-    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
-        &mut self.put_code
+    fn path(&self) -> Option<&str> {
+        Self::path(self)
     }
-    fn visibility(&self) -> &Option<super::common::Visibility> {
-        &self.visibility
+    fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        Self::last_modified_date(self)
     }
-    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
-        &mut self.visibility
+    fn source(&self) -> Option<&super::common::Source> {
+        Self::source(self)
     }
-    fn display_index(&self) -> &Option<String> {
-        &self.display_index
+    fn department_name(&self) -> Option<&str> {
+        Self::department_name(self)
     }
-    fn display_index_mut(&mut self) -> &mut Option<String> {
-        &mut self.display_index
+    fn role_title(&self) -> Option<&str> {
+        Self::role_title(self)
     }
-    fn path(&self) -> &Option<String> {
-        &self.path
+    fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::start_date(self)
     }
-    fn path_mut(&mut self) -> &mut Option<String> {
-        &mut self.path
+    fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::end_date(self)
     }
-    fn created_date(&self) -> &Option<crate::DateTime> {
-        &self.created_date
+    fn organization(&self) -> Option<&super::common::Organization> {
+        Self::organization(self)
     }
-    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.created_date
-    }
-    fn last_modified_date(&self) -> &Option<crate::DateTime> {
-        &self.last_modified_date
-    }
-    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.last_modified_date
-    }
-    fn source(&self) -> &Option<Box<super::common::Source>> {
-        &self.source
-    }
-    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
-        &mut self.source
-    }
-    fn department_name(&self) -> &Option<String> {
-        &self.department_name
-    }
-    fn department_name_mut(&mut self) -> &mut Option<String> {
-        &mut self.department_name
-    }
-    fn role_title(&self) -> &Option<String> {
-        &self.role_title
-    }
-    fn role_title_mut(&mut self) -> &mut Option<String> {
-        &mut self.role_title
-    }
-    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.start_date
-    }
-    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.start_date
-    }
-    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.end_date
-    }
-    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.end_date
-    }
-    fn organization(&self) -> &Option<super::common::Organization> {
-        &self.organization
-    }
-    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
-        &mut self.organization
-    }
-    fn url(&self) -> &Option<String> {
-        &self.url
-    }
-    fn url_mut(&mut self) -> &mut Option<String> {
-        &mut self.url
-    }
-    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
-        &self.external_ids
-    }
-    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
-        &mut self.external_ids
+    fn url(&self) -> Option<&str> {
+        Self::url(self)
     }
 }
 impl AffiliationSummaryItem for crate::education::EducationSummary {
-    fn put_code(&self) -> &Option<crate::PutCode> {
-        &self.put_code
+    fn display_index(&self) -> Option<&str> {
+        Self::display_index(self)
     }
-    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
-        &mut self.put_code
+    fn path(&self) -> Option<&str> {
+        Self::path(self)
     }
-    fn visibility(&self) -> &Option<super::common::Visibility> {
-        &self.visibility
+    fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        Self::last_modified_date(self)
     }
-    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
-        &mut self.visibility
+    fn source(&self) -> Option<&super::common::Source> {
+        Self::source(self)
     }
-    fn display_index(&self) -> &Option<String> {
-        &self.display_index
+    fn department_name(&self) -> Option<&str> {
+        Self::department_name(self)
     }
-    fn display_index_mut(&mut self) -> &mut Option<String> {
-        &mut self.display_index
+    fn role_title(&self) -> Option<&str> {
+        Self::role_title(self)
     }
-    fn path(&self) -> &Option<String> {
-        &self.path
+    fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::start_date(self)
     }
-    fn path_mut(&mut self) -> &mut Option<String> {
-        &mut self.path
+    fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::end_date(self)
     }
-    fn created_date(&self) -> &Option<crate::DateTime> {
-        &self.created_date
+    fn organization(&self) -> Option<&super::common::Organization> {
+        Self::organization(self)
     }
-    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.created_date
-    }
-    fn last_modified_date(&self) -> &Option<crate::DateTime> {
-        &self.last_modified_date
-    }
-    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.last_modified_date
-    }
-    fn source(&self) -> &Option<Box<super::common::Source>> {
-        &self.source
-    }
-    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
-        &mut self.source
-    }
-    fn department_name(&self) -> &Option<String> {
-        &self.department_name
-    }
-    fn department_name_mut(&mut self) -> &mut Option<String> {
-        &mut self.department_name
-    }
-    fn role_title(&self) -> &Option<String> {
-        &self.role_title
-    }
-    fn role_title_mut(&mut self) -> &mut Option<String> {
-        &mut self.role_title
-    }
-    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.start_date
-    }
-    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.start_date
-    }
-    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.end_date
-    }
-    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.end_date
-    }
-    fn organization(&self) -> &Option<super::common::Organization> {
-        &self.organization
-    }
-    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
-        &mut self.organization
-    }
-    fn url(&self) -> &Option<String> {
-        &self.url
-    }
-    fn url_mut(&mut self) -> &mut Option<String> {
-        &mut self.url
-    }
-    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
-        &self.external_ids
-    }
-    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
-        &mut self.external_ids
+    fn url(&self) -> Option<&str> {
+        Self::url(self)
     }
 }
 impl AffiliationSummaryItem for crate::employment::EmploymentSummary {
-    fn put_code(&self) -> &Option<crate::PutCode> {
-        &self.put_code
+    fn display_index(&self) -> Option<&str> {
+        Self::display_index(self)
     }
-    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
-        &mut self.put_code
+    fn path(&self) -> Option<&str> {
+        Self::path(self)
     }
-    fn visibility(&self) -> &Option<super::common::Visibility> {
-        &self.visibility
+    fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        Self::last_modified_date(self)
     }
-    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
-        &mut self.visibility
+    fn source(&self) -> Option<&super::common::Source> {
+        Self::source(self)
     }
-    fn display_index(&self) -> &Option<String> {
-        &self.display_index
+    fn department_name(&self) -> Option<&str> {
+        Self::department_name(self)
     }
-    fn display_index_mut(&mut self) -> &mut Option<String> {
-        &mut self.display_index
+    fn role_title(&self) -> Option<&str> {
+        Self::role_title(self)
     }
-    fn path(&self) -> &Option<String> {
-        &self.path
+    fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::start_date(self)
     }
-    fn path_mut(&mut self) -> &mut Option<String> {
-        &mut self.path
+    fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::end_date(self)
     }
-    fn created_date(&self) -> &Option<crate::DateTime> {
-        &self.created_date
+    fn organization(&self) -> Option<&super::common::Organization> {
+        Self::organization(self)
     }
-    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.created_date
-    }
-    fn last_modified_date(&self) -> &Option<crate::DateTime> {
-        &self.last_modified_date
-    }
-    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.last_modified_date
-    }
-    fn source(&self) -> &Option<Box<super::common::Source>> {
-        &self.source
-    }
-    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
-        &mut self.source
-    }
-    fn department_name(&self) -> &Option<String> {
-        &self.department_name
-    }
-    fn department_name_mut(&mut self) -> &mut Option<String> {
-        &mut self.department_name
-    }
-    fn role_title(&self) -> &Option<String> {
-        &self.role_title
-    }
-    fn role_title_mut(&mut self) -> &mut Option<String> {
-        &mut self.role_title
-    }
-    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.start_date
-    }
-    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.start_date
-    }
-    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.end_date
-    }
-    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.end_date
-    }
-    fn organization(&self) -> &Option<super::common::Organization> {
-        &self.organization
-    }
-    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
-        &mut self.organization
-    }
-    fn url(&self) -> &Option<String> {
-        &self.url
-    }
-    fn url_mut(&mut self) -> &mut Option<String> {
-        &mut self.url
-    }
-    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
-        &self.external_ids
-    }
-    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
-        &mut self.external_ids
+    fn url(&self) -> Option<&str> {
+        Self::url(self)
     }
 }
 impl AffiliationSummaryItem for crate::invited_position::InvitedPositionSummary {
-    fn put_code(&self) -> &Option<crate::PutCode> {
-        &self.put_code
+    fn display_index(&self) -> Option<&str> {
+        Self::display_index(self)
     }
-    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
-        &mut self.put_code
+    fn path(&self) -> Option<&str> {
+        Self::path(self)
     }
-    fn visibility(&self) -> &Option<super::common::Visibility> {
-        &self.visibility
+    fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        Self::last_modified_date(self)
     }
-    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
-        &mut self.visibility
+    fn source(&self) -> Option<&super::common::Source> {
+        Self::source(self)
     }
-    fn display_index(&self) -> &Option<String> {
-        &self.display_index
+    fn department_name(&self) -> Option<&str> {
+        Self::department_name(self)
     }
-    fn display_index_mut(&mut self) -> &mut Option<String> {
-        &mut self.display_index
+    fn role_title(&self) -> Option<&str> {
+        Self::role_title(self)
     }
-    fn path(&self) -> &Option<String> {
-        &self.path
+    fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::start_date(self)
     }
-    fn path_mut(&mut self) -> &mut Option<String> {
-        &mut self.path
+    fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::end_date(self)
     }
-    fn created_date(&self) -> &Option<crate::DateTime> {
-        &self.created_date
+    fn organization(&self) -> Option<&super::common::Organization> {
+        Self::organization(self)
     }
-    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.created_date
-    }
-    fn last_modified_date(&self) -> &Option<crate::DateTime> {
-        &self.last_modified_date
-    }
-    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.last_modified_date
-    }
-    fn source(&self) -> &Option<Box<super::common::Source>> {
-        &self.source
-    }
-    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
-        &mut self.source
-    }
-    fn department_name(&self) -> &Option<String> {
-        &self.department_name
-    }
-    fn department_name_mut(&mut self) -> &mut Option<String> {
-        &mut self.department_name
-    }
-    fn role_title(&self) -> &Option<String> {
-        &self.role_title
-    }
-    fn role_title_mut(&mut self) -> &mut Option<String> {
-        &mut self.role_title
-    }
-    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.start_date
-    }
-    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.start_date
-    }
-    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.end_date
-    }
-    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.end_date
-    }
-    fn organization(&self) -> &Option<super::common::Organization> {
-        &self.organization
-    }
-    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
-        &mut self.organization
-    }
-    fn url(&self) -> &Option<String> {
-        &self.url
-    }
-    fn url_mut(&mut self) -> &mut Option<String> {
-        &mut self.url
-    }
-    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
-        &self.external_ids
-    }
-    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
-        &mut self.external_ids
+    fn url(&self) -> Option<&str> {
+        Self::url(self)
     }
 }
 impl AffiliationSummaryItem for crate::membership::MembershipSummary {
-    fn put_code(&self) -> &Option<crate::PutCode> {
-        &self.put_code
+    fn display_index(&self) -> Option<&str> {
+        Self::display_index(self)
     }
-    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
-        &mut self.put_code
+    fn path(&self) -> Option<&str> {
+        Self::path(self)
     }
-    fn visibility(&self) -> &Option<super::common::Visibility> {
-        &self.visibility
+    fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        Self::last_modified_date(self)
     }
-    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
-        &mut self.visibility
+    fn source(&self) -> Option<&super::common::Source> {
+        Self::source(self)
     }
-    fn display_index(&self) -> &Option<String> {
-        &self.display_index
+    fn department_name(&self) -> Option<&str> {
+        Self::department_name(self)
     }
-    fn display_index_mut(&mut self) -> &mut Option<String> {
-        &mut self.display_index
+    fn role_title(&self) -> Option<&str> {
+        Self::role_title(self)
     }
-    fn path(&self) -> &Option<String> {
-        &self.path
+    fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::start_date(self)
     }
-    fn path_mut(&mut self) -> &mut Option<String> {
-        &mut self.path
+    fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::end_date(self)
     }
-    fn created_date(&self) -> &Option<crate::DateTime> {
-        &self.created_date
+    fn organization(&self) -> Option<&super::common::Organization> {
+        Self::organization(self)
     }
-    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.created_date
-    }
-    fn last_modified_date(&self) -> &Option<crate::DateTime> {
-        &self.last_modified_date
-    }
-    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.last_modified_date
-    }
-    fn source(&self) -> &Option<Box<super::common::Source>> {
-        &self.source
-    }
-    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
-        &mut self.source
-    }
-    fn department_name(&self) -> &Option<String> {
-        &self.department_name
-    }
-    fn department_name_mut(&mut self) -> &mut Option<String> {
-        &mut self.department_name
-    }
-    fn role_title(&self) -> &Option<String> {
-        &self.role_title
-    }
-    fn role_title_mut(&mut self) -> &mut Option<String> {
-        &mut self.role_title
-    }
-    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.start_date
-    }
-    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.start_date
-    }
-    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.end_date
-    }
-    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.end_date
-    }
-    fn organization(&self) -> &Option<super::common::Organization> {
-        &self.organization
-    }
-    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
-        &mut self.organization
-    }
-    fn url(&self) -> &Option<String> {
-        &self.url
-    }
-    fn url_mut(&mut self) -> &mut Option<String> {
-        &mut self.url
-    }
-    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
-        &self.external_ids
-    }
-    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
-        &mut self.external_ids
+    fn url(&self) -> Option<&str> {
+        Self::url(self)
     }
 }
 impl AffiliationSummaryItem for crate::qualification::QualificationSummary {
-    fn put_code(&self) -> &Option<crate::PutCode> {
-        &self.put_code
+    fn display_index(&self) -> Option<&str> {
+        Self::display_index(self)
     }
-    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
-        &mut self.put_code
+    fn path(&self) -> Option<&str> {
+        Self::path(self)
     }
-    fn visibility(&self) -> &Option<super::common::Visibility> {
-        &self.visibility
+    fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        Self::last_modified_date(self)
     }
-    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
-        &mut self.visibility
+    fn source(&self) -> Option<&super::common::Source> {
+        Self::source(self)
     }
-    fn display_index(&self) -> &Option<String> {
-        &self.display_index
+    fn department_name(&self) -> Option<&str> {
+        Self::department_name(self)
     }
-    fn display_index_mut(&mut self) -> &mut Option<String> {
-        &mut self.display_index
+    fn role_title(&self) -> Option<&str> {
+        Self::role_title(self)
     }
-    fn path(&self) -> &Option<String> {
-        &self.path
+    fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::start_date(self)
     }
-    fn path_mut(&mut self) -> &mut Option<String> {
-        &mut self.path
+    fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::end_date(self)
     }
-    fn created_date(&self) -> &Option<crate::DateTime> {
-        &self.created_date
+    fn organization(&self) -> Option<&super::common::Organization> {
+        Self::organization(self)
     }
-    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.created_date
-    }
-    fn last_modified_date(&self) -> &Option<crate::DateTime> {
-        &self.last_modified_date
-    }
-    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.last_modified_date
-    }
-    fn source(&self) -> &Option<Box<super::common::Source>> {
-        &self.source
-    }
-    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
-        &mut self.source
-    }
-    fn department_name(&self) -> &Option<String> {
-        &self.department_name
-    }
-    fn department_name_mut(&mut self) -> &mut Option<String> {
-        &mut self.department_name
-    }
-    fn role_title(&self) -> &Option<String> {
-        &self.role_title
-    }
-    fn role_title_mut(&mut self) -> &mut Option<String> {
-        &mut self.role_title
-    }
-    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.start_date
-    }
-    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.start_date
-    }
-    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.end_date
-    }
-    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.end_date
-    }
-    fn organization(&self) -> &Option<super::common::Organization> {
-        &self.organization
-    }
-    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
-        &mut self.organization
-    }
-    fn url(&self) -> &Option<String> {
-        &self.url
-    }
-    fn url_mut(&mut self) -> &mut Option<String> {
-        &mut self.url
-    }
-    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
-        &self.external_ids
-    }
-    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
-        &mut self.external_ids
+    fn url(&self) -> Option<&str> {
+        Self::url(self)
     }
 }
 impl AffiliationSummaryItem for crate::service::ServiceSummary {
-    fn put_code(&self) -> &Option<crate::PutCode> {
-        &self.put_code
+    fn display_index(&self) -> Option<&str> {
+        Self::display_index(self)
     }
-    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
-        &mut self.put_code
+    fn path(&self) -> Option<&str> {
+        Self::path(self)
     }
-    fn visibility(&self) -> &Option<super::common::Visibility> {
-        &self.visibility
+    fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        Self::last_modified_date(self)
     }
-    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
-        &mut self.visibility
+    fn source(&self) -> Option<&super::common::Source> {
+        Self::source(self)
     }
-    fn display_index(&self) -> &Option<String> {
-        &self.display_index
+    fn department_name(&self) -> Option<&str> {
+        Self::department_name(self)
     }
-    fn display_index_mut(&mut self) -> &mut Option<String> {
-        &mut self.display_index
+    fn role_title(&self) -> Option<&str> {
+        Self::role_title(self)
     }
-    fn path(&self) -> &Option<String> {
-        &self.path
+    fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::start_date(self)
     }
-    fn path_mut(&mut self) -> &mut Option<String> {
-        &mut self.path
+    fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::end_date(self)
     }
-    fn created_date(&self) -> &Option<crate::DateTime> {
-        &self.created_date
+    fn organization(&self) -> Option<&super::common::Organization> {
+        Self::organization(self)
     }
-    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.created_date
-    }
-    fn last_modified_date(&self) -> &Option<crate::DateTime> {
-        &self.last_modified_date
-    }
-    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.last_modified_date
-    }
-    fn source(&self) -> &Option<Box<super::common::Source>> {
-        &self.source
-    }
-    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
-        &mut self.source
-    }
-    fn department_name(&self) -> &Option<String> {
-        &self.department_name
-    }
-    fn department_name_mut(&mut self) -> &mut Option<String> {
-        &mut self.department_name
-    }
-    fn role_title(&self) -> &Option<String> {
-        &self.role_title
-    }
-    fn role_title_mut(&mut self) -> &mut Option<String> {
-        &mut self.role_title
-    }
-    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.start_date
-    }
-    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.start_date
-    }
-    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.end_date
-    }
-    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.end_date
-    }
-    fn organization(&self) -> &Option<super::common::Organization> {
-        &self.organization
-    }
-    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
-        &mut self.organization
-    }
-    fn url(&self) -> &Option<String> {
-        &self.url
-    }
-    fn url_mut(&mut self) -> &mut Option<String> {
-        &mut self.url
-    }
-    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
-        &self.external_ids
-    }
-    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
-        &mut self.external_ids
+    fn url(&self) -> Option<&str> {
+        Self::url(self)
     }
 }
 impl AffiliationSummaryItem for crate::common::AffiliationSummary {
-    fn put_code(&self) -> &Option<crate::PutCode> {
-        &self.put_code
+    fn display_index(&self) -> Option<&str> {
+        Self::display_index(self)
     }
-    fn put_code_mut(&mut self) -> &mut Option<crate::PutCode> {
-        &mut self.put_code
+    fn path(&self) -> Option<&str> {
+        Self::path(self)
     }
-    fn visibility(&self) -> &Option<super::common::Visibility> {
-        &self.visibility
+    fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        Self::last_modified_date(self)
     }
-    fn visibility_mut(&mut self) -> &mut Option<super::common::Visibility> {
-        &mut self.visibility
+    fn source(&self) -> Option<&super::common::Source> {
+        Self::source(self)
     }
-    fn display_index(&self) -> &Option<String> {
-        &self.display_index
+    fn department_name(&self) -> Option<&str> {
+        Self::department_name(self)
     }
-    fn display_index_mut(&mut self) -> &mut Option<String> {
-        &mut self.display_index
+    fn role_title(&self) -> Option<&str> {
+        Self::role_title(self)
     }
-    fn path(&self) -> &Option<String> {
-        &self.path
+    fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::start_date(self)
     }
-    fn path_mut(&mut self) -> &mut Option<String> {
-        &mut self.path
+    fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        Self::end_date(self)
     }
-    fn created_date(&self) -> &Option<crate::DateTime> {
-        &self.created_date
+    fn organization(&self) -> Option<&super::common::Organization> {
+        Self::organization(self)
     }
-    fn created_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.created_date
-    }
-    fn last_modified_date(&self) -> &Option<crate::DateTime> {
-        &self.last_modified_date
-    }
-    fn last_modified_date_mut(&mut self) -> &mut Option<crate::DateTime> {
-        &mut self.last_modified_date
-    }
-    fn source(&self) -> &Option<Box<super::common::Source>> {
-        &self.source
-    }
-    fn source_mut(&mut self) -> &mut Option<Box<super::common::Source>> {
-        &mut self.source
-    }
-    fn department_name(&self) -> &Option<String> {
-        &self.department_name
-    }
-    fn department_name_mut(&mut self) -> &mut Option<String> {
-        &mut self.department_name
-    }
-    fn role_title(&self) -> &Option<String> {
-        &self.role_title
-    }
-    fn role_title_mut(&mut self) -> &mut Option<String> {
-        &mut self.role_title
-    }
-    fn start_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.start_date
-    }
-    fn start_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.start_date
-    }
-    fn end_date(&self) -> &Option<super::common::FuzzyDate> {
-        &self.end_date
-    }
-    fn end_date_mut(&mut self) -> &mut Option<super::common::FuzzyDate> {
-        &mut self.end_date
-    }
-    fn organization(&self) -> &Option<super::common::Organization> {
-        &self.organization
-    }
-    fn organization_mut(&mut self) -> &mut Option<super::common::Organization> {
-        &mut self.organization
-    }
-    fn url(&self) -> &Option<String> {
-        &self.url
-    }
-    fn url_mut(&mut self) -> &mut Option<String> {
-        &mut self.url
-    }
-    fn external_ids(&self) -> &Option<super::common::ExternalIds> {
-        &self.external_ids
-    }
-    fn external_ids_mut(&mut self) -> &mut Option<super::common::ExternalIds> {
-        &mut self.external_ids
+    fn url(&self) -> Option<&str> {
+        Self::url(self)
     }
 }

@@ -71,6 +71,31 @@ impl Error {
         self.more_info = Some(value.into());
         self
     }
+    /// The `<response-code>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn response_code(&self) -> Option<i32> {
+        Some(self.response_code)
+    }
+    /// The `<developer-message>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn developer_message(&self) -> Option<&str> {
+        Some(self.developer_message.as_str())
+    }
+    /// The `<user-message>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn user_message(&self) -> Option<&str> {
+        self.user_message.as_deref()
+    }
+    /// The `<error-code>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn error_code(&self) -> Option<i64> {
+        self.error_code
+    }
+    /// The `<more-info>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn more_info(&self) -> Option<&str> {
+        self.more_info.as_deref()
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {

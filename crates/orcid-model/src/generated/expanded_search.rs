@@ -80,6 +80,41 @@ impl ExpandedResult {
         self.institution_names.push(value.into());
         self
     }
+    /// The `<orcid-id>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn orcid_id(&self) -> Option<&str> {
+        Some(self.orcid_id.as_str())
+    }
+    /// The `<given-names>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn given_names(&self) -> Option<&str> {
+        self.given_names.as_deref()
+    }
+    /// The `<family-names>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn family_names(&self) -> Option<&str> {
+        self.family_names.as_deref()
+    }
+    /// The `<credit-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn credit_name(&self) -> Option<&str> {
+        self.credit_name.as_deref()
+    }
+    /// The `<other-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn other_names(&self) -> &[String] {
+        &self.other_names
+    }
+    /// The `<email>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn emails(&self) -> &[String] {
+        &self.emails
+    }
+    /// The `<institution-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn institution_names(&self) -> &[String] {
+        &self.institution_names
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -343,6 +378,16 @@ impl ExpandedSearch {
     ) -> Self {
         self.expanded_results.push(value.into());
         self
+    }
+    /// The `num-found` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn num_found(&self) -> Option<i64> {
+        self.num_found
+    }
+    /// The `<expanded-result>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn expanded_results(&self) -> &[super::expanded_search::ExpandedResult] {
+        &self.expanded_results
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).

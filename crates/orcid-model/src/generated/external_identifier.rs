@@ -144,6 +144,75 @@ impl ExternalIdentifier {
         self.external_id_relationship = Some(value.into());
         self
     }
+    /// The `put-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    /// The `visibility` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn visibility(&self) -> Option<&super::common::Visibility> {
+        self.visibility.as_ref()
+    }
+    /// The `display-index` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn display_index(&self) -> Option<&str> {
+        self.display_index.as_deref()
+    }
+    /// The `path` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<created-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn created_date(&self) -> Option<&crate::DateTime> {
+        self.created_date.as_ref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<source>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source(&self) -> Option<&super::common::Source> {
+        self.source.as_deref()
+    }
+    /// The `<external-id-type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_id_type(&self) -> Option<&super::vocabulary::ExternalIdType> {
+        Some(&self.external_id_type)
+    }
+    /// The `<external-id-value>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_id_value(&self) -> Option<&str> {
+        Some(self.external_id_value.as_str())
+    }
+    /// The `<external-id-normalized>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_id_normalized(
+        &self,
+    ) -> Option<&super::common::TransientNonEmptyString> {
+        self.external_id_normalized.as_ref()
+    }
+    /// The `<external-id-normalized-error>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_id_normalized_error(
+        &self,
+    ) -> Option<&super::common::TransientError> {
+        self.external_id_normalized_error.as_ref()
+    }
+    /// The `<external-id-url>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_id_url(&self) -> Option<&str> {
+        self.external_id_url.as_deref()
+    }
+    /// The `<external-id-relationship>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_id_relationship(&self) -> Option<&super::vocabulary::Relationship> {
+        self.external_id_relationship.as_ref()
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -523,6 +592,23 @@ impl ExternalIdentifiers {
     ) -> Self {
         self.external_identifiers.push(value.into());
         self
+    }
+    /// The `path` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<external-identifier>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_identifiers(
+        &self,
+    ) -> &[super::external_identifier::ExternalIdentifier] {
+        &self.external_identifiers
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).

@@ -60,6 +60,28 @@ impl Contributor {
         self.contributor_attributes = Some(value.into());
         self
     }
+    /// The `<contributor-orcid>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn contributor_orcid(&self) -> Option<&super::common::OrcidIdentifier> {
+        self.contributor_orcid.as_ref()
+    }
+    /// The `<credit-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn credit_name(&self) -> Option<&str> {
+        self.credit_name.as_deref()
+    }
+    /// The `<contributor-email>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn contributor_email(&self) -> Option<&str> {
+        self.contributor_email.as_deref()
+    }
+    /// The `<contributor-attributes>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn contributor_attributes(
+        &self,
+    ) -> Option<&super::funding::ContributorAttributes> {
+        self.contributor_attributes.as_ref()
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -238,6 +260,13 @@ impl ContributorAttributes {
         self.contributor_role = Some(value.into());
         self
     }
+    /// The `<contributor-role>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn contributor_role(
+        &self,
+    ) -> Option<&super::vocabulary::FundingContributorRole> {
+        self.contributor_role.as_ref()
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -355,6 +384,11 @@ impl Contributors {
     ) -> Self {
         self.contributors.push(value.into());
         self
+    }
+    /// The `<contributor>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn contributors(&self) -> &[super::funding::Contributor] {
+        &self.contributors
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -638,6 +672,96 @@ impl Funding {
     ) -> Self {
         self.organization = value.into();
         self
+    }
+    /// The `put-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    /// The `visibility` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn visibility(&self) -> Option<&super::common::Visibility> {
+        self.visibility.as_ref()
+    }
+    /// The `display-index` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn display_index(&self) -> Option<&str> {
+        self.display_index.as_deref()
+    }
+    /// The `path` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<created-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn created_date(&self) -> Option<&crate::DateTime> {
+        self.created_date.as_ref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<source>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source(&self) -> Option<&super::common::Source> {
+        self.source.as_deref()
+    }
+    /// The `<type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn kind(&self) -> Option<&super::vocabulary::FundingType> {
+        Some(&self.kind)
+    }
+    /// The `<organization-defined-type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn organization_defined_type(&self) -> Option<&str> {
+        self.organization_defined_type.as_deref()
+    }
+    /// The `<title>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn title(&self) -> Option<&super::funding::FundingTitle> {
+        self.title.as_ref()
+    }
+    /// The `<short-description>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn short_description(&self) -> Option<&str> {
+        self.short_description.as_deref()
+    }
+    /// The `<amount>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn amount(&self) -> Option<&super::common::Amount> {
+        self.amount.as_ref()
+    }
+    /// The `<url>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+    /// The `<start-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        self.start_date.as_ref()
+    }
+    /// The `<end-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        self.end_date.as_ref()
+    }
+    /// The `<external-ids>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_ids(&self) -> Option<&super::common::ExternalIds> {
+        self.external_ids.as_ref()
+    }
+    /// The `<contributors>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn contributors(&self) -> Option<&super::funding::Contributors> {
+        self.contributors.as_ref()
+    }
+    /// The `<organization>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn organization(&self) -> Option<&super::common::Organization> {
+        Some(&self.organization)
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -1213,6 +1337,76 @@ impl FundingSummary {
         self.organization = value.into();
         self
     }
+    /// The `put-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    /// The `visibility` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn visibility(&self) -> Option<&super::common::Visibility> {
+        self.visibility.as_ref()
+    }
+    /// The `display-index` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn display_index(&self) -> Option<&str> {
+        self.display_index.as_deref()
+    }
+    /// The `path` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<created-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn created_date(&self) -> Option<&crate::DateTime> {
+        self.created_date.as_ref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<source>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source(&self) -> Option<&super::common::Source> {
+        self.source.as_deref()
+    }
+    /// The `<title>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn title(&self) -> Option<&super::funding::FundingTitle> {
+        Some(&self.title)
+    }
+    /// The `<external-ids>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_ids(&self) -> Option<&super::common::ExternalIds> {
+        self.external_ids.as_ref()
+    }
+    /// The `<url>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+    /// The `<type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn kind(&self) -> Option<&super::vocabulary::FundingType> {
+        Some(&self.kind)
+    }
+    /// The `<start-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        self.start_date.as_ref()
+    }
+    /// The `<end-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        self.end_date.as_ref()
+    }
+    /// The `<organization>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn organization(&self) -> Option<&super::common::Organization> {
+        Some(&self.organization)
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -1597,6 +1791,16 @@ impl FundingTitle {
     ) -> Self {
         self.translated_title = Some(value.into());
         self
+    }
+    /// The `<title>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn title(&self) -> Option<&str> {
+        Some(self.title.as_str())
+    }
+    /// The `<translated-title>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn translated_title(&self) -> Option<&super::common::TranslatedTitle> {
+        self.translated_title.as_ref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).

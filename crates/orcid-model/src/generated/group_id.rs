@@ -239,6 +239,61 @@ impl GroupIdRecord {
         self.kind = value.into();
         self
     }
+    /// The `put-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    /// The `<source-orcid>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source_orcid(&self) -> Option<&super::common::OrcidIdentifier> {
+        self.source_orcid.as_ref()
+    }
+    /// The `<source-client-id>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source_client_id(&self) -> Option<&super::common::ClientId> {
+        self.source_client_id.as_ref()
+    }
+    /// The `<source-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source_name(&self) -> Option<&str> {
+        self.source_name.as_deref()
+    }
+    /// The `<assertion-origin-orcid>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn assertion_origin_orcid(&self) -> Option<&super::common::OrcidIdentifier> {
+        self.assertion_origin_orcid.as_ref()
+    }
+    /// The `<assertion-origin-client-id>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn assertion_origin_client_id(&self) -> Option<&super::common::ClientId> {
+        self.assertion_origin_client_id.as_ref()
+    }
+    /// The `<assertion-origin-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn assertion_origin_name(&self) -> Option<&str> {
+        self.assertion_origin_name.as_deref()
+    }
+    /// The `<name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        Some(self.name.as_str())
+    }
+    /// The `<group-id>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn group_id(&self) -> Option<&str> {
+        Some(self.group_id.as_str())
+    }
+    /// The `<description>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn description(&self) -> Option<&str> {
+        Some(self.description.as_str())
+    }
+    /// The `<type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn kind(&self) -> Option<&super::group_id::GroupIdRecordType> {
+        Some(&self.kind)
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -604,6 +659,31 @@ impl GroupIdRecords {
     ) -> Self {
         self.group_id_records.push(value.into());
         self
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<total>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn total(&self) -> Option<i64> {
+        Some(self.total)
+    }
+    /// The `<page>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn page(&self) -> Option<i64> {
+        Some(self.page)
+    }
+    /// The `<page-size>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+    /// The `<group-id-record>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn group_id_records(&self) -> &[super::group_id::GroupIdRecord] {
+        &self.group_id_records
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).

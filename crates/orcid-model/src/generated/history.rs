@@ -215,6 +215,56 @@ impl History {
         self.verified_primary_email = value.into();
         self
     }
+    /// The `visibility` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn visibility(&self) -> Option<&super::common::Visibility> {
+        self.visibility.as_ref()
+    }
+    /// The `<creation-method>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn creation_method(&self) -> Option<&super::history::CreationMethod> {
+        self.creation_method.as_ref()
+    }
+    /// The `<completion-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn completion_date(&self) -> Option<&crate::DateTime> {
+        self.completion_date.as_ref()
+    }
+    /// The `<submission-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn submission_date(&self) -> Option<&crate::DateTime> {
+        self.submission_date.as_ref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<claimed>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn claimed(&self) -> Option<bool> {
+        self.claimed
+    }
+    /// The `<source>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source(&self) -> Option<&super::common::Source> {
+        self.source.as_deref()
+    }
+    /// The `<deactivation-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn deactivation_date(&self) -> Option<&crate::DateTime> {
+        self.deactivation_date.as_ref()
+    }
+    /// The `<verified-email>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn verified_email(&self) -> Option<bool> {
+        Some(self.verified_email)
+    }
+    /// The `<verified-primary-email>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn verified_primary_email(&self) -> Option<bool> {
+        Some(self.verified_primary_email)
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {

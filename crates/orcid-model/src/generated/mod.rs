@@ -38,6 +38,12 @@ pub mod work;
 pub mod xml;
 pub mod vocabulary;
 pub(crate) mod sections;
+/// The ORCID snapshot this model was generated from: ORCID/orcid-model 3.3.8 (0f61fa681c8e2287f390631644906c8631b5fa6c, 2025-08-26).
+pub const ORCID_SNAPSHOT: crate::OrcidSnapshot = crate::OrcidSnapshot {
+    release: "3.3.8",
+    commit: "0f61fa681c8e2287f390631644906c8631b5fa6c",
+    date: "2025-08-26",
+};
 use crate::__private::{Facets, Read};
 use crate::runtime::json_in::JsonInput;
 use crate::runtime::output::{JsonOutput, XmlOutput};

@@ -306,6 +306,21 @@ impl AuthorizationUrl {
         self.host = Some(value.into());
         self
     }
+    /// The `<uri>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn uri(&self) -> Option<&str> {
+        self.uri.as_deref()
+    }
+    /// The `<path>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<host>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn host(&self) -> Option<&str> {
+        self.host.as_deref()
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -491,6 +506,21 @@ impl Item {
         self.external_id = Some(value.into());
         self
     }
+    /// The `<item-type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn item_type(&self) -> Option<&super::notification::ActivityType> {
+        Some(&self.item_type)
+    }
+    /// The `<item-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn item_name(&self) -> Option<&str> {
+        Some(self.item_name.as_str())
+    }
+    /// The `<external-id>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_id(&self) -> Option<&super::common::ExternalId> {
+        self.external_id.as_ref()
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -639,6 +669,11 @@ impl Items {
     pub fn with_item(mut self, value: impl Into<super::notification::Item>) -> Self {
         self.items.push(value.into());
         self
+    }
+    /// The `<item>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn items(&self) -> &[super::notification::Item] {
+        &self.items
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -851,6 +886,63 @@ impl NotificationCustom {
     pub fn with_source(mut self, value: impl Into<super::common::Source>) -> Self {
         self.source = Some(Box::new(value.into()));
         self
+    }
+    /// The `put-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    /// The `lang` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn lang(&self) -> Option<&str> {
+        self.lang.as_deref()
+    }
+    /// The `<notification-type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn notification_type(
+        &self,
+    ) -> Option<&super::notification::CustomNotificationType> {
+        Some(&self.notification_type)
+    }
+    /// The `<subject>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn subject(&self) -> Option<&str> {
+        Some(self.subject.as_str())
+    }
+    /// The `<body-text>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn body_text(&self) -> Option<&str> {
+        Some(self.body_text.as_str())
+    }
+    /// The `<body-html>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn body_html(&self) -> Option<&str> {
+        Some(self.body_html.as_str())
+    }
+    /// The `<created-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn created_date(&self) -> Option<&crate::DateTime> {
+        self.created_date.as_ref()
+    }
+    /// The `<sent-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn sent_date(&self) -> Option<&crate::DateTime> {
+        Some(&self.sent_date)
+    }
+    /// The `<read-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn read_date(&self) -> Option<&crate::DateTime> {
+        self.read_date.as_ref()
+    }
+    /// The `<archived-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn archived_date(&self) -> Option<&crate::DateTime> {
+        self.archived_date.as_ref()
+    }
+    /// The `<source>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source(&self) -> Option<&super::common::Source> {
+        self.source.as_deref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -1282,6 +1374,66 @@ impl NotificationPermission {
         self.source = Some(Box::new(value.into()));
         self
     }
+    /// The `put-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    /// The `<notification-type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn notification_type(&self) -> Option<&super::notification::NotificationType> {
+        Some(&self.notification_type)
+    }
+    /// The `<authorization-url>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn authorization_url(&self) -> Option<&super::notification::AuthorizationUrl> {
+        Some(&self.authorization_url)
+    }
+    /// The `<notification-subject>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn notification_subject(&self) -> Option<&str> {
+        Some(self.notification_subject.as_str())
+    }
+    /// The `<notification-intro>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn notification_intro(&self) -> Option<&str> {
+        Some(self.notification_intro.as_str())
+    }
+    /// The `<items>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn items(&self) -> Option<&super::notification::Items> {
+        Some(&self.items)
+    }
+    /// The `<created-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn created_date(&self) -> Option<&crate::DateTime> {
+        self.created_date.as_ref()
+    }
+    /// The `<sent-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn sent_date(&self) -> Option<&crate::DateTime> {
+        self.sent_date.as_ref()
+    }
+    /// The `<read-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn read_date(&self) -> Option<&crate::DateTime> {
+        self.read_date.as_ref()
+    }
+    /// The `<actioned-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn actioned_date(&self) -> Option<&crate::DateTime> {
+        self.actioned_date.as_ref()
+    }
+    /// The `<archived-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn archived_date(&self) -> Option<&crate::DateTime> {
+        self.archived_date.as_ref()
+    }
+    /// The `<source>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source(&self) -> Option<&super::common::Source> {
+        self.source.as_deref()
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -1627,6 +1779,11 @@ impl Notifications {
     ) -> Self {
         self.notifications.push(value.into());
         self
+    }
+    /// The `<notification>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn notifications(&self) -> &[super::notification::NotificationPermission] {
+        &self.notifications
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).

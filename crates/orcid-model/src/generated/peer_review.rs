@@ -211,6 +211,101 @@ impl PeerReview {
         self.convening_organization = value.into();
         self
     }
+    /// The `put-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    /// The `visibility` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn visibility(&self) -> Option<&super::common::Visibility> {
+        self.visibility.as_ref()
+    }
+    /// The `display-index` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn display_index(&self) -> Option<&str> {
+        self.display_index.as_deref()
+    }
+    /// The `path` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<created-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn created_date(&self) -> Option<&crate::DateTime> {
+        self.created_date.as_ref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<source>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source(&self) -> Option<&super::common::Source> {
+        self.source.as_deref()
+    }
+    /// The `<reviewer-role>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn reviewer_role(&self) -> Option<&super::vocabulary::PeerReviewRole> {
+        Some(&self.reviewer_role)
+    }
+    /// The `<review-identifiers>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn review_identifiers(&self) -> Option<&super::common::ExternalIds> {
+        Some(&self.review_identifiers)
+    }
+    /// The `<review-url>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn review_url(&self) -> Option<&str> {
+        self.review_url.as_deref()
+    }
+    /// The `<review-type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn review_type(&self) -> Option<&super::vocabulary::PeerReviewType> {
+        Some(&self.review_type)
+    }
+    /// The `<review-completion-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn review_completion_date(&self) -> Option<&super::common::FuzzyDate> {
+        Some(&self.review_completion_date)
+    }
+    /// The `<review-group-id>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn review_group_id(&self) -> Option<&str> {
+        Some(self.review_group_id.as_str())
+    }
+    /// The `<subject-external-identifier>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn subject_external_identifier(&self) -> Option<&super::common::ExternalId> {
+        self.subject_external_identifier.as_ref()
+    }
+    /// The `<subject-container-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn subject_container_name(&self) -> Option<&str> {
+        self.subject_container_name.as_deref()
+    }
+    /// The `<subject-type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn subject_type(&self) -> Option<&super::vocabulary::PeerReviewSubjectType> {
+        self.subject_type.as_ref()
+    }
+    /// The `<subject-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn subject_name(&self) -> Option<&super::peer_review::SubjectName> {
+        self.subject_name.as_ref()
+    }
+    /// The `<subject-url>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn subject_url(&self) -> Option<&str> {
+        self.subject_url.as_deref()
+    }
+    /// The `<convening-organization>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn convening_organization(&self) -> Option<&super::common::Organization> {
+        Some(&self.convening_organization)
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -823,6 +918,76 @@ impl PeerReviewSummary {
         self.convening_organization = value.into();
         self
     }
+    /// The `put-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    /// The `visibility` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn visibility(&self) -> Option<&super::common::Visibility> {
+        self.visibility.as_ref()
+    }
+    /// The `display-index` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn display_index(&self) -> Option<&str> {
+        self.display_index.as_deref()
+    }
+    /// The `path` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<created-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn created_date(&self) -> Option<&crate::DateTime> {
+        self.created_date.as_ref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<source>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source(&self) -> Option<&super::common::Source> {
+        self.source.as_deref()
+    }
+    /// The `<reviewer-role>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn reviewer_role(&self) -> Option<&super::vocabulary::PeerReviewRole> {
+        Some(&self.reviewer_role)
+    }
+    /// The `<external-ids>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_ids(&self) -> Option<&super::common::ExternalIds> {
+        self.external_ids.as_ref()
+    }
+    /// The `<review-url>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn review_url(&self) -> Option<&str> {
+        self.review_url.as_deref()
+    }
+    /// The `<review-type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn review_type(&self) -> Option<&super::vocabulary::PeerReviewType> {
+        Some(&self.review_type)
+    }
+    /// The `<completion-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn completion_date(&self) -> Option<&super::common::FuzzyDate> {
+        Some(&self.completion_date)
+    }
+    /// The `<review-group-id>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn review_group_id(&self) -> Option<&str> {
+        Some(self.review_group_id.as_str())
+    }
+    /// The `<convening-organization>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn convening_organization(&self) -> Option<&super::common::Organization> {
+        Some(&self.convening_organization)
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -1223,6 +1388,21 @@ impl SubjectName {
     ) -> Self {
         self.translated_title = Some(value.into());
         self
+    }
+    /// The `<title>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn title(&self) -> Option<&str> {
+        Some(self.title.as_str())
+    }
+    /// The `<subtitle>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn subtitle(&self) -> Option<&str> {
+        self.subtitle.as_deref()
+    }
+    /// The `<translated-title>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn translated_title(&self) -> Option<&super::common::TranslatedTitle> {
+        self.translated_title.as_ref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).

@@ -117,6 +117,58 @@ impl Person {
         self.external_identifiers = Some(value.into());
         self
     }
+    /// The `path` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn name(&self) -> Option<&super::personal_details::Name> {
+        self.name.as_ref()
+    }
+    /// The `<other-names>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn other_names(&self) -> Option<&super::other_name::OtherNames> {
+        self.other_names.as_ref()
+    }
+    /// The `<biography>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn biography(&self) -> Option<&super::personal_details::Biography> {
+        self.biography.as_ref()
+    }
+    /// The `<researcher-urls>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn researcher_urls(&self) -> Option<&super::researcher_url::ResearcherUrls> {
+        self.researcher_urls.as_ref()
+    }
+    /// The `<emails>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn emails(&self) -> Option<&super::email::Emails> {
+        Some(&self.emails)
+    }
+    /// The `<addresses>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn addresses(&self) -> Option<&super::address::Addresses> {
+        self.addresses.as_ref()
+    }
+    /// The `<keywords>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn keywords(&self) -> Option<&super::keyword::Keywords> {
+        self.keywords.as_ref()
+    }
+    /// The `<external-identifiers>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_identifiers(
+        &self,
+    ) -> Option<&super::external_identifier::ExternalIdentifiers> {
+        self.external_identifiers.as_ref()
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {

@@ -31,6 +31,11 @@ impl Preferences {
         self.locale = value.into();
         self
     }
+    /// The `<locale>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn locale(&self) -> Option<&super::vocabulary::Locale> {
+        Some(&self.locale)
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {

@@ -88,6 +88,36 @@ impl Record {
         self.activities_summary = Some(value.into());
         self
     }
+    /// The `path` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<orcid-identifier>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn orcid_identifier(&self) -> Option<&super::common::OrcidIdentifier> {
+        self.orcid_identifier.as_ref()
+    }
+    /// The `<preferences>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn preferences(&self) -> Option<&super::preferences::Preferences> {
+        self.preferences.as_ref()
+    }
+    /// The `<history>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn history(&self) -> Option<&super::history::History> {
+        self.history.as_ref()
+    }
+    /// The `<person>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn person(&self) -> Option<&super::person::Person> {
+        self.person.as_ref()
+    }
+    /// The `<activities-summary>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn activities_summary(&self) -> Option<&super::activities::ActivitiesSummary> {
+        self.activities_summary.as_ref()
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {

@@ -33,6 +33,11 @@ impl Hosts {
         self.organizations.push(value.into());
         self
     }
+    /// The `<organization>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn organizations(&self) -> &[super::common::Organization] {
+        &self.organizations
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -214,6 +219,36 @@ impl Proposal {
     pub fn with_url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
+    }
+    /// The `<title>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn title(&self) -> Option<&super::research_resource::ResearchResourceTitle> {
+        Some(&self.title)
+    }
+    /// The `<hosts>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn hosts(&self) -> Option<&super::research_resource::Hosts> {
+        Some(&self.hosts)
+    }
+    /// The `<external-ids>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_ids(&self) -> Option<&super::common::ExternalIds> {
+        Some(&self.external_ids)
+    }
+    /// The `<start-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        self.start_date.as_ref()
+    }
+    /// The `<end-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        self.end_date.as_ref()
+    }
+    /// The `<url>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -497,6 +532,51 @@ impl ResearchResource {
     ) -> Self {
         self.resource_items = value.into();
         self
+    }
+    /// The `put-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    /// The `visibility` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn visibility(&self) -> Option<&super::common::Visibility> {
+        self.visibility.as_ref()
+    }
+    /// The `display-index` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn display_index(&self) -> Option<&str> {
+        self.display_index.as_deref()
+    }
+    /// The `path` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<created-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn created_date(&self) -> Option<&crate::DateTime> {
+        self.created_date.as_ref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<source>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source(&self) -> Option<&super::common::Source> {
+        self.source.as_deref()
+    }
+    /// The `<proposal>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn proposal(&self) -> Option<&super::research_resource::Proposal> {
+        Some(&self.proposal)
+    }
+    /// The `<resource-items>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn resource_items(&self) -> Option<&super::research_resource::ResourceItems> {
+        Some(&self.resource_items)
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -837,6 +917,46 @@ impl ResearchResourceSummary {
         self.proposal = value.into();
         self
     }
+    /// The `put-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    /// The `visibility` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn visibility(&self) -> Option<&super::common::Visibility> {
+        self.visibility.as_ref()
+    }
+    /// The `display-index` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn display_index(&self) -> Option<&str> {
+        self.display_index.as_deref()
+    }
+    /// The `path` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<created-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn created_date(&self) -> Option<&crate::DateTime> {
+        self.created_date.as_ref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<source>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source(&self) -> Option<&super::common::Source> {
+        self.source.as_deref()
+    }
+    /// The `<proposal>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn proposal(&self) -> Option<&super::research_resource::Proposal> {
+        Some(&self.proposal)
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -1108,6 +1228,16 @@ impl ResearchResourceTitle {
         self.translated_title = Some(value.into());
         self
     }
+    /// The `<title>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn title(&self) -> Option<&str> {
+        Some(self.title.as_str())
+    }
+    /// The `<translated-title>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn translated_title(&self) -> Option<&super::common::TranslatedTitle> {
+        self.translated_title.as_ref()
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -1281,6 +1411,31 @@ impl ResourceItem {
     pub fn with_url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
+    }
+    /// The `<resource-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn resource_name(&self) -> Option<&str> {
+        Some(self.resource_name.as_str())
+    }
+    /// The `<resource-type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn resource_type(&self) -> Option<&super::vocabulary::ResearchResourceType> {
+        Some(&self.resource_type)
+    }
+    /// The `<hosts>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn hosts(&self) -> Option<&super::research_resource::Hosts> {
+        Some(&self.hosts)
+    }
+    /// The `<external-ids>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_ids(&self) -> Option<&super::common::ExternalIds> {
+        Some(&self.external_ids)
+    }
+    /// The `<url>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -1478,6 +1633,11 @@ impl ResourceItems {
     ) -> Self {
         self.resource_items.push(value.into());
         self
+    }
+    /// The `<resource-item>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn resource_items(&self) -> &[super::research_resource::ResourceItem] {
+        &self.resource_items
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).

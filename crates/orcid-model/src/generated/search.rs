@@ -40,6 +40,16 @@ impl Search {
         self.results.push(value.into());
         self
     }
+    /// The `num-found` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn num_found(&self) -> Option<i64> {
+        self.num_found
+    }
+    /// The `<result>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn results(&self) -> &[super::search::SearchResult] {
+        &self.results
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -184,6 +194,11 @@ impl SearchResult {
     ) -> Self {
         self.orcid_identifier = value.into();
         self
+    }
+    /// The `<orcid-identifier>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn orcid_identifier(&self) -> Option<&super::common::OrcidIdentifier> {
+        Some(&self.orcid_identifier)
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).

@@ -258,6 +258,46 @@ impl EducationQualification {
         self.validated = value.into();
         self
     }
+    /// The `<put-code>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<i64> {
+        Some(self.put_code)
+    }
+    /// The `<type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn kind(&self) -> Option<&super::summary::EducationQualificationType> {
+        Some(&self.kind)
+    }
+    /// The `<organization-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn organization_name(&self) -> Option<&str> {
+        Some(self.organization_name.as_str())
+    }
+    /// The `<role>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn role(&self) -> Option<&str> {
+        Some(self.role.as_str())
+    }
+    /// The `<url>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+    /// The `<start-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        self.start_date.as_ref()
+    }
+    /// The `<end-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        self.end_date.as_ref()
+    }
+    /// The `<validated>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn validated(&self) -> Option<bool> {
+        Some(self.validated)
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -531,6 +571,16 @@ impl EducationQualifications {
         self.education_qualifications.push(value.into());
         self
     }
+    /// The `<count>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn count(&self) -> Option<i32> {
+        Some(self.count)
+    }
+    /// The `<education-qualification>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn education_qualifications(&self) -> &[super::summary::EducationQualification] {
+        &self.education_qualifications
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -690,6 +740,26 @@ impl EmailDomain {
     pub fn with_last_modified_date(mut self, value: impl Into<crate::DateTime>) -> Self {
         self.last_modified_date = Some(value.into());
         self
+    }
+    /// The `<value>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn value(&self) -> Option<&str> {
+        Some(self.value.as_str())
+    }
+    /// The `<verification-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn verification_date(&self) -> Option<&crate::DateTime> {
+        self.verification_date.as_ref()
+    }
+    /// The `<created-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn created_date(&self) -> Option<&crate::DateTime> {
+        self.created_date.as_ref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -881,6 +951,16 @@ impl EmailDomains {
     ) -> Self {
         self.email_domains.push(value.into());
         self
+    }
+    /// The `<count>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn count(&self) -> Option<i32> {
+        Some(self.count)
+    }
+    /// The `<email-domain>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn email_domains(&self) -> &[super::summary::EmailDomain] {
+        &self.email_domains
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -1082,6 +1162,46 @@ impl Employment {
     pub fn with_validated(mut self, value: impl Into<bool>) -> Self {
         self.validated = value.into();
         self
+    }
+    /// The `<put-code>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<i64> {
+        Some(self.put_code)
+    }
+    /// The `<type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn kind(&self) -> Option<&str> {
+        Some(self.kind.as_str())
+    }
+    /// The `<organization-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn organization_name(&self) -> Option<&str> {
+        Some(self.organization_name.as_str())
+    }
+    /// The `<role>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn role(&self) -> Option<&str> {
+        Some(self.role.as_str())
+    }
+    /// The `<url>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+    /// The `<start-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        self.start_date.as_ref()
+    }
+    /// The `<end-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        self.end_date.as_ref()
+    }
+    /// The `<validated>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn validated(&self) -> Option<bool> {
+        Some(self.validated)
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -1356,6 +1476,16 @@ impl Employments {
         self.employments.push(value.into());
         self
     }
+    /// The `<count>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn count(&self) -> Option<i32> {
+        Some(self.count)
+    }
+    /// The `<employment>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn employments(&self) -> &[super::summary::Employment] {
+        &self.employments
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -1527,6 +1657,31 @@ impl ExternalIdentifier {
     pub fn with_validated(mut self, value: impl Into<bool>) -> Self {
         self.validated = value.into();
         self
+    }
+    /// The `<put-code>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<i64> {
+        Some(self.put_code)
+    }
+    /// The `<external-id-type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_id_type(&self) -> Option<&str> {
+        Some(self.external_id_type.as_str())
+    }
+    /// The `<external-id-value>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_id_value(&self) -> Option<&str> {
+        self.external_id_value.as_deref()
+    }
+    /// The `<external-id-url>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_id_url(&self) -> Option<&str> {
+        self.external_id_url.as_deref()
+    }
+    /// The `<validated>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn validated(&self) -> Option<bool> {
+        Some(self.validated)
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -1734,6 +1889,11 @@ impl ExternalIdentifiers {
         self.external_identifiers.push(value.into());
         self
     }
+    /// The `<external-identifier>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_identifiers(&self) -> &[super::summary::ExternalIdentifier] {
+        &self.external_identifiers
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -1879,6 +2039,16 @@ impl Fundings {
     pub fn with_validated_count(mut self, value: impl Into<i32>) -> Self {
         self.validated_count = value.into();
         self
+    }
+    /// The `<self-asserted-count>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn self_asserted_count(&self) -> Option<i32> {
+        Some(self.self_asserted_count)
+    }
+    /// The `<validated-count>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn validated_count(&self) -> Option<i32> {
+        Some(self.validated_count)
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -2034,6 +2204,21 @@ impl PeerReviews {
     pub fn with_total(mut self, value: impl Into<i32>) -> Self {
         self.total = value.into();
         self
+    }
+    /// The `<peer-review-publication-grants>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn peer_review_publication_grants(&self) -> Option<i32> {
+        Some(self.peer_review_publication_grants)
+    }
+    /// The `<self-asserted-count>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn self_asserted_count(&self) -> Option<i32> {
+        self.self_asserted_count
+    }
+    /// The `<total>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn total(&self) -> Option<i32> {
+        Some(self.total)
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -2205,6 +2390,16 @@ impl ProfessionalActivities {
     ) -> Self {
         self.professional_activities.push(value.into());
         self
+    }
+    /// The `<count>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn count(&self) -> Option<i32> {
+        Some(self.count)
+    }
+    /// The `<professional-activity>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn professional_activities(&self) -> &[super::summary::ProfessionalActivity] {
+        &self.professional_activities
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -2409,6 +2604,46 @@ impl ProfessionalActivity {
     pub fn with_validated(mut self, value: impl Into<bool>) -> Self {
         self.validated = value.into();
         self
+    }
+    /// The `<put-code>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<i64> {
+        Some(self.put_code)
+    }
+    /// The `<type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn kind(&self) -> Option<&super::summary::ProfessionalActivityType> {
+        Some(&self.kind)
+    }
+    /// The `<organization-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn organization_name(&self) -> Option<&str> {
+        Some(self.organization_name.as_str())
+    }
+    /// The `<role>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn role(&self) -> Option<&str> {
+        Some(self.role.as_str())
+    }
+    /// The `<url>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+    /// The `<start-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn start_date(&self) -> Option<&super::common::FuzzyDate> {
+        self.start_date.as_ref()
+    }
+    /// The `<end-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn end_date(&self) -> Option<&super::common::FuzzyDate> {
+        self.end_date.as_ref()
+    }
+    /// The `<validated>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn validated(&self) -> Option<bool> {
+        Some(self.validated)
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -2792,6 +3027,75 @@ impl RecordSummary {
         self.email_domains = Some(value.into());
         self
     }
+    /// The `<created-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn created_date(&self) -> Option<&crate::DateTime> {
+        self.created_date.as_ref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<credit-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn credit_name(&self) -> Option<&str> {
+        self.credit_name.as_deref()
+    }
+    /// The `<orcid-identifier>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn orcid_identifier(&self) -> Option<&super::common::OrcidIdentifier> {
+        Some(&self.orcid_identifier)
+    }
+    /// The `<external-identifiers>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_identifiers(&self) -> Option<&super::summary::ExternalIdentifiers> {
+        self.external_identifiers.as_ref()
+    }
+    /// The `<employments>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn employments(&self) -> Option<&super::summary::Employments> {
+        self.employments.as_ref()
+    }
+    /// The `<professional-activities>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn professional_activities(
+        &self,
+    ) -> Option<&super::summary::ProfessionalActivities> {
+        self.professional_activities.as_ref()
+    }
+    /// The `<fundings>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn fundings(&self) -> Option<&super::summary::Fundings> {
+        self.fundings.as_ref()
+    }
+    /// The `<works>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn works(&self) -> Option<&super::summary::Works> {
+        self.works.as_ref()
+    }
+    /// The `<peer-reviews>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn peer_reviews(&self) -> Option<&super::summary::PeerReviews> {
+        self.peer_reviews.as_ref()
+    }
+    /// The `<education-qualifications>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn education_qualifications(
+        &self,
+    ) -> Option<&super::summary::EducationQualifications> {
+        self.education_qualifications.as_ref()
+    }
+    /// The `<research-resources>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn research_resources(&self) -> Option<&super::summary::ResearchResources> {
+        self.research_resources.as_ref()
+    }
+    /// The `<email-domains>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn email_domains(&self) -> Option<&super::summary::EmailDomains> {
+        self.email_domains.as_ref()
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -3142,6 +3446,16 @@ impl ResearchResources {
         self.validated_count = value.into();
         self
     }
+    /// The `<self-asserted-count>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn self_asserted_count(&self) -> Option<i32> {
+        Some(self.self_asserted_count)
+    }
+    /// The `<validated-count>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn validated_count(&self) -> Option<i32> {
+        Some(self.validated_count)
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -3288,6 +3602,16 @@ impl Works {
     pub fn with_validated_count(mut self, value: impl Into<i32>) -> Self {
         self.validated_count = value.into();
         self
+    }
+    /// The `<self-asserted-count>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn self_asserted_count(&self) -> Option<i32> {
+        Some(self.self_asserted_count)
+    }
+    /// The `<validated-count>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn validated_count(&self) -> Option<i32> {
+        Some(self.validated_count)
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).

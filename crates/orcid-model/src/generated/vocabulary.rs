@@ -1851,6 +1851,8 @@ pub enum CurrencyCode {
     COU,
     /// `CRC`
     CRC,
+    /// `CSD`
+    CSD,
     /// `CUC`
     CUC,
     /// `CUP`
@@ -2145,8 +2147,6 @@ pub enum CurrencyCode {
     UYI,
     /// `UYU`
     UYU,
-    /// `UYW`
-    UYW,
     /// `UZS`
     UZS,
     /// `VEB`
@@ -2179,6 +2179,8 @@ pub enum CurrencyCode {
     XBD,
     /// `XCD`
     XCD,
+    /// `XCG`
+    XCG,
     /// `XDR`
     XDR,
     /// `XFO`
@@ -2213,6 +2215,8 @@ pub enum CurrencyCode {
     ZMW,
     /// `ZWD`
     ZWD,
+    /// `ZWG`
+    ZWG,
     /// `ZWL`
     ZWL,
     /// `ZWN`
@@ -2271,6 +2275,7 @@ impl CurrencyCode {
         "COP",
         "COU",
         "CRC",
+        "CSD",
         "CUC",
         "CUP",
         "CVE",
@@ -2418,7 +2423,6 @@ impl CurrencyCode {
         "USS",
         "UYI",
         "UYU",
-        "UYW",
         "UZS",
         "VEB",
         "VED",
@@ -2435,6 +2439,7 @@ impl CurrencyCode {
         "XBC",
         "XBD",
         "XCD",
+        "XCG",
         "XDR",
         "XFO",
         "XFU",
@@ -2452,6 +2457,7 @@ impl CurrencyCode {
         "ZMK",
         "ZMW",
         "ZWD",
+        "ZWG",
         "ZWL",
         "ZWN",
         "ZWR",
@@ -2513,6 +2519,7 @@ impl CurrencyCode {
             Self::COP => "COP",
             Self::COU => "COU",
             Self::CRC => "CRC",
+            Self::CSD => "CSD",
             Self::CUC => "CUC",
             Self::CUP => "CUP",
             Self::CVE => "CVE",
@@ -2660,7 +2667,6 @@ impl CurrencyCode {
             Self::USS => "USS",
             Self::UYI => "UYI",
             Self::UYU => "UYU",
-            Self::UYW => "UYW",
             Self::UZS => "UZS",
             Self::VEB => "VEB",
             Self::VED => "VED",
@@ -2677,6 +2683,7 @@ impl CurrencyCode {
             Self::XBC => "XBC",
             Self::XBD => "XBD",
             Self::XCD => "XCD",
+            Self::XCG => "XCG",
             Self::XDR => "XDR",
             Self::XFO => "XFO",
             Self::XFU => "XFU",
@@ -2694,6 +2701,7 @@ impl CurrencyCode {
             Self::ZMK => "ZMK",
             Self::ZMW => "ZMW",
             Self::ZWD => "ZWD",
+            Self::ZWG => "ZWG",
             Self::ZWL => "ZWL",
             Self::ZWN => "ZWN",
             Self::ZWR => "ZWR",
@@ -2755,6 +2763,7 @@ impl From<&str> for CurrencyCode {
             (4850183284631535616u64, "COP", CurrencyCode::COP),
             (4850188782189674496u64, "COU", CurrencyCode::COU),
             (4851013415910506496u64, "CRC", CurrencyCode::CRC),
+            (4851295990398844928u64, "CSD", CurrencyCode::CSD),
             (4851857840840638464u64, "CUC", CurrencyCode::CUC),
             (4851872134491799552u64, "CUP", CurrencyCode::CUP),
             (4852141514840604672u64, "CVE", CurrencyCode::CVE),
@@ -2902,7 +2911,6 @@ impl From<&str> for CurrencyCode {
             (6148349175755964416u64, "USS", CurrencyCode::USS),
             (6150027030499950592u64, "UYI", CurrencyCode::UYI),
             (6150040224639483904u64, "UYU", CurrencyCode::UYU),
-            (6150042423662739456u64, "UYW", CurrencyCode::UYW),
             (6150319500592939008u64, "UZS", CurrencyCode::UZS),
             (6216447428422270976u64, "VEB", CurrencyCode::VEB),
             (6216449627445526528u64, "VED", CurrencyCode::VED),
@@ -2919,6 +2927,7 @@ impl From<&str> for CurrencyCode {
             (6359719291079622656u64, "XBC", CurrencyCode::XBC),
             (6359720390591250432u64, "XBD", CurrencyCode::XBD),
             (6360001865567961088u64, "XCD", CurrencyCode::XCD),
+            (6360005164102844416u64, "XCG", CurrencyCode::XCG),
             (6360298733707460608u64, "XDR", CurrencyCode::XDR),
             (6360858385125998592u64, "XFO", CurrencyCode::XFO),
             (6360864982195765248u64, "XFU", CurrencyCode::XFU),
@@ -2936,6 +2945,7 @@ impl From<&str> for CurrencyCode {
             (6506939499992317952u64, "ZMK", CurrencyCode::ZMK),
             (6506952694131851264u64, "ZMW", CurrencyCode::ZMW),
             (6509746553178030080u64, "ZWD", CurrencyCode::ZWD),
+            (6509749851712913408u64, "ZWG", CurrencyCode::ZWG),
             (6509755349271052288u64, "ZWL", CurrencyCode::ZWL),
             (6509757548294307840u64, "ZWN", CurrencyCode::ZWN),
             (6509761946340818944u64, "ZWR", CurrencyCode::ZWR),

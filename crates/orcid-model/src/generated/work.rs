@@ -114,6 +114,16 @@ impl Citation {
         self.citation_value = value.into();
         self
     }
+    /// The `<citation-type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn citation_type(&self) -> Option<&super::vocabulary::CitationType> {
+        Some(&self.citation_type)
+    }
+    /// The `<citation-value>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn citation_value(&self) -> Option<&str> {
+        Some(self.citation_value.as_str())
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -276,6 +286,26 @@ impl Contributor {
     ) -> Self {
         self.contributor_attributes = Some(value.into());
         self
+    }
+    /// The `<contributor-orcid>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn contributor_orcid(&self) -> Option<&super::common::OrcidIdentifier> {
+        self.contributor_orcid.as_ref()
+    }
+    /// The `<credit-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn credit_name(&self) -> Option<&str> {
+        self.credit_name.as_deref()
+    }
+    /// The `<contributor-email>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn contributor_email(&self) -> Option<&str> {
+        self.contributor_email.as_deref()
+    }
+    /// The `<contributor-attributes>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn contributor_attributes(&self) -> Option<&super::work::ContributorAttributes> {
+        self.contributor_attributes.as_ref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -465,6 +495,16 @@ impl ContributorAttributes {
     ) -> Self {
         self.contributor_role = Some(value.into());
         self
+    }
+    /// The `<contributor-sequence>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn contributor_sequence(&self) -> Option<&super::work::ContributorSequence> {
+        self.contributor_sequence.as_ref()
+    }
+    /// The `<contributor-role>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn contributor_role(&self) -> Option<&super::vocabulary::ContributorRole> {
+        self.contributor_role.as_ref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -764,6 +804,96 @@ impl Work {
     pub fn with_country(mut self, value: impl Into<super::common::Country>) -> Self {
         self.country = Some(value.into());
         self
+    }
+    /// The `put-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    /// The `visibility` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn visibility(&self) -> Option<&super::common::Visibility> {
+        self.visibility.as_ref()
+    }
+    /// The `display-index` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn display_index(&self) -> Option<&str> {
+        self.display_index.as_deref()
+    }
+    /// The `path` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<created-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn created_date(&self) -> Option<&crate::DateTime> {
+        self.created_date.as_ref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<source>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source(&self) -> Option<&super::common::Source> {
+        self.source.as_deref()
+    }
+    /// The `<title>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn title(&self) -> Option<&super::work::WorkTitle> {
+        Some(&self.title)
+    }
+    /// The `<journal-title>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn journal_title(&self) -> Option<&str> {
+        self.journal_title.as_deref()
+    }
+    /// The `<short-description>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn short_description(&self) -> Option<&str> {
+        self.short_description.as_deref()
+    }
+    /// The `<citation>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn citation(&self) -> Option<&super::work::Citation> {
+        self.citation.as_ref()
+    }
+    /// The `<type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn kind(&self) -> Option<&super::vocabulary::WorkType> {
+        Some(&self.kind)
+    }
+    /// The `<publication-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn publication_date(&self) -> Option<&super::common::FuzzyDate> {
+        self.publication_date.as_ref()
+    }
+    /// The `<external-ids>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_ids(&self) -> Option<&super::common::ExternalIds> {
+        self.external_ids.as_ref()
+    }
+    /// The `<url>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+    /// The `<contributors>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn contributors(&self) -> Option<&super::work::WorkContributors> {
+        self.contributors.as_ref()
+    }
+    /// The `<language-code>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn language_code(&self) -> Option<&super::vocabulary::LanguageCode> {
+        self.language_code.as_ref()
+    }
+    /// The `<country>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn country(&self) -> Option<&super::common::Country> {
+        self.country.as_ref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -1222,6 +1352,11 @@ impl WorkContributors {
         self.contributors.push(value.into());
         self
     }
+    /// The `<contributor>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn contributors(&self) -> &[super::work::Contributor] {
+        &self.contributors
+    }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
     pub fn unknown_content(&self) -> &crate::UnknownContent {
@@ -1461,6 +1596,71 @@ impl WorkSummary {
     pub fn with_journal_title(mut self, value: impl Into<String>) -> Self {
         self.journal_title = Some(value.into());
         self
+    }
+    /// The `put-code` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    /// The `visibility` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn visibility(&self) -> Option<&super::common::Visibility> {
+        self.visibility.as_ref()
+    }
+    /// The `display-index` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn display_index(&self) -> Option<&str> {
+        self.display_index.as_deref()
+    }
+    /// The `path` attribute: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// The `<created-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn created_date(&self) -> Option<&crate::DateTime> {
+        self.created_date.as_ref()
+    }
+    /// The `<last-modified-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn last_modified_date(&self) -> Option<&crate::DateTime> {
+        self.last_modified_date.as_ref()
+    }
+    /// The `<source>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn source(&self) -> Option<&super::common::Source> {
+        self.source.as_deref()
+    }
+    /// The `<title>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn title(&self) -> Option<&super::work::WorkTitle> {
+        Some(&self.title)
+    }
+    /// The `<external-ids>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn external_ids(&self) -> Option<&super::common::ExternalIds> {
+        self.external_ids.as_ref()
+    }
+    /// The `<url>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+    /// The `<type>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn kind(&self) -> Option<&super::vocabulary::WorkType> {
+        Some(&self.kind)
+    }
+    /// The `<publication-date>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn publication_date(&self) -> Option<&super::common::FuzzyDate> {
+        self.publication_date.as_ref()
+    }
+    /// The `<journal-title>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn journal_title(&self) -> Option<&str> {
+        self.journal_title.as_deref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
@@ -1839,6 +2039,21 @@ impl WorkTitle {
     ) -> Self {
         self.translated_title = Some(value.into());
         self
+    }
+    /// The `<title>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn title(&self) -> Option<&str> {
+        Some(self.title.as_str())
+    }
+    /// The `<subtitle>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn subtitle(&self) -> Option<&str> {
+        self.subtitle.as_deref()
+    }
+    /// The `<translated-title>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
+    #[inline]
+    pub fn translated_title(&self) -> Option<&super::common::TranslatedTitle> {
+        self.translated_title.as_ref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).

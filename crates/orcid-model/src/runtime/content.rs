@@ -638,7 +638,13 @@ pub fn simple_value<T: SimpleType>(
                 Some(close) => format!("; did you mean {close:?}?"),
                 None => String::new(),
             };
-            let message = format!("{name}: {} is not on ORCID's {} list{hint}", shown(trimmed), vocabulary.name);
+            // A build knows one snapshot of ORCID's lists; ORCID adds values (13 work types in 3.3.5).
+            let message = format!(
+                "{name}: {} is not on ORCID's {} list{hint}; this build knows {}, and a newer ORCID may accept it",
+                shown(trimmed),
+                vocabulary.name,
+                crate::ORCID_SNAPSHOT
+            );
             core.problem_with(ProblemKind::Vocabulary, trail, pos, message, None, Some((vocabulary.name, trimmed.to_owned())))?;
         }
     } else if core.validating()

@@ -105,18 +105,10 @@ fn bulk_problem(p: &Problem, form: Form, code: &'static str) -> Option<Finding> 
         // Jackson binds JSON before anything else: what it cannot bind fails the request.
         (K::UnknownKey | K::JsonShape | K::Vocabulary, Form::Json) => Some(error(code, "§5.2", Some(9047), path, pos, message)),
         (K::MissingElement | K::MissingAttribute, _) => missing_in_bulk(&path, p.member.unwrap_or_default(), pos),
-        // A date part that is not a number reaches ORCID's fuzzy-date check (W7).
-        (K::Value, _) if is_date_part(&path) => Some(Finding {
-            severity: Severity::Error,
-            code: "orcid.date",
-            rule: "W7",
-            status: Some(400),
-            orcid_code: Some(9049),
-            path,
-            pos: Some(pos),
-            message,
-            note: None,
-        }),
+        // A date part the XSD refuses (a year outside 1900-2100, a month of 13, not a number) is
+        // not refused for that in a bulk, which gets no XSD step: ORCID's fuzzy-date check (W7)
+        // decides on the value as written, so 1899 and 2101 are stored (§5.2).
+        (K::Value, _) if is_date_part(&path) => None,
         _ => None,
     }
 }

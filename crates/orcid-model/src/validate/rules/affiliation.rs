@@ -4,6 +4,7 @@
 use super::shared::{self, blank};
 use super::{Checker, Rule, RuleSet, advice, answer, bad};
 use crate::common::AffiliationItem;
+use crate::items::RecordItem;
 
 /// The rules of an education or employment (server rules §5.4), in ORCID's order.
 pub static EDUCATION_EMPLOYMENT: RuleSet = RuleSet {
@@ -107,15 +108,18 @@ fn r(set: &'static RuleSet, id: &str) -> &'static Rule {
     set.rules.iter().find(|r| r.id == id).expect("a rule of §5.4 or §5.5")
 }
 
+// These rules read the item through its accessors (`Option<&T>` whatever the XSD's cardinality),
+// so that a release making an element optional or required changes nothing here.
+
 /// E1-E9 on an education or employment (`root` is its element name).
-pub fn education_employment<A: AffiliationItem>(c: &mut Checker<'_>, a: &A, root: &str) {
+pub fn education_employment<A: AffiliationItem + RecordItem>(c: &mut Checker<'_>, a: &A, root: &str) {
     let r = |id| r(&EDUCATION_EMPLOYMENT, id);
-    shared::put_code(c, r("E1"), *a.put_code(), root);
+    shared::put_code(c, r("E1"), a.put_code(), root);
     let at = format!("{root}/organization");
-    shared::org_disambiguated(c, r("E3"), a.organization().as_ref(), &at);
+    shared::org_disambiguated(c, r("E3"), a.organization(), &at);
     if let Some(org) = a.organization() {
-        let address = &org.address;
-        if address.city.as_deref().is_none_or(blank) || address.country.is_none() {
+        let address = org.address();
+        if address.and_then(|a| a.city()).is_none_or(blank) || address.and_then(|a| a.country()).is_none() {
             c.fail(
                 r("E4"),
                 format!("{at}/address"),
@@ -131,18 +135,19 @@ pub fn education_employment<A: AffiliationItem>(c: &mut Checker<'_>, a: &A, root
 }
 
 /// P1-P12 on a distinction, invited position, membership, qualification or service.
-pub fn professional_activity<A: AffiliationItem>(c: &mut Checker<'_>, a: &A, root: &str) {
+pub fn professional_activity<A: AffiliationItem + RecordItem>(c: &mut Checker<'_>, a: &A, root: &str) {
     let r = |id| r(&PROFESSIONAL_ACTIVITIES, id);
-    shared::put_code(c, r("P1"), *a.put_code(), root);
+    shared::put_code(c, r("P1"), a.put_code(), root);
     let at = format!("{root}/organization");
     match a.organization() {
         None => c.fail(r("P3"), at.clone(), "an organization is required (<common:organization>)".to_owned()),
         Some(org) => {
-            if org.disambiguated_organization.is_none() && org.name.is_empty() {
+            let disambiguated = org.disambiguated_organization();
+            if disambiguated.is_none() && org.name().is_none_or(str::is_empty) {
                 c.fail(r("P4"), format!("{at}/name"), "the organization needs a name or its identifier".to_owned());
             }
-            let has_org_id = org.disambiguated_organization.as_ref().is_some_and(|d| !d.disambiguated_organization_identifier.is_empty());
-            let has_ids = a.external_ids().as_ref().is_some_and(|ids| !ids.external_ids.is_empty());
+            let has_org_id = disambiguated.and_then(|d| d.disambiguated_organization_identifier()).is_some_and(|id| !id.is_empty());
+            let has_ids = a.external_ids().is_some_and(|ids| !ids.external_ids().is_empty());
             if !has_org_id && !has_ids {
                 c.fail(
                     r("P5"),
@@ -151,12 +156,12 @@ pub fn professional_activity<A: AffiliationItem>(c: &mut Checker<'_>, a: &A, roo
                         .to_owned(),
                 );
             }
-            let address = &org.address;
-            let without_country = address.country.is_none();
-            if address.city.as_deref().is_some_and(|s| !blank(s)) && without_country {
+            let address = org.address();
+            let without_country = address.and_then(|a| a.country()).is_none();
+            if address.and_then(|a| a.city()).is_some_and(|s| !blank(s)) && without_country {
                 c.fail(r("P6"), format!("{at}/address/city"), "a city needs the organization's country (<common:country>)".to_owned());
             }
-            if address.region.as_deref().is_some_and(|s| !blank(s)) && without_country {
+            if address.and_then(|a| a.region()).is_some_and(|s| !blank(s)) && without_country {
                 c.fail(r("P7"), format!("{at}/address/region"), "a region needs the organization's country (<common:country>)".to_owned());
             }
         }
@@ -170,8 +175,8 @@ pub fn professional_activity<A: AffiliationItem>(c: &mut Checker<'_>, a: &A, roo
 
 /// The end date, the start date, and start after end (§4.3), with each type's rules.
 fn dates<A: AffiliationItem>(c: &mut Checker<'_>, a: &A, root: &str, [end_rule, start_rule, order_rule]: [&'static Rule; 3]) {
-    let end_ok = a.end_date().as_ref().is_none_or(|d| shared::fuzzy_date(c, end_rule, d, &|| format!("{root}/end-date")));
-    let start_ok = a.start_date().as_ref().is_none_or(|d| shared::fuzzy_date(c, start_rule, d, &|| format!("{root}/start-date")));
+    let end_ok = a.end_date().is_none_or(|d| shared::fuzzy_date(c, end_rule, d, &|| format!("{root}/end-date")));
+    let start_ok = a.start_date().is_none_or(|d| shared::fuzzy_date(c, start_rule, d, &|| format!("{root}/start-date")));
     if let (Some(s), Some(e)) = (a.start_date(), a.end_date())
         && end_ok
         && start_ok
@@ -189,11 +194,11 @@ fn dates<A: AffiliationItem>(c: &mut Checker<'_>, a: &A, root: &str, [end_rule, 
     }
 }
 
-fn affiliation_advice<A: AffiliationItem>(c: &mut Checker<'_>, a: &A, root: &str) {
+fn affiliation_advice<A: AffiliationItem + RecordItem>(c: &mut Checker<'_>, a: &A, root: &str) {
     if let Some(ids) = a.external_ids() {
         let list = format!("{root}/external-ids");
-        advice::version_of_without_self(c, &ids.external_ids, &list);
-        advice::external_ids(c, &ids.external_ids, &list, false);
+        advice::version_of_without_self(c, ids.external_ids(), &list);
+        advice::external_ids(c, ids.external_ids(), &list, false);
     }
     if let Some(u) = a.url() {
         advice::url(c, u, &|| format!("{root}/url"));

@@ -127,14 +127,15 @@ pub fn date_text(d: &FuzzyDate) -> String {
     }
 }
 
-/// §4.3's fuzzy-date check: a year of four or more digits, a month and a day of two, a real
-/// calendar date; a day needs a month. Reports with `rule`; says whether the date passed.
+/// §4.3's fuzzy-date check: a year of exactly four digits (ORCID parses `yyyy` strictly: `02023`
+/// and `+2023` fail), a month and a day of two, a real calendar date; a day needs a month.
+/// Reports with `rule`; says whether the date passed.
 pub fn fuzzy_date(c: &mut Checker<'_>, rule: &'static Rule, d: &FuzzyDate, at: &dyn Fn() -> String) -> bool {
     let digits = |s: &str, n: usize| s.len() >= n && s.bytes().all(|b| b.is_ascii_digit());
     let year = d.year.as_str();
     let month = d.month.as_ref().map(|m| m.as_str());
     let day = d.day.as_ref().map(|x| x.as_str());
-    let problem = if !digits(year, 4) {
+    let problem = if !(year.len() == 4 && digits(year, 4)) {
         Some(format!("the year {year:?} must be written with four digits"))
     } else if let Some(m) = month.filter(|m| !(m.len() == 2 && digits(m, 2))) {
         Some(format!("the month {m:?} must be written with two digits (05, not 5)"))
