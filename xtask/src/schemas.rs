@@ -202,12 +202,32 @@ impl Source {
     pub fn upstream_head(&self) -> Result<String> {
         match self {
             Source::Git(dir) => {
-                for rev in ["refs/remotes/origin/main", "refs/heads/main", "HEAD"] {
-                    if let Ok(commit) = self.resolve(rev) {
-                        return Ok(commit);
+                // A clone's own main, or what it last fetched of upstream's: the later of the two.
+                let heads: Vec<String> =
+                    ["refs/heads/main", "refs/remotes/origin/main"].iter().filter_map(|r| self.resolve(r).ok()).collect();
+                match heads.as_slice() {
+                    [] => bail!("{} has no main branch (nor origin/main)", dir.display()),
+                    [one] => Ok(one.clone()),
+                    [a, b] if a == b => Ok(a.clone()),
+                    [a, b] => {
+                        let is_ancestor = |x: &str, y: &str| {
+                            Command::new("git")
+                                .arg("-C")
+                                .arg(dir)
+                                .args(["merge-base", "--is-ancestor", x, y])
+                                .status()
+                                .is_ok_and(|s| s.success())
+                        };
+                        if is_ancestor(a, b) {
+                            Ok(b.clone())
+                        } else if is_ancestor(b, a) {
+                            Ok(a.clone())
+                        } else {
+                            bail!("{}: main and origin/main have diverged; say which to check with --from a clone at it", dir.display())
+                        }
                     }
+                    _ => unreachable!("two candidates at most"),
                 }
-                bail!("{} has no main branch", dir.display())
             }
             Source::Dir(dir) => bail!("{} is a plain folder: it cannot say where upstream's main is (give a git clone)", dir.display()),
             Source::Web => {

@@ -206,3 +206,14 @@ fn a_long_line_is_shown_around_the_mark_with_its_true_column() {
     assert!(stdout.lines().all(|l| l.chars().count() < 400), "{stdout}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn the_version_names_the_orcid_snapshot_the_validator_knows() {
+    let out = orcid(&["--version"]);
+    assert!(out.status.success());
+    let s = orcid_model::ORCID_SNAPSHOT;
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("orcid {} (knows ORCID/orcid-model {} ({}, {}))\n", env!("CARGO_PKG_VERSION"), s.release, &s.commit[..7], s.date)
+    );
+}
