@@ -103,3 +103,89 @@ fn the_workspace_lists_say_where_they_come_from() {
     let has = |c: &str| currencies.rows.iter().any(|(v, _)| v == c);
     assert!(has("CSD") && has("EUR") && !has("UYW"));
 }
+
+/// A scratch workspace holding only `schemas/lists/`, for `lists refresh` to write into.
+fn scratch_workspace(name: &str) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("orcid-xtask-refresh-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("schemas/lists")).unwrap();
+    root
+}
+
+#[test]
+fn credit_roles_refresh_from_an_orcid_source_clone_names_its_commit() {
+    let root = scratch_workspace("credit");
+    let source = root.join("ORCID-Source");
+    let java = source.join("orcid-core/src/main/java/org/orcid/core/contributors/roles/credit");
+    std::fs::create_dir_all(&java).unwrap();
+    std::fs::write(
+        java.join("CreditRole.java"),
+        "public enum CreditRole {\n    CONCEPTUALIZATION(\"http://credit.niso.org/contributor-roles/conceptualization/\", \"conceptualization\"),\n    SOFTWARE(\"http://credit.niso.org/contributor-roles/software/\", \"software\");\n}\n",
+    )
+    .unwrap();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&source)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    };
+    git(&["init", "--quiet"]);
+    git(&["add", "."]);
+    git(&["commit", "--quiet", "-m", "credit roles"]);
+    let text = xtask::lists::refresh(&root, "credit-roles", Some(source.to_str().unwrap()), "HEAD").unwrap();
+    let data = DataFile::parse(&text, "credit-roles.tsv").unwrap();
+    assert_eq!(
+        data.rows.iter().map(|(v, _)| v.as_str()).collect::<Vec<_>>(),
+        ["http://credit.niso.org/contributor-roles/conceptualization/", "http://credit.niso.org/contributor-roles/software/"]
+    );
+    assert!(
+        data.provenance.iter().any(|l| l.contains(" at ") && l.contains("read with the generator's Java enum reader")),
+        "{:?}",
+        data.provenance
+    );
+    assert_eq!(std::fs::read_to_string(root.join("schemas/lists/credit-roles.tsv")).unwrap(), text);
+    let _ = std::fs::remove_dir_all(root);
+}
+
+#[test]
+fn identifier_types_refresh_from_the_registry_answer() {
+    let root = scratch_workspace("ids");
+    let answer = root.join("identifiers.json");
+    std::fs::write(
+        &answer,
+        r#"{"identifier":[{"name":"doi","description":"doi: Digital object identifier","resolutionPrefix":"https://doi.org/"},{"name":"raid","description":"raid: Research Activity Identifier"}]}"#,
+    )
+    .unwrap();
+    let text = xtask::lists::refresh(&root, "external-id-types", Some(answer.to_str().unwrap()), "HEAD").unwrap();
+    let data = DataFile::parse(&text, "external-id-types.tsv").unwrap();
+    assert_eq!(
+        data.rows,
+        [
+            ("doi".to_owned(), Some("doi: Digital object identifier".to_owned())),
+            ("raid".to_owned(), Some("raid: Research Activity Identifier".to_owned()))
+        ]
+    );
+    let err = xtask::lists::refresh(&root, "colours", None, "HEAD").unwrap_err().to_string();
+    assert_eq!(err, "no data file \"colours\": refresh one of currency-codes, credit-roles, external-id-types");
+    let _ = std::fs::remove_dir_all(root);
+}
+
+#[test]
+fn currency_codes_refresh_from_the_jdk_on_path() {
+    // Needs a JDK (`java` on PATH runs a one-file program), as the refresh does.
+    let root = scratch_workspace("currency");
+    let text = xtask::lists::refresh(&root, "currency-codes", None, "HEAD").expect("java on PATH");
+    let data = DataFile::parse(&text, "currency-codes.tsv").unwrap();
+    let has = |c: &str| data.rows.iter().any(|(v, _)| v == c);
+    assert!(has("EUR") && has("CSD") && !has("UYW"));
+    assert!(
+        data.provenance.iter().any(|l| l.starts_with("source: java.util.Currency.getAvailableCurrencies() of ")),
+        "{:?}",
+        data.provenance
+    );
+    let _ = std::fs::remove_dir_all(root);
+}
