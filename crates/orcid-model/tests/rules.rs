@@ -1120,7 +1120,7 @@ fn what_orcid_does_not_check_is_accepted() {
         ("contributor host", work.replacen("https://orcid.org/0000-0002-1825-0097", "https://fakeorcid.org/0000-0002-1825-0098", 1)),
     ];
     for (what, doc) in accepted {
-        if what == "distinction without address" && pinned_before("3.3.7") {
+        if what.ends_with("without address") && pinned_before("3.3.7") {
             continue; // the XSD of the pin requires an organization's city and country
         }
         let r = validate_xml(doc.as_bytes(), &options(false));
