@@ -341,11 +341,29 @@ fn imported_from(file: &syn::File, module: &str, name: &str) -> Option<String> {
     leaves.into_iter().find(|(_, leaf)| leaf == name).map(|(from, _)| from)
 }
 
-/// The lines only in `old` (removed) and only in `new` (added), in order.
+/// The lines only in `old` (removed) and only in `new` (added), in order. A member's line
+/// (indented under its type) is compared and shown with its type's path (`orcid_model::…::Work ›
+/// fn new(…)`): the same member line under two types is two items.
 pub fn diff(old: &str, new: &str) -> (Vec<String>, Vec<String>) {
-    let old_lines: std::collections::HashSet<&str> = old.lines().collect();
-    let new_lines: std::collections::HashSet<&str> = new.lines().collect();
-    let removed = old.lines().filter(|l| !new_lines.contains(l)).map(str::to_owned).collect();
-    let added = new.lines().filter(|l| !old_lines.contains(l)).map(str::to_owned).collect();
+    let (old, new) = (qualified(old), qualified(new));
+    let old_lines: std::collections::HashSet<&str> = old.iter().map(String::as_str).collect();
+    let new_lines: std::collections::HashSet<&str> = new.iter().map(String::as_str).collect();
+    let removed = old.iter().filter(|l| !new_lines.contains(l.as_str())).cloned().collect();
+    let added = new.iter().filter(|l| !old_lines.contains(l.as_str())).cloned().collect();
     (removed, added)
+}
+
+/// A listing's lines, members prefixed with their owner's path.
+fn qualified(listing: &str) -> Vec<String> {
+    let mut owner = String::new();
+    listing
+        .lines()
+        .map(|line| match line.strip_prefix("  ") {
+            Some(member) => format!("{owner} › {}", member.trim_start()),
+            None => {
+                owner = line.split_whitespace().nth(1).unwrap_or(line).to_owned();
+                line.to_owned()
+            }
+        })
+        .collect()
 }

@@ -42,4 +42,8 @@ fn diff_tells_additions_from_removals() {
     assert_eq!((removed.len(), added), (0, vec!["c".to_owned()]));
     let (removed, _) = public_api::diff("a\nb\n", "a\n");
     assert_eq!(removed, ["b"]);
+    // A member line is its type's: the same line moving from one type to another is a change.
+    let old = "struct m::A #[derive(Debug)]\n  fn new() -> Self\nstruct m::B\n";
+    let new = "struct m::A #[derive(Debug)]\nstruct m::B\n  fn new() -> Self\n";
+    assert_eq!(public_api::diff(old, new), (vec!["m::A › fn new() -> Self".to_owned()], vec!["m::B › fn new() -> Self".to_owned()]));
 }
