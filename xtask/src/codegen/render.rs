@@ -303,8 +303,18 @@ fn xsd_enum(e: &EnumDef) -> TokenStream {
 fn vocab_enum(v: &Vocabulary) -> TokenStream {
     let name = format_ident!("{}", v.rust);
     let key = &v.key;
-    let doc =
-        docs(&[v.doc.clone(), String::new(), format!("Values from ORCID's `{}` list; `Unknown` keeps any value not on it.", v.key)], "");
+    let doc = docs(
+        &[
+            v.doc.clone(),
+            String::new(),
+            format!(
+                "Values from ORCID's `{}` list ({} at the pinned snapshot, see [`crate::ORCID_SNAPSHOT`]); `Unknown` keeps any value not on it.",
+                v.key,
+                v.origins.join(" and ")
+            ),
+        ],
+        "",
+    );
     let variants: Vec<_> = v.values.iter().map(|(_, n, _)| format_ident!("{}", n)).collect();
     let values: Vec<_> = v.values.iter().map(|(val, _, _)| val.clone()).collect();
     let vdocs = v
@@ -334,8 +344,8 @@ fn vocab_enum(v: &Vocabulary) -> TokenStream {
 fn vocabulary(vocabularies: &[Vocabulary]) -> TokenStream {
     let enums = vocabularies.iter().map(vocab_enum);
     quote! {
-        //! ORCID's controlled vocabularies (from `schemas/vocabularies.toml`): fields the XSD types
-        //! as plain strings but ORCID checks against a list.
+        //! ORCID's lists: fields the XSD types as plain strings but ORCID checks against a list,
+        //! read from ORCID's own code at the pinned snapshot (`schemas/lists.toml` says where).
         #![allow(clippy::all)]
         use crate::__private::{SimpleType, UnknownValue, Vocabulary};
         #(#enums)*
