@@ -4,11 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use orcid_client::{AccessToken, Api, Client, ClientSecret, Error, OAuthClient, WireFormat};
+use orcid_client::{AccessToken, Api, Client, ClientSecret, Error, OAuthClient};
 use orcid_model::items::{ItemVisitor, RecordItem, Section, SectionVisitor};
-use orcid_model::{Document, Element, Kind, Layout, Mode, OrcidId, PutCode, WriteOptions};
+use orcid_model::{Document, Element, Format, Kind, Layout, Mode, OrcidId, PutCode, WriteOptions};
 
-use crate::input::{form_of, read_document};
+use crate::input::read_document;
 
 /// Where to send requests and how: shared by post, put, delete and get.
 #[derive(clap::Args)]
@@ -21,8 +21,8 @@ pub struct Target {
     #[arg(long, value_name = "ORCID")]
     pub orcid: String,
     /// The wire format; the input file may be in either and is converted as needed.
-    #[arg(long, value_enum, default_value = "xml")]
-    pub format: crate::Format,
+    #[arg(long, value_parser = crate::format_parser(), default_value = "xml")]
+    pub format: Format,
     /// A file holding the access token; without it, the environment variable ORCID_TOKEN.
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
@@ -57,18 +57,14 @@ pub(crate) fn runtime() -> tokio::runtime::Runtime {
 
 /// The client for `--api` and `--format`, and the token if one is given (reads of the public
 /// API go without), or the exit code of what failed.
-pub(crate) fn client_and_token(
-    api: &str,
-    format: crate::Format,
-    token_file: Option<&Path>,
-) -> Result<(Client, Option<AccessToken>), ExitCode> {
+pub(crate) fn client_and_token(api: &str, format: Format, token_file: Option<&Path>) -> Result<(Client, Option<AccessToken>), ExitCode> {
     let token = optional_token(token_file).map_err(|e| fail(FAILED, e))?;
     let client = client(api, format).map_err(|e| fail(FAILED, e))?;
     Ok((client, token))
 }
 
 /// [`client_and_token`], with the token required.
-pub(crate) fn client_with_token(api: &str, format: crate::Format, token_file: Option<&Path>) -> Result<(Client, AccessToken), ExitCode> {
+pub(crate) fn client_with_token(api: &str, format: Format, token_file: Option<&Path>) -> Result<(Client, AccessToken), ExitCode> {
     match client_and_token(api, format, token_file)? {
         (client, Some(token)) => Ok((client, token)),
         (_, None) => Err(fail(FAILED, "no token: set ORCID_TOKEN or give --token-file")),
@@ -91,7 +87,7 @@ struct Connection {
     client: Client,
     token: AccessToken,
     orcid: OrcidId,
-    format: crate::Format,
+    format: Format,
 }
 
 /// The client, the token and the record of a target, or the exit code of what is missing.
@@ -108,11 +104,7 @@ fn connect(target: &Target) -> Result<Connection, ExitCode> {
 }
 
 /// A client for `--api` speaking `--format`.
-pub(crate) fn client(api: &str, format: crate::Format) -> Result<Client, Error> {
-    let format = match format {
-        crate::Format::Xml => WireFormat::Xml,
-        crate::Format::Json => WireFormat::Json,
-    };
+pub(crate) fn client(api: &str, format: Format) -> Result<Client, Error> {
     Client::builder(Api::parse(api)?).format(format).build()
 }
 
@@ -124,8 +116,8 @@ pub struct Access {
     #[arg(long, default_value = "sandbox", value_name = "API")]
     pub api: String,
     /// The wire format, and the form documents are printed in.
-    #[arg(long, value_enum, default_value = "xml")]
-    pub format: crate::Format,
+    #[arg(long, value_parser = crate::format_parser(), default_value = "xml")]
+    pub format: Format,
     /// A file holding the access token; without it, the environment variable ORCID_TOKEN.
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
@@ -161,7 +153,7 @@ fn read_item(item: &ItemFile, kind: Option<Kind>, update: bool) -> Result<Docume
     if validate && !crate::validate::check_before_upload(file, kind, update) {
         return Err(fail(REFUSED, format!("{}: not sent: fix the errors above (or give --no-validate)", file.display())));
     }
-    if form_of(&bytes).is_none() {
+    if Format::detect(&bytes).is_none() {
         return Err(fail(FAILED, format!("{}: neither XML nor JSON", file.display())));
     }
     // Unchecked items are read leniently: the server is then the judge.
@@ -176,8 +168,8 @@ pub(crate) fn read_checked<T: Element>(file: &Path, update: bool) -> Result<T, E
         return Err(fail(REFUSED, format!("{}: not sent: fix the errors above", file.display())));
     }
     let bytes = std::fs::read(file).map_err(|e| fail(FAILED, format!("{}: {e}", file.display())))?;
-    let value = match form_of(&bytes) {
-        Some(crate::input::Form::Json) => T::from_json_bytes(&bytes, Mode::Strict),
+    let value = match Format::detect(&bytes) {
+        Some(Format::Json) => T::from_json_bytes(&bytes, Mode::Strict),
         _ => T::from_xml_bytes(&bytes, Mode::Strict),
     };
     value.map_err(|e| fail(REFUSED, format!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message)))
@@ -264,7 +256,7 @@ struct Read<'a> {
     client: &'a Client,
     token: Option<&'a AccessToken>,
     orcid: &'a OrcidId,
-    format: crate::Format,
+    format: Format,
     put_code: Option<PutCode>,
 }
 
@@ -313,10 +305,10 @@ pub fn get(target: &Target, section_name: &str, put_code: Option<PutCode>) -> Ex
     finish(result, section_name)
 }
 
-pub(crate) fn render<T: Element>(value: &T, format: crate::Format) -> String {
+pub(crate) fn render<T: Element>(value: &T, format: Format) -> String {
     match format {
-        crate::Format::Xml => value.to_xml_string(Layout::Indented),
-        crate::Format::Json => value.to_json_string(WriteOptions::read()),
+        Format::Xml => value.to_xml_string(Layout::Indented),
+        Format::Json => value.to_json_string(WriteOptions::read()),
     }
 }
 

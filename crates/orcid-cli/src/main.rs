@@ -26,9 +26,10 @@ mod validate;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::builder::TypedValueParser;
+use clap::{Parser, Subcommand};
 use input::read_document;
-use orcid_model::{Kind, Layout, Mode, PutCode, WriteOptions};
+use orcid_model::{Format, Kind, Layout, Mode, PutCode, WriteOptions};
 
 /// `orcid --version`: this version and the ORCID snapshot its model and validator know.
 fn version() -> &'static str {
@@ -78,7 +79,7 @@ enum Command {
     #[command(after_help = kinds_help())]
     Convert {
         /// The form to write.
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = format_parser())]
         to: Format,
         /// The kind of the JSON input: ORCID's XML root element name (work, funding, bulk ...).
         #[arg(long, value_name = "KIND")]
@@ -153,7 +154,7 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         token_file: Option<std::path::PathBuf>,
         /// The wire format of the requests.
-        #[arg(long, value_enum, default_value = "xml")]
+        #[arg(long, value_parser = format_parser(), default_value = "xml")]
         wire_format: Format,
         /// The folder of item files.
         #[arg(value_name = "DIR")]
@@ -279,22 +280,9 @@ enum SandboxCommand {
     },
 }
 
-/// A document form.
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// ORCID XML.
-    Xml,
-    /// ORCID's JSON.
-    Json,
-}
-
-impl Format {
-    fn extension(self) -> &'static str {
-        match self {
-            Format::Xml => "xml",
-            Format::Json => "json",
-        }
-    }
+/// The values of `--to` and `--format` (a document's form): `xml` or `json`, listed in the help.
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    clap::builder::PossibleValuesParser::new(Format::ALL.map(Format::as_str)).map(|s| s.parse::<Format>().expect("a listed value"))
 }
 
 /// A `--kind` must be one of ORCID's root element names.
@@ -480,9 +468,8 @@ fn convert_one(output: &Output, kind: Option<Kind>, out: Option<&Path>, mode: Mo
         Format::Json => doc.to_json_string(options),
     };
     // Content the model does not know crosses forms by ORCID's conventions: say so.
-    let from = crate::input::form_of(&bytes);
-    let crossing =
-        matches!((from, output.to), (Some(crate::input::Form::Xml), Format::Json) | (Some(crate::input::Form::Json), Format::Xml));
+    let from = Format::detect(&bytes);
+    let crossing = matches!((from, output.to), (Some(Format::Xml), Format::Json) | (Some(Format::Json), Format::Xml));
     if crossing {
         for piece in doc.unknown_content_everywhere() {
             eprintln!(

@@ -11,7 +11,8 @@ use codespan_reporting::term::{self, Config};
 use orcid_model::Kind;
 use orcid_model::validate::{Diagnostic, Options as Rules, Report as Validation, Severity, validate_json, validate_xml};
 
-use crate::input::{Form, form_of, json_kind};
+use crate::input::json_kind;
+use orcid_model::Format;
 
 /// How to print results.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -173,9 +174,9 @@ fn check_file(path: &Path, kind: Option<Kind>, rules: Rules, buffer: &mut Vec<u8
         return result;
     }
     let bytes = &buffer[..];
-    match form_of(bytes) {
-        Some(Form::Xml) => result.report = validate_xml(bytes, &rules),
-        Some(Form::Json) => match json_kind(bytes, kind, path) {
+    match Format::detect(bytes) {
+        Some(Format::Xml) => result.report = validate_xml(bytes, &rules),
+        Some(Format::Json) => match json_kind(bytes, kind, path) {
             Ok((kind, source)) => {
                 result.report = validate_json(bytes, kind, &rules);
                 // Say how the kind was told when the document does not fit it.

@@ -217,3 +217,28 @@ fn the_version_names_the_orcid_snapshot_the_validator_knows() {
         format!("orcid {} (knows ORCID/orcid-model {} ({}, {}))\n", env!("CARGO_PKG_VERSION"), s.release, &s.commit[..7], s.date)
     );
 }
+
+#[test]
+fn utf16_files_with_a_byte_order_mark_are_read_as_xml_allows() {
+    let dir = std::env::temp_dir().join(format!("orcid-cli-utf16-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let work = std::fs::read_to_string(items().join("work.xml")).unwrap();
+    // The XML declaration must name UTF-16 for a UTF-16 document, or name none.
+    let work = work.replacen("encoding=\"UTF-8\"", "encoding=\"UTF-16\"", 1);
+    for (name, big) in [("work-le.xml", false), ("work-be.xml", true)] {
+        let mut bytes = if big { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+        for unit in work.encode_utf16() {
+            bytes.extend(if big { unit.to_be_bytes() } else { unit.to_le_bytes() });
+        }
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    let paths = [dir.join("work-le.xml"), dir.join("work-be.xml")];
+    let args: Vec<&str> = ["validate"].into_iter().chain(paths.iter().map(|p| p.to_str().unwrap())).collect();
+    let out = orcid(&args);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(text(&out.stdout), "2 files: 2 valid, 0 invalid; 0 errors, 0 warnings\n");
+    let out = orcid(&["convert", "--to", "json", paths[0].to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("\"journal-article\""), "{}", text(&out.stdout));
+    let _ = std::fs::remove_dir_all(dir);
+}

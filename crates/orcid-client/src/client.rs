@@ -11,7 +11,7 @@ use orcid_model::person::Person;
 use orcid_model::record::Record;
 use orcid_model::summary::RecordSummary;
 use orcid_model::work::Work;
-use orcid_model::{Element, Mode, OrcidId, PutCode, WriteOptions};
+use orcid_model::{Element, Format, Mode, OrcidId, PutCode, WriteOptions};
 use reqwest::Method;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, LOCATION};
 use tokio::time::Instant;
@@ -102,26 +102,6 @@ fn origin_of(url: &str) -> String {
     url.strip_suffix("/v3.0").unwrap_or(url).to_string()
 }
 
-/// The form of the bodies sent and asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum WireFormat {
-    /// `application/vnd.orcid+xml`.
-    #[default]
-    Xml,
-    /// `application/vnd.orcid+json`.
-    Json,
-}
-
-impl WireFormat {
-    /// The media type.
-    pub fn media_type(self) -> &'static str {
-        match self {
-            WireFormat::Xml => "application/vnd.orcid+xml",
-            WireFormat::Json => "application/vnd.orcid+json",
-        }
-    }
-}
-
 /// What a create returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -137,7 +117,7 @@ pub struct Created {
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
     api: Api,
-    format: WireFormat,
+    format: Format,
     rate_limit: RateLimit,
     retry: RetryPolicy,
     timeout: Duration,
@@ -158,7 +138,7 @@ impl ClientBuilder {
     }
 
     /// The wire format (default XML).
-    pub fn format(mut self, format: WireFormat) -> Self {
+    pub fn format(mut self, format: Format) -> Self {
         self.format = format;
         self
     }
@@ -207,11 +187,12 @@ impl ClientBuilder {
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), orcid_client::Error> {
-/// use orcid_client::{AccessToken, Api, Client, WireFormat};
+/// use orcid_client::{AccessToken, Api, Client};
+/// use orcid_model::Format;
 /// use orcid_model::work::{Work, WorkTitle};
 /// use orcid_model::vocabulary::WorkType;
 ///
-/// let client = Client::builder(Api::Sandbox).format(WireFormat::Json).build()?;
+/// let client = Client::builder(Api::Sandbox).format(Format::Json).build()?;
 /// let token = AccessToken::new(std::env::var("ORCID_TOKEN").unwrap_or_default());
 /// let work = Work::new(WorkTitle::new("On ORCID"), WorkType::JournalArticle);
 /// let orcid: orcid_model::OrcidId = "0000-0002-1825-0097".parse().expect("an ORCID iD");
@@ -227,7 +208,7 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     api_url: url::Url,
-    format: WireFormat,
+    format: Format,
     limiter: Limiter,
     retry: RetryPolicy,
     max_response_bytes: usize,
@@ -266,7 +247,7 @@ impl Client {
         let rate_limit = if api.is_public() { RateLimit::PUBLIC } else { RateLimit::default() };
         ClientBuilder {
             api,
-            format: WireFormat::Xml,
+            format: Format::Xml,
             rate_limit,
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(30),
@@ -281,7 +262,7 @@ impl Client {
     }
 
     /// The wire format.
-    pub fn format(&self) -> WireFormat {
+    pub fn format(&self) -> Format {
         self.inner.format
     }
 
@@ -513,8 +494,8 @@ impl Client {
     /// A body for upload: without what ORCID sets itself (source, dates, paths).
     pub(crate) fn encode<T: Element>(&self, value: &T) -> String {
         match self.inner.format {
-            WireFormat::Xml => value.to_xml_with(WriteOptions::upload()),
-            WireFormat::Json => value.to_json_string(WriteOptions::upload().compact()),
+            Format::Xml => value.to_xml_with(WriteOptions::upload()),
+            Format::Json => value.to_json_string(WriteOptions::upload().compact()),
         }
     }
 

@@ -31,7 +31,7 @@ mod retry;
 mod search;
 mod token;
 
-pub use client::{Api, Client, ClientBuilder, Created, WireFormat};
+pub use client::{Api, Client, ClientBuilder, Created};
 pub use error::{ApiError, Error, ErrorCode};
 pub use limiter::RateLimit;
 pub use oauth::{OAuthClient, Token, scope};

@@ -34,7 +34,7 @@ use std::sync::{Arc, Mutex};
 use orcid_model::items::{ItemVisitor, RecordItem, Section, SectionVisitor, put_code_in_duplicate_message};
 use orcid_model::validate::{Diagnostic, Options, Severity, validate_json, validate_xml};
 use orcid_model::work::Work;
-use orcid_model::{Document, Element, Kind, Mode, OrcidId, PutCode};
+use orcid_model::{Document, Element, Format, Kind, Mode, OrcidId, PutCode};
 use sha2::{Digest, Sha256};
 
 use crate::ledger::{Entry, Ledger, now};
@@ -380,20 +380,14 @@ fn read_item(client: &Client, path: &Path, name: &str) -> Result<ItemFile, Box<O
         Box::new(o)
     };
     let bytes = std::fs::read(path).map_err(|e| invalid(e.to_string(), Vec::new()))?;
-    let first = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes).iter().find(|b| !b.is_ascii_whitespace()).copied();
-    let (report, doc) = match first {
-        Some(b'<') => (validate_xml(&bytes, &Options::default()), Document::from_xml_bytes(&bytes, Mode::Lenient)),
-        Some(b'{') => {
-            let kind = Kind::from_file_name(name).or_else(|| match Document::json_kinds_fitting(&bytes).as_slice() {
-                [one] => Some(*one),
-                _ => None,
-            });
-            let Some(kind) = kind else {
-                return Err(invalid("cannot tell the kind of this JSON document: name the file after it (work-1.json)".into(), Vec::new()));
-            };
+    let (report, doc) = match Format::detect(&bytes) {
+        Some(Format::Xml) => (validate_xml(&bytes, &Options::default()), Document::from_xml_bytes(&bytes, Mode::Lenient)),
+        Some(Format::Json) => {
+            let (kind, _) = Kind::of_json(&bytes, Some(name))
+                .map_err(|e| invalid(format!("{e}: name the file after its kind (work-1.json)"), Vec::new()))?;
             (validate_json(&bytes, kind, &Options::default()), Document::from_json_bytes(&bytes, kind, Mode::Lenient))
         }
-        _ => return Err(invalid("neither XML nor JSON".into(), Vec::new())),
+        None => return Err(invalid("neither XML nor JSON".into(), Vec::new())),
     };
     if !report.is_valid() {
         let errors: Vec<Diagnostic> = report.diagnostics.into_iter().filter(|d| d.severity == Severity::Error).collect();

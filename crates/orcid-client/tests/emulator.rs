@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use orcid_client::{AccessToken, Api, Client, ClientSecret, ErrorCode, OAuthClient, RateLimit, RetryPolicy, WireFormat, scope};
+use orcid_client::{AccessToken, Api, Client, ClientSecret, ErrorCode, OAuthClient, RateLimit, RetryPolicy, scope};
 use orcid_emulator::{ClientConfig, Config, Emulator, Faults};
 use orcid_model::Element;
+use orcid_model::Format;
 use orcid_model::Mode;
 use orcid_model::common::{ExternalId, ExternalIds};
 use orcid_model::items::RecordItem;
@@ -39,7 +40,7 @@ fn fast_retries() -> RetryPolicy {
     }
 }
 
-fn client(emulator: &Emulator, format: WireFormat) -> Client {
+fn client(emulator: &Emulator, format: Format) -> Client {
     Client::builder(Api::Url(emulator.url()))
         .format(format)
         .retry(fast_retries())
@@ -89,7 +90,7 @@ async fn oauth_code_exchange_refresh_revoke_and_client_credentials() {
     let again = oauth.exchange_code(&query["code"], "https://example.org/back").await.unwrap_err();
     assert!(matches!(&again, orcid_client::Error::OAuth { status: 400, error, .. } if error == "invalid_grant"), "{again:?}");
 
-    let client = client(&emulator, WireFormat::Xml);
+    let client = client(&emulator, Format::Xml);
     client.create(&token.access_token, &ID, &work(1)).await.unwrap();
 
     // Refresh, revoking the old token, to a narrower scope.
@@ -116,7 +117,7 @@ async fn oauth_code_exchange_refresh_revoke_and_client_credentials() {
 }
 
 /// Every writable section, from ORCID's own write samples: create, read back, list, update, delete.
-async fn every_section(format: WireFormat) {
+async fn every_section(format: Format) {
     let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
     let client = client(&emulator, format);
     let token = token(&emulator);
@@ -131,8 +132,8 @@ async fn every_section(format: WireFormat) {
         {
             let list = client.read_summaries::<T>(token, &ID).await.unwrap_or_else(|e| panic!("{sample} list: {e}"));
             let listed = match client.format() {
-                WireFormat::Xml => list.to_xml_string(orcid_model::Layout::Compact),
-                WireFormat::Json => list.to_json_string(orcid_model::WriteOptions::read().compact()),
+                Format::Xml => list.to_xml_string(orcid_model::Layout::Compact),
+                Format::Json => list.to_json_string(orcid_model::WriteOptions::read().compact()),
             };
             assert!(listed.contains(&created.put_code.to_string()), "{sample}: put-code {} not in {listed}", created.put_code);
         }
@@ -166,19 +167,19 @@ async fn every_section(format: WireFormat) {
 
 #[tokio::test]
 async fn every_section_in_xml() {
-    every_section(WireFormat::Xml).await;
+    every_section(Format::Xml).await;
 }
 
 #[tokio::test]
 async fn every_section_in_json() {
-    every_section(WireFormat::Json).await;
+    every_section(Format::Json).await;
 }
 
 #[tokio::test]
 async fn orcid_rules_put_codes_sources_and_duplicates() {
     let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
-    let client = client(&emulator, WireFormat::Json);
-    let xml_client = self::client(&emulator, WireFormat::Xml);
+    let client = client(&emulator, Format::Json);
+    let xml_client = self::client(&emulator, Format::Xml);
     let token = token(&emulator);
     let first = client.create(&token, &ID, &work(1)).await.unwrap();
 
@@ -227,7 +228,7 @@ async fn orcid_rules_put_codes_sources_and_duplicates() {
 #[tokio::test]
 async fn bulk_create_and_read_by_put_code_keep_input_order() {
     let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
-    let client = client(&emulator, WireFormat::Xml);
+    let client = client(&emulator, Format::Xml);
     let token = token(&emulator);
     let mut works: Vec<Work> = (0..250).map(work).collect();
     works[120].external_ids = None; // no `self` id: 9023 for that one only
@@ -262,7 +263,7 @@ async fn bulk_create_and_read_by_put_code_keep_input_order() {
 #[tokio::test]
 async fn retries_through_503s_and_dropped_connections() {
     let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
-    let client = client(&emulator, WireFormat::Json);
+    let client = client(&emulator, Format::Json);
     let token = token(&emulator);
     emulator.set_faults(Faults { unavailable: 0.5, drop_connection: 0.25, ..Faults::default() });
     for n in 0..20 {
@@ -282,7 +283,7 @@ async fn retries_through_503s_and_dropped_connections() {
 #[tokio::test]
 async fn a_lost_answer_to_a_create_never_makes_two_copies() {
     let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
-    let client = client(&emulator, WireFormat::Xml);
+    let client = client(&emulator, Format::Xml);
     let token = token(&emulator);
     // Every create is stored and its answer lost: the retry meets 409 and reports the first copy.
     emulator.set_faults(Faults { lose_created: 1.0, ..Faults::default() });
@@ -309,7 +310,7 @@ async fn delays_beyond_the_timeout_are_bounded_failures() {
     let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
     let token = token(&emulator);
     emulator.set_faults(Faults { delay: Duration::from_millis(400), ..Faults::default() });
-    let patient = client(&emulator, WireFormat::Xml);
+    let patient = client(&emulator, Format::Xml);
     let started = std::time::Instant::now();
     patient.create(&token, &ID, &work(1)).await.unwrap();
     assert!(started.elapsed() >= Duration::from_millis(400));
@@ -374,14 +375,14 @@ async fn the_rate_limit_is_shared_by_clones_and_keeps_the_emulator_from_503() {
 async fn record_person_and_activities_show_what_was_written() {
     let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
     let token = token(&emulator);
-    let xml = client(&emulator, WireFormat::Xml);
+    let xml = client(&emulator, Format::Xml);
     let work = xml.create(&token, &ID, &work(1)).await.unwrap().put_code;
     let employment = orcid_model::employment::Employment::from_xml_str(&write_sample("employment-3.0.xml"), Mode::Strict).unwrap();
     let employment = xml.create(&token, &ID, &employment).await.unwrap().put_code;
     let keyword =
         xml.create(&token, &ID, &Keyword::from_xml_str(&write_sample("keyword-3.0.xml"), Mode::Strict).unwrap()).await.unwrap().put_code;
 
-    for format in [WireFormat::Xml, WireFormat::Json] {
+    for format in [Format::Xml, Format::Json] {
         let client = client(&emulator, format);
         let activities = client.read_activities(&token, &ID).await.unwrap();
         let works = activities.works.as_ref().unwrap();
@@ -406,9 +407,9 @@ async fn group_ids_are_registered_owned_and_required_by_reviews() {
     use orcid_model::group_id::GroupIdRecord;
     use orcid_model::peer_review::PeerReview;
     let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
-    for format in [WireFormat::Xml, WireFormat::Json] {
+    for format in [Format::Xml, Format::Json] {
         let client = client(&emulator, format);
-        let suffix = if format == WireFormat::Xml { "xml" } else { "json" };
+        let suffix = if format == Format::Xml { "xml" } else { "json" };
         let groups = AccessToken::new(emulator.issue_token(CLIENT, ORCID, "/group-id-record/update"));
         let group_id = format!("orcid-generated:press-{suffix}");
         let group = GroupIdRecord::new("Example Press reviews", group_id.as_str(), "Reviews for Example Press", "publisher");
@@ -488,7 +489,7 @@ async fn notifications_are_kept_per_record_and_archived_by_their_sender() {
     let item =
         std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/items/notification-permission.xml")).unwrap();
     let notification = NotificationPermission::from_xml_str(&item, Mode::Strict).unwrap();
-    for format in [WireFormat::Xml, WireFormat::Json] {
+    for format in [Format::Xml, Format::Json] {
         let client = client(&emulator, format);
         let created = client.create_notification(&sender, &ID, &notification).await.unwrap();
         let read = client.read_notification(&sender, &ID, created.put_code).await.unwrap();
@@ -538,7 +539,7 @@ async fn callback_server() -> (String, tokio::sync::mpsc::UnboundedReceiver<Stri
 #[tokio::test]
 async fn a_webhook_is_called_when_its_record_changes() {
     let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
-    let client = client(&emulator, WireFormat::Xml);
+    let client = client(&emulator, Format::Xml);
     let hooks = client_token(&emulator, CLIENT, "emulator-secret", scope::WEBHOOK).await;
     let other = client_token(&emulator, "APP-OTHER00000000002", "other-secret", scope::WEBHOOK).await;
     let (callbacks, mut calls) = callback_server().await;
@@ -576,7 +577,7 @@ async fn search_finds_people_by_name_and_pages_through_thousands() {
     config.people = 2500;
     let emulator = Emulator::start(config, "127.0.0.1:0").await.unwrap();
     let public = Client::builder(Api::Url(format!("{}/pub/v3.0", emulator.url())))
-        .format(WireFormat::Json)
+        .format(Format::Json)
         .retry(fast_retries())
         .rate_limit(RateLimit { per_second: 10_000.0, burst: 10_000 })
         .build()
@@ -615,7 +616,7 @@ async fn search_finds_people_by_name_and_pages_through_thousands() {
     assert_eq!(lines.next(), None);
 
     // Person items written through the API are searchable at once, on both APIs.
-    let member = client(&emulator, WireFormat::Xml);
+    let member = client(&emulator, Format::Xml);
     let user = token(&emulator);
     member.create(&user, &ID, &Keyword::new("zebrafish fin regeneration")).await.unwrap();
     let by_keyword = member.search(&user, "keyword:(zebrafish AND regeneration)", 0, 10).await.unwrap();

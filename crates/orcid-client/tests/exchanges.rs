@@ -11,7 +11,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use orcid_client::{AccessToken, Api, Client, ClientSecret, ErrorCode, OAuthClient, RateLimit, RefreshToken, RetryPolicy, WireFormat};
+use orcid_client::{AccessToken, Api, Client, ClientSecret, ErrorCode, OAuthClient, RateLimit, RefreshToken, RetryPolicy};
+use orcid_model::Format;
 use orcid_model::PutCode;
 use orcid_model::common::{ExternalId, ExternalIds};
 use orcid_model::vocabulary::{ExternalIdType, Relationship, WorkType};
@@ -89,7 +90,7 @@ fn work() -> Work {
     Work::new(WorkTitle::new("On ORCID"), WorkType::JournalArticle).with_external_ids(ExternalIds::from(vec![id]))
 }
 
-fn client(url: &str, format: WireFormat) -> Client {
+fn client(url: &str, format: Format) -> Client {
     Client::builder(Api::Url(format!("{url}/v3.0/")))
         .format(format)
         .retry(RetryPolicy {
@@ -122,7 +123,7 @@ const WORK_XML: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?
 #[tokio::test]
 async fn create_update_delete_read_in_xml() {
     let (url, r) = recorder().await;
-    let client = client(&url, WireFormat::Xml);
+    let client = client(&url, Format::Xml);
     let token = AccessToken::new(TOKEN);
     let item_xml = format!(
         "{WORK_XML}\n    <work:title>\n        <common:title>On ORCID</common:title>\n    </work:title>\n    <work:type>journal-article</work:type>\n    <common:external-ids>\n        <common:external-id>\n            <common:external-id-type>doi</common:external-id-type>\n            <common:external-id-value>10.5555/12345</common:external-id-value>\n            <common:external-id-relationship>self</common:external-id-relationship>\n        </common:external-id>\n    </common:external-ids>\n</work:work>\n"
@@ -158,7 +159,7 @@ async fn create_update_delete_read_in_xml() {
 #[tokio::test]
 async fn json_bodies_and_every_read() {
     let (url, r) = recorder().await;
-    let client = client(&url, WireFormat::Json);
+    let client = client(&url, Format::Json);
     let token = AccessToken::new(TOKEN);
 
     answer(&r, 201, &[("location", &format!("{url}/v3.0/{ORCID}/work/12"))], "");
@@ -204,7 +205,7 @@ async fn json_bodies_and_every_read() {
 #[tokio::test]
 async fn bulk_and_works_by_put_code() {
     let (url, r) = recorder().await;
-    let client = client(&url, WireFormat::Xml);
+    let client = client(&url, Format::Xml);
     let token = AccessToken::new(TOKEN);
 
     // 150 put-codes: two requests; the answers come back found-first and are put in order.
@@ -249,7 +250,7 @@ async fn bulk_and_works_by_put_code() {
 #[tokio::test]
 async fn retries_honour_retry_after_and_report_orcid_errors() {
     let (url, r) = recorder().await;
-    let client = client(&url, WireFormat::Xml);
+    let client = client(&url, Format::Xml);
     let token = AccessToken::new(TOKEN);
     answer(&r, 429, &[("retry-after", "1")], "slow down");
     answer(&r, 503, &[], "");
@@ -341,7 +342,7 @@ async fn the_client_waits_for_its_rate_limit() {
 #[tokio::test]
 async fn an_update_sends_back_what_this_version_does_not_know() {
     let (url, r) = recorder().await;
-    let client = client(&url, WireFormat::Xml);
+    let client = client(&url, Format::Xml);
     let token = AccessToken::new(TOKEN);
     let newer = format!(
         "{WORK_XML}<work:title><common:title>On ORCID</common:title></work:title><work:abstract lang=\"en\">Added later.</work:abstract><work:type>journal-article</work:type><common:external-ids><common:external-id><common:external-id-type>doi</common:external-id-type><common:external-id-value>10.5555/12345</common:external-id-value><common:external-id-relationship>self</common:external-id-relationship></common:external-id></common:external-ids><x:note xmlns:x=\"https://example.org/ns\" x:level=\"2\">kept</x:note></work:work>"
@@ -436,7 +437,7 @@ async fn answers_too_large_endless_or_stalled_end_with_an_error() {
 async fn group_id_record_exchanges() {
     use orcid_model::group_id::GroupIdRecord;
     let (url, r) = recorder().await;
-    let client = client(&url, WireFormat::Json);
+    let client = client(&url, Format::Json);
     let token = AccessToken::new(TOKEN);
     let group = GroupIdRecord::new("Example Press reviews", "orcid-generated:example-press", "Reviews for Example Press", "publisher");
     let body = r#"{"name":"Example Press reviews","group-id":"orcid-generated:example-press","description":"Reviews for Example Press","type":"publisher"}"#;
@@ -479,7 +480,7 @@ async fn group_id_record_exchanges() {
 async fn notification_and_webhook_exchanges() {
     use orcid_model::notification::{ActivityType, AuthorizationUrl, Item, Items, NotificationPermission, NotificationType};
     let (url, r) = recorder().await;
-    let client = client(&url, WireFormat::Json);
+    let client = client(&url, Format::Json);
     let token = AccessToken::new(TOKEN);
     let notification = NotificationPermission::new(
         NotificationType::Permission,
@@ -526,7 +527,7 @@ async fn notification_and_webhook_exchanges() {
 async fn public_reads_and_search_exchanges() {
     use futures_util::StreamExt;
     let (url, r) = recorder().await;
-    let client = client(&url, WireFormat::Json);
+    let client = client(&url, Format::Json);
     let token = AccessToken::new(TOKEN);
 
     // An anonymous read sends no Authorization header at all.

@@ -23,7 +23,7 @@ use orcid_model::person::Person;
 use orcid_model::record::Record;
 use orcid_model::validate::{Checked, Options, check_json, check_xml};
 use orcid_model::work::Work;
-use orcid_model::{DateTime, Element, Layout, Mode, Ns, PutCode, WriteOptions};
+use orcid_model::{DateTime, Element, Format, Layout, Mode, Ns, PutCode, WriteOptions};
 
 use crate::DropConnection;
 use crate::store::{Grant, State, StoredItem, lock};
@@ -35,31 +35,6 @@ pub(crate) fn router(state: Arc<State>) -> Router {
         .route("/oauth/revoke", post(crate::oauth::revoke))
         .fallback(member_api)
         .with_state(state)
-}
-
-/// XML or JSON, for a body or an answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Form {
-    Xml,
-    Json,
-}
-
-impl Form {
-    pub(crate) fn media_type(self) -> &'static str {
-        match self {
-            Form::Xml => "application/vnd.orcid+xml",
-            Form::Json => "application/vnd.orcid+json",
-        }
-    }
-
-    fn of_content_type(value: &str) -> Option<Form> {
-        let value = value.split(';').next().unwrap_or("").trim();
-        match value {
-            "application/vnd.orcid+xml" | "application/orcid+xml" | "application/xml" => Some(Form::Xml),
-            "application/vnd.orcid+json" | "application/orcid+json" | "application/json" => Some(Form::Json),
-            _ => None,
-        }
-    }
 }
 
 /// An item with the duplicate keys of its `self` identifiers.
@@ -78,14 +53,14 @@ pub(crate) struct Ctx<'a> {
     pub state: &'a State,
     pub orcid: String,
     pub grant: Grant,
-    pub answer: Form,
-    pub body: Option<Form>,
+    pub answer: Format,
+    pub body: Option<Format>,
     /// Asked through the public API: public data only.
     pub public: bool,
 }
 
 /// An answer in ORCID's error shape.
-pub(crate) fn orcid_error(answer: Form, status: u16, code: u16, message: impl Into<String>) -> Response {
+pub(crate) fn orcid_error(answer: Format, status: u16, code: u16, message: impl Into<String>) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
     let error = error_value(status.as_u16(), code, message.into());
     typed(answer, status, &error)
@@ -100,10 +75,10 @@ fn error_value(status: u16, code: u16, message: String) -> orcid_model::error::E
 }
 
 /// A typed value as the answer's body.
-pub(crate) fn typed<T: Element>(answer: Form, status: StatusCode, value: &T) -> Response {
+pub(crate) fn typed<T: Element>(answer: Format, status: StatusCode, value: &T) -> Response {
     let body = match answer {
-        Form::Xml => value.to_xml_string(Layout::Indented),
-        Form::Json => value.to_json_string(WriteOptions::read().compact()),
+        Format::Xml => value.to_xml_string(Layout::Indented),
+        Format::Json => value.to_json_string(WriteOptions::read().compact()),
     };
     (status, [(header::CONTENT_TYPE, answer.media_type())], body).into_response()
 }
@@ -147,7 +122,7 @@ async fn member_api(Shared(state): Shared<Arc<State>>, request: Request) -> Resp
         // ORCID documents no limit of its own; a body far beyond any item is refused in
         // ORCID's error shape, and the connection goes on serving.
         let json = parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("json"));
-        let form = if json { Form::Json } else { Form::Xml };
+        let form = if json { Format::Json } else { Format::Xml };
         return orcid_error(form, 413, 9001, format!("the request body is larger than {} MiB", MAX_BODY_BYTES >> 20));
     };
     let response = handle(&state, &parts.method, parts.uri.path(), parts.uri.query().unwrap_or(""), &parts.headers, &body);
@@ -172,9 +147,9 @@ fn handle(state: &State, method: &Method, path: &str, query: &str, headers: &Hea
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("*/*");
     let csv = path.trim_end_matches('/') == "/v3.0/csv-search";
     let answer = if accept.contains("json") {
-        Form::Json
+        Format::Json
     } else if accept.contains("xml") || accept.contains("*/*") || csv {
-        Form::Xml
+        Format::Xml
     } else {
         return (StatusCode::NOT_ACCEPTABLE, format!("cannot answer in {accept}")).into_response();
     };
@@ -205,7 +180,7 @@ fn handle(state: &State, method: &Method, path: &str, query: &str, headers: &Hea
         return crate::search::handle(state, kind, query, answer, credentials);
     }
     let grant = grant.unwrap_or_else(Grant::anonymous);
-    let body_form = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(Form::of_content_type);
+    let body_form = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(Format::from_media_type);
     // A webhook's PUT carries no body.
     let bodiless = segments.first() == Some(&"webhook");
     if matches!(*method, Method::POST | Method::PUT) && body_form.is_none() && !bodiless {
@@ -325,11 +300,11 @@ fn sees_all(ctx: &Ctx<'_>) -> bool {
 }
 
 /// Validates a body as ORCID's server does (the same rules, server rules §2-§5).
-fn check(form: Form, body: &[u8], kind: orcid_model::Kind, update: bool) -> Checked {
+fn check(form: Format, body: &[u8], kind: orcid_model::Kind, update: bool) -> Checked {
     let options = if update { Options::update() } else { Options::default() };
     match form {
-        Form::Xml => check_xml(body, &options),
-        Form::Json => check_json(body, kind, &options),
+        Format::Xml => check_xml(body, &options),
+        Format::Json => check_json(body, kind, &options),
     }
 }
 
@@ -337,13 +312,13 @@ fn check(form: Form, body: &[u8], kind: orcid_model::Kind, update: bool) -> Chec
 /// verdict) becomes the answer, with its status and ORCID code, after `on_refusal` does what
 /// ORCID does on meeting it; otherwise the document, read leniently.
 pub(crate) fn read_body<T: Element>(
-    answer: Form,
-    body_form: Option<Form>,
+    answer: Format,
+    body_form: Option<Format>,
     body: &[u8],
     update: bool,
     on_refusal: impl FnOnce(&orcid_model::validate::Diagnostic, &Checked),
 ) -> Result<T, Response> {
-    let form = body_form.unwrap_or(Form::Xml);
+    let form = body_form.unwrap_or(Format::Xml);
     let checked = check(form, body, T::KIND, update);
     if let Some(d) = checked.report.verdict() {
         on_refusal(d, &checked);
@@ -351,8 +326,8 @@ pub(crate) fn read_body<T: Element>(
         return Err(orcid_error(answer, status, code, message));
     }
     let value = match form {
-        Form::Xml => T::from_xml_bytes(body, Mode::Lenient),
-        Form::Json => T::from_json_bytes(body, Mode::Lenient),
+        Format::Xml => T::from_xml_bytes(body, Mode::Lenient),
+        Format::Json => T::from_json_bytes(body, Mode::Lenient),
     };
     // The validator read it; a model that cannot is a bug of ours, named as such.
     value.map_err(|e| orcid_error(answer, 400, 9001, format!("expected a {}: {e}", T::NAME.local)))
@@ -365,8 +340,8 @@ fn parse_item<T: RecordItem>(ctx: &Ctx<'_>, body: &[u8], update: bool) -> Result
 
 /// ORCID's answer to a problem the validator finds: (status, code, message). An XSD problem
 /// in an XML body is 9012 (ORCID's event handler), in JSON 9047.
-fn refusal(d: &orcid_model::validate::Diagnostic, form: Form) -> (u16, u16, String) {
-    let code = d.orcid_code.unwrap_or(if form == Form::Json { 9047 } else { 9012 });
+fn refusal(d: &orcid_model::validate::Diagnostic, form: Format) -> (u16, u16, String) {
+    let code = d.orcid_code.unwrap_or(if form == Format::Json { 9047 } else { 9012 });
     (d.status.unwrap_or(400), code, format!("{} (at {}, line {}, column {})", d.message, d.path, d.line, d.column))
 }
 
@@ -837,14 +812,14 @@ fn bulk_create(ctx: &Ctx<'_>, body: &[u8]) -> Response {
     if let Err(r) = may_write::<Work>(ctx) {
         return r;
     }
-    let form = ctx.body.unwrap_or(Form::Xml);
+    let form = ctx.body.unwrap_or(Format::Xml);
     let checked = check(form, body, orcid_model::Kind::Bulk, false);
     if let Some(d) = checked.report.verdict() {
         let (status, code, message) = refusal(d, form);
         return orcid_error(ctx.answer, status, code, message);
     }
     if !matches!(checked.document, Some(orcid_model::Document::Bulk(_))) {
-        return orcid_error(ctx.answer, 400, if form == Form::Json { 9047 } else { 9012 }, "expected a bulk of works");
+        return orcid_error(ctx.answer, 400, if form == Format::Json { 9047 } else { 9012 }, "expected a bulk of works");
     }
     let mut out = Vec::new();
     for slot in checked.bulk_slots() {

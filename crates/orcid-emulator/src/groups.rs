@@ -13,8 +13,9 @@ use orcid_model::PutCode;
 use orcid_model::group_id::{GroupIdRecord, GroupIdRecords};
 use orcid_model::normalise::is_issn_for_group;
 
-use crate::api::{Form, orcid_error, typed};
+use crate::api::{orcid_error, typed};
 use crate::store::{Grant, State, lock};
+use orcid_model::Format;
 
 /// The largest page ORCID gives of the registry.
 const MAX_PAGE_SIZE: i64 = 100;
@@ -69,8 +70,8 @@ pub(crate) struct Request<'a> {
     pub rest: &'a [&'a str],
     pub query: &'a str,
     pub body: &'a [u8],
-    pub answer: Form,
-    pub body_form: Option<Form>,
+    pub answer: Format,
+    pub body_form: Option<Format>,
 }
 
 /// The requests under `/v3.0/group-id-record`.
@@ -119,7 +120,7 @@ pub(crate) fn handle(r: Request<'_>) -> Response {
 }
 
 /// `?group-id=`, `?name=`, or a page of the registry (`?page-size=&page=`, pages from 1).
-fn search(state: &State, query: &str, answer: Form) -> Response {
+fn search(state: &State, query: &str, answer: Format) -> Response {
     let params: BTreeMap<String, String> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let mut groups = lock(&state.groups);
     if let Some(group_id) = params.get("group-id") {
@@ -151,16 +152,16 @@ fn search(state: &State, query: &str, answer: Form) -> Response {
 }
 
 /// What ORCID answers when nothing matches: a record with nothing in it.
-fn empty_record(answer: Form) -> Response {
+fn empty_record(answer: Format) -> Response {
     let body = match answer {
-        Form::Xml => "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<group-id:group-id-record xmlns:group-id=\"http://www.orcid.org/ns/group-id\"/>\n".to_owned(),
-        Form::Json => "{}".to_owned(),
+        Format::Xml => "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<group-id:group-id-record xmlns:group-id=\"http://www.orcid.org/ns/group-id\"/>\n".to_owned(),
+        Format::Json => "{}".to_owned(),
     };
     (StatusCode::OK, [(header::CONTENT_TYPE, answer.media_type())], body).into_response()
 }
 
 /// Reads and validates a body as ORCID does (G1-G3), or the answer refusing it.
-fn read_body(state: &State, body: &[u8], answer: Form, body_form: Option<Form>, update: bool) -> Result<GroupIdRecord, Response> {
+fn read_body(state: &State, body: &[u8], answer: Format, body_form: Option<Format>, update: bool) -> Result<GroupIdRecord, Response> {
     let mut record: GroupIdRecord = crate::api::read_body(answer, body_form, body, update, |d, checked| {
         // G1: ORCID creates an `issn:` group itself (when the ISSN portal knows it), then
         // answers that it exists.
@@ -177,7 +178,7 @@ fn read_body(state: &State, body: &[u8], answer: Form, body_form: Option<Form>, 
     Ok(record)
 }
 
-fn create(state: &State, grant: &Grant, body: &[u8], answer: Form, body_form: Option<Form>) -> Response {
+fn create(state: &State, grant: &Grant, body: &[u8], answer: Format, body_form: Option<Format>) -> Response {
     let mut record = match read_body(state, body, answer, body_form, false) {
         Ok(r) => r,
         Err(r) => return r,
@@ -193,7 +194,7 @@ fn create(state: &State, grant: &Grant, body: &[u8], answer: Form, body_form: Op
     (StatusCode::CREATED, [(header::LOCATION, location)]).into_response()
 }
 
-fn update(state: &State, grant: &Grant, put_code: PutCode, body: &[u8], answer: Form, body_form: Option<Form>) -> Response {
+fn update(state: &State, grant: &Grant, put_code: PutCode, body: &[u8], answer: Format, body_form: Option<Format>) -> Response {
     let mut record = match read_body(state, body, answer, body_form, true) {
         Ok(r) => r,
         Err(r) => return r,

@@ -19,8 +19,9 @@ use unicode_normalization::UnicodeNormalization;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::api::{Form, orcid_error, typed};
+use crate::api::{orcid_error, typed};
 use crate::store::{Record, State};
+use orcid_model::Format;
 
 /// ORCID's page size when `rows` is not given, and its largest.
 pub(crate) const MAX_ROWS: u32 = 1000;
@@ -303,7 +304,7 @@ impl Kind {
 
 /// A search request: ORCID's checks of `rows` and `start`, Solr's of the query, the page.
 /// `credentials`: the request had a token (ORCID limits `start` only for requests without).
-pub(crate) fn handle(state: &State, kind: Kind, query: &str, answer: Form, credentials: bool) -> Response {
+pub(crate) fn handle(state: &State, kind: Kind, query: &str, answer: Format, credentials: bool) -> Response {
     let params: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let rows_message = format!("The rows parameter must be an integer between 0 and {MAX_ROWS}");
@@ -358,7 +359,7 @@ pub(crate) fn handle(state: &State, kind: Kind, query: &str, answer: Form, crede
     }
 }
 
-fn solr_refused(answer: Form, message: &str) -> Response {
+fn solr_refused(answer: Format, message: &str) -> Response {
     orcid_error(answer, 500, 9008, format!("The search engine refused the query: {message}"))
 }
 

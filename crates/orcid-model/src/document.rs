@@ -121,6 +121,60 @@ impl Kind {
             .max_by_key(|kind| kind.as_str().len())
             .copied()
     }
+
+    /// The kind of a JSON document, which ORCID's JSON does not name: from its file name when
+    /// one is given and names a kind, else from its shape when exactly one kind fits it. The one
+    /// way the toolkit tells (the command line and `push` alike).
+    ///
+    /// ```
+    /// use orcid_model::{Kind, KindError, KindEvidence};
+    /// let small = br#"{"title": {"title": {"value": "T"}}, "type": "book"}"#;
+    /// assert_eq!(Kind::of_json(small, Some("work-1.json")), Ok((Kind::Work, KindEvidence::FileName)));
+    /// assert_eq!(Kind::of_json(small, None), Err(KindError::SeveralFit(vec![Kind::Work, Kind::WorkSummary])));
+    /// let work = br#"{"title": {"title": {"value": "T"}}, "type": "book", "contributors": {"contributor": []}}"#;
+    /// assert_eq!(Kind::of_json(work, Some("data.json")), Ok((Kind::Work, KindEvidence::Shape)));
+    /// ```
+    pub fn of_json(json: &[u8], file_name: Option<&str>) -> Result<(Kind, KindEvidence), KindError> {
+        if let Some(kind) = file_name.and_then(Kind::from_file_name) {
+            return Ok((kind, KindEvidence::FileName));
+        }
+        match Document::json_kinds_fitting(json).as_slice() {
+            [one] => Ok((*one, KindEvidence::Shape)),
+            [] => Err(KindError::NoneFits),
+            several => Err(KindError::SeveralFit(several.to_vec())),
+        }
+    }
+}
+
+/// Where [`Kind::of_json`] found a JSON document's kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KindEvidence {
+    /// The file name starts with the kind (`work-1.json`).
+    FileName,
+    /// Exactly one kind's shape fits the document.
+    Shape,
+}
+
+impl std::fmt::Display for KindEvidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            KindEvidence::FileName => "the file name",
+            KindEvidence::Shape => "its shape",
+        })
+    }
+}
+
+/// Why [`Kind::of_json`] cannot tell a JSON document's kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KindError {
+    /// No kind's shape fits, and the file name names none.
+    #[error("cannot tell the kind of this JSON document from its name or shape")]
+    NoneFits,
+    /// Several kinds fit (a small document can be several things).
+    #[error("this JSON document could be any of {}", .0.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", "))]
+    SeveralFit(Vec<Kind>),
 }
 
 /// Reads a document of a type through a fresh reader, for root names two schemas define.

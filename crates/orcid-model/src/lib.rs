@@ -68,6 +68,7 @@
 #![deny(missing_docs)]
 
 mod document;
+mod format;
 #[rustfmt::skip]
 pub mod generated;
 pub mod items;
@@ -76,6 +77,8 @@ mod runtime;
 pub mod validate;
 mod values;
 
+pub use document::{KindError, KindEvidence};
+pub use format::{Format, UnknownFormat};
 pub use generated::*;
 pub use runtime::simple::{DatePart, DateTime};
 pub use runtime::unknown::UnknownContent;

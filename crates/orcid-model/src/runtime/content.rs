@@ -26,14 +26,8 @@ pub const MAX_ATTRIBUTES: usize = 10_000;
 /// How many problems one document's validation reports before it says how many more there are.
 pub const MAX_PROBLEMS: usize = 1000;
 
-/// The form of a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Form {
-    /// ORCID XML.
-    Xml,
-    /// ORCID's JSON.
-    Json,
-}
+/// The form of a document: the crate's one [`Format`](crate::Format), under the runtime's name.
+pub use crate::format::Format as Form;
 
 /// How a reader goes about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
