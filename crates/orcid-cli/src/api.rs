@@ -8,7 +8,7 @@ use orcid_client::{AccessToken, Api, Client, ClientSecret, Error, OAuthClient};
 use orcid_model::items::{ItemVisitor, RecordItem, Section, SectionVisitor};
 use orcid_model::{Document, Element, Format, Kind, Layout, Mode, OrcidId, PutCode, WriteOptions};
 
-use crate::input::read_document;
+use crate::input::{read_document, read_file};
 
 /// Where to send requests and how: shared by post, put, delete and get.
 #[derive(clap::Args)]
@@ -76,7 +76,11 @@ pub(crate) fn client_with_token(api: &str, format: Format, token_file: Option<&P
 fn optional_token(token_file: Option<&Path>) -> Result<Option<AccessToken>, String> {
     match token_file {
         Some(file) => {
-            std::fs::read_to_string(file).map(|t| Some(AccessToken::new(t.trim()))).map_err(|e| format!("{}: {e}", file.display()))
+            let text = String::from_utf8(read_file(file)?).map_err(|_| format!("{}: the token file is not text", file.display()))?;
+            match text.trim() {
+                "" => Err(format!("{}: the token file is empty", file.display())),
+                token => Ok(Some(AccessToken::new(token))),
+            }
         }
         None => Ok(std::env::var("ORCID_TOKEN").ok().filter(|t| !t.trim().is_empty()).map(|t| AccessToken::new(t.trim()))),
     }
@@ -149,7 +153,7 @@ fn section(name: &str) -> Result<Section, Error> {
 /// Reads an item file (XML or JSON) strictly, after validating it unless told not to.
 fn read_item(item: &ItemFile, kind: Option<Kind>, update: bool) -> Result<Document, ExitCode> {
     let (file, validate) = (item.file.as_path(), !item.no_validate);
-    let bytes = std::fs::read(file).map_err(|e| fail(FAILED, format!("{}: {e}", file.display())))?;
+    let bytes = read_file(file).map_err(|e| fail(FAILED, e))?;
     if validate && !crate::validate::check_before_upload(file, kind, update) {
         return Err(fail(REFUSED, format!("{}: not sent: fix the errors above (or give --no-validate)", file.display())));
     }
@@ -164,10 +168,11 @@ fn read_item(item: &ItemFile, kind: Option<Kind>, update: bool) -> Result<Docume
 /// A file of one document type (a group-id record, a notification), checked as ORCID's server
 /// would check it, then read strictly. `update`: the body of a PUT.
 pub(crate) fn read_checked<T: Element>(file: &Path, update: bool) -> Result<T, ExitCode> {
+    // A file that cannot be read is an I/O error (exit 2), said once, before any check.
+    let bytes = read_file(file).map_err(|e| fail(FAILED, e))?;
     if !crate::validate::check_before_upload(file, Some(T::KIND), update) {
         return Err(fail(REFUSED, format!("{}: not sent: fix the errors above", file.display())));
     }
-    let bytes = std::fs::read(file).map_err(|e| fail(FAILED, format!("{}: {e}", file.display())))?;
     let value = match Format::detect(&bytes) {
         Some(Format::Json) => T::from_json_bytes(&bytes, Mode::Strict),
         _ => T::from_xml_bytes(&bytes, Mode::Strict),

@@ -5,6 +5,25 @@ use std::path::Path;
 
 use orcid_model::{Document, Format, Kind, Mode};
 
+/// Whether `path` is a file that can be read to its end: a folder, a FIFO, a socket or a device
+/// is refused by name (reading a FIFO would wait for a writer forever).
+pub fn check_regular(path: &Path) -> Result<(), String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if meta.is_dir() {
+        return Err(format!("{}: a folder, not a file", path.display()));
+    }
+    if !meta.is_file() {
+        return Err(format!("{}: not a regular file (a FIFO, socket or device): items are read from files", path.display()));
+    }
+    Ok(())
+}
+
+/// A file's bytes, after [`check_regular`]; the message names the file.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+    check_regular(path)?;
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// The kind of a JSON document: `--kind`, else what [`Kind::of_json`] tells from the file name
 /// or the shape. Returns the kind and where it came from, or a message naming the file.
 pub fn json_kind(bytes: &[u8], kind: Option<Kind>, file: &Path) -> Result<(Kind, String), String> {

@@ -65,6 +65,10 @@ enum Command {
         /// The files are bodies for updates (PUT), which carry their put-code.
         #[arg(long)]
         update: bool,
+        /// Exit 0 when the folders hold no .xml or .json file (by default that is exit 2: a
+        /// check pointed at the wrong folder must not pass).
+        #[arg(long)]
+        allow_empty: bool,
         /// Files and folders to check.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
@@ -319,12 +323,12 @@ enum Outcome {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Validate { format, kind, deny_warnings, update, paths } => {
+        Command::Validate { format, kind, deny_warnings, update, allow_empty, paths } => {
             let kind = match check_kind(kind.as_deref()) {
                 Ok(kind) => kind,
                 Err(code) => return code,
             };
-            let options = validate::Options { format, kind, deny_warnings, update, _args: std::marker::PhantomData };
+            let options = validate::Options { format, kind, deny_warnings, update, allow_empty, _args: std::marker::PhantomData };
             return ExitCode::from(validate::run(&paths, &options));
         }
         Command::Convert { to, kind, for_upload, out, lenient, compact, files } => {
@@ -447,10 +451,10 @@ fn convert(output: &Output, kind: Option<Kind>, out: Option<&Path>, mode: Mode, 
 }
 
 fn convert_one(output: &Output, kind: Option<Kind>, out: Option<&Path>, mode: Mode, file: &Path) -> Outcome {
-    let bytes = match std::fs::read(file) {
+    let bytes = match input::read_file(file) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: {}: {e}", file.display());
+            eprintln!("error: {e}");
             return Outcome::Usage;
         }
     };

@@ -35,6 +35,8 @@ pub struct Options<'a> {
     pub deny_warnings: bool,
     /// The files are update (PUT) bodies: a put-code is expected.
     pub update: bool,
+    /// Finding no file to check is not an error.
+    pub allow_empty: bool,
 }
 
 /// Today (UTC) as (year, month, day), for "date in the future" warnings.
@@ -112,6 +114,17 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
     if walk_failed {
         exit = 2;
     }
+    if files == 0 && !walk_failed && !options.allow_empty {
+        // A CI step pointed at the wrong folder must not pass.
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        progress.suspend(|| {
+            eprintln!(
+                "error: no .xml or .json files in {}: nothing was checked (give --allow-empty when none is expected)",
+                names.join(", ")
+            )
+        });
+        exit = 2;
+    }
     progress.finish_and_clear();
     let mut out = std::io::stdout().lock();
     let _ = match options.format {
@@ -140,7 +153,8 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
 fn walk(path: &Path, visit: &mut dyn FnMut(&Path), failed: &mut dyn FnMut(String)) {
     match std::fs::metadata(path) {
         Err(e) => return failed(format!("{}: {e}", path.display())),
-        Ok(m) if !m.is_dir() => return visit(path),
+        Ok(m) if m.is_file() => return visit(path),
+        Ok(m) if !m.is_dir() => return failed(crate::input::check_regular(path).err().unwrap_or_default()),
         Ok(_) => {}
     }
     for entry in walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name() {

@@ -350,3 +350,37 @@ fn search_and_anonymous_reads() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("error 9002"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn unreadable_inputs_are_io_errors_said_once() {
+    let (_runtime, emulator) = emulator(1);
+    let api = emulator.url();
+    let dir = std::env::temp_dir().join(format!("orcid-cli-unreadable-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let token = emulator.issue_token(CLIENT, ORCID, "/group-id-record/update");
+
+    // A missing file: exit 2, one message, nothing sent.
+    let missing = dir.join("missing.xml");
+    let out = orcid(&["group", "create", "--api", &api, missing.to_str().unwrap()], Some(&token));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), format!("error: {}: No such file or directory (os error 2)\n", missing.display()));
+
+    // A FIFO is refused by name, at once, instead of waiting for a writer.
+    let fifo = dir.join("work.xml");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success());
+    let out = orcid(&["post", fifo.to_str().unwrap(), "--api", &api, "--orcid", ORCID], Some(&token));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stderr),
+        format!("error: {}: not a regular file (a FIFO, socket or device): items are read from files\n", fifo.display())
+    );
+
+    // An empty token file is said to be empty, before any request.
+    let token_file = dir.join("token");
+    std::fs::write(&token_file, "\n").unwrap();
+    let out = orcid(&["get", "--section", "works", "--api", &api, "--orcid", ORCID, "--token-file", token_file.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), format!("error: {}: the token file is empty\n", token_file.display()));
+    let _ = std::fs::remove_dir_all(&dir);
+}

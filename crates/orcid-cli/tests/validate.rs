@@ -242,3 +242,30 @@ fn utf16_files_with_a_byte_order_mark_are_read_as_xml_allows() {
     assert!(text(&out.stdout).contains("\"journal-article\""), "{}", text(&out.stdout));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn an_empty_folder_or_a_fifo_is_not_a_pass() {
+    let dir = std::env::temp_dir().join(format!("orcid-cli-empty-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("notes")).unwrap();
+    std::fs::write(dir.join("notes/readme.txt"), "no items here").unwrap();
+    let out = orcid(&["validate", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        format!("error: no .xml or .json files in {}: nothing was checked (give --allow-empty when none is expected)\n", dir.display())
+    );
+    let out = orcid(&["validate", "--allow-empty", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stdout), "0 files: 0 valid, 0 invalid; 0 errors, 0 warnings\n");
+
+    let fifo = dir.join("work.xml");
+    assert!(Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs").success());
+    let out = orcid(&["validate", fifo.to_str().unwrap(), "work.xml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        format!("error: {}: not a regular file (a FIFO, socket or device): items are read from files\n", fifo.display())
+    );
+    assert_eq!(text(&out.stdout), "1 file: 1 valid, 0 invalid; 0 errors, 0 warnings\n", "the other file is checked");
+    let _ = std::fs::remove_dir_all(dir);
+}
