@@ -132,3 +132,26 @@ fn strings_are_escaped_as_json_says() {
         assert_eq!(json, serde_json::to_string(&value).unwrap().replace("\\u007f", "\u{7f}"), "escaped as serde_json escapes");
     }
 }
+
+#[test]
+fn characters_xml_cannot_carry_are_refused_as_orcid_refuses_them() {
+    use orcid_model::validate::{Options, validate_json};
+    for (escape, code) in [("\\u0000", "0000"), ("\\b", "0008"), ("\\u001f", "001F"), ("\\uffff", "FFFF")] {
+        let json = format!(
+            r#"{{"title":{{"title":{{"value":"Fins{escape}"}}}},"type":"book","external-ids":{{"external-id":[{{"external-id-type":"doi","external-id-value":"10.5555/1","external-id-relationship":"self"}}]}}}}"#
+        );
+        let report = validate_json(json.as_bytes(), Kind::Work, &Options::default());
+        let d = report.verdict().expect("refused");
+        assert_eq!((d.status, d.orcid_code, d.path.as_str()), (Some(400), Some(9047), "work/title/title"), "{escape}");
+        assert_eq!(d.message, format!("\"title\": the character U+{code} cannot be written in XML, and ORCID refuses it"));
+        let err = Document::from_json_bytes(json.as_bytes(), Kind::Work, Mode::Strict).unwrap_err();
+        assert_eq!((err.line, err.column), (1, 28), "{escape}");
+        // Lenient reading (what ORCID sends) keeps the value as it is.
+        let Ok(Document::Work(work)) = Document::from_json_bytes(json.as_bytes(), Kind::Work, Mode::Lenient) else { panic!("kept") };
+        let c = char::from_u32(u32::from_str_radix(code, 16).unwrap()).unwrap();
+        assert_eq!(work.title.title, format!("Fins{c}"));
+    }
+    // What XML allows passes: tabs, line ends, everything from U+0020 on.
+    let json = r#"{"title":{"title":{"value":"Fins\t\n\r\u00e9\ud83d\udc1f"}},"type":"book"}"#;
+    assert!(Document::from_json_bytes(json.as_bytes(), Kind::Work, Mode::Strict).is_ok());
+}
