@@ -45,7 +45,8 @@ pub enum WebhookCommand {
     Add {
         #[command(flatten)]
         target: Target,
-        /// The callback URL.
+        /// The callback URL: http or https, with a host.
+        #[arg(value_parser = callback_url)]
         url: String,
     },
     /// Remove a callback this client registered.
@@ -55,6 +56,15 @@ pub enum WebhookCommand {
         /// The callback URL, as registered.
         url: String,
     },
+}
+
+/// A webhook's callback: an absolute http or https URL with a host (ORCID calls it).
+fn callback_url(text: &str) -> Result<String, String> {
+    let url = url::Url::parse(text).map_err(|e| format!("not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err("a callback is an http or https URL with a host".to_owned());
+    }
+    Ok(text.to_owned())
 }
 
 /// Runs a notify command.

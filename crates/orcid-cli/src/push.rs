@@ -20,6 +20,18 @@ pub enum OutputFormat {
 /// Runs `orcid push`; exit 0 when every file is on the record as it should be, 1 when a file
 /// is invalid or refused, 2 when the push could not run (no token, no folder, no ledger).
 pub fn run(target: &Target, dir: &Path, options: &PushOptions, format: OutputFormat) -> ExitCode {
+    // The folder first: its ledger would otherwise be "unable to open database file".
+    match std::fs::metadata(dir) {
+        Err(e) => {
+            eprintln!("error: {}: {e}", dir.display());
+            return ExitCode::from(2);
+        }
+        Ok(m) if !m.is_dir() => {
+            eprintln!("error: {}: not a folder: push keeps a record in step with a folder of item files", dir.display());
+            return ExitCode::from(2);
+        }
+        Ok(_) => {}
+    }
     let (client, token, orcid) = match connect_parts(target) {
         Ok(parts) => parts,
         Err(code) => return code,

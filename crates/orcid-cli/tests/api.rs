@@ -384,3 +384,23 @@ fn unreadable_inputs_are_io_errors_said_once() {
     assert_eq!(text(&out.stderr), format!("error: {}: the token file is empty\n", token_file.display()));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn push_needs_a_folder_and_a_webhook_an_http_url() {
+    let missing = std::env::temp_dir().join(format!("orcid-cli-no-folder-{}", std::process::id()));
+    let out = orcid(&["push", "--orcid", ORCID, missing.to_str().unwrap()], Some("token"));
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stderr), format!("error: {}: No such file or directory (os error 2)\n", missing.display()));
+    let out = orcid(&["push", "--orcid", ORCID, "work.xml"], Some("token"));
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stderr), "error: work.xml: not a folder: push keeps a record in step with a folder of item files\n");
+
+    for (url, why) in [
+        ("not a url", "not a URL (relative URL without a base)"),
+        ("ftp://example.org/cb", "a callback is an http or https URL with a host"),
+    ] {
+        let out = orcid(&["webhook", "add", "--orcid", ORCID, url], Some("token"));
+        assert_eq!(out.status.code(), Some(2));
+        assert!(text(&out.stderr).starts_with(&format!("error: invalid value '{url}' for '<URL>': {why}\n")), "{}", text(&out.stderr));
+    }
+}

@@ -118,12 +118,21 @@ async fn member_api(Shared(state): Shared<Arc<State>>, request: Request) -> Resp
         tokio::time::sleep(faults.delay).await;
     }
     let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(Body::new(body), MAX_BODY_BYTES).await else {
-        // ORCID documents no limit of its own; a body far beyond any item is refused in
-        // ORCID's error shape, and the connection goes on serving.
-        let json = parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("json"));
-        let form = if json { Format::Json } else { Format::Xml };
-        return orcid_error(form, 413, 9001, format!("the request body is larger than {} MiB", MAX_BODY_BYTES >> 20));
+    let body = match axum::body::to_bytes(Body::new(body), MAX_BODY_BYTES).await {
+        Ok(body) => body,
+        Err(e) => {
+            let json = parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("json"));
+            let form = if json { Format::Json } else { Format::Xml };
+            let too_large = std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            // ORCID documents no limit of its own; a body far beyond any item is refused in
+            // ORCID's error shape, and the connection goes on serving. A body that cannot be
+            // read at all (a malformed chunk) is the client's error, not a size.
+            return if too_large {
+                orcid_error(form, 413, 9001, format!("the request body is larger than {} MiB", MAX_BODY_BYTES >> 20))
+            } else {
+                orcid_error(form, 400, 9001, format!("the request body could not be read: {e}"))
+            };
+        }
     };
     let response = handle(&state, &parts.method, parts.uri.path(), parts.uri.query().unwrap_or(""), &parts.headers, &body);
     let stored = response.status() == StatusCode::CREATED || response.extensions().get::<StoredSome>().is_some();

@@ -292,8 +292,28 @@ async fn hostile_bodies_are_answered_and_the_emulator_keeps_serving() {
     assert_eq!((status, code), (400, Some(9012)));
     let (status, code, _) = send(post.clone(), &url, Some(&token), Some(XML), XML, "x".repeat(33 << 20)).await;
     assert_eq!((status, code), (413, Some(9001)));
+    // A chunked body with a bad chunk size is the client's error (400), not a size (413).
+    let (status_line, body) = raw_post_with_bad_chunk(&emulator, &token).await;
+    assert_eq!(status_line, "HTTP/1.1 400 Bad Request");
+    assert!(body.contains("<error:error-code>9001</error:error-code>") && body.contains("could not be read"), "{body}");
     // Still serving.
     assert_eq!(send(post, &url, Some(&token), Some(XML), XML, work("10.1/after", None, None)).await.0, 201);
+}
+
+/// Posts a work whose chunked body has a chunk size that is not hexadecimal, over a raw
+/// connection; the answer's status line and body.
+async fn raw_post_with_bad_chunk(emulator: &orcid_emulator::Emulator, token: &str) -> (String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = emulator.url().trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let request = format!(
+        "POST /v3.0/{ORCID}/work HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: {XML}\r\nAccept: {XML}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    let status_line = answer.lines().next().unwrap_or_default().to_owned();
+    (status_line, answer)
 }
 
 /// The duplicate check and the insert are one step: concurrent creates of one item on a
