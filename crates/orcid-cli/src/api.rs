@@ -344,6 +344,17 @@ pub fn token(api: &str, client_id: &str, secret_file: Option<&Path>, grant: Toke
         Ok(o) => o,
         Err(e) => return fail(FAILED, e),
     };
+    // Where the token goes is checked before it is issued: an authorization code is used once,
+    // and a token that cannot be written is lost.
+    if let Some(path) = out {
+        if path.is_dir() {
+            return fail(FAILED, format!("{}: a folder; --out names the file to write the token to", path.display()));
+        }
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if !parent.is_dir() {
+            return fail(FAILED, format!("{}: no such folder to write the token into", parent.display()));
+        }
+    }
     let result = runtime().block_on(async {
         match grant {
             TokenGrant::ClientCredentials { scope } => oauth.client_credentials(scope).await,

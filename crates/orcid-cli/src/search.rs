@@ -6,7 +6,7 @@ use std::pin::pin;
 use std::process::ExitCode;
 
 use futures_util::StreamExt;
-use orcid_client::{Error, SearchPage};
+use orcid_client::{CSV_FIELDS, Error, SearchPage};
 
 use crate::api::{Access, client_and_token, fail, runtime};
 
@@ -43,6 +43,13 @@ pub fn run(args: &SearchArgs) -> ExitCode {
         Err(code) => return code,
     };
     let fields: Vec<&str> = args.csv.as_deref().map(|f| f.split(',').map(str::trim).collect()).unwrap_or_default();
+    // ORCID drops fields it does not allow without a word, and writes every column when none is
+    // left: say so, since the output will not have the columns asked for.
+    let unknown: Vec<&str> = fields.iter().copied().filter(|f| !CSV_FIELDS.contains(f)).collect();
+    if !unknown.is_empty() {
+        let then = if unknown.len() == fields.len() { "so ORCID writes every field" } else { "so ORCID leaves them out" };
+        eprintln!("warning: not a csv-search field: {}; {then} (fields: {})", unknown.join(", "), CSV_FIELDS.join(", "));
+    }
     let result = runtime().block_on(async {
         let mut out = std::io::stdout().lock();
         let token = token.as_ref();

@@ -126,6 +126,32 @@ fn token_by_client_credentials_to_a_private_file() {
     assert_eq!(text(&out.stderr), format!("token: scope /read-public, written to {}\n", out_file.display()));
     let token = std::fs::read_to_string(&out_file).unwrap();
     assert_eq!(token.trim().len(), 36);
+    // --out naming a folder is refused before a token is issued (one would be lost): asked of a
+    // port nothing listens on, the answer is still about the folder.
+    let args = |to: &str| {
+        orcid(
+            &[
+                "token",
+                "--api",
+                "http://127.0.0.1:9",
+                "--client-id",
+                CLIENT,
+                "--client-secret-file",
+                secret.to_str().unwrap(),
+                "--scope",
+                "/read-public",
+                "--out",
+                to,
+            ],
+            None,
+        )
+    };
+    let out = args(dir.to_str().unwrap());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stderr), format!("error: {}: a folder; --out names the file to write the token to\n", dir.display()));
+    let out = args(dir.join("no/such/token").to_str().unwrap());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stderr), format!("error: {}: no such folder to write the token into\n", dir.join("no/such").display()));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -333,6 +359,14 @@ fn search_and_anonymous_reads() {
     assert_eq!(csv.lines().next(), Some("orcid,family-name"), "the header once");
     assert_eq!(csv.lines().count(), 302);
     assert!(csv.contains(&format!("\n{ORCID},Carberry\n")), "{csv}");
+    assert_eq!(text(&out.stderr), "", "every field asked for is one ORCID writes");
+    // A field ORCID does not write is dropped by ORCID; the command says so.
+    let out = orcid(&["search", "--api", &public, "--csv", "orcid,surname", "--rows", "1", "*:*"], None);
+    assert_eq!(text(&out.stdout).lines().next(), Some("orcid"));
+    assert!(text(&out.stderr).starts_with("warning: not a csv-search field: surname; so ORCID leaves them out (fields: orcid, email,"));
+    let out = orcid(&["search", "--api", &public, "--csv", "surname", "--rows", "1", "*:*"], None);
+    assert!(text(&out.stdout).starts_with("orcid,email,given-names,"), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).starts_with("warning: not a csv-search field: surname; so ORCID writes every field"));
 
     // What ORCID refuses: exit 1 with ORCID's code.
     let out = orcid(&["search", "--api", &public, "colour:red"], None);

@@ -36,7 +36,7 @@ pub use error::{ApiError, Error, ErrorCode};
 pub use limiter::RateLimit;
 pub use oauth::{OAuthClient, Token, scope};
 pub use retry::RetryPolicy;
-pub use search::{MAX_ROWS, MAX_START_ANONYMOUS, SearchPage};
+pub use search::{CSV_FIELDS, MAX_ROWS, MAX_START_ANONYMOUS, SearchPage};
 pub use token::{AccessToken, ClientSecret, RefreshToken};
 
 /// The crate's README, whose example is compiled as a test.

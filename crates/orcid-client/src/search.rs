@@ -16,6 +16,20 @@ pub const MAX_ROWS: u32 = 1000;
 /// `MAX_START_ANONYMOUS + rows` results.
 pub const MAX_START_ANONYMOUS: u32 = 10_000;
 
+/// The fields ORCID's `csv-search` writes (its allowed `fl` fields), in its default order: ORCID
+/// drops any other field asked for, and writes them all when none of these is left.
+pub const CSV_FIELDS: &[&str] = &[
+    "orcid",
+    "email",
+    "given-names",
+    "family-name",
+    "given-and-family-names",
+    "current-institution-affiliation-name",
+    "past-institution-affiliation-name",
+    "credit-name",
+    "other-names",
+];
+
 /// One page of results.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -80,9 +94,7 @@ impl Client {
 
     /// One page as CSV (GET `/csv-search?fl=`, `Accept: text/csv`): a header line of the
     /// fields, then one line per record, as ORCID's Solr writes it. ORCID keeps the fields it
-    /// allows (`orcid`, `email`, `given-names`, `family-name`, `given-and-family-names`,
-    /// `current-institution-affiliation-name`, `past-institution-affiliation-name`,
-    /// `credit-name`, `other-names`) and writes them all when none is left.
+    /// allows ([`CSV_FIELDS`]) and writes them all when none is left.
     pub async fn csv_search(
         &self,
         token: impl Into<Option<&AccessToken>>,
