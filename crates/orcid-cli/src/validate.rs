@@ -281,8 +281,11 @@ fn print_file(result: &FileResult, valid: bool, format: OutputFormat, to: Stream
                 }
             };
             let config = Config::default();
+            // Where each line ends, found once: a document of one long line can hold a
+            // thousand problems, and each excerpt needs its line.
+            let line_ends: Vec<usize> = source.match_indices('\n').map(|(i, _)| i).collect();
             for d in &result.report.diagnostics {
-                let (file, span) = Excerpt::around(&name, source, d);
+                let (file, span) = Excerpt::around(&name, source, &line_ends, d);
                 let mut report = match d.severity {
                     Severity::Error => Report::error(),
                     Severity::Note => Report::note(),
@@ -378,11 +381,12 @@ impl<'s> Excerpt<'s> {
     /// Characters shown each side of the mark.
     const WINDOW: usize = 120;
 
-    fn around(name: &'s str, source: &str, d: &Diagnostic) -> (Excerpt<'s>, std::ops::Range<usize>) {
+    fn around(name: &'s str, source: &str, line_ends: &[usize], d: &Diagnostic) -> (Excerpt<'s>, std::ops::Range<usize>) {
         let at = d.offset.min(source.len());
         let at = (0..=at).rev().find(|&i| source.is_char_boundary(i)).unwrap_or(0);
-        let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[at..].find('\n').map_or(source.len(), |i| at + i);
+        let line = line_ends.partition_point(|&end| end < at);
+        let line_start = if line == 0 { 0 } else { line_ends[line - 1] + 1 };
+        let line_end = line_ends.get(line).copied().unwrap_or(source.len());
         let line = source[line_start..line_end].trim_end_matches('\r');
         let mark = at - line_start;
         let from = line[..mark.min(line.len())].char_indices().rev().nth(Self::WINDOW - 1).map_or(0, |(i, _)| i);

@@ -37,6 +37,12 @@ fn json(name: &str, n: usize) -> String {
         "nesting" => format!("{JSON_START}{}{}}}", "[".repeat(n), "]".repeat(n)),
         "string" => format!("{JSON_START}\"{}\"}}", "x".repeat(n)),
         "siblings" => format!("{JSON_START}[{}1]}}", "1,".repeat(n)),
+        // Unknown keys of the work itself: validation keeps a thousand problems and counts
+        // the rest, linear in their number.
+        "unknown-keys" => {
+            let keys: String = (0..n).map(|i| format!(",\"k{i}\":1")).collect();
+            format!(r#"{{"title":{{"title":{{"value":"T"}}}},"type":"book"{keys}}}"#)
+        }
         _ => unreachable!(),
     }
 }
@@ -61,6 +67,8 @@ const JSON_CASES: &[(&str, usize)] = &[
     ("string", 50 << 20),
     ("siblings", 500_000),
     ("siblings", 1_000_000),
+    ("unknown-keys", 250_000),
+    ("unknown-keys", 500_000),
 ];
 
 #[divan::bench(args = XML_CASES, sample_count = 5)]

@@ -331,6 +331,12 @@ impl<'a> Core<'a> {
         if self.mode == ReadMode::Lenient && !stops_lenient_reading(kind) {
             return Ok(());
         }
+        // Beyond the problems kept, validation only counts: a message (some list every key a
+        // type has) built for each of 500,000 unknown keys made validation quadratic in effect.
+        if self.mode == ReadMode::Validate && self.problems.len() >= MAX_PROBLEMS && !kind.is_fatal() {
+            self.more_problems += 1;
+            return Ok(());
+        }
         self.problem(kind, trail, pos, message())
     }
 
