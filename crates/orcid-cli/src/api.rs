@@ -418,7 +418,14 @@ pub fn serve(port: u16, config: orcid_emulator::Config) -> ExitCode {
         0 => String::new(),
         n => format!(" and {n} generated from 0000-0003-0000-0000 on"),
     };
-    let result = runtime().block_on(orcid_emulator::run_until_stopped(config, &format!("127.0.0.1:{port}"), |addr| {
+    // One worker a core: a slow request (validating a 30 MB body) must not hold up the others,
+    // as it did on one thread. The emulator's state is safe to share (its duplicate check and
+    // insert are one step).
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return fail(FAILED, format!("starting the server's threads: {e}")),
+    };
+    let result = runtime.block_on(orcid_emulator::run_until_stopped(config, &format!("127.0.0.1:{port}"), |addr| {
         eprintln!("ORCID member API emulator at http://{addr}/v3.0 (OAuth at http://{addr}/oauth)");
         eprintln!("public API at http://{addr}/pub/v3.0");
         eprintln!("clients: {}; records: {}{people}", clients.join(", "), records.join(", "));
