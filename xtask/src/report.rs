@@ -238,9 +238,9 @@ impl Report {
                 let now_optional = after.starts_with("Option<") || after.starts_with("Vec<");
                 let name = member_name(before);
                 if was_required && now_optional {
-                    out.push(format!("{}: `{name}` may now be left out (it was required)", short(&t.header)));
+                    out.push(format!("{}: the XSD no longer requires `{name}` (ORCID's rules for the item may still)", short(&t.header)));
                 } else if !was_required && !now_optional {
-                    out.push(format!("{}: `{name}` is now required (it was optional)", short(&t.header)));
+                    out.push(format!("{}: the XSD now requires `{name}` (it was optional)", short(&t.header)));
                 }
             }
             match t.what {

@@ -59,7 +59,7 @@ fn a_repin_from_3_3_4_to_3_3_6_reports_and_builds_what_orcid_accepts() {
             .any(|l| l.starts_with("work-type (WorkType): now refused: 400/9051 in XML, 400/9047 in JSON: ") && l.contains("`blog-post`")),
         "{said:#?}"
     );
-    assert!(said.contains(&"common::OrganizationAddress: `city` is now required (it was optional)".to_owned()), "{said:#?}");
+    assert!(said.contains(&"common::OrganizationAddress: the XSD now requires `city` (it was optional)".to_owned()), "{said:#?}");
     let (passed, _, out) = steps[0].check.as_ref().expect("the verdict ran");
     assert!(!passed, "{out}");
     assert!(out.contains("blog-post.xml: refused 400/9051 §4.1: <work:type>: \"blog-post\" is not on ORCID's work-type list"), "{out}");
