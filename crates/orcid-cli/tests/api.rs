@@ -353,6 +353,10 @@ fn search_and_anonymous_reads() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 301);
+    // A bare wildcard on a field: every record that has the field, as Solr answers it.
+    let out = orcid(&["search", "--api", &public, "--all", "--rows", "1000", "family-name:*"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).lines().count(), 301);
     assert!(lines.iter().any(|l| l["orcid-id"] == ORCID && l["family-names"] == "Carberry"));
     let out = orcid(&["search", "--api", &public, "--csv", "orcid,family-name", "--all", "--rows", "100", "*:*"], None);
     let csv = text(&out.stdout);

@@ -413,6 +413,8 @@ pub(crate) enum Want {
     Value(String),
     /// In a value field: a value beginning so, ignoring case (lower-cased here).
     ValuePrefix(String),
+    /// Any value at all (`family-name:*`): Solr matches every record that has the field.
+    Any,
 }
 
 impl Want {
@@ -441,6 +443,7 @@ impl Want {
             Want::Value(v) => values().any(|have| have.eq_ignore_ascii_case(v)),
             Want::ValuePrefix(p) => values().any(|have| have.to_lowercase().starts_with(p.as_str())),
             Want::WordPrefix(p) => phrases().flatten().any(|w| w.starts_with(p.as_str())),
+            Want::Any => values().next().is_some() || phrases().flatten().next().is_some(),
             Want::Words(wanted) => {
                 !wanted.is_empty() && phrases().any(|have| have.windows(wanted.len()).any(|window| window == wanted.as_slice()))
             }
@@ -671,6 +674,11 @@ impl Parser {
                 _ => Err(format!("nothing to look for after {f}:")),
             },
             Token::Word(w) if w == "*" && field == Some("*") => Ok(Query::All),
+            Token::Word(w) if w == "*" && field.is_some() => {
+                let field = field.unwrap_or_default();
+                Want::of(field, "", false)?; // an undefined field is refused as Solr refuses it
+                Ok(Query::Term { field: field.to_owned(), want: Want::Any })
+            }
             Token::Word(w) => {
                 let field = field.unwrap_or("text");
                 let want = match w.strip_suffix('*') {
@@ -724,6 +732,9 @@ mod tests {
         assert!(matches("affiliation-org-name:(Yale OR Brown)"));
         assert!(matches("family-name:Carb*"));
         assert!(matches("*:*"));
+        assert!(matches("family-name:*") && matches("orcid:*") && matches("affiliation-org-name:*"), "a bare wildcard: has the field");
+        assert!(!matches("credit-name:*") && matches("NOT credit-name:*"), "the document has no credit name");
+        assert!(Query::parse("colour:*").is_err(), "an undefined field is refused");
         assert!(matches("NOT family-name:Smith"));
         assert!(!matches("-family-name:Carberry"));
         assert!(matches("orcid:0000-0002-1825-0097"));
