@@ -357,12 +357,28 @@ pub fn token(api: &str, client_id: &str, secret_file: Option<&Path>, grant: Toke
     }
     let result = runtime().block_on(async {
         match grant {
-            TokenGrant::ClientCredentials { scope } => oauth.client_credentials(scope).await,
-            TokenGrant::Code { code, redirect_uri } => oauth.exchange_code(code, redirect_uri).await,
+            TokenGrant::ClientCredentials { scope } => oauth.client_credentials(scope).await.map(Some),
+            TokenGrant::Code { code, redirect_uri } => oauth.exchange_code(code, redirect_uri).await.map(Some),
+            TokenGrant::Authorize { scope, redirect_uri, orcid } => {
+                let scopes: Vec<&str> = scope.split_whitespace().collect();
+                match oauth.authorize_without_browser(&scopes, redirect_uri, orcid).await {
+                    Ok(Some(code)) => oauth.exchange_code(&code, redirect_uri).await.map(Some),
+                    Ok(None) => {
+                        eprintln!(
+                            "open this URL in a browser, sign in and approve:\n  {}\nthen run orcid token --api {api} --client-id {client_id} --code CODE --redirect-uri {redirect_uri}\nwith the code the redirect carries",
+                            oauth.authorize_url(&scopes, redirect_uri, None)
+                        );
+                        Ok(None)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
         }
     });
     let token = match result {
-        Ok(t) => t,
+        Ok(Some(t)) => t,
+        // The researcher has to sign in in a browser first (the URL was printed).
+        Ok(None) => return ExitCode::from(FAILED),
         Err(e) => return fail(error_code(&e), e),
     };
     let secret = token.access_token.expose_secret();
@@ -389,6 +405,15 @@ pub enum TokenGrant<'a> {
     ClientCredentials {
         /// The scope (`/read-public` ...).
         scope: &'a str,
+    },
+    /// The authorize endpoint asked without a browser, then authorization_code.
+    Authorize {
+        /// The researcher's scopes, space-separated.
+        scope: &'a str,
+        /// Where the code is sent.
+        redirect_uri: &'a str,
+        /// The record to sign in as, where the server lets one choose (the emulator).
+        orcid: Option<&'a str>,
     },
     /// authorization_code.
     Code {

@@ -107,8 +107,19 @@ enum Command {
         files: Vec<PathBuf>,
     },
     /// Get an access token: client credentials (--scope), or a researcher's from an
-    /// authorization code (--code). The client secret comes from --client-secret-file or
-    /// ORCID_CLIENT_SECRET; the token goes to --out (readable by you only) or standard output.
+    /// authorization code (--code), or a researcher's in one step (--authorize --scope).
+    /// The client secret comes from --client-secret-file or ORCID_CLIENT_SECRET; the token goes
+    /// to --out (readable by you only) or standard output.
+    ///
+    /// A researcher's token (the scopes that write, /activities/update and /person/update) comes
+    /// from the researcher's authorization: ORCID sends them to /oauth/authorize, they sign in
+    /// and approve, and the redirect URI receives a code to exchange. Against the emulator,
+    /// --authorize does it all at once (it approves as the first record, or --orcid's):
+    ///
+    ///   orcid token --api http://127.0.0.1:8080 --client-id APP-EMULATOR0000001 --authorize
+    ///     --scope /activities/update --redirect-uri https://example.org/back
+    ///
+    /// Against ORCID, --authorize prints the URL to open in a browser, then --code finishes.
     Token {
         /// `sandbox`, `production`, or a server's base URL.
         #[arg(long, default_value = "sandbox", value_name = "API")]
@@ -119,9 +130,17 @@ enum Command {
         /// A file holding the client secret.
         #[arg(long, value_name = "FILE")]
         client_secret_file: Option<PathBuf>,
-        /// Client credentials with this scope (`/read-public`, `/webhook` ...).
+        /// Client credentials with this scope (`/read-public`, `/webhook` ...), or with
+        /// --authorize the researcher's scopes (space-separated: `/activities/update /read-limited`).
         #[arg(long, value_name = "SCOPE", conflicts_with = "code", required_unless_present = "code")]
         scope: Option<String>,
+        /// Ask for a researcher's token with --scope and --redirect-uri: at once where the server
+        /// approves without a browser (the emulator), else print the URL to open.
+        #[arg(long, requires_all = ["scope", "redirect_uri"], conflicts_with = "code")]
+        authorize: bool,
+        /// With --authorize: the record whose researcher signs in (the emulator's choice).
+        #[arg(long, value_name = "ORCID", requires = "authorize")]
+        orcid: Option<String>,
         /// Exchange this authorization code for the researcher's token.
         #[arg(long, value_name = "CODE", requires = "redirect_uri")]
         code: Option<String>,
@@ -341,8 +360,11 @@ fn main() -> ExitCode {
             let output = Output { to, layout, for_upload };
             convert(&output, kind, out.as_deref(), mode, &files)
         }
-        Command::Token { api, client_id, client_secret_file, scope, code, redirect_uri, out } => {
+        Command::Token { api, client_id, client_secret_file, scope, authorize, orcid, code, redirect_uri, out } => {
             let grant = match (&scope, &code, &redirect_uri) {
+                (Some(scope), _, Some(redirect_uri)) if authorize => {
+                    api::TokenGrant::Authorize { scope, redirect_uri, orcid: orcid.as_deref() }
+                }
                 (_, Some(code), Some(redirect_uri)) => api::TokenGrant::Code { code, redirect_uri },
                 (Some(scope), _, _) => api::TokenGrant::ClientCredentials { scope },
                 _ => {

@@ -126,6 +126,44 @@ fn token_by_client_credentials_to_a_private_file() {
     assert_eq!(text(&out.stderr), format!("token: scope /read-public, written to {}\n", out_file.display()));
     let token = std::fs::read_to_string(&out_file).unwrap();
     assert_eq!(token.trim().len(), 36);
+    // Every URL the emulator's banner prints names the server: its OAuth URL and the public
+    // API's (whose host issues /read-public tokens too).
+    for api in [format!("{}/oauth", emulator.url()), format!("{}/pub/v3.0", emulator.url()), format!("{}/v3.0/", emulator.url())] {
+        let out = orcid(
+            &["token", "--api", &api, "--client-id", CLIENT, "--client-secret-file", secret.to_str().unwrap(), "--scope", "/read-public"],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(0), "{api}: {}", text(&out.stderr));
+        assert_eq!(text(&out.stdout).trim().len(), 36, "{api}");
+    }
+    // A researcher's token in one command from the emulator, which approves at once; it writes.
+    let authorize = |extra: &[&str]| {
+        let base = [
+            "token",
+            "--api",
+            &emulator.url(),
+            "--client-id",
+            CLIENT,
+            "--client-secret-file",
+            secret.to_str().unwrap(),
+            "--authorize",
+            "--scope",
+            "/activities/update /read-limited",
+            "--redirect-uri",
+            "https://example.org/back",
+        ];
+        orcid(&[&base[..], extra].concat(), None)
+    };
+    let out = authorize(&["--orcid", ORCID]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), format!("token: scope /activities/update /read-limited, for {ORCID}\n"));
+    let researcher = text(&out.stdout).trim().to_owned();
+    let posted = orcid(&["post", "work.xml", "--api", &emulator.url(), "--orcid", ORCID], Some(&researcher));
+    assert_eq!(posted.status.code(), Some(0), "{}", text(&posted.stderr));
+    let out = authorize(&["--orcid", "0000-0001-5109-3700"]);
+    assert_eq!(out.status.code(), Some(1), "refused by the server");
+    assert_eq!(text(&out.stderr), "error: OAuth error (HTTP 400): access_denied: no record 0000-0001-5109-3700\n");
+
     // --out naming a folder is refused before a token is issued (one would be lost): asked of a
     // port nothing listens on, the answer is still about the folder.
     let args = |to: &str| {
@@ -441,4 +479,58 @@ fn push_needs_a_folder_and_a_webhook_an_http_url() {
         assert_eq!(out.status.code(), Some(2));
         assert!(text(&out.stderr).starts_with(&format!("error: invalid value '{url}' for '<URL>': {why}\n")), "{}", text(&out.stderr));
     }
+}
+
+#[test]
+fn authorize_against_a_server_that_wants_a_browser_prints_the_url() {
+    // ORCID answers /oauth/authorize with its sign-in page: a loopback server that does the same.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut request = [0u8; 4096];
+        let n = stream.read(&mut request).unwrap();
+        let line = String::from_utf8_lossy(&request[..n]).lines().next().unwrap_or_default().to_owned();
+        let page = "<html>Sign in to ORCID</html>";
+        write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}", page.len())
+            .unwrap();
+        line
+    });
+    let dir = std::env::temp_dir().join(format!("orcid-cli-browser-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let secret = dir.join("secret");
+    std::fs::write(&secret, "s").unwrap();
+    let api = format!("http://{addr}");
+    let out = orcid(
+        &[
+            "token",
+            "--api",
+            &api,
+            "--client-id",
+            "APP-1",
+            "--client-secret-file",
+            secret.to_str().unwrap(),
+            "--authorize",
+            "--scope",
+            "/activities/update",
+            "--redirect-uri",
+            "https://example.org/back",
+        ],
+        None,
+    );
+    let request_line = server.join().unwrap();
+    assert!(
+        request_line.starts_with("GET /oauth/authorize?client_id=APP-1&response_type=code&scope=%2Factivities%2Fupdate&redirect_uri="),
+        "{request_line}"
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "open this URL in a browser, sign in and approve:\n  {api}/oauth/authorize?client_id=APP-1&response_type=code&scope=%2Factivities%2Fupdate&redirect_uri=https%3A%2F%2Fexample.org%2Fback\nthen run orcid token --api {api} --client-id APP-1 --code CODE --redirect-uri https://example.org/back\nwith the code the redirect carries\n"
+        )
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }

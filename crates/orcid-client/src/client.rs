@@ -96,10 +96,12 @@ impl Api {
     }
 }
 
-/// A base URL without a trailing `/` or `/v3.0`.
+/// A base URL without a trailing `/`, `/v3.0` or `/oauth`: the API's URL, the OAuth URL and the
+/// host itself all name one server (as the emulator's banner prints them).
 fn origin_of(url: &str) -> String {
     let url = url.trim_end_matches('/');
-    url.strip_suffix("/v3.0").unwrap_or(url).to_string()
+    let url = url.strip_suffix("/v3.0").unwrap_or(url);
+    url.strip_suffix("/oauth").unwrap_or(url).to_string()
 }
 
 /// What a create returned.

@@ -95,6 +95,46 @@ impl OAuthClient {
         format!("{}/oauth/authorize?{}", self.base, query.finish())
     }
 
+    /// Asks the authorize endpoint for a code without a browser, as `record`'s researcher
+    /// (when given). A server that approves at once (the emulator, `orcid sandbox serve`)
+    /// redirects straight back with a code, returned here; ORCID answers with its sign-in page,
+    /// and this returns `None`: send the researcher to [`OAuthClient::authorize_url`] instead.
+    pub async fn authorize_without_browser(
+        &self,
+        scopes: &[&str],
+        redirect_uri: &str,
+        record: Option<&str>,
+    ) -> Result<Option<String>, Error> {
+        let mut url = self.authorize_url(scopes, redirect_uri, None);
+        if let Some(orcid) = record {
+            url.push_str(&format!("&orcid={}", url::form_urlencoded::byte_serialize(orcid.as_bytes()).collect::<String>()));
+        }
+        // Redirects are read, not followed: the code is in the first one's Location.
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| Error::Usage(format!("could not set up HTTP: {}", crate::client::transport_message(&e))))?;
+        let answer = http.get(&url).send().await.map_err(|e| Error::Transport(crate::client::transport_message(&e)))?;
+        let status = answer.status();
+        if status.is_client_error() {
+            // An OAuth refusal (an unknown client, a bad redirect URI): say it, as for tokens.
+            let body: serde_json::Value = serde_json::from_slice(&answer.bytes().await.unwrap_or_default()).unwrap_or_default();
+            let text = |k: &str| body.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+            return Err(Error::OAuth {
+                status: status.as_u16(),
+                error: text("error").unwrap_or_else(|| status.to_string()),
+                description: text("error_description"),
+            });
+        }
+        if !status.is_redirection() {
+            return Ok(None);
+        }
+        let location = answer.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let code = url::Url::parse(location).ok().and_then(|u| u.query_pairs().find(|(k, _)| k == "code").map(|(_, v)| v.into_owned()));
+        Ok(code)
+    }
+
     /// Exchanges an authorization code for the researcher's token.
     pub async fn exchange_code(&self, code: &str, redirect_uri: &str) -> Result<Token, Error> {
         self.token(&[("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirect_uri)]).await

@@ -32,6 +32,8 @@ pub(crate) fn router(state: Arc<State>) -> Router {
     Router::new()
         .route("/oauth/authorize", get(crate::oauth::authorize))
         .route("/oauth/token", post(crate::oauth::token))
+        // The public API's host issues /read-public tokens too (pub.orcid.org/oauth/token).
+        .route("/pub/oauth/token", post(crate::oauth::token))
         .route("/oauth/revoke", post(crate::oauth::revoke))
         .fallback(member_api)
         .with_state(state)
