@@ -330,6 +330,41 @@ impl<'v> XmlOutput<'v> {
         }
     }
 
+    /// Writes a kept attribute in a namespace that is not ORCID's. `declared` holds what this
+    /// start tag declared so far: each prefix is declared once on a tag, and a prefix ORCID's
+    /// namespaces use, or one this tag already binds to another URI (two kept attributes
+    /// `xsi:a` in a foreign namespace and a real `xmlns:xsi`), gives way to `ns0`, `ns1` ...
+    /// (a start tag declaring one prefix twice is not XML).
+    fn foreign_attribute(&mut self, declared: &mut Vec<(String, String)>, name: &XmlName, value: &str) {
+        let bound = |declared: &[(String, String)], p: &str| declared.iter().find(|(q, _)| q == p).map(|(_, u)| u.clone());
+        let usable = |declared: &[(String, String)], p: &str| {
+            !p.is_empty()
+                && p != "xml"
+                && p != "xmlns"
+                && !Ns::DECLARED.iter().any(|n| n.prefix() == p)
+                && bound(declared, p).is_none_or(|u| u == *name.uri)
+        };
+        let mut prefix = name.prefix.to_string();
+        if !usable(declared, &prefix) {
+            let mut n = 0;
+            while !usable(declared, &format!("ns{n}")) {
+                n += 1;
+            }
+            prefix = format!("ns{n}");
+        }
+        if bound(declared, &prefix).is_none() {
+            self.declare(&prefix, &name.uri);
+            declared.push((prefix.clone(), name.uri.to_string()));
+        }
+        self.out.push(' ');
+        self.out.push_str(&prefix);
+        self.out.push(':');
+        self.out.push_str(&name.local);
+        self.out.push_str("=\"");
+        escape_into(&mut self.out, value, true);
+        self.out.push('"');
+    }
+
     fn declare(&mut self, prefix: &str, uri: &str) {
         if prefix.is_empty() {
             self.out.push_str(" xmlns=\"");
@@ -394,6 +429,7 @@ impl<'v> Output<'v> for XmlOutput<'v> {
         self.start(ns, local);
         self.names.push((ns, local));
         // Unknown attributes of the element itself.
+        let mut declared = Vec::new();
         for item in unknown.items() {
             match (&item.node, item.owner) {
                 (Node::XmlAttribute(name, value), None) => {
@@ -403,19 +439,7 @@ impl<'v> Output<'v> for XmlOutput<'v> {
                     } else if uri_ns != Ns::Other {
                         self.attribute(uri_ns, &name.local, value);
                     } else {
-                        let prefix = if name.prefix.is_empty() || Ns::DECLARED.iter().any(|n| n.prefix() == &*name.prefix) {
-                            "ns0".to_owned()
-                        } else {
-                            name.prefix.to_string()
-                        };
-                        self.declare(&prefix, &name.uri);
-                        self.out.push(' ');
-                        self.out.push_str(&prefix);
-                        self.out.push(':');
-                        self.out.push_str(&name.local);
-                        self.out.push_str("=\"");
-                        escape_into(&mut self.out, value, true);
-                        self.out.push('"');
+                        self.foreign_attribute(&mut declared, name, value);
                     }
                 }
                 (Node::Value(text), Some((m, _))) if schema.members[m].is_attribute() => {
@@ -446,19 +470,13 @@ impl<'v> Output<'v> for XmlOutput<'v> {
                 self.flush_in_place(usize::from(field));
                 self.start(m.ns, m.local);
                 let owned: Vec<&Item> = self.frames.last().expect("frame").owned(member, occurrence).collect();
+                let mut declared = Vec::new();
                 for item in owned {
                     match &item.node {
                         Node::XmlAttribute(name, v) => {
                             let ns = if name.uri.is_empty() { Ns::None } else { Ns::from_uri(name.uri.as_bytes()) };
                             if ns == Ns::Other {
-                                self.declare(&name.prefix, &name.uri);
-                                self.out.push(' ');
-                                self.out.push_str(&name.prefix);
-                                self.out.push(':');
-                                self.out.push_str(&name.local);
-                                self.out.push_str("=\"");
-                                escape_into(&mut self.out, v, true);
-                                self.out.push('"');
+                                self.foreign_attribute(&mut declared, name, v);
                             } else {
                                 self.attribute(ns, &name.local, v);
                             }
