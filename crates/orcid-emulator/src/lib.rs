@@ -84,6 +84,12 @@ pub struct Config {
     /// past employments, works with DOIs (iDs from `0000-0003-0000-0000` on, the same for the
     /// same number).
     pub people: usize,
+    /// How long a connection may take to send a request's headers, first request or next
+    /// (a slow client, an idle keep-alive connection), before it is closed.
+    pub header_timeout: Duration,
+    /// Connections served at once; more wait in the listen queue until one closes. Far below
+    /// the file-descriptor limit, so that idle connections never stop the emulator answering.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -100,6 +106,8 @@ impl Default for Config {
             rate_limit: Some((24.0, 40)),
             faults: Faults::default(),
             people: 0,
+            header_timeout: Duration::from_secs(30),
+            max_connections: 1024,
         }
     }
 }
@@ -191,8 +199,16 @@ impl DropConnection {
 /// The accept loop: hyper's HTTP/1 connection per socket, so a handler can drop its
 /// connection (a fault axum's own server has no way to make).
 async fn serve(listener: TcpListener, state: Arc<store::State>, stop: Arc<Notify>) {
+    let (header_timeout, max_connections) = (state.config.header_timeout, state.config.max_connections.max(1));
     let app = api::router(state);
+    let slots = Arc::new(tokio::sync::Semaphore::new(max_connections));
     loop {
+        // A free slot first: at the cap, new connections wait in the listen queue.
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot,
+            _ = stop.notified() => return,
+        };
+        let Ok(slot) = slot else { return };
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
             _ = stop.notified() => return,
@@ -203,6 +219,7 @@ async fn serve(listener: TcpListener, state: Arc<store::State>, stop: Arc<Notify
         };
         let app = app.clone();
         tokio::spawn(async move {
+            let _slot = slot; // freed when the connection ends
             let kill = Arc::new(Notify::new());
             let handle = DropConnection(kill.clone());
             let service = TowerToHyperService::new(app);
@@ -210,7 +227,10 @@ async fn serve(listener: TcpListener, state: Arc<store::State>, stop: Arc<Notify
                 request.extensions_mut().insert(handle.clone());
                 hyper::service::Service::call(&service, request)
             });
-            let connection = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .serve_connection(TokioIo::new(stream), service);
             tokio::select! {
                 _ = connection => {}
                 _ = kill.notified() => {}
