@@ -171,7 +171,7 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let http = crate::http_client(self.timeout, &self.user_agent)?;
+        let http = crate::http_client(self.timeout, &self.user_agent, reqwest::redirect::Policy::default())?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,

@@ -44,13 +44,15 @@ pub use token::{AccessToken, ClientSecret, RefreshToken};
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
-/// The HTTP client under both API and OAuth clients: rustls with the ring provider.
-fn http_client(timeout: std::time::Duration, user_agent: &str) -> Result<reqwest::Client, Error> {
+/// The HTTP client under both API and OAuth clients: rustls with the ring provider; `redirect`
+/// says whether redirects are followed (the authorize endpoint's is read, not followed).
+fn http_client(timeout: std::time::Duration, user_agent: &str, redirect: reqwest::redirect::Policy) -> Result<reqwest::Client, Error> {
     // Another part of the program may have chosen a provider already; that one is kept.
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .timeout(timeout)
         .user_agent(user_agent)
+        .redirect(redirect)
         .build()
         .map_err(|e| Error::Usage(format!("could not set up HTTP: {}", client::transport_message(&e))))
 }

@@ -60,11 +60,16 @@ pub struct OAuthClient {
     client_secret: ClientSecret,
 }
 
+/// How long an OAuth request may take.
+const OAUTH_TIMEOUT: Duration = Duration::from_secs(30);
+/// The `User-Agent` of OAuth requests.
+const USER_AGENT: &str = concat!("orcid-client/", env!("CARGO_PKG_VERSION"));
+
 impl OAuthClient {
     /// The OAuth endpoints of `api` for a client.
     pub fn new(api: &Api, client_id: impl Into<String>, client_secret: ClientSecret) -> Result<OAuthClient, Error> {
         Ok(OAuthClient {
-            http: crate::http_client(Duration::from_secs(30), concat!("orcid-client/", env!("CARGO_PKG_VERSION")))?,
+            http: crate::http_client(OAUTH_TIMEOUT, USER_AGENT, reqwest::redirect::Policy::default())?,
             base: api.oauth_base(),
             client_id: client_id.into(),
             client_secret,
@@ -110,11 +115,7 @@ impl OAuthClient {
             url.push_str(&format!("&orcid={}", url::form_urlencoded::byte_serialize(orcid.as_bytes()).collect::<String>()));
         }
         // Redirects are read, not followed: the code is in the first one's Location.
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| Error::Usage(format!("could not set up HTTP: {}", crate::client::transport_message(&e))))?;
+        let http = crate::http_client(OAUTH_TIMEOUT, USER_AGENT, reqwest::redirect::Policy::none())?;
         let answer = http.get(&url).send().await.map_err(|e| Error::Transport(crate::client::transport_message(&e)))?;
         let status = answer.status();
         if status.is_client_error() {
