@@ -10,6 +10,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::codegen::java;
 use crate::codegen::vocab::DataFile;
+use crate::schemas::Source;
 
 /// The data files `refresh` knows, with what `--from` means for each.
 pub const DATA_FILES: &[(&str, &str)] = &[
@@ -73,14 +74,20 @@ fn currencies(root: &Path) -> Result<DataFile> {
 
 /// The CRediT roles of ORCID-Source's `CreditRole` enum.
 fn credit_roles(from: &Path, rev: &str) -> Result<DataFile> {
-    let (text, at) = if from.join(".git").exists() || from.join("objects").is_dir() {
-        let git = |args: &[&str]| run(Command::new("git").arg("-C").arg(from).args(args), "git");
-        let commit = git(&["rev-parse", "--verify", &format!("{rev}^{{commit}}")])?.trim().to_owned();
-        let date = git(&["log", "-1", "--format=%cs", &commit])?.trim().to_owned();
-        (git(&["show", &format!("{commit}:{CREDIT_ROLE_JAVA}")])?, format!("at {commit} ({date})"))
-    } else {
-        let path = from.join(CREDIT_ROLE_JAVA);
-        (std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?, "in a plain folder".to_owned())
+    // ORCID-Source is read as upstream's model repository is: a clone at any revision.
+    let (text, at) = match Source::choose(Some(from.to_path_buf())) {
+        source @ Source::Git(_) => {
+            let commit = source.resolve(rev)?;
+            let date = source.commit_date(&commit)?.unwrap_or_else(|| "date unknown".into());
+            let bytes = source.read_all(&commit, &[CREDIT_ROLE_JAVA.to_owned()])?.pop().flatten();
+            let bytes = bytes.with_context(|| format!("{}: no {CREDIT_ROLE_JAVA} at {commit}", from.display()))?;
+            let text = String::from_utf8(bytes).with_context(|| format!("{CREDIT_ROLE_JAVA}: not UTF-8"))?;
+            (text, format!("at {commit} ({date})"))
+        }
+        _ => {
+            let path = from.join(CREDIT_ROLE_JAVA);
+            (std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?, "in a plain folder".to_owned())
+        }
     };
     let e = java::read(&text, CREDIT_ROLE_JAVA)?;
     Ok(DataFile {
