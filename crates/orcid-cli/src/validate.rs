@@ -151,11 +151,12 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
 /// reported instead of walked again, and so is each entry that cannot be read, and the walk
 /// goes on. Memory holds the names of the folders being walked, not the whole tree.
 fn walk(path: &Path, visit: &mut dyn FnMut(&Path), failed: &mut dyn FnMut(String)) {
-    match std::fs::metadata(path) {
-        Err(e) => return failed(format!("{}: {e}", path.display())),
-        Ok(m) if m.is_file() => return visit(path),
-        Ok(m) if !m.is_dir() => return failed(crate::input::check_regular(path).err().unwrap_or_default()),
-        Ok(_) => {}
+    if !path.is_dir() {
+        // A file, or what cannot be read as one (missing, a FIFO ...), said by name.
+        return match crate::input::check_regular(path) {
+            Ok(()) => visit(path),
+            Err(e) => failed(e),
+        };
     }
     for entry in walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name() {
         match entry {
