@@ -17,17 +17,6 @@ use crate::schemas::{self, Lock, Source};
 /// The model crate's listing, by crate name.
 const MODEL: (&str, &str) = ("crates/orcid-model", "orcid_model");
 
-/// The model's surface and lists at some pin, for comparing.
-struct Side {
-    surface: String,
-    lists: Vec<codegen::vocab::Vocabulary>,
-}
-
-fn side(inputs: &Inputs, stage: &Path) -> Result<Side> {
-    let model = codegen::build_model(inputs, stage)?;
-    Ok(Side { surface: model.surface(), lists: model.vocabularies })
-}
-
 /// Re-pins the workspace at `root` to `rev`: writes the lock, fetches the files, regenerates the
 /// model and its API listing, and returns the report.
 pub fn update(root: &Path, source: &Source, rev: &str) -> Result<Report> {
@@ -44,7 +33,7 @@ pub fn update(root: &Path, source: &Source, rev: &str) -> Result<Report> {
         schemas::fetch(&old_lock, source, &upstream).context("fetching the files of the current pin, to compare")?;
         Inputs { upstream, ..inputs.clone() }
     };
-    let old = side(&old_inputs, &scratch.join("stage-old"))?;
+    let old = codegen::build_model(&old_inputs, &scratch.join("stage-old"))?;
 
     let (new_lock, files) = schemas::update(&old_lock, source, rev)?;
     let new_upstream = scratch.join("new");
@@ -52,7 +41,7 @@ pub fn update(root: &Path, source: &Source, rev: &str) -> Result<Report> {
     let new_lock_path = scratch.join("orcid-model.lock");
     fs::write(&new_lock_path, new_lock.render())?;
     let new_inputs = Inputs { upstream: new_upstream.clone(), lock: new_lock_path, ..inputs.clone() };
-    let new = side(&new_inputs, &scratch.join("stage-new"))?;
+    let new = codegen::build_model(&new_inputs, &scratch.join("stage-new"))?;
 
     // Everything checked: now the workspace.
     fs::write(&inputs.lock, new_lock.render()).with_context(|| format!("writing {}", inputs.lock.display()))?;
@@ -60,7 +49,8 @@ pub fn update(root: &Path, source: &Source, rev: &str) -> Result<Report> {
         fs::remove_dir_all(&inputs.upstream)?;
     }
     copy_dir(&new_upstream, &inputs.upstream)?;
-    codegen::run(root, false)?;
+    // The new model is built already: written as it is, not parsed from the XSDs again.
+    codegen::apply(&codegen::render::render(&new)?, &root.join(crate::paths::GENERATED), false)?;
     let listing_path = public_api::listing_path(root, MODEL.1);
     let before = fs::read_to_string(&listing_path).unwrap_or_default();
     let after = public_api::listing(&root.join(MODEL.0), MODEL.1)?;
@@ -68,14 +58,14 @@ pub fn update(root: &Path, source: &Source, rev: &str) -> Result<Report> {
     let (api_removed, api_added) = public_api::diff(&before, &after);
     let _ = fs::remove_dir_all(&scratch);
 
-    let (types, constraints) = report::surface_changes(&old.surface, &new.surface);
+    let (types, constraints) = report::surface_changes(&old.surface(), &new.surface());
     Ok(Report {
         from: old_lock.snapshot(),
         to: new_lock.snapshot(),
         files,
         types,
         constraints,
-        lists: report::list_changes(&old.lists, &new.lists),
+        lists: report::list_changes(&old.vocabularies, &new.vocabularies),
         api_removed,
         api_added,
     })
