@@ -611,7 +611,7 @@ pub fn simple_value<T: SimpleType>(
     if core.form == Form::Json
         && core.mode != ReadMode::Lenient
         && text.bytes().any(|b| b < 0x20 || b == 0xEF)
-        && let Some(c) = text.chars().find(|&c| !is_xml_char(c))
+        && let Some(c) = text.chars().find(|&c| !super::xml_in::is_xml_char(c))
     {
         let message = format!("{name}: the character U+{:04X} cannot be written in XML, and ORCID refuses it", u32::from(c));
         core.problem(ProblemKind::Value, trail, pos, message)?;
@@ -722,11 +722,4 @@ fn stops_lenient_reading(kind: ProblemKind) -> bool {
             | ProblemKind::MissingAttribute
             | ProblemKind::JsonShape
     )
-}
-
-/// Whether XML 1.0 allows a character in a document (its production `Char`): tab, line feed,
-/// carriage return and everything from U+0020 but the surrogates (which Rust's `char` cannot
-/// hold) and U+FFFE and U+FFFF.
-pub fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FFFD}' | '\u{10000}'..)
 }

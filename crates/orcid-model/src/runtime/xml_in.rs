@@ -1226,8 +1226,8 @@ fn predefined_entity(name: &[u8]) -> Option<char> {
     }
 }
 
-/// XML 1.0's `Char`.
-fn is_xml_char(c: char) -> bool {
+/// XML 1.0's `Char` (also what JSON strings are held to: their values may be written as XML).
+pub(crate) fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
