@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use orcid_client::{AccessToken, Api, Client, ClientSecret, Error, OAuthClient};
-use orcid_model::items::{ItemVisitor, RecordItem, Section, SectionVisitor};
-use orcid_model::{Document, Element, Format, Kind, Layout, Mode, OrcidId, PutCode, WriteOptions};
+use orcid_model::items::{AnyItem, Section};
+use orcid_model::{Document, Element, Format, Kind, Mode, OrcidId, PutCode, WriteOptions};
 
 use crate::input::{read_document, read_file};
 
@@ -187,26 +187,9 @@ fn prepare(target: &Target, item_file: &ItemFile, kind: Option<Kind>, update: bo
     Ok((doc, connection))
 }
 
-/// Creates the item it is given.
-struct Create<'a>(&'a Connection);
-
-impl ItemVisitor for Create<'_> {
-    type Output = Result<(orcid_client::Created, Section), Error>;
-    fn visit<T: RecordItem>(self, item: T) -> Self::Output {
-        let c = self.0;
-        runtime().block_on(c.client.create(&c.token, &c.orcid, &item)).map(|created| (created, T::SECTION))
-    }
-}
-
-/// Updates the item it is given; prints it as stored.
-struct Update<'a>(&'a Connection, PutCode);
-
-impl ItemVisitor for Update<'_> {
-    type Output = Result<String, Error>;
-    fn visit<T: RecordItem>(self, item: T) -> Self::Output {
-        let c = self.0;
-        runtime().block_on(c.client.update(&c.token, &c.orcid, self.1, &item)).map(|stored| render(&stored, c.format))
-    }
+/// The item a document holds, or why it cannot be sent to a section.
+fn item_of(doc: Document, file: &Path, method: &str) -> Result<Box<dyn AnyItem>, Error> {
+    doc.into_item().map_err(|doc| Error::Usage(format!("{}: a {} is not an item ORCID takes by {method}", file.display(), doc.kind())))
 }
 
 /// `orcid post`: prints the new put-code.
@@ -216,9 +199,10 @@ pub fn post(target: &Target, item_file: &ItemFile, kind: Option<Kind>) -> ExitCo
         Ok(ready) => ready,
         Err(code) => return code,
     };
-    let result = doc
-        .visit_item(Create(&connection))
-        .unwrap_or_else(|doc| Err(Error::Usage(format!("{}: a {} is not an item ORCID takes by POST", file.display(), doc.kind()))));
+    let c = &connection;
+    let result = item_of(doc, file, "POST").and_then(|item| {
+        runtime().block_on(c.client.record(&c.token, &c.orcid).create_item(&*item)).map(|created| (created, item.section()))
+    });
     match result {
         Ok((created, section)) => {
             if created.existing {
@@ -238,43 +222,13 @@ pub fn put(target: &Target, put_code: PutCode, item_file: &ItemFile, kind: Optio
         Ok(ready) => ready,
         Err(code) => return code,
     };
-    let result = doc
-        .visit_item(Update(&connection, put_code))
-        .unwrap_or_else(|doc| Err(Error::Usage(format!("{}: a {} is not an item ORCID takes by PUT", file.display(), doc.kind()))));
+    let c = &connection;
+    let result = item_of(doc, file, "PUT").and_then(|item| {
+        runtime()
+            .block_on(c.client.record(&c.token, &c.orcid).update_item(put_code, &*item))
+            .map(|stored| render_document(&stored.to_document(), c.format))
+    });
     finish(result, file.display())
-}
-
-/// Deletes an item of the section it is run for.
-struct Delete<'a>(&'a Connection, PutCode);
-
-impl SectionVisitor for Delete<'_> {
-    type Output = Result<String, Error>;
-    fn visit<T: RecordItem>(self) -> Self::Output {
-        let c = self.0;
-        runtime().block_on(c.client.delete::<T>(&c.token, &c.orcid, self.1)).map(|()| String::new())
-    }
-}
-
-/// Reads one item, or the list, of the section it is run for; without a token on the
-/// public API.
-struct Read<'a> {
-    client: &'a Client,
-    token: Option<&'a AccessToken>,
-    orcid: &'a OrcidId,
-    format: Format,
-    put_code: Option<PutCode>,
-}
-
-impl SectionVisitor for Read<'_> {
-    type Output = Result<String, Error>;
-    fn visit<T: RecordItem>(self) -> Self::Output {
-        runtime().block_on(async {
-            match self.put_code {
-                Some(pc) => self.client.read::<T>(self.token, self.orcid, pc).await.map(|item| render(&item, self.format)),
-                None => self.client.read_summaries::<T>(self.token, self.orcid).await.map(|list| render(&list, self.format)),
-            }
-        })
-    }
 }
 
 /// `orcid delete`.
@@ -283,7 +237,9 @@ pub fn delete(target: &Target, section_name: &str, put_code: PutCode) -> ExitCod
         Ok(c) => c,
         Err(code) => return code,
     };
-    let result = section(section_name).and_then(|s| s.visit(Delete(&connection, put_code)));
+    let c = &connection;
+    let result = section(section_name)
+        .and_then(|s| runtime().block_on(c.client.record(&c.token, &c.orcid).delete_item(s, put_code)).map(|()| String::new()));
     finish(result, format!("{section_name} {put_code}"))
 }
 
@@ -301,20 +257,25 @@ pub fn get(target: &Target, section_name: &str, put_code: Option<PutCode>) -> Ex
     };
     let (token, format) = (token.as_ref(), target.format);
     let rt = runtime();
+    let record = client.record(token, &orcid);
     let result = match (section_name, put_code) {
-        ("record", None) => rt.block_on(client.read_record(token, &orcid)).map(|r| render(&r, format)),
-        ("person", None) => rt.block_on(client.read_person(token, &orcid)).map(|p| render(&p, format)),
-        ("activities", None) => rt.block_on(client.read_activities(token, &orcid)).map(|a| render(&a, format)),
-        _ => section(section_name).and_then(|s| s.visit(Read { client: &client, token, orcid: &orcid, format, put_code })),
+        ("record", None) => rt.block_on(record.read_record()).map(|r| render(&r, format)),
+        ("person", None) => rt.block_on(record.read_person()).map(|p| render(&p, format)),
+        ("activities", None) => rt.block_on(record.read_activities()).map(|a| render(&a, format)),
+        (_, Some(pc)) => section(section_name)
+            .and_then(|s| rt.block_on(record.read_item(s, pc)))
+            .map(|item| render_document(&item.to_document(), format)),
+        (_, None) => section(section_name).and_then(|s| rt.block_on(record.list_section(s))).map(|list| render_document(&list, format)),
     };
     finish(result, section_name)
 }
 
 pub(crate) fn render<T: Element>(value: &T, format: Format) -> String {
-    match format {
-        Format::Xml => value.to_xml_string(Layout::Indented),
-        Format::Json => value.to_json_string(WriteOptions::read()),
-    }
+    value.to_text(format, WriteOptions::read())
+}
+
+fn render_document(value: &Document, format: Format) -> String {
+    value.to_text(format, WriteOptions::read())
 }
 
 pub(crate) fn finish(result: Result<String, Error>, what: impl std::fmt::Display) -> ExitCode {

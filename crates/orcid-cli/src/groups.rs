@@ -80,31 +80,31 @@ pub fn run(command: &GroupCommand) -> ExitCode {
                 Ok(r) => r,
                 Err(code) => return code,
             };
-            rt.block_on(client.create_group(&token, &record)).map(|c| format!("{}\n", c.put_code))
+            rt.block_on(client.groups(&token).create(&record)).map(|c| format!("{}\n", c.put_code))
         }
         GroupCommand::Update { put_code, file, .. } => {
             let record = match read_checked::<GroupIdRecord>(file, true) {
                 Ok(r) => r,
                 Err(code) => return code,
             };
-            rt.block_on(client.update_group(&token, *put_code, &record)).map(|g| render(&g, t.format))
+            rt.block_on(client.groups(&token).update(*put_code, &record)).map(|g| render(&g, t.format))
         }
-        GroupCommand::Get { put_code: Some(pc), .. } => rt.block_on(client.read_group(&token, *pc)).map(|g| render(&g, t.format)),
+        GroupCommand::Get { put_code: Some(pc), .. } => rt.block_on(client.groups(&token).read(*pc)).map(|g| render(&g, t.format)),
         GroupCommand::Get { group_id, .. } => {
             let id = group_id.clone().unwrap_or_default();
-            match rt.block_on(client.find_group(&token, &id)) {
+            match rt.block_on(client.groups(&token).find(&id)) {
                 Ok(Some(g)) => Ok(render(&g, t.format)),
                 Ok(None) => return fail(1, format!("no group {id:?} in ORCID's registry")),
                 Err(e) => Err(e),
             }
         }
-        GroupCommand::Search { name: Some(name), all: false, .. } => match rt.block_on(client.find_group_by_name(&token, name)) {
+        GroupCommand::Search { name: Some(name), all: false, .. } => match rt.block_on(client.groups(&token).find_by_name(name)) {
             Ok(Some(g)) => Ok(render(&g, t.format)),
             Ok(None) => return fail(1, format!("no group named {name:?}")),
             Err(e) => Err(e),
         },
         GroupCommand::Search { .. } => rt.block_on(all_groups(&client, &token)),
-        GroupCommand::Delete { put_code, .. } => rt.block_on(client.delete_group(&token, *put_code)).map(|()| String::new()),
+        GroupCommand::Delete { put_code, .. } => rt.block_on(client.groups(&token).delete(*put_code)).map(|()| String::new()),
     };
     finish(result, "group-id-record")
 }
@@ -114,7 +114,7 @@ async fn all_groups(client: &orcid_client::Client, token: &orcid_client::AccessT
     let mut out = String::new();
     let mut page = 1;
     loop {
-        let list = client.group_page(token, page, 100).await?;
+        let list = client.groups(token).page(page, 100).await?;
         for g in &list.group_id_records {
             out.push_str(&g.to_json_string(orcid_model::WriteOptions::read().compact()));
             out.push('\n');

@@ -86,7 +86,7 @@ fn create(target: &Target, file: &Path) -> ExitCode {
         Ok(parts) => parts,
         Err(code) => return code,
     };
-    let result = runtime().block_on(client.create_notification(&token, &orcid, &notification));
+    let result = runtime().block_on(client.record(&token, &orcid).create_notification(&notification));
     finish(result.map(|created| format!("{}\n", created.put_code)), file.display())
 }
 
@@ -98,9 +98,9 @@ fn read_or_archive(target: &Target, put_code: PutCode, archive: bool) -> ExitCod
     };
     let result = runtime().block_on(async {
         if archive {
-            client.archive_notification(&token, &orcid, put_code).await
+            client.record(&token, &orcid).archive_notification(put_code).await
         } else {
-            client.read_notification(&token, &orcid, put_code).await
+            client.record(&token, &orcid).read_notification(put_code).await
         }
     });
     finish(result.map(|n| render(&n, target.format)), format!("notification {put_code}"))
@@ -115,12 +115,12 @@ pub fn webhook(command: &WebhookCommand) -> ExitCode {
     };
     let rt = runtime();
     let result = match command {
-        WebhookCommand::Add { .. } => rt.block_on(client.register_webhook(&token, &orcid, url)).map(|new| {
+        WebhookCommand::Add { .. } => rt.block_on(client.record(&token, &orcid).register_webhook(url)).map(|new| {
             let what = if new { "registered" } else { "already registered" };
             format!("{what}: {url} for {orcid}\n")
         }),
         WebhookCommand::Remove { .. } => {
-            rt.block_on(client.remove_webhook(&token, &orcid, url)).map(|()| format!("removed: {url} for {orcid}\n"))
+            rt.block_on(client.record(&token, &orcid).remove_webhook(url)).map(|()| format!("removed: {url} for {orcid}\n"))
         }
     };
     finish(result, url)

@@ -55,30 +55,30 @@ pub fn run(args: &SearchArgs) -> ExitCode {
         let token = token.as_ref();
         if args.csv.is_some() {
             if !args.all {
-                let csv = client.csv_search(token, &args.query, &fields, args.start, args.rows).await?;
+                let csv = client.search(token).csv(&args.query, &fields, args.start, args.rows).await?;
                 return write(&mut out, &csv);
             }
             // The header once, from a first page of one record's size.
-            let header = client.csv_search(token, &args.query, &fields, 0, 0).await?;
+            let header = client.search(token).csv(&args.query, &fields, 0, 0).await?;
             write(&mut out, &header)?;
-            let pages = client.csv_search_all(token, &args.query, &fields, args.rows);
+            let pages = client.search(token).csv_all(&args.query, &fields, args.rows);
             return print_pages(pin!(pages), &mut out, |record| Ok(format!("{record}\n"))).await;
         }
         match (args.expanded, args.all) {
             (false, false) => {
-                let page = client.search(token, &args.query, args.start, args.rows).await?;
+                let page = client.search(token).ids(&args.query, args.start, args.rows).await?;
                 page.results.iter().try_for_each(|r| write(&mut out, &json_line(serde_json::to_string(r))?))
             }
             (true, false) => {
-                let page = client.expanded_search(token, &args.query, args.start, args.rows).await?;
+                let page = client.search(token).expanded(&args.query, args.start, args.rows).await?;
                 page.expanded_results.iter().try_for_each(|r| write(&mut out, &json_line(serde_json::to_string(r))?))
             }
             (false, true) => {
-                let pages = pin!(client.search_all(token, &args.query, args.rows));
+                let pages = pin!(client.search(token).ids_all(&args.query, args.rows));
                 print_pages(pages, &mut out, |r| json_line(serde_json::to_string(r))).await
             }
             (true, true) => {
-                let pages = pin!(client.expanded_search_all(token, &args.query, args.rows));
+                let pages = pin!(client.search(token).expanded_all(&args.query, args.rows));
                 print_pages(pages, &mut out, |r| json_line(serde_json::to_string(r))).await
             }
         }

@@ -218,9 +218,9 @@ fn items_deleted_on_the_record_are_reported_and_recreated_on_request() {
     let client = orcid_client::Client::builder(orcid_client::Api::Url(format!("{}/v3.0/", emulator.url()))).build().unwrap();
     let access = orcid_client::AccessToken::new(&token);
     let id: orcid_model::OrcidId = ORCID.parse().unwrap();
-    let keywords = rt.block_on(client.read_summaries::<orcid_model::keyword::Keyword>(&access, &id)).unwrap();
+    let keywords = rt.block_on(client.record(&access, &id).list::<orcid_model::keyword::Keyword>()).unwrap();
     let put_code = keywords.keywords[0].put_code.unwrap();
-    rt.block_on(client.delete::<orcid_model::keyword::Keyword>(&access, &id, put_code)).unwrap();
+    rt.block_on(client.record(&access, &id).delete::<orcid_model::keyword::Keyword>(put_code)).unwrap();
     let keyword = dir.join("keyword.xml");
     std::fs::write(&keyword, std::fs::read_to_string(&keyword).unwrap().replace(">regeneration<", ">fins<")).unwrap();
     let out = push(&emulator, &token, &dir, &[]);

@@ -50,7 +50,7 @@ fn main() {
         let started = Instant::now();
         let mut existing = 0;
         for n in 0..WORKS {
-            let created = client.create(&token, &ID, &work("one", n)).await.expect("create");
+            let created = client.record(&token, &ID).create(&work("one", n)).await.expect("create");
             existing += usize::from(created.existing);
         }
         let elapsed = started.elapsed();
@@ -75,7 +75,7 @@ fn main() {
         let requests = emulator.requests();
         let cpu = thread_cpu();
         let started = Instant::now();
-        let results = client.create_works(&token, &ID, &works).await.expect("bulk");
+        let results = client.record(&token, &ID).create_works(&works).await.expect("bulk");
         let elapsed = started.elapsed();
         let cpu_bulk = thread_cpu() - cpu;
         let ok = results.iter().filter(|r| r.is_ok()).count();

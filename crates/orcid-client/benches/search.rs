@@ -33,7 +33,7 @@ fn main() {
             // The emulator indexes its records at the first search.
             let started = Instant::now();
             let first = Client::builder(Api::Url(emulator.url())).build().unwrap();
-            first.search(Some(&token), "*:*", 0, 0).await.expect("a first search");
+            first.search(Some(&token)).ids("*:*", 0, 0).await.expect("a first search");
             println!("first search (indexes the records): {:.2} s", started.elapsed().as_secs_f64());
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             for rows in [1000, 200, 100] {
@@ -43,7 +43,7 @@ fn main() {
                 let before = emulator.requests();
                 let started = Instant::now();
                 let mut results = 0;
-                let mut pages = std::pin::pin!(client.search_all(Some(&token), "*:*", rows));
+                let mut pages = std::pin::pin!(client.search(Some(&token)).ids_all("*:*", rows));
                 while let Some(page) = pages.next().await {
                     results += page.expect("a page").results.len();
                 }

@@ -1,17 +1,10 @@
 //! The member API client: one `Client` per environment and wire format, cheap to clone.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use orcid_model::activities::ActivitiesSummary;
-use orcid_model::bulk::{Bulk, BulkItem};
-use orcid_model::items::{RecordItem, put_code_in_duplicate_message};
-use orcid_model::person::Person;
-use orcid_model::record::Record;
-use orcid_model::summary::RecordSummary;
-use orcid_model::work::Work;
-use orcid_model::{Element, Format, Mode, OrcidId, PutCode, WriteOptions};
+use orcid_model::items::put_code_in_duplicate_message;
+use orcid_model::{Document, Element, Format, Kind, Mode, OrcidId, PutCode, WriteOptions};
 use reqwest::Method;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, LOCATION};
 use tokio::time::Instant;
@@ -198,7 +191,7 @@ impl ClientBuilder {
 /// let token = AccessToken::new(std::env::var("ORCID_TOKEN").unwrap_or_default());
 /// let work = Work::new(WorkTitle::new("On ORCID"), WorkType::JournalArticle);
 /// let orcid: orcid_model::OrcidId = "0000-0002-1825-0097".parse().expect("an ORCID iD");
-/// let created = client.create(&token, &orcid, &work).await?;
+/// let created = client.record(&token, &orcid).create(&work).await?;
 /// println!("put-code {}", created.put_code);
 /// # Ok(()) }
 /// ```
@@ -268,204 +261,6 @@ impl Client {
         self.inner.format
     }
 
-    /// Creates an item (POST `/{orcid}/{section}`); the answer's `Location` gives the put-code.
-    /// The item must not carry a put-code.
-    pub async fn create<T: RecordItem>(&self, token: &AccessToken, orcid: &OrcidId, item: &T) -> Result<Created, Error> {
-        let call = Call {
-            method: Method::POST,
-            url: self.url(orcid, &[T::SECTION.path()]),
-            token: Some(token),
-            body: Some(self.encode(item)),
-            resend_if_unsure: !item.self_external_ids().is_empty(),
-        };
-        let answer = self.send(&call).await?;
-        if answer.status == 201 {
-            return Ok(Created { put_code: put_code_from_location(&answer.headers)?, existing: false });
-        }
-        let error = self.api_error(&answer);
-        match duplicate_of_earlier_attempt(&error, answer.unsure_before) {
-            Some(put_code) => Ok(Created { put_code, existing: true }),
-            None => Err(error.into()),
-        }
-    }
-
-    /// Updates an item (PUT `/{orcid}/{section}/{put-code}`) and returns it as stored. The
-    /// body's put-code is set from `put_code` and its visibility left out (ORCID refuses a
-    /// visibility change on update).
-    ///
-    /// What the item holds that this version of the model does not know (fields a newer ORCID
-    /// added, read leniently) is sent back with it, so an update keeps them on the record.
-    pub async fn update<T: RecordItem>(&self, token: &AccessToken, orcid: &OrcidId, put_code: PutCode, item: &T) -> Result<T, Error> {
-        let mut item = item.clone();
-        item.set_put_code(Some(put_code));
-        item.set_visibility(None);
-        let code = put_code.to_string();
-        let call = Call {
-            method: Method::PUT,
-            url: self.url(orcid, &[T::SECTION.path(), &code]),
-            token: Some(token),
-            body: Some(self.encode(&item)),
-            resend_if_unsure: true,
-        };
-        let answer = self.expect(&call, 200).await?;
-        self.decode(&answer, T::SECTION.path())
-    }
-
-    /// Deletes an item (DELETE `/{orcid}/{section}/{put-code}`): `client.delete::<Work>(..)`.
-    pub async fn delete<T: RecordItem>(&self, token: &AccessToken, orcid: &OrcidId, put_code: PutCode) -> Result<(), Error> {
-        let code = put_code.to_string();
-        let call = Call {
-            method: Method::DELETE,
-            url: self.url(orcid, &[T::SECTION.path(), &code]),
-            token: Some(token),
-            body: None,
-            resend_if_unsure: true,
-        };
-        self.expect(&call, 204).await.map(drop)
-    }
-
-    /// Reads one item (GET `/{orcid}/{section}/{put-code}`): `client.read::<Work>(..)`.
-    pub async fn read<T: RecordItem>(
-        &self,
-        token: impl Into<Option<&AccessToken>>,
-        orcid: &OrcidId,
-        put_code: PutCode,
-    ) -> Result<T, Error> {
-        self.get(token.into(), orcid, &[T::SECTION.path(), &put_code.to_string()], T::SECTION.path()).await
-    }
-
-    /// Reads a section's summaries (GET `/{orcid}/works`, `/{orcid}/employments` ...):
-    /// `client.read_summaries::<Work>(..)`.
-    pub async fn read_summaries<T: RecordItem>(
-        &self,
-        token: impl Into<Option<&AccessToken>>,
-        orcid: &OrcidId,
-    ) -> Result<T::Summaries, Error> {
-        self.get(token.into(), orcid, &[T::SECTION.list_path()], T::SECTION.list_path()).await
-    }
-
-    /// Reads the whole record (GET `/{orcid}/record`).
-    pub async fn read_record(&self, token: impl Into<Option<&AccessToken>>, orcid: &OrcidId) -> Result<Record, Error> {
-        self.get(token.into(), orcid, &["record"], "record").await
-    }
-
-    /// Reads the person section (GET `/{orcid}/person`).
-    pub async fn read_person(&self, token: impl Into<Option<&AccessToken>>, orcid: &OrcidId) -> Result<Person, Error> {
-        self.get(token.into(), orcid, &["person"], "person").await
-    }
-
-    /// Reads the activities' summaries (GET `/{orcid}/activities`).
-    pub async fn read_activities(&self, token: impl Into<Option<&AccessToken>>, orcid: &OrcidId) -> Result<ActivitiesSummary, Error> {
-        self.get(token.into(), orcid, &["activities"], "activities").await
-    }
-
-    /// Reads the record summary (GET `/{orcid}/summary`, member API only).
-    pub async fn read_summary(&self, token: &AccessToken, orcid: &OrcidId) -> Result<RecordSummary, Error> {
-        self.get(Some(token), orcid, &["summary"], "summary").await
-    }
-
-    /// Reads works by put-code (GET `/{orcid}/works/{pc,pc,...}`, 100 a request), one result
-    /// per put-code in the order given: the work, or ORCID's error for that put-code.
-    pub async fn read_works(
-        &self,
-        token: impl Into<Option<&AccessToken>>,
-        orcid: &OrcidId,
-        put_codes: &[PutCode],
-    ) -> Result<Vec<Result<Work, ApiError>>, Error> {
-        let token = token.into();
-        let mut results = Vec::with_capacity(put_codes.len());
-        for chunk in put_codes.chunks(100) {
-            let list: Vec<String> = chunk.iter().map(PutCode::to_string).collect();
-            let bulk: Bulk = self.get(token, orcid, &["works", &list.join(",")], "works").await?;
-            // ORCID answers found works first, then one error per missing put-code.
-            let mut found: HashMap<PutCode, Work> = HashMap::new();
-            let mut errors = Vec::new();
-            for item in bulk.items {
-                match item {
-                    BulkItem::Work(w) => {
-                        if let Some(pc) = w.put_code {
-                            found.insert(pc, w);
-                        }
-                    }
-                    BulkItem::Error(e) => errors.push(ApiError::from_model(&e)),
-                    // An entry this version does not know: neither a work nor an error.
-                    _ => {}
-                }
-            }
-            let mut errors = errors.into_iter();
-            for pc in chunk {
-                results.push(found.remove(pc).ok_or_else(|| {
-                    errors.next().unwrap_or_else(|| ApiError {
-                        status: 404,
-                        code: Some(ErrorCode::InvalidPutCode),
-                        developer_message: format!("ORCID's answer had neither put-code {pc} nor an error for it"),
-                        user_message: None,
-                        more_info: None,
-                    })
-                }));
-            }
-        }
-        Ok(results)
-    }
-
-    /// Creates works in bulk (POST `/{orcid}/works`, 100 a request), one result per work in
-    /// the order given: its put-code, or ORCID's error for that work.
-    pub async fn create_works(
-        &self,
-        token: &AccessToken,
-        orcid: &OrcidId,
-        works: &[Work],
-    ) -> Result<Vec<Result<Created, ApiError>>, Error> {
-        let mut results = Vec::with_capacity(works.len());
-        for chunk in works.chunks(100) {
-            let bulk: Bulk = chunk.iter().cloned().map(BulkItem::Work).collect::<Vec<_>>().into();
-            // ORCID refuses works without a `self` identifier, so a resent batch cannot
-            // make copies: each work already stored comes back as a duplicate.
-            let call = Call {
-                method: Method::POST,
-                url: self.url(orcid, &["works"]),
-                token: Some(token),
-                body: Some(self.encode(&bulk)),
-                resend_if_unsure: true,
-            };
-            let answer = self.expect(&call, 200).await?;
-            let back: Bulk = self.decode(&answer, "bulk")?;
-            if back.items.len() != chunk.len() {
-                return Err(Error::Decode {
-                    what: "the bulk answer".into(),
-                    message: format!("{} entries for {} works sent", back.items.len(), chunk.len()),
-                });
-            }
-            for item in back.items {
-                results.push(match item {
-                    BulkItem::Work(w) => match w.put_code {
-                        Some(put_code) => Ok(Created { put_code, existing: false }),
-                        None => {
-                            return Err(Error::Decode {
-                                what: "the bulk answer".into(),
-                                message: "a stored work without a put-code".into(),
-                            });
-                        }
-                    },
-                    BulkItem::Error(e) => {
-                        let error = ApiError::from_model(&e);
-                        match duplicate_of_earlier_attempt(&error, answer.unsure_before) {
-                            Some(put_code) => Ok(Created { put_code, existing: true }),
-                            None => Err(error),
-                        }
-                    }
-                    _ => {
-                        return Err(Error::Decode {
-                            what: "the bulk answer".into(),
-                            message: "an entry that is neither a work nor an error".into(),
-                        });
-                    }
-                });
-            }
-        }
-        Ok(results)
-    }
-
     /// `{api base}/{orcid}/{segments...}`, each segment percent-encoded as a path segment.
     /// A URL under the API base that is not a record's (`/group-id-record/...`).
     pub(crate) fn api_url(&self, segments: &[&str], query: &[(&str, &str)]) -> url::Url {
@@ -493,35 +288,61 @@ impl Client {
         url
     }
 
-    /// A body for upload: without what ORCID sets itself (source, dates, paths).
-    pub(crate) fn encode<T: Element>(&self, value: &T) -> String {
+    /// How bodies are written for upload: without what ORCID sets itself (source, dates,
+    /// paths); XML indented, JSON compact.
+    fn upload_options(&self) -> WriteOptions {
         match self.inner.format {
-            Format::Xml => value.to_xml_with(WriteOptions::upload()),
-            Format::Json => value.to_json_string(WriteOptions::upload().compact()),
+            Format::Xml => WriteOptions::upload(),
+            Format::Json => WriteOptions::upload().compact(),
         }
+    }
+
+    /// A body for upload, in the client's wire format.
+    pub(crate) fn encode<T: Element>(&self, value: &T) -> String {
+        value.to_text(self.inner.format, self.upload_options())
+    }
+
+    /// A document as a body for upload, in the client's wire format.
+    pub(crate) fn encode_document(&self, value: &Document) -> String {
+        value.to_text(self.inner.format, self.upload_options())
     }
 
     /// Reads an answer's body as `T`, in the form its `Content-Type` says. Leniently: ORCID
     /// may add fields this version does not know.
     pub(crate) fn decode<T: Element>(&self, answer: &Answer, what: &str) -> Result<T, Error> {
-        let json = is_json(&answer.headers);
-        let result = if json {
-            let text = std::str::from_utf8(&answer.body)
-                .map_err(|e| Error::Decode { what: format!("the {what} in the answer"), message: e.to_string() })?;
-            T::from_json_str(text, Mode::Lenient)
-        } else {
-            T::from_xml_bytes(&answer.body, Mode::Lenient)
-        };
-        result.map_err(|e| Error::Decode {
-            what: format!("the {what} in the answer ({})", if json { "JSON" } else { "XML" }),
-            message: e.to_string(),
-        })
+        let format = answer_format(answer);
+        T::from_text(&answer.body, format, Mode::Lenient).map_err(|e| decode_error(what, format, e))
     }
 
-    async fn get<T: Element>(&self, token: Option<&AccessToken>, orcid: &OrcidId, segments: &[&str], what: &str) -> Result<T, Error> {
-        let call = Call { method: Method::GET, url: self.url(orcid, segments), token, body: None, resend_if_unsure: true };
-        let answer = self.expect(&call, 200).await?;
+    /// Reads an answer's body as a document of `kind`, as [`Client::decode`] does.
+    pub(crate) fn decode_document(&self, answer: &Answer, kind: Kind, what: &str) -> Result<Document, Error> {
+        let format = answer_format(answer);
+        match Document::from_text(&answer.body, format, kind, Mode::Lenient) {
+            Ok(doc) if doc.kind() == kind => Ok(doc),
+            Ok(doc) => Err(Error::Decode {
+                what: format!("the {what} in the answer"),
+                message: format!("expected a {}, found a {}", kind.as_str(), doc.kind().as_str()),
+            }),
+            Err(e) => Err(decode_error(what, format, e)),
+        }
+    }
+
+    /// GETs a path under a record and reads the answer as `T`.
+    pub(crate) async fn get<T: Element>(
+        &self,
+        token: Option<&AccessToken>,
+        orcid: &OrcidId,
+        segments: &[&str],
+        what: &str,
+    ) -> Result<T, Error> {
+        let answer = self.get_answer(token, orcid, segments).await?;
         self.decode(&answer, what)
+    }
+
+    /// GETs a path under a record: the answer, if 200.
+    pub(crate) async fn get_answer(&self, token: Option<&AccessToken>, orcid: &OrcidId, segments: &[&str]) -> Result<Answer, Error> {
+        let call = Call { method: Method::GET, url: self.url(orcid, segments), token, body: None, resend_if_unsure: true };
+        self.expect(&call, 200).await
     }
 
     /// Sends and turns any status but `status` into the error it carries.
@@ -677,6 +498,16 @@ pub(crate) fn transport_message(e: &reqwest::Error) -> String {
     message
 }
 
+/// The format an answer's `Content-Type` names (XML when it names none).
+fn answer_format(answer: &Answer) -> Format {
+    if is_json(&answer.headers) { Format::Json } else { Format::Xml }
+}
+
+fn decode_error(what: &str, format: Format, e: orcid_model::ReadError) -> Error {
+    let form = if format == Format::Json { "JSON" } else { "XML" };
+    Error::Decode { what: format!("the {what} in the answer ({form})"), message: e.to_string() }
+}
+
 pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("json"))
 }
@@ -696,7 +527,7 @@ pub(crate) fn put_code_from_location(headers: &HeaderMap) -> Result<PutCode, Err
 }
 
 /// A 409 duplicate met after an attempt that may have been stored is that attempt's item.
-fn duplicate_of_earlier_attempt(error: &ApiError, unsure_before: bool) -> Option<PutCode> {
+pub(crate) fn duplicate_of_earlier_attempt(error: &ApiError, unsure_before: bool) -> Option<PutCode> {
     if !unsure_before || error.code != Some(ErrorCode::Duplicate) {
         return None;
     }

@@ -27,16 +27,19 @@ mod notices;
 mod oauth;
 #[cfg(feature = "push")]
 pub mod push;
+mod record;
 mod retry;
 mod search;
 mod token;
 
 pub use client::{Api, Client, ClientBuilder, Created};
 pub use error::{ApiError, Error, ErrorCode};
+pub use groups::GroupsApi;
 pub use limiter::RateLimit;
 pub use oauth::{OAuthClient, Token, scope};
+pub use record::RecordApi;
 pub use retry::RetryPolicy;
-pub use search::{CSV_FIELDS, MAX_ROWS, MAX_START_ANONYMOUS, SearchPage};
+pub use search::{CSV_FIELDS, MAX_ROWS, MAX_START_ANONYMOUS, SearchApi, SearchPage};
 pub use token::{AccessToken, ClientSecret, RefreshToken};
 
 /// The crate's README, whose example is compiled as a test.

@@ -31,14 +31,14 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use orcid_model::items::{ItemVisitor, RecordItem, Section, SectionVisitor, put_code_in_duplicate_message};
+use orcid_model::items::{AnyItem, Section, put_code_in_duplicate_message};
 use orcid_model::validate::{Diagnostic, Options, Severity, validate_json, validate_xml};
 use orcid_model::work::Work;
-use orcid_model::{Document, Element, Format, Kind, Mode, OrcidId, PutCode};
+use orcid_model::{Document, Format, Kind, Mode, OrcidId, PutCode};
 use sha2::{Digest, Sha256};
 
 use crate::ledger::{Entry, Ledger, now};
-use crate::{AccessToken, ApiError, Client, Error, ErrorCode};
+use crate::{AccessToken, ApiError, Client, Error, ErrorCode, RecordApi};
 
 /// What to do beyond creating and updating.
 #[derive(Debug, Clone, Default)]
@@ -183,7 +183,7 @@ impl PushReport {
 struct ItemFile {
     name: String,
     section: Section,
-    doc: Document,
+    item: Box<dyn AnyItem>,
     /// The body as the client sends it, hashed.
     hash: String,
     /// The `self` identifiers' keys: a work without one is refused anyway.
@@ -226,7 +226,7 @@ pub async fn push(
             Err(outcome) => report(*outcome, &mut outcomes),
         }
     }
-    let ctx = Ctx { client, token, orcid, ledger: ledger.clone(), record: record.clone(), options };
+    let ctx = Ctx { client, api: client.record(token, orcid), ledger: ledger.clone(), record: record.clone(), options };
 
     // Files removed from the folder.
     for entry in entries.values().filter(|e| !present.contains(e.file.as_str()) && e.put_code.is_some()) {
@@ -237,7 +237,7 @@ pub async fn push(
             if !options.dry_run
                 && let (Some(section), Some(pc)) = (section, entry.put_code)
             {
-                match section.visit(DeleteItem { ctx: &ctx, put_code: pc }).await {
+                match ctx.api.delete_item(section, pc).await {
                     Ok(()) => lock(&ledger).remove(&record, &entry.file).map_err(local)?,
                     Err(e) if e.orcid_code() == Some(ErrorCode::ResourceNotFound) => {
                         lock(&ledger).remove(&record, &entry.file).map_err(local)?
@@ -336,8 +336,7 @@ async fn next(running: &mut Running<'_>) -> Option<Result<Outcome, Error>> {
 /// What every step needs.
 struct Ctx<'a> {
     client: &'a Client,
-    token: &'a AccessToken,
-    orcid: &'a OrcidId,
+    api: RecordApi<'a>,
     ledger: Arc<Mutex<Ledger>>,
     record: String,
     options: &'a PushOptions,
@@ -395,42 +394,22 @@ fn read_item(client: &Client, path: &Path, name: &str) -> Result<ItemFile, Box<O
         return Err(invalid(format!("ORCID would refuse it ({first})"), errors));
     }
     let doc = doc.map_err(|e| invalid(e.to_string(), Vec::new()))?;
-    let Some(section) = Section::of_kind(doc.kind()) else {
-        return Err(invalid(format!("a {} is not an item of a record's section", doc.kind()), Vec::new()));
-    };
-    let (body, has_self_id) = with_item(&doc, Encode(client));
-    Ok(ItemFile { name: name.to_owned(), section, doc, hash: hex(&Sha256::digest(body.as_bytes())), has_self_id })
-}
-
-/// Runs a visitor with the item a file holds (only files that hold an item are read into an
-/// [`ItemFile`], so there always is one).
-fn with_item<V: ItemVisitor>(doc: &Document, visitor: V) -> V::Output {
-    match doc.clone().visit_item(visitor) {
-        Ok(output) => output,
-        Err(_) => unreachable!("an item file holds a record item"),
-    }
+    let item = doc.into_item().map_err(|doc| invalid(format!("a {} is not an item of a record's section", doc.kind()), Vec::new()))?;
+    let body = client.encode_document(&item.to_document());
+    let has_self_id = !item.self_external_ids().is_empty();
+    Ok(ItemFile { name: name.to_owned(), section: item.section(), item, hash: hex(&Sha256::digest(body.as_bytes())), has_self_id })
 }
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The body as the client sends it, and whether the item has a `self` identifier.
-struct Encode<'a>(&'a Client);
-
-impl ItemVisitor for Encode<'_> {
-    type Output = (String, bool);
-    fn visit<T: RecordItem>(self, item: T) -> (String, bool) {
-        (self.0.encode(&item), !item.self_external_ids().is_empty())
-    }
-}
-
 /// Creates a chunk of new works in one bulk request: intents first, then the put-codes.
 async fn create_works(ctx: &Ctx<'_>, chunk: &[ItemFile]) -> Result<Vec<Outcome>, Error> {
-    let works: Vec<Work> = chunk.iter().filter_map(|i| if let Document::Work(w) = &i.doc { Some(w.clone()) } else { None }).collect();
+    let works: Vec<Work> = chunk.iter().filter_map(|i| i.item.as_any().downcast_ref::<Work>().cloned()).collect();
     let intents: Vec<Entry> = chunk.iter().map(|i| intent(i, None)).collect();
     lock(&ctx.ledger).put_all(&ctx.record, &intents).map_err(local)?;
-    let results = match ctx.client.create_works(ctx.token, ctx.orcid, &works).await {
+    let results = match ctx.api.create_works(&works).await {
         Ok(results) => results,
         Err(e) => {
             // The answer was lost or refused as a whole: each work is resolved on its own
@@ -504,7 +483,7 @@ async fn process(ctx: &Ctx<'_>, item: ItemFile, entry: Option<Entry>) -> Result<
 /// Creates an item: the intent first, the put-code as soon as it is known.
 async fn create(ctx: &Ctx<'_>, item: &ItemFile) -> Result<Outcome, Error> {
     lock(&ctx.ledger).put(&ctx.record, &intent(item, None)).map_err(local)?;
-    match with_item(&item.doc, CreateItem { ctx }).await {
+    match ctx.api.create_item(&*item.item).await {
         Ok(created) => {
             lock(&ctx.ledger).put(&ctx.record, &stored_entry(item, created.put_code)).map_err(local)?;
             let action = if created.existing { Action::Adopt } else { Action::Create };
@@ -546,7 +525,7 @@ async fn resolve(ctx: &Ctx<'_>, item: &ItemFile) -> Result<Outcome, Error> {
 /// An item with a `self` identifier is sent again: ORCID stores it, or answers that this
 /// client already has it (and where).
 async fn resolve_by_self_id(ctx: &Ctx<'_>, item: &ItemFile) -> Result<Outcome, Error> {
-    match with_item(&item.doc, CreateItem { ctx }).await {
+    match ctx.api.create_item(&*item.item).await {
         Ok(created) => {
             lock(&ctx.ledger).put(&ctx.record, &stored_entry(item, created.put_code)).map_err(local)?;
             Ok(outcome(&item.name, Some(item.section), Action::Create, Some(created.put_code)))
@@ -572,12 +551,12 @@ async fn adopt_duplicate(ctx: &Ctx<'_>, item: &ItemFile, e: &ApiError) -> Result
 /// Records an item found on the record as the file's, and updates it when its content differs.
 async fn take_over(ctx: &Ctx<'_>, item: &ItemFile, put_code: PutCode, action: Action) -> Result<Outcome, Error> {
     let mut entry = stored_entry(item, put_code);
-    let same = with_item(&item.doc, SameAs { ctx, put_code }).await?;
+    let same = same_as(ctx, item, put_code).await?;
     if !same {
         // Recorded first with no hash: a crash before the update leaves it to be updated.
         entry.body_hash = String::new();
         lock(&ctx.ledger).put(&ctx.record, &entry).map_err(local)?;
-        with_item(&item.doc, UpdateItem { ctx, put_code }).await?;
+        ctx.api.update_item(put_code, &*item.item).await?;
         entry.body_hash = item.hash.clone();
     }
     lock(&ctx.ledger).put(&ctx.record, &entry).map_err(local)?;
@@ -590,8 +569,8 @@ async fn take_over(ctx: &Ctx<'_>, item: &ItemFile, put_code: PutCode, action: Ac
 
 /// Updates a stored item whose file changed; one deleted on the record is marked gone.
 async fn update(ctx: &Ctx<'_>, item: &ItemFile, put_code: PutCode) -> Result<Outcome, Error> {
-    match with_item(&item.doc, UpdateItem { ctx, put_code }).await {
-        Ok(()) => {
+    match ctx.api.update_item(put_code, &*item.item).await {
+        Ok(_) => {
             lock(&ctx.ledger).put(&ctx.record, &stored_entry(item, put_code)).map_err(local)?;
             Ok(outcome(&item.name, Some(item.section), Action::Update, Some(put_code)))
         }
@@ -618,121 +597,41 @@ async fn update(ctx: &Ctx<'_>, item: &ItemFile, put_code: PutCode) -> Result<Out
 /// identifiers, else by its content.
 async fn find_on_record(ctx: &Ctx<'_>, item: &ItemFile) -> Result<Option<PutCode>, Error> {
     let known: HashSet<PutCode> = lock(&ctx.ledger).entries(&ctx.record).map_err(local)?.into_iter().filter_map(|e| e.put_code).collect();
-    let candidates = item.section.visit(Candidates { ctx }).await?;
+    let candidates = candidates(ctx, item.section).await?;
     for (put_code, client) in candidates {
         let ours = match &ctx.options.client_id {
             Some(id) => client.as_deref() == Some(id.as_str()),
             None => client.is_some(),
         };
-        if ours && !known.contains(&put_code) && with_item(&item.doc, SameAs { ctx, put_code }).await? {
+        if ours && !known.contains(&put_code) && same_as(ctx, item, put_code).await? {
             return Ok(Some(put_code));
         }
     }
     Ok(None)
 }
 
-type Boxed<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>> + Send + 'a>>;
-
-struct CreateItem<'a, 'c> {
-    ctx: &'a Ctx<'c>,
-}
-
-impl<'a, 'c> ItemVisitor for CreateItem<'a, 'c> {
-    type Output = Boxed<'a, crate::Created>;
-    fn visit<T: RecordItem>(self, item: T) -> Self::Output {
-        let ctx = self.ctx;
-        Box::pin(async move { ctx.client.create(ctx.token, ctx.orcid, &item).await })
-    }
-}
-
-struct UpdateItem<'a, 'c> {
-    ctx: &'a Ctx<'c>,
-    put_code: PutCode,
-}
-
-impl<'a, 'c> ItemVisitor for UpdateItem<'a, 'c> {
-    type Output = Boxed<'a, ()>;
-    fn visit<T: RecordItem>(self, item: T) -> Self::Output {
-        let (ctx, put_code) = (self.ctx, self.put_code);
-        Box::pin(async move { ctx.client.update(ctx.token, ctx.orcid, put_code, &item).await.map(|_| ()) })
-    }
-}
-
-struct DeleteItem<'a, 'c> {
-    ctx: &'a Ctx<'c>,
-    put_code: PutCode,
-}
-
-impl<'a, 'c> SectionVisitor for DeleteItem<'a, 'c> {
-    type Output = Boxed<'a, ()>;
-    fn visit<T: RecordItem>(self) -> Self::Output {
-        let (ctx, put_code) = (self.ctx, self.put_code);
-        Box::pin(async move { ctx.client.delete::<T>(ctx.token, ctx.orcid, put_code).await })
-    }
-}
-
 /// Whether the stored item `put_code` has the file's content (what ORCID sets aside).
-struct SameAs<'a, 'c> {
-    ctx: &'a Ctx<'c>,
-    put_code: PutCode,
-}
-
-impl<'a, 'c> ItemVisitor for SameAs<'a, 'c> {
-    type Output = Boxed<'a, bool>;
-    fn visit<T: RecordItem>(self, item: T) -> Self::Output {
-        let (ctx, put_code) = (self.ctx, self.put_code);
-        Box::pin(async move {
-            let stored: T = match ctx.client.read(ctx.token, ctx.orcid, put_code).await {
-                Ok(stored) => stored,
-                Err(e) if e.orcid_code() == Some(ErrorCode::ResourceNotFound) => return Ok(false),
-                Err(e) => return Err(e),
-            };
-            Ok(comparable(ctx.client, &stored) == comparable(ctx.client, &item))
-        })
-    }
+async fn same_as(ctx: &Ctx<'_>, item: &ItemFile, put_code: PutCode) -> Result<bool, Error> {
+    let stored = match ctx.api.read_item(item.section, put_code).await {
+        Ok(stored) => stored,
+        Err(e) if e.orcid_code() == Some(ErrorCode::ResourceNotFound) => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    Ok(comparable(ctx.client, &*stored) == comparable(ctx.client, &*item.item))
 }
 
 /// An item's body as compared with a stored one: without what ORCID sets on the record (the
 /// put-code, the visibility, which ORCID may replace by the researcher's default).
-fn comparable<T: RecordItem>(client: &Client, item: &T) -> String {
-    let mut item = item.clone();
+fn comparable(client: &Client, item: &dyn AnyItem) -> String {
+    let mut item = item.clone_item();
     item.set_put_code(None);
     item.set_visibility(None);
-    client.encode(&item)
+    client.encode_document(&item.to_document())
 }
 
 /// The put-codes of a section's items and the client each came from (`None`: the researcher).
-struct Candidates<'a, 'c> {
-    ctx: &'a Ctx<'c>,
-}
-
-impl<'a, 'c> SectionVisitor for Candidates<'a, 'c> {
-    type Output = Boxed<'a, Vec<(PutCode, Option<String>)>>;
-    fn visit<T: RecordItem>(self) -> Self::Output {
-        let ctx = self.ctx;
-        Box::pin(async move {
-            let summaries = ctx.client.read_summaries::<T>(ctx.token, ctx.orcid).await?;
-            // Every object with a put-code and a source is an item's summary, whatever the
-            // section's list looks like (groups of works, a list of keywords ...).
-            let json: serde_json::Value =
-                serde_json::from_str(&summaries.to_json_string(orcid_model::WriteOptions::read().compact())).map_err(local)?;
-            let mut found = Vec::new();
-            collect_summaries(&json, &mut found);
-            Ok(found)
-        })
-    }
-}
-
-fn collect_summaries(value: &serde_json::Value, out: &mut Vec<(PutCode, Option<String>)>) {
-    match value {
-        serde_json::Value::Object(map) => {
-            if let (Some(pc), Some(source)) = (map.get("put-code").and_then(serde_json::Value::as_i64), map.get("source")) {
-                let client = source.pointer("/source-client-id/path").and_then(serde_json::Value::as_str).map(str::to_owned);
-                out.push((PutCode::new(pc), client));
-            }
-            map.values().for_each(|v| collect_summaries(v, out));
-        }
-        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_summaries(v, out)),
-        _ => {}
-    }
+async fn candidates(ctx: &Ctx<'_>, section: Section) -> Result<Vec<(PutCode, Option<String>)>, Error> {
+    let list = ctx.api.list_section(section).await?;
+    let entries = list.list_entries().unwrap_or_default();
+    Ok(entries.iter().filter_map(|e| Some((e.put_code()?, e.source_client_id().map(str::to_owned)))).collect())
 }

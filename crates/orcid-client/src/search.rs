@@ -60,7 +60,23 @@ impl Endpoint {
     }
 }
 
+/// ORCID's search (`/search`, `/expanded-search`, `/csv-search`), with or without a token:
+/// made by [`Client::search`].
+#[derive(Debug, Clone, Copy)]
+pub struct SearchApi<'a> {
+    client: &'a Client,
+    token: Option<&'a AccessToken>,
+}
+
 impl Client {
+    /// Search, with a token (`/read-public`, member or public API) or without (the public
+    /// API only).
+    pub fn search<'a>(&'a self, token: impl Into<Option<&'a AccessToken>>) -> SearchApi<'a> {
+        SearchApi { client: self, token: token.into() }
+    }
+}
+
+impl<'a> SearchApi<'a> {
     /// One page of iDs matching a Solr query (GET `/search?q=&start=&rows=`), with how many
     /// match in all. `rows` is at most [`MAX_ROWS`]; without a token (the public API) `start` is
     /// at most [`MAX_START_ANONYMOUS`].
@@ -69,42 +85,29 @@ impl Client {
     /// # async fn run() -> Result<(), orcid_client::Error> {
     /// use orcid_client::{Api, Client};
     /// let client = Client::builder(Api::PublicSandbox).build()?;
-    /// let page = client.search(None, "family-name:Carberry AND given-names:Josiah", 0, 10).await?;
+    /// let page = client.search(None).ids("family-name:Carberry AND given-names:Josiah", 0, 10).await?;
     /// for result in &page.results {
     ///     println!("{}", result.orcid_identifier.path.as_deref().unwrap_or_default());
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn search(&self, token: impl Into<Option<&AccessToken>>, query: &str, start: u32, rows: u32) -> Result<Search, Error> {
-        let answer = self.search_call(token.into(), Endpoint::Search, query, start, rows, &[]).await?;
-        self.decode(&answer, "search")
+    pub async fn ids(&self, query: &str, start: u32, rows: u32) -> Result<Search, Error> {
+        let answer = self.call(Endpoint::Search, query, start, rows, &[]).await?;
+        self.client.decode(&answer, "search")
     }
 
     /// One page of names and institutions matching a Solr query (GET `/expanded-search`).
-    pub async fn expanded_search(
-        &self,
-        token: impl Into<Option<&AccessToken>>,
-        query: &str,
-        start: u32,
-        rows: u32,
-    ) -> Result<ExpandedSearch, Error> {
-        let answer = self.search_call(token.into(), Endpoint::Expanded, query, start, rows, &[]).await?;
-        self.decode(&answer, "expanded-search")
+    pub async fn expanded(&self, query: &str, start: u32, rows: u32) -> Result<ExpandedSearch, Error> {
+        let answer = self.call(Endpoint::Expanded, query, start, rows, &[]).await?;
+        self.client.decode(&answer, "expanded-search")
     }
 
     /// One page as CSV (GET `/csv-search?fl=`, `Accept: text/csv`): a header line of the
     /// fields, then one line per record, as ORCID's Solr writes it. ORCID keeps the fields it
     /// allows ([`CSV_FIELDS`]) and writes them all when none is left.
-    pub async fn csv_search(
-        &self,
-        token: impl Into<Option<&AccessToken>>,
-        query: &str,
-        fields: &[&str],
-        start: u32,
-        rows: u32,
-    ) -> Result<String, Error> {
+    pub async fn csv(&self, query: &str, fields: &[&str], start: u32, rows: u32) -> Result<String, Error> {
         let fl = fields.join(",");
-        let answer = self.search_call(token.into(), Endpoint::Csv, query, start, rows, &[("fl", &fl)]).await?;
+        let answer = self.call(Endpoint::Csv, query, start, rows, &[("fl", &fl)]).await?;
         String::from_utf8(answer.body).map_err(|e| Error::Decode { what: "the CSV answer".into(), message: e.to_string() })
     }
 
@@ -115,7 +118,7 @@ impl Client {
     /// ```no_run
     /// # async fn run(client: orcid_client::Client) -> Result<(), orcid_client::Error> {
     /// use futures_util::StreamExt;
-    /// let pages = client.search_all(None, "affiliation-org-name:\"Example University\"", 1000);
+    /// let pages = client.search(None).ids_all("affiliation-org-name:\"Example University\"", 1000);
     /// let mut pages = std::pin::pin!(pages);
     /// while let Some(page) = pages.next().await {
     ///     let page = page?;
@@ -123,62 +126,44 @@ impl Client {
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn search_all<'a>(
-        &'a self,
-        token: Option<&'a AccessToken>,
-        query: &'a str,
-        rows: u32,
-    ) -> impl Stream<Item = Result<SearchPage<SearchResult>, Error>> + 'a {
-        self.pages(rows, token, move |start, rows| async move {
-            let page = self.search(token, query, start, rows).await?;
+    pub fn ids_all(&self, query: &'a str, rows: u32) -> impl Stream<Item = Result<SearchPage<SearchResult>, Error>> + 'a {
+        let search = *self;
+        self.pages(rows, move |start, rows| async move {
+            let page = search.ids(query, start, rows).await?;
             Ok((page.num_found.map(|n| n.max(0) as u64), page.results))
         })
     }
 
-    /// Every page of names and institutions matching a query, as [`Client::search_all`].
-    pub fn expanded_search_all<'a>(
-        &'a self,
-        token: Option<&'a AccessToken>,
-        query: &'a str,
-        rows: u32,
-    ) -> impl Stream<Item = Result<SearchPage<ExpandedResult>, Error>> + 'a {
-        self.pages(rows, token, move |start, rows| async move {
-            let page = self.expanded_search(token, query, start, rows).await?;
+    /// Every page of names and institutions matching a query, as [`SearchApi::ids_all`].
+    pub fn expanded_all(&self, query: &'a str, rows: u32) -> impl Stream<Item = Result<SearchPage<ExpandedResult>, Error>> + 'a {
+        let search = *self;
+        self.pages(rows, move |start, rows| async move {
+            let page = search.expanded(query, start, rows).await?;
             Ok((page.num_found.map(|n| n.max(0) as u64), page.expanded_results))
         })
     }
 
-    /// Every page of a CSV search, as [`Client::search_all`]: each result is one CSV record
+    /// Every page of a CSV search, as [`SearchApi::ids_all`]: each result is one CSV record
     /// (a line, or more when a quoted value holds a line break), the header left out; CSV does
     /// not say how many match, so paging ends at the first page that is not full.
-    pub fn csv_search_all<'a>(
-        &'a self,
-        token: Option<&'a AccessToken>,
-        query: &'a str,
-        fields: &'a [&'a str],
-        rows: u32,
-    ) -> impl Stream<Item = Result<SearchPage<String>, Error>> + 'a {
-        self.pages(rows, token, move |start, rows| async move {
-            let csv = self.csv_search(token, query, fields, start, rows).await?;
+    pub fn csv_all(&self, query: &'a str, fields: &'a [&'a str], rows: u32) -> impl Stream<Item = Result<SearchPage<String>, Error>> + 'a {
+        let search = *self;
+        self.pages(rows, move |start, rows| async move {
+            let csv = search.csv(query, fields, start, rows).await?;
             Ok((None, csv_records(&csv).into_iter().skip(1).map(str::to_owned).collect()))
         })
     }
 
     /// The paging loop shared by the streams: pages from 0 until the last result, a short
     /// page, or the anonymous depth limit.
-    fn pages<'a, T, F, Fut>(
-        &'a self,
-        rows: u32,
-        token: Option<&'a AccessToken>,
-        fetch: F,
-    ) -> impl Stream<Item = Result<SearchPage<T>, Error>> + 'a
+    fn pages<T, F, Fut>(&self, rows: u32, fetch: F) -> impl Stream<Item = Result<SearchPage<T>, Error>> + 'a
     where
         T: 'a,
         F: Fn(u32, u32) -> Fut + 'a,
         Fut: std::future::Future<Output = Result<(Option<u64>, Vec<T>), Error>> + 'a,
     {
         let rows = rows.clamp(1, MAX_ROWS);
-        let anonymous = token.is_none();
+        let anonymous = self.token.is_none();
         // The state: the fetcher, and where the next page starts (`None`: no more pages).
         futures_util::stream::unfold((fetch, Some(0u32)), move |(fetch, next)| async move {
             let start = next?;
@@ -195,9 +180,8 @@ impl Client {
         })
     }
 
-    async fn search_call(
+    async fn call(
         &self,
-        token: Option<&AccessToken>,
         endpoint: Endpoint,
         query: &str,
         start: u32,
@@ -207,11 +191,16 @@ impl Client {
         let (start, rows) = (start.to_string(), rows.to_string());
         let mut params = vec![("q", query), ("start", start.as_str()), ("rows", rows.as_str())];
         params.extend_from_slice(extra);
-        let call =
-            Call { method: Method::GET, url: self.api_url(&[endpoint.path(), ""], &params), token, body: None, resend_if_unsure: true };
+        let call = Call {
+            method: Method::GET,
+            url: self.client.api_url(&[endpoint.path(), ""], &params),
+            token: self.token,
+            body: None,
+            resend_if_unsure: true,
+        };
         let accept = matches!(endpoint, Endpoint::Csv).then_some("text/csv");
-        let answer = self.send_accepting(&call, accept).await?;
-        if answer.status == 200 { Ok(answer) } else { Err(self.api_error(&answer).into()) }
+        let answer = self.client.send_accepting(&call, accept).await?;
+        if answer.status == 200 { Ok(answer) } else { Err(self.client.api_error(&answer).into()) }
     }
 }
 

@@ -91,22 +91,22 @@ async fn oauth_code_exchange_refresh_revoke_and_client_credentials() {
     assert!(matches!(&again, orcid_client::Error::OAuth { status: 400, error, .. } if error == "invalid_grant"), "{again:?}");
 
     let client = client(&emulator, Format::Xml);
-    client.create(&token.access_token, &ID, &work(1)).await.unwrap();
+    client.record(&token.access_token, &ID).create(&work(1)).await.unwrap();
 
     // Refresh, revoking the old token, to a narrower scope.
     let refreshed = oauth.refresh(token.refresh_token.as_ref().unwrap(), true, Some(scope::ACTIVITIES_UPDATE)).await.unwrap();
     assert_eq!(refreshed.scope, "/activities/update");
-    let old = client.create(&token.access_token, &ID, &work(2)).await.unwrap_err();
+    let old = client.record(&token.access_token, &ID).create(&work(2)).await.unwrap_err();
     assert_eq!(old.orcid_code(), Some(ErrorCode::InvalidTokenRecord), "{old}");
-    client.create(&refreshed.access_token, &ID, &work(2)).await.unwrap();
+    client.record(&refreshed.access_token, &ID).create(&work(2)).await.unwrap();
 
     oauth.revoke(&refreshed.access_token).await.unwrap();
-    let revoked = client.create(&refreshed.access_token, &ID, &work(3)).await.unwrap_err();
+    let revoked = client.record(&refreshed.access_token, &ID).create(&work(3)).await.unwrap_err();
     assert!(matches!(&revoked, orcid_client::Error::Api(e) if e.status == 401), "{revoked:?}");
 
     let public = oauth.client_credentials(scope::READ_PUBLIC).await.unwrap();
     assert!(public.orcid.is_none() && public.refresh_token.is_none());
-    let denied = client.create(&public.access_token, &ID, &work(4)).await.unwrap_err();
+    let denied = client.record(&public.access_token, &ID).create(&work(4)).await.unwrap_err();
     assert!(matches!(&denied, orcid_client::Error::Api(e) if e.status == 403), "{denied:?}");
 
     // A wrong secret: OAuth's error, and the secret is nowhere in it.
@@ -125,24 +125,24 @@ async fn every_section(format: Format) {
     async fn round<T: RecordItem>(client: &Client, token: &AccessToken, sample: &str) {
         let mut item = T::from_xml_str(&write_sample(sample), Mode::Strict).unwrap();
         item.set_put_code(None);
-        let created = client.create(token, &ID, &item).await.unwrap_or_else(|e| panic!("{sample}: {e}"));
+        let created = client.record(token, &ID).create(&item).await.unwrap_or_else(|e| panic!("{sample}: {e}"));
         assert!(!created.existing);
-        let back: T = client.read(token, &ID, created.put_code).await.unwrap();
+        let back: T = client.record(token, &ID).read(created.put_code).await.unwrap();
         assert_eq!(back.put_code(), Some(created.put_code), "{sample}");
         {
-            let list = client.read_summaries::<T>(token, &ID).await.unwrap_or_else(|e| panic!("{sample} list: {e}"));
+            let list = client.record(token, &ID).list::<T>().await.unwrap_or_else(|e| panic!("{sample} list: {e}"));
             let listed = match client.format() {
                 Format::Xml => list.to_xml_string(orcid_model::Layout::Compact),
                 Format::Json => list.to_json_string(orcid_model::WriteOptions::read().compact()),
             };
             assert!(listed.contains(&created.put_code.to_string()), "{sample}: put-code {} not in {listed}", created.put_code);
         }
-        let updated = client.update(token, &ID, created.put_code, &back).await.unwrap_or_else(|e| panic!("{sample} update: {e}"));
+        let updated = client.record(token, &ID).update(created.put_code, &back).await.unwrap_or_else(|e| panic!("{sample} update: {e}"));
         assert_eq!(updated.put_code(), Some(created.put_code));
         assert!(back.created_date().is_some(), "{sample}: the emulator sets the created date");
         assert_eq!(updated.created_date(), back.created_date(), "{sample}: an update keeps the created date");
-        client.delete::<T>(token, &ID, created.put_code).await.unwrap();
-        let gone = client.read::<T>(token, &ID, created.put_code).await.unwrap_err();
+        client.record(token, &ID).delete::<T>(created.put_code).await.unwrap();
+        let gone = client.record(token, &ID).read::<T>(created.put_code).await.unwrap_err();
         assert_eq!(gone.orcid_code(), Some(ErrorCode::ResourceNotFound), "{sample}: {gone}");
     }
 
@@ -181,12 +181,12 @@ async fn orcid_rules_put_codes_sources_and_duplicates() {
     let client = client(&emulator, Format::Json);
     let xml_client = self::client(&emulator, Format::Xml);
     let token = token(&emulator);
-    let first = client.create(&token, &ID, &work(1)).await.unwrap();
+    let first = client.record(&token, &ID).create(&work(1)).await.unwrap();
 
     // The same DOI written differently is a duplicate; the error names the stored put-code.
     let mut same = work(99);
     same.external_ids.as_mut().unwrap().external_ids[0].external_id_value = "https://doi.org/10.5555/EMULATOR.1".into();
-    let duplicate = client.create(&token, &ID, &same).await.unwrap_err();
+    let duplicate = client.record(&token, &ID).create(&same).await.unwrap_err();
     let orcid_client::Error::Api(e) = &duplicate else { panic!("{duplicate:?}") };
     assert_eq!((e.status, e.code), (409, Some(ErrorCode::Duplicate)));
     assert!(e.developer_message.contains(&format!("put-code {}", first.put_code)), "{}", e.developer_message);
@@ -194,34 +194,34 @@ async fn orcid_rules_put_codes_sources_and_duplicates() {
     // A put-code on create: 9024, from the validator's rule.
     let mut with_code = work(2);
     with_code.put_code = Some(orcid_model::PutCode::new(5));
-    let e = client.create(&token, &ID, &with_code).await.unwrap_err();
+    let e = client.record(&token, &ID).create(&with_code).await.unwrap_err();
     assert_eq!(e.orcid_code(), Some(ErrorCode::PutCodeOnCreate), "{e}");
 
     // A work type off ORCID's list: in JSON Jackson fails to bind it (9047); in XML the
     // adapter refuses it (9051). Both with the validator's message.
     let mut bad = work(3);
     bad.kind = WorkType::from("jornal-article");
-    let e = client.create(&token, &ID, &bad).await.unwrap_err();
+    let e = client.record(&token, &ID).create(&bad).await.unwrap_err();
     assert_eq!(e.orcid_code(), Some(ErrorCode::InvalidJson), "{e}");
     assert!(e.to_string().contains("jornal-article"), "{e}");
-    let e = xml_client.create(&token, &ID, &bad).await.unwrap_err();
+    let e = xml_client.record(&token, &ID).create(&bad).await.unwrap_err();
     assert_eq!(e.orcid_code(), Some(ErrorCode::InvalidEnumerationValue), "{e}");
 
     // Only the source may change or delete an item: 9010.
     let other = AccessToken::new(emulator.issue_token("APP-OTHER00000000002", ORCID, "/activities/update /read-limited"));
-    let e = client.update(&other, &ID, first.put_code, &work(1)).await.unwrap_err();
+    let e = client.record(&other, &ID).update(first.put_code, &work(1)).await.unwrap_err();
     assert_eq!(e.orcid_code(), Some(ErrorCode::NotSource), "{e}");
-    let e = client.delete::<Work>(&other, &ID, first.put_code).await.unwrap_err();
+    let e = client.record(&other, &ID).delete::<Work>(first.put_code).await.unwrap_err();
     assert_eq!(e.orcid_code(), Some(ErrorCode::NotSource), "{e}");
     // ... while another source may add the same DOI.
-    client.create(&other, &ID, &work(1)).await.unwrap();
+    client.record(&other, &ID).create(&work(1)).await.unwrap();
 
     // Unknown put-code on update and read: 404 9016.
-    let e = client.update(&token, &ID, orcid_model::PutCode::new(999_999), &work(1)).await.unwrap_err();
+    let e = client.record(&token, &ID).update(orcid_model::PutCode::new(999_999), &work(1)).await.unwrap_err();
     assert_eq!(e.orcid_code(), Some(ErrorCode::ResourceNotFound), "{e}");
 
     // Another researcher's record: refused.
-    let e = client.create(&token, &"0000-0001-5109-3700".parse().unwrap(), &work(7)).await.unwrap_err();
+    let e = client.record(&token, &"0000-0001-5109-3700".parse().unwrap()).create(&work(7)).await.unwrap_err();
     assert!(matches!(&e, orcid_client::Error::Api(a) if a.status == 404), "{e:?}");
 }
 
@@ -234,7 +234,7 @@ async fn bulk_create_and_read_by_put_code_keep_input_order() {
     works[120].external_ids = None; // no `self` id: 9023 for that one only
     works[200] = work(10); // the same DOI as works[10]: a duplicate in a later request
     works[60] = work(50); // the same DOI as works[50]: a duplicate within one request
-    let results = client.create_works(&token, &ID, &works).await.unwrap();
+    let results = client.record(&token, &ID).create_works(&works).await.unwrap();
     assert_eq!(results.len(), 250);
     assert_eq!(results[120].as_ref().unwrap_err().code, Some(ErrorCode::ExternalIdInvalid));
     for (dup, first) in [(200, 10), (60, 50)] {
@@ -250,14 +250,14 @@ async fn bulk_create_and_read_by_put_code_keep_input_order() {
 
     // Read back out of order, with a put-code that is not there.
     let ask = [codes[5], orcid_model::PutCode::new(1), codes[0], codes[200]];
-    let read = client.read_works(&token, &ID, &ask).await.unwrap();
+    let read = client.record(&token, &ID).read_works(&ask).await.unwrap();
     assert_eq!(read[0].as_ref().unwrap().put_code, Some(codes[5]));
     assert_eq!(read[1].as_ref().unwrap_err().code, Some(ErrorCode::InvalidPutCode));
     assert_eq!(read[2].as_ref().unwrap().put_code, Some(codes[0]));
     assert_eq!(read[3].as_ref().unwrap().put_code, Some(codes[200]));
     assert_eq!(read[2].as_ref().unwrap().title.title, "Work number 0");
     // More than 100 are split into requests of 100.
-    assert_eq!(client.read_works(&token, &ID, &codes).await.unwrap().iter().filter(|r| r.is_ok()).count(), 247);
+    assert_eq!(client.record(&token, &ID).read_works(&codes).await.unwrap().iter().filter(|r| r.is_ok()).count(), 247);
 }
 
 #[tokio::test]
@@ -267,15 +267,15 @@ async fn retries_through_503s_and_dropped_connections() {
     let token = token(&emulator);
     emulator.set_faults(Faults { unavailable: 0.5, drop_connection: 0.25, ..Faults::default() });
     for n in 0..20 {
-        let created = client.create(&token, &ID, &work(n)).await.unwrap();
-        client.read::<Work>(&token, &ID, created.put_code).await.unwrap();
+        let created = client.record(&token, &ID).create(&work(n)).await.unwrap();
+        client.record(&token, &ID).read::<Work>(created.put_code).await.unwrap();
     }
     assert_eq!(emulator.count(ORCID, orcid_model::items::Section::Work), 20);
 
     // With every request failing, the client gives up within its bounds.
     emulator.set_faults(Faults { unavailable: 1.0, ..Faults::default() });
     let started = std::time::Instant::now();
-    let e = client.read::<Work>(&token, &ID, orcid_model::PutCode::new(1)).await.unwrap_err();
+    let e = client.record(&token, &ID).read::<Work>(orcid_model::PutCode::new(1)).await.unwrap_err();
     assert!(matches!(&e, orcid_client::Error::Api(a) if a.status == 503), "{e:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
@@ -287,20 +287,20 @@ async fn a_lost_answer_to_a_create_never_makes_two_copies() {
     let token = token(&emulator);
     // Every create is stored and its answer lost: the retry meets 409 and reports the first copy.
     emulator.set_faults(Faults { lose_created: 1.0, ..Faults::default() });
-    let created = client.create(&token, &ID, &work(1)).await.unwrap();
+    let created = client.record(&token, &ID).create(&work(1)).await.unwrap();
     assert!(created.existing);
     assert_eq!(emulator.count(ORCID, orcid_model::items::Section::Work), 1);
-    let stored = client.read::<Work>(&token, &ID, created.put_code).await.unwrap();
+    let stored = client.record(&token, &ID).read::<Work>(created.put_code).await.unwrap();
     assert_eq!(stored.title.title, "Work number 1");
 
     // The same for a bulk: every work comes back with its put-code, none twice.
-    let results = client.create_works(&token, &ID, &(2..12).map(work).collect::<Vec<_>>()).await.unwrap();
+    let results = client.record(&token, &ID).create_works(&(2..12).map(work).collect::<Vec<_>>()).await.unwrap();
     assert!(results.iter().all(|r| r.as_ref().is_ok_and(|c| c.existing)), "{results:?}");
     assert_eq!(emulator.count(ORCID, orcid_model::items::Section::Work), 11);
 
     // An item ORCID cannot find duplicates of is not sent again: the error says so.
     let keyword = Keyword::from_xml_str(&write_sample("keyword-3.0.xml"), Mode::Strict).unwrap();
-    let e = client.create(&token, &ID, &keyword).await.unwrap_err();
+    let e = client.record(&token, &ID).create(&keyword).await.unwrap_err();
     assert!(matches!(&e, orcid_client::Error::Transport(m) if m.contains("may have stored the item")), "{e:?}");
     assert_eq!(emulator.count(ORCID, orcid_model::items::Section::Keyword), 1);
 }
@@ -312,7 +312,7 @@ async fn delays_beyond_the_timeout_are_bounded_failures() {
     emulator.set_faults(Faults { delay: Duration::from_millis(400), ..Faults::default() });
     let patient = client(&emulator, Format::Xml);
     let started = std::time::Instant::now();
-    patient.create(&token, &ID, &work(1)).await.unwrap();
+    patient.record(&token, &ID).create(&work(1)).await.unwrap();
     assert!(started.elapsed() >= Duration::from_millis(400));
 
     let hasty = Client::builder(Api::Url(emulator.url()))
@@ -320,7 +320,7 @@ async fn delays_beyond_the_timeout_are_bounded_failures() {
         .retry(RetryPolicy { max_retries: 2, ..fast_retries() })
         .build()
         .unwrap();
-    let e = hasty.read_summaries::<Work>(&token, &ID).await.unwrap_err();
+    let e = hasty.record(&token, &ID).list::<Work>().await.unwrap_err();
     assert!(matches!(&e, orcid_client::Error::Transport(m) if m.contains("timed out")), "{e:?}");
 }
 
@@ -341,7 +341,7 @@ async fn the_rate_limit_is_shared_by_clones_and_keeps_the_emulator_from_503() {
         .map(|_| {
             let c = greedy.clone();
             let t = token.clone();
-            tokio::spawn(async move { c.read_summaries::<Work>(&t, &ID).await.is_ok() })
+            tokio::spawn(async move { c.record(&t, &ID).list::<Work>().await.is_ok() })
         })
         .collect();
     let mut ok = 0;
@@ -362,7 +362,7 @@ async fn the_rate_limit_is_shared_by_clones_and_keeps_the_emulator_from_503() {
         .map(|_| {
             let c = polite.clone();
             let t = token.clone();
-            tokio::spawn(async move { c.read_summaries::<Work>(&t, &ID).await })
+            tokio::spawn(async move { c.record(&t, &ID).list::<Work>().await })
         })
         .collect();
     for t in tasks {
@@ -376,22 +376,26 @@ async fn record_person_and_activities_show_what_was_written() {
     let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
     let token = token(&emulator);
     let xml = client(&emulator, Format::Xml);
-    let work = xml.create(&token, &ID, &work(1)).await.unwrap().put_code;
+    let work = xml.record(&token, &ID).create(&work(1)).await.unwrap().put_code;
     let employment = orcid_model::employment::Employment::from_xml_str(&write_sample("employment-3.0.xml"), Mode::Strict).unwrap();
-    let employment = xml.create(&token, &ID, &employment).await.unwrap().put_code;
-    let keyword =
-        xml.create(&token, &ID, &Keyword::from_xml_str(&write_sample("keyword-3.0.xml"), Mode::Strict).unwrap()).await.unwrap().put_code;
+    let employment = xml.record(&token, &ID).create(&employment).await.unwrap().put_code;
+    let keyword = xml
+        .record(&token, &ID)
+        .create(&Keyword::from_xml_str(&write_sample("keyword-3.0.xml"), Mode::Strict).unwrap())
+        .await
+        .unwrap()
+        .put_code;
 
     for format in [Format::Xml, Format::Json] {
         let client = client(&emulator, format);
-        let activities = client.read_activities(&token, &ID).await.unwrap();
+        let activities = client.record(&token, &ID).read_activities().await.unwrap();
         let works = activities.works.as_ref().unwrap();
         assert_eq!(works.groups[0].work_summaries[0].put_code, Some(work));
         let employments = activities.employments.as_ref().unwrap();
         assert_eq!(employments.affiliation_groups[0].employment_summaries[0].put_code, Some(employment), "{employments:?}");
-        let person = client.read_person(&token, &ID).await.unwrap();
+        let person = client.record(&token, &ID).read_person().await.unwrap();
         assert_eq!(person.keywords.as_ref().unwrap().keywords[0].put_code, Some(keyword));
-        let record = client.read_record(&token, &ID).await.unwrap();
+        let record = client.record(&token, &ID).read_record().await.unwrap();
         assert_eq!(record.orcid_identifier.as_ref().unwrap().path.as_deref(), Some(ORCID));
         assert_eq!(record.activities_summary.as_ref().unwrap().works.as_ref().unwrap().groups.len(), 1);
         let listed = record.to_xml_string(orcid_model::Layout::Compact);
@@ -414,26 +418,27 @@ async fn group_ids_are_registered_owned_and_required_by_reviews() {
         let group_id = format!("orcid-generated:press-{suffix}");
         let group = GroupIdRecord::new("Example Press reviews", group_id.as_str(), "Reviews for Example Press", "publisher");
 
-        assert_eq!(client.find_group(&groups, &group_id).await.unwrap(), None);
-        let created = client.create_group(&groups, &group).await.unwrap();
+        assert_eq!(client.groups(&groups).find(&group_id).await.unwrap(), None);
+        let created = client.groups(&groups).create(&group).await.unwrap();
         let found = client
-            .find_group(&groups, &group_id.to_uppercase().replace("ORCID-GENERATED", "orcid-generated"))
+            .groups(&groups)
+            .find(&group_id.to_uppercase().replace("ORCID-GENERATED", "orcid-generated"))
             .await
             .unwrap()
             .expect("found ignoring case");
         assert_eq!(found.put_code, Some(created.put_code));
-        assert_eq!(client.find_group_by_name(&groups, "Example Press reviews").await.unwrap().map(|g| g.group_id), Some(group_id.clone()));
-        assert_eq!(client.read_group(&groups, created.put_code).await.unwrap().description, "Reviews for Example Press");
+        assert_eq!(client.groups(&groups).find_by_name("Example Press reviews").await.unwrap().map(|g| g.group_id), Some(group_id.clone()));
+        assert_eq!(client.groups(&groups).read(created.put_code).await.unwrap().description, "Reviews for Example Press");
 
         // G4: the same group id, in another case, is taken.
         let again = GroupIdRecord::new("Copy", group_id.replace("press", "PRESS").as_str(), "d", "publisher");
-        assert_eq!(client.create_group(&groups, &again).await.unwrap_err().orcid_code(), Some(ErrorCode::GroupIdExists));
+        assert_eq!(client.groups(&groups).create(&again).await.unwrap_err().orcid_code(), Some(ErrorCode::GroupIdExists));
         // G6: another client may not change it; its source may.
         let other = AccessToken::new(emulator.issue_token("APP-OTHER00000000002", ORCID, "/group-id-record/update"));
         let renamed = group.clone().with_name("Example Press: all reviews");
-        assert_eq!(client.update_group(&other, created.put_code, &renamed).await.unwrap_err().orcid_code(), Some(ErrorCode::NotSource));
-        assert_eq!(client.update_group(&groups, created.put_code, &renamed).await.unwrap().name, "Example Press: all reviews");
-        let page = client.group_page(&groups, 1, 100).await.unwrap();
+        assert_eq!(client.groups(&other).update(created.put_code, &renamed).await.unwrap_err().orcid_code(), Some(ErrorCode::NotSource));
+        assert_eq!(client.groups(&groups).update(created.put_code, &renamed).await.unwrap().name, "Example Press: all reviews");
+        let page = client.groups(&groups).page(1, 100).await.unwrap();
         assert!(page.group_id_records.iter().any(|g| g.group_id == group_id), "{page:?}");
 
         // R11: a review naming a group that is not registered is refused; a registered one is fine.
@@ -443,12 +448,12 @@ async fn group_ids_are_registered_owned_and_required_by_reviews() {
         let mut review = PeerReview::from_xml_str(&review_xml, Mode::Strict).unwrap();
         review.review_group_id = format!("orcid-generated:unknown-{suffix}");
         review.review_identifiers.external_ids[0].external_id_value = format!("REV-{suffix}-1");
-        let e = client.create(&user, &ID, &review).await.unwrap_err();
+        let e = client.record(&user, &ID).create(&review).await.unwrap_err();
         assert_eq!(e.orcid_code(), Some(ErrorCode::ValidationFailed), "{e}");
         review.review_group_id = group_id.clone();
-        let posted = client.create(&user, &ID, &review).await.unwrap();
+        let posted = client.record(&user, &ID).create(&review).await.unwrap();
         // The review is on the record, under its group.
-        let record = client.read_record(&user, &ID).await.unwrap();
+        let record = client.record(&user, &ID).read_record().await.unwrap();
         let reviews = record.activities_summary.and_then(|a| a.peer_reviews).expect("peer reviews on the record");
         let on_record = reviews.groups.iter().find(|g| g.external_ids.external_ids.iter().any(|id| id.external_id_value == group_id));
         let summaries: Vec<_> =
@@ -458,19 +463,19 @@ async fn group_ids_are_registered_owned_and_required_by_reviews() {
         // of one is always 409/9025 (or 9053 without an ISSN).
         review.review_group_id = format!("issn:1234-567{}", if suffix == "xml" { "8" } else { "X" });
         review.review_identifiers.external_ids[0].external_id_value = format!("REV-{suffix}-2");
-        client.create(&user, &ID, &review).await.unwrap();
-        assert!(client.find_group(&groups, &review.review_group_id).await.unwrap().is_some());
+        client.record(&user, &ID).create(&review).await.unwrap();
+        assert!(client.groups(&groups).find(&review.review_group_id).await.unwrap().is_some());
         let issn_group = GroupIdRecord::new("A journal", "issn:2049-3630", "d", "journal");
-        assert_eq!(client.create_group(&groups, &issn_group).await.unwrap_err().orcid_code(), Some(ErrorCode::GroupIdExists));
-        assert!(client.find_group(&groups, "issn:2049-3630").await.unwrap().is_some(), "registered by ORCID");
+        assert_eq!(client.groups(&groups).create(&issn_group).await.unwrap_err().orcid_code(), Some(ErrorCode::GroupIdExists));
+        assert!(client.groups(&groups).find("issn:2049-3630").await.unwrap().is_some(), "registered by ORCID");
         let bad_issn = GroupIdRecord::new("A journal", "issn:journal", "d", "journal");
-        assert_eq!(client.create_group(&groups, &bad_issn).await.unwrap_err().orcid_code(), Some(ErrorCode::InvalidIssn));
+        assert_eq!(client.groups(&groups).create(&bad_issn).await.unwrap_err().orcid_code(), Some(ErrorCode::InvalidIssn));
 
-        client.delete_group(&groups, created.put_code).await.unwrap();
-        assert_eq!(client.find_group(&groups, &group_id).await.unwrap(), None);
+        client.groups(&groups).delete(created.put_code).await.unwrap();
+        assert_eq!(client.groups(&groups).find(&group_id).await.unwrap(), None);
         // Writing needs the update scope.
         let read_only = AccessToken::new(emulator.issue_token(CLIENT, ORCID, "/group-id-record/read"));
-        assert!(client.create_group(&read_only, &group).await.is_err());
+        assert!(client.groups(&read_only).create(&group).await.is_err());
     }
 }
 
@@ -491,31 +496,37 @@ async fn notifications_are_kept_per_record_and_archived_by_their_sender() {
     let notification = NotificationPermission::from_xml_str(&item, Mode::Strict).unwrap();
     for format in [Format::Xml, Format::Json] {
         let client = client(&emulator, format);
-        let created = client.create_notification(&sender, &ID, &notification).await.unwrap();
-        let read = client.read_notification(&sender, &ID, created.put_code).await.unwrap();
+        let created = client.record(&sender, &ID).create_notification(&notification).await.unwrap();
+        let read = client.record(&sender, &ID).read_notification(created.put_code).await.unwrap();
         assert_eq!((read.put_code, &read.items, &read.archived_date), (Some(created.put_code), &notification.items, &None));
         assert!(read.sent_date.is_some() && read.source.is_some(), "ORCID sets the dates and the source: {read:?}");
 
         // Only the sender sees or archives it.
-        assert_eq!(client.read_notification(&other, &ID, created.put_code).await.unwrap_err().orcid_code(), Some(ErrorCode::WrongScope));
-        assert_eq!(client.archive_notification(&other, &ID, created.put_code).await.unwrap_err().orcid_code(), Some(ErrorCode::NotSource));
-        let archived = client.archive_notification(&sender, &ID, created.put_code).await.unwrap();
+        assert_eq!(
+            client.record(&other, &ID).read_notification(created.put_code).await.unwrap_err().orcid_code(),
+            Some(ErrorCode::WrongScope)
+        );
+        assert_eq!(
+            client.record(&other, &ID).archive_notification(created.put_code).await.unwrap_err().orcid_code(),
+            Some(ErrorCode::NotSource)
+        );
+        let archived = client.record(&sender, &ID).archive_notification(created.put_code).await.unwrap();
         let when = archived.archived_date.clone().expect("archived");
         // Archiving is kept, not a removal; a second DELETE changes nothing.
-        assert_eq!(client.archive_notification(&sender, &ID, created.put_code).await.unwrap().archived_date, Some(when));
-        assert!(client.read_notification(&sender, &ID, created.put_code).await.unwrap().archived_date.is_some());
-        let missing = client.read_notification(&sender, &ID, orcid_model::PutCode::new(1)).await.unwrap_err();
+        assert_eq!(client.record(&sender, &ID).archive_notification(created.put_code).await.unwrap().archived_date, Some(when));
+        assert!(client.record(&sender, &ID).read_notification(created.put_code).await.unwrap().archived_date.is_some());
+        let missing = client.record(&sender, &ID).read_notification(orcid_model::PutCode::new(1)).await.unwrap_err();
         assert_eq!(missing.orcid_code(), Some(ErrorCode::NotificationNotFound));
         // A researcher's token lacks the scope.
         let user = token(&emulator);
         assert_eq!(
-            client.create_notification(&user, &ID, &notification).await.unwrap_err().orcid_code(),
+            client.record(&user, &ID).create_notification(&notification).await.unwrap_err().orcid_code(),
             Some(ErrorCode::InsufficientScope)
         );
         // The body is checked as ORCID checks it (server rules §5.9).
         let mut empty = notification.clone();
         empty.items.items.clear();
-        assert!(client.create_notification(&sender, &ID, &empty).await.is_err());
+        assert!(client.record(&sender, &ID).create_notification(&empty).await.is_err());
     }
 }
 
@@ -546,28 +557,28 @@ async fn a_webhook_is_called_when_its_record_changes() {
     let kept = format!("{callbacks}/kept/{ORCID}?from=orcid");
     let removed = format!("{callbacks}/removed/{ORCID}");
 
-    assert!(client.register_webhook(&hooks, &ID, &kept).await.unwrap(), "201: new");
-    assert!(!client.register_webhook(&hooks, &ID, &kept).await.unwrap(), "204: registered already");
-    assert!(client.register_webhook(&hooks, &ID, &removed).await.unwrap());
-    assert_eq!(client.remove_webhook(&other, &ID, &removed).await.unwrap_err().orcid_code(), Some(ErrorCode::Forbidden));
-    client.remove_webhook(&hooks, &ID, &removed).await.unwrap();
-    assert_eq!(client.remove_webhook(&hooks, &ID, &removed).await.unwrap_err().orcid_code(), Some(ErrorCode::WebhookNotFound));
+    assert!(client.record(&hooks, &ID).register_webhook(&kept).await.unwrap(), "201: new");
+    assert!(!client.record(&hooks, &ID).register_webhook(&kept).await.unwrap(), "204: registered already");
+    assert!(client.record(&hooks, &ID).register_webhook(&removed).await.unwrap());
+    assert_eq!(client.record(&other, &ID).remove_webhook(&removed).await.unwrap_err().orcid_code(), Some(ErrorCode::Forbidden));
+    client.record(&hooks, &ID).remove_webhook(&removed).await.unwrap();
+    assert_eq!(client.record(&hooks, &ID).remove_webhook(&removed).await.unwrap_err().orcid_code(), Some(ErrorCode::WebhookNotFound));
 
     // A change to the record: the kept callback hears of it, the removed one does not.
     let user = token(&emulator);
-    let created = client.create(&user, &ID, &work(1)).await.unwrap();
+    let created = client.record(&user, &ID).create(&work(1)).await.unwrap();
     let call = tokio::time::timeout(Duration::from_secs(5), calls.recv()).await.expect("called within 5 s").unwrap();
     assert_eq!(call, format!("POST /kept/{ORCID}?from=orcid"));
-    client.delete::<Work>(&user, &ID, created.put_code).await.unwrap();
+    client.record(&user, &ID).delete::<Work>(created.put_code).await.unwrap();
     let call = tokio::time::timeout(Duration::from_secs(5), calls.recv()).await.expect("called within 5 s").unwrap();
     assert_eq!(call, format!("POST /kept/{ORCID}?from=orcid"));
     assert!(calls.try_recv().is_err(), "one call a change, none for the removed callback");
     // Reads change nothing and call nothing.
-    client.read_summaries::<Work>(&user, &ID).await.unwrap();
+    client.record(&user, &ID).list::<Work>().await.unwrap();
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(calls.try_recv().is_err());
     // A researcher's token lacks the scope.
-    assert_eq!(client.register_webhook(&user, &ID, &kept).await.unwrap_err().orcid_code(), Some(ErrorCode::InsufficientScope));
+    assert_eq!(client.record(&user, &ID).register_webhook(&kept).await.unwrap_err().orcid_code(), Some(ErrorCode::InsufficientScope));
 }
 
 #[tokio::test]
@@ -584,10 +595,10 @@ async fn search_finds_people_by_name_and_pages_through_thousands() {
         .unwrap();
 
     // By name, anonymously, on the public API.
-    let found = public.search(None, "family-name:Carberry AND given-names:Josiah", 0, 10).await.unwrap();
+    let found = public.search(None).ids("family-name:Carberry AND given-names:Josiah", 0, 10).await.unwrap();
     assert_eq!(found.num_found, Some(1));
     assert_eq!(found.results[0].orcid_identifier.path.as_deref(), Some(ORCID));
-    let expanded = public.expanded_search(None, "given-and-family-names:\"Josiah Carberry\"", 0, 10).await.unwrap();
+    let expanded = public.search(None).expanded("given-and-family-names:\"Josiah Carberry\"", 0, 10).await.unwrap();
     assert_eq!(
         (expanded.expanded_results[0].given_names.as_deref(), expanded.expanded_results[0].family_names.as_deref()),
         (Some("Josiah"), Some("Carberry"))
@@ -595,7 +606,7 @@ async fn search_finds_people_by_name_and_pages_through_thousands() {
 
     // Every record, 100 a page: 26 requests, each record once.
     let before = emulator.requests();
-    let pages: Vec<_> = public.search_all(None, "*:*", 100).collect().await;
+    let pages: Vec<_> = public.search(None).ids_all("*:*", 100).collect().await;
     assert_eq!(emulator.requests() - before, 26);
     let ids: std::collections::BTreeSet<String> =
         pages.into_iter().flat_map(|p| p.unwrap().results).map(|r| r.orcid_identifier.path.unwrap_or_default()).collect();
@@ -605,11 +616,11 @@ async fn search_finds_people_by_name_and_pages_through_thousands() {
     assert!(ids.contains(ORCID) && ids.contains(&generated(0)) && ids.contains(&generated(2499)));
 
     // Generated people have employments and works with DOIs; expanded search shows institutions.
-    let by_doi = public.search(None, "digital-object-ids:\"10.5555/emulator.7.0\"", 0, 10).await.unwrap();
+    let by_doi = public.search(None).ids("digital-object-ids:\"10.5555/emulator.7.0\"", 0, 10).await.unwrap();
     assert_eq!(by_doi.results.iter().map(|r| r.orcid_identifier.path.clone().unwrap_or_default()).collect::<Vec<_>>(), [generated(7)]);
-    let at = public.expanded_search(None, "affiliation-org-name:\"Example Light Source\"", 0, 1000).await.unwrap();
+    let at = public.search(None).expanded("affiliation-org-name:\"Example Light Source\"", 0, 1000).await.unwrap();
     assert!(at.num_found.unwrap() > 50 && at.expanded_results.iter().all(|r| !r.institution_names.is_empty()), "{:?}", at.num_found);
-    let csv = public.csv_search(None, &format!("orcid:{}", generated(7)), &["orcid", "family-name", "nonsense"], 0, 10).await.unwrap();
+    let csv = public.search(None).csv(&format!("orcid:{}", generated(7)), &["orcid", "family-name", "nonsense"], 0, 10).await.unwrap();
     let mut lines = csv.lines();
     assert_eq!(lines.next(), Some("orcid,family-name"), "ORCID drops fields it does not allow");
     assert!(lines.next().unwrap().starts_with(&format!("{},", generated(7))));
@@ -618,23 +629,23 @@ async fn search_finds_people_by_name_and_pages_through_thousands() {
     // Person items written through the API are searchable at once, on both APIs.
     let member = client(&emulator, Format::Xml);
     let user = token(&emulator);
-    member.create(&user, &ID, &Keyword::new("zebrafish fin regeneration")).await.unwrap();
-    let by_keyword = member.search(&user, "keyword:(zebrafish AND regeneration)", 0, 10).await.unwrap();
+    member.record(&user, &ID).create(&Keyword::new("zebrafish fin regeneration")).await.unwrap();
+    let by_keyword = member.search(&user).ids("keyword:(zebrafish AND regeneration)", 0, 10).await.unwrap();
     assert_eq!(by_keyword.results.iter().map(|r| r.orcid_identifier.path.clone().unwrap_or_default()).collect::<Vec<_>>(), [ORCID]);
 
     // ORCID's limits: 1000 rows a page; start 10,000 without a token; Solr's refusals are 500s.
-    assert_eq!(public.search(None, "*:*", 0, 1001).await.unwrap_err().orcid_code(), Some(ErrorCode::BadParameters));
-    assert_eq!(public.search(None, "*:*", 10_001, 10).await.unwrap_err().orcid_code(), Some(ErrorCode::SearchStartTooLarge));
-    let deep = public.search(&user, "*:*", 10_001, 10).await.unwrap();
+    assert_eq!(public.search(None).ids("*:*", 0, 1001).await.unwrap_err().orcid_code(), Some(ErrorCode::BadParameters));
+    assert_eq!(public.search(None).ids("*:*", 10_001, 10).await.unwrap_err().orcid_code(), Some(ErrorCode::SearchStartTooLarge));
+    let deep = public.search(&user).ids("*:*", 10_001, 10).await.unwrap();
     assert_eq!((deep.num_found, deep.results.len()), (Some(2501), 0), "a token lifts the start limit");
-    let refused = public.search(None, "colour:red", 0, 10).await.unwrap_err();
+    let refused = public.search(None).ids("colour:red", 0, 10).await.unwrap_err();
     assert_eq!(refused.orcid_code(), Some(ErrorCode::Other(9008)));
 
     // Reads: the public API answers without a token; the member API does not.
-    let record = public.read_record(None, &ID).await.unwrap();
+    let record = public.record(None, &ID).read_record().await.unwrap();
     let name = record.person.and_then(|p| p.name).expect("the record holder's name");
     assert_eq!((name.given_names.as_deref(), name.family_name.as_deref()), (Some("Josiah"), Some("Carberry")));
-    assert_eq!(member.read_record(None, &ID).await.unwrap_err().orcid_code(), Some(ErrorCode::InvalidToken));
+    assert_eq!(member.record(None, &ID).read_record().await.unwrap_err().orcid_code(), Some(ErrorCode::InvalidToken));
     // The public API only reads.
-    assert_eq!(public.create(&user, &ID, &Keyword::new("x")).await.unwrap_err().orcid_code(), Some(ErrorCode::BadRequest));
+    assert_eq!(public.record(&user, &ID).create(&Keyword::new("x")).await.unwrap_err().orcid_code(), Some(ErrorCode::BadRequest));
 }

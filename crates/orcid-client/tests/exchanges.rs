@@ -130,7 +130,7 @@ async fn create_update_delete_read_in_xml() {
     );
 
     answer(&r, 201, &[("location", &format!("{url}/v3.0/{ORCID}/work/733536"))], "");
-    let created = client.create(&token, &ID, &work()).await.unwrap();
+    let created = client.record(&token, &ID).create(&work()).await.unwrap();
     assert_eq!((created.put_code, created.existing), (PutCode::new(733536), false));
     assert_eq!(take(&r), [seen("POST", &format!("/v3.0/{ORCID}/work"), XML, Some(XML), &item_xml)]);
 
@@ -139,7 +139,7 @@ async fn create_update_delete_read_in_xml() {
     changed.visibility = Some(orcid_model::common::Visibility::Limited);
     let stored = sample("record_3.0/samples/read_samples/work-3.0.xml");
     answer(&r, 200, &[("content-type", XML)], stored.clone());
-    let back = client.update(&token, &ID, PutCode::new(733536), &changed).await.unwrap();
+    let back = client.record(&token, &ID).update(PutCode::new(733536), &changed).await.unwrap();
     assert_eq!(back.put_code, Some(PutCode::new(123)), "the stored item as the server answered");
     let put_body = item_xml
         .replace("xmlns:work=\"http://www.orcid.org/ns/work\">", "xmlns:work=\"http://www.orcid.org/ns/work\" put-code=\"733536\">");
@@ -147,11 +147,11 @@ async fn create_update_delete_read_in_xml() {
     assert_eq!(take(&r), [seen("PUT", &format!("/v3.0/{ORCID}/work/733536"), XML, Some(XML), &put_body)]);
 
     answer(&r, 204, &[], "");
-    client.delete::<Work>(&token, &ID, PutCode::new(733536)).await.unwrap();
+    client.record(&token, &ID).delete::<Work>(PutCode::new(733536)).await.unwrap();
     assert_eq!(take(&r), [seen("DELETE", &format!("/v3.0/{ORCID}/work/733536"), XML, None, "")]);
 
     answer(&r, 200, &[("content-type", XML)], stored);
-    let read: Work = client.read(&token, &ID, PutCode::new(733536)).await.unwrap();
+    let read: Work = client.record(&token, &ID).read(PutCode::new(733536)).await.unwrap();
     assert_eq!(read.title.title, "common:title");
     assert_eq!(take(&r), [seen("GET", &format!("/v3.0/{ORCID}/work/733536"), XML, None, "")]);
 }
@@ -163,7 +163,7 @@ async fn json_bodies_and_every_read() {
     let token = AccessToken::new(TOKEN);
 
     answer(&r, 201, &[("location", &format!("{url}/v3.0/{ORCID}/work/12"))], "");
-    client.create(&token, &ID, &work()).await.unwrap();
+    client.record(&token, &ID).create(&work()).await.unwrap();
     let body = r#"{"title":{"title":{"value":"On ORCID"}},"type":"journal-article","external-ids":{"external-id":[{"external-id-type":"doi","external-id-value":"10.5555/12345","external-id-relationship":"self"}]}}"#;
     assert_eq!(take(&r), [seen("POST", &format!("/v3.0/{ORCID}/work"), JSON, Some(JSON), body)]);
 
@@ -178,12 +178,12 @@ async fn json_bodies_and_every_read() {
     for (_, file) in reads {
         answer(&r, 200, &[("content-type", "application/vnd.orcid+xml;charset=UTF-8")], sample(file));
     }
-    let record = client.read_record(&token, &ID).await.unwrap();
+    let record = client.record(&token, &ID).read_record().await.unwrap();
     assert!(record.person.is_some());
-    client.read_person(&token, &ID).await.unwrap();
-    client.read_activities(&token, &ID).await.unwrap();
-    client.read_summary(&token, &ID).await.unwrap();
-    let works = client.read_summaries::<Work>(&token, &ID).await.unwrap();
+    client.record(&token, &ID).read_person().await.unwrap();
+    client.record(&token, &ID).read_activities().await.unwrap();
+    client.record(&token, &ID).read_summary().await.unwrap();
+    let works = client.record(&token, &ID).list::<Work>().await.unwrap();
     assert!(!works.groups.is_empty());
     let paths: Vec<String> = take(&r)
         .into_iter()
@@ -199,7 +199,7 @@ async fn json_bodies_and_every_read() {
 
     // A JSON answer is read as JSON.
     answer(&r, 200, &[("content-type", JSON)], sample("record_3.0/samples/read_samples/record-full-3.0.json"));
-    client.read_record(&token, &ID).await.unwrap();
+    client.record(&token, &ID).read_record().await.unwrap();
 }
 
 #[tokio::test]
@@ -225,7 +225,7 @@ async fn bulk_and_works_by_put_code() {
     let first: Vec<i64> = (2..=100).rev().collect(); // 1 is missing, the rest reversed
     answer(&r, 200, &[("content-type", XML)], bulk_of(&first, 1));
     answer(&r, 200, &[("content-type", XML)], bulk_of(&(101..=150).collect::<Vec<_>>(), 0));
-    let results = client.read_works(&token, &ID, &codes).await.unwrap();
+    let results = client.record(&token, &ID).read_works(&codes).await.unwrap();
     assert_eq!(results[0].as_ref().unwrap_err().code, Some(ErrorCode::InvalidPutCode));
     assert!(results[1..].iter().zip(2..).all(|(w, pc)| w.as_ref().unwrap().put_code == Some(PutCode::new(pc))));
     let seen = take(&r);
@@ -237,7 +237,7 @@ async fn bulk_and_works_by_put_code() {
 
     // Bulk create: one POST of a bulk; one result per work, in order.
     answer(&r, 200, &[("content-type", XML)], bulk_of(&[7], 1));
-    let results = client.create_works(&token, &ID, &[work(), work()]).await.unwrap();
+    let results = client.record(&token, &ID).create_works(&[work(), work()]).await.unwrap();
     assert_eq!(results[0].as_ref().unwrap().put_code, PutCode::new(7));
     assert_eq!(results[1].as_ref().unwrap_err().code, Some(ErrorCode::InvalidPutCode));
     let seen = take(&r);
@@ -256,13 +256,13 @@ async fn retries_honour_retry_after_and_report_orcid_errors() {
     answer(&r, 503, &[], "");
     answer(&r, 201, &[("location", &format!("{url}/v3.0/{ORCID}/work/5"))], "");
     let started = Instant::now();
-    assert_eq!(client.create(&token, &ID, &work()).await.unwrap().put_code, PutCode::new(5));
+    assert_eq!(client.record(&token, &ID).create(&work()).await.unwrap().put_code, PutCode::new(5));
     assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After: 1 was honoured");
     assert_eq!(take(&r).len(), 3);
 
     // ORCID's error body, every field.
     answer(&r, 400, &[("content-type", XML)], sample("record_3.0/samples/read_samples/error-3.0.xml"));
-    let e = client.create(&token, &ID, &work()).await.unwrap_err();
+    let e = client.record(&token, &ID).create(&work()).await.unwrap_err();
     let orcid_client::Error::Api(api) = &e else { panic!("{e:?}") };
     assert_eq!(api.status, 400);
     assert!(api.code.is_some() && !api.developer_message.is_empty() && api.user_message.is_some() && api.more_info.is_some(), "{api:?}");
@@ -270,12 +270,12 @@ async fn retries_honour_retry_after_and_report_orcid_errors() {
 
     // A 201 without a usable Location is a decoding error naming the header.
     answer(&r, 201, &[("location", "/v3.0/x/work/abc")], "");
-    let e = client.create(&token, &ID, &work()).await.unwrap_err();
+    let e = client.record(&token, &ID).create(&work()).await.unwrap_err();
     assert_eq!(e.to_string(), "could not read the Location header: `/v3.0/x/work/abc` does not end in a put-code");
 
     // A read whose answer is not the document asked for names what and where.
     answer(&r, 200, &[("content-type", XML)], "<work:work xmlns:work=\"http://www.orcid.org/ns/work\"><work:type>book</work:type>");
-    let e = client.read::<Work>(&token, &ID, orcid_model::PutCode::new(1)).await.unwrap_err();
+    let e = client.record(&token, &ID).read::<Work>(orcid_model::PutCode::new(1)).await.unwrap_err();
     assert!(e.to_string().starts_with("could not read the work in the answer (XML): "), "{e}");
 }
 
@@ -326,7 +326,7 @@ async fn the_client_waits_for_its_rate_limit() {
         .map(|i| {
             let c = client.clone();
             let t = token.clone();
-            tokio::spawn(async move { c.delete::<Work>(&t, &ID, PutCode::new(i)).await })
+            tokio::spawn(async move { c.record(&t, &ID).delete::<Work>(PutCode::new(i)).await })
         })
         .collect();
     for t in tasks {
@@ -349,12 +349,12 @@ async fn an_update_sends_back_what_this_version_does_not_know() {
     )
     .replace("xmlns:work=\"http://www.orcid.org/ns/work\">", "xmlns:work=\"http://www.orcid.org/ns/work\" put-code=\"733536\" path=\"/0000-0002-1825-0097/work/733536\">");
     answer(&r, 200, &[("content-type", XML)], newer);
-    let mut work: Work = client.read(&token, &ID, PutCode::new(733536)).await.unwrap();
+    let mut work: Work = client.record(&token, &ID).read(PutCode::new(733536)).await.unwrap();
     take(&r);
 
     work.title.title = "On ORCID, revised".into();
     answer(&r, 200, &[("content-type", XML)], "");
-    let _ = client.update(&token, &ID, PutCode::new(733536), &work).await;
+    let _ = client.record(&token, &ID).update(PutCode::new(733536), &work).await;
     let sent = take(&r);
     assert_eq!(sent.len(), 1);
     let body = &sent[0].body;
@@ -422,7 +422,7 @@ async fn answers_too_large_endless_or_stalled_end_with_an_error() {
             .build()
             .unwrap();
         let started = Instant::now();
-        let result: Result<Work, _> = client.read(&token, &ID, PutCode::new(1)).await;
+        let result: Result<Work, _> = client.record(&token, &ID).read(PutCode::new(1)).await;
         let e = result.unwrap_err().to_string();
         assert!(e.contains(expect), "{kind}: {e}");
         assert!(started.elapsed() < Duration::from_secs(10), "{kind}: took {:?}", started.elapsed());
@@ -444,22 +444,22 @@ async fn group_id_record_exchanges() {
     let stored = r#"{"name":"Example Press reviews","group-id":"orcid-generated:example-press","description":"Reviews for Example Press","type":"publisher","put-code":1042}"#;
 
     answer(&r, 201, &[("location", &format!("{url}/v3.0/group-id-record/1042"))], "");
-    assert_eq!(client.create_group(&token, &group).await.unwrap().put_code, PutCode::new(1042));
+    assert_eq!(client.groups(&token).create(&group).await.unwrap().put_code, PutCode::new(1042));
     answer(&r, 200, &[("content-type", JSON)], stored);
-    let updated = client.update_group(&token, PutCode::new(1042), &group).await.unwrap();
+    let updated = client.groups(&token).update(PutCode::new(1042), &group).await.unwrap();
     assert_eq!(updated.put_code, Some(PutCode::new(1042)));
     answer(&r, 200, &[("content-type", JSON)], stored);
-    assert_eq!(client.read_group(&token, PutCode::new(1042)).await.unwrap().name, "Example Press reviews");
+    assert_eq!(client.groups(&token).read(PutCode::new(1042)).await.unwrap().name, "Example Press reviews");
     answer(&r, 200, &[("content-type", JSON)], stored);
-    let found = client.find_group(&token, "orcid-generated:example-press").await.unwrap();
+    let found = client.groups(&token).find("orcid-generated:example-press").await.unwrap();
     assert_eq!(found.and_then(|g| g.put_code), Some(PutCode::new(1042)));
     // Nothing found is an empty record, as ORCID answers.
     answer(&r, 200, &[("content-type", JSON)], "{}");
-    assert!(client.find_group_by_name(&token, "Nobody & Co").await.unwrap().is_none());
+    assert!(client.groups(&token).find_by_name("Nobody & Co").await.unwrap().is_none());
     answer(&r, 200, &[("content-type", JSON)], r#"{"total":1,"page":1,"page-size":100,"group-id-record":[]}"#);
-    client.group_page(&token, 1, 500).await.unwrap();
+    client.groups(&token).page(1, 500).await.unwrap();
     answer(&r, 204, &[], "");
-    client.delete_group(&token, PutCode::new(1042)).await.unwrap();
+    client.groups(&token).delete(PutCode::new(1042)).await.unwrap();
 
     let put_body = body.replace(r#"{"name""#, r#"{"put-code":1042,"name""#);
     assert_eq!(
@@ -494,21 +494,21 @@ async fn notification_and_webhook_exchanges() {
         .replace("<common:sent-date>", "<common:archived-date>2026-11-29T10:00:00.000Z</common:archived-date><common:sent-date>");
 
     answer(&r, 201, &[("location", &format!("{url}/v3.0/{ORCID}/notification-permission/55"))], "");
-    assert_eq!(client.create_notification(&token, &ID, &notification).await.unwrap().put_code, PutCode::new(55));
+    assert_eq!(client.record(&token, &ID).create_notification(&notification).await.unwrap().put_code, PutCode::new(55));
     answer(&r, 200, &[("content-type", XML)], sample("notification_3.0/samples/notification-permission-3.0.xml"));
-    assert_eq!(client.read_notification(&token, &ID, PutCode::new(55)).await.unwrap().items.items.len(), 4);
+    assert_eq!(client.record(&token, &ID).read_notification(PutCode::new(55)).await.unwrap().items.items.len(), 4);
     answer(&r, 200, &[("content-type", XML)], archived);
-    assert!(client.archive_notification(&token, &ID, PutCode::new(55)).await.unwrap().archived_date.is_some());
+    assert!(client.record(&token, &ID).archive_notification(PutCode::new(55)).await.unwrap().archived_date.is_some());
 
     // Webhooks live outside /v3.0; the callback is one percent-encoded segment.
     let callback = "https://example.org/hooks/0000-0002-1825-0097?k=a b+c";
     let hook = format!("/{ORCID}/webhook/https%3A%2F%2Fexample.org%2Fhooks%2F0000-0002-1825-0097%3Fk%3Da%20b%2Bc");
     answer(&r, 201, &[("location", &format!("{url}{hook}"))], "");
-    assert!(client.register_webhook(&token, &ID, callback).await.unwrap());
+    assert!(client.record(&token, &ID).register_webhook(callback).await.unwrap());
     answer(&r, 204, &[], "");
-    assert!(!client.register_webhook(&token, &ID, callback).await.unwrap(), "204: it was registered already");
+    assert!(!client.record(&token, &ID).register_webhook(callback).await.unwrap(), "204: it was registered already");
     answer(&r, 204, &[], "");
-    client.remove_webhook(&token, &ID, callback).await.unwrap();
+    client.record(&token, &ID).remove_webhook(callback).await.unwrap();
 
     assert_eq!(
         take(&r),
@@ -532,19 +532,19 @@ async fn public_reads_and_search_exchanges() {
 
     // An anonymous read sends no Authorization header at all.
     answer(&r, 200, &[("content-type", XML)], sample("record_3.0/samples/read_samples/record-3.0.xml"));
-    client.read_record(None, &ID).await.unwrap();
+    client.record(None, &ID).read_record().await.unwrap();
     let anonymous = Seen { authorization: None, ..seen("GET", &format!("/v3.0/{ORCID}/record"), JSON, None, "") };
     assert_eq!(take(&r), [anonymous]);
 
     answer(&r, 200, &[("content-type", XML)], sample("record_3.0/samples/read_samples/search-3.0.xml"));
-    let page = client.search(&token, "family-name:Carberry AND given-names:\"Josiah S\"", 20, 10).await.unwrap();
+    let page = client.search(&token).ids("family-name:Carberry AND given-names:\"Josiah S\"", 20, 10).await.unwrap();
     assert_eq!((page.num_found, page.results[0].orcid_identifier.path.as_deref()), (Some(1), Some("8888-8888-8888-8880")));
     let expanded = r#"{"expanded-result":[{"orcid-id":"0000-0002-1825-0097","given-names":"Josiah","family-names":"Carberry","credit-name":null,"other-name":[],"email":[],"institution-name":["Brown University"]}],"num-found":1}"#;
     answer(&r, 200, &[("content-type", JSON)], expanded);
-    let found = client.expanded_search(None, "Carberry", 0, 1000).await.unwrap();
+    let found = client.search(None).expanded("Carberry", 0, 1000).await.unwrap();
     assert_eq!(found.expanded_results[0].institution_names, ["Brown University"]);
     answer(&r, 200, &[("content-type", "text/csv;charset=UTF-8")], "orcid,family-name\n0000-0002-1825-0097,Carberry\n");
-    let csv = client.csv_search(None, "ringgold-org-id:385488", &["orcid", "family-name"], 0, 5).await.unwrap();
+    let csv = client.search(None).csv("ringgold-org-id:385488", &["orcid", "family-name"], 0, 5).await.unwrap();
     assert_eq!(csv, "orcid,family-name\n0000-0002-1825-0097,Carberry\n");
     let query = |q: &str| q.replace(' ', "+").replace(':', "%3A").replace('"', "%22");
     assert_eq!(
@@ -575,7 +575,7 @@ async fn public_reads_and_search_exchanges() {
     for start in (0..=10_000).step_by(1000) {
         answer(&r, 200, &[("content-type", JSON)], full_page(start));
     }
-    let pages: Vec<_> = client.search_all(None, "*:*", 1000).collect().await;
+    let pages: Vec<_> = client.search(None).ids_all("*:*", 1000).collect().await;
     assert_eq!(pages.len(), 11);
     assert!(pages.iter().all(|p| p.as_ref().unwrap().results.len() == 1000));
     let starts: Vec<String> = take(&r).into_iter().map(|s| s.path).collect();
@@ -598,7 +598,7 @@ async fn public_reads_and_search_exchanges() {
         &[("content-type", JSON)],
         r#"{"response-code":400,"developer-message":"The rows parameter must be an integer between 0 and 1000","error-code":9012}"#,
     );
-    let pages: Vec<_> = client.search_all(Some(&token), "*:*", 1000).collect().await;
+    let pages: Vec<_> = client.search(Some(&token)).ids_all("*:*", 1000).collect().await;
     assert_eq!(pages.len(), 2);
     assert_eq!(pages[1].as_ref().unwrap_err().orcid_code(), Some(ErrorCode::BadParameters));
     assert_eq!(take(&r).len(), 2);

@@ -2,7 +2,7 @@
 //! rules §5.8): group ids unique ignoring case and surrounding space, each owned by the client
 //! that created it, and `issn:` groups created by ORCID itself.
 
-// A handler's early answer is its error, as in `api.rs`.
+// A handler's early answer is its error, as in `http.rs`.
 #![allow(clippy::result_large_err)]
 
 use std::collections::BTreeMap;
@@ -13,53 +13,12 @@ use orcid_model::PutCode;
 use orcid_model::group_id::{GroupIdRecord, GroupIdRecords};
 use orcid_model::normalise::is_issn_for_group;
 
-use crate::api::{orcid_error, typed};
-use crate::store::{Grant, State, lock};
+use crate::http::{orcid_error, typed};
+use crate::state::{Grant, State, lock};
 use orcid_model::Format;
 
 /// The largest page ORCID gives of the registry.
 const MAX_PAGE_SIZE: i64 = 100;
-
-/// The client ORCID's own `issn:` groups are owned by.
-const ORCID_SOURCE: &str = "ORCID";
-
-/// The registry.
-#[derive(Debug, Default)]
-pub(crate) struct Registry {
-    /// put-code → (owning client, record).
-    records: BTreeMap<PutCode, (String, GroupIdRecord)>,
-}
-
-/// How two group ids compare: ignoring case and surrounding space.
-fn key(group_id: &str) -> String {
-    group_id.trim().to_lowercase()
-}
-
-impl Registry {
-    /// The record with a group id, if any.
-    pub(crate) fn find(&self, group_id: &str) -> Option<&GroupIdRecord> {
-        let k = key(group_id);
-        self.records.values().map(|(_, r)| r).find(|r| key(&r.group_id) == k)
-    }
-
-    fn taken_by_another(&self, group_id: &str, except: Option<PutCode>) -> bool {
-        let k = key(group_id);
-        self.records.iter().any(|(pc, (_, r))| Some(*pc) != except && key(&r.group_id) == k)
-    }
-
-    /// The group ORCID creates for an ISSN (its name as the ISSN portal would give it).
-    pub(crate) fn create_issn_group(&mut self, state: &State, group_id: &str) -> GroupIdRecord {
-        if let Some(r) = self.find(group_id) {
-            return r.clone();
-        }
-        let issn = group_id.trim_start_matches("issn:");
-        let mut record = GroupIdRecord::new(format!("Journal ISSN {issn}"), group_id, format!("The journal with ISSN {issn}"), "journal");
-        let put_code = state.next_put_code();
-        record.put_code = Some(put_code);
-        self.records.insert(put_code, (ORCID_SOURCE.to_owned(), record.clone()));
-        record
-    }
-}
 
 /// One request under `/v3.0/group-id-record`.
 pub(crate) struct Request<'a> {
@@ -162,7 +121,7 @@ fn empty_record(answer: Format) -> Response {
 
 /// Reads and validates a body as ORCID does (G1-G3), or the answer refusing it.
 fn read_body(state: &State, body: &[u8], answer: Format, body_form: Option<Format>, update: bool) -> Result<GroupIdRecord, Response> {
-    let mut record: GroupIdRecord = crate::api::read_body(answer, body_form, body, update, |d, checked| {
+    let mut record: GroupIdRecord = crate::http::read_body(answer, body_form, body, update, |d, checked| {
         // G1: ORCID creates an `issn:` group itself (when the ISSN portal knows it), then
         // answers that it exists.
         if d.rule == "G1" && d.orcid_code == Some(9025) {
@@ -217,18 +176,4 @@ fn update(state: &State, grant: &Grant, put_code: PutCode, body: &[u8], answer: 
     record.put_code = Some(put_code);
     groups.records.insert(put_code, (owner, record.clone()));
     typed(answer, StatusCode::OK, &record)
-}
-
-/// Whether a peer review's group id is registered (R11); a POST with an `issn:` group id
-/// registers it first, as ORCID does (R10).
-pub(crate) fn group_for_review(state: &State, group_id: &str, creating: bool) -> bool {
-    let mut groups = lock(&state.groups);
-    if groups.find(group_id).is_some() {
-        return true;
-    }
-    if creating && group_id.starts_with("issn:") {
-        groups.create_issn_group(state, group_id);
-        return true;
-    }
-    false
 }

@@ -28,14 +28,23 @@
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
-mod api;
+// The layers, bottom up (`tests/layers.rs` holds them to it): configuration and faults;
+// the state; the HTTP kit; one handler module per feature, which import only the layers
+// below; the router, which knows them all.
+mod config;
 mod faults;
+mod state;
+
+mod http;
+
 mod groups;
+mod items;
 mod notices;
 mod oauth;
 mod people;
 mod search;
-mod store;
+
+mod router;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -46,76 +55,13 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
+pub use config::{ClientConfig, Config, UserConfig};
 pub use faults::Faults;
-
-/// A member API client the emulator knows.
-#[derive(Debug, Clone)]
-pub struct ClientConfig {
-    /// `APP-...`.
-    pub id: String,
-    /// The client secret.
-    pub secret: String,
-    /// The name ORCID shows as the source of the client's items.
-    pub name: String,
-}
-
-/// A researcher whose record the emulator holds.
-#[derive(Debug, Clone)]
-pub struct UserConfig {
-    /// The ORCID iD (`0000-0002-1825-0097`).
-    pub orcid: String,
-    /// The name given in token answers.
-    pub name: String,
-}
-
-/// What the emulator starts with.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// The clients that may get tokens.
-    pub clients: Vec<ClientConfig>,
-    /// The records; the first user is the one who "signs in" at `/oauth/authorize` unless
-    /// the request names another with `orcid=`.
-    pub users: Vec<UserConfig>,
-    /// The member API's rate limit, `(requests a second, burst queue)`; `None` for none.
-    pub rate_limit: Option<(f64, u32)>,
-    /// Faults to inject.
-    pub faults: Faults,
-    /// How many records to generate besides `users`, for search to find: names, current and
-    /// past employments, works with DOIs (iDs from `0000-0003-0000-0000` on, the same for the
-    /// same number).
-    pub people: usize,
-    /// How long a connection may take to send a request's headers, first request or next
-    /// (a slow client, an idle keep-alive connection), before it is closed.
-    pub header_timeout: Duration,
-    /// Connections served at once; more wait in the listen queue until one closes. Far below
-    /// the file-descriptor limit, so that idle connections never stop the emulator answering.
-    pub max_connections: usize,
-}
-
-impl Default for Config {
-    /// One client (`APP-EMULATOR00000001`, secret `emulator-secret`), one record
-    /// (`0000-0002-1825-0097`, Josiah Carberry), ORCID's rate limit, no faults.
-    fn default() -> Self {
-        Config {
-            clients: vec![ClientConfig {
-                id: "APP-EMULATOR00000001".into(),
-                secret: "emulator-secret".into(),
-                name: "Emulated member".into(),
-            }],
-            users: vec![UserConfig { orcid: "0000-0002-1825-0097".into(), name: "Josiah Carberry".into() }],
-            rate_limit: Some((24.0, 40)),
-            faults: Faults::default(),
-            people: 0,
-            header_timeout: Duration::from_secs(30),
-            max_connections: 1024,
-        }
-    }
-}
 
 /// A running emulator. Dropping it stops it.
 pub struct Emulator {
     addr: SocketAddr,
-    state: Arc<store::State>,
+    state: Arc<state::State>,
     stop: Arc<Notify>,
 }
 
@@ -124,9 +70,10 @@ impl Emulator {
     pub async fn start(config: Config, addr: &str) -> std::io::Result<Emulator> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(store::State::new(config, format!("http://{addr}")));
+        let app = app(config, format!("http://{addr}"));
+        let state = app.state.clone();
         let stop = Arc::new(Notify::new());
-        tokio::spawn(serve(listener, state.clone(), stop.clone()));
+        tokio::spawn(serve(listener, app, stop.clone()));
         Ok(Emulator { addr, state, stop })
     }
 
@@ -178,29 +125,31 @@ impl Drop for Emulator {
 pub async fn run_until_stopped(config: Config, addr: &str, ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
-    let state = Arc::new(store::State::new(config, format!("http://{addr}")));
+    let app = app(config, format!("http://{addr}"));
     ready(addr);
-    serve(listener, state, Arc::new(Notify::new())).await;
+    serve(listener, app, Arc::new(Notify::new())).await;
     Ok(())
 }
 
-/// A handle a handler uses to drop its connection without answering.
-#[derive(Clone)]
-pub(crate) struct DropConnection(Arc<Notify>);
-
-impl DropConnection {
-    /// Closes the connection; the handler then never answers.
-    pub(crate) async fn drop_now(&self) -> ! {
-        self.0.notify_one();
-        std::future::pending().await
+/// The emulator's parts, put together: the state with the configured and generated records,
+/// and the features that listen to it (search's index, webhooks).
+fn app(config: Config, base_url: String) -> router::App {
+    let people = config.people;
+    let mut state = state::State::new(config, base_url);
+    for (user, record) in people::generate(&state, people) {
+        state.add_record(user, record);
     }
+    let state = Arc::new(state);
+    let search = search::Search::watch(&state);
+    notices::watch(&state);
+    router::App { state, search }
 }
 
 /// The accept loop: hyper's HTTP/1 connection per socket, so a handler can drop its
 /// connection (a fault axum's own server has no way to make).
-async fn serve(listener: TcpListener, state: Arc<store::State>, stop: Arc<Notify>) {
-    let (header_timeout, max_connections) = (state.config.header_timeout, state.config.max_connections.max(1));
-    let app = api::router(state);
+async fn serve(listener: TcpListener, app: router::App, stop: Arc<Notify>) {
+    let (header_timeout, max_connections) = (app.state.config.header_timeout, app.state.config.max_connections.max(1));
+    let app = router::router(app);
     let slots = Arc::new(tokio::sync::Semaphore::new(max_connections));
     loop {
         // A free slot first: at the cap, new connections wait in the listen queue.
@@ -221,7 +170,7 @@ async fn serve(listener: TcpListener, state: Arc<store::State>, stop: Arc<Notify
         tokio::spawn(async move {
             let _slot = slot; // freed when the connection ends
             let kill = Arc::new(Notify::new());
-            let handle = DropConnection(kill.clone());
+            let handle = http::DropConnection(kill.clone());
             let service = TowerToHyperService::new(app);
             let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
                 request.extensions_mut().insert(handle.clone());

@@ -2,39 +2,28 @@
 //! `/premium-notification`) and webhooks (`/{orcid}/webhook/{url}`, scope `/webhook`): stored
 //! per record; a webhook is called (an empty POST) when its record changes.
 
-// A handler's early answer is its error, as in `api.rs`.
+// A handler's early answer is its error, as in `http.rs`.
 #![allow(clippy::result_large_err)]
-
-use std::collections::BTreeMap;
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use orcid_model::PutCode;
 use orcid_model::notification::NotificationPermission;
 
-use crate::api::{Ctx, needs_scope, orcid_error, source_of, typed};
-use crate::store::{State, lock};
-
-/// A record's notifications and webhooks.
-#[derive(Debug, Default)]
-pub(crate) struct Notices {
-    /// put-code → (the client that sent it, the notification).
-    notifications: BTreeMap<PutCode, (String, NotificationPermission)>,
-    /// callback URI → the client that registered it (ORCID keys webhooks by record and URI).
-    webhooks: BTreeMap<String, String>,
-}
+use crate::http::{Ctx, needs_scope, orcid_error, source_of, typed};
+use crate::state::{State, lock, now};
 
 /// POST: a notification asking the researcher for permission (server rules §5.9).
 pub(crate) fn create_notification(ctx: &Ctx<'_>, body: &[u8]) -> Response {
     if let Err(r) = needs_scope(ctx, "/premium-notification") {
         return r;
     }
-    let mut notification: NotificationPermission = match crate::api::read_body(ctx.answer, ctx.body, body, false, |_, _| {}) {
+    let mut notification: NotificationPermission = match crate::http::read_body(ctx.answer, ctx.body, body, false, |_, _| {}) {
         Ok(n) => n,
         Err(r) => return r,
     };
     let put_code = ctx.state.next_put_code();
-    let stamp = crate::api::now();
+    let stamp = now();
     notification.put_code = Some(put_code);
     notification.created_date = Some(stamp.clone());
     notification.sent_date = Some(stamp);
@@ -64,7 +53,7 @@ pub(crate) fn notification(ctx: &Ctx<'_>, put_code: PutCode, archive: bool) -> R
         return orcid_error(ctx.answer, status, code, format!("This notification does not belong to {}", ctx.grant.client_id));
     }
     if archive && n.archived_date.is_none() {
-        n.archived_date = Some(crate::api::now());
+        n.archived_date = Some(now());
     }
     typed(ctx.answer, StatusCode::OK, &*n)
 }
@@ -103,9 +92,14 @@ pub(crate) fn webhook(ctx: &Ctx<'_>, uri: &str, register: bool) -> Response {
     }
 }
 
+/// Calls a record's webhooks whenever it changes, from now on.
+pub(crate) fn watch(state: &State) {
+    state.on_record_changed(call_webhooks);
+}
+
 /// Calls each webhook of a record that changed: an empty POST, as ORCID sends it (ORCID
 /// gathers changes for five minutes; the emulator calls at once, so tests can watch).
-pub(crate) fn call_webhooks(state: &State, orcid: &str) {
+fn call_webhooks(state: &State, orcid: &str) {
     let urls: Vec<String> = lock(&state.notices).get(orcid).map(|n| n.webhooks.keys().cloned().collect()).unwrap_or_default();
     for url in urls {
         tokio::spawn(async move {

@@ -9,7 +9,7 @@ use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::store::{PendingCode, State, lock, random_token};
+use crate::state::{PendingCode, State, lock, random_token};
 
 /// Scopes a client-credentials token may have.
 const CLIENT_SCOPES: &[&str] = &["/read-public", "/webhook", "/group-id-record/update", "/group-id-record/read", "/premium-notification"];

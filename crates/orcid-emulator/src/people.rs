@@ -1,37 +1,16 @@
-//! Records with people in them: a record holder's name, and generated records (names,
-//! employments, works with DOIs) for search to find.
+//! Generated records with people in them (names, employments, works with DOIs), for search
+//! to find.
 
 use orcid_model::OrcidId;
 use orcid_model::common::{
     DisambiguatedOrganization, ExternalId, ExternalIds, FuzzyDate, OrcidIdentifier, Organization, OrganizationAddress, Source,
 };
 use orcid_model::employment::Employment;
-use orcid_model::items::duplicate_keys;
 use orcid_model::vocabulary::{Country, ExternalIdType, Relationship, WorkType};
 use orcid_model::work::{Work, WorkTitle};
 
-use crate::UserConfig;
-use crate::store::{Record, State};
-
-/// A record holder's name as ORCID keeps it: given names and family name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct PersonName {
-    pub given_names: String,
-    pub family_name: Option<String>,
-}
-
-impl PersonName {
-    /// Splits a written name: the last word is the family name, the words before it the
-    /// given names (`Josiah Carberry`); one word is given names only, as ORCID allows.
-    pub(crate) fn parse(name: &str) -> Option<PersonName> {
-        let name = name.split_whitespace().collect::<Vec<_>>();
-        match name.as_slice() {
-            [] => None,
-            [given] => Some(PersonName { given_names: (*given).to_owned(), family_name: None }),
-            [given @ .., family] => Some(PersonName { given_names: given.join(" "), family_name: Some((*family).to_owned()) }),
-        }
-    }
-}
+use crate::config::UserConfig;
+use crate::state::{Record, State};
 
 const GIVEN: &[&str] = &[
     "Ada", "Alan", "Amara", "Ana", "Bjørn", "Chen", "Chiara", "Dmitri", "Élodie", "Emeka", "Fatima", "Grace", "Hannah", "Hiroshi", "Ines",
@@ -157,8 +136,7 @@ fn employment((name, city, country, ror): (&str, &str, &str, &str), start: u16, 
 
 /// Stores an item as the researcher's own.
 fn seed<T: orcid_model::items::RecordItem>(state: &State, record: &mut Record, orcid: &str, name: &str, item: T) {
-    let keys = duplicate_keys(&item);
-    crate::api::store_item(state, record, orcid, orcid, researcher_source(orcid, name), item, keys);
+    state.store_item(record, orcid, orcid, researcher_source(orcid, name), Box::new(item));
 }
 
 /// The researcher as an item's source.

@@ -19,8 +19,8 @@ use unicode_normalization::UnicodeNormalization;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::api::{orcid_error, typed};
-use crate::store::{Record, State};
+use crate::http::{orcid_error, typed};
+use crate::state::{PersonName, Record, State, lock};
 use orcid_model::Format;
 
 /// ORCID's page size when `rows` is not given, and its largest.
@@ -152,7 +152,7 @@ fn words(text: &str, fold: bool) -> Vec<String> {
 }
 
 /// The search document of a record: its holder's name and its public items.
-fn document(orcid: &str, name: Option<&crate::people::PersonName>, record: &Record) -> Doc {
+fn document(orcid: &str, name: Option<&PersonName>, record: &Record) -> Doc {
     let mut doc = Doc::default();
     doc.add("orcid", orcid);
     if let Some(name) = name {
@@ -166,9 +166,7 @@ fn document(orcid: &str, name: Option<&crate::people::PersonName>, record: &Reco
     for section in Section::ALL {
         let Some(items) = record.sections.get(section) else { continue };
         for stored in items.values().filter(|s| s.visibility == Some(Visibility::Public)) {
-            if let Ok(item) = Document::from_xml_str(&stored.xml, orcid_model::Mode::Lenient) {
-                index_item(&mut doc, &item);
-            }
+            index_item(&mut doc, &stored.item.to_document());
         }
     }
     doc
@@ -255,10 +253,30 @@ fn index_ids(doc: &mut Doc, ids: Option<&ExternalIds>) {
     }
 }
 
+/// The search feature's own state: the index, told of every record that changes.
+#[derive(Debug, Default)]
+pub(crate) struct Search {
+    index: std::sync::Mutex<Index>,
+}
+
+impl Search {
+    /// A search over `state`'s records: every record is indexed at the first search, and
+    /// each record that changes from now on at the next.
+    pub(crate) fn watch(state: &State) -> std::sync::Arc<Search> {
+        let search = std::sync::Arc::new(Search::default());
+        lock(&search.index).changed.extend(state.orcids());
+        let watcher = search.clone();
+        state.on_record_changed(move |_, orcid| {
+            lock(&watcher.index).changed.insert(orcid.to_owned());
+        });
+        search
+    }
+}
+
 /// The index: each record's document, by iD (so results come in a stable order), and the
 /// records changed since they were indexed.
 #[derive(Debug, Default)]
-pub(crate) struct Index {
+struct Index {
     docs: BTreeMap<String, Doc>,
     /// Indexed again at the next search: a record written to 10,000 times between two searches
     /// is indexed once.
@@ -304,7 +322,7 @@ impl Kind {
 
 /// A search request: ORCID's checks of `rows` and `start`, Solr's of the query, the page.
 /// `credentials`: the request had a token (ORCID limits `start` only for requests without).
-pub(crate) fn handle(state: &State, kind: Kind, query: &str, answer: Format, credentials: bool) -> Response {
+pub(crate) fn handle(state: &State, search: &Search, kind: Kind, query: &str, answer: Format, credentials: bool) -> Response {
     let params: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let rows_message = format!("The rows parameter must be an integer between 0 and {MAX_ROWS}");
@@ -328,7 +346,7 @@ pub(crate) fn handle(state: &State, kind: Kind, query: &str, answer: Format, cre
         Ok(q) => q,
         Err(message) => return solr_refused(answer, &message),
     };
-    let index = current(state);
+    let index = current(state, search);
     let hits = index.find(&parsed);
     let found = hits.len() as i64;
     let page = hits.iter().skip(start).take(rows);
@@ -371,22 +389,17 @@ fn orcid_identifier(orcid: &str) -> orcid_model::common::OrcidIdentifier {
         .with_host("sandbox.orcid.org")
 }
 
-/// Marks a record changed: the next search indexes it again.
-pub(crate) fn record_changed(state: &State, orcid: &str) {
-    crate::store::lock(&state.search).changed.insert(orcid.to_owned());
-}
-
 /// The index, with the records changed since the last search indexed again.
-fn current(state: &State) -> std::sync::MutexGuard<'_, Index> {
-    let changed = std::mem::take(&mut crate::store::lock(&state.search).changed);
+fn current<'s>(state: &State, search: &'s Search) -> std::sync::MutexGuard<'s, Index> {
+    let changed = std::mem::take(&mut lock(&search.index).changed);
     for orcid in changed {
         let name = state.person_name(&orcid);
-        let doc = crate::store::lock(&state.records).get(&orcid).map(|record| document(&orcid, name.as_ref(), record));
+        let doc = lock(&state.records).get(&orcid).map(|record| document(&orcid, name.as_ref(), record));
         if let Some(doc) = doc {
-            crate::store::lock(&state.search).put(&orcid, doc);
+            lock(&search.index).put(&orcid, doc);
         }
     }
-    crate::store::lock(&state.search)
+    lock(&search.index)
 }
 
 /// A parsed query.

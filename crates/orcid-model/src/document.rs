@@ -6,7 +6,7 @@ use crate::runtime::encoding;
 use crate::runtime::json_in::JsonInput;
 use crate::runtime::output::{JsonOutput, XmlOutput};
 use crate::runtime::xml_in::XmlInput;
-use crate::{Document, Element, Kind, Layout, Mode, QName, ReadError, WriteOptions};
+use crate::{Document, Element, Format, Kind, Layout, Mode, QName, ReadError, WriteOptions};
 
 /// Reads an XML document whose root must be `name`.
 pub(crate) fn read_xml<T: Read>(src: &[u8], mode: ReadMode, name: QName) -> Result<T, ReadError> {
@@ -75,6 +75,22 @@ impl Document {
     /// Writes ORCID's JSON.
     pub fn to_json_string(&self, options: WriteOptions) -> String {
         self.write_json(JsonOutput::new(options.for_upload, options.layout == Layout::Indented))
+    }
+
+    /// Writes the document in either format.
+    pub fn to_text(&self, format: Format, options: WriteOptions) -> String {
+        match format {
+            Format::Xml => self.to_xml_with(options),
+            Format::Json => self.to_json_string(options),
+        }
+    }
+
+    /// Reads a document in either format (JSON, which has no root name, as `kind`).
+    pub fn from_text(bytes: &[u8], format: Format, kind: Kind, mode: Mode) -> Result<Document, ReadError> {
+        match format {
+            Format::Xml => Document::from_xml_bytes(bytes, mode),
+            Format::Json => Document::from_json_bytes(bytes, kind, mode),
+        }
     }
 
     /// The kinds whose shape a JSON document fits: those it reads as strictly. Exactly one
@@ -185,17 +201,4 @@ pub(crate) fn read_xml_as<T: Read + Element>(text: &str, mode: ReadMode) -> Resu
 /// Reads a JSON document of a type through a fresh reader.
 pub(crate) fn read_json_as<T: Read>(text: &str, mode: ReadMode) -> Result<T, ReadError> {
     read_json(text.as_bytes(), mode)
-}
-
-/// An item read as another type that holds some of its parts under another root element (an
-/// item as its summary): what that type does not have is left out.
-pub(crate) fn project<T: Element, S: Element>(item: &T) -> Result<S, ReadError> {
-    let xml = XmlOutput::new(Layout::Compact, false).document((S::NAME.ns, S::NAME.local), item);
-    let mut input = XmlInput::new(&xml, ReadMode::Lenient);
-    input.core().keep_unknown = false;
-    let root = input.root()?;
-    input.set_entering(root);
-    let value = S::read(&mut input)?;
-    input.finish()?;
-    Ok(value)
 }

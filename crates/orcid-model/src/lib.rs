@@ -301,6 +301,30 @@ pub trait Element: __private::Read + __private::Write + Sized {
         JsonOutput::new(options.for_upload, options.layout == Layout::Indented).document(self)
     }
 
+    /// Writes this value in either format: the one place that chooses between
+    /// [`to_xml_with`](Element::to_xml_with) and [`to_json_string`](Element::to_json_string).
+    ///
+    /// ```
+    /// use orcid_model::{Element, Format, WriteOptions};
+    /// use orcid_model::keyword::Keyword;
+    /// let json = Keyword::new("fish").to_text(Format::Json, WriteOptions::upload().compact());
+    /// assert_eq!(json, r#"{"content":"fish"}"#);
+    /// ```
+    fn to_text(&self, format: Format, options: WriteOptions) -> String {
+        match format {
+            Format::Xml => self.to_xml_with(options),
+            Format::Json => self.to_json_string(options),
+        }
+    }
+
+    /// Reads a document of this type in either format, strictly or leniently.
+    fn from_text(bytes: &[u8], format: Format, mode: Mode) -> Result<Self, ReadError> {
+        match format {
+            Format::Xml => Self::from_xml_bytes(bytes, mode),
+            Format::Json => Self::from_json_bytes(bytes, mode),
+        }
+    }
+
     /// Every piece of unknown content in the value (what lenient reading kept that this version
     /// of the model does not know), with where it is: `work/contributors/contributor[2]: <x:note>`.
     fn unknown_content_everywhere(&self) -> Vec<String> {

@@ -22,6 +22,7 @@ pub mod json;
 pub mod model;
 pub mod names;
 pub mod patterns;
+pub mod projection;
 pub mod render;
 pub mod sections;
 pub mod stage;

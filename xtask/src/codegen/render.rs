@@ -18,6 +18,7 @@ use super::json::{
 use super::model::{AttrDef, Content, EnumDef, FacetDef, FieldDef, Model, Occurs, RootDef, SimpleRef, StructDef, TyRef};
 use super::names::{camel, screaming, snake};
 use super::patterns::xsd_to_rust_regex;
+use super::projection;
 use super::sections::SECTIONS;
 use super::vocab::Vocabulary;
 
@@ -1022,9 +1023,12 @@ fn sections(model: &Model) -> Result<TokenStream> {
     let mut kinds = Vec::new();
     let mut summary_kinds = Vec::new();
     let mut persons = Vec::new();
-    let mut visits = Vec::new();
     let mut impls = Vec::new();
     let mut item_arms = Vec::new();
+    let mut item_ref_arms = Vec::new();
+    let mut item_mut_arms = Vec::new();
+    let mut list_arms = Vec::new();
+    let mut list_of_arms = Vec::new();
     let mut docs_ = Vec::new();
     let has_item = |sec: &super::sections::SectionDef| model.roots.iter().any(|r| format!("{}{}", prefix_of(&r.ns), r.local) == sec.item);
     // A schema without ORCID's items (the generator's own test fixtures) has no sections.
@@ -1056,40 +1060,102 @@ fn sections(model: &Model) -> Result<TokenStream> {
         kinds.push(quote!(Section::#variant => Kind::#item_kind,));
         summary_kinds.push(quote!(Section::#variant => Kind::#summaries_kind,));
         persons.push(quote!(Section::#variant => #person,));
-        visits.push(quote!(Section::#variant => visitor.visit::<#item_ty>(),));
+        let expr = |text: &str| -> Result<syn::Expr> {
+            syn::parse_str(text).map_err(|e| anyhow::anyhow!("section {}: bad expression {text}: {e}", sec.variant))
+        };
+        let ids = expr(sec.ids)?;
+        let item_def = projection::struct_named(model, &item.path)?;
+        let list_def = projection::struct_named(model, &summaries.path)?;
         let doc_variant = format_ident!("{}", item.variant);
-        item_arms.push(quote!(crate::Document::#doc_variant(item) => Ok(visitor.visit(item)),));
-        let ids: syn::Expr = syn::parse_str(sec.ids).map_err(|e| anyhow::anyhow!("section {}: bad ids expression: {e}", sec.variant))?;
-        let (summary_ty, summary_body) = match sec.summary {
-            Some(summary) => {
-                let root = model
+        let summaries_variant = format_ident!("{}", summaries.variant);
+        let summary_root = match sec.summary {
+            Some(summary) => Some(
+                model
                     .roots
                     .iter()
                     .find(|r| format!("{}{}", prefix_of(&r.ns), r.local) == summary)
-                    .with_context(|| format!("section summary {summary}"))?;
-                let t = ty(&format!("crate::{}", root.path));
-                let body = match sec.summary_fn {
-                    Some(f) => {
-                        let f = ty(f);
-                        quote!(#f(self))
-                    }
-                    None => quote!(crate::items::summary_of(self)),
-                };
-                (t, body)
-            }
-            None => (item_ty.clone(), quote!(Ok(self.clone()))),
+                    .with_context(|| format!("section summary {summary}"))?,
+            ),
+            None => None,
         };
+        let (summary_ty, summary_body, summary_path) = match summary_root {
+            Some(root) => {
+                let def = projection::struct_named(model, &root.path)?;
+                (
+                    ty(&format!("crate::{}", root.path)),
+                    projection::summary_of(item_def, def, sec.summary_renames, sec.summary_fills)?,
+                    root.path.clone(),
+                )
+            }
+            None => (item_ty.clone(), quote!(self.clone()), item.path.clone()),
+        };
+        // How the list holds its summaries: as they are, in groups by `self` identifiers, or
+        // in groups by a key and then by identifiers (peer reviews).
+        let path = projection::list_path(model, list_def, &summary_path)?;
+        let names: Vec<_> = path.iter().map(|f| format_ident!("{}", f.rust)).collect();
+        let summaries_in = match names.as_slice() {
+            [only] => quote!(list.#only.iter().collect()),
+            [first, rest @ ..] => quote!(list.#first.iter() #(.flat_map(|g| g.#rest.iter()))* .collect()),
+            [] => unreachable!("a list path has a field"),
+        };
+        let grouped = |inner: TokenStream, members: &TokenStream| -> Result<TokenStream> {
+            let group = projection::group_struct(model, path[path.len() - 2])?;
+            let members_field = path[path.len() - 1].rust.as_str();
+            let literal = projection::construct(group, &[("external_ids", quote!(ids)), (members_field, inner)])?;
+            Ok(quote!(crate::items::group_by_self_ids(#members, Section::#variant).into_iter().map(|(ids, members)| #literal).collect()))
+        };
+        let list_value = match (path.len(), sec.outer_group) {
+            (1, None) => quote!(summaries),
+            (2, None) => grouped(quote!(members), &quote!(summaries))?,
+            (3, Some((key, id_type))) => {
+                let key = expr(key)?;
+                let inner = grouped(quote!(members), &quote!(members))?;
+                let outer = projection::group_struct(model, path[0])?;
+                let literal = projection::construct(outer, &[("external_ids", quote!(ids)), (path[1].rust.as_str(), inner)])?;
+                quote!(crate::items::group_by_key(summaries, |s| #key).into_iter().map(|(key, members)| {
+                    let id = crate::common::ExternalId::new(crate::vocabulary::ExternalIdType::from(#id_type), key);
+                    let ids = crate::common::ExternalIds::from(Vec::from([id]));
+                    #literal
+                }).collect())
+            }
+            (depth, _) => bail!("section {}: a list {depth} deep needs an outer group key exactly when it is 3 deep", sec.variant),
+        };
+        let list_literal = projection::construct(list_def, &[(path[0].rust.as_str(), list_value)])?;
+        let duplicate_keys = match (sec.person, sec.person_key) {
+            (true, Some(key)) => {
+                let key = expr(key)?;
+                quote!(let item = self; Vec::from([crate::items::DuplicateKey::Person(#key)]))
+            }
+            (true, None) => quote!(Vec::new()),
+            (false, _) => quote!(crate::items::id_keys(crate::items::ListEntry::external_ids(self), Section::#variant)),
+        };
+        let summary_ids = match sec.summary_ids {
+            Some(text) => expr(text)?,
+            None => ids.clone(),
+        };
+        let entry_impl = |t: &TokenStream, ids: &syn::Expr| {
+            quote! {
+                impl crate::items::ListEntry for #t {
+                    fn put_code(&self) -> Option<crate::PutCode> { self.put_code }
+                    fn source(&self) -> Option<&crate::common::Source> { self.source.as_deref() }
+                    fn visibility(&self) -> Option<&crate::common::Visibility> { self.visibility.as_ref() }
+                    fn external_ids(&self) -> Option<&crate::common::ExternalIds> { let item = self; #ids }
+                }
+            }
+        };
+        impls.push(entry_impl(&item_ty, &ids));
+        if summary_root.is_some() {
+            impls.push(entry_impl(&summary_ty, &summary_ids));
+        }
+        list_arms.push(quote!(crate::Document::#summaries_variant(list) => Some(<#item_ty as crate::items::RecordItem>::summaries_in(list).into_iter().map(|s| s as &dyn crate::items::ListEntry).collect()),));
+        list_of_arms.push(quote!(Section::#variant => crate::Document::#summaries_variant(<#item_ty as crate::items::RecordItem>::list_of(
+            items.iter().filter_map(|i| i.as_any().downcast_ref::<#item_ty>()).map(crate::items::RecordItem::to_summary).collect()
+        )),));
         impls.push(quote! {
-            impl crate::items::RecordItem for #item_ty {
-                const SECTION: Section = Section::#variant;
-                type Summaries = #summaries_ty;
-                type Summary = #summary_ty;
-                fn to_summary(&self) -> Result<Self::Summary, crate::ReadError> { #summary_body }
-                fn put_code(&self) -> Option<crate::PutCode> { self.put_code }
+            impl crate::items::AnyItem for #item_ty {
+                fn section(&self) -> Section { Section::#variant }
                 fn set_put_code(&mut self, put_code: Option<crate::PutCode>) { self.put_code = put_code; }
-                fn visibility(&self) -> Option<&crate::common::Visibility> { self.visibility.as_ref() }
                 fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) { self.visibility = visibility; }
-                fn external_ids(&self) -> Option<&crate::common::ExternalIds> { let item = self; #ids }
                 fn created_date(&self) -> Option<&crate::DateTime> { self.created_date.as_ref() }
                 fn set_stored(&mut self, source: Option<crate::common::Source>, created: Option<crate::DateTime>, last_modified: Option<crate::DateTime>, path: Option<String>) {
                     self.source = source.map(Box::new);
@@ -1097,8 +1163,23 @@ fn sections(model: &Model) -> Result<TokenStream> {
                     self.last_modified_date = last_modified;
                     self.path = path;
                 }
+                fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> { #duplicate_keys }
+                fn to_document(&self) -> crate::Document { crate::Document::#doc_variant(self.clone()) }
+                fn clone_item(&self) -> Box<dyn crate::items::AnyItem> { Box::new(self.clone()) }
+                fn as_any(&self) -> &dyn std::any::Any { self }
+            }
+            impl crate::items::RecordItem for #item_ty {
+                const SECTION: Section = Section::#variant;
+                type Summaries = #summaries_ty;
+                type Summary = #summary_ty;
+                fn to_summary(&self) -> Self::Summary { #summary_body }
+                fn summaries_in(list: &Self::Summaries) -> Vec<&Self::Summary> { #summaries_in }
+                fn list_of(summaries: Vec<Self::Summary>) -> Self::Summaries { #list_literal }
             }
         });
+        item_arms.push(quote!(crate::Document::#doc_variant(item) => Ok(Box::new(item)),));
+        item_ref_arms.push(quote!(crate::Document::#doc_variant(item) => Some(item),));
+        item_mut_arms.push(quote!(crate::Document::#doc_variant(item) => Some(item),));
     }
     Ok(quote! {
         //! The writable sections of a record (`/{orcid}/{section}`) and their item types.
@@ -1132,21 +1213,49 @@ fn sections(model: &Model) -> Result<TokenStream> {
             /// activity (`/activities/update`).
             pub fn is_person(self) -> bool { match self { #(#persons)* } }
 
-            /// Calls `visitor` with the section's item type: code written once for any
-            /// [`RecordItem`](crate::items::RecordItem) runs for a section known at run time.
-            pub fn visit<V: crate::items::SectionVisitor>(self, visitor: V) -> V::Output {
-                match self { #(#visits)* }
+            /// The section's list of `items` (those of other sections are left out), grouped
+            /// as ORCID groups it: what `GET /{orcid}/{list}` answers.
+            pub fn list_of(self, items: &[&dyn crate::items::AnyItem]) -> crate::Document {
+                match self { #(#list_of_arms)* }
             }
         }
 
         impl crate::Document {
-            /// Hands the item to `visitor` when the document is an item of a writable section;
-            /// gives the document back when it is not.
-            pub fn visit_item<V: crate::items::ItemVisitor>(self, visitor: V) -> Result<V::Output, crate::Document> {
+            /// The item, when the document is an item of a writable section; the document
+            /// back when it is not.
+            pub fn into_item(self) -> Result<Box<dyn crate::items::AnyItem>, crate::Document> {
                 #[allow(unreachable_patterns)]
                 match self {
                     #(#item_arms)*
                     other => Err(other),
+                }
+            }
+
+            /// The item, when the document is an item of a writable section.
+            pub fn as_item(&self) -> Option<&dyn crate::items::AnyItem> {
+                #[allow(unreachable_patterns)]
+                match self {
+                    #(#item_ref_arms)*
+                    _ => None,
+                }
+            }
+
+            /// The item, to change, when the document is an item of a writable section.
+            pub fn as_item_mut(&mut self) -> Option<&mut dyn crate::items::AnyItem> {
+                #[allow(unreachable_patterns)]
+                match self {
+                    #(#item_mut_arms)*
+                    _ => None,
+                }
+            }
+
+            /// The entries of a section's list (summaries, or person items), when the document
+            /// is one.
+            pub fn list_entries(&self) -> Option<Vec<&dyn crate::items::ListEntry>> {
+                #[allow(unreachable_patterns)]
+                match self {
+                    #(#list_arms)*
+                    _ => None,
                 }
             }
         }

@@ -21,11 +21,22 @@ pub struct SectionDef {
     /// The root element of one item's summary in the list (`prefix:local`); `None` when the
     /// list holds the items themselves (person items).
     pub summary: Option<&'static str>,
-    /// The function making an item's summary, where the summary names parts differently.
-    pub summary_fn: Option<&'static str>,
+    /// The summary's elements that the item names differently: (summary's local name, item's).
+    pub summary_renames: &'static [(&'static str, &'static str)],
+    /// What a summary shows for a part it requires and the item may lack (summary's field,
+    /// an expression): ORCID refuses such items, but a summary of one is still made.
+    pub summary_fills: &'static [(&'static str, &'static str)],
     /// An expression of `item` (the item) for its external identifiers, `Option<&ExternalIds>`:
     /// what ORCID finds duplicates by.
     pub ids: &'static str,
+    /// The same expression for the item's summary, where it holds them elsewhere.
+    pub summary_ids: Option<&'static str>,
+    /// A person item's identity, an expression of `item` giving a `String`: what ORCID
+    /// compares to find a duplicate (none for addresses, which never match).
+    pub person_key: Option<&'static str>,
+    /// Where the section's list groups summaries twice (peer reviews): an expression of `s`
+    /// (a summary) for the outer group's key, and the external identifier type that names it.
+    pub outer_group: Option<(&'static str, &'static str)>,
 }
 
 const fn activity(
@@ -36,11 +47,45 @@ const fn activity(
     summaries: &'static str,
     ids: &'static str,
 ) -> SectionDef {
-    SectionDef { variant, item, path, list, summaries, person: false, summary: None, summary_fn: None, ids }
+    SectionDef {
+        variant,
+        item,
+        path,
+        list,
+        summaries,
+        person: false,
+        summary: None,
+        summary_renames: &[],
+        summary_fills: &[],
+        ids,
+        summary_ids: None,
+        person_key: None,
+        outer_group: None,
+    }
 }
 
-const fn person(variant: &'static str, item: &'static str, path: &'static str, summaries: &'static str) -> SectionDef {
-    SectionDef { variant, item, path, list: path, summaries, person: true, summary: None, summary_fn: None, ids: "{ let _ = item; None }" }
+const fn person(
+    variant: &'static str,
+    item: &'static str,
+    path: &'static str,
+    summaries: &'static str,
+    person_key: Option<&'static str>,
+) -> SectionDef {
+    SectionDef {
+        variant,
+        item,
+        path,
+        list: path,
+        summaries,
+        person: true,
+        summary: None,
+        summary_renames: &[],
+        summary_fills: &[],
+        ids: "{ let _ = item; None }",
+        summary_ids: None,
+        person_key,
+        outer_group: None,
+    }
 }
 
 /// An activity's summary: `<item>-summary` in the item's namespace.
@@ -51,12 +96,20 @@ const fn summarised(def: SectionDef, summary: &'static str) -> SectionDef {
 /// Every writable section, in the order ORCID's record lists them.
 pub const SECTIONS: &[SectionDef] = &[
     summarised(activity("Work", "work:work", "work", "works", "activities:works", "item.external_ids.as_ref()"), "work:work-summary"),
-    summarised(
-        activity("Funding", "funding:funding", "funding", "fundings", "activities:fundings", "item.external_ids.as_ref()"),
-        "funding:funding-summary",
-    ),
     SectionDef {
-        summary_fn: Some("crate::items::peer_review_summary"),
+        // The XSD lets a funding lack its title, which its summary requires.
+        summary_fills: &[("title", "crate::funding::FundingTitle::new(String::new())")],
+        ..summarised(
+            activity("Funding", "funding:funding", "funding", "fundings", "activities:fundings", "item.external_ids.as_ref()"),
+            "funding:funding-summary",
+        )
+    },
+    SectionDef {
+        // The summary calls the review identifiers `external-ids` and the review completion
+        // date `completion-date`; the list groups reviews by group id, then by identifiers.
+        summary_renames: &[("external-ids", "review-identifiers"), ("completion-date", "review-completion-date")],
+        summary_ids: Some("item.external_ids.as_ref()"),
+        outer_group: Some(("s.review_group_id.clone()", "peer-review")),
         ..summarised(
             activity(
                 "PeerReview",
@@ -143,14 +196,16 @@ pub const SECTIONS: &[SectionDef] = &[
         activity("Service", "service:service", "service", "services", "activities:services", "item.external_ids.as_ref()"),
         "service:service-summary",
     ),
-    person("OtherName", "other-name:other-name", "other-names", "other-name:other-names"),
-    person("Keyword", "keyword:keyword", "keywords", "keyword:keywords"),
-    person("ResearcherUrl", "researcher-url:researcher-url", "researcher-urls", "researcher-url:researcher-urls"),
+    // Person items' identities (server rules §6.8): compared exactly.
+    person("OtherName", "other-name:other-name", "other-names", "other-name:other-names", Some("item.content.clone()")),
+    person("Keyword", "keyword:keyword", "keywords", "keyword:keywords", Some("item.content.clone()")),
+    person("ResearcherUrl", "researcher-url:researcher-url", "researcher-urls", "researcher-url:researcher-urls", Some("item.url.clone()")),
     person(
         "ExternalIdentifier",
         "external-identifier:external-identifier",
         "external-identifiers",
         "external-identifier:external-identifiers",
+        Some(r#"format!("{}\u{0}{}", item.external_id_type.as_str(), item.external_id_value)"#),
     ),
-    person("Address", "address:address", "address", "address:addresses"),
+    person("Address", "address:address", "address", "address:addresses", None),
 ];

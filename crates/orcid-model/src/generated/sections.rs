@@ -167,90 +167,622 @@ impl Section {
             Section::Address => true,
         }
     }
-    /// Calls `visitor` with the section's item type: code written once for any
-    /// [`RecordItem`](crate::items::RecordItem) runs for a section known at run time.
-    pub fn visit<V: crate::items::SectionVisitor>(self, visitor: V) -> V::Output {
+    /// The section's list of `items` (those of other sections are left out), grouped
+    /// as ORCID groups it: what `GET /{orcid}/{list}` answers.
+    pub fn list_of(self, items: &[&dyn crate::items::AnyItem]) -> crate::Document {
         match self {
-            Section::Work => visitor.visit::<crate::work::Work>(),
-            Section::Funding => visitor.visit::<crate::funding::Funding>(),
-            Section::PeerReview => visitor.visit::<crate::peer_review::PeerReview>(),
+            Section::Work => {
+                crate::Document::Works(
+                    <crate::work::Work as crate::items::RecordItem>::list_of(
+                        items
+                            .iter()
+                            .filter_map(|i| {
+                                i.as_any().downcast_ref::<crate::work::Work>()
+                            })
+                            .map(crate::items::RecordItem::to_summary)
+                            .collect(),
+                    ),
+                )
+            }
+            Section::Funding => {
+                crate::Document::Fundings(
+                    <crate::funding::Funding as crate::items::RecordItem>::list_of(
+                        items
+                            .iter()
+                            .filter_map(|i| {
+                                i.as_any().downcast_ref::<crate::funding::Funding>()
+                            })
+                            .map(crate::items::RecordItem::to_summary)
+                            .collect(),
+                    ),
+                )
+            }
+            Section::PeerReview => {
+                crate::Document::PeerReviews(
+                    <crate::peer_review::PeerReview as crate::items::RecordItem>::list_of(
+                        items
+                            .iter()
+                            .filter_map(|i| {
+                                i.as_any().downcast_ref::<crate::peer_review::PeerReview>()
+                            })
+                            .map(crate::items::RecordItem::to_summary)
+                            .collect(),
+                    ),
+                )
+            }
             Section::ResearchResource => {
-                visitor.visit::<crate::research_resource::ResearchResource>()
+                crate::Document::ResearchResources(
+                    <crate::research_resource::ResearchResource as crate::items::RecordItem>::list_of(
+                        items
+                            .iter()
+                            .filter_map(|i| {
+                                i
+                                    .as_any()
+                                    .downcast_ref::<
+                                        crate::research_resource::ResearchResource,
+                                    >()
+                            })
+                            .map(crate::items::RecordItem::to_summary)
+                            .collect(),
+                    ),
+                )
             }
-            Section::Employment => visitor.visit::<crate::employment::Employment>(),
-            Section::Education => visitor.visit::<crate::education::Education>(),
-            Section::Distinction => visitor.visit::<crate::distinction::Distinction>(),
+            Section::Employment => {
+                crate::Document::Employments(
+                    <crate::employment::Employment as crate::items::RecordItem>::list_of(
+                        items
+                            .iter()
+                            .filter_map(|i| {
+                                i.as_any().downcast_ref::<crate::employment::Employment>()
+                            })
+                            .map(crate::items::RecordItem::to_summary)
+                            .collect(),
+                    ),
+                )
+            }
+            Section::Education => {
+                crate::Document::Educations(
+                    <crate::education::Education as crate::items::RecordItem>::list_of(
+                        items
+                            .iter()
+                            .filter_map(|i| {
+                                i.as_any().downcast_ref::<crate::education::Education>()
+                            })
+                            .map(crate::items::RecordItem::to_summary)
+                            .collect(),
+                    ),
+                )
+            }
+            Section::Distinction => {
+                crate::Document::Distinctions(
+                    <crate::distinction::Distinction as crate::items::RecordItem>::list_of(
+                        items
+                            .iter()
+                            .filter_map(|i| {
+                                i.as_any().downcast_ref::<crate::distinction::Distinction>()
+                            })
+                            .map(crate::items::RecordItem::to_summary)
+                            .collect(),
+                    ),
+                )
+            }
             Section::InvitedPosition => {
-                visitor.visit::<crate::invited_position::InvitedPosition>()
+                crate::Document::InvitedPositions(
+                    <crate::invited_position::InvitedPosition as crate::items::RecordItem>::list_of(
+                        items
+                            .iter()
+                            .filter_map(|i| {
+                                i
+                                    .as_any()
+                                    .downcast_ref::<crate::invited_position::InvitedPosition>()
+                            })
+                            .map(crate::items::RecordItem::to_summary)
+                            .collect(),
+                    ),
+                )
             }
-            Section::Membership => visitor.visit::<crate::membership::Membership>(),
+            Section::Membership => {
+                crate::Document::Memberships(
+                    <crate::membership::Membership as crate::items::RecordItem>::list_of(
+                        items
+                            .iter()
+                            .filter_map(|i| {
+                                i.as_any().downcast_ref::<crate::membership::Membership>()
+                            })
+                            .map(crate::items::RecordItem::to_summary)
+                            .collect(),
+                    ),
+                )
+            }
             Section::Qualification => {
-                visitor.visit::<crate::qualification::Qualification>()
+                crate::Document::Qualifications(
+                    <crate::qualification::Qualification as crate::items::RecordItem>::list_of(
+                        items
+                            .iter()
+                            .filter_map(|i| {
+                                i
+                                    .as_any()
+                                    .downcast_ref::<crate::qualification::Qualification>()
+                            })
+                            .map(crate::items::RecordItem::to_summary)
+                            .collect(),
+                    ),
+                )
             }
-            Section::Service => visitor.visit::<crate::service::Service>(),
-            Section::OtherName => visitor.visit::<crate::other_name::OtherName>(),
-            Section::Keyword => visitor.visit::<crate::keyword::Keyword>(),
+            Section::Service => {
+                crate::Document::Services(
+                    <crate::service::Service as crate::items::RecordItem>::list_of(
+                        items
+                            .iter()
+                            .filter_map(|i| {
+                                i.as_any().downcast_ref::<crate::service::Service>()
+                            })
+                            .map(crate::items::RecordItem::to_summary)
+                            .collect(),
+                    ),
+                )
+            }
+            Section::OtherName => {
+                crate::Document::OtherNames(
+                    <crate::other_name::OtherName as crate::items::RecordItem>::list_of(
+                        items
+                            .iter()
+                            .filter_map(|i| {
+                                i.as_any().downcast_ref::<crate::other_name::OtherName>()
+                            })
+                            .map(crate::items::RecordItem::to_summary)
+                            .collect(),
+                    ),
+                )
+            }
+            Section::Keyword => {
+                crate::Document::Keywords(
+                    <crate::keyword::Keyword as crate::items::RecordItem>::list_of(
+                        items
+                            .iter()
+                            .filter_map(|i| {
+                                i.as_any().downcast_ref::<crate::keyword::Keyword>()
+                            })
+                            .map(crate::items::RecordItem::to_summary)
+                            .collect(),
+                    ),
+                )
+            }
             Section::ResearcherUrl => {
-                visitor.visit::<crate::researcher_url::ResearcherUrl>()
+                crate::Document::ResearcherUrls(
+                    <crate::researcher_url::ResearcherUrl as crate::items::RecordItem>::list_of(
+                        items
+                            .iter()
+                            .filter_map(|i| {
+                                i
+                                    .as_any()
+                                    .downcast_ref::<crate::researcher_url::ResearcherUrl>()
+                            })
+                            .map(crate::items::RecordItem::to_summary)
+                            .collect(),
+                    ),
+                )
             }
             Section::ExternalIdentifier => {
-                visitor.visit::<crate::external_identifier::ExternalIdentifier>()
+                crate::Document::ExternalIdentifiers(
+                    <crate::external_identifier::ExternalIdentifier as crate::items::RecordItem>::list_of(
+                        items
+                            .iter()
+                            .filter_map(|i| {
+                                i
+                                    .as_any()
+                                    .downcast_ref::<
+                                        crate::external_identifier::ExternalIdentifier,
+                                    >()
+                            })
+                            .map(crate::items::RecordItem::to_summary)
+                            .collect(),
+                    ),
+                )
             }
-            Section::Address => visitor.visit::<crate::address::Address>(),
+            Section::Address => {
+                crate::Document::Addresses(
+                    <crate::address::Address as crate::items::RecordItem>::list_of(
+                        items
+                            .iter()
+                            .filter_map(|i| {
+                                i.as_any().downcast_ref::<crate::address::Address>()
+                            })
+                            .map(crate::items::RecordItem::to_summary)
+                            .collect(),
+                    ),
+                )
+            }
         }
     }
 }
 impl crate::Document {
-    /// Hands the item to `visitor` when the document is an item of a writable section;
-    /// gives the document back when it is not.
-    pub fn visit_item<V: crate::items::ItemVisitor>(
-        self,
-        visitor: V,
-    ) -> Result<V::Output, crate::Document> {
+    /// The item, when the document is an item of a writable section; the document
+    /// back when it is not.
+    pub fn into_item(self) -> Result<Box<dyn crate::items::AnyItem>, crate::Document> {
         #[allow(unreachable_patterns)]
         match self {
-            crate::Document::Work(item) => Ok(visitor.visit(item)),
-            crate::Document::Funding(item) => Ok(visitor.visit(item)),
-            crate::Document::PeerReview(item) => Ok(visitor.visit(item)),
-            crate::Document::ResearchResource(item) => Ok(visitor.visit(item)),
-            crate::Document::Employment(item) => Ok(visitor.visit(item)),
-            crate::Document::Education(item) => Ok(visitor.visit(item)),
-            crate::Document::Distinction(item) => Ok(visitor.visit(item)),
-            crate::Document::InvitedPosition(item) => Ok(visitor.visit(item)),
-            crate::Document::Membership(item) => Ok(visitor.visit(item)),
-            crate::Document::Qualification(item) => Ok(visitor.visit(item)),
-            crate::Document::Service(item) => Ok(visitor.visit(item)),
-            crate::Document::OtherName(item) => Ok(visitor.visit(item)),
-            crate::Document::Keyword(item) => Ok(visitor.visit(item)),
-            crate::Document::ResearcherUrl(item) => Ok(visitor.visit(item)),
-            crate::Document::ExternalIdentifier(item) => Ok(visitor.visit(item)),
-            crate::Document::Address(item) => Ok(visitor.visit(item)),
+            crate::Document::Work(item) => Ok(Box::new(item)),
+            crate::Document::Funding(item) => Ok(Box::new(item)),
+            crate::Document::PeerReview(item) => Ok(Box::new(item)),
+            crate::Document::ResearchResource(item) => Ok(Box::new(item)),
+            crate::Document::Employment(item) => Ok(Box::new(item)),
+            crate::Document::Education(item) => Ok(Box::new(item)),
+            crate::Document::Distinction(item) => Ok(Box::new(item)),
+            crate::Document::InvitedPosition(item) => Ok(Box::new(item)),
+            crate::Document::Membership(item) => Ok(Box::new(item)),
+            crate::Document::Qualification(item) => Ok(Box::new(item)),
+            crate::Document::Service(item) => Ok(Box::new(item)),
+            crate::Document::OtherName(item) => Ok(Box::new(item)),
+            crate::Document::Keyword(item) => Ok(Box::new(item)),
+            crate::Document::ResearcherUrl(item) => Ok(Box::new(item)),
+            crate::Document::ExternalIdentifier(item) => Ok(Box::new(item)),
+            crate::Document::Address(item) => Ok(Box::new(item)),
             other => Err(other),
         }
+    }
+    /// The item, when the document is an item of a writable section.
+    pub fn as_item(&self) -> Option<&dyn crate::items::AnyItem> {
+        #[allow(unreachable_patterns)]
+        match self {
+            crate::Document::Work(item) => Some(item),
+            crate::Document::Funding(item) => Some(item),
+            crate::Document::PeerReview(item) => Some(item),
+            crate::Document::ResearchResource(item) => Some(item),
+            crate::Document::Employment(item) => Some(item),
+            crate::Document::Education(item) => Some(item),
+            crate::Document::Distinction(item) => Some(item),
+            crate::Document::InvitedPosition(item) => Some(item),
+            crate::Document::Membership(item) => Some(item),
+            crate::Document::Qualification(item) => Some(item),
+            crate::Document::Service(item) => Some(item),
+            crate::Document::OtherName(item) => Some(item),
+            crate::Document::Keyword(item) => Some(item),
+            crate::Document::ResearcherUrl(item) => Some(item),
+            crate::Document::ExternalIdentifier(item) => Some(item),
+            crate::Document::Address(item) => Some(item),
+            _ => None,
+        }
+    }
+    /// The item, to change, when the document is an item of a writable section.
+    pub fn as_item_mut(&mut self) -> Option<&mut dyn crate::items::AnyItem> {
+        #[allow(unreachable_patterns)]
+        match self {
+            crate::Document::Work(item) => Some(item),
+            crate::Document::Funding(item) => Some(item),
+            crate::Document::PeerReview(item) => Some(item),
+            crate::Document::ResearchResource(item) => Some(item),
+            crate::Document::Employment(item) => Some(item),
+            crate::Document::Education(item) => Some(item),
+            crate::Document::Distinction(item) => Some(item),
+            crate::Document::InvitedPosition(item) => Some(item),
+            crate::Document::Membership(item) => Some(item),
+            crate::Document::Qualification(item) => Some(item),
+            crate::Document::Service(item) => Some(item),
+            crate::Document::OtherName(item) => Some(item),
+            crate::Document::Keyword(item) => Some(item),
+            crate::Document::ResearcherUrl(item) => Some(item),
+            crate::Document::ExternalIdentifier(item) => Some(item),
+            crate::Document::Address(item) => Some(item),
+            _ => None,
+        }
+    }
+    /// The entries of a section's list (summaries, or person items), when the document
+    /// is one.
+    pub fn list_entries(&self) -> Option<Vec<&dyn crate::items::ListEntry>> {
+        #[allow(unreachable_patterns)]
+        match self {
+            crate::Document::Works(list) => {
+                Some(
+                    <crate::work::Work as crate::items::RecordItem>::summaries_in(list)
+                        .into_iter()
+                        .map(|s| s as &dyn crate::items::ListEntry)
+                        .collect(),
+                )
+            }
+            crate::Document::Fundings(list) => {
+                Some(
+                    <crate::funding::Funding as crate::items::RecordItem>::summaries_in(
+                            list,
+                        )
+                        .into_iter()
+                        .map(|s| s as &dyn crate::items::ListEntry)
+                        .collect(),
+                )
+            }
+            crate::Document::PeerReviews(list) => {
+                Some(
+                    <crate::peer_review::PeerReview as crate::items::RecordItem>::summaries_in(
+                            list,
+                        )
+                        .into_iter()
+                        .map(|s| s as &dyn crate::items::ListEntry)
+                        .collect(),
+                )
+            }
+            crate::Document::ResearchResources(list) => {
+                Some(
+                    <crate::research_resource::ResearchResource as crate::items::RecordItem>::summaries_in(
+                            list,
+                        )
+                        .into_iter()
+                        .map(|s| s as &dyn crate::items::ListEntry)
+                        .collect(),
+                )
+            }
+            crate::Document::Employments(list) => {
+                Some(
+                    <crate::employment::Employment as crate::items::RecordItem>::summaries_in(
+                            list,
+                        )
+                        .into_iter()
+                        .map(|s| s as &dyn crate::items::ListEntry)
+                        .collect(),
+                )
+            }
+            crate::Document::Educations(list) => {
+                Some(
+                    <crate::education::Education as crate::items::RecordItem>::summaries_in(
+                            list,
+                        )
+                        .into_iter()
+                        .map(|s| s as &dyn crate::items::ListEntry)
+                        .collect(),
+                )
+            }
+            crate::Document::Distinctions(list) => {
+                Some(
+                    <crate::distinction::Distinction as crate::items::RecordItem>::summaries_in(
+                            list,
+                        )
+                        .into_iter()
+                        .map(|s| s as &dyn crate::items::ListEntry)
+                        .collect(),
+                )
+            }
+            crate::Document::InvitedPositions(list) => {
+                Some(
+                    <crate::invited_position::InvitedPosition as crate::items::RecordItem>::summaries_in(
+                            list,
+                        )
+                        .into_iter()
+                        .map(|s| s as &dyn crate::items::ListEntry)
+                        .collect(),
+                )
+            }
+            crate::Document::Memberships(list) => {
+                Some(
+                    <crate::membership::Membership as crate::items::RecordItem>::summaries_in(
+                            list,
+                        )
+                        .into_iter()
+                        .map(|s| s as &dyn crate::items::ListEntry)
+                        .collect(),
+                )
+            }
+            crate::Document::Qualifications(list) => {
+                Some(
+                    <crate::qualification::Qualification as crate::items::RecordItem>::summaries_in(
+                            list,
+                        )
+                        .into_iter()
+                        .map(|s| s as &dyn crate::items::ListEntry)
+                        .collect(),
+                )
+            }
+            crate::Document::Services(list) => {
+                Some(
+                    <crate::service::Service as crate::items::RecordItem>::summaries_in(
+                            list,
+                        )
+                        .into_iter()
+                        .map(|s| s as &dyn crate::items::ListEntry)
+                        .collect(),
+                )
+            }
+            crate::Document::OtherNames(list) => {
+                Some(
+                    <crate::other_name::OtherName as crate::items::RecordItem>::summaries_in(
+                            list,
+                        )
+                        .into_iter()
+                        .map(|s| s as &dyn crate::items::ListEntry)
+                        .collect(),
+                )
+            }
+            crate::Document::Keywords(list) => {
+                Some(
+                    <crate::keyword::Keyword as crate::items::RecordItem>::summaries_in(
+                            list,
+                        )
+                        .into_iter()
+                        .map(|s| s as &dyn crate::items::ListEntry)
+                        .collect(),
+                )
+            }
+            crate::Document::ResearcherUrls(list) => {
+                Some(
+                    <crate::researcher_url::ResearcherUrl as crate::items::RecordItem>::summaries_in(
+                            list,
+                        )
+                        .into_iter()
+                        .map(|s| s as &dyn crate::items::ListEntry)
+                        .collect(),
+                )
+            }
+            crate::Document::ExternalIdentifiers(list) => {
+                Some(
+                    <crate::external_identifier::ExternalIdentifier as crate::items::RecordItem>::summaries_in(
+                            list,
+                        )
+                        .into_iter()
+                        .map(|s| s as &dyn crate::items::ListEntry)
+                        .collect(),
+                )
+            }
+            crate::Document::Addresses(list) => {
+                Some(
+                    <crate::address::Address as crate::items::RecordItem>::summaries_in(
+                            list,
+                        )
+                        .into_iter()
+                        .map(|s| s as &dyn crate::items::ListEntry)
+                        .collect(),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+impl crate::items::ListEntry for crate::work::Work {
+    fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
+    }
+    fn visibility(&self) -> Option<&crate::common::Visibility> {
+        self.visibility.as_ref()
+    }
+    fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
+        let item = self;
+        item.external_ids.as_ref()
+    }
+}
+impl crate::items::ListEntry for crate::work::WorkSummary {
+    fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
+    }
+    fn visibility(&self) -> Option<&crate::common::Visibility> {
+        self.visibility.as_ref()
+    }
+    fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
+        let item = self;
+        item.external_ids.as_ref()
+    }
+}
+impl crate::items::AnyItem for crate::work::Work {
+    fn section(&self) -> Section {
+        Section::Work
+    }
+    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
+        self.put_code = put_code;
+    }
+    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
+        self.visibility = visibility;
+    }
+    fn created_date(&self) -> Option<&crate::DateTime> {
+        self.created_date.as_ref()
+    }
+    fn set_stored(
+        &mut self,
+        source: Option<crate::common::Source>,
+        created: Option<crate::DateTime>,
+        last_modified: Option<crate::DateTime>,
+        path: Option<String>,
+    ) {
+        self.source = source.map(Box::new);
+        self.created_date = created;
+        self.last_modified_date = last_modified;
+        self.path = path;
+    }
+    fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
+        crate::items::id_keys(crate::items::ListEntry::external_ids(self), Section::Work)
+    }
+    fn to_document(&self) -> crate::Document {
+        crate::Document::Work(self.clone())
+    }
+    fn clone_item(&self) -> Box<dyn crate::items::AnyItem> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 impl crate::items::RecordItem for crate::work::Work {
     const SECTION: Section = Section::Work;
     type Summaries = crate::activities::Works;
     type Summary = crate::work::WorkSummary;
-    fn to_summary(&self) -> Result<Self::Summary, crate::ReadError> {
-        crate::items::summary_of(self)
+    fn to_summary(&self) -> Self::Summary {
+        crate::work::WorkSummary {
+            put_code: self.put_code.clone(),
+            visibility: self.visibility.clone(),
+            display_index: self.display_index.clone(),
+            path: self.path.clone(),
+            created_date: self.created_date.clone(),
+            last_modified_date: self.last_modified_date.clone(),
+            source: self.source.clone(),
+            title: self.title.clone(),
+            external_ids: self.external_ids.clone(),
+            url: self.url.clone(),
+            kind: self.kind.clone(),
+            publication_date: self.publication_date.clone(),
+            journal_title: self.journal_title.clone(),
+            unknown: Default::default(),
+        }
     }
+    fn summaries_in(list: &Self::Summaries) -> Vec<&Self::Summary> {
+        list.groups.iter().flat_map(|g| g.work_summaries.iter()).collect()
+    }
+    fn list_of(summaries: Vec<Self::Summary>) -> Self::Summaries {
+        crate::activities::Works {
+            path: None,
+            last_modified_date: None,
+            groups: crate::items::group_by_self_ids(summaries, Section::Work)
+                .into_iter()
+                .map(|(ids, members)| crate::activities::WorkGroup {
+                    last_modified_date: None,
+                    external_ids: ids,
+                    work_summaries: members,
+                    unknown: Default::default(),
+                })
+                .collect(),
+            unknown: Default::default(),
+        }
+    }
+}
+impl crate::items::ListEntry for crate::funding::Funding {
     fn put_code(&self) -> Option<crate::PutCode> {
         self.put_code
     }
-    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
-        self.put_code = put_code;
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
     }
     fn visibility(&self) -> Option<&crate::common::Visibility> {
         self.visibility.as_ref()
     }
-    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
-        self.visibility = visibility;
+    fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
+        let item = self;
+        item.external_ids.as_ref()
+    }
+}
+impl crate::items::ListEntry for crate::funding::FundingSummary {
+    fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
+    }
+    fn visibility(&self) -> Option<&crate::common::Visibility> {
+        self.visibility.as_ref()
     }
     fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
         let item = self;
         item.external_ids.as_ref()
+    }
+}
+impl crate::items::AnyItem for crate::funding::Funding {
+    fn section(&self) -> Section {
+        Section::Funding
+    }
+    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
+        self.put_code = put_code;
+    }
+    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
+        self.visibility = visibility;
     }
     fn created_date(&self) -> Option<&crate::DateTime> {
         self.created_date.as_ref()
@@ -266,30 +798,108 @@ impl crate::items::RecordItem for crate::work::Work {
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
+    }
+    fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
+        crate::items::id_keys(
+            crate::items::ListEntry::external_ids(self),
+            Section::Funding,
+        )
+    }
+    fn to_document(&self) -> crate::Document {
+        crate::Document::Funding(self.clone())
+    }
+    fn clone_item(&self) -> Box<dyn crate::items::AnyItem> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 impl crate::items::RecordItem for crate::funding::Funding {
     const SECTION: Section = Section::Funding;
     type Summaries = crate::activities::Fundings;
     type Summary = crate::funding::FundingSummary;
-    fn to_summary(&self) -> Result<Self::Summary, crate::ReadError> {
-        crate::items::summary_of(self)
+    fn to_summary(&self) -> Self::Summary {
+        crate::funding::FundingSummary {
+            put_code: self.put_code.clone(),
+            visibility: self.visibility.clone(),
+            display_index: self.display_index.clone(),
+            path: self.path.clone(),
+            created_date: self.created_date.clone(),
+            last_modified_date: self.last_modified_date.clone(),
+            source: self.source.clone(),
+            title: self
+                .title
+                .clone()
+                .unwrap_or_else(|| crate::funding::FundingTitle::new(String::new())),
+            external_ids: self.external_ids.clone(),
+            url: self.url.clone(),
+            kind: self.kind.clone(),
+            start_date: self.start_date.clone(),
+            end_date: self.end_date.clone(),
+            organization: self.organization.clone(),
+            unknown: Default::default(),
+        }
     }
+    fn summaries_in(list: &Self::Summaries) -> Vec<&Self::Summary> {
+        list.groups.iter().flat_map(|g| g.funding_summaries.iter()).collect()
+    }
+    fn list_of(summaries: Vec<Self::Summary>) -> Self::Summaries {
+        crate::activities::Fundings {
+            path: None,
+            last_modified_date: None,
+            groups: crate::items::group_by_self_ids(summaries, Section::Funding)
+                .into_iter()
+                .map(|(ids, members)| crate::activities::FundingGroup {
+                    last_modified_date: None,
+                    external_ids: ids,
+                    funding_summaries: members,
+                    unknown: Default::default(),
+                })
+                .collect(),
+            unknown: Default::default(),
+        }
+    }
+}
+impl crate::items::ListEntry for crate::peer_review::PeerReview {
     fn put_code(&self) -> Option<crate::PutCode> {
         self.put_code
     }
-    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
-        self.put_code = put_code;
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
     }
     fn visibility(&self) -> Option<&crate::common::Visibility> {
         self.visibility.as_ref()
     }
-    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
-        self.visibility = visibility;
+    fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
+        let item = self;
+        Some(&item.review_identifiers)
+    }
+}
+impl crate::items::ListEntry for crate::peer_review::PeerReviewSummary {
+    fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
+    }
+    fn visibility(&self) -> Option<&crate::common::Visibility> {
+        self.visibility.as_ref()
     }
     fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
         let item = self;
         item.external_ids.as_ref()
+    }
+}
+impl crate::items::AnyItem for crate::peer_review::PeerReview {
+    fn section(&self) -> Section {
+        Section::PeerReview
+    }
+    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
+        self.put_code = put_code;
+    }
+    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
+        self.visibility = visibility;
     }
     fn created_date(&self) -> Option<&crate::DateTime> {
         self.created_date.as_ref()
@@ -305,30 +915,127 @@ impl crate::items::RecordItem for crate::funding::Funding {
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
+    }
+    fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
+        crate::items::id_keys(
+            crate::items::ListEntry::external_ids(self),
+            Section::PeerReview,
+        )
+    }
+    fn to_document(&self) -> crate::Document {
+        crate::Document::PeerReview(self.clone())
+    }
+    fn clone_item(&self) -> Box<dyn crate::items::AnyItem> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 impl crate::items::RecordItem for crate::peer_review::PeerReview {
     const SECTION: Section = Section::PeerReview;
     type Summaries = crate::activities::PeerReviews;
     type Summary = crate::peer_review::PeerReviewSummary;
-    fn to_summary(&self) -> Result<Self::Summary, crate::ReadError> {
-        crate::items::peer_review_summary(self)
+    fn to_summary(&self) -> Self::Summary {
+        crate::peer_review::PeerReviewSummary {
+            put_code: self.put_code.clone(),
+            visibility: self.visibility.clone(),
+            display_index: self.display_index.clone(),
+            path: self.path.clone(),
+            created_date: self.created_date.clone(),
+            last_modified_date: self.last_modified_date.clone(),
+            source: self.source.clone(),
+            reviewer_role: self.reviewer_role.clone(),
+            external_ids: Some(self.review_identifiers.clone()),
+            review_url: self.review_url.clone(),
+            review_type: self.review_type.clone(),
+            completion_date: self.review_completion_date.clone(),
+            review_group_id: self.review_group_id.clone(),
+            convening_organization: self.convening_organization.clone(),
+            unknown: Default::default(),
+        }
     }
+    fn summaries_in(list: &Self::Summaries) -> Vec<&Self::Summary> {
+        list.groups
+            .iter()
+            .flat_map(|g| g.peer_review_groups.iter())
+            .flat_map(|g| g.peer_review_summaries.iter())
+            .collect()
+    }
+    fn list_of(summaries: Vec<Self::Summary>) -> Self::Summaries {
+        crate::activities::PeerReviews {
+            path: None,
+            last_modified_date: None,
+            groups: crate::items::group_by_key(summaries, |s| s.review_group_id.clone())
+                .into_iter()
+                .map(|(key, members)| {
+                    let id = crate::common::ExternalId::new(
+                        crate::vocabulary::ExternalIdType::from("peer-review"),
+                        key,
+                    );
+                    let ids = crate::common::ExternalIds::from(Vec::from([id]));
+                    crate::activities::PeerReviewGroup {
+                        last_modified_date: None,
+                        external_ids: ids,
+                        peer_review_groups: crate::items::group_by_self_ids(
+                                members,
+                                Section::PeerReview,
+                            )
+                            .into_iter()
+                            .map(|(ids, members)| crate::activities::PeerReviewDuplicates {
+                                last_modified_date: None,
+                                external_ids: ids,
+                                peer_review_summaries: members,
+                                unknown: Default::default(),
+                            })
+                            .collect(),
+                        unknown: Default::default(),
+                    }
+                })
+                .collect(),
+            unknown: Default::default(),
+        }
+    }
+}
+impl crate::items::ListEntry for crate::research_resource::ResearchResource {
     fn put_code(&self) -> Option<crate::PutCode> {
         self.put_code
     }
-    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
-        self.put_code = put_code;
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
     }
     fn visibility(&self) -> Option<&crate::common::Visibility> {
         self.visibility.as_ref()
     }
-    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
-        self.visibility = visibility;
+    fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
+        let item = self;
+        Some(&item.proposal.external_ids)
+    }
+}
+impl crate::items::ListEntry for crate::research_resource::ResearchResourceSummary {
+    fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
+    }
+    fn visibility(&self) -> Option<&crate::common::Visibility> {
+        self.visibility.as_ref()
     }
     fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
         let item = self;
-        Some(&item.review_identifiers)
+        Some(&item.proposal.external_ids)
+    }
+}
+impl crate::items::AnyItem for crate::research_resource::ResearchResource {
+    fn section(&self) -> Section {
+        Section::ResearchResource
+    }
+    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
+        self.put_code = put_code;
+    }
+    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
+        self.visibility = visibility;
     }
     fn created_date(&self) -> Option<&crate::DateTime> {
         self.created_date.as_ref()
@@ -344,30 +1051,99 @@ impl crate::items::RecordItem for crate::peer_review::PeerReview {
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
+    }
+    fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
+        crate::items::id_keys(
+            crate::items::ListEntry::external_ids(self),
+            Section::ResearchResource,
+        )
+    }
+    fn to_document(&self) -> crate::Document {
+        crate::Document::ResearchResource(self.clone())
+    }
+    fn clone_item(&self) -> Box<dyn crate::items::AnyItem> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 impl crate::items::RecordItem for crate::research_resource::ResearchResource {
     const SECTION: Section = Section::ResearchResource;
     type Summaries = crate::activities::ResearchResources;
     type Summary = crate::research_resource::ResearchResourceSummary;
-    fn to_summary(&self) -> Result<Self::Summary, crate::ReadError> {
-        crate::items::summary_of(self)
+    fn to_summary(&self) -> Self::Summary {
+        crate::research_resource::ResearchResourceSummary {
+            put_code: self.put_code.clone(),
+            visibility: self.visibility.clone(),
+            display_index: self.display_index.clone(),
+            path: self.path.clone(),
+            created_date: self.created_date.clone(),
+            last_modified_date: self.last_modified_date.clone(),
+            source: self.source.clone(),
+            proposal: self.proposal.clone(),
+            unknown: Default::default(),
+        }
     }
+    fn summaries_in(list: &Self::Summaries) -> Vec<&Self::Summary> {
+        list.groups.iter().flat_map(|g| g.research_resource_summaries.iter()).collect()
+    }
+    fn list_of(summaries: Vec<Self::Summary>) -> Self::Summaries {
+        crate::activities::ResearchResources {
+            path: None,
+            last_modified_date: None,
+            groups: crate::items::group_by_self_ids(summaries, Section::ResearchResource)
+                .into_iter()
+                .map(|(ids, members)| crate::activities::ResearchResourceGroup {
+                    last_modified_date: None,
+                    external_ids: ids,
+                    research_resource_summaries: members,
+                    unknown: Default::default(),
+                })
+                .collect(),
+            unknown: Default::default(),
+        }
+    }
+}
+impl crate::items::ListEntry for crate::employment::Employment {
     fn put_code(&self) -> Option<crate::PutCode> {
         self.put_code
     }
-    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
-        self.put_code = put_code;
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
     }
     fn visibility(&self) -> Option<&crate::common::Visibility> {
         self.visibility.as_ref()
     }
-    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
-        self.visibility = visibility;
+    fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
+        let item = self;
+        item.external_ids.as_ref()
+    }
+}
+impl crate::items::ListEntry for crate::employment::EmploymentSummary {
+    fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
+    }
+    fn visibility(&self) -> Option<&crate::common::Visibility> {
+        self.visibility.as_ref()
     }
     fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
         let item = self;
-        Some(&item.proposal.external_ids)
+        item.external_ids.as_ref()
+    }
+}
+impl crate::items::AnyItem for crate::employment::Employment {
+    fn section(&self) -> Section {
+        Section::Employment
+    }
+    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
+        self.put_code = put_code;
+    }
+    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
+        self.visibility = visibility;
     }
     fn created_date(&self) -> Option<&crate::DateTime> {
         self.created_date.as_ref()
@@ -383,30 +1159,117 @@ impl crate::items::RecordItem for crate::research_resource::ResearchResource {
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
+    }
+    fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
+        crate::items::id_keys(
+            crate::items::ListEntry::external_ids(self),
+            Section::Employment,
+        )
+    }
+    fn to_document(&self) -> crate::Document {
+        crate::Document::Employment(self.clone())
+    }
+    fn clone_item(&self) -> Box<dyn crate::items::AnyItem> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 impl crate::items::RecordItem for crate::employment::Employment {
     const SECTION: Section = Section::Employment;
     type Summaries = crate::activities::Employments;
     type Summary = crate::employment::EmploymentSummary;
-    fn to_summary(&self) -> Result<Self::Summary, crate::ReadError> {
-        crate::items::summary_of(self)
+    fn to_summary(&self) -> Self::Summary {
+        crate::employment::EmploymentSummary {
+            put_code: self.put_code.clone(),
+            visibility: self.visibility.clone(),
+            display_index: self.display_index.clone(),
+            path: self.path.clone(),
+            created_date: self.created_date.clone(),
+            last_modified_date: self.last_modified_date.clone(),
+            source: self.source.clone(),
+            department_name: self.department_name.clone(),
+            role_title: self.role_title.clone(),
+            start_date: self.start_date.clone(),
+            end_date: self.end_date.clone(),
+            organization: self.organization.clone(),
+            url: self.url.clone(),
+            external_ids: self.external_ids.clone(),
+            unknown: Default::default(),
+        }
     }
+    fn summaries_in(list: &Self::Summaries) -> Vec<&Self::Summary> {
+        list.affiliation_groups
+            .iter()
+            .flat_map(|g| g.employment_summaries.iter())
+            .collect()
+    }
+    fn list_of(summaries: Vec<Self::Summary>) -> Self::Summaries {
+        crate::activities::Employments {
+            path: None,
+            last_modified_date: None,
+            affiliation_groups: crate::items::group_by_self_ids(
+                    summaries,
+                    Section::Employment,
+                )
+                .into_iter()
+                .map(|(ids, members)| crate::activities::AffiliationGroup {
+                    last_modified_date: None,
+                    external_ids: ids,
+                    distinction_summaries: Vec::new(),
+                    invited_position_summaries: Vec::new(),
+                    education_summaries: Vec::new(),
+                    employment_summaries: members,
+                    membership_summaries: Vec::new(),
+                    qualification_summaries: Vec::new(),
+                    service_summaries: Vec::new(),
+                    unknown: Default::default(),
+                })
+                .collect(),
+            unknown: Default::default(),
+        }
+    }
+}
+impl crate::items::ListEntry for crate::education::Education {
     fn put_code(&self) -> Option<crate::PutCode> {
         self.put_code
     }
-    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
-        self.put_code = put_code;
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
     }
     fn visibility(&self) -> Option<&crate::common::Visibility> {
         self.visibility.as_ref()
     }
-    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
-        self.visibility = visibility;
+    fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
+        let item = self;
+        item.external_ids.as_ref()
+    }
+}
+impl crate::items::ListEntry for crate::education::EducationSummary {
+    fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
+    }
+    fn visibility(&self) -> Option<&crate::common::Visibility> {
+        self.visibility.as_ref()
     }
     fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
         let item = self;
         item.external_ids.as_ref()
+    }
+}
+impl crate::items::AnyItem for crate::education::Education {
+    fn section(&self) -> Section {
+        Section::Education
+    }
+    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
+        self.put_code = put_code;
+    }
+    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
+        self.visibility = visibility;
     }
     fn created_date(&self) -> Option<&crate::DateTime> {
         self.created_date.as_ref()
@@ -422,30 +1285,117 @@ impl crate::items::RecordItem for crate::employment::Employment {
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
+    }
+    fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
+        crate::items::id_keys(
+            crate::items::ListEntry::external_ids(self),
+            Section::Education,
+        )
+    }
+    fn to_document(&self) -> crate::Document {
+        crate::Document::Education(self.clone())
+    }
+    fn clone_item(&self) -> Box<dyn crate::items::AnyItem> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 impl crate::items::RecordItem for crate::education::Education {
     const SECTION: Section = Section::Education;
     type Summaries = crate::activities::Educations;
     type Summary = crate::education::EducationSummary;
-    fn to_summary(&self) -> Result<Self::Summary, crate::ReadError> {
-        crate::items::summary_of(self)
+    fn to_summary(&self) -> Self::Summary {
+        crate::education::EducationSummary {
+            put_code: self.put_code.clone(),
+            visibility: self.visibility.clone(),
+            display_index: self.display_index.clone(),
+            path: self.path.clone(),
+            created_date: self.created_date.clone(),
+            last_modified_date: self.last_modified_date.clone(),
+            source: self.source.clone(),
+            department_name: self.department_name.clone(),
+            role_title: self.role_title.clone(),
+            start_date: self.start_date.clone(),
+            end_date: self.end_date.clone(),
+            organization: self.organization.clone(),
+            url: self.url.clone(),
+            external_ids: self.external_ids.clone(),
+            unknown: Default::default(),
+        }
     }
+    fn summaries_in(list: &Self::Summaries) -> Vec<&Self::Summary> {
+        list.affiliation_groups
+            .iter()
+            .flat_map(|g| g.education_summaries.iter())
+            .collect()
+    }
+    fn list_of(summaries: Vec<Self::Summary>) -> Self::Summaries {
+        crate::activities::Educations {
+            path: None,
+            last_modified_date: None,
+            affiliation_groups: crate::items::group_by_self_ids(
+                    summaries,
+                    Section::Education,
+                )
+                .into_iter()
+                .map(|(ids, members)| crate::activities::AffiliationGroup {
+                    last_modified_date: None,
+                    external_ids: ids,
+                    distinction_summaries: Vec::new(),
+                    invited_position_summaries: Vec::new(),
+                    education_summaries: members,
+                    employment_summaries: Vec::new(),
+                    membership_summaries: Vec::new(),
+                    qualification_summaries: Vec::new(),
+                    service_summaries: Vec::new(),
+                    unknown: Default::default(),
+                })
+                .collect(),
+            unknown: Default::default(),
+        }
+    }
+}
+impl crate::items::ListEntry for crate::distinction::Distinction {
     fn put_code(&self) -> Option<crate::PutCode> {
         self.put_code
     }
-    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
-        self.put_code = put_code;
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
     }
     fn visibility(&self) -> Option<&crate::common::Visibility> {
         self.visibility.as_ref()
     }
-    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
-        self.visibility = visibility;
+    fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
+        let item = self;
+        item.external_ids.as_ref()
+    }
+}
+impl crate::items::ListEntry for crate::distinction::DistinctionSummary {
+    fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
+    }
+    fn visibility(&self) -> Option<&crate::common::Visibility> {
+        self.visibility.as_ref()
     }
     fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
         let item = self;
         item.external_ids.as_ref()
+    }
+}
+impl crate::items::AnyItem for crate::distinction::Distinction {
+    fn section(&self) -> Section {
+        Section::Distinction
+    }
+    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
+        self.put_code = put_code;
+    }
+    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
+        self.visibility = visibility;
     }
     fn created_date(&self) -> Option<&crate::DateTime> {
         self.created_date.as_ref()
@@ -461,30 +1411,117 @@ impl crate::items::RecordItem for crate::education::Education {
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
+    }
+    fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
+        crate::items::id_keys(
+            crate::items::ListEntry::external_ids(self),
+            Section::Distinction,
+        )
+    }
+    fn to_document(&self) -> crate::Document {
+        crate::Document::Distinction(self.clone())
+    }
+    fn clone_item(&self) -> Box<dyn crate::items::AnyItem> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 impl crate::items::RecordItem for crate::distinction::Distinction {
     const SECTION: Section = Section::Distinction;
     type Summaries = crate::activities::Distinctions;
     type Summary = crate::distinction::DistinctionSummary;
-    fn to_summary(&self) -> Result<Self::Summary, crate::ReadError> {
-        crate::items::summary_of(self)
+    fn to_summary(&self) -> Self::Summary {
+        crate::distinction::DistinctionSummary {
+            put_code: self.put_code.clone(),
+            visibility: self.visibility.clone(),
+            display_index: self.display_index.clone(),
+            path: self.path.clone(),
+            created_date: self.created_date.clone(),
+            last_modified_date: self.last_modified_date.clone(),
+            source: self.source.clone(),
+            department_name: self.department_name.clone(),
+            role_title: self.role_title.clone(),
+            start_date: self.start_date.clone(),
+            end_date: self.end_date.clone(),
+            organization: self.organization.clone(),
+            url: self.url.clone(),
+            external_ids: self.external_ids.clone(),
+            unknown: Default::default(),
+        }
     }
+    fn summaries_in(list: &Self::Summaries) -> Vec<&Self::Summary> {
+        list.affiliation_groups
+            .iter()
+            .flat_map(|g| g.distinction_summaries.iter())
+            .collect()
+    }
+    fn list_of(summaries: Vec<Self::Summary>) -> Self::Summaries {
+        crate::activities::Distinctions {
+            path: None,
+            last_modified_date: None,
+            affiliation_groups: crate::items::group_by_self_ids(
+                    summaries,
+                    Section::Distinction,
+                )
+                .into_iter()
+                .map(|(ids, members)| crate::activities::AffiliationGroup {
+                    last_modified_date: None,
+                    external_ids: ids,
+                    distinction_summaries: members,
+                    invited_position_summaries: Vec::new(),
+                    education_summaries: Vec::new(),
+                    employment_summaries: Vec::new(),
+                    membership_summaries: Vec::new(),
+                    qualification_summaries: Vec::new(),
+                    service_summaries: Vec::new(),
+                    unknown: Default::default(),
+                })
+                .collect(),
+            unknown: Default::default(),
+        }
+    }
+}
+impl crate::items::ListEntry for crate::invited_position::InvitedPosition {
     fn put_code(&self) -> Option<crate::PutCode> {
         self.put_code
     }
-    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
-        self.put_code = put_code;
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
     }
     fn visibility(&self) -> Option<&crate::common::Visibility> {
         self.visibility.as_ref()
     }
-    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
-        self.visibility = visibility;
+    fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
+        let item = self;
+        item.external_ids.as_ref()
+    }
+}
+impl crate::items::ListEntry for crate::invited_position::InvitedPositionSummary {
+    fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
+    }
+    fn visibility(&self) -> Option<&crate::common::Visibility> {
+        self.visibility.as_ref()
     }
     fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
         let item = self;
         item.external_ids.as_ref()
+    }
+}
+impl crate::items::AnyItem for crate::invited_position::InvitedPosition {
+    fn section(&self) -> Section {
+        Section::InvitedPosition
+    }
+    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
+        self.put_code = put_code;
+    }
+    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
+        self.visibility = visibility;
     }
     fn created_date(&self) -> Option<&crate::DateTime> {
         self.created_date.as_ref()
@@ -500,30 +1537,117 @@ impl crate::items::RecordItem for crate::distinction::Distinction {
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
+    }
+    fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
+        crate::items::id_keys(
+            crate::items::ListEntry::external_ids(self),
+            Section::InvitedPosition,
+        )
+    }
+    fn to_document(&self) -> crate::Document {
+        crate::Document::InvitedPosition(self.clone())
+    }
+    fn clone_item(&self) -> Box<dyn crate::items::AnyItem> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 impl crate::items::RecordItem for crate::invited_position::InvitedPosition {
     const SECTION: Section = Section::InvitedPosition;
     type Summaries = crate::activities::InvitedPositions;
     type Summary = crate::invited_position::InvitedPositionSummary;
-    fn to_summary(&self) -> Result<Self::Summary, crate::ReadError> {
-        crate::items::summary_of(self)
+    fn to_summary(&self) -> Self::Summary {
+        crate::invited_position::InvitedPositionSummary {
+            put_code: self.put_code.clone(),
+            visibility: self.visibility.clone(),
+            display_index: self.display_index.clone(),
+            path: self.path.clone(),
+            created_date: self.created_date.clone(),
+            last_modified_date: self.last_modified_date.clone(),
+            source: self.source.clone(),
+            department_name: self.department_name.clone(),
+            role_title: self.role_title.clone(),
+            start_date: self.start_date.clone(),
+            end_date: self.end_date.clone(),
+            organization: self.organization.clone(),
+            url: self.url.clone(),
+            external_ids: self.external_ids.clone(),
+            unknown: Default::default(),
+        }
     }
+    fn summaries_in(list: &Self::Summaries) -> Vec<&Self::Summary> {
+        list.affiliation_groups
+            .iter()
+            .flat_map(|g| g.invited_position_summaries.iter())
+            .collect()
+    }
+    fn list_of(summaries: Vec<Self::Summary>) -> Self::Summaries {
+        crate::activities::InvitedPositions {
+            path: None,
+            last_modified_date: None,
+            affiliation_groups: crate::items::group_by_self_ids(
+                    summaries,
+                    Section::InvitedPosition,
+                )
+                .into_iter()
+                .map(|(ids, members)| crate::activities::AffiliationGroup {
+                    last_modified_date: None,
+                    external_ids: ids,
+                    distinction_summaries: Vec::new(),
+                    invited_position_summaries: members,
+                    education_summaries: Vec::new(),
+                    employment_summaries: Vec::new(),
+                    membership_summaries: Vec::new(),
+                    qualification_summaries: Vec::new(),
+                    service_summaries: Vec::new(),
+                    unknown: Default::default(),
+                })
+                .collect(),
+            unknown: Default::default(),
+        }
+    }
+}
+impl crate::items::ListEntry for crate::membership::Membership {
     fn put_code(&self) -> Option<crate::PutCode> {
         self.put_code
     }
-    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
-        self.put_code = put_code;
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
     }
     fn visibility(&self) -> Option<&crate::common::Visibility> {
         self.visibility.as_ref()
     }
-    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
-        self.visibility = visibility;
+    fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
+        let item = self;
+        item.external_ids.as_ref()
+    }
+}
+impl crate::items::ListEntry for crate::membership::MembershipSummary {
+    fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
+    }
+    fn visibility(&self) -> Option<&crate::common::Visibility> {
+        self.visibility.as_ref()
     }
     fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
         let item = self;
         item.external_ids.as_ref()
+    }
+}
+impl crate::items::AnyItem for crate::membership::Membership {
+    fn section(&self) -> Section {
+        Section::Membership
+    }
+    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
+        self.put_code = put_code;
+    }
+    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
+        self.visibility = visibility;
     }
     fn created_date(&self) -> Option<&crate::DateTime> {
         self.created_date.as_ref()
@@ -539,30 +1663,117 @@ impl crate::items::RecordItem for crate::invited_position::InvitedPosition {
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
+    }
+    fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
+        crate::items::id_keys(
+            crate::items::ListEntry::external_ids(self),
+            Section::Membership,
+        )
+    }
+    fn to_document(&self) -> crate::Document {
+        crate::Document::Membership(self.clone())
+    }
+    fn clone_item(&self) -> Box<dyn crate::items::AnyItem> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 impl crate::items::RecordItem for crate::membership::Membership {
     const SECTION: Section = Section::Membership;
     type Summaries = crate::activities::Memberships;
     type Summary = crate::membership::MembershipSummary;
-    fn to_summary(&self) -> Result<Self::Summary, crate::ReadError> {
-        crate::items::summary_of(self)
+    fn to_summary(&self) -> Self::Summary {
+        crate::membership::MembershipSummary {
+            put_code: self.put_code.clone(),
+            visibility: self.visibility.clone(),
+            display_index: self.display_index.clone(),
+            path: self.path.clone(),
+            created_date: self.created_date.clone(),
+            last_modified_date: self.last_modified_date.clone(),
+            source: self.source.clone(),
+            department_name: self.department_name.clone(),
+            role_title: self.role_title.clone(),
+            start_date: self.start_date.clone(),
+            end_date: self.end_date.clone(),
+            organization: self.organization.clone(),
+            url: self.url.clone(),
+            external_ids: self.external_ids.clone(),
+            unknown: Default::default(),
+        }
     }
+    fn summaries_in(list: &Self::Summaries) -> Vec<&Self::Summary> {
+        list.affiliation_groups
+            .iter()
+            .flat_map(|g| g.membership_summaries.iter())
+            .collect()
+    }
+    fn list_of(summaries: Vec<Self::Summary>) -> Self::Summaries {
+        crate::activities::Memberships {
+            path: None,
+            last_modified_date: None,
+            affiliation_groups: crate::items::group_by_self_ids(
+                    summaries,
+                    Section::Membership,
+                )
+                .into_iter()
+                .map(|(ids, members)| crate::activities::AffiliationGroup {
+                    last_modified_date: None,
+                    external_ids: ids,
+                    distinction_summaries: Vec::new(),
+                    invited_position_summaries: Vec::new(),
+                    education_summaries: Vec::new(),
+                    employment_summaries: Vec::new(),
+                    membership_summaries: members,
+                    qualification_summaries: Vec::new(),
+                    service_summaries: Vec::new(),
+                    unknown: Default::default(),
+                })
+                .collect(),
+            unknown: Default::default(),
+        }
+    }
+}
+impl crate::items::ListEntry for crate::qualification::Qualification {
     fn put_code(&self) -> Option<crate::PutCode> {
         self.put_code
     }
-    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
-        self.put_code = put_code;
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
     }
     fn visibility(&self) -> Option<&crate::common::Visibility> {
         self.visibility.as_ref()
     }
-    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
-        self.visibility = visibility;
+    fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
+        let item = self;
+        item.external_ids.as_ref()
+    }
+}
+impl crate::items::ListEntry for crate::qualification::QualificationSummary {
+    fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
+    }
+    fn visibility(&self) -> Option<&crate::common::Visibility> {
+        self.visibility.as_ref()
     }
     fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
         let item = self;
         item.external_ids.as_ref()
+    }
+}
+impl crate::items::AnyItem for crate::qualification::Qualification {
+    fn section(&self) -> Section {
+        Section::Qualification
+    }
+    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
+        self.put_code = put_code;
+    }
+    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
+        self.visibility = visibility;
     }
     fn created_date(&self) -> Option<&crate::DateTime> {
         self.created_date.as_ref()
@@ -578,30 +1789,117 @@ impl crate::items::RecordItem for crate::membership::Membership {
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
+    }
+    fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
+        crate::items::id_keys(
+            crate::items::ListEntry::external_ids(self),
+            Section::Qualification,
+        )
+    }
+    fn to_document(&self) -> crate::Document {
+        crate::Document::Qualification(self.clone())
+    }
+    fn clone_item(&self) -> Box<dyn crate::items::AnyItem> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 impl crate::items::RecordItem for crate::qualification::Qualification {
     const SECTION: Section = Section::Qualification;
     type Summaries = crate::activities::Qualifications;
     type Summary = crate::qualification::QualificationSummary;
-    fn to_summary(&self) -> Result<Self::Summary, crate::ReadError> {
-        crate::items::summary_of(self)
+    fn to_summary(&self) -> Self::Summary {
+        crate::qualification::QualificationSummary {
+            put_code: self.put_code.clone(),
+            visibility: self.visibility.clone(),
+            display_index: self.display_index.clone(),
+            path: self.path.clone(),
+            created_date: self.created_date.clone(),
+            last_modified_date: self.last_modified_date.clone(),
+            source: self.source.clone(),
+            department_name: self.department_name.clone(),
+            role_title: self.role_title.clone(),
+            start_date: self.start_date.clone(),
+            end_date: self.end_date.clone(),
+            organization: self.organization.clone(),
+            url: self.url.clone(),
+            external_ids: self.external_ids.clone(),
+            unknown: Default::default(),
+        }
     }
+    fn summaries_in(list: &Self::Summaries) -> Vec<&Self::Summary> {
+        list.affiliation_groups
+            .iter()
+            .flat_map(|g| g.qualification_summaries.iter())
+            .collect()
+    }
+    fn list_of(summaries: Vec<Self::Summary>) -> Self::Summaries {
+        crate::activities::Qualifications {
+            path: None,
+            last_modified_date: None,
+            affiliation_groups: crate::items::group_by_self_ids(
+                    summaries,
+                    Section::Qualification,
+                )
+                .into_iter()
+                .map(|(ids, members)| crate::activities::AffiliationGroup {
+                    last_modified_date: None,
+                    external_ids: ids,
+                    distinction_summaries: Vec::new(),
+                    invited_position_summaries: Vec::new(),
+                    education_summaries: Vec::new(),
+                    employment_summaries: Vec::new(),
+                    membership_summaries: Vec::new(),
+                    qualification_summaries: members,
+                    service_summaries: Vec::new(),
+                    unknown: Default::default(),
+                })
+                .collect(),
+            unknown: Default::default(),
+        }
+    }
+}
+impl crate::items::ListEntry for crate::service::Service {
     fn put_code(&self) -> Option<crate::PutCode> {
         self.put_code
     }
-    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
-        self.put_code = put_code;
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
     }
     fn visibility(&self) -> Option<&crate::common::Visibility> {
         self.visibility.as_ref()
     }
-    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
-        self.visibility = visibility;
+    fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
+        let item = self;
+        item.external_ids.as_ref()
+    }
+}
+impl crate::items::ListEntry for crate::service::ServiceSummary {
+    fn put_code(&self) -> Option<crate::PutCode> {
+        self.put_code
+    }
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
+    }
+    fn visibility(&self) -> Option<&crate::common::Visibility> {
+        self.visibility.as_ref()
     }
     fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
         let item = self;
         item.external_ids.as_ref()
+    }
+}
+impl crate::items::AnyItem for crate::service::Service {
+    fn section(&self) -> Section {
+        Section::Service
+    }
+    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
+        self.put_code = put_code;
+    }
+    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
+        self.visibility = visibility;
     }
     fn created_date(&self) -> Option<&crate::DateTime> {
         self.created_date.as_ref()
@@ -617,30 +1915,102 @@ impl crate::items::RecordItem for crate::qualification::Qualification {
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
+    }
+    fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
+        crate::items::id_keys(
+            crate::items::ListEntry::external_ids(self),
+            Section::Service,
+        )
+    }
+    fn to_document(&self) -> crate::Document {
+        crate::Document::Service(self.clone())
+    }
+    fn clone_item(&self) -> Box<dyn crate::items::AnyItem> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 impl crate::items::RecordItem for crate::service::Service {
     const SECTION: Section = Section::Service;
     type Summaries = crate::activities::Services;
     type Summary = crate::service::ServiceSummary;
-    fn to_summary(&self) -> Result<Self::Summary, crate::ReadError> {
-        crate::items::summary_of(self)
+    fn to_summary(&self) -> Self::Summary {
+        crate::service::ServiceSummary {
+            put_code: self.put_code.clone(),
+            visibility: self.visibility.clone(),
+            display_index: self.display_index.clone(),
+            path: self.path.clone(),
+            created_date: self.created_date.clone(),
+            last_modified_date: self.last_modified_date.clone(),
+            source: self.source.clone(),
+            department_name: self.department_name.clone(),
+            role_title: self.role_title.clone(),
+            start_date: self.start_date.clone(),
+            end_date: self.end_date.clone(),
+            organization: self.organization.clone(),
+            url: self.url.clone(),
+            external_ids: self.external_ids.clone(),
+            unknown: Default::default(),
+        }
     }
+    fn summaries_in(list: &Self::Summaries) -> Vec<&Self::Summary> {
+        list.affiliation_groups.iter().flat_map(|g| g.service_summaries.iter()).collect()
+    }
+    fn list_of(summaries: Vec<Self::Summary>) -> Self::Summaries {
+        crate::activities::Services {
+            path: None,
+            last_modified_date: None,
+            affiliation_groups: crate::items::group_by_self_ids(
+                    summaries,
+                    Section::Service,
+                )
+                .into_iter()
+                .map(|(ids, members)| crate::activities::AffiliationGroup {
+                    last_modified_date: None,
+                    external_ids: ids,
+                    distinction_summaries: Vec::new(),
+                    invited_position_summaries: Vec::new(),
+                    education_summaries: Vec::new(),
+                    employment_summaries: Vec::new(),
+                    membership_summaries: Vec::new(),
+                    qualification_summaries: Vec::new(),
+                    service_summaries: members,
+                    unknown: Default::default(),
+                })
+                .collect(),
+            unknown: Default::default(),
+        }
+    }
+}
+impl crate::items::ListEntry for crate::other_name::OtherName {
     fn put_code(&self) -> Option<crate::PutCode> {
         self.put_code
     }
-    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
-        self.put_code = put_code;
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
     }
     fn visibility(&self) -> Option<&crate::common::Visibility> {
         self.visibility.as_ref()
     }
-    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
-        self.visibility = visibility;
-    }
     fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
         let item = self;
-        item.external_ids.as_ref()
+        {
+            let _ = item;
+            None
+        }
+    }
+}
+impl crate::items::AnyItem for crate::other_name::OtherName {
+    fn section(&self) -> Section {
+        Section::OtherName
+    }
+    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
+        self.put_code = put_code;
+    }
+    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
+        self.visibility = visibility;
     }
     fn created_date(&self) -> Option<&crate::DateTime> {
         self.created_date.as_ref()
@@ -656,26 +2026,49 @@ impl crate::items::RecordItem for crate::service::Service {
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
+    }
+    fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
+        let item = self;
+        Vec::from([crate::items::DuplicateKey::Person(item.content.clone())])
+    }
+    fn to_document(&self) -> crate::Document {
+        crate::Document::OtherName(self.clone())
+    }
+    fn clone_item(&self) -> Box<dyn crate::items::AnyItem> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 impl crate::items::RecordItem for crate::other_name::OtherName {
     const SECTION: Section = Section::OtherName;
     type Summaries = crate::other_name::OtherNames;
     type Summary = crate::other_name::OtherName;
-    fn to_summary(&self) -> Result<Self::Summary, crate::ReadError> {
-        Ok(self.clone())
+    fn to_summary(&self) -> Self::Summary {
+        self.clone()
     }
+    fn summaries_in(list: &Self::Summaries) -> Vec<&Self::Summary> {
+        list.other_names.iter().collect()
+    }
+    fn list_of(summaries: Vec<Self::Summary>) -> Self::Summaries {
+        crate::other_name::OtherNames {
+            path: None,
+            last_modified_date: None,
+            other_names: summaries,
+            unknown: Default::default(),
+        }
+    }
+}
+impl crate::items::ListEntry for crate::keyword::Keyword {
     fn put_code(&self) -> Option<crate::PutCode> {
         self.put_code
     }
-    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
-        self.put_code = put_code;
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
     }
     fn visibility(&self) -> Option<&crate::common::Visibility> {
         self.visibility.as_ref()
-    }
-    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
-        self.visibility = visibility;
     }
     fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
         let item = self;
@@ -683,6 +2076,17 @@ impl crate::items::RecordItem for crate::other_name::OtherName {
             let _ = item;
             None
         }
+    }
+}
+impl crate::items::AnyItem for crate::keyword::Keyword {
+    fn section(&self) -> Section {
+        Section::Keyword
+    }
+    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
+        self.put_code = put_code;
+    }
+    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
+        self.visibility = visibility;
     }
     fn created_date(&self) -> Option<&crate::DateTime> {
         self.created_date.as_ref()
@@ -698,26 +2102,49 @@ impl crate::items::RecordItem for crate::other_name::OtherName {
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
+    }
+    fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
+        let item = self;
+        Vec::from([crate::items::DuplicateKey::Person(item.content.clone())])
+    }
+    fn to_document(&self) -> crate::Document {
+        crate::Document::Keyword(self.clone())
+    }
+    fn clone_item(&self) -> Box<dyn crate::items::AnyItem> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 impl crate::items::RecordItem for crate::keyword::Keyword {
     const SECTION: Section = Section::Keyword;
     type Summaries = crate::keyword::Keywords;
     type Summary = crate::keyword::Keyword;
-    fn to_summary(&self) -> Result<Self::Summary, crate::ReadError> {
-        Ok(self.clone())
+    fn to_summary(&self) -> Self::Summary {
+        self.clone()
     }
+    fn summaries_in(list: &Self::Summaries) -> Vec<&Self::Summary> {
+        list.keywords.iter().collect()
+    }
+    fn list_of(summaries: Vec<Self::Summary>) -> Self::Summaries {
+        crate::keyword::Keywords {
+            path: None,
+            last_modified_date: None,
+            keywords: summaries,
+            unknown: Default::default(),
+        }
+    }
+}
+impl crate::items::ListEntry for crate::researcher_url::ResearcherUrl {
     fn put_code(&self) -> Option<crate::PutCode> {
         self.put_code
     }
-    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
-        self.put_code = put_code;
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
     }
     fn visibility(&self) -> Option<&crate::common::Visibility> {
         self.visibility.as_ref()
-    }
-    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
-        self.visibility = visibility;
     }
     fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
         let item = self;
@@ -725,6 +2152,17 @@ impl crate::items::RecordItem for crate::keyword::Keyword {
             let _ = item;
             None
         }
+    }
+}
+impl crate::items::AnyItem for crate::researcher_url::ResearcherUrl {
+    fn section(&self) -> Section {
+        Section::ResearcherUrl
+    }
+    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
+        self.put_code = put_code;
+    }
+    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
+        self.visibility = visibility;
     }
     fn created_date(&self) -> Option<&crate::DateTime> {
         self.created_date.as_ref()
@@ -740,26 +2178,49 @@ impl crate::items::RecordItem for crate::keyword::Keyword {
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
+    }
+    fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
+        let item = self;
+        Vec::from([crate::items::DuplicateKey::Person(item.url.clone())])
+    }
+    fn to_document(&self) -> crate::Document {
+        crate::Document::ResearcherUrl(self.clone())
+    }
+    fn clone_item(&self) -> Box<dyn crate::items::AnyItem> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 impl crate::items::RecordItem for crate::researcher_url::ResearcherUrl {
     const SECTION: Section = Section::ResearcherUrl;
     type Summaries = crate::researcher_url::ResearcherUrls;
     type Summary = crate::researcher_url::ResearcherUrl;
-    fn to_summary(&self) -> Result<Self::Summary, crate::ReadError> {
-        Ok(self.clone())
+    fn to_summary(&self) -> Self::Summary {
+        self.clone()
     }
+    fn summaries_in(list: &Self::Summaries) -> Vec<&Self::Summary> {
+        list.researcher_urls.iter().collect()
+    }
+    fn list_of(summaries: Vec<Self::Summary>) -> Self::Summaries {
+        crate::researcher_url::ResearcherUrls {
+            path: None,
+            last_modified_date: None,
+            researcher_urls: summaries,
+            unknown: Default::default(),
+        }
+    }
+}
+impl crate::items::ListEntry for crate::external_identifier::ExternalIdentifier {
     fn put_code(&self) -> Option<crate::PutCode> {
         self.put_code
     }
-    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
-        self.put_code = put_code;
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
     }
     fn visibility(&self) -> Option<&crate::common::Visibility> {
         self.visibility.as_ref()
-    }
-    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
-        self.visibility = visibility;
     }
     fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
         let item = self;
@@ -767,6 +2228,17 @@ impl crate::items::RecordItem for crate::researcher_url::ResearcherUrl {
             let _ = item;
             None
         }
+    }
+}
+impl crate::items::AnyItem for crate::external_identifier::ExternalIdentifier {
+    fn section(&self) -> Section {
+        Section::ExternalIdentifier
+    }
+    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
+        self.put_code = put_code;
+    }
+    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
+        self.visibility = visibility;
     }
     fn created_date(&self) -> Option<&crate::DateTime> {
         self.created_date.as_ref()
@@ -782,26 +2254,55 @@ impl crate::items::RecordItem for crate::researcher_url::ResearcherUrl {
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
+    }
+    fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
+        let item = self;
+        Vec::from([
+            crate::items::DuplicateKey::Person(
+                format!(
+                    "{}\u{0}{}", item.external_id_type.as_str(), item.external_id_value
+                ),
+            ),
+        ])
+    }
+    fn to_document(&self) -> crate::Document {
+        crate::Document::ExternalIdentifier(self.clone())
+    }
+    fn clone_item(&self) -> Box<dyn crate::items::AnyItem> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 impl crate::items::RecordItem for crate::external_identifier::ExternalIdentifier {
     const SECTION: Section = Section::ExternalIdentifier;
     type Summaries = crate::external_identifier::ExternalIdentifiers;
     type Summary = crate::external_identifier::ExternalIdentifier;
-    fn to_summary(&self) -> Result<Self::Summary, crate::ReadError> {
-        Ok(self.clone())
+    fn to_summary(&self) -> Self::Summary {
+        self.clone()
     }
+    fn summaries_in(list: &Self::Summaries) -> Vec<&Self::Summary> {
+        list.external_identifiers.iter().collect()
+    }
+    fn list_of(summaries: Vec<Self::Summary>) -> Self::Summaries {
+        crate::external_identifier::ExternalIdentifiers {
+            path: None,
+            last_modified_date: None,
+            external_identifiers: summaries,
+            unknown: Default::default(),
+        }
+    }
+}
+impl crate::items::ListEntry for crate::address::Address {
     fn put_code(&self) -> Option<crate::PutCode> {
         self.put_code
     }
-    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
-        self.put_code = put_code;
+    fn source(&self) -> Option<&crate::common::Source> {
+        self.source.as_deref()
     }
     fn visibility(&self) -> Option<&crate::common::Visibility> {
         self.visibility.as_ref()
-    }
-    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
-        self.visibility = visibility;
     }
     fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
         let item = self;
@@ -809,6 +2310,17 @@ impl crate::items::RecordItem for crate::external_identifier::ExternalIdentifier
             let _ = item;
             None
         }
+    }
+}
+impl crate::items::AnyItem for crate::address::Address {
+    fn section(&self) -> Section {
+        Section::Address
+    }
+    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
+        self.put_code = put_code;
+    }
+    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
+        self.visibility = visibility;
     }
     fn created_date(&self) -> Option<&crate::DateTime> {
         self.created_date.as_ref()
@@ -824,47 +2336,36 @@ impl crate::items::RecordItem for crate::external_identifier::ExternalIdentifier
         self.created_date = created;
         self.last_modified_date = last_modified;
         self.path = path;
+    }
+    fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
+        Vec::new()
+    }
+    fn to_document(&self) -> crate::Document {
+        crate::Document::Address(self.clone())
+    }
+    fn clone_item(&self) -> Box<dyn crate::items::AnyItem> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 impl crate::items::RecordItem for crate::address::Address {
     const SECTION: Section = Section::Address;
     type Summaries = crate::address::Addresses;
     type Summary = crate::address::Address;
-    fn to_summary(&self) -> Result<Self::Summary, crate::ReadError> {
-        Ok(self.clone())
+    fn to_summary(&self) -> Self::Summary {
+        self.clone()
     }
-    fn put_code(&self) -> Option<crate::PutCode> {
-        self.put_code
+    fn summaries_in(list: &Self::Summaries) -> Vec<&Self::Summary> {
+        list.addresses.iter().collect()
     }
-    fn set_put_code(&mut self, put_code: Option<crate::PutCode>) {
-        self.put_code = put_code;
-    }
-    fn visibility(&self) -> Option<&crate::common::Visibility> {
-        self.visibility.as_ref()
-    }
-    fn set_visibility(&mut self, visibility: Option<crate::common::Visibility>) {
-        self.visibility = visibility;
-    }
-    fn external_ids(&self) -> Option<&crate::common::ExternalIds> {
-        let item = self;
-        {
-            let _ = item;
-            None
+    fn list_of(summaries: Vec<Self::Summary>) -> Self::Summaries {
+        crate::address::Addresses {
+            path: None,
+            last_modified_date: None,
+            addresses: summaries,
+            unknown: Default::default(),
         }
-    }
-    fn created_date(&self) -> Option<&crate::DateTime> {
-        self.created_date.as_ref()
-    }
-    fn set_stored(
-        &mut self,
-        source: Option<crate::common::Source>,
-        created: Option<crate::DateTime>,
-        last_modified: Option<crate::DateTime>,
-        path: Option<String>,
-    ) {
-        self.source = source.map(Box::new);
-        self.created_date = created;
-        self.last_modified_date = last_modified;
-        self.path = path;
     }
 }
