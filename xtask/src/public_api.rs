@@ -29,27 +29,80 @@ struct Module {
     file: syn::File,
     /// Whether the module is reachable through `pub` modules and not hidden.
     public: bool,
+    /// Whether the module is declared `pub` (and not hidden) in its parent.
+    declared_pub: bool,
 }
 
 /// The crate's public API, one line per item.
 pub fn listing(crate_dir: &Path, crate_name: &str) -> Result<String> {
     let mut modules: BTreeMap<String, Module> = BTreeMap::new();
-    load(&crate_dir.join("src/lib.rs"), crate_name.to_owned(), true, &mut modules)?;
+    load(&crate_dir.join("src/lib.rs"), crate_name.to_owned(), true, true, &mut modules)?;
+    let aliases = glob_aliases(&mut modules);
     let mut out = Vec::new();
     for (path, module) in &modules {
         if !module.public {
             continue;
         }
-        out.push(format!("mod {path}"));
+        // A re-exported module's items are listed under the module that re-exports them.
+        if !aliases.iter().any(|(private, _)| private == path) {
+            out.push(format!("mod {path}"));
+        }
         for item in &module.file.items {
             list_item(item, path, &modules, &mut out);
         }
     }
-    Ok(out.join("\n") + "\n")
+    // Listed at the paths users write: `crate::work`, not `crate::generated::work`.
+    let mut text = out.join("\n") + "\n";
+    for (private, public) in aliases {
+        text = text.replace(&format!("{private}::"), &format!("{public}::"));
+        let (relative, public_relative) = (private.split_once("::").map_or("", |(_, r)| r), public.split_once("::").map(|(_, r)| r));
+        let public_relative = public_relative.map_or("crate::".to_owned(), |r| format!("crate::{r}::"));
+        text = text.replace(&format!("crate::{relative}::"), &public_relative);
+    }
+    Ok(text)
+}
+
+/// A private module whose items a public module re-exports whole (`mod generated;
+/// pub use generated::*;`): its `pub` descendants are public at the re-exporting module's
+/// path. Marks them public and returns (the private module's path, the public path).
+fn glob_aliases(modules: &mut BTreeMap<String, Module>) -> Vec<(String, String)> {
+    let mut aliases = Vec::new();
+    for (module, m) in modules.iter().filter(|(_, m)| m.public) {
+        for item in &m.file.items {
+            let Item::Use(u) = item else { continue };
+            if !is_pub(&u.vis) || hidden(&u.attrs) {
+                continue;
+            }
+            let mut globs = Vec::new();
+            glob_targets(&u.tree, module, &mut Vec::new(), &mut globs);
+            for target in globs.into_iter().filter(|t| modules.get(t).is_some_and(|t| !t.public)) {
+                aliases.push((target, module.clone()));
+            }
+        }
+    }
+    for (private, _) in &aliases {
+        if let Some(m) = modules.get_mut(private) {
+            m.public = true;
+        }
+        let descendants: Vec<String> = modules.keys().filter(|k| k.starts_with(&format!("{private}::"))).cloned().collect();
+        for path in descendants {
+            // Public when every module from the re-exported one down is declared `pub`.
+            let mut chain = path.clone();
+            let mut all_pub = true;
+            while chain != *private {
+                all_pub &= modules.get(&chain).is_some_and(|m| m.declared_pub);
+                chain = chain.rsplit_once("::").map_or(String::new(), |(parent, _)| parent.to_owned());
+            }
+            if let Some(m) = modules.get_mut(&path) {
+                m.public = all_pub;
+            }
+        }
+    }
+    aliases
 }
 
 /// Parses a module's file and, depth first, the files of the modules it declares.
-fn load(file: &Path, path: String, public: bool, modules: &mut BTreeMap<String, Module>) -> Result<()> {
+fn load(file: &Path, path: String, public: bool, declared_pub: bool, modules: &mut BTreeMap<String, Module>) -> Result<()> {
     let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     let parsed = syn::parse_file(&text).with_context(|| format!("parsing {}", file.display()))?;
     let dir = match file.file_name().and_then(|n| n.to_str()) {
@@ -61,9 +114,7 @@ fn load(file: &Path, path: String, public: bool, modules: &mut BTreeMap<String, 
         .items
         .iter()
         .filter_map(|item| match item {
-            Item::Mod(m) if m.content.is_none() && !excluded(&m.attrs) => {
-                Some((m.ident.to_string(), public && is_pub(&m.vis) && !hidden(&m.attrs)))
-            }
+            Item::Mod(m) if m.content.is_none() && !excluded(&m.attrs) => Some((m.ident.to_string(), is_pub(&m.vis) && !hidden(&m.attrs))),
             _ => None,
         })
         .collect();
@@ -74,15 +125,15 @@ fn load(file: &Path, path: String, public: bool, modules: &mut BTreeMap<String, 
             && !excluded(&m.attrs)
         {
             let inline = syn::File { shebang: None, attrs: Vec::new(), items: items.clone() };
-            let inline_public = public && is_pub(&m.vis) && !hidden(&m.attrs);
-            modules.insert(format!("{path}::{}", m.ident), Module { file: inline, public: inline_public });
+            let inline_pub = is_pub(&m.vis) && !hidden(&m.attrs);
+            modules.insert(format!("{path}::{}", m.ident), Module { file: inline, public: public && inline_pub, declared_pub: inline_pub });
         }
     }
-    modules.insert(path.clone(), Module { file: parsed, public });
-    for (name, child_public) in children {
+    modules.insert(path.clone(), Module { file: parsed, public, declared_pub });
+    for (name, child_pub) in children {
         let candidates = [dir.join(format!("{name}.rs")), dir.join(&name).join("mod.rs")];
         let found = candidates.iter().find(|c| c.exists()).with_context(|| format!("module {path}::{name}: no file"))?;
-        load(found, format!("{path}::{name}"), child_public, modules)?;
+        load(found, format!("{path}::{name}"), public && child_pub, child_pub, modules)?;
     }
     Ok(())
 }
@@ -194,7 +245,16 @@ fn list_item(item: &Item, module: &str, modules: &BTreeMap<String, Module>, out:
                 }
                 if let Some(source) = modules.get(&from).filter(|m| !m.public) {
                     for item in source.file.items.iter().filter(|i| item_name(i).as_deref() == Some(name.as_str())) {
+                        // Listed at the path users write (`crate::DateTime`), its members
+                        // found where it is defined.
+                        let first = out.len();
                         list_item(item, &from, modules, out);
+                        if let Some(header) = out.get_mut(first) {
+                            *header = match header.strip_prefix(&format!("{from}: ")) {
+                                Some(function) => format!("{module}: {function}"),
+                                None => header.replacen(&format!("{from}::{name}"), &format!("{module}::{name}"), 1),
+                            };
+                        }
                     }
                 }
             }

@@ -125,7 +125,7 @@ pub struct ClientBuilder {
 pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 impl ClientBuilder {
-    /// The largest answer body read (default [`MAX_RESPONSE_BYTES`]); a larger one, or one
+    /// The largest answer body read (default 64 MiB); a larger one, or one
     /// that never ends, is an error rather than a memory blow-up.
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_response_bytes = bytes;

@@ -11,7 +11,7 @@
 use std::path::Path;
 
 use orcid_model::PutCode;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 /// What the ledger knows of one file for one record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,13 +80,6 @@ impl Ledger {
         let mut query = self.db.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE orcid = ?1 ORDER BY file"))?;
         let rows = query.query_map(params![orcid], entry_of_row)?;
         rows.collect()
-    }
-
-    /// One entry.
-    pub fn entry(&self, orcid: &str, file: &str) -> rusqlite::Result<Option<Entry>> {
-        self.db
-            .query_row(&format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE orcid = ?1 AND file = ?2"), params![orcid, file], entry_of_row)
-            .optional()
     }
 
     /// Writes an entry (replacing the file's earlier one), in one transaction.

@@ -21,7 +21,7 @@ mod client;
 mod error;
 mod groups;
 #[cfg(feature = "push")]
-pub mod ledger;
+mod ledger;
 mod limiter;
 mod notices;
 mod oauth;

@@ -15,7 +15,7 @@
 //!
 //! Every item file in the folder (XML or JSON, any writable section, told by its content) is
 //! validated first; invalid files are reported and left out. A ledger beside the files
-//! ([`crate::ledger::Ledger`]) holds, per file and record, the put-code and a hash of the body
+//! (`.orcid-push.sqlite`) holds, per file and record, the put-code and a hash of the body
 //! last sent: unchanged files cost no request, changed ones are updated, new ones created (works
 //! in bulks of 100), and with `delete` the items of removed files are deleted.
 //!

@@ -4,7 +4,7 @@
 //! and the command line; each item type knows its section ([`RecordItem`]).
 //!
 //! ```
-//! use orcid_model::items::{RecordItem, Section};
+//! use orcid_model::items::{AnyItem, ListEntry, RecordItem, Section};
 //! use orcid_model::work::{Work, WorkTitle};
 //! use orcid_model::vocabulary::WorkType;
 //! use orcid_model::PutCode;

@@ -70,7 +70,7 @@
 mod document;
 mod format;
 #[rustfmt::skip]
-pub mod generated;
+mod generated;
 pub mod items;
 pub mod normalise;
 mod runtime;

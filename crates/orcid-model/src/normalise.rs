@@ -1,6 +1,7 @@
-//! What ORCID's server does with values before it checks or stores them (server rules §6):
-//! identifier normalisation for duplicate detection, contributor-role spellings, ORCID iD
-//! forms, funding amounts and ISSN group ids.
+//! What ORCID's server does with values before it checks or stores them (server rules §6).
+//! Public here: identifier normalisation, which decides what ORCID takes for a duplicate, and
+//! ISSN group ids; contributor-role spellings, ORCID iD forms and funding amounts are the
+//! validator's own.
 //!
 //! ```
 //! use orcid_model::normalise::{IdKey, normalise_id};
@@ -19,12 +20,12 @@ use crate::vocabulary::ExternalIdType;
 
 /// The identifier types whose values ORCID compares as written, without lower-casing them
 /// (the registry's case-sensitive types at the pinned commit).
-pub const CASE_SENSITIVE_TYPES: &[&str] = &["ark", "bibcode", "cgn", "emdb", "empiar", "ethos", "k10plus", "ol", "rrid", "uri"];
+pub(crate) const CASE_SENSITIVE_TYPES: &[&str] = &["ark", "bibcode", "cgn", "emdb", "empiar", "ethos", "k10plus", "ol", "rrid", "uri"];
 
 /// Whether `kind` is in ORCID's identifier registry (server rules §4.2): 52 names at the
 /// pinned commit, compared exactly. The live list is served at `/v3.0/identifiers` and may
 /// have grown.
-pub fn is_registered_type(kind: &str) -> bool {
+pub(crate) fn is_registered_type(kind: &str) -> bool {
     ExternalIdType::VALUES.contains(&kind)
 }
 
@@ -182,7 +183,7 @@ fn isbn(value: &str) -> String {
 }
 
 /// The first ISSN in a text, as `dddd-dddX`; `None` when there is none.
-pub fn issn(value: &str) -> Option<String> {
+pub(crate) fn issn(value: &str) -> Option<String> {
     let found = first_group(&ISSN, value);
     let n: String = found.chars().filter(|c| !matches!(c, ' ' | '-' | '–')).map(|c| if c == 'x' { 'X' } else { c }).collect();
     (n.len() == 8).then(|| format!("{}-{}", &n[..4], &n[4..]))
@@ -226,7 +227,7 @@ fn uri(value: String) -> String {
 
 /// How ORCID takes a contributor role (server rules §6.2), for works or for fundings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RoleUse {
+pub(crate) enum RoleUse {
     /// A work's contributor.
     Work,
     /// A funding's contributor.
@@ -234,7 +235,7 @@ pub enum RoleUse {
 }
 
 /// The 14 CRediT roles, as the last segment of their URI.
-pub const CREDIT_ROLES: &[&str] = &[
+pub(crate) const CREDIT_ROLES: &[&str] = &[
     "conceptualization",
     "data-curation",
     "formal-analysis",
@@ -252,7 +253,7 @@ pub const CREDIT_ROLES: &[&str] = &[
 ];
 
 /// The legacy roles of works (as written in the API).
-pub const WORK_ROLES: &[&str] = &[
+pub(crate) const WORK_ROLES: &[&str] = &[
     "author",
     "assignee",
     "editor",
@@ -267,24 +268,14 @@ pub const WORK_ROLES: &[&str] = &[
 ];
 
 /// The legacy roles of fundings.
-pub const FUNDING_ROLES: &[&str] = &["lead", "co-lead", "supported-by", "other-contribution"];
+pub(crate) const FUNDING_ROLES: &[&str] = &["lead", "co-lead", "supported-by", "other-contribution"];
 
 const CREDIT_PREFIX: &str = "http://credit.niso.org/contributor-roles/";
 
 /// The role as ORCID stores it and gives it back, when it accepts it: a legacy role by its
 /// value (`author`) or its enum name (`AUTHOR`, exact case); a CRediT URI in any letter case
 /// (`http:` and the trailing slash included). `None` when ORCID refuses it (9058).
-///
-/// ```
-/// use orcid_model::normalise::{RoleUse, contributor_role};
-/// assert_eq!(contributor_role("CHAIR_OR_TRANSLATOR", RoleUse::Work).as_deref(), Some("chair-or-translator"));
-/// assert_eq!(
-///     contributor_role("HTTP://CREDIT.NISO.ORG/CONTRIBUTOR-ROLES/SOFTWARE/", RoleUse::Funding).as_deref(),
-///     Some("http://credit.niso.org/contributor-roles/software/")
-/// );
-/// assert_eq!(contributor_role("author", RoleUse::Funding), None);
-/// ```
-pub fn contributor_role(role: &str, used: RoleUse) -> Option<String> {
+pub(crate) fn contributor_role(role: &str, used: RoleUse) -> Option<String> {
     let legacy = match used {
         RoleUse::Work => WORK_ROLES,
         RoleUse::Funding => FUNDING_ROLES,
@@ -298,7 +289,7 @@ pub fn contributor_role(role: &str, used: RoleUse) -> Option<String> {
 }
 
 /// Every role ORCID accepts as written in the API, for messages.
-pub fn accepted_roles(used: RoleUse) -> Vec<String> {
+pub(crate) fn accepted_roles(used: RoleUse) -> Vec<String> {
     let legacy = match used {
         RoleUse::Work => WORK_ROLES,
         RoleUse::Funding => FUNDING_ROLES,
@@ -313,19 +304,19 @@ fn enum_name(value: &str) -> String {
 
 /// Whether a work contributor's `contributor-orcid/path` is what ORCID accepts: exactly
 /// four groups, `dddd-dddd-dddd-ddd[0-9X]` (the XSD allows more groups).
-pub fn is_contributor_orcid_path(path: &str) -> bool {
+pub(crate) fn is_contributor_orcid_path(path: &str) -> bool {
     crate::runtime::schema::is_orcid_path(path) == Some(true) && path.len() == 19
 }
 
 /// Whether a work contributor's `contributor-orcid/uri` is what ORCID accepts: `https://`, a
 /// host ending in `orcid.org` (or `localhost…/orcid-web`), then an iD path, nothing after it.
-pub fn is_contributor_orcid_uri(uri: &str) -> bool {
+pub(crate) fn is_contributor_orcid_uri(uri: &str) -> bool {
     crate::runtime::schema::is_orcid_uri(uri) == Some(true)
 }
 
 /// How ORCID's server takes a funding amount (server rules §6.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AmountForm {
+pub(crate) enum AmountForm {
     /// A plain decimal number it stores: optional sign, digits with an optional point,
     /// optional exponent, finite.
     Stored,
@@ -339,16 +330,7 @@ pub enum AmountForm {
 }
 
 /// How ORCID takes an amount's text.
-///
-/// ```
-/// use orcid_model::normalise::{AmountForm, amount_form};
-/// assert_eq!(amount_form("2500.75"), AmountForm::Stored);
-/// assert_eq!(amount_form("-5"), AmountForm::Stored);
-/// assert_eq!(amount_form("1,000"), AmountForm::NotANumber);
-/// assert_eq!(amount_form("250000d"), AmountForm::JavaOnly);
-/// assert_eq!(amount_form("1e400"), AmountForm::OutOfRange);
-/// ```
-pub fn amount_form(text: &str) -> AmountForm {
+pub(crate) fn amount_form(text: &str) -> AmountForm {
     if is_plain_decimal(text) {
         return match text.parse::<f64>() {
             Ok(v) if v.is_finite() => AmountForm::Stored,
@@ -434,7 +416,7 @@ pub fn peer_review_issn_group(group_id: &str) -> Option<String> {
 /// The group-id form ORCID accepts (the XSD's pattern, and rule G3): a prefix `ringgold:`,
 /// `issn:`, `orcid-generated:`, `fundref:` or `publons:`, then two or more of the allowed
 /// characters.
-pub fn is_group_id(text: &str) -> bool {
+pub(crate) fn is_group_id(text: &str) -> bool {
     const PREFIXES: &[&str] = &["ringgold:", "issn:", "orcid-generated:", "fundref:", "publons:"];
     PREFIXES.iter().any(|p| {
         text.strip_prefix(p).is_some_and(|rest| {
@@ -447,7 +429,7 @@ pub fn is_group_id(text: &str) -> bool {
 /// characters or the characters RFC 2396 excludes, `%` followed by two hex digits, a scheme
 /// that is a letter then letters, digits, `+`, `-` or `.`, and something after `scheme://`.
 /// An approximation: Java also checks the authority's form.
-pub fn java_uri_parses(text: &str) -> bool {
+pub(crate) fn java_uri_parses(text: &str) -> bool {
     let bytes = text.as_bytes();
     for (i, c) in text.char_indices() {
         let bad = c.is_control() || c.is_whitespace() || "\"<>\\^`{|}".contains(c);
@@ -479,6 +461,27 @@ pub fn java_uri_parses(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn contributor_roles_as_orcid_stores_them() {
+        use super::{RoleUse, contributor_role};
+        assert_eq!(contributor_role("CHAIR_OR_TRANSLATOR", RoleUse::Work).as_deref(), Some("chair-or-translator"));
+        assert_eq!(
+            contributor_role("HTTP://CREDIT.NISO.ORG/CONTRIBUTOR-ROLES/SOFTWARE/", RoleUse::Funding).as_deref(),
+            Some("http://credit.niso.org/contributor-roles/software/")
+        );
+        assert_eq!(contributor_role("author", RoleUse::Funding), None);
+    }
+
+    #[test]
+    fn amounts_as_orcid_takes_them() {
+        use super::{AmountForm, amount_form};
+        assert_eq!(amount_form("2500.75"), AmountForm::Stored);
+        assert_eq!(amount_form("-5"), AmountForm::Stored);
+        assert_eq!(amount_form("1,000"), AmountForm::NotANumber);
+        assert_eq!(amount_form("250000d"), AmountForm::JavaOnly);
+        assert_eq!(amount_form("1e400"), AmountForm::OutOfRange);
+    }
+
     use super::*;
 
     #[test]
