@@ -91,7 +91,12 @@ fn post_refuses_invalid_items_and_missing_tokens() {
 
     let out = orcid(&["get", "--section", "papers", "--api", &api, "--orcid", ORCID], Some(&token));
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).starts_with("error: papers: unknown section `papers`; sections: work, funding"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr)
+            .starts_with("error: invalid value 'papers' for '--section <SECTION>': unknown section `papers`; sections: work, funding"),
+        "{}",
+        text(&out.stderr)
+    );
     // A section's list path names it too.
     let out = orcid(&["get", "--section", "works", "--api", &api, "--orcid", ORCID], Some(&token));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));

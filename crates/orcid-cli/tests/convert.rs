@@ -137,7 +137,13 @@ fn json_kind_from_flag_name_or_shape() {
 
     let out = orcid(&["convert", "--to", "xml", "--kind", "paper", path]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).starts_with("error: unknown kind \"paper\"; kinds are the names of ORCID's root elements: "), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with(
+            "error: invalid value 'paper' for '--kind <KIND>': unknown kind \"paper\"; kinds are the names of ORCID's root elements: "
+        ),
+        "{}",
+        stderr(&out)
+    );
 
     let named = dir.join("funding-2024.json");
     std::fs::write(&named, minimal).unwrap();

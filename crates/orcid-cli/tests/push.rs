@@ -36,7 +36,7 @@ fn folder(name: &str, works: usize) -> PathBuf {
 
 fn push(emulator: &Emulator, token: &str, dir: &Path, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_orcid"))
-        .args(["push", "--api", &emulator.url(), "--orcid", ORCID, "--format", "json"])
+        .args(["push", "--api", &emulator.url(), "--orcid", ORCID, "--report", "json"])
         .args(extra)
         .arg(dir)
         .env("ORCID_TOKEN", token)

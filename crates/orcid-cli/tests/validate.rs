@@ -43,7 +43,7 @@ fn problems_show_the_source_line_with_a_marker() {
 
 #[test]
 fn folders_are_searched_and_json_output_is_one_object_per_file() {
-    let out = orcid(&["validate", "--format", "json", "invalid", "work.xml"]);
+    let out = orcid(&["validate", "--report", "json", "invalid", "work.xml"]);
     assert_eq!(out.status.code(), Some(1));
     let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let files: Vec<&str> = lines.iter().filter_map(|l| l["file"].as_str()).collect();
@@ -82,7 +82,7 @@ fn json_files_are_checked_strictly() {
         "{\n  \"title\": {\"title\": {\"value\": \"T\"}},\n  \"type\": \"book\",\n  \"colour\": 1\n}",
     )
     .unwrap();
-    let out = orcid(&["validate", "--format", "json", dir.to_str().unwrap()]);
+    let out = orcid(&["validate", "--report", "json", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let structure = lines[0]["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "json.unknown-key").unwrap();
@@ -135,7 +135,7 @@ fn update_bodies_carry_their_put_code() {
 
 #[test]
 fn every_example_item_is_valid() {
-    let out = orcid(&["validate", "--format", "json", "."]);
+    let out = orcid(&["validate", "--report", "json", "."]);
     let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let invalid: Vec<&str> = lines.iter().filter(|l| l["valid"] == false).filter_map(|l| l["file"].as_str()).collect();
     assert_eq!(invalid, ["./invalid/not-well-formed.xml", "./invalid/work-misordered.xml", "./invalid/work-without-type.xml"]);
@@ -164,7 +164,7 @@ fn a_bulk_gets_an_answer_per_work_and_the_verdict_follows_orcids_order() {
     let work = std::fs::read_to_string(items().join("work.xml")).unwrap();
     let file = dir.join("work.xml");
     std::fs::write(&file, work.replacen("<work:work ", "<work:work put-code=\"3\" ", 1).replacen(">author<", ">writer<", 1)).unwrap();
-    let out = orcid(&["validate", "--format", "json", file.to_str().unwrap()]);
+    let out = orcid(&["validate", "--report", "json", file.to_str().unwrap()]);
     let first: serde_json::Value = serde_json::from_str(text(&out.stdout).lines().next().unwrap()).unwrap();
     assert_eq!(first["verdict"], serde_json::json!({"status": 400, "orcid_code": 9024, "rule": "W17"}));
     let _ = std::fs::remove_dir_all(dir);

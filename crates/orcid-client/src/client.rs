@@ -89,6 +89,27 @@ impl Api {
     }
 }
 
+impl std::fmt::Display for Api {
+    /// As `--api` takes it: `sandbox`, `production`, `public`, `public-sandbox`, or the URL.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Api::Sandbox => "sandbox",
+            Api::Production => "production",
+            Api::Public => "public",
+            Api::PublicSandbox => "public-sandbox",
+            Api::Url(url) => url,
+        })
+    }
+}
+
+impl std::str::FromStr for Api {
+    type Err = Error;
+    /// As [`Api::parse`]: `"sandbox".parse::<Api>()`.
+    fn from_str(text: &str) -> Result<Api, Error> {
+        Api::parse(text)
+    }
+}
+
 /// A base URL without a trailing `/`, `/v3.0` or `/oauth`: the API's URL, the OAuth URL and the
 /// host itself all name one server (as the emulator's banner prints them).
 fn origin_of(url: &str) -> String {

@@ -146,6 +146,23 @@ impl Section {
     }
 }
 
+impl std::str::FromStr for Section {
+    type Err = String;
+    /// A section by its path segment, one item's or the list's (`work`, `works`, `keywords`).
+    ///
+    /// ```
+    /// use orcid_model::items::Section;
+    /// assert_eq!("works".parse::<Section>(), Ok(Section::Work));
+    /// assert!("record".parse::<Section>().unwrap_err().starts_with("unknown section `record`; sections: work, funding"));
+    /// ```
+    fn from_str(name: &str) -> Result<Section, String> {
+        Section::from_path(name).ok_or_else(|| {
+            let all: Vec<&str> = Section::ALL.iter().map(|s| s.path()).collect();
+            format!("unknown section `{name}`; sections: {}", all.join(", "))
+        })
+    }
+}
+
 impl std::fmt::Display for Section {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.path())

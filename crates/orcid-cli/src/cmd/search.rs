@@ -3,16 +3,20 @@
 
 use std::io::{IsTerminal, Write};
 use std::pin::pin;
-use std::process::ExitCode;
 
 use futures_util::StreamExt;
 use orcid_client::{CSV_FIELDS, Error, SearchPage};
 
-use crate::api::{Access, client_and_token, fail, runtime};
+use crate::args::{Access, runtime};
+use crate::error::{Exit, Failure, Outcome};
 
-/// What `orcid search` prints.
-#[derive(clap::Args)]
-pub struct SearchArgs {
+/// Search ORCID's registry with Solr's query syntax.
+///
+/// iDs (default), names and institutions (--expanded) or CSV (--csv FIELDS); one page, or
+/// every page with --all. Results go to standard output, one JSON object a line, or as CSV. A token is optional:
+/// the public API answers without one.
+#[derive(clap::Args, Debug)]
+pub struct Args {
     #[command(flatten)]
     access: Access,
     /// Names, other names, emails and institutions with each iD (`expanded-search`).
@@ -36,12 +40,15 @@ pub struct SearchArgs {
     query: String,
 }
 
-/// Runs `orcid search`.
-pub fn run(args: &SearchArgs) -> ExitCode {
-    let (client, token) = match client_and_token(&args.access.api, args.access.format, args.access.token_file.as_deref()) {
-        Ok(ready) => ready,
-        Err(code) => return code,
-    };
+impl Args {
+    /// Runs `orcid search`.
+    pub fn run(&self) -> Outcome {
+        run(self)
+    }
+}
+
+fn run(args: &Args) -> Outcome {
+    let (client, token) = (args.access.client()?, args.access.optional_token()?);
     let fields: Vec<&str> = args.csv.as_deref().map(|f| f.split(',').map(str::trim).collect()).unwrap_or_default();
     // ORCID drops fields it does not allow without a word, and writes every column when none is
     // left: say so, since the output will not have the columns asked for.
@@ -50,7 +57,7 @@ pub fn run(args: &SearchArgs) -> ExitCode {
         let then = if unknown.len() == fields.len() { "so ORCID writes every field" } else { "so ORCID leaves them out" };
         eprintln!("warning: not a csv-search field: {}; {then} (fields: {})", unknown.join(", "), CSV_FIELDS.join(", "));
     }
-    let result = runtime().block_on(async {
+    let result = runtime()?.block_on(async {
         let mut out = std::io::stdout().lock();
         let token = token.as_ref();
         if args.csv.is_some() {
@@ -83,11 +90,8 @@ pub fn run(args: &SearchArgs) -> ExitCode {
             }
         }
     });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e @ (Error::Api(_) | Error::OAuth { .. })) => fail(1, format!("search: {e}")),
-        Err(e) => fail(2, format!("search: {e}")),
-    }
+    result.map_err(|e| Failure::client("search", &e))?;
+    Ok(Exit::Done)
 }
 
 /// Prints each page's results as they come, with a progress bar on a terminal.

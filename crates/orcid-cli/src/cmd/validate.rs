@@ -4,39 +4,60 @@ use std::io::Read;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
+use codespan_reporting::diagnostic::{Diagnostic as Shown, Label};
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use codespan_reporting::term::{self, Config};
 use orcid_model::Kind;
 use orcid_model::validate::{Diagnostic, Options as Rules, Report as Validation, Severity, validate_json, validate_xml};
 
-use crate::input::json_kind;
 use orcid_model::Format;
 
-/// How to print results.
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum OutputFormat {
-    /// Each problem with its source line and a marker under it, then a summary.
+use crate::error::{Exit, Outcome};
+use crate::input::json_kind;
+
+/// How `validate` and `push` report: `--report text|json`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+pub enum Report {
+    /// For people: each problem with its source line and a marker under it, then a summary.
     Text,
-    /// One JSON object per file, one per line, then a summary object.
+    /// For programs: one JSON object per file, one per line, then a summary object.
     Json,
 }
 
-/// What `validate` was asked.
-pub struct Options<'a> {
-    /// Output format.
-    pub format: OutputFormat,
-    /// The kind of JSON files.
+/// Check ORCID item files before upload: ORCID's XSD, its lists and its other rules.
+///
+/// PATHs are files or folders (searched for .xml and .json files). Exit 0 when every file
+/// is valid (warnings allowed), 1 when any is invalid, 2 on usage or I/O errors.
+#[derive(clap::Args, Debug)]
+#[command(after_help = crate::kinds_help())]
+pub struct Args {
+    /// How to report: `text` (each problem with its line), or `json` (an object per file).
+    #[arg(long, value_enum, default_value = "text")]
+    pub report: Report,
+    /// The kind of JSON files: ORCID's XML root element name (work, funding ...).
+    #[arg(long, value_name = "KIND")]
     pub kind: Option<Kind>,
-    /// (Keeps the lifetime for options borrowed from the command line.)
-    pub _args: std::marker::PhantomData<&'a ()>,
-    /// Whether warnings fail the run.
+    /// Count warnings as failures.
+    #[arg(long)]
     pub deny_warnings: bool,
-    /// The files are update (PUT) bodies: a put-code is expected.
+    /// The files are bodies for updates (PUT), which carry their put-code.
+    #[arg(long)]
     pub update: bool,
-    /// Finding no file to check is not an error.
+    /// Exit 0 when the folders hold no .xml or .json file (by default that is exit 2: a
+    /// check pointed at the wrong folder must not pass).
+    #[arg(long)]
     pub allow_empty: bool,
+    /// Files and folders to check.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+impl Args {
+    /// Runs `orcid validate`: every file's report, then a summary.
+    pub fn run(&self) -> Outcome {
+        Ok(run(self))
+    }
 }
 
 /// Today (UTC) as (year, month, day), for "date in the future" warnings.
@@ -60,7 +81,8 @@ struct FileResult {
 ///
 /// Folders are walked as the files are checked, so memory does not grow with their number
 /// (beyond the names of one folder, sorted for a stable order).
-pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
+fn run(options: &Args) -> Exit {
+    let paths = &options.paths;
     // A progress bar on a terminal for long runs (the files are counted first); none in pipes.
     let progress = if std::io::stderr().is_terminal() {
         let mut total = 0u64;
@@ -75,7 +97,7 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let mut exit = 0u8;
+    let mut exit = Exit::Done;
     let (mut files, mut valid, mut errors, mut warnings, mut notes) = (0usize, 0usize, 0usize, 0usize, 0usize);
     let mut rules = if options.update { Rules::update() } else { Rules::default() };
     if let Some(today) = today() {
@@ -95,13 +117,13 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
             valid += 1;
         }
         exit = exit.max(if result.io_error.is_some() {
-            2
+            Exit::Failed
         } else if file_valid {
-            0
+            Exit::Done
         } else {
-            1
+            Exit::Refused
         });
-        progress.suspend(|| print_file(&result, file_valid, options.format, Stream::Stdout));
+        progress.suspend(|| print_file(&result, file_valid, options.report, Stream::Stdout));
         progress.inc(1);
     };
     let mut walk_failed = false;
@@ -112,7 +134,7 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
         });
     }
     if walk_failed {
-        exit = 2;
+        exit = Exit::Failed;
     }
     if files == 0 && !walk_failed && !options.allow_empty {
         // A CI step pointed at the wrong folder must not pass.
@@ -123,12 +145,12 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
                 names.join(", ")
             )
         });
-        exit = 2;
+        exit = Exit::Failed;
     }
     progress.finish_and_clear();
     let mut out = std::io::stdout().lock();
-    let _ = match options.format {
-        OutputFormat::Text => writeln!(
+    let _ = match options.report {
+        Report::Text => writeln!(
             out,
             "{}: {valid} valid, {} invalid; {}, {}{}",
             plural(files, "file"),
@@ -137,7 +159,7 @@ pub fn run(paths: &[PathBuf], options: &Options<'_>) -> u8 {
             plural(warnings, "warning"),
             if notes > 0 { format!(", {}", plural(notes, "note")) } else { String::new() },
         ),
-        OutputFormat::Json => writeln!(
+        Report::Json => writeln!(
             out,
             "{}",
             serde_json::json!({"summary": {"files": files, "valid": valid, "invalid": files - valid, "errors": errors, "warnings": warnings, "notes": notes}})
@@ -219,9 +241,9 @@ enum Stream {
     Stderr,
 }
 
-fn print_file(result: &FileResult, valid: bool, format: OutputFormat, to: Stream) {
-    match format {
-        OutputFormat::Json => {
+fn print_file(result: &FileResult, valid: bool, report: Report, to: Stream) {
+    match report {
+        Report::Json => {
             let diagnostics: Vec<_> = result
                 .report
                 .diagnostics
@@ -261,7 +283,7 @@ fn print_file(result: &FileResult, valid: bool, format: OutputFormat, to: Stream
                 Stream::Stderr => writeln!(std::io::stderr().lock(), "{object}"),
             };
         }
-        OutputFormat::Text => {
+        Report::Text => {
             if let Some(e) = &result.io_error {
                 eprintln!("error: {}: {e}", result.path.display());
                 return;
@@ -288,9 +310,9 @@ fn print_file(result: &FileResult, valid: bool, format: OutputFormat, to: Stream
             for d in &result.report.diagnostics {
                 let (file, span) = Excerpt::around(&name, source, &line_ends, d);
                 let mut report = match d.severity {
-                    Severity::Error => Report::error(),
-                    Severity::Note => Report::note(),
-                    _ => Report::warning(),
+                    Severity::Error => Shown::error(),
+                    Severity::Note => Shown::note(),
+                    _ => Shown::warning(),
                 }
                 .with_code(d.code)
                 .with_message(&d.message)
@@ -453,7 +475,7 @@ pub fn check_before_upload(path: &Path, kind: Option<Kind>, update: bool) -> boo
     }
     let valid = result.io_error.is_none() && result.report.is_valid();
     if !result.report.diagnostics.is_empty() || result.io_error.is_some() {
-        print_file(&result, valid, OutputFormat::Text, Stream::Stderr);
+        print_file(&result, valid, Report::Text, Stream::Stderr);
     }
     valid
 }
