@@ -63,14 +63,14 @@ impl fmt::Display for Failure {
     }
 }
 
-/// An error and its sources, `: `-separated, each said once (a message that already ends
-/// with its cause is not repeated).
+/// An error and its sources, `: `-separated, each said once (a cause the message already
+/// holds is not repeated).
 pub fn with_causes(e: &dyn std::error::Error) -> String {
     let mut message = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
         let text = s.to_string();
-        if !message.ends_with(&text) {
+        if !message.contains(&text) {
             message.push_str(": ");
             message.push_str(&text);
         }

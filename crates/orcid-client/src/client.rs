@@ -51,7 +51,7 @@ impl Api {
             url => match url::Url::parse(url) {
                 Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(Api::Url(url.to_string())),
                 _ => {
-                    Err(Error::Usage(format!("`{text}` is none of `sandbox`, `production`, `public`, `public-sandbox` or an http(s) URL")))
+                    Err(Error::usage(format!("`{text}` is none of `sandbox`, `production`, `public`, `public-sandbox` or an http(s) URL")))
                 }
             },
         }
@@ -71,7 +71,7 @@ impl Api {
     /// The API base as a URL, for building request URLs segment by segment.
     pub(crate) fn api_url(&self) -> Result<url::Url, Error> {
         let base = self.api_base();
-        url::Url::parse(&base).map_err(|e| Error::Usage(format!("`{base}` is not a URL: {e}")))
+        url::Url::parse(&base).map_err(|e| Error::usage_from(format!("`{base}` is not a URL: {e}"), e))
     }
 
     /// Whether this is one of ORCID's public API hosts (whose rate limit is 12 a second).
@@ -436,12 +436,16 @@ impl Client {
                         answer.unsure_before = unsure_before;
                         Ok(answer)
                     }
-                    Err(Attempt::NotSent(e)) => Err(Error::Transport(e)),
-                    Err(Attempt::TooLarge(e)) => Err(Error::Transport(e)),
-                    Err(Attempt::Unsure(e)) if !call.resend_if_unsure => Err(Error::Transport(format!(
-                        "{e}; the server may have stored the item, so it was not sent again: read the section before sending it again"
-                    ))),
-                    Err(Attempt::Unsure(e)) => Err(Error::Transport(e)),
+                    Err(Attempt::NotSent(e)) => Err(Error::transport(e)),
+                    Err(Attempt::TooLarge(message)) => Err(Error::Transport { message, source: None }),
+                    Err(Attempt::Unsure(e)) if !call.resend_if_unsure => Err(Error::Transport {
+                        message: format!(
+                            "{}; the server may have stored the item, so it was not sent again: read the section before sending it again",
+                            transport_message(&e)
+                        ),
+                        source: Some(e),
+                    }),
+                    Err(Attempt::Unsure(e)) => Err(Error::transport(e)),
                 };
             }
             unsure_before |= unsure;
@@ -450,7 +454,11 @@ impl Client {
                 Ok(a) => {
                     tracing::warn!(method = %call.method, url = %call.url, status = a.status, retry = retries, wait_ms = wait.as_millis() as u64, "retrying")
                 }
-                Err(Attempt::NotSent(e) | Attempt::Unsure(e) | Attempt::TooLarge(e)) => {
+                Err(Attempt::NotSent(e) | Attempt::Unsure(e)) => {
+                    let error = transport_message(e);
+                    tracing::warn!(method = %call.method, url = %call.url, error = %error, retry = retries, wait_ms = wait.as_millis() as u64, "retrying")
+                }
+                Err(Attempt::TooLarge(e)) => {
                     tracing::warn!(method = %call.method, url = %call.url, error = %e, retry = retries, wait_ms = wait.as_millis() as u64, "retrying")
                 }
             }
@@ -467,10 +475,7 @@ impl Client {
         if let Some(body) = &call.body {
             request = request.header(CONTENT_TYPE, media).body(body.clone());
         }
-        let response = request.send().await.map_err(|e| {
-            let message = transport_message(&e);
-            if e.is_connect() { Attempt::NotSent(message) } else { Attempt::Unsure(message) }
-        })?;
+        let response = request.send().await.map_err(|e| if e.is_connect() { Attempt::NotSent(e) } else { Attempt::Unsure(e) })?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = read_body(response, self.inner.max_response_bytes).await?;
@@ -488,7 +493,7 @@ async fn read_body(mut response: reqwest::Response, max: usize) -> Result<Vec<u8
         return Err(Attempt::TooLarge(format!("the answer is {length} bytes, more than the {max} this client reads")));
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| Attempt::Unsure(transport_message(&e)))? {
+    while let Some(chunk) = response.chunk().await.map_err(Attempt::Unsure)? {
         if body.len() + chunk.len() > max {
             return Err(Attempt::TooLarge(format!("the answer goes on past {max} bytes, more than this client reads")));
         }
@@ -500,9 +505,9 @@ async fn read_body(mut response: reqwest::Response, max: usize) -> Result<Vec<u8
 /// Why an attempt got no answer.
 enum Attempt {
     /// The request never reached the server (connection refused): safe to send again.
-    NotSent(String),
+    NotSent(reqwest::Error),
     /// The request may have reached the server (timeout, dropped connection).
-    Unsure(String),
+    Unsure(reqwest::Error),
     /// The server answered with more than the client reads: not retried.
     TooLarge(String),
 }

@@ -19,9 +19,16 @@ pub enum Error {
         /// OAuth's `error_description`.
         description: Option<String>,
     },
-    /// The request did not get an answer: connection refused or dropped, timeout, TLS.
-    #[error("{0}")]
-    Transport(String),
+    /// The request did not get an answer: connection refused or dropped, timeout, TLS, or an
+    /// answer larger than the client reads.
+    #[error("{message}")]
+    Transport {
+        /// What happened, with its causes.
+        message: String,
+        /// The HTTP client's error, when there is one.
+        #[source]
+        source: Option<reqwest::Error>,
+    },
     /// An answer came but could not be read.
     #[error("could not read {what}: {message}")]
     Decode {
@@ -31,14 +38,46 @@ pub enum Error {
         message: String,
     },
     /// A request that makes no sense to send (more than 100 put-codes in a bulk, a bad base URL ...).
-    #[error("{0}")]
-    Usage(String),
+    #[error("{message}")]
+    Usage {
+        /// What is wrong.
+        message: String,
+        /// The error behind it, when there is one.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
     /// A local file or `push`'s ledger could not be read or written.
-    #[error("{0}")]
-    Local(String),
+    #[error("{message}")]
+    Local {
+        /// What could not be done, naming the file.
+        message: String,
+        /// The I/O or database error behind it, when there is one.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
 }
 
 impl Error {
+    /// A usage error with no error behind it.
+    pub(crate) fn usage(message: impl Into<String>) -> Error {
+        Error::Usage { message: message.into(), source: None }
+    }
+
+    /// A usage error caused by `source`.
+    pub(crate) fn usage_from(message: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Error {
+        Error::Usage { message: message.into(), source: Some(Box::new(source)) }
+    }
+
+    /// A local error caused by `source`.
+    pub(crate) fn local(message: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Error {
+        Error::Local { message: message.into(), source: Some(Box::new(source)) }
+    }
+
+    /// A transport error: the HTTP client's, with its causes in the message.
+    pub(crate) fn transport(e: reqwest::Error) -> Error {
+        Error::Transport { message: crate::client::transport_message(&e), source: Some(e) }
+    }
+
     /// ORCID's error code, when ORCID gave one.
     pub fn orcid_code(&self) -> Option<ErrorCode> {
         match self {

@@ -57,5 +57,5 @@ fn http_client(timeout: std::time::Duration, user_agent: &str, redirect: reqwest
         .user_agent(user_agent)
         .redirect(redirect)
         .build()
-        .map_err(|e| Error::Usage(format!("could not set up HTTP: {}", client::transport_message(&e))))
+        .map_err(|e| Error::usage_from(format!("could not set up HTTP: {}", client::transport_message(&e)), e))
 }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 
-use crate::client::{Api, transport_message};
+use crate::client::Api;
 use crate::error::Error;
 use crate::token::{AccessToken, ClientSecret, RefreshToken};
 
@@ -116,7 +116,7 @@ impl OAuthClient {
         }
         // Redirects are read, not followed: the code is in the first one's Location.
         let http = crate::http_client(OAUTH_TIMEOUT, USER_AGENT, reqwest::redirect::Policy::none())?;
-        let answer = http.get(&url).send().await.map_err(|e| Error::Transport(crate::client::transport_message(&e)))?;
+        let answer = http.get(&url).send().await.map_err(Error::transport)?;
         let status = answer.status();
         if status.is_client_error() {
             // An OAuth refusal (an unknown client, a bad redirect URI): say it, as for tokens.
@@ -198,9 +198,9 @@ impl OAuthClient {
             .body(body.finish())
             .send()
             .await
-            .map_err(|e| Error::Transport(transport_message(&e)))?;
+            .map_err(Error::transport)?;
         let status = response.status().as_u16();
-        let bytes = response.bytes().await.map_err(|e| Error::Transport(transport_message(&e)))?.to_vec();
+        let bytes = response.bytes().await.map_err(Error::transport)?.to_vec();
         if (200..300).contains(&status) {
             return Ok(bytes);
         }

@@ -190,8 +190,9 @@ struct ItemFile {
     has_self_id: bool,
 }
 
-fn local(e: impl fmt::Display) -> Error {
-    Error::Local(e.to_string())
+/// A ledger or folder error: the message names it, the error is its source.
+fn local(e: impl std::error::Error + Send + Sync + 'static) -> Error {
+    Error::local(e.to_string(), e)
 }
 
 /// Brings the record `orcid` in step with the item files in `dir` (see the module's
@@ -204,7 +205,8 @@ pub async fn push(
     options: &PushOptions,
     progress: &(dyn Fn(&Outcome) + Sync),
 ) -> Result<PushReport, Error> {
-    let ledger = Arc::new(Mutex::new(Ledger::open(dir).map_err(|e| local(format!("{}: {e}", dir.join(Ledger::FILE).display())))?));
+    let ledger =
+        Arc::new(Mutex::new(Ledger::open(dir).map_err(|e| Error::local(format!("{}: {e}", dir.join(Ledger::FILE).display()), e))?));
     let record = orcid.as_str().to_owned();
     let entries: BTreeMap<String, Entry> =
         lock(&ledger).entries(&record).map_err(local)?.into_iter().map(|e| (e.file.clone(), e)).collect();
@@ -359,8 +361,8 @@ fn fail(o: &mut Outcome, e: Error) {
 /// files aside), in name order.
 fn item_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(|e| local(format!("{}: {e}", dir.display())))? {
-        let path = entry.map_err(|e| local(format!("{}: {e}", dir.display())))?.path();
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::local(format!("{}: {e}", dir.display()), e))? {
+        let path = entry.map_err(|e| Error::local(format!("{}: {e}", dir.display()), e))?.path();
         let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
         if !hidden && path.is_file() && path.extension().is_some_and(|e| e == "xml" || e == "json") {
             files.push(path);

@@ -54,7 +54,7 @@ impl<'a> RecordApi<'a> {
 
     /// The token writes need.
     fn write_token(&self) -> Result<&'a AccessToken, Error> {
-        self.token.ok_or_else(|| Error::Usage("writing to a record needs an access token".into()))
+        self.token.ok_or_else(|| Error::usage("writing to a record needs an access token"))
     }
 
     /// Creates an item (POST `/{orcid}/{section}`); the answer's `Location` gives the

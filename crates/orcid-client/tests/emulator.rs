@@ -301,7 +301,10 @@ async fn a_lost_answer_to_a_create_never_makes_two_copies() {
     // An item ORCID cannot find duplicates of is not sent again: the error says so.
     let keyword = Keyword::from_xml_str(&write_sample("keyword-3.0.xml"), Mode::Strict).unwrap();
     let e = client.record(&token, &ID).create(&keyword).await.unwrap_err();
-    assert!(matches!(&e, orcid_client::Error::Transport(m) if m.contains("may have stored the item")), "{e:?}");
+    assert!(
+        matches!(&e, orcid_client::Error::Transport { message: m, source: Some(_) } if m.contains("may have stored the item")),
+        "{e:?}"
+    );
     assert_eq!(emulator.count(ORCID, orcid_model::items::Section::Keyword), 1);
 }
 
@@ -321,7 +324,7 @@ async fn delays_beyond_the_timeout_are_bounded_failures() {
         .build()
         .unwrap();
     let e = hasty.record(&token, &ID).list::<Work>().await.unwrap_err();
-    assert!(matches!(&e, orcid_client::Error::Transport(m) if m.contains("timed out")), "{e:?}");
+    assert!(matches!(&e, orcid_client::Error::Transport { message: m, source: Some(_) } if m.contains("timed out")), "{e:?}");
 }
 
 #[tokio::test]

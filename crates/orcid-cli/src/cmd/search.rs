@@ -118,10 +118,10 @@ async fn print_pages<T>(
 }
 
 fn write(out: &mut impl Write, text: &str) -> Result<(), Error> {
-    out.write_all(text.as_bytes()).map_err(|e| Error::Local(format!("standard output: {e}")))
+    out.write_all(text.as_bytes()).map_err(|e| Error::Local { message: format!("standard output: {e}"), source: Some(Box::new(e)) })
 }
 
 /// A result as one line of ORCID's JSON.
 fn json_line(json: serde_json::Result<String>) -> Result<String, Error> {
-    json.map(|s| s + "\n").map_err(|e| Error::Local(e.to_string()))
+    json.map(|s| s + "\n").map_err(|e| Error::Local { message: e.to_string(), source: Some(Box::new(e)) })
 }
