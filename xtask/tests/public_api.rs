@@ -23,15 +23,18 @@ fn public_api_listings_are_current() {
 fn the_listing_sees_fields_variants_methods_traits_and_re_exports() {
     let listing = public_api::listing(&paths::root().join("crates/orcid-model"), "orcid_model").unwrap();
     for line in [
-        "struct orcid_model::generated::work::Work #[derive(Debug, Clone, PartialEq), non_exhaustive]",
+        "struct orcid_model::work::Work #[derive(Debug, Clone, PartialEq), non_exhaustive]",
         "  field title: super::work::WorkTitle",
         "  fn with_journal_title(mut self, value: impl Into<String>) -> Self",
         "  impl crate::items::RecordItem",
         "  variant JournalArticle",
-        "struct orcid_model::values::PutCode #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]",
+        "struct orcid_model::PutCode #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]",
+        "struct orcid_model::DateTime #[derive(Clone, PartialEq, Eq, Hash)]",
     ] {
         assert!(listing.lines().any(|l| l == line), "{line:?} is not in the listing");
     }
+    // Listed at the paths users write, not where the types are defined.
+    assert!(!listing.contains("orcid_model::generated::") && !listing.contains("orcid_model::runtime::"), "definition paths are listed");
     // The runtime the generated code uses is hidden: not API (only named as `Element`'s bounds).
     assert!(!listing.contains("orcid_model::__private"), "the hidden runtime is listed");
 }

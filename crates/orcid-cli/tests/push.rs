@@ -233,3 +233,226 @@ fn items_deleted_on_the_record_are_reported_and_recreated_on_request() {
     assert_eq!(emulator.count(ORCID, Section::Keyword), 1);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The pid a push wrote in the folder's lock, once it holds it.
+fn lock_holder(dir: &Path, child: &mut std::process::Child) -> u32 {
+    for _ in 0..500 {
+        if let Some(pid) = std::fs::read_to_string(dir.join(".orcid-push.lock")).ok().and_then(|t| t.trim().parse().ok()) {
+            return pid;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "the first push ended before it was seen holding the folder");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("no push took the folder's lock");
+}
+
+fn spawn_push(emulator: &Emulator, token: &str, dir: &Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_orcid"))
+        .args(["push", "--api", &emulator.url(), "--orcid", ORCID, "--report", "json"])
+        .arg(dir)
+        .env("ORCID_TOKEN", token)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Two runs at once on one folder: the second stops at once and names the first, which ends
+/// with every item on the record once; a run killed while holding the folder never blocks the
+/// next.
+#[test]
+fn one_push_a_folder_at_a_time() {
+    let (_rt, emulator, token) = emulator();
+    let dir = folder("overlap", 0);
+    emulator.set_faults(Faults { delay: Duration::from_millis(150), ..Faults::default() });
+    let mut first = spawn_push(&emulator, &token, &dir);
+    let pid = lock_holder(&dir, &mut first);
+    assert_eq!(pid, first.id());
+    let second = push(&emulator, &token, &dir, &[]);
+    assert_eq!(second.status.code(), Some(2));
+    let said = text(&second.stderr);
+    assert!(said.starts_with(&format!("error: another `orcid push` (process {pid}) is pushing {}", dir.display())), "{said}");
+    assert!(second.stdout.is_empty(), "the second run sent and reported nothing");
+    let first = first.wait_with_output().unwrap();
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    assert_eq!(counts(&emulator), [0, 1, 1, 1, 1, 1, 1]);
+
+    // Killed while holding the folder: the lock goes with the process.
+    std::fs::write(
+        dir.join("keyword.xml"),
+        std::fs::read_to_string(items().join("keyword.xml")).unwrap().replace(">regeneration<", ">fins<"),
+    )
+    .unwrap();
+    let mut killed = spawn_push(&emulator, &token, &dir);
+    lock_holder(&dir, &mut killed);
+    killed.kill().unwrap();
+    killed.wait().unwrap();
+    emulator.set_faults(Faults::default());
+    let out = push(&emulator, &token, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(counts(&emulator), [0, 1, 1, 1, 1, 1, 1]);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A renamed or moved file keeps its item; a copy is a conflict and neither is sent; a file
+/// whose name ends in `.XML` is still an item file.
+#[test]
+fn identity_is_the_item_not_the_file_name() {
+    let (_rt, emulator, token) = emulator();
+    let dir = folder("identity", 3);
+    assert_eq!(push(&emulator, &token, &dir, &[]).status.code(), Some(0));
+    let requests = emulator.requests();
+
+    std::fs::rename(dir.join("work-000.xml"), dir.join("zebrafish.xml")).unwrap();
+    std::fs::create_dir(dir.join("old")).unwrap();
+    std::fs::rename(dir.join("employment.xml"), dir.join("old/employment.xml")).unwrap();
+    std::fs::rename(dir.join("keyword.xml"), dir.join("keyword.XML")).unwrap();
+    let out = push(&emulator, &token, &dir, &["--delete"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    let got = actions(&out);
+    for renamed in ["zebrafish.xml", "old/employment.xml", "keyword.XML"] {
+        assert!(got.contains(&(renamed.into(), "renamed".into())), "{renamed}: {got:?}");
+    }
+    assert!(!got.iter().any(|(_, a)| a == "delete" || a == "create"), "{got:?}");
+    assert_eq!(emulator.requests(), requests, "a rename sends nothing");
+    assert_eq!(counts(&emulator), [3, 1, 1, 1, 1, 1, 1]);
+
+    // A copy with an edited title: the same DOI, so the same item. Neither is sent.
+    let copy = std::fs::read_to_string(dir.join("work-001.xml")).unwrap().replace("<common:title>", "<common:title>Copy: ");
+    std::fs::write(dir.join("work-001-copy.xml"), copy).unwrap();
+    let out = push(&emulator, &token, &dir, &["--delete"]);
+    assert_eq!(out.status.code(), Some(1));
+    let got = actions(&out);
+    assert!(
+        got.contains(&("work-001.xml".into(), "conflict".into())) && got.contains(&("work-001-copy.xml".into(), "conflict".into())),
+        "{got:?}"
+    );
+    assert_eq!(emulator.requests(), requests, "a conflict sends nothing");
+    std::fs::remove_file(dir.join("work-001-copy.xml")).unwrap();
+    let out = push(&emulator, &token, &dir, &["--delete"]);
+    assert!(actions(&out).iter().all(|(_, a)| a == "unchanged"), "{:?}", actions(&out));
+    assert_eq!(counts(&emulator), [3, 1, 1, 1, 1, 1, 1]);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `--delete` deletes an item only when nothing is at its file's path, and stops when the
+/// folder looks emptied unless `--force`.
+#[test]
+fn delete_removes_only_what_is_certainly_gone() {
+    let (_rt, emulator, token) = emulator();
+    let dir = folder("gone-for-sure", 2);
+    assert_eq!(push(&emulator, &token, &dir, &[]).status.code(), Some(0));
+    std::fs::remove_file(dir.join("keyword.xml")).unwrap();
+    std::os::unix::fs::symlink(dir.join("nowhere.xml"), dir.join("keyword.xml")).unwrap();
+    std::fs::remove_file(dir.join("employment.xml")).unwrap();
+    std::fs::create_dir(dir.join("employment.xml")).unwrap();
+    std::fs::remove_file(dir.join("funding.xml")).unwrap();
+    assert!(Command::new("mkfifo").arg(dir.join("funding.xml")).status().unwrap().success());
+    let out = push(&emulator, &token, &dir, &["--delete"]);
+    let got = actions(&out);
+    assert!(!got.iter().any(|(_, a)| a == "delete"), "{got:?}");
+    assert!(got.contains(&("employment.xml".into(), "kept".into())), "{got:?}");
+    assert_eq!(counts(&emulator), [2, 1, 1, 1, 1, 1, 1]);
+
+    // Most files gone at once: the run stops before sending anything.
+    for file in ["keyword.xml", "funding.xml", "work-000.xml", "work-001.xml", "distinction.xml"] {
+        std::fs::remove_file(dir.join(file)).unwrap();
+    }
+    std::fs::remove_dir(dir.join("employment.xml")).unwrap();
+    let requests = emulator.requests();
+    let out = push(&emulator, &token, &dir, &["--delete"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("6 of the 8 items this folder pushed would be deleted"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("--delete --force"), "{}", text(&out.stderr));
+    assert_eq!(emulator.requests(), requests, "nothing was sent");
+    let out = push(&emulator, &token, &dir, &["--delete", "--dry-run"]);
+    assert_eq!(actions(&out).iter().filter(|(_, a)| a == "delete").count(), 6, "the dry run shows them: {:?}", actions(&out));
+    let out = push(&emulator, &token, &dir, &["--delete", "--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(counts(&emulator), [0, 0, 0, 0, 1, 0, 1]);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The ledger knows where it pushed: the same folder pushed to a second server (an emulator
+/// with the same iD) starts from that server's record, and coming back adopts instead of
+/// creating copies. The wire format is no part of a change.
+#[test]
+fn the_ledger_knows_the_server_and_the_format_is_no_change() {
+    let (_rt, emulator, token) = emulator();
+    let (_rt2, other) = common::emulator(1);
+    let other_token = other.issue_token(CLIENT, ORCID, "/activities/update /person/update /read-limited");
+    let dir = folder("servers", 2);
+    assert_eq!(push(&emulator, &token, &dir, &[]).status.code(), Some(0));
+    // The ledger as a table: a line a file, with the server it was sent to.
+    let status = Command::new(env!("CARGO_BIN_EXE_orcid")).args(["push", "--status", "--report", "json"]).arg(&dir).output().unwrap();
+    assert_eq!(status.status.code(), Some(0), "{}", text(&status.stderr));
+    let rows: Vec<serde_json::Value> = text(&status.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 8);
+    let server = format!("{}/v3.0", emulator.url());
+    assert!(rows.iter().all(|r| r["state"] == "stored" && r["server"] == server.as_str() && r["record"] == ORCID), "{rows:?}");
+    assert!(rows.iter().any(|r| r["file"] == "work-000.xml" && r["section"] == "work" && r["put_code"].is_i64()), "{rows:?}");
+    let out = push(&emulator, &token, &dir, &["--format", "json"]);
+    assert!(actions(&out).iter().all(|(_, a)| a == "unchanged"), "{:?}", actions(&out));
+
+    let out = push(&other, &other_token, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(actions(&out).iter().all(|(_, a)| a == "create"), "{:?}", actions(&out));
+    assert_eq!(counts(&other), [2, 1, 1, 1, 1, 1, 1]);
+
+    let out = push(&emulator, &token, &dir, &["--client-id", CLIENT]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(actions(&out).iter().all(|(_, a)| a == "adopt"), "{:?}", actions(&out));
+    assert_eq!(counts(&emulator), [2, 1, 1, 1, 1, 1, 1], "no copies on the first server");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A revoked token stops the run at its first answer, with one message, the ledger intact.
+#[test]
+fn a_refused_token_stops_the_run_at_once() {
+    let (_rt, emulator, token) = emulator();
+    let dir = folder("revoked", 150);
+    assert_eq!(push(&emulator, &token, &dir, &[]).status.code(), Some(0));
+    for file in ["keyword.xml", "employment.xml", "funding.xml"] {
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replacen("regeneration", "fins", 1).replacen("Example", "Sample", 1)).unwrap();
+    }
+    let requests = emulator.requests();
+    let out = push(&emulator, "not-a-token", &dir, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stderr);
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(said.contains("401") && said.contains("the ledger keeps what was done"), "{said}");
+    assert!(emulator.requests() - requests <= 3, "{} requests after the first 401", emulator.requests() - requests);
+    let out = push(&emulator, &token, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(actions(&out).iter().filter(|(_, a)| a == "update").count() >= 1, "{:?}", actions(&out));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A deleted or zeroed ledger in a folder pushed before: the items on the record are taken
+/// over, never created again.
+#[test]
+fn a_lost_ledger_adopts_instead_of_duplicating() {
+    let (_rt, emulator, token) = emulator();
+    let dir = folder("lost", 2);
+    assert_eq!(push(&emulator, &token, &dir, &[]).status.code(), Some(0));
+    for file in [".orcid-push.sqlite", ".orcid-push.sqlite-wal", ".orcid-push.sqlite-shm"] {
+        let _ = std::fs::remove_file(dir.join(file));
+    }
+    let out = push(&emulator, &token, &dir, &["--client-id", CLIENT]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(actions(&out).iter().all(|(_, a)| a == "adopt"), "{:?}", actions(&out));
+    assert_eq!(counts(&emulator), [2, 1, 1, 1, 1, 1, 1]);
+
+    // Zeroed: an empty file where the ledger was.
+    for file in [".orcid-push.sqlite-wal", ".orcid-push.sqlite-shm"] {
+        let _ = std::fs::remove_file(dir.join(file));
+    }
+    std::fs::write(dir.join(".orcid-push.sqlite"), b"").unwrap();
+    let out = push(&emulator, &token, &dir, &["--client-id", CLIENT]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(actions(&out).iter().all(|(_, a)| a == "adopt"), "{:?}", actions(&out));
+    assert_eq!(counts(&emulator), [2, 1, 1, 1, 1, 1, 1]);
+    let _ = std::fs::remove_dir_all(dir);
+}

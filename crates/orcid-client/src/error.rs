@@ -46,6 +46,17 @@ pub enum Error {
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
+    /// Another run is pushing the folder `push` was asked to push (it holds the folder's lock).
+    #[error("another `orcid push` ({}) is pushing {}: wait for it to end, or stop it (it holds {})",
+        pid.map_or_else(|| "process unknown".to_owned(), |p| format!("process {p}")), folder.display(), lock.display())]
+    FolderBusy {
+        /// The folder.
+        folder: std::path::PathBuf,
+        /// The lock file.
+        lock: std::path::PathBuf,
+        /// The other run's process id, as it wrote it in the lock file.
+        pid: Option<u32>,
+    },
     /// A local file or `push`'s ledger could not be read or written.
     #[error("{message}")]
     Local {
@@ -179,6 +190,7 @@ error_codes! {
     PutCodeMismatch = 9019, "The put-code in the URL and in the body differ.";
     ValidationFailed = 9020, "Validation failed.";
     Duplicate = 9021, "Duplicate external identifier: the same source already has the item.";
+    DuplicatePersonItem = 9030, "A person item with the same value already exists (an other name, keyword, researcher URL or identifier).";
     TitleRequired = 9022, "Title required.";
     ExternalIdInvalid = 9023, "External identifier missing or invalid.";
     PutCodeOnCreate = 9024, "A put-code was sent on create.";

@@ -28,6 +28,13 @@ pub struct Entry {
     pub state: String,
     /// When the entry last changed (seconds since the epoch).
     pub changed: i64,
+    /// What the item is, whatever its file is called: its section and `self` identifiers, a
+    /// person item's identity, or a hash of its content (see `push::identity`). Empty in
+    /// entries written before identities were kept.
+    pub identity: String,
+    /// The API base the item was pushed to (`https://api.orcid.org/v3.0`). Empty in entries
+    /// written before hosts were kept.
+    pub api: String,
 }
 
 /// The ledger of one folder.
@@ -36,7 +43,7 @@ pub struct Ledger {
 }
 
 /// The columns an [`Entry`] is read from, in the order [`entry_of_row`] reads them.
-const ENTRY_COLUMNS: &str = "file, section, put_code, body_hash, state, changed";
+const ENTRY_COLUMNS: &str = "file, section, put_code, body_hash, state, changed, identity, api";
 
 /// An entry from a row of [`ENTRY_COLUMNS`].
 fn entry_of_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
@@ -47,6 +54,8 @@ fn entry_of_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         body_hash: r.get(3)?,
         state: r.get(4)?,
         changed: r.get(5)?,
+        identity: r.get(6)?,
+        api: r.get(7)?,
     })
 }
 
@@ -72,13 +81,49 @@ impl Ledger {
                 PRIMARY KEY (orcid, file)
             )",
         )?;
+        // Columns later versions added, to ledgers written before them.
+        let columns: Vec<String> =
+            db.prepare("SELECT name FROM pragma_table_info('entries')")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        for column in ["identity", "api"] {
+            if !columns.iter().any(|c| c == column) {
+                db.execute_batch(&format!("ALTER TABLE entries ADD COLUMN {column} TEXT NOT NULL DEFAULT ''"))?;
+            }
+        }
         Ok(Ledger { db })
+    }
+
+    /// Gives an entry a new file name (the file was renamed or moved), in one transaction.
+    pub fn rename(&self, orcid: &str, from: &str, to: &str) -> rusqlite::Result<()> {
+        let tx = self.db.unchecked_transaction()?;
+        tx.execute("DELETE FROM entries WHERE orcid = ?1 AND file = ?2", params![orcid, to])?;
+        tx.execute("UPDATE entries SET file = ?3 WHERE orcid = ?1 AND file = ?2", params![orcid, from, to])?;
+        tx.commit()
     }
 
     /// Every entry of a record.
     pub fn entries(&self, orcid: &str) -> rusqlite::Result<Vec<Entry>> {
         let mut query = self.db.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE orcid = ?1 ORDER BY file"))?;
         let rows = query.query_map(params![orcid], entry_of_row)?;
+        rows.collect()
+    }
+
+    /// Every entry of every record, by record and file.
+    pub fn all_entries(&self) -> rusqlite::Result<Vec<(String, Entry)>> {
+        let mut query = self.db.prepare(&format!("SELECT orcid, {ENTRY_COLUMNS} FROM entries ORDER BY orcid, file"))?;
+        let rows = query.query_map([], |r| {
+            let orcid: String = r.get(0)?;
+            let entry = Entry {
+                file: r.get(1)?,
+                section: r.get(2)?,
+                put_code: r.get::<_, Option<i64>>(3)?.map(PutCode::new),
+                body_hash: r.get(4)?,
+                state: r.get(5)?,
+                changed: r.get(6)?,
+                identity: r.get(7)?,
+                api: r.get(8)?,
+            };
+            Ok((orcid, entry))
+        })?;
         rows.collect()
     }
 
@@ -92,8 +137,8 @@ impl Ledger {
         let tx = self.db.unchecked_transaction()?;
         for e in entries {
             tx.execute(
-                "INSERT OR REPLACE INTO entries (orcid, file, section, put_code, body_hash, state, changed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![orcid, e.file, e.section, e.put_code.map(PutCode::get), e.body_hash, e.state, e.changed],
+                "INSERT OR REPLACE INTO entries (orcid, file, section, put_code, body_hash, state, changed, identity, api) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![orcid, e.file, e.section, e.put_code.map(PutCode::get), e.body_hash, e.state, e.changed, e.identity, e.api],
             )?;
         }
         tx.commit()

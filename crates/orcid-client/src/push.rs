@@ -31,7 +31,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use orcid_model::items::{AnyItem, Section, put_code_in_duplicate_message};
+use orcid_model::items::{AnyItem, DuplicateKey, Section, put_code_in_duplicate_message};
 use orcid_model::validate::{Diagnostic, Options, Severity, validate_json, validate_xml};
 use orcid_model::work::Work;
 use orcid_model::{Document, Format, Kind, Mode, OrcidId, PutCode};
@@ -59,6 +59,11 @@ pub struct PushOptions {
     pub client_id: Option<String>,
     /// Requests in flight at once (default 8); the client's rate limit still applies.
     pub concurrency: usize,
+    /// Delete even when more than `max_delete_share` of the ledger's items would go.
+    pub force: bool,
+    /// The share of the ledger's items a run may delete without `force` (default a quarter):
+    /// a folder that looks emptied (a failed checkout, a wrong mount) stops the run instead.
+    pub max_delete_share: Option<f64>,
 }
 
 impl PushOptions {
@@ -82,7 +87,14 @@ impl PushOptions {
     pub fn with_client_id(self, id: impl Into<String>) -> PushOptions {
         PushOptions { client_id: Some(id.into()), ..self }
     }
+    /// Deletions beyond the share allowed.
+    pub fn with_force(self) -> PushOptions {
+        PushOptions { force: true, ..self }
+    }
 }
+
+/// The share of a ledger's items a run deletes without `force`.
+const MAX_DELETE_SHARE: f64 = 0.25;
 
 /// What happened to a file (or, in a dry run, what would).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -106,8 +118,15 @@ pub enum Action {
     Failed,
     /// Someone deleted the item on the record: kept off it (`recreate` creates it again).
     Gone,
-    /// The file was removed but its item kept (`delete` deletes it).
+    /// The file was removed but its item kept (`delete` deletes it), or it is there but not
+    /// a readable item file (a dangling link, a folder, a FIFO): its item is never deleted.
     Kept,
+    /// The file was renamed or moved: the ledger follows it (nothing is sent when its content
+    /// is the same).
+    Renamed,
+    /// Two files stand for one item (the same `self` identifiers, or the same content): neither
+    /// is sent until one is removed.
+    Conflict,
 }
 
 impl Action {
@@ -124,6 +143,8 @@ impl Action {
             Action::Failed => "failed",
             Action::Gone => "gone",
             Action::Kept => "kept",
+            Action::Renamed => "renamed",
+            Action::Conflict => "conflict",
         }
     }
 }
@@ -175,7 +196,7 @@ impl PushReport {
 
     /// Whether every file went as it should (none invalid or failed).
     pub fn is_clean(&self) -> bool {
-        !self.outcomes.iter().any(|o| matches!(o.action, Action::Invalid | Action::Failed))
+        !self.outcomes.iter().any(|o| matches!(o.action, Action::Invalid | Action::Failed | Action::Conflict))
     }
 }
 
@@ -184,8 +205,11 @@ struct ItemFile {
     name: String,
     section: Section,
     item: Box<dyn AnyItem>,
-    /// The body as the client sends it, hashed.
+    /// The item's content, hashed as XML whatever the file's form or the wire's: a change
+    /// of `--format` is no change.
     hash: String,
+    /// What the item is, whatever its file is called ([`identity`]).
+    identity: String,
     /// The `self` identifiers' keys: a work without one is refused anyway.
     has_self_id: bool,
 }
@@ -193,6 +217,111 @@ struct ItemFile {
 /// A ledger or folder error: the message names it, the error is its source.
 fn local(e: impl std::error::Error + Send + Sync + 'static) -> Error {
     Error::local(e.to_string(), e)
+}
+
+/// The lock that keeps one push a folder at a time: `.orcid-push.lock` in the folder, an OS
+/// file lock held for the whole run (released when the process ends, however it ends), with
+/// the holder's process id written in it for the message another run gives.
+struct FolderLock {
+    _file: std::fs::File,
+}
+
+impl FolderLock {
+    const FILE: &'static str = ".orcid-push.lock";
+
+    fn take(dir: &Path) -> Result<FolderLock, Error> {
+        use std::io::{Read, Seek, Write};
+        let path = dir.join(Self::FILE);
+        let io = |e: std::io::Error| Error::local(format!("{}: {e}", path.display()), e);
+        let mut file = std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => {
+                file.set_len(0).map_err(io)?;
+                file.rewind().map_err(io)?;
+                write!(file, "{}", std::process::id()).map_err(io)?;
+                file.flush().map_err(io)?;
+                Ok(FolderLock { _file: file })
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut text = String::new();
+                let _ = file.read_to_string(&mut text);
+                Err(Error::FolderBusy { folder: dir.to_path_buf(), lock: path.clone(), pid: text.trim().parse().ok() })
+            }
+            Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+        }
+    }
+}
+
+/// What the ledger of a folder says of one file: `orcid push --status`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FileStatus {
+    /// The record (an ORCID iD).
+    pub record: String,
+    /// The file, relative to the folder.
+    pub file: String,
+    /// The section's path.
+    pub section: String,
+    /// The item's put-code, when the record gave one.
+    pub put_code: Option<PutCode>,
+    /// `stored` (on the record as last sent), `creating` (sent, its answer not yet known:
+    /// the next run resolves it) or `gone` (deleted on the record by someone else).
+    pub state: String,
+    /// When it was last sent (seconds since the epoch).
+    pub last_sent: i64,
+    /// The API base it was sent to (empty for entries from before servers were kept).
+    pub server: String,
+}
+
+/// The ledger of `dir` as it is, for every record, without sending anything. A folder without
+/// a ledger has none.
+pub fn status(dir: &Path) -> Result<Vec<FileStatus>, Error> {
+    if !dir.join(Ledger::FILE).exists() {
+        return Ok(Vec::new());
+    }
+    let ledger = Ledger::open(dir).map_err(|e| Error::local(format!("{}: {e}", dir.join(Ledger::FILE).display()), e))?;
+    Ok(ledger
+        .all_entries()
+        .map_err(local)?
+        .into_iter()
+        .map(|(record, e)| FileStatus {
+            record,
+            file: e.file,
+            section: e.section,
+            put_code: e.put_code,
+            state: e.state,
+            last_sent: e.changed,
+            server: e.api,
+        })
+        .collect())
+}
+
+/// `.orcid-push.pushed` beside the ledger: the servers and records the folder was pushed to,
+/// a line each. A ledger lost or emptied is then no reason to create the items again.
+struct Marker;
+
+impl Marker {
+    const FILE: &'static str = ".orcid-push.pushed";
+
+    fn line(api: &str, record: &str) -> String {
+        format!("{api} {record}")
+    }
+
+    fn lists(dir: &Path, api: &str, record: &str) -> bool {
+        let line = Self::line(api, record);
+        std::fs::read_to_string(dir.join(Self::FILE)).is_ok_and(|text| text.lines().any(|l| l == line))
+    }
+
+    fn add(dir: &Path, api: &str, record: &str) -> Result<(), Error> {
+        use std::io::Write;
+        if Self::lists(dir, api, record) {
+            return Ok(());
+        }
+        let path = dir.join(Self::FILE);
+        let io = |e: std::io::Error| Error::local(format!("{}: {e}", path.display()), e);
+        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(io)?;
+        writeln!(file, "{}", Self::line(api, record)).and_then(|()| file.sync_all()).map_err(io)
+    }
 }
 
 /// Brings the record `orcid` in step with the item files in `dir` (see the module's
@@ -205,11 +334,28 @@ pub async fn push(
     options: &PushOptions,
     progress: &(dyn Fn(&Outcome) + Sync),
 ) -> Result<PushReport, Error> {
+    // One run a folder: a second waits for nothing and says who holds it. A dry run sends
+    // nothing and reads the ledger as it is.
+    let _lock = if options.dry_run { None } else { Some(FolderLock::take(dir)?) };
     let ledger =
         Arc::new(Mutex::new(Ledger::open(dir).map_err(|e| Error::local(format!("{}: {e}", dir.join(Ledger::FILE).display()), e))?));
     let record = orcid.as_str().to_owned();
+    let api_base = client.api_base().to_owned();
+    // Entries made against another server (the sandbox, an emulator) say nothing of this one's
+    // record: such a push starts from the record, as `adopt` does.
+    let all_entries = lock(&ledger).entries(&record).map_err(local)?;
+    let elsewhere = all_entries.iter().any(|e| !e.api.is_empty() && e.api != api_base);
     let entries: BTreeMap<String, Entry> =
-        lock(&ledger).entries(&record).map_err(local)?.into_iter().map(|e| (e.file.clone(), e)).collect();
+        all_entries.into_iter().filter(|e| e.api.is_empty() || e.api == api_base).map(|e| (e.file.clone(), e)).collect();
+    let mut options = options.clone();
+    // A folder pushed to this record before whose ledger has nothing for it (lost, emptied,
+    // or made against another server): its items may be on the record already, so they are
+    // looked for there before any is created.
+    let pushed_before = Marker::lists(dir, &api_base, &record);
+    if entries.is_empty() && (elsewhere || pushed_before) {
+        options.adopt = true;
+    }
+    let options = &options;
     let mut outcomes = Vec::new();
     let report = |o: Outcome, outcomes: &mut Vec<Outcome>| {
         progress(&o);
@@ -221,20 +367,72 @@ pub async fn push(
     let mut items = Vec::new();
     let mut present = HashSet::new();
     for path in item_files(dir)? {
-        let name = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().into_owned();
+        let name = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
         present.insert(name.clone());
-        match read_item(client, &path, &name) {
+        match read_item(&path, &name) {
             Ok(item) => items.push(item),
             Err(outcome) => report(*outcome, &mut outcomes),
         }
     }
-    let ctx = Ctx { client, api: client.record(token, orcid), ledger: ledger.clone(), record: record.clone(), options };
+    let ctx = Ctx { client, api: client.record(token, orcid), ledger: ledger.clone(), record: record.clone(), api_base, options };
 
-    // Files removed from the folder.
-    for entry in entries.values().filter(|e| !present.contains(e.file.as_str()) && e.put_code.is_some()) {
+    // Two files that stand for one item: neither is sent.
+    let mut by_identity: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for item in &items {
+        by_identity.entry(item.identity.clone()).or_default().push(item.name.clone());
+    }
+    let conflicted: HashSet<String> = by_identity.values().filter(|names| names.len() > 1).flatten().cloned().collect();
+    let mut entries = entries;
+    let mut renamed_from: BTreeMap<String, String> = BTreeMap::new();
+    let mut planned = Vec::new();
+    for item in items {
+        if conflicted.contains(&item.name) {
+            let others: Vec<&str> =
+                by_identity.get(&item.identity).into_iter().flatten().map(String::as_str).filter(|n| *n != item.name).collect();
+            let mut o = outcome(&item.name, Some(item.section), Action::Conflict, entries.get(&item.name).and_then(|e| e.put_code));
+            o.message = Some(format!("{} stands for the same item; neither is sent until one is removed", others.join(", ")));
+            report(o, &mut outcomes);
+            continue;
+        }
+        // A renamed or moved file: the entry of a file that is gone as a path, for the same item.
+        if !entries.contains_key(&item.name)
+            && let Some(old) = entries
+                .values()
+                .find(|e| !e.identity.is_empty() && e.identity == item.identity && !present.contains(&e.file) && absent(dir, &e.file))
+                .map(|e| e.file.clone())
+        {
+            if !options.dry_run {
+                lock(&ledger).rename(&record, &old, &item.name).map_err(local)?;
+            }
+            if let Some(mut entry) = entries.remove(&old) {
+                entry.file = item.name.clone();
+                entries.insert(item.name.clone(), entry);
+            }
+            renamed_from.insert(item.name.clone(), old);
+        }
+        planned.push(item);
+    }
+
+    // Files removed from the folder: deleted only when certainly gone (absent as a path),
+    // with `delete`, and not so many that the folder looks emptied.
+    let removed: Vec<&Entry> =
+        entries.values().filter(|e| !present.contains(e.file.as_str()) && e.put_code.is_some() && e.state != "gone").collect();
+    let deletable: Vec<&Entry> = removed.iter().copied().filter(|e| options.delete && absent(dir, &e.file)).collect();
+    let share = options.max_delete_share.unwrap_or(MAX_DELETE_SHARE);
+    if !options.force && !options.dry_run && deletable.len() > 1 && deletable.len() as f64 > share * entries.len() as f64 {
+        return Err(Error::usage(format!(
+            "{} of the {} items this folder pushed would be deleted (their files are gone): more than {:.0}%, as if the folder were emptied by mistake; nothing was sent. Check the folder, then give --delete --force to delete them",
+            deletable.len(),
+            entries.len(),
+            share * 100.0
+        )));
+    }
+    for entry in removed {
         let section = Section::from_path(&entry.section);
         let mut o = outcome(&entry.file, section, Action::Kept, entry.put_code);
-        if options.delete && entry.state != "gone" {
+        if !absent(dir, &entry.file) {
+            o.message = Some("not a readable item file (a link to nothing, a folder, a FIFO ...): its item is kept".into());
+        } else if options.delete {
             o.action = Action::Delete;
             if !options.dry_run
                 && let (Some(section), Some(pc)) = (section, entry.put_code)
@@ -244,10 +442,11 @@ pub async fn push(
                     Err(e) if e.orcid_code() == Some(ErrorCode::ResourceNotFound) => {
                         lock(&ledger).remove(&record, &entry.file).map_err(local)?
                     }
+                    Err(e) if fatal(&e) => return Err(e),
                     Err(e) => fail(&mut o, e),
                 }
             }
-        } else if entry.state != "gone" {
+        } else {
             o.message = Some("its file was removed; the item stays on the record (give --delete to delete it)".into());
         }
         report(o, &mut outcomes);
@@ -256,11 +455,16 @@ pub async fn push(
     // Plan each file.
     let mut new_works: Vec<ItemFile> = Vec::new();
     let mut tasks: Vec<(ItemFile, Option<Entry>)> = Vec::new();
-    for item in items {
+    for item in planned {
         let entry = entries.get(&item.name).cloned();
         match &entry {
             Some(e) if e.state == "stored" && e.body_hash == item.hash => {
-                report(outcome(&item.name, Some(item.section), Action::Unchanged, e.put_code), &mut outcomes);
+                let mut o = outcome(&item.name, Some(item.section), Action::Unchanged, e.put_code);
+                if let Some(old) = renamed_from.get(&item.name) {
+                    o.action = Action::Renamed;
+                    o.message = Some(format!("was {old}"));
+                }
+                report(o, &mut outcomes);
             }
             Some(e) if e.state == "gone" && !options.recreate => {
                 let mut o = outcome(&item.name, Some(item.section), Action::Gone, e.put_code);
@@ -288,6 +492,9 @@ pub async fn push(
         outcomes.sort_by(|a, b| a.file.cmp(&b.file));
         return Ok(PushReport { outcomes });
     }
+
+    // Said before anything is sent: a later run that finds the ledger lost knows to adopt.
+    Marker::add(dir, &ctx.api_base, &record)?;
 
     // New works in bulks of up to 100.
     for chunk in new_works.chunks(100) {
@@ -341,6 +548,8 @@ struct Ctx<'a> {
     api: RecordApi<'a>,
     ledger: Arc<Mutex<Ledger>>,
     record: String,
+    /// The API base pushed to, recorded in each entry.
+    api_base: String,
     options: &'a PushOptions,
 }
 
@@ -357,29 +566,89 @@ fn fail(o: &mut Outcome, e: Error) {
     o.message = Some(e.to_string());
 }
 
-/// The `.xml` and `.json` files in `dir` (not in sub-folders; the ledger and other hidden
-/// files aside), in name order.
+/// The `.xml` and `.json` files (any letter case) in `dir` and its sub-folders (hidden files
+/// and folders, the ledger's among them, aside), in name order. A file moved into a
+/// sub-folder is still found, and followed by its identity.
 fn item_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(|e| Error::local(format!("{}: {e}", dir.display()), e))? {
-        let path = entry.map_err(|e| Error::local(format!("{}: {e}", dir.display()), e))?.path();
-        let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if !hidden && path.is_file() && path.extension().is_some_and(|e| e == "xml" || e == "json") {
-            files.push(path);
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).map_err(|e| Error::local(format!("{}: {e}", folder.display()), e))? {
+            let entry = entry.map_err(|e| Error::local(format!("{}: {e}", folder.display()), e))?;
+            let path = entry.path();
+            if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+                continue;
+            }
+            // Folders are walked without following links, so a link cannot lead the walk round.
+            let kind = entry.file_type().map_err(|e| Error::local(format!("{}: {e}", path.display()), e))?;
+            if kind.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml") || e.eq_ignore_ascii_case("json")) {
+                // A file, or a link to one: what is not a readable file is reported when read.
+                files.push(path);
+            }
         }
     }
     files.sort();
     Ok(files)
 }
 
+/// Whether nothing at all is at a ledger entry's path: not a file, not a link (even to
+/// nothing), not a folder. Only then may its item be deleted.
+fn absent(dir: &Path, file: &str) -> bool {
+    matches!(std::fs::symlink_metadata(dir.join(file)), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
+}
+
+/// What an item is, whatever its file is called: its section and `self` identifiers
+/// (normalised, as ORCID compares them), a person item's identity, else a hash of its content.
+fn identity(item: &dyn AnyItem) -> String {
+    let mut keys: Vec<String> = item
+        .duplicate_keys()
+        .into_iter()
+        .filter_map(|k| match k {
+            DuplicateKey::Id { self_relationship: true, key } => Some(format!("{}={}", key.kind(), key.value())),
+            DuplicateKey::Person(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let section = item.section().path();
+    if keys.is_empty() { format!("{section}:content:{}", content_hash(item)) } else { format!("{section}:{}", keys.join("\u{1f}")) }
+}
+
+/// A hash of an item's content as uploaded, written as compact XML whatever the file's form
+/// or the wire's, without what ORCID sets (the put-code, the visibility).
+fn content_hash(item: &dyn AnyItem) -> String {
+    let mut item = item.clone_item();
+    item.set_put_code(None);
+    item.set_visibility(None);
+    hex(&Sha256::digest(item.to_document().to_xml_with(orcid_model::WriteOptions::upload().compact()).as_bytes()))
+}
+
+/// An answer that ends the run at once: the token is expired or revoked, so every other
+/// request would fail the same way.
+fn fatal(e: &Error) -> bool {
+    matches!(e, Error::Api(a) if a.status == 401)
+}
+
 /// Reads and validates one file; an invalid one is its outcome.
-fn read_item(client: &Client, path: &Path, name: &str) -> Result<ItemFile, Box<Outcome>> {
+fn read_item(path: &Path, name: &str) -> Result<ItemFile, Box<Outcome>> {
     let invalid = |message: String, diagnostics: Vec<Diagnostic>| {
         let mut o = outcome(name, None, Action::Invalid, None);
         o.message = Some(message);
         o.diagnostics = diagnostics;
         Box::new(o)
     };
+    // A link to nothing, a FIFO or a device in a file's place is not read (a FIFO would wait
+    // for a writer forever); it still counts as there, so its item is never deleted.
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => {
+            return Err(invalid("not a regular file (a FIFO, socket or device): its item is neither sent nor deleted".into(), Vec::new()));
+        }
+        Err(e) => return Err(invalid(format!("{e} (a link to nothing?): its item is neither sent nor deleted"), Vec::new())),
+    }
     let bytes = std::fs::read(path).map_err(|e| invalid(e.to_string(), Vec::new()))?;
     let (report, doc) = match Format::detect(&bytes) {
         Some(Format::Xml) => (validate_xml(&bytes, &Options::default()), Document::from_xml_bytes(&bytes, Mode::Lenient)),
@@ -397,9 +666,9 @@ fn read_item(client: &Client, path: &Path, name: &str) -> Result<ItemFile, Box<O
     }
     let doc = doc.map_err(|e| invalid(e.to_string(), Vec::new()))?;
     let item = doc.into_item().map_err(|doc| invalid(format!("a {} is not an item of a record's section", doc.kind()), Vec::new()))?;
-    let body = client.encode_document(&item.to_document());
     let has_self_id = !item.self_external_ids().is_empty();
-    Ok(ItemFile { name: name.to_owned(), section: item.section(), item, hash: hex(&Sha256::digest(body.as_bytes())), has_self_id })
+    let hash = hex(&Sha256::digest(item.to_document().to_xml_with(orcid_model::WriteOptions::upload().compact()).as_bytes()));
+    Ok(ItemFile { name: name.to_owned(), section: item.section(), identity: identity(&*item), item, hash, has_self_id })
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -409,10 +678,17 @@ fn hex(bytes: &[u8]) -> String {
 /// Creates a chunk of new works in one bulk request: intents first, then the put-codes.
 async fn create_works(ctx: &Ctx<'_>, chunk: &[ItemFile]) -> Result<Vec<Outcome>, Error> {
     let works: Vec<Work> = chunk.iter().filter_map(|i| i.item.as_any().downcast_ref::<Work>().cloned()).collect();
-    let intents: Vec<Entry> = chunk.iter().map(|i| intent(i, None)).collect();
+    let intents: Vec<Entry> = chunk.iter().map(|i| intent(ctx, i, None)).collect();
     lock(&ctx.ledger).put_all(&ctx.record, &intents).map_err(local)?;
     let results = match ctx.api.create_works(&works).await {
         Ok(results) => results,
+        Err(e) if fatal(&e) => {
+            // Refused as a whole before anything was stored: the intents go.
+            for item in chunk {
+                lock(&ctx.ledger).remove(&ctx.record, &item.name).map_err(local)?;
+            }
+            return Err(e);
+        }
         Err(e) => {
             // The answer was lost or refused as a whole: each work is resolved on its own
             // (sent again; ORCID's duplicate answer names a copy already stored).
@@ -433,11 +709,11 @@ async fn create_works(ctx: &Ctx<'_>, chunk: &[ItemFile]) -> Result<Vec<Outcome>,
     for (item, result) in chunk.iter().zip(results) {
         match result {
             Ok(created) => {
-                stored.push(stored_entry(item, created.put_code));
+                stored.push(stored_entry(ctx, item, created.put_code));
                 let action = if created.existing { Action::Adopt } else { Action::Create };
                 outcomes.push(outcome(&item.name, Some(item.section), action, Some(created.put_code)));
             }
-            Err(e) if e.code == Some(ErrorCode::Duplicate) => outcomes.push(adopt_duplicate(ctx, item, &e).await?),
+            Err(e) if already_there(&e) => outcomes.push(adopt_duplicate(ctx, item, &e).await?),
             Err(e) => {
                 lock(&ctx.ledger).remove(&ctx.record, &item.name).map_err(local)?;
                 let mut o = outcome(&item.name, Some(item.section), Action::Failed, None);
@@ -450,7 +726,7 @@ async fn create_works(ctx: &Ctx<'_>, chunk: &[ItemFile]) -> Result<Vec<Outcome>,
     Ok(outcomes)
 }
 
-fn intent(item: &ItemFile, put_code: Option<PutCode>) -> Entry {
+fn intent(ctx: &Ctx<'_>, item: &ItemFile, put_code: Option<PutCode>) -> Entry {
     Entry {
         file: item.name.clone(),
         section: item.section.path().to_owned(),
@@ -458,11 +734,13 @@ fn intent(item: &ItemFile, put_code: Option<PutCode>) -> Entry {
         body_hash: item.hash.clone(),
         state: "creating".into(),
         changed: now(),
+        identity: item.identity.clone(),
+        api: ctx.api_base.clone(),
     }
 }
 
-fn stored_entry(item: &ItemFile, put_code: PutCode) -> Entry {
-    Entry { put_code: Some(put_code), state: "stored".into(), ..intent(item, Some(put_code)) }
+fn stored_entry(ctx: &Ctx<'_>, item: &ItemFile, put_code: PutCode) -> Entry {
+    Entry { put_code: Some(put_code), state: "stored".into(), ..intent(ctx, item, Some(put_code)) }
 }
 
 /// One file that is not a new work: create, resolve, adopt or update it.
@@ -484,14 +762,18 @@ async fn process(ctx: &Ctx<'_>, item: ItemFile, entry: Option<Entry>) -> Result<
 
 /// Creates an item: the intent first, the put-code as soon as it is known.
 async fn create(ctx: &Ctx<'_>, item: &ItemFile) -> Result<Outcome, Error> {
-    lock(&ctx.ledger).put(&ctx.record, &intent(item, None)).map_err(local)?;
+    lock(&ctx.ledger).put(&ctx.record, &intent(ctx, item, None)).map_err(local)?;
     match ctx.api.create_item(&*item.item).await {
         Ok(created) => {
-            lock(&ctx.ledger).put(&ctx.record, &stored_entry(item, created.put_code)).map_err(local)?;
+            lock(&ctx.ledger).put(&ctx.record, &stored_entry(ctx, item, created.put_code)).map_err(local)?;
             let action = if created.existing { Action::Adopt } else { Action::Create };
             Ok(outcome(&item.name, Some(item.section), action, Some(created.put_code)))
         }
-        Err(Error::Api(e)) if e.code == Some(ErrorCode::Duplicate) => adopt_duplicate(ctx, item, &e).await,
+        Err(Error::Api(e)) if already_there(&e) => adopt_duplicate(ctx, item, &e).await,
+        Err(e @ Error::Api(_)) if fatal(&e) => {
+            lock(&ctx.ledger).remove(&ctx.record, &item.name).map_err(local)?;
+            Err(e)
+        }
         Err(Error::Api(e)) => {
             lock(&ctx.ledger).remove(&ctx.record, &item.name).map_err(local)?;
             let mut o = outcome(&item.name, Some(item.section), Action::Failed, None);
@@ -529,17 +811,22 @@ async fn resolve(ctx: &Ctx<'_>, item: &ItemFile) -> Result<Outcome, Error> {
 async fn resolve_by_self_id(ctx: &Ctx<'_>, item: &ItemFile) -> Result<Outcome, Error> {
     match ctx.api.create_item(&*item.item).await {
         Ok(created) => {
-            lock(&ctx.ledger).put(&ctx.record, &stored_entry(item, created.put_code)).map_err(local)?;
+            lock(&ctx.ledger).put(&ctx.record, &stored_entry(ctx, item, created.put_code)).map_err(local)?;
             Ok(outcome(&item.name, Some(item.section), Action::Create, Some(created.put_code)))
         }
-        Err(Error::Api(e)) if e.code == Some(ErrorCode::Duplicate) => adopt_duplicate(ctx, item, &e).await,
+        Err(Error::Api(e)) if already_there(&e) => adopt_duplicate(ctx, item, &e).await,
         Err(e) => Err(e),
     }
 }
 
 /// ORCID answered that this client already has the item: take over the put-code it names.
 async fn adopt_duplicate(ctx: &Ctx<'_>, item: &ItemFile, e: &ApiError) -> Result<Outcome, Error> {
-    match put_code_in_duplicate_message(&e.developer_message) {
+    // ORCID's message names the put-code; when it does not, the item is looked for.
+    let found = match put_code_in_duplicate_message(&e.developer_message) {
+        Some(put_code) => Some(put_code),
+        None => find_on_record(ctx, item).await?,
+    };
+    match found {
         Some(put_code) => take_over(ctx, item, put_code, Action::Adopt).await,
         None => {
             lock(&ctx.ledger).remove(&ctx.record, &item.name).map_err(local)?;
@@ -552,7 +839,7 @@ async fn adopt_duplicate(ctx: &Ctx<'_>, item: &ItemFile, e: &ApiError) -> Result
 
 /// Records an item found on the record as the file's, and updates it when its content differs.
 async fn take_over(ctx: &Ctx<'_>, item: &ItemFile, put_code: PutCode, action: Action) -> Result<Outcome, Error> {
-    let mut entry = stored_entry(item, put_code);
+    let mut entry = stored_entry(ctx, item, put_code);
     let same = same_as(ctx, item, put_code).await?;
     if !same {
         // Recorded first with no hash: a crash before the update leaves it to be updated.
@@ -573,11 +860,11 @@ async fn take_over(ctx: &Ctx<'_>, item: &ItemFile, put_code: PutCode, action: Ac
 async fn update(ctx: &Ctx<'_>, item: &ItemFile, put_code: PutCode) -> Result<Outcome, Error> {
     match ctx.api.update_item(put_code, &*item.item).await {
         Ok(_) => {
-            lock(&ctx.ledger).put(&ctx.record, &stored_entry(item, put_code)).map_err(local)?;
+            lock(&ctx.ledger).put(&ctx.record, &stored_entry(ctx, item, put_code)).map_err(local)?;
             Ok(outcome(&item.name, Some(item.section), Action::Update, Some(put_code)))
         }
         Err(e) if e.orcid_code() == Some(ErrorCode::ResourceNotFound) => {
-            let gone = Entry { state: "gone".into(), ..stored_entry(item, put_code) };
+            let gone = Entry { state: "gone".into(), ..stored_entry(ctx, item, put_code) };
             if ctx.options.recreate {
                 lock(&ctx.ledger).remove(&ctx.record, &item.name).map_err(local)?;
                 return Box::pin(create(ctx, item)).await;
@@ -587,6 +874,7 @@ async fn update(ctx: &Ctx<'_>, item: &ItemFile, put_code: PutCode) -> Result<Out
             o.message = Some("deleted on the record by someone else; give --recreate to create it again".into());
             Ok(o)
         }
+        Err(e) if fatal(&e) => Err(e),
         Err(e) => {
             let mut o = outcome(&item.name, Some(item.section), Action::Failed, Some(put_code));
             o.message = Some(e.to_string());
@@ -595,10 +883,23 @@ async fn update(ctx: &Ctx<'_>, item: &ItemFile, put_code: PutCode) -> Result<Out
     }
 }
 
+/// ORCID's answer that this client already has the item: 9021 for activities, 9030 for
+/// person items.
+fn already_there(e: &ApiError) -> bool {
+    matches!(e.code, Some(ErrorCode::Duplicate | ErrorCode::DuplicatePersonItem))
+}
+
 /// An item of this client on the record, not in the ledger, that is the file's: by its `self`
 /// identifiers, else by its content.
 async fn find_on_record(ctx: &Ctx<'_>, item: &ItemFile) -> Result<Option<PutCode>, Error> {
-    let known: HashSet<PutCode> = lock(&ctx.ledger).entries(&ctx.record).map_err(local)?.into_iter().filter_map(|e| e.put_code).collect();
+    // Put-codes the ledger holds for this server (another server's are another record's).
+    let known: HashSet<PutCode> = lock(&ctx.ledger)
+        .entries(&ctx.record)
+        .map_err(local)?
+        .into_iter()
+        .filter(|e| e.api.is_empty() || e.api == ctx.api_base)
+        .filter_map(|e| e.put_code)
+        .collect();
     let candidates = candidates(ctx, item.section).await?;
     for (put_code, client) in candidates {
         let ours = match &ctx.options.client_id {

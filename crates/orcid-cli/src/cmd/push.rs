@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use orcid_client::push::{Action, Outcome, PushOptions, PushReport, push};
 
-use crate::args::{RecordAccess, runtime};
+use orcid_model::OrcidId;
+
+use crate::args::{Access, runtime};
 use crate::cmd::validate::Report;
 use crate::error::{Exit, Failure};
 
@@ -19,16 +21,28 @@ use crate::error::{Exit, Failure};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]
-    pub record: RecordAccess,
+    pub access: Access,
+    /// The researcher's ORCID iD (`0000-0002-1825-0097`).
+    #[arg(long, value_name = "ORCID", required_unless_present = "status")]
+    pub orcid: Option<OrcidId>,
     /// The folder of item files.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+    /// Print what the folder's ledger says, a file a line (record, file, section, put-code,
+    /// state, last sent, server; of --orcid's record only, when given), and send nothing.
+    #[arg(long, conflicts_with_all = ["dry_run", "delete", "adopt", "recreate"])]
+    pub status: bool,
     /// Print the plan (create, update, delete, unchanged, invalid) and send nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Delete the items of files removed from the folder.
+    /// Delete the items of files removed from the folder (only files absent as paths: a
+    /// dangling link, a folder or a FIFO in a file's place keeps its item).
     #[arg(long)]
     pub delete: bool,
+    /// With --delete: delete even when more than a quarter of the folder's items would go
+    /// (without it such a run stops, as if the folder were emptied by mistake).
+    #[arg(long, requires = "delete")]
+    pub force: bool,
     /// Take over items already on the record that this client created (by their `self`
     /// identifiers, else by their content) instead of creating them again.
     #[arg(long)]
@@ -50,12 +64,16 @@ impl Args {
     /// file is invalid or refused, 2 when the push could not run (no token, no folder, no
     /// ledger).
     pub fn run(&self) -> crate::error::Outcome {
+        if self.status {
+            return self.print_status();
+        }
         let mut options = PushOptions::default();
         options.dry_run = self.dry_run;
         options.delete = self.delete;
         options.adopt = self.adopt;
         options.recreate = self.recreate;
         options.client_id = self.client_id.clone();
+        options.force = self.force;
         run(self, &options)
     }
 }
@@ -73,7 +91,8 @@ fn run(args: &Args, options: &PushOptions) -> crate::error::Outcome {
         }
         Ok(_) => {}
     }
-    let (client, token, orcid) = (args.record.access.client()?, args.record.access.token()?, args.record.orcid);
+    let orcid = args.orcid.ok_or_else(|| Failure::failed("--orcid names the record to push to"))?;
+    let (client, token) = (args.access.client()?, args.access.token()?);
     let bar = if std::io::stderr().is_terminal() && format == Report::Text && !options.dry_run {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_message("pushing");
@@ -94,7 +113,47 @@ fn run(args: &Args, options: &PushOptions) -> crate::error::Outcome {
             print_report(&report, format, options.dry_run);
             Ok(if report.is_clean() { Exit::Done } else { Exit::Refused })
         }
-        Err(e) => Err(Failure::failed(format!("{}: {}", dir.display(), crate::error::with_causes(&e)))),
+        Err(e @ orcid_client::Error::FolderBusy { .. }) => Err(Failure::failed(e)),
+        Err(e) => {
+            let failure = Failure::client(dir.display(), &e);
+            Err(Failure { message: format!("{}; the ledger keeps what was done", failure.message), ..failure })
+        }
+    }
+}
+
+impl Args {
+    /// `--status`: the ledger, a file a line, as a table or JSON lines.
+    fn print_status(&self) -> crate::error::Outcome {
+        let rows = orcid_client::push::status(&self.dir).map_err(|e| Failure::client(self.dir.display(), &e))?;
+        let rows: Vec<_> = rows.into_iter().filter(|r| self.orcid.is_none_or(|o| o.as_str() == r.record)).collect();
+        let when = |secs: i64| orcid_model::DateTime::from_epoch_millis(secs * 1000).as_str().to_owned();
+        match self.report {
+            Report::Text => {
+                println!("{:19} {:40} {:20} {:>9} {:9} {:24} server", "record", "file", "section", "put-code", "state", "last sent");
+                for r in &rows {
+                    let put_code = r.put_code.map_or_else(|| "-".to_owned(), |p| p.to_string());
+                    let server = if r.server.is_empty() { "(not recorded)" } else { &r.server };
+                    println!(
+                        "{:19} {:40} {:20} {:>9} {:9} {:24} {server}",
+                        r.record,
+                        r.file,
+                        r.section,
+                        put_code,
+                        r.state,
+                        when(r.last_sent)
+                    );
+                }
+            }
+            Report::Json => {
+                for r in &rows {
+                    println!(
+                        "{}",
+                        serde_json::json!({"record": r.record, "file": r.file, "section": r.section, "put_code": r.put_code.map(|p| p.get()), "state": r.state, "last_sent": when(r.last_sent), "server": r.server})
+                    );
+                }
+            }
+        }
+        Ok(Exit::Done)
     }
 }
 
@@ -107,6 +166,8 @@ fn print_report(report: &PushReport, format: Report, dry_run: bool) {
         Action::Resolve,
         Action::Unchanged,
         Action::Kept,
+        Action::Renamed,
+        Action::Conflict,
         Action::Gone,
         Action::Invalid,
         Action::Failed,
