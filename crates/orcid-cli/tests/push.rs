@@ -80,11 +80,12 @@ fn a_folder_is_pushed_once_and_then_only_what_changed() {
     // 150 works in 2 bulk requests, the 6 other items one request each.
     assert_eq!(emulator.requests(), 8);
 
-    // Again: nothing to send, not even a read.
+    // Again: nothing to send; the record is read once (/activities and /person) before the
+    // ledger is trusted.
     let out = push(&emulator, &token, &dir, &[]);
     assert_eq!(out.status.code(), Some(0));
     assert!(actions(&out).iter().all(|(_, a)| a == "unchanged"), "{:?}", actions(&out));
-    assert_eq!(emulator.requests(), 8);
+    assert_eq!(emulator.requests(), 10);
 
     // A changed file is updated; a removed one kept unless --delete.
     let keyword = dir.join("keyword.xml");
@@ -94,7 +95,7 @@ fn a_folder_is_pushed_once_and_then_only_what_changed() {
     let planned = actions(&out);
     assert!(planned.contains(&("keyword.xml".into(), "update".into())), "{planned:?}");
     assert!(planned.contains(&("work-007.xml".into(), "kept".into())), "{planned:?}");
-    assert_eq!(emulator.requests(), 8, "a dry run sends nothing");
+    assert_eq!(emulator.requests(), 10, "a dry run sends nothing, not even a read");
     let out = push(&emulator, &token, &dir, &[]);
     assert!(actions(&out).contains(&("keyword.xml".into(), "update".into())), "{:?}", actions(&out));
     assert_eq!(emulator.count(ORCID, Section::Work), 150);
@@ -314,7 +315,7 @@ fn identity_is_the_item_not_the_file_name() {
         assert!(got.contains(&(renamed.into(), "renamed".into())), "{renamed}: {got:?}");
     }
     assert!(!got.iter().any(|(_, a)| a == "delete" || a == "create"), "{got:?}");
-    assert_eq!(emulator.requests(), requests, "a rename sends nothing");
+    assert_eq!(emulator.requests(), requests + 2, "a rename sends nothing (the record is read, two requests)");
     assert_eq!(counts(&emulator), [3, 1, 1, 1, 1, 1, 1]);
 
     // A copy with an edited title: the same DOI, so the same item. Neither is sent.
@@ -327,7 +328,7 @@ fn identity_is_the_item_not_the_file_name() {
         got.contains(&("work-001.xml".into(), "conflict".into())) && got.contains(&("work-001-copy.xml".into(), "conflict".into())),
         "{got:?}"
     );
-    assert_eq!(emulator.requests(), requests, "a conflict sends nothing");
+    assert_eq!(emulator.requests(), requests + 4, "a conflict sends nothing (the record is read)");
     std::fs::remove_file(dir.join("work-001-copy.xml")).unwrap();
     let out = push(&emulator, &token, &dir, &["--delete"]);
     assert!(actions(&out).iter().all(|(_, a)| a == "unchanged"), "{:?}", actions(&out));
@@ -406,6 +407,30 @@ fn the_ledger_knows_the_server_and_the_format_is_no_change() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// The record is checked before the ledger is trusted: items the researcher deleted, and a
+/// reset server, are reported gone (never "unchanged"), and created again only with
+/// --recreate.
+#[test]
+fn unchanged_is_checked_against_the_record() {
+    let (_rt, emulator, token) = emulator();
+    let dir = folder("reset", 3);
+    assert_eq!(push(&emulator, &token, &dir, &[]).status.code(), Some(0));
+    emulator.reset();
+    let (reset, reset_token) = (&emulator, &token);
+    let out = push(reset, reset_token, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    let got = actions(&out);
+    assert_eq!(got.len(), 9);
+    assert!(got.iter().all(|(_, a)| a == "gone"), "{got:?}");
+    assert_eq!(counts(reset), [0, 0, 0, 0, 0, 0, 0], "nothing was created on a guess");
+    let out = push(reset, reset_token, &dir, &["--recreate"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(counts(reset), [3, 1, 1, 1, 1, 1, 1]);
+    let out = push(reset, reset_token, &dir, &[]);
+    assert!(actions(&out).iter().all(|(_, a)| a == "unchanged"), "{:?}", actions(&out));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// A revoked token stops the run at its first answer, with one message, the ledger intact.
 #[test]
 fn a_refused_token_stops_the_run_at_once() {
@@ -454,5 +479,25 @@ fn a_lost_ledger_adopts_instead_of_duplicating() {
     assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
     assert!(actions(&out).iter().all(|(_, a)| a == "adopt"), "{:?}", actions(&out));
     assert_eq!(counts(&emulator), [2, 1, 1, 1, 1, 1, 1]);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// An item another client is the source of is `not-source` (ORCID's 9010), not a failure of
+/// the file: the run says so and sends the rest.
+#[test]
+fn another_clients_item_is_not_source() {
+    let mut config = orcid_emulator::Config { rate_limit: None, ..orcid_emulator::Config::default() };
+    config.clients.push(orcid_emulator::ClientConfig { id: "APP-OTHER000000002".into(), secret: "other".into(), name: "Other".into() });
+    let (_rt, emulator) = common::start(config, 2);
+    let token = emulator.issue_token(CLIENT, ORCID, "/activities/update /person/update /read-limited");
+    let other = emulator.issue_token("APP-OTHER000000002", ORCID, "/activities/update /person/update /read-limited");
+    let dir = folder("not-source", 0);
+    assert_eq!(push(&emulator, &token, &dir, &[]).status.code(), Some(0));
+    let keyword = dir.join("keyword.xml");
+    std::fs::write(&keyword, std::fs::read_to_string(&keyword).unwrap().replace(">regeneration<", ">fins<")).unwrap();
+    let out = push(&emulator, &other, &dir, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(actions(&out).contains(&("keyword.xml".into(), "not-source".into())), "{:?}", actions(&out));
+    assert_eq!(counts(&emulator), [0, 1, 1, 1, 1, 1, 1]);
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -26,7 +26,7 @@
 //! is looked for on the record, among the section's items from this client that the ledger
 //! does not know, by its content.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -127,6 +127,13 @@ pub enum Action {
     /// Two files stand for one item (the same `self` identifiers, or the same content): neither
     /// is sent until one is removed.
     Conflict,
+    /// ORCID says another client is the item's source (9010): this client may not change it.
+    NotSource,
+    /// The record's iD was deprecated (9007): its items live under the primary iD now.
+    Moved,
+    /// ORCID could not take it now (the record is locked, 9018, or the service stayed
+    /// unavailable through the retries): the next run sends it.
+    Deferred,
 }
 
 impl Action {
@@ -145,6 +152,9 @@ impl Action {
             Action::Kept => "kept",
             Action::Renamed => "renamed",
             Action::Conflict => "conflict",
+            Action::NotSource => "not-source",
+            Action::Moved => "moved",
+            Action::Deferred => "deferred",
         }
     }
 }
@@ -196,7 +206,9 @@ impl PushReport {
 
     /// Whether every file went as it should (none invalid or failed).
     pub fn is_clean(&self) -> bool {
-        !self.outcomes.iter().any(|o| matches!(o.action, Action::Invalid | Action::Failed | Action::Conflict))
+        !self.outcomes.iter().any(|o| {
+            matches!(o.action, Action::Invalid | Action::Failed | Action::Conflict | Action::NotSource | Action::Moved | Action::Deferred)
+        })
     }
 }
 
@@ -264,13 +276,43 @@ pub struct FileStatus {
     pub section: String,
     /// The item's put-code, when the record gave one.
     pub put_code: Option<PutCode>,
-    /// `stored` (on the record as last sent), `creating` (sent, its answer not yet known:
-    /// the next run resolves it) or `gone` (deleted on the record by someone else).
-    pub state: String,
+    /// Where the item stands.
+    pub state: EntryState,
     /// When it was last sent (seconds since the epoch).
     pub last_sent: i64,
     /// The API base it was sent to (empty for entries from before servers were kept).
     pub server: String,
+}
+
+/// Where a file's item stands, as the ledger last knew it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EntryState {
+    /// On the record as last sent.
+    Stored,
+    /// Sent, its answer not yet known (a crash or a lost answer): the next run resolves it.
+    Creating,
+    /// Deleted on the record by someone else (or the record was reset).
+    Gone,
+}
+
+impl EntryState {
+    fn of(state: &str) -> EntryState {
+        match state {
+            "creating" => EntryState::Creating,
+            "gone" => EntryState::Gone,
+            _ => EntryState::Stored,
+        }
+    }
+
+    /// The state's name: `stored`, `creating`, `gone`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryState::Stored => "stored",
+            EntryState::Creating => "creating",
+            EntryState::Gone => "gone",
+        }
+    }
 }
 
 /// The ledger of `dir` as it is, for every record, without sending anything. A folder without
@@ -289,7 +331,7 @@ pub fn status(dir: &Path) -> Result<Vec<FileStatus>, Error> {
             file: e.file,
             section: e.section,
             put_code: e.put_code,
-            state: e.state,
+            state: EntryState::of(&e.state),
             last_sent: e.changed,
             server: e.api,
         })
@@ -452,11 +494,59 @@ pub async fn push(
         report(o, &mut outcomes);
     }
 
+    // The record as it is now, before the ledger is trusted: an item it no longer holds (the
+    // researcher deleted it, the server was reset) is gone, never "unchanged". Two reads.
+    let mut gone_now: BTreeMap<String, String> = BTreeMap::new();
+    let known = |item: &ItemFile| entries.get(&item.name).filter(|e| e.state == "stored" && e.put_code.is_some());
+    if !options.dry_run && planned.iter().any(|item| known(item).is_some()) {
+        match record_now(&ctx).await {
+            Ok(now) => {
+                for item in &planned {
+                    let Some(entry) = known(item) else { continue };
+                    let Some(put_code) = entry.put_code else { continue };
+                    let there = now.get(&item.section).and_then(|items| items.get(&put_code));
+                    match there {
+                        None => {
+                            gone_now.insert(
+                                item.name.clone(),
+                                format!("put-code {put_code} is no longer on the record (deleted there, or the record was reset)"),
+                            );
+                        }
+                        Some(Some(identity))
+                            if !entry.identity.is_empty() && !entry.identity.contains(":content:") && *identity != entry.identity =>
+                        {
+                            gone_now.insert(item.name.clone(), format!("put-code {put_code} now holds another item"));
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
+            Err(e) if fatal(&e) => return Err(e),
+            // Without the check the ledger is trusted, as before it.
+            Err(e) => tracing::warn!(error = %e, "the record could not be read before pushing; the ledger is trusted"),
+        }
+    }
+
     // Plan each file.
     let mut new_works: Vec<ItemFile> = Vec::new();
     let mut tasks: Vec<(ItemFile, Option<Entry>)> = Vec::new();
     for item in planned {
         let entry = entries.get(&item.name).cloned();
+        if let Some(why) = gone_now.get(&item.name) {
+            if options.recreate {
+                tasks.push((item, None));
+            } else if let Some(e) = &entry {
+                let mut gone = e.clone();
+                gone.state = "gone".into();
+                if !options.dry_run {
+                    lock(&ledger).put(&record, &gone).map_err(local)?;
+                }
+                let mut o = outcome(&item.name, Some(item.section), Action::Gone, e.put_code);
+                o.message = Some(format!("{why}; give --recreate to create it again"));
+                report(o, &mut outcomes);
+            }
+            continue;
+        }
         match &entry {
             Some(e) if e.state == "stored" && e.body_hash == item.hash => {
                 let mut o = outcome(&item.name, Some(item.section), Action::Unchanged, e.put_code);
@@ -562,8 +652,27 @@ fn outcome(file: &str, section: Option<Section>, action: Action, put_code: Optio
 }
 
 fn fail(o: &mut Outcome, e: Error) {
-    o.action = Action::Failed;
+    o.action = failed_as(&e);
     o.message = Some(e.to_string());
+}
+
+/// The end state an error gives an item: a named one where ORCID's answer says what is going
+/// on, else `failed`.
+fn failed_as(e: &Error) -> Action {
+    match e {
+        Error::Api(e) => refused_as(e),
+        _ => Action::Failed,
+    }
+}
+
+/// [`failed_as`] for ORCID's error body.
+fn refused_as(e: &ApiError) -> Action {
+    match (e.code, e.status) {
+        (Some(ErrorCode::NotSource), _) => Action::NotSource,
+        (Some(ErrorCode::Deprecated), _) | (_, 301) => Action::Moved,
+        (Some(ErrorCode::Locked), _) | (_, 503 | 429) => Action::Deferred,
+        _ => Action::Failed,
+    }
 }
 
 /// The `.xml` and `.json` files (any letter case) in `dir` and its sub-folders (hidden files
@@ -716,7 +825,7 @@ async fn create_works(ctx: &Ctx<'_>, chunk: &[ItemFile]) -> Result<Vec<Outcome>,
             Err(e) if already_there(&e) => outcomes.push(adopt_duplicate(ctx, item, &e).await?),
             Err(e) => {
                 lock(&ctx.ledger).remove(&ctx.record, &item.name).map_err(local)?;
-                let mut o = outcome(&item.name, Some(item.section), Action::Failed, None);
+                let mut o = outcome(&item.name, Some(item.section), refused_as(&e), None);
                 o.message = Some(e.to_string());
                 outcomes.push(o);
             }
@@ -776,7 +885,7 @@ async fn create(ctx: &Ctx<'_>, item: &ItemFile) -> Result<Outcome, Error> {
         }
         Err(Error::Api(e)) => {
             lock(&ctx.ledger).remove(&ctx.record, &item.name).map_err(local)?;
-            let mut o = outcome(&item.name, Some(item.section), Action::Failed, None);
+            let mut o = outcome(&item.name, Some(item.section), refused_as(&e), None);
             o.message = Some(e.to_string());
             Ok(o)
         }
@@ -876,11 +985,71 @@ async fn update(ctx: &Ctx<'_>, item: &ItemFile, put_code: PutCode) -> Result<Out
         }
         Err(e) if fatal(&e) => Err(e),
         Err(e) => {
-            let mut o = outcome(&item.name, Some(item.section), Action::Failed, Some(put_code));
+            let mut o = outcome(&item.name, Some(item.section), failed_as(&e), Some(put_code));
             o.message = Some(e.to_string());
             Ok(o)
         }
     }
+}
+
+/// What the record holds now, by section: each item's put-code and, for an item with `self`
+/// identifiers, its identity as [`identity`] gives it. Two reads: `/activities` and `/person`.
+async fn record_now(ctx: &Ctx<'_>) -> Result<HashMap<Section, HashMap<PutCode, Option<String>>>, Error> {
+    use orcid_model::items::{ListEntry, RecordItem};
+    use orcid_model::*;
+    fn add<T: RecordItem>(now: &mut HashMap<Section, HashMap<PutCode, Option<String>>>, list: Option<&T::Summaries>) {
+        let items = now.entry(T::SECTION).or_default();
+        for entry in list.map(T::summaries_in).unwrap_or_default() {
+            if let Some(put_code) = ListEntry::put_code(entry) {
+                items.insert(put_code, listed_identity(T::SECTION, entry));
+            }
+        }
+    }
+    let activities = ctx.api.read_activities().await?;
+    let person = ctx.api.read_person().await?;
+    let mut now = HashMap::new();
+    add::<work::Work>(&mut now, activities.works.as_ref());
+    add::<funding::Funding>(&mut now, activities.fundings.as_ref());
+    add::<peer_review::PeerReview>(&mut now, activities.peer_reviews.as_ref());
+    add::<research_resource::ResearchResource>(&mut now, activities.research_resources.as_ref());
+    add::<employment::Employment>(&mut now, activities.employments.as_ref());
+    add::<education::Education>(&mut now, activities.educations.as_ref());
+    add::<distinction::Distinction>(&mut now, activities.distinctions.as_ref());
+    add::<invited_position::InvitedPosition>(&mut now, activities.invited_positions.as_ref());
+    add::<membership::Membership>(&mut now, activities.memberships.as_ref());
+    add::<qualification::Qualification>(&mut now, activities.qualifications.as_ref());
+    add::<service::Service>(&mut now, activities.services.as_ref());
+    add::<other_name::OtherName>(&mut now, person.other_names.as_ref());
+    add::<keyword::Keyword>(&mut now, person.keywords.as_ref());
+    add::<researcher_url::ResearcherUrl>(&mut now, person.researcher_urls.as_ref());
+    add::<external_identifier::ExternalIdentifier>(&mut now, person.external_identifiers.as_ref());
+    add::<address::Address>(&mut now, person.addresses.as_ref());
+    debug_assert_eq!(now.len(), Section::ALL.len(), "every section is read");
+    Ok(now)
+}
+
+/// The identity of an item on the record, from its list entry, where its `self` identifiers
+/// give it (person items and items without them have none to compare).
+fn listed_identity(section: Section, entry: &dyn orcid_model::items::ListEntry) -> Option<String> {
+    use orcid_model::normalise::IdKey;
+    if section.is_person() {
+        return None;
+    }
+    let mut keys: Vec<String> = entry
+        .self_external_ids()
+        .into_iter()
+        .map(|id| {
+            let (kind, value) = (id.external_id_type.as_str(), id.external_id_value.as_str());
+            let key = if section == Section::Funding { IdKey::raw(kind, value) } else { IdKey::normalised(kind, value) };
+            format!("{}={}", key.kind(), key.value())
+        })
+        .collect();
+    if keys.is_empty() {
+        return None;
+    }
+    keys.sort();
+    keys.dedup();
+    Some(format!("{}:{}", section.path(), keys.join("\u{1f}")))
 }
 
 /// ORCID's answer that this client already has the item: 9021 for activities, 9030 for

@@ -108,6 +108,12 @@ impl Emulator {
         self.state.rate_limited()
     }
 
+    /// Empties every record and starts put-codes again from the first, as a server restored
+    /// from nothing would: tokens, clients and the group registry stay.
+    pub fn reset(&self) {
+        self.state.reset();
+    }
+
     /// How many items the record holds in a section.
     pub fn count(&self, orcid: &str, section: orcid_model::items::Section) -> usize {
         self.state.count(orcid, section)

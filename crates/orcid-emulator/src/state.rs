@@ -158,7 +158,7 @@ impl State {
             groups: Mutex::default(),
             notices: Mutex::default(),
             listeners: RwLock::default(),
-            next_put_code: AtomicU64::new(1000),
+            next_put_code: AtomicU64::new(FIRST_PUT_CODE),
             unavailable: FaultCounter::default(),
             dropped: FaultCounter::default(),
             lost: FaultCounter::default(),
@@ -241,6 +241,21 @@ impl State {
         (access, refresh)
     }
 
+    /// Every record emptied, put-codes from the first again; then "every record changed".
+    pub(crate) fn reset(&self) {
+        let orcids = {
+            let mut records = lock(&self.records);
+            for record in records.values_mut() {
+                *record = Record::default();
+            }
+            records.keys().cloned().collect::<Vec<_>>()
+        };
+        self.next_put_code.store(FIRST_PUT_CODE, Ordering::Relaxed);
+        for orcid in orcids {
+            self.record_changed(&orcid);
+        }
+    }
+
     pub(crate) fn next_put_code(&self) -> PutCode {
         PutCode::new(self.next_put_code.fetch_add(1, Ordering::Relaxed) as i64)
     }
@@ -273,6 +288,9 @@ impl State {
         lock(&self.records).get(orcid).and_then(|r| r.sections.get(&section)).map_or(0, BTreeMap::len)
     }
 }
+
+/// The first put-code the emulator gives.
+const FIRST_PUT_CODE: u64 = 1000;
 
 /// What is told that a record changed.
 type Listener = Box<dyn Fn(&State, &str) + Send + Sync>;

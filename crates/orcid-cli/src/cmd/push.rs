@@ -139,7 +139,7 @@ impl Args {
                         r.file,
                         r.section,
                         put_code,
-                        r.state,
+                        r.state.as_str(),
                         when(r.last_sent)
                     );
                 }
@@ -148,7 +148,7 @@ impl Args {
                 for r in &rows {
                     println!(
                         "{}",
-                        serde_json::json!({"record": r.record, "file": r.file, "section": r.section, "put_code": r.put_code.map(|p| p.get()), "state": r.state, "last_sent": when(r.last_sent), "server": r.server})
+                        serde_json::json!({"record": r.record, "file": r.file, "section": r.section, "put_code": r.put_code.map(|p| p.get()), "state": r.state.as_str(), "last_sent": when(r.last_sent), "server": r.server})
                     );
                 }
             }
