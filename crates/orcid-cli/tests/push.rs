@@ -501,3 +501,57 @@ fn another_clients_item_is_not_source() {
     assert_eq!(counts(&emulator), [0, 1, 1, 1, 1, 1, 1]);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A file that now holds an item of another section: the old item is the old file's (kept,
+/// or deleted with --delete), never said to be deleted by someone else.
+#[test]
+fn a_file_that_changes_kind_keeps_or_deletes_its_old_item_on_purpose() {
+    let (_rt, emulator, token) = emulator();
+    let dir = folder("kind", 2);
+    assert_eq!(push(&emulator, &token, &dir, &[]).status.code(), Some(0));
+    std::fs::copy(items().join("other-name.xml"), dir.join("work-000.xml")).unwrap();
+    let out = push(&emulator, &token, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    let got = actions(&out);
+    assert!(got.contains(&("work-000.xml".into(), "kept".into())) && got.contains(&("work-000.xml".into(), "create".into())), "{got:?}");
+    let said = text(&out.stdout);
+    assert!(said.contains("the file now holds an item of other-names; the work it held stays on the record"), "{said}");
+    assert_eq!(emulator.count(ORCID, Section::Work), 2);
+    assert_eq!(emulator.count(ORCID, Section::OtherName), 1);
+
+    std::fs::write(
+        dir.join("work-001.xml"),
+        std::fs::read_to_string(items().join("keyword.xml")).unwrap().replace(">regeneration<", ">other<"),
+    )
+    .unwrap();
+    let out = push(&emulator, &token, &dir, &["--delete"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(actions(&out).contains(&("work-001.xml".into(), "delete".into())), "{:?}", actions(&out));
+    assert_eq!(emulator.count(ORCID, Section::Work), 1);
+    assert_eq!(emulator.count(ORCID, Section::Keyword), 2);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A locked record (ORCID's 409/9018) is no failure: the run tries those items again a while
+/// later, and what is still locked then is `deferred`, for the next run; nothing is doubled.
+#[test]
+fn a_locked_record_defers_and_tries_again() {
+    let (_rt, emulator, token) = emulator();
+    let dir = folder("locked", 0);
+    emulator.set_faults(Faults { locked: 0.5, ..Faults::default() });
+    let out = push(&emulator, &token, &dir, &["--retry-locked-after", "0.1"]);
+    let got = actions(&out);
+    assert!(!got.iter().any(|(_, a)| a == "failed"), "{got:?}");
+    assert!(emulator.requests() >= 9, "every other write was locked and tried again: {} requests for 6 items", emulator.requests());
+    let mut runs = 1;
+    let mut out = out;
+    while out.status.code() != Some(0) {
+        assert!(actions(&out).iter().all(|(_, a)| a == "create" || a == "deferred" || a == "unchanged"), "{:?}", actions(&out));
+        runs += 1;
+        assert!(runs < 10, "still deferred after 10 runs");
+        out = push(&emulator, &token, &dir, &["--retry-locked-after", "0.1"]);
+    }
+    emulator.set_faults(Faults::default());
+    assert_eq!(counts(&emulator), [0, 1, 1, 1, 1, 1, 1], "after {runs} runs");
+    let _ = std::fs::remove_dir_all(dir);
+}

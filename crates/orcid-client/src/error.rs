@@ -80,6 +80,7 @@ impl Error {
     }
 
     /// A local error caused by `source`.
+    #[cfg(feature = "push")]
     pub(crate) fn local(message: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Error {
         Error::Local { message: message.into(), source: Some(Box::new(source)) }
     }

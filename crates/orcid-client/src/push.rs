@@ -64,6 +64,9 @@ pub struct PushOptions {
     /// The share of the ledger's items a run may delete without `force` (default a quarter):
     /// a folder that looks emptied (a failed checkout, a wrong mount) stops the run instead.
     pub max_delete_share: Option<f64>,
+    /// How long to wait before trying again, once, the items ORCID could not take (a locked
+    /// record, 9018); default 5 seconds.
+    pub deferred_wait: Option<std::time::Duration>,
 }
 
 impl PushOptions {
@@ -92,6 +95,9 @@ impl PushOptions {
         PushOptions { force: true, ..self }
     }
 }
+
+/// How long a run waits before trying deferred items again.
+const DEFERRED_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The share of a ledger's items a run deletes without `force`.
 const MAX_DELETE_SHARE: f64 = 0.25;
@@ -213,6 +219,7 @@ impl PushReport {
 }
 
 /// One item file, read and validated.
+#[derive(Clone)]
 struct ItemFile {
     name: String,
     section: Section,
@@ -497,7 +504,9 @@ pub async fn push(
     // The record as it is now, before the ledger is trusted: an item it no longer holds (the
     // researcher deleted it, the server was reset) is gone, never "unchanged". Two reads.
     let mut gone_now: BTreeMap<String, String> = BTreeMap::new();
-    let known = |item: &ItemFile| entries.get(&item.name).filter(|e| e.state == "stored" && e.put_code.is_some());
+    let known = |item: &ItemFile| {
+        entries.get(&item.name).filter(|e| e.state == "stored" && e.put_code.is_some() && e.section == item.section.path())
+    };
     if !options.dry_run && planned.iter().any(|item| known(item).is_some()) {
         match record_now(&ctx).await {
             Ok(now) => {
@@ -531,7 +540,36 @@ pub async fn push(
     let mut new_works: Vec<ItemFile> = Vec::new();
     let mut tasks: Vec<(ItemFile, Option<Entry>)> = Vec::new();
     for item in planned {
-        let entry = entries.get(&item.name).cloned();
+        let mut entry = entries.get(&item.name).cloned();
+        // The file now holds an item of another section (a work file now an employment): the
+        // item it held is the old file's, kept unless `delete`, and this one is new.
+        if let Some(old) = entry.take_if(|e| e.section != item.section.path()) {
+            let old_section = Section::from_path(&old.section);
+            let mut o = outcome(&item.name, old_section, Action::Kept, old.put_code);
+            match (old_section, old.put_code) {
+                (Some(section), Some(pc)) if options.delete && old.state != "gone" => {
+                    o.action = Action::Delete;
+                    if !options.dry_run {
+                        match ctx.api.delete_item(section, pc).await {
+                            Ok(()) => {}
+                            Err(e) if e.orcid_code() == Some(ErrorCode::ResourceNotFound) => {}
+                            Err(e) if fatal(&e) => return Err(e),
+                            Err(e) => fail(&mut o, e),
+                        }
+                    }
+                }
+                _ => {
+                    o.message = Some(format!(
+                        "the file now holds an item of {}; the {} it held stays on the record (give --delete to delete it)",
+                        item.section, old.section
+                    ));
+                }
+            }
+            report(o, &mut outcomes);
+            if !options.dry_run {
+                lock(&ledger).remove(&record, &item.name).map_err(local)?;
+            }
+        }
         if let Some(why) = gone_now.get(&item.name) {
             if options.recreate {
                 tasks.push((item, None));
@@ -594,16 +632,33 @@ pub async fn push(
     }
 
     // Everything else, a few at a time (the client's rate limit spaces the requests).
+    // An item ORCID could not take now (a locked record) is tried again once, a while later,
+    // before it is reported deferred.
     let concurrency = if options.concurrency == 0 { 8 } else { options.concurrency };
+    let mut kept: HashMap<String, (ItemFile, Option<Entry>)> = HashMap::new();
+    let mut deferred = Vec::new();
     let mut pending = tasks.into_iter();
     let mut running = futures_unordered();
     loop {
         while running.len() < concurrency {
             let Some((item, entry)) = pending.next() else { break };
+            kept.insert(item.name.clone(), (item.clone(), entry.clone()));
             running.push(Box::pin(process(&ctx, item, entry)));
         }
         let Some(result) = next(&mut running).await else { break };
-        report(result?, &mut outcomes);
+        let o = result?;
+        match kept.remove(&o.file) {
+            Some(task) if o.action == Action::Deferred => deferred.push(task),
+            _ => report(o, &mut outcomes),
+        }
+    }
+    if !deferred.is_empty() {
+        tokio::time::sleep(options.deferred_wait.unwrap_or(DEFERRED_WAIT)).await;
+        for (item, entry) in deferred {
+            // The entry as the ledger has it now (the first try may have changed it).
+            let entry = lock(&ledger).entries(&record).map_err(local)?.into_iter().find(|e| e.file == item.name).or(entry);
+            report(process(&ctx, item, entry).await?, &mut outcomes);
+        }
     }
     outcomes.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(PushReport { outcomes })

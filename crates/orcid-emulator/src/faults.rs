@@ -17,6 +17,9 @@ pub struct Faults {
     /// On creates (POST): store the item, then close the connection without answering, so
     /// the client's retry meets `409` duplicate.
     pub lose_created: f64,
+    /// Answer writes (POST, PUT, DELETE) `409` with ORCID's 9018, "the record is locked",
+    /// without acting, as ORCID does while a record is being changed elsewhere.
+    pub locked: f64,
     /// Wait this long before answering each request.
     pub delay: Duration,
 }

@@ -74,6 +74,12 @@ async fn member_api(Shared(app): Shared<App>, request: Request) -> Response {
         tokio::time::sleep(faults.delay).await;
     }
     let (parts, body) = request.into_parts();
+    let write = matches!(parts.method, Method::POST | Method::PUT | Method::DELETE) && parts.uri.path().starts_with("/v3.0/");
+    if write && state.locked.hit(faults.locked) {
+        let json = parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("json"));
+        let form = if json { Format::Json } else { Format::Xml };
+        return orcid_error(form, 409, 9018, "The record is locked: it is being changed; try again later");
+    }
     let body = match axum::body::to_bytes(Body::new(body), MAX_BODY_BYTES).await {
         Ok(body) => body,
         Err(e) => {

@@ -50,6 +50,10 @@ pub struct Args {
     /// Create again the items someone deleted on the record.
     #[arg(long)]
     pub recreate: bool,
+    /// How long to wait before trying again, once, what ORCID could not take now (a locked
+    /// record, 9018), in seconds; what is still refused then is reported deferred.
+    #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
+    pub retry_locked_after: f64,
     /// This client's id (APP-...): only its items are taken over.
     #[arg(long, value_name = "CLIENT_ID")]
     pub client_id: Option<String>,
@@ -74,6 +78,7 @@ impl Args {
         options.recreate = self.recreate;
         options.client_id = self.client_id.clone();
         options.force = self.force;
+        options.deferred_wait = std::time::Duration::try_from_secs_f64(self.retry_locked_after).ok();
         run(self, &options)
     }
 }

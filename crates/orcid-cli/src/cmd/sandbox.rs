@@ -51,6 +51,9 @@ pub struct Serve {
     /// Share of creates stored and then left unanswered (the retry meets 409).
     #[arg(long, default_value = "0", value_name = "SHARE")]
     pub lose_created: Share,
+    /// Share of writes answered 409 with ORCID's 9018 (the record is locked).
+    #[arg(long, default_value = "0", value_name = "SHARE")]
+    pub locked: Share,
     /// Delay before each answer, in milliseconds.
     #[arg(long, default_value_t = 0, value_name = "MS")]
     pub delay_ms: u64,
@@ -135,6 +138,7 @@ impl Serve {
             unavailable: self.fail_503.0,
             drop_connection: self.drop_connections.0,
             lose_created: self.lose_created.0,
+            locked: self.locked.0,
             delay: Duration::from_millis(self.delay_ms),
         };
         config
