@@ -35,6 +35,8 @@ pub struct Entry {
     /// The API base the item was pushed to (`https://api.orcid.org/v3.0`). Empty in entries
     /// written before hosts were kept.
     pub api: String,
+    /// The client that pushed it (`APP-...`), when the run was told (`--client-id`).
+    pub client: String,
 }
 
 /// The ledger of one folder.
@@ -43,7 +45,7 @@ pub struct Ledger {
 }
 
 /// The columns an [`Entry`] is read from, in the order [`entry_of_row`] reads them.
-const ENTRY_COLUMNS: &str = "file, section, put_code, body_hash, state, changed, identity, api";
+const ENTRY_COLUMNS: &str = "file, section, put_code, body_hash, state, changed, identity, api, client";
 
 /// An entry from a row of [`ENTRY_COLUMNS`].
 fn entry_of_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
@@ -56,6 +58,7 @@ fn entry_of_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         changed: r.get(5)?,
         identity: r.get(6)?,
         api: r.get(7)?,
+        client: r.get(8)?,
     })
 }
 
@@ -84,7 +87,7 @@ impl Ledger {
         // Columns later versions added, to ledgers written before them.
         let columns: Vec<String> =
             db.prepare("SELECT name FROM pragma_table_info('entries')")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        for column in ["identity", "api"] {
+        for column in ["identity", "api", "client"] {
             if !columns.iter().any(|c| c == column) {
                 db.execute_batch(&format!("ALTER TABLE entries ADD COLUMN {column} TEXT NOT NULL DEFAULT ''"))?;
             }
@@ -121,6 +124,7 @@ impl Ledger {
                 changed: r.get(6)?,
                 identity: r.get(7)?,
                 api: r.get(8)?,
+                client: r.get(9)?,
             };
             Ok((orcid, entry))
         })?;
@@ -137,8 +141,8 @@ impl Ledger {
         let tx = self.db.unchecked_transaction()?;
         for e in entries {
             tx.execute(
-                "INSERT OR REPLACE INTO entries (orcid, file, section, put_code, body_hash, state, changed, identity, api) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![orcid, e.file, e.section, e.put_code.map(PutCode::get), e.body_hash, e.state, e.changed, e.identity, e.api],
+                "INSERT OR REPLACE INTO entries (orcid, file, section, put_code, body_hash, state, changed, identity, api, client) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![orcid, e.file, e.section, e.put_code.map(PutCode::get), e.body_hash, e.state, e.changed, e.identity, e.api, e.client],
             )?;
         }
         tx.commit()

@@ -289,6 +289,8 @@ pub struct FileStatus {
     pub last_sent: i64,
     /// The API base it was sent to (empty for entries from before servers were kept).
     pub server: String,
+    /// The client that sent it, when the run was told (`--client-id`).
+    pub client: String,
 }
 
 /// Where a file's item stands, as the ledger last knew it.
@@ -341,8 +343,16 @@ pub fn status(dir: &Path) -> Result<Vec<FileStatus>, Error> {
             state: EntryState::of(&e.state),
             last_sent: e.changed,
             server: e.api,
+            client: e.client,
         })
         .collect())
+}
+
+/// The turn of pushes to one record within this process: one at a time.
+fn record_turn(api: &str, record: &str) -> Arc<tokio::sync::Mutex<()>> {
+    static TURNS: std::sync::LazyLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> = std::sync::LazyLock::new(Mutex::default);
+    let mut turns = TURNS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    turns.entry(format!("{api} {record}")).or_default().clone()
 }
 
 /// `.orcid-push.pushed` beside the ledger: the servers and records the folder was pushed to,
@@ -386,6 +396,9 @@ pub async fn push(
     // One run a folder: a second waits for nothing and says who holds it. A dry run sends
     // nothing and reads the ledger as it is.
     let _lock = if options.dry_run { None } else { Some(FolderLock::take(dir)?) };
+    // Pushes of other folders to the same record in this process wait their turn: ORCID
+    // locks a record being changed (9018), and their duplicate checks would race.
+    let _turn = if options.dry_run { None } else { Some(record_turn(client.api_base(), orcid.as_str()).lock_owned().await) };
     let ledger =
         Arc::new(Mutex::new(Ledger::open(dir).map_err(|e| Error::local(format!("{}: {e}", dir.join(Ledger::FILE).display()), e))?));
     let record = orcid.as_str().to_owned();
@@ -393,9 +406,12 @@ pub async fn push(
     // Entries made against another server (the sandbox, an emulator) say nothing of this one's
     // record: such a push starts from the record, as `adopt` does.
     let all_entries = lock(&ledger).entries(&record).map_err(local)?;
-    let elsewhere = all_entries.iter().any(|e| !e.api.is_empty() && e.api != api_base);
-    let entries: BTreeMap<String, Entry> =
-        all_entries.into_iter().filter(|e| e.api.is_empty() || e.api == api_base).map(|e| (e.file.clone(), e)).collect();
+    // So are entries another client made, when the run knows its client.
+    let here = |e: &Entry| {
+        (e.api.is_empty() || e.api == api_base) && options.client_id.as_deref().is_none_or(|id| e.client.is_empty() || e.client == id)
+    };
+    let elsewhere = all_entries.iter().any(|e| !here(e));
+    let entries: BTreeMap<String, Entry> = all_entries.into_iter().filter(|e| here(e)).map(|e| (e.file.clone(), e)).collect();
     let mut options = options.clone();
     // A folder pushed to this record before whose ledger has nothing for it (lost, emptied,
     // or made against another server): its items may be on the record already, so they are
@@ -900,6 +916,7 @@ fn intent(ctx: &Ctx<'_>, item: &ItemFile, put_code: Option<PutCode>) -> Entry {
         changed: now(),
         identity: item.identity.clone(),
         api: ctx.api_base.clone(),
+        client: ctx.options.client_id.clone().unwrap_or_default(),
     }
 }
 
@@ -1122,6 +1139,7 @@ async fn find_on_record(ctx: &Ctx<'_>, item: &ItemFile) -> Result<Option<PutCode
         .map_err(local)?
         .into_iter()
         .filter(|e| e.api.is_empty() || e.api == ctx.api_base)
+        .filter(|e| ctx.options.client_id.as_deref().is_none_or(|id| e.client.is_empty() || e.client == id))
         .filter_map(|e| e.put_code)
         .collect();
     let candidates = candidates(ctx, item.section).await?;

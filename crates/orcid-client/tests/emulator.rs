@@ -652,3 +652,41 @@ async fn search_finds_people_by_name_and_pages_through_thousands() {
     // The public API only reads.
     assert_eq!(public.record(&user, &ID).create(&Keyword::new("x")).await.unwrap_err().orcid_code(), Some(ErrorCode::BadRequest));
 }
+
+/// Two pushes of different folders to one record from one process take turns: every outcome
+/// of one comes before every outcome of the other, and each item is on the record once.
+#[cfg(feature = "push")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pushes_to_one_record_from_one_process_take_turns() {
+    use orcid_client::push::{Outcome, PushOptions, push};
+    let emulator = Emulator::start(config(), "127.0.0.1:0").await.unwrap();
+    emulator.set_faults(Faults { delay: Duration::from_millis(20), ..Faults::default() });
+    let (client, token) = (client(&emulator, Format::Xml), token(&emulator));
+    let dirs: Vec<PathBuf> = ["a", "b"]
+        .iter()
+        .map(|name| {
+            let dir = std::env::temp_dir().join(format!("orcid-turns-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            for i in 0..4 {
+                std::fs::write(
+                    dir.join(format!("keyword-{i}.xml")),
+                    Keyword::new(format!("{name} {i}")).to_xml_string(orcid_model::Layout::Indented),
+                )
+                .unwrap();
+            }
+            dir
+        })
+        .collect();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let (a, b) = (|_: &Outcome| seen.lock().unwrap().push('a'), |_: &Outcome| seen.lock().unwrap().push('b'));
+    let options = PushOptions::default();
+    let (ra, rb) = tokio::join!(push(&client, &token, &ID, &dirs[0], &options, &a), push(&client, &token, &ID, &dirs[1], &options, &b));
+    assert!(ra.unwrap().is_clean() && rb.unwrap().is_clean());
+    let order: String = seen.into_inner().unwrap().into_iter().collect();
+    assert!(order == "aaaabbbb" || order == "bbbbaaaa", "the pushes interleaved: {order}");
+    assert_eq!(emulator.count(ORCID, orcid_model::items::Section::Keyword), 8);
+    for dir in dirs {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

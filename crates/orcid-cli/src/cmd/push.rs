@@ -153,7 +153,7 @@ impl Args {
                 for r in &rows {
                     println!(
                         "{}",
-                        serde_json::json!({"record": r.record, "file": r.file, "section": r.section, "put_code": r.put_code.map(|p| p.get()), "state": r.state.as_str(), "last_sent": when(r.last_sent), "server": r.server})
+                        serde_json::json!({"record": r.record, "file": r.file, "section": r.section, "put_code": r.put_code.map(|p| p.get()), "state": r.state.as_str(), "last_sent": when(r.last_sent), "server": r.server, "client": r.client})
                     );
                 }
             }
