@@ -53,7 +53,11 @@ impl Failure {
             orcid_client::Error::Api(_) | orcid_client::Error::OAuth { .. } => Exit::Refused,
             _ => Exit::Failed,
         };
-        Failure { exit, message: with_causes(e) }
+        let mut message = with_causes(e);
+        if let Some(host) = e.unreachable_host() {
+            message.push_str(&format!("\n  {host} could not be reached: check the network, or give --api to pick another server (`orcid sandbox serve` runs one here)"));
+        }
+        Failure { exit, message }
     }
 }
 

@@ -539,3 +539,13 @@ fn authorize_against_a_server_that_wants_a_browser_prints_the_url() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A server that cannot be reached is named, with how to pick another (after the retries).
+#[test]
+fn an_unreachable_server_is_named_with_the_way_out() {
+    let out = orcid(&["get", "--api", "http://127.0.0.1:9/", "--orcid", ORCID, "--section", "works"], Some("token"));
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out.stderr);
+    assert!(said.starts_with("error: work: error sending request for url (http://127.0.0.1:9/v3.0/"), "{said}");
+    assert!(said.contains("127.0.0.1 could not be reached: check the network, or give --api to pick another server"), "{said}");
+}

@@ -555,3 +555,23 @@ fn a_locked_record_defers_and_tries_again() {
     assert_eq!(counts(&emulator), [0, 1, 1, 1, 1, 1, 1], "after {runs} runs");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The README's example folder pushes cleanly, and again is unchanged.
+#[test]
+fn the_example_folder_pushes() {
+    let (_rt, emulator, token) = emulator();
+    let dir = std::env::temp_dir().join(format!("orcid-push-example-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/push-example");
+    for entry in std::fs::read_dir(&example).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+    }
+    let out = push(&emulator, &token, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(actions(&out).len(), 4);
+    let out = push(&emulator, &token, &dir, &[]);
+    assert!(actions(&out).iter().all(|(_, a)| a == "unchanged"), "{:?}", actions(&out));
+    let _ = std::fs::remove_dir_all(dir);
+}

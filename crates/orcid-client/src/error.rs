@@ -90,6 +90,15 @@ impl Error {
         Error::Transport { message: crate::client::transport_message(&e), source: Some(e) }
     }
 
+    /// The host a request could not connect to (no route, refused, a name that does not
+    /// resolve), when that is what went wrong.
+    pub fn unreachable_host(&self) -> Option<String> {
+        match self {
+            Error::Transport { source: Some(e), .. } if e.is_connect() => e.url().and_then(|u| u.host_str()).map(str::to_owned),
+            _ => None,
+        }
+    }
+
     /// ORCID's error code, when ORCID gave one.
     pub fn orcid_code(&self) -> Option<ErrorCode> {
         match self {

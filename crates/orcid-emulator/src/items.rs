@@ -150,12 +150,12 @@ pub(crate) fn person(ctx: &Ctx<'_>) -> Response {
 pub(crate) fn record(ctx: &Ctx<'_>) -> Response {
     let mut record = Record::new();
     record.path = Some(format!("/{}", ctx.orcid));
-    record.orcid_identifier = Some(
+    record.orcid_identifier = Some(Box::new(
         OrcidIdentifier::new()
             .with_uri(format!("https://sandbox.orcid.org/{}", ctx.orcid))
             .with_path(ctx.orcid.clone())
             .with_host("sandbox.orcid.org"),
-    );
+    ));
     record.person = Some(person_of(ctx));
     record.activities_summary = Some(activities_summary(ctx));
     typed(ctx.answer, StatusCode::OK, &record)

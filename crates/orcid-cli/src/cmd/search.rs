@@ -17,8 +17,13 @@ use crate::error::{Exit, Failure, Outcome};
 /// the public API answers without one.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    #[command(flatten)]
-    access: Access,
+    /// `sandbox`, `production`, `public`, `public-sandbox`, or another server's base URL.
+    #[arg(long, default_value = "sandbox", value_name = "API")]
+    api: orcid_client::Api,
+    /// A file holding the access token; without it, the environment variable ORCID_TOKEN
+    /// (none: the public API answers without one).
+    #[arg(long, value_name = "FILE")]
+    token_file: Option<std::path::PathBuf>,
     /// Names, other names, emails and institutions with each iD (`expanded-search`).
     #[arg(long, conflicts_with = "csv")]
     expanded: bool,
@@ -48,7 +53,9 @@ impl Args {
 }
 
 fn run(args: &Args) -> Outcome {
-    let (client, token) = (args.access.client()?, args.access.optional_token()?);
+    // Results are printed as JSON lines (or CSV) whatever the wire says: no `--format` here.
+    let access = Access { api: args.api.clone(), format: orcid_model::Format::Json, token_file: args.token_file.clone() };
+    let (client, token) = (access.client()?, access.optional_token()?);
     let fields: Vec<&str> = args.csv.as_deref().map(|f| f.split(',').map(str::trim).collect()).unwrap_or_default();
     // ORCID drops fields it does not allow without a word, and writes every column when none is
     // left: say so, since the output will not have the columns asked for.

@@ -4219,7 +4219,7 @@ pub struct Source {
     /// individual users, it may be used to look up ORCID record
     /// details via
     /// the API.
-    pub source_orcid: Option<super::common::OrcidIdentifier>,
+    pub source_orcid: Option<Box<super::common::OrcidIdentifier>>,
     /// The client ID for the client application (Member
     /// organization system) that created the item.
     pub source_client_id: Option<super::common::ClientId>,
@@ -4228,7 +4228,7 @@ pub struct Source {
     /// The ORCID identifier for the individual user (or
     /// legacy client application) made the assertion.
     /// If missing, source is the same as assertion origin.
-    pub assertion_origin_orcid: Option<super::common::OrcidIdentifier>,
+    pub assertion_origin_orcid: Option<Box<super::common::OrcidIdentifier>>,
     /// The client ID for the client application (Member
     /// organization system) that made the assertion.
     /// If missing, source is the same as assertion origin.
@@ -4255,7 +4255,7 @@ impl Source {
         mut self,
         value: impl Into<super::common::OrcidIdentifier>,
     ) -> Self {
-        self.source_orcid = Some(value.into());
+        self.source_orcid = Some(Box::new(value.into()));
         self
     }
     /// Sets `<source-client-id>`.
@@ -4276,7 +4276,7 @@ impl Source {
         mut self,
         value: impl Into<super::common::OrcidIdentifier>,
     ) -> Self {
-        self.assertion_origin_orcid = Some(value.into());
+        self.assertion_origin_orcid = Some(Box::new(value.into()));
         self
     }
     /// Sets `<assertion-origin-client-id>`.
@@ -4295,7 +4295,7 @@ impl Source {
     /// The `<source-orcid>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
     #[inline]
     pub fn source_orcid(&self) -> Option<&super::common::OrcidIdentifier> {
-        self.source_orcid.as_ref()
+        self.source_orcid.as_deref()
     }
     /// The `<source-client-id>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
     #[inline]
@@ -4310,7 +4310,7 @@ impl Source {
     /// The `<assertion-origin-orcid>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
     #[inline]
     pub fn assertion_origin_orcid(&self) -> Option<&super::common::OrcidIdentifier> {
-        self.assertion_origin_orcid.as_ref()
+        self.assertion_origin_orcid.as_deref()
     }
     /// The `<assertion-origin-client-id>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
     #[inline]

@@ -14,7 +14,7 @@ use crate::{Element, Kind, Ns, QName, ReadError};
 #[non_exhaustive]
 pub struct Contributor {
     /// The `<contributor-orcid>` element.
-    pub contributor_orcid: Option<super::common::OrcidIdentifier>,
+    pub contributor_orcid: Option<Box<super::common::OrcidIdentifier>>,
     /// The `<credit-name>` element.
     pub credit_name: Option<String>,
     /// The `<contributor-email>` element.
@@ -39,7 +39,7 @@ impl Contributor {
         mut self,
         value: impl Into<super::common::OrcidIdentifier>,
     ) -> Self {
-        self.contributor_orcid = Some(value.into());
+        self.contributor_orcid = Some(Box::new(value.into()));
         self
     }
     /// Sets `<credit-name>`.
@@ -63,7 +63,7 @@ impl Contributor {
     /// The `<contributor-orcid>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
     #[inline]
     pub fn contributor_orcid(&self) -> Option<&super::common::OrcidIdentifier> {
-        self.contributor_orcid.as_ref()
+        self.contributor_orcid.as_deref()
     }
     /// The `<credit-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
     #[inline]

@@ -24,7 +24,7 @@ pub struct Record {
     /// The `path` attribute.
     pub path: Option<String>,
     /// The `<orcid-identifier>` element.
-    pub orcid_identifier: Option<super::common::OrcidIdentifier>,
+    pub orcid_identifier: Option<Box<super::common::OrcidIdentifier>>,
     /// The `<preferences>` element.
     pub preferences: Option<super::preferences::Preferences>,
     /// The `<history>` element.
@@ -59,7 +59,7 @@ impl Record {
         mut self,
         value: impl Into<super::common::OrcidIdentifier>,
     ) -> Self {
-        self.orcid_identifier = Some(value.into());
+        self.orcid_identifier = Some(Box::new(value.into()));
         self
     }
     /// Sets `<preferences>`.
@@ -96,7 +96,7 @@ impl Record {
     /// The `<orcid-identifier>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
     #[inline]
     pub fn orcid_identifier(&self) -> Option<&super::common::OrcidIdentifier> {
-        self.orcid_identifier.as_ref()
+        self.orcid_identifier.as_deref()
     }
     /// The `<preferences>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
     #[inline]

@@ -176,14 +176,14 @@ impl<'de> serde::Deserialize<'de> for Search {
 #[non_exhaustive]
 pub struct SearchResult {
     /// The `<orcid-identifier>` element.
-    pub orcid_identifier: super::common::OrcidIdentifier,
+    pub orcid_identifier: Box<super::common::OrcidIdentifier>,
     pub(crate) unknown: Unknown,
 }
 impl SearchResult {
     /// A `SearchResult` with its required parts; everything optional is left empty.
     pub fn new(orcid_identifier: impl Into<super::common::OrcidIdentifier>) -> Self {
         Self {
-            orcid_identifier: orcid_identifier.into(),
+            orcid_identifier: Box::new(orcid_identifier.into()),
             unknown: Unknown::default(),
         }
     }
@@ -192,13 +192,13 @@ impl SearchResult {
         mut self,
         value: impl Into<super::common::OrcidIdentifier>,
     ) -> Self {
-        self.orcid_identifier = value.into();
+        self.orcid_identifier = Box::new(value.into());
         self
     }
     /// The `<orcid-identifier>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
     #[inline]
     pub fn orcid_identifier(&self) -> Option<&super::common::OrcidIdentifier> {
-        Some(&self.orcid_identifier)
+        Some(&*self.orcid_identifier)
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).

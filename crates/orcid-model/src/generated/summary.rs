@@ -2897,7 +2897,7 @@ pub struct RecordSummary {
     /// The `<credit-name>` element.
     pub credit_name: Option<String>,
     /// The `<orcid-identifier>` element.
-    pub orcid_identifier: super::common::OrcidIdentifier,
+    pub orcid_identifier: Box<super::common::OrcidIdentifier>,
     /// The `<external-identifiers>` element.
     pub external_identifiers: Option<super::summary::ExternalIdentifiers>,
     /// The `<employments>` element.
@@ -2925,7 +2925,7 @@ impl RecordSummary {
             created_date: None,
             last_modified_date: None,
             credit_name: None,
-            orcid_identifier: orcid_identifier.into(),
+            orcid_identifier: Box::new(orcid_identifier.into()),
             external_identifiers: None,
             employments: None,
             professional_activities: None,
@@ -2958,7 +2958,7 @@ impl RecordSummary {
         mut self,
         value: impl Into<super::common::OrcidIdentifier>,
     ) -> Self {
-        self.orcid_identifier = value.into();
+        self.orcid_identifier = Box::new(value.into());
         self
     }
     /// Sets `<external-identifiers>`.
@@ -3045,7 +3045,7 @@ impl RecordSummary {
     /// The `<orcid-identifier>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
     #[inline]
     pub fn orcid_identifier(&self) -> Option<&super::common::OrcidIdentifier> {
-        Some(&self.orcid_identifier)
+        Some(&*self.orcid_identifier)
     }
     /// The `<external-identifiers>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
     #[inline]

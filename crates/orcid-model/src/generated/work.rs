@@ -241,13 +241,13 @@ impl<'de> serde::Deserialize<'de> for Citation {
 #[non_exhaustive]
 pub struct Contributor {
     /// ORCID iD for the contributor - only add if you have collected an authenticated iD for the contributor
-    pub contributor_orcid: Option<super::common::OrcidIdentifier>,
+    pub contributor_orcid: Option<Box<super::common::OrcidIdentifier>>,
     /// The `<credit-name>` element.
     pub credit_name: Option<String>,
     /// The `<contributor-email>` element.
     pub contributor_email: Option<String>,
     /// The `<contributor-attributes>` element.
-    pub contributor_attributes: Option<super::work::ContributorAttributes>,
+    pub contributor_attributes: Option<Box<super::work::ContributorAttributes>>,
     pub(crate) unknown: Unknown,
 }
 impl Contributor {
@@ -266,7 +266,7 @@ impl Contributor {
         mut self,
         value: impl Into<super::common::OrcidIdentifier>,
     ) -> Self {
-        self.contributor_orcid = Some(value.into());
+        self.contributor_orcid = Some(Box::new(value.into()));
         self
     }
     /// Sets `<credit-name>`.
@@ -284,13 +284,13 @@ impl Contributor {
         mut self,
         value: impl Into<super::work::ContributorAttributes>,
     ) -> Self {
-        self.contributor_attributes = Some(value.into());
+        self.contributor_attributes = Some(Box::new(value.into()));
         self
     }
     /// The `<contributor-orcid>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
     #[inline]
     pub fn contributor_orcid(&self) -> Option<&super::common::OrcidIdentifier> {
-        self.contributor_orcid.as_ref()
+        self.contributor_orcid.as_deref()
     }
     /// The `<credit-name>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
     #[inline]
@@ -305,7 +305,7 @@ impl Contributor {
     /// The `<contributor-attributes>` element: shaped the same whether the XSD requires it or not (see [accessors](crate#accessors)).
     #[inline]
     pub fn contributor_attributes(&self) -> Option<&super::work::ContributorAttributes> {
-        self.contributor_attributes.as_ref()
+        self.contributor_attributes.as_deref()
     }
     /// What this value held, when read, that this version of the model does not know
     /// (see [`crate::UnknownContent`]).
