@@ -46,6 +46,10 @@ pub struct Config {
     /// Connections served at once; more wait in the listen queue until one closes. Far below
     /// the file-descriptor limit, so that idle connections never stop the emulator answering.
     pub max_connections: usize,
+    /// Request bodies held (and validated) at once, in bytes: a request whose body would pass
+    /// it waits for others to be answered. Validating a body takes several times its size, so
+    /// this bounds the emulator's memory under many large requests; small ones pass at once.
+    pub max_body_memory: usize,
 }
 
 impl Default for Config {
@@ -64,6 +68,7 @@ impl Default for Config {
             people: 0,
             header_timeout: Duration::from_secs(30),
             max_connections: 1024,
+            max_body_memory: 64 << 20,
         }
     }
 }

@@ -103,6 +103,12 @@ impl Emulator {
         self.state.requests()
     }
 
+    /// The most request-body bytes held at once so far (bounded by
+    /// [`Config::max_body_memory`]).
+    pub fn peak_body_bytes(&self) -> u64 {
+        self.state.body_bytes_peak()
+    }
+
     /// How many requests answered `503` because of the rate limit so far.
     pub fn rate_limited(&self) -> u64 {
         self.state.rate_limited()

@@ -80,6 +80,22 @@ async fn member_api(Shared(app): Shared<App>, request: Request) -> Response {
         let form = if json { Format::Json } else { Format::Xml };
         return orcid_error(form, 409, 9018, "The record is locked: it is being changed; try again later");
     }
+    // The body's share of the memory budget first: a body that would pass it waits for
+    // others to be answered (one without a length is counted at the largest allowed).
+    let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let chunked = parts.headers.contains_key(header::TRANSFER_ENCODING);
+    let held = declared.unwrap_or(if chunked { MAX_BODY_BYTES } else { 0 }).min(MAX_BODY_BYTES);
+    let _budget = if held == 0 {
+        None
+    } else {
+        let permits = crate::state::body_permits(held).min(crate::state::body_permits(state.config.max_body_memory));
+        match state.body_budget.clone().acquire_many_owned(u32::try_from(permits).unwrap_or(u32::MAX)).await {
+            Ok(permit) => Some(permit),
+            Err(_) => return service_unavailable(),
+        }
+    };
+    state.hold_body(held as u64);
+    let _release = Release { state: state.clone(), bytes: held as u64 };
     let body = match axum::body::to_bytes(Body::new(body), MAX_BODY_BYTES).await {
         Ok(body) => body,
         Err(e) => {
@@ -200,6 +216,18 @@ fn handle(app: &App, method: &Method, path: &str, query: &str, headers: &HeaderM
             }
         }
         _ => orcid_error(answer, 405, 9001, format!("{method} {path} is not part of the member API")),
+    }
+}
+
+/// Lets a body's bytes go when its request is answered.
+struct Release {
+    state: std::sync::Arc<State>,
+    bytes: u64,
+}
+
+impl Drop for Release {
+    fn drop(&mut self) {
+        self.state.release_body(self.bytes);
     }
 }
 

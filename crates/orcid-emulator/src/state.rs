@@ -141,12 +141,18 @@ pub(crate) struct State {
     pub rate: Option<RateQueue>,
     rate_limited: AtomicU64,
     requests: AtomicU64,
+    /// The budget of body bytes held at once, in KiB permits (see `Config::max_body_memory`).
+    pub body_budget: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Body bytes held now, and the most held at once.
+    body_bytes: AtomicU64,
+    body_bytes_peak: AtomicU64,
 }
 
 impl State {
     /// The emulator's state: the configured records, empty.
     pub(crate) fn new(config: Config, base_url: String) -> State {
         let records = config.users.iter().map(|u| (u.orcid.clone(), Record::default())).collect();
+        let budget = body_permits(config.max_body_memory);
         State {
             rate: config.rate_limit.map(|(per_second, burst)| RateQueue::new(per_second, burst)),
             faults: Mutex::new(config.faults),
@@ -166,6 +172,9 @@ impl State {
             lost: FaultCounter::default(),
             rate_limited: AtomicU64::new(0),
             requests: AtomicU64::new(0),
+            body_budget: std::sync::Arc::new(tokio::sync::Semaphore::new(budget)),
+            body_bytes: AtomicU64::new(0),
+            body_bytes_peak: AtomicU64::new(0),
         }
     }
 
@@ -278,6 +287,22 @@ impl State {
         self.requests.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// A body of `bytes` is held from now on.
+    pub(crate) fn hold_body(&self, bytes: u64) {
+        let now = self.body_bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        self.body_bytes_peak.fetch_max(now, Ordering::Relaxed);
+    }
+
+    /// A body of `bytes` is let go.
+    pub(crate) fn release_body(&self, bytes: u64) {
+        self.body_bytes.fetch_sub(bytes, Ordering::Relaxed);
+    }
+
+    /// The most body bytes held at once so far.
+    pub(crate) fn body_bytes_peak(&self) -> u64 {
+        self.body_bytes_peak.load(Ordering::Relaxed)
+    }
+
     pub(crate) fn requests(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
     }
@@ -289,6 +314,11 @@ impl State {
     pub(crate) fn count(&self, orcid: &str, section: Section) -> usize {
         lock(&self.records).get(orcid).and_then(|r| r.sections.get(&section)).map_or(0, BTreeMap::len)
     }
+}
+
+/// The permits (KiB) of a body budget of `bytes`: at least one, within a semaphore's range.
+pub(crate) fn body_permits(bytes: usize) -> usize {
+    (bytes / 1024).clamp(1, tokio::sync::Semaphore::MAX_PERMITS)
 }
 
 /// The first put-code the emulator gives.
