@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 
 use super::content::{Core, Form, FrameCore, Input, MAX_DEPTH, Name, ProblemKind, Read, ReadMode, simple_value};
-use super::schema::{Shape, StructSchema};
+use super::schema::{MemberKind, Shape, StructSchema};
 use super::simple::{DateTime, SimpleType};
 use super::unknown::Unknown;
 use crate::ReadError;
@@ -499,6 +499,8 @@ pub struct JsonFrame {
     ended: bool,
     /// Where the value of the member just returned starts.
     value_pos: usize,
+    /// Whether the struct's text value (its `"value"` key) was met.
+    text_seen: bool,
 }
 
 /// The JSON reader the generated code drives.
@@ -766,8 +768,14 @@ impl<'a> Input<'a> for JsonInput<'a> {
         } else {
             self.core.pending_trail.take()
         };
-        let mut frame =
-            JsonFrame { core: FrameCore::new(schema, pos, trail), kind: FrameKind::Object, list: List::None, ended: false, value_pos: pos };
+        let mut frame = JsonFrame {
+            core: FrameCore::new(schema, pos, trail),
+            kind: FrameKind::Object,
+            list: List::None,
+            ended: false,
+            value_pos: pos,
+            text_seen: false,
+        };
         if std::mem::take(&mut self.flattened) {
             frame.kind = FrameKind::Flattened;
             return Ok(frame);
@@ -888,6 +896,7 @@ impl<'a> Input<'a> for JsonInput<'a> {
 
     fn simple<T: SimpleType>(&mut self, f: &mut JsonFrame) -> Result<Option<T>, ReadError> {
         let member = f.core.current();
+        f.text_seen |= member.kind == MemberKind::Text;
         let what = Name::Key(member.json_key);
         let read = match member.shape {
             Shape::Wrapped | Shape::Millis => self.scalar_or_wrapped(Some(f), what)?,
@@ -958,6 +967,12 @@ impl<'a> Input<'a> for JsonInput<'a> {
     }
 
     fn required<T>(&mut self, f: &JsonFrame, member: usize, value: Option<T>) -> Result<T, ReadError> {
+        // A text value never met is missing: say so (XML always has a text, maybe empty, and
+        // the struct's other required parts are checked when it ends).
+        if value.is_none() && !f.text_seen && f.core.schema.members[member].kind == MemberKind::Text && self.core.validating() {
+            let message = format!("{} is missing the required key \"value\"", f.core.schema.name);
+            self.core.problem(ProblemKind::MissingElement, f.core.trail, f.core.pos, message)?;
+        }
         f.core.required(&self.core, member, value, Name::Type(f.core.schema.name))
     }
 }
