@@ -48,7 +48,9 @@ pub struct Config {
     pub max_connections: usize,
     /// Request bodies held (and validated) at once, in bytes: a request whose body would pass
     /// it waits for others to be answered. Validating a body takes several times its size, so
-    /// this bounds the emulator's memory under many large requests; small ones pass at once.
+    /// this bounds the emulator's memory under many large requests; requests without a body
+    /// never wait. The default, 32 MiB, is one body of the largest size at a time, which
+    /// leaves a core for small requests while it is validated.
     pub max_body_memory: usize,
 }
 
@@ -68,7 +70,7 @@ impl Default for Config {
             people: 0,
             header_timeout: Duration::from_secs(30),
             max_connections: 1024,
-            max_body_memory: 64 << 20,
+            max_body_memory: 32 << 20,
         }
     }
 }
