@@ -79,3 +79,64 @@ fn serde_json_value_write_floor(bencher: Bencher, name: &str) {
     let len = serde_json::to_string(&value).expect("writes").len();
     bencher.counter(BytesCount::new(len)).bench(|| serde_json::to_string(black_box(&value)).expect("writes"));
 }
+
+/// The serde path against the native one, typed: a work (`work-full-3.0.json`, 1.7 KB) and the
+/// record sample. `serde_json::from_slice::<Work>` and `serde_json::to_string(&work)` go
+/// through the model's serde support; `from_json_bytes` and `to_json_string` are native.
+mod serde_path {
+    use super::*;
+    use orcid_model::Element;
+    use orcid_model::record::Record;
+    use orcid_model::work::Work;
+
+    const WORK: &str = "write_samples/work-full-3.0.json";
+    const RECORD: &str = "read_samples/record-full-3.0.json";
+
+    #[divan::bench]
+    fn work_read_native(bencher: Bencher) {
+        let bytes = input(WORK);
+        bencher.bench(|| Work::from_json_bytes(black_box(&bytes), Mode::Lenient).expect("valid"));
+    }
+
+    #[divan::bench]
+    fn work_read_serde(bencher: Bencher) {
+        let bytes = input(WORK);
+        bencher.bench(|| serde_json::from_slice::<Work>(black_box(&bytes)).expect("valid"));
+    }
+
+    #[divan::bench]
+    fn work_write_native(bencher: Bencher) {
+        let work = Work::from_json_bytes(&input(WORK), Mode::Strict).expect("valid");
+        bencher.bench(|| black_box(&work).to_json_string(WriteOptions::read().compact()));
+    }
+
+    #[divan::bench]
+    fn work_write_serde(bencher: Bencher) {
+        let work = Work::from_json_bytes(&input(WORK), Mode::Strict).expect("valid");
+        bencher.bench(|| serde_json::to_string(black_box(&work)).expect("writes"));
+    }
+
+    #[divan::bench]
+    fn record_read_native(bencher: Bencher) {
+        let bytes = input(RECORD);
+        bencher.bench(|| Record::from_json_bytes(black_box(&bytes), Mode::Lenient).expect("valid"));
+    }
+
+    #[divan::bench]
+    fn record_read_serde(bencher: Bencher) {
+        let bytes = input(RECORD);
+        bencher.bench(|| serde_json::from_slice::<Record>(black_box(&bytes)).expect("valid"));
+    }
+
+    #[divan::bench]
+    fn record_write_native(bencher: Bencher) {
+        let record = Record::from_json_bytes(&input(RECORD), Mode::Lenient).expect("valid");
+        bencher.bench(|| black_box(&record).to_json_string(WriteOptions::read().compact()));
+    }
+
+    #[divan::bench]
+    fn record_write_serde(bencher: Bencher) {
+        let record = Record::from_json_bytes(&input(RECORD), Mode::Lenient).expect("valid");
+        bencher.bench(|| serde_json::to_string(black_box(&record)).expect("writes"));
+    }
+}
