@@ -57,9 +57,17 @@ impl Failure {
         if let Some(host) = e.unreachable_host() {
             message.push_str(&format!("\n  {host} could not be reached: check the network, or give --api to pick another server (`orcid sandbox serve` runs one here)"));
         }
+        use orcid_client::ErrorCode::{InsufficientScope, ScopeNotPermitted, WrongScope};
+        if matches!(e.orcid_code(), Some(InsufficientScope | ScopeNotPermitted | WrongScope)) {
+            message.push_str(SCOPES);
+        }
         Failure { exit, message }
     }
 }
+
+/// What a token lacking a scope is told: which scope each kind of request needs, and how to
+/// get a researcher's token.
+const SCOPES: &str = "\n  scopes: works, fundings, affiliations, peer reviews and research resources need a researcher's /activities/update; other names, keywords, URLs, identifiers and addresses /person/update; reading limited items /read-limited; notify /premium-notification and webhook /webhook (client credentials); group /group-id-record/update.\n  A researcher's token: `orcid token --authorize --scope \"/activities/update /person/update /read-limited\" --redirect-uri URI` (then --code, against ORCID).";
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -549,3 +549,20 @@ fn an_unreachable_server_is_named_with_the_way_out() {
     assert!(said.starts_with("error: work: error sending request for url (http://127.0.0.1:9/v3.0/"), "{said}");
     assert!(said.contains("127.0.0.1 could not be reached: check the network, or give --api to pick another server"), "{said}");
 }
+
+/// A token without the scope a request needs is told which scope, and how to get one.
+#[test]
+fn a_missing_scope_says_which_and_how_to_get_it() {
+    let (_rt, emulator) = common::emulator(1);
+    let token = emulator.issue_token(CLIENT, ORCID, "/read-limited");
+    let api = emulator.url();
+    let out = orcid(&["post", "work.xml", "--api", &api, "--orcid", ORCID], Some(&token));
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stderr);
+    assert!(said.contains("the token lacks the scope /activities/update"), "{said}");
+    assert!(
+        said.contains("works, fundings, affiliations, peer reviews and research resources need a researcher's /activities/update"),
+        "{said}"
+    );
+    assert!(said.contains("orcid token --authorize --scope"), "{said}");
+}
