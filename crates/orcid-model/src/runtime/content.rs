@@ -582,6 +582,16 @@ impl FrameCore {
     }
 }
 
+/// What is wrong with a JSON string XML 1.0 cannot carry (U+0000, U+0008 ...: escapes in
+/// JSON): ORCID cannot store it, and an XML form of the value would be malformed.
+pub(crate) fn xml_unwritable(text: &str) -> Option<String> {
+    if !text.bytes().any(|b| b < 0x20 || b == 0xEF) {
+        return None;
+    }
+    let c = text.chars().find(|&c| !super::xml_in::is_xml_char(c))?;
+    Some(format!("the character U+{:04X} cannot be written in XML, and ORCID refuses it", u32::from(c)))
+}
+
 /// Checks a simple value read as `text` for member `m` and parses it. `Ok(None)` means it
 /// could not be read and reading goes on without it (its problem recorded, or, in lenient
 /// reading, the text kept with the struct's unknown content).
@@ -610,11 +620,9 @@ pub fn simple_value<T: SimpleType>(
     // its reader refuses them.)
     if core.form == Form::Json
         && core.mode != ReadMode::Lenient
-        && text.bytes().any(|b| b < 0x20 || b == 0xEF)
-        && let Some(c) = text.chars().find(|&c| !super::xml_in::is_xml_char(c))
+        && let Some(message) = xml_unwritable(text)
     {
-        let message = format!("{name}: the character U+{:04X} cannot be written in XML, and ORCID refuses it", u32::from(c));
-        core.problem(ProblemKind::Value, trail, pos, message)?;
+        core.problem(ProblemKind::Value, trail, pos, format!("{name}: {message}"))?;
     }
     let value = match parse(text) {
         Ok(v) => v,

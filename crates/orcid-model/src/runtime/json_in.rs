@@ -570,6 +570,11 @@ impl<'a> JsonInput<'a> {
         {
             self.core.problem(ProblemKind::Value, None, pos, format!("{what}: {message}"))?;
         }
+        if self.core.mode != ReadMode::Lenient
+            && let Some(message) = super::content::xml_unwritable(&text)
+        {
+            self.core.problem(ProblemKind::Value, None, pos, format!("{what}: {message}"))?;
+        }
         T::parse_json(&text).map_err(|message| self.core.fatal(ProblemKind::Value, None, pos, format!("{what}: {message}")))
     }
 
