@@ -112,22 +112,9 @@ impl Ledger {
 
     /// Every entry of every record, by record and file.
     pub fn all_entries(&self) -> rusqlite::Result<Vec<(String, Entry)>> {
-        let mut query = self.db.prepare(&format!("SELECT orcid, {ENTRY_COLUMNS} FROM entries ORDER BY orcid, file"))?;
-        let rows = query.query_map([], |r| {
-            let orcid: String = r.get(0)?;
-            let entry = Entry {
-                file: r.get(1)?,
-                section: r.get(2)?,
-                put_code: r.get::<_, Option<i64>>(3)?.map(PutCode::new),
-                body_hash: r.get(4)?,
-                state: r.get(5)?,
-                changed: r.get(6)?,
-                identity: r.get(7)?,
-                api: r.get(8)?,
-                client: r.get(9)?,
-            };
-            Ok((orcid, entry))
-        })?;
+        let mut query = self.db.prepare(&format!("SELECT {ENTRY_COLUMNS}, orcid FROM entries ORDER BY orcid, file"))?;
+        // The record after the entry's columns, so that `entry_of_row` reads the row as it is.
+        let rows = query.query_map([], |r| Ok((r.get(ENTRY_COLUMNS.split(',').count())?, entry_of_row(r)?)))?;
         rows.collect()
     }
 
