@@ -637,7 +637,11 @@ pub fn simple_value<T: SimpleType>(
             }
             core.problem(ProblemKind::Value, trail, pos, format!("{name}: {message}"))?;
             if core.keep_unknown {
-                frame.unknown.keep_value(frame.owner(), frame.reached, text);
+                // An attribute's value stands before the content wherever its key was met in
+                // JSON (it is written there): anchored at the start, so that writing it and
+                // reading it back keeps the same value.
+                let anchor = if member.is_attribute() { 0 } else { frame.reached };
+                frame.unknown.keep_value(frame.owner(), anchor, text);
             }
             return Ok(None);
         }
