@@ -968,7 +968,7 @@ impl<'a> Input<'a> for JsonInput<'a> {
         }
         let what = Name::Type(f.core.schema.name);
         f.core.complete(&mut self.core, what, |m| format!("key \"{}\"", m.json_key))?;
-        Ok(std::mem::take(&mut f.core.unknown).finish())
+        Ok(std::mem::take(&mut f.core.unknown).finish_in_written_order(f.core.schema))
     }
 
     fn required<T>(&mut self, f: &JsonFrame, member: usize, value: Option<T>) -> Result<T, ReadError> {

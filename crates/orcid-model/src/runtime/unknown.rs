@@ -220,6 +220,20 @@ impl UnknownBuilder {
     pub fn finish(self) -> UnknownContent {
         if self.items.is_empty() { UnknownContent(None) } else { UnknownContent(Some(Box::new(self.items))) }
     }
+
+    /// [`finish`](Self::finish), with what writing puts first (unknown attributes, and
+    /// unreadable values of attributes) moved before the rest, in their order: JSON may hold
+    /// an attribute's key after the content's, and a document written and read back must be
+    /// the same value.
+    pub fn finish_in_written_order(mut self, schema: &super::schema::StructSchema) -> UnknownContent {
+        let first = |item: &Item| match (&item.node, item.owner) {
+            (Node::XmlAttribute(..), None) => true,
+            (Node::Value(_), Some((m, _))) => schema.members[m].is_attribute(),
+            _ => false,
+        };
+        self.items.sort_by_key(|item| !first(item));
+        self.finish()
+    }
 }
 
 /// An XML element kept as tokens, as a tree of indices (for converting it to JSON without
