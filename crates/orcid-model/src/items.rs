@@ -192,25 +192,40 @@ fn compares_raw(section: Section) -> bool {
     section == Section::Funding
 }
 
-/// An activity's duplicate keys from its external identifiers: those with relationship
-/// `self`, or none (generated `AnyItem` impls use this).
-pub(crate) fn id_keys(ids: Option<&ExternalIds>, section: Section) -> Vec<DuplicateKey> {
-    use crate::normalise::IdKey;
-    let raw = compares_raw(section);
-    ids.map(|ids| ids.external_ids.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|id| {
-            let self_relationship = match &id.external_id_relationship {
-                Some(Relationship::Self_) => true,
-                None => false,
-                Some(_) => return None,
-            };
-            let (kind, value) = (id.external_id_type.as_str(), id.external_id_value.as_str());
-            let key = if raw { IdKey::raw(kind, value) } else { IdKey::normalised(kind, value) };
-            Some(DuplicateKey::Id { self_relationship, key })
-        })
-        .collect()
+impl DuplicateKey {
+    /// The duplicate keys of an activity of `section` with these external identifiers: those
+    /// with relationship `self`, or none (affiliations), normalised as ORCID compares them
+    /// (fundings' as written). What an activity's summary in a list is found by too.
+    ///
+    /// ```
+    /// use orcid_model::common::{ExternalId, ExternalIds};
+    /// use orcid_model::items::{DuplicateKey, Section};
+    /// use orcid_model::vocabulary::{ExternalIdType, Relationship};
+    /// let ids = ExternalIds::from(vec![
+    ///     ExternalId::new(ExternalIdType::Doi, "https://doi.org/10.1/X").with_external_id_relationship(Relationship::Self_),
+    ///     ExternalId::new(ExternalIdType::Doi, "10.1/y").with_external_id_relationship(Relationship::PartOf),
+    /// ]);
+    /// let keys = DuplicateKey::of_external_ids(Some(&ids), Section::Work);
+    /// assert!(matches!(&keys[..], [DuplicateKey::Id { self_relationship: true, key }] if key.value() == "10.1/x"));
+    /// ```
+    pub fn of_external_ids(ids: Option<&ExternalIds>, section: Section) -> Vec<DuplicateKey> {
+        use crate::normalise::IdKey;
+        let raw = compares_raw(section);
+        ids.map(|ids| ids.external_ids.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|id| {
+                let self_relationship = match &id.external_id_relationship {
+                    Some(Relationship::Self_) => true,
+                    None => false,
+                    Some(_) => return None,
+                };
+                let (kind, value) = (id.external_id_type.as_str(), id.external_id_value.as_str());
+                let key = if raw { IdKey::raw(kind, value) } else { IdKey::normalised(kind, value) };
+                Some(DuplicateKey::Id { self_relationship, key })
+            })
+            .collect()
+    }
 }
 
 /// Entries grouped as ORCID groups a section's list: an entry joins the first group it shares
@@ -219,7 +234,7 @@ pub(crate) fn id_keys(ids: Option<&ExternalIds>, section: Section) -> Vec<Duplic
 pub(crate) fn group_by_self_ids<S: ListEntry>(entries: Vec<S>, section: Section) -> Vec<(ExternalIds, Vec<S>)> {
     let mut groups: Vec<(Vec<DuplicateKey>, Vec<S>)> = Vec::new();
     for entry in entries {
-        let keys = id_keys(entry.external_ids(), section);
+        let keys = DuplicateKey::of_external_ids(entry.external_ids(), section);
         match groups.iter_mut().find(|(g, _)| keys.iter().any(|k| g.contains(k))) {
             Some((g, members)) => {
                 g.extend(keys);

@@ -1130,7 +1130,9 @@ fn sections(model: &Model) -> Result<TokenStream> {
                 quote!(let item = self; Vec::from([crate::items::DuplicateKey::Person(#key)]))
             }
             (true, None) => quote!(Vec::new()),
-            (false, _) => quote!(crate::items::id_keys(crate::items::ListEntry::external_ids(self), Section::#variant)),
+            (false, _) => {
+                quote!(crate::items::DuplicateKey::of_external_ids(crate::items::ListEntry::external_ids(self), Section::#variant))
+            }
         };
         let summary_ids = match sec.summary_ids {
             Some(text) => expr(text)?,

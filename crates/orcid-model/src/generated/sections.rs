@@ -690,7 +690,10 @@ impl crate::items::AnyItem for crate::work::Work {
         self.path = path;
     }
     fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
-        crate::items::id_keys(crate::items::ListEntry::external_ids(self), Section::Work)
+        crate::items::DuplicateKey::of_external_ids(
+            crate::items::ListEntry::external_ids(self),
+            Section::Work,
+        )
     }
     fn to_document(&self) -> crate::Document {
         crate::Document::Work(self.clone())
@@ -800,7 +803,7 @@ impl crate::items::AnyItem for crate::funding::Funding {
         self.path = path;
     }
     fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
-        crate::items::id_keys(
+        crate::items::DuplicateKey::of_external_ids(
             crate::items::ListEntry::external_ids(self),
             Section::Funding,
         )
@@ -917,7 +920,7 @@ impl crate::items::AnyItem for crate::peer_review::PeerReview {
         self.path = path;
     }
     fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
-        crate::items::id_keys(
+        crate::items::DuplicateKey::of_external_ids(
             crate::items::ListEntry::external_ids(self),
             Section::PeerReview,
         )
@@ -1053,7 +1056,7 @@ impl crate::items::AnyItem for crate::research_resource::ResearchResource {
         self.path = path;
     }
     fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
-        crate::items::id_keys(
+        crate::items::DuplicateKey::of_external_ids(
             crate::items::ListEntry::external_ids(self),
             Section::ResearchResource,
         )
@@ -1161,7 +1164,7 @@ impl crate::items::AnyItem for crate::employment::Employment {
         self.path = path;
     }
     fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
-        crate::items::id_keys(
+        crate::items::DuplicateKey::of_external_ids(
             crate::items::ListEntry::external_ids(self),
             Section::Employment,
         )
@@ -1287,7 +1290,7 @@ impl crate::items::AnyItem for crate::education::Education {
         self.path = path;
     }
     fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
-        crate::items::id_keys(
+        crate::items::DuplicateKey::of_external_ids(
             crate::items::ListEntry::external_ids(self),
             Section::Education,
         )
@@ -1413,7 +1416,7 @@ impl crate::items::AnyItem for crate::distinction::Distinction {
         self.path = path;
     }
     fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
-        crate::items::id_keys(
+        crate::items::DuplicateKey::of_external_ids(
             crate::items::ListEntry::external_ids(self),
             Section::Distinction,
         )
@@ -1539,7 +1542,7 @@ impl crate::items::AnyItem for crate::invited_position::InvitedPosition {
         self.path = path;
     }
     fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
-        crate::items::id_keys(
+        crate::items::DuplicateKey::of_external_ids(
             crate::items::ListEntry::external_ids(self),
             Section::InvitedPosition,
         )
@@ -1665,7 +1668,7 @@ impl crate::items::AnyItem for crate::membership::Membership {
         self.path = path;
     }
     fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
-        crate::items::id_keys(
+        crate::items::DuplicateKey::of_external_ids(
             crate::items::ListEntry::external_ids(self),
             Section::Membership,
         )
@@ -1791,7 +1794,7 @@ impl crate::items::AnyItem for crate::qualification::Qualification {
         self.path = path;
     }
     fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
-        crate::items::id_keys(
+        crate::items::DuplicateKey::of_external_ids(
             crate::items::ListEntry::external_ids(self),
             Section::Qualification,
         )
@@ -1917,7 +1920,7 @@ impl crate::items::AnyItem for crate::service::Service {
         self.path = path;
     }
     fn duplicate_keys(&self) -> Vec<crate::items::DuplicateKey> {
-        crate::items::id_keys(
+        crate::items::DuplicateKey::of_external_ids(
             crate::items::ListEntry::external_ids(self),
             Section::Service,
         )
