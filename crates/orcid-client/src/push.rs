@@ -330,8 +330,7 @@ pub fn status(dir: &Path) -> Result<Vec<FileStatus>, Error> {
     if !dir.join(Ledger::FILE).exists() {
         return Ok(Vec::new());
     }
-    let ledger = Ledger::open(dir).map_err(|e| Error::local(format!("{}: {e}", dir.join(Ledger::FILE).display()), e))?;
-    Ok(ledger
+    Ok(open_ledger(dir)?
         .all_entries()
         .map_err(local)?
         .into_iter()
@@ -346,6 +345,11 @@ pub fn status(dir: &Path) -> Result<Vec<FileStatus>, Error> {
             client: e.client,
         })
         .collect())
+}
+
+/// The ledger of `dir`, opened (or made); an error names its file.
+fn open_ledger(dir: &Path) -> Result<Ledger, Error> {
+    Ledger::open(dir).map_err(|e| Error::local(format!("{}: {e}", dir.join(Ledger::FILE).display()), e))
 }
 
 /// The turn of pushes to one record within this process: one at a time.
@@ -373,9 +377,6 @@ impl Marker {
 
     fn add(dir: &Path, api: &str, record: &str) -> Result<(), Error> {
         use std::io::Write;
-        if Self::lists(dir, api, record) {
-            return Ok(());
-        }
         let path = dir.join(Self::FILE);
         let io = |e: std::io::Error| Error::local(format!("{}: {e}", path.display()), e);
         let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(io)?;
@@ -399,8 +400,7 @@ pub async fn push(
     // Pushes of other folders to the same record in this process wait their turn: ORCID
     // locks a record being changed (9018), and their duplicate checks would race.
     let _turn = if options.dry_run { None } else { Some(record_turn(client.api_base(), orcid.as_str()).lock_owned().await) };
-    let ledger =
-        Arc::new(Mutex::new(Ledger::open(dir).map_err(|e| Error::local(format!("{}: {e}", dir.join(Ledger::FILE).display()), e))?));
+    let ledger = Arc::new(Mutex::new(open_ledger(dir)?));
     let record = orcid.as_str().to_owned();
     let api_base = client.api_base().to_owned();
     // Entries made against another server (the sandbox, an emulator) say nothing of this one's
@@ -439,7 +439,7 @@ pub async fn push(
             Err(outcome) => report(*outcome, &mut outcomes),
         }
     }
-    let ctx = Ctx { client, api: client.record(token, orcid), ledger: ledger.clone(), record: record.clone(), api_base, options };
+    let ctx = Ctx { api: client.record(token, orcid), ledger: ledger.clone(), record: record.clone(), api_base, options };
 
     // Two files that stand for one item: neither is sent.
     let mut by_identity: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -638,7 +638,9 @@ pub async fn push(
     }
 
     // Said before anything is sent: a later run that finds the ledger lost knows to adopt.
-    Marker::add(dir, &ctx.api_base, &record)?;
+    if !pushed_before {
+        Marker::add(dir, &ctx.api_base, &record)?;
+    }
 
     // New works in bulks of up to 100.
     for chunk in new_works.chunks(100) {
@@ -705,7 +707,6 @@ async fn next(running: &mut Running<'_>) -> Option<Result<Outcome, Error>> {
 
 /// What every step needs.
 struct Ctx<'a> {
-    client: &'a Client,
     api: RecordApi<'a>,
     ledger: Arc<Mutex<Ledger>>,
     record: String,
@@ -782,8 +783,14 @@ fn absent(dir: &Path, file: &str) -> bool {
 /// What an item is, whatever its file is called: its section and `self` identifiers
 /// (normalised, as ORCID compares them), a person item's identity, else a hash of its content.
 fn identity(item: &dyn AnyItem) -> String {
-    let mut keys: Vec<String> = item
-        .duplicate_keys()
+    let section = item.section();
+    keys_identity(section, item.duplicate_keys()).unwrap_or_else(|| format!("{}:content:{}", section.path(), content_hash(item)))
+}
+
+/// An identity from duplicate keys (`self` identifiers and person values), sorted, once each;
+/// `None` when there is none.
+fn keys_identity(section: Section, keys: Vec<DuplicateKey>) -> Option<String> {
+    let mut keys: Vec<String> = keys
         .into_iter()
         .filter_map(|k| match k {
             DuplicateKey::Id { self_relationship: true, key } => Some(format!("{}={}", key.kind(), key.value())),
@@ -793,17 +800,21 @@ fn identity(item: &dyn AnyItem) -> String {
         .collect();
     keys.sort();
     keys.dedup();
-    let section = item.section().path();
-    if keys.is_empty() { format!("{section}:content:{}", content_hash(item)) } else { format!("{section}:{}", keys.join("\u{1f}")) }
+    (!keys.is_empty()).then(|| format!("{}:{}", section.path(), keys.join("\u{1f}")))
 }
 
-/// A hash of an item's content as uploaded, written as compact XML whatever the file's form
-/// or the wire's, without what ORCID sets (the put-code, the visibility).
+/// A hash of an item as uploaded, written as compact XML whatever the file's form or the
+/// wire's: a change of `--format` is no change.
+fn upload_hash(item: &dyn AnyItem) -> String {
+    hex(&Sha256::digest(item.to_document().to_xml_with(orcid_model::WriteOptions::upload().compact()).as_bytes()))
+}
+
+/// [`upload_hash`] without what ORCID sets (the put-code, the visibility): the content.
 fn content_hash(item: &dyn AnyItem) -> String {
     let mut item = item.clone_item();
     item.set_put_code(None);
     item.set_visibility(None);
-    hex(&Sha256::digest(item.to_document().to_xml_with(orcid_model::WriteOptions::upload().compact()).as_bytes()))
+    upload_hash(&*item)
 }
 
 /// An answer that ends the run at once: the token is expired or revoked, so every other
@@ -847,7 +858,7 @@ fn read_item(path: &Path, name: &str) -> Result<ItemFile, Box<Outcome>> {
     let doc = doc.map_err(|e| invalid(e.to_string(), Vec::new()))?;
     let item = doc.into_item().map_err(|doc| invalid(format!("a {} is not an item of a record's section", doc.kind()), Vec::new()))?;
     let has_self_id = !item.self_external_ids().is_empty();
-    let hash = hex(&Sha256::digest(item.to_document().to_xml_with(orcid_model::WriteOptions::upload().compact()).as_bytes()));
+    let hash = upload_hash(&*item);
     Ok(ItemFile { name: name.to_owned(), section: item.section(), identity: identity(&*item), item, hash, has_self_id })
 }
 
@@ -1101,27 +1112,9 @@ async fn record_now(ctx: &Ctx<'_>) -> Result<HashMap<Section, HashMap<PutCode, O
 }
 
 /// The identity of an item on the record, from its list entry, where its `self` identifiers
-/// give it (person items and items without them have none to compare).
+/// give it (person items, which have none, and items without them have none to compare).
 fn listed_identity(section: Section, entry: &dyn orcid_model::items::ListEntry) -> Option<String> {
-    use orcid_model::normalise::IdKey;
-    if section.is_person() {
-        return None;
-    }
-    let mut keys: Vec<String> = entry
-        .self_external_ids()
-        .into_iter()
-        .map(|id| {
-            let (kind, value) = (id.external_id_type.as_str(), id.external_id_value.as_str());
-            let key = if section == Section::Funding { IdKey::raw(kind, value) } else { IdKey::normalised(kind, value) };
-            format!("{}={}", key.kind(), key.value())
-        })
-        .collect();
-    if keys.is_empty() {
-        return None;
-    }
-    keys.sort();
-    keys.dedup();
-    Some(format!("{}:{}", section.path(), keys.join("\u{1f}")))
+    keys_identity(section, DuplicateKey::of_external_ids(entry.external_ids(), section))
 }
 
 /// ORCID's answer that this client already has the item: 9021 for activities, 9030 for
@@ -1162,16 +1155,9 @@ async fn same_as(ctx: &Ctx<'_>, item: &ItemFile, put_code: PutCode) -> Result<bo
         Err(e) if e.orcid_code() == Some(ErrorCode::ResourceNotFound) => return Ok(false),
         Err(e) => return Err(e),
     };
-    Ok(comparable(ctx.client, &*stored) == comparable(ctx.client, &*item.item))
-}
-
-/// An item's body as compared with a stored one: without what ORCID sets on the record (the
-/// put-code, the visibility, which ORCID may replace by the researcher's default).
-fn comparable(client: &Client, item: &dyn AnyItem) -> String {
-    let mut item = item.clone_item();
-    item.set_put_code(None);
-    item.set_visibility(None);
-    client.encode_document(&item.to_document())
+    // Without what ORCID sets on the record (the put-code, the visibility, which ORCID may
+    // replace by the researcher's default).
+    Ok(content_hash(&*stored) == content_hash(&*item.item))
 }
 
 /// The put-codes of a section's items and the client each came from (`None`: the researcher).

@@ -53,7 +53,7 @@ impl<'a> RecordApi<'a> {
     }
 
     /// The token writes need.
-    fn write_token(&self) -> Result<&'a AccessToken, Error> {
+    pub(crate) fn token(&self) -> Result<&'a AccessToken, Error> {
         self.token.ok_or_else(|| Error::usage("writing to a record needs an access token"))
     }
 
@@ -68,7 +68,7 @@ impl<'a> RecordApi<'a> {
         let call = Call {
             method: Method::POST,
             url: self.client.url(self.orcid, &[item.section().path()]),
-            token: Some(self.write_token()?),
+            token: Some(self.token()?),
             body: Some(self.client.encode_document(&item.to_document())),
             resend_if_unsure: !item.self_external_ids().is_empty(),
         };
@@ -109,7 +109,7 @@ impl<'a> RecordApi<'a> {
         let call = Call {
             method: Method::PUT,
             url: self.client.url(self.orcid, &[item.section().path(), &code]),
-            token: Some(self.write_token()?),
+            token: Some(self.token()?),
             body: Some(self.client.encode_document(&item.to_document())),
             resend_if_unsure: true,
         };
@@ -127,7 +127,7 @@ impl<'a> RecordApi<'a> {
         let call = Call {
             method: Method::DELETE,
             url: self.client.url(self.orcid, &[section.path(), &code]),
-            token: Some(self.write_token()?),
+            token: Some(self.token()?),
             body: None,
             resend_if_unsure: true,
         };
@@ -175,7 +175,7 @@ impl<'a> RecordApi<'a> {
 
     /// Reads the record summary (GET `/{orcid}/summary`, member API only).
     pub async fn read_summary(&self) -> Result<RecordSummary, Error> {
-        self.client.get(Some(self.write_token()?), self.orcid, &["summary"], "summary").await
+        self.client.get(Some(self.token()?), self.orcid, &["summary"], "summary").await
     }
 
     /// Reads works by put-code (GET `/{orcid}/works/{pc,pc,...}`, 100 a request), one result
@@ -219,7 +219,7 @@ impl<'a> RecordApi<'a> {
     /// Creates works in bulk (POST `/{orcid}/works`, 100 a request), one result per work in
     /// the order given: its put-code, or ORCID's error for that work.
     pub async fn create_works(&self, works: &[Work]) -> Result<Vec<Result<Created, ApiError>>, Error> {
-        let token = self.write_token()?;
+        let token = self.token()?;
         let mut results = Vec::with_capacity(works.len());
         for chunk in works.chunks(100) {
             let bulk: Bulk = chunk.iter().cloned().map(BulkItem::Work).collect::<Vec<_>>().into();
@@ -259,10 +259,6 @@ impl<'a> RecordApi<'a> {
 
     pub(crate) fn client(&self) -> &'a Client {
         self.client
-    }
-
-    pub(crate) fn token(&self) -> Result<&'a AccessToken, Error> {
-        self.write_token()
     }
 }
 
