@@ -76,9 +76,7 @@ async fn member_api(Shared(app): Shared<App>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let write = matches!(parts.method, Method::POST | Method::PUT | Method::DELETE) && parts.uri.path().starts_with("/v3.0/");
     if write && state.locked.hit(faults.locked) {
-        let json = parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("json"));
-        let form = if json { Format::Json } else { Format::Xml };
-        return orcid_error(form, 409, 9018, "The record is locked: it is being changed; try again later");
+        return orcid_error(early_answer(&parts.headers), 409, 9018, "The record is locked: it is being changed; try again later");
     }
     // The body's share of the memory budget first: a body that would pass it waits for
     // others to be answered (one without a length is counted at the largest allowed).
@@ -99,8 +97,7 @@ async fn member_api(Shared(app): Shared<App>, request: Request) -> Response {
     let body = match axum::body::to_bytes(Body::new(body), MAX_BODY_BYTES).await {
         Ok(body) => body,
         Err(e) => {
-            let json = parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("json"));
-            let form = if json { Format::Json } else { Format::Xml };
+            let form = early_answer(&parts.headers);
             let too_large = std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
             // ORCID documents no limit of its own; a body far beyond any item is refused in
             // ORCID's error shape, and the connection goes on serving. A body that cannot be
@@ -217,6 +214,12 @@ fn handle(app: &App, method: &Method, path: &str, query: &str, headers: &HeaderM
         }
         _ => orcid_error(answer, 405, 9001, format!("{method} {path} is not part of the member API")),
     }
+}
+
+/// The form of an answer given before the request is negotiated (a fault, a body refused):
+/// as `Accept` asks, XML when it asks for neither.
+fn early_answer(headers: &HeaderMap) -> Format {
+    answer_format(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("")).unwrap_or(Format::Xml)
 }
 
 /// Lets a body's bytes go when its request is answered.
