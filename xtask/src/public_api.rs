@@ -335,6 +335,18 @@ fn canonical(path: &str, modules: &BTreeMap<String, Module>) -> String {
     path.to_owned()
 }
 
+/// Whether module `owner` re-exports all of `module` (`pub use generated::*` at the crate
+/// root): an `impl Document` there, written against `crate::Document`, is `module`'s type's.
+fn globs_in(owner: &str, module: &str, modules: &BTreeMap<String, Module>) -> bool {
+    let Some(m) = modules.get(owner) else { return false };
+    m.file.items.iter().any(|item| {
+        let Item::Use(u) = item else { return false };
+        let mut globs = Vec::new();
+        glob_targets(&u.tree, owner, &mut Vec::new(), &mut globs);
+        is_pub(&u.vis) && globs.iter().any(|g| g == module)
+    })
+}
+
 /// The modules a `use` tree glob-imports (`generated::*` → `crate::generated`).
 fn glob_targets(tree: &UseTree, module: &str, prefix: &mut Vec<String>, out: &mut Vec<String>) {
     match tree {
@@ -367,7 +379,7 @@ fn impls(name: &str, module: &str, modules: &BTreeMap<String, Module>, out: &mut
                 [] => imported_from(&m.file, path, &last).unwrap_or_else(|| path.clone()),
                 _ => resolve(path, parents),
             };
-            if last != name || canonical(&owner, modules) != module {
+            if last != name || (canonical(&owner, modules) != module && !globs_in(&owner, module, modules)) {
                 continue;
             }
             match &imp.trait_ {

@@ -116,6 +116,22 @@ mod serde_path {
         bencher.bench(|| serde_json::to_string(black_box(&work)).expect("writes"));
     }
 
+    /// serde_json alone writing the same JSON from a `serde_json::Value`: the floor of any
+    /// `Serialize` driven into serde_json.
+    #[divan::bench]
+    fn work_write_serde_json_value(bencher: Bencher) {
+        let work = Work::from_json_bytes(&input(WORK), Mode::Strict).expect("valid");
+        let value: serde_json::Value = serde_json::from_str(&work.to_json_string(WriteOptions::read().compact())).expect("JSON");
+        bencher.bench(|| serde_json::to_string(black_box(&value)).expect("writes"));
+    }
+
+    #[divan::bench]
+    fn record_write_serde_json_value(bencher: Bencher) {
+        let record = Record::from_json_bytes(&input(RECORD), Mode::Lenient).expect("valid");
+        let value: serde_json::Value = serde_json::from_str(&record.to_json_string(WriteOptions::read().compact())).expect("JSON");
+        bencher.bench(|| serde_json::to_string(black_box(&value)).expect("writes"));
+    }
+
     #[divan::bench]
     fn record_read_native(bencher: Bencher) {
         let bytes = input(RECORD);

@@ -31,6 +31,34 @@ pub(crate) fn read_json<T: Read>(src: &[u8], mode: ReadMode) -> Result<T, ReadEr
     Ok(value)
 }
 
+/// A document serializes as its JSON (as read, not for upload), as [`Element`]s do.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Document {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let tape = self.write_json(JsonOutput::with_sink(crate::runtime::tape::Tape::new(), false));
+        tape.serialize(serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Document {
+    /// Reads a document of a kind from any self-describing serde deserializer (a
+    /// `serde_json::Value`, YAML, a JSON reader ...), as [`Document::from_json_bytes`] reads
+    /// JSON text: same values, same errors (without lines: the deserializer has none).
+    ///
+    /// ```
+    /// use orcid_model::{Document, Kind, Mode};
+    ///
+    /// let value = serde_json::json!({"content": "open science"});
+    /// let doc = Document::deserialize_kind(value, Kind::Keyword, Mode::Strict)?;
+    /// assert_eq!(doc.kind(), Kind::Keyword);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn deserialize_kind<'de, D: serde::Deserializer<'de>>(deserializer: D, kind: Kind, mode: Mode) -> Result<Document, D::Error> {
+        crate::runtime::serde_support::read_with(deserializer, mode.into(), |input| Document::read_json_kind(input, kind))
+    }
+}
+
 impl Document {
     /// Reads any ORCID XML document, telling by its root element what it is (in any
     /// encoding XML allows).
@@ -52,7 +80,7 @@ impl Document {
     pub fn from_json_bytes(json: &[u8], kind: Kind, mode: Mode) -> Result<Document, ReadError> {
         let text = encoding::json_text(json).map_err(|e| ReadError::at(json, e.pos, format!("malformed JSON: {}", e.message)))?;
         let mut input = JsonInput::new(text, mode.into());
-        let doc = Document::read_json_kind(&mut input, kind, text)?;
+        let doc = Document::read_json_kind(&mut input, kind)?;
         input.finish()?;
         Ok(doc)
     }
@@ -74,7 +102,7 @@ impl Document {
 
     /// Writes ORCID's JSON.
     pub fn to_json_string(&self, options: WriteOptions) -> String {
-        self.write_json(JsonOutput::new(options.for_upload, options.layout == Layout::Indented))
+        self.write_json(JsonOutput::new(options.for_upload, options.layout == Layout::Indented)).finish()
     }
 
     /// Writes the document in either format.
@@ -196,9 +224,4 @@ pub enum KindError {
 /// Reads a document of a type through a fresh reader, for root names two schemas define.
 pub(crate) fn read_xml_as<T: Read + Element>(text: &str, mode: ReadMode) -> Result<T, ReadError> {
     read_xml(text.as_bytes(), mode, T::NAME)
-}
-
-/// Reads a JSON document of a type through a fresh reader.
-pub(crate) fn read_json_as<T: Read>(text: &str, mode: ReadMode) -> Result<T, ReadError> {
-    read_json(text.as_bytes(), mode)
 }

@@ -74,6 +74,8 @@ mod generated;
 pub mod items;
 pub mod normalise;
 mod runtime;
+#[cfg(feature = "serde")]
+mod strict;
 pub mod validate;
 mod values;
 
@@ -82,6 +84,8 @@ pub use format::{Format, UnknownFormat};
 pub use generated::*;
 pub use runtime::simple::{DatePart, DateTime};
 pub use runtime::unknown::UnknownContent;
+#[cfg(feature = "serde")]
+pub use strict::Strict;
 pub use values::{OrcidId, OrcidIdError, OrcidSnapshot, PutCode, UnknownValue, orcid_checksum_ok};
 
 /// The crate's README, whose example is run as a test.

@@ -118,6 +118,32 @@ fn serde_gives_orcid_json() {
     assert_eq!(back, work);
 }
 
+#[cfg(feature = "serde")]
+#[test]
+fn serde_reads_strictly_or_leniently_with_the_native_messages() {
+    use orcid_model::Strict;
+    let json = r#"{"title": {"title": {"value": "A"}}, "type": "book", "colour": "blue", "url": {"value": "https://example.org", "x": 1}}"#;
+    // Strict: the native reader's message, without a line (the deserializer has none).
+    let native = Work::from_json_str(json, Mode::Strict).unwrap_err();
+    let serde = serde_json::from_str::<Strict<Work>>(json).unwrap_err();
+    assert!(native.message.starts_with(r#"unknown key "colour" in work:work (expected one of "put-code", "#), "{native}");
+    assert!(serde.to_string().starts_with(&native.message), "{serde}");
+    // Lenient: what the model does not know is kept and written back where it was.
+    let lenient: Work = serde_json::from_str(json).unwrap();
+    assert_eq!(lenient, Work::from_json_str(json, Mode::Lenient).unwrap());
+    let written = serde_json::to_string(&lenient).unwrap();
+    assert!(written.contains(r#""colour":"blue""#) && written.contains(r#""x":1"#), "{written}");
+    // A value outside its facets is refused strictly, kept leniently.
+    let long = r#"{"title": {"title": {"value": "A"}}, "type": "book", "journal-title": {"value": "  "}}"#;
+    let native = Work::from_json_str(long, Mode::Strict).unwrap_err();
+    assert!(serde_json::from_str::<Strict<Work>>(long).unwrap_err().to_string().starts_with(&native.message), "{native}");
+    assert_eq!(serde_json::from_str::<Work>(long).unwrap(), Work::from_json_str(long, Mode::Lenient).unwrap());
+    // A document of another shape is an error, not a panic.
+    for wrong in ["[]", "1", "\"work\"", "null", r#"{"title": []}"#] {
+        assert!(serde_json::from_str::<Strict<Work>>(wrong).is_err(), "{wrong}");
+    }
+}
+
 #[test]
 fn strings_are_escaped_as_json_says() {
     // Every ASCII character at every position of an eight-byte word, and non-ASCII text.

@@ -153,6 +153,48 @@ fn both_forms_agree(xml_path: &Path, json_path: &Path) -> Result<(), Failed> {
     Ok(())
 }
 
+/// serde both ways gives what the native JSON reader and writer give, byte for byte: the
+/// sample read from JSON text by serde_json's reader and from a `serde_json::Value`, and
+/// written by serde_json (compact and pretty) from the typed value.
+fn serde_agrees(path: &Path) -> Result<(), Failed> {
+    let text = std::fs::read_to_string(path)?;
+    let invalid = INVALID_XML.iter().any(|n| path.ends_with(n));
+    let (doc, kind) = if path.extension().is_some_and(|e| e == "xml") {
+        let doc = Document::from_xml_str(&text, if invalid { Mode::Lenient } else { Mode::Strict }).map_err(|e| format!("{e}"))?;
+        let kind = doc.kind();
+        (doc, kind)
+    } else {
+        let kind = kind_of(path);
+        (Document::from_json_str(&text, kind, Mode::Strict).map_err(|e| format!("{e}"))?, kind)
+    };
+    let native = doc.to_json_string(WriteOptions::read().compact());
+    let via_serde = serde_json::to_string(&doc)?;
+    if via_serde != native {
+        return Err(format!("serde_json::to_string differs from the native writer:\n  native {native}\n  serde  {via_serde}").into());
+    }
+    let pretty = serde_json::to_string_pretty(&doc)?;
+    if pretty + "\n" != doc.to_json_string(WriteOptions::read()) {
+        return Err("serde_json::to_string_pretty differs from the native writer's indented form".into());
+    }
+    let modes: &[Mode] = if invalid { &[Mode::Lenient] } else { &[Mode::Strict, Mode::Lenient] };
+    for &mode in modes {
+        let read_native = Document::from_json_str(&native, kind, mode).map_err(|e| format!("{e}"))?;
+        let mut de = serde_json::Deserializer::from_str(&native);
+        let read_serde = Document::deserialize_kind(&mut de, kind, mode)?;
+        if read_serde != read_native {
+            return Err(format!("read through serde_json's reader ({mode}) differs from the native reader").into());
+        }
+        // A `Value` sorts keys (which moves kept unknown keys): compare with the native
+        // reading of the same order.
+        let value: Value = serde_json::from_str(&native)?;
+        let sorted = Document::from_json_str(&value.to_string(), kind, mode).map_err(|e| format!("{e}"))?;
+        if Document::deserialize_kind(value, kind, mode)? != sorted {
+            return Err(format!("read from a serde_json::Value ({mode}) differs from the native reader").into());
+        }
+    }
+    Ok(())
+}
+
 fn main() {
     let args = Arguments::from_args();
     let root = common::resources();
@@ -164,6 +206,10 @@ fn main() {
     for path in common::samples(&root, "xml") {
         let name = path.strip_prefix(&root).unwrap().display().to_string();
         trials.push(Trial::test(format!("xml_json_xml::{name}"), move || xml_json_xml(&path)));
+    }
+    for path in common::samples(&root, "json").into_iter().chain(common::samples(&root, "xml")) {
+        let name = path.strip_prefix(&root).unwrap().display().to_string();
+        trials.push(Trial::test(format!("serde_agrees::{name}"), move || serde_agrees(&path)));
     }
     for json_path in common::samples(&root, "json") {
         let xml_path = json_path.with_extension("xml");

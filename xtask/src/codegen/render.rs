@@ -1350,10 +1350,10 @@ fn root_module(model: &Model) -> Result<TokenStream> {
     let json_writes = model.roots.iter().map(|r| {
         let v = format_ident!("{}", r.variant);
         match simple_of(r) {
-            None => quote!(Document::#v(v) => out.document(v),),
+            None => quote!(Document::#v(v) => out.document_into(v),),
             Some((_, _, shape)) => {
                 let shape = shape_tokens(shape);
-                quote!(Document::#v(v) => out.simple_document(v, #shape),)
+                quote!(Document::#v(v) => out.simple_document_into(v, #shape),)
             }
         }
     });
@@ -1420,7 +1420,7 @@ fn root_module(model: &Model) -> Result<TokenStream> {
         let attempts = roots.iter().map(|r| {
             let v = format_ident!("{}", r.variant);
             let t = ty(&r.path);
-            quote!(if let Ok(v) = crate::document::read_json_as::<#t>(text, input.mode()) { input.skip_value()?; return Ok(Document::#v(v)); })
+            quote!(if let Ok(v) = input.try_as::<#t>() { input.skip_value()?; return Ok(Document::#v(v)); })
         });
         let count = roots.len();
         let choices = roots.iter().enumerate().map(|(i, r)| {
@@ -1582,8 +1582,8 @@ fn root_module(model: &Model) -> Result<TokenStream> {
                 Ok(doc)
             }
 
-            /// Reads a JSON document of a kind.
-            pub(crate) fn read_json_kind<'a>(input: &mut JsonInput<'a>, kind: Kind, text: &'a str) -> Result<Document, ReadError> {
+            /// Reads a JSON document of a kind (from text, or from a serde value).
+            pub(crate) fn read_json_kind<'a, S: crate::runtime::json_in::Source<'a>>(input: &mut JsonInput<'a, S>, kind: Kind) -> Result<Document, ReadError> {
                 let doc = match kind {
                     #(#json_dispatch)*
                 };
@@ -1594,7 +1594,7 @@ fn root_module(model: &Model) -> Result<TokenStream> {
                 match self { #(#xml_writes)* }
             }
 
-            pub(crate) fn write_json(&self, out: JsonOutput<'_>) -> String {
+            pub(crate) fn write_json<W: crate::runtime::output::JsonSink>(&self, out: JsonOutput<'_, W>) -> W {
                 match self { #(#json_writes)* }
             }
 

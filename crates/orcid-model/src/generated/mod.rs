@@ -2012,11 +2012,10 @@ impl Document {
         };
         Ok(doc)
     }
-    /// Reads a JSON document of a kind.
-    pub(crate) fn read_json_kind<'a>(
-        input: &mut JsonInput<'a>,
+    /// Reads a JSON document of a kind (from text, or from a serde value).
+    pub(crate) fn read_json_kind<'a, S: crate::runtime::json_in::Source<'a>>(
+        input: &mut JsonInput<'a, S>,
         kind: Kind,
-        text: &'a str,
     ) -> Result<Document, ReadError> {
         let doc = match kind {
             Kind::ActivitiesSummary => Document::ActivitiesSummary(Read::read(input)?),
@@ -2143,15 +2142,11 @@ impl Document {
                         },
                     );
                 }
-                if let Ok(v) = crate::document::read_json_as::<
-                    notification::NotificationPermission,
-                >(text, input.mode()) {
+                if let Ok(v) = input.try_as::<notification::NotificationPermission>() {
                     input.skip_value()?;
                     return Ok(Document::NotificationPermission(v));
                 }
-                if let Ok(v) = crate::document::read_json_as::<
-                    notification::NotificationCustom,
-                >(text, input.mode()) {
+                if let Ok(v) = input.try_as::<notification::NotificationCustom>() {
                     input.skip_value()?;
                     return Ok(Document::NotificationCustom(v));
                 }
@@ -2498,141 +2493,146 @@ impl Document {
             Document::Works(v) => out.document((Ns::Activities, "works"), v),
         }
     }
-    pub(crate) fn write_json(&self, out: JsonOutput<'_>) -> String {
+    pub(crate) fn write_json<W: crate::runtime::output::JsonSink>(
+        &self,
+        out: JsonOutput<'_, W>,
+    ) -> W {
         match self {
-            Document::ActivitiesSummary(v) => out.document(v),
-            Document::Address(v) => out.document(v),
-            Document::Addresses(v) => out.document(v),
-            Document::AffiliationGroup(v) => out.document(v),
-            Document::ApplicationGroupOrcid(v) => out.document(v),
-            Document::ApplicationOrcid(v) => out.document(v),
+            Document::ActivitiesSummary(v) => out.document_into(v),
+            Document::Address(v) => out.document_into(v),
+            Document::Addresses(v) => out.document_into(v),
+            Document::AffiliationGroup(v) => out.document_into(v),
+            Document::ApplicationGroupOrcid(v) => out.document_into(v),
+            Document::ApplicationOrcid(v) => out.document_into(v),
             Document::ApprovalDate(v) => {
-                out.simple_document(v, crate::__private::Shape::Millis)
+                out.simple_document_into(v, crate::__private::Shape::Millis)
             }
             Document::ArchivedDate(v) => {
-                out.simple_document(v, crate::__private::Shape::Millis)
+                out.simple_document_into(v, crate::__private::Shape::Millis)
             }
-            Document::Biography(v) => out.document(v),
-            Document::Bulk(v) => out.document(v),
-            Document::Client(v) => out.document(v),
-            Document::ContributorOrcid(v) => out.document(v),
-            Document::Country(v) => out.document(v),
+            Document::Biography(v) => out.document_into(v),
+            Document::Bulk(v) => out.document_into(v),
+            Document::Client(v) => out.document_into(v),
+            Document::ContributorOrcid(v) => out.document_into(v),
+            Document::Country(v) => out.document_into(v),
             Document::CreatedDate(v) => {
-                out.simple_document(v, crate::__private::Shape::Millis)
+                out.simple_document_into(v, crate::__private::Shape::Millis)
             }
             Document::CreditName(v) => {
-                out.simple_document(v, crate::__private::Shape::Wrapped)
+                out.simple_document_into(v, crate::__private::Shape::Wrapped)
             }
-            Document::Distinction(v) => out.document(v),
-            Document::DistinctionSummary(v) => out.document(v),
-            Document::Distinctions(v) => out.document(v),
-            Document::Education(v) => out.document(v),
-            Document::EducationQualification(v) => out.document(v),
-            Document::EducationQualifications(v) => out.document(v),
-            Document::EducationSummary(v) => out.document(v),
-            Document::Educations(v) => out.document(v),
-            Document::Email(v) => out.document(v),
-            Document::EmailDomain(v) => out.document(v),
-            Document::EmailDomains(v) => out.document(v),
-            Document::Emails(v) => out.document(v),
-            Document::Employment(v) => out.document(v),
-            Document::EmploymentSummary(v) => out.document(v),
-            Document::Employments(v) => out.document(v),
-            Document::EndDate(v) => out.document(v),
-            Document::Error(v) => out.document(v),
-            Document::ExpandedSearch(v) => out.document(v),
-            Document::ExternalId(v) => out.document(v),
-            Document::ExternalIdentifier(v) => out.document(v),
-            Document::ExternalIdentifiers(v) => out.document(v),
-            Document::ExternalIds(v) => out.document(v),
-            Document::Funding(v) => out.document(v),
-            Document::FundingSummary(v) => out.document(v),
-            Document::Fundings(v) => out.document(v),
-            Document::FuzzyDate(v) => out.document(v),
-            Document::GroupIdRecord(v) => out.document(v),
-            Document::GroupIdRecords(v) => out.document(v),
-            Document::GroupOrcidIdentifier(v) => out.document(v),
-            Document::History(v) => out.document(v),
-            Document::InvitedPosition(v) => out.document(v),
-            Document::InvitedPositionSummary(v) => out.document(v),
-            Document::InvitedPositions(v) => out.document(v),
-            Document::Keyword(v) => out.document(v),
-            Document::Keywords(v) => out.document(v),
+            Document::Distinction(v) => out.document_into(v),
+            Document::DistinctionSummary(v) => out.document_into(v),
+            Document::Distinctions(v) => out.document_into(v),
+            Document::Education(v) => out.document_into(v),
+            Document::EducationQualification(v) => out.document_into(v),
+            Document::EducationQualifications(v) => out.document_into(v),
+            Document::EducationSummary(v) => out.document_into(v),
+            Document::Educations(v) => out.document_into(v),
+            Document::Email(v) => out.document_into(v),
+            Document::EmailDomain(v) => out.document_into(v),
+            Document::EmailDomains(v) => out.document_into(v),
+            Document::Emails(v) => out.document_into(v),
+            Document::Employment(v) => out.document_into(v),
+            Document::EmploymentSummary(v) => out.document_into(v),
+            Document::Employments(v) => out.document_into(v),
+            Document::EndDate(v) => out.document_into(v),
+            Document::Error(v) => out.document_into(v),
+            Document::ExpandedSearch(v) => out.document_into(v),
+            Document::ExternalId(v) => out.document_into(v),
+            Document::ExternalIdentifier(v) => out.document_into(v),
+            Document::ExternalIdentifiers(v) => out.document_into(v),
+            Document::ExternalIds(v) => out.document_into(v),
+            Document::Funding(v) => out.document_into(v),
+            Document::FundingSummary(v) => out.document_into(v),
+            Document::Fundings(v) => out.document_into(v),
+            Document::FuzzyDate(v) => out.document_into(v),
+            Document::GroupIdRecord(v) => out.document_into(v),
+            Document::GroupIdRecords(v) => out.document_into(v),
+            Document::GroupOrcidIdentifier(v) => out.document_into(v),
+            Document::History(v) => out.document_into(v),
+            Document::InvitedPosition(v) => out.document_into(v),
+            Document::InvitedPositionSummary(v) => out.document_into(v),
+            Document::InvitedPositions(v) => out.document_into(v),
+            Document::Keyword(v) => out.document_into(v),
+            Document::Keywords(v) => out.document_into(v),
             Document::LanguageCode(v) => {
-                out.simple_document(v, crate::__private::Shape::String)
+                out.simple_document_into(v, crate::__private::Shape::String)
             }
             Document::LastModifiedDate(v) => {
-                out.simple_document(v, crate::__private::Shape::Millis)
+                out.simple_document_into(v, crate::__private::Shape::Millis)
             }
-            Document::Membership(v) => out.document(v),
-            Document::MembershipSummary(v) => out.document(v),
-            Document::Memberships(v) => out.document(v),
-            Document::Name(v) => out.document(v),
-            Document::NotificationCustom(v) => out.document(v),
+            Document::Membership(v) => out.document_into(v),
+            Document::MembershipSummary(v) => out.document_into(v),
+            Document::Memberships(v) => out.document_into(v),
+            Document::Name(v) => out.document_into(v),
+            Document::NotificationCustom(v) => out.document_into(v),
             Document::NotificationIntro(v) => {
-                out.simple_document(v, crate::__private::Shape::String)
+                out.simple_document_into(v, crate::__private::Shape::String)
             }
-            Document::NotificationPermission(v) => out.document(v),
+            Document::NotificationPermission(v) => out.document_into(v),
             Document::NotificationSubject(v) => {
-                out.simple_document(v, crate::__private::Shape::String)
+                out.simple_document_into(v, crate::__private::Shape::String)
             }
-            Document::Notifications(v) => out.document(v),
-            Document::OrcidId(v) => out.document(v),
-            Document::OrcidIdentifier(v) => out.document(v),
-            Document::Organization(v) => out.document(v),
-            Document::OtherName(v) => out.document(v),
-            Document::OtherNames(v) => out.document(v),
-            Document::PeerReview(v) => out.document(v),
-            Document::PeerReviewSummary(v) => out.document(v),
-            Document::PeerReviews(v) => out.document(v),
-            Document::Person(v) => out.document(v),
-            Document::PersonalDetails(v) => out.document(v),
-            Document::Preferences(v) => out.document(v),
-            Document::ProfessionalActivities(v) => out.document(v),
-            Document::ProfessionalActivity(v) => out.document(v),
-            Document::PublicationDate(v) => out.document(v),
-            Document::Qualification(v) => out.document(v),
-            Document::QualificationSummary(v) => out.document(v),
-            Document::Qualifications(v) => out.document(v),
+            Document::Notifications(v) => out.document_into(v),
+            Document::OrcidId(v) => out.document_into(v),
+            Document::OrcidIdentifier(v) => out.document_into(v),
+            Document::Organization(v) => out.document_into(v),
+            Document::OtherName(v) => out.document_into(v),
+            Document::OtherNames(v) => out.document_into(v),
+            Document::PeerReview(v) => out.document_into(v),
+            Document::PeerReviewSummary(v) => out.document_into(v),
+            Document::PeerReviews(v) => out.document_into(v),
+            Document::Person(v) => out.document_into(v),
+            Document::PersonalDetails(v) => out.document_into(v),
+            Document::Preferences(v) => out.document_into(v),
+            Document::ProfessionalActivities(v) => out.document_into(v),
+            Document::ProfessionalActivity(v) => out.document_into(v),
+            Document::PublicationDate(v) => out.document_into(v),
+            Document::Qualification(v) => out.document_into(v),
+            Document::QualificationSummary(v) => out.document_into(v),
+            Document::Qualifications(v) => out.document_into(v),
             Document::ReadDate(v) => {
-                out.simple_document(v, crate::__private::Shape::Millis)
+                out.simple_document_into(v, crate::__private::Shape::Millis)
             }
-            Document::Record(v) => out.document(v),
-            Document::RecordSummary(v) => out.document(v),
-            Document::ResearchResource(v) => out.document(v),
-            Document::ResearchResourceSummary(v) => out.document(v),
-            Document::ResearchResources(v) => out.document(v),
-            Document::ResearcherUrl(v) => out.document(v),
-            Document::ResearcherUrls(v) => out.document(v),
-            Document::Search(v) => out.document(v),
+            Document::Record(v) => out.document_into(v),
+            Document::RecordSummary(v) => out.document_into(v),
+            Document::ResearchResource(v) => out.document_into(v),
+            Document::ResearchResourceSummary(v) => out.document_into(v),
+            Document::ResearchResources(v) => out.document_into(v),
+            Document::ResearcherUrl(v) => out.document_into(v),
+            Document::ResearcherUrls(v) => out.document_into(v),
+            Document::Search(v) => out.document_into(v),
             Document::SentDate(v) => {
-                out.simple_document(v, crate::__private::Shape::Millis)
+                out.simple_document_into(v, crate::__private::Shape::Millis)
             }
-            Document::Service(v) => out.document(v),
-            Document::ServiceSummary(v) => out.document(v),
-            Document::Services(v) => out.document(v),
-            Document::Source(v) => out.document(v),
-            Document::SourceOrcid(v) => out.document(v),
-            Document::StartDate(v) => out.document(v),
+            Document::Service(v) => out.document_into(v),
+            Document::ServiceSummary(v) => out.document_into(v),
+            Document::Services(v) => out.document_into(v),
+            Document::Source(v) => out.document_into(v),
+            Document::SourceOrcid(v) => out.document_into(v),
+            Document::StartDate(v) => out.document_into(v),
             Document::Subtitle(v) => {
-                out.simple_document(v, crate::__private::Shape::Wrapped)
+                out.simple_document_into(v, crate::__private::Shape::Wrapped)
             }
-            Document::SummaryEmployment(v) => out.document(v),
-            Document::SummaryEmployments(v) => out.document(v),
-            Document::SummaryExternalIdentifier(v) => out.document(v),
-            Document::SummaryExternalIdentifiers(v) => out.document(v),
-            Document::SummaryFundings(v) => out.document(v),
-            Document::SummaryPeerReviews(v) => out.document(v),
-            Document::SummaryResearchResources(v) => out.document(v),
-            Document::SummaryWorks(v) => out.document(v),
+            Document::SummaryEmployment(v) => out.document_into(v),
+            Document::SummaryEmployments(v) => out.document_into(v),
+            Document::SummaryExternalIdentifier(v) => out.document_into(v),
+            Document::SummaryExternalIdentifiers(v) => out.document_into(v),
+            Document::SummaryFundings(v) => out.document_into(v),
+            Document::SummaryPeerReviews(v) => out.document_into(v),
+            Document::SummaryResearchResources(v) => out.document_into(v),
+            Document::SummaryWorks(v) => out.document_into(v),
             Document::Title(v) => {
-                out.simple_document(v, crate::__private::Shape::Wrapped)
+                out.simple_document_into(v, crate::__private::Shape::Wrapped)
             }
-            Document::TranslatedTitle(v) => out.document(v),
-            Document::Url(v) => out.simple_document(v, crate::__private::Shape::Wrapped),
-            Document::Work(v) => out.document(v),
-            Document::WorkSummary(v) => out.document(v),
-            Document::Works(v) => out.document(v),
+            Document::TranslatedTitle(v) => out.document_into(v),
+            Document::Url(v) => {
+                out.simple_document_into(v, crate::__private::Shape::Wrapped)
+            }
+            Document::Work(v) => out.document_into(v),
+            Document::WorkSummary(v) => out.document_into(v),
+            Document::Works(v) => out.document_into(v),
         }
     }
     pub(crate) fn collect_unknown(&self) -> Vec<String> {

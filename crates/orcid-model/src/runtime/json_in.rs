@@ -47,6 +47,7 @@ impl Kind {
 }
 
 /// The grammar: a pull reader over UTF-8 text.
+#[derive(Clone)]
 pub struct Lexer<'a> {
     src: &'a str,
     pos: usize,
@@ -465,6 +466,85 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// Where the JSON reader takes its tokens from: JSON text ([`Lexer`]), or a value a serde
+/// deserializer handed over ([`super::tape::TapeSource`]). Positions are byte offsets in text
+/// and token numbers in a tape; they only go back into the same source.
+pub trait Source<'a>: Clone {
+    /// Where the next token starts.
+    fn pos(&self) -> usize;
+    /// The kind of the next value.
+    fn peek(&mut self) -> Syntax<Kind>;
+    /// Consumes `null` if it is next.
+    fn null(&mut self) -> Syntax<bool>;
+    /// Opens an object.
+    fn begin_object(&mut self) -> Syntax<()>;
+    /// Reads the next key of the object opened last; `false` at its end.
+    fn next_key(&mut self) -> Syntax<bool>;
+    /// The text of the key or scalar read last.
+    fn text(&self) -> Cow<'a, str>;
+    /// Where the key or scalar read last starts.
+    fn text_pos(&self) -> usize;
+    /// Opens an array.
+    fn begin_array(&mut self) -> Syntax<()>;
+    /// Whether the array opened last has another element.
+    fn next_element(&mut self) -> Syntax<bool>;
+    /// Reads a scalar as the token.
+    fn scalar(&mut self) -> Syntax<Kind>;
+    /// Makes the scalar at `pos` the token again.
+    fn reread_scalar(&mut self, pos: usize) -> Syntax<()>;
+    /// Skips a value; returns where it starts and ends.
+    fn skip(&mut self) -> Syntax<(usize, usize)>;
+    /// The JSON text of the values from `from` to `to` (a span [`Source::skip`] gave).
+    fn raw(&self, from: usize, to: usize) -> Cow<'a, str>;
+    /// After the document's value: nothing else may follow.
+    fn finish(&mut self) -> Syntax<()>;
+}
+
+impl<'a> Source<'a> for Lexer<'a> {
+    fn pos(&self) -> usize {
+        Lexer::pos(self)
+    }
+    fn peek(&mut self) -> Syntax<Kind> {
+        Lexer::peek(self)
+    }
+    fn null(&mut self) -> Syntax<bool> {
+        Lexer::null(self)
+    }
+    fn begin_object(&mut self) -> Syntax<()> {
+        Lexer::begin_object(self)
+    }
+    fn next_key(&mut self) -> Syntax<bool> {
+        Lexer::next_key(self)
+    }
+    fn text(&self) -> Cow<'a, str> {
+        Lexer::text(self)
+    }
+    fn text_pos(&self) -> usize {
+        Lexer::text_pos(self)
+    }
+    fn begin_array(&mut self) -> Syntax<()> {
+        Lexer::begin_array(self)
+    }
+    fn next_element(&mut self) -> Syntax<bool> {
+        Lexer::next_element(self)
+    }
+    fn scalar(&mut self) -> Syntax<Kind> {
+        Lexer::scalar(self)
+    }
+    fn reread_scalar(&mut self, pos: usize) -> Syntax<()> {
+        Lexer::reread_scalar(self, pos)
+    }
+    fn skip(&mut self) -> Syntax<(usize, usize)> {
+        Lexer::skip(self)
+    }
+    fn raw(&self, from: usize, to: usize) -> Cow<'a, str> {
+        Cow::Borrowed(&self.src[from..to])
+    }
+    fn finish(&mut self) -> Syntax<()> {
+        Lexer::finish(self)
+    }
+}
+
 /// How a JSON frame reads its members.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FrameKind {
@@ -504,9 +584,9 @@ pub struct JsonFrame {
 }
 
 /// The JSON reader the generated code drives.
-pub struct JsonInput<'a> {
+pub struct JsonInput<'a, S: Source<'a> = Lexer<'a>> {
     core: Core<'a>,
-    lex: Lexer<'a>,
+    lex: S,
     /// Whether the next `enter` reads a flattened list rather than an object.
     flattened: bool,
 }
@@ -515,6 +595,22 @@ impl<'a> JsonInput<'a> {
     /// A reader over a whole document (UTF-8 text).
     pub fn new(src: &'a str, mode: ReadMode) -> JsonInput<'a> {
         JsonInput { core: Core::new(src.as_bytes(), mode, Form::Json), lex: Lexer::new(src), flattened: false }
+    }
+}
+
+impl<'a, S: Source<'a>> JsonInput<'a, S> {
+    /// A reader over another source of tokens (no text: messages carry no line).
+    pub fn with_source(source: S, mode: ReadMode) -> JsonInput<'a, S> {
+        JsonInput { core: Core::new(b"", mode, Form::Json), lex: source, flattened: false }
+    }
+
+    /// Reads the value at hand as a `T` through a fresh reader, leaving this one where it is
+    /// (for a document kind two schemas define: each is tried in turn).
+    pub fn try_as<T: Read>(&self) -> Result<T, ReadError> {
+        let mut fresh = JsonInput { core: Core::new(self.core.src, self.core.mode, Form::Json), lex: self.lex.clone(), flattened: false };
+        let value = T::read(&mut fresh)?;
+        fresh.finish()?;
+        Ok(value)
     }
 
     /// The shared state (mode, problems, trail).
@@ -614,8 +710,8 @@ impl<'a> JsonInput<'a> {
                         && let Some(f) = frame.as_deref_mut()
                     {
                         let owner = f.core.owner();
-                        let raw = &self.lex.src[from..to];
-                        f.core.unknown.keep_member_key(owner, &key, raw);
+                        let raw = self.lex.raw(from, to);
+                        f.core.unknown.keep_member_key(owner, &key, &raw);
                     }
                 }
                 match value {
@@ -695,8 +791,8 @@ impl<'a> JsonInput<'a> {
     fn keep_or_skip(&mut self, f: &mut JsonFrame, key: &str) -> Result<(), ReadError> {
         let (from, to) = self.skip()?;
         if self.core.keep_unknown {
-            let raw = &self.lex.src[from..to];
-            f.core.unknown.keep_json_key(f.core.reached, key, raw);
+            let raw = self.lex.raw(from, to);
+            f.core.unknown.keep_json_key(f.core.reached, key, &raw);
         }
         Ok(())
     }
@@ -759,7 +855,7 @@ impl<'a> JsonInput<'a> {
     }
 }
 
-impl<'a> Input<'a> for JsonInput<'a> {
+impl<'a, S: Source<'a>> Input<'a> for JsonInput<'a, S> {
     type Frame = JsonFrame;
 
     fn enter(&mut self, schema: &'static StructSchema) -> Result<JsonFrame, ReadError> {

@@ -10,6 +10,8 @@ pub mod schema;
 #[cfg(feature = "serde")]
 pub mod serde_support;
 pub mod simple;
+#[cfg(feature = "serde")]
+pub mod tape;
 pub mod unknown;
 pub mod xml_in;
 

@@ -664,28 +664,6 @@ impl JsonWriter {
         }
     }
 
-    /// `{`
-    pub fn begin_object(&mut self) {
-        self.out.push('{');
-        self.first.push(true);
-    }
-
-    /// `}`
-    pub fn end_object(&mut self) {
-        self.close('}');
-    }
-
-    /// `[`
-    pub fn begin_array(&mut self) {
-        self.out.push('[');
-        self.first.push(true);
-    }
-
-    /// `]`
-    pub fn end_array(&mut self) {
-        self.close(']');
-    }
-
     fn close(&mut self, close: char) {
         let empty = self.first.pop().unwrap_or(true);
         if !empty {
@@ -693,77 +671,38 @@ impl JsonWriter {
         }
         self.out.push(close);
     }
+}
 
+/// Where the JSON writer's shaping goes: JSON text ([`JsonWriter`]), or a token tape that a
+/// serde serializer is then driven from ([`super::tape::Tape`]). The shaping (scalars in their
+/// shapes, unknown content, kept XML as JSON) is written once, here, for both.
+pub trait JsonSink {
+    /// `{`
+    fn begin_object(&mut self);
+    /// `}`
+    fn end_object(&mut self);
+    /// `[`
+    fn begin_array(&mut self);
+    /// `]`
+    fn end_array(&mut self);
     /// Starts an array element.
-    pub fn element(&mut self) {
-        self.separator();
-    }
-
-    /// Writes a key of the schema (plain ASCII, nothing to escape) of the object opened last.
+    fn element(&mut self);
+    /// A key of the schema (plain ASCII) of the object opened last.
     fn schema_key(&mut self, key: &'static str) {
-        self.separator();
-        self.out.push('"');
-        self.out.push_str(key);
-        self.out.push_str(if self.pretty { "\": " } else { "\":" });
+        self.key(key)
     }
-
-    /// Writes a key of the object opened last.
-    pub fn key(&mut self, key: &str) {
-        self.separator();
-        self.string(key);
-        self.out.push(':');
-        if self.pretty {
-            self.out.push(' ');
-        }
-    }
-
+    /// A key of the object opened last.
+    fn key(&mut self, key: &str);
     /// A string value.
-    pub fn string(&mut self, s: &str) {
-        self.out.reserve(s.len() + 2);
-        self.out.push('"');
-        let bytes = s.as_bytes();
-        // Copy runs that need no escape; find the next byte that does eight at a time.
-        let mut run = 0;
-        let mut i = 0;
-        while i < bytes.len() {
-            if let Some(chunk) = bytes.get(i..i + 8) {
-                let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-                if !needs_escape(word) {
-                    i += 8;
-                    continue;
-                }
-            }
-            let b = bytes[i];
-            if b == b'"' || b == b'\\' || b < 0x20 {
-                self.out.push_str(&s[run..i]);
-                match b {
-                    b'"' => self.out.push_str("\\\""),
-                    b'\\' => self.out.push_str("\\\\"),
-                    b'\n' => self.out.push_str("\\n"),
-                    b'\r' => self.out.push_str("\\r"),
-                    b'\t' => self.out.push_str("\\t"),
-                    // The short forms Jackson (ORCID's JSON) and serde_json write too.
-                    0x08 => self.out.push_str("\\b"),
-                    0x0C => self.out.push_str("\\f"),
-                    _ => {
-                        const HEX: &[u8; 16] = b"0123456789abcdef";
-                        self.out.push_str("\\u00");
-                        self.out.push(char::from(HEX[usize::from(b >> 4)]));
-                        self.out.push(char::from(HEX[usize::from(b & 0xF)]));
-                    }
-                }
-                run = i + 1;
-            }
-            i += 1;
-        }
-        self.out.push_str(&s[run..]);
-        self.out.push('"');
+    fn string(&mut self, s: &str);
+    /// A number, `true`, `false` or `null`, as written.
+    fn raw(&mut self, text: &str);
+    /// A buffer for a scalar's text (handed back with [`JsonSink::keep_scratch`]).
+    fn take_scratch(&mut self) -> String {
+        String::new()
     }
-
-    /// A value written as is (numbers, `true`, `false`, `null`).
-    pub fn raw(&mut self, text: &str) {
-        self.out.push_str(text);
-    }
+    /// Hands back the buffer [`JsonSink::take_scratch`] gave.
+    fn keep_scratch(&mut self, _scratch: String) {}
 
     /// A scalar in a shape: a string, a literal (numbers and booleans), `{"value": ...}`, or
     /// epoch milliseconds; `extra` adds keys to a wrapper (a bare scalar becomes wrapped).
@@ -780,7 +719,7 @@ impl JsonWriter {
             }
             return;
         }
-        let mut text = std::mem::take(&mut self.scratch);
+        let mut text = self.take_scratch();
         text.clear();
         value.write_json(&mut text);
         let wrapped = matches!(shape, Shape::Wrapped | Shape::Millis) || !extra.is_empty();
@@ -802,7 +741,7 @@ impl JsonWriter {
             }
             self.end_object();
         }
-        self.scratch = text;
+        self.keep_scratch(text);
     }
 
     /// Writes pieces of unknown content as keys of the object open now; XML elements with
@@ -974,6 +913,109 @@ impl JsonWriter {
     }
 }
 
+impl JsonSink for JsonWriter {
+    /// `{`
+    fn begin_object(&mut self) {
+        self.out.push('{');
+        self.first.push(true);
+    }
+
+    /// `}`
+    fn end_object(&mut self) {
+        self.close('}');
+    }
+
+    /// `[`
+    fn begin_array(&mut self) {
+        self.out.push('[');
+        self.first.push(true);
+    }
+
+    /// `]`
+    fn end_array(&mut self) {
+        self.close(']');
+    }
+
+    /// Starts an array element.
+    fn element(&mut self) {
+        self.separator();
+    }
+
+    /// Writes a key of the schema (plain ASCII, nothing to escape) of the object opened last.
+    fn schema_key(&mut self, key: &'static str) {
+        self.separator();
+        self.out.push('"');
+        self.out.push_str(key);
+        self.out.push_str(if self.pretty { "\": " } else { "\":" });
+    }
+
+    /// Writes a key of the object opened last.
+    fn key(&mut self, key: &str) {
+        self.separator();
+        self.string(key);
+        self.out.push(':');
+        if self.pretty {
+            self.out.push(' ');
+        }
+    }
+
+    /// A string value.
+    fn string(&mut self, s: &str) {
+        self.out.reserve(s.len() + 2);
+        self.out.push('"');
+        let bytes = s.as_bytes();
+        // Copy runs that need no escape; find the next byte that does eight at a time.
+        let mut run = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            if let Some(chunk) = bytes.get(i..i + 8) {
+                let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+                if !needs_escape(word) {
+                    i += 8;
+                    continue;
+                }
+            }
+            let b = bytes[i];
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                self.out.push_str(&s[run..i]);
+                match b {
+                    b'"' => self.out.push_str("\\\""),
+                    b'\\' => self.out.push_str("\\\\"),
+                    b'\n' => self.out.push_str("\\n"),
+                    b'\r' => self.out.push_str("\\r"),
+                    b'\t' => self.out.push_str("\\t"),
+                    // The short forms Jackson (ORCID's JSON) and serde_json write too.
+                    0x08 => self.out.push_str("\\b"),
+                    0x0C => self.out.push_str("\\f"),
+                    _ => {
+                        const HEX: &[u8; 16] = b"0123456789abcdef";
+                        self.out.push_str("\\u00");
+                        self.out.push(char::from(HEX[usize::from(b >> 4)]));
+                        self.out.push(char::from(HEX[usize::from(b & 0xF)]));
+                    }
+                }
+                run = i + 1;
+            }
+            i += 1;
+        }
+        self.out.push_str(&s[run..]);
+        self.out.push('"');
+    }
+
+    /// A value written as is (numbers, `true`, `false`, `null`).
+    fn raw(&mut self, text: &str) {
+        self.out.push_str(text);
+    }
+
+    fn take_scratch(&mut self) -> String {
+        std::mem::take(&mut self.scratch)
+    }
+
+    fn keep_scratch(&mut self, scratch: String) {
+        self.scratch = scratch;
+    }
+}
+
 /// Whether any of eight bytes is `"`, `\\` or a control character (below 0x20), which JSON
 /// strings escape. (SWAR: each test sets the high bit of the bytes that match.)
 pub(crate) fn needs_escape(word: u64) -> bool {
@@ -1003,9 +1045,9 @@ struct JsonFrame<'v> {
     flattened: bool,
 }
 
-/// Builds ORCID's JSON.
-pub struct JsonOutput<'v> {
-    w: JsonWriter,
+/// Builds ORCID's JSON (text, or any other [`JsonSink`]).
+pub struct JsonOutput<'v, W: JsonSink = JsonWriter> {
+    w: W,
     upload: bool,
     frames: Vec<JsonFrame<'v>>,
     /// Whether the next struct is a flattened wrapper.
@@ -1016,19 +1058,31 @@ impl<'v> JsonOutput<'v> {
     /// A writer. `upload` leaves out what ORCID sets itself (source, dates, paths);
     /// `pretty` indents by two spaces.
     pub fn new(upload: bool, pretty: bool) -> JsonOutput<'v> {
-        JsonOutput { w: JsonWriter::new(pretty), upload, frames: Vec::new(), next_flattened: false }
+        JsonOutput::with_sink(JsonWriter::new(pretty), upload)
     }
 
     /// Writes a whole document.
-    pub fn document<T: Write>(mut self, value: &'v T) -> String {
-        value.write(&mut self);
-        self.w.finish()
+    pub fn document<T: Write>(self, value: &'v T) -> String {
+        self.document_into(value).finish()
+    }
+}
+
+impl<'v, W: JsonSink> JsonOutput<'v, W> {
+    /// A writer into `sink`; `upload` as for [`JsonOutput::new`].
+    pub fn with_sink(sink: W, upload: bool) -> JsonOutput<'v, W> {
+        JsonOutput { w: sink, upload, frames: Vec::new(), next_flattened: false }
     }
 
-    /// Writes a whole document that is a simple value.
-    pub fn simple_document<T: SimpleType>(mut self, value: &T, shape: Shape) -> String {
+    /// Writes a whole document into the sink and hands it back.
+    pub fn document_into<T: Write>(mut self, value: &'v T) -> W {
+        value.write(&mut self);
+        self.w
+    }
+
+    /// Writes a whole document that is a simple value into the sink and hands it back.
+    pub fn simple_document_into<T: SimpleType>(mut self, value: &T, shape: Shape) -> W {
         self.w.scalar(value, shape, &[]);
-        self.w.finish()
+        self.w
     }
 
     /// Before member `m`: closes a list of another member, opens the list `m` belongs to,
@@ -1087,7 +1141,7 @@ impl<'v> JsonOutput<'v> {
     }
 }
 
-impl<'v> Output<'v> for JsonOutput<'v> {
+impl<'v, W: JsonSink> Output<'v> for JsonOutput<'v, W> {
     fn begin(&mut self, schema: &'static StructSchema, unknown: &'v UnknownContent) {
         let flattened = std::mem::take(&mut self.next_flattened);
         if !flattened {
@@ -1159,7 +1213,7 @@ impl<'v> Output<'v> for JsonOutput<'v> {
 /// Writes pieces of unknown content that stand in a struct's content: a value that could not
 /// be read under its member's key, in the member's shape, with the keys kept in its wrapper;
 /// the rest as [`JsonWriter::pieces`] does.
-fn write_pieces<'v>(w: &mut JsonWriter, schema: &'static StructSchema, unknown: &'v UnknownContent, items: &[&'v Item]) {
+fn write_pieces<'v, W: JsonSink>(w: &mut W, schema: &'static StructSchema, unknown: &'v UnknownContent, items: &[&'v Item]) {
     let mut rest = 0;
     for (i, item) in items.iter().enumerate() {
         let (Node::Value(text), Some((m, occurrence))) = (&item.node, item.owner) else { continue };

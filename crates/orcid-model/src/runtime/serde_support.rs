@@ -1,24 +1,42 @@
 //! serde support: every model type is `Serialize` and `Deserialize` as ORCID's JSON.
 //!
-//! serde's data model has no place for ORCID's shapes, so these go through the JSON text:
-//! serializing writes ORCID's JSON (as read, not for upload) and hands its values to the
-//! serializer; deserializing takes any JSON value and reads it leniently, as an API response.
-//! To check input strictly, use [`crate::Element::from_json_str`] with [`crate::Mode::Strict`].
+//! Both ways run the model's own JSON writer and reader over its schema tables, through a
+//! token tape ([`super::tape`]) rather than JSON text: serializing gives exactly the values
+//! [`crate::Element::to_json_string`] writes (as read, not for upload); deserializing reads
+//! any self-describing format's value as an API response (leniently, keeping what the model
+//! does not know), or strictly through [`crate::Strict`].
 
 use super::content::{Read, ReadMode};
+use super::json_in::JsonInput;
 use super::output::{JsonOutput, Write};
+use super::tape::{Tape, TapeSource};
 
 /// `Serialize` for a model type.
 pub fn serialize<T: Write, S: serde::Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
-    use serde::Serialize;
-    let json = JsonOutput::new(false, false).document(value);
-    let json: serde_json::Value = serde_json::from_str(&json).map_err(serde::ser::Error::custom)?;
-    json.serialize(serializer)
+    let tape = JsonOutput::with_sink(Tape::new(), false).document_into(value);
+    tape.serialize(serializer)
 }
 
-/// `Deserialize` for a model type.
+/// `Deserialize` for a model type, read leniently.
 pub fn deserialize<'de, T: Read, D: serde::Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
-    use serde::Deserialize;
-    let json = serde_json::Value::deserialize(deserializer)?.to_string();
-    crate::document::read_json::<T>(json.as_bytes(), ReadMode::Lenient).map_err(|e| serde::de::Error::custom(e.message))
+    read(deserializer, ReadMode::Lenient)
+}
+
+/// Reads a model type from any self-describing deserializer, in `mode`.
+pub(crate) fn read<'de, T: Read, D: serde::Deserializer<'de>>(deserializer: D, mode: ReadMode) -> Result<T, D::Error> {
+    read_with(deserializer, mode, |input| T::read(input))
+}
+
+/// Fills a tape from `deserializer` and runs `read` over it as the JSON reader.
+pub(crate) fn read_with<'de, T, D: serde::Deserializer<'de>>(
+    deserializer: D,
+    mode: ReadMode,
+    read: impl for<'t> FnOnce(&mut JsonInput<'t, TapeSource<'t>>) -> Result<T, crate::ReadError>,
+) -> Result<T, D::Error> {
+    use serde::de::Error;
+    let tape = Tape::deserialize(deserializer)?;
+    let mut input = JsonInput::with_source(TapeSource::new(&tape), mode);
+    let value = read(&mut input).map_err(|e| D::Error::custom(e.message))?;
+    input.finish().map_err(|e| D::Error::custom(e.message))?;
+    Ok(value)
 }

@@ -300,7 +300,7 @@ pub fn check_json(src: &[u8], kind: Kind, options: &Options) -> Checked {
     best_reading(|choice| {
         let mut input = JsonInput::new(text, ReadMode::Validate);
         input.core().root_choice = choice;
-        let doc = Document::read_json_kind(&mut input, kind, text).and_then(|doc| input.finish().map(|_| doc));
+        let doc = Document::read_json_kind(&mut input, kind).and_then(|doc| input.finish().map(|_| doc));
         let core = input.into_core();
         let more = core.more_roots;
         (checked(text.as_bytes(), Form::Json, doc.ok(), core, Some(kind), options), more)
