@@ -99,8 +99,8 @@ pub mod __private {
     pub use crate::runtime::content::{Input, Read};
     pub use crate::runtime::output::{Output, Write};
     pub use crate::runtime::schema::{
-        Branch, Content, Facets, Group, Member, MemberKind, Pattern, Shape, SimpleSchema, StructSchema, Vocabulary, has_non_space,
-        is_client_path, is_client_uri, is_orcid_path, is_orcid_uri, is_true,
+        Branch, Content, Facets, Group, Member, MemberKind, Pattern, Shape, SimpleSchema, StructSchema, ValueKind, Vocabulary,
+        has_non_space, is_client_path, is_client_uri, is_orcid_path, is_orcid_uri, is_true,
     };
     #[cfg(feature = "serde")]
     pub use crate::runtime::serde_support;

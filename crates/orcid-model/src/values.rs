@@ -202,6 +202,7 @@ impl fmt::Display for PutCode {
 }
 
 impl SimpleType for PutCode {
+    const VALUE: crate::runtime::schema::ValueKind = crate::runtime::schema::ValueKind::Integer;
     fn parse_xml(text: &str) -> Result<Self, String> {
         i64::parse_xml(text).map(PutCode)
     }

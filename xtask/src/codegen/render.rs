@@ -432,12 +432,13 @@ fn schema_path(struct_path: &str) -> String {
 fn simple_schema(s: &SimpleRef, owner: &str, model: &Model) -> TokenStream {
     let facets = facets_ref(s);
     let vocabulary = model.vocabularies.iter().find(|v| s.rust.ends_with(&format!("vocabulary::{}", v.rust)));
+    let t = ty(&s.rust);
+    let value = quote!(<#t as crate::__private::SimpleType>::VALUE);
     match vocabulary {
         Some(v) if v.bound && !v.except_in.iter().any(|t| t == owner) => {
-            let t = ty(&s.rust);
-            quote!(SimpleSchema { facets: #facets, vocabulary: Some(&#t::VOCABULARY) })
+            quote!(SimpleSchema { facets: #facets, vocabulary: Some(&#t::VOCABULARY), value: #value })
         }
-        _ => quote!(SimpleSchema { facets: #facets, vocabulary: None }),
+        _ => quote!(SimpleSchema { facets: #facets, vocabulary: None, value: #value }),
     }
 }
 
@@ -929,6 +930,7 @@ fn structure(s: &StructDef, root: Option<&RootDef>, model: &Model) -> Result<Tok
         }
 
         impl Write for #name {
+            const SCHEMA: &'static StructSchema = &#schema_name;
             fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
                 out.begin(&#schema_name, &self.unknown);
                 #(#writes)*

@@ -258,6 +258,7 @@ pub(crate) static ACTIVITIES_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -270,6 +271,7 @@ pub(crate) static ACTIVITIES_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -487,6 +489,7 @@ impl Read for ActivitiesSummary {
     }
 }
 impl Write for ActivitiesSummary {
+    const SCHEMA: &'static StructSchema = &ACTIVITIES_SUMMARY_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&ACTIVITIES_SUMMARY_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
@@ -728,6 +731,7 @@ pub(crate) static AFFILIATION_GROUP_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -941,6 +945,7 @@ impl Read for AffiliationGroup {
     }
 }
 impl Write for AffiliationGroup {
+    const SCHEMA: &'static StructSchema = &AFFILIATION_GROUP_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&AFFILIATION_GROUP_SCHEMA, &self.unknown);
         if let Some(v) = &self.last_modified_date {
@@ -1075,6 +1080,7 @@ pub(crate) static DISTINCTIONS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -1087,6 +1093,7 @@ pub(crate) static DISTINCTIONS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -1155,6 +1162,7 @@ impl Read for Distinctions {
     }
 }
 impl Write for Distinctions {
+    const SCHEMA: &'static StructSchema = &DISTINCTIONS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&DISTINCTIONS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
@@ -1270,6 +1278,7 @@ pub(crate) static EDUCATIONS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -1282,6 +1291,7 @@ pub(crate) static EDUCATIONS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -1350,6 +1360,7 @@ impl Read for Educations {
     }
 }
 impl Write for Educations {
+    const SCHEMA: &'static StructSchema = &EDUCATIONS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&EDUCATIONS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
@@ -1465,6 +1476,7 @@ pub(crate) static EMPLOYMENTS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -1477,6 +1489,7 @@ pub(crate) static EMPLOYMENTS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -1545,6 +1558,7 @@ impl Read for Employments {
     }
 }
 impl Write for Employments {
+    const SCHEMA: &'static StructSchema = &EMPLOYMENTS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&EMPLOYMENTS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
@@ -1656,6 +1670,7 @@ pub(crate) static FUNDING_GROUP_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -1738,6 +1753,7 @@ impl Read for FundingGroup {
     }
 }
 impl Write for FundingGroup {
+    const SCHEMA: &'static StructSchema = &FUNDING_GROUP_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&FUNDING_GROUP_SCHEMA, &self.unknown);
         if let Some(v) = &self.last_modified_date {
@@ -1850,6 +1866,7 @@ pub(crate) static FUNDINGS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -1862,6 +1879,7 @@ pub(crate) static FUNDINGS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -1930,6 +1948,7 @@ impl Read for Fundings {
     }
 }
 impl Write for Fundings {
+    const SCHEMA: &'static StructSchema = &FUNDINGS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&FUNDINGS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
@@ -2045,6 +2064,7 @@ pub(crate) static INVITED_POSITIONS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -2057,6 +2077,7 @@ pub(crate) static INVITED_POSITIONS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -2125,6 +2146,7 @@ impl Read for InvitedPositions {
     }
 }
 impl Write for InvitedPositions {
+    const SCHEMA: &'static StructSchema = &INVITED_POSITIONS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&INVITED_POSITIONS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
@@ -2240,6 +2262,7 @@ pub(crate) static MEMBERSHIPS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -2252,6 +2275,7 @@ pub(crate) static MEMBERSHIPS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -2320,6 +2344,7 @@ impl Read for Memberships {
     }
 }
 impl Write for Memberships {
+    const SCHEMA: &'static StructSchema = &MEMBERSHIPS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&MEMBERSHIPS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
@@ -2431,6 +2456,7 @@ pub(crate) static PEER_REVIEW_DUPLICATES_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -2513,6 +2539,7 @@ impl Read for PeerReviewDuplicates {
     }
 }
 impl Write for PeerReviewDuplicates {
+    const SCHEMA: &'static StructSchema = &PEER_REVIEW_DUPLICATES_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&PEER_REVIEW_DUPLICATES_SCHEMA, &self.unknown);
         if let Some(v) = &self.last_modified_date {
@@ -2621,6 +2648,7 @@ pub(crate) static PEER_REVIEW_GROUP_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -2703,6 +2731,7 @@ impl Read for PeerReviewGroup {
     }
 }
 impl Write for PeerReviewGroup {
+    const SCHEMA: &'static StructSchema = &PEER_REVIEW_GROUP_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&PEER_REVIEW_GROUP_SCHEMA, &self.unknown);
         if let Some(v) = &self.last_modified_date {
@@ -2815,6 +2844,7 @@ pub(crate) static PEER_REVIEWS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -2827,6 +2857,7 @@ pub(crate) static PEER_REVIEWS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -2895,6 +2926,7 @@ impl Read for PeerReviews {
     }
 }
 impl Write for PeerReviews {
+    const SCHEMA: &'static StructSchema = &PEER_REVIEWS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&PEER_REVIEWS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
@@ -3010,6 +3042,7 @@ pub(crate) static QUALIFICATIONS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -3022,6 +3055,7 @@ pub(crate) static QUALIFICATIONS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -3090,6 +3124,7 @@ impl Read for Qualifications {
     }
 }
 impl Write for Qualifications {
+    const SCHEMA: &'static StructSchema = &QUALIFICATIONS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&QUALIFICATIONS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
@@ -3205,6 +3240,7 @@ pub(crate) static RESEARCH_RESOURCE_GROUP_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -3289,6 +3325,7 @@ impl Read for ResearchResourceGroup {
     }
 }
 impl Write for ResearchResourceGroup {
+    const SCHEMA: &'static StructSchema = &RESEARCH_RESOURCE_GROUP_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&RESEARCH_RESOURCE_GROUP_SCHEMA, &self.unknown);
         if let Some(v) = &self.last_modified_date {
@@ -3401,6 +3438,7 @@ pub(crate) static RESEARCH_RESOURCES_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -3413,6 +3451,7 @@ pub(crate) static RESEARCH_RESOURCES_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -3481,6 +3520,7 @@ impl Read for ResearchResources {
     }
 }
 impl Write for ResearchResources {
+    const SCHEMA: &'static StructSchema = &RESEARCH_RESOURCES_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&RESEARCH_RESOURCES_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
@@ -3596,6 +3636,7 @@ pub(crate) static SERVICES_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -3608,6 +3649,7 @@ pub(crate) static SERVICES_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -3676,6 +3718,7 @@ impl Read for Services {
     }
 }
 impl Write for Services {
+    const SCHEMA: &'static StructSchema = &SERVICES_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&SERVICES_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {
@@ -3787,6 +3830,7 @@ pub(crate) static WORK_GROUP_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -3865,6 +3909,7 @@ impl Read for WorkGroup {
     }
 }
 impl Write for WorkGroup {
+    const SCHEMA: &'static StructSchema = &WORK_GROUP_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&WORK_GROUP_SCHEMA, &self.unknown);
         if let Some(v) = &self.last_modified_date {
@@ -3974,6 +4019,7 @@ pub(crate) static WORKS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -3986,6 +4032,7 @@ pub(crate) static WORKS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -4054,6 +4101,7 @@ impl Read for Works {
     }
 }
 impl Write for Works {
+    const SCHEMA: &'static StructSchema = &WORKS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&WORKS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {

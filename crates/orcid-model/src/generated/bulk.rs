@@ -147,6 +147,7 @@ impl Read for Bulk {
     }
 }
 impl Write for Bulk {
+    const SCHEMA: &'static StructSchema = &BULK_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&BULK_SCHEMA, &self.unknown);
         for item in &self.items {

@@ -75,6 +75,7 @@ pub(crate) static CLIENT_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::client::NAME,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "name",
             shape: crate::__private::Shape::String,
@@ -87,6 +88,7 @@ pub(crate) static CLIENT_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "description",
             shape: crate::__private::Shape::String,
@@ -138,6 +140,7 @@ impl Read for Client {
     }
 }
 impl Write for Client {
+    const SCHEMA: &'static StructSchema = &CLIENT_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&CLIENT_SCHEMA, &self.unknown);
         {

@@ -480,6 +480,7 @@ impl Read for Address {
     }
 }
 impl Write for Address {
+    const SCHEMA: &'static StructSchema = &ADDRESS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&ADDRESS_SCHEMA, &self.unknown);
         if let Some(v) = &self.country {
@@ -737,6 +738,7 @@ pub(crate) static AFFILIATION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::PutCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -751,6 +753,7 @@ pub(crate) static AFFILIATION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::common::Visibility as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "visibility",
             shape: crate::__private::Shape::String,
@@ -765,6 +768,7 @@ pub(crate) static AFFILIATION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "display-index",
             shape: crate::__private::Shape::String,
@@ -779,6 +783,7 @@ pub(crate) static AFFILIATION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -791,6 +796,7 @@ pub(crate) static AFFILIATION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -803,6 +809,7 @@ pub(crate) static AFFILIATION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -824,6 +831,7 @@ pub(crate) static AFFILIATION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "department-name",
             shape: crate::__private::Shape::String,
@@ -836,6 +844,7 @@ pub(crate) static AFFILIATION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "role-title",
             shape: crate::__private::Shape::String,
@@ -875,6 +884,7 @@ pub(crate) static AFFILIATION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "url",
             shape: crate::__private::Shape::Wrapped,
@@ -1002,6 +1012,7 @@ impl Read for Affiliation {
     }
 }
 impl Write for Affiliation {
+    const SCHEMA: &'static StructSchema = &AFFILIATION_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&AFFILIATION_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
@@ -1298,6 +1309,7 @@ pub(crate) static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::PutCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -1312,6 +1324,7 @@ pub(crate) static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::common::Visibility as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "visibility",
             shape: crate::__private::Shape::String,
@@ -1326,6 +1339,7 @@ pub(crate) static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "display-index",
             shape: crate::__private::Shape::String,
@@ -1340,6 +1354,7 @@ pub(crate) static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -1352,6 +1367,7 @@ pub(crate) static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -1364,6 +1380,7 @@ pub(crate) static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -1385,6 +1402,7 @@ pub(crate) static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "department-name",
             shape: crate::__private::Shape::String,
@@ -1397,6 +1415,7 @@ pub(crate) static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "role-title",
             shape: crate::__private::Shape::String,
@@ -1436,6 +1455,7 @@ pub(crate) static AFFILIATION_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "url",
             shape: crate::__private::Shape::Wrapped,
@@ -1563,6 +1583,7 @@ impl Read for AffiliationSummary {
     }
 }
 impl Write for AffiliationSummary {
+    const SCHEMA: &'static StructSchema = &AFFILIATION_SUMMARY_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&AFFILIATION_SUMMARY_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
@@ -1682,6 +1703,7 @@ pub(crate) static AMOUNT_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::CurrencyCode::VOCABULARY),
+                value: <super::vocabulary::CurrencyCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "currency-code",
             shape: crate::__private::Shape::String,
@@ -1694,6 +1716,7 @@ pub(crate) static AMOUNT_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "value",
             shape: crate::__private::Shape::String,
@@ -1742,6 +1765,7 @@ impl Read for Amount {
     }
 }
 impl Write for Amount {
+    const SCHEMA: &'static StructSchema = &AMOUNT_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&AMOUNT_SCHEMA, &self.unknown);
         out.simple(0usize, &self.currency_code);
@@ -1843,6 +1867,7 @@ pub(crate) static CLIENT_ID_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::CLIENT_URI,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "uri",
             shape: crate::__private::Shape::String,
@@ -1855,6 +1880,7 @@ pub(crate) static CLIENT_ID_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::CLIENT_PATH,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -1867,6 +1893,7 @@ pub(crate) static CLIENT_ID_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "host",
             shape: crate::__private::Shape::String,
@@ -1928,6 +1955,7 @@ impl Read for ClientId {
     }
 }
 impl Write for ClientId {
+    const SCHEMA: &'static StructSchema = &CLIENT_ID_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&CLIENT_ID_SCHEMA, &self.unknown);
         if let Some(v) = &self.uri {
@@ -2030,6 +2058,7 @@ pub(crate) static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::ContributorSequence::VOCABULARY),
+                value: <super::vocabulary::ContributorSequence as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "contributor-sequence",
             shape: crate::__private::Shape::String,
@@ -2042,6 +2071,7 @@ pub(crate) static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::vocabulary::ContributorRole as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "contributor-role",
             shape: crate::__private::Shape::String,
@@ -2093,6 +2123,7 @@ impl Read for ContributorAttributes {
     }
 }
 impl Write for ContributorAttributes {
+    const SCHEMA: &'static StructSchema = &CONTRIBUTOR_ATTRIBUTES_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&CONTRIBUTOR_ATTRIBUTES_SCHEMA, &self.unknown);
         if let Some(v) = &self.contributor_sequence {
@@ -2176,6 +2207,7 @@ pub(crate) static COUNTRY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::common::Visibility as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "visibility",
             shape: crate::__private::Shape::String,
@@ -2188,6 +2220,7 @@ pub(crate) static COUNTRY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::Country::VOCABULARY),
+                value: <super::vocabulary::Country as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "value",
             shape: crate::__private::Shape::String,
@@ -2236,6 +2269,7 @@ impl Read for Country {
     }
 }
 impl Write for Country {
+    const SCHEMA: &'static StructSchema = &COUNTRY_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&COUNTRY_SCHEMA, &self.unknown);
         if let Some(v) = &self.visibility {
@@ -2334,6 +2368,7 @@ pub(crate) static DISAMBIGUATED_ORGANIZATION_SCHEMA: StructSchema = StructSchema
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::SHORT_TEXT,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "disambiguated-organization-identifier",
             shape: crate::__private::Shape::String,
@@ -2346,6 +2381,7 @@ pub(crate) static DISAMBIGUATED_ORGANIZATION_SCHEMA: StructSchema = StructSchema
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::SHORT_TEXT,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "disambiguation-source",
             shape: crate::__private::Shape::String,
@@ -2400,6 +2436,7 @@ impl Read for DisambiguatedOrganization {
     }
 }
 impl Write for DisambiguatedOrganization {
+    const SCHEMA: &'static StructSchema = &DISAMBIGUATED_ORGANIZATION_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&DISAMBIGUATED_ORGANIZATION_SCHEMA, &self.unknown);
         {
@@ -2562,6 +2599,7 @@ pub(crate) static ELEMENT_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::PutCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -2576,6 +2614,7 @@ pub(crate) static ELEMENT_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::common::Visibility as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "visibility",
             shape: crate::__private::Shape::String,
@@ -2590,6 +2629,7 @@ pub(crate) static ELEMENT_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "display-index",
             shape: crate::__private::Shape::String,
@@ -2604,6 +2644,7 @@ pub(crate) static ELEMENT_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -2616,6 +2657,7 @@ pub(crate) static ELEMENT_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -2628,6 +2670,7 @@ pub(crate) static ELEMENT_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -2709,6 +2752,7 @@ impl Read for ElementSummary {
     }
 }
 impl Write for ElementSummary {
+    const SCHEMA: &'static StructSchema = &ELEMENT_SUMMARY_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&ELEMENT_SUMMARY_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
@@ -2977,6 +3021,7 @@ pub(crate) static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::PutCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -2991,6 +3036,7 @@ pub(crate) static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::common::Visibility as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "visibility",
             shape: crate::__private::Shape::String,
@@ -3005,6 +3051,7 @@ pub(crate) static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "display-index",
             shape: crate::__private::Shape::String,
@@ -3019,6 +3066,7 @@ pub(crate) static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -3031,6 +3079,7 @@ pub(crate) static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -3043,6 +3092,7 @@ pub(crate) static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -3064,6 +3114,7 @@ pub(crate) static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 vocabulary: None,
+                value: <super::vocabulary::ExternalIdType as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "external-id-type",
             shape: crate::__private::Shape::String,
@@ -3076,6 +3127,7 @@ pub(crate) static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "external-id-value",
             shape: crate::__private::Shape::String,
@@ -3106,6 +3158,7 @@ pub(crate) static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "external-id-url",
             shape: crate::__private::Shape::Wrapped,
@@ -3118,6 +3171,7 @@ pub(crate) static EXTERNAL_ID_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::Relationship::VOCABULARY),
+                value: <super::vocabulary::Relationship as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "external-id-relationship",
             shape: crate::__private::Shape::String,
@@ -3230,6 +3284,7 @@ impl Read for ExternalId {
     }
 }
 impl Write for ExternalId {
+    const SCHEMA: &'static StructSchema = &EXTERNAL_ID_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&EXTERNAL_ID_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
@@ -3406,6 +3461,7 @@ impl Read for ExternalIds {
     }
 }
 impl Write for ExternalIds {
+    const SCHEMA: &'static StructSchema = &EXTERNAL_IDS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&EXTERNAL_IDS_SCHEMA, &self.unknown);
         for v in &self.external_ids {
@@ -3511,6 +3567,7 @@ pub(crate) static FUZZY_DATE_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::YEAR,
                 vocabulary: None,
+                value: <crate::DatePart as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "year",
             shape: crate::__private::Shape::Wrapped,
@@ -3523,6 +3580,7 @@ pub(crate) static FUZZY_DATE_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::MONTH,
                 vocabulary: None,
+                value: <crate::DatePart as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "month",
             shape: crate::__private::Shape::Wrapped,
@@ -3535,6 +3593,7 @@ pub(crate) static FUZZY_DATE_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::DAY,
                 vocabulary: None,
+                value: <crate::DatePart as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "day",
             shape: crate::__private::Shape::Wrapped,
@@ -3596,6 +3655,7 @@ impl Read for FuzzyDate {
     }
 }
 impl Write for FuzzyDate {
+    const SCHEMA: &'static StructSchema = &FUZZY_DATE_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&FUZZY_DATE_SCHEMA, &self.unknown);
         {
@@ -3706,6 +3766,7 @@ pub(crate) static ORCID_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::ORCID_URI,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "uri",
             shape: crate::__private::Shape::String,
@@ -3718,6 +3779,7 @@ pub(crate) static ORCID_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::ORCID_PATH,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -3730,6 +3792,7 @@ pub(crate) static ORCID_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "host",
             shape: crate::__private::Shape::String,
@@ -3791,6 +3854,7 @@ impl Read for OrcidIdentifier {
     }
 }
 impl Write for OrcidIdentifier {
+    const SCHEMA: &'static StructSchema = &ORCID_IDENTIFIER_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&ORCID_IDENTIFIER_SCHEMA, &self.unknown);
         if let Some(v) = &self.uri {
@@ -3908,6 +3972,7 @@ pub(crate) static ORGANIZATION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "name",
             shape: crate::__private::Shape::String,
@@ -3982,6 +4047,7 @@ impl Read for Organization {
     }
 }
 impl Write for Organization {
+    const SCHEMA: &'static StructSchema = &ORGANIZATION_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&ORGANIZATION_SCHEMA, &self.unknown);
         {
@@ -4094,6 +4160,7 @@ pub(crate) static ORGANIZATION_ADDRESS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "city",
             shape: crate::__private::Shape::String,
@@ -4106,6 +4173,7 @@ pub(crate) static ORGANIZATION_ADDRESS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::LONG_TEXT,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "region",
             shape: crate::__private::Shape::String,
@@ -4118,6 +4186,7 @@ pub(crate) static ORGANIZATION_ADDRESS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::Country::VOCABULARY),
+                value: <super::vocabulary::Country as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "country",
             shape: crate::__private::Shape::String,
@@ -4174,6 +4243,7 @@ impl Read for OrganizationAddress {
     }
 }
 impl Write for OrganizationAddress {
+    const SCHEMA: &'static StructSchema = &ORGANIZATION_ADDRESS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&ORGANIZATION_ADDRESS_SCHEMA, &self.unknown);
         if let Some(v) = &self.city {
@@ -4363,6 +4433,7 @@ pub(crate) static SOURCE_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "source-name",
             shape: crate::__private::Shape::Wrapped,
@@ -4393,6 +4464,7 @@ pub(crate) static SOURCE_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "assertion-origin-name",
             shape: crate::__private::Shape::Wrapped,
@@ -4480,6 +4552,7 @@ impl Read for Source {
     }
 }
 impl Write for Source {
+    const SCHEMA: &'static StructSchema = &SOURCE_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&SOURCE_SCHEMA, &self.unknown);
         if let Some(v) = &self.source_orcid {
@@ -4580,6 +4653,7 @@ pub(crate) static STRING_WITH_LANG_CODE_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::LanguageCode::VOCABULARY),
+                value: <super::vocabulary::LanguageCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "language-code",
             shape: crate::__private::Shape::String,
@@ -4592,6 +4666,7 @@ pub(crate) static STRING_WITH_LANG_CODE_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "value",
             shape: crate::__private::Shape::String,
@@ -4640,6 +4715,7 @@ impl Read for StringWithLangCode {
     }
 }
 impl Write for StringWithLangCode {
+    const SCHEMA: &'static StructSchema = &STRING_WITH_LANG_CODE_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&STRING_WITH_LANG_CODE_SCHEMA, &self.unknown);
         out.simple(0usize, &self.language_code);
@@ -4736,6 +4812,7 @@ pub(crate) static TRANSIENT_ERROR_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::TRANSIENT_ERROR_TRANSIENT,
                 vocabulary: None,
+                value: <bool as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "transient",
             shape: crate::__private::Shape::Raw,
@@ -4748,6 +4825,7 @@ pub(crate) static TRANSIENT_ERROR_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "error-code",
             shape: crate::__private::Shape::String,
@@ -4760,6 +4838,7 @@ pub(crate) static TRANSIENT_ERROR_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "error-message",
             shape: crate::__private::Shape::String,
@@ -4815,6 +4894,7 @@ impl Read for TransientError {
     }
 }
 impl Write for TransientError {
+    const SCHEMA: &'static StructSchema = &TRANSIENT_ERROR_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&TRANSIENT_ERROR_SCHEMA, &self.unknown);
         out.simple(0usize, &self.transient);
@@ -4894,6 +4974,7 @@ pub(crate) static TRANSIENT_NON_EMPTY_STRING_SCHEMA: StructSchema = StructSchema
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::TRANSIENT_NON_EMPTY_STRING_TRANSIENT,
                 vocabulary: None,
+                value: <bool as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "transient",
             shape: crate::__private::Shape::Raw,
@@ -4906,6 +4987,7 @@ pub(crate) static TRANSIENT_NON_EMPTY_STRING_SCHEMA: StructSchema = StructSchema
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "value",
             shape: crate::__private::Shape::String,
@@ -4954,6 +5036,7 @@ impl Read for TransientNonEmptyString {
     }
 }
 impl Write for TransientNonEmptyString {
+    const SCHEMA: &'static StructSchema = &TRANSIENT_NON_EMPTY_STRING_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&TRANSIENT_NON_EMPTY_STRING_SCHEMA, &self.unknown);
         out.simple(0usize, &self.transient);
@@ -5035,6 +5118,7 @@ pub(crate) static TRANSLATED_TITLE_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::LanguageCode::VOCABULARY),
+                value: <super::vocabulary::LanguageCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "language-code",
             shape: crate::__private::Shape::String,
@@ -5047,6 +5131,7 @@ pub(crate) static TRANSLATED_TITLE_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::TRANSLATED_TITLE_CONTENT17,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "value",
             shape: crate::__private::Shape::String,
@@ -5095,6 +5180,7 @@ impl Read for TranslatedTitle {
     }
 }
 impl Write for TranslatedTitle {
+    const SCHEMA: &'static StructSchema = &TRANSLATED_TITLE_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&TRANSLATED_TITLE_SCHEMA, &self.unknown);
         out.simple(0usize, &self.language_code);

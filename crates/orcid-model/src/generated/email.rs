@@ -175,6 +175,7 @@ pub(crate) static EMAIL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::PutCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -189,6 +190,7 @@ pub(crate) static EMAIL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::common::Visibility as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "visibility",
             shape: crate::__private::Shape::String,
@@ -203,6 +205,7 @@ pub(crate) static EMAIL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "display-index",
             shape: crate::__private::Shape::Raw,
@@ -217,6 +220,7 @@ pub(crate) static EMAIL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -231,6 +235,7 @@ pub(crate) static EMAIL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <bool as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "verified",
             shape: crate::__private::Shape::Raw,
@@ -245,6 +250,7 @@ pub(crate) static EMAIL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <bool as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "primary",
             shape: crate::__private::Shape::Raw,
@@ -257,6 +263,7 @@ pub(crate) static EMAIL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -269,6 +276,7 @@ pub(crate) static EMAIL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -290,6 +298,7 @@ pub(crate) static EMAIL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::EMAIL,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "email",
             shape: crate::__private::Shape::String,
@@ -380,6 +389,7 @@ impl Read for Email {
     }
 }
 impl Write for Email {
+    const SCHEMA: &'static StructSchema = &EMAIL_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&EMAIL_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
@@ -514,6 +524,7 @@ pub(crate) static EMAILS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -526,6 +537,7 @@ pub(crate) static EMAILS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -594,6 +606,7 @@ impl Read for Emails {
     }
 }
 impl Write for Emails {
+    const SCHEMA: &'static StructSchema = &EMAILS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&EMAILS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {

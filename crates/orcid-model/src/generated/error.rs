@@ -114,6 +114,7 @@ pub(crate) static ERROR_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i32 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "response-code",
             shape: crate::__private::Shape::Raw,
@@ -126,6 +127,7 @@ pub(crate) static ERROR_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "developer-message",
             shape: crate::__private::Shape::String,
@@ -138,6 +140,7 @@ pub(crate) static ERROR_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "user-message",
             shape: crate::__private::Shape::String,
@@ -150,6 +153,7 @@ pub(crate) static ERROR_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i64 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "error-code",
             shape: crate::__private::Shape::Raw,
@@ -162,6 +166,7 @@ pub(crate) static ERROR_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "more-info",
             shape: crate::__private::Shape::String,
@@ -234,6 +239,7 @@ impl Read for Error {
     }
 }
 impl Write for Error {
+    const SCHEMA: &'static StructSchema = &ERROR_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&ERROR_SCHEMA, &self.unknown);
         {

@@ -133,6 +133,7 @@ pub(crate) static EXPANDED_RESULT_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "orcid-id",
             shape: crate::__private::Shape::String,
@@ -145,6 +146,7 @@ pub(crate) static EXPANDED_RESULT_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "given-names",
             shape: crate::__private::Shape::String,
@@ -157,6 +159,7 @@ pub(crate) static EXPANDED_RESULT_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "family-names",
             shape: crate::__private::Shape::String,
@@ -169,6 +172,7 @@ pub(crate) static EXPANDED_RESULT_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "credit-name",
             shape: crate::__private::Shape::String,
@@ -181,6 +185,7 @@ pub(crate) static EXPANDED_RESULT_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "other-name",
             shape: crate::__private::Shape::String,
@@ -193,6 +198,7 @@ pub(crate) static EXPANDED_RESULT_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "email",
             shape: crate::__private::Shape::String,
@@ -205,6 +211,7 @@ pub(crate) static EXPANDED_RESULT_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "institution-name",
             shape: crate::__private::Shape::String,
@@ -301,6 +308,7 @@ impl Read for ExpandedResult {
     }
 }
 impl Write for ExpandedResult {
+    const SCHEMA: &'static StructSchema = &EXPANDED_RESULT_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&EXPANDED_RESULT_SCHEMA, &self.unknown);
         {
@@ -414,6 +422,7 @@ pub(crate) static EXPANDED_SEARCH_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i64 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "num-found",
             shape: crate::__private::Shape::Raw,
@@ -477,6 +486,7 @@ impl Read for ExpandedSearch {
     }
 }
 impl Write for ExpandedSearch {
+    const SCHEMA: &'static StructSchema = &EXPANDED_SEARCH_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&EXPANDED_SEARCH_SCHEMA, &self.unknown);
         if let Some(v) = &self.num_found {

@@ -233,6 +233,7 @@ pub(crate) static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::PutCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -247,6 +248,7 @@ pub(crate) static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::common::Visibility as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "visibility",
             shape: crate::__private::Shape::String,
@@ -261,6 +263,7 @@ pub(crate) static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "display-index",
             shape: crate::__private::Shape::Raw,
@@ -275,6 +278,7 @@ pub(crate) static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -287,6 +291,7 @@ pub(crate) static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -299,6 +304,7 @@ pub(crate) static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -320,6 +326,7 @@ pub(crate) static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 vocabulary: None,
+                value: <super::vocabulary::ExternalIdType as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "external-id-type",
             shape: crate::__private::Shape::String,
@@ -332,6 +339,7 @@ pub(crate) static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "external-id-value",
             shape: crate::__private::Shape::String,
@@ -362,6 +370,7 @@ pub(crate) static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "external-id-url",
             shape: crate::__private::Shape::Wrapped,
@@ -374,6 +383,7 @@ pub(crate) static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::Relationship::VOCABULARY),
+                value: <super::vocabulary::Relationship as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "external-id-relationship",
             shape: crate::__private::Shape::String,
@@ -486,6 +496,7 @@ impl Read for ExternalIdentifier {
     }
 }
 impl Write for ExternalIdentifier {
+    const SCHEMA: &'static StructSchema = &EXTERNAL_IDENTIFIER_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&EXTERNAL_IDENTIFIER_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
@@ -635,6 +646,7 @@ pub(crate) static EXTERNAL_IDENTIFIERS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -647,6 +659,7 @@ pub(crate) static EXTERNAL_IDENTIFIERS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -717,6 +730,7 @@ impl Read for ExternalIdentifiers {
     }
 }
 impl Write for ExternalIdentifiers {
+    const SCHEMA: &'static StructSchema = &EXTERNAL_IDENTIFIERS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&EXTERNAL_IDENTIFIERS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {

@@ -114,6 +114,7 @@ pub(crate) static CONTRIBUTOR_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_150,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "credit-name",
             shape: crate::__private::Shape::Wrapped,
@@ -126,6 +127,7 @@ pub(crate) static CONTRIBUTOR_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::EMAIL,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "contributor-email",
             shape: crate::__private::Shape::Wrapped,
@@ -201,6 +203,7 @@ impl Read for Contributor {
     }
 }
 impl Write for Contributor {
+    const SCHEMA: &'static StructSchema = &CONTRIBUTOR_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&CONTRIBUTOR_SCHEMA, &self.unknown);
         if let Some(v) = &self.contributor_orcid {
@@ -290,6 +293,7 @@ pub(crate) static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::vocabulary::FundingContributorRole as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "contributor-role",
             shape: crate::__private::Shape::String,
@@ -336,6 +340,7 @@ impl Read for ContributorAttributes {
     }
 }
 impl Write for ContributorAttributes {
+    const SCHEMA: &'static StructSchema = &CONTRIBUTOR_ATTRIBUTES_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&CONTRIBUTOR_ATTRIBUTES_SCHEMA, &self.unknown);
         if let Some(v) = &self.contributor_role {
@@ -470,6 +475,7 @@ impl Read for Contributors {
     }
 }
 impl Write for Contributors {
+    const SCHEMA: &'static StructSchema = &CONTRIBUTORS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&CONTRIBUTORS_SCHEMA, &self.unknown);
         for v in &self.contributors {
@@ -783,6 +789,7 @@ pub(crate) static FUNDING_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::PutCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -797,6 +804,7 @@ pub(crate) static FUNDING_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::common::Visibility as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "visibility",
             shape: crate::__private::Shape::String,
@@ -811,6 +819,7 @@ pub(crate) static FUNDING_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "display-index",
             shape: crate::__private::Shape::String,
@@ -825,6 +834,7 @@ pub(crate) static FUNDING_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -837,6 +847,7 @@ pub(crate) static FUNDING_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -849,6 +860,7 @@ pub(crate) static FUNDING_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -870,6 +882,7 @@ pub(crate) static FUNDING_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::FundingType::VOCABULARY),
+                value: <super::vocabulary::FundingType as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "type",
             shape: crate::__private::Shape::String,
@@ -882,6 +895,7 @@ pub(crate) static FUNDING_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::ORGANIZATION_DEFINED_TYPE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "organization-defined-type",
             shape: crate::__private::Shape::Wrapped,
@@ -903,6 +917,7 @@ pub(crate) static FUNDING_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::SHORT_DESCRIPTION,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "short-description",
             shape: crate::__private::Shape::String,
@@ -924,6 +939,7 @@ pub(crate) static FUNDING_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "url",
             shape: crate::__private::Shape::Wrapped,
@@ -1111,6 +1127,7 @@ impl Read for Funding {
     }
 }
 impl Write for Funding {
+    const SCHEMA: &'static StructSchema = &FUNDING_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&FUNDING_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
@@ -1427,6 +1444,7 @@ pub(crate) static FUNDING_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::PutCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -1441,6 +1459,7 @@ pub(crate) static FUNDING_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::common::Visibility as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "visibility",
             shape: crate::__private::Shape::String,
@@ -1455,6 +1474,7 @@ pub(crate) static FUNDING_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "display-index",
             shape: crate::__private::Shape::String,
@@ -1469,6 +1489,7 @@ pub(crate) static FUNDING_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -1481,6 +1502,7 @@ pub(crate) static FUNDING_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -1493,6 +1515,7 @@ pub(crate) static FUNDING_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -1532,6 +1555,7 @@ pub(crate) static FUNDING_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "url",
             shape: crate::__private::Shape::Wrapped,
@@ -1544,6 +1568,7 @@ pub(crate) static FUNDING_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::FundingType::VOCABULARY),
+                value: <super::vocabulary::FundingType as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "type",
             shape: crate::__private::Shape::String,
@@ -1689,6 +1714,7 @@ impl Read for FundingSummary {
     }
 }
 impl Write for FundingSummary {
+    const SCHEMA: &'static StructSchema = &FUNDING_SUMMARY_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&FUNDING_SUMMARY_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
@@ -1820,6 +1846,7 @@ pub(crate) static FUNDING_TITLE_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "title",
             shape: crate::__private::Shape::Wrapped,
@@ -1880,6 +1907,7 @@ impl Read for FundingTitle {
     }
 }
 impl Write for FundingTitle {
+    const SCHEMA: &'static StructSchema = &FUNDING_TITLE_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&FUNDING_TITLE_SCHEMA, &self.unknown);
         {

@@ -314,6 +314,7 @@ pub(crate) static GROUP_ID_RECORD_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::PutCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -344,6 +345,7 @@ pub(crate) static GROUP_ID_RECORD_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "source-name",
             shape: crate::__private::Shape::Wrapped,
@@ -374,6 +376,7 @@ pub(crate) static GROUP_ID_RECORD_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "assertion-origin-name",
             shape: crate::__private::Shape::Wrapped,
@@ -386,6 +389,7 @@ pub(crate) static GROUP_ID_RECORD_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "name",
             shape: crate::__private::Shape::String,
@@ -398,6 +402,7 @@ pub(crate) static GROUP_ID_RECORD_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::GROUP_ID,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "group-id",
             shape: crate::__private::Shape::String,
@@ -410,6 +415,7 @@ pub(crate) static GROUP_ID_RECORD_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "description",
             shape: crate::__private::Shape::String,
@@ -422,6 +428,7 @@ pub(crate) static GROUP_ID_RECORD_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::group_id::GroupIdRecordType as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "type",
             shape: crate::__private::Shape::String,
@@ -537,6 +544,7 @@ impl Read for GroupIdRecord {
     }
 }
 impl Write for GroupIdRecord {
+    const SCHEMA: &'static StructSchema = &GROUP_ID_RECORD_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&GROUP_ID_RECORD_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
@@ -703,6 +711,7 @@ pub(crate) static GROUP_ID_RECORDS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -715,6 +724,7 @@ pub(crate) static GROUP_ID_RECORDS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i64 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "total",
             shape: crate::__private::Shape::Raw,
@@ -727,6 +737,7 @@ pub(crate) static GROUP_ID_RECORDS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i64 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "page",
             shape: crate::__private::Shape::Raw,
@@ -739,6 +750,7 @@ pub(crate) static GROUP_ID_RECORDS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i64 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "page-size",
             shape: crate::__private::Shape::Raw,
@@ -824,6 +836,7 @@ impl Read for GroupIdRecords {
     }
 }
 impl Write for GroupIdRecords {
+    const SCHEMA: &'static StructSchema = &GROUP_ID_RECORDS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&GROUP_ID_RECORDS_SCHEMA, &self.unknown);
         if let Some(v) = &self.last_modified_date {

@@ -285,6 +285,7 @@ pub(crate) static HISTORY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::common::Visibility as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "visibility",
             shape: crate::__private::Shape::String,
@@ -297,6 +298,7 @@ pub(crate) static HISTORY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::history::CreationMethod as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "creation-method",
             shape: crate::__private::Shape::String,
@@ -309,6 +311,7 @@ pub(crate) static HISTORY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "completion-date",
             shape: crate::__private::Shape::Millis,
@@ -321,6 +324,7 @@ pub(crate) static HISTORY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "submission-date",
             shape: crate::__private::Shape::Millis,
@@ -333,6 +337,7 @@ pub(crate) static HISTORY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -345,6 +350,7 @@ pub(crate) static HISTORY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <bool as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "claimed",
             shape: crate::__private::Shape::Raw,
@@ -366,6 +372,7 @@ pub(crate) static HISTORY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "deactivation-date",
             shape: crate::__private::Shape::Millis,
@@ -378,6 +385,7 @@ pub(crate) static HISTORY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <bool as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "verified-email",
             shape: crate::__private::Shape::Raw,
@@ -390,6 +398,7 @@ pub(crate) static HISTORY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <bool as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "verified-primary-email",
             shape: crate::__private::Shape::Raw,
@@ -490,6 +499,7 @@ impl Read for History {
     }
 }
 impl Write for History {
+    const SCHEMA: &'static StructSchema = &HISTORY_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&HISTORY_SCHEMA, &self.unknown);
         if let Some(v) = &self.visibility {

@@ -344,6 +344,7 @@ pub(crate) static AUTHORIZATION_URL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "uri",
             shape: crate::__private::Shape::String,
@@ -356,6 +357,7 @@ pub(crate) static AUTHORIZATION_URL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -368,6 +370,7 @@ pub(crate) static AUTHORIZATION_URL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "host",
             shape: crate::__private::Shape::String,
@@ -429,6 +432,7 @@ impl Read for AuthorizationUrl {
     }
 }
 impl Write for AuthorizationUrl {
+    const SCHEMA: &'static StructSchema = &AUTHORIZATION_URL_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&AUTHORIZATION_URL_SCHEMA, &self.unknown);
         if let Some(v) = &self.uri {
@@ -539,6 +543,7 @@ pub(crate) static ITEM_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::notification::ActivityType as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "item-type",
             shape: crate::__private::Shape::String,
@@ -551,6 +556,7 @@ pub(crate) static ITEM_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::notification::ITEM_ITEM_NAME,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "item-name",
             shape: crate::__private::Shape::String,
@@ -616,6 +622,7 @@ impl Read for Item {
     }
 }
 impl Write for Item {
+    const SCHEMA: &'static StructSchema = &ITEM_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&ITEM_SCHEMA, &self.unknown);
         {
@@ -752,6 +759,7 @@ impl Read for Items {
     }
 }
 impl Write for Items {
+    const SCHEMA: &'static StructSchema = &ITEMS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&ITEMS_SCHEMA, &self.unknown);
         for v in &self.items {
@@ -964,6 +972,7 @@ pub(crate) static NOTIFICATION_CUSTOM_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::PutCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -978,6 +987,7 @@ pub(crate) static NOTIFICATION_CUSTOM_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "lang",
             shape: crate::__private::Shape::String,
@@ -990,6 +1000,7 @@ pub(crate) static NOTIFICATION_CUSTOM_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::notification::CustomNotificationType as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "notification-type",
             shape: crate::__private::Shape::String,
@@ -1002,6 +1013,7 @@ pub(crate) static NOTIFICATION_CUSTOM_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::notification::NOTIFICATION_SUBJECT,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "subject",
             shape: crate::__private::Shape::String,
@@ -1014,6 +1026,7 @@ pub(crate) static NOTIFICATION_CUSTOM_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "body-text",
             shape: crate::__private::Shape::String,
@@ -1026,6 +1039,7 @@ pub(crate) static NOTIFICATION_CUSTOM_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "body-html",
             shape: crate::__private::Shape::String,
@@ -1038,6 +1052,7 @@ pub(crate) static NOTIFICATION_CUSTOM_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -1050,6 +1065,7 @@ pub(crate) static NOTIFICATION_CUSTOM_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "sent-date",
             shape: crate::__private::Shape::Millis,
@@ -1062,6 +1078,7 @@ pub(crate) static NOTIFICATION_CUSTOM_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "read-date",
             shape: crate::__private::Shape::Millis,
@@ -1074,6 +1091,7 @@ pub(crate) static NOTIFICATION_CUSTOM_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "archived-date",
             shape: crate::__private::Shape::Millis,
@@ -1187,6 +1205,7 @@ impl Read for NotificationCustom {
     }
 }
 impl Write for NotificationCustom {
+    const SCHEMA: &'static StructSchema = &NOTIFICATION_CUSTOM_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&NOTIFICATION_CUSTOM_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
@@ -1454,6 +1473,7 @@ pub(crate) static NOTIFICATION_PERMISSION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::PutCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -1466,6 +1486,7 @@ pub(crate) static NOTIFICATION_PERMISSION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::notification::NotificationType as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "notification-type",
             shape: crate::__private::Shape::String,
@@ -1487,6 +1508,7 @@ pub(crate) static NOTIFICATION_PERMISSION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "notification-subject",
             shape: crate::__private::Shape::String,
@@ -1499,6 +1521,7 @@ pub(crate) static NOTIFICATION_PERMISSION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::notification::NOTIFICATION_INTRO,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "notification-intro",
             shape: crate::__private::Shape::String,
@@ -1520,6 +1543,7 @@ pub(crate) static NOTIFICATION_PERMISSION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -1532,6 +1556,7 @@ pub(crate) static NOTIFICATION_PERMISSION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "sent-date",
             shape: crate::__private::Shape::Millis,
@@ -1544,6 +1569,7 @@ pub(crate) static NOTIFICATION_PERMISSION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "read-date",
             shape: crate::__private::Shape::Millis,
@@ -1556,6 +1582,7 @@ pub(crate) static NOTIFICATION_PERMISSION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "actioned-date",
             shape: crate::__private::Shape::Millis,
@@ -1568,6 +1595,7 @@ pub(crate) static NOTIFICATION_PERMISSION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "archived-date",
             shape: crate::__private::Shape::Millis,
@@ -1689,6 +1717,7 @@ impl Read for NotificationPermission {
     }
 }
 impl Write for NotificationPermission {
+    const SCHEMA: &'static StructSchema = &NOTIFICATION_PERMISSION_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&NOTIFICATION_PERMISSION_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
@@ -1869,6 +1898,7 @@ impl Read for Notifications {
     }
 }
 impl Write for Notifications {
+    const SCHEMA: &'static StructSchema = &NOTIFICATIONS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&NOTIFICATIONS_SCHEMA, &self.unknown);
         for v in &self.notifications {

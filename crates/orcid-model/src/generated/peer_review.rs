@@ -326,6 +326,7 @@ pub(crate) static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::PutCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -340,6 +341,7 @@ pub(crate) static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::common::Visibility as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "visibility",
             shape: crate::__private::Shape::String,
@@ -354,6 +356,7 @@ pub(crate) static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "display-index",
             shape: crate::__private::Shape::String,
@@ -368,6 +371,7 @@ pub(crate) static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -380,6 +384,7 @@ pub(crate) static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -392,6 +397,7 @@ pub(crate) static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -413,6 +419,7 @@ pub(crate) static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::PeerReviewRole::VOCABULARY),
+                value: <super::vocabulary::PeerReviewRole as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "reviewer-role",
             shape: crate::__private::Shape::String,
@@ -434,6 +441,7 @@ pub(crate) static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "review-url",
             shape: crate::__private::Shape::Wrapped,
@@ -446,6 +454,7 @@ pub(crate) static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::PeerReviewType::VOCABULARY),
+                value: <super::vocabulary::PeerReviewType as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "review-type",
             shape: crate::__private::Shape::String,
@@ -467,6 +476,7 @@ pub(crate) static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::GROUP_ID,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "review-group-id",
             shape: crate::__private::Shape::String,
@@ -488,6 +498,7 @@ pub(crate) static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "subject-container-name",
             shape: crate::__private::Shape::Wrapped,
@@ -500,6 +511,7 @@ pub(crate) static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::PeerReviewSubjectType::VOCABULARY),
+                value: <super::vocabulary::PeerReviewSubjectType as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "subject-type",
             shape: crate::__private::Shape::String,
@@ -521,6 +533,7 @@ pub(crate) static PEER_REVIEW_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "subject-url",
             shape: crate::__private::Shape::Wrapped,
@@ -678,6 +691,7 @@ impl Read for PeerReview {
     }
 }
 impl Write for PeerReview {
+    const SCHEMA: &'static StructSchema = &PEER_REVIEW_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&PEER_REVIEW_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
@@ -1008,6 +1022,7 @@ pub(crate) static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::PutCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -1022,6 +1037,7 @@ pub(crate) static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::common::Visibility as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "visibility",
             shape: crate::__private::Shape::String,
@@ -1036,6 +1052,7 @@ pub(crate) static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "display-index",
             shape: crate::__private::Shape::String,
@@ -1050,6 +1067,7 @@ pub(crate) static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -1062,6 +1080,7 @@ pub(crate) static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -1074,6 +1093,7 @@ pub(crate) static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -1095,6 +1115,7 @@ pub(crate) static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::PeerReviewRole::VOCABULARY),
+                value: <super::vocabulary::PeerReviewRole as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "reviewer-role",
             shape: crate::__private::Shape::String,
@@ -1116,6 +1137,7 @@ pub(crate) static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "review-url",
             shape: crate::__private::Shape::Wrapped,
@@ -1128,6 +1150,7 @@ pub(crate) static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::PeerReviewType::VOCABULARY),
+                value: <super::vocabulary::PeerReviewType as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "review-type",
             shape: crate::__private::Shape::String,
@@ -1149,6 +1172,7 @@ pub(crate) static PEER_REVIEW_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::GROUP_ID,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "review-group-id",
             shape: crate::__private::Shape::String,
@@ -1276,6 +1300,7 @@ impl Read for PeerReviewSummary {
     }
 }
 impl Write for PeerReviewSummary {
+    const SCHEMA: &'static StructSchema = &PEER_REVIEW_SUMMARY_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&PEER_REVIEW_SUMMARY_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
@@ -1422,6 +1447,7 @@ pub(crate) static SUBJECT_NAME_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "title",
             shape: crate::__private::Shape::Wrapped,
@@ -1434,6 +1460,7 @@ pub(crate) static SUBJECT_NAME_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::SUBTITLE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "subtitle",
             shape: crate::__private::Shape::Wrapped,
@@ -1499,6 +1526,7 @@ impl Read for SubjectName {
     }
 }
 impl Write for SubjectName {
+    const SCHEMA: &'static StructSchema = &SUBJECT_NAME_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&SUBJECT_NAME_SCHEMA, &self.unknown);
         {

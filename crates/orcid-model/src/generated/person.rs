@@ -189,6 +189,7 @@ pub(crate) static PERSON_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -201,6 +202,7 @@ pub(crate) static PERSON_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -375,6 +377,7 @@ impl Read for Person {
     }
 }
 impl Write for Person {
+    const SCHEMA: &'static StructSchema = &PERSON_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&PERSON_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {

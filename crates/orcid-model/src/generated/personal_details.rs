@@ -110,6 +110,7 @@ pub(crate) static BIOGRAPHY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::common::Visibility as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "visibility",
             shape: crate::__private::Shape::String,
@@ -124,6 +125,7 @@ pub(crate) static BIOGRAPHY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -136,6 +138,7 @@ pub(crate) static BIOGRAPHY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -148,6 +151,7 @@ pub(crate) static BIOGRAPHY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -160,6 +164,7 @@ pub(crate) static BIOGRAPHY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "content",
             shape: crate::__private::Shape::String,
@@ -228,6 +233,7 @@ impl Read for Biography {
     }
 }
 impl Write for Biography {
+    const SCHEMA: &'static StructSchema = &BIOGRAPHY_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&BIOGRAPHY_SCHEMA, &self.unknown);
         if let Some(v) = &self.visibility {
@@ -402,6 +408,7 @@ pub(crate) static NAME_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::common::Visibility as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "visibility",
             shape: crate::__private::Shape::String,
@@ -416,6 +423,7 @@ pub(crate) static NAME_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -428,6 +436,7 @@ pub(crate) static NAME_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -440,6 +449,7 @@ pub(crate) static NAME_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -452,6 +462,7 @@ pub(crate) static NAME_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_150,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "given-names",
             shape: crate::__private::Shape::Wrapped,
@@ -464,6 +475,7 @@ pub(crate) static NAME_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_150,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "family-name",
             shape: crate::__private::Shape::Wrapped,
@@ -476,6 +488,7 @@ pub(crate) static NAME_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_150,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "credit-name",
             shape: crate::__private::Shape::Wrapped,
@@ -556,6 +569,7 @@ impl Read for Name {
     }
 }
 impl Write for Name {
+    const SCHEMA: &'static StructSchema = &NAME_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&NAME_SCHEMA, &self.unknown);
         if let Some(v) = &self.visibility {
@@ -712,6 +726,7 @@ pub(crate) static PERSONAL_DETAILS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -724,6 +739,7 @@ pub(crate) static PERSONAL_DETAILS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -821,6 +837,7 @@ impl Read for PersonalDetails {
     }
 }
 impl Write for PersonalDetails {
+    const SCHEMA: &'static StructSchema = &PERSONAL_DETAILS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&PERSONAL_DETAILS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {

@@ -54,6 +54,7 @@ pub(crate) static PREFERENCES_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::LOCALE,
                 vocabulary: None,
+                value: <super::vocabulary::Locale as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "locale",
             shape: crate::__private::Shape::String,
@@ -100,6 +101,7 @@ impl Read for Preferences {
     }
 }
 impl Write for Preferences {
+    const SCHEMA: &'static StructSchema = &PREFERENCES_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&PREFERENCES_SCHEMA, &self.unknown);
         {

@@ -143,6 +143,7 @@ pub(crate) static RECORD_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -264,6 +265,7 @@ impl Read for Record {
     }
 }
 impl Write for Record {
+    const SCHEMA: &'static StructSchema = &RECORD_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&RECORD_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {

@@ -118,6 +118,7 @@ impl Read for Hosts {
     }
 }
 impl Write for Hosts {
+    const SCHEMA: &'static StructSchema = &HOSTS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&HOSTS_SCHEMA, &self.unknown);
         for v in &self.organizations {
@@ -315,6 +316,7 @@ pub(crate) static PROPOSAL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "url",
             shape: crate::__private::Shape::Wrapped,
@@ -393,6 +395,7 @@ impl Read for Proposal {
     }
 }
 impl Write for Proposal {
+    const SCHEMA: &'static StructSchema = &PROPOSAL_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&PROPOSAL_SCHEMA, &self.unknown);
         {
@@ -598,6 +601,7 @@ pub(crate) static RESEARCH_RESOURCE_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::PutCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -612,6 +616,7 @@ pub(crate) static RESEARCH_RESOURCE_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::common::Visibility as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "visibility",
             shape: crate::__private::Shape::String,
@@ -626,6 +631,7 @@ pub(crate) static RESEARCH_RESOURCE_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "display-index",
             shape: crate::__private::Shape::String,
@@ -640,6 +646,7 @@ pub(crate) static RESEARCH_RESOURCE_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -652,6 +659,7 @@ pub(crate) static RESEARCH_RESOURCE_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -664,6 +672,7 @@ pub(crate) static RESEARCH_RESOURCE_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -779,6 +788,7 @@ impl Read for ResearchResource {
     }
 }
 impl Write for ResearchResource {
+    const SCHEMA: &'static StructSchema = &RESEARCH_RESOURCE_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&RESEARCH_RESOURCE_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
@@ -977,6 +987,7 @@ pub(crate) static RESEARCH_RESOURCE_SUMMARY_SCHEMA: StructSchema = StructSchema 
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::PutCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -991,6 +1002,7 @@ pub(crate) static RESEARCH_RESOURCE_SUMMARY_SCHEMA: StructSchema = StructSchema 
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::common::Visibility as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "visibility",
             shape: crate::__private::Shape::String,
@@ -1005,6 +1017,7 @@ pub(crate) static RESEARCH_RESOURCE_SUMMARY_SCHEMA: StructSchema = StructSchema 
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "display-index",
             shape: crate::__private::Shape::String,
@@ -1019,6 +1032,7 @@ pub(crate) static RESEARCH_RESOURCE_SUMMARY_SCHEMA: StructSchema = StructSchema 
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -1031,6 +1045,7 @@ pub(crate) static RESEARCH_RESOURCE_SUMMARY_SCHEMA: StructSchema = StructSchema 
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -1043,6 +1058,7 @@ pub(crate) static RESEARCH_RESOURCE_SUMMARY_SCHEMA: StructSchema = StructSchema 
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -1143,6 +1159,7 @@ impl Read for ResearchResourceSummary {
     }
 }
 impl Write for ResearchResourceSummary {
+    const SCHEMA: &'static StructSchema = &RESEARCH_RESOURCE_SUMMARY_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&RESEARCH_RESOURCE_SUMMARY_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
@@ -1256,6 +1273,7 @@ pub(crate) static RESEARCH_RESOURCE_TITLE_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "title",
             shape: crate::__private::Shape::Wrapped,
@@ -1316,6 +1334,7 @@ impl Read for ResearchResourceTitle {
     }
 }
 impl Write for ResearchResourceTitle {
+    const SCHEMA: &'static StructSchema = &RESEARCH_RESOURCE_TITLE_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&RESEARCH_RESOURCE_TITLE_SCHEMA, &self.unknown);
         {
@@ -1455,6 +1474,7 @@ pub(crate) static RESOURCE_ITEM_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "resource-name",
             shape: crate::__private::Shape::String,
@@ -1467,6 +1487,7 @@ pub(crate) static RESOURCE_ITEM_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::ResearchResourceType::VOCABULARY),
+                value: <super::vocabulary::ResearchResourceType as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "resource-type",
             shape: crate::__private::Shape::String,
@@ -1497,6 +1518,7 @@ pub(crate) static RESOURCE_ITEM_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "url",
             shape: crate::__private::Shape::Wrapped,
@@ -1569,6 +1591,7 @@ impl Read for ResourceItem {
     }
 }
 impl Write for ResourceItem {
+    const SCHEMA: &'static StructSchema = &RESOURCE_ITEM_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&RESOURCE_ITEM_SCHEMA, &self.unknown);
         {
@@ -1724,6 +1747,7 @@ impl Read for ResourceItems {
     }
 }
 impl Write for ResourceItems {
+    const SCHEMA: &'static StructSchema = &RESOURCE_ITEMS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&RESOURCE_ITEMS_SCHEMA, &self.unknown);
         for v in &self.resource_items {

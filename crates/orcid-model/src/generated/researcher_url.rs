@@ -162,6 +162,7 @@ pub(crate) static RESEARCHER_URL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::PutCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -176,6 +177,7 @@ pub(crate) static RESEARCHER_URL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::common::Visibility as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "visibility",
             shape: crate::__private::Shape::String,
@@ -190,6 +192,7 @@ pub(crate) static RESEARCHER_URL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "display-index",
             shape: crate::__private::Shape::Raw,
@@ -204,6 +207,7 @@ pub(crate) static RESEARCHER_URL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -216,6 +220,7 @@ pub(crate) static RESEARCHER_URL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -228,6 +233,7 @@ pub(crate) static RESEARCHER_URL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -249,6 +255,7 @@ pub(crate) static RESEARCHER_URL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_350,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "url-name",
             shape: crate::__private::Shape::String,
@@ -261,6 +268,7 @@ pub(crate) static RESEARCHER_URL_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "url",
             shape: crate::__private::Shape::Wrapped,
@@ -349,6 +357,7 @@ impl Read for ResearcherUrl {
     }
 }
 impl Write for ResearcherUrl {
+    const SCHEMA: &'static StructSchema = &RESEARCHER_URL_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&RESEARCHER_URL_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
@@ -483,6 +492,7 @@ pub(crate) static RESEARCHER_URLS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -495,6 +505,7 @@ pub(crate) static RESEARCHER_URLS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -563,6 +574,7 @@ impl Read for ResearcherUrls {
     }
 }
 impl Write for ResearcherUrls {
+    const SCHEMA: &'static StructSchema = &RESEARCHER_URLS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&RESEARCHER_URLS_SCHEMA, &self.unknown);
         if let Some(v) = &self.path {

@@ -75,6 +75,7 @@ pub(crate) static SEARCH_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i64 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "num-found",
             shape: crate::__private::Shape::Raw,
@@ -138,6 +139,7 @@ impl Read for Search {
     }
 }
 impl Write for Search {
+    const SCHEMA: &'static StructSchema = &SEARCH_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&SEARCH_SCHEMA, &self.unknown);
         if let Some(v) = &self.num_found {
@@ -261,6 +263,7 @@ impl Read for SearchResult {
     }
 }
 impl Write for SearchResult {
+    const SCHEMA: &'static StructSchema = &SEARCH_RESULT_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&SEARCH_RESULT_SCHEMA, &self.unknown);
         {

@@ -316,6 +316,7 @@ pub(crate) static EDUCATION_QUALIFICATION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i64 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -328,6 +329,7 @@ pub(crate) static EDUCATION_QUALIFICATION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::summary::EducationQualificationType as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "type",
             shape: crate::__private::Shape::String,
@@ -340,6 +342,7 @@ pub(crate) static EDUCATION_QUALIFICATION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "organization-name",
             shape: crate::__private::Shape::String,
@@ -352,6 +355,7 @@ pub(crate) static EDUCATION_QUALIFICATION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "role",
             shape: crate::__private::Shape::String,
@@ -364,6 +368,7 @@ pub(crate) static EDUCATION_QUALIFICATION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "url",
             shape: crate::__private::Shape::String,
@@ -394,6 +399,7 @@ pub(crate) static EDUCATION_QUALIFICATION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <bool as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "validated",
             shape: crate::__private::Shape::Raw,
@@ -484,6 +490,7 @@ impl Read for EducationQualification {
     }
 }
 impl Write for EducationQualification {
+    const SCHEMA: &'static StructSchema = &EDUCATION_QUALIFICATION_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&EDUCATION_QUALIFICATION_SCHEMA, &self.unknown);
         {
@@ -599,6 +606,7 @@ pub(crate) static EDUCATION_QUALIFICATIONS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i32 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "count",
             shape: crate::__private::Shape::Raw,
@@ -663,6 +671,7 @@ impl Read for EducationQualifications {
     }
 }
 impl Write for EducationQualifications {
+    const SCHEMA: &'static StructSchema = &EDUCATION_QUALIFICATIONS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&EDUCATION_QUALIFICATIONS_SCHEMA, &self.unknown);
         {
@@ -779,6 +788,7 @@ pub(crate) static EMAIL_DOMAIN_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "value",
             shape: crate::__private::Shape::String,
@@ -791,6 +801,7 @@ pub(crate) static EMAIL_DOMAIN_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "verification-date",
             shape: crate::__private::Shape::Millis,
@@ -803,6 +814,7 @@ pub(crate) static EMAIL_DOMAIN_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -815,6 +827,7 @@ pub(crate) static EMAIL_DOMAIN_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -881,6 +894,7 @@ impl Read for EmailDomain {
     }
 }
 impl Write for EmailDomain {
+    const SCHEMA: &'static StructSchema = &EMAIL_DOMAIN_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&EMAIL_DOMAIN_SCHEMA, &self.unknown);
         {
@@ -980,6 +994,7 @@ pub(crate) static EMAIL_DOMAINS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i32 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "count",
             shape: crate::__private::Shape::Raw,
@@ -1044,6 +1059,7 @@ impl Read for EmailDomains {
     }
 }
 impl Write for EmailDomains {
+    const SCHEMA: &'static StructSchema = &EMAIL_DOMAINS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&EMAIL_DOMAINS_SCHEMA, &self.unknown);
         {
@@ -1221,6 +1237,7 @@ pub(crate) static EMPLOYMENT_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i64 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -1233,6 +1250,7 @@ pub(crate) static EMPLOYMENT_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "type",
             shape: crate::__private::Shape::String,
@@ -1245,6 +1263,7 @@ pub(crate) static EMPLOYMENT_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "organization-name",
             shape: crate::__private::Shape::String,
@@ -1257,6 +1276,7 @@ pub(crate) static EMPLOYMENT_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "role",
             shape: crate::__private::Shape::String,
@@ -1269,6 +1289,7 @@ pub(crate) static EMPLOYMENT_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "url",
             shape: crate::__private::Shape::String,
@@ -1299,6 +1320,7 @@ pub(crate) static EMPLOYMENT_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <bool as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "validated",
             shape: crate::__private::Shape::Raw,
@@ -1389,6 +1411,7 @@ impl Read for Employment {
     }
 }
 impl Write for Employment {
+    const SCHEMA: &'static StructSchema = &EMPLOYMENT_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&EMPLOYMENT_SCHEMA, &self.unknown);
         {
@@ -1504,6 +1527,7 @@ pub(crate) static EMPLOYMENTS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i32 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "count",
             shape: crate::__private::Shape::Raw,
@@ -1568,6 +1592,7 @@ impl Read for Employments {
     }
 }
 impl Write for Employments {
+    const SCHEMA: &'static StructSchema = &EMPLOYMENTS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&EMPLOYMENTS_SCHEMA, &self.unknown);
         {
@@ -1701,6 +1726,7 @@ pub(crate) static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i64 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -1713,6 +1739,7 @@ pub(crate) static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "external-id-type",
             shape: crate::__private::Shape::String,
@@ -1725,6 +1752,7 @@ pub(crate) static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "external-id-value",
             shape: crate::__private::Shape::String,
@@ -1737,6 +1765,7 @@ pub(crate) static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "external-id-url",
             shape: crate::__private::Shape::String,
@@ -1749,6 +1778,7 @@ pub(crate) static EXTERNAL_IDENTIFIER_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <bool as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "validated",
             shape: crate::__private::Shape::Raw,
@@ -1821,6 +1851,7 @@ impl Read for ExternalIdentifier {
     }
 }
 impl Write for ExternalIdentifier {
+    const SCHEMA: &'static StructSchema = &EXTERNAL_IDENTIFIER_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&EXTERNAL_IDENTIFIER_SCHEMA, &self.unknown);
         {
@@ -1979,6 +2010,7 @@ impl Read for ExternalIdentifiers {
     }
 }
 impl Write for ExternalIdentifiers {
+    const SCHEMA: &'static StructSchema = &EXTERNAL_IDENTIFIERS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&EXTERNAL_IDENTIFIERS_SCHEMA, &self.unknown);
         for v in &self.external_identifiers {
@@ -2068,6 +2100,7 @@ pub(crate) static FUNDINGS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i32 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "self-asserted-count",
             shape: crate::__private::Shape::Raw,
@@ -2080,6 +2113,7 @@ pub(crate) static FUNDINGS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i32 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "validated-count",
             shape: crate::__private::Shape::Raw,
@@ -2131,6 +2165,7 @@ impl Read for Fundings {
     }
 }
 impl Write for Fundings {
+    const SCHEMA: &'static StructSchema = &FUNDINGS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&FUNDINGS_SCHEMA, &self.unknown);
         {
@@ -2238,6 +2273,7 @@ pub(crate) static PEER_REVIEWS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i32 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "peer-review-publication-grants",
             shape: crate::__private::Shape::Raw,
@@ -2250,6 +2286,7 @@ pub(crate) static PEER_REVIEWS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i32 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "self-asserted-count",
             shape: crate::__private::Shape::Raw,
@@ -2262,6 +2299,7 @@ pub(crate) static PEER_REVIEWS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i32 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "total",
             shape: crate::__private::Shape::Raw,
@@ -2322,6 +2360,7 @@ impl Read for PeerReviews {
     }
 }
 impl Write for PeerReviews {
+    const SCHEMA: &'static StructSchema = &PEER_REVIEWS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&PEER_REVIEWS_SCHEMA, &self.unknown);
         {
@@ -2419,6 +2458,7 @@ pub(crate) static PROFESSIONAL_ACTIVITIES_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i32 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "count",
             shape: crate::__private::Shape::Raw,
@@ -2483,6 +2523,7 @@ impl Read for ProfessionalActivities {
     }
 }
 impl Write for ProfessionalActivities {
+    const SCHEMA: &'static StructSchema = &PROFESSIONAL_ACTIVITIES_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&PROFESSIONAL_ACTIVITIES_SCHEMA, &self.unknown);
         {
@@ -2663,6 +2704,7 @@ pub(crate) static PROFESSIONAL_ACTIVITY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i64 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -2675,6 +2717,7 @@ pub(crate) static PROFESSIONAL_ACTIVITY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::summary::ProfessionalActivityType as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "type",
             shape: crate::__private::Shape::String,
@@ -2687,6 +2730,7 @@ pub(crate) static PROFESSIONAL_ACTIVITY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "organization-name",
             shape: crate::__private::Shape::String,
@@ -2699,6 +2743,7 @@ pub(crate) static PROFESSIONAL_ACTIVITY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::NON_EMPTY_STRING,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "role",
             shape: crate::__private::Shape::String,
@@ -2711,6 +2756,7 @@ pub(crate) static PROFESSIONAL_ACTIVITY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "url",
             shape: crate::__private::Shape::String,
@@ -2741,6 +2787,7 @@ pub(crate) static PROFESSIONAL_ACTIVITY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <bool as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "validated",
             shape: crate::__private::Shape::Raw,
@@ -2831,6 +2878,7 @@ impl Read for ProfessionalActivity {
     }
 }
 impl Write for ProfessionalActivity {
+    const SCHEMA: &'static StructSchema = &PROFESSIONAL_ACTIVITY_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&PROFESSIONAL_ACTIVITY_SCHEMA, &self.unknown);
         {
@@ -3114,6 +3162,7 @@ pub(crate) static RECORD_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -3126,6 +3175,7 @@ pub(crate) static RECORD_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -3138,6 +3188,7 @@ pub(crate) static RECORD_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::summary::CREDIT_NAME,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "credit-name",
             shape: crate::__private::Shape::String,
@@ -3348,6 +3399,7 @@ impl Read for RecordSummary {
     }
 }
 impl Write for RecordSummary {
+    const SCHEMA: &'static StructSchema = &RECORD_SUMMARY_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&RECORD_SUMMARY_SCHEMA, &self.unknown);
         if let Some(v) = &self.created_date {
@@ -3474,6 +3526,7 @@ pub(crate) static RESEARCH_RESOURCES_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i32 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "self-asserted-count",
             shape: crate::__private::Shape::Raw,
@@ -3486,6 +3539,7 @@ pub(crate) static RESEARCH_RESOURCES_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i32 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "validated-count",
             shape: crate::__private::Shape::Raw,
@@ -3537,6 +3591,7 @@ impl Read for ResearchResources {
     }
 }
 impl Write for ResearchResources {
+    const SCHEMA: &'static StructSchema = &RESEARCH_RESOURCES_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&RESEARCH_RESOURCES_SCHEMA, &self.unknown);
         {
@@ -3631,6 +3686,7 @@ pub(crate) static WORKS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i32 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "self-asserted-count",
             shape: crate::__private::Shape::Raw,
@@ -3643,6 +3699,7 @@ pub(crate) static WORKS_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <i32 as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "validated-count",
             shape: crate::__private::Shape::Raw,
@@ -3694,6 +3751,7 @@ impl Read for Works {
     }
 }
 impl Write for Works {
+    const SCHEMA: &'static StructSchema = &WORKS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&WORKS_SCHEMA, &self.unknown);
         {

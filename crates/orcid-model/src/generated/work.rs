@@ -142,6 +142,7 @@ pub(crate) static CITATION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::CitationType::VOCABULARY),
+                value: <super::vocabulary::CitationType as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "citation-type",
             shape: crate::__private::Shape::String,
@@ -154,6 +155,7 @@ pub(crate) static CITATION_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "citation-value",
             shape: crate::__private::Shape::String,
@@ -205,6 +207,7 @@ impl Read for Citation {
     }
 }
 impl Write for Citation {
+    const SCHEMA: &'static StructSchema = &CITATION_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&CITATION_SCHEMA, &self.unknown);
         {
@@ -339,6 +342,7 @@ pub(crate) static CONTRIBUTOR_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_150,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "credit-name",
             shape: crate::__private::Shape::Wrapped,
@@ -351,6 +355,7 @@ pub(crate) static CONTRIBUTOR_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::EMAIL,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "contributor-email",
             shape: crate::__private::Shape::Wrapped,
@@ -426,6 +431,7 @@ impl Read for Contributor {
     }
 }
 impl Write for Contributor {
+    const SCHEMA: &'static StructSchema = &CONTRIBUTOR_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&CONTRIBUTOR_SCHEMA, &self.unknown);
         if let Some(v) = &self.contributor_orcid {
@@ -529,6 +535,7 @@ pub(crate) static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::work::ContributorSequence as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "contributor-sequence",
             shape: crate::__private::Shape::String,
@@ -541,6 +548,7 @@ pub(crate) static CONTRIBUTOR_ATTRIBUTES_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::vocabulary::ContributorRole as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "contributor-role",
             shape: crate::__private::Shape::String,
@@ -592,6 +600,7 @@ impl Read for ContributorAttributes {
     }
 }
 impl Write for ContributorAttributes {
+    const SCHEMA: &'static StructSchema = &CONTRIBUTOR_ATTRIBUTES_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&CONTRIBUTOR_ATTRIBUTES_SCHEMA, &self.unknown);
         if let Some(v) = &self.contributor_sequence {
@@ -915,6 +924,7 @@ pub(crate) static WORK_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::PutCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -929,6 +939,7 @@ pub(crate) static WORK_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::common::Visibility as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "visibility",
             shape: crate::__private::Shape::String,
@@ -943,6 +954,7 @@ pub(crate) static WORK_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "display-index",
             shape: crate::__private::Shape::String,
@@ -957,6 +969,7 @@ pub(crate) static WORK_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -969,6 +982,7 @@ pub(crate) static WORK_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -981,6 +995,7 @@ pub(crate) static WORK_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -1011,6 +1026,7 @@ pub(crate) static WORK_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "journal-title",
             shape: crate::__private::Shape::Wrapped,
@@ -1023,6 +1039,7 @@ pub(crate) static WORK_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::SHORT_DESCRIPTION,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "short-description",
             shape: crate::__private::Shape::String,
@@ -1044,6 +1061,7 @@ pub(crate) static WORK_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::WorkType::VOCABULARY),
+                value: <super::vocabulary::WorkType as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "type",
             shape: crate::__private::Shape::String,
@@ -1074,6 +1092,7 @@ pub(crate) static WORK_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "url",
             shape: crate::__private::Shape::Wrapped,
@@ -1095,6 +1114,7 @@ pub(crate) static WORK_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::LanguageCode::VOCABULARY),
+                value: <super::vocabulary::LanguageCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "language-code",
             shape: crate::__private::Shape::String,
@@ -1246,6 +1266,7 @@ impl Read for Work {
     }
 }
 impl Write for Work {
+    const SCHEMA: &'static StructSchema = &WORK_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&WORK_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
@@ -1437,6 +1458,7 @@ impl Read for WorkContributors {
     }
 }
 impl Write for WorkContributors {
+    const SCHEMA: &'static StructSchema = &WORK_CONTRIBUTORS_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&WORK_CONTRIBUTORS_SCHEMA, &self.unknown);
         for v in &self.contributors {
@@ -1682,6 +1704,7 @@ pub(crate) static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::PutCode as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "put-code",
             shape: crate::__private::Shape::Raw,
@@ -1696,6 +1719,7 @@ pub(crate) static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <super::common::Visibility as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "visibility",
             shape: crate::__private::Shape::String,
@@ -1710,6 +1734,7 @@ pub(crate) static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "display-index",
             shape: crate::__private::Shape::String,
@@ -1724,6 +1749,7 @@ pub(crate) static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "path",
             shape: crate::__private::Shape::String,
@@ -1736,6 +1762,7 @@ pub(crate) static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "created-date",
             shape: crate::__private::Shape::Millis,
@@ -1748,6 +1775,7 @@ pub(crate) static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <crate::DateTime as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "last-modified-date",
             shape: crate::__private::Shape::Millis,
@@ -1787,6 +1815,7 @@ pub(crate) static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "url",
             shape: crate::__private::Shape::Wrapped,
@@ -1799,6 +1828,7 @@ pub(crate) static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &Facets::NONE,
                 vocabulary: Some(&super::vocabulary::WorkType::VOCABULARY),
+                value: <super::vocabulary::WorkType as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "type",
             shape: crate::__private::Shape::String,
@@ -1820,6 +1850,7 @@ pub(crate) static WORK_SUMMARY_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "journal-title",
             shape: crate::__private::Shape::Wrapped,
@@ -1932,6 +1963,7 @@ impl Read for WorkSummary {
     }
 }
 impl Write for WorkSummary {
+    const SCHEMA: &'static StructSchema = &WORK_SUMMARY_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&WORK_SUMMARY_SCHEMA, &self.unknown);
         if let Some(v) = &self.put_code {
@@ -2073,6 +2105,7 @@ pub(crate) static WORK_TITLE_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::STRING_1000,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "title",
             shape: crate::__private::Shape::Wrapped,
@@ -2085,6 +2118,7 @@ pub(crate) static WORK_TITLE_SCHEMA: StructSchema = StructSchema {
             content: Content::Simple(SimpleSchema {
                 facets: &super::common::SUBTITLE,
                 vocabulary: None,
+                value: <String as crate::__private::SimpleType>::VALUE,
             }),
             json_key: "subtitle",
             shape: crate::__private::Shape::Wrapped,
@@ -2150,6 +2184,7 @@ impl Read for WorkTitle {
     }
 }
 impl Write for WorkTitle {
+    const SCHEMA: &'static StructSchema = &WORK_TITLE_SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, out: &mut O) {
         out.begin(&WORK_TITLE_SCHEMA, &self.unknown);
         {

@@ -9,12 +9,15 @@ use crate::{Layout, Ns};
 
 /// A type written as ORCID XML or JSON: implemented by the generated code.
 pub trait Write {
+    /// The struct's content model.
+    const SCHEMA: &'static StructSchema;
     /// Writes the struct through `output`.
     fn write<'v, O: Output<'v>>(&'v self, output: &mut O);
 }
 
 /// A boxed field writes as its value.
 impl<T: Write> Write for Box<T> {
+    const SCHEMA: &'static StructSchema = T::SCHEMA;
     fn write<'v, O: Output<'v>>(&'v self, output: &mut O) {
         T::write(self, output)
     }

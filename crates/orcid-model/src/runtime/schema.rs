@@ -260,11 +260,27 @@ pub struct SimpleSchema {
     /// ORCID's list of accepted values, for fields the XSD types as plain strings and ORCID's
     /// Java model binds to an enum (§4.1 of the server rules).
     pub vocabulary: Option<&'static Vocabulary>,
+    /// What kind of value the member's Rust type holds (for typed columns).
+    pub value: ValueKind,
 }
 
 impl SimpleSchema {
     /// A value without facets or list.
-    pub const PLAIN: SimpleSchema = SimpleSchema { facets: &Facets::NONE, vocabulary: None };
+    pub const PLAIN: SimpleSchema = SimpleSchema { facets: &Facets::NONE, vocabulary: None, value: ValueKind::Text };
+}
+
+/// What kind of value a simple type holds, beyond its text: what a typed column (Parquet,
+/// SQL) would make of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// Text (strings, enumerations, ORCID's lists).
+    Text,
+    /// A whole number.
+    Integer,
+    /// `true` or `false`.
+    Boolean,
+    /// An instant (`xs:dateTime`); ORCID's JSON writes epoch milliseconds.
+    DateTime,
 }
 
 /// How a member's value is written in ORCID's JSON.

@@ -39,6 +39,8 @@ pub trait SimpleType: Sized {
     /// For an XSD enumeration: its XSD name and its values, so that an unknown value breaks
     /// the XSD (a vocabulary's unknown value breaks only ORCID's list).
     const ENUMERATION: Option<(&'static str, &'static [&'static str])> = None;
+    /// What kind of value this is, for typed columns.
+    const VALUE: super::schema::ValueKind = super::schema::ValueKind::Text;
 }
 
 impl SimpleType for String {
@@ -65,12 +67,14 @@ macro_rules! integer {
             fn write_xml(&self, out: &mut String) {
                 out.push_str(&self.to_string());
             }
+            const VALUE: super::schema::ValueKind = super::schema::ValueKind::Integer;
         }
     )*};
 }
 integer!(i32, i64);
 
 impl SimpleType for bool {
+    const VALUE: super::schema::ValueKind = super::schema::ValueKind::Boolean;
     fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(is_xml_space) {
             "true" | "1" => Ok(true),
@@ -154,6 +158,7 @@ impl std::str::FromStr for DateTime {
 }
 
 impl SimpleType for DateTime {
+    const VALUE: super::schema::ValueKind = super::schema::ValueKind::DateTime;
     fn parse_xml(text: &str) -> Result<Self, String> {
         // Whitespace around the value collapses (XSD `whiteSpace="collapse"`), so ORCID's
         // samples with a newline before `</common:created-date>` are valid.
