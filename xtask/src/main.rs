@@ -26,6 +26,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Write a synthetic ORCID public data file (the summaries tarball and eleven activities
+    /// tarballs, in the real layout) from the emulator's generated people, ORCID's samples and
+    /// the repository's items, for `orcid dump`'s tests and benchmarks.
+    DumpReplica {
+        /// How many records.
+        #[arg(long, default_value_t = 2000)]
+        records: usize,
+        /// The folder to write the tarballs into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Fetch or re-pin ORCID's schema files.
     Schemas {
         #[command(subcommand)]
@@ -220,6 +231,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if steps.iter().any(|s| matches!(s.check, Some((false, _, _)))) {
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        Command::DumpReplica { records, out } => {
+            // The replica is written with the model (xtask itself must build without it).
+            let samples = paths::upstream_dir().join("src/main/resources/record_3.0/samples/read_samples");
+            let status = std::process::Command::new(env!("CARGO"))
+                .args(["run", "--release", "--quiet", "--package", "orcid-dump", "--features", "replica", "--example", "replica", "--"])
+                .arg("--records")
+                .arg(records.to_string())
+                .arg("--out")
+                .arg(std::path::absolute(&out)?)
+                .arg("--samples")
+                .arg(samples)
+                .arg("--items")
+                .arg(root.join("tests/items"))
+                .current_dir(&root)
+                .status()?;
+            anyhow::ensure!(status.success(), "writing the replica failed");
         }
         Command::Corpus { out, count, seed, problems } => {
             let folders = xtask::corpus::write(&out, count, seed, problems)?;

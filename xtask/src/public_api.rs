@@ -16,8 +16,12 @@ use quote::ToTokens;
 use syn::{Attribute, ImplItem, Item, TraitItem, UseTree, Visibility};
 
 /// The library crates whose API is listed: (crate directory, crate name).
-pub const CRATES: &[(&str, &str)] =
-    &[("crates/orcid-model", "orcid_model"), ("crates/orcid-client", "orcid_client"), ("crates/orcid-emulator", "orcid_emulator")];
+pub const CRATES: &[(&str, &str)] = &[
+    ("crates/orcid-model", "orcid_model"),
+    ("crates/orcid-client", "orcid_client"),
+    ("crates/orcid-emulator", "orcid_emulator"),
+    ("crates/orcid-dump", "orcid_dump"),
+];
 
 /// Where a crate's listing is committed.
 pub fn listing_path(root: &Path, crate_name: &str) -> PathBuf {

@@ -54,6 +54,7 @@ enum Command {
     Notify(cmd::notices::NotifyArgs),
     Webhook(cmd::notices::WebhookArgs),
     Search(cmd::search::Args),
+    Dump(cmd::dump::Args),
     Sandbox(cmd::sandbox::Args),
 }
 
@@ -76,6 +77,7 @@ fn main() -> ExitCode {
         Command::Notify(args) => args.run(),
         Command::Webhook(args) => args.run(),
         Command::Search(args) => args.run(),
+        Command::Dump(args) => args.run(),
         Command::Sandbox(args) => args.run(),
     };
     match outcome {

@@ -57,6 +57,7 @@ use tokio::sync::Notify;
 
 pub use config::{ClientConfig, Config, UserConfig};
 pub use faults::Faults;
+pub use people::{GeneratedPerson, generated_people};
 
 /// A running emulator. Dropping it stops it.
 pub struct Emulator {

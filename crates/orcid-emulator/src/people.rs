@@ -93,33 +93,63 @@ const TOPICS: &[&str] = &[
 /// The first generated iD: `0000-0003-0000-0000`'s number; each next person adds one.
 const FIRST_GENERATED: u64 = 30_000_000;
 
-/// `count` generated people, the same for the same count: their configs and their records
-/// (an employment, sometimes a past one too, and one to three works with DOIs), stored as a
-/// researcher's own items.
-pub(crate) fn generate(state: &State, count: usize) -> Vec<(UserConfig, Record)> {
+/// A generated person: an iD, a name, an employment (sometimes a past one too) and one to
+/// three works with DOIs. The emulator serves them (`Config::people`); the public data file's
+/// replica (`orcid-dump`) writes them.
+#[derive(Debug, Clone)]
+pub struct GeneratedPerson {
+    /// The iD (from `0000-0003-0000-0000`'s number on).
+    pub orcid: String,
+    /// Given and family name.
+    pub name: String,
+    /// The current employment, then a past one if any.
+    pub employments: Vec<Employment>,
+    /// Works, each with a DOI.
+    pub works: Vec<Work>,
+}
+
+/// `count` generated people, the same for the same count.
+pub fn generated_people(count: usize) -> Vec<GeneratedPerson> {
     let mut rng = fastrand::Rng::with_seed(13);
     (0..count)
         .filter_map(|n| {
             let orcid = OrcidId::from_number(FIRST_GENERATED + n as u64)?.as_str().to_owned();
             let name = format!("{} {}", GIVEN[rng.usize(..GIVEN.len())], FAMILY[rng.usize(..FAMILY.len())]);
-            let mut record = Record::default();
             let past = rng.u8(..4) == 0;
             let current = ORGANIZATIONS[rng.usize(..ORGANIZATIONS.len())];
             let start = 2000 + rng.u16(..24);
-            seed(state, &mut record, &orcid, &name, employment(current, start, None));
+            let mut employments = vec![employment(current, start, None)];
             if past {
                 let before = ORGANIZATIONS[rng.usize(..ORGANIZATIONS.len())];
-                seed(state, &mut record, &orcid, &name, employment(before, start - 5, Some(start)));
+                employments.push(employment(before, start - 5, Some(start)));
             }
-            for k in 0..1 + rng.usize(..3) {
-                let topic = TOPICS[rng.usize(..TOPICS.len())];
-                let doi = format!("10.5555/emulator.{n}.{k}");
-                let id = ExternalId::new(ExternalIdType::Doi, doi).with_external_id_relationship(Relationship::Self_);
-                let work = Work::new(WorkTitle::new(format!("New findings on {topic}")), WorkType::JournalArticle)
-                    .with_external_ids(ExternalIds::from(vec![id]));
-                seed(state, &mut record, &orcid, &name, work);
+            let works = (0..1 + rng.usize(..3))
+                .map(|k| {
+                    let topic = TOPICS[rng.usize(..TOPICS.len())];
+                    let doi = format!("10.5555/emulator.{n}.{k}");
+                    let id = ExternalId::new(ExternalIdType::Doi, doi).with_external_id_relationship(Relationship::Self_);
+                    Work::new(WorkTitle::new(format!("New findings on {topic}")), WorkType::JournalArticle)
+                        .with_external_ids(ExternalIds::from(vec![id]))
+                })
+                .collect();
+            Some(GeneratedPerson { orcid, name, employments, works })
+        })
+        .collect()
+}
+
+/// `count` generated people's configs and records, their items stored as their own.
+pub(crate) fn generate(state: &State, count: usize) -> Vec<(UserConfig, Record)> {
+    generated_people(count)
+        .into_iter()
+        .map(|person| {
+            let mut record = Record::default();
+            for employment in person.employments {
+                seed(state, &mut record, &person.orcid, &person.name, employment);
             }
-            Some((UserConfig { orcid, name }, record))
+            for work in person.works {
+                seed(state, &mut record, &person.orcid, &person.name, work);
+            }
+            (UserConfig { orcid: person.orcid, name: person.name }, record)
         })
         .collect()
 }

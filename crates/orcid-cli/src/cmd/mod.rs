@@ -1,6 +1,7 @@
 //! One module per command, each owning its arguments (`Args`) and its `run`.
 
 pub mod convert;
+pub mod dump;
 pub mod group;
 pub mod items;
 pub mod notices;
