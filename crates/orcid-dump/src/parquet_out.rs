@@ -68,16 +68,58 @@ fn column_types(table: &Table) -> Vec<Arc<Type>> {
     fields
 }
 
-/// Writes `rows` of `table` as a Parquet file (one row group) into `out`.
-pub fn write(table: &Table, rows: &Rows, out: std::fs::File) -> parquet::errors::Result<()> {
-    let schema = Arc::new(Type::group_type_builder(&table.name).with_fields(column_types(table)).build()?);
-    let properties = Arc::new(
-        WriterProperties::builder()
-            .set_compression(Compression::ZSTD(ZstdLevel::try_new(3)?))
-            .set_created_by(format!("orcid-dump {}", env!("CARGO_PKG_VERSION")))
-            .build(),
-    );
-    let mut writer = SerializedFileWriter::new(out, schema, properties)?;
+/// Rows per row group: DuckDB, Spark and pyarrow read row groups in parallel, and a writer
+/// holds one row group's rows at most.
+const ROW_GROUP_ROWS: usize = 16_384;
+
+/// A table's Parquet file being written: rows are appended as they come and written a row
+/// group at a time.
+pub struct TableFile {
+    writer: SerializedFileWriter<std::fs::File>,
+    table: Table,
+    pending: Rows,
+}
+
+impl TableFile {
+    /// Starts the file of `table` in `out`.
+    pub fn create(table: &Table, out: std::fs::File) -> parquet::errors::Result<TableFile> {
+        let schema = Arc::new(Type::group_type_builder(&table.name).with_fields(column_types(table)).build()?);
+        let properties = Arc::new(
+            WriterProperties::builder()
+                .set_compression(Compression::ZSTD(ZstdLevel::try_new(3)?))
+                .set_created_by(format!("orcid-dump {}", env!("CARGO_PKG_VERSION")))
+                .build(),
+        );
+        let writer = SerializedFileWriter::new(out, schema, properties)?;
+        Ok(TableFile { writer, table: table.clone(), pending: Rows::new(table) })
+    }
+
+    /// Adds rows (taking them from `rows`); writes a row group when enough are pending.
+    pub fn append(&mut self, rows: &mut Rows) -> parquet::errors::Result<()> {
+        self.pending.append(rows);
+        if self.pending.len >= ROW_GROUP_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the pending rows and closes the file.
+    pub fn finish(mut self) -> parquet::errors::Result<()> {
+        if self.pending.len > 0 {
+            self.flush()?;
+        }
+        self.writer.close()?;
+        Ok(())
+    }
+
+    fn flush(&mut self) -> parquet::errors::Result<()> {
+        let rows = std::mem::replace(&mut self.pending, Rows::new(&self.table));
+        write_group(&mut self.writer, &rows)
+    }
+}
+
+/// Writes `rows` as one row group.
+fn write_group(writer: &mut SerializedFileWriter<std::fs::File>, rows: &Rows) -> parquet::errors::Result<()> {
     let mut group = writer.next_row_group()?;
     // Per physical column: its values, in the table's order (a fuzzy date is two).
     let mut physical: Vec<ColumnData> = Vec::new();
@@ -126,7 +168,6 @@ pub fn write(table: &Table, rows: &Rows, out: std::fs::File) -> parquet::errors:
         column.close()?;
     }
     group.close()?;
-    writer.close()?;
     Ok(())
 }
 

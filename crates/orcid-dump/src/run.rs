@@ -172,7 +172,7 @@ pub fn dump(tarball: &Path, options: &Options, progress: &(dyn Fn(Progress) + Sy
         return Ok(manifest.report);
     }
     // A killed run's partly written files are named `.tmp`: ours, and never committed.
-    let writer = SegmentWriter::new(options, &stem)?;
+    let mut writer = SegmentWriter::new(options, &stem)?;
     let from = manifest.report.segments * options.segment_entries;
     // A problem with the tarball itself is found again if it is still there.
     manifest.report.problems.retain(|p| !p.path.is_empty());
@@ -196,7 +196,7 @@ pub fn dump(tarball: &Path, options: &Options, progress: &(dyn Fn(Progress) + Sy
             scope.spawn(move || work(rx, tx, format, compression));
         }
         drop(done_tx);
-        let result = write_in_order(done_rx, &writer, &mut manifest, &manifest_path, segment_entries, &|entries| {
+        let result = write_in_order(done_rx, &mut writer, &mut manifest, &manifest_path, segment_entries, &|entries| {
             progress(Progress { read: read.load(Ordering::Relaxed), size, entries })
         });
         let _ = reader.join();
@@ -418,7 +418,7 @@ fn compress(bytes: Vec<u8>, compression: Compression) -> Vec<u8> {
 /// Writes batches in their order, committing a segment when its last entry is in.
 fn write_in_order(
     rx: Receiver<Done>,
-    writer: &SegmentWriter,
+    writer: &mut SegmentWriter,
     manifest: &mut Manifest,
     manifest_path: &Path,
     segment_entries: u64,
@@ -436,10 +436,12 @@ fn write_in_order(
             next += 1;
             entries_this_run += batch.entries;
             let segment_of = batch.last / segment_entries;
+            let mut batch = batch;
+            writer.append(segment_of, &mut batch)?;
             segment.add(batch);
             let complete = (segment.last + 1) % segment_entries == 0;
             if complete {
-                writer.commit(segment_of, &mut segment)?;
+                writer.commit(segment_of)?;
                 fold(&mut manifest.report, std::mem::take(&mut segment));
                 manifest.report.segments = segment_of + 1;
                 save(manifest_path, manifest)?;
@@ -454,7 +456,7 @@ fn write_in_order(
         {
             // The last, partial segment.
             if segment.entries > 0 {
-                writer.commit(segment.last / segment_entries, &mut segment)?;
+                writer.commit(segment.last / segment_entries)?;
                 let index = segment.last / segment_entries;
                 fold(&mut manifest.report, std::mem::take(&mut segment));
                 manifest.report.segments = index + 1;
@@ -476,13 +478,12 @@ fn write_in_order(
     }
 }
 
-/// What a segment gathers before it is written.
+/// What a segment counts until it is committed (its rows and lines go to its files as
+/// they come).
 #[derive(Default)]
 struct Segment {
     entries: u64,
     last: u64,
-    lines: BTreeMap<&'static str, Vec<u8>>,
-    rows: Batch,
     counts: BTreeMap<String, u64>,
     placeholders: BTreeMap<String, u64>,
     unknown_documents: u64,
@@ -494,10 +495,6 @@ impl Segment {
     fn add(&mut self, mut batch: Processed) {
         self.entries += batch.entries;
         self.last = batch.last;
-        for (kind, bytes) in batch.lines {
-            self.lines.entry(kind).or_default().extend_from_slice(&bytes);
-        }
-        self.rows.append(&mut batch.rows);
         for (k, n) in batch.counts {
             *self.counts.entry(k).or_default() += n;
         }
@@ -544,6 +541,14 @@ struct SegmentWriter {
     stem: String,
     format: Format,
     compression: Compression,
+    /// The files of the segment being written: by table or kind, with their final path.
+    open: BTreeMap<String, (OpenFile, PathBuf)>,
+}
+
+/// A file being written, under its temporary name.
+enum OpenFile {
+    Lines(std::io::BufWriter<std::fs::File>),
+    Table(Box<crate::parquet_out::TableFile>),
 }
 
 impl SegmentWriter {
@@ -553,7 +558,7 @@ impl SegmentWriter {
             Format::Parquet => "parquet",
         });
         std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
-        Ok(SegmentWriter { root, stem: stem.to_owned(), format: options.format, compression: options.compression })
+        Ok(SegmentWriter { root, stem: stem.to_owned(), format: options.format, compression: options.compression, open: BTreeMap::new() })
     }
 
     fn file(&self, folder: &str, index: u64) -> PathBuf {
@@ -566,39 +571,66 @@ impl SegmentWriter {
         self.root.join(folder).join(format!("{}-{index:05}.{ext}", self.stem))
     }
 
-    /// Writes a segment's files as `.tmp`, then renames them all: a segment's files appear
+    /// The temporary file for `folder` in segment `index`, created (anew) when first asked.
+    fn open(&mut self, folder: &str, index: u64) -> Result<&mut OpenFile, Error> {
+        if !self.open.contains_key(folder) {
+            let path = self.file(folder, index);
+            let dir = path.parent().unwrap_or(&self.root).to_owned();
+            std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+            let tmp = path.with_extension("tmp");
+            let file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+            let open = match self.format {
+                Format::Jsonl => OpenFile::Lines(std::io::BufWriter::with_capacity(1 << 20, file)),
+                Format::Parquet => {
+                    let tables = layout::tables();
+                    let table = tables
+                        .iter()
+                        .find(|t| t.name == folder)
+                        .ok_or_else(|| Error::Parquet { path: tmp.clone(), message: format!("no table {folder}") })?;
+                    OpenFile::Table(Box::new(
+                        crate::parquet_out::TableFile::create(table, file)
+                            .map_err(|e| Error::Parquet { path: tmp.clone(), message: e.to_string() })?,
+                    ))
+                }
+            };
+            self.open.insert(folder.to_owned(), (open, path));
+        }
+        Ok(&mut self.open.get_mut(folder).expect("just opened").0)
+    }
+
+    /// Writes a batch's lines or rows into segment `index`'s files.
+    fn append(&mut self, index: u64, batch: &mut Processed) -> Result<(), Error> {
+        for (kind, bytes) in std::mem::take(&mut batch.lines) {
+            let root = self.root.clone();
+            if let OpenFile::Lines(w) = self.open(kind, index)? {
+                w.write_all(&bytes).map_err(|e| Error::io(&root, e))?;
+            }
+        }
+        for (name, rows) in &mut batch.rows.tables {
+            if rows.len == 0 {
+                continue;
+            }
+            let root = self.root.clone();
+            if let OpenFile::Table(t) = self.open(name, index)? {
+                t.append(rows).map_err(|e| Error::Parquet { path: root, message: e.to_string() })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Finishes segment `index`'s files, then renames them all: a segment's files appear
     /// together or are written again.
-    fn commit(&self, index: u64, segment: &mut Segment) -> Result<(), Error> {
+    fn commit(&mut self, index: u64) -> Result<(), Error> {
         let mut written: Vec<(PathBuf, PathBuf)> = Vec::new();
-        let tmp_of = |path: &Path| path.with_extension("tmp");
-        match self.format {
-            Format::Jsonl => {
-                for (kind, bytes) in &segment.lines {
-                    let path = self.file(kind, index);
-                    let dir = path.parent().unwrap_or(&self.root);
-                    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-                    let tmp = tmp_of(&path);
-                    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-                    written.push((tmp, path));
+        for (_, (open, path)) in std::mem::take(&mut self.open) {
+            let tmp = path.with_extension("tmp");
+            match open {
+                OpenFile::Lines(w) => {
+                    w.into_inner().map_err(|e| Error::io(&tmp, e.into_error()))?;
                 }
+                OpenFile::Table(t) => t.finish().map_err(|e| Error::Parquet { path: tmp.clone(), message: e.to_string() })?,
             }
-            Format::Parquet => {
-                let tables = layout::tables();
-                for (name, rows) in &segment.rows.tables {
-                    if rows.len == 0 {
-                        continue;
-                    }
-                    let Some(table) = tables.iter().find(|t| t.name == *name) else { continue };
-                    let path = self.file(name, index);
-                    let dir = path.parent().unwrap_or(&self.root);
-                    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-                    let tmp = tmp_of(&path);
-                    let file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-                    crate::parquet_out::write(table, rows, file)
-                        .map_err(|e| Error::Parquet { path: tmp.clone(), message: e.to_string() })?;
-                    written.push((tmp, path));
-                }
-            }
+            written.push((tmp, path));
         }
         let hang = hang_in_commit() == Some(index);
         for (i, (tmp, path)) in written.into_iter().enumerate() {

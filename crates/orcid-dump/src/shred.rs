@@ -204,7 +204,8 @@ pub struct Rows {
 }
 
 impl Rows {
-    fn new(table: &crate::layout::Table) -> Rows {
+    /// No rows yet, of `table`'s columns.
+    pub fn new(table: &crate::layout::Table) -> Rows {
         Rows { columns: table.columns.iter().map(|c| Values::new(c.kind)).collect(), len: 0 }
     }
 
@@ -231,16 +232,6 @@ impl Batch {
             None => {
                 self.tables.push((table.name.clone(), Rows::new(table)));
                 &mut self.tables.last_mut().expect("just pushed").1
-            }
-        }
-    }
-
-    /// Moves `other`'s rows to the end of these.
-    pub fn append(&mut self, other: &mut Batch) {
-        for (name, rows) in &mut other.tables {
-            match self.tables.iter_mut().find(|(n, _)| n == name) {
-                Some((_, mine)) => mine.append(rows),
-                None => self.tables.push((name.clone(), std::mem::replace(rows, Rows { columns: Vec::new(), len: 0 }))),
             }
         }
     }
