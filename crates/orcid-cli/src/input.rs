@@ -33,7 +33,7 @@ pub fn json_kind(bytes: &[u8], kind: Option<Kind>, file: &Path) -> Result<(Kind,
     let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned());
     Kind::of_json(bytes, file_name.as_deref())
         .map(|(k, from)| (k, from.to_string()))
-        .map_err(|e| format!("{}: {e}; give --kind", file.display()))
+        .map_err(|e| format!("{}: {e}; give its kind (--kind)", file.display()))
 }
 
 /// Reads XML or JSON, told by the first character; the message says `file:line:column: ...`.

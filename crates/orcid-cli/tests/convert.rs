@@ -130,7 +130,7 @@ fn json_kind_from_flag_name_or_shape() {
 
     let out = orcid(&["convert", "--to", "xml", path]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stderr(&out), format!("{path}: this JSON document could be any of work, work-summary; give --kind\n"));
+    assert_eq!(stderr(&out), format!("{path}: this JSON document could be any of work, work-summary; give its kind (--kind)\n"));
 
     let out = orcid(&["convert", "--to", "xml", "--kind", "work", path]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -9,12 +9,9 @@ use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use codespan_reporting::term::{self, Config};
 use orcid_model::Kind;
-use orcid_model::validate::{Diagnostic, Options as Rules, Report as Validation, Severity, validate_json, validate_xml};
-
-use orcid_model::Format;
+use orcid_model::validate::{Diagnostic, Options as Rules, Report as Validation, Severity};
 
 use crate::error::{Exit, Outcome};
-use crate::input::json_kind;
 
 /// How `validate` and `push` report: `--report text|json`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
@@ -210,28 +207,9 @@ fn check_file(path: &Path, kind: Option<Kind>, rules: Rules, buffer: &mut Vec<u8
         result.io_error = Some(e.to_string());
         return result;
     }
-    let bytes = &buffer[..];
-    match Format::detect(bytes) {
-        Some(Format::Xml) => result.report = validate_xml(bytes, &rules),
-        Some(Format::Json) => match json_kind(bytes, kind, path) {
-            Ok((kind, source)) => {
-                result.report = validate_json(bytes, kind, &rules);
-                // Say how the kind was told when the document does not fit it.
-                if let Some(first) =
-                    result.report.diagnostics.iter_mut().find(|d| d.code == "json.structure" || d.code == "json.unknown-key")
-                {
-                    first.message = format!("{} (read as {kind}, from {source})", first.message);
-                }
-            }
-            Err(message) => result.report.diagnostics.push(one_error("json.kind", 1, 1, message)),
-        },
-        None => result.report.diagnostics.push(one_error("input.form", 1, 1, "neither XML nor JSON".into())),
-    }
+    let name = path.display().to_string();
+    result.report = Validation::of_file(buffer, Some(&name), kind, &rules);
     result
-}
-
-fn one_error(code: &'static str, line: usize, column: usize, message: String) -> Diagnostic {
-    Diagnostic::new(Severity::Error, code, message).at(line, column)
 }
 
 /// Where a file's report goes: standard output for `validate`, standard error before an upload.
@@ -244,37 +222,7 @@ enum Stream {
 fn print_file(result: &FileResult, valid: bool, report: Report, to: Stream) {
     match report {
         Report::Json => {
-            let diagnostics: Vec<_> = result
-                .report
-                .diagnostics
-                .iter()
-                .map(|d| {
-                    serde_json::json!({
-                        "severity": severity_name(d.severity),
-                        "code": d.code,
-                        "rule": d.rule,
-                        "status": d.status,
-                        "orcid_code": d.orcid_code,
-                        "path": d.path,
-                        "line": d.line,
-                        "column": d.column,
-                        "message": d.message,
-                        "note": d.note,
-                    })
-                })
-                .collect();
-            let answer = |d: &Diagnostic| serde_json::json!({"status": d.status, "orcid_code": d.orcid_code, "rule": d.rule});
-            let mut object = serde_json::json!({
-                "file": result.path.display().to_string(),
-                "kind": result.report.kind.map(|k| k.as_str()),
-                "valid": valid,
-                "verdict": result.report.verdict().map(answer),
-                "diagnostics": diagnostics,
-            });
-            let slots = slot_verdicts(&result.report);
-            if !slots.is_empty() {
-                object["slots"] = slots.iter().map(|(n, d)| serde_json::json!({"work": n, "verdict": answer(d)})).collect();
-            }
+            let mut object = result.report.to_json(&result.path.display().to_string(), valid);
             if let Some(e) = &result.io_error {
                 object["io_error"] = serde_json::Value::String(e.clone());
             }
@@ -342,25 +290,11 @@ fn print_file(result: &FileResult, valid: bool, report: Report, to: Stream) {
             if let Some(d) = result.report.verdict().filter(|_| result.report.count(Severity::Error) > 1) {
                 let _ = writeln!(out, "{name}: ORCID would answer {} ({} at {}, line {})\n", answer_text(d), rule_text(d), d.path, d.line);
             }
-            for (n, d) in slot_verdicts(&result.report) {
+            for (n, d) in result.report.slot_verdicts() {
                 let _ = writeln!(out, "{name}: ORCID would answer work {n} with {} ({} at line {})", answer_text(d), rule_text(d), d.line);
             }
         }
     }
-}
-
-/// A bulk's refused works, when the whole request is not refused: (position, ORCID's answer).
-fn slot_verdicts(report: &Validation) -> Vec<(usize, &Diagnostic)> {
-    if report.kind != Some(Kind::Bulk) || report.verdict().is_some() {
-        return Vec::new();
-    }
-    let mut slots: Vec<usize> = report
-        .diagnostics
-        .iter()
-        .filter_map(|d| d.path.strip_prefix("bulk/work[").and_then(|r| r.split(']').next()).and_then(|n| n.parse().ok()))
-        .collect();
-    slots.dedup();
-    slots.into_iter().filter_map(|n| report.slot_verdict(n).map(|d| (n, d))).collect()
 }
 
 fn answer_text(d: &Diagnostic) -> String {
@@ -373,14 +307,6 @@ fn answer_text(d: &Diagnostic) -> String {
 
 fn rule_text(d: &Diagnostic) -> String {
     if d.rule.is_empty() { d.code.to_owned() } else { format!("rule {}, {}", d.rule, d.code) }
-}
-
-fn severity_name(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Note => "note",
-        _ => "warning",
-    }
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -22,6 +22,7 @@
 //! ```
 
 mod binding;
+mod file;
 mod rules;
 
 use crate::runtime::content::{Core, Form, ReadMode};
