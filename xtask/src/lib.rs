@@ -9,6 +9,7 @@ pub mod public_api;
 pub mod repin;
 pub mod report;
 pub mod schemas;
+pub mod web;
 
 /// Where things live in the workspace.
 pub mod paths {

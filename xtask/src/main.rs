@@ -26,6 +26,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Build the browser validator: a static page (the validator as WebAssembly) to open
+    /// from disk or serve, in `web/dist/` unless told otherwise.
+    Web {
+        /// The folder to write the page into.
+        #[arg(long, value_name = "DIR", default_value = "web/dist")]
+        out: PathBuf,
+    },
     /// Write a synthetic ORCID public data file (the summaries tarball and eleven activities
     /// tarballs, in the real layout) from the emulator's generated people, ORCID's samples and
     /// the repository's items, for `orcid dump`'s tests and benchmarks.
@@ -231,6 +238,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if steps.iter().any(|s| matches!(s.check, Some((false, _, _)))) {
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        Command::Web { out } => {
+            let started = std::time::Instant::now();
+            let built = xtask::web::build(&root, &root.join(out))?;
+            println!(
+                "wrote the page into {} in {:.0} s: WebAssembly {} KB, {} KB gzipped; open {}/index.html",
+                built.out.display(),
+                started.elapsed().as_secs_f64(),
+                built.wasm_bytes / 1024,
+                built.wasm_gzipped / 1024,
+                built.out.display()
+            );
         }
         Command::DumpReplica { records, out } => {
             // The replica is written with the model (xtask itself must build without it).
