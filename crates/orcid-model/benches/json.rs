@@ -144,6 +144,14 @@ mod serde_path {
         bencher.bench(|| serde_json::from_slice::<Record>(black_box(&bytes)).expect("valid"));
     }
 
+    /// serde_json alone reading the same text, keeping nothing: the floor of any
+    /// `Deserialize` driven by serde_json.
+    #[divan::bench]
+    fn record_read_serde_json_ignored(bencher: Bencher) {
+        let bytes = input(RECORD);
+        bencher.bench(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(&bytes)).expect("valid"));
+    }
+
     #[divan::bench]
     fn record_write_native(bencher: Bencher) {
         let record = Record::from_json_bytes(&input(RECORD), Mode::Lenient).expect("valid");

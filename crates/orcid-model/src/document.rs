@@ -35,8 +35,7 @@ pub(crate) fn read_json<T: Read>(src: &[u8], mode: ReadMode) -> Result<T, ReadEr
 #[cfg(feature = "serde")]
 impl serde::Serialize for Document {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let tape = self.write_json(JsonOutput::with_sink(crate::runtime::tape::Tape::new(), false));
-        tape.serialize(serializer)
+        self.serialize_json(serializer)
     }
 }
 

@@ -133,6 +133,19 @@ fn serde_reads_strictly_or_leniently_with_the_native_messages() {
     assert_eq!(lenient, Work::from_json_str(json, Mode::Lenient).unwrap());
     let written = serde_json::to_string(&lenient).unwrap();
     assert!(written.contains(r#""colour":"blue""#) && written.contains(r#""x":1"#), "{written}");
+    assert_eq!(written, lenient.to_json_string(WriteOptions::read().compact()));
+    // Unknown content deeper down (in a list's entry, in a nested struct) is put back in its
+    // place too, the rest of the value written straight.
+    let nested = r#"{"title": {"title": {"value": "A"}, "tone": "dry"}, "type": "book",
+        "external-ids": {"external-id": [{"external-id-type": "doi", "external-id-value": "10.1/x", "external-id-relationship": "self", "checked": true},
+                                         {"external-id-type": "isbn", "external-id-value": "978", "external-id-relationship": "part-of"}]},
+        "contributors": {"contributor": [{"credit-name": {"value": "B"}, "orcid": "?"}]}}"#;
+    let work: Work = serde_json::from_str(nested).unwrap();
+    assert_eq!(work, Work::from_json_str(nested, Mode::Lenient).unwrap());
+    let native = work.to_json_string(WriteOptions::read().compact());
+    assert!(native.contains(r#""checked":true"#) && native.contains(r#""tone":"dry""#), "{native}");
+    assert_eq!(serde_json::to_string(&work).unwrap(), native);
+    assert_eq!(serde_json::to_string_pretty(&work).unwrap() + "\n", work.to_json_string(WriteOptions::read()));
     // A value outside its facets is refused strictly, kept leniently.
     let long = r#"{"title": {"title": {"value": "A"}}, "type": "book", "journal-title": {"value": "  "}}"#;
     let native = Work::from_json_str(long, Mode::Strict).unwrap_err();

@@ -1349,6 +1349,16 @@ fn root_module(model: &Model) -> Result<TokenStream> {
             TyRef::Simple(_) => quote!(Document::#v(_) => Vec::new(),),
         }
     });
+    let serde_writes = model.roots.iter().map(|r| {
+        let v = format_ident!("{}", r.variant);
+        match simple_of(r) {
+            None => quote!(Document::#v(v) => crate::runtime::serde_ser::serialize(v, serializer),),
+            Some((_, _, shape)) => {
+                let shape = shape_tokens(shape);
+                quote!(Document::#v(v) => crate::runtime::serde_ser::serialize_simple(v, #shape, serializer),)
+            }
+        }
+    });
     let json_writes = model.roots.iter().map(|r| {
         let v = format_ident!("{}", r.variant);
         match simple_of(r) {
@@ -1598,6 +1608,12 @@ fn root_module(model: &Model) -> Result<TokenStream> {
 
             pub(crate) fn write_json<W: crate::runtime::output::JsonSink>(&self, out: JsonOutput<'_, W>) -> W {
                 match self { #(#json_writes)* }
+            }
+
+            /// `Serialize`, as the document's ORCID JSON.
+            #[cfg(feature = "serde")]
+            pub(crate) fn serialize_json<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self { #(#serde_writes)* }
             }
 
             pub(crate) fn collect_unknown(&self) -> Vec<String> {

@@ -2635,6 +2635,336 @@ impl Document {
             Document::Works(v) => out.document_into(v),
         }
     }
+    /// `Serialize`, as the document's ORCID JSON.
+    #[cfg(feature = "serde")]
+    pub(crate) fn serialize_json<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Document::ActivitiesSummary(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Address(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::Addresses(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::AffiliationGroup(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::ApplicationGroupOrcid(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::ApplicationOrcid(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::ApprovalDate(v) => {
+                crate::runtime::serde_ser::serialize_simple(
+                    v,
+                    crate::__private::Shape::Millis,
+                    serializer,
+                )
+            }
+            Document::ArchivedDate(v) => {
+                crate::runtime::serde_ser::serialize_simple(
+                    v,
+                    crate::__private::Shape::Millis,
+                    serializer,
+                )
+            }
+            Document::Biography(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::Bulk(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::Client(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::ContributorOrcid(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Country(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::CreatedDate(v) => {
+                crate::runtime::serde_ser::serialize_simple(
+                    v,
+                    crate::__private::Shape::Millis,
+                    serializer,
+                )
+            }
+            Document::CreditName(v) => {
+                crate::runtime::serde_ser::serialize_simple(
+                    v,
+                    crate::__private::Shape::Wrapped,
+                    serializer,
+                )
+            }
+            Document::Distinction(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::DistinctionSummary(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Distinctions(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Education(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::EducationQualification(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::EducationQualifications(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::EducationSummary(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Educations(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Email(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::EmailDomain(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::EmailDomains(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Emails(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::Employment(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::EmploymentSummary(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Employments(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::EndDate(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::Error(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::ExpandedSearch(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::ExternalId(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::ExternalIdentifier(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::ExternalIdentifiers(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::ExternalIds(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Funding(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::FundingSummary(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Fundings(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::FuzzyDate(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::GroupIdRecord(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::GroupIdRecords(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::GroupOrcidIdentifier(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::History(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::InvitedPosition(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::InvitedPositionSummary(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::InvitedPositions(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Keyword(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::Keywords(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::LanguageCode(v) => {
+                crate::runtime::serde_ser::serialize_simple(
+                    v,
+                    crate::__private::Shape::String,
+                    serializer,
+                )
+            }
+            Document::LastModifiedDate(v) => {
+                crate::runtime::serde_ser::serialize_simple(
+                    v,
+                    crate::__private::Shape::Millis,
+                    serializer,
+                )
+            }
+            Document::Membership(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::MembershipSummary(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Memberships(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Name(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::NotificationCustom(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::NotificationIntro(v) => {
+                crate::runtime::serde_ser::serialize_simple(
+                    v,
+                    crate::__private::Shape::String,
+                    serializer,
+                )
+            }
+            Document::NotificationPermission(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::NotificationSubject(v) => {
+                crate::runtime::serde_ser::serialize_simple(
+                    v,
+                    crate::__private::Shape::String,
+                    serializer,
+                )
+            }
+            Document::Notifications(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::OrcidId(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::OrcidIdentifier(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Organization(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::OtherName(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::OtherNames(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::PeerReview(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::PeerReviewSummary(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::PeerReviews(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Person(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::PersonalDetails(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Preferences(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::ProfessionalActivities(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::ProfessionalActivity(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::PublicationDate(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Qualification(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::QualificationSummary(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Qualifications(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::ReadDate(v) => {
+                crate::runtime::serde_ser::serialize_simple(
+                    v,
+                    crate::__private::Shape::Millis,
+                    serializer,
+                )
+            }
+            Document::Record(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::RecordSummary(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::ResearchResource(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::ResearchResourceSummary(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::ResearchResources(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::ResearcherUrl(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::ResearcherUrls(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Search(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::SentDate(v) => {
+                crate::runtime::serde_ser::serialize_simple(
+                    v,
+                    crate::__private::Shape::Millis,
+                    serializer,
+                )
+            }
+            Document::Service(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::ServiceSummary(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Services(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::Source(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::SourceOrcid(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::StartDate(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::Subtitle(v) => {
+                crate::runtime::serde_ser::serialize_simple(
+                    v,
+                    crate::__private::Shape::Wrapped,
+                    serializer,
+                )
+            }
+            Document::SummaryEmployment(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::SummaryEmployments(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::SummaryExternalIdentifier(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::SummaryExternalIdentifiers(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::SummaryFundings(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::SummaryPeerReviews(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::SummaryResearchResources(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::SummaryWorks(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Title(v) => {
+                crate::runtime::serde_ser::serialize_simple(
+                    v,
+                    crate::__private::Shape::Wrapped,
+                    serializer,
+                )
+            }
+            Document::TranslatedTitle(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Url(v) => {
+                crate::runtime::serde_ser::serialize_simple(
+                    v,
+                    crate::__private::Shape::Wrapped,
+                    serializer,
+                )
+            }
+            Document::Work(v) => crate::runtime::serde_ser::serialize(v, serializer),
+            Document::WorkSummary(v) => {
+                crate::runtime::serde_ser::serialize(v, serializer)
+            }
+            Document::Works(v) => crate::runtime::serde_ser::serialize(v, serializer),
+        }
+    }
     pub(crate) fn collect_unknown(&self) -> Vec<String> {
         match self {
             Document::ActivitiesSummary(v) => {

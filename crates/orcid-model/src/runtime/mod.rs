@@ -8,6 +8,8 @@ pub mod json_in;
 pub mod output;
 pub mod schema;
 #[cfg(feature = "serde")]
+pub mod serde_ser;
+#[cfg(feature = "serde")]
 pub mod serde_support;
 pub mod simple;
 #[cfg(feature = "serde")]

@@ -1030,7 +1030,7 @@ pub(crate) fn needs_escape(word: u64) -> bool {
 }
 
 /// Whether text is a JSON number exactly (the common case, a whole number, decided at once).
-fn is_json_number(text: &str) -> bool {
+pub(crate) fn is_json_number(text: &str) -> bool {
     let digits = text.strip_prefix('-').unwrap_or(text);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         return digits == "0" || !digits.starts_with('0');
@@ -1074,6 +1074,12 @@ impl<'v, W: JsonSink> JsonOutput<'v, W> {
     /// A writer into `sink`; `upload` as for [`JsonOutput::new`].
     pub fn with_sink(sink: W, upload: bool) -> JsonOutput<'v, W> {
         JsonOutput { w: sink, upload, frames: Vec::new(), next_flattened: false }
+    }
+
+    /// Whether the document is a wrapper ORCID's JSON leaves out (its list alone).
+    pub fn flattened(mut self, flattened: bool) -> Self {
+        self.next_flattened = flattened;
+        self
     }
 
     /// Writes a whole document into the sink and hands it back.

@@ -1,20 +1,20 @@
 //! serde support: every model type is `Serialize` and `Deserialize` as ORCID's JSON.
 //!
-//! Both ways run the model's own JSON writer and reader over its schema tables, through a
-//! token tape ([`super::tape`]) rather than JSON text: serializing gives exactly the values
-//! [`crate::Element::to_json_string`] writes (as read, not for upload); deserializing reads
-//! any self-describing format's value as an API response (leniently, keeping what the model
-//! does not know), or strictly through [`crate::Strict`].
+//! Both ways run over the model's schema tables, with no JSON text in between: serializing
+//! hands each struct's members to the serializer in ORCID's shapes ([`super::serde_ser`]),
+//! giving exactly the values [`crate::Element::to_json_string`] writes (as read, not for
+//! upload); deserializing fills a token tape ([`super::tape`]) from any self-describing
+//! format's value and runs the JSON reader over it, reading as an API response (leniently,
+//! keeping what the model does not know), or strictly through [`crate::Strict`].
 
 use super::content::{Read, ReadMode};
 use super::json_in::JsonInput;
-use super::output::{JsonOutput, Write};
+use super::output::Write;
 use super::tape::{Tape, TapeSource};
 
 /// `Serialize` for a model type.
 pub fn serialize<T: Write, S: serde::Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
-    let tape = JsonOutput::with_sink(Tape::new(), false).document_into(value);
-    tape.serialize(serializer)
+    super::serde_ser::serialize(value, serializer)
 }
 
 /// `Deserialize` for a model type, read leniently.

@@ -13,12 +13,19 @@ use super::content::MAX_DEPTH;
 use super::json_in::{Kind, Source, Syntax, SyntaxError};
 use super::output::{JsonSink, JsonWriter};
 
-/// Where a token's text is in the tape's text.
+/// Where a number's text is in the tape's text.
 type Span = (u32, u32);
+
+/// A key's or string's text: in the tape's text, or lent by the deserializer's input.
+#[derive(Debug, Clone, Copy)]
+enum Text<'de> {
+    Own(Span),
+    Lent(&'de str),
+}
 
 /// One token.
 #[derive(Debug, Clone, Copy)]
-enum Token {
+enum Token<'de> {
     /// `{`: the index of its [`Token::End`] and how many keys it has.
     Object {
         end: u32,
@@ -31,8 +38,8 @@ enum Token {
     },
     /// `}` or `]`.
     End,
-    Key(Span),
-    Str(Span),
+    Key(Text<'de>),
+    Str(Text<'de>),
     /// A number as written.
     Number(Span),
     Bool(bool),
@@ -41,16 +48,16 @@ enum Token {
 
 /// A JSON value as tokens, with the text of keys, strings and numbers in one buffer.
 #[derive(Debug, Default)]
-pub struct Tape {
-    tokens: Vec<Token>,
+pub struct Tape<'de> {
+    tokens: Vec<Token<'de>>,
     text: String,
     /// The containers open while the tape is filled.
     open: Vec<usize>,
 }
 
-impl Tape {
+impl<'de> Tape<'de> {
     /// An empty tape, sized for a typical item (it grows as needed).
-    pub fn new() -> Tape {
+    pub fn new() -> Tape<'de> {
         Tape { tokens: Vec::with_capacity(256), text: String::with_capacity(4096), open: Vec::new() }
     }
 
@@ -64,6 +71,13 @@ impl Tape {
         &self.text[from as usize..to as usize]
     }
 
+    fn text_of<'s>(&'s self, text: &Text<'s>) -> &'s str {
+        match *text {
+            Text::Own(span) => self.str_at(span),
+            Text::Lent(s) => s,
+        }
+    }
+
     /// Counts a member of the container open now.
     fn count(&mut self) {
         if let Some(&at) = self.open.last()
@@ -73,7 +87,7 @@ impl Tape {
         }
     }
 
-    fn begin(&mut self, token: Token) {
+    fn begin(&mut self, token: Token<'de>) {
         self.open.push(self.tokens.len());
         self.tokens.push(token);
     }
@@ -119,8 +133,8 @@ impl Tape {
                         sink.end_object();
                     }
                 }
-                Token::Key(span) => sink.key(self.str_at(span)),
-                Token::Str(span) => sink.string(self.str_at(span)),
+                Token::Key(text) => sink.key(self.text_of(&text)),
+                Token::Str(text) => sink.string(self.text_of(&text)),
                 Token::Number(span) => sink.raw(self.str_at(span)),
                 Token::Bool(b) => sink.raw(if b { "true" } else { "false" }),
                 Token::Null => sink.raw("null"),
@@ -129,7 +143,7 @@ impl Tape {
     }
 }
 
-impl JsonSink for Tape {
+impl JsonSink for Tape<'_> {
     fn begin_object(&mut self) {
         self.begin(Token::Object { end: 0, len: 0 });
     }
@@ -153,12 +167,12 @@ impl JsonSink for Tape {
     fn key(&mut self, key: &str) {
         self.count();
         let span = self.span(key);
-        self.tokens.push(Token::Key(span));
+        self.tokens.push(Token::Key(Text::Own(span)));
     }
 
     fn string(&mut self, s: &str) {
         let span = self.span(s);
-        self.tokens.push(Token::Str(span));
+        self.tokens.push(Token::Str(Text::Own(span)));
     }
 
     fn raw(&mut self, text: &str) {
@@ -174,7 +188,7 @@ impl JsonSink for Tape {
 
 /// The tape's value from token `at`, as a serde value.
 struct Value<'t> {
-    tape: &'t Tape,
+    tape: &'t Tape<'t>,
     at: usize,
 }
 
@@ -188,7 +202,7 @@ impl serde::Serialize for Value<'_> {
                 let mut at = self.at + 1;
                 while at < end as usize {
                     let Token::Key(key) = tape.tokens[at] else { return Err(S::Error::custom("a key was expected")) };
-                    map.serialize_entry(tape.str_at(key), &Value { tape, at: at + 1 })?;
+                    map.serialize_entry(tape.text_of(&key), &Value { tape, at: at + 1 })?;
                     at = tape.after(at + 1);
                 }
                 map.end()
@@ -202,7 +216,7 @@ impl serde::Serialize for Value<'_> {
                 }
                 seq.end()
             }
-            Token::Str(span) => serializer.serialize_str(tape.str_at(span)),
+            Token::Str(text) => serializer.serialize_str(tape.text_of(&text)),
             Token::Number(span) => {
                 // Whole numbers (put-codes, epoch milliseconds) exactly; others as serde's
                 // data model has them, a double.
@@ -222,14 +236,14 @@ impl serde::Serialize for Value<'_> {
     }
 }
 
-impl Tape {
+impl<'de> Tape<'de> {
     /// Drives `serializer` with the value the tape holds.
     pub fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serde::Serialize::serialize(&Value { tape: self, at: 0 }, serializer)
     }
 
     /// Fills a tape from any self-describing deserializer.
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Tape, D::Error> {
+    pub fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Tape<'de>, D::Error> {
         let mut tape = Tape::new();
         serde::de::DeserializeSeed::deserialize(Fill { tape: &mut tape, depth: 0 }, deserializer)?;
         Ok(tape)
@@ -237,12 +251,12 @@ impl Tape {
 }
 
 /// Fills a tape with one value (a serde seed and visitor).
-struct Fill<'t> {
-    tape: &'t mut Tape,
+struct Fill<'t, 'de> {
+    tape: &'t mut Tape<'de>,
     depth: usize,
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for Fill<'_> {
+impl<'de> serde::de::DeserializeSeed<'de> for Fill<'_, 'de> {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -250,19 +264,23 @@ impl<'de> serde::de::DeserializeSeed<'de> for Fill<'_> {
     }
 }
 
-impl Fill<'_> {
-    fn push<E>(self, token: Token) -> Result<(), E> {
+impl<'de> Fill<'_, 'de> {
+    fn push<E>(self, token: Token<'de>) -> Result<(), E> {
         self.tape.tokens.push(token);
         Ok(())
     }
 
-    fn number<E>(self, text: &str) -> Result<(), E> {
-        let span = self.tape.span(text);
+    /// A number, written straight into the tape's text.
+    fn number<E>(self, value: impl std::fmt::Display) -> Result<(), E> {
+        use std::fmt::Write as _;
+        let from = self.tape.text.len();
+        let _ = write!(self.tape.text, "{value}");
+        let span = (from as u32, self.tape.text.len() as u32);
         self.push(Token::Number(span))
     }
 
     /// Opens a container, as deep as ORCID's JSON parser allows.
-    fn open<E: serde::de::Error>(&mut self, token: Token) -> Result<(), E> {
+    fn open<E: serde::de::Error>(&mut self, token: Token<'de>) -> Result<(), E> {
         if self.depth >= MAX_DEPTH {
             return Err(E::custom(format!("values nest deeper than {MAX_DEPTH} levels, more than ORCID's JSON parser allows")));
         }
@@ -271,7 +289,7 @@ impl Fill<'_> {
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for Fill<'_> {
+impl<'de> serde::de::Visitor<'de> for Fill<'_, 'de> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -283,19 +301,19 @@ impl<'de> serde::de::Visitor<'de> for Fill<'_> {
     }
 
     fn visit_i64<E>(self, v: i64) -> Result<(), E> {
-        self.number(&v.to_string())
+        self.number(v)
     }
 
     fn visit_u64<E>(self, v: u64) -> Result<(), E> {
-        self.number(&v.to_string())
+        self.number(v)
     }
 
     fn visit_i128<E>(self, v: i128) -> Result<(), E> {
-        self.number(&v.to_string())
+        self.number(v)
     }
 
     fn visit_u128<E>(self, v: u128) -> Result<(), E> {
-        self.number(&v.to_string())
+        self.number(v)
     }
 
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(), E> {
@@ -303,12 +321,16 @@ impl<'de> serde::de::Visitor<'de> for Fill<'_> {
             return Err(E::custom("a number JSON cannot hold (NaN or infinite)"));
         }
         // `{:?}` writes the shortest text that reads back as `v` (`1e300`, not 301 digits).
-        self.number(&format!("{v:?}"))
+        self.number(format_args!("{v:?}"))
     }
 
     fn visit_str<E>(self, v: &str) -> Result<(), E> {
         let span = self.tape.span(v);
-        self.push(Token::Str(span))
+        self.push(Token::Str(Text::Own(span)))
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<(), E> {
+        self.push(Token::Str(Text::Lent(v)))
     }
 
     fn visit_unit<E>(self) -> Result<(), E> {
@@ -347,11 +369,11 @@ impl<'de> serde::de::Visitor<'de> for Fill<'_> {
 }
 
 /// Fills a tape with one key.
-struct Key<'t> {
-    tape: &'t mut Tape,
+struct Key<'t, 'de> {
+    tape: &'t mut Tape<'de>,
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for Key<'_> {
+impl<'de> serde::de::DeserializeSeed<'de> for Key<'_, 'de> {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -359,7 +381,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for Key<'_> {
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for Key<'_> {
+impl<'de> serde::de::Visitor<'de> for Key<'_, 'de> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -370,12 +392,18 @@ impl<'de> serde::de::Visitor<'de> for Key<'_> {
         JsonSink::key(self.tape, v);
         Ok(())
     }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<(), E> {
+        self.tape.count();
+        self.tape.tokens.push(Token::Key(Text::Lent(v)));
+        Ok(())
+    }
 }
 
 /// Reads a tape as the JSON reader reads text: positions are token numbers.
 #[derive(Clone)]
 pub struct TapeSource<'t> {
-    tape: &'t Tape,
+    tape: &'t Tape<'t>,
     at: usize,
     /// The key or scalar read last.
     token: usize,
@@ -383,7 +411,7 @@ pub struct TapeSource<'t> {
 
 impl<'t> TapeSource<'t> {
     /// A reader from the tape's start.
-    pub fn new(tape: &'t Tape) -> TapeSource<'t> {
+    pub fn new(tape: &'t Tape<'t>) -> TapeSource<'t> {
         TapeSource { tape, at: 0, token: 0 }
     }
 
@@ -441,9 +469,10 @@ impl<'t> Source<'t> for TapeSource<'t> {
     }
 
     fn text(&self) -> Cow<'t, str> {
-        let tape: &'t Tape = self.tape;
+        let tape: &'t Tape<'t> = self.tape;
         match tape.tokens.get(self.token) {
-            Some(Token::Key(span) | Token::Str(span) | Token::Number(span)) => Cow::Borrowed(tape.str_at(*span)),
+            Some(Token::Key(text) | Token::Str(text)) => Cow::Borrowed(tape.text_of(text)),
+            Some(Token::Number(span)) => Cow::Borrowed(tape.str_at(*span)),
             Some(Token::Bool(true)) => Cow::Borrowed("true"),
             Some(Token::Bool(false)) => Cow::Borrowed("false"),
             Some(Token::Null) => Cow::Borrowed("null"),
