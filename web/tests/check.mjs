@@ -40,6 +40,9 @@ try {
   })));
   out.summary = await page.textContent("#summary");
   out.timings = await page.evaluate(() => window.orcidTimings.slice());
+  // The report, downloaded as a user would.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+  out.download = readFileSync(await download.path(), "utf8");
   await page.locator("details.file[data-valid=false]").first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: screenshot, fullPage: false });
 

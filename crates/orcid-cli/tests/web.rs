@@ -87,6 +87,40 @@ fn the_page_opened_from_disk_gives_orcid_validates_answers_and_requests_nothing(
     }
     assert_eq!(shown, expected);
 
+    // The downloaded report holds, file by file, the very objects `orcid validate --report
+    // json` prints (the file named as the page names it), then the same summary.
+    let cli = Command::new(env!("CARGO_BIN_EXE_orcid")).args(["validate", "--report", "json"]).arg(&items).output().unwrap();
+    let mut cli_objects: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+    let mut cli_summary = serde_json::Value::Null;
+    let canonical_items = std::fs::canonicalize(&items).unwrap();
+    for line in common::text(&cli.stdout).lines() {
+        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+        match v["file"].as_str().map(|f| std::fs::canonicalize(f).unwrap()) {
+            Some(file) => {
+                let name = file.strip_prefix(&canonical_items).unwrap().display().to_string();
+                v["file"] = serde_json::Value::Null;
+                cli_objects.insert(name, v);
+            }
+            None => cli_summary = v,
+        }
+    }
+    let download = seen["download"].as_str().unwrap();
+    let mut page_objects: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+    let mut page_summary = serde_json::Value::Null;
+    for line in download.lines() {
+        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+        match v["file"].as_str().map(str::to_owned) {
+            Some(file) => {
+                let name = file.split_once('/').map_or(file.as_str(), |(_, rest)| rest).to_owned();
+                v["file"] = serde_json::Value::Null;
+                page_objects.insert(name, v);
+            }
+            None => page_summary = v,
+        }
+    }
+    assert_eq!(page_objects, cli_objects, "the downloaded report");
+    assert_eq!(page_summary, cli_summary);
+
     // Nothing but the page's own files was requested.
     let page_url = format!("file://{}", std::fs::canonicalize(&page).unwrap().display());
     for request in seen["requests"].as_array().unwrap() {
