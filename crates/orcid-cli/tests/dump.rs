@@ -297,6 +297,38 @@ fn a_truncated_tarball_is_reported_and_what_was_complete_is_kept() {
 }
 
 #[test]
+fn the_library_reads_typed_records_and_items_with_their_paths() {
+    let (_, replica) = replica();
+    let (mut works, mut records, mut placeholders, mut unreadable) = (0u64, 0u64, 0u64, 0u64);
+    for tarball in &replica.tarballs {
+        let whole = orcid_dump::source::read(
+            tarball,
+            &mut |entry| {
+                match &entry.document {
+                    Ok(orcid_model::Document::Work(work)) => {
+                        works += 1;
+                        assert!(entry.path.ends_with(&format!("_works_{}.xml", entry.parsed.put_code.unwrap())));
+                        assert_eq!(work.put_code.map(|p| p.get()), entry.parsed.put_code);
+                    }
+                    Ok(orcid_model::Document::Record(record)) => {
+                        records += 1;
+                        assert_eq!(record.orcid_identifier.as_ref().and_then(|i| i.path.as_deref()), Some(entry.parsed.orcid.as_str()));
+                    }
+                    Ok(orcid_model::Document::Error(_)) => placeholders += 1,
+                    Ok(_) => {}
+                    Err(_) => unreadable += 1,
+                }
+                true
+            },
+            &mut |p| panic!("{}: {}", p.path, p.message),
+        )
+        .unwrap();
+        assert!(whole);
+    }
+    assert_eq!((works, records + 1, placeholders, unreadable), (replica.items["works"], replica.records, replica.placeholders, 1));
+}
+
+#[test]
 fn the_table_layout_document_is_current() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../orcid-dump/TABLES.md");
     let expected = orcid_dump::layout::document();

@@ -1,5 +1,6 @@
 //! Reading a tarball of the public data file: its entries in order, each with what its path
-//! says (the iD, the activity type, the put-code), without unpacking anything to disk.
+//! says (the iD, the activity type, the put-code), without unpacking anything to disk: as
+//! bytes ([`walk`]) or as typed records and items ([`read`]).
 
 use std::io::Read;
 use std::path::Path;
@@ -172,4 +173,48 @@ mod tests {
             assert_eq!(EntryPath::parse(other), None, "{other}");
         }
     }
+}
+
+/// One entry read as a document.
+#[derive(Debug)]
+pub struct TypedEntry {
+    /// The path in the tarball.
+    pub path: String,
+    /// What the path says (the iD, the activity type, the put-code).
+    pub parsed: EntryPath,
+    /// The record or item (a placeholder is [`orcid_model::Document::Error`]), read leniently:
+    /// what the model does not know is kept. An entry that is not a readable ORCID document
+    /// is the reason, with its line.
+    pub document: Result<orcid_model::Document, orcid_model::ReadError>,
+}
+
+/// Reads a tarball's records or items one by one, in order, on this thread (for a whole
+/// tarball on all cores, and output, see [`crate::dump`]). `each` returns `false` to stop;
+/// `problem` hears what cannot be read. Returns whether the tarball was read to its end.
+///
+/// ```no_run
+/// use orcid_model::Document;
+///
+/// let mut works = 0;
+/// orcid_dump::source::read("ORCID_2025_10_activities_0.tar.gz".as_ref(), &mut |entry| {
+///     if let Ok(Document::Work(work)) = &entry.document {
+///         works += 1;
+///         println!("{} {}: {}", entry.parsed.orcid, entry.parsed.put_code.unwrap_or(0), work.title.title);
+///     }
+///     true
+/// }, &mut |problem| eprintln!("{}: {}", problem.path, problem.message))?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn read(tarball: &Path, each: &mut dyn FnMut(TypedEntry) -> bool, problem: &mut dyn FnMut(Problem)) -> std::io::Result<bool> {
+    let progress = AtomicU64::new(0);
+    walk(
+        tarball,
+        0,
+        &progress,
+        &mut |entry| {
+            let document = orcid_model::Document::from_xml_bytes(&entry.bytes, orcid_model::Mode::Lenient);
+            each(TypedEntry { path: entry.path, parsed: entry.parsed, document })
+        },
+        problem,
+    )
 }
