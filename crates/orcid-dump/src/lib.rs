@@ -9,7 +9,7 @@
 //! let mut options = Options::new("out");
 //! options.format = Format::Parquet;
 //! let report = orcid_dump::dump("ORCID_2025_10_summaries.tar.gz".as_ref(), &options, &|_| {})?;
-//! println!("{} records", report.counts.get("record").copied().unwrap_or(0));
+//! println!("{} records", report.tally.counts.get("record").copied().unwrap_or(0));
 //! # Ok::<(), orcid_dump::Error>(())
 //! ```
 
@@ -26,7 +26,7 @@ pub mod source;
 
 use std::path::{Path, PathBuf};
 
-pub use run::{Compression, Format, Options, ProblemRecord, Progress, Report, dump};
+pub use run::{Compression, Format, Options, ProblemRecord, Progress, Report, Tally, dump};
 pub use shred::DocKind;
 
 /// Why a dump could not run or go on.

@@ -74,6 +74,18 @@ impl Options {
 pub struct Report {
     /// The tarball's file name.
     pub tarball: String,
+    /// What was read.
+    #[serde(flatten)]
+    pub tally: Tally,
+    /// Segments done.
+    pub segments: u64,
+    /// Whether the whole tarball is done.
+    pub complete: bool,
+}
+
+/// What was read: of a batch, a segment, a tarball.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Tally {
     /// Entries read (documents).
     pub entries: u64,
     /// Documents per kind (`record`, `work`, `employment` ...; `other` for kinds a dump
@@ -87,10 +99,22 @@ pub struct Report {
     pub unknown_pieces: u64,
     /// Entries that could not be read, and problems with the tarball itself.
     pub problems: Vec<ProblemRecord>,
-    /// Segments done.
-    pub segments: u64,
-    /// Whether the whole tarball is done.
-    pub complete: bool,
+}
+
+impl Tally {
+    /// Adds another tally's counts to these.
+    fn add(&mut self, other: Tally) {
+        self.entries += other.entries;
+        for (k, n) in other.counts {
+            *self.counts.entry(k).or_default() += n;
+        }
+        for (k, n) in other.placeholders {
+            *self.placeholders.entry(k).or_default() += n;
+        }
+        self.unknown_documents += other.unknown_documents;
+        self.unknown_pieces += other.unknown_pieces;
+        self.problems.extend(other.problems);
+    }
 }
 
 /// A problem as the report and manifest keep it.
@@ -175,7 +199,7 @@ pub fn dump(tarball: &Path, options: &Options, progress: &(dyn Fn(Progress) + Sy
     let mut writer = SegmentWriter::new(options, &stem)?;
     let from = manifest.report.segments * options.segment_entries;
     // A problem with the tarball itself is found again if it is still there.
-    manifest.report.problems.retain(|p| !p.path.is_empty());
+    manifest.report.tally.problems.retain(|p| !p.path.is_empty());
 
     let read = Arc::new(AtomicU64::new(0));
     let workers = options.workers.max(1);
@@ -228,15 +252,10 @@ enum Done {
 struct Processed {
     /// The last entry's number (for the segment it belongs to).
     last: u64,
-    entries: u64,
     /// JSON Lines per kind (compressed as asked).
     lines: BTreeMap<&'static str, Vec<u8>>,
     rows: Batch,
-    counts: BTreeMap<String, u64>,
-    placeholders: BTreeMap<String, u64>,
-    unknown_documents: u64,
-    unknown_pieces: u64,
-    problems: Vec<ProblemRecord>,
+    tally: Tally,
 }
 
 fn read_batches(tarball: &Path, from: u64, segment_entries: u64, read: Arc<AtomicU64>, tx: SyncSender<Work>) {
@@ -333,11 +352,12 @@ fn process(entries: Vec<Entry>, format: Format, compression: Compression) -> Pro
     let mut plain: BTreeMap<&'static str, Vec<u8>> = BTreeMap::new();
     for entry in entries {
         out.last = entry.number;
-        out.entries += 1;
+        out.tally.entries += 1;
         let doc = match Document::from_xml_bytes(&entry.bytes, Mode::Lenient) {
             Ok(doc) => doc,
             Err(e) => {
-                out.problems
+                out.tally
+                    .problems
                     .push(ProblemRecord { path: entry.path, message: format!("line {}, column {}: {}", e.line, e.column, e.message) });
                 continue;
             }
@@ -346,7 +366,7 @@ fn process(entries: Vec<Entry>, format: Format, compression: Compression) -> Pro
         let (kind_name, state, put_code) = match &doc {
             Document::Error(error) => {
                 let state = placeholder_state(error);
-                *out.placeholders.entry(state.to_owned()).or_default() += 1;
+                *out.tally.placeholders.entry(state.to_owned()).or_default() += 1;
                 if format == Format::Parquet {
                     crate::shred::placeholder_row(DocKind::Record, &DocKeys { orcid, put_code: None, third: Some(state) }, &mut out.rows);
                 }
@@ -367,15 +387,15 @@ fn process(entries: Vec<Entry>, format: Format, compression: Compression) -> Pro
                         value.count_unknown()
                     };
                     if unknown > 0 {
-                        out.unknown_documents += 1;
-                        out.unknown_pieces += unknown as u64;
+                        out.tally.unknown_documents += 1;
+                        out.tally.unknown_pieces += unknown as u64;
                     }
                     (kind.name(), (kind == DocKind::Record).then_some("active"), put_code)
                 }
                 None => ("other", None, entry.parsed.put_code),
             },
         };
-        *out.counts.entry(kind_name.to_owned()).or_default() += 1;
+        *out.tally.counts.entry(kind_name.to_owned()).or_default() += 1;
         if format == Format::Jsonl {
             let line = plain.entry(kind_name).or_default();
             json_line(line, orcid, &entry.path, kind_name, put_code, state, &doc);
@@ -434,7 +454,7 @@ fn write_in_order(
         // Take what is in order.
         while let Some(batch) = waiting.remove(&next) {
             next += 1;
-            entries_this_run += batch.entries;
+            entries_this_run += batch.tally.entries;
             let segment_of = batch.last / segment_entries;
             let mut batch = batch;
             writer.append(segment_of, &mut batch)?;
@@ -442,23 +462,23 @@ fn write_in_order(
             let complete = (segment.last + 1) % segment_entries == 0;
             if complete {
                 writer.commit(segment_of)?;
-                fold(&mut manifest.report, std::mem::take(&mut segment));
+                manifest.report.tally.add(std::mem::take(&mut segment).tally);
                 manifest.report.segments = segment_of + 1;
                 save(manifest_path, manifest)?;
             }
             progress(entries_this_run);
         }
         for (_, p) in problems.drain(..) {
-            manifest.report.problems.push(ProblemRecord { path: p.path, message: p.message });
+            manifest.report.tally.problems.push(ProblemRecord { path: p.path, message: p.message });
         }
         if let Some((count, whole)) = end
             && next == count
         {
             // The last, partial segment.
-            if segment.entries > 0 {
+            if segment.tally.entries > 0 {
                 writer.commit(segment.last / segment_entries)?;
                 let index = segment.last / segment_entries;
-                fold(&mut manifest.report, std::mem::take(&mut segment));
+                manifest.report.tally.add(std::mem::take(&mut segment).tally);
                 manifest.report.segments = index + 1;
             }
             manifest.report.complete = whole;
@@ -482,43 +502,15 @@ fn write_in_order(
 /// they come).
 #[derive(Default)]
 struct Segment {
-    entries: u64,
     last: u64,
-    counts: BTreeMap<String, u64>,
-    placeholders: BTreeMap<String, u64>,
-    unknown_documents: u64,
-    unknown_pieces: u64,
-    problems: Vec<ProblemRecord>,
+    tally: Tally,
 }
 
 impl Segment {
-    fn add(&mut self, mut batch: Processed) {
-        self.entries += batch.entries;
+    fn add(&mut self, batch: Processed) {
         self.last = batch.last;
-        for (k, n) in batch.counts {
-            *self.counts.entry(k).or_default() += n;
-        }
-        for (k, n) in batch.placeholders {
-            *self.placeholders.entry(k).or_default() += n;
-        }
-        self.unknown_documents += batch.unknown_documents;
-        self.unknown_pieces += batch.unknown_pieces;
-        self.problems.append(&mut batch.problems);
+        self.tally.add(batch.tally);
     }
-}
-
-/// Adds a committed segment's counts to the report.
-fn fold(report: &mut Report, segment: Segment) {
-    report.entries += segment.entries;
-    for (k, n) in segment.counts {
-        *report.counts.entry(k).or_default() += n;
-    }
-    for (k, n) in segment.placeholders {
-        *report.placeholders.entry(k).or_default() += n;
-    }
-    report.unknown_documents += segment.unknown_documents;
-    report.unknown_pieces += segment.unknown_pieces;
-    report.problems.extend(segment.problems);
 }
 
 /// Writes the manifest through a temporary file and a rename: it is whole or it is the last.

@@ -116,7 +116,7 @@ impl Args {
         for (tarball, result, seconds) in results {
             match result {
                 Ok(report) => {
-                    if !report.complete || !report.problems.is_empty() {
+                    if !report.complete || !report.tally.problems.is_empty() {
                         worst = worst.max(Exit::Refused);
                     }
                     self.print(&report, seconds);
@@ -143,20 +143,20 @@ impl Args {
                 println!("{value}");
             }
             Report::Text => {
-                let counts: Vec<String> = report.counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
+                let counts: Vec<String> = report.tally.counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
                 let state = if report.complete { "done" } else { "NOT complete" };
-                println!("{}: {state}: {} entries ({}) in {seconds:.1} s", report.tarball, report.entries, counts.join(", "));
-                if !report.placeholders.is_empty() {
-                    let p: Vec<String> = report.placeholders.iter().map(|(k, n)| format!("{n} {k}")).collect();
+                println!("{}: {state}: {} entries ({}) in {seconds:.1} s", report.tarball, report.tally.entries, counts.join(", "));
+                if !report.tally.placeholders.is_empty() {
+                    let p: Vec<String> = report.tally.placeholders.iter().map(|(k, n)| format!("{n} {k}")).collect();
                     println!("  placeholders: {}", p.join(", "));
                 }
-                if report.unknown_documents > 0 {
+                if report.tally.unknown_documents > 0 {
                     println!(
                         "  {} documents hold {} pieces of content this model does not know (kept in JSON Lines)",
-                        report.unknown_documents, report.unknown_pieces
+                        report.tally.unknown_documents, report.tally.unknown_pieces
                     );
                 }
-                for p in &report.problems {
+                for p in &report.tally.problems {
                     if p.path.is_empty() {
                         println!("  {}: {}", report.tarball, p.message);
                     } else {
