@@ -205,6 +205,37 @@ fn json_lines_hold_every_document_in_orcids_json_with_unknown_content_kept() {
 }
 
 #[test]
+fn compressed_json_lines_hold_the_same_lines() {
+    let tarball =
+        replica().1.tarballs.iter().find(|t| t.display().to_string().ends_with("activities_8.tar.gz")).unwrap().display().to_string();
+    let dir = scratch("compressed");
+    let mut lines: BTreeMap<String, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
+    for codec in ["none", "gzip", "zstd"] {
+        let out = dir.join(codec);
+        // Small segments: several batches (gzip members, zstd frames) to a file, several files.
+        let output =
+            orcid(&["dump", "--to", "jsonl", "--compress", codec, "--segment-entries", "1000", "--out", out.to_str().unwrap(), &tarball]);
+        assert_eq!(output.status.code(), Some(0), "{}", common::text(&output.stderr));
+        let mut plain = BTreeMap::new();
+        for (path, bytes) in files(&out.join("jsonl")) {
+            let (name, text) = match codec {
+                "gzip" => {
+                    let mut text = Vec::new();
+                    std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&bytes[..]), &mut text).unwrap();
+                    (path.strip_suffix(".gz").unwrap().to_owned(), text)
+                }
+                "zstd" => (path.strip_suffix(".zst").unwrap().to_owned(), zstd::stream::decode_all(&bytes[..]).unwrap()),
+                _ => (path, bytes),
+            };
+            plain.insert(name, text);
+        }
+        lines.insert(codec.to_owned(), plain);
+    }
+    assert!(lines["none"].len() > 4, "several files: {:?}", lines["none"].keys());
+    assert!(lines["gzip"] == lines["none"] && lines["zstd"] == lines["none"], "the same lines whatever the compression");
+}
+
+#[test]
 fn a_run_killed_between_two_renames_is_finished_by_running_it_again_with_the_same_files_as_one_run() {
     let summaries = replica().1.tarballs[0].display().to_string();
     let whole = scratch("whole");
