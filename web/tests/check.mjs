@@ -66,6 +66,18 @@ try {
     }, bytes);
   }
 
+  // Files dropped on the drop zone (a drop event carrying two files, as a drag from a file
+  // manager does), after clearing: two more results, the same as before for those files.
+  await page.click("#clear");
+  const dropped = ["work.xml", "invalid/work-misordered.xml"].map((name) => ({ name: name.split("/").pop(), text: readFileSync(`${itemsDir}/${name}`, "utf8") }));
+  await page.evaluate((files) => {
+    const transfer = new DataTransfer();
+    for (const f of files) transfer.items.add(new File([f.text], f.name, { type: "application/xml" }));
+    document.getElementById("drop").dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, dropped);
+  await page.waitForFunction(() => Number(document.getElementById("summary").dataset.files || 0) === 2, null, { timeout: 20000 });
+  out.dropped = await page.$$eval("details.file", (all) => all.map((d) => ({ file: d.dataset.file, valid: d.dataset.valid === "true", code: d.dataset.code, diagnostics: Number(d.dataset.diagnostics) })));
+
   // Phone width: nothing wider than the screen.
   await page.setViewportSize({ width: 375, height: 800 });
   out.phoneOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

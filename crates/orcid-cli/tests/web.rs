@@ -121,6 +121,17 @@ fn the_page_opened_from_disk_gives_orcid_validates_answers_and_requests_nothing(
     assert_eq!(page_objects, cli_objects, "the downloaded report");
     assert_eq!(page_summary, cli_summary);
 
+    // Two files dropped on the drop zone get the answers they got from the folder.
+    let dropped = seen["dropped"].as_array().unwrap();
+    let mut names: Vec<&str> = dropped.iter().map(|d| d["file"].as_str().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["work-misordered.xml", "work.xml"]);
+    for d in dropped {
+        let name = if d["file"] == "work.xml" { "work.xml" } else { "invalid/work-misordered.xml" };
+        let expected = &expected[name];
+        assert_eq!((d["valid"].as_bool().unwrap(), d["code"].as_str().unwrap(), d["diagnostics"].as_u64().unwrap()), (expected.0, expected.2.as_str(), expected.4), "{d}");
+    }
+
     // Nothing but the page's own files was requested.
     let page_url = format!("file://{}", std::fs::canonicalize(&page).unwrap().display());
     for request in seen["requests"].as_array().unwrap() {
