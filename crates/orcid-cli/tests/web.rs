@@ -129,7 +129,11 @@ fn the_page_opened_from_disk_gives_orcid_validates_answers_and_requests_nothing(
     for d in dropped {
         let name = if d["file"] == "work.xml" { "work.xml" } else { "invalid/work-misordered.xml" };
         let expected = &expected[name];
-        assert_eq!((d["valid"].as_bool().unwrap(), d["code"].as_str().unwrap(), d["diagnostics"].as_u64().unwrap()), (expected.0, expected.2.as_str(), expected.4), "{d}");
+        assert_eq!(
+            (d["valid"].as_bool().unwrap(), d["code"].as_str().unwrap(), d["diagnostics"].as_u64().unwrap()),
+            (expected.0, expected.2.as_str(), expected.4),
+            "{d}"
+        );
     }
 
     // Nothing but the page's own files was requested.
