@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use divan::Bencher;
 use divan::counter::BytesCount;
-use orcid_dump::{Format, Options};
+use orcid_dump::{Options, Output};
 
 fn replica() -> &'static [PathBuf] {
     static TARBALLS: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
@@ -25,23 +25,23 @@ fn main() {
     divan::main();
 }
 
-fn run(bencher: Bencher, tarball: &Path, format: Format) {
-    let out = tarball.with_extension(format!("out-{format:?}"));
+fn run(bencher: Bencher, tarball: &Path, output: Output) {
+    let out = tarball.with_extension(format!("out-{output:?}"));
     let size = std::fs::metadata(tarball).map(|m| m.len()).unwrap_or(0);
     bencher.counter(BytesCount::new(size)).bench(|| {
         let _ = std::fs::remove_dir_all(&out);
         let mut options = Options::new(&out);
-        options.format = format;
+        options.output = output;
         orcid_dump::dump(tarball, &options, &|_| {}).expect("dump")
     });
 }
 
-#[divan::bench(sample_count = 10, args = [Format::Jsonl, Format::Parquet])]
-fn summaries(bencher: Bencher, format: Format) {
-    run(bencher, &replica()[0], format);
+#[divan::bench(sample_count = 10, args = [Output::Jsonl, Output::Parquet])]
+fn summaries(bencher: Bencher, output: Output) {
+    run(bencher, &replica()[0], output);
 }
 
-#[divan::bench(sample_count = 10, args = [Format::Jsonl, Format::Parquet])]
-fn activities(bencher: Bencher, format: Format) {
-    run(bencher, &replica()[1], format);
+#[divan::bench(sample_count = 10, args = [Output::Jsonl, Output::Parquet])]
+fn activities(bencher: Bencher, output: Output) {
+    run(bencher, &replica()[1], output);
 }

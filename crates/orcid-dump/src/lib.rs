@@ -4,10 +4,10 @@
 //! the model's schema tables. Resumable: output is committed in segments, with a manifest.
 //!
 //! ```no_run
-//! use orcid_dump::{Format, Options};
+//! use orcid_dump::{Output, Options};
 //!
 //! let mut options = Options::new("out");
-//! options.format = Format::Parquet;
+//! options.output = Output::Parquet;
 //! let report = orcid_dump::dump("ORCID_2025_10_summaries.tar.gz".as_ref(), &options, &|_| {})?;
 //! println!("{} records", report.tally.counts.get("record").copied().unwrap_or(0));
 //! # Ok::<(), orcid_dump::Error>(())
@@ -26,8 +26,9 @@ pub mod source;
 
 use std::path::{Path, PathBuf};
 
-pub use run::{Compression, Format, Options, ProblemRecord, Progress, Report, Tally, dump};
+pub use run::{Compression, Options, Output, Progress, Report, Tally, dump};
 pub use shred::DocKind;
+pub use source::Problem;
 
 /// Why a dump could not run or go on.
 #[derive(Debug, thiserror::Error)]

@@ -213,9 +213,13 @@ pub fn write(out: &Path, options: &ReplicaOptions) -> std::io::Result<ReplicaSum
     Ok(summary)
 }
 
+/// An iD as ORCID's production registry writes it.
+fn orcid_identifier(orcid: &str) -> OrcidIdentifier {
+    OrcidIdentifier::new().with_uri(format!("https://orcid.org/{orcid}")).with_path(orcid).with_host("orcid.org")
+}
+
 fn researcher_source(orcid: &str, name: &str) -> Source {
-    let id = OrcidIdentifier::new().with_uri(format!("https://orcid.org/{orcid}")).with_path(orcid).with_host("orcid.org");
-    Source::new().with_source_orcid(id).with_source_name(name)
+    Source::new().with_source_orcid(orcid_identifier(orcid)).with_source_name(name)
 }
 
 /// A record: the iD, the name, and the summaries of its activities.
@@ -230,8 +234,7 @@ fn record_of(
     use orcid_model::person::Person;
     let mut record = template.clone();
     record.path = Some(format!("/{orcid}"));
-    record.orcid_identifier =
-        Some(Box::new(OrcidIdentifier::new().with_uri(format!("https://orcid.org/{orcid}")).with_path(orcid).with_host("orcid.org")));
+    record.orcid_identifier = Some(Box::new(orcid_identifier(orcid)));
     let (given, family) = name.split_once(' ').unwrap_or((name, ""));
     let mut person = record.person.take().unwrap_or_else(|| Person::new(Emails::new()));
     let mut full_name = person.name.take().unwrap_or_default();

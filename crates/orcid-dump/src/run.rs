@@ -20,11 +20,36 @@ use crate::{Error, layout};
 /// What to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Format {
+pub enum Output {
     /// One JSON object a line, per kind of document.
     Jsonl,
     /// Parquet tables.
     Parquet,
+}
+
+impl std::str::FromStr for Output {
+    type Err = String;
+    /// `parquet` or `jsonl`.
+    fn from_str(s: &str) -> Result<Output, String> {
+        match s {
+            "parquet" => Ok(Output::Parquet),
+            "jsonl" => Ok(Output::Jsonl),
+            _ => Err(format!("expected `parquet` or `jsonl`, found `{s}`")),
+        }
+    }
+}
+
+impl std::str::FromStr for Compression {
+    type Err = String;
+    /// `none`, `gzip` or `zstd`.
+    fn from_str(s: &str) -> Result<Compression, String> {
+        match s {
+            "none" => Ok(Compression::None),
+            "gzip" => Ok(Compression::Gzip),
+            "zstd" => Ok(Compression::Zstd),
+            _ => Err(format!("expected `none`, `gzip` or `zstd`, found `{s}`")),
+        }
+    }
 }
 
 /// How JSON Lines are compressed.
@@ -45,7 +70,7 @@ pub struct Options {
     /// Where the output goes.
     pub out: PathBuf,
     /// JSON Lines or Parquet.
-    pub format: Format,
+    pub output: Output,
     /// For JSON Lines.
     pub compression: Compression,
     /// Threads that parse (besides the one inflating and this one writing); at least 1.
@@ -61,7 +86,7 @@ impl Options {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Options {
             out: out.into(),
-            format: Format::Parquet,
+            output: Output::Parquet,
             compression: Compression::None,
             workers: cores.saturating_sub(1).max(1),
             segment_entries: 50_000,
@@ -98,7 +123,7 @@ pub struct Tally {
     /// Pieces of unknown content in all.
     pub unknown_pieces: u64,
     /// Entries that could not be read, and problems with the tarball itself.
-    pub problems: Vec<ProblemRecord>,
+    pub problems: Vec<Problem>,
 }
 
 impl Tally {
@@ -117,20 +142,11 @@ impl Tally {
     }
 }
 
-/// A problem as the report and manifest keep it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct ProblemRecord {
-    /// The entry's path (empty for the tarball itself).
-    pub path: String,
-    /// What is wrong.
-    pub message: String,
-}
-
 /// What the manifest keeps for a tarball: the options it was dumped with and the report.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Manifest {
     size: u64,
-    format: Format,
+    output: Output,
     compression: Compression,
     segment_entries: u64,
     report: Report,
@@ -175,7 +191,7 @@ pub fn dump(tarball: &Path, options: &Options, progress: &(dyn Fn(Progress) + Sy
             let manifest: Manifest =
                 serde_json::from_slice(&bytes).map_err(|e| Error::Manifest { path: manifest_path.clone(), message: e.to_string() })?;
             if manifest.size != size
-                || manifest.format != options.format
+                || manifest.output != options.output
                 || manifest.compression != options.compression
                 || manifest.segment_entries != options.segment_entries
             {
@@ -185,7 +201,7 @@ pub fn dump(tarball: &Path, options: &Options, progress: &(dyn Fn(Progress) + Sy
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Manifest {
             size,
-            format: options.format,
+            output: options.output,
             compression: options.compression,
             segment_entries: options.segment_entries,
             report: Report { tarball: name.clone(), ..Report::default() },
@@ -203,13 +219,11 @@ pub fn dump(tarball: &Path, options: &Options, progress: &(dyn Fn(Progress) + Sy
 
     let read = Arc::new(AtomicU64::new(0));
     let workers = options.workers.max(1);
-    let (batch_tx, batch_rx) = sync_channel::<Work>(workers * 2);
-    let (done_tx, done_rx) = sync_channel::<Done>(workers * 2);
+    let (batch_tx, batch_rx) = sync_channel::<Numbered<Vec<Entry>>>(workers * 2);
+    let (done_tx, done_rx) = sync_channel::<Numbered<Processed>>(workers * 2);
     let batch_rx = Arc::new(Mutex::new(batch_rx));
-    let format = options.format;
-    let compression = options.compression;
-    let segment_entries = options.segment_entries;
-    let outcome = std::thread::scope(|scope| -> Result<(), Error> {
+    let (output, compression, segment_entries) = (options.output, options.compression, options.segment_entries);
+    std::thread::scope(|scope| -> Result<(), Error> {
         let reader = {
             let read = Arc::clone(&read);
             scope.spawn(move || read_batches(tarball, from, segment_entries, read, batch_tx))
@@ -217,34 +231,38 @@ pub fn dump(tarball: &Path, options: &Options, progress: &(dyn Fn(Progress) + Sy
         for _ in 0..workers {
             let rx = Arc::clone(&batch_rx);
             let tx = done_tx.clone();
-            scope.spawn(move || work(rx, tx, format, compression));
+            scope.spawn(move || work(rx, tx, output, compression));
         }
         drop(done_tx);
-        let result = write_in_order(done_rx, &mut writer, &mut manifest, &manifest_path, segment_entries, &|entries| {
-            progress(Progress { read: read.load(Ordering::Relaxed), size, entries })
-        });
-        let _ = reader.join();
-        result
-    });
-    outcome?;
+        let mut sink = Sink {
+            writer: &mut writer,
+            manifest: &mut manifest,
+            manifest_path: &manifest_path,
+            segment_entries,
+            segment: Segment::default(),
+        };
+        let written = sink.write_in_order(done_rx, &|entries| progress(Progress { read: read.load(Ordering::Relaxed), size, entries }))?;
+        // Every batch was written and every thread has ended: the reader says how it ended.
+        let end = reader.join().map_err(|_| Error::Stopped)?;
+        if written != end.batches {
+            return Err(Error::Stopped);
+        }
+        sink.finish(end)
+    })?;
     Ok(manifest.report)
 }
 
-/// What the reader hands the workers.
-enum Work {
-    /// Entries, in order: the batch's number and the entries.
-    Batch(u64, Vec<Entry>),
-    /// A problem with the tarball, after the batch numbered so.
-    Problem(u64, Problem),
-    /// The end: the number of batches sent, and whether the tarball was read to its end.
-    End(u64, bool),
-}
+/// A batch with its number in the tarball's order (the writer puts them back in order).
+type Numbered<T> = (u64, T);
 
-/// What a worker hands the writer.
-enum Done {
-    Batch(u64, Processed),
-    Problem(u64, Problem),
-    End(u64, bool),
+/// How reading a tarball ended.
+struct ReadEnd {
+    /// Batches sent.
+    batches: u64,
+    /// Whether the tarball was read to its end.
+    whole: bool,
+    /// Problems with the tarball itself.
+    problems: Vec<Problem>,
 }
 
 /// A batch, parsed: its output and its counts.
@@ -258,21 +276,22 @@ struct Processed {
     tally: Tally,
 }
 
-fn read_batches(tarball: &Path, from: u64, segment_entries: u64, read: Arc<AtomicU64>, tx: SyncSender<Work>) {
-    let mut seq = 0u64;
+/// Reads the tarball into numbered batches of entries (a batch ends at a segment's end, so
+/// that a segment is whole batches).
+fn read_batches(tarball: &Path, from: u64, segment_entries: u64, read: Arc<AtomicU64>, tx: SyncSender<Numbered<Vec<Entry>>>) -> ReadEnd {
+    let mut end = ReadEnd { batches: 0, whole: false, problems: Vec::new() };
     let mut batch: Vec<Entry> = Vec::with_capacity(BATCH_ENTRIES);
     let mut batch_bytes = 0usize;
-    let send = |seq: &mut u64, batch: &mut Vec<Entry>, tx: &SyncSender<Work>| -> bool {
+    let send = |batches: &mut u64, batch: &mut Vec<Entry>| -> bool {
         if batch.is_empty() {
             return true;
         }
         let full = std::mem::replace(batch, Vec::with_capacity(BATCH_ENTRIES));
-        let ok = tx.send(Work::Batch(*seq, full)).is_ok();
-        *seq += 1;
-        ok
+        let sent = tx.send((*batches, full)).is_ok();
+        *batches += 1;
+        sent
     };
     let mut stopped = false;
-    let mut problems = Vec::new();
     let outcome = crate::source::walk(
         tarball,
         from,
@@ -281,48 +300,36 @@ fn read_batches(tarball: &Path, from: u64, segment_entries: u64, read: Arc<Atomi
             let number = entry.number;
             batch_bytes += entry.bytes.len();
             batch.push(entry);
-            // A batch ends at a segment's end, so that a segment is whole batches.
             if batch.len() >= BATCH_ENTRIES || batch_bytes >= 8 << 20 || (number + 1) % segment_entries == 0 {
                 batch_bytes = 0;
-                if !send(&mut seq, &mut batch, &tx) {
+                if !send(&mut end.batches, &mut batch) {
                     stopped = true;
                     return false;
                 }
             }
             true
         },
-        &mut |problem| problems.push(problem),
+        &mut |problem| end.problems.push(problem),
     );
-    if stopped {
-        return;
+    if !stopped {
+        send(&mut end.batches, &mut batch);
     }
-    let _ = send(&mut seq, &mut batch, &tx);
-    for problem in problems {
-        let _ = tx.send(Work::Problem(seq, problem));
+    match outcome {
+        Ok(whole) => end.whole = whole && !stopped,
+        Err(e) => end.problems.push(Problem { path: String::new(), message: format!("cannot read the tarball: {e}") }),
     }
-    let whole = match outcome {
-        Ok(whole) => whole,
-        Err(e) => {
-            let _ = tx.send(Work::Problem(seq, Problem { path: String::new(), message: format!("cannot read the tarball: {e}") }));
-            false
-        }
-    };
-    let _ = tx.send(Work::End(seq, whole));
+    end
 }
 
-fn work(rx: Arc<Mutex<Receiver<Work>>>, tx: SyncSender<Done>, format: Format, compression: Compression) {
+/// Parses batches until there are no more.
+fn work(rx: Arc<Mutex<Receiver<Numbered<Vec<Entry>>>>>, tx: SyncSender<Numbered<Processed>>, output: Output, compression: Compression) {
     loop {
         let next = match rx.lock() {
             Ok(rx) => rx.recv(),
             Err(_) => return,
         };
-        let done = match next {
-            Ok(Work::Batch(seq, entries)) => Done::Batch(seq, process(entries, format, compression)),
-            Ok(Work::Problem(seq, p)) => Done::Problem(seq, p),
-            Ok(Work::End(seq, whole)) => Done::End(seq, whole),
-            Err(_) => return,
-        };
-        if tx.send(done).is_err() {
+        let Ok((number, entries)) = next else { return };
+        if tx.send((number, process(entries, output, compression))).is_err() {
             return;
         }
     }
@@ -347,18 +354,22 @@ fn placeholder_state(error: &orcid_model::error::Error) -> &'static str {
     }
 }
 
-fn process(entries: Vec<Entry>, format: Format, compression: Compression) -> Processed {
+fn process(entries: Vec<Entry>, output: Output, compression: Compression) -> Processed {
     let mut out = Processed::default();
     let mut plain: BTreeMap<&'static str, Vec<u8>> = BTreeMap::new();
     for entry in entries {
         out.last = entry.number;
         out.tally.entries += 1;
+        if let Some(reason) = entry.skipped {
+            out.tally.problems.push(Problem { path: entry.path, message: reason });
+            continue;
+        }
         let doc = match Document::from_xml_bytes(&entry.bytes, Mode::Lenient) {
             Ok(doc) => doc,
             Err(e) => {
                 out.tally
                     .problems
-                    .push(ProblemRecord { path: entry.path, message: format!("line {}, column {}: {}", e.line, e.column, e.message) });
+                    .push(Problem { path: entry.path, message: format!("line {}, column {}: {}", e.line, e.column, e.message) });
                 continue;
             }
         };
@@ -367,8 +378,8 @@ fn process(entries: Vec<Entry>, format: Format, compression: Compression) -> Pro
             Document::Error(error) => {
                 let state = placeholder_state(error);
                 *out.tally.placeholders.entry(state.to_owned()).or_default() += 1;
-                if format == Format::Parquet {
-                    crate::shred::placeholder_row(DocKind::Record, &DocKeys { orcid, put_code: None, third: Some(state) }, &mut out.rows);
+                if output == Output::Parquet {
+                    crate::shred::placeholder_row(&DocKeys { orcid, put_code: None, third: Some(state) }, &mut out.rows);
                 }
                 ("record", Some(state), None)
             }
@@ -376,12 +387,12 @@ fn process(entries: Vec<Entry>, format: Format, compression: Compression) -> Pro
                 Some((kind, value)) => {
                     // The path's put-code, else the item's own.
                     let put_code = entry.parsed.put_code.or_else(|| doc.as_item().and_then(|i| i.put_code()).map(PutCode::get));
+                    let state = (kind == DocKind::Record).then_some("active");
                     let third = match kind {
-                        DocKind::Record => Some("active"),
                         DocKind::Affiliation(k) => Some(k),
-                        _ => None,
+                        _ => state,
                     };
-                    let unknown = if format == Format::Parquet {
+                    let unknown = if output == Output::Parquet {
                         crate::shred::shred(kind, value, &DocKeys { orcid, put_code, third }, &mut out.rows)
                     } else {
                         value.count_unknown()
@@ -390,13 +401,13 @@ fn process(entries: Vec<Entry>, format: Format, compression: Compression) -> Pro
                         out.tally.unknown_documents += 1;
                         out.tally.unknown_pieces += unknown as u64;
                     }
-                    (kind.name(), (kind == DocKind::Record).then_some("active"), put_code)
+                    (kind.name(), state, put_code)
                 }
                 None => ("other", None, entry.parsed.put_code),
             },
         };
         *out.tally.counts.entry(kind_name.to_owned()).or_default() += 1;
-        if format == Format::Jsonl {
+        if output == Output::Jsonl {
             let line = plain.entry(kind_name).or_default();
             json_line(line, orcid, &entry.path, kind_name, put_code, state, &doc);
         }
@@ -435,66 +446,56 @@ fn compress(bytes: Vec<u8>, compression: Compression) -> Vec<u8> {
     }
 }
 
-/// Writes batches in their order, committing a segment when its last entry is in.
-fn write_in_order(
-    rx: Receiver<Done>,
-    writer: &mut SegmentWriter,
-    manifest: &mut Manifest,
-    manifest_path: &Path,
+/// Where parsed batches go: the segment files, and the manifest as segments are committed.
+struct Sink<'s> {
+    writer: &'s mut SegmentWriter,
+    manifest: &'s mut Manifest,
+    manifest_path: &'s Path,
     segment_entries: u64,
-    progress: &dyn Fn(u64),
-) -> Result<(), Error> {
-    let mut waiting: HashMap<u64, Processed> = HashMap::new();
-    let mut problems: Vec<(u64, Problem)> = Vec::new();
-    let mut next = 0u64;
-    let mut end: Option<(u64, bool)> = None;
-    let mut segment = Segment::default();
-    let mut entries_this_run = 0u64;
-    loop {
-        // Take what is in order.
-        while let Some(batch) = waiting.remove(&next) {
-            next += 1;
-            entries_this_run += batch.tally.entries;
-            let segment_of = batch.last / segment_entries;
-            let mut batch = batch;
-            writer.append(segment_of, &mut batch)?;
-            segment.add(batch);
-            let complete = (segment.last + 1) % segment_entries == 0;
-            if complete {
-                writer.commit(segment_of)?;
-                manifest.report.tally.add(std::mem::take(&mut segment).tally);
-                manifest.report.segments = segment_of + 1;
-                save(manifest_path, manifest)?;
-            }
-            progress(entries_this_run);
-        }
-        for (_, p) in problems.drain(..) {
-            manifest.report.tally.problems.push(ProblemRecord { path: p.path, message: p.message });
-        }
-        if let Some((count, whole)) = end
-            && next == count
-        {
-            // The last, partial segment.
-            if segment.tally.entries > 0 {
-                writer.commit(segment.last / segment_entries)?;
-                let index = segment.last / segment_entries;
-                manifest.report.tally.add(std::mem::take(&mut segment).tally);
-                manifest.report.segments = index + 1;
-            }
-            manifest.report.complete = whole;
-            save(manifest_path, manifest)?;
-            return Ok(());
-        }
-        match rx.recv() {
-            Ok(Done::Batch(seq, batch)) => {
-                waiting.insert(seq, batch);
-            }
-            Ok(Done::Problem(seq, p)) => problems.push((seq, p)),
-            Ok(Done::End(count, whole)) => end = Some((count, whole)),
-            Err(_) => {
-                return Err(Error::Stopped);
+    /// The segment being written.
+    segment: Segment,
+}
+
+impl Sink<'_> {
+    /// Writes batches in their order as they come, committing a segment when its last entry
+    /// is in, until no more come; returns how many were written.
+    fn write_in_order(&mut self, rx: Receiver<Numbered<Processed>>, progress: &dyn Fn(u64)) -> Result<u64, Error> {
+        let mut waiting: HashMap<u64, Processed> = HashMap::new();
+        let mut next = 0u64;
+        let mut entries_this_run = 0u64;
+        for (number, batch) in rx {
+            waiting.insert(number, batch);
+            while let Some(mut batch) = waiting.remove(&next) {
+                next += 1;
+                entries_this_run += batch.tally.entries;
+                self.writer.append(batch.last / self.segment_entries, &mut batch)?;
+                self.segment.add(batch);
+                if (self.segment.last + 1).is_multiple_of(self.segment_entries) {
+                    self.commit()?;
+                }
+                progress(entries_this_run);
             }
         }
+        Ok(next)
+    }
+
+    /// Commits the segment being written: its files, then the manifest.
+    fn commit(&mut self) -> Result<(), Error> {
+        let index = self.segment.last / self.segment_entries;
+        self.writer.commit(index)?;
+        self.manifest.report.tally.add(std::mem::take(&mut self.segment).tally);
+        self.manifest.report.segments = index + 1;
+        save(self.manifest_path, self.manifest)
+    }
+
+    /// After the last batch: the last, partial segment, and how reading ended.
+    fn finish(mut self, end: ReadEnd) -> Result<(), Error> {
+        if self.segment.tally.entries > 0 {
+            self.commit()?;
+        }
+        self.manifest.report.tally.problems.extend(end.problems);
+        self.manifest.report.complete = end.whole;
+        save(self.manifest_path, self.manifest)
     }
 }
 
@@ -531,7 +532,7 @@ fn hang_in_commit() -> Option<u64> {
 struct SegmentWriter {
     root: PathBuf,
     stem: String,
-    format: Format,
+    output: Output,
     compression: Compression,
     /// The files of the segment being written: by table or kind, with their final path.
     open: BTreeMap<String, (OpenFile, PathBuf)>,
@@ -545,20 +546,20 @@ enum OpenFile {
 
 impl SegmentWriter {
     fn new(options: &Options, stem: &str) -> Result<SegmentWriter, Error> {
-        let root = options.out.join(match options.format {
-            Format::Jsonl => "jsonl",
-            Format::Parquet => "parquet",
+        let root = options.out.join(match options.output {
+            Output::Jsonl => "jsonl",
+            Output::Parquet => "parquet",
         });
         std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
-        Ok(SegmentWriter { root, stem: stem.to_owned(), format: options.format, compression: options.compression, open: BTreeMap::new() })
+        Ok(SegmentWriter { root, stem: stem.to_owned(), output: options.output, compression: options.compression, open: BTreeMap::new() })
     }
 
     fn file(&self, folder: &str, index: u64) -> PathBuf {
-        let ext = match (self.format, self.compression) {
-            (Format::Parquet, _) => "parquet",
-            (Format::Jsonl, Compression::None) => "jsonl",
-            (Format::Jsonl, Compression::Gzip) => "jsonl.gz",
-            (Format::Jsonl, Compression::Zstd) => "jsonl.zst",
+        let ext = match (self.output, self.compression) {
+            (Output::Parquet, _) => "parquet",
+            (Output::Jsonl, Compression::None) => "jsonl",
+            (Output::Jsonl, Compression::Gzip) => "jsonl.gz",
+            (Output::Jsonl, Compression::Zstd) => "jsonl.zst",
         };
         self.root.join(folder).join(format!("{}-{index:05}.{ext}", self.stem))
     }
@@ -571,9 +572,9 @@ impl SegmentWriter {
             std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
             let tmp = path.with_extension("tmp");
             let file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-            let open = match self.format {
-                Format::Jsonl => OpenFile::Lines(std::io::BufWriter::with_capacity(1 << 20, file)),
-                Format::Parquet => {
+            let open = match self.output {
+                Output::Jsonl => OpenFile::Lines(std::io::BufWriter::with_capacity(1 << 20, file)),
+                Output::Parquet => {
                     let tables = layout::tables();
                     let table = tables
                         .iter()

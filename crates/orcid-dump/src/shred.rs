@@ -103,30 +103,26 @@ pub(crate) fn layouts() -> &'static [(DocKind, Layout)] {
         use orcid_model::*;
         // A record's activities come whole from the activities files: its summaries of them
         // are left out here (they are in the JSON Lines).
-        let mut all = vec![
+        vec![
             (DocKind::Record, layout_of::<record::Record>("record", Keys::Record, &["activities-summary"])),
             (DocKind::Work, layout_of::<work::Work>("work", Keys::Item, &[])),
             (DocKind::Funding, layout_of::<funding::Funding>("funding", Keys::Item, &[])),
             (DocKind::PeerReview, layout_of::<peer_review::PeerReview>("peer_review", Keys::Item, &[])),
             (DocKind::ResearchResource, layout_of::<research_resource::ResearchResource>("research_resource", Keys::Item, &[])),
-        ];
-        let affiliation = |kind| (DocKind::Affiliation(kind), Keys::Affiliation);
-        let (k, keys) = affiliation("employment");
-        all.push((k, layout_of::<employment::Employment>("affiliation", keys, &[])));
-        let (k, keys) = affiliation("education");
-        all.push((k, layout_of::<education::Education>("affiliation", keys, &[])));
-        let (k, keys) = affiliation("distinction");
-        all.push((k, layout_of::<distinction::Distinction>("affiliation", keys, &[])));
-        let (k, keys) = affiliation("invited-position");
-        all.push((k, layout_of::<invited_position::InvitedPosition>("affiliation", keys, &[])));
-        let (k, keys) = affiliation("membership");
-        all.push((k, layout_of::<membership::Membership>("affiliation", keys, &[])));
-        let (k, keys) = affiliation("qualification");
-        all.push((k, layout_of::<qualification::Qualification>("affiliation", keys, &[])));
-        let (k, keys) = affiliation("service");
-        all.push((k, layout_of::<service::Service>("affiliation", keys, &[])));
-        all
+            affiliation::<employment::Employment>("employment"),
+            affiliation::<education::Education>("education"),
+            affiliation::<distinction::Distinction>("distinction"),
+            affiliation::<invited_position::InvitedPosition>("invited-position"),
+            affiliation::<membership::Membership>("membership"),
+            affiliation::<qualification::Qualification>("qualification"),
+            affiliation::<service::Service>("service"),
+        ]
     })
+}
+
+/// An affiliation type's layout: rows of the one `affiliation` table, with `kind`.
+fn affiliation<T: Write>(kind: &'static str) -> (DocKind, Layout) {
+    (DocKind::Affiliation(kind), layout_of::<T>("affiliation", Keys::Affiliation, &[]))
 }
 
 /// The layout of a kind.
@@ -257,8 +253,8 @@ pub(crate) fn shred(kind: DocKind, value: &dyn Walk, keys: &DocKeys<'_>, batch: 
 }
 
 /// A placeholder (`<error>` in place of a record): its row in the root table only.
-pub(crate) fn placeholder_row(kind: DocKind, keys: &DocKeys<'_>, batch: &mut Batch) {
-    let layout = layout(kind);
+pub(crate) fn placeholder_row(keys: &DocKeys<'_>, batch: &mut Batch) {
+    let layout = layout(DocKind::Record);
     let mut shredder =
         Shredder { layout, batch, keys, frames: Vec::new(), next: None, ordinals: vec![0; layout.tables.len()], unknown: 0, date: None };
     shredder.new_row(0, None);

@@ -2,7 +2,7 @@
 //! says (the iD, the activity type, the put-code), without unpacking anything to disk: as
 //! bytes ([`walk`]) or as typed records and items ([`read`]).
 
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -53,10 +53,13 @@ pub struct Entry {
     pub parsed: EntryPath,
     /// The file's bytes (empty when `skipped`).
     pub bytes: Vec<u8>,
+    /// Why the entry was not read (too large), when it was not: its place in the order is
+    /// kept, so that what is said of it goes with its neighbours.
+    pub skipped: Option<String>,
 }
 
 /// A problem with one entry or with the tarball.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     /// The entry's path in the tarball (empty for the tarball itself).
     pub path: String,
@@ -65,9 +68,9 @@ pub struct Problem {
 }
 
 /// Walks a tarball: calls `entry` for each XML entry whose path names an iD, in order, with
-/// the bytes of those numbered `from` on (earlier ones are skipped unread, for resuming);
-/// `problem` for what cannot be read. Stops at the first error of the stream itself (a
-/// truncated or corrupt tarball), after reporting it.
+/// the bytes of those numbered `from` on (earlier ones are skipped unread, for resuming; one
+/// too large to read comes with the reason); `problem` for the tarball itself: it stops at the
+/// first error of the stream (a truncated or corrupt tarball), after reporting it.
 /// `read` follows the compressed bytes read, for progress. Returns whether the tarball was
 /// read to its end.
 pub fn walk(
@@ -77,12 +80,10 @@ pub fn walk(
     entry: &mut dyn FnMut(Entry) -> bool,
     problem: &mut dyn FnMut(Problem),
 ) -> std::io::Result<bool> {
-    let file = Counted { inner: std::fs::File::open(tarball)?, read };
-    let reader: Box<dyn Read + '_> = if is_gzip(tarball)? {
-        Box::new(flate2::read::GzDecoder::new(std::io::BufReader::with_capacity(1 << 20, file)))
-    } else {
-        Box::new(std::io::BufReader::with_capacity(1 << 20, file))
-    };
+    let mut file = std::io::BufReader::with_capacity(1 << 20, Counted { inner: std::fs::File::open(tarball)?, read });
+    // gzip, told by its first two bytes (else a plain tar).
+    let reader: Box<dyn Read + '_> =
+        if file.fill_buf()?.starts_with(&[0x1f, 0x8b]) { Box::new(flate2::read::GzDecoder::new(file)) } else { Box::new(file) };
     let mut archive = tar::Archive::new(reader);
     let mut number = 0u64;
     let entries = match archive.entries() {
@@ -113,16 +114,18 @@ pub fn walk(
             continue;
         }
         let size = item.size();
-        if size > MAX_ENTRY_BYTES {
-            problem(Problem { path, message: format!("entry of {size} bytes, more than the {MAX_ENTRY_BYTES} read: skipped") });
-            continue;
-        }
-        let mut bytes = Vec::with_capacity(size as usize);
-        if let Err(e) = item.read_to_end(&mut bytes) {
-            problem(Problem { path: String::new(), message: stream_error(&path, &e) });
-            return Ok(false);
-        }
-        if !entry(Entry { path, number: this, parsed, bytes }) {
+        let mut bytes = Vec::new();
+        let skipped = if size > MAX_ENTRY_BYTES {
+            Some(format!("entry of {size} bytes, more than the {MAX_ENTRY_BYTES} read: skipped"))
+        } else {
+            bytes.reserve_exact(size as usize);
+            if let Err(e) = item.read_to_end(&mut bytes) {
+                problem(Problem { path: String::new(), message: stream_error(&path, &e) });
+                return Ok(false);
+            }
+            None
+        };
+        if !entry(Entry { path, number: this, parsed, bytes, skipped }) {
             return Ok(false);
         }
     }
@@ -151,14 +154,6 @@ fn stream_error(last: &str, e: &std::io::Error) -> String {
     }
 }
 
-/// Whether a file starts as gzip does.
-fn is_gzip(path: &Path) -> std::io::Result<bool> {
-    let mut magic = [0u8; 2];
-    let mut file = std::fs::File::open(path)?;
-    let n = file.read(&mut magic)?;
-    Ok(n == 2 && magic == [0x1f, 0x8b])
-}
-
 #[cfg(test)]
 mod tests {
     use super::EntryPath;
@@ -184,7 +179,7 @@ pub struct TypedEntry {
     pub parsed: EntryPath,
     /// The record or item (a placeholder is [`orcid_model::Document::Error`]), read leniently:
     /// what the model does not know is kept. An entry that is not a readable ORCID document
-    /// is the reason, with its line.
+    /// (or one too large to read) is the reason, with its line.
     pub document: Result<orcid_model::Document, orcid_model::ReadError>,
 }
 
@@ -212,7 +207,10 @@ pub fn read(tarball: &Path, each: &mut dyn FnMut(TypedEntry) -> bool, problem: &
         0,
         &progress,
         &mut |entry| {
-            let document = orcid_model::Document::from_xml_bytes(&entry.bytes, orcid_model::Mode::Lenient);
+            let document = match entry.skipped {
+                Some(reason) => Err(orcid_model::ReadError::new(1, 1, reason)),
+                None => orcid_model::Document::from_xml_bytes(&entry.bytes, orcid_model::Mode::Lenient),
+            };
             each(TypedEntry { path: entry.path, parsed: entry.parsed, document })
         },
         problem,

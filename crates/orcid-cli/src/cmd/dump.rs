@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use orcid_dump::{Compression, Format, Options, Report as DumpReport};
+use orcid_dump::{Compression, Options, Output, Report as DumpReport};
 
 use crate::cmd::validate::Report;
 use crate::error::{Exit, Failure, Outcome};
@@ -21,10 +21,10 @@ use crate::error::{Exit, Failure, Outcome};
 pub struct Args {
     /// What to write: `parquet` (tables under DIR/parquet/<table>/) or `jsonl` (one JSON
     /// object a line, per kind, under DIR/jsonl/<kind>/).
-    #[arg(long, value_name = "FORM", default_value = "parquet", value_parser = parse_format)]
-    pub to: Format,
+    #[arg(long, value_name = "FORM", default_value = "parquet")]
+    pub to: Output,
     /// Compress JSON Lines: `none`, `gzip` or `zstd`.
-    #[arg(long, value_name = "CODEC", default_value = "none", value_parser = parse_compression)]
+    #[arg(long, value_name = "CODEC", default_value = "none")]
     pub compress: Compression,
     /// The output folder.
     #[arg(long, value_name = "DIR")]
@@ -44,28 +44,11 @@ pub struct Args {
     pub tarballs: Vec<PathBuf>,
 }
 
-fn parse_format(s: &str) -> Result<Format, String> {
-    match s {
-        "parquet" => Ok(Format::Parquet),
-        "jsonl" => Ok(Format::Jsonl),
-        _ => Err(format!("expected `parquet` or `jsonl`, found `{s}`")),
-    }
-}
-
-fn parse_compression(s: &str) -> Result<Compression, String> {
-    match s {
-        "none" => Ok(Compression::None),
-        "gzip" => Ok(Compression::Gzip),
-        "zstd" => Ok(Compression::Zstd),
-        _ => Err(format!("expected `none`, `gzip` or `zstd`, found `{s}`")),
-    }
-}
-
 impl Args {
     /// Runs `orcid dump`: exit 0 when every tarball was read whole, 1 when entries or a
     /// tarball could not be read (what could be is written), 2 when the dump could not run.
     pub fn run(&self) -> Outcome {
-        if self.to == Format::Parquet && self.compress != Compression::None {
+        if self.to == Output::Parquet && self.compress != Compression::None {
             return Err(Failure::failed("--compress is for JSON Lines (Parquet pages are always zstd-compressed)"));
         }
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -73,7 +56,7 @@ impl Args {
         // Tarballs side by side, each with its share of the parsing threads.
         let side_by_side = self.tarballs.len().min(threads).max(1);
         let mut options = Options::new(&self.out);
-        options.format = self.to;
+        options.output = self.to;
         options.compression = self.compress;
         options.segment_entries = self.segment_entries;
         options.workers = (threads / side_by_side).max(1);
