@@ -8,7 +8,7 @@
 #![deny(missing_docs)]
 
 use orcid_model::Kind;
-use orcid_model::validate::{Options, Report, Severity};
+use orcid_model::validate::{Options, Report};
 use wasm_bindgen::prelude::*;
 
 /// Checks one file as `orcid validate` does and returns its report object as JSON (the
@@ -31,8 +31,7 @@ pub fn check(bytes: &[u8], file_name: &str, kind: Option<Kind>, update: bool, to
         options = options.with_today((year, month as u8, day as u8));
     }
     let report = Report::of_file(bytes, Some(file_name), kind, &options);
-    let valid = report.count(Severity::Error) == 0;
-    report.to_json(file_name, valid)
+    report.to_json(file_name, report.is_valid())
 }
 
 /// The ORCID snapshot this validator knows, as JSON: `release`, `commit`, `date`.

@@ -415,6 +415,15 @@ impl<'t> TapeSource<'t> {
         TapeSource { tape, at: 0, token: 0 }
     }
 
+    /// Opens the container of `kind` that is next.
+    fn enter(&mut self, kind: Kind, expected: &str) -> Syntax<()> {
+        if self.peek()? != kind {
+            return self.error(expected);
+        }
+        self.at += 1;
+        Ok(())
+    }
+
     fn error<T>(&self, message: &str) -> Syntax<T> {
         Err(Box::new(SyntaxError { pos: self.at, message: message.to_owned() }))
     }
@@ -446,11 +455,7 @@ impl<'t> Source<'t> for TapeSource<'t> {
     }
 
     fn begin_object(&mut self) -> Syntax<()> {
-        if self.peek()? != Kind::Object {
-            return self.error("an object was expected");
-        }
-        self.at += 1;
-        Ok(())
+        self.enter(Kind::Object, "an object was expected")
     }
 
     fn next_key(&mut self) -> Syntax<bool> {
@@ -485,11 +490,7 @@ impl<'t> Source<'t> for TapeSource<'t> {
     }
 
     fn begin_array(&mut self) -> Syntax<()> {
-        if self.peek()? != Kind::Array {
-            return self.error("an array was expected");
-        }
-        self.at += 1;
-        Ok(())
+        self.enter(Kind::Array, "an array was expected")
     }
 
     fn next_element(&mut self) -> Syntax<bool> {
